@@ -1,0 +1,72 @@
+/**
+ * @module config
+ *
+ * Reads the service's settings from an environment-like object, once, with a
+ * zod schema. Pure: `main.ts` and the CLI call it with `process.env`; tests call
+ * it with a plain object. A bad value stops start-up with a message that names
+ * the variable and what is wrong with it, instead of a crash deep inside later.
+ */
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const optionalUrl = (name: string) =>
+  optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
+    message: `${name} phải là địa chỉ http(s) đầy đủ`,
+  });
+
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATABASE_PATH: z.string().trim().min(1).default('data/hocvuso.db'),
+  KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
+  COMMUNE_ID: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]+$/, 'chỉ gồm chữ thường không dấu, số và dấu gạch ngang')
+    .default('hung-chau'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Optional OpenAI-compatible endpoint for dense retrieval (embeddings). */
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalUrl('OPENAI_BASE_URL'),
+  EMBEDDINGS_MODEL: optionalString,
+  /** Largest request body accepted by the HTTP server, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64_000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Raised for invalid settings; `message` lists every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly string[]) {
+    super(`Invalid config: ${issues.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses settings; unknown variables are ignored, empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(ConfigSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v.trim() !== '') input[key] = v;
+  }
+  const result = ConfigSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map(
+        (i) => `${i.path.join('.')} = ${JSON.stringify(input[String(i.path[0])] ?? '')}: ${i.message}`,
+      ),
+    );
+  }
+  return result.data;
+}
+
+/** Dense retrieval is on only when both a key (or a local base URL) and a model are set. */
+export function embeddingsEnabled(c: Config): boolean {
+  return c.EMBEDDINGS_MODEL !== undefined && (c.OPENAI_API_KEY !== undefined || c.OPENAI_BASE_URL !== undefined);
+}

@@ -1,0 +1,38 @@
+/**
+ * @module core/messages
+ *
+ * The one shape every channel speaks to the engine. Telegram updates, Zalo
+ * events, web requests and terminal lines become an `IncomingMessage`; the
+ * engine answers with `OutgoingReply` values that each channel renders its own
+ * way (inline keyboard, numbered list, HTML buttons).
+ */
+
+export type ChannelName = 'web' | 'cli' | 'telegram' | 'zalo';
+
+export interface IncomingMessage {
+  readonly channel: ChannelName;
+  /** The user's id on that channel (opaque; never shown to anyone). */
+  readonly userId: string;
+  /** What the user typed, if anything. */
+  readonly text?: string;
+  /** The `value` of a button the user pressed, if any. */
+  readonly choice?: string;
+}
+
+export interface ReplyButton {
+  readonly label: string;
+  readonly value: string;
+}
+
+export interface ReplySource {
+  readonly title: string;
+  readonly ref: string;
+  readonly url?: string;
+}
+
+export interface OutgoingReply {
+  readonly text: string;
+  readonly buttons?: readonly ReplyButton[];
+  /** Documents the text was drawn from, for channels that render links. */
+  readonly sources?: readonly ReplySource[];
+}

@@ -1,0 +1,24 @@
+/**
+ * @module core/text/stopwords
+ *
+ * Folded syllables that carry the *form* of a question rather than its topic
+ * ("làm sao", "cho mình hỏi", "ạ"). They still take part in bigrams, but they
+ * are left out when we measure how much of a question a passage covers, so
+ * "cho em hỏi thời tiết hôm nay thế nào" is not judged by its politeness.
+ */
+export const STOPWORDS: ReadonlySet<string> = new Set(
+  (
+    'a ah ak oi vay ve voi va la thi ma cua cho toi minh em anh chi ong ba ban bac chau co chu ' +
+    'hoi xin vui long giup gium lam sao the nao nhu gi duoc khong chua roi nay do kia day dau o ' +
+    'trong tren duoi ra vao len xuong khi neu de nhung cac mot nhieu it rat qua lai cung deu ' +
+    'hay hoac tu sau truoc bi muon phai nen se da vua biet xem hieu noi bao gio luc vi nguoi ' +
+    'nhe nha a_oi '
+  )
+    .split(/\s+/)
+    .filter(Boolean),
+);
+
+/** Question tokens that say what is asked about (topic words), in order. */
+export function contentTokens(tokens: readonly string[]): string[] {
+  return tokens.filter((t) => !STOPWORDS.has(t));
+}

@@ -1,0 +1,101 @@
+/**
+ * @module http/app
+ *
+ * The one HTTP application: the web chat page and its API, and the health
+ * check; later the webhooks and the staff pages mount here too. Built as a
+ * plain Hono app from explicit dependencies, so tests drive it in-process with
+ * `app.request()` and no port.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import type { ChatRequest, ChatResponse } from '../channels/web/chatApi.js';
+import { ChatRequestSchema } from '../channels/web/chatApi.js';
+import type { WebAssets } from '../channels/web/assets.js';
+import type { Logger } from '../logger.js';
+
+export interface AppDeps {
+  readonly chat: (req: ChatRequest) => Promise<ChatResponse>;
+  readonly healthy: () => boolean;
+  readonly assets: WebAssets;
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+}
+
+function problem(error: string, message: string, details?: readonly string[]) {
+  return { error, message, ...(details && details.length > 0 ? { details } : {}) };
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+      },
+    }),
+  );
+
+  app.onError((err, c) => {
+    deps.logger.error({ err: err.message, path: c.req.path }, 'request failed');
+    return c.json(problem('internal', 'Xin lỗi, hệ thống đang gặp sự cố. Bà con vui lòng thử lại sau ít phút.'), 500);
+  });
+
+  app.notFound((c) => c.json(problem('not_found', 'Không tìm thấy trang này.'), 404));
+
+  app.get('/healthz', (c) => {
+    const ok = deps.healthy();
+    return c.json({ status: ok ? 'ok' : 'unavailable', database: ok }, ok ? 200 : 503);
+  });
+
+  app.get('/', (c) => {
+    c.header('Cache-Control', 'no-cache');
+    return c.html(deps.assets.html);
+  });
+  app.get('/assets/chat.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    return c.body(deps.assets.script);
+  });
+  app.get('/assets/chat.css', (c) => {
+    c.header('Content-Type', 'text/css; charset=utf-8');
+    return c.body(deps.assets.style);
+  });
+
+  app.post(
+    '/api/chat',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: (c) => c.json(problem('too_large', `Nội dung gửi lên quá lớn (tối đa ${deps.maxBodyBytes} byte).`), 413),
+    }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(await c.req.text());
+      } catch {
+        return c.json(
+          problem('invalid_json', 'Nội dung gửi lên không phải JSON hợp lệ. Hãy gửi {"user": "...", "text": "..."}.'),
+          400,
+        );
+      }
+      const parsed = ChatRequestSchema.safeParse(body);
+      if (!parsed.success) {
+        const details = parsed.error.issues.map((i) =>
+          i.code === 'unrecognized_keys' ? `trường không hợp lệ: ${i.keys.join(', ')}` : i.message,
+        );
+        return c.json(problem('invalid_request', 'Yêu cầu không hợp lệ.', details), 400);
+      }
+      return c.json(await deps.chat(parsed.data));
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,86 @@
+/**
+ * @module rag/faqMatcher
+ *
+ * Finds the FAQ entry a question is a re-wording of. Each entry is compared
+ * through its question and every listed variant (IDF-weighted overlap of topic
+ * syllables, plus bigram overlap), so "ko nho passcode vneid" meets "Quên
+ * passcode VNeID thì làm thế nào?". Kept in memory: a commune has hundreds of
+ * entries, not millions.
+ */
+import type { FaqEntry, FaqMatch } from '../core/ports.js';
+import { queryTerms } from './lexicalRanker.js';
+
+interface Form {
+  readonly uni: ReadonlySet<string>;
+  readonly bi: ReadonlySet<string>;
+}
+
+interface IndexedEntry {
+  readonly entry: FaqEntry;
+  readonly forms: readonly Form[];
+}
+
+function formOf(text: string): Form {
+  const t = queryTerms(text);
+  return { uni: new Set(t.unigrams), bi: new Set(t.bigrams) };
+}
+
+/** Similarity in 0..1 between a question and one phrasing of an entry. */
+function similarity(q: Form, f: Form, weight: (t: string) => number): number {
+  let inter = 0;
+  let union = 0;
+  for (const t of q.uni) {
+    const w = weight(t);
+    union += w;
+    if (f.uni.has(t)) inter += w;
+  }
+  for (const t of f.uni) if (!q.uni.has(t)) union += weight(t);
+  const uniSim = union > 0 ? inter / union : 0;
+  if (q.bi.size === 0 || f.bi.size === 0) return uniSim;
+  let biInter = 0;
+  for (const b of q.bi) if (f.bi.has(b)) biInter++;
+  const biSim = biInter / (q.bi.size + f.bi.size - biInter);
+  return 0.75 * uniSim + 0.25 * biSim;
+}
+
+export class FaqMatcher {
+  private readonly entries: IndexedEntry[];
+  private readonly byId: Map<string, FaqEntry>;
+
+  constructor(entries: readonly FaqEntry[]) {
+    this.entries = entries.map((entry) => ({
+      entry,
+      forms: [entry.question, ...entry.variants].map(formOf),
+    }));
+    this.byId = new Map(entries.map((e) => [e.id, e]));
+  }
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** Every distinct topic syllable of all entries (to prefetch IDF statistics). */
+  vocabulary(): string[] {
+    const out = new Set<string>();
+    for (const e of this.entries) for (const f of e.forms) for (const t of f.uni) out.add(t);
+    return [...out];
+  }
+
+  get(id: string): FaqEntry | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Entries with some similarity, best first. */
+  match(question: string, weight: (t: string) => number, limit = 5): FaqMatch[] {
+    const q = formOf(question);
+    if (q.uni.size === 0) return [];
+    const scored: FaqMatch[] = [];
+    for (const { entry, forms } of this.entries) {
+      let best = 0;
+      for (const f of forms) best = Math.max(best, similarity(q, f, weight));
+      if (best > 0) scored.push({ entry, similarity: best });
+    }
+    scored.sort((a, b) => b.similarity - a.similarity);
+    return scored.slice(0, limit);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * @module rag/ingest
+ *
+ * Brings the search index in line with the knowledge folder, touching only
+ * files whose content hash changed. Runs at every start and before every CLI
+ * question, so a staff member who saves a new guidance file never has to
+ * remember a separate step; `cli ingest` runs the same thing by hand and prints
+ * the report.
+ */
+import type { Clock } from '../core/ports.js';
+import { indexText } from '../core/text/normalize.js';
+import type { IndexedFile, IndexedPassage, SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
+import { hashFile, listKnowledgeFiles, loadKnowledgeFile, type LoadedFile } from './loadKnowledge.js';
+import { passagesOf } from './splitter.js';
+
+export interface IngestReport {
+  readonly added: string[];
+  readonly updated: string[];
+  readonly removed: string[];
+  unchanged: number;
+  /** Files that could not be indexed, each with the reason; the rest of the folder was indexed. */
+  readonly failed: { ref: string; message: string }[];
+  /** Problems inside files that were indexed (a bad FAQ entry, a FAQ citing a missing document). */
+  readonly warnings: string[];
+}
+
+export interface IngestDeps {
+  readonly dir: string;
+  readonly index: SqliteKnowledgeIndex;
+  readonly clock: Clock;
+  /** Re-index every file even when its hash is unchanged (after an upgrade of the normaliser). */
+  readonly force?: boolean;
+}
+
+/** Version of the indexing recipe; bumping it re-indexes everything once. */
+export const INDEX_RECIPE_VERSION = '1';
+
+async function toIndexedFile(
+  loaded: LoadedFile,
+  hash: string,
+  knownDocs: ReadonlySet<string>,
+  warnings: string[],
+): Promise<IndexedFile> {
+  if (loaded.kind === 'doc') {
+    const passages: IndexedPassage[] = (await passagesOf(loaded.sections)).map((p) => ({
+      docRef: loaded.ref,
+      heading: p.heading,
+      text: p.text,
+      titleTokens: indexText(loaded.title),
+      headingTokens: indexText(p.heading),
+      bodyTokens: indexText(p.text),
+    }));
+    return { ref: loaded.ref, kind: 'doc', title: loaded.title, url: loaded.url, hash, meta: loaded.meta, passages };
+  }
+  for (const p of loaded.problems) warnings.push(`${loaded.ref}: ${p}`);
+  const entries = loaded.entries.filter((e) => {
+    if (knownDocs.has(e.sourceRef)) return true;
+    warnings.push(`${loaded.ref}: entry ${e.id}: source "${e.sourceRef}" is not a document in the knowledge folder`);
+    return false;
+  });
+  const passages: IndexedPassage[] = entries.map((e) => ({
+    docRef: e.sourceRef,
+    heading: e.question,
+    text: e.answer,
+    titleTokens: indexText(e.question),
+    headingTokens: indexText(e.variants.join(' . ')),
+    bodyTokens: indexText(e.answer),
+  }));
+  return { ref: loaded.ref, kind: 'faq', title: loaded.ref, hash, meta: {}, passages, faqEntries: entries };
+}
+
+/** Indexes new and changed files, removes deleted ones, and reports what happened. */
+export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
+  const { dir, index, clock } = deps;
+  const force = deps.force === true || index.getMeta('index_recipe') !== INDEX_RECIPE_VERSION;
+  const files = await listKnowledgeFiles(dir);
+  const stored = new Map(index.documents().map((d) => [d.ref, d.hash]));
+  const knownDocs = new Set(files.filter((f) => f.kind === 'doc').map((f) => f.ref));
+  const report: IngestReport = { added: [], updated: [], removed: [], unchanged: 0, failed: [], warnings: [] };
+
+  // Documents first, so FAQ entries can be checked against what is really indexed.
+  const ordered = [...files.filter((f) => f.kind === 'doc'), ...files.filter((f) => f.kind === 'faq')];
+  for (const file of ordered) {
+    let hash: string;
+    try {
+      hash = await hashFile(file.absPath);
+    } catch (err) {
+      report.failed.push({ ref: file.ref, message: err instanceof Error ? err.message : String(err) });
+      continue;
+    }
+    const previous = stored.get(file.ref);
+    if (!force && previous === hash) {
+      report.unchanged++;
+      continue;
+    }
+    try {
+      const loaded = await loadKnowledgeFile(file);
+      index.replaceFile(await toIndexedFile(loaded, hash, knownDocs, report.warnings), clock.now());
+      (previous === undefined ? report.added : report.updated).push(file.ref);
+    } catch (err) {
+      report.failed.push({ ref: file.ref, message: err instanceof Error ? err.message : String(err) });
+      if (file.kind === 'doc' && previous === undefined) knownDocs.delete(file.ref);
+    }
+  }
+  const present = new Set(files.map((f) => f.ref));
+  for (const ref of stored.keys()) {
+    if (!present.has(ref)) {
+      index.removeFile(ref);
+      report.removed.push(ref);
+    }
+  }
+  index.setMeta('index_recipe', INDEX_RECIPE_VERSION);
+  return report;
+}

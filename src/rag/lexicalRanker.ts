@@ -1,0 +1,158 @@
+/**
+ * @module rag/lexicalRanker
+ *
+ * Vietnamese-aware lexical ranking over the SQLite FTS5 index. FTS5's bm25
+ * finds candidates among folded syllables and syllable bigrams; each candidate
+ * is then re-scored by how much of the question's topic (IDF-weighted) it
+ * covers. Coverage is what tells "I found the page about this" apart from "I
+ * found a page that shares two common words", so the answerer can be honest
+ * when the knowledge base does not cover a question.
+ */
+import type { DocumentHit, PassageHit } from '../core/ports.js';
+import { bigrams, tokenize } from '../core/text/normalize.js';
+import { STOPWORDS, contentTokens } from '../core/text/stopwords.js';
+import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
+
+/** Long messages are cut to their first words: a question's topic is stated early. */
+const MAX_QUERY_TOKENS = 48;
+const CANDIDATES = 60;
+
+export interface QueryTerms {
+  readonly tokens: readonly string[];
+  /** Topic syllables, unique, in order. */
+  readonly unigrams: readonly string[];
+  /** Bigrams that are not made only of question words. */
+  readonly bigrams: readonly string[];
+}
+
+export function queryTerms(question: string): QueryTerms {
+  const tokens = tokenize(question).slice(0, MAX_QUERY_TOKENS);
+  let uni = [...new Set(contentTokens(tokens))];
+  if (uni.length === 0) uni = [...new Set(tokens)];
+  const bi = [...new Set(bigrams(tokens).filter((b) => b.split('_').some((s) => !STOPWORDS.has(s))))];
+  return { tokens, unigrams: uni, bigrams: bi };
+}
+
+export interface RankedPassages {
+  readonly terms: QueryTerms;
+  readonly passages: PassageHit[];
+  readonly unknownTerms: string[];
+}
+
+/** IDF statistics with a small cache; cleared whenever the index changes. */
+class IdfTable {
+  private cache = new Map<string, number>();
+  private total = -1;
+
+  constructor(private readonly index: SqliteKnowledgeIndex) {}
+
+  clear(): void {
+    this.cache.clear();
+    this.total = -1;
+  }
+
+  /** Number of passages containing the term (0 when unknown). */
+  df(terms: readonly string[]): Map<string, number> {
+    const missing = terms.filter((t) => !this.cache.has(t));
+    if (missing.length > 0) {
+      const found = this.index.documentFrequencies(missing);
+      for (const t of missing) this.cache.set(t, found.get(t) ?? 0);
+      if (this.cache.size > 50_000) this.cache.clear();
+    }
+    return new Map(terms.map((t) => [t, this.cache.get(t) ?? 0]));
+  }
+
+  passages(): number {
+    if (this.total < 0) this.total = this.index.passageCount();
+    return this.total;
+  }
+
+  idf(df: number): number {
+    const n = Math.max(this.passages(), 1);
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+}
+
+function weightedShare(terms: readonly string[], present: ReadonlySet<string>, weight: (t: string) => number): number {
+  let total = 0;
+  let hit = 0;
+  for (const t of terms) {
+    const w = weight(t);
+    total += w;
+    if (present.has(t)) hit += w;
+  }
+  return total > 0 ? hit / total : 0;
+}
+
+export class LexicalRanker {
+  private readonly idf: IdfTable;
+
+  constructor(private readonly index: SqliteKnowledgeIndex) {
+    this.idf = new IdfTable(index);
+  }
+
+  /** Call after ingestion changed the index. */
+  invalidate(): void {
+    this.idf.clear();
+  }
+
+  /** Weight of a term for coverage: its IDF, with unknown terms weighing the most. */
+  weightOf(df: ReadonlyMap<string, number>): (t: string) => number {
+    return (t) => this.idf.idf(df.get(t) ?? 0);
+  }
+
+  termStats(terms: readonly string[]): Map<string, number> {
+    return this.idf.df(terms);
+  }
+
+  rankPassages(question: string): RankedPassages {
+    const terms = queryTerms(question);
+    const all = [...terms.unigrams, ...terms.bigrams];
+    if (all.length === 0) return { terms, passages: [], unknownTerms: [] };
+    const df = this.idf.df(all);
+    const unknownTerms = terms.unigrams.filter((t) => (df.get(t) ?? 0) === 0);
+    const known = all.filter((t) => (df.get(t) ?? 0) > 0);
+    if (known.length === 0) return { terms, passages: [], unknownTerms };
+    const match = known.map((t) => `"${t}"`).join(' OR ');
+    const rows = this.index.candidates(match, CANDIDATES);
+    if (rows.length === 0) return { terms, passages: [], unknownTerms };
+    const weight = this.weightOf(df);
+    const bestBm25 = Math.min(...rows.map((r) => r.bm25));
+    const passages = rows.map((r): PassageHit => {
+      const present = new Set(r.tokens.split(' '));
+      const uni = weightedShare(terms.unigrams, present, weight);
+      const bi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, present, weight) : uni;
+      const coverage = 0.65 * uni + 0.35 * bi;
+      const relative = bestBm25 < 0 ? r.bm25 / bestBm25 : 0;
+      return {
+        docRef: r.docRef,
+        heading: r.heading,
+        text: r.text,
+        coverage,
+        score: 0.5 * relative + 0.5 * coverage,
+      };
+    });
+    passages.sort((a, b) => b.score - a.score);
+    return { terms, passages, unknownTerms };
+  }
+
+  /** Groups passages by document (best passage wins), best document first. */
+  static documents(
+    passages: readonly PassageHit[],
+    titles: ReadonlyMap<string, { title: string; url?: string }>,
+    limit: number,
+  ): DocumentHit[] {
+    const byDoc = new Map<string, PassageHit>();
+    for (const p of passages) {
+      const prev = byDoc.get(p.docRef);
+      if (!prev || p.score > prev.score) byDoc.set(p.docRef, p);
+    }
+    const docs: DocumentHit[] = [];
+    for (const [ref, best] of byDoc) {
+      const info = titles.get(ref);
+      docs.push({ ref, title: info?.title ?? ref, url: info?.url, score: best.score, best });
+    }
+    docs.sort((a, b) => b.score - a.score);
+    return docs.slice(0, limit);
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * @module server
+ *
+ * Starts the HTTP server over the shared services and stops it cleanly: the
+ * listener closes first (no new requests), in-flight requests finish, then the
+ * database closes. Used by `npm start` (main.ts) and `cli serve`.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import { loadWebAssets } from './channels/web/assets.js';
+import { createWebChat } from './channels/web/chatApi.js';
+import { createApp } from './http/app.js';
+import type { Logger } from './logger.js';
+import type { Services } from './services.js';
+import { pingDatabase } from './storage/sqlite/db.js';
+
+export interface RunningServer {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+export async function startServer(services: Services, logger: Logger): Promise<RunningServer> {
+  const app = createApp({
+    chat: createWebChat(services.engine),
+    healthy: () => pingDatabase(services.db),
+    assets: loadWebAssets(),
+    logger,
+    maxBodyBytes: services.config.MAX_BODY_BYTES,
+  });
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: services.config.PORT, hostname: services.config.HOST }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : services.config.PORT;
+  return {
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
+        if ('closeIdleConnections' in server) server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * @module storage/sqlite/db
+ *
+ * Opens the commune's SQLite file with the pragmas a small always-on service
+ * wants (WAL for concurrent readers, foreign keys on, a busy timeout so the CLI
+ * and the server can share the file) and brings its schema up to date.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+
+export type Db = Database.Database;
+
+/** Raised when the file cannot be opened or migrated; the message names the path. */
+export class DatabaseOpenError extends Error {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+  ) {
+    super(`Không mở được cơ sở dữ liệu "${path}": ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+/** Opens (creating the folder and file if needed) and migrates the database. */
+export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    migrate(db, migrations);
+    return db;
+  } catch (err) {
+    throw new DatabaseOpenError(path, err);
+  }
+}
+
+/** Applies every migration newer than the recorded version, each in its own transaction. */
+export function migrate(db: Db, migrations: readonly Migration[]): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  const current = row.v ?? 0;
+  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
+  for (const m of pending) {
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      );
+    })();
+  }
+  return pending.length;
+}
+
+/** A cheap query that proves the file is readable; used by /healthz. */
+export function pingDatabase(db: Db): boolean {
+  try {
+    db.prepare('SELECT 1').get();
+    return true;
+  } catch {
+    return false;
+  }
+}

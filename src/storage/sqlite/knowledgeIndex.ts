@@ -1,0 +1,188 @@
+/**
+ * @module storage/sqlite/knowledgeIndex
+ *
+ * The search index of the knowledge base, per commune: documents, their
+ * passages (original text for display) and an FTS5 table of the same passages
+ * in normalised form (folded syllables plus bigrams, see core/text). All SQL
+ * for retrieval lives here so a server database can replace SQLite later.
+ */
+import type { FaqEntry } from '../../core/ports.js';
+import type { Db } from './db.js';
+
+export interface IndexedPassage {
+  readonly docRef: string;
+  readonly heading: string;
+  readonly text: string;
+  /** Normalised forms for the FTS columns. */
+  readonly titleTokens: string;
+  readonly headingTokens: string;
+  readonly bodyTokens: string;
+}
+
+export interface IndexedFile {
+  readonly ref: string;
+  readonly kind: 'doc' | 'faq';
+  readonly title: string;
+  readonly url?: string;
+  readonly hash: string;
+  readonly meta: Record<string, unknown>;
+  readonly passages: readonly IndexedPassage[];
+  readonly faqEntries?: readonly FaqEntry[];
+}
+
+export interface CandidateRow {
+  readonly id: number;
+  readonly docRef: string;
+  readonly heading: string;
+  readonly text: string;
+  /** FTS5 bm25 (lower is better, negative). */
+  readonly bm25: number;
+  /** Normalised tokens of title, heading and body together. */
+  readonly tokens: string;
+}
+
+export interface DocumentRow {
+  readonly ref: string;
+  readonly kind: 'doc' | 'faq';
+  readonly title: string;
+  readonly url?: string;
+  readonly hash: string;
+}
+
+/** Column weights for bm25(): title, heading, body. Headings name the question a section answers. */
+const BM25_WEIGHTS = '3.0, 2.0, 1.0';
+
+export class SqliteKnowledgeIndex {
+  constructor(
+    private readonly db: Db,
+    private readonly communeId: string,
+  ) {}
+
+  documents(): DocumentRow[] {
+    const rows = this.db
+      .prepare('SELECT ref, kind, title, url, hash FROM documents WHERE commune_id = ? ORDER BY ref')
+      .all(this.communeId) as { ref: string; kind: 'doc' | 'faq'; title: string; url: string | null; hash: string }[];
+    return rows.map((r) => ({ ...r, url: r.url ?? undefined }));
+  }
+
+  /** Replaces everything a file contributed, in one transaction. */
+  replaceFile(file: IndexedFile, at: Date): void {
+    this.db.transaction(() => {
+      this.deleteFileRows(file.ref);
+      this.db
+        .prepare(
+          `INSERT INTO documents (commune_id, ref, kind, title, url, hash, meta_json, indexed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          this.communeId,
+          file.ref,
+          file.kind,
+          file.title,
+          file.url ?? null,
+          file.hash,
+          JSON.stringify(file.meta),
+          at.toISOString(),
+        );
+      const insertChunk = this.db.prepare(
+        'INSERT INTO chunks (commune_id, owner_ref, doc_ref, ord, heading, text) VALUES (?, ?, ?, ?, ?, ?)',
+      );
+      const insertFts = this.db.prepare(
+        'INSERT INTO chunks_fts (rowid, title, heading, body, commune_id) VALUES (?, ?, ?, ?, ?)',
+      );
+      file.passages.forEach((p, i) => {
+        const { lastInsertRowid } = insertChunk.run(this.communeId, file.ref, p.docRef, i, p.heading, p.text);
+        insertFts.run(lastInsertRowid, p.titleTokens, p.headingTokens, p.bodyTokens, this.communeId);
+      });
+      const insertFaq = this.db.prepare(
+        `INSERT OR REPLACE INTO faq_entries (commune_id, id, file_ref, question, variants_json, answer, source_ref)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const e of file.faqEntries ?? []) {
+        insertFaq.run(this.communeId, e.id, file.ref, e.question, JSON.stringify(e.variants), e.answer, e.sourceRef);
+      }
+    })();
+  }
+
+  removeFile(ref: string): void {
+    this.db.transaction(() => this.deleteFileRows(ref))();
+  }
+
+  private deleteFileRows(ref: string): void {
+    this.db
+      .prepare(`DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE commune_id = ? AND owner_ref = ?)`)
+      .run(this.communeId, ref);
+    this.db.prepare('DELETE FROM chunks WHERE commune_id = ? AND owner_ref = ?').run(this.communeId, ref);
+    this.db.prepare('DELETE FROM faq_entries WHERE commune_id = ? AND file_ref = ?').run(this.communeId, ref);
+    this.db.prepare('DELETE FROM documents WHERE commune_id = ? AND ref = ?').run(this.communeId, ref);
+  }
+
+  /** Best passages for an FTS5 MATCH expression, best first. */
+  candidates(match: string, limit: number): CandidateRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
+                f.title || ' ' || f.heading || ' ' || f.body AS tokens,
+                bm25(chunks_fts, ${BM25_WEIGHTS}) AS bm25
+           FROM chunks_fts f JOIN chunks c ON c.id = f.rowid
+          WHERE chunks_fts MATCH ? AND f.commune_id = ?
+          ORDER BY bm25 LIMIT ?`,
+      )
+      .all(match, this.communeId, limit) as CandidateRow[];
+    return rows;
+  }
+
+  /** Number of passages containing each term (for IDF); absent terms are omitted. */
+  documentFrequencies(terms: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (terms.length === 0) return out;
+    const stmt = this.db.prepare('SELECT doc FROM chunks_vocab WHERE term = ?');
+    for (const t of new Set(terms)) {
+      const row = stmt.get(t) as { doc: number } | undefined;
+      if (row) out.set(t, row.doc);
+    }
+    return out;
+  }
+
+  passageCount(): number {
+    const row = this.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE commune_id = ?').get(this.communeId) as {
+      n: number;
+    };
+    return row.n;
+  }
+
+  faqEntries(): FaqEntry[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, question, variants_json, answer, source_ref FROM faq_entries WHERE commune_id = ? ORDER BY id',
+      )
+      .all(this.communeId) as {
+      id: string;
+      question: string;
+      variants_json: string;
+      answer: string;
+      source_ref: string;
+    }[];
+    return rows.map((r) => ({
+      id: r.id,
+      question: r.question,
+      variants: JSON.parse(r.variants_json) as string[],
+      answer: r.answer,
+      sourceRef: r.source_ref,
+    }));
+  }
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE commune_id = ? AND key = ?').get(this.communeId, key) as
+      { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO meta (commune_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
+      )
+      .run(this.communeId, key, value);
+  }
+}

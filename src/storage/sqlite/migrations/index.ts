@@ -1,0 +1,20 @@
+/**
+ * @module storage/sqlite/migrations
+ *
+ * Versioned schema changes, applied in order inside one transaction each and
+ * recorded in `schema_migrations`, so an existing commune database is upgraded
+ * in place at start-up without losing anything. Never edit a released
+ * migration: add the next number instead.
+ *
+ * Every table carries `commune_id` from the first migration so that several
+ * communes can later share one install without a data migration.
+ */
+import { m001Initial } from './001_initial.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m001Initial];
