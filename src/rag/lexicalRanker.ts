@@ -16,6 +16,30 @@ import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
 /** Long messages are cut to their first words: a question's topic is stated early. */
 const MAX_QUERY_TOKENS = 48;
 const CANDIDATES = 60;
+/**
+ * FTS5 scores every row that matches any term, so very common terms make a
+ * query slow on a large corpus while adding almost nothing to the ranking.
+ * Terms are taken rarest first until their passage counts add up to this
+ * budget (at least the two rarest are always kept); coverage still uses all.
+ */
+const MATCH_ROW_BUDGET = 4000;
+const MIN_MATCH_TERMS = 2;
+/** Share of the bm25 rank in a passage's score; the rest is topic coverage. */
+const W_BM25 = 0.5;
+
+/** The rarest terms whose combined passage count stays within the budget. */
+export function selectMatchTerms(terms: readonly string[], df: ReadonlyMap<string, number>): string[] {
+  const known = terms.filter((t) => (df.get(t) ?? 0) > 0).sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
+  const out: string[] = [];
+  let rows = 0;
+  for (const t of known) {
+    const n = df.get(t) ?? 0;
+    if (out.length >= MIN_MATCH_TERMS && rows + n > MATCH_ROW_BUDGET) break;
+    out.push(t);
+    rows += n;
+  }
+  return out;
+}
 
 export interface QueryTerms {
   readonly tokens: readonly string[];
@@ -23,6 +47,8 @@ export interface QueryTerms {
   readonly unigrams: readonly string[];
   /** Bigrams that are not made only of question words. */
   readonly bigrams: readonly string[];
+  /** Question words too: they add a little to bm25 (as in the reference recipe) but nothing to coverage. */
+  readonly formWords: readonly string[];
 }
 
 export function queryTerms(question: string): QueryTerms {
@@ -30,7 +56,8 @@ export function queryTerms(question: string): QueryTerms {
   let uni = [...new Set(contentTokens(tokens))];
   if (uni.length === 0) uni = [...new Set(tokens)];
   const bi = [...new Set(bigrams(tokens).filter((b) => b.split('_').some((s) => !STOPWORDS.has(s))))];
-  return { tokens, unigrams: uni, bigrams: bi };
+  const form = [...new Set(tokens)].filter((t) => !uni.includes(t));
+  return { tokens, unigrams: uni, bigrams: bi, formWords: form };
 }
 
 export interface RankedPassages {
@@ -107,11 +134,11 @@ export class LexicalRanker {
 
   rankPassages(question: string): RankedPassages {
     const terms = queryTerms(question);
-    const all = [...terms.unigrams, ...terms.bigrams];
+    const all = [...terms.unigrams, ...terms.bigrams, ...terms.formWords];
     if (all.length === 0) return { terms, passages: [], unknownTerms: [] };
     const df = this.idf.df(all);
     const unknownTerms = terms.unigrams.filter((t) => (df.get(t) ?? 0) === 0);
-    const known = all.filter((t) => (df.get(t) ?? 0) > 0);
+    const known = selectMatchTerms(all, df);
     if (known.length === 0) return { terms, passages: [], unknownTerms };
     const match = known.map((t) => `"${t}"`).join(' OR ');
     const rows = this.index.candidates(match, CANDIDATES);
@@ -129,7 +156,7 @@ export class LexicalRanker {
         heading: r.heading,
         text: r.text,
         coverage,
-        score: 0.5 * relative + 0.5 * coverage,
+        score: W_BM25 * relative + (1 - W_BM25) * coverage,
       };
     });
     passages.sort((a, b) => b.score - a.score);

@@ -44,7 +44,7 @@ export interface AnswerThresholds {
   readonly outOfScopeOverride: number;
 }
 
-export const DEFAULT_THRESHOLDS: AnswerThresholds = { faq: 0.55, passage: 0.62, outOfScopeOverride: 0.9 };
+export const DEFAULT_THRESHOLDS: AnswerThresholds = { faq: 0.5, passage: 0.58, outOfScopeOverride: 0.9 };
 
 const MAX_SOURCES = 5;
 

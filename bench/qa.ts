@@ -1,0 +1,246 @@
+/**
+ * `npm run bench:qa` — retrieval quality and speed of the no-LLM Q&A.
+ *
+ * 1. The golden set (bench/golden): hit@1, hit@3, MRR overall / with marks /
+ *    without marks, out-of-scope accuracy, p50/p95 of `ask` — and the same
+ *    retrieval figures for the naive baseline in the same run.
+ * 2. Optional public sets (`-- --public FILE.csv`, repeatable): P@1, hit@3,
+ *    MRR@10 as written and with marks removed, beside the baseline.
+ * 3. A synthetic corpus of 20,000 passages: ingestion time and retrieval p50/p95.
+ * 4. `npm start` on the warm golden index: time to /healthz, resident memory
+ *    after answering the whole golden set over HTTP.
+ * Figures are printed and written to bench/out/qa.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config.js';
+import { foldMarks } from '../src/core/text/normalize.js';
+import { createLogger } from '../src/logger.js';
+import { createServices, type Services } from '../src/services.js';
+import { NaiveBaseline } from './lib/baseline.js';
+import { loadGolden } from './lib/golden.js';
+import { f3, ms, percentile, retrievalFigures, table, type RankedCase } from './lib/metrics.js';
+import { evaluatePublicSet } from './lib/publicSet.js';
+import { measureStartup } from './lib/startup.js';
+import { syntheticCorpus } from './lib/synthetic.js';
+import { tempDir } from './lib/temp.js';
+
+const { values } = parseArgs({
+  options: {
+    public: { type: 'string', multiple: true },
+    'skip-synthetic': { type: 'boolean' },
+    'skip-start': { type: 'boolean' },
+  },
+});
+
+const logger = createLogger('error');
+const work = tempDir();
+const results: Record<string, unknown> = {};
+
+function servicesFor(knowledgeDir: string, dbName: string): Services {
+  return createServices(loadConfig({ DATABASE_PATH: join(work.dir, dbName), KNOWLEDGE_DIR: knowledgeDir }), logger);
+}
+
+/** Every indexed passage as baseline documents (title + heading + text, attributed to its document). */
+function baselineFromIndex(s: Services): NaiveBaseline {
+  const rows = s.db
+    .prepare(
+      `SELECT c.doc_ref AS ref, COALESCE(d.title, '') || '\n' || c.heading || '\n' || c.text AS text
+         FROM chunks c LEFT JOIN documents d ON d.commune_id = c.commune_id AND d.ref = c.doc_ref`,
+    )
+    .all() as { ref: string; text: string }[];
+  return new NaiveBaseline(rows);
+}
+
+async function goldenSet(): Promise<void> {
+  const golden = loadGolden('bench/golden');
+  const s = servicesFor('knowledge', 'golden.db');
+  const t0 = performance.now();
+  await s.ingest({ force: true });
+  const ingestMs = performance.now() - t0;
+  const baseline = baselineFromIndex(s);
+  // Warm up caches once, as a running service would be.
+  await s.engine.ask('VNeID là gì');
+
+  const ours: (RankedCase & { marked: boolean })[] = [];
+  const base: (RankedCase & { marked: boolean })[] = [];
+  const latency: number[] = [];
+  const baseLatency: number[] = [];
+  let oosTotal = 0;
+  let oosCorrect = 0;
+  let inScopeConfident = 0;
+  const misses: string[] = [];
+  for (const g of golden) {
+    const t = performance.now();
+    const a = await s.engine.ask(g.q);
+    latency.push(performance.now() - t);
+    const tb = performance.now();
+    const b = await baseline.rank(g.q);
+    baseLatency.push(performance.now() - tb);
+    if (g.oos) {
+      oosTotal++;
+      if (!a.confident) oosCorrect++;
+      else misses.push(`OOS answered: ${g.q} -> ${a.sources[0]?.ref ?? ''}`);
+      continue;
+    }
+    if (a.confident) inScopeConfident++;
+    const ranked = a.sources.map((x) => x.ref);
+    ours.push({ gold: g.docs, ranked, marked: g.marked });
+    base.push({ gold: g.docs, ranked: b, marked: g.marked });
+    if (!ranked.slice(0, 3).some((r) => g.docs.includes(r)))
+      misses.push(`miss@3: ${g.q} -> want ${g.docs[0]}, got ${ranked.slice(0, 3).join(', ')}`);
+  }
+  const inScope = ours.length;
+  const row = (name: string, cases: (RankedCase & { marked: boolean })[]): string[][] => {
+    const all = retrievalFigures(cases, 5);
+    const m = retrievalFigures(
+      cases.filter((c) => c.marked),
+      5,
+    );
+    const u = retrievalFigures(
+      cases.filter((c) => !c.marked),
+      5,
+    );
+    return [
+      [name, 'all', String(all.n), f3(all.hit1), f3(all.hit3), f3(all.mrr)],
+      [name, 'with marks', String(m.n), f3(m.hit1), f3(m.hit3), f3(m.mrr)],
+      [name, 'without marks', String(u.n), f3(u.hit1), f3(u.hit3), f3(u.mrr)],
+    ];
+  };
+  console.log(
+    `\n== Golden set: ${golden.length} questions (${inScope} in scope, ${oosTotal} out of scope); ${s.index.passageCount()} passages, ingest ${ingestMs.toFixed(0)} ms ==`,
+  );
+  console.log(
+    table(
+      ['system', 'subset', 'n', 'hit@1', 'hit@3', 'MRR@5'],
+      [...row('hocvuso', ours), ...row('baseline BM25Retriever', base)],
+    ),
+  );
+  console.log(
+    `\nout-of-scope accuracy (not confident): ${f3(oosCorrect / Math.max(oosTotal, 1))} (${oosCorrect}/${oosTotal})` +
+      `\nin-scope answered confidently: ${f3(inScopeConfident / Math.max(inScope, 1))} (${inScopeConfident}/${inScope})` +
+      `\nask latency: p50 ${ms(percentile(latency, 50))}, p95 ${ms(percentile(latency, 95))}` +
+      ` | baseline retrieval: p50 ${ms(percentile(baseLatency, 50))}, p95 ${ms(percentile(baseLatency, 95))}`,
+  );
+  if (misses.length > 0) console.log(`\nmisses (${misses.length}):\n  ${misses.join('\n  ')}`);
+  results.golden = {
+    questions: golden.length,
+    ours: {
+      all: retrievalFigures(ours, 5),
+      marked: retrievalFigures(
+        ours.filter((c) => c.marked),
+        5,
+      ),
+      unmarked: retrievalFigures(
+        ours.filter((c) => !c.marked),
+        5,
+      ),
+    },
+    baseline: {
+      all: retrievalFigures(base, 5),
+      marked: retrievalFigures(
+        base.filter((c) => c.marked),
+        5,
+      ),
+      unmarked: retrievalFigures(
+        base.filter((c) => !c.marked),
+        5,
+      ),
+    },
+    outOfScopeAccuracy: oosCorrect / Math.max(oosTotal, 1),
+    inScopeConfident: inScopeConfident / Math.max(inScope, 1),
+    askP50Ms: percentile(latency, 50),
+    askP95Ms: percentile(latency, 95),
+  };
+  s.close();
+}
+
+async function publicSets(paths: readonly string[]): Promise<void> {
+  for (const path of paths) {
+    const r = await evaluatePublicSet(path, work.dir, logger);
+    console.log(
+      `\n== Public set ${path}: ${r.questions} questions over ${r.documents} documents (ingest ${r.ingestMs.toFixed(0)} ms) ==`,
+    );
+    console.log(
+      table(
+        ['system', 'typed', 'P@1', 'hit@3', 'MRR@10'],
+        [
+          ['hocvuso', 'as written', f3(r.ours.written.hit1), f3(r.ours.written.hit3), f3(r.ours.written.mrr)],
+          ['hocvuso', 'no marks', f3(r.ours.folded.hit1), f3(r.ours.folded.hit3), f3(r.ours.folded.mrr)],
+          [
+            'baseline BM25Retriever',
+            'as written',
+            f3(r.baseline.written.hit1),
+            f3(r.baseline.written.hit3),
+            f3(r.baseline.written.mrr),
+          ],
+          [
+            'baseline BM25Retriever',
+            'no marks',
+            f3(r.baseline.folded.hit1),
+            f3(r.baseline.folded.hit3),
+            f3(r.baseline.folded.mrr),
+          ],
+        ],
+      ),
+    );
+    console.log(`retrieval latency: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}`);
+    results[`public:${path}`] = r;
+  }
+}
+
+async function synthetic(): Promise<void> {
+  const dir = join(work.dir, 'synthetic');
+  const { files, passages } = syntheticCorpus('knowledge', dir, 20_000);
+  const s = servicesFor(dir, 'synthetic.db');
+  const t0 = performance.now();
+  await s.ingest();
+  const ingestMs = performance.now() - t0;
+  const golden = loadGolden('bench/golden');
+  const lat: number[] = [];
+  await s.engine.ask('VNeID là gì');
+  for (const g of golden) {
+    for (const q of [g.q, foldMarks(g.q)]) {
+      const t = performance.now();
+      await s.engine.ask(q);
+      lat.push(performance.now() - t);
+    }
+  }
+  console.log(
+    `\n== Synthetic corpus: ${files} files, ${s.index.passageCount()} passages (generated ${passages}); ingest ${(ingestMs / 1000).toFixed(1)} s ==` +
+      `\nask over ${lat.length} questions: p50 ${ms(percentile(lat, 50))}, p95 ${ms(percentile(lat, 95))}, max ${ms(Math.max(...lat))}`,
+  );
+  results.synthetic = {
+    passages: s.index.passageCount(),
+    ingestMs,
+    askP50Ms: percentile(lat, 50),
+    askP95Ms: percentile(lat, 95),
+  };
+  s.close();
+}
+
+async function startup(): Promise<void> {
+  const r = await measureStartup(
+    join(work.dir, 'golden.db'),
+    loadGolden('bench/golden').map((g) => g.q),
+  );
+  console.log(
+    `\n== npm start on the warm index ==\nready (GET /healthz 200) after ${r.readyMs.toFixed(0)} ms` +
+      `\n/api/chat over ${r.requests} questions: p50 ${ms(r.p50Ms)}, p95 ${ms(r.p95Ms)}` +
+      `\nresident memory of the server process after the run: ${r.rssMb.toFixed(0)} MB (peak ${r.peakMb.toFixed(0)} MB)`,
+  );
+  results.startup = r;
+}
+
+try {
+  await goldenSet();
+  if (values.public?.length) await publicSets(values.public);
+  if (!values['skip-synthetic']) await synthetic();
+  if (!values['skip-start']) await startup();
+  mkdirSync('bench/out', { recursive: true });
+  writeFileSync('bench/out/qa.json', `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nFigures written to bench/out/qa.json');
+} finally {
+  work.cleanup();
+}

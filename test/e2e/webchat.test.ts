@@ -1,0 +1,196 @@
+/**
+ * The web chat in a real browser. Unit and HTTP tests check the JSON; only a
+ * browser shows what bà con actually see on a phone: the welcome and buttons
+ * render, answers carry their source link, a pasted <script> stays text, and a
+ * lost connection never swallows what was typed. Drives Debian's chromium
+ * (apt-get install -y chromium) through playwright-core, against the real
+ * server on a loopback port; the browser's own outside connections are off.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type RunningServer } from '../../src/server.js';
+import type { Services } from '../../src/services.js';
+import { memoryLogger, readyServices, tempDir } from '../helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const PHONE = { width: 390, height: 844 };
+const WELCOME = 'Xin chào bà con';
+
+describe('web chat in a real browser (phone size)', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let services: Services;
+  let server: RunningServer;
+  let browser: Browser;
+  let baseUrl: string;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `The browser tests need Debian's chromium at ${CHROMIUM}, which is missing. ` +
+          'Install it with: apt-get update && apt-get install -y chromium',
+      );
+    }
+    tmp = tempDir('hocvuso-e2e-');
+    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'e2e.db') });
+    server = await startServer(services, memoryLogger().logger);
+    baseUrl = `http://127.0.0.1:${server.port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    services?.close();
+    tmp?.cleanup();
+  });
+
+  beforeEach(async () => {
+    // A new context per test: fresh localStorage, so a fresh web user id and conversation.
+    context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    page = await context.newPage();
+    pageErrors = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(baseUrl + '/');
+    await expect.poll(() => page.locator('.msg.bot', { hasText: WELCOME }).count()).toBe(1);
+  });
+
+  afterEach(async () => {
+    await context.close();
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
+
+  /** Bot bubbles that are real answers, not the "typing" placeholder. */
+  const answers = () => page.locator('#log .msg.bot:not(.typing)');
+
+  /** Types into the composer and presses Enter, as a person would. */
+  async function ask(text: string): Promise<void> {
+    const input = page.locator('#text');
+    await input.click();
+    await input.fill(text);
+    await input.press('Enter');
+  }
+
+  it('loads on a phone: welcome, visible quick replies, no sideways scroll', async () => {
+    await expect(page.title()).resolves.toContain('Hocvuso');
+    const buttons = page.locator('#log .buttons button');
+    expect(await buttons.count()).toBeGreaterThanOrEqual(2);
+    for (const button of await buttons.all()) {
+      expect(await button.isVisible()).toBe(true);
+      expect(await button.isEnabled()).toBe(true);
+    }
+    expect(await page.locator('#text').isVisible()).toBe(true);
+    expect(await page.locator('#send').isVisible()).toBe(true);
+    const widths = await page.evaluate<{ scroll: number; inner: number }>(
+      '({ scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth })',
+    );
+    expect(widths.inner).toBe(PHONE.width);
+    expect(widths.scroll).toBeLessThanOrEqual(widths.inner);
+
+    const shot = join(tmp.dir, 'webchat-phone.png');
+    const png = await page.screenshot({ path: shot, fullPage: true });
+    expect(png.length).toBeGreaterThan(1000);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(readFileSync(shot).equals(png)).toBe(true);
+  });
+
+  it('answers a typed question with its source line and a source link', async () => {
+    const question = 'dang ky dinh danh muc 2 o dau';
+    await ask(question);
+    await expect.poll(() => page.locator('#log .msg.me').last().textContent()).toBe(question);
+    expect(await page.locator('#text').inputValue()).toBe('');
+
+    const answer = page.locator('#log .msg.bot:not(.typing)', { hasText: /Nguồn: / });
+    await expect.poll(() => answer.count()).toBe(1);
+    expect(await answer.textContent()).toMatch(/mức 2/i);
+    const link = answer.locator('.sources a').first();
+    expect(await link.getAttribute('href')).toMatch(/^https:\/\//);
+    expect(await link.getAttribute('rel')).toContain('noopener');
+    expect(await link.isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#send').isEnabled()).toBe(true);
+
+    // Only the log scrolls: the composer stays on screen and the newest message is in view.
+    const layout = await page.evaluate<{ composerBottom: number; pageScroll: number; logGap: number }>(
+      `(() => {
+        const log = document.getElementById('log');
+        return {
+          composerBottom: document.getElementById('composer').getBoundingClientRect().bottom,
+          pageScroll: document.scrollingElement.scrollHeight - window.innerHeight,
+          logGap: log.scrollHeight - log.scrollTop - log.clientHeight,
+        };
+      })()`,
+    );
+    expect(layout.composerBottom).toBeLessThanOrEqual(PHONE.height);
+    expect(layout.pageScroll).toBeLessThanOrEqual(1);
+    expect(layout.logGap).toBeLessThanOrEqual(2);
+  });
+
+  it('sends a quick reply value on click and disables the old buttons', async () => {
+    const first = page.locator('#log .buttons').first().locator('button').first();
+    const label = (await first.textContent()) ?? '';
+    expect(label).not.toBe('');
+    const before = await answers().count();
+
+    const request = page.waitForRequest((r) => r.url().endsWith('/api/chat') && r.method() === 'POST');
+    await first.click();
+    const body: unknown = (await request).postDataJSON();
+    expect(body).toMatchObject({ choice: expect.stringMatching(/^menu:/) });
+    expect(body).not.toHaveProperty('text');
+
+    await expect.poll(() => answers().count()).toBeGreaterThan(before);
+    expect(await page.locator('#log .msg.me').last().textContent()).toBe(label);
+    for (const old of await page.locator('#log .buttons').first().locator('button').all()) {
+      expect(await old.isDisabled()).toBe(true);
+    }
+    expect(await answers().last().textContent()).not.toBe('');
+  });
+
+  it('shows pasted markup as literal text and never runs it', async () => {
+    const evil = '<script>window.__pwned=1</script><b>x</b>';
+    const before = await answers().count();
+    await ask(evil);
+    await expect.poll(() => answers().count()).toBeGreaterThan(before);
+
+    const bubble = page.locator('#log .msg.me').last();
+    expect(await bubble.textContent()).toBe(evil);
+    expect(await bubble.textContent()).toContain('<script>');
+    expect(await page.locator('#log b').count()).toBe(0);
+    expect(await page.locator('#log script').count()).toBe(0);
+    expect(await page.evaluate<string>('typeof window.__pwned')).toBe('undefined');
+  });
+
+  it('keeps the typed text and shows an error when the server cannot be reached', async () => {
+    await page.route('**/api/chat', (route) => route.abort('connectionrefused'));
+    const status = page.locator('#status');
+    expect(await status.isVisible()).toBe(false);
+
+    const typed = 'quen mat khau VNeID thi lam sao';
+    await ask(typed);
+    await expect.poll(() => status.isVisible()).toBe(true);
+    expect(await status.textContent()).toContain('Chưa gửi được');
+    expect(await page.locator('#text').inputValue()).toBe(typed);
+    expect(await page.locator('#send').isEnabled()).toBe(true);
+    expect(await page.locator('#log .msg.typing').count()).toBe(0);
+
+    // Once the connection is back, pressing Gửi again sends it and clears the error.
+    await page.unroute('**/api/chat');
+    const before = await answers().count();
+    await page.locator('#send').click();
+    await expect.poll(() => answers().count()).toBeGreaterThan(before);
+    expect(await status.isVisible()).toBe(false);
+    expect(await page.locator('#text').inputValue()).toBe('');
+  });
+});

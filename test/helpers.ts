@@ -1,0 +1,72 @@
+/**
+ * The one module of test helpers: temporary databases and knowledge folders,
+ * a fixed clock, and the services built the way main.ts builds them.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../src/config.js';
+import type { Clock } from '../src/core/ports.js';
+import { createLogger, type Logger } from '../src/logger.js';
+import { createServices, type Services } from '../src/services.js';
+
+export const BUNDLED_KNOWLEDGE = join(import.meta.dirname, '..', 'knowledge');
+
+/** A clock that stands still until moved. */
+export function fixedClock(iso = '2026-12-01T08:00:00.000Z'): Clock & { set(iso: string): void } {
+  let now = new Date(iso);
+  return {
+    now: () => new Date(now),
+    set: (v: string) => {
+      now = new Date(v);
+    },
+  };
+}
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export function tempDir(prefix = 'hocvuso-test-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Writes files (path → content) under a folder, creating sub-folders. */
+export function writeTree(root: string, files: Record<string, string | Buffer>): void {
+  for (const [path, content] of Object.entries(files)) {
+    const abs = join(root, path);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+  }
+}
+
+/** A logger that keeps its lines in memory, so tests can assert what was (not) logged. */
+export function memoryLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      lines.push(chunk.toString('utf8'));
+      cb();
+    },
+  });
+  return { logger: createLogger('debug', sink), lines };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    DATABASE_PATH: ':memory:',
+    KNOWLEDGE_DIR: BUNDLED_KNOWLEDGE,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ...overrides,
+  });
+}
+
+/** Services over a temporary database, with the knowledge folder already ingested. */
+export async function readyServices(
+  overrides: Record<string, string> = {},
+  clock: Clock = fixedClock(),
+): Promise<Services> {
+  const services = createServices(testConfig(overrides), memoryLogger().logger, { clock });
+  await services.ingest();
+  return services;
+}
