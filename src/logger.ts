@@ -13,9 +13,10 @@ export type { Logger };
 
 /** Masks personal numbers and secrets inside a free-text value before it is logged. */
 export function redactForLog(value: string): string {
-  return redactSensitive(value)
-    .text.replace(/\b(bot)?\d{6,}:[A-Za-z0-9_-]{20,}\b/g, '[token]')
-    .replace(/\bsk-[A-Za-z0-9_-]{10,}\b/g, '[key]');
+  // Tokens first: the digit-run masking would otherwise eat a bot token's id and leave its secret half.
+  return redactSensitive(
+    value.replace(/\b(bot)?\d{6,}:[A-Za-z0-9_-]{20,}\b/g, '[token]').replace(/\bsk-[A-Za-z0-9_-]{10,}\b/g, '[key]'),
+  ).text;
 }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

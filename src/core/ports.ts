@@ -6,6 +6,8 @@
  * where a channel needs one), so the core is tested with plain values.
  */
 import type { ChannelName } from './messages.js';
+import type { Attempt, CompletionRecord, Quiz, QuizResult } from './quiz/types.js';
+import type { Citizen, CitizenProfile, ConsentState, Identity, RedeemResult } from './registry/types.js';
 
 /** Injected time, so report dates and timeouts are testable. */
 export interface Clock {
@@ -102,4 +104,54 @@ export interface UnansweredQuestion {
 /** Questions the bot could not answer confidently, for staff to answer once for everyone. */
 export interface UnansweredLog {
   record(q: UnansweredQuestion): MaybePromise<void>;
+}
+
+// ---- Quizzes, citizens and completion records (issue 3) ----
+
+/** The validated quiz banks. */
+export interface QuizCatalog {
+  list(): readonly Quiz[];
+  get(id: string): Quiz | undefined;
+}
+
+/** Source of randomness (option shuffles, ids, link codes); injected so tests are repeatable. */
+export interface Random {
+  /** A float in [0, 1). */
+  next(): number;
+}
+
+export interface CitizenRepo {
+  findByIdentity(identity: Identity): MaybePromise<Citizen | undefined>;
+  /** Returns the citizen of this identity, creating an anonymous one on first use. */
+  ensure(identity: Identity, newId: string, at: Date): MaybePromise<Citizen>;
+  get(citizenId: string): MaybePromise<Citizen | undefined>;
+  update(citizenId: string, patch: { consent?: ConsentState; profile?: CitizenProfile }, at: Date): MaybePromise<void>;
+  identities(citizenId: string): MaybePromise<Identity[]>;
+  /** Stores a one-time code (replacing the citizen's previous one). */
+  createLinkCode(citizenId: string, code: string, expiresAt: Date): MaybePromise<void>;
+  /**
+   * Joins `identity` to the citizen who made `code`, in one transaction: the
+   * identity's previous citizen (if any) is merged into that citizen (attempts,
+   * passes kept; earliest pass wins) and the code is used up.
+   */
+  redeemLinkCode(code: string, identity: Identity, at: Date): MaybePromise<RedeemResult>;
+  /** Deletes the citizen with every identity, attempt and completion record. */
+  delete(citizenId: string): MaybePromise<void>;
+}
+
+export interface AttemptRepo {
+  active(citizenId: string): MaybePromise<Attempt | undefined>;
+  get(attemptId: string): MaybePromise<Attempt | undefined>;
+  /** Creates an attempt; false when the citizen already has an active one. */
+  start(attempt: Attempt): MaybePromise<boolean>;
+  /**
+   * Saves an attempt if it is still active at question `expectedCurrent`, and
+   * with it the completion record when it finished, in one transaction. False
+   * when the attempt moved on meanwhile (a double tap, a redelivered update):
+   * nothing is written.
+   */
+  commit(attempt: Attempt, expectedCurrent: number, completion?: CompletionRecord): MaybePromise<boolean>;
+  abandon(attemptId: string, at: Date): MaybePromise<void>;
+  results(citizenId: string): MaybePromise<QuizResult[]>;
+  programmeCompletedAt(citizenId: string): MaybePromise<string | undefined>;
 }

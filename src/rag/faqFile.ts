@@ -39,8 +39,7 @@ export function parseFaqFile(text: string): FaqParseResult {
   raw.forEach((item: unknown, index) => {
     const parsed = FaqEntrySchema.safeParse(item);
     if (!parsed.success) {
-      const id =
-        typeof item === 'object' && item && 'id' in item ? String((item as { id: unknown }).id) : `#${index + 1}`;
+      const id = typeof item === 'object' && item && 'id' in item ? String(item.id) : `#${index + 1}`;
       problems.push(`entry ${id}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
       return;
     }

@@ -35,15 +35,16 @@ export function plainText(text: string): string {
     .replace(/\[([^\]]+)\]\((https?:[^)]+)\)/g, '$1 ($2)')
     .replace(/^\s*[*-]\s+/gm, '• ')
     .replace(/^\s*>\s?/gm, '')
-    .replace(/^\|.*\|\s*$/gm, (row) =>
-      row
+    .replace(/^\|.*\|[ \t]*$/gm, (row) => {
+      const cells = row
         .replace(/^\||\|$/g, '')
         .split('|')
         .map((c) => c.trim())
-        .filter((c) => !/^:?-+:?$/.test(c))
-        .join(' – '),
-    )
-    .replace(/^\s*–?\s*$/gm, '')
+        .filter((c) => !/^:?-+:?$/.test(c));
+      // A separator row (|---|---|) leaves no cells: mark it for removal.
+      return cells.length > 0 ? cells.join(' – ') : '\u0000';
+    })
+    .replace(/^\u0000\n?/gm, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }

@@ -19,17 +19,20 @@ export interface RedactionResult {
 const SECRET_WORD = '(?:m[aậ]t\\s*kh[aẩ]u|mk|pass(?:word|code)?|pin)';
 const OTP_WORD = '(?:otp|m[aã]\\s*(?:x[aá]c\\s*(?:th[uự]c|nh[aậ]n)|otp|kích\\s*hoạt|kich\\s*hoat))';
 
+/** Up to three words between the keyword and its separator: "mật khẩu VNeID của tôi là …". */
+const GAP = '(?:\\s+[^\\s:=]{1,12}){0,3}?';
+/** "là", ":", "=", or "là:" – what introduces the value. */
+const SEP = '\\s*(?:l[aà]\\s*[:=]?|[:=])\\s*';
 /** "mật khẩu là abc123", "mk: abc" – a value after an explicit separator. */
-const SECRET_AFTER_SEPARATOR = new RegExp(
-  `(${SECRET_WORD}(?:\\s+(?:c[uủ]a\\s+\\S+|vneid|m[ớo]i|c[ũu]))?\\s*(?:l[aà]|:|=)\\s*)([^\\s,;]{4,})`,
-  'giu',
-);
+const SECRET_AFTER_SEPARATOR = new RegExp(`(${SECRET_WORD}${GAP}${SEP})([^\\s,;]{4,})`, 'giu');
 /** "passcode 123456", "mk abc123" – a value with a digit straight after the keyword. */
 const SECRET_WITH_DIGIT = new RegExp(`(${SECRET_WORD}\\s+)((?=[^\\s,;]*\\d)[^\\s,;]{4,})`, 'giu');
-/** "otp 123456", "mã xác thực là 1234". */
-const OTP_VALUE = new RegExp(`(${OTP_WORD}\\s*(?:l[aà]|:|=|-)?\\s*)(\\d[\\d\\s]{2,10}\\d)`, 'giu');
-/** Runs of digits, allowing spaces, dots or dashes between groups ("0381 234 567"). */
-const DIGIT_RUN = /\d(?:[\s.-]?\d){5,15}/gu;
+/** "otp 123456", "mã OTP của tôi là 1234", "otp vừa nhận: 4829". */
+const OTP_VALUE = new RegExp(`(${OTP_WORD}${GAP}(?:${SEP}|\\s+))(\\d[\\d\\s]{2,10}\\d)`, 'giu');
+/** Runs of digits, allowing spaces, dots or dashes between groups ("0381 234 567", "+84 912 345 678"). */
+const DIGIT_RUN = /(?:\+84[\s.-]?)?\d(?:[\s.-]?\d){5,15}/gu;
+/** "2025 2026 2027": a list of years is not an ID number. */
+const YEAR_LIST = /^(?:(?:19|20)\d\d[\s.,-]+)+(?:19|20)\d\d$/;
 
 /** Classifies a run of digits by its length once separators are removed. */
 function classifyDigits(digits: string): SensitiveKind | undefined {
@@ -56,7 +59,9 @@ export function redactSensitive(input: string): RedactionResult {
   text = text.replace(SECRET_AFTER_SEPARATOR, hideSecret);
   text = text.replace(SECRET_WITH_DIGIT, hideSecret);
   text = text.replace(DIGIT_RUN, (m) => {
-    const kind = classifyDigits(m.replace(/\D/g, ''));
+    if (YEAR_LIST.test(m)) return m;
+    const digits = m.replace(/\D/g, '');
+    const kind = m.startsWith('+84') ? 'phone' : classifyDigits(digits);
     if (!kind) return m;
     kinds.add(kind);
     return kind === 'phone' ? '[số điện thoại đã ẩn]' : '[số đã ẩn]';

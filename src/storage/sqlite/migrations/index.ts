@@ -10,6 +10,7 @@
  * communes can later share one install without a data migration.
  */
 import { m001Initial } from './001_initial.js';
+import { m002CitizensQuizzes } from './002_citizens_quizzes.js';
 
 export interface Migration {
   readonly version: number;
@@ -17,4 +18,4 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial];
+export const MIGRATIONS: readonly Migration[] = [m001Initial, m002CitizensQuizzes];

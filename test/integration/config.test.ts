@@ -1,0 +1,109 @@
+/**
+ * The settings every entry point reads: defaults that make `npm start` work
+ * with no .env at all, and a start-up error that names the bad variable.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConfigError, embeddingsEnabled, loadConfig } from '../../src/config.js';
+
+/** Runs loadConfig and returns the ConfigError it must throw. */
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('gives the embedded defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      DATABASE_PATH: 'data/hocvuso.db',
+      KNOWLEDGE_DIR: 'knowledge',
+      COMMUNE_ID: 'hung-chau',
+      LOG_LEVEL: 'info',
+      MAX_BODY_BYTES: 64_000,
+    });
+    expect(c.OPENAI_API_KEY).toBeUndefined();
+    expect(c.OPENAI_BASE_URL).toBeUndefined();
+    expect(c.EMBEDDINGS_MODEL).toBeUndefined();
+    expect(embeddingsEnabled(c)).toBe(false);
+  });
+
+  it('parses valid values and ignores variables it does not know', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_PATH: '/var/lib/hocvuso/x.db',
+      KNOWLEDGE_DIR: '/srv/kb',
+      LOG_LEVEL: 'debug',
+      MAX_BODY_BYTES: '2048',
+      HOME: '/root',
+      SOMETHING_ELSE: 'abc',
+    });
+    expect(c).toMatchObject({
+      PORT: 8080,
+      HOST: '127.0.0.1',
+      DATABASE_PATH: '/var/lib/hocvuso/x.db',
+      KNOWLEDGE_DIR: '/srv/kb',
+      LOG_LEVEL: 'debug',
+      MAX_BODY_BYTES: 2048,
+    });
+    expect(c).not.toHaveProperty('HOME');
+    expect(c).not.toHaveProperty('SOMETHING_ELSE');
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '3.5'],
+    ['LOG_LEVEL', 'loud'],
+    ['MAX_BODY_BYTES', '10'],
+    ['COMMUNE_ID', 'Xã Hùng Châu'],
+    ['OPENAI_BASE_URL', 'localhost:8080'],
+  ])('rejects %s=%s with a ConfigError naming the variable and the value', (name, value) => {
+    const err = configErrorOf({ [name]: value });
+    expect(err.name).toBe('ConfigError');
+    expect(err.issues).toHaveLength(1);
+    expect(err.issues[0]).toMatch(new RegExp(`^${name}\\b`));
+    expect(err.issues[0]).toContain(JSON.stringify(value));
+    expect(err.message).toContain(name);
+  });
+
+  it('lists every bad variable at once', () => {
+    const err = configErrorOf({ PORT: 'abc', LOG_LEVEL: 'loud' });
+    expect(err.issues).toHaveLength(2);
+    expect(err.message).toContain('PORT');
+    expect(err.message).toContain('LOG_LEVEL');
+  });
+
+  it('treats empty and whitespace-only strings as unset', () => {
+    const c = loadConfig({
+      PORT: '',
+      HOST: '   ',
+      DATABASE_PATH: '',
+      KNOWLEDGE_DIR: ' ',
+      LOG_LEVEL: '',
+      COMMUNE_ID: '',
+      MAX_BODY_BYTES: '',
+      OPENAI_API_KEY: '',
+      OPENAI_BASE_URL: '  ',
+      EMBEDDINGS_MODEL: '',
+    });
+    expect(c).toEqual(loadConfig({}));
+  });
+
+  it('turns embeddings on only with a model and a key or base URL', () => {
+    expect(embeddingsEnabled(loadConfig({ EMBEDDINGS_MODEL: 'm' }))).toBe(false);
+    expect(embeddingsEnabled(loadConfig({ OPENAI_API_KEY: 'sk-test' }))).toBe(false);
+    expect(embeddingsEnabled(loadConfig({ EMBEDDINGS_MODEL: 'm', OPENAI_API_KEY: 'sk-test' }))).toBe(true);
+    expect(embeddingsEnabled(loadConfig({ EMBEDDINGS_MODEL: 'm', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' }))).toBe(
+      true,
+    );
+  });
+});
