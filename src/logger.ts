@@ -19,6 +19,43 @@ export function redactForLog(value: string): string {
   ).text;
 }
 
+const SECRET_KEYS = new Set([
+  'token',
+  'accesstoken',
+  'access_token',
+  'refreshtoken',
+  'refresh_token',
+  'apikey',
+  'password',
+  'authorization',
+  'secret',
+  'secret_key',
+  'oa_secret_key',
+]);
+
+/**
+ * Masks every string inside a logged value, however deeply nested, and drops
+ * fields whose name says they hold a secret. Errors become plain objects with
+ * their message and stack masked too.
+ */
+export function redactValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactForLog(value);
+  if (depth > 6 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return {
+      type: value.name,
+      message: redactForLog(value.message),
+      stack: value.stack ? redactForLog(value.stack) : undefined,
+    };
+  }
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEYS.has(k.toLowerCase()) ? '[redacted]' : redactValue(v, depth + 1);
+  }
+  return out;
+}
+
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
     {
@@ -42,14 +79,12 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       formatters: {
         // Free-text fields (a question, an error message) are masked like the message itself.
         log(object) {
-          const out: Record<string, unknown> = {};
-          for (const [k, v] of Object.entries(object)) out[k] = typeof v === 'string' ? redactForLog(v) : v;
-          return out;
+          return redactValue(object) as Record<string, unknown>;
         },
       },
       hooks: {
         logMethod(args, method) {
-          const redacted = args.map((a) => (typeof a === 'string' ? redactForLog(a) : a)) as typeof args;
+          const redacted = args.map((a) => redactValue(a)) as typeof args;
           method.apply(this, redacted);
         },
       },

@@ -36,8 +36,15 @@ export async function startServer(services: Services, logger: Logger): Promise<R
     port,
     stop: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
+        // In-flight requests finish; keep-alive sockets that fall idle are closed as soon as they do,
+        // so stop() does not wait for the clients' keep-alive timeout.
+        const sweep = setInterval(() => {
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        }, 50);
+        server.close(() => {
+          clearInterval(sweep);
+          resolve();
+        });
         if ('closeIdleConnections' in server) server.closeIdleConnections();
       }),
   };

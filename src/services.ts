@@ -6,19 +6,37 @@
  * parsed config. Keeping it in one factory means `npm start` and `cli ask`
  * cannot drift apart in how they answer.
  */
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Config } from './config.js';
 import { createEngine, type Engine } from './core/conversation/engine.js';
-import type { Clock, ConversationStateRepo } from './core/ports.js';
+import type { Clock, ConversationStateRepo, QuizCatalog, Random } from './core/ports.js';
+import type { Quiz } from './core/quiz/types.js';
+import {
+  checkCoreQuizzes,
+  COMMUNE_FILE,
+  DEFAULT_COMMUNE,
+  parseCommune,
+  type CommuneConfig,
+} from './quiz/loadCommune.js';
+import { loadQuizBanks, MemoryQuizCatalog } from './quiz/loadQuizzes.js';
+import { SqliteAttemptRepo } from './storage/sqlite/attemptRepo.js';
+import { SqliteCitizenRepo } from './storage/sqlite/citizenRepo.js';
 import type { Logger } from './logger.js';
 import { ingestKnowledge, type IngestReport } from './rag/ingest.js';
 import { SqliteKnowledgeSearch } from './rag/knowledgeSearch.js';
-import { openDatabase, type Db } from './storage/sqlite/db.js';
+import { ensureCommune, openDatabase, type Db } from './storage/sqlite/db.js';
 import { SqliteConversationRepo } from './storage/sqlite/conversationRepo.js';
 import { SqliteKnowledgeIndex } from './storage/sqlite/knowledgeIndex.js';
 import { SqliteUnansweredLog } from './storage/sqlite/unansweredRepo.js';
 
 export interface Services {
   readonly config: Config;
+  readonly commune: CommuneConfig;
+  readonly quizzes: ReloadableQuizCatalog;
+  readonly citizens: SqliteCitizenRepo;
+  readonly attempts: SqliteAttemptRepo;
   readonly db: Db;
   readonly index: SqliteKnowledgeIndex;
   readonly search: SqliteKnowledgeSearch;
@@ -31,24 +49,78 @@ export interface Services {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Randomness for ids, link codes and shuffles from the OS CSPRNG: link codes must not be guessable. */
+export const cryptoRandom: Random = { next: () => randomInt(0, 2 ** 47) / 2 ** 47 };
+
+/** The quiz catalog the engine holds; its contents are swapped when the banks are reloaded. */
+export class ReloadableQuizCatalog implements QuizCatalog {
+  private current = new MemoryQuizCatalog([]);
+
+  replace(quizzes: readonly Quiz[], first: readonly string[]): void {
+    this.current = new MemoryQuizCatalog(quizzes, first);
+  }
+
+  list(): readonly Quiz[] {
+    return this.current.list();
+  }
+
+  get(id: string): Quiz | undefined {
+    return this.current.get(id);
+  }
+}
+
+/**
+ * Reads commune.yaml once at start (hamlets, groups, targets, core quizzes);
+ * a missing or broken file falls back to the plan's groups and is logged.
+ */
+function readCommune(dir: string, logger: Logger): CommuneConfig {
+  let content: Buffer;
+  try {
+    content = readFileSync(join(dir, COMMUNE_FILE));
+  } catch {
+    logger.warn(`${COMMUNE_FILE} not found in ${dir}: using the plan's target groups and no hamlets`);
+    return DEFAULT_COMMUNE;
+  }
+  const { commune, problems } = parseCommune(content);
+  for (const p of problems) logger.warn(p);
+  if (commune.hamlets.length === 0) {
+    logger.warn(`${COMMUNE_FILE}: no hamlet (xóm/khối) listed yet; results count under "chưa rõ"`);
+  }
+  return commune;
+}
+
 export interface ServiceOptions {
   readonly clock?: Clock;
   /** Replaces the SQLite conversation store (the terminal chat keeps its state in memory). */
   readonly conversations?: ConversationStateRepo;
+  readonly random?: Random;
 }
 
 export function createServices(config: Config, logger: Logger, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
   const db = openDatabase(config.DATABASE_PATH);
+  ensureCommune(db, config.COMMUNE_ID);
   const index = new SqliteKnowledgeIndex(db, config.COMMUNE_ID);
   const search = new SqliteKnowledgeSearch(index);
   const unanswered = new SqliteUnansweredLog(db, config.COMMUNE_ID);
+  const commune = readCommune(config.KNOWLEDGE_DIR, logger);
+  const quizzes = new ReloadableQuizCatalog();
+  const citizens = new SqliteCitizenRepo(db, config.COMMUNE_ID, { coreQuizzes: commune.coreQuizzes });
+  const attempts = new SqliteAttemptRepo(db, config.COMMUNE_ID);
   const engine = createEngine({
     search,
     state: options.conversations ?? new SqliteConversationRepo(db, config.COMMUNE_ID),
     unanswered,
     clock,
+    learning: { quizzes, citizens, attempts, commune, random: options.random ?? cryptoRandom },
   });
+
+  async function reloadQuizzes(): Promise<void> {
+    const { quizzes: banks, problems } = await loadQuizBanks(config.KNOWLEDGE_DIR);
+    for (const p of problems) logger.warn(p);
+    quizzes.replace(banks, commune.coreQuizzes);
+    for (const p of checkCoreQuizzes(commune, quizzes)) logger.warn(p);
+  }
 
   async function ingest(opts: { force?: boolean } = {}): Promise<IngestReport> {
     const report = await ingestKnowledge({ dir: config.KNOWLEDGE_DIR, index, clock, force: opts.force });
@@ -61,8 +133,22 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
       );
     }
     search.reload();
+    await reloadQuizzes();
     return report;
   }
 
-  return { config, db, index, search, engine, unanswered, ingest, close: () => db.close() };
+  return {
+    config,
+    commune,
+    quizzes,
+    citizens,
+    attempts,
+    db,
+    index,
+    search,
+    engine,
+    unanswered,
+    ingest,
+    close: () => db.close(),
+  };
 }

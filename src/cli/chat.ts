@@ -6,7 +6,7 @@
  * typing the number picks one. State is kept in memory, so trying the bot here
  * writes nothing to the commune's database but the index.
  */
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { OutgoingReply } from '../core/messages.js';
 import { MemoryConversationRepo } from '../storage/memory/index.js';
 import { createServices } from '../services.js';
@@ -24,23 +24,19 @@ export function renderForTerminal(replies: readonly OutgoingReply[]): string {
 export async function runChat(ctx: CliContext): Promise<number> {
   const services = createServices(ctx.config, ctx.logger, { conversations: new MemoryConversationRepo() });
   await services.ingest();
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   const userId = 'terminal';
   try {
     ctx.stdout.write(
       `${renderForTerminal(await services.engine.handle({ channel: 'cli', userId, choice: 'menu:start' }))}\n`,
     );
     ctx.stdout.write('(Gõ "thoát" hoặc Ctrl+D để kết thúc.)\n');
-    for (;;) {
-      let line: string;
-      try {
-        line = await rl.question('\n> ');
-      } catch {
-        break; // stdin closed
-      }
+    ctx.stdout.write('\n> ');
+    // Iterating the lines (rather than rl.question) keeps lines that arrive while a reply is computed.
+    for await (const line of rl) {
       if (/^(thoát|thoat|exit|quit)$/i.test(line.trim())) break;
       const replies = await services.engine.handle({ channel: 'cli', userId, text: line });
-      ctx.stdout.write(`${renderForTerminal(replies)}\n`);
+      ctx.stdout.write(`${renderForTerminal(replies)}\n\n> `);
     }
     return 0;
   } finally {

@@ -11,7 +11,9 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { runAsk } from './ask.js';
 import { runChat } from './chat.js';
+import { runExport } from './export.js';
 import { runIngest } from './ingest.js';
+import { runQuiz } from './quiz.js';
 import { runServe } from './serve.js';
 
 const USAGE = `Hocvuso – trợ lý Bình dân học vụ số (command line)
@@ -24,6 +26,10 @@ Commands:
   chat                        Talk to the assistant in the terminal (type a number to pick a button).
   ingest [--force]            Index the knowledge folder into the database (only changed files).
   serve                       Start the HTTP server (same as npm start).
+  quiz check                  Check the quiz banks and commune.yaml; list every problem (exit 1 if any).
+  export --format csv [--out FILE]
+                              Completion counts per hamlet × target group × quiz as CSV for Excel
+                              (to stdout, or to FILE).
   help                        Show this help.
 
 Environment: DATABASE_PATH, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
@@ -64,6 +70,13 @@ async function run(argv: string[]): Promise<number> {
       return runIngest(ctx, parseArgs({ args: rest, options: { force: { type: 'boolean' } } }).values.force === true);
     case 'serve':
       return runServe(ctx);
+    case 'quiz':
+      return runQuiz(ctx, rest);
+    case 'export':
+      return runExport(
+        ctx,
+        parseArgs({ args: rest, options: { format: { type: 'string' }, out: { type: 'string' } } }).values,
+      );
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;

@@ -30,9 +30,25 @@ export interface ReplySource {
   readonly url?: string;
 }
 
+/**
+ * Extra facts about a quiz question, for channels with a native quiz widget
+ * (Telegram quiz polls need the right option up front). Text-only channels
+ * ignore it and render the buttons.
+ */
+export interface QuizQuestionMeta {
+  readonly attemptId: string;
+  /** 0-based index of the question in the attempt. */
+  readonly index: number;
+  readonly total: number;
+  /** Position (among `buttons`) of the right option. */
+  readonly correctPosition: number;
+  readonly explanation: string;
+}
+
 export interface OutgoingReply {
   readonly text: string;
   readonly buttons?: readonly ReplyButton[];
+  readonly quiz?: QuizQuestionMeta;
   /** Documents the text was drawn from, for channels that render links. */
   readonly sources?: readonly ReplySource[];
 }

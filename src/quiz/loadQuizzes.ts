@@ -69,7 +69,7 @@ const QuestionSchema = z
     if (q.answer >= q.options.length) {
       ctx.addIssue({
         code: 'custom',
-        message: `answer ${q.answer} is out of range (${q.options.length} options, so 0 to ${q.options.length - 1})`,
+        message: `answer ${q.answer} is out of range (${q.options.length} options): 0 is the first option, ${q.options.length - 1} the last`,
       });
     }
   });
@@ -134,6 +134,7 @@ export function parseQuizBank(ref: string, content: Uint8Array): BankParseResult
 
   const questions: QuizQuestion[] = [];
   const rawQuestions = Array.isArray(raw.questions) ? (raw.questions as unknown[]) : [];
+  // Ids are compared as written, before validation, so a repeated id is reported even beside other errors.
   const firstIndexOfId = new Map<string, number>();
   rawQuestions.slice(0, QUIZ_LIMITS.maxQuestions * 2).forEach((rawQuestion, index) => {
     const label = `${where}, ${questionLabel(rawQuestion, index)}`;
@@ -141,17 +142,17 @@ export function parseQuizBank(ref: string, content: Uint8Array): BankParseResult
       problems.push(`${label}: must be a mapping with id, text, options, answer, explanation and source`);
       return;
     }
+    if (typeof rawQuestion.id === 'string') {
+      const first = firstIndexOfId.get(rawQuestion.id);
+      if (first !== undefined) {
+        problems.push(`${label} (#${index + 1}): duplicate question id (question #${first + 1} already uses it)`);
+      } else firstIndexOfId.set(rawQuestion.id, index);
+    }
     const q = QuestionSchema.safeParse(rawQuestion);
     if (!q.success) {
       for (const line of formatIssues(q.error)) problems.push(`${label}: ${line}`);
       return;
     }
-    const first = firstIndexOfId.get(q.data.id);
-    if (first !== undefined) {
-      problems.push(`${label}: duplicate question id (question #${first + 1} already uses it)`);
-      return;
-    }
-    firstIndexOfId.set(q.data.id, index);
     questions.push(q.data);
   });
 

@@ -13,7 +13,7 @@ import { z } from 'zod';
 export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Largest YAML file read: a real bank is a few kilobytes; anything far bigger is a mistake or an attack. */
-export const MAX_YAML_BYTES = 512 * 1024;
+export const MAX_YAML_BYTES = 128 * 1024;
 
 /**
  * Aliases expanded at most: a hand-written bank needs none, and a small cap

@@ -80,6 +80,14 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
 
   // Documents first, so FAQ entries can be checked against what is really indexed.
   const ordered = [...files.filter((f) => f.kind === 'doc'), ...files.filter((f) => f.kind === 'faq')];
+  const storedDocs = new Set(
+    index
+      .documents()
+      .filter((d) => d.kind === 'doc')
+      .map((d) => d.ref),
+  );
+  // When the set of documents changes, FAQ entries may cite a document that left or came back: re-check them.
+  const docsChanged = storedDocs.size !== knownDocs.size || [...knownDocs].some((ref) => !storedDocs.has(ref));
   for (const file of ordered) {
     let hash: string;
     try {
@@ -89,7 +97,7 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
       continue;
     }
     const previous = stored.get(file.ref);
-    if (!force && previous === hash) {
+    if (!force && previous === hash && !(file.kind === 'faq' && docsChanged)) {
       report.unchanged++;
       continue;
     }

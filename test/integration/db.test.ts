@@ -24,6 +24,10 @@ function migrationsOf(db: Db): MigrationRow[] {
 }
 
 const AT = new Date('2026-12-01T08:00:00.000Z');
+const VERSIONS = MIGRATIONS.map((m) => m.version).sort((a, b) => a - b);
+/** A version after every real migration, for the test's own extra migration. */
+const NEXT = Math.max(...VERSIONS) + 1;
+const FIRST_ONLY = MIGRATIONS.filter((m) => m.version === 1);
 
 describe('openDatabase', () => {
   let tmp: { dir: string; cleanup: () => void };
@@ -45,7 +49,8 @@ describe('openDatabase', () => {
     const path = join(tmp.dir, 'nested', 'deeper', 'hocvuso.db');
     const db = track(openDatabase(path));
     expect(existsSync(path)).toBe(true);
-    expect(migrationsOf(db).map((r) => [r.version, r.name])).toEqual([[1, 'initial']]);
+    expect(migrationsOf(db).map((r) => r.version)).toEqual(VERSIONS);
+    expect(migrationsOf(db)[0]).toMatchObject({ version: 1, name: 'initial' });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
@@ -61,12 +66,12 @@ describe('openDatabase', () => {
   it('does not re-run migrations on reopen and keeps the data', () => {
     const path = join(tmp.dir, 'hocvuso.db');
     const first = openDatabase(path);
-    const appliedAt = migrationsOf(first)[0]?.applied_at;
+    const applied = migrationsOf(first);
     new SqliteConversationRepo(first, 'hung-chau').set({ channel: 'web', userId: 'u1' }, { unsureStreak: 3 }, AT);
     first.close();
 
     const again = track(openDatabase(path));
-    expect(migrationsOf(again)).toEqual([{ version: 1, name: 'initial', applied_at: appliedAt }]);
+    expect(migrationsOf(again)).toEqual(applied);
     expect(migrate(again, MIGRATIONS)).toBe(0);
     expect(new SqliteConversationRepo(again, 'hung-chau').get({ channel: 'web', userId: 'u1' })).toEqual({
       unsureStreak: 3,
@@ -75,20 +80,22 @@ describe('openDatabase', () => {
 
   it('upgrades an existing file with an added migration without losing rows', () => {
     const path = join(tmp.dir, 'hocvuso.db');
-    const v1 = openDatabase(path);
+    // A file as the first release left it: only migration 1.
+    const v1 = openDatabase(path, FIRST_ONLY);
+    expect(migrationsOf(v1).map((r) => r.version)).toEqual([1]);
     const repo = new SqliteConversationRepo(v1, 'hung-chau');
     repo.set({ channel: 'web', userId: 'a' }, { unsureStreak: 1 }, AT);
     repo.set({ channel: 'telegram', userId: 'b' }, { unsureStreak: 2 }, AT);
     v1.close();
 
-    const v2: Migration = {
-      version: 2,
+    const extra: Migration = {
+      version: NEXT,
       name: 'notes',
       sql: `ALTER TABLE conversation_state ADD COLUMN note TEXT NOT NULL DEFAULT '';
             CREATE TABLE staff_notes (id INTEGER PRIMARY KEY, commune_id TEXT NOT NULL, body TEXT NOT NULL);`,
     };
-    const upgraded = track(openDatabase(path, [...MIGRATIONS, v2]));
-    expect(migrationsOf(upgraded).map((r) => r.version)).toEqual([1, 2]);
+    const upgraded = track(openDatabase(path, [...MIGRATIONS, extra]));
+    expect(migrationsOf(upgraded).map((r) => r.version)).toEqual([...VERSIONS, NEXT]);
     const rows = upgraded
       .prepare('SELECT channel, user_id AS userId, note FROM conversation_state ORDER BY user_id')
       .all() as { channel: string; userId: string; note: string }[];
@@ -102,9 +109,9 @@ describe('openDatabase', () => {
     upgraded.close();
 
     // Opening the upgraded file again applies nothing new.
-    const reopened = track(openDatabase(path, [...MIGRATIONS, v2]));
-    expect(migrationsOf(reopened).map((r) => r.version)).toEqual([1, 2]);
-    expect(migrate(reopened, [...MIGRATIONS, v2])).toBe(0);
+    const reopened = track(openDatabase(path, [...MIGRATIONS, extra]));
+    expect(migrationsOf(reopened).map((r) => r.version)).toEqual([...VERSIONS, NEXT]);
+    expect(migrate(reopened, [...MIGRATIONS, extra])).toBe(0);
     expect(reopened.prepare('SELECT COUNT(*) AS n FROM staff_notes').get()).toEqual({ n: 1 });
   });
 
@@ -112,13 +119,13 @@ describe('openDatabase', () => {
     const path = join(tmp.dir, 'hocvuso.db');
     openDatabase(path).close();
     const broken: Migration = {
-      version: 2,
+      version: NEXT,
       name: 'broken',
       sql: 'CREATE TABLE half_done (id INTEGER PRIMARY KEY); INSERT INTO no_such_table VALUES (1);',
     };
     expect(() => openDatabase(path, [...MIGRATIONS, broken])).toThrow(DatabaseOpenError);
     const db = track(openDatabase(path));
-    expect(migrationsOf(db).map((r) => r.version)).toEqual([1]);
+    expect(migrationsOf(db).map((r) => r.version)).toEqual(VERSIONS);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").get()).toBeUndefined();
   });
 

@@ -4,7 +4,7 @@
  * changed, and a broken file is named with its reason while the rest of the
  * folder is still indexed.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestReport } from '../../src/rag/ingest.js';
@@ -201,12 +201,32 @@ describe('ingest of a knowledge folder', () => {
       expect(await sourceRefs(services, 'làng nghề mây tre đan')).toContain('ghi-chu_lang-nghe.md');
       rmSync(join(knowledge, 'ghi-chu_lang-nghe.md'));
       const report = await services.ingest();
-      expect(report).toMatchObject({ added: [], updated: [], removed: ['ghi-chu_lang-nghe.md'], unchanged: 6 });
+      // The FAQ file is re-checked because the set of documents changed (an entry may have cited this one).
+      expect(report).toMatchObject({
+        added: [],
+        updated: ['faq/chung.yaml'],
+        removed: ['ghi-chu_lang-nghe.md'],
+        unchanged: 5,
+      });
       expect(services.index.documents().map((d) => d.ref)).not.toContain('ghi-chu_lang-nghe.md');
       expect(await sourceRefs(services, 'làng nghề mây tre đan')).not.toContain('ghi-chu_lang-nghe.md');
       expect((await services.search.search('may tre dan', 5)).documents.map((d) => d.ref)).not.toContain(
         'ghi-chu_lang-nghe.md',
       );
+    });
+
+    it('drops an FAQ entry whose cited document was deleted, and restores it when the document returns', async () => {
+      const doc = join(knowledge, 'vneid/cai-dat.md');
+      const saved = readFileSync(doc);
+      rmSync(doc);
+      const report = await services.ingest();
+      expect(report.warnings.join('\n')).toContain('cai-vneid-o-dau');
+      expect(services.search.faq('cai-vneid-o-dau')).toBeUndefined();
+      const unsure = await services.engine.ask('tai vneid o dau');
+      expect(unsure.sources.map((s) => s.ref)).not.toContain('vneid/cai-dat.md');
+      writeFileSync(doc, saved);
+      await services.ingest();
+      expect(services.search.faq('cai-vneid-o-dau')?.sourceRef).toBe('vneid/cai-dat.md');
     });
 
     it('keeps the index in the database file across a restart', async () => {

@@ -2,6 +2,7 @@
  * The real listener: started on an ephemeral loopback port over a real SQLite
  * file, reached with `fetch`, and stopped cleanly so the port is free again.
  */
+import { request as httpRequest } from 'node:http';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,40 @@ function portOpen(port: number): Promise<boolean> {
       resolve(true);
     });
     socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * POSTs JSON over a connection that is not kept alive (as a one-shot client or
+ * proxy would), so stop() need not wait for the client to drop an idle socket.
+ */
+function postOnce(port: number, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), connection: 'close' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
   });
 }
 
@@ -98,12 +133,7 @@ describe('startServer', () => {
       },
     };
     const running = await startServer(slow, memoryLogger().logger);
-    const base = `http://127.0.0.1:${running.port}`;
-    const request = fetch(`${base}/api/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user: 'slow', text: 'VNeID là gì?' }),
-    });
+    const request = postOnce(running.port, '/api/chat', { user: 'slow', text: 'VNeID là gì?' });
     await inside;
     let stopped = false;
     const stopping = running.stop().then(() => {
@@ -117,7 +147,7 @@ describe('startServer', () => {
     release();
     const res = await request;
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { replies: { text: string }[] }).replies[0]?.text).toContain('Nguồn');
+    expect((res.json as { replies: { text: string }[] }).replies[0]?.text).toContain('Nguồn');
     await stopping;
     expect(stopped).toBe(true);
   });

@@ -14,7 +14,10 @@ import { KeyedSerializer } from '../serializer.js';
 export const ChatRequestSchema = z
   .object({
     user: z
-      .string({ message: 'thiếu "user" (mã người dùng, dạng chuỗi)' })
+      .string({
+        error: (issue) =>
+          issue.input === undefined ? 'thiếu "user" (mã người dùng, dạng chuỗi)' : '"user" phải là chuỗi ký tự',
+      })
       .trim()
       .min(1, '"user" không được để trống')
       .max(128, '"user" dài quá 128 ký tự'),

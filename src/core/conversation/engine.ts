@@ -2,16 +2,26 @@
  * @module core/conversation/engine
  *
  * The one place that decides what the assistant replies, for every channel.
- * An `IncomingMessage` goes through a fixed order of steps: empty input, a
- * pressed button (or a typed number picking one, for text-only channels),
- * secrets in the text, small talk, and finally the Q&A fallback. Per-user state
- * (the buttons last offered, how often the bot was unsure in a row) is loaded
- * before and saved after, through a port, so the service can restart at any
- * moment. Features added later (quizzes, registration, staff hand-over) slot in
+ * An `IncomingMessage` goes through a fixed order of steps: a pressed button
+ * (or a typed number or option text picking one), empty input, secrets in the
+ * text, a link code, an open profile form, typed commands ("làm bài kiểm tra",
+ * "xóa dữ liệu của tôi"), small talk, and finally the Q&A fallback. Per-user
+ * state is loaded before and saved after through a port, so the service can
+ * restart at any moment. Features added later (staff hand-over) slot in
  * before the fallback.
  */
 import type { IncomingMessage, OutgoingReply, ReplyButton } from '../messages.js';
-import type { Clock, ConversationState, ConversationStateRepo, KnowledgeSearch, UnansweredLog } from '../ports.js';
+import type {
+  AttemptRepo,
+  CitizenRepo,
+  Clock,
+  ConversationState,
+  ConversationStateRepo,
+  KnowledgeSearch,
+  QuizCatalog,
+  Random,
+  UnansweredLog,
+} from '../ports.js';
 import {
   answerQuestion,
   DEFAULT_THRESHOLDS,
@@ -19,17 +29,33 @@ import {
   type AnswerThresholds,
   type QaAnswer,
 } from '../qa/answerer.js';
+import { createQuizFeature, MY_RESULTS, QUIZ_LIST, type QuizFeature } from '../quiz/feature.js';
+import { BTN_RESULTS, BTN_TAKE_QUIZ } from '../quiz/texts.js';
+import { newId } from '../random.js';
+import { createRegistryFeature, intentOf, linkCodeIn, type RegistryFeature } from '../registry/feature.js';
+import type { CommuneInfo, Identity } from '../registry/types.js';
 import { cleanText, tokenize } from '../text/normalize.js';
 import { redactSensitive, secretKinds } from '../text/sensitive.js';
+import { choiceFromText } from './choices.js';
 import { faqButton, MENU_BUTTONS, MENU_TOPICS, topicQuestions } from './menu.js';
 import { classifySmalltalk } from './smalltalk.js';
 import * as T from './texts.js';
+
+/** Quizzes and the citizen registry; without them the engine only answers questions. */
+export interface LearningDeps {
+  readonly quizzes: QuizCatalog;
+  readonly citizens: CitizenRepo;
+  readonly attempts: AttemptRepo;
+  readonly commune: CommuneInfo;
+  readonly random: Random;
+}
 
 export interface EngineDeps {
   readonly search: KnowledgeSearch;
   readonly state: ConversationStateRepo;
   readonly unanswered: UnansweredLog;
   readonly clock: Clock;
+  readonly learning?: LearningDeps;
   readonly thresholds?: AnswerThresholds;
   /** Longer messages are cut to this many characters before anything else reads them. */
   readonly maxMessageChars?: number;
@@ -42,10 +68,12 @@ export interface Engine {
 }
 
 const DEFAULT_MAX_CHARS = 2000;
+/** A `then` chain (form → quiz) never needs more than this many hops. */
+const MAX_CHOICE_DEPTH = 3;
 
-/** Builds the reply of a Q&A answer: text, sources, and related questions as buttons. */
-function answerReply(answer: QaAnswer): OutgoingReply {
-  const buttons: ReplyButton[] = answer.confident ? answer.related.map(faqButton) : [...MENU_BUTTONS];
+/** Builds the reply of a Q&A answer: text, sources, and related questions or the menu as buttons. */
+function answerReply(answer: QaAnswer, menu: readonly ReplyButton[]): OutgoingReply {
+  const buttons: ReplyButton[] = answer.confident ? answer.related.map(faqButton) : [...menu];
   return {
     text: answer.text,
     buttons: buttons.length > 0 ? buttons : undefined,
@@ -55,15 +83,59 @@ function answerReply(answer: QaAnswer): OutgoingReply {
   };
 }
 
+/** Short texts that read like a question rather than a name typed into the form. */
+function looksLikeQuestion(text: string): boolean {
+  const tokens = tokenize(text);
+  return (
+    /\?/.test(text) ||
+    tokens.length > 5 ||
+    tokens.some((t) => ['gi', 'sao', 'nao', 'dau', 'khong', 'bao', 'may'].includes(t))
+  );
+}
+
 export function createEngine(deps: EngineDeps): Engine {
   const thresholds = deps.thresholds ?? DEFAULT_THRESHOLDS;
   const maxChars = deps.maxMessageChars ?? DEFAULT_MAX_CHARS;
+  const learning = deps.learning;
+  const quiz: QuizFeature | undefined = learning ? createQuizFeature({ ...learning, clock: deps.clock }) : undefined;
+  const registry: RegistryFeature | undefined = learning
+    ? createRegistryFeature({ ...learning, conversations: deps.state, clock: deps.clock })
+    : undefined;
+  const menu: readonly ReplyButton[] = learning
+    ? [{ label: BTN_TAKE_QUIZ, value: QUIZ_LIST }, ...MENU_BUTTONS, { label: BTN_RESULTS, value: MY_RESULTS }]
+    : MENU_BUTTONS;
 
   const ask = (question: string): Promise<QaAnswer> => answerQuestion(question, deps.search, thresholds);
 
-  async function onChoice(choice: string): Promise<OutgoingReply[]> {
-    if (choice === 'menu:start') return [{ text: T.WELCOME, buttons: MENU_BUTTONS }];
-    if (choice === 'menu:main' || choice === 'menu:help') return [{ text: T.HELP, buttons: MENU_BUTTONS }];
+  const citizenOf = async (identity: Identity) =>
+    learning ? learning.citizens.ensure(identity, newId(learning.random), deps.clock.now()) : undefined;
+
+  async function faqReply(id: string): Promise<OutgoingReply[] | undefined> {
+    const entry = await deps.search.faq(id);
+    if (!entry) return undefined;
+    const info = await deps.search.document(entry.sourceRef);
+    const title = info?.title ?? entry.sourceRef;
+    const related = (await deps.search.search(entry.question, 5)).faqs
+      .filter((m) => m.entry.id !== entry.id && m.similarity >= 0.2)
+      .slice(0, 3)
+      .map((m) => faqButton(m.entry));
+    return [
+      {
+        text: `${entry.question}\n${entry.answer.trim()}\n\n${sourceLine(title, info?.url)}`,
+        buttons: related.length > 0 ? related : undefined,
+        sources: [{ title, ref: entry.sourceRef, url: info?.url }],
+      },
+    ];
+  }
+
+  async function onChoice(
+    identity: Identity,
+    state: ConversationState,
+    choice: string,
+    depth = 0,
+  ): Promise<OutgoingReply[]> {
+    if (choice === 'menu:start') return [{ text: T.WELCOME, buttons: menu }];
+    if (choice === 'menu:main' || choice === 'menu:help') return [{ text: T.HELP, buttons: menu }];
     const topic = MENU_TOPICS.find((t) => t.value === choice);
     if (topic) {
       const entries = await topicQuestions(topic, deps.search);
@@ -71,27 +143,51 @@ export function createEngine(deps: EngineDeps): Engine {
       return [{ text: T.MENU_PROMPT, buttons: entries.map(faqButton) }];
     }
     if (choice.startsWith('faq:')) {
-      const entry = await deps.search.faq(choice.slice(4));
-      if (entry) {
-        const info = await deps.search.document(entry.sourceRef);
-        const title = info?.title ?? entry.sourceRef;
-        const related = (await deps.search.search(entry.question, 5)).faqs
-          .filter((m) => m.entry.id !== entry.id && m.similarity >= 0.2)
-          .slice(0, 3)
-          .map((m) => faqButton(m.entry));
-        return [
-          {
-            text: `${entry.question}\n${entry.answer.trim()}\n\n${sourceLine(title, info?.url)}`,
-            buttons: related.length > 0 ? related : undefined,
-            sources: [{ title, ref: entry.sourceRef, url: info?.url }],
-          },
-        ];
+      const replies = await faqReply(choice.slice(4));
+      if (replies) return replies;
+    }
+    if (quiz && registry && learning && depth < MAX_CHOICE_DEPTH) {
+      if (choice.startsWith('quiz:') || choice === MY_RESULTS) {
+        const citizen = await citizenOf(identity);
+        if (!citizen) return [{ text: T.STALE_CHOICE, buttons: menu }];
+        if (choice.startsWith('quiz:go:') && citizen.consent === 'unasked' && !state.form) {
+          return registry.startForm(state, choice).replies;
+        }
+        const replies = await quiz.onChoice(citizen.id, choice);
+        if (replies) return replies;
+      }
+      if (choice.startsWith('reg:')) {
+        const citizen = await citizenOf(identity);
+        const outcome = citizen ? await registry.onFormChoice(citizen, state, choice) : undefined;
+        if (outcome) {
+          const next = outcome.next ? await onChoice(identity, state, outcome.next, depth + 1) : [];
+          return [...outcome.replies, ...next];
+        }
+      }
+      if (choice.startsWith('me:')) {
+        const citizen = await learning.citizens.findByIdentity(identity);
+        const outcome = await registry.onMeChoice(identity, citizen, state, choice);
+        if (outcome) return outcome.replies;
       }
     }
-    return [{ text: T.STALE_CHOICE, buttons: MENU_BUTTONS }];
+    return [{ text: T.STALE_CHOICE, buttons: menu }];
   }
 
-  async function onText(message: IncomingMessage, raw: string, state: ConversationState): Promise<OutgoingReply[]> {
+  /** What to remind the resident of after answering a question mid-form or mid-quiz. */
+  async function reminder(identity: Identity, state: ConversationState): Promise<OutgoingReply | undefined> {
+    if (!learning || !quiz || !registry) return undefined;
+    const form = registry.formReminder(state);
+    if (form) return form;
+    const citizen = await learning.citizens.findByIdentity(identity);
+    return citizen ? quiz.reminder(citizen.id) : undefined;
+  }
+
+  async function onText(
+    message: IncomingMessage,
+    identity: Identity,
+    raw: string,
+    state: ConversationState,
+  ): Promise<OutgoingReply[]> {
     const replies: OutgoingReply[] = [];
     let text = raw;
     if (text.length > maxChars) {
@@ -107,11 +203,27 @@ export function createEngine(deps: EngineDeps): Engine {
       if (rest.length < 3) return replies;
     }
     const question = redaction.text;
+
+    if (registry && learning) {
+      const code = linkCodeIn(question);
+      if (code) return [...replies, ...(await registry.redeem(identity, code))];
+      if (state.form && !looksLikeQuestion(question)) {
+        const citizen = await citizenOf(identity);
+        const outcome = citizen ? await registry.onFormText(citizen, state, question) : undefined;
+        if (outcome) {
+          const next = outcome.next ? await onChoice(identity, state, outcome.next, 1) : [];
+          return [...replies, ...outcome.replies, ...next];
+        }
+      }
+      const intent = intentOf(question);
+      if (intent) return [...replies, ...(await onChoice(identity, state, intent))];
+    }
+
     const small = classifySmalltalk(question);
-    if (small === 'greeting') return [...replies, { text: T.WELCOME, buttons: MENU_BUTTONS }];
-    if (small === 'help') return [...replies, { text: T.HELP, buttons: MENU_BUTTONS }];
+    if (small === 'greeting') return [...replies, { text: T.WELCOME, buttons: menu }];
+    if (small === 'help') return [...replies, { text: T.HELP, buttons: menu }];
     if (small === 'thanks') return [...replies, { text: T.THANKS }];
-    if (small === 'nonsense') return [...replies, { text: T.NONSENSE, buttons: MENU_BUTTONS }];
+    if (small === 'nonsense') return [...replies, { text: T.NONSENSE, buttons: menu }];
     if (small === 'english') return [...replies, { text: T.ENGLISH }];
 
     const answer = await ask(question);
@@ -127,28 +239,27 @@ export function createEngine(deps: EngineDeps): Engine {
         at: deps.clock.now(),
       });
     }
-    return [...replies, answerReply(answer)];
+    replies.push(answerReply(answer, menu));
+    const later = await reminder(identity, state);
+    if (later) replies.push(later);
+    return replies;
   }
 
   async function handle(message: IncomingMessage): Promise<OutgoingReply[]> {
-    const key = { channel: message.channel, userId: message.userId };
-    const state: ConversationState = { ...((await deps.state.get(key)) ?? {}) };
+    const identity: Identity = { channel: message.channel, userId: message.userId };
+    const state: ConversationState = { ...((await deps.state.get(identity)) ?? {}) };
     const text = cleanText(message.text ?? '');
-    let choice = message.choice?.trim() || undefined;
-
-    // Text-only channels answer a list by number: "2" picks the second button offered.
-    if (!choice && /^\d{1,2}$/.test(text) && state.offered) {
-      choice = state.offered[Number(text) - 1]?.value;
-    }
+    const choice = message.choice?.trim() || (text ? choiceFromText(text, state.offered) : undefined);
 
     let replies: OutgoingReply[];
-    if (choice) replies = await onChoice(choice);
-    else if (!text) replies = [{ text: T.EMPTY, buttons: MENU_BUTTONS }];
-    else replies = await onText(message, text, state);
+    if (choice) replies = await onChoice(identity, state, choice);
+    else if (!text) replies = [{ text: T.EMPTY, buttons: menu }];
+    else replies = await onText(message, identity, text, state);
 
     const last = replies[replies.length - 1];
     state.offered = last?.buttons ? last.buttons.map(({ label, value }) => ({ label, value })) : undefined;
-    await deps.state.set(key, state, deps.clock.now());
+    if (Object.keys(state).some((k) => state[k] !== undefined)) await deps.state.set(identity, state, deps.clock.now());
+    else await deps.state.delete(identity);
     return replies;
   }
 

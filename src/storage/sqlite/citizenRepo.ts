@@ -6,6 +6,7 @@
  * attempts and completion records too; that is done here, in one transaction,
  * so a crash never leaves a learner's passes split between two people.
  */
+import type { Transaction } from 'better-sqlite3';
 import type { CitizenRepo } from '../../core/ports.js';
 import type { ChannelName } from '../../core/messages.js';
 import type { Citizen, CitizenProfile, ConsentState, Identity, RedeemResult } from '../../core/registry/types.js';
@@ -39,7 +40,7 @@ export interface SqliteCitizenRepoOptions {
 const CITIZEN_COLUMNS = 'id, consent, display_name, hamlet, target_group, birth_year, created_at';
 
 /** Builds a profile without `undefined` keys, so it compares and serialises cleanly. */
-export function profileOf(row: CitizenRow): CitizenProfile {
+function profileOf(row: CitizenRow): CitizenProfile {
   return {
     ...(row.display_name !== null && { displayName: row.display_name }),
     ...(row.hamlet !== null && { hamlet: row.hamlet }),
@@ -52,8 +53,116 @@ function citizenOf(row: CitizenRow): Citizen {
   return { id: row.id, consent: row.consent, profile: profileOf(row), createdAt: row.created_at };
 }
 
-/** SQLite binds booleans as neither 0 nor 1; flags go in as integers. */
+/** better-sqlite3 refuses to bind booleans; flags go in as 0 or 1. */
 const flag = (b: boolean): number => (b ? 1 : 0);
+
+type Merge = { commune: string; target: string; merged: string };
+
+/** Every statement the repo runs, prepared once per repo. */
+function statements(db: Db) {
+  return {
+    byIdentity: db.prepare<[string, string, string], CitizenRow>(
+      `SELECT c.id, c.consent, c.display_name, c.hamlet, c.target_group, c.birth_year, c.created_at
+         FROM citizen_identities i JOIN citizens c ON c.commune_id = i.commune_id AND c.id = i.citizen_id
+        WHERE i.commune_id = ? AND i.channel = ? AND i.user_id = ?`,
+    ),
+    get: db.prepare<[string, string], CitizenRow>(
+      `SELECT ${CITIZEN_COLUMNS} FROM citizens WHERE commune_id = ? AND id = ?`,
+    ),
+    insertCitizen: db.prepare<[string, string, string, string]>(
+      `INSERT INTO citizens (commune_id, id, consent, created_at, updated_at) VALUES (?, ?, 'unasked', ?, ?)`,
+    ),
+    upsertIdentity: db.prepare<[string, string, string, string, string]>(
+      `INSERT INTO citizen_identities (commune_id, channel, user_id, citizen_id, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (commune_id, channel, user_id) DO UPDATE SET citizen_id = excluded.citizen_id`,
+    ),
+    identities: db.prepare<[string, string], { channel: ChannelName; user_id: string }>(
+      `SELECT channel, user_id FROM citizen_identities WHERE commune_id = ? AND citizen_id = ?
+        ORDER BY created_at, channel, user_id`,
+    ),
+    update: db.prepare<{
+      commune: string;
+      id: string;
+      consent: ConsentState | null;
+      setName: number;
+      name: string | null;
+      setHamlet: number;
+      hamlet: string | null;
+      setGroup: number;
+      grp: string | null;
+      setBirth: number;
+      birth: number | null;
+      at: string;
+    }>(
+      `UPDATE citizens SET
+         consent = COALESCE(@consent, consent),
+         display_name = CASE WHEN @setName THEN @name ELSE display_name END,
+         hamlet = CASE WHEN @setHamlet THEN @hamlet ELSE hamlet END,
+         target_group = CASE WHEN @setGroup THEN @grp ELSE target_group END,
+         birth_year = CASE WHEN @setBirth THEN @birth ELSE birth_year END,
+         updated_at = @at
+       WHERE commune_id = @commune AND id = @id`,
+    ),
+    deleteUnusedCodes: db.prepare<[string, string]>(
+      'DELETE FROM link_codes WHERE commune_id = ? AND citizen_id = ? AND used_at IS NULL',
+    ),
+    // A used code may be handed out again; another citizen's unused one may not.
+    insertCode: db.prepare<[string, string, string, string]>(
+      `INSERT INTO link_codes (commune_id, code, citizen_id, expires_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (commune_id, code) DO UPDATE
+         SET citizen_id = excluded.citizen_id, expires_at = excluded.expires_at, used_at = NULL
+         WHERE link_codes.used_at IS NOT NULL`,
+    ),
+    code: db.prepare<[string, string], LinkCodeRow>(
+      'SELECT citizen_id, expires_at, used_at FROM link_codes WHERE commune_id = ? AND code = ?',
+    ),
+    useCode: db.prepare<[string, string, string]>(
+      'UPDATE link_codes SET used_at = ? WHERE commune_id = ? AND code = ?',
+    ),
+    citizenOfIdentity: db.prepare<[string, string, string], { citizen_id: string }>(
+      'SELECT citizen_id FROM citizen_identities WHERE commune_id = ? AND channel = ? AND user_id = ?',
+    ),
+    moveIdentities: db.prepare<Merge>(
+      'UPDATE citizen_identities SET citizen_id = @target WHERE commune_id = @commune AND citizen_id = @merged',
+    ),
+    // The merged citizen's active attempt gives way when the target already has one.
+    abandonClashingActive: db.prepare<Merge & { at: string }>(
+      `UPDATE quiz_attempts SET status = 'abandoned', updated_at = @at
+        WHERE commune_id = @commune AND citizen_id = @merged AND status = 'active'
+          AND EXISTS (SELECT 1 FROM quiz_attempts t
+                       WHERE t.commune_id = @commune AND t.citizen_id = @target AND t.status = 'active')`,
+    ),
+    moveAttempts: db.prepare<Merge>(
+      'UPDATE quiz_attempts SET citizen_id = @target WHERE commune_id = @commune AND citizen_id = @merged',
+    ),
+    // Earliest pass wins, with the attempt and score that earned it.
+    mergePasses: db.prepare<Merge>(
+      `INSERT INTO quiz_passes (commune_id, citizen_id, quiz_id, attempt_id, score, passed_at)
+         SELECT commune_id, @target, quiz_id, attempt_id, score, passed_at
+           FROM quiz_passes WHERE commune_id = @commune AND citizen_id = @merged
+       ON CONFLICT (commune_id, citizen_id, quiz_id) DO UPDATE
+         SET attempt_id = excluded.attempt_id, score = excluded.score, passed_at = excluded.passed_at
+         WHERE excluded.passed_at < quiz_passes.passed_at`,
+    ),
+    mergeCompletion: db.prepare<Merge>(
+      `INSERT INTO programme_completions (commune_id, citizen_id, completed_at)
+         SELECT commune_id, @target, completed_at
+           FROM programme_completions WHERE commune_id = @commune AND citizen_id = @merged
+       ON CONFLICT (commune_id, citizen_id) DO UPDATE
+         SET completed_at = excluded.completed_at
+         WHERE excluded.completed_at < programme_completions.completed_at`,
+    ),
+    // Completed when every core quiz has a pass; dated by the last of those passes.
+    completeIfAllPassed: db.prepare<{ commune: string; citizen: string; core: string }>(
+      `INSERT OR IGNORE INTO programme_completions (commune_id, citizen_id, completed_at)
+         SELECT @commune, @citizen, MAX(passed_at) FROM quiz_passes
+          WHERE commune_id = @commune AND citizen_id = @citizen
+            AND quiz_id IN (SELECT value FROM json_each(@core))
+         HAVING COUNT(*) > 0 AND COUNT(*) = (SELECT COUNT(*) FROM json_each(@core))`,
+    ),
+    deleteCitizen: db.prepare<[string, string]>('DELETE FROM citizens WHERE commune_id = ? AND id = ?'),
+  };
+}
 
 /**
  * The citizen register on the commune's SQLite file. Statements are prepared
@@ -62,128 +171,19 @@ const flag = (b: boolean): number => (b ? 1 : 0);
  */
 export class SqliteCitizenRepo implements CitizenRepo {
   private readonly coreQuizzes: string;
-  private readonly s;
-  private readonly ensureTx: (identity: Identity, newId: string, at: string) => Citizen;
-  private readonly updateTx: (
-    citizenId: string,
-    patch: { consent?: ConsentState; profile?: CitizenProfile },
-    at: string,
-  ) => void;
-  private readonly createLinkCodeTx: (citizenId: string, code: string, expiresAt: string) => void;
-  private readonly redeemTx: (code: string, identity: Identity, at: string) => RedeemResult;
+  private readonly s: ReturnType<typeof statements>;
+  private readonly ensureTx: Transaction<(identity: Identity, newId: string, at: string) => Citizen>;
+  private readonly createLinkCodeTx: Transaction<(citizenId: string, code: string, expiresAt: string) => void>;
+  private readonly redeemTx: Transaction<(code: string, identity: Identity, at: string) => RedeemResult>;
 
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly communeId: string,
     options: SqliteCitizenRepoOptions = {},
   ) {
+    // Distinct ids, so "all passed" compares like with like.
     this.coreQuizzes = JSON.stringify([...new Set(options.coreQuizzes ?? [])]);
-    this.s = {
-      byIdentity: db.prepare<[string, string, string], CitizenRow>(
-        `SELECT ${CITIZEN_COLUMNS.split(', ')
-          .map((c) => `c.${c}`)
-          .join(', ')}
-           FROM citizen_identities i JOIN citizens c ON c.commune_id = i.commune_id AND c.id = i.citizen_id
-          WHERE i.commune_id = ? AND i.channel = ? AND i.user_id = ?`,
-      ),
-      get: db.prepare<[string, string], CitizenRow>(
-        `SELECT ${CITIZEN_COLUMNS} FROM citizens WHERE commune_id = ? AND id = ?`,
-      ),
-      insertCitizen: db.prepare<[string, string, string, string]>(
-        `INSERT INTO citizens (commune_id, id, consent, created_at, updated_at) VALUES (?, ?, 'unasked', ?, ?)`,
-      ),
-      upsertIdentity: db.prepare<[string, string, string, string, string]>(
-        `INSERT INTO citizen_identities (commune_id, channel, user_id, citizen_id, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (commune_id, channel, user_id) DO UPDATE SET citizen_id = excluded.citizen_id`,
-      ),
-      identities: db.prepare<[string, string], { channel: ChannelName; user_id: string }>(
-        `SELECT channel, user_id FROM citizen_identities WHERE commune_id = ? AND citizen_id = ?
-          ORDER BY created_at, channel, user_id`,
-      ),
-      update: db.prepare<{
-        commune: string;
-        id: string;
-        consent: ConsentState | null;
-        setName: number;
-        name: string | null;
-        setHamlet: number;
-        hamlet: string | null;
-        setGroup: number;
-        grp: string | null;
-        setBirth: number;
-        birth: number | null;
-        at: string;
-      }>(
-        `UPDATE citizens SET
-           consent = COALESCE(@consent, consent),
-           display_name = CASE WHEN @setName THEN @name ELSE display_name END,
-           hamlet = CASE WHEN @setHamlet THEN @hamlet ELSE hamlet END,
-           target_group = CASE WHEN @setGroup THEN @grp ELSE target_group END,
-           birth_year = CASE WHEN @setBirth THEN @birth ELSE birth_year END,
-           updated_at = @at
-         WHERE commune_id = @commune AND id = @id`,
-      ),
-      deleteUnusedCodes: db.prepare<[string, string]>(
-        'DELETE FROM link_codes WHERE commune_id = ? AND citizen_id = ? AND used_at IS NULL',
-      ),
-      // A used code may be handed out again; another citizen's unused one may not.
-      insertCode: db.prepare<[string, string, string, string]>(
-        `INSERT INTO link_codes (commune_id, code, citizen_id, expires_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (commune_id, code) DO UPDATE
-           SET citizen_id = excluded.citizen_id, expires_at = excluded.expires_at, used_at = NULL
-           WHERE link_codes.used_at IS NOT NULL`,
-      ),
-      code: db.prepare<[string, string], LinkCodeRow>(
-        'SELECT citizen_id, expires_at, used_at FROM link_codes WHERE commune_id = ? AND code = ?',
-      ),
-      useCode: db.prepare<[string, string, string]>(
-        'UPDATE link_codes SET used_at = ? WHERE commune_id = ? AND code = ?',
-      ),
-      citizenOfIdentity: db.prepare<[string, string, string], { citizen_id: string }>(
-        'SELECT citizen_id FROM citizen_identities WHERE commune_id = ? AND channel = ? AND user_id = ?',
-      ),
-      moveIdentities: db.prepare<[string, string, string]>(
-        'UPDATE citizen_identities SET citizen_id = ? WHERE commune_id = ? AND citizen_id = ?',
-      ),
-      // The merged citizen's active attempt gives way when the target already has one.
-      abandonClashingActive: db.prepare<[string, string, string, string]>(
-        `UPDATE quiz_attempts SET status = 'abandoned', updated_at = ?
-          WHERE commune_id = ?1 AND citizen_id = ?2 AND status = 'active'
-            AND EXISTS (SELECT 1 FROM quiz_attempts t WHERE t.commune_id = ?1 AND t.citizen_id = ?3 AND t.status = 'active')`
-          .replace('?1', '?2')
-          .replace('?2 AND status', '?3 AND status')
-          .replace('?1 AND t.citizen_id = ?3', '?2 AND t.citizen_id = ?4'),
-      ),
-      moveAttempts: db.prepare<[string, string, string]>(
-        'UPDATE quiz_attempts SET citizen_id = ? WHERE commune_id = ? AND citizen_id = ?',
-      ),
-      // Earliest pass wins, with the attempt and score that earned it.
-      mergePasses: db.prepare<{ commune: string; target: string; merged: string }>(
-        `INSERT INTO quiz_passes (commune_id, citizen_id, quiz_id, attempt_id, score, passed_at)
-           SELECT commune_id, @target, quiz_id, attempt_id, score, passed_at
-             FROM quiz_passes WHERE commune_id = @commune AND citizen_id = @merged
-         ON CONFLICT (commune_id, citizen_id, quiz_id) DO UPDATE
-           SET attempt_id = excluded.attempt_id, score = excluded.score, passed_at = excluded.passed_at
-           WHERE excluded.passed_at < quiz_passes.passed_at`,
-      ),
-      mergeCompletion: db.prepare<{ commune: string; target: string; merged: string }>(
-        `INSERT INTO programme_completions (commune_id, citizen_id, completed_at)
-           SELECT commune_id, @target, completed_at
-             FROM programme_completions WHERE commune_id = @commune AND citizen_id = @merged
-         ON CONFLICT (commune_id, citizen_id) DO UPDATE
-           SET completed_at = excluded.completed_at
-           WHERE excluded.completed_at < programme_completions.completed_at`,
-      ),
-      // Completed when every core quiz has a pass; dated by the last of those passes.
-      completeIfAllPassed: db.prepare<{ commune: string; citizen: string; core: string }>(
-        `INSERT OR IGNORE INTO programme_completions (commune_id, citizen_id, completed_at)
-           SELECT @commune, @citizen, MAX(passed_at) FROM quiz_passes
-            WHERE commune_id = @commune AND citizen_id = @citizen
-              AND quiz_id IN (SELECT value FROM json_each(@core))
-           HAVING COUNT(*) > 0 AND COUNT(*) = (SELECT COUNT(*) FROM json_each(@core))`,
-      ),
-      deleteCitizen: db.prepare<[string, string]>('DELETE FROM citizens WHERE commune_id = ? AND id = ?'),
-    };
+    this.s = statements(db);
 
     this.ensureTx = db.transaction((identity: Identity, newId: string, at: string): Citizen => {
       const found = this.s.byIdentity.get(communeId, identity.channel, identity.userId);
@@ -191,20 +191,14 @@ export class SqliteCitizenRepo implements CitizenRepo {
       this.s.insertCitizen.run(communeId, newId, at, at);
       this.s.upsertIdentity.run(communeId, identity.channel, identity.userId, newId, at);
       return { id: newId, consent: 'unasked', profile: {}, createdAt: at };
-    }).immediate;
-
-    this.updateTx = db.transaction(
-      (citizenId: string, patch: { consent?: ConsentState; profile?: CitizenProfile }, at: string): void => {
-        this.applyUpdate(citizenId, patch.consent, patch.profile ?? {}, at);
-      },
-    ).immediate;
+    });
 
     this.createLinkCodeTx = db.transaction((citizenId: string, code: string, expiresAt: string): void => {
       this.s.deleteUnusedCodes.run(communeId, citizenId);
       if (this.s.insertCode.run(communeId, code, citizenId, expiresAt).changes === 0) {
         throw new Error(`Link code is still held by another citizen; generate another one`);
       }
-    }).immediate;
+    });
 
     this.redeemTx = db.transaction((code: string, identity: Identity, at: string): RedeemResult => {
       const row = this.s.code.get(communeId, code);
@@ -219,7 +213,7 @@ export class SqliteCitizenRepo implements CitizenRepo {
       const citizen = this.s.get.get(communeId, target);
       if (!citizen) throw new Error(`Link code points to a missing citizen: ${target}`);
       return { ok: true, citizen: citizenOf(citizen) };
-    }).immediate;
+    });
   }
 
   findByIdentity(identity: Identity): Citizen | undefined {
@@ -228,7 +222,7 @@ export class SqliteCitizenRepo implements CitizenRepo {
   }
 
   ensure(identity: Identity, newId: string, at: Date): Citizen {
-    return this.ensureTx(identity, newId, at.toISOString());
+    return this.ensureTx.immediate(identity, newId, at.toISOString());
   }
 
   get(citizenId: string): Citizen | undefined {
@@ -242,7 +236,7 @@ export class SqliteCitizenRepo implements CitizenRepo {
    * keys are kept, so one registration step can set one field at a time.
    */
   update(citizenId: string, patch: { consent?: ConsentState; profile?: CitizenProfile }, at: Date): void {
-    this.updateTx(citizenId, patch, at.toISOString());
+    this.applyUpdate(citizenId, patch.consent, patch.profile ?? {}, at.toISOString());
   }
 
   identities(citizenId: string): Identity[] {
@@ -251,11 +245,11 @@ export class SqliteCitizenRepo implements CitizenRepo {
 
   /** Throws when `code` is another citizen's unused code; the caller generates another. */
   createLinkCode(citizenId: string, code: string, expiresAt: Date): void {
-    this.createLinkCodeTx(citizenId, code, expiresAt.toISOString());
+    this.createLinkCodeTx.immediate(citizenId, code, expiresAt.toISOString());
   }
 
   redeemLinkCode(code: string, identity: Identity, at: Date): RedeemResult {
-    return this.redeemTx(code, identity, at.toISOString());
+    return this.redeemTx.immediate(code, identity, at.toISOString());
   }
 
   delete(citizenId: string): void {
@@ -282,26 +276,29 @@ export class SqliteCitizenRepo implements CitizenRepo {
 
   /** Moves everything of `merged` onto `target` and deletes `merged`; runs inside redeemTx. */
   private merge(merged: string, target: string, at: string): void {
-    const c = this.communeId;
-    const from = this.s.get.get(c, merged);
-    const into = this.s.get.get(c, target);
+    const commune = this.communeId;
+    const from = this.s.get.get(commune, merged);
+    const into = this.s.get.get(commune, target);
     if (!from || !into) throw new Error(`Cannot merge missing citizen ${from ? target : merged}`);
-    this.s.moveIdentities.run(target, c, merged);
-    this.s.abandonClashingActive.run(at, c, merged, target);
-    this.s.moveAttempts.run(target, c, merged);
-    this.s.mergePasses.run({ commune: c, target, merged });
-    this.s.mergeCompletion.run({ commune: c, target, merged });
-    this.s.completeIfAllPassed.run({ commune: c, citizen: target, core: this.coreQuizzes });
+    const ids: Merge = { commune, target, merged };
+    this.s.moveIdentities.run(ids);
+    this.s.abandonClashingActive.run({ ...ids, at });
+    this.s.moveAttempts.run(ids);
+    this.s.mergePasses.run(ids);
+    this.s.mergeCompletion.run(ids);
+    this.s.completeIfAllPassed.run({ commune, citizen: target, core: this.coreQuizzes });
 
     // Fill the target's empty profile fields (and an unasked consent) from the merged citizen.
     const mine = profileOf(into);
     const theirs = profileOf(from);
-    const fill: Record<string, unknown> = {};
-    for (const k of ['displayName', 'hamlet', 'group', 'birthYear'] as const) {
-      if (mine[k] === undefined && theirs[k] !== undefined) fill[k] = theirs[k];
-    }
+    const fill: CitizenProfile = {
+      ...(mine.displayName === undefined && theirs.displayName !== undefined && { displayName: theirs.displayName }),
+      ...(mine.hamlet === undefined && theirs.hamlet !== undefined && { hamlet: theirs.hamlet }),
+      ...(mine.group === undefined && theirs.group !== undefined && { group: theirs.group }),
+      ...(mine.birthYear === undefined && theirs.birthYear !== undefined && { birthYear: theirs.birthYear }),
+    };
     const consent = into.consent === 'unasked' && from.consent !== 'unasked' ? from.consent : undefined;
-    this.applyUpdate(target, consent, fill as CitizenProfile, at);
-    this.s.deleteCitizen.run(c, merged);
+    this.applyUpdate(target, consent, fill, at);
+    this.s.deleteCitizen.run(commune, merged);
   }
 }

@@ -27,9 +27,10 @@ export class DatabaseOpenError extends Error {
 
 /** Opens (creating the folder and file if needed) and migrates the database. */
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  let db: Db | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const db = new Database(path);
+    db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
@@ -37,6 +38,7 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
     migrate(db, migrations);
     return db;
   } catch (err) {
+    db?.close();
     throw new DatabaseOpenError(path, err);
   }
 }
@@ -69,4 +71,9 @@ export function pingDatabase(db: Db): boolean {
   } catch {
     return false;
   }
+}
+
+/** Makes sure the configured commune exists (one install may serve another commune than the default). */
+export function ensureCommune(db: Db, communeId: string, name = communeId): void {
+  db.prepare('INSERT OR IGNORE INTO communes (id, name) VALUES (?, ?)').run(communeId, name);
 }

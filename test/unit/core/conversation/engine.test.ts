@@ -113,7 +113,7 @@ describe('engine: secrets and personal numbers', () => {
     expect(JSON.stringify(r.search.calls)).not.toContain(PASSWORD);
     expect(r.log.entries).toHaveLength(1);
     expect(JSON.stringify(r.log.entries)).not.toContain(PASSWORD);
-    expect(JSON.stringify(r.repo.get(KEY))).not.toContain(PASSWORD);
+    expect(JSON.stringify(r.repo.get(KEY) ?? {})).not.toContain(PASSWORD);
   });
 
   it('warns about an OTP sent on its own and keeps it out of every store', async () => {
@@ -122,7 +122,7 @@ describe('engine: secrets and personal numbers', () => {
     expect(replies).toEqual([{ text: T.secretWarning(['otp']) }]);
     expect(r.search.calls).toEqual([]);
     expect(r.log.entries).toEqual([]);
-    expect(JSON.stringify(r.repo.get(KEY))).not.toContain(OTP);
+    expect(JSON.stringify(r.repo.get(KEY) ?? {})).not.toContain(OTP);
   });
 
   it('logs an unsure question with the phone number masked, time and best source included', async () => {

@@ -1,0 +1,38 @@
+/**
+ * @module reports/csv
+ *
+ * CSV as Excel on a commune office PC reads it: a UTF-8 byte-order mark (or
+ * Excel guesses the legacy code page and Vietnamese turns to mojibake), CRLF
+ * line ends, and RFC 4180 quoting. Text that Excel would run as a formula is
+ * defused, because hamlet names and titles come from files anyone on staff can edit.
+ */
+
+/** Put first in the file so Excel decodes it as UTF-8. */
+export const BOM = '\uFEFF';
+
+/** RFC 4180 and Excel both expect CRLF between records. */
+export const CRLF = '\r\n';
+
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+
+/** Cells starting like this are formulas to Excel (CSV injection); a leading apostrophe shows them as text. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One cell: numbers as written, text quoted when needed and defused when it would be a formula. */
+export function csvCell(value: string | number): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One record, without its line end. */
+export function csvRow(cells: readonly (string | number)[]): string {
+  return cells.map(csvCell).join(',');
+}
+
+/** A whole file: BOM, header, records, each line ended by CRLF. */
+export function csvDocument(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const lines = [csvRow(header)];
+  for (const row of rows) lines.push(csvRow(row));
+  return BOM + lines.join(CRLF) + CRLF;
+}

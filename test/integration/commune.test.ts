@@ -1,0 +1,176 @@
+/**
+ * knowledge/commune.yaml: the bundled file carries the plan's groups and
+ * targets (section III) and no invented hamlets; a missing or broken file
+ * falls back to defaults section by section, and every mistake is named.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkCoreQuizzes, DEFAULT_COMMUNE, loadCommune, parseCommune } from '../../src/quiz/loadCommune.js';
+import { loadQuizBanks, MemoryQuizCatalog } from '../../src/quiz/loadQuizzes.js';
+import { BUNDLED_KNOWLEDGE, tempDir, writeTree } from '../helpers.js';
+
+const parse = (text: string) => parseCommune(Buffer.from(text));
+
+describe('the bundled commune.yaml', () => {
+  it('loads with no problem, and its core quizzes all exist', async () => {
+    const { quizzes } = await loadQuizBanks(BUNDLED_KNOWLEDGE);
+    const { commune, problems } = await loadCommune(BUNDLED_KNOWLEDGE, new MemoryQuizCatalog(quizzes));
+    expect(problems).toEqual([]);
+    expect(commune.name).toBe('Xã Hùng Châu');
+    expect(commune.coreQuizzes).toEqual([
+      'vneid-co-ban',
+      'dich-vu-cong-truc-tuyen',
+      'nhan-dien-lua-dao',
+      'an-toan-tai-khoan',
+      'phong-trao-bdhvs',
+    ]);
+  });
+
+  it('lists no hamlet (the plan names none) and warns staff to fill them in', async () => {
+    const { commune, warnings } = await loadCommune(BUNDLED_KNOWLEDGE);
+    expect(commune.hamlets).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining('no hamlet (xóm/khối) is listed yet')]);
+  });
+
+  it('has the target groups of plan section III plus "Khác"', async () => {
+    const { commune } = await loadCommune(BUNDLED_KNOWLEDGE);
+    expect(commune.groups.map((g) => g.id)).toEqual([
+      'can-bo-cong-chuc',
+      'hoc-sinh-sinh-vien',
+      'nguoi-dan',
+      'lao-dong-doanh-nghiep',
+      'khac',
+    ]);
+    expect(commune.groups.find((g) => g.id === 'khac')?.name).toBe('Khác');
+    expect(commune.groups.find((g) => g.id === 'nguoi-dan')?.name).toBe('Người dân trong độ tuổi trưởng thành');
+  });
+
+  it('carries the plan targets: 80% in 2025, 100% in 2026, VNeID certification 40% then 60%', async () => {
+    const { commune } = await loadCommune(BUNDLED_KNOWLEDGE);
+    expect(commune.targets).toEqual([
+      {
+        year: 2025,
+        groups: { 'can-bo-cong-chuc': 80, 'hoc-sinh-sinh-vien': 80, 'nguoi-dan': 80, 'lao-dong-doanh-nghiep': 80 },
+        vneidCertified: 40,
+      },
+      {
+        year: 2026,
+        groups: { 'can-bo-cong-chuc': 100, 'hoc-sinh-sinh-vien': 100, 'nguoi-dan': 100, 'lao-dong-doanh-nghiep': 100 },
+        vneidCertified: 60,
+      },
+    ]);
+    // The defaults used without a file say the same.
+    expect(DEFAULT_COMMUNE.targets).toEqual(commune.targets);
+    expect(DEFAULT_COMMUNE.groups).toEqual(commune.groups);
+  });
+});
+
+describe('loadCommune', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  beforeEach(() => {
+    tmp = tempDir('hocvuso-commune-');
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('without a commune.yaml uses the defaults and says so', async () => {
+    const { commune, problems } = await loadCommune(tmp.dir);
+    expect(commune).toEqual(DEFAULT_COMMUNE);
+    expect(problems).toEqual([expect.stringMatching(/^commune\.yaml: not found in .*; using the defaults/)]);
+  });
+
+  it('reads hamlets staff add, NFC-normalised, and stops warning', async () => {
+    writeTree(tmp.dir, {
+      'commune.yaml': [
+        'name: Xã Hùng Châu',
+        'hamlets:',
+        '  - id: xom-1',
+        `    name: "${'Xóm Đông'.normalize('NFD')}"`,
+        '  - id: khoi-2',
+        '    name: Khối 2',
+        'groups:',
+        '  - id: nguoi-dan',
+        '    name: Người dân',
+        'core_quizzes: [vneid-co-ban]',
+      ].join('\n'),
+    });
+    const { commune, problems, warnings } = await loadCommune(tmp.dir);
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([]);
+    expect(commune.hamlets).toEqual([
+      { id: 'xom-1', name: 'Xóm Đông' },
+      { id: 'khoi-2', name: 'Khối 2' },
+    ]);
+    expect(commune.hamlets[0]?.name).toBe(commune.hamlets[0]?.name.normalize('NFC'));
+    expect(commune.targets).toEqual([]);
+  });
+
+  it('reports core quizzes that match no valid bank when given the catalog', async () => {
+    writeTree(tmp.dir, { 'commune.yaml': 'name: X\nhamlets: []\ngroups: [{id: khac, name: Khác}]\ncore_quizzes: [co-that, khong-co]\n' });
+    const catalog = new MemoryQuizCatalog([
+      { id: 'co-that', title: 'Có thật', domain: 'an-toan', passScore: 0.8, questions: [], version: '0' },
+    ]);
+    const { problems } = await loadCommune(tmp.dir, catalog);
+    expect(problems).toEqual([
+      'commune.yaml: core_quizzes: no valid quiz has the id "khong-co", so nobody can complete the programme',
+    ]);
+    expect(checkCoreQuizzes(DEFAULT_COMMUNE, catalog)).toHaveLength(DEFAULT_COMMUNE.coreQuizzes.length);
+  });
+});
+
+describe('parseCommune', () => {
+  it('names each bad entry and keeps the good ones', () => {
+    const { commune, problems } = parse(
+      [
+        'name: Xã Hùng Châu',
+        'hamlet: []',
+        'hamlets:',
+        '  - {id: xom-1, name: "Xóm 1"}',
+        '  - {id: Xom 2, name: "Xóm 2"}',
+        '  - {id: xom-1, name: "Xóm 1 lần nữa"}',
+        '  - 7',
+        '  - {id: xom-3, name: ""}',
+        'groups:',
+        '  - {id: nguoi-dan, name: Người dân}',
+        'targets:',
+        '  2025: {nguoi-dan: 120, cong-nhan: 50, vneid_certified: 40}',
+        '  nam-sau: {nguoi-dan: 100}',
+        'core_quizzes: [vneid-co-ban, vneid-co-ban]',
+      ].join('\n'),
+    );
+    expect(commune.hamlets).toEqual([{ id: 'xom-1', name: 'Xóm 1' }]);
+    expect(commune.targets).toEqual([{ year: 2025, groups: {}, vneidCertified: 40 }]);
+    expect(commune.coreQuizzes).toEqual(['vneid-co-ban']);
+    expect(problems).toEqual([
+      'commune.yaml: unknown key "hamlet" (the keys are name, hamlets, groups, targets, core_quizzes)',
+      'commune.yaml: hamlets #2: id: must be lower-case letters a–z, digits and hyphens only, like "xom-1"',
+      'commune.yaml: hamlets #3: duplicate id "xom-1"',
+      'commune.yaml: hamlets #4: must be a mapping with id and name',
+      'commune.yaml: hamlets #5: name: must not be empty',
+      'commune.yaml: targets.2025.nguoi-dan: must be a percentage from 0 to 100 (found the number 120)',
+      'commune.yaml: targets.2025: "cong-nhan" is not a group id listed under groups',
+      'commune.yaml: targets: "nam-sau" is not a year (write it like 2025)',
+      'commune.yaml: core_quizzes: lists the same quiz more than once',
+    ]);
+  });
+
+  it('falls back to the plan groups and core quizzes when those sections are broken', () => {
+    const { commune, problems } = parse('name: X\nhamlets:\ngroups: khong-phai-danh-sach\ncore_quizzes: []\n');
+    expect(commune.hamlets).toEqual([]);
+    expect(commune.groups).toEqual(DEFAULT_COMMUNE.groups);
+    expect(commune.coreQuizzes).toEqual(DEFAULT_COMMUNE.coreQuizzes);
+    expect(problems).toEqual([
+      'commune.yaml: groups: must be a list of "- id: … / name: …" entries (found text "khong-phai-danh-sach")',
+      "commune.yaml: groups: no valid target group; using the plan's groups",
+      'commune.yaml: core_quizzes: lists no quiz; using the default core quizzes',
+    ]);
+  });
+
+  it.each([
+    ['invalid YAML', 'name: [x\n', /^commune\.yaml: not valid YAML: .*; using the default lists$/],
+    ['a list', '- a\n', /^commune\.yaml: the file must be a YAML mapping \(found a list\); using the default lists$/],
+    ['an empty file', '', /^commune\.yaml: the file must be a YAML mapping \(found nothing\); using the default lists$/],
+  ])('with %s uses the defaults with one problem', (_case, text, message) => {
+    const { commune, problems } = parse(text);
+    expect(commune).toEqual(DEFAULT_COMMUNE);
+    expect(problems).toEqual([expect.stringMatching(message)]);
+  });
+});
