@@ -6,10 +6,27 @@
  * SIGTERM. With no token and no key set, this is the embedded default: the web
  * chat answering from the bundled knowledge base.
  */
+import { CHANNEL_FACTORIES } from './channels/index.js';
+import type { ChannelRuntime } from './channels/runtime.js';
 import { ConfigError, loadConfig } from './config.js';
+import type { Logger } from './logger.js';
+import type { Services } from './services.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
 import { createServices } from './services.js';
+
+/** The optional channels switched on by the environment (none by default). */
+function startChannels(services: Services, logger: Logger): ChannelRuntime[] {
+  const out: ChannelRuntime[] = [];
+  for (const factory of CHANNEL_FACTORIES) {
+    const runtime = factory({ env: process.env, services, logger });
+    if (runtime) {
+      logger.info({ channel: runtime.name }, 'channel enabled');
+      out.push(runtime);
+    }
+  }
+  return out;
+}
 
 async function main(): Promise<void> {
   let config;
@@ -28,7 +45,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const services = createServices(config, logger);
   const report = await services.ingest();
-  const server = await startServer(services, logger);
+  const channels = startChannels(services, logger);
+  const server = await startServer(services, logger, channels);
+  for (const c of channels) await c.start();
   logger.info(
     {
       port: server.port,
@@ -51,6 +70,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     timer.unref();
+    for (const c of channels) await c.stop();
     await server.stop();
     services.close();
     logger.info('stopped');
@@ -61,6 +81,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(
+      `Cấu hình không hợp lệ (invalid configuration):\n${err.issues.map((i) => `  - ${i}`).join('\n')}\n`,
+    );
+    process.exit(2);
+  }
   process.stderr.write(`Không khởi động được Hocvuso: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

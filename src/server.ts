@@ -6,6 +6,8 @@
  * database closes. Used by `npm start` (main.ts) and `cli serve`.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { ChannelRuntime } from './channels/runtime.js';
 import { loadWebAssets } from './channels/web/assets.js';
 import { createWebChat } from './channels/web/chatApi.js';
 import { createApp } from './http/app.js';
@@ -18,8 +20,13 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(services: Services, logger: Logger): Promise<RunningServer> {
+export async function startServer(
+  services: Services,
+  logger: Logger,
+  channels: readonly ChannelRuntime[] = [],
+): Promise<RunningServer> {
   const app = createApp({
+    extraRoutes: channels.flatMap((c) => (c.routes ? [(a: Hono) => c.routes?.(a)] : [])),
     chat: createWebChat(services.engine),
     healthy: () => pingDatabase(services.db),
     assets: loadWebAssets(),

@@ -15,6 +15,8 @@ import type { WebAssets } from '../channels/web/assets.js';
 import type { Logger } from '../logger.js';
 
 export interface AppDeps {
+  /** Extra routes (channel webhooks), mounted before the catch-all 404. */
+  readonly extraRoutes?: readonly ((app: Hono) => void)[];
   readonly chat: (req: ChatRequest) => Promise<ChatResponse>;
   readonly healthy: () => boolean;
   readonly assets: WebAssets;
@@ -96,6 +98,8 @@ export function createApp(deps: AppDeps): Hono {
       return c.json(await deps.chat(parsed.data));
     },
   );
+
+  for (const add of deps.extraRoutes ?? []) add(app);
 
   return app;
 }

@@ -1,0 +1,32 @@
+/**
+ * @module channels/runtime
+ *
+ * How a messaging channel (Telegram, Zalo) plugs into the one service: it is
+ * switched on by its own environment variables, may add routes (webhooks,
+ * staff views) to the shared HTTP app, and has a start and a stop that
+ * main.ts drives with the server's lifecycle. The web chat is always on and
+ * is not a runtime.
+ */
+import type { Hono } from 'hono';
+import type { Logger } from '../logger.js';
+import type { Services } from '../services.js';
+
+export interface ChannelRuntime {
+  readonly name: string;
+  /** Adds the channel's routes (e.g. its webhook) to the HTTP app, before the server listens. */
+  routes?(app: Hono): void;
+  /** Starts background work (long polling, token refresh, outbox) once the server listens. */
+  start(): Promise<void>;
+  /** Stops background work; in-flight handling finishes first. */
+  stop(): Promise<void>;
+}
+
+export interface ChannelContext {
+  /** The raw environment; each channel validates its own variables with zod and throws ConfigError. */
+  readonly env: Record<string, string | undefined>;
+  readonly services: Services;
+  readonly logger: Logger;
+}
+
+/** Returns the runtime when the channel is configured, undefined when it is switched off. */
+export type ChannelFactory = (ctx: ChannelContext) => ChannelRuntime | undefined;

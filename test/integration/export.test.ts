@@ -1,0 +1,309 @@
+/**
+ * The completion export staff open in Excel: counts per hamlet × target group
+ * × quiz (and programme completion) aggregated in SQLite, unknown profiles
+ * under "chưa rõ", and a file Excel reads as Vietnamese (BOM, CRLF, quoting).
+ * The real CLI runs in child processes, all started at once in beforeAll.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { buildCompletionCsv, COMPLETION_HEADER, PROGRAMME_ID, UNKNOWN_LABEL } from '../../src/reports/completionCsv.js';
+import { csvCell } from '../../src/reports/csv.js';
+import { loadCommune } from '../../src/quiz/loadCommune.js';
+import { loadQuizBanks, MemoryQuizCatalog } from '../../src/quiz/loadQuizzes.js';
+import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
+import { SqliteReportRepo, type CompletionCount } from '../../src/storage/sqlite/reportRepo.js';
+import { tempDir, writeTree } from '../helpers.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const COMMUNE = 'hung-chau';
+const TRICKY_HAMLET = 'Xóm Đông, "Trên"';
+
+function quizBank(id: string, title: string): string {
+  return stringify({
+    id,
+    title,
+    domain: 'an-toan',
+    pass_score: 0.5,
+    questions: [
+      { id: 'q1', text: 'Câu 1?', options: ['Có', 'Không'], answer: 0, explanation: 'Vì vậy.', source: 'a.md' },
+    ],
+  });
+}
+
+const COMMUNE_YAML = stringify({
+  name: 'Xã Hùng Châu',
+  hamlets: [
+    { id: 'xom-dong', name: TRICKY_HAMLET },
+    { id: 'xom-tay', name: 'Xóm Tây' },
+  ],
+  groups: [
+    { id: 'nguoi-dan', name: 'Người dân trong độ tuổi trưởng thành' },
+    { id: 'hoc-sinh-sinh-vien', name: 'Học sinh, sinh viên' },
+    { id: 'khac', name: 'Khác' },
+  ],
+  core_quizzes: ['bai-a', 'bai-b'],
+});
+
+/** [citizen id, hamlet, group, quizzes passed, completed the programme] */
+const PEOPLE: readonly [string, string | null, string | null, readonly string[], boolean][] = [
+  ['c1', 'xom-dong', 'nguoi-dan', ['bai-a', 'bai-b'], true],
+  ['c2', 'xom-dong', 'nguoi-dan', ['bai-a', 'bai-cu'], false],
+  ['c3', 'xom-dong', 'hoc-sinh-sinh-vien', ['bai-b'], false],
+  ['c4', 'xom-tay', 'nguoi-dan', ['bai-a'], true],
+  ['c5', null, null, ['bai-a'], true],
+  ['c6', '  ', 'nguoi-dan', ['bai-b'], false],
+  ['c7', 'xom-cu', 'khac', ['bai-a'], false],
+  ['c8', 'xom-dong', 'nguoi-dan', [], false],
+];
+
+function seed(db: Db): void {
+  const at = '2026-11-01T08:00:00.000Z';
+  const citizen = db.prepare(
+    `INSERT INTO citizens (commune_id, id, consent, display_name, hamlet, target_group, birth_year, created_at, updated_at)
+     VALUES (?, ?, 'given', ?, ?, ?, 1980, ?, ?)`,
+  );
+  const pass = db.prepare(
+    `INSERT INTO quiz_passes (commune_id, citizen_id, quiz_id, attempt_id, score, passed_at) VALUES (?, ?, ?, ?, 1, ?)`,
+  );
+  const programme = db.prepare(
+    `INSERT INTO programme_completions (commune_id, citizen_id, completed_at) VALUES (?, ?, ?)`,
+  );
+  db.transaction(() => {
+    for (const [id, hamlet, group, quizzes, completed] of PEOPLE) {
+      citizen.run(COMMUNE, id, `Người ${id}`, hamlet, group, at, at);
+      for (const quiz of quizzes) pass.run(COMMUNE, id, quiz, `${id}-${quiz}`, at);
+      if (completed) programme.run(COMMUNE, id, at);
+    }
+    // Another commune on the same install must not leak into this one's report.
+    db.prepare(`INSERT INTO communes (id, name) VALUES ('xa-khac', 'Xã Khác')`).run();
+    citizen.run('xa-khac', 'k1', 'Người khác', 'xom-dong', 'nguoi-dan', at, at);
+    pass.run('xa-khac', 'k1', 'bai-a', 'k1-a', at);
+    programme.run('xa-khac', 'k1', at);
+  })();
+}
+
+/** A small RFC 4180 reader, enough to check what Excel will see. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  expect(cell).toBe('');
+  expect(row).toEqual([]);
+  return rows;
+}
+
+interface RunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runCli(args: readonly string[], env: Record<string, string>): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('completion export', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let knowledge: string;
+  let dbPath: string;
+  let db: Db;
+  let csvText: string;
+  let csvRows: number;
+  let cli: { exported: RunResult; badFormat: RunResult; check: RunResult };
+  const outFile = (): string => join(tmp.dir, 'bao-cao.csv');
+
+  beforeAll(async () => {
+    tmp = tempDir('hocvuso-export-');
+    knowledge = join(tmp.dir, 'knowledge');
+    writeTree(knowledge, {
+      'commune.yaml': COMMUNE_YAML,
+      'quizzes/bai-a.yaml': quizBank('bai-a', 'VNeID cơ bản'),
+      'quizzes/bai-b.yaml': quizBank('bai-b', 'Nhận diện lừa đảo, "mẹo" hay gặp'),
+    });
+    // A second knowledge folder whose bank is broken, for `quiz check`.
+    writeTree(join(tmp.dir, 'broken'), {
+      'commune.yaml': COMMUNE_YAML,
+      'quizzes/bai-a.yaml': quizBank('bai-a', 'VNeID cơ bản').replace('answer: 0', 'answer: 2'),
+    });
+    dbPath = join(tmp.dir, 'data', 'hocvuso.db');
+    db = openDatabase(dbPath);
+    seed(db);
+
+    const [banks, commune] = await Promise.all([loadQuizBanks(knowledge), loadCommune(knowledge)]);
+    expect(banks.problems).toEqual([]);
+    const repo = new SqliteReportRepo(db, COMMUNE);
+    const built = buildCompletionCsv({
+      commune: commune.commune,
+      quizzes: new MemoryQuizCatalog(banks.quizzes, commune.commune.coreQuizzes).list(),
+      completions: repo.completionCounts(),
+      programme: repo.programmeCounts(),
+    });
+    csvText = built.text;
+    csvRows = built.rows;
+
+    const env = { DATABASE_PATH: dbPath, KNOWLEDGE_DIR: knowledge };
+    const [exported, badFormat, check] = await Promise.all([
+      runCli(['export', '--format', 'csv', '--out', outFile()], env),
+      runCli(['export', '--format', 'xlsx'], env),
+      runCli(['quiz', 'check'], { ...env, KNOWLEDGE_DIR: join(tmp.dir, 'broken') }),
+    ]);
+    cli = { exported, badFormat, check };
+  }, 90_000);
+
+  afterAll(() => {
+    if (db?.open) db.close();
+    tmp?.cleanup();
+  });
+
+  it('counts passes per hamlet × group × quiz in SQL, blank profiles as unknown, one commune only', () => {
+    const sort = (rows: CompletionCount[]) =>
+      [...rows].sort((a, b) =>
+        `${a.hamletId}/${a.groupId}/${a.quizId}`.localeCompare(`${b.hamletId}/${b.groupId}/${b.quizId}`),
+      );
+    const repo = new SqliteReportRepo(db, COMMUNE);
+    expect(sort(repo.completionCounts())).toEqual(
+      sort([
+        { hamletId: 'xom-dong', groupId: 'nguoi-dan', quizId: 'bai-a', passed: 2 },
+        { hamletId: 'xom-dong', groupId: 'nguoi-dan', quizId: 'bai-b', passed: 1 },
+        { hamletId: 'xom-dong', groupId: 'nguoi-dan', quizId: 'bai-cu', passed: 1 },
+        { hamletId: 'xom-dong', groupId: 'hoc-sinh-sinh-vien', quizId: 'bai-b', passed: 1 },
+        { hamletId: 'xom-tay', groupId: 'nguoi-dan', quizId: 'bai-a', passed: 1 },
+        { hamletId: null, groupId: null, quizId: 'bai-a', passed: 1 },
+        { hamletId: null, groupId: 'nguoi-dan', quizId: 'bai-b', passed: 1 },
+        { hamletId: 'xom-cu', groupId: 'khac', quizId: 'bai-a', passed: 1 },
+      ]),
+    );
+    expect(repo.programmeCounts()).toEqual(
+      expect.arrayContaining([
+        { hamletId: 'xom-dong', groupId: 'nguoi-dan', completed: 1 },
+        { hamletId: 'xom-tay', groupId: 'nguoi-dan', completed: 1 },
+        { hamletId: null, groupId: null, completed: 1 },
+      ]),
+    );
+    expect(repo.programmeCounts()).toHaveLength(3);
+    expect(new SqliteReportRepo(db, 'xa-khac').completionCounts()).toEqual([
+      { hamletId: 'xom-dong', groupId: 'nguoi-dan', quizId: 'bai-a', passed: 1 },
+    ]);
+  });
+
+  it('is UTF-8 with a BOM and CRLF line ends, with the Vietnamese header and the id columns', () => {
+    expect(csvText.startsWith('\uFEFF')).toBe(true);
+    expect(csvText.endsWith('\r\n')).toBe(true);
+    expect(csvText.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+    const rows = parseCsv(csvText.slice(1));
+    expect(rows[0]).toEqual([...COMPLETION_HEADER]);
+    expect(rows[0]).toEqual(['Xóm/khối', 'Nhóm đối tượng', 'Bài kiểm tra', 'Số người đạt', 'hamlet_id', 'group_id', 'quiz_id']);
+    expect(rows).toHaveLength(csvRows + 1);
+    for (const row of rows) expect(row).toHaveLength(7);
+  });
+
+  it('gives every hamlet × group × quiz its count, names from commune.yaml and the banks, zeros included', () => {
+    const rows = parseCsv(csvText.slice(1)).slice(1);
+    const count = (hamlet: string, group: string, quiz: string): string | undefined =>
+      rows.find((r) => r[4] === hamlet && r[5] === group && r[6] === quiz)?.[3];
+    expect(count('xom-dong', 'nguoi-dan', 'bai-a')).toBe('2');
+    expect(count('xom-dong', 'nguoi-dan', 'bai-b')).toBe('1');
+    expect(count('xom-dong', 'hoc-sinh-sinh-vien', 'bai-b')).toBe('1');
+    expect(count('xom-dong', 'hoc-sinh-sinh-vien', 'bai-a')).toBe('0');
+    expect(count('xom-tay', 'khac', 'bai-a')).toBe('0');
+    expect(count('xom-tay', 'nguoi-dan', 'bai-a')).toBe('1');
+    // A retired quiz and a hamlet no longer listed still show, so nothing is dropped.
+    expect(count('xom-dong', 'nguoi-dan', 'bai-cu')).toBe('1');
+    expect(count('xom-cu', 'khac', 'bai-a')).toBe('1');
+    // Programme completion: one row per hamlet × group.
+    expect(count('xom-dong', 'nguoi-dan', PROGRAMME_ID)).toBe('1');
+    expect(count('xom-tay', 'nguoi-dan', PROGRAMME_ID)).toBe('1');
+    expect(count('xom-dong', 'khac', PROGRAMME_ID)).toBe('0');
+
+    const first = rows.find((r) => r[4] === 'xom-dong' && r[5] === 'nguoi-dan' && r[6] === 'bai-b');
+    expect(first?.slice(0, 3)).toEqual([TRICKY_HAMLET, 'Người dân trong độ tuổi trưởng thành', 'Nhận diện lừa đảo, "mẹo" hay gặp']);
+    // Listed hamlets first, in commune.yaml order; unlisted ids after them; "chưa rõ" last.
+    const hamletOrder = [...new Set(rows.map((r) => r[4]))];
+    expect(hamletOrder).toEqual(['xom-dong', 'xom-tay', 'xom-cu', '']);
+    expect(rows.filter((r) => r[6] === PROGRAMME_ID)).toHaveLength(4 * 4);
+  });
+
+  it('counts citizens with no hamlet or group under "chưa rõ"', () => {
+    const rows = parseCsv(csvText.slice(1)).slice(1);
+    const unknownBoth = rows.find((r) => r[4] === '' && r[5] === '' && r[6] === 'bai-a');
+    expect(unknownBoth?.slice(0, 4)).toEqual([UNKNOWN_LABEL, UNKNOWN_LABEL, 'VNeID cơ bản', '1']);
+    const blankHamlet = rows.find((r) => r[4] === '' && r[5] === 'nguoi-dan' && r[6] === 'bai-b');
+    expect(blankHamlet?.slice(0, 4)).toEqual([UNKNOWN_LABEL, 'Người dân trong độ tuổi trưởng thành', 'Nhận diện lừa đảo, "mẹo" hay gặp', '1']);
+    expect(rows.find((r) => r[4] === '' && r[5] === '' && r[6] === PROGRAMME_ID)?.[3]).toBe('1');
+  });
+
+  it('quotes a name with a comma or a quote, and defuses text Excel would run as a formula', () => {
+    expect(csvText).toContain('"Xóm Đông, ""Trên"""');
+    expect(csvText).toContain('"Nhận diện lừa đảo, ""mẹo"" hay gặp"');
+    expect(csvText).toContain(',VNeID cơ bản,');
+    expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
+    expect(csvCell('-5')).toBe("'-5");
+    expect(csvCell(12)).toBe('12');
+    expect(csvCell(' lề ')).toBe('" lề "');
+  });
+
+  it('the real CLI writes the same file with --out and reports the row count on stderr', () => {
+    expect(cli.exported.stderr).toContain(`Wrote ${csvRows} rows to ${outFile()}`);
+    expect(cli.exported.code).toBe(0);
+    expect(cli.exported.stdout).toBe('');
+    const written = readFileSync(outFile());
+    expect([...written.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(written.toString('utf8')).toBe(csvText);
+  });
+
+  it('the real CLI refuses an unknown format with exit code 1', () => {
+    expect(cli.badFormat.code).toBe(1);
+    expect(cli.badFormat.stderr).toContain('Unknown export format "xlsx". Supported: csv.');
+    expect(cli.badFormat.stdout).toBe('');
+  });
+
+  it('the real `quiz check` lists the problem in a broken bank and exits 1', () => {
+    expect(cli.check.code).toBe(1);
+    expect(cli.check.stdout).toContain(
+      'quizzes/bai-a.yaml: quiz "bai-a", question "q1": answer 2 is out of range (2 options)',
+    );
+    // bai-b is a core quiz in commune.yaml but has no valid bank in that folder.
+    expect(cli.check.stdout).toContain('core_quizzes: no valid quiz has the id "bai-b"');
+    expect(cli.check.stdout).toMatch(/0 quizzes ready, 3 problems\./);
+  });
+});
