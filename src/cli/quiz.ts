@@ -16,9 +16,8 @@ const QUIZ_USAGE = 'Usage: npm run -s cli -- quiz check';
 export async function runQuiz(ctx: CliContext, args: readonly string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'check' || rest.length > 0) {
-    process.stderr.write(
-      `${sub === undefined ? 'Missing' : `Unknown`} quiz command${sub ? ` "${[sub, ...rest].join(' ')}"` : ''}.\n${QUIZ_USAGE}\n`,
-    );
+    const what = sub === undefined ? 'Missing quiz command' : `Unknown quiz command "${args.join(' ')}"`;
+    process.stderr.write(`${what}.\n${QUIZ_USAGE}\n`);
     return 1;
   }
   return runQuizCheck(ctx);

@@ -139,7 +139,7 @@ describe('web chat in a real browser (phone size)', () => {
   });
 
   it('sends a quick reply value on click and disables the old buttons', async () => {
-    const first = page.locator('#log .buttons').first().locator('button').first();
+    const first = page.locator('#log .buttons').first().getByRole('button', { name: 'Hỏi về VNeID' });
     const label = (await first.textContent()) ?? '';
     expect(label).not.toBe('');
     const before = await answers().count();
@@ -147,7 +147,7 @@ describe('web chat in a real browser (phone size)', () => {
     const request = page.waitForRequest((r) => r.url().endsWith('/api/chat') && r.method() === 'POST');
     await first.click();
     const body: unknown = (await request).postDataJSON();
-    expect(body).toMatchObject({ choice: expect.stringMatching(/^menu:/) });
+    expect(body).toMatchObject({ choice: 'menu:vneid' });
     expect(body).not.toHaveProperty('text');
 
     await expect.poll(() => answers().count()).toBeGreaterThan(before);
@@ -192,5 +192,27 @@ describe('web chat in a real browser (phone size)', () => {
     await expect.poll(() => answers().count()).toBeGreaterThan(before);
     expect(await status.isVisible()).toBe(false);
     expect(await page.locator('#text').inputValue()).toBe('');
+  });
+  it('takes a quiz with the buttons: consent skipped, every question answered, result shown', async () => {
+    const lastButtons = () => page.locator('#log .buttons').last();
+    const press = async (name: string | RegExp) => {
+      const before = await answers().count();
+      await lastButtons().getByRole('button', { name }).first().click();
+      await expect.poll(() => answers().count()).toBeGreaterThan(before);
+    };
+    await expect.poll(() => page.locator('#log .buttons').count()).toBeGreaterThan(0);
+    await press('Làm bài kiểm tra');
+    await press(/Phong trào Bình dân học vụ số/);
+    expect(await answers().last().textContent()).toContain('xin lưu');
+    await press('Bỏ qua');
+    // Answer every question with its first shown option until the result appears.
+    for (let i = 0; i < 12; i++) {
+      const text = (await answers().last().textContent()) ?? '';
+      if (text.includes('Bà con trả lời đúng')) break;
+      await lastButtons().locator('button').first().click();
+      await expect.poll(async () => (await answers().last().textContent()) !== text).toBe(true);
+    }
+    await expect.poll(() => page.locator('#log .msg.bot').filter({ hasText: 'Bà con trả lời đúng' }).count()).toBe(1);
+    expect(await lastButtons().getByRole('button', { name: 'Kết quả của tôi' }).count()).toBe(1);
   });
 });

@@ -104,7 +104,9 @@ describe('loadCommune', () => {
   });
 
   it('reports core quizzes that match no valid bank when given the catalog', async () => {
-    writeTree(tmp.dir, { 'commune.yaml': 'name: X\nhamlets: []\ngroups: [{id: khac, name: Khác}]\ncore_quizzes: [co-that, khong-co]\n' });
+    writeTree(tmp.dir, {
+      'commune.yaml': 'name: X\nhamlets: []\ngroups: [{id: khac, name: Khác}]\ncore_quizzes: [co-that, khong-co]\n',
+    });
     const catalog = new MemoryQuizCatalog([
       { id: 'co-that', title: 'Có thật', domain: 'an-toan', passScore: 0.8, questions: [], version: '0' },
     ]);
@@ -167,7 +169,11 @@ describe('parseCommune', () => {
   it.each([
     ['invalid YAML', 'name: [x\n', /^commune\.yaml: not valid YAML: .*; using the default lists$/],
     ['a list', '- a\n', /^commune\.yaml: the file must be a YAML mapping \(found a list\); using the default lists$/],
-    ['an empty file', '', /^commune\.yaml: the file must be a YAML mapping \(found nothing\); using the default lists$/],
+    [
+      'an empty file',
+      '',
+      /^commune\.yaml: the file must be a YAML mapping \(found nothing\); using the default lists$/,
+    ],
   ])('with %s uses the defaults with one problem', (_case, text, message) => {
     const { commune, problems } = parse(text);
     expect(commune).toEqual(DEFAULT_COMMUNE);

@@ -232,7 +232,15 @@ describe('completion export', () => {
     expect(csvText.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     const rows = parseCsv(csvText.slice(1));
     expect(rows[0]).toEqual([...COMPLETION_HEADER]);
-    expect(rows[0]).toEqual(['Xóm/khối', 'Nhóm đối tượng', 'Bài kiểm tra', 'Số người đạt', 'hamlet_id', 'group_id', 'quiz_id']);
+    expect(rows[0]).toEqual([
+      'Xóm/khối',
+      'Nhóm đối tượng',
+      'Bài kiểm tra',
+      'Số người đạt',
+      'hamlet_id',
+      'group_id',
+      'quiz_id',
+    ]);
     expect(rows).toHaveLength(csvRows + 1);
     for (const row of rows) expect(row).toHaveLength(7);
   });
@@ -256,7 +264,11 @@ describe('completion export', () => {
     expect(count('xom-dong', 'khac', PROGRAMME_ID)).toBe('0');
 
     const first = rows.find((r) => r[4] === 'xom-dong' && r[5] === 'nguoi-dan' && r[6] === 'bai-b');
-    expect(first?.slice(0, 3)).toEqual([TRICKY_HAMLET, 'Người dân trong độ tuổi trưởng thành', 'Nhận diện lừa đảo, "mẹo" hay gặp']);
+    expect(first?.slice(0, 3)).toEqual([
+      TRICKY_HAMLET,
+      'Người dân trong độ tuổi trưởng thành',
+      'Nhận diện lừa đảo, "mẹo" hay gặp',
+    ]);
     // Listed hamlets first, in commune.yaml order; unlisted ids after them; "chưa rõ" last.
     const hamletOrder = [...new Set(rows.map((r) => r[4]))];
     expect(hamletOrder).toEqual(['xom-dong', 'xom-tay', 'xom-cu', '']);
@@ -268,7 +280,12 @@ describe('completion export', () => {
     const unknownBoth = rows.find((r) => r[4] === '' && r[5] === '' && r[6] === 'bai-a');
     expect(unknownBoth?.slice(0, 4)).toEqual([UNKNOWN_LABEL, UNKNOWN_LABEL, 'VNeID cơ bản', '1']);
     const blankHamlet = rows.find((r) => r[4] === '' && r[5] === 'nguoi-dan' && r[6] === 'bai-b');
-    expect(blankHamlet?.slice(0, 4)).toEqual([UNKNOWN_LABEL, 'Người dân trong độ tuổi trưởng thành', 'Nhận diện lừa đảo, "mẹo" hay gặp', '1']);
+    expect(blankHamlet?.slice(0, 4)).toEqual([
+      UNKNOWN_LABEL,
+      'Người dân trong độ tuổi trưởng thành',
+      'Nhận diện lừa đảo, "mẹo" hay gặp',
+      '1',
+    ]);
     expect(rows.find((r) => r[4] === '' && r[5] === '' && r[6] === PROGRAMME_ID)?.[3]).toBe('1');
   });
 

@@ -3,11 +3,13 @@
  * malformed or hostile bank is left out with a message naming the file, the
  * quiz and the question, while the good banks beside it keep loading.
  */
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { runQuizCheck } from '../../src/cli/quiz.js';
 import { QUIZ_DOMAINS } from '../../src/core/quiz/types.js';
 import { loadQuizBanks, MemoryQuizCatalog, parseQuizBank } from '../../src/quiz/loadQuizzes.js';
-import { BUNDLED_KNOWLEDGE, tempDir, writeTree } from '../helpers.js';
+import { BUNDLED_KNOWLEDGE, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
 
 interface QuestionInput {
   id?: unknown;
@@ -72,6 +74,23 @@ describe('the bundled quiz banks', () => {
     expect(catalog.list()).toHaveLength(quizzes.length);
     expect(catalog.get('vneid-co-ban')?.title).toBe('VNeID cơ bản');
     expect(catalog.get('khong-co')).toBeUndefined();
+  });
+});
+
+describe('quiz check on the bundled knowledge', () => {
+  it('lists every quiz with its question count, warns about the empty hamlet list and exits 0', async () => {
+    let text = '';
+    const stdout = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        text += chunk.toString('utf8');
+        cb();
+      },
+    });
+    const code = await runQuizCheck({ config: testConfig(), logger: memoryLogger().logger, args: [], stdout });
+    expect(code).toBe(0);
+    expect(text).toMatch(/✓ vneid-co-ban – VNeID cơ bản: \d+ questions, pass 80% \(core\)\n/);
+    expect(text).toContain('? commune.yaml: no hamlet (xóm/khối) is listed yet');
+    expect(text).toMatch(/\n\d+ quizzes ready, 0 problems, 1 warning\.\n$/);
   });
 });
 

@@ -57,6 +57,13 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
         label: q?.options[bankIndex] ?? '',
         value: answerValue(attempt, position),
       })),
+      quiz: {
+        attemptId: attempt.id,
+        index: attempt.current,
+        total: quiz.questions.length,
+        correctPosition: q ? order.indexOf(q.answer) : -1,
+        explanation: q?.explanation ?? '',
+      },
     };
   }
 

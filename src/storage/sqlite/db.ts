@@ -43,13 +43,18 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
   }
 }
 
-/** Applies every migration newer than the recorded version, each in its own transaction. */
+/**
+ * Applies every migration not yet recorded, in version order, each in its own
+ * transaction. Recorded versions are compared one by one (not just the highest)
+ * so a migration that lands on main after a later-numbered one still runs.
+ */
 export function migrate(db: Db, migrations: readonly Migration[]): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  const current = row.v ?? 0;
-  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
+  const applied = new Set(
+    (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
+  );
+  const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => !applied.has(m.version));
   for (const m of pending) {
     db.transaction(() => {
       db.exec(m.sql);
