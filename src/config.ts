@@ -34,6 +34,10 @@ export const ConfigSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl('OPENAI_BASE_URL'),
   EMBEDDINGS_MODEL: optionalString,
+  /** Optional language model (OpenAI-compatible chat completions) that words passage answers. */
+  LLM_MODEL: optionalString,
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+  PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
   /** Largest request body accepted by the HTTP server, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64_000),
 });
@@ -69,4 +73,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 /** Dense retrieval is on only when both a key (or a local base URL) and a model are set. */
 export function embeddingsEnabled(c: Config): boolean {
   return c.EMBEDDINGS_MODEL !== undefined && (c.OPENAI_API_KEY !== undefined || c.OPENAI_BASE_URL !== undefined);
+}
+
+/** The language model is on only when a model name and a key (or a local base URL) are set. */
+export function llmEnabled(c: Config): boolean {
+  return c.LLM_MODEL !== undefined && (c.OPENAI_API_KEY !== undefined || c.OPENAI_BASE_URL !== undefined);
 }

@@ -9,9 +9,9 @@
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Config } from './config.js';
+import { embeddingsEnabled, llmEnabled, type Config } from './config.js';
 import { createEngine, type Engine } from './core/conversation/engine.js';
-import type { Clock, ConversationStateRepo, QuizCatalog, Random } from './core/ports.js';
+import type { ChatModel, Clock, ConversationStateRepo, QuizCatalog, Random } from './core/ports.js';
 import type { Quiz } from './core/quiz/types.js';
 import {
   checkCoreQuizzes,
@@ -24,9 +24,14 @@ import { loadQuizBanks, MemoryQuizCatalog } from './quiz/loadQuizzes.js';
 import { SqliteAttemptRepo } from './storage/sqlite/attemptRepo.js';
 import { SqliteCitizenRepo } from './storage/sqlite/citizenRepo.js';
 import type { Logger } from './logger.js';
+import type { AnswerWriter } from './core/qa/answerer.js';
+import { OpenAiChatModel, loadPrompts } from './rag/chatModel.js';
+import { DenseIndex } from './rag/denseIndex.js';
+import { OpenAiEmbedder, type Embedder } from './rag/embeddings.js';
 import { ingestKnowledge, type IngestReport } from './rag/ingest.js';
 import { SqliteKnowledgeSearch } from './rag/knowledgeSearch.js';
 import { ensureCommune, openDatabase, type Db } from './storage/sqlite/db.js';
+import { SqliteEmbeddingCache } from './storage/sqlite/embeddingCache.js';
 import { SqliteConversationRepo } from './storage/sqlite/conversationRepo.js';
 import { SqliteKnowledgeIndex } from './storage/sqlite/knowledgeIndex.js';
 import { SqliteUnansweredLog } from './storage/sqlite/unansweredRepo.js';
@@ -40,6 +45,8 @@ export interface Services {
   readonly db: Db;
   readonly index: SqliteKnowledgeIndex;
   readonly search: SqliteKnowledgeSearch;
+  /** Dense retrieval, present only when an embeddings endpoint is configured. */
+  readonly dense?: DenseIndex;
   readonly engine: Engine;
   readonly unanswered: SqliteUnansweredLog;
   /** Re-indexes changed knowledge files and refreshes the in-memory tables. */
@@ -94,6 +101,42 @@ export interface ServiceOptions {
   /** Replaces the SQLite conversation store (the terminal chat keeps its state in memory). */
   readonly conversations?: ConversationStateRepo;
   readonly random?: Random;
+  /** Replaces the embeddings client built from the config, and switches dense retrieval on (benchmarks, tests). */
+  readonly embedder?: Embedder;
+  /** Replaces the chat model built from the config (tests). */
+  readonly chatModel?: ChatModel;
+}
+
+/**
+ * The answer writer when a language model is configured: the model and the
+ * prompt templates. A missing prompt file stops start-up with its name.
+ */
+function writerFor(config: Config, chatModel?: ChatModel): AnswerWriter | undefined {
+  const model =
+    chatModel ??
+    (llmEnabled(config) && config.LLM_MODEL !== undefined
+      ? new OpenAiChatModel({
+          model: config.LLM_MODEL,
+          apiKey: config.OPENAI_API_KEY,
+          baseURL: config.OPENAI_BASE_URL,
+          timeoutMs: config.LLM_TIMEOUT_MS,
+        })
+      : undefined);
+  return model ? { model, prompts: loadPrompts(config.PROMPTS_DIR) } : undefined;
+}
+
+/**
+ * The embeddings client when configured. The OpenAI SDK itself is only loaded
+ * at the first request (see rag/embeddings), so an install without these
+ * variables starts exactly as before.
+ */
+function embedderFor(config: Config): Embedder | undefined {
+  if (!embeddingsEnabled(config) || config.EMBEDDINGS_MODEL === undefined) return undefined;
+  return new OpenAiEmbedder({
+    model: config.EMBEDDINGS_MODEL,
+    apiKey: config.OPENAI_API_KEY,
+    baseURL: config.OPENAI_BASE_URL,
+  });
 }
 
 export function createServices(config: Config, logger: Logger, options: ServiceOptions = {}): Services {
@@ -101,7 +144,9 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const db = openDatabase(config.DATABASE_PATH);
   ensureCommune(db, config.COMMUNE_ID);
   const index = new SqliteKnowledgeIndex(db, config.COMMUNE_ID);
-  const search = new SqliteKnowledgeSearch(index);
+  const embedder = options.embedder ?? embedderFor(config);
+  const dense = embedder ? new DenseIndex({ embedder, cache: new SqliteEmbeddingCache(db), index, logger }) : undefined;
+  const search = new SqliteKnowledgeSearch(index, dense);
   const unanswered = new SqliteUnansweredLog(db, config.COMMUNE_ID);
   const commune = readCommune(config.KNOWLEDGE_DIR, logger);
   const quizzes = new ReloadableQuizCatalog();
@@ -113,6 +158,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     unanswered,
     clock,
     learning: { quizzes, citizens, attempts, commune, random: options.random ?? cryptoRandom },
+    writer: writerFor(config, options.chatModel),
   });
 
   async function reloadQuizzes(): Promise<void> {
@@ -134,7 +180,20 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     }
     search.reload();
     await reloadQuizzes();
+    if (dense) await syncDense(dense);
     return report;
+  }
+
+  /** Never fails ingestion: without vectors, search is lexical as if embeddings were not configured. */
+  async function syncDense(d: DenseIndex): Promise<void> {
+    try {
+      const r = await d.sync();
+      if (r.embedded > 0 || r.error !== undefined) {
+        logger.info({ model: d.model, ...r }, 'dense index updated');
+      }
+    } catch (err) {
+      logger.warn({ err }, 'dense index could not be loaded: answering with lexical ranking only');
+    }
   }
 
   return {
@@ -146,6 +205,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     db,
     index,
     search,
+    ...(dense && { dense }),
     engine,
     unanswered,
     ingest,

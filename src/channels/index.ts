@@ -6,5 +6,7 @@
  * runs (the embedded default).
  */
 import type { ChannelFactory } from './runtime.js';
+import { telegramChannel } from './telegram/runtime.js';
+import { zaloChannel } from './zalo/index.js';
 
-export const CHANNEL_FACTORIES: readonly ChannelFactory[] = [];
+export const CHANNEL_FACTORIES: readonly ChannelFactory[] = [telegramChannel, zaloChannel];

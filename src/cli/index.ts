@@ -15,6 +15,7 @@ import { runExport } from './export.js';
 import { runIngest } from './ingest.js';
 import { runQuiz } from './quiz.js';
 import { runServe } from './serve.js';
+import { runZalo } from './zalo.js';
 
 const USAGE = `Hocvuso – trợ lý Bình dân học vụ số (command line)
 
@@ -30,6 +31,8 @@ Commands:
   export --format csv [--out FILE]
                               Completion counts per hamlet × target group × quiz as CSV for Excel
                               (to stdout, or to FILE).
+  zalo set-token <token> | zalo status [--json]
+                              Zalo OA: store the refresh token; show token expiry, last error, waiting replies.
   help                        Show this help.
 
 Environment: DATABASE_PATH, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
@@ -77,6 +80,8 @@ async function run(argv: string[]): Promise<number> {
         ctx,
         parseArgs({ args: rest, options: { format: { type: 'string' }, out: { type: 'string' } } }).values,
       );
+    case 'zalo':
+      return runZalo(ctx, rest);
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;

@@ -155,3 +155,21 @@ export interface AttemptRepo {
   results(citizenId: string): MaybePromise<QuizResult[]>;
   programmeCompletedAt(citizenId: string): MaybePromise<string | undefined>;
 }
+
+// ---- Optional language model ----
+
+export interface ChatMessage {
+  readonly role: 'system' | 'user';
+  readonly content: string;
+}
+
+/** An OpenAI-compatible chat model; rejects with UpstreamUnavailableError when it cannot answer. */
+export interface ChatModel {
+  complete(messages: readonly ChatMessage[]): Promise<string>;
+}
+
+/** Prompt templates (from the prompts/ folder), with {{context}} and {{question}} placeholders. */
+export interface PromptTemplates {
+  readonly system: string;
+  readonly answer: string;
+}

@@ -44,7 +44,7 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
   async search(question: string, limit: number): Promise<SearchResult> {
     const ranked = this.ranker.rankPassages(question);
     let documents = LexicalRanker.documents(ranked.passages, this.titles, Math.max(limit, 10));
-    if (this.dense && documents.length > 1) documents = await this.dense.fuse(question, documents);
+    if (this.dense) documents = await this.dense.fuse(question, documents);
     const terms = queryTerms(question).unigrams;
     const faqTerms = this.faqs.size > 0 ? [...new Set([...terms, ...this.faqs.vocabulary()])] : terms;
     const weight = this.ranker.weightOf(this.ranker.termStats(faqTerms));

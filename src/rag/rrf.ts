@@ -26,6 +26,11 @@ export function maxRrfScore(rankings: number, k = RRF_K): number {
   return rankings / (k + 1);
 }
 
+/** Sums of the same terms added in another order may differ in the last bit: that is a tie. */
+function byScore(a: number, b: number): number {
+  return Math.abs(a - b) < 1e-12 ? 0 : b - a;
+}
+
 /**
  * Fuses rankings (ids best first) into one list, best first.
  *
@@ -45,7 +50,12 @@ export function reciprocalRankFusion(rankings: readonly (readonly string[])[], k
       const rank = i + 1;
       let item = items.get(id);
       if (!item) {
-        item = { score: 0, bestRank: rank, ranks: new Array<number | undefined>(rankings.length).fill(undefined), seen: order++ };
+        item = {
+          score: 0,
+          bestRank: rank,
+          ranks: new Array<number | undefined>(rankings.length).fill(undefined),
+          seen: order++,
+        };
         items.set(id, item);
       }
       item.score += 1 / (k + rank);
@@ -54,6 +64,6 @@ export function reciprocalRankFusion(rankings: readonly (readonly string[])[], k
     });
   });
   return [...items.entries()]
-    .sort(([, a], [, b]) => b.score - a.score || a.bestRank - b.bestRank || a.seen - b.seen)
+    .sort(([, a], [, b]) => byScore(a.score, b.score) || a.bestRank - b.bestRank || a.seen - b.seen)
     .map(([id, { score, bestRank, ranks }]) => ({ id, score, bestRank, ranks }));
 }

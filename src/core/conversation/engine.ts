@@ -27,6 +27,7 @@ import {
   DEFAULT_THRESHOLDS,
   sourceLine,
   type AnswerThresholds,
+  type AnswerWriter,
   type QaAnswer,
 } from '../qa/answerer.js';
 import { createQuizFeature, MY_RESULTS, QUIZ_LIST, type QuizFeature } from '../quiz/feature.js';
@@ -57,6 +58,8 @@ export interface EngineDeps {
   readonly clock: Clock;
   readonly learning?: LearningDeps;
   readonly thresholds?: AnswerThresholds;
+  /** Optional language model that words passage answers; without it answers are extractive. */
+  readonly writer?: AnswerWriter;
   /** Longer messages are cut to this many characters before anything else reads them. */
   readonly maxMessageChars?: number;
 }
@@ -105,7 +108,7 @@ export function createEngine(deps: EngineDeps): Engine {
     ? [{ label: BTN_TAKE_QUIZ, value: QUIZ_LIST }, ...MENU_BUTTONS, { label: BTN_RESULTS, value: MY_RESULTS }]
     : MENU_BUTTONS;
 
-  const ask = (question: string): Promise<QaAnswer> => answerQuestion(question, deps.search, thresholds);
+  const ask = (question: string): Promise<QaAnswer> => answerQuestion(question, deps.search, thresholds, deps.writer);
 
   const citizenOf = async (identity: Identity) =>
     learning ? learning.citizens.ensure(identity, newId(learning.random), deps.clock.now()) : undefined;
@@ -150,7 +153,9 @@ export function createEngine(deps: EngineDeps): Engine {
       if (choice.startsWith('quiz:') || choice === MY_RESULTS) {
         const citizen = await citizenOf(identity);
         if (!citizen) return [{ text: T.STALE_CHOICE, buttons: menu }];
-        if (choice.startsWith('quiz:go:') && citizen.consent === 'unasked' && !state.form) {
+        // The consent notice comes before a first quiz that exists; an unknown id is answered as such.
+        const wanted = choice.startsWith('quiz:go:') ? choice.slice('quiz:go:'.length) : undefined;
+        if (wanted && learning.quizzes.get(wanted) && citizen.consent === 'unasked' && !state.form) {
           return registry.startForm(state, choice).replies;
         }
         const replies = await quiz.onChoice(citizen.id, choice);
@@ -207,7 +212,9 @@ export function createEngine(deps: EngineDeps): Engine {
     if (registry && learning) {
       const code = linkCodeIn(question);
       if (code) return [...replies, ...(await registry.redeem(identity, code))];
-      if (state.form && !looksLikeQuestion(question)) {
+      // A command ("xóa dữ liệu của tôi") typed at an open form step is the command, never a name.
+      const intent = intentOf(question);
+      if (state.form && !intent && !looksLikeQuestion(question)) {
         const citizen = await citizenOf(identity);
         const outcome = citizen ? await registry.onFormText(citizen, state, question) : undefined;
         if (outcome) {
@@ -215,7 +222,6 @@ export function createEngine(deps: EngineDeps): Engine {
           return [...replies, ...outcome.replies, ...next];
         }
       }
-      const intent = intentOf(question);
       if (intent) return [...replies, ...(await onChoice(identity, state, intent))];
     }
 

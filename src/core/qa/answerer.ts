@@ -8,7 +8,8 @@
  * it says so honestly and points to where to ask, because a wrong answer about
  * a public procedure costs a resident a wasted trip.
  */
-import type { DocumentHit, FaqEntry, FaqMatch, KnowledgeSearch } from '../ports.js';
+import type { ChatModel, DocumentHit, FaqEntry, FaqMatch, KnowledgeSearch, PromptTemplates } from '../ports.js';
+import { groundedWording } from './grounded.js';
 import { foldMarks } from '../text/normalize.js';
 import { outOfScopeTopic, type OutOfScopeTopic } from './scope.js';
 import * as T from './texts.js';
@@ -81,11 +82,18 @@ function relatedOf(faqs: readonly FaqMatch[], except?: string): FaqEntry[] {
     .map((m) => m.entry);
 }
 
+/** The optional language model that words passage answers (FAQ answers are already written by staff). */
+export interface AnswerWriter {
+  readonly model: ChatModel;
+  readonly prompts: PromptTemplates;
+}
+
 /** Answers one question; never throws for odd input (empty, emoji, very long). */
 export async function answerQuestion(
   question: string,
   search: KnowledgeSearch,
   thresholds: AnswerThresholds = DEFAULT_THRESHOLDS,
+  writer?: AnswerWriter,
 ): Promise<QaAnswer> {
   const result = await search.search(question, MAX_SOURCES);
   const topic = outOfScopeTopic(question);
@@ -114,6 +122,16 @@ export async function answerQuestion(
   }
 
   if (bestDoc && bestDoc.best.coverage >= need(thresholds.passage)) {
+    const worded = writer ? await groundedWording(question, result.documents, writer.model, writer.prompts) : undefined;
+    if (worded) {
+      return {
+        kind: 'passage',
+        confident: true,
+        text: `${worded}\n\n${sourceLine(bestDoc.title, bestDoc.url)}`,
+        sources: toSources(result.documents),
+        related: relatedOf(result.faqs),
+      };
+    }
     const body = trimPassage(bestDoc.best.text, result.queryTerms);
     const heading = bestDoc.best.heading ? `${bestDoc.best.heading.split(' › ').pop() ?? ''}\n` : '';
     return {

@@ -57,7 +57,10 @@ export function intentOf(text: string): string | undefined {
   return undefined;
 }
 
-/** "liên kết K7P2QX", "/lienket K7P2QX", or the bare code: the code, upper-cased. */
+/**
+ * "liên kết K7P2QX" or "/lienket K7P2QX": the code, upper-cased. A bare code is not taken: any
+ * six-letter word ("THANKS") would otherwise be tried as one.
+ */
 export function linkCodeIn(text: string): string | undefined {
   const m = /^(?:\/?(?:li[eê]n\s*k[eế]t|lienket|m[aã]\s*li[eê]n\s*k[eế]t|link)\s*:?\s*)([a-z0-9]{6})$/iu.exec(
     cleanText(text),

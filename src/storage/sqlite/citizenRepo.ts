@@ -221,8 +221,12 @@ export class SqliteCitizenRepo implements CitizenRepo {
     return row ? citizenOf(row) : undefined;
   }
 
+  /**
+   * Every turn of a known resident lands here, so the common case is one plain
+   * read; only a first contact takes the write lock (and checks again inside it).
+   */
   ensure(identity: Identity, newId: string, at: Date): Citizen {
-    return this.ensureTx.immediate(identity, newId, at.toISOString());
+    return this.findByIdentity(identity) ?? this.ensureTx.immediate(identity, newId, at.toISOString());
   }
 
   get(citizenId: string): Citizen | undefined {

@@ -49,6 +49,16 @@ export interface DocumentRow {
   readonly hash: string;
 }
 
+/** A passage with the title and address of the document it is attributed to (for dense retrieval). */
+export interface PassageRow {
+  readonly id: number;
+  readonly docRef: string;
+  readonly heading: string;
+  readonly text: string;
+  readonly title: string;
+  readonly url?: string;
+}
+
 /** Column weights for bm25(): title, heading, body. Headings name the question a section answers. */
 const BM25_WEIGHTS = '3.0, 2.0, 1.0';
 
@@ -184,5 +194,31 @@ export class SqliteKnowledgeIndex {
         'INSERT INTO meta (commune_id, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value',
       )
       .run(this.communeId, key, value);
+  }
+
+  /**
+   * Every passage of the commune with its document's title, in index order.
+   * A FAQ entry is a passage of the document it cites, so it carries that
+   * document's title, as in lexical results.
+   */
+  allPassages(): PassageRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
+                COALESCE(d.title, c.doc_ref) AS title, d.url AS url
+           FROM chunks c
+           LEFT JOIN documents d ON d.commune_id = c.commune_id AND d.ref = c.doc_ref
+          WHERE c.commune_id = ?
+          ORDER BY c.id`,
+      )
+      .all(this.communeId) as {
+      id: number;
+      docRef: string;
+      heading: string;
+      text: string;
+      title: string;
+      url: string | null;
+    }[];
+    return rows.map((r) => ({ ...r, url: r.url ?? undefined }));
   }
 }

@@ -11,6 +11,9 @@
  */
 import { m001Initial } from './001_initial.js';
 import { m002CitizensQuizzes } from './002_citizens_quizzes.js';
+import { m003Telegram } from './003_telegram.js';
+import { m004Zalo } from './004_zalo.js';
+import { m005Embeddings } from './005_embeddings.js';
 
 export interface Migration {
   readonly version: number;
@@ -18,4 +21,10 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m001Initial, m002CitizensQuizzes];
+export const MIGRATIONS: readonly Migration[] = [
+  m001Initial,
+  m002CitizensQuizzes,
+  m003Telegram,
+  m004Zalo,
+  m005Embeddings,
+];

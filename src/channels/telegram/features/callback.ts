@@ -1,0 +1,110 @@
+/**
+ * @module channels/telegram/features/callback
+ *
+ * Button presses. The press is answered at once (clients show a spinner until
+ * then), its value goes to the engine as a choice, and a quiz answer is shown
+ * in place: the question message is edited to carry the learner's pick and
+ * the engine's verdict and explanation, with its buttons removed, and only
+ * what follows (the next question, the result) is sent as new messages. A
+ * stale or repeated press is recognised by the engine; here its old buttons
+ * are retired. Telegram's "query is too old" and "message is not modified"
+ * refusals are expected and ignored.
+ */
+import { Composer, GrammyError, type Context } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { OutgoingReply } from '../../../core/messages.js';
+import { decodeCallback } from '../callbackData.js';
+import { isPrivateChoice } from '../inbound.js';
+import { isAnswerFeedback, isQuizAnswer } from '../quizReplies.js';
+import { MAX_MESSAGE_CHARS } from '../render.js';
+import { sendReplies } from '../send.js';
+import * as T from '../texts.js';
+import type { FeatureDeps } from './deps.js';
+
+/** Telegram's 400s for a press that no longer matters (old query, same content, message gone). */
+function isHarmless(err: unknown): boolean {
+  return (
+    err instanceof GrammyError &&
+    err.error_code === 400 &&
+    /query is too old|query ID is invalid|message is not modified|message to edit not found|message can't be edited/i.test(
+      err.description,
+    )
+  );
+}
+
+async function tolerate(call: () => Promise<unknown>, deps: FeatureDeps): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (err) {
+    if (!isHarmless(err)) throw err;
+    deps.logger.debug({ err: (err as GrammyError).description }, 'telegram: harmless refusal ignored');
+    return false;
+  }
+}
+
+function labelOf(markup: InlineKeyboardMarkup | undefined, data: string): string | undefined {
+  for (const row of markup?.inline_keyboard ?? []) {
+    for (const b of row) if ('callback_data' in b && b.callback_data === data) return b.text;
+  }
+  return undefined;
+}
+
+export function callbackFeature(deps: FeatureDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+
+  composer.on('callback_query:data', async (ctx) => {
+    const query = ctx.callbackQuery;
+    const message = query.message && query.message.date !== 0 ? query.message : undefined;
+    const chat = message?.chat;
+    const isPrivate = !chat || chat.type === 'private';
+    const value = await decodeCallback(query.data, deps.store);
+    if (value === undefined) {
+      await tolerate(() => ctx.answerCallbackQuery({ text: T.EXPIRED_BUTTON }), deps);
+      return;
+    }
+    if (!isPrivate && isPrivateChoice(value)) {
+      await tolerate(() => ctx.answerCallbackQuery({ text: T.PRIVATE_ONLY_ALERT, show_alert: true }), deps);
+      return;
+    }
+    await tolerate(() => ctx.answerCallbackQuery(), deps);
+    if (isPrivate) await deps.store.markActive(ctx.from.id);
+
+    const replies = await deps.engine.handle({ channel: 'telegram', userId: String(ctx.from.id), choice: value });
+    let rest: readonly OutgoingReply[] = replies;
+    const shown = message && 'text' in message ? message.text : undefined;
+    if (chat && message && shown !== undefined && isQuizAnswer(value)) {
+      const verdict = replies[0];
+      const label = labelOf(message.reply_markup, query.data);
+      const text = isAnswerFeedback(verdict)
+        ? `${shown}\n\n${label ? `${T.chosen(label)}\n` : ''}${verdict.text}`.normalize('NFC')
+        : undefined;
+      if (text !== undefined && text.length <= MAX_MESSAGE_CHARS) {
+        const empty = { inline_keyboard: [] };
+        if (
+          await tolerate(
+            () => ctx.api.editMessageText(chat.id, message.message_id, text, { reply_markup: empty }),
+            deps,
+          )
+        ) {
+          rest = replies.slice(1);
+        }
+      } else if (text === undefined) {
+        await tolerate(
+          () => ctx.api.editMessageReplyMarkup(chat.id, message.message_id, { reply_markup: { inline_keyboard: [] } }),
+          deps,
+        );
+      }
+    }
+    await sendReplies(
+      ctx.api,
+      { chatId: chat?.id ?? ctx.from.id, userId: String(ctx.from.id), isPrivate, botUsername: ctx.me.username },
+      rest,
+      deps,
+    );
+  });
+
+  // Must stay last: every other press (a game, an unknown payload) is still answered.
+  composer.on('callback_query', (ctx: Context) => tolerate(() => ctx.answerCallbackQuery(), deps));
+  return composer;
+}

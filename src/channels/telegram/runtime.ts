@@ -1,0 +1,173 @@
+/**
+ * @module channels/telegram/runtime
+ *
+ * The Telegram channel as the service runs it: switched on by
+ * `TELEGRAM_BOT_TOKEN`, its webhook route mounted on the shared HTTP app (in
+ * webhook mode), and a start and stop that main.ts drives. Start registers
+ * the Vietnamese command menu, then either sets the webhook (with its secret
+ * and the update list) or removes any webhook and long-polls with
+ * @grammyjs/runner. If Telegram cannot be reached at start, the web chat
+ * still starts and the channel keeps retrying in the background; a token
+ * Telegram refuses is reported once and not retried.
+ */
+import { run, type RunnerHandle } from '@grammyjs/runner';
+import { GrammyError, type Bot } from 'grammy';
+import type { Engine } from '../../core/conversation/engine.js';
+import type { Clock } from '../../core/ports.js';
+import type { Logger } from '../../logger.js';
+import { systemClock } from '../../services.js';
+import { SqliteTelegramStore } from '../../storage/sqlite/telegramRepo.js';
+import type { ChannelFactory, ChannelRuntime } from '../runtime.js';
+import { ALLOWED_UPDATES, createTelegramBot, type TelegramBotDeps } from './bot.js';
+import { loadTelegramConfig, type TelegramConfig } from './config.js';
+import type { TelegramStore } from './store.js';
+import { GROUP_COMMANDS, PRIVATE_COMMANDS } from './texts.js';
+import { telegramWebhookRoute, WEBHOOK_PATH } from './webhook.js';
+
+const HOUR_MS = 3_600_000;
+/** Telegram keeps undelivered updates for 24 h; ids seen within two days are enough to catch replays. */
+const KEEP_UPDATE_IDS_MS = 48 * HOUR_MS;
+/** Polls and long button values outlive any sensible quiz session. */
+const KEEP_DATA_MS = 30 * 24 * HOUR_MS;
+const RETRY_FIRST_MS = 5_000;
+const RETRY_MAX_MS = 300_000;
+
+export interface TelegramRuntimeDeps {
+  readonly config: TelegramConfig;
+  readonly engine: Engine;
+  readonly store: TelegramStore;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Test hooks: bot info, a fake transport, retry and timeout settings. */
+  readonly bot?: Pick<TelegramBotDeps, 'botInfo' | 'transport' | 'retry' | 'timeoutSeconds'>;
+}
+
+export interface TelegramRuntime extends ChannelRuntime {
+  readonly bot: Bot;
+}
+
+/** The public URL of the route: a bare origin gets the route's path appended. */
+export function webhookUrl(configured: string): string {
+  const url = new URL(configured);
+  if (url.pathname === '/' || url.pathname === '') url.pathname = WEBHOOK_PATH;
+  return url.toString();
+}
+
+export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntime {
+  const { config, logger } = deps;
+  const log = logger.child({ channel: 'telegram' });
+  const bot = createTelegramBot({
+    token: config.TELEGRAM_BOT_TOKEN,
+    engine: deps.engine,
+    store: deps.store,
+    logger: log,
+    clock: deps.clock,
+    quizStyle: config.TELEGRAM_QUIZ_STYLE,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    throttle: config.TELEGRAM_THROTTLE === 'on',
+    ...deps.bot,
+  });
+  let runner: RunnerHandle | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function prune(): Promise<void> {
+    const now = deps.clock.now().getTime();
+    try {
+      const n = await deps.store.prune(new Date(now - KEEP_UPDATE_IDS_MS), new Date(now - KEEP_DATA_MS));
+      if (n > 0) log.debug({ removed: n }, 'telegram: old records pruned');
+    } catch (err) {
+      log.warn({ err }, 'telegram: prune failed');
+    }
+  }
+
+  async function launch(): Promise<void> {
+    await bot.init();
+    await bot.api.setMyCommands([...PRIVATE_COMMANDS]);
+    await bot.api.setMyCommands([...GROUP_COMMANDS], { scope: { type: 'all_group_chats' } });
+    if (config.TELEGRAM_MODE === 'webhook') {
+      await bot.api.setWebhook(webhookUrl(config.TELEGRAM_WEBHOOK_URL), {
+        secret_token: config.TELEGRAM_WEBHOOK_SECRET,
+        allowed_updates: [...ALLOWED_UPDATES],
+      });
+      return;
+    }
+    await bot.api.deleteWebhook();
+    const handle = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true } });
+    runner = handle;
+    handle.task()?.then(undefined, (err: unknown) => {
+      if (stopped) return;
+      log.error({ err }, 'telegram: long polling stopped');
+      runner = undefined;
+      schedule(0);
+    });
+  }
+
+  function schedule(attempt: number): void {
+    if (stopped) return;
+    const delay = Math.min(RETRY_FIRST_MS * 2 ** attempt, RETRY_MAX_MS);
+    retryTimer = setTimeout(() => void tryLaunch(attempt + 1), delay);
+    retryTimer.unref();
+  }
+
+  async function tryLaunch(attempt: number): Promise<void> {
+    if (stopped) return;
+    try {
+      await launch();
+      log.info({ mode: config.TELEGRAM_MODE, bot: bot.botInfo.username }, 'telegram: channel started');
+    } catch (err) {
+      if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+        log.error({ code: err.error_code }, 'telegram: TELEGRAM_BOT_TOKEN was refused by Telegram; channel stays off');
+        return;
+      }
+      log.error({ err, attempt }, 'telegram: start failed, retrying');
+      schedule(attempt);
+    }
+  }
+
+  return {
+    name: 'telegram',
+    bot,
+    ...(config.TELEGRAM_MODE === 'webhook'
+      ? {
+          routes: telegramWebhookRoute({
+            secret: config.TELEGRAM_WEBHOOK_SECRET,
+            handle: async (update) => {
+              // An update can arrive before start() (a webhook set by an earlier run).
+              if (!bot.isInited()) await bot.init();
+              await bot.handleUpdate(update);
+            },
+          }),
+        }
+      : {}),
+    async start() {
+      stopped = false;
+      await prune();
+      pruneTimer = setInterval(() => void prune(), HOUR_MS);
+      pruneTimer.unref();
+      await tryLaunch(0);
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      clearInterval(pruneTimer);
+      const handle = runner;
+      runner = undefined;
+      if (handle?.isRunning()) await handle.stop();
+    },
+  };
+}
+
+/** The entry in CHANNEL_FACTORIES: off (undefined) unless TELEGRAM_BOT_TOKEN is set. */
+export const telegramChannel: ChannelFactory = (ctx) => {
+  const config = loadTelegramConfig(ctx.env);
+  if (!config) return undefined;
+  return createTelegramRuntime({
+    config,
+    engine: ctx.services.engine,
+    store: new SqliteTelegramStore(ctx.services.db, ctx.services.config.COMMUNE_ID),
+    logger: ctx.logger,
+    clock: systemClock,
+  });
+};

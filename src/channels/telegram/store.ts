@@ -1,0 +1,93 @@
+/**
+ * @module channels/telegram/store
+ *
+ * What the Telegram adapter must remember across restarts, behind a small
+ * port: update ids already handled (Telegram redelivers after a timeout or a
+ * crash), the quiz polls it sent (a `poll_answer` carries no chat, only the
+ * poll id), chats that blocked the bot (so nothing is retried into a wall),
+ * and button values too long for Telegram's 64-byte `callback_data`. The
+ * SQLite version lives in `storage/sqlite/telegramRepo.ts`; the memory one
+ * below backs unit tests.
+ */
+import type { MaybePromise } from '../../core/ports.js';
+
+export interface SentPoll {
+  readonly pollId: string;
+  /** The learner's Telegram user id (the engine identity), as a string. */
+  readonly userId: string;
+  readonly chatId: number;
+  readonly messageId: number;
+  readonly attemptId: string;
+  readonly questionIndex: number;
+  /** The engine choice behind each poll option, in option order. */
+  readonly values: readonly string[];
+  /** True when the poll showed the whole explanation, so the engine's feedback text need not be sent again. */
+  readonly explained: boolean;
+  readonly sentAt: string;
+}
+
+export interface TelegramStore {
+  /** Records an update id; false when it was already recorded (a redelivery). */
+  claimUpdate(updateId: number, at: Date): MaybePromise<boolean>;
+  savePoll(poll: SentPoll): MaybePromise<void>;
+  findPoll(pollId: string): MaybePromise<SentPoll | undefined>;
+  /** A chat (a private chat id is the user's id) that blocked or removed the bot. */
+  markInactive(chatId: number, reason: string, at: Date): MaybePromise<void>;
+  markActive(chatId: number): MaybePromise<void>;
+  isInactive(chatId: number): MaybePromise<boolean>;
+  /** Stores (or refreshes the age of) a long button value under its short id. */
+  putCallbackValue(id: string, value: string, at: Date): MaybePromise<void>;
+  callbackValue(id: string): MaybePromise<string | undefined>;
+  /** Forgets update ids seen before `updatesBefore`, polls and long values older than `dataBefore`. */
+  prune(updatesBefore: Date, dataBefore: Date): MaybePromise<number>;
+}
+
+/** The in-memory store: tests, and a bot run without a database. */
+export class MemoryTelegramStore implements TelegramStore {
+  private readonly updates = new Map<number, number>();
+  private readonly polls = new Map<string, SentPoll>();
+  private readonly inactive = new Map<number, string>();
+  private readonly values = new Map<string, { value: string; at: number }>();
+
+  claimUpdate(updateId: number, at: Date): boolean {
+    if (this.updates.has(updateId)) return false;
+    this.updates.set(updateId, at.getTime());
+    return true;
+  }
+
+  savePoll(poll: SentPoll): void {
+    this.polls.set(poll.pollId, poll);
+  }
+
+  findPoll(pollId: string): SentPoll | undefined {
+    return this.polls.get(pollId);
+  }
+
+  markInactive(chatId: number, reason: string): void {
+    this.inactive.set(chatId, reason);
+  }
+
+  markActive(chatId: number): void {
+    this.inactive.delete(chatId);
+  }
+
+  isInactive(chatId: number): boolean {
+    return this.inactive.has(chatId);
+  }
+
+  putCallbackValue(id: string, value: string, at: Date): void {
+    this.values.set(id, { value, at: at.getTime() });
+  }
+
+  callbackValue(id: string): string | undefined {
+    return this.values.get(id)?.value;
+  }
+
+  prune(updatesBefore: Date, dataBefore: Date): number {
+    let n = 0;
+    for (const [id, at] of this.updates) if (at < updatesBefore.getTime() && this.updates.delete(id)) n++;
+    for (const [id, p] of this.polls) if (Date.parse(p.sentAt) < dataBefore.getTime() && this.polls.delete(id)) n++;
+    for (const [id, v] of this.values) if (v.at < dataBefore.getTime() && this.values.delete(id)) n++;
+    return n;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * @module channels/telegram/webhook
+ *
+ * `POST /webhooks/telegram` on the service's one HTTP server. Telegram sends
+ * the secret given to `setWebhook` in `X-Telegram-Bot-Api-Secret-Token`; it
+ * is checked in constant time before the body is even read, and a missing or
+ * wrong one gets 401 with nothing handled (anyone can find the URL). The body
+ * is checked to be an update, handled to the end (Telegram waits up to 60 s
+ * and sends a chat's next update only after this one is answered), then
+ * acknowledged with 200. Handling errors are caught by the bot's error
+ * boundary, so Telegram is not made to redeliver an update that failed.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Update } from 'grammy/types';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+
+export const WEBHOOK_PATH = '/webhooks/telegram';
+/** Updates are small; a larger body is not from Telegram. */
+const MAX_UPDATE_BYTES = 1_000_000;
+
+const UpdateEnvelope = z.looseObject({ update_id: z.number().int().nonnegative() });
+
+/** Equal-length digests, so the comparison time says nothing about the secret or its length. */
+export function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = createHash('sha256').update(given, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+export interface WebhookDeps {
+  readonly secret: string;
+  readonly handle: (update: Update) => Promise<void>;
+}
+
+export function telegramWebhookRoute(deps: WebhookDeps): (app: Hono) => void {
+  return (app) => {
+    app.post(
+      WEBHOOK_PATH,
+      async (c, next) => {
+        if (!sameSecret(c.req.header('x-telegram-bot-api-secret-token'), deps.secret)) {
+          return c.json({ ok: false, error: 'unauthorized' }, 401);
+        }
+        await next();
+      },
+      bodyLimit({ maxSize: MAX_UPDATE_BYTES, onError: (c) => c.json({ ok: false, error: 'too_large' }, 413) }),
+      async (c) => {
+        let body: unknown;
+        try {
+          body = JSON.parse(await c.req.text());
+        } catch {
+          return c.json({ ok: false, error: 'invalid_json' }, 400);
+        }
+        const parsed = UpdateEnvelope.safeParse(body);
+        if (!parsed.success) return c.json({ ok: false, error: 'not_an_update' }, 400);
+        // Only update_id is checked here; grammY reads the rest defensively and ignores unknown kinds.
+        await deps.handle(parsed.data);
+        return c.json({ ok: true });
+      },
+    );
+  };
+}

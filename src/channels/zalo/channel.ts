@@ -1,0 +1,309 @@
+/**
+ * @module channels/zalo/channel
+ *
+ * Puts the Zalo channel together from explicit dependencies (config, engine,
+ * database, clock) for either product: the Official Account (signed webhook,
+ * OAuth tokens, messaging window) or the Bot Platform (bot token, webhook or
+ * long polling). Both share the event handler, the rendering, the persisted
+ * de-duplication and the outbox. Each event is handled after the HTTP answer,
+ * in order per resident (KeyedSerializer); background work (due retries,
+ * token refresh ahead of expiry, pruning) runs on timers between start() and
+ * stop(), and stop() waits for handling in progress.
+ */
+import type { AxiosInstance } from 'axios';
+import type { Hono } from 'hono';
+import { z } from 'zod';
+import type { Engine } from '../../core/conversation/engine.js';
+import type { Clock } from '../../core/ports.js';
+import type { Logger } from '../../logger.js';
+import type { Db } from '../../storage/sqlite/db.js';
+import { SqliteZaloStore } from '../../storage/sqlite/zaloStore.js';
+import type { ChannelRuntime } from '../runtime.js';
+import { KeyedSerializer } from '../serializer.js';
+import { ZaloBotClient } from './bot/client.js';
+import { startPolling } from './bot/polling.js';
+import { classifyBotUpdate } from './bot/updates.js';
+import { zaloBotWebhookRoute } from './bot/webhook.js';
+import { ZaloOaClient } from './client.js';
+import type { ZaloConfig } from './config.js';
+import type { ClassifiedEvent } from './events.js';
+import { createEventHandler } from './handler.js';
+import { createHttp, type RetryPolicy } from './http.js';
+import { createRefresher } from './oauth.js';
+import { Outbox, type BackoffPolicy, type Transport } from './outbox.js';
+import { renderReplies } from './render.js';
+import type { ZaloStore } from './store.js';
+import { TokenManager } from './tokens.js';
+import { zaloWebhookRoute, type Accepted } from './webhook.js';
+import { alwaysOpen, messagingWindow } from './window.js';
+
+/** Label under which the Bot Platform's rows are kept (it has no OAuth tokens). */
+const BOT_ACCOUNT = 'bot';
+/** Handled events are kept this long to recognise Zalo's redeliveries. */
+const RETENTION_MS = 7 * 86_400_000;
+
+export interface ZaloTimers {
+  /** How often due retries are looked for. */
+  readonly outboxMs: number;
+  /** How often the token's expiry is checked. */
+  readonly tokenMs: number;
+  readonly pruneMs: number;
+}
+
+export const DEFAULT_TIMERS: ZaloTimers = { outboxMs: 5_000, tokenMs: 60_000, pruneMs: 3_600_000 };
+
+export interface ZaloChannelDeps {
+  readonly config: ZaloConfig;
+  readonly engine: Engine;
+  readonly db: Db;
+  readonly communeId: string;
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+  readonly clock: Clock;
+  readonly http?: AxiosInstance;
+  readonly retry?: RetryPolicy;
+  readonly backoff?: BackoffPolicy;
+  /** Background timers; false runs none (tests drive `tick()` themselves). */
+  readonly timers?: ZaloTimers | false;
+  /** Long-poll timeout for the Bot Platform, in seconds. */
+  readonly pollTimeoutSeconds?: number;
+}
+
+export interface ZaloChannel extends ChannelRuntime {
+  readonly store: ZaloStore;
+  readonly outbox: Outbox;
+  /** OA mode only. */
+  readonly tokens?: TokenManager;
+  readonly client?: ZaloOaClient;
+  /** Resolves once every event handled or flush started so far has finished. */
+  idle(): Promise<void>;
+  /** One round of background work: refresh a token about to expire, send what is due. */
+  tick(): Promise<void>;
+}
+
+const StoredEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), userId: z.string(), msgId: z.string(), text: z.string() }),
+  z.object({ kind: z.literal('media'), userId: z.string(), msgId: z.string(), media: z.string() }),
+  z.object({ kind: z.enum(['follow', 'unfollow', 'submit_info']), userId: z.string() }),
+]);
+
+export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
+  const { config, clock } = deps;
+  const logger = deps.logger.child({ channel: 'zalo' });
+  const http = deps.http ?? createHttp();
+  const isOa = config.ZALO_MODE === 'oa';
+  const store = new SqliteZaloStore(deps.db, deps.communeId, isOa ? config.ZALO_APP_ID : BOT_ACCOUNT);
+  const serializer = new KeyedSerializer();
+  const inflight = new Set<Promise<unknown>>();
+
+  let tokens: TokenManager | undefined;
+  let client: ZaloOaClient | undefined;
+  let bot: ZaloBotClient | undefined;
+  let send: Transport;
+  let displayName: ((userId: string) => Promise<string | undefined>) | undefined;
+  if (config.ZALO_MODE === 'oa') {
+    const refresh = createRefresher(
+      http,
+      { oauthBase: config.ZALO_OAUTH_BASE, appId: config.ZALO_APP_ID, appSecret: config.ZALO_APP_SECRET },
+      deps.retry,
+    );
+    tokens = new TokenManager({ store, refresh, clock, logger });
+    const oa = new ZaloOaClient({
+      http,
+      apiBase: config.ZALO_API_BASE,
+      tokens,
+      logger,
+      retry: deps.retry,
+      codes: {
+        token: config.ZALO_CODES_TOKEN,
+        rateLimit: config.ZALO_CODES_RATE_LIMIT,
+        hold: config.ZALO_CODES_HOLD,
+        notFollower: config.ZALO_CODES_NOT_FOLLOWER,
+      },
+    });
+    client = oa;
+    send = (userId, message) => oa.send(userId, message);
+    // The greeting must not wait long on the profile call: no name after 3 s.
+    displayName = (userId) =>
+      Promise.race([
+        oa.profile(userId).then((p) => p.displayName),
+        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000).unref()),
+      ]);
+  } else {
+    const b = new ZaloBotClient({
+      http,
+      apiBase: config.ZALO_BOT_API_BASE,
+      token: config.ZALO_BOT_TOKEN,
+      retry: deps.retry,
+    });
+    bot = b;
+    send = (userId, message) => b.sendMessage(userId, message.text);
+  }
+
+  const outbox = new Outbox({
+    store,
+    send,
+    clock,
+    logger,
+    backoff: deps.backoff,
+    window: isOa
+      ? messagingWindow({
+          freeWindowHours: config.ZALO_FREE_WINDOW_HOURS,
+          maxWindowDays: config.ZALO_MAX_WINDOW_DAYS,
+          allowBilled: config.ZALO_ALLOW_BILLED,
+        })
+      : alwaysOpen,
+  });
+
+  const handle = createEventHandler({
+    engine: deps.engine,
+    store,
+    outbox,
+    clock,
+    logger,
+    render: (replies) =>
+      renderReplies(replies, {
+        limit: config.ZALO_TEXT_LIMIT,
+        buttonTemplates: config.ZALO_MODE === 'oa' && config.ZALO_BUTTON_TEMPLATES,
+      }),
+    displayName,
+  });
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => undefined);
+    return p;
+  }
+
+  /** Handles an accepted event after the current HTTP answer has been written, in order per resident. */
+  function dispatch(a: Accepted): void {
+    const task = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
+      serializer.run(a.event.userId, () => handle(a.event, a.key, a.at)),
+    );
+    void track(
+      task.catch((err: unknown) => {
+        logger.error({ err, kind: a.event.kind }, 'zalo event handling failed');
+      }),
+    );
+  }
+
+  /** Records a classified Bot Platform update (once per message id) and schedules it. */
+  function acceptBot(c: ClassifiedEvent): void {
+    if (c.action === 'ignore') {
+      logger[c.reason === 'unknown' || c.reason === 'malformed' ? 'warn' : 'debug'](
+        { reason: c.reason },
+        'zalo bot update ignored',
+      );
+      return;
+    }
+    if (store.receive(c.key, c.event.userId, JSON.stringify(c.event), clock.now())) {
+      dispatch({ event: c.event, key: c.key, at: c.at });
+    }
+  }
+
+  /** Events recorded before a stop or crash but never handled: handle them now, oldest first. */
+  function recover(): void {
+    const rows = store.unhandled(10_000);
+    for (const row of rows) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(row.event);
+      } catch {
+        parsed = undefined;
+      }
+      const event = StoredEvent.safeParse(parsed);
+      if (event.success) dispatch({ event: event.data, key: row.key });
+      else store.markHandled(row.key, clock.now());
+    }
+    if (rows.length > 0) logger.info({ events: rows.length }, 'zalo events recovered after a restart');
+  }
+
+  function flushDue(): Promise<unknown> {
+    const users = store.dueUsers(clock.now(), 500);
+    return Promise.all(users.map((u) => track(serializer.run(u, () => outbox.flush(u)))));
+  }
+
+  async function refreshIfDue(): Promise<void> {
+    await tokens?.refreshIfDue().catch((err: unknown) => {
+      logger.warn({ err }, 'zalo token refresh ahead of expiry failed');
+    });
+  }
+
+  function prune(): void {
+    const pruned = store.prune(new Date(clock.now().getTime() - RETENTION_MS));
+    if (pruned.events + pruned.sent > 0) logger.debug(pruned, 'zalo history pruned');
+  }
+
+  async function tick(): Promise<void> {
+    await refreshIfDue();
+    await flushDue();
+  }
+
+  const timerHandles: NodeJS.Timeout[] = [];
+  let poller: { stop(): Promise<void> } | undefined;
+
+  const routes = ((): ((app: Hono) => void) | undefined => {
+    if (config.ZALO_MODE === 'oa') {
+      return zaloWebhookRoute({ config, store, clock, logger, maxBodyBytes: deps.maxBodyBytes, dispatch });
+    }
+    const secret = config.ZALO_BOT_WEBHOOK_SECRET;
+    return secret ? zaloBotWebhookRoute({ secret, maxBodyBytes: deps.maxBodyBytes, accept: acceptBot }) : undefined;
+  })();
+
+  async function idle(): Promise<void> {
+    while (inflight.size > 0) await Promise.allSettled([...inflight]);
+  }
+
+  return {
+    name: 'zalo',
+    store,
+    outbox,
+    tokens,
+    client,
+    idle,
+    tick,
+    ...(routes ? { routes } : {}),
+    async start() {
+      if (config.ZALO_MODE === 'oa' && config.ZALO_REFRESH_TOKEN) {
+        if (store.seedRefreshToken(config.ZALO_REFRESH_TOKEN, clock.now())) {
+          logger.info('zalo refresh token taken from ZALO_REFRESH_TOKEN');
+        }
+      }
+      if (config.ZALO_MODE === 'bot' && bot) {
+        if (config.ZALO_BOT_WEBHOOK_SECRET && config.ZALO_BOT_WEBHOOK_URL) {
+          await bot.setWebhook(config.ZALO_BOT_WEBHOOK_URL, config.ZALO_BOT_WEBHOOK_SECRET);
+          logger.info('zalo bot webhook registered');
+        } else if (!config.ZALO_BOT_WEBHOOK_SECRET) {
+          poller = startPolling({
+            client: bot,
+            logger,
+            timeoutSeconds: deps.pollTimeoutSeconds,
+            onUpdate: (u) => acceptBot(classifyBotUpdate(u)),
+          });
+        }
+      }
+      recover();
+      const timers = deps.timers ?? DEFAULT_TIMERS;
+      if (timers) {
+        const every = (ms: number, fn: () => unknown): void => {
+          const t = setInterval(() => {
+            void Promise.resolve()
+              .then(fn)
+              .catch((err: unknown) => logger.error({ err }, 'zalo background work failed'));
+          }, ms);
+          t.unref();
+          timerHandles.push(t);
+        };
+        every(timers.outboxMs, flushDue);
+        if (tokens) every(timers.tokenMs, refreshIfDue);
+        every(timers.pruneMs, prune);
+      }
+    },
+    async stop() {
+      for (const t of timerHandles.splice(0)) clearInterval(t);
+      await poller?.stop();
+      poller = undefined;
+      await idle();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * @module channels/zalo/http
+ *
+ * The one axios instance the Zalo channel talks through, and the bounded
+ * retry around each call. Zalo reports its own refusals in 200 bodies, so
+ * axios is told never to throw on a status: only transport failures and 5xx
+ * answers are retried here (a few times, with growing pauses), everything else
+ * is returned for the caller to read. Axios errors are converted right here,
+ * because they carry the request's headers, and with them the access token.
+ */
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { ZaloUnavailableError } from './errors.js';
+
+export interface RetryPolicy {
+  /** Tries in all (1 = no retry). */
+  readonly attempts: number;
+  /** Pause before the 2nd, 3rd… try; the last value repeats. */
+  readonly delaysMs: readonly number[];
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, delaysMs: [300, 1000] };
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An axios instance that returns every HTTP answer instead of throwing on 4xx/5xx. */
+export function createHttp(timeoutMs = 15_000): AxiosInstance {
+  return axios.create({
+    timeout: timeoutMs,
+    maxRedirects: 0,
+    validateStatus: () => true,
+    headers: { 'user-agent': 'hocvuso-zalo/1' },
+  });
+}
+
+/** Runs `request`, retrying network failures and 5xx answers; throws ZaloUnavailableError when they persist. */
+export async function withRetries(
+  endpoint: string,
+  request: () => Promise<AxiosResponse<unknown>>,
+  policy: RetryPolicy = DEFAULT_RETRY,
+): Promise<AxiosResponse<unknown>> {
+  const sleep = policy.sleep ?? realSleep;
+  let last: ZaloUnavailableError | undefined;
+  for (let attempt = 1; attempt <= Math.max(1, policy.attempts); attempt++) {
+    if (attempt > 1) {
+      await sleep(policy.delaysMs[Math.min(attempt - 2, policy.delaysMs.length - 1)] ?? 0);
+    }
+    try {
+      const res = await request();
+      if (res.status < 500) return res;
+      last = new ZaloUnavailableError(res.status, endpoint, `HTTP ${res.status}`);
+    } catch (err) {
+      if (!axios.isAxiosError(err)) throw err;
+      last = new ZaloUnavailableError(0, endpoint, err.code ?? 'network error');
+    }
+  }
+  throw last ?? new ZaloUnavailableError(0, endpoint, 'no attempt made');
+}

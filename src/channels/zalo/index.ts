@@ -1,0 +1,25 @@
+/**
+ * @module channels/zalo
+ *
+ * The Zalo channel's entry in CHANNEL_FACTORIES: off unless its variables are
+ * set (see config.ts), otherwise the runtime for the configured product (OA or
+ * Bot Platform) over the shared services.
+ */
+import type { ChannelFactory } from '../runtime.js';
+import { systemClock } from '../../services.js';
+import { createZaloChannel } from './channel.js';
+import { loadZaloConfig } from './config.js';
+
+export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
+  const config = loadZaloConfig(env);
+  if (!config) return undefined;
+  return createZaloChannel({
+    config,
+    engine: services.engine,
+    db: services.db,
+    communeId: services.config.COMMUNE_ID,
+    logger,
+    maxBodyBytes: services.config.MAX_BODY_BYTES,
+    clock: systemClock,
+  });
+};

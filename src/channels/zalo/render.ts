@@ -1,0 +1,80 @@
+/**
+ * @module channels/zalo/render
+ *
+ * Turns the engine's replies into Zalo messages. Consultation messages have
+ * no confirmed buttons (facts §3), so a reply's buttons become a short
+ * numbered list and the resident types the number; the engine already maps a
+ * typed number or option text to the button it last offered. Only the last
+ * reply of a turn is numbered, because only its buttons are the ones the
+ * engine will match a typed number against.
+ *
+ * With ZALO_BUTTON_TEMPLATES on, the same choice is also prepared as a button
+ * template whose hidden payload is the number, so a pressed button and a
+ * typed number reach the engine the same way; the plain text stays beside it
+ * as the fallback if Zalo refuses the template.
+ */
+import type { OutgoingReply } from '../../core/messages.js';
+import { splitText } from './split.js';
+import { choiceHint } from './texts.js';
+
+export interface TemplateButton {
+  readonly title: string;
+  /** Sent back by Zalo as the resident's text when pressed (v2 behaviour, LOW). */
+  readonly payload: string;
+}
+
+export interface OutboundMessage {
+  /** Plain text within the limit, numbered list included: what every transport can send. */
+  readonly text: string;
+  /** The same message as a text-with-buttons template (only when templates are switched on). */
+  readonly template?: { readonly text: string; readonly buttons: readonly TemplateButton[] };
+}
+
+export interface RenderOptions {
+  /** Longest text Zalo accepts. */
+  readonly limit: number;
+  readonly buttonTemplates: boolean;
+}
+
+/** Official SDKs allow at most this many buttons; longer lists stay numbered text. */
+export const MAX_TEMPLATE_BUTTONS = 4;
+const MAX_BUTTON_TITLE = 100;
+
+/** The numbered list and its hint, e.g. "1. Đồng ý\n2. Bỏ qua\n👉 Bà con gõ số 1 hoặc 2 để chọn." */
+export function numberedList(labels: readonly string[]): string {
+  return [...labels.map((l, i) => `${i + 1}. ${l}`), choiceHint(labels.length)].join('\n');
+}
+
+/** One reply as messages: the text split at the limit, the list kept whole with the last part. */
+function renderOne(reply: OutgoingReply, numbered: boolean, opts: RenderOptions): OutboundMessage[] {
+  const labels = numbered ? (reply.buttons ?? []).map((b) => b.label) : [];
+  const body = reply.text.trim();
+  if (labels.length === 0) return splitText(body, opts.limit).map((text) => ({ text }));
+
+  const list = numberedList(labels);
+  const parts = splitText(body, opts.limit);
+  const last = parts.pop() ?? '';
+  const joined = last ? `${last}\n\n${list}` : list;
+  const tail = joined.length <= opts.limit ? [joined] : [...(last ? [last] : []), ...splitText(list, opts.limit)];
+  const messages: OutboundMessage[] = [...parts, ...tail].map((text) => ({ text }));
+
+  if (opts.buttonTemplates && labels.length <= MAX_TEMPLATE_BUTTONS && last && joined.length <= opts.limit) {
+    const final = messages.pop();
+    messages.push({
+      text: final?.text ?? joined,
+      template: {
+        text: last,
+        buttons: labels.map((l, i) => ({
+          title: `${i + 1}. ${l}`.slice(0, MAX_BUTTON_TITLE),
+          payload: String(i + 1),
+        })),
+      },
+    });
+  }
+  return messages;
+}
+
+/** All replies of one turn, in order. */
+export function renderReplies(replies: readonly OutgoingReply[], opts: RenderOptions): OutboundMessage[] {
+  return replies.flatMap((r, i) => renderOne(r, i === replies.length - 1, opts));
+}

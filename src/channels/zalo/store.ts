@@ -1,0 +1,91 @@
+/**
+ * @module channels/zalo/store
+ *
+ * What the Zalo channel keeps between restarts, as one port: the OAuth tokens
+ * (the refresh token is single-use, so losing the newest one locks the OA out
+ * until someone re-authorises), the events received but maybe not yet handled
+ * (de-duplication and crash recovery), each resident's last interaction (the
+ * free messaging window) and the outbox of replies not yet delivered. The
+ * SQLite implementation lives in src/storage/sqlite/zaloStore.ts.
+ */
+import type { OutboundMessage } from './render.js';
+
+export interface TokenState {
+  readonly accessToken?: string;
+  readonly refreshToken?: string;
+  readonly expiresAt?: Date;
+  readonly refreshedAt?: Date;
+  readonly lastError?: string;
+  readonly lastErrorAt?: Date;
+}
+
+export interface ResidentState {
+  readonly lastInteractionAt?: Date;
+  readonly inactive: boolean;
+}
+
+export type OutboxStatus = 'pending' | 'held' | 'sent' | 'failed';
+
+export interface OutboxItem {
+  readonly id: number;
+  readonly userId: string;
+  readonly message: OutboundMessage;
+  readonly attempts: number;
+  /** When a pending item may be tried again (after a rate limit or an outage). */
+  readonly nextAttemptAt: Date;
+}
+
+export interface OutboxCounts {
+  readonly pending: number;
+  readonly held: number;
+  readonly failed: number;
+  readonly sent: number;
+}
+
+export interface ZaloStore {
+  // ---- tokens ----
+  tokens(): TokenState;
+  /** Saves a refresh's result (access and rotated refresh token together) in one transaction. */
+  saveRefreshed(t: { accessToken: string; refreshToken: string; expiresAt: Date }, at: Date): void;
+  /** Stores a refresh token given by staff (cli or environment); the access token is kept. */
+  setRefreshToken(token: string, at: Date): void;
+  /**
+   * Stores the environment's refresh token unless that same value was seeded
+   * before (it has since been used and rotated). True when it was stored.
+   */
+  seedRefreshToken(token: string, at: Date): boolean;
+  recordTokenError(message: string | undefined, at: Date): void;
+
+  // ---- received events ----
+  /** Records an event; false when its key was seen before (a redelivery). */
+  receive(key: string, userId: string, event: string, at: Date): boolean;
+  /** Events recorded but not handled (the process stopped in between), oldest first. */
+  unhandled(limit: number): { key: string; userId: string; event: string }[];
+  markHandled(key: string, at: Date): void;
+
+  // ---- residents ----
+  /** Notes an interaction (moves the window forward, never back) and marks the resident active. */
+  touch(userId: string, at: Date): void;
+  markInactive(userId: string, reason: string, at: Date): void;
+  resident(userId: string): ResidentState | undefined;
+
+  // ---- outbox ----
+  /** Queues messages and marks the event that produced them handled, in one transaction. */
+  enqueue(userId: string, messages: readonly OutboundMessage[], at: Date, handledKey?: string): void;
+  /** The user's oldest pending item (due or not): items go out strictly in order. */
+  nextPending(userId: string): OutboxItem | undefined;
+  markSent(id: number, at: Date, zaloMessageId: string | undefined): void;
+  markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void;
+  markFailed(id: number, error: string, at: Date): void;
+  /** Holds every pending item of the user until they write again. */
+  holdAll(userId: string, reason: string, at: Date): void;
+  /** Makes the user's held items pending again (they just wrote). True when there were any. */
+  release(userId: string, at: Date): boolean;
+  /** Users with a pending item due by `now`. */
+  dueUsers(now: Date, limit: number): string[];
+  counts(): OutboxCounts;
+  inactiveResidents(): number;
+
+  /** Deletes handled events and sent items older than `before`. */
+  prune(before: Date): { events: number; sent: number };
+}

@@ -1,0 +1,101 @@
+/**
+ * @module channels/zalo/tokens
+ *
+ * Keeps a valid OA access token. Zalo's refresh tokens are single-use and
+ * rotated by every refresh (facts §4), which makes two rules non-negotiable:
+ * the new pair is written to the database in one transaction before the new
+ * access token is handed to anyone (a crash after the refresh must not lose
+ * the only refresh token that still works), and two refreshes never run at
+ * once (the second would spend a token the first already spent). So every
+ * caller shares one in-flight refresh, and a call rejected with a token the
+ * store has already replaced just picks up the new one.
+ */
+import type { Clock } from '../../core/ports.js';
+import type { Logger } from '../../logger.js';
+import { ZaloApiError, ZaloTokenError } from './errors.js';
+import { OAUTH_PATH, type RefreshedTokens } from './oauth.js';
+import type { ZaloStore } from './store.js';
+
+export interface TokenManagerDeps {
+  readonly store: ZaloStore;
+  readonly refresh: (refreshToken: string) => Promise<RefreshedTokens>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** A call made with less than this left refreshes first. */
+  readonly callMarginMs?: number;
+  /** The background check refreshes when less than this is left. */
+  readonly aheadMarginMs?: number;
+}
+
+export class TokenManager {
+  private inflight: Promise<string> | undefined;
+  private readonly callMarginMs: number;
+  private readonly aheadMarginMs: number;
+
+  constructor(private readonly deps: TokenManagerDeps) {
+    this.callMarginMs = deps.callMarginMs ?? 60_000;
+    this.aheadMarginMs = deps.aheadMarginMs ?? 30 * 60_000;
+  }
+
+  private msLeft(expiresAt: Date | undefined): number {
+    return expiresAt ? expiresAt.getTime() - this.deps.clock.now().getTime() : -Infinity;
+  }
+
+  /** A token to call with, refreshed first when missing or about to expire. */
+  async accessToken(): Promise<string> {
+    const t = this.deps.store.tokens();
+    if (t.accessToken && this.msLeft(t.expiresAt) > this.callMarginMs) return t.accessToken;
+    return this.refresh('expired or missing');
+  }
+
+  /** After Zalo rejected `rejected` (-216/-220): refreshes, unless another call already did. */
+  async renew(rejected: string): Promise<string> {
+    const t = this.deps.store.tokens();
+    if (t.accessToken && t.accessToken !== rejected && this.msLeft(t.expiresAt) > 0) return t.accessToken;
+    return this.refresh('rejected by Zalo');
+  }
+
+  /** Refreshes ahead of expiry (the background check), so residents never wait on a refresh. */
+  async refreshIfDue(): Promise<boolean> {
+    const t = this.deps.store.tokens();
+    if (!t.refreshToken || !t.accessToken) return false;
+    if (this.msLeft(t.expiresAt) > this.aheadMarginMs) return false;
+    await this.refresh('expiring soon');
+    return true;
+  }
+
+  /** One refresh at a time: concurrent callers share the one in flight. */
+  refresh(reason: string): Promise<string> {
+    if (!this.inflight) {
+      this.inflight = this.doRefresh(reason).finally(() => {
+        this.inflight = undefined;
+      });
+    }
+    return this.inflight;
+  }
+
+  private async doRefresh(reason: string): Promise<string> {
+    const { store, clock, logger } = this.deps;
+    const { refreshToken } = store.tokens();
+    if (!refreshToken) {
+      const msg = 'no refresh token stored: set ZALO_REFRESH_TOKEN or run `cli zalo set-token <token>`';
+      store.recordTokenError(msg, clock.now());
+      throw new ZaloTokenError(0, OAUTH_PATH, msg);
+    }
+    let fresh: RefreshedTokens;
+    try {
+      fresh = await this.deps.refresh(refreshToken);
+    } catch (err) {
+      const msg = err instanceof ZaloApiError ? err.message : `refresh failed: ${String(err)}`;
+      store.recordTokenError(msg, clock.now());
+      logger.error({ reason, err: msg }, 'zalo token refresh failed');
+      throw err;
+    }
+    const now = clock.now();
+    const expiresAt = new Date(now.getTime() + fresh.expiresIn * 1000);
+    // The old refresh token is spent now: store the new pair before the access token is used anywhere.
+    store.saveRefreshed({ accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresAt }, now);
+    logger.info({ reason, expiresAt: expiresAt.toISOString() }, 'zalo access token refreshed');
+    return fresh.accessToken;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * @module rag/chatModel
+ *
+ * The optional OpenAI-compatible chat model behind the core's `ChatModel`
+ * port, and the prompt templates it uses. The SDK is imported lazily so the
+ * embedded default (no key) never loads it; SDK and network errors become
+ * `UpstreamUnavailableError`, and the answerer then falls back to the
+ * extractive answer.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UpstreamUnavailableError } from '../core/errors.js';
+import type { ChatMessage, ChatModel, PromptTemplates } from '../core/ports.js';
+
+export interface ChatModelOptions {
+  readonly model: string;
+  readonly apiKey?: string;
+  readonly baseURL?: string;
+  readonly timeoutMs: number;
+  /** For tests: a fetch of our own (nock cannot see the SDK's fetch). */
+  readonly fetch?: typeof fetch;
+}
+
+export class OpenAiChatModel implements ChatModel {
+  private client: Promise<import('openai').OpenAI> | undefined;
+
+  constructor(private readonly options: ChatModelOptions) {}
+
+  private sdk(): Promise<import('openai').OpenAI> {
+    this.client ??= import('openai').then(
+      ({ OpenAI }) =>
+        new OpenAI({
+          // A local OpenAI-compatible server may need no key; the SDK insists on one.
+          apiKey: this.options.apiKey ?? 'not-needed',
+          baseURL: this.options.baseURL,
+          timeout: this.options.timeoutMs,
+          maxRetries: 1,
+          ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+        }),
+    );
+    return this.client;
+  }
+
+  async complete(messages: readonly ChatMessage[]): Promise<string> {
+    try {
+      const client = await this.sdk();
+      const res = await client.chat.completions.create({
+        model: this.options.model,
+        messages: messages.map((m) => ({ role: m.role, content: m.content })),
+        temperature: 0.2,
+        max_tokens: 400,
+      });
+      return res.choices[0]?.message?.content ?? '';
+    } catch (err) {
+      throw new UpstreamUnavailableError('chat model', err instanceof Error ? err.message : String(err), {
+        cause: err,
+      });
+    }
+  }
+}
+
+/** Reads prompts/system.md and prompts/answer.md; a missing file is a start-up error naming it. */
+export function loadPrompts(dir: string): PromptTemplates {
+  const read = (name: string): string => {
+    try {
+      return readFileSync(join(dir, name), 'utf8').trim();
+    } catch (err) {
+      throw new Error(
+        `prompt file ${join(dir, name)} cannot be read: ${err instanceof Error ? err.message : String(err)}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  };
+  const prompts = { system: read('system.md'), answer: read('answer.md') };
+  if (!prompts.answer.includes('{{question}}') || !prompts.answer.includes('{{context}}')) {
+    throw new Error(`prompt file ${join(dir, 'answer.md')} must contain {{context}} and {{question}}`);
+  }
+  return prompts;
+}

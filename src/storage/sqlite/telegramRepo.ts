@@ -1,0 +1,129 @@
+/**
+ * @module storage/sqlite/telegramRepo
+ *
+ * The Telegram channel's memory (see `channels/telegram/store.ts`) in the
+ * commune's SQLite file. Claiming an update id is one `INSERT OR IGNORE`, so
+ * two deliveries of the same update racing each other cannot both win.
+ */
+import type { SentPoll, TelegramStore } from '../../channels/telegram/store.js';
+import type { Db } from './db.js';
+
+interface PollRow {
+  readonly poll_id: string;
+  readonly telegram_user_id: string;
+  readonly chat_id: number;
+  readonly message_id: number;
+  readonly attempt_id: string;
+  readonly question_index: number;
+  readonly values_json: string;
+  readonly explained: number;
+  readonly sent_at: string;
+}
+
+export class SqliteTelegramStore implements TelegramStore {
+  private readonly claim;
+  private readonly valueOf;
+
+  constructor(
+    private readonly db: Db,
+    private readonly communeId: string,
+  ) {
+    this.claim = db.prepare(
+      'INSERT OR IGNORE INTO telegram_processed_updates (commune_id, update_id, processed_at) VALUES (?, ?, ?)',
+    );
+    this.valueOf = db.prepare('SELECT value FROM telegram_callback_values WHERE commune_id = ? AND id = ?');
+  }
+
+  claimUpdate(updateId: number, at: Date): boolean {
+    return this.claim.run(this.communeId, updateId, at.toISOString()).changes === 1;
+  }
+
+  savePoll(p: SentPoll): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO telegram_sent_polls (commune_id, poll_id, telegram_user_id, chat_id, message_id,
+           attempt_id, question_index, values_json, explained, sent_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        this.communeId,
+        p.pollId,
+        p.userId,
+        p.chatId,
+        p.messageId,
+        p.attemptId,
+        p.questionIndex,
+        JSON.stringify(p.values),
+        p.explained ? 1 : 0,
+        p.sentAt,
+      );
+  }
+
+  findPoll(pollId: string): SentPoll | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT poll_id, telegram_user_id, chat_id, message_id, attempt_id, question_index, values_json, explained, sent_at
+           FROM telegram_sent_polls WHERE commune_id = ? AND poll_id = ?`,
+      )
+      .get(this.communeId, pollId) as PollRow | undefined;
+    if (!row) return undefined;
+    return {
+      pollId: row.poll_id,
+      userId: row.telegram_user_id,
+      chatId: row.chat_id,
+      messageId: row.message_id,
+      attemptId: row.attempt_id,
+      questionIndex: row.question_index,
+      values: JSON.parse(row.values_json) as string[],
+      explained: row.explained === 1,
+      sentAt: row.sent_at,
+    };
+  }
+
+  markInactive(chatId: number, reason: string, at: Date): void {
+    this.db
+      .prepare(
+        `INSERT INTO telegram_inactive_users (commune_id, chat_id, reason, since) VALUES (?, ?, ?, ?)
+         ON CONFLICT (commune_id, chat_id) DO UPDATE SET reason = excluded.reason`,
+      )
+      .run(this.communeId, chatId, reason.slice(0, 200), at.toISOString());
+  }
+
+  markActive(chatId: number): void {
+    this.db
+      .prepare('DELETE FROM telegram_inactive_users WHERE commune_id = ? AND chat_id = ?')
+      .run(this.communeId, chatId);
+  }
+
+  isInactive(chatId: number): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM telegram_inactive_users WHERE commune_id = ? AND chat_id = ?')
+        .get(this.communeId, chatId) !== undefined
+    );
+  }
+
+  putCallbackValue(id: string, value: string, at: Date): void {
+    this.db
+      .prepare(
+        `INSERT INTO telegram_callback_values (commune_id, id, value, used_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (commune_id, id) DO UPDATE SET used_at = excluded.used_at`,
+      )
+      .run(this.communeId, id, value, at.toISOString());
+  }
+
+  callbackValue(id: string): string | undefined {
+    return (this.valueOf.get(this.communeId, id) as { value: string } | undefined)?.value;
+  }
+
+  prune(updatesBefore: Date, dataBefore: Date): number {
+    const run = (sql: string, before: Date): number =>
+      this.db.prepare(sql).run(this.communeId, before.toISOString()).changes;
+    return this.db.transaction(
+      () =>
+        run('DELETE FROM telegram_processed_updates WHERE commune_id = ? AND processed_at < ?', updatesBefore) +
+        run('DELETE FROM telegram_sent_polls WHERE commune_id = ? AND sent_at < ?', dataBefore) +
+        run('DELETE FROM telegram_callback_values WHERE commune_id = ? AND used_at < ?', dataBefore),
+    )();
+  }
+}

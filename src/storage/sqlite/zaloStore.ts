@@ -1,0 +1,249 @@
+/**
+ * @module storage/sqlite/zaloStore
+ *
+ * The Zalo channel's state in the commune's SQLite file (tables of migration
+ * 004). Statements are prepared once: the webhook records every event before
+ * it answers, so this sits on the path Zalo times out after ~2 s. Writes that
+ * must not be separated (a refresh's two tokens; queued replies and the
+ * event that produced them) share one transaction.
+ */
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { OutboundMessage } from '../../channels/zalo/render.js';
+import type { OutboxCounts, OutboxItem, ResidentState, TokenState, ZaloStore } from '../../channels/zalo/store.js';
+import type { Db } from './db.js';
+
+interface TokenRow {
+  access_token: string | null;
+  refresh_token: string | null;
+  expires_at: string | null;
+  refreshed_at: string | null;
+  env_seed_hash: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+}
+
+interface OutboxRow {
+  id: number;
+  user_id: string;
+  message_json: string;
+  attempts: number;
+  next_attempt_at: string;
+}
+
+const date = (v: string | null | undefined): Date | undefined => (v ? new Date(v) : undefined);
+const sha256 = (v: string): string => createHash('sha256').update(v, 'utf8').digest('hex');
+
+const SQL = {
+  tokens: `SELECT access_token, refresh_token, expires_at, refreshed_at, env_seed_hash, last_error, last_error_at
+         FROM zalo_tokens WHERE commune_id = ? AND app_id = ?`,
+  ensureTokens: `INSERT OR IGNORE INTO zalo_tokens (commune_id, app_id, updated_at) VALUES (?, ?, ?)`,
+  saveRefreshed: `UPDATE zalo_tokens SET access_token = ?, refresh_token = ?, expires_at = ?, refreshed_at = ?,
+           last_error = NULL, last_error_at = NULL, updated_at = ? WHERE commune_id = ? AND app_id = ?`,
+  setRefresh: `UPDATE zalo_tokens SET refresh_token = ?, last_error = NULL, last_error_at = NULL, updated_at = ?
+         WHERE commune_id = ? AND app_id = ?`,
+  setSeed: `UPDATE zalo_tokens SET refresh_token = ?, env_seed_hash = ?, updated_at = ? WHERE commune_id = ? AND app_id = ?`,
+  tokenError: `UPDATE zalo_tokens SET last_error = ?, last_error_at = ?, updated_at = ? WHERE commune_id = ? AND app_id = ?`,
+  receive: `INSERT OR IGNORE INTO zalo_events (commune_id, event_key, user_id, event_json, received_at) VALUES (?, ?, ?, ?, ?)`,
+  unhandled: `SELECT event_key, user_id, event_json FROM zalo_events
+         WHERE commune_id = ? AND handled_at IS NULL ORDER BY received_at, rowid LIMIT ?`,
+  handled: `UPDATE zalo_events SET handled_at = ?, event_json = NULL WHERE commune_id = ? AND event_key = ? AND handled_at IS NULL`,
+  touch: `INSERT INTO zalo_residents (commune_id, user_id, last_interaction_at, inactive, updated_at) VALUES (?, ?, ?, 0, ?)
+         ON CONFLICT (commune_id, user_id) DO UPDATE SET
+           last_interaction_at = MAX(COALESCE(last_interaction_at, ''), excluded.last_interaction_at),
+           inactive = 0, inactive_reason = NULL, updated_at = excluded.updated_at`,
+  inactive: `INSERT INTO zalo_residents (commune_id, user_id, inactive, inactive_reason, updated_at) VALUES (?, ?, 1, ?, ?)
+         ON CONFLICT (commune_id, user_id) DO UPDATE SET inactive = 1, inactive_reason = excluded.inactive_reason,
+           updated_at = excluded.updated_at`,
+  resident: `SELECT last_interaction_at, inactive FROM zalo_residents WHERE commune_id = ? AND user_id = ?`,
+  enqueue: `INSERT INTO zalo_outbox (commune_id, user_id, message_json, status, next_attempt_at, created_at)
+         VALUES (?, ?, ?, 'pending', ?, ?)`,
+  nextPending: `SELECT id, user_id, message_json, attempts, next_attempt_at FROM zalo_outbox
+         WHERE commune_id = ? AND user_id = ? AND status = 'pending' ORDER BY id LIMIT 1`,
+  sent: `UPDATE zalo_outbox SET status = 'sent', sent_at = ?, zalo_message_id = ?, message_json = NULL, reason = NULL
+         WHERE id = ? AND commune_id = ?`,
+  retry: `UPDATE zalo_outbox SET attempts = ?, next_attempt_at = ?, reason = ? WHERE id = ? AND commune_id = ?`,
+  failed: `UPDATE zalo_outbox SET status = 'failed', reason = ?, next_attempt_at = ? WHERE id = ? AND commune_id = ?`,
+  holdAll: `UPDATE zalo_outbox SET status = 'held', reason = ?, next_attempt_at = ?
+         WHERE commune_id = ? AND user_id = ? AND status = 'pending'`,
+  release: `UPDATE zalo_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, reason = NULL
+         WHERE commune_id = ? AND user_id = ? AND status = 'held'`,
+  due: `SELECT DISTINCT user_id FROM zalo_outbox
+         WHERE commune_id = ? AND status = 'pending' AND next_attempt_at <= ? LIMIT ?`,
+  counts: `SELECT status, COUNT(*) AS n FROM zalo_outbox WHERE commune_id = ? GROUP BY status`,
+  inactiveCount: `SELECT COUNT(*) AS n FROM zalo_residents WHERE commune_id = ? AND inactive = 1`,
+  pruneEvents: `DELETE FROM zalo_events WHERE commune_id = ? AND handled_at IS NOT NULL AND received_at < ?`,
+  pruneSent: `DELETE FROM zalo_outbox WHERE commune_id = ? AND status = 'sent' AND sent_at < ?`,
+} as const;
+
+type StatementName = keyof typeof SQL;
+
+export class SqliteZaloStore implements ZaloStore {
+  private readonly st: Record<StatementName, Database.Statement>;
+
+  /**
+   * @param appId the Zalo app the tokens belong to (one commune may later run
+   *   several OAs); use a fixed label for the Bot Platform, which has no tokens.
+   */
+  constructor(
+    private readonly db: Db,
+    private readonly communeId: string,
+    private readonly appId: string,
+  ) {
+    this.st = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
+      StatementName,
+      Database.Statement
+    >;
+  }
+
+  private ensureTokenRow(at: Date): void {
+    this.st.ensureTokens.run(this.communeId, this.appId, at.toISOString());
+  }
+
+  tokens(): TokenState {
+    const r = this.st.tokens.get(this.communeId, this.appId) as TokenRow | undefined;
+    if (!r) return {};
+    return {
+      accessToken: r.access_token ?? undefined,
+      refreshToken: r.refresh_token ?? undefined,
+      expiresAt: date(r.expires_at),
+      refreshedAt: date(r.refreshed_at),
+      lastError: r.last_error ?? undefined,
+      lastErrorAt: date(r.last_error_at),
+    };
+  }
+
+  saveRefreshed(t: { accessToken: string; refreshToken: string; expiresAt: Date }, at: Date): void {
+    this.db.transaction(() => {
+      this.ensureTokenRow(at);
+      const iso = at.toISOString();
+      this.st.saveRefreshed.run(
+        t.accessToken,
+        t.refreshToken,
+        t.expiresAt.toISOString(),
+        iso,
+        iso,
+        this.communeId,
+        this.appId,
+      );
+    })();
+  }
+
+  setRefreshToken(token: string, at: Date): void {
+    this.db.transaction(() => {
+      this.ensureTokenRow(at);
+      this.st.setRefresh.run(token, at.toISOString(), this.communeId, this.appId);
+    })();
+  }
+
+  seedRefreshToken(token: string, at: Date): boolean {
+    return this.db.transaction(() => {
+      this.ensureTokenRow(at);
+      const row = this.st.tokens.get(this.communeId, this.appId) as TokenRow;
+      const hash = sha256(token);
+      if (row.env_seed_hash === hash) return false;
+      this.st.setSeed.run(token, hash, at.toISOString(), this.communeId, this.appId);
+      return true;
+    })();
+  }
+
+  recordTokenError(message: string | undefined, at: Date): void {
+    this.ensureTokenRow(at);
+    const iso = at.toISOString();
+    this.st.tokenError.run(message ?? null, message ? iso : null, iso, this.communeId, this.appId);
+  }
+
+  receive(key: string, userId: string, event: string, at: Date): boolean {
+    return this.st.receive.run(this.communeId, key, userId, event, at.toISOString()).changes === 1;
+  }
+
+  unhandled(limit: number): { key: string; userId: string; event: string }[] {
+    const rows = this.st.unhandled.all(this.communeId, limit) as {
+      event_key: string;
+      user_id: string;
+      event_json: string | null;
+    }[];
+    return rows.map((r) => ({ key: r.event_key, userId: r.user_id, event: r.event_json ?? '' }));
+  }
+
+  markHandled(key: string, at: Date): void {
+    this.st.handled.run(at.toISOString(), this.communeId, key);
+  }
+
+  touch(userId: string, at: Date): void {
+    const iso = at.toISOString();
+    this.st.touch.run(this.communeId, userId, iso, iso);
+  }
+
+  markInactive(userId: string, reason: string, at: Date): void {
+    this.st.inactive.run(this.communeId, userId, reason, at.toISOString());
+  }
+
+  resident(userId: string): ResidentState | undefined {
+    const r = this.st.resident.get(this.communeId, userId) as
+      { last_interaction_at: string | null; inactive: number } | undefined;
+    return r ? { lastInteractionAt: date(r.last_interaction_at), inactive: r.inactive === 1 } : undefined;
+  }
+
+  enqueue(userId: string, messages: readonly OutboundMessage[], at: Date, handledKey?: string): void {
+    const iso = at.toISOString();
+    this.db.transaction(() => {
+      for (const m of messages) this.st.enqueue.run(this.communeId, userId, JSON.stringify(m), iso, iso);
+      if (handledKey) this.st.handled.run(iso, this.communeId, handledKey);
+    })();
+  }
+
+  nextPending(userId: string): OutboxItem | undefined {
+    const r = this.st.nextPending.get(this.communeId, userId) as OutboxRow | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      userId: r.user_id,
+      message: JSON.parse(r.message_json) as OutboundMessage,
+      attempts: r.attempts,
+      nextAttemptAt: new Date(r.next_attempt_at),
+    };
+  }
+
+  markSent(id: number, at: Date, zaloMessageId: string | undefined): void {
+    this.st.sent.run(at.toISOString(), zaloMessageId ?? null, id, this.communeId);
+  }
+
+  markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void {
+    this.st.retry.run(attempts, nextAttemptAt.toISOString(), error, id, this.communeId);
+  }
+
+  markFailed(id: number, error: string, at: Date): void {
+    this.st.failed.run(error, at.toISOString(), id, this.communeId);
+  }
+
+  holdAll(userId: string, reason: string, at: Date): void {
+    this.st.holdAll.run(reason, at.toISOString(), this.communeId, userId);
+  }
+
+  release(userId: string, at: Date): boolean {
+    return this.st.release.run(at.toISOString(), this.communeId, userId).changes > 0;
+  }
+
+  dueUsers(now: Date, limit: number): string[] {
+    return (this.st.due.all(this.communeId, now.toISOString(), limit) as { user_id: string }[]).map((r) => r.user_id);
+  }
+
+  counts(): OutboxCounts {
+    const rows = this.st.counts.all(this.communeId) as { status: string; n: number }[];
+    const of = (s: string): number => rows.find((r) => r.status === s)?.n ?? 0;
+    return { pending: of('pending'), held: of('held'), failed: of('failed'), sent: of('sent') };
+  }
+
+  inactiveResidents(): number {
+    return (this.st.inactiveCount.get(this.communeId) as { n: number }).n;
+  }
+
+  prune(before: Date): { events: number; sent: number } {
+    const iso = before.toISOString();
+    return {
+      events: this.st.pruneEvents.run(this.communeId, iso).changes,
+      sent: this.st.pruneSent.run(this.communeId, iso).changes,
+    };
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The outgoing side of the Telegram channel, through `bot.handleUpdate` and a
+ * fake Bot API that can refuse calls: a 429 is retried after `retry_after`,
+ * a 403 marks the chat inactive (persisted) and is not retried, a failure in
+ * the engine is logged with personal data masked and answered with an
+ * apology instead of crashing, button values over 64 bytes travel as short
+ * ids, a quiz question too long for a poll falls back to buttons, and
+ * stickers or unknown commands get a short helpful reply.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTelegramBot, type TelegramBotDeps } from '../../src/channels/telegram/bot.js';
+import { MAX_CALLBACK_BYTES } from '../../src/channels/telegram/callbackData.js';
+import { MEDIA_NOT_READ, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND } from '../../src/channels/telegram/texts.js';
+import type { Engine } from '../../src/core/conversation/engine.js';
+import type { IncomingMessage, OutgoingReply } from '../../src/core/messages.js';
+import { LINKED } from '../../src/core/registry/texts.js';
+import type { Services } from '../../src/services.js';
+import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
+import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { BOT_INFO, FakeBotApi, Learner, mediaUpdate, TEST_TOKEN } from './telegramFixtures.js';
+
+describe('Telegram delivery', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let services: Services;
+  let store: SqliteTelegramStore;
+
+  beforeAll(async () => {
+    tmp = tempDir('hocvuso-telegram-delivery-');
+    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
+    store = new SqliteTelegramStore(services.db, services.config.COMMUNE_ID);
+  });
+
+  afterAll(() => {
+    services?.close();
+    tmp?.cleanup();
+  });
+
+  function setup(overrides: Partial<TelegramBotDeps> = {}) {
+    const api = new FakeBotApi();
+    const { logger, lines } = memoryLogger();
+    const bot = createTelegramBot({
+      token: TEST_TOKEN,
+      botInfo: BOT_INFO,
+      engine: services.engine,
+      store,
+      logger,
+      clock: fixedClock(),
+      quizStyle: 'buttons',
+      transport: api.transport,
+      retry: { maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true },
+      ...overrides,
+    });
+    const learner = (id: number) => new Learner(api, (u) => bot.handleUpdate(u), id);
+    return { api, bot, lines, learner };
+  }
+
+  /** An engine that answers every turn with the given replies (or throws), recording what it was given. */
+  function scriptedEngine(reply: (m: IncomingMessage) => OutgoingReply[]): Engine & { seen: IncomingMessage[] } {
+    const seen: IncomingMessage[] = [];
+    return {
+      seen,
+      handle: (m) => {
+        seen.push(m);
+        return Promise.resolve(reply(m));
+      },
+      ask: () => Promise.reject(new Error('not used')),
+    };
+  }
+
+  it('retries a 429 after retry_after and then delivers', async () => {
+    const { api, learner } = setup();
+    api.refuseNext('sendMessage', 429, 'Too Many Requests: retry after 1', 1);
+    const started = performance.now();
+    await learner(8_100_001).say('/start');
+    const elapsed = performance.now() - started;
+    expect(api.methods().filter((m) => m === 'sendMessage')).toHaveLength(2);
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(api.texts(8_100_001)).toHaveLength(2);
+  });
+
+  it('marks a chat that blocked the bot inactive, without retrying, and active again when it writes', async () => {
+    const { api, lines, learner } = setup();
+    const id = 8_100_002;
+    api.refuseNext('sendMessage', 403, 'Forbidden: bot was blocked by the user');
+    await learner(id).say('/start');
+    expect(api.methods().filter((m) => m === 'sendMessage')).toHaveLength(1);
+    expect(store.isInactive(id)).toBe(true);
+    const row = services.db.prepare('SELECT reason FROM telegram_inactive_users WHERE chat_id = ?').get(id) as {
+      reason: string;
+    };
+    expect(row.reason).toContain('blocked');
+    expect(lines.join('')).not.toContain(SOMETHING_WENT_WRONG);
+    expect(api.texts(id)).toHaveLength(1);
+
+    await learner(id).say('/help');
+    expect(store.isInactive(id)).toBe(false);
+  });
+
+  it('records a block reported through my_chat_member', async () => {
+    const { bot } = setup();
+    const id = 8_100_003;
+    const member = (status: 'kicked' | 'member', updateId: number) => ({
+      update_id: updateId,
+      my_chat_member: {
+        chat: { id, type: 'private' as const, first_name: 'Lan' },
+        from: { id, is_bot: false, first_name: 'Lan' },
+        date: 1,
+        old_chat_member: { status: 'member' as const, user: BOT_INFO },
+        new_chat_member: status === 'kicked' ? { status, user: BOT_INFO, until_date: 0 } : { status, user: BOT_INFO },
+      },
+    });
+    await bot.handleUpdate(member('kicked', 9_100_001));
+    expect(store.isInactive(id)).toBe(true);
+    await bot.handleUpdate(member('member', 9_100_002));
+    expect(store.isInactive(id)).toBe(false);
+  });
+
+  it('logs an engine failure with personal data masked, apologises, and keeps going', async () => {
+    const engine = scriptedEngine((m) => {
+      if (m.text?.includes('hỏng')) throw new Error('database on fire while reading 0912345678');
+      return [{ text: 'vẫn chạy' }];
+    });
+    const { api, lines, learner } = setup({ engine });
+    await learner(8_100_004).say('hỏng rồi');
+    expect(api.texts(8_100_004)).toEqual([SOMETHING_WENT_WRONG]);
+    const log = lines.join('');
+    expect(log).toContain('telegram: update failed');
+    expect(log).not.toContain('0912345678');
+    await learner(8_100_004).say('còn đó không');
+    expect(api.texts(8_100_004).at(-1)).toBe('vẫn chạy');
+  });
+
+  it('sends a button value over 64 bytes as a short id and resolves it on the press', async () => {
+    const long = `faq:${'hướng-dẫn-kích-hoạt-tài-khoản-định-danh-điện-tử-mức-hai'.repeat(2)}`;
+    const engine = scriptedEngine((m) =>
+      m.choice
+        ? [{ text: `chọn ${m.choice}` }]
+        : [{ text: 'Chọn một mục', buttons: [{ label: 'Mục dài', value: long }] }],
+    );
+    const { api, learner } = setup({ engine });
+    const l = learner(8_100_005);
+    await l.say('menu');
+    const { data } = l.find('Mục dài');
+    expect(Buffer.byteLength(data)).toBeLessThanOrEqual(MAX_CALLBACK_BYTES);
+    expect(data).not.toBe(long);
+    await l.press('Mục dài');
+    expect(engine.seen.at(-1)?.choice).toBe(long);
+    expect(api.texts(8_100_005).at(-1)).toBe(`chọn ${long}`);
+  });
+
+  it('falls back to buttons when a quiz question does not fit a poll', async () => {
+    const quiz = { attemptId: 'a1', index: 0, total: 1, correctPosition: 0, explanation: 'Vì vậy.' };
+    const engine = scriptedEngine(() => [
+      {
+        text: `Câu 1/1:\n${'Rất dài '.repeat(50)}`,
+        buttons: [
+          { label: 'A', value: 'quiz:a:a1:0:0' },
+          { label: 'B', value: 'quiz:a:a1:0:1' },
+        ],
+        quiz,
+      },
+      {
+        text: 'Câu ngắn?',
+        buttons: [
+          { label: 'A', value: 'quiz:a:a1:0:0' },
+          { label: 'B', value: 'quiz:a:a1:0:1' },
+        ],
+        quiz,
+      },
+    ]);
+    const { api, learner } = setup({ engine, quizStyle: 'poll' });
+    await learner(8_100_006).say('bắt đầu');
+    expect(api.methods().filter((m) => m === 'sendMessage' || m === 'sendPoll')).toEqual(['sendMessage', 'sendPoll']);
+  });
+
+  it('answers stickers and unknown commands briefly, without the engine', async () => {
+    const engine = scriptedEngine(() => [{ text: 'engine' }]);
+    const { api, bot, learner } = setup({ engine });
+    await bot.handleUpdate(mediaUpdate(8_100_007, 'sticker'));
+    await learner(8_100_007).say('/abcxyz');
+    expect(api.texts(8_100_007)).toEqual([MEDIA_NOT_READ, UNKNOWN_COMMAND]);
+    expect(engine.seen).toHaveLength(0);
+  });
+
+  it('/start with a link code from the web chat joins the same citizen', async () => {
+    const { api, learner } = setup();
+    const [reply] = await services.engine.handle({ channel: 'web', userId: 'web-lan', choice: 'me:link' });
+    const code = /Mã liên kết của bà con: ([A-Z0-9]{6})/.exec(reply?.text ?? '')?.[1];
+    expect(code).toBeDefined();
+    await learner(8_100_009).say(`/start ${code}`);
+    expect(api.texts(8_100_009).at(-1)).toBe(LINKED);
+    const web = services.citizens.findByIdentity({ channel: 'web', userId: 'web-lan' });
+    const tg = services.citizens.findByIdentity({ channel: 'telegram', userId: '8100009' });
+    expect(tg?.id).toBe(web?.id);
+  });
+
+  it('maps the commands to the engine, NFC-normalising what was typed', async () => {
+    const engine = scriptedEngine(() => [{ text: 'ok' }]);
+    const { learner } = setup({ engine });
+    const l = learner(8_100_008);
+    const nfd = 'cách kích hoạt VNeID'.normalize('NFD');
+    for (const cmd of [
+      '/quiz',
+      '/ketqua',
+      '/lienket',
+      '/xoadulieu',
+      '/help',
+      '/start',
+      '/start K7P2QX',
+      `/hoi ${nfd}`,
+      nfd,
+    ]) {
+      await l.say(cmd);
+    }
+    expect(engine.seen.map((m) => m.choice ?? m.text)).toEqual([
+      'quiz:list',
+      'me:results',
+      'me:link',
+      'me:delete',
+      'menu:help',
+      'menu:start',
+      'liên kết K7P2QX',
+      'cách kích hoạt VNeID'.normalize('NFC'),
+      'cách kích hoạt VNeID'.normalize('NFC'),
+    ]);
+    expect(engine.seen.every((m) => m.channel === 'telegram' && m.userId === '8100008')).toBe(true);
+  });
+});

@@ -1,0 +1,127 @@
+/**
+ * The Telegram channel in a group: it speaks only when addressed (a command,
+ * a mention, a reply to one of its messages), strips its mention before the
+ * engine reads the text, and never posts one learner's results, data or link
+ * code where the group reads along — whether asked by command, by typed
+ * words, by a button, or by a number picking a button offered earlier.
+ */
+import { join } from 'node:path';
+import type { Message } from 'grammy/types';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTelegramBot } from '../../src/channels/telegram/bot.js';
+import { PERSONAL_HEADINGS } from '../../src/channels/telegram/privacy.js';
+import { PRIVATE_ONLY_ALERT, privateOnly } from '../../src/channels/telegram/texts.js';
+import { RESULTS_EMPTY, resultsText } from '../../src/core/quiz/texts.js';
+import { dataView, linkCode } from '../../src/core/registry/texts.js';
+import type { Services } from '../../src/services.js';
+import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
+import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { BOT_INFO, FakeBotApi, GROUP_ID, Learner, mediaUpdate, groupChat, TEST_TOKEN } from './telegramFixtures.js';
+
+describe('Telegram in a group', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let services: Services;
+  let api: FakeBotApi;
+  let inGroup: Learner;
+  let inPrivate: Learner;
+  const USER = 8_200_001;
+  const POINTER = privateOnly(BOT_INFO.username);
+
+  beforeAll(async () => {
+    tmp = tempDir('hocvuso-telegram-group-');
+    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
+  });
+
+  afterAll(() => {
+    services?.close();
+    tmp?.cleanup();
+  });
+
+  beforeEach(() => {
+    api = new FakeBotApi();
+    const bot = createTelegramBot({
+      token: TEST_TOKEN,
+      botInfo: BOT_INFO,
+      engine: services.engine,
+      store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
+      logger: memoryLogger().logger,
+      clock: fixedClock(),
+      quizStyle: 'buttons',
+      transport: api.transport,
+    });
+    inGroup = new Learner(api, (u) => bot.handleUpdate(u), USER, GROUP_ID);
+    inPrivate = new Learner(api, (u) => bot.handleUpdate(u), USER);
+  });
+
+  const mention = (text: string) => ({
+    entities: [{ type: 'mention' as const, offset: text.indexOf('@'), length: BOT_INFO.username.length + 1 }],
+  });
+
+  it('stays silent when the group talks among itself', async () => {
+    await inGroup.say('Mọi người ơi, chiều nay họp ở nhà văn hóa nhé');
+    await inGroup.say('/quiz@some_other_bot');
+    await inGroup.say('/lenhla');
+    await inGroup.deliver(mediaUpdate(USER, 'photo', groupChat()));
+    expect(api.calls).toEqual([]);
+  });
+
+  it('answers when mentioned, with the mention cut out of the question', async () => {
+    const text = `@${BOT_INFO.username} cách kích hoạt VNeID mức 2?`;
+    await inGroup.say(text, mention(text));
+    const [reply] = api.posts(GROUP_ID);
+    expect(reply?.payload.chat_id).toBe(GROUP_ID);
+    expect(String(reply?.payload.text)).toMatch(/VNeID/);
+  });
+
+  it('answers a reply to its own message and a command', async () => {
+    const own = { message_id: 1, date: 1, chat: groupChat(), from: BOT_INFO, text: 'Xin chào' } as Message;
+    await inGroup.say('cảm ơn trợ lý', { replyTo: own });
+    await inGroup.say('/help');
+    expect(api.posts(GROUP_ID)).toHaveLength(2);
+  });
+
+  it('never posts results in the group: /ketqua, typed words, a button, or a number', async () => {
+    await inGroup.say('/ketqua');
+    await inGroup.say(`/ketqua@${BOT_INFO.username}`);
+    const typed = `@${BOT_INFO.username} xem kết quả của tôi`;
+    await inGroup.say(typed, mention(typed));
+    await inGroup.say('/lienket');
+    expect(api.texts(GROUP_ID)).toEqual([POINTER, POINTER, POINTER, POINTER]);
+
+    // A "Kết quả của tôi" button under a group message: an alert for the presser only.
+    await inGroup.say('/start');
+    api.reset();
+    await inGroup.press('Kết quả của tôi');
+    expect(api.methods()).toEqual(['answerCallbackQuery']);
+    expect(api.calls[0]?.payload).toMatchObject({ text: PRIVATE_ONLY_ALERT, show_alert: true });
+
+    // The private menu offered "Kết quả của tôi" as its 6th button; "6" typed in the group must not show them.
+    await inPrivate.say('/start');
+    const sixth = JSON.stringify(api.posts(USER).at(-1)?.payload.reply_markup);
+    expect(sixth).toContain('me:results');
+    api.reset();
+    const six = `@${BOT_INFO.username} 6`;
+    await inGroup.say(six, mention(six));
+    const posted = api.texts(GROUP_ID);
+    expect(posted).toContain(POINTER);
+    expect(posted.some((t) => PERSONAL_HEADINGS.some((h) => t.startsWith(h)))).toBe(false);
+
+    // In the private chat the same command shows them.
+    await inPrivate.say('/ketqua');
+    expect(api.texts(USER).at(-1)).toBe(RESULTS_EMPTY);
+  });
+
+  it('recognises every personal reply the core can produce', () => {
+    const quiz = { id: 'q', title: 'Bài', domain: 'an-toan' as const, passScore: 0.8, questions: [], version: 'v' };
+    const personal = [
+      resultsText([{ quiz, result: { quizId: 'q', attempts: 1, bestScore: 1, firstPassedAt: 'x' } }], {
+        done: false,
+        missing: [],
+      }),
+      RESULTS_EMPTY,
+      dataView({ channels: ['telegram'], passed: 1, consent: 'có' }),
+      linkCode('K7P2QX', 15),
+    ];
+    for (const text of personal) expect(PERSONAL_HEADINGS.some((h) => text.startsWith(h))).toBe(true);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * The Zalo channel over the real engine and a real SQLite temp file, mounted
+ * in the in-process HTTP app, with Zalo itself replaced by nock. Shared by the
+ * zalo*.test.ts files: build it, post signed deliveries through `app.request`,
+ * wait for the handling behind the 200, and read what was sent.
+ */
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import nock from 'nock';
+import { loadWebAssets } from '../../src/channels/web/assets.js';
+import { createWebChat } from '../../src/channels/web/chatApi.js';
+import { createZaloChannel, type ZaloChannel } from '../../src/channels/zalo/channel.js';
+import type { BackoffPolicy } from '../../src/channels/zalo/outbox.js';
+import type { Engine } from '../../src/core/conversation/engine.js';
+import { createApp } from '../../src/http/app.js';
+import type { Services } from '../../src/services.js';
+import { pingDatabase } from '../../src/storage/sqlite/db.js';
+import { API_BASE, OAUTH_BASE, zaloTestConfig, type SignedDelivery } from '../fixtures/zalo.js';
+import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+
+export interface SentMessage {
+  readonly userId: string;
+  readonly text: string;
+  readonly accessToken: string;
+  readonly body: { recipient: { user_id: string }; message: Record<string, unknown> };
+}
+
+export interface ZaloHarness {
+  readonly services: Services;
+  readonly channel: ZaloChannel;
+  readonly app: Hono;
+  readonly clock: ReturnType<typeof fixedClock>;
+  readonly lines: string[];
+  post(delivery: SignedDelivery | { body: string; headers: Record<string, string> }): Promise<Response>;
+  /** Posts and waits until the handling behind the 200 has finished. */
+  deliver(delivery: SignedDelivery): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly env?: Record<string, string>;
+  /** Store a valid access token (and refresh token) first, so no refresh is needed. */
+  readonly tokens?: boolean;
+  readonly engine?: Engine;
+  readonly backoff?: BackoffPolicy;
+}
+
+export const ACCESS_0 = 'access-token-0';
+export const REFRESH_0 = 'refresh-token-0';
+
+export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarness> {
+  const tmp = tempDir('hocvuso-zalo-');
+  const clock = fixedClock();
+  const services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') }, clock);
+  const mem = memoryLogger();
+  const channel = createZaloChannel({
+    config: zaloTestConfig(opts.env),
+    engine: opts.engine ?? services.engine,
+    db: services.db,
+    communeId: services.config.COMMUNE_ID,
+    logger: mem.logger,
+    maxBodyBytes: services.config.MAX_BODY_BYTES,
+    clock,
+    timers: false,
+    retry: { attempts: 3, delaysMs: [0] },
+    backoff: opts.backoff,
+  });
+  if (opts.tokens !== false) {
+    channel.store.saveRefreshed(
+      { accessToken: ACCESS_0, refreshToken: REFRESH_0, expiresAt: new Date(clock.now().getTime() + 25 * 3_600_000) },
+      clock.now(),
+    );
+  }
+  const app = createApp({
+    extraRoutes: channel.routes ? [channel.routes.bind(channel)] : [],
+    chat: createWebChat(services.engine),
+    healthy: () => pingDatabase(services.db),
+    assets: loadWebAssets(),
+    logger: mem.logger,
+    maxBodyBytes: services.config.MAX_BODY_BYTES,
+  });
+  await channel.start();
+  const post = async (d: { body: string; headers: Record<string, string> }): Promise<Response> =>
+    app.request('/webhooks/zalo', { method: 'POST', body: d.body, headers: d.headers });
+  return {
+    services,
+    channel,
+    app,
+    clock,
+    lines: mem.lines,
+    post,
+    async deliver(d) {
+      const res = await post(d);
+      await channel.idle();
+      return res;
+    },
+    async close() {
+      await channel.stop();
+      services.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+/**
+ * Answers every consultation message with success and records it; `answer`
+ * may refuse chosen sends instead (return a Zalo body).
+ */
+export function recordSends(answer?: (m: SentMessage, n: number) => Record<string, unknown> | undefined): {
+  sent: SentMessage[];
+  scope: nock.Scope;
+} {
+  const sent: SentMessage[] = [];
+  let n = 0;
+  const scope = nock(API_BASE)
+    .persist()
+    .post('/v3.0/oa/message/cs')
+    .reply(function (_uri, body) {
+      const b = body as SentMessage['body'];
+      const header = this.req.headers.access_token;
+      const m: SentMessage = {
+        userId: b.recipient.user_id,
+        text: typeof b.message.text === 'string' ? b.message.text : '',
+        accessToken: Array.isArray(header) ? (header[0] ?? '') : (header ?? ''),
+        body: b,
+      };
+      n += 1;
+      const refusal = answer?.(m, n);
+      if (refusal) return [200, refusal];
+      sent.push(m);
+      return [200, { error: 0, message: 'Success', data: { message_id: `m${n}`, user_id: m.userId } }];
+    });
+  return { sent, scope };
+}
+
+/** Answers the OAuth refresh once with a rotated pair (expires_in as a string, as Zalo sends it). */
+export function nockRefresh(access: string, refresh: string, opts: { delayMs?: number } = {}): nock.Scope {
+  return nock(OAUTH_BASE)
+    .post('/v4/oa/access_token')
+    .delay(opts.delayMs ?? 0)
+    .reply(200, { access_token: access, refresh_token: refresh, expires_in: '90000' });
+}
+
+/** Counts rows in a table (tests read the database directly to prove what was, or was not, stored). */
+export function countRows(services: Services, table: string, where = '1 = 1'): number {
+  return (services.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
+}
