@@ -9,13 +9,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
-import { runAsk } from './ask.js';
-import { runChat } from './chat.js';
-import { runExport } from './export.js';
-import { runIngest } from './ingest.js';
-import { runQuiz } from './quiz.js';
-import { runServe } from './serve.js';
-import { runZalo } from './zalo.js';
 
 const USAGE = `Hocvuso – trợ lý Bình dân học vụ số (command line)
 
@@ -33,9 +26,12 @@ Commands:
                               (to stdout, or to FILE).
   zalo set-token <token> | zalo status [--json]
                               Zalo OA: store the refresh token; show token expiry, last error, waiting replies.
+  unanswered [--limit N]      The latest questions the assistant was not sure about (personal data masked).
   help                        Show this help.
 
 Environment: DATABASE_PATH, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
+
+// Each command is imported when it runs, so `cli export` does not pay for loading LangChain and Hono.
 
 export interface CliContext {
   readonly config: Config;
@@ -66,22 +62,33 @@ async function run(argv: string[]): Promise<number> {
   const ctx: CliContext = { config, logger, args: rest, stdout: process.stdout };
   switch (command) {
     case 'ask':
-      return runAsk(ctx, parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true }));
+      return (await import('./ask.js')).runAsk(
+        ctx,
+        parseArgs({ args: rest, options: { json: { type: 'boolean' } }, allowPositionals: true }),
+      );
     case 'chat':
-      return runChat(ctx);
+      return (await import('./chat.js')).runChat(ctx);
     case 'ingest':
-      return runIngest(ctx, parseArgs({ args: rest, options: { force: { type: 'boolean' } } }).values.force === true);
+      return (await import('./ingest.js')).runIngest(
+        ctx,
+        parseArgs({ args: rest, options: { force: { type: 'boolean' } } }).values.force === true,
+      );
     case 'serve':
-      return runServe(ctx);
+      return (await import('./serve.js')).runServe(ctx);
     case 'quiz':
-      return runQuiz(ctx, rest);
+      return (await import('./quiz.js')).runQuiz(ctx, rest);
     case 'export':
-      return runExport(
+      return (await import('./export.js')).runExport(
         ctx,
         parseArgs({ args: rest, options: { format: { type: 'string' }, out: { type: 'string' } } }).values,
       );
     case 'zalo':
-      return runZalo(ctx, rest);
+      return (await import('./zalo.js')).runZalo(ctx, rest);
+    case 'unanswered':
+      return (await import('./unanswered.js')).runUnanswered(
+        ctx,
+        parseArgs({ args: rest, options: { limit: { type: 'string' } } }).values.limit,
+      );
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;

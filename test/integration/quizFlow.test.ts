@@ -4,7 +4,7 @@
  * count. Then what can go wrong with the file itself: a corrupted file, a
  * read-only file, and the process killed with SIGKILL mid-attempt.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -161,39 +161,57 @@ describe('a read-only database file', () => {
    * the unprivileged user 65534 ("nobody"), for whom the file really is
    * read-only; as any other user, the same child runs as that user.
    */
-  const asUnprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const isRoot = process.getuid?.() === 0;
+  const asUnprivileged = isRoot ? { uid: 65534, gid: 65534 } : {};
+  /** That user must be able to run this Node binary (a Node installed under a private folder is not). */
+  const canRunUnprivileged =
+    !isRoot ||
+    spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { cwd: ROOT, ...asUnprivileged, timeout: 30_000 })
+      .status === 0;
 
-  it('stops start-up with a DatabaseOpenError naming the path, not a crash', async () => {
-    (await services()).close();
-    open.length = 0;
-    chmodSync(dbPath, 0o444);
-    chmodSync(tmp.dir, 0o755); // others may enter the folder (mkdtemp made it 0700) but, not owning it, not write
-    const { code, lines, stderr } = await runChild('openServicesChild.ts', { DATABASE_PATH: dbPath }, asUnprivileged);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    const outcome = JSON.parse(lines[0] ?? '{}') as { ok: boolean; name?: string; message?: string };
-    expect(outcome.ok).toBe(false);
-    expect(outcome.name).toBe('DatabaseOpenError');
-    expect(outcome.message).toContain(dbPath);
-    expect(outcome.message).toMatch(/readonly|read-only|unable to open/i);
-  });
+  it.runIf(canRunUnprivileged)(
+    'stops start-up with a DatabaseOpenError naming the path, not a crash',
+    async () => {
+      (await services()).close();
+      open.length = 0;
+      chmodSync(dbPath, 0o444);
+      chmodSync(tmp.dir, 0o755); // others may enter the folder (mkdtemp made it 0700) but, not owning it, not write
+      const { code, lines, stderr } = await runChild('openServicesChild.ts', { DATABASE_PATH: dbPath }, asUnprivileged);
+      expect(code, stderr).toBe(0);
+      const outcome = JSON.parse(lines[0] ?? '{}') as { ok: boolean; name?: string; message?: string };
+      expect(outcome.ok).toBe(false);
+      expect(outcome.name).toBe('DatabaseOpenError');
+      expect(outcome.message).toContain(dbPath);
+      expect(outcome.message).toContain('attempt to write a readonly database');
+    },
+    60_000,
+  );
 
-  it.runIf(process.getuid?.() === 0)('as root, file modes do not apply: a 0444 file opens and is written', async () => {
-    (await services()).close();
-    open.length = 0;
-    chmodSync(dbPath, 0o444);
-    const { lines } = await runChild('openServicesChild.ts', { DATABASE_PATH: dbPath });
-    expect(JSON.parse(lines[0] ?? '{}')).toEqual({ ok: true });
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'as root, file modes do not apply: the same 0444 file opens as usual',
+    async () => {
+      (await services()).close();
+      open.length = 0;
+      chmodSync(dbPath, 0o444);
+      const { lines } = await runChild('openServicesChild.ts', { DATABASE_PATH: dbPath });
+      expect(JSON.parse(lines[0] ?? '{}')).toEqual({ ok: true });
+    },
+    60_000,
+  );
 
-  it('stops start-up the same way when the file does not exist and its folder cannot be written', async () => {
-    chmodSync(tmp.dir, 0o555);
-    const { lines } = await runChild('openServicesChild.ts', { DATABASE_PATH: dbPath }, asUnprivileged);
-    const outcome = JSON.parse(lines[0] ?? '{}') as { ok: boolean; name?: string; message?: string };
-    expect(outcome).toMatchObject({ ok: false, name: 'DatabaseOpenError' });
-    expect(outcome.message).toContain(dbPath);
-    chmodSync(tmp.dir, 0o755);
-  });
+  it.runIf(canRunUnprivileged)(
+    'stops start-up the same way when the file does not exist and its folder cannot be written',
+    async () => {
+      chmodSync(tmp.dir, 0o555);
+      const { lines } = await runChild('openServicesChild.ts', { DATABASE_PATH: dbPath }, asUnprivileged);
+      const outcome = JSON.parse(lines[0] ?? '{}') as { ok: boolean; name?: string; message?: string };
+      expect(outcome).toMatchObject({ ok: false, name: 'DatabaseOpenError' });
+      expect(outcome.message).toContain(dbPath);
+      expect(outcome.message).toContain('unable to open database file');
+      chmodSync(tmp.dir, 0o755);
+    },
+    60_000,
+  );
 });
 
 describe('killed with SIGKILL in the middle of an attempt', () => {
@@ -253,5 +271,5 @@ describe('killed with SIGKILL in the middle of an attempt', () => {
     expect(s.attempts.results(citizen?.id ?? '')).toEqual([
       expect.objectContaining({ quizId: QUIZ, attempts: 1, bestScore: 1 }),
     ]);
-  });
+  }, 90_000);
 });

@@ -79,6 +79,17 @@ describe('Telegram delivery', () => {
     expect(api.texts(8_100_001)).toHaveLength(2);
   });
 
+  it('with the throttler on, a turn of six messages goes out in order: a burst of four, then one a second', async () => {
+    const engine = scriptedEngine(() => Array.from({ length: 6 }, (_, i) => ({ text: `phần ${i + 1}` })));
+    const { api, learner } = setup({ engine, throttle: true });
+    const started = performance.now();
+    await learner(8_100_010).say('kể dài');
+    const elapsed = performance.now() - started;
+    expect(api.texts(8_100_010)).toEqual(['phần 1', 'phần 2', 'phần 3', 'phần 4', 'phần 5', 'phần 6']);
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(4_000);
+  });
+
   it('marks a chat that blocked the bot inactive, without retrying, and active again when it writes', async () => {
     const { api, lines, learner } = setup();
     const id = 8_100_002;

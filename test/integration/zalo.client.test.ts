@@ -225,6 +225,18 @@ describe('Zalo client, tokens and outbox', () => {
     expect(z.channel.store.counts()).toMatchObject({ pending: 0, sent: 1 });
   });
 
+  it('pauses every resident’s sends after a -32, not only the one refused', async () => {
+    const z = await harness({ backoff: { baseMs: 2000, maxMs: 60_000, maxAttempts: 5 } });
+    const { sent } = recordSends((_m, n) => (n === 1 ? refusal(-32, 'rate limit') : undefined));
+    await z.deliver(signed(textEvent('user-a', 'xin chào', z.clock.now())));
+    await z.deliver(signed(textEvent('user-b', 'xin chào', z.clock.now())));
+    expect(sent).toHaveLength(0);
+    expect(z.channel.store.counts().pending).toBe(2);
+    z.clock.set(new Date(z.clock.now().getTime() + 2001).toISOString());
+    await z.channel.tick();
+    expect(sent.map((s) => s.userId).sort()).toEqual(['user-a', 'user-b']);
+  });
+
   it('holds a reply Zalo refuses with -230 and delivers it first when the resident writes again', async () => {
     const z = await harness();
     let refused = 0;

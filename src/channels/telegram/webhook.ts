@@ -22,12 +22,12 @@ const MAX_UPDATE_BYTES = 1_000_000;
 
 const UpdateEnvelope = z.looseObject({ update_id: z.number().int().nonnegative() });
 
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
 /** Equal-length digests, so the comparison time says nothing about the secret or its length. */
-export function sameSecret(given: string | undefined, expected: string): boolean {
+export function sameSecret(given: string | undefined, expected: string | Buffer): boolean {
   if (given === undefined) return false;
-  const a = createHash('sha256').update(given, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(digest(given), typeof expected === 'string' ? digest(expected) : expected);
 }
 
 export interface WebhookDeps {
@@ -36,11 +36,12 @@ export interface WebhookDeps {
 }
 
 export function telegramWebhookRoute(deps: WebhookDeps): (app: Hono) => void {
+  const expected = digest(deps.secret);
   return (app) => {
     app.post(
       WEBHOOK_PATH,
       async (c, next) => {
-        if (!sameSecret(c.req.header('x-telegram-bot-api-secret-token'), deps.secret)) {
+        if (!sameSecret(c.req.header('x-telegram-bot-api-secret-token'), expected)) {
           return c.json({ ok: false, error: 'unauthorized' }, 401);
         }
         await next();

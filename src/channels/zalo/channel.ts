@@ -32,6 +32,7 @@ import { createHttp, type RetryPolicy } from './http.js';
 import { createRefresher } from './oauth.js';
 import { Outbox, type BackoffPolicy, type Transport } from './outbox.js';
 import { renderReplies } from './render.js';
+import { TurnScheduler } from './scheduler.js';
 import type { ZaloStore } from './store.js';
 import { TokenManager } from './tokens.js';
 import { zaloWebhookRoute, type Accepted } from './webhook.js';
@@ -94,7 +95,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const isOa = config.ZALO_MODE === 'oa';
   const store = new SqliteZaloStore(deps.db, deps.communeId, isOa ? config.ZALO_APP_ID : BOT_ACCOUNT);
   const serializer = new KeyedSerializer();
-  const inflight = new Set<Promise<unknown>>();
+  const scheduler = new TurnScheduler((err) => logger.error({ err }, 'zalo background handling failed'));
 
   let tokens: TokenManager | undefined;
   let client: ZaloOaClient | undefined;
@@ -169,20 +170,29 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     displayName,
   });
 
-  function track<T>(p: Promise<T>): Promise<T> {
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p)).catch(() => undefined);
-    return p;
+  let stopping = false;
+
+  /**
+   * Handles an accepted event after the current HTTP answer has been written
+   * (on a later event-loop turn), in order per resident. While stopping, the
+   * event only stays recorded: the next start handles it, rather than a
+   * handler racing the database closing.
+   */
+  function dispatch(a: Accepted): void {
+    if (stopping) return;
+    schedule(a.event.userId, () => handle(a.event, a.key, a.at));
   }
 
-  /** Handles an accepted event after the current HTTP answer has been written, in order per resident. */
-  function dispatch(a: Accepted): void {
-    const task = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-      serializer.run(a.event.userId, () => handle(a.event, a.key, a.at)),
-    );
-    void track(
-      task.catch((err: unknown) => {
-        logger.error({ err, kind: a.event.kind }, 'zalo event handling failed');
+  /** Residents with work queued or running; the retry round leaves them to it. */
+  const busy = new Map<string, number>();
+
+  function schedule(userId: string, task: () => Promise<void>): void {
+    busy.set(userId, (busy.get(userId) ?? 0) + 1);
+    scheduler.push(() =>
+      serializer.run(userId, task).finally(() => {
+        const n = (busy.get(userId) ?? 1) - 1;
+        if (n > 0) busy.set(userId, n);
+        else busy.delete(userId);
       }),
     );
   }
@@ -218,9 +228,11 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     if (rows.length > 0) logger.info({ events: rows.length }, 'zalo events recovered after a restart');
   }
 
-  function flushDue(): Promise<unknown> {
-    const users = store.dueUsers(clock.now(), 500);
-    return Promise.all(users.map((u) => track(serializer.run(u, () => outbox.flush(u)))));
+  /** Queues a flush for each resident with a retry now due (and no work of their own in progress). */
+  function flushDue(): void {
+    for (const u of store.dueUsers(clock.now(), 500)) {
+      if (!busy.has(u)) schedule(u, () => outbox.flush(u));
+    }
   }
 
   async function refreshIfDue(): Promise<void> {
@@ -236,7 +248,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 
   async function tick(): Promise<void> {
     await refreshIfDue();
-    await flushDue();
+    flushDue();
+    await scheduler.idle();
   }
 
   const timerHandles: NodeJS.Timeout[] = [];
@@ -250,9 +263,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     return secret ? zaloBotWebhookRoute({ secret, maxBodyBytes: deps.maxBodyBytes, accept: acceptBot }) : undefined;
   })();
 
-  async function idle(): Promise<void> {
-    while (inflight.size > 0) await Promise.allSettled([...inflight]);
-  }
+  const idle = (): Promise<void> => scheduler.idle();
 
   return {
     name: 'zalo',
@@ -264,6 +275,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     tick,
     ...(routes ? { routes } : {}),
     async start() {
+      stopping = false;
       if (config.ZALO_MODE === 'oa' && config.ZALO_REFRESH_TOKEN) {
         if (store.seedRefreshToken(config.ZALO_REFRESH_TOKEN, clock.now())) {
           logger.info('zalo refresh token taken from ZALO_REFRESH_TOKEN');
@@ -300,6 +312,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       }
     },
     async stop() {
+      stopping = true;
       for (const t of timerHandles.splice(0)) clearInterval(t);
       await poller?.stop();
       poller = undefined;

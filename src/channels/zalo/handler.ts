@@ -45,15 +45,17 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
     }
   }
 
-  /** The resident wrote: the window reopens and anything held for them goes out before the new replies. */
-  function interacted(userId: string, at: number | undefined): void {
+  /**
+   * The resident wrote: in one transaction the window reopens (their last
+   * interaction moves to `at`), anything held for them is released to go out
+   * before the new replies, the replies are queued and the event is marked
+   * handled. Then the queue is flushed.
+   */
+  async function reply(userId: string, key: string, at: number | undefined, replies: readonly OutgoingReply[]) {
     const now = clock.now();
-    store.touch(userId, new Date(Math.min(at ?? now.getTime(), now.getTime())));
-    if (store.release(userId, now)) logger.info('zalo held replies released: the resident wrote again');
-  }
-
-  async function reply(userId: string, key: string, replies: readonly OutgoingReply[]): Promise<void> {
-    store.enqueue(userId, deps.render(replies), clock.now(), key);
+    const interactionAt = new Date(Math.min(at ?? now.getTime(), now.getTime()));
+    const released = store.enqueue(userId, deps.render(replies), now, { handledKey: key, interactionAt });
+    if (released > 0) logger.info({ released }, 'zalo held replies released: the resident wrote again');
     await outbox.flush(userId);
   }
 
@@ -66,29 +68,25 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
         store.markHandled(key, clock.now());
         return;
       case 'follow': {
-        interacted(userId, at);
         const [name, replies] = await Promise.all([
           deps.displayName?.(userId).catch(() => undefined),
           ask({ channel: 'zalo', userId, choice: 'menu:start' }),
         ]);
         const [first, ...rest] = replies;
-        return reply(userId, key, first ? [{ ...first, text: greetByName(first.text, name) }, ...rest] : rest);
+        return reply(userId, key, at, first ? [{ ...first, text: greetByName(first.text, name) }, ...rest] : rest);
       }
       case 'text': {
-        interacted(userId, at);
         const start = /^\/start$/i.test(event.text.trim());
         const message: IncomingMessage = start
           ? { channel: 'zalo', userId, choice: 'menu:start' }
           : { channel: 'zalo', userId, text: event.text };
-        return reply(userId, key, await ask(message));
+        return reply(userId, key, at, await ask(message));
       }
       case 'media':
-        interacted(userId, at);
-        return reply(userId, key, [{ text: TEXT_ONLY }]);
+        return reply(userId, key, at, [{ text: TEXT_ONLY }]);
       case 'submit_info':
         // The bot never asks for this form; what was sent is not kept.
-        interacted(userId, at);
-        return reply(userId, key, [{ text: INFO_NOT_NEEDED }]);
+        return reply(userId, key, at, [{ text: INFO_NOT_NEEDED }]);
     }
   };
 }

@@ -48,6 +48,8 @@ export interface OutboxDeps {
 
 export class Outbox {
   private readonly backoff: BackoffPolicy;
+  /** Zalo's rate limit is per app: after a -32 nobody sends until then (ms since epoch). */
+  private pausedUntil = 0;
 
   constructor(private readonly deps: OutboxDeps) {
     this.backoff = deps.backoff ?? DEFAULT_BACKOFF;
@@ -56,10 +58,12 @@ export class Outbox {
   /** Sends the resident's pending messages in order until one cannot go now. */
   async flush(userId: string): Promise<void> {
     const { store, clock, logger } = this.deps;
+    const resident = store.resident(userId);
     for (;;) {
+      if (clock.now().getTime() < this.pausedUntil) return;
       const item = store.nextPending(userId);
       if (!item || item.nextAttemptAt.getTime() > clock.now().getTime()) return;
-      const decision = this.deps.window(store.resident(userId), clock.now());
+      const decision = this.deps.window(resident, clock.now());
       if (!decision.send) {
         store.holdAll(userId, decision.reason, clock.now());
         logger.info({ reason: decision.reason }, 'zalo replies held until the resident writes again');
@@ -99,6 +103,7 @@ export class Outbox {
       const attempts = item.attempts + 1;
       const delay = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (attempts - 1));
       store.markRetry(item.id, attempts, new Date(now.getTime() + delay), reason);
+      if (err instanceof ZaloRateLimitError) this.pausedUntil = Math.max(this.pausedUntil, now.getTime() + delay);
       logger.warn({ err: reason, attempts, retryInMs: delay }, 'zalo send failed; will retry');
       return false;
     }

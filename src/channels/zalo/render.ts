@@ -1,12 +1,16 @@
 /**
  * @module channels/zalo/render
  *
- * Turns the engine's replies into Zalo messages. Consultation messages have
- * no confirmed buttons (facts §3), so a reply's buttons become a short
- * numbered list and the resident types the number; the engine already maps a
- * typed number or option text to the button it last offered. Only the last
- * reply of a turn is numbered, because only its buttons are the ones the
- * engine will match a typed number against.
+ * Turns the engine's replies to one message into Zalo messages. The replies
+ * of a turn (say, "✅ Chính xác!" and the next question) are read together,
+ * so they go out as one message, split only where Zalo's length limit forces
+ * it: one notification for the resident, one API call, and no half-delivered
+ * turn if Zalo refuses the second of two sends. Consultation messages have no
+ * confirmed buttons (facts §3), so the buttons become a short numbered list
+ * and the resident types the number; the engine already maps a typed number
+ * or option text to the button it last offered. Only the last reply's
+ * buttons are listed, because only those are the ones the engine will match
+ * a typed number against.
  *
  * With ZALO_BUTTON_TEMPLATES on, the same choice is also prepared as a button
  * template whose hidden payload is the number, so a pressed button and a
@@ -45,9 +49,9 @@ export function numberedList(labels: readonly string[]): string {
   return [...labels.map((l, i) => `${i + 1}. ${l}`), choiceHint(labels.length)].join('\n');
 }
 
-/** One reply as messages: the text split at the limit, the list kept whole with the last part. */
-function renderOne(reply: OutgoingReply, numbered: boolean, opts: RenderOptions): OutboundMessage[] {
-  const labels = numbered ? (reply.buttons ?? []).map((b) => b.label) : [];
+/** A text and its buttons as messages: the text split at the limit, the list kept whole with the last part. */
+function renderOne(reply: OutgoingReply, opts: RenderOptions): OutboundMessage[] {
+  const labels = (reply.buttons ?? []).map((b) => b.label);
   const body = reply.text.trim();
   if (labels.length === 0) return splitText(body, opts.limit).map((text) => ({ text }));
 
@@ -74,7 +78,13 @@ function renderOne(reply: OutgoingReply, numbered: boolean, opts: RenderOptions)
   return messages;
 }
 
-/** All replies of one turn, in order. */
+/** All replies of one turn, joined by blank lines, with the last reply's buttons as the list. */
 export function renderReplies(replies: readonly OutgoingReply[], opts: RenderOptions): OutboundMessage[] {
-  return replies.flatMap((r, i) => renderOne(r, i === replies.length - 1, opts));
+  const last = replies[replies.length - 1];
+  if (!last) return [];
+  const text = replies
+    .map((r) => r.text.trim())
+    .filter((t) => t !== '')
+    .join('\n\n');
+  return renderOne({ text, buttons: last.buttons }, opts);
 }

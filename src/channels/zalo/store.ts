@@ -70,8 +70,18 @@ export interface ZaloStore {
   resident(userId: string): ResidentState | undefined;
 
   // ---- outbox ----
-  /** Queues messages and marks the event that produced them handled, in one transaction. */
-  enqueue(userId: string, messages: readonly OutboundMessage[], at: Date, handledKey?: string): void;
+  /**
+   * Queues messages and marks the event that produced them handled, in one
+   * transaction. With `interactionAt` (the resident just wrote) it also notes
+   * the interaction and releases their held items first, so those go out
+   * before the new ones. Returns how many held items were released.
+   */
+  enqueue(
+    userId: string,
+    messages: readonly OutboundMessage[],
+    at: Date,
+    opts?: { readonly handledKey?: string; readonly interactionAt?: Date },
+  ): number;
   /** The user's oldest pending item (due or not): items go out strictly in order. */
   nextPending(userId: string): OutboxItem | undefined;
   markSent(id: number, at: Date, zaloMessageId: string | undefined): void;
@@ -79,8 +89,6 @@ export interface ZaloStore {
   markFailed(id: number, error: string, at: Date): void;
   /** Holds every pending item of the user until they write again. */
   holdAll(userId: string, reason: string, at: Date): void;
-  /** Makes the user's held items pending again (they just wrote). True when there were any. */
-  release(userId: string, at: Date): boolean;
   /** Users with a pending item due by `now`. */
   dueUsers(now: Date, limit: number): string[];
   counts(): OutboxCounts;

@@ -222,7 +222,10 @@ export function createEngine(deps: EngineDeps): Engine {
           return [...replies, ...outcome.replies, ...next];
         }
       }
-      if (intent) return [...replies, ...(await onChoice(identity, state, intent))];
+      if (intent) {
+        delete state.form;
+        return [...replies, ...(await onChoice(identity, state, intent))];
+      }
     }
 
     const small = classifySmalltalk(question);
@@ -258,9 +261,18 @@ export function createEngine(deps: EngineDeps): Engine {
     const choice = message.choice?.trim() || (text ? choiceFromText(text, state.offered) : undefined);
 
     let replies: OutgoingReply[];
-    if (choice) replies = await onChoice(identity, state, choice);
-    else if (!text) replies = [{ text: T.EMPTY, buttons: menu }];
-    else replies = await onText(message, identity, text, state);
+    if (choice) {
+      // Doing something else than answering the open form closes it, so a later text is not taken as a name.
+      if (!choice.startsWith('reg:')) delete state.form;
+      replies = await onChoice(identity, state, choice);
+    } else if (!text) {
+      replies = [{ text: T.EMPTY, buttons: menu }];
+    } else if (/^\d{1,2}$/.test(text) && state.offered && state.offered.length > 0) {
+      // A number that picks nothing among the offered buttons: say so and offer them again.
+      replies = [{ text: T.numberOutOfRange(state.offered.length), buttons: state.offered }];
+    } else {
+      replies = await onText(message, identity, text, state);
+    }
 
     const last = replies[replies.length - 1];
     state.offered = last?.buttons ? last.buttons.map(({ label, value }) => ({ label, value })) : undefined;

@@ -34,6 +34,13 @@ export const TOO_LONG =
 
 export const STALE_CHOICE = 'Lựa chọn này không còn dùng được nữa. Bà con hãy chọn lại bên dưới hoặc gõ câu hỏi nhé.';
 
+/** A typed number that matches none of the offered choices. */
+export function numberOutOfRange(count: number): string {
+  return count === 1
+    ? 'Chỉ có một lựa chọn: bà con gõ 1 hoặc bấm nút bên dưới.'
+    : `Bà con gõ một số từ 1 đến ${count}, hoặc bấm nút bên dưới.`;
+}
+
 export const MENU_PROMPT = 'Bà con có thể hỏi một trong các câu sau, hoặc gõ câu hỏi của mình:';
 export const MENU_EMPTY = 'Bà con cứ gõ câu hỏi về chủ đề này, tôi sẽ tìm trong tài liệu của xã.';
 

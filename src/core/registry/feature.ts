@@ -15,6 +15,8 @@ import * as T from './texts.js';
 import type { Citizen, CommuneInfo, Identity } from './types.js';
 
 export const LINK_CODE_MINUTES = 15;
+/** How long a "delete my data" confirmation button stays valid. */
+const DELETE_CONFIRM_MS = 10 * 60_000;
 
 export type FormStep = 'consent' | 'name' | 'hamlet' | 'group' | 'birthYear';
 
@@ -136,7 +138,7 @@ export function createRegistryFeature(deps: RegistryDeps) {
   ): Promise<RegistryOutcome | undefined> {
     const form = state.form as FormState | undefined;
     if (!choice.startsWith('reg:')) return undefined;
-    if (!form) return { replies: [{ text: T.FORM_DONE }] };
+    if (!form) return { replies: [{ text: T.FORM_CLOSED }] };
     const now = deps.clock.now();
     if (choice === 'reg:no' && form.step === 'consent') {
       await citizens.update(citizen.id, { consent: 'declined' }, now);
@@ -233,7 +235,8 @@ export function createRegistryFeature(deps: RegistryDeps) {
         return startForm(state);
       case 'me:delete':
         if (!citizen) return { replies: [{ text: T.NO_DATA }] };
-        state.confirmDelete = true;
+        // The confirmation is valid for a few minutes only: an old button pressed days later deletes nothing.
+        state.confirmDelete = deps.clock.now().getTime() + DELETE_CONFIRM_MS;
         return {
           replies: [
             {
@@ -246,7 +249,8 @@ export function createRegistryFeature(deps: RegistryDeps) {
           ],
         };
       case 'me:delete:yes': {
-        if (!citizen || state.confirmDelete !== true)
+        const until = typeof state.confirmDelete === 'number' ? state.confirmDelete : 0;
+        if (!citizen || until < deps.clock.now().getTime())
           return { replies: [{ text: citizen ? T.NOT_DELETED : T.NO_DATA }] };
         const ids = await citizens.identities(citizen.id);
         await citizens.delete(citizen.id);

@@ -22,6 +22,8 @@ export const BAD_NAME = 'Tên gọi chỉ nên gồm chữ, dài không quá 60 
 export const BAD_BIRTH_YEAR = 'Năm sinh chưa đúng. Bà con gõ 4 chữ số, ví dụ 1975, hoặc bấm "Bỏ qua câu này".';
 export const PICK_FROM_LIST = 'Bà con chọn một mục trong danh sách (hoặc gõ số thứ tự), hoặc bấm "Bỏ qua câu này".';
 export const FORM_DONE = 'Cảm ơn bà con! Thông tin đã được lưu.';
+export const FORM_CLOSED =
+  'Phần điền thông tin đã đóng. Muốn cập nhật, bà con gõ "dữ liệu của tôi" rồi chọn "Cập nhật thông tin".';
 export const FORM_SKIPPED =
   'Dạ, trợ lý sẽ không lưu thông tin cá nhân. Kết quả bài kiểm tra vẫn được tính chung cho xã.';
 

@@ -21,8 +21,11 @@ interface PollRow {
 }
 
 export class SqliteTelegramStore implements TelegramStore {
+  // Statements on the per-update path are prepared once.
   private readonly claim;
   private readonly valueOf;
+  private readonly inactive;
+  private readonly activate;
 
   constructor(
     private readonly db: Db,
@@ -32,6 +35,8 @@ export class SqliteTelegramStore implements TelegramStore {
       'INSERT OR IGNORE INTO telegram_processed_updates (commune_id, update_id, processed_at) VALUES (?, ?, ?)',
     );
     this.valueOf = db.prepare('SELECT value FROM telegram_callback_values WHERE commune_id = ? AND id = ?');
+    this.inactive = db.prepare('SELECT 1 FROM telegram_inactive_users WHERE commune_id = ? AND chat_id = ?');
+    this.activate = db.prepare('DELETE FROM telegram_inactive_users WHERE commune_id = ? AND chat_id = ?');
   }
 
   claimUpdate(updateId: number, at: Date): boolean {
@@ -89,18 +94,13 @@ export class SqliteTelegramStore implements TelegramStore {
       .run(this.communeId, chatId, reason.slice(0, 200), at.toISOString());
   }
 
+  /** Reads first: almost every chat is active, and a read costs less than an empty write transaction. */
   markActive(chatId: number): void {
-    this.db
-      .prepare('DELETE FROM telegram_inactive_users WHERE commune_id = ? AND chat_id = ?')
-      .run(this.communeId, chatId);
+    if (this.isInactive(chatId)) this.activate.run(this.communeId, chatId);
   }
 
   isInactive(chatId: number): boolean {
-    return (
-      this.db
-        .prepare('SELECT 1 FROM telegram_inactive_users WHERE commune_id = ? AND chat_id = ?')
-        .get(this.communeId, chatId) !== undefined
-    );
+    return this.inactive.get(this.communeId, chatId) !== undefined;
   }
 
   putCallbackValue(id: string, value: string, at: Date): void {

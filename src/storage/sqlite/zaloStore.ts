@@ -185,11 +185,23 @@ export class SqliteZaloStore implements ZaloStore {
     return r ? { lastInteractionAt: date(r.last_interaction_at), inactive: r.inactive === 1 } : undefined;
   }
 
-  enqueue(userId: string, messages: readonly OutboundMessage[], at: Date, handledKey?: string): void {
+  enqueue(
+    userId: string,
+    messages: readonly OutboundMessage[],
+    at: Date,
+    opts: { readonly handledKey?: string; readonly interactionAt?: Date } = {},
+  ): number {
     const iso = at.toISOString();
-    this.db.transaction(() => {
+    return this.db.transaction(() => {
+      let released = 0;
+      if (opts.interactionAt) {
+        const when = opts.interactionAt.toISOString();
+        this.st.touch.run(this.communeId, userId, when, iso);
+        released = this.st.release.run(iso, this.communeId, userId).changes;
+      }
       for (const m of messages) this.st.enqueue.run(this.communeId, userId, JSON.stringify(m), iso, iso);
-      if (handledKey) this.st.handled.run(iso, this.communeId, handledKey);
+      if (opts.handledKey) this.st.handled.run(iso, this.communeId, opts.handledKey);
+      return released;
     })();
   }
 
@@ -219,10 +231,6 @@ export class SqliteZaloStore implements ZaloStore {
 
   holdAll(userId: string, reason: string, at: Date): void {
     this.st.holdAll.run(reason, at.toISOString(), this.communeId, userId);
-  }
-
-  release(userId: string, at: Date): boolean {
-    return this.st.release.run(at.toISOString(), this.communeId, userId).changes > 0;
   }
 
   dueUsers(now: Date, limit: number): string[] {

@@ -1,8 +1,9 @@
 /**
- * Buttons become a short numbered list with a natural hint under the last
- * reply of a turn (the only buttons the engine matches a typed number
- * against); button templates only when switched on, with the text kept as the
- * fallback.
+ * One turn's replies go out as one message (split only at the length limit,
+ * preferably between replies); buttons become a short numbered list with a
+ * natural hint, from the last reply only (the only buttons the engine matches
+ * a typed number against); button templates only when switched on, with the
+ * text kept as the fallback.
  */
 import { describe, expect, it } from 'vitest';
 import { numberedList, renderReplies } from '../../../../src/channels/zalo/render.js';
@@ -33,7 +34,7 @@ describe('renderReplies', () => {
     expect(m?.template).toBeUndefined();
   });
 
-  it('does not number the buttons of an earlier reply in the same turn', () => {
+  it('sends one turn as one message, numbering only the last reply’s buttons', () => {
     const messages = renderReplies(
       [
         { text: 'Trả lời câu hỏi.', buttons: [{ label: 'Câu liên quan', value: 'faq:1' }] },
@@ -42,8 +43,23 @@ describe('renderReplies', () => {
       opts,
     );
     expect(messages.map((m) => m.text)).toEqual([
-      'Trả lời câu hỏi.',
-      'Bà con đang làm dở bài.\n\n1. Tiếp tục\n👉 Bà con gõ số 1 để chọn.',
+      'Trả lời câu hỏi.\n\nBà con đang làm dở bài.\n\n1. Tiếp tục\n👉 Bà con gõ số 1 để chọn.',
+    ]);
+  });
+
+  it('splits a long turn between its replies first', () => {
+    const answer = Array.from({ length: 30 }, (_, i) => `Câu ${i} hướng dẫn bà con từng bước cụ thể.`).join(' ');
+    const messages = renderReplies(
+      [
+        { text: answer },
+        { text: answer },
+        { text: 'Bà con đang làm dở bài.', buttons: [{ label: 'Tiếp tục', value: 'x' }] },
+      ],
+      opts,
+    );
+    expect(messages.map((m) => m.text)).toEqual([
+      answer,
+      `${answer}\n\nBà con đang làm dở bài.\n\n1. Tiếp tục\n👉 Bà con gõ số 1 để chọn.`,
     ]);
   });
 

@@ -125,6 +125,10 @@ describe('consent notice and profile form before the first quiz', () => {
     const replies = await r.send('xóa dữ liệu của tôi');
     expect(replies[0]?.text).toBe(R.DELETE_CONFIRM);
     expect(r.citizenOf()?.profile.displayName).toBeUndefined();
+    // The command closed the form: a name-like text afterwards is not stored as a name.
+    await r.press('me:delete:no');
+    await r.send('Bác Hùng');
+    expect(r.citizenOf()?.profile.displayName).toBeUndefined();
   });
 
   it('answers an unknown quiz id as unknown, without asking for consent first', async () => {
@@ -174,9 +178,11 @@ describe('text where a button is expected', () => {
     expect(await r.send('1')).toEqual([q1]);
   });
 
-  it('a number past the options does not move the attempt; the reminder follows', async () => {
+  it('a number past the options does not move the attempt; the options are offered again', async () => {
     const replies = await r.send('9');
-    expect(last(replies).text).toBe(Q.resumeHint(QUIZ_A.title));
+    expect(replies).toHaveLength(1);
+    expect(last(replies).text).toBe(C.numberOutOfRange(QUIZ_A.questions[0]?.options.length ?? 0));
+    expect(last(replies).buttons?.every((b) => b.value.startsWith('quiz:a:'))).toBe(true);
     expect(r.attempts.active(r.citizenOf()?.id ?? '')).toMatchObject({ current: 0, answers: [] });
   });
 });

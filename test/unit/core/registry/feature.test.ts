@@ -252,7 +252,7 @@ describe('consent and the profile form', () => {
   it('ignores non-form choices and answers a stale form button after the form ended', async () => {
     const c = r.citizen();
     expect(await r.registry.onFormChoice(c, {}, 'quiz:list')).toBeUndefined();
-    expect(await r.registry.onFormChoice(c, {}, 'reg:yes')).toEqual({ replies: [{ text: T.FORM_DONE }] });
+    expect(await r.registry.onFormChoice(c, {}, 'reg:yes')).toEqual({ replies: [{ text: T.FORM_CLOSED }] });
     expect(r.citizens.get(c.id)?.consent).toBe('unasked');
   });
 });
@@ -310,6 +310,16 @@ describe('seeing and deleting one’s own data', () => {
     expect(no?.replies).toEqual([{ text: T.NOT_DELETED }]);
     expect(r.citizens.get(c.id)).toBeDefined();
     // The confirmation is spent: a later "yes" on its own deletes nothing.
+    const lateYes = await r.registry.onMeChoice(WEB, c, state, 'me:delete:yes');
+    expect(lateYes?.replies).toEqual([{ text: T.NOT_DELETED }]);
+    expect(r.citizens.get(c.id)).toBeDefined();
+  });
+
+  it('an old confirmation button pressed after ten minutes deletes nothing', async () => {
+    const c = r.citizen();
+    const state: ConversationState = {};
+    await r.registry.onMeChoice(WEB, c, state, 'me:delete');
+    r.clock.set(new Date(r.clock.now().getTime() + 11 * 60_000).toISOString());
     const lateYes = await r.registry.onMeChoice(WEB, c, state, 'me:delete:yes');
     expect(lateYes?.replies).toEqual([{ text: T.NOT_DELETED }]);
     expect(r.citizens.get(c.id)).toBeDefined();

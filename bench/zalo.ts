@@ -1,0 +1,384 @@
+/**
+ * `npm run bench:zalo` — the Zalo channel under load, end to end.
+ *
+ * The real service (`src/main.ts`, real SQLite temp file, no LLM) runs in a
+ * child process with the Zalo channel on; this process plays Zalo on
+ * 127.0.0.1: it posts signed webhook events and runs a fake OA API + OAuth
+ * server that receives the replies. Per event it measures the time to the
+ * 200 (ack) and to the first outgoing send, and the turn's end (the message
+ * carrying the numbered list). Baseline in the same run: the same scripts
+ * unsigned through `POST /api/chat`, where the HTTP answer is the reply.
+ *
+ * Workloads (closed loop, C virtual residents in parallel):
+ *  - journey: follow → "1" (quizzes) → "1" (first quiz) → "2" (skip the form)
+ *    → answers "1"… until the quiz ends (cheap engine turns);
+ *  - questions: one golden-set question per new resident (retrieval-bound).
+ * Then an open-loop run at a fixed offered rate (default 1,500 events/s) for
+ * the ack latency under that load.
+ *
+ * Figures are printed and written to bench/out/zalo.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startFakeZalo, type FakeSend } from '../test/fakes/zaloApi.js';
+import { followEvent, signed, textEvent } from '../test/fixtures/zalo.js';
+import { loadGolden } from './lib/golden.js';
+import { ms, percentile, table } from './lib/metrics.js';
+import { tempDir } from './lib/temp.js';
+
+const { values } = parseArgs({
+  options: {
+    concurrency: { type: 'string', default: '32' },
+    journeys: { type: 'string', default: '400' },
+    questions: { type: 'string', default: '600' },
+    rate: { type: 'string', default: '1500' },
+    seconds: { type: 'string', default: '4' },
+  },
+});
+const C = Number(values.concurrency);
+const JOURNEYS = Number(values.journeys);
+const QUESTIONS = Number(values.questions);
+const RATE = Number(values.rate);
+const SECONDS = Number(values.seconds);
+
+const APP_ID = '1234567890123456789';
+const OA_SECRET = 'TestOaSecretKey123';
+const APP_SECRET = 'bench-app-secret';
+const now = (): number => performance.timeOrigin + performance.now();
+
+// ---------------------------------------------------------------- fake Zalo: who is waiting for which reply
+
+interface TurnWaiter {
+  readonly t0: number;
+  first?: number;
+  last?: number;
+  lastText?: string;
+  resolve: () => void;
+  quiet?: NodeJS.Timeout;
+}
+const waiting = new Map<string, TurnWaiter>();
+let sendsSeen = 0;
+let lastSendAt = 0;
+
+function onSend(s: FakeSend): void {
+  sendsSeen += 1;
+  lastSendAt = s.at;
+  const w = waiting.get(s.userId);
+  if (!w) return;
+  w.first ??= s.at;
+  w.last = s.at;
+  w.lastText = s.text;
+  if (w.quiet) clearTimeout(w.quiet);
+  // A turn ends with the message that carries the numbered list; a turn without one ends after 50 ms of quiet.
+  if (s.text.includes('👉')) w.resolve();
+  else w.quiet = setTimeout(w.resolve, 50);
+}
+
+// ---------------------------------------------------------------- HTTP client
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+function post(
+  port: number,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// ---------------------------------------------------------------- the service under test
+
+async function startService(dir: string, fakeUrl: string): Promise<{ port: number; child: ChildProcess }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: join(dir, 'bench.db'),
+      LOG_LEVEL: 'error',
+      ZALO_APP_ID: APP_ID,
+      ZALO_OA_SECRET_KEY: OA_SECRET,
+      ZALO_APP_SECRET: APP_SECRET,
+      ZALO_REFRESH_TOKEN: 'bench-refresh-0',
+      ZALO_API_BASE: fakeUrl,
+      ZALO_OAUTH_BASE: fakeUrl,
+      // Bench traffic is far above Zalo's real rate: a body limit or window must not be what is measured.
+      ZALO_SIGNATURE_WINDOW_SECONDS: '300',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return { port, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGTERM');
+  throw new Error('the service did not become ready in 30 s');
+}
+
+// ---------------------------------------------------------------- one turn, both ways
+
+interface TurnFigures {
+  readonly ack: number;
+  readonly first: number;
+  readonly done: number;
+  readonly lastText: string;
+}
+
+let msgCounter = 0;
+
+async function zaloTurn(port: number, user: string, text: string): Promise<TurnFigures> {
+  const at = new Date();
+  const event =
+    text === 'follow' ? followEvent(user, at) : textEvent(user, text, at, `bench${(msgCounter++).toString(16)}`);
+  const d = signed(event);
+  let resolve: () => void = () => undefined;
+  const done = new Promise<void>((r) => {
+    resolve = r;
+  });
+  const t0 = now();
+  const w: TurnWaiter = { t0, resolve };
+  waiting.set(user, w);
+  const res = await post(port, '/webhooks/zalo', d.body, d.headers);
+  const ack = now() - t0;
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}: ${res.body}`);
+  const timeout = setTimeout(resolve, 15_000);
+  await done;
+  clearTimeout(timeout);
+  if (w.quiet) clearTimeout(w.quiet);
+  waiting.delete(user);
+  return { ack, first: (w.first ?? NaN) - t0, done: (w.last ?? NaN) - t0, lastText: w.lastText ?? '' };
+}
+
+async function chatTurn(port: number, user: string, text: string): Promise<TurnFigures> {
+  const body = JSON.stringify(text === 'follow' ? { user, choice: 'menu:start' } : { user, text });
+  const t0 = now();
+  const res = await post(port, '/api/chat', body, { 'content-type': 'application/json' });
+  const t = now() - t0;
+  if (res.status !== 200) throw new Error(`/api/chat answered ${res.status}`);
+  const replies = (JSON.parse(res.body) as { replies: { text: string }[] }).replies;
+  return { ack: t, first: t, done: t, lastText: replies.at(-1)?.text ?? '' };
+}
+
+type Turn = (port: number, user: string, text: string) => Promise<TurnFigures>;
+
+/** follow → quiz list → first quiz → skip the form → answer "1" until the quiz ends. */
+async function journey(turn: Turn, port: number, user: string, out: TurnFigures[]): Promise<void> {
+  for (const step of ['follow', '1', '1', '2'] as const) out.push(await turn(port, user, step));
+  for (let i = 0; i < 30; i++) {
+    const f = await turn(port, user, '1');
+    out.push(f);
+    if (!/Câu \d+\/\d+/.test(f.lastText)) return;
+  }
+}
+
+let servicePid = 0;
+
+async function closedLoop(label: string, tasks: number, run: (i: number, out: TurnFigures[]) => Promise<void>) {
+  const out: TurnFigures[] = [];
+  let next = 0;
+  const t0 = now();
+  const cpu0 = cpuSeconds(servicePid);
+  const self0 = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: C }, async () => {
+      while (next < tasks) await run(next++, out);
+    }),
+  );
+  const seconds = (now() - t0) / 1000;
+  const self = process.cpuUsage(self0);
+  const serviceCpu = (cpuSeconds(servicePid) - cpu0) / seconds;
+  const loadCpu = (self.user + self.system) / 1e6 / seconds;
+  return { label, events: out.length, seconds, perSecond: out.length / seconds, figures: out, serviceCpu, loadCpu };
+}
+
+/** CPU seconds used so far by a process (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function summary(r: Awaited<ReturnType<typeof closedLoop>>) {
+  const col = (k: keyof Omit<TurnFigures, 'lastText'>) => r.figures.map((f) => f[k]).filter(Number.isFinite);
+  return {
+    label: r.label,
+    events: r.events,
+    eventsPerSecond: Math.round(r.perSecond),
+    ackP50: percentile(col('ack'), 50),
+    ackP95: percentile(col('ack'), 95),
+    firstSendP50: percentile(col('first'), 50),
+    firstSendP95: percentile(col('first'), 95),
+    turnDoneP95: percentile(col('done'), 95),
+    serviceCpu: Number(r.serviceCpu.toFixed(2)),
+    loadCpu: Number(r.loadCpu.toFixed(2)),
+  };
+}
+
+/** Open loop: events at a fixed offered rate, each resident's next event after the previous ack. */
+async function openLoop(port: number, rate: number, seconds: number) {
+  const acks: number[] = [];
+  const total = Math.round(rate * seconds);
+  const sendsBefore = sendsSeen;
+  const script = ['follow', '1', '1', '2', '1', '1', '1', '1'] as const;
+  const residents = Array.from({ length: Math.ceil(total / script.length) }, (_, i) => ({
+    id: `open-${i}`,
+    step: 0,
+    busy: Promise.resolve(),
+  }));
+  const t0 = now();
+  let failures = 0;
+  const inflight: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = t0 + (i * 1000) / rate;
+    const wait = due - now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const r = residents[i % residents.length];
+    if (!r) continue;
+    const step = script[r.step++ % script.length] ?? '1';
+    const at = new Date();
+    const event =
+      step === 'follow' ? followEvent(r.id, at) : textEvent(r.id, step, at, `open${(msgCounter++).toString(16)}`);
+    const d = signed(event);
+    const p = r.busy.then(async () => {
+      const s = now();
+      const res = await post(port, '/webhooks/zalo', d.body, d.headers);
+      acks.push(now() - s);
+      if (res.status !== 200) failures += 1;
+    });
+    r.busy = p.catch(() => {
+      failures += 1;
+    });
+    inflight.push(r.busy);
+  }
+  await Promise.all(inflight);
+  const ackedIn = (now() - t0) / 1000;
+  // Wait until the replies stop coming (the service drains what it queued).
+  while (now() - lastSendAt < 1000) await new Promise((r) => setTimeout(r, 200));
+  const drainedIn = (lastSendAt - t0) / 1000;
+  return {
+    offeredPerSecond: rate,
+    events: total,
+    failures,
+    ackedPerSecond: Math.round(total / ackedIn),
+    ackP50: percentile(acks, 50),
+    ackP95: percentile(acks, 95),
+    ackP99: percentile(acks, 99),
+    repliesSent: sendsSeen - sendsBefore,
+    allRepliesSentAfterSeconds: Number(drainedIn.toFixed(2)),
+  };
+}
+
+// ---------------------------------------------------------------- run
+
+async function main(): Promise<void> {
+  const work = tempDir();
+  const fake = await startFakeZalo({ appSecret: APP_SECRET, refreshToken: 'bench-refresh-0', onSend, record: false });
+  const service = await startService(work.dir, fake.url);
+  try {
+    const port = service.port;
+    servicePid = service.child.pid ?? 0;
+    const questions = loadGolden('bench/golden')
+      .filter((q) => !q.oos)
+      .map((q) => q.q);
+    // Warm-up (token refresh, JIT, caches).
+    await closedLoop('warm-up', C, (i, out) => journey(zaloTurn, port, `warm-${i}`, out));
+
+    const zJourney = await closedLoop('zalo journey', JOURNEYS, (i, out) => journey(zaloTurn, port, `zj-${i}`, out));
+    const cJourney = await closedLoop('/api/chat journey (baseline)', JOURNEYS, (i, out) =>
+      journey(chatTurn, port, `cj-${i}`, out),
+    );
+    const zQuestions = await closedLoop('zalo questions', QUESTIONS, async (i, out) => {
+      out.push(await zaloTurn(port, `zq-${i}`, questions[i % questions.length] ?? 'vneid'));
+    });
+    const cQuestions = await closedLoop('/api/chat questions (baseline)', QUESTIONS, async (i, out) => {
+      out.push(await chatTurn(port, `cq-${i}`, questions[i % questions.length] ?? 'vneid'));
+    });
+    const open = await openLoop(port, RATE, SECONDS);
+
+    const rows = [zJourney, cJourney, zQuestions, cQuestions].map(summary);
+    console.log(
+      `\nbench:zalo — ${cpus().length} CPU(s), ${cpus()[0]?.model ?? '?'}, Node ${process.version}, C=${C}\n`,
+    );
+    console.log(
+      table(
+        [
+          'workload',
+          'events',
+          'events/s',
+          'ack p50',
+          'ack p95',
+          '1st send p50',
+          '1st send p95',
+          'turn done p95',
+          'CPU service/load',
+        ],
+        rows.map((r) => [
+          r.label,
+          String(r.events),
+          String(r.eventsPerSecond),
+          ms(r.ackP50),
+          ms(r.ackP95),
+          ms(r.firstSendP50),
+          ms(r.firstSendP95),
+          ms(r.turnDoneP95),
+          `${r.serviceCpu.toFixed(2)} / ${r.loadCpu.toFixed(2)}`,
+        ]),
+      ),
+    );
+    console.log('(baseline rows: the HTTP answer is the reply, so ack = first send = the reply time)\n');
+    console.log(
+      `open loop, journey events offered at ${open.offeredPerSecond}/s for ${SECONDS} s: acked ${open.ackedPerSecond}/s, ` +
+        `ack p50 ${ms(open.ackP50)}, p95 ${ms(open.ackP95)}, p99 ${ms(open.ackP99)}; ` +
+        `${open.repliesSent} replies, the last ${open.allRepliesSentAfterSeconds} s after the first event; failures ${open.failures}`,
+    );
+    mkdirSync('bench/out', { recursive: true });
+    writeFileSync(
+      'bench/out/zalo.json',
+      `${JSON.stringify({ cpus: cpus().length, node: process.version, concurrency: C, closedLoop: rows, openLoop: open }, null, 2)}\n`,
+    );
+  } finally {
+    service.child.kill('SIGTERM');
+    await new Promise((r) => service.child.once('exit', r));
+    await fake.close();
+    agent.destroy();
+    work.cleanup();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

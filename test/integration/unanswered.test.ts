@@ -1,0 +1,55 @@
+/**
+ * Questions the bot was not sure about reach staff through `cli unanswered`,
+ * masked: a phone number typed by a resident is never shown back.
+ */
+import { PassThrough } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runUnanswered } from '../../src/cli/unanswered.js';
+import { memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+function capture(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('cli unanswered', () => {
+  it('lists unsure questions newest first with personal numbers masked', async () => {
+    const services = await readyServices({ DATABASE_PATH: `${tmp.dir}/u.db` });
+    await services.engine.handle({
+      channel: 'web',
+      userId: 'u1',
+      text: 'giá vé xe khách đi Vinh, gọi tôi số 0912345678',
+    });
+    await services.engine.handle({ channel: 'zalo', userId: 'u2', text: 'thời tiết ngày mai thế nào' });
+    const out = capture();
+    const code = runUnanswered(
+      { config: services.config, logger: memoryLogger().logger, args: [], stdout: out.stream },
+      undefined,
+    );
+    services.close();
+    expect(code).toBe(0);
+    const lines = out.text().trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('[zalo]');
+    expect(lines[0]).toContain('thời tiết ngày mai');
+    expect(lines[1]).toContain('giá vé xe khách');
+    expect(out.text()).not.toContain('0912345678');
+  });
+
+  it('rejects a bad --limit with a clear message', () => {
+    const out = capture();
+    const ctx = {
+      config: testConfig({ DATABASE_PATH: `${tmp.dir}/u.db` }),
+      logger: memoryLogger().logger,
+      args: [],
+      stdout: out.stream,
+    };
+    expect(runUnanswered(ctx, 'abc')).toBe(1);
+    expect(runUnanswered(ctx, '0')).toBe(1);
+  });
+});
