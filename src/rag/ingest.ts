@@ -33,7 +33,7 @@ export interface IngestDeps {
 }
 
 /** Version of the indexing recipe; bumping it re-indexes everything once. */
-export const INDEX_RECIPE_VERSION = '2';
+export const INDEX_RECIPE_VERSION = '3';
 
 async function toIndexedFile(
   loaded: LoadedFile,

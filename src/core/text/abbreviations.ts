@@ -42,4 +42,13 @@ export const ABBREVIATIONS: ReadonlyMap<string, readonly string[]> = new Map<str
   ['app', ['ung', 'dung']],
   ['ud', ['ung', 'dung']],
   ['vn', ['viet', 'nam']],
+  ['fb', ['facebook']],
+  ['ib', ['nhan', 'tin']],
+  // English words residents mix into Vietnamese chat, mapped to the words the documents use.
+  ['free', ['mien', 'phi']],
+  ['online', ['truc', 'tuyen']],
+  ['smartphone', ['dien', 'thoai', 'thong', 'minh']],
+  ['scam', ['lua', 'dao']],
+  ['password', ['mat', 'khau']],
+  ['pass', ['mat', 'khau']],
 ]);
