@@ -343,9 +343,13 @@ async function runLearners(
   return { ...out, seconds, cpu: (used.user + used.system) / 1e6 / seconds };
 }
 
+let databases = 0;
+
+/** A new database file for every measurement: a later round must not meet the learners of an earlier one. */
 async function freshServices(name: string): Promise<Services> {
+  databases++;
   const config = loadConfig({
-    DATABASE_PATH: join(work.dir, `${name}.db`),
+    DATABASE_PATH: join(work.dir, `${name}-${databases}.db`),
     KNOWLEDGE_DIR: 'knowledge',
     LOG_LEVEL: 'silent',
   });

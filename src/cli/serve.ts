@@ -1,24 +1,18 @@
 /**
  * @module cli/serve
  *
- * `cli serve`: the HTTP server, for those who prefer one entry point. Stops on
- * SIGINT/SIGTERM like `npm start`.
+ * `cli serve`: the same service as `npm start` (web chat, enabled channels,
+ * HTTP server), for those who prefer one entry point. Stops on SIGINT/SIGTERM.
  */
-import { startServer } from '../server.js';
-import { createServices } from '../services.js';
+import { runService } from '../run.js';
 import type { CliContext } from './index.js';
 
 export async function runServe(ctx: CliContext): Promise<number> {
-  const services = createServices(ctx.config, ctx.logger);
-  await services.ingest();
-  const server = await startServer(services, ctx.logger);
-  ctx.logger.info({ port: server.port }, `Hocvuso is ready: open http://localhost:${server.port}/`);
+  const service = await runService(ctx.config, ctx.logger, process.env);
   await new Promise<void>((resolve) => {
-    const stop = (): void => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
   });
-  await server.stop();
-  services.close();
+  await service.stop();
   return 0;
 }

@@ -307,7 +307,7 @@ describe('dense retrieval fused with lexical ranking', () => {
     ws = workspace();
     services = servicesAt(ws.root, fake);
     await services.ingest();
-    const question = 'Hướng dẫn sử dụng smartphone';
+    const question = 'Hướng dẫn sử dụng dtdd';
     const lexical = await lexicalOf(services).search(question, 5);
     expect(refs(lexical.documents)).not.toContain('dien-thoai.md');
 
@@ -326,7 +326,7 @@ describe('dense retrieval fused with lexical ranking', () => {
     ws = workspace();
     services = servicesAt(ws.root, fake);
     await services.ingest();
-    const question = 'Hướng dẫn sử dụng smartphone';
+    const question = 'Hướng dẫn sử dụng dtdd';
     const lexical = refs((await lexicalOf(services).search(question, 10)).documents);
     const fused = refs((await services.search.search(question, 10)).documents);
     // Lexically both pages say "hướng dẫn"; only the password page also speaks of the phone.
@@ -363,7 +363,7 @@ describe('dense retrieval fused with lexical ranking', () => {
     expect(services.dense?.size).toBe(Object.keys(KNOWLEDGE).length);
     await own.close();
 
-    const questions = ['Hướng dẫn sử dụng smartphone', 'Cách đặt mật khẩu cho smartphone', 'nộp hồ sơ trực tuyến'];
+    const questions = ['Hướng dẫn sử dụng dtdd', 'Cách đặt mật khẩu cho dtdd', 'nộp hồ sơ trực tuyến'];
     for (const q of questions) {
       const expected: SearchResult = await lexicalOf(services).search(q, 5);
       const got = await services.search.search(q, 5);
@@ -383,7 +383,7 @@ describe('dense retrieval fused with lexical ranking', () => {
     const report = await services.ingest();
     expect(report.added).toHaveLength(Object.keys(KNOWLEDGE).length);
     expect(services.dense?.size).toBe(0);
-    const q = 'Hướng dẫn sử dụng smartphone';
+    const q = 'Hướng dẫn sử dụng dtdd';
     expect((await services.search.search(q, 5)).documents).toEqual((await lexicalOf(services).search(q, 5)).documents);
     expect(warnings(log.lines, DOWN)).toBe(1);
   });
@@ -416,7 +416,7 @@ describe('recovery after an outage', () => {
       now: () => now,
     });
     expect(await dense.sync()).toMatchObject({ vectors: Object.keys(KNOWLEDGE).length });
-    const q = 'Hướng dẫn sử dụng smartphone';
+    const q = 'Hướng dẫn sử dụng dtdd';
     const lexical = [...(await lexicalOf(services).search(q, 10)).documents];
 
     fake.state.failWith = 503;

@@ -48,7 +48,8 @@ describe('Telegram delivery', () => {
       clock: fixedClock(),
       quizStyle: 'buttons',
       transport: api.transport,
-      retry: { maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true },
+      retry: { maxRetryAttempts: 2, maxDelaySeconds: 5 },
+      networkRetry: { attempts: 2, firstDelayMs: 50 },
       ...overrides,
     });
     const learner = (id: number) => new Learner(api, (u) => bot.handleUpdate(u), id);
@@ -88,6 +89,22 @@ describe('Telegram delivery', () => {
     expect(api.texts(8_100_010)).toEqual(['phần 1', 'phần 2', 'phần 3', 'phần 4', 'phần 5', 'phần 6']);
     expect(elapsed).toBeGreaterThanOrEqual(900);
     expect(elapsed).toBeLessThan(4_000);
+  });
+
+  it('retries a call that never reached Telegram a few times, then gives up to the error boundary', async () => {
+    const { api, lines, learner } = setup();
+    api.unreachableNext('sendMessage');
+    await learner(8_100_011).say('/start');
+    expect(api.methods().filter((m) => m === 'sendMessage')).toHaveLength(2);
+    expect(api.texts(8_100_011)).toHaveLength(2);
+
+    api.unreachableNext('sendMessage', 3);
+    await learner(8_100_011).say('/help');
+    expect(api.methods().filter((m) => m === 'sendMessage')).toHaveLength(5);
+    expect(lines.join('')).toContain('telegram: update failed');
+    // The bot carries on with the next update.
+    await learner(8_100_011).say('/help');
+    expect(api.methods().filter((m) => m === 'sendMessage')).toHaveLength(6);
   });
 
   it('marks a chat that blocked the bot inactive, without retrying, and active again when it writes', async () => {

@@ -63,7 +63,7 @@ describe.each<QuizStyle>(['buttons', 'poll'])('Telegram quiz flow with %s', (sty
       clock: fixedClock(),
       quizStyle: style,
       transport: api.transport,
-      retry: { maxRetryAttempts: 1, maxDelaySeconds: 2, rethrowHttpErrors: true },
+      retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
     });
   });
 

@@ -16,7 +16,16 @@ import { dataView, linkCode } from '../../src/core/registry/texts.js';
 import type { Services } from '../../src/services.js';
 import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
 import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
-import { BOT_INFO, FakeBotApi, GROUP_ID, Learner, mediaUpdate, groupChat, TEST_TOKEN } from './telegramFixtures.js';
+import {
+  BOT_INFO,
+  FakeBotApi,
+  GROUP_ID,
+  Learner,
+  mediaUpdate,
+  groupChat,
+  rightLabel,
+  TEST_TOKEN,
+} from './telegramFixtures.js';
 
 describe('Telegram in a group', () => {
   let tmp: { dir: string; cleanup: () => void };
@@ -109,6 +118,25 @@ describe('Telegram in a group', () => {
     // In the private chat the same command shows them.
     await inPrivate.say('/ketqua');
     expect(api.texts(USER).at(-1)).toBe(RESULTS_EMPTY);
+  });
+
+  it("a bystander's press on someone's quiz question changes nothing and leaves the buttons", async () => {
+    const owner = new Learner(api, inGroup.deliver, 8_200_002, GROUP_ID);
+    const bystander = new Learner(api, inGroup.deliver, 8_200_003, GROUP_ID);
+    await owner.say('/quiz');
+    await owner.press(/^VNeID cơ bản$/);
+    await owner.press('Bỏ qua');
+    const question = owner.lastMessage();
+    expect(question.text).toContain('Câu 1/');
+    const label = rightLabel(services, question.text);
+
+    await bystander.press(label);
+    expect(api.messages.get(question.messageId)?.replyMarkup).toBeDefined();
+    expect(api.messages.get(question.messageId)?.text).toBe(question.text);
+
+    await owner.press(label);
+    expect(api.messages.get(question.messageId)?.text).toContain('✅ Chính xác!');
+    expect(api.messages.get(question.messageId)?.replyMarkup).toBeUndefined();
   });
 
   it('recognises every personal reply the core can produce', () => {

@@ -5,7 +5,7 @@
  * update builders, and a learner who reads the bot's last messages and
  * presses their buttons the way a Telegram client would.
  */
-import type { Transformer } from 'grammy';
+import { HttpError, type Transformer } from 'grammy';
 import type { Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
 import type { Services } from '../../src/services.js';
 
@@ -55,6 +55,7 @@ export class FakeBotApi {
   readonly calls: ApiCall[] = [];
   readonly messages = new Map<number, SentMessage>();
   private readonly refusals: { method: string; refusal: Refusal }[] = [];
+  private readonly outages: string[] = [];
   private nextMessageId = 100;
   private nextPollId = 1;
 
@@ -71,9 +72,19 @@ export class FakeBotApi {
     });
   }
 
+  /** The next call to `method` never reaches Telegram (as if the connection were refused). */
+  unreachableNext(method: string, times = 1): void {
+    for (let i = 0; i < times; i++) this.outages.push(method);
+  }
+
   readonly transport: Transformer = (_prev, method, payload) => {
     const p = { ...((payload ?? {}) as Record<string, unknown>) };
     this.calls.push({ method, payload: p });
+    const down = this.outages.indexOf(method);
+    if (down >= 0) {
+      this.outages.splice(down, 1);
+      return Promise.reject(new HttpError(`Network request for '${method}' failed!`, new Error('ECONNREFUSED')));
+    }
     const i = this.refusals.findIndex((r) => r.method === method);
     if (i >= 0) {
       const [r] = this.refusals.splice(i, 1);

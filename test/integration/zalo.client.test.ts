@@ -297,6 +297,21 @@ describe('Zalo client, tokens and outbox', () => {
     expect(z.channel.store.counts()).toMatchObject({ failed: 1, sent: 1 });
   });
 
+  it('forgets handled events and sent or failed messages after 7 days, keeping held replies', async () => {
+    const z = await harness();
+    recordSends((m) => (m.text === 'hỏng' ? refusal(-201) : undefined));
+    await z.deliver(signed(textEvent(USER, 'xin chào', z.clock.now(), 'old-msg')));
+    z.channel.store.enqueue(USER, [{ text: 'hỏng' }], z.clock.now());
+    await z.channel.tick();
+    z.channel.store.enqueue('gone', [{ text: 'giữ lại' }], z.clock.now());
+    z.channel.store.holdAll('gone', 'outside free window', z.clock.now());
+    expect(z.channel.store.counts()).toMatchObject({ sent: 1, failed: 1, held: 1 });
+    z.clock.set(new Date(z.clock.now().getTime() + 8 * 24 * HOUR).toISOString());
+    await z.channel.tick();
+    expect(z.channel.store.counts()).toMatchObject({ sent: 0, failed: 0, held: 1 });
+    expect(countRows(z.services, 'zalo_events')).toBe(0);
+  });
+
   it('splits a reply longer than 2,000 characters into well-formed messages', async () => {
     const z = await harness();
     const { sent } = recordSends();

@@ -27,7 +27,7 @@ import { membershipFeature } from './features/membership.js';
 import { messageFeature } from './features/message.js';
 import { pollAnswerFeature } from './features/pollAnswer.js';
 import type { TelegramStore } from './store.js';
-import { outgoingTransformers } from './transformers.js';
+import { outgoingTransformers, type NetworkRetry } from './transformers.js';
 
 /** The updates the bot asks for, on every setWebhook and getUpdates (Telegram keeps the last list otherwise). */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll_answer', 'my_chat_member'] as const;
@@ -46,6 +46,7 @@ export interface TelegramBotDeps {
   /** A fake Bot API installed innermost (tests, benchmarks). */
   readonly transport?: Transformer;
   readonly retry?: Partial<AutoRetryOptions>;
+  readonly networkRetry?: NetworkRetry;
   /** Per-request timeout of the Bot API client (grammY's default is 500 s). */
   readonly timeoutSeconds?: number;
 }
@@ -71,6 +72,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
       logger: deps.logger,
       throttle: deps.throttle ?? false,
       retry: deps.retry,
+      networkRetry: deps.networkRetry,
       transport: deps.transport,
     }),
   );

@@ -18,7 +18,7 @@ const SECRET_VARIABLES = new Set(['TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET
 
 const httpUrl = (name: string) =>
   z
-    .string()
+    .string({ message: 'bắt buộc khi TELEGRAM_MODE=webhook' })
     .trim()
     .regex(/^https?:\/\/[^\s/]+(?:\/[^\s]*)?$/, `${name} phải là địa chỉ http(s) đầy đủ`);
 

@@ -31,6 +31,8 @@ const KEEP_UPDATE_IDS_MS = 48 * HOUR_MS;
 const KEEP_DATA_MS = 30 * 24 * HOUR_MS;
 const RETRY_FIRST_MS = 5_000;
 const RETRY_MAX_MS = 300_000;
+/** start() waits this long for Telegram, then lets the first attempt finish in the background. */
+const START_WAIT_MS = 10_000;
 
 export interface TelegramRuntimeDeps {
   readonly config: TelegramConfig;
@@ -39,7 +41,7 @@ export interface TelegramRuntimeDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   /** Test hooks: bot info, a fake transport, retry and timeout settings. */
-  readonly bot?: Pick<TelegramBotDeps, 'botInfo' | 'transport' | 'retry' | 'timeoutSeconds'>;
+  readonly bot?: Pick<TelegramBotDeps, 'botInfo' | 'transport' | 'retry' | 'networkRetry' | 'timeoutSeconds'>;
 }
 
 export interface TelegramRuntime extends ChannelRuntime {
@@ -83,7 +85,9 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
   }
 
   async function launch(): Promise<void> {
+    // grammY retries getMe by itself while Telegram is unreachable; a stop() meanwhile wins.
     await bot.init();
+    if (stopped) return;
     await bot.api.setMyCommands([...PRIVATE_COMMANDS]);
     await bot.api.setMyCommands([...GROUP_COMMANDS], { scope: { type: 'all_group_chats' } });
     if (config.TELEGRAM_MODE === 'webhook') {
@@ -94,6 +98,7 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
       return;
     }
     await bot.api.deleteWebhook();
+    if (stopped) return;
     const handle = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true } });
     runner = handle;
     handle.task()?.then(undefined, (err: unknown) => {
@@ -115,7 +120,7 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
     if (stopped) return;
     try {
       await launch();
-      log.info({ mode: config.TELEGRAM_MODE, bot: bot.botInfo.username }, 'telegram: channel started');
+      if (!stopped) log.info({ mode: config.TELEGRAM_MODE, bot: bot.botInfo.username }, 'telegram: channel started');
     } catch (err) {
       if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
         log.error({ code: err.error_code }, 'telegram: TELEGRAM_BOT_TOKEN was refused by Telegram; channel stays off');
@@ -146,7 +151,14 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
       await prune();
       pruneTimer = setInterval(() => void prune(), HOUR_MS);
       pruneTimer.unref();
-      await tryLaunch(0);
+      let waited: NodeJS.Timeout | undefined;
+      const slow = new Promise<'slow'>((resolve) => {
+        waited = setTimeout(() => resolve('slow'), START_WAIT_MS);
+        waited.unref();
+      });
+      const first = await Promise.race([tryLaunch(0), slow]);
+      clearTimeout(waited);
+      if (first === 'slow') log.warn('telegram: still connecting to Telegram; the web chat is up meanwhile');
     },
     async stop() {
       stopped = true;

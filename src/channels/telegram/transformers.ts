@@ -4,21 +4,44 @@
  * The outgoing side of the Bot API client, assembled in one order: a test's
  * fake transport (innermost), the throttler (Telegram's ~30 messages/s
  * overall and per-chat pace, with a short burst allowed so a reply of three
- * messages is not spread over three seconds), auto-retry (sleeps `retry_after`
- * on 429 and retries 5xx and network errors a bounded number of times) and,
- * outermost, a watcher that records a 403 as an unreachable chat and logs
- * every other refusal once. A 403 is never retried: auto-retry leaves 4xx
- * other than 429 alone.
+ * messages is not spread over three seconds), a bounded retry of network
+ * failures (auto-retry would retry those for ever, holding a webhook request
+ * and the learner's queue), auto-retry (sleeps `retry_after` on 429, retries
+ * 5xx a bounded number of times) and, outermost, a watcher that records a
+ * 403 as an unreachable chat and logs every other refusal once. A 403 is
+ * never retried: auto-retry leaves 4xx other than 429 alone.
  */
 import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
-import type { Transformer } from 'grammy';
+import { HttpError, type Transformer } from 'grammy';
 import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../logger.js';
 import type { TelegramStore } from './store.js';
 
 /** Bounded so a webhook request finishes well inside Telegram's 60 s. */
 export const DEFAULT_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 30 };
+
+export interface NetworkRetry {
+  readonly attempts: number;
+  readonly firstDelayMs: number;
+}
+
+/** Three more tries over about 7 s, then the error goes to the error boundary. */
+export const DEFAULT_NETWORK_RETRY: NetworkRetry = { attempts: 3, firstDelayMs: 1000 };
+
+/** Retries a call whose request never got an answer (connection refused, reset, timeout), with doubling pauses. */
+export function retryNetworkErrors(retry: NetworkRetry): Transformer {
+  return async (prev, method, payload, signal) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await prev(method, payload, signal);
+      } catch (err) {
+        if (!(err instanceof HttpError) || attempt >= retry.attempts || signal?.aborted) throw err;
+        await new Promise((resolve) => setTimeout(resolve, retry.firstDelayMs * 2 ** attempt));
+      }
+    }
+  };
+}
 
 /** Records chats that refuse the bot (403) and logs other refusals, without payloads (they hold residents' text). */
 export function watchRefusals(deps: { store: TelegramStore; clock: Clock; logger: Logger }): Transformer {
@@ -56,6 +79,7 @@ export interface TransformerOptions {
   readonly logger: Logger;
   readonly throttle: boolean;
   readonly retry?: Partial<AutoRetryOptions>;
+  readonly networkRetry?: NetworkRetry;
   /** Innermost: a fake Bot API (tests, benchmarks). */
   readonly transport?: Transformer;
 }
@@ -65,7 +89,8 @@ export function outgoingTransformers(o: TransformerOptions): Transformer[] {
   return [
     ...(o.transport ? [o.transport] : []),
     ...(o.throttle ? [throttler()] : []),
-    autoRetry({ ...DEFAULT_RETRY, ...o.retry }),
+    retryNetworkErrors(o.networkRetry ?? DEFAULT_NETWORK_RETRY),
+    autoRetry({ ...DEFAULT_RETRY, ...o.retry, rethrowHttpErrors: true }),
     watchRefusals(o),
   ];
 }

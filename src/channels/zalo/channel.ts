@@ -62,6 +62,8 @@ export interface ZaloChannelDeps {
   readonly maxBodyBytes: number;
   readonly clock: Clock;
   readonly http?: AxiosInstance;
+  /** Whether an HTTP(S)_PROXY is set for outgoing calls (ignored when `http` is given). */
+  readonly envProxy?: boolean;
   readonly retry?: RetryPolicy;
   readonly backoff?: BackoffPolicy;
   /** Background timers; false runs none (tests drive `tick()` themselves). */
@@ -78,7 +80,7 @@ export interface ZaloChannel extends ChannelRuntime {
   readonly client?: ZaloOaClient;
   /** Resolves once every event handled or flush started so far has finished. */
   idle(): Promise<void>;
-  /** One round of background work: refresh a token about to expire, send what is due. */
+  /** One round of background work: refresh a token about to expire, send what is due, prune old history. */
   tick(): Promise<void>;
 }
 
@@ -91,7 +93,7 @@ const StoredEvent = z.discriminatedUnion('kind', [
 export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const { config, clock } = deps;
   const logger = deps.logger.child({ channel: 'zalo' });
-  const http = deps.http ?? createHttp();
+  const http = deps.http ?? createHttp({ envProxy: deps.envProxy });
   const isOa = config.ZALO_MODE === 'oa';
   const store = new SqliteZaloStore(deps.db, deps.communeId, isOa ? config.ZALO_APP_ID : BOT_ACCOUNT);
   const serializer = new KeyedSerializer();
@@ -171,6 +173,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   });
 
   let stopping = false;
+  /** Events queued or being handled, so a recovery pass never queues one twice. */
+  const queuedKeys = new Set<string>();
 
   /**
    * Handles an accepted event after the current HTTP answer has been written
@@ -179,8 +183,9 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
    * handler racing the database closing.
    */
   function dispatch(a: Accepted): void {
-    if (stopping) return;
-    schedule(a.event.userId, () => handle(a.event, a.key, a.at));
+    if (stopping || queuedKeys.has(a.key)) return;
+    queuedKeys.add(a.key);
+    schedule(a.event.userId, () => handle(a.event, a.key, a.at).finally(() => queuedKeys.delete(a.key)));
   }
 
   /** Residents with work queued or running; the retry round leaves them to it. */
@@ -243,13 +248,14 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 
   function prune(): void {
     const pruned = store.prune(new Date(clock.now().getTime() - RETENTION_MS));
-    if (pruned.events + pruned.sent > 0) logger.debug(pruned, 'zalo history pruned');
+    if (pruned.events + pruned.sent + pruned.failed > 0) logger.debug(pruned, 'zalo history pruned');
   }
 
   async function tick(): Promise<void> {
     await refreshIfDue();
     flushDue();
     await scheduler.idle();
+    prune();
   }
 
   const timerHandles: NodeJS.Timeout[] = [];
@@ -283,9 +289,12 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       }
       if (config.ZALO_MODE === 'bot' && bot) {
         if (config.ZALO_BOT_WEBHOOK_SECRET && config.ZALO_BOT_WEBHOOK_URL) {
-          await bot.setWebhook(config.ZALO_BOT_WEBHOOK_URL, config.ZALO_BOT_WEBHOOK_SECRET);
-          logger.info('zalo bot webhook registered');
-        } else if (!config.ZALO_BOT_WEBHOOK_SECRET) {
+          // A failure here must not stop the service: the webhook may well be registered already.
+          await bot
+            .setWebhook(config.ZALO_BOT_WEBHOOK_URL, config.ZALO_BOT_WEBHOOK_SECRET)
+            .then(() => logger.info('zalo bot webhook registered'))
+            .catch((err: unknown) => logger.error({ err }, 'zalo bot setWebhook failed'));
+        } else if (!config.ZALO_BOT_WEBHOOK_SECRET && !poller) {
           poller = startPolling({
             client: bot,
             logger,
@@ -296,7 +305,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       }
       recover();
       const timers = deps.timers ?? DEFAULT_TIMERS;
-      if (timers) {
+      if (timers && timerHandles.length === 0) {
         const every = (ms: number, fn: () => unknown): void => {
           const t = setInterval(() => {
             void Promise.resolve()

@@ -21,5 +21,6 @@ export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
     logger,
     maxBodyBytes: services.config.MAX_BODY_BYTES,
     clock: systemClock,
+    envProxy: ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some((k) => Boolean(env[k]?.trim())),
   });
 };

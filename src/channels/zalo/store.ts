@@ -94,6 +94,10 @@ export interface ZaloStore {
   counts(): OutboxCounts;
   inactiveResidents(): number;
 
-  /** Deletes handled events and sent items older than `before`. */
-  prune(before: Date): { events: number; sent: number };
+  /**
+   * Deletes handled events, sent items and failed items older than `before`
+   * (a failed item still holds the reply's text). Held items stay until the
+   * resident writes again.
+   */
+  prune(before: Date): { events: number; sent: number; failed: number };
 }

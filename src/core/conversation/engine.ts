@@ -34,6 +34,7 @@ import { createQuizFeature, MY_RESULTS, QUIZ_LIST, type QuizFeature } from '../q
 import { BTN_RESULTS, BTN_TAKE_QUIZ } from '../quiz/texts.js';
 import { newId } from '../random.js';
 import { createRegistryFeature, intentOf, linkCodeIn, type RegistryFeature } from '../registry/feature.js';
+import { BTN_LINK } from '../registry/texts.js';
 import type { CommuneInfo, Identity } from '../registry/types.js';
 import { cleanText, tokenize } from '../text/normalize.js';
 import { redactSensitive, secretKinds } from '../text/sensitive.js';
@@ -105,7 +106,12 @@ export function createEngine(deps: EngineDeps): Engine {
     ? createRegistryFeature({ ...learning, conversations: deps.state, clock: deps.clock })
     : undefined;
   const menu: readonly ReplyButton[] = learning
-    ? [{ label: BTN_TAKE_QUIZ, value: QUIZ_LIST }, ...MENU_BUTTONS, { label: BTN_RESULTS, value: MY_RESULTS }]
+    ? [
+        { label: BTN_TAKE_QUIZ, value: QUIZ_LIST },
+        ...MENU_BUTTONS,
+        { label: BTN_RESULTS, value: MY_RESULTS },
+        { label: BTN_LINK, value: 'me:link' },
+      ]
     : MENU_BUTTONS;
 
   const ask = (question: string): Promise<QaAnswer> => answerQuestion(question, deps.search, thresholds, deps.writer);

@@ -74,6 +74,7 @@ const SQL = {
   inactiveCount: `SELECT COUNT(*) AS n FROM zalo_residents WHERE commune_id = ? AND inactive = 1`,
   pruneEvents: `DELETE FROM zalo_events WHERE commune_id = ? AND handled_at IS NOT NULL AND received_at < ?`,
   pruneSent: `DELETE FROM zalo_outbox WHERE commune_id = ? AND status = 'sent' AND sent_at < ?`,
+  pruneFailed: `DELETE FROM zalo_outbox WHERE commune_id = ? AND status = 'failed' AND next_attempt_at < ?`,
 } as const;
 
 type StatementName = keyof typeof SQL;
@@ -247,11 +248,12 @@ export class SqliteZaloStore implements ZaloStore {
     return (this.st.inactiveCount.get(this.communeId) as { n: number }).n;
   }
 
-  prune(before: Date): { events: number; sent: number } {
+  prune(before: Date): { events: number; sent: number; failed: number } {
     const iso = before.toISOString();
-    return {
+    return this.db.transaction(() => ({
       events: this.st.pruneEvents.run(this.communeId, iso).changes,
       sent: this.st.pruneSent.run(this.communeId, iso).changes,
-    };
+      failed: this.st.pruneFailed.run(this.communeId, iso).changes,
+    }))();
   }
 }

@@ -50,13 +50,45 @@ function labelOf(markup: InlineKeyboardMarkup | undefined, data: string): string
   return undefined;
 }
 
+type PressContext = Context & { callbackQuery: NonNullable<Context['callbackQuery']> & { data: string } };
+
+/**
+ * A quiz answer shown in place: the verdict is folded into the question
+ * message (buttons removed) and the replies still to send are returned. A
+ * stale press in a private chat retires the old buttons; in a group they are
+ * left alone, since the press may be a bystander's and the buttons another
+ * learner's.
+ */
+async function showInPlace(
+  ctx: PressContext,
+  replies: readonly OutgoingReply[],
+  isPrivate: boolean,
+  deps: FeatureDeps,
+): Promise<readonly OutgoingReply[]> {
+  const query = ctx.callbackQuery;
+  const message = query.message && query.message.date !== 0 ? query.message : undefined;
+  const shown = message && 'text' in message ? message.text : undefined;
+  if (!message || shown === undefined) return replies;
+  const { chat, message_id } = message;
+  const retired = { reply_markup: { inline_keyboard: [] } };
+  const verdict = replies[0];
+  if (!isAnswerFeedback(verdict)) {
+    if (isPrivate) await tolerate(() => ctx.api.editMessageReplyMarkup(chat.id, message_id, retired), deps);
+    return replies;
+  }
+  const label = labelOf(message.reply_markup, query.data);
+  const text = `${shown}\n\n${label ? `${T.chosen(label)}\n` : ''}${verdict.text}`.normalize('NFC');
+  if (text.length > MAX_MESSAGE_CHARS) return replies;
+  const edited = await tolerate(() => ctx.api.editMessageText(chat.id, message_id, text, retired), deps);
+  return edited ? replies.slice(1) : replies;
+}
+
 export function callbackFeature(deps: FeatureDeps): Composer<Context> {
   const composer = new Composer<Context>();
 
   composer.on('callback_query:data', async (ctx) => {
     const query = ctx.callbackQuery;
-    const message = query.message && query.message.date !== 0 ? query.message : undefined;
-    const chat = message?.chat;
+    const chat = query.message && query.message.date !== 0 ? query.message.chat : undefined;
     const isPrivate = !chat || chat.type === 'private';
     const value = await decodeCallback(query.data, deps.store);
     if (value === undefined) {
@@ -70,35 +102,12 @@ export function callbackFeature(deps: FeatureDeps): Composer<Context> {
     await tolerate(() => ctx.answerCallbackQuery(), deps);
     if (isPrivate) await deps.store.markActive(ctx.from.id);
 
-    const replies = await deps.engine.handle({ channel: 'telegram', userId: String(ctx.from.id), choice: value });
-    let rest: readonly OutgoingReply[] = replies;
-    const shown = message && 'text' in message ? message.text : undefined;
-    if (chat && message && shown !== undefined && isQuizAnswer(value)) {
-      const verdict = replies[0];
-      const label = labelOf(message.reply_markup, query.data);
-      const text = isAnswerFeedback(verdict)
-        ? `${shown}\n\n${label ? `${T.chosen(label)}\n` : ''}${verdict.text}`.normalize('NFC')
-        : undefined;
-      if (text !== undefined && text.length <= MAX_MESSAGE_CHARS) {
-        const empty = { inline_keyboard: [] };
-        if (
-          await tolerate(
-            () => ctx.api.editMessageText(chat.id, message.message_id, text, { reply_markup: empty }),
-            deps,
-          )
-        ) {
-          rest = replies.slice(1);
-        }
-      } else if (text === undefined) {
-        await tolerate(
-          () => ctx.api.editMessageReplyMarkup(chat.id, message.message_id, { reply_markup: { inline_keyboard: [] } }),
-          deps,
-        );
-      }
-    }
+    const userId = String(ctx.from.id);
+    const replies = await deps.engine.handle({ channel: 'telegram', userId, choice: value });
+    const rest = isQuizAnswer(value) ? await showInPlace(ctx, replies, isPrivate, deps) : replies;
     await sendReplies(
       ctx.api,
-      { chatId: chat?.id ?? ctx.from.id, userId: String(ctx.from.id), isPrivate, botUsername: ctx.me.username },
+      { chatId: chat?.id ?? ctx.from.id, userId, isPrivate, botUsername: ctx.me.username },
       rest,
       deps,
     );

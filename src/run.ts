@@ -1,0 +1,77 @@
+/**
+ * @module run
+ *
+ * Starts the whole service from a parsed config: database and knowledge index,
+ * the optional channels the environment switches on, and the HTTP server; and
+ * stops it in the reverse order. Shared by `npm start` (main.ts) and
+ * `cli serve`, so both run exactly the same thing.
+ */
+import { CHANNEL_FACTORIES } from './channels/index.js';
+import type { ChannelRuntime } from './channels/runtime.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { startServer } from './server.js';
+import { createServices, type Services } from './services.js';
+
+export interface RunningService {
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** The optional channels switched on by the environment (none by default). */
+function enabledChannels(
+  env: Record<string, string | undefined>,
+  services: Services,
+  logger: Logger,
+): ChannelRuntime[] {
+  const out: ChannelRuntime[] = [];
+  for (const factory of CHANNEL_FACTORIES) {
+    const runtime = factory({ env, services, logger });
+    if (runtime) {
+      logger.info({ channel: runtime.name }, 'channel enabled');
+      out.push(runtime);
+    }
+  }
+  return out;
+}
+
+export async function runService(
+  config: Config,
+  logger: Logger,
+  env: Record<string, string | undefined>,
+): Promise<RunningService> {
+  const started = performance.now();
+  const services = createServices(config, logger);
+  let channels: ChannelRuntime[] = [];
+  try {
+    const report = await services.ingest();
+    channels = enabledChannels(env, services, logger);
+    const server = await startServer(services, logger, channels);
+    for (const c of channels) await c.start();
+    logger.info(
+      {
+        port: server.port,
+        database: config.DATABASE_PATH,
+        knowledge: config.KNOWLEDGE_DIR,
+        documents: services.index.documents().length,
+        quizzes: services.quizzes.list().length,
+        skipped: report.failed.length,
+        channels: ['web', ...channels.map((c) => c.name)],
+        readyMs: Math.round(performance.now() - started),
+      },
+      `Hocvuso is ready: open http://localhost:${server.port}/`,
+    );
+    return {
+      port: server.port,
+      stop: async () => {
+        for (const c of channels) await c.stop();
+        await server.stop();
+        services.close();
+      },
+    };
+  } catch (err) {
+    for (const c of channels) await c.stop().catch(() => undefined);
+    services.close();
+    throw err;
+  }
+}
