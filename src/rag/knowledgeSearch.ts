@@ -9,7 +9,7 @@
 import type { DocumentHit, FaqEntry, KnowledgeSearch, SearchResult } from '../core/ports.js';
 import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
 import { FaqMatcher } from './faqMatcher.js';
-import { LexicalRanker, queryTerms } from './lexicalRanker.js';
+import { LexicalRanker } from './lexicalRanker.js';
 
 export interface DenseReranker {
   /** Re-orders passages of a result by fusing dense similarity with the lexical rank. */
@@ -39,16 +39,15 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
         .map((d) => [d.ref, { title: d.title, url: d.url }]),
     );
     this.faqs = new FaqMatcher(this.index.faqEntries());
+    // Warm the IDF cache with the FAQ vocabulary, so matching never queries SQLite term by term.
+    this.ranker.termStats(this.faqs.vocabulary());
   }
 
   async search(question: string, limit: number): Promise<SearchResult> {
     const ranked = this.ranker.rankPassages(question);
     let documents = LexicalRanker.documents(ranked.passages, this.titles, Math.max(limit, 10));
     if (this.dense) documents = await this.dense.fuse(question, documents);
-    const terms = queryTerms(question).unigrams;
-    const faqTerms = this.faqs.size > 0 ? [...new Set([...terms, ...this.faqs.vocabulary()])] : terms;
-    const weight = this.ranker.weightOf(this.ranker.termStats(faqTerms));
-    const faqs = this.faqs.match(question, weight);
+    const faqs = this.faqs.match(question, this.ranker.weight);
     return {
       documents: documents.slice(0, limit),
       faqs,

@@ -89,6 +89,13 @@ class IdfTable {
     return new Map(terms.map((t) => [t, this.cache.get(t) ?? 0]));
   }
 
+  /** Passage count of one term, from the cache when known. */
+  dfOf(term: string): number {
+    const cached = this.cache.get(term);
+    if (cached !== undefined) return cached;
+    return this.df([term]).get(term) ?? 0;
+  }
+
   passages(): number {
     if (this.total < 0) this.total = this.index.passageCount();
     return this.total;
@@ -131,6 +138,13 @@ export class LexicalRanker {
   termStats(terms: readonly string[]): Map<string, number> {
     return this.idf.df(terms);
   }
+
+  /**
+   * IDF weight of any term, looked up on demand and cached (the FAQ matcher
+   * compares against a fixed vocabulary: after the first questions every
+   * lookup is a map read).
+   */
+  readonly weight = (t: string): number => this.idf.idf(this.idf.dfOf(t));
 
   rankPassages(question: string): RankedPassages {
     const terms = queryTerms(question);

@@ -7,6 +7,7 @@
  * for retrieval lives here so a server database can replace SQLite later.
  */
 import type { FaqEntry } from '../../core/ports.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
 export interface IndexedPassage {
@@ -63,6 +64,7 @@ export interface PassageRow {
 const BM25_WEIGHTS = '3.0, 2.0, 1.0';
 
 export class SqliteKnowledgeIndex {
+  private candidatesStmt: Statement | undefined;
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
@@ -127,19 +129,23 @@ export class SqliteKnowledgeIndex {
     this.db.prepare('DELETE FROM documents WHERE commune_id = ? AND ref = ?').run(this.communeId, ref);
   }
 
-  /** Best passages for an FTS5 MATCH expression, best first. */
+  /**
+   * Best passages for an FTS5 MATCH expression, best first. The ranking runs
+   * on rowids and scores alone; texts are read only for the rows kept, which
+   * matters when a common word matches most of the index.
+   */
   candidates(match: string, limit: number): CandidateRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
-                f.title || ' ' || f.heading || ' ' || f.body AS tokens,
-                bm25(chunks_fts, ${BM25_WEIGHTS}) AS bm25
-           FROM chunks_fts f JOIN chunks c ON c.id = f.rowid
-          WHERE chunks_fts MATCH ? AND f.commune_id = ?
-          ORDER BY bm25 LIMIT ?`,
-      )
-      .all(match, this.communeId, limit) as CandidateRow[];
-    return rows;
+    this.candidatesStmt ??= this.db.prepare(
+      `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
+              f.title || ' ' || f.heading || ' ' || f.body AS tokens, r.s AS bm25
+         FROM (SELECT rowid AS id, bm25(chunks_fts, ${BM25_WEIGHTS}) AS s
+                 FROM chunks_fts WHERE chunks_fts MATCH ? AND commune_id = ?
+                ORDER BY s LIMIT ?) r
+         JOIN chunks c ON c.id = r.id
+         JOIN chunks_fts f ON f.rowid = r.id
+        ORDER BY r.s`,
+    );
+    return this.candidatesStmt.all(match, this.communeId, limit) as CandidateRow[];
   }
 
   /** Number of passages containing each term (for IDF); absent terms are omitted. */
