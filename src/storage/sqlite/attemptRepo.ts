@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import type { AttemptRepo } from '../../core/ports.js';
 import type { Attempt, AttemptStatus, CompletionRecord, QuizResult } from '../../core/quiz/types.js';
 import type { Db } from './db.js';
+import { COMPLETE_IF_ALL_PASSED_SQL } from './programmeSql.js';
 
 interface AttemptRow {
   readonly id: string;
@@ -104,14 +105,7 @@ function statements(db: Db) {
       `INSERT OR IGNORE INTO quiz_passes (commune_id, citizen_id, quiz_id, attempt_id, score, passed_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
     ),
-    // Completed when every core quiz has a pass; dated by the last of those passes.
-    completeIfAllPassed: db.prepare<{ commune: string; citizen: string; core: string }>(
-      `INSERT OR IGNORE INTO programme_completions (commune_id, citizen_id, completed_at)
-         SELECT @commune, @citizen, MAX(passed_at) FROM quiz_passes
-          WHERE commune_id = @commune AND citizen_id = @citizen
-            AND quiz_id IN (SELECT value FROM json_each(@core))
-         HAVING COUNT(*) > 0 AND COUNT(*) = (SELECT COUNT(*) FROM json_each(@core))`,
-    ),
+    completeIfAllPassed: db.prepare<{ commune: string; citizen: string; core: string }>(COMPLETE_IF_ALL_PASSED_SQL),
     abandon: db.prepare<[string, string, string]>(
       `UPDATE quiz_attempts SET status = 'abandoned', updated_at = ?
         WHERE commune_id = ? AND id = ? AND status = 'active'`,

@@ -11,6 +11,7 @@ import type { CitizenRepo } from '../../core/ports.js';
 import type { ChannelName } from '../../core/messages.js';
 import type { Citizen, CitizenProfile, ConsentState, Identity, RedeemResult } from '../../core/registry/types.js';
 import type { Db } from './db.js';
+import { COMPLETE_IF_ALL_PASSED_SQL } from './programmeSql.js';
 
 interface CitizenRow {
   readonly id: string;
@@ -152,14 +153,7 @@ function statements(db: Db) {
          SET completed_at = excluded.completed_at
          WHERE excluded.completed_at < programme_completions.completed_at`,
     ),
-    // Completed when every core quiz has a pass; dated by the last of those passes.
-    completeIfAllPassed: db.prepare<{ commune: string; citizen: string; core: string }>(
-      `INSERT OR IGNORE INTO programme_completions (commune_id, citizen_id, completed_at)
-         SELECT @commune, @citizen, MAX(passed_at) FROM quiz_passes
-          WHERE commune_id = @commune AND citizen_id = @citizen
-            AND quiz_id IN (SELECT value FROM json_each(@core))
-         HAVING COUNT(*) > 0 AND COUNT(*) = (SELECT COUNT(*) FROM json_each(@core))`,
-    ),
+    completeIfAllPassed: db.prepare<{ commune: string; citizen: string; core: string }>(COMPLETE_IF_ALL_PASSED_SQL),
     deleteCitizen: db.prepare<[string, string]>('DELETE FROM citizens WHERE commune_id = ? AND id = ?'),
   };
 }
