@@ -2,6 +2,7 @@
  * The one module of test helpers: temporary databases and knowledge folders,
  * a fixed clock, and the services built the way main.ts builds them.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -69,4 +70,36 @@ export async function readyServices(
   const services = createServices(testConfig(overrides), memoryLogger().logger, { clock });
   await services.ingest();
   return services;
+}
+
+export interface CliRunResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs the real CLI (`node --import tsx src/cli/index.ts …`) with only the
+ * given environment (plus PATH and HOME), feeding `stdin`; killed after 30 s.
+ */
+export function runCli(args: readonly string[], env: Record<string, string>, stdin = ''): Promise<CliRunResult> {
+  const root = join(import.meta.dirname, '..');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? root, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(stdin);
+  });
 }

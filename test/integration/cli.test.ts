@@ -5,40 +5,9 @@
  * spawn costs about a second, so they all start at once in beforeAll and the
  * tests only read their results.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir, writeTree } from '../helpers.js';
-
-const ROOT = join(import.meta.dirname, '..', '..');
-
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `node --import tsx src/cli/index.ts …` with only the given environment (plus PATH and HOME). */
-function runCli(args: readonly string[], env: Record<string, string>, stdin?: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin ?? '');
-  });
-}
+import { runCli, tempDir, writeTree, type CliRunResult } from '../helpers.js';
 
 interface AskJson {
   answer: string;
@@ -69,12 +38,12 @@ function expectAskShape(value: unknown): asserts value is AskJson {
 
 describe('cli (child process)', () => {
   let tmp: { dir: string; cleanup: () => void };
-  let askOne: RunResult;
-  let askLines: RunResult;
-  let ingestOk: RunResult;
-  let ingestBad: RunResult;
-  let badEnv: RunResult;
-  let unknown: RunResult;
+  let askOne: CliRunResult;
+  let askLines: CliRunResult;
+  let ingestOk: CliRunResult;
+  let ingestBad: CliRunResult;
+  let badEnv: CliRunResult;
+  let unknown: CliRunResult;
 
   beforeAll(async () => {
     tmp = tempDir('hocvuso-cli-');

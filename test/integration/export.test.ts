@@ -4,7 +4,6 @@
  * under "chưa rõ", and a file Excel reads as Vietnamese (BOM, CRLF, quoting).
  * The real CLI runs in child processes, all started at once in beforeAll.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +14,8 @@ import { loadCommune } from '../../src/quiz/loadCommune.js';
 import { loadQuizBanks, MemoryQuizCatalog } from '../../src/quiz/loadQuizzes.js';
 import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { SqliteReportRepo, type CompletionCount } from '../../src/storage/sqlite/reportRepo.js';
-import { tempDir, writeTree } from '../helpers.js';
+import { runCli, tempDir, writeTree, type CliRunResult } from '../helpers.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const COMMUNE = 'hung-chau';
 const TRICKY_HAMLET = 'Xóm Đông, "Trên"';
 
@@ -116,32 +114,6 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-interface RunResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function runCli(args: readonly string[], env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? ROOT, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
 describe('completion export', () => {
   let tmp: { dir: string; cleanup: () => void };
   let knowledge: string;
@@ -149,7 +121,7 @@ describe('completion export', () => {
   let db: Db;
   let csvText: string;
   let csvRows: number;
-  let cli: { exported: RunResult; badFormat: RunResult; check: RunResult };
+  let cli: { exported: CliRunResult; badFormat: CliRunResult; check: CliRunResult };
   const outFile = (): string => join(tmp.dir, 'bao-cao.csv');
 
   beforeAll(async () => {
@@ -185,7 +157,7 @@ describe('completion export', () => {
     const [exported, badFormat, check] = await Promise.all([
       runCli(['export', '--format', 'csv', '--out', outFile()], env),
       runCli(['export', '--format', 'xlsx'], env),
-      runCli(['quiz', 'check'], { ...env, KNOWLEDGE_DIR: join(tmp.dir, 'broken') }),
+      runCli(['quiz', 'check'], { LOG_LEVEL: 'warn', ...env, KNOWLEDGE_DIR: join(tmp.dir, 'broken') }),
     ]);
     cli = { exported, badFormat, check };
   }, 90_000);
