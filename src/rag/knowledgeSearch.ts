@@ -8,6 +8,7 @@
  */
 import type { DocumentHit, FaqEntry, KnowledgeSearch, SearchResult } from '../core/ports.js';
 import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
+import { tokenize } from '../core/text/normalize.js';
 import { FaqMatcher } from './faqMatcher.js';
 import { LexicalRanker } from './lexicalRanker.js';
 
@@ -16,8 +17,13 @@ export interface DenseReranker {
   fuse(question: string, docs: DocumentHit[]): Promise<DocumentHit[]>;
 }
 
+/** Results kept for recently asked questions (residents ask the same few things again and again). */
+const RESULT_CACHE_SIZE = 2000;
+
 export class SqliteKnowledgeSearch implements KnowledgeSearch {
   readonly ranker: LexicalRanker;
+  /** Normalised question → result, least recently used first; emptied whenever the index changes. */
+  private readonly cache = new Map<string, SearchResult>();
   private titles = new Map<string, { title: string; url?: string }>();
   private faqs = new FaqMatcher([]);
 
@@ -32,6 +38,7 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
   /** Re-reads titles and FAQ entries; call after ingestion. */
   reload(): void {
     this.ranker.invalidate();
+    this.cache.clear();
     this.titles = new Map(
       this.index
         .documents()
@@ -43,7 +50,29 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
     this.ranker.termStats(this.faqs.vocabulary());
   }
 
+  /**
+   * Lexical results depend only on the normalised tokens, so "VNeID là gì?"
+   * and "vneid la gi" share one cache entry; with dense fusion the raw text
+   * matters too and is part of the key.
+   */
   async search(question: string, limit: number): Promise<SearchResult> {
+    const key = `${limit}\u0000${this.dense ? question : ''}\u0000${tokenize(question).join(' ')}`;
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return hit;
+    }
+    const result = await this.compute(question, limit);
+    this.cache.set(key, result);
+    if (this.cache.size > RESULT_CACHE_SIZE) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    return result;
+  }
+
+  private async compute(question: string, limit: number): Promise<SearchResult> {
     const ranked = this.ranker.rankPassages(question);
     let documents = LexicalRanker.documents(ranked.passages, this.titles, Math.max(limit, 10));
     if (this.dense) documents = await this.dense.fuse(question, documents);
