@@ -200,12 +200,16 @@ async function synthetic(): Promise<void> {
   const golden = loadGolden('bench/golden');
   const lat: number[] = [];
   await s.engine.ask('VNeID là gì');
+  // Each distinct question once: a question and its unmarked form share one cache entry by design,
+  // and timing the second would measure the cache, not retrieval.
+  const seen = new Set<string>();
   for (const g of golden) {
-    for (const q of [g.q, foldMarks(g.q)]) {
-      const t = performance.now();
-      await s.engine.ask(q);
-      lat.push(performance.now() - t);
-    }
+    const key = foldMarks(g.q);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const t = performance.now();
+    await s.engine.ask(g.q);
+    lat.push(performance.now() - t);
   }
   console.log(
     `\n== Synthetic corpus: ${files} files, ${s.index.passageCount()} passages (generated ${passages}); ingest ${(ingestMs / 1000).toFixed(1)} s ==` +
