@@ -5,7 +5,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['.ci/**', 'node_modules/**', 'data/**', 'tmp/**', 'coverage/**', 'bench/out/**', 'src/channels/web/public/**'] },
+  {
+    ignores: [
+      '.ci/**',
+      'node_modules/**',
+      'data/**',
+      'tmp/**',
+      'coverage/**',
+      'bench/out/**',
+      'src/channels/web/public/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

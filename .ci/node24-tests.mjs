@@ -11,7 +11,9 @@ const out = '/tmp/hocvuso-vitest-node24.json';
 
 /** How many tests each file holds, from `vitest list`. */
 const expected = new Map();
-for (const t of JSON.parse(execFileSync('npx', ['vitest', 'list', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }))) {
+for (const t of JSON.parse(
+  execFileSync('npx', ['vitest', 'list', '--json'], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+)) {
   expected.set(t.file, (expected.get(t.file) ?? 0) + 1);
 }
 
