@@ -28,7 +28,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Transformer } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import { BOT_INFO } from '../test/integration/telegramFixtures.js';
 import type { Hono } from 'hono';
 import { loadTelegramConfig } from '../src/channels/telegram/config.js';
 import { MemoryTelegramStore, type TelegramStore } from '../src/channels/telegram/store.js';
@@ -64,21 +64,6 @@ const ROUNDS = Math.max(1, Number(args.rounds));
 
 const TOKEN = '123456789:BENCH-token_for-local-fake-only';
 const SECRET = 'bench_secret';
-const BOT_INFO = {
-  id: 123456789,
-  is_bot: true,
-  first_name: 'Hocvuso',
-  username: 'hocvuso_bench_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-  can_manage_bots: false,
-  supports_join_request_queries: false,
-} satisfies UserFromGetMe;
 
 const QUESTIONS = [
   'cách kích hoạt tài khoản vneid mức 2',
