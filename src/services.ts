@@ -15,6 +15,7 @@ import type { ChatModel, Clock, ConversationStateRepo, QuizCatalog, Random } fro
 import type { Quiz } from './core/quiz/types.js';
 import {
   checkCoreQuizzes,
+  communeWarnings,
   COMMUNE_FILE,
   DEFAULT_COMMUNE,
   parseCommune,
@@ -89,10 +90,7 @@ function readCommune(dir: string, logger: Logger): CommuneConfig {
     return DEFAULT_COMMUNE;
   }
   const { commune, problems } = parseCommune(content);
-  for (const p of problems) logger.warn(p);
-  if (commune.hamlets.length === 0) {
-    logger.warn(`${COMMUNE_FILE}: no hamlet (xóm/khối) listed yet; results count under "chưa rõ"`);
-  }
+  for (const p of [...problems, ...communeWarnings(commune)]) logger.warn(p);
   return commune;
 }
 

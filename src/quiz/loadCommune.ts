@@ -108,14 +108,18 @@ export async function loadCommune(knowledgeDir: string, catalog?: QuizCatalog): 
 }
 
 function finish(commune: CommuneConfig, problems: string[], catalog: QuizCatalog | undefined): CommuneLoadResult {
-  const warnings: string[] = [];
-  if (commune.hamlets.length === 0) {
-    warnings.push(
-      `${COMMUNE_FILE}: no hamlet (xóm/khối) is listed yet; residents cannot choose one and their results count under "chưa rõ". Add them under "hamlets:"`,
-    );
-  }
+  const warnings = communeWarnings(commune);
   if (catalog) problems.push(...checkCoreQuizzes(commune, catalog));
   return { commune, problems, warnings };
+}
+
+/** Gaps worth logging that stop nothing (today: no hamlet listed yet). */
+export function communeWarnings(commune: CommuneInfo): string[] {
+  return commune.hamlets.length === 0
+    ? [
+        `${COMMUNE_FILE}: no hamlet (xóm/khối) is listed yet; residents cannot choose one and their results count under "chưa rõ". Add them under "hamlets:"`,
+      ]
+    : [];
 }
 
 /** Core quiz ids that match no loaded quiz: the programme could never be completed. */
