@@ -368,7 +368,7 @@ function telegramApp(
     bot: { botInfo: BOT_INFO, ...(apiRoot ? {} : { transport: api.transport }) },
   });
   return createApp({
-    extraRoutes: runtime.routes ? [(a) => runtime.routes?.(a)] : [],
+    webhooks: runtime.webhooks ?? [],
     chat: createWebChat(services.engine),
     healthy: () => true,
     assets: loadWebAssets(),

@@ -5,12 +5,13 @@
  * listener closes first (no new requests), in-flight requests finish, then the
  * database closes. Used by `npm start` (main.ts) and `cli serve`.
  */
-import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
+import { createServer, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { ChannelRuntime } from './channels/runtime.js';
 import { loadWebAssets } from './channels/web/assets.js';
 import { createWebChat } from './channels/web/chatApi.js';
 import { createApp } from './http/app.js';
+import { rawListener } from './http/rawRoute.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
 import { pingDatabase } from './storage/sqlite/db.js';
@@ -25,17 +26,20 @@ export async function startServer(
   logger: Logger,
   channels: readonly ChannelRuntime[] = [],
 ): Promise<RunningServer> {
+  const webhooks = channels.flatMap((c) => c.webhooks ?? []);
   const app = createApp({
-    extraRoutes: channels.flatMap((c) => (c.routes ? [(a: Hono) => c.routes?.(a)] : [])),
+    webhooks,
     chat: createWebChat(services.engine),
     healthy: () => pingDatabase(services.db),
     assets: loadWebAssets(),
     logger,
     maxBodyBytes: services.config.MAX_BODY_BYTES,
   });
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: services.config.PORT, hostname: services.config.HOST }, () => resolve(s));
+  const server = await new Promise<Server>((resolve, reject) => {
+    // Webhooks are served straight from Node's request; everything else goes through the app.
+    const s = createServer(rawListener(webhooks, getRequestListener(app.fetch), logger));
     s.once('error', reject);
+    s.listen(services.config.PORT, services.config.HOST, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : services.config.PORT;

@@ -2,19 +2,19 @@
  * @module channels/runtime
  *
  * How a messaging channel (Telegram, Zalo) plugs into the one service: it is
- * switched on by its own environment variables, may add routes (webhooks,
- * staff views) to the shared HTTP app, and has a start and a stop that
+ * switched on by its own environment variables, may add webhook endpoints to
+ * the shared HTTP server, and has a start and a stop that
  * main.ts drives with the server's lifecycle. The web chat is always on and
  * is not a runtime.
  */
-import type { Hono } from 'hono';
+import type { RawRoute } from '../http/rawRoute.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
 
 export interface ChannelRuntime {
   readonly name: string;
-  /** Adds the channel's routes (e.g. its webhook) to the HTTP app, before the server listens. */
-  routes?(app: Hono): void;
+  /** The channel's webhook endpoints, served on the shared HTTP server (see http/rawRoute). */
+  readonly webhooks?: readonly RawRoute[];
   /** Starts background work (long polling, token refresh, outbox) once the server listens. */
   start(): Promise<void>;
   /** Stops background work; in-flight handling finishes first. */

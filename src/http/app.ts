@@ -13,10 +13,11 @@ import type { ChatRequest, ChatResponse } from '../channels/web/chatApi.js';
 import { ChatRequestSchema } from '../channels/web/chatApi.js';
 import type { WebAssets } from '../channels/web/assets.js';
 import type { Logger } from '../logger.js';
+import { mountRawRoute, type RawRoute } from './rawRoute.js';
 
 export interface AppDeps {
-  /** Extra routes (channel webhooks), mounted before the catch-all 404. */
-  readonly extraRoutes?: readonly ((app: Hono) => void)[];
+  /** Channel webhooks, mounted before the catch-all 404 (the server also serves them directly). */
+  readonly webhooks?: readonly RawRoute[];
   readonly chat: (req: ChatRequest) => Promise<ChatResponse>;
   readonly healthy: () => boolean;
   readonly assets: WebAssets;
@@ -99,7 +100,7 @@ export function createApp(deps: AppDeps): Hono {
     },
   );
 
-  for (const add of deps.extraRoutes ?? []) add(app);
+  for (const route of deps.webhooks ?? []) mountRawRoute(app, route);
 
   return app;
 }

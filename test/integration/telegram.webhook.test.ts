@@ -61,7 +61,7 @@ describe('Telegram webhook route', () => {
     });
     // The service's own HTTP app, with the channel's route added through the runtime's extension point.
     app = createApp({
-      extraRoutes: runtime.routes ? [(a) => runtime.routes?.(a)] : [],
+      webhooks: runtime.webhooks ?? [],
       chat: createWebChat(services.engine),
       healthy: () => true,
       assets: loadWebAssets(),

@@ -95,7 +95,7 @@ describe('zaloChannel factory', () => {
       expect(() => zaloChannel({ env: { ZALO_APP_ID: '123' }, services, logger })).toThrow(ConfigError);
       const runtime = zaloChannel({ env: OA, services, logger });
       expect(runtime?.name).toBe('zalo');
-      expect(typeof runtime?.routes).toBe('function');
+      expect(runtime?.webhooks?.map((w) => w.path)).toEqual(['/webhooks/zalo']);
     } finally {
       services.close();
     }

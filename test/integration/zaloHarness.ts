@@ -72,7 +72,7 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
     );
   }
   const app = createApp({
-    extraRoutes: channel.routes ? [channel.routes.bind(channel)] : [],
+    webhooks: channel.webhooks ?? [],
     chat: createWebChat(services.engine),
     healthy: () => pingDatabase(services.db),
     assets: loadWebAssets(),

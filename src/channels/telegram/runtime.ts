@@ -136,14 +136,16 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
     bot,
     ...(config.TELEGRAM_MODE === 'webhook'
       ? {
-          routes: telegramWebhookRoute({
-            secret: config.TELEGRAM_WEBHOOK_SECRET,
-            handle: async (update) => {
-              // An update can arrive before start() (a webhook set by an earlier run).
-              if (!bot.isInited()) await bot.init();
-              await bot.handleUpdate(update);
-            },
-          }),
+          webhooks: [
+            telegramWebhookRoute({
+              secret: config.TELEGRAM_WEBHOOK_SECRET,
+              handle: async (update) => {
+                // An update can arrive before start() (a webhook set by an earlier run).
+                if (!bot.isInited()) await bot.init();
+                await bot.handleUpdate(update);
+              },
+            }),
+          ],
         }
       : {}),
     async start() {

@@ -12,9 +12,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Update } from 'grammy/types';
-import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
+import type { RawRoute } from '../../http/rawRoute.js';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
 /** Updates are small; a larger body is not from Telegram. */
@@ -35,31 +34,27 @@ export interface WebhookDeps {
   readonly handle: (update: Update) => Promise<void>;
 }
 
-export function telegramWebhookRoute(deps: WebhookDeps): (app: Hono) => void {
+export function telegramWebhookRoute(deps: WebhookDeps): RawRoute {
   const expected = digest(deps.secret);
-  return (app) => {
-    app.post(
-      WEBHOOK_PATH,
-      async (c, next) => {
-        if (!sameSecret(c.req.header('x-telegram-bot-api-secret-token'), expected)) {
-          return c.json({ ok: false, error: 'unauthorized' }, 401);
-        }
-        await next();
-      },
-      bodyLimit({ maxSize: MAX_UPDATE_BYTES, onError: (c) => c.json({ ok: false, error: 'too_large' }, 413) }),
-      async (c) => {
-        let body: unknown;
-        try {
-          body = JSON.parse(await c.req.text());
-        } catch {
-          return c.json({ ok: false, error: 'invalid_json' }, 400);
-        }
-        const parsed = UpdateEnvelope.safeParse(body);
-        if (!parsed.success) return c.json({ ok: false, error: 'not_an_update' }, 400);
-        // Only update_id is checked here; grammY reads the rest defensively and ignores unknown kinds.
-        await deps.handle(parsed.data);
-        return c.json({ ok: true });
-      },
-    );
+  return {
+    path: WEBHOOK_PATH,
+    maxBodyBytes: MAX_UPDATE_BYTES,
+    precheck: (header) =>
+      sameSecret(header('x-telegram-bot-api-secret-token'), expected)
+        ? undefined
+        : { status: 401, json: { ok: false, error: 'unauthorized' } },
+    handle: async (raw) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return { status: 400, json: { ok: false, error: 'invalid_json' } };
+      }
+      const parsed = UpdateEnvelope.safeParse(body);
+      if (!parsed.success) return { status: 400, json: { ok: false, error: 'not_an_update' } };
+      // Only update_id is checked here; grammY reads the rest defensively and ignores unknown kinds.
+      await deps.handle(parsed.data);
+      return { status: 200, json: { ok: true } };
+    },
   };
 }

@@ -11,10 +11,10 @@
  * stop(), and stop() waits for handling in progress.
  */
 import type { AxiosInstance } from 'axios';
-import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { Engine } from '../../core/conversation/engine.js';
 import type { Clock } from '../../core/ports.js';
+import type { RawRoute } from '../../http/rawRoute.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../storage/sqlite/db.js';
 import { SqliteZaloStore } from '../../storage/sqlite/zaloStore.js';
@@ -261,7 +261,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const timerHandles: NodeJS.Timeout[] = [];
   let poller: { stop(): Promise<void> } | undefined;
 
-  const routes = ((): ((app: Hono) => void) | undefined => {
+  const webhook = ((): RawRoute | undefined => {
     if (config.ZALO_MODE === 'oa') {
       return zaloWebhookRoute({ config, store, clock, logger, maxBodyBytes: deps.maxBodyBytes, dispatch });
     }
@@ -279,7 +279,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     client,
     idle,
     tick,
-    ...(routes ? { routes } : {}),
+    ...(webhook ? { webhooks: [webhook] } : {}),
     async start() {
       stopping = false;
       if (config.ZALO_MODE === 'oa' && config.ZALO_REFRESH_TOKEN) {

@@ -14,9 +14,8 @@
  * unsigned `{}` (LOW): a body without `event_name` is answered 200 and
  * nothing in it is read.
  */
-import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { Clock } from '../../core/ports.js';
+import type { RawRoute } from '../../http/rawRoute.js';
 import type { Logger } from '../../logger.js';
 import type { ZaloOaConfig } from './config.js';
 import { classifyEvent, timestampMs, type ZaloInbound } from './events.js';
@@ -110,21 +109,18 @@ export function receiveDelivery(
   return { outcome: { status: 200, result: 'accepted' }, accepted: { event: c.event, key: c.key, at: c.at } };
 }
 
-/** Mounts the webhook; `dispatch` schedules an accepted event's handling and must not block. */
+/** The webhook route; `dispatch` schedules an accepted event's handling and must not block. */
 export function zaloWebhookRoute(
   deps: WebhookDeps & { readonly maxBodyBytes: number; readonly dispatch: (a: Accepted) => void },
-): (app: Hono) => void {
-  return (app) => {
-    app.post(
-      WEBHOOK_PATH,
-      bodyLimit({ maxSize: deps.maxBodyBytes, onError: (c) => c.json({ error: 'too_large' }, 413) }),
-      async (c) => {
-        const raw = new Uint8Array(await c.req.arrayBuffer());
-        const { outcome, accepted } = receiveDelivery(deps, raw, (name) => c.req.header(name));
-        if (accepted) deps.dispatch(accepted);
-        if (outcome.status === 200) return c.json({ ok: true, result: outcome.result }, 200);
-        return c.json({ error: outcome.result }, outcome.status);
-      },
-    );
+): RawRoute {
+  return {
+    path: WEBHOOK_PATH,
+    maxBodyBytes: deps.maxBodyBytes,
+    handle: (raw, header) => {
+      const { outcome, accepted } = receiveDelivery(deps, raw, header);
+      if (accepted) deps.dispatch(accepted);
+      if (outcome.status === 200) return { status: 200, json: { ok: true, result: outcome.result } };
+      return { status: outcome.status, json: { error: outcome.result } };
+    },
   };
 }

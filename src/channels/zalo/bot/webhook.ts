@@ -7,8 +7,7 @@
  * constant-time whatever the lengths.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import type { RawRoute } from '../../../http/rawRoute.js';
 import type { ClassifiedEvent } from '../events.js';
 import { WEBHOOK_PATH } from '../webhook.js';
 import { classifyBotUpdate, updatesIn } from './updates.js';
@@ -26,24 +25,23 @@ export interface BotWebhookDeps {
   readonly accept: (c: ClassifiedEvent) => void;
 }
 
-export function zaloBotWebhookRoute(deps: BotWebhookDeps): (app: Hono) => void {
-  return (app) => {
-    app.post(
-      WEBHOOK_PATH,
-      bodyLimit({ maxSize: deps.maxBodyBytes, onError: (c) => c.json({ error: 'too_large' }, 413) }),
-      async (c) => {
-        if (!secretMatches(c.req.header('X-Bot-Api-Secret-Token'), deps.secret)) {
-          return c.json({ error: 'unauthorized' }, 401);
-        }
-        let body: unknown;
-        try {
-          body = JSON.parse(await c.req.text());
-        } catch {
-          return c.json({ error: 'invalid_json' }, 400);
-        }
-        for (const u of updatesIn(body)) deps.accept(classifyBotUpdate(u));
-        return c.json({ ok: true }, 200);
-      },
-    );
+export function zaloBotWebhookRoute(deps: BotWebhookDeps): RawRoute {
+  return {
+    path: WEBHOOK_PATH,
+    maxBodyBytes: deps.maxBodyBytes,
+    precheck: (header) =>
+      secretMatches(header('X-Bot-Api-Secret-Token'), deps.secret)
+        ? undefined
+        : { status: 401, json: { error: 'unauthorized' } },
+    handle: (raw) => {
+      let body: unknown;
+      try {
+        body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        return { status: 400, json: { error: 'invalid_json' } };
+      }
+      for (const u of updatesIn(body)) deps.accept(classifyBotUpdate(u));
+      return { status: 200, json: { ok: true } };
+    },
   };
 }
