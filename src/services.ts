@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { embeddingsEnabled, llmEnabled, type Config } from './config.js';
 import { createEngine, type Engine } from './core/conversation/engine.js';
+import { WriteScope } from './storage/sqlite/writeScope.js';
 import type { ChatModel, Clock, ConversationStateRepo, QuizCatalog, Random } from './core/ports.js';
 import type { Quiz } from './core/quiz/types.js';
 import {
@@ -49,6 +50,8 @@ export interface Services {
   /** Dense retrieval, present only when an embeddings endpoint is configured. */
   readonly dense?: DenseIndex;
   readonly engine: Engine;
+  /** Groups a turn's writes into one commit; channels put their own per-turn writes in the same scope. */
+  readonly writes: WriteScope;
   readonly unanswered: SqliteUnansweredLog;
   /** Re-indexes changed knowledge files and refreshes the in-memory tables. */
   ingest(options?: { force?: boolean }): Promise<IngestReport>;
@@ -150,7 +153,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const quizzes = new ReloadableQuizCatalog();
   const citizens = new SqliteCitizenRepo(db, config.COMMUNE_ID, { coreQuizzes: commune.coreQuizzes });
   const attempts = new SqliteAttemptRepo(db, config.COMMUNE_ID);
-  const engine = createEngine({
+  const writes = new WriteScope(db, (err) => logger.error({ err }, 'database commit failed'));
+  const inner = createEngine({
     search,
     state: options.conversations ?? new SqliteConversationRepo(db, config.COMMUNE_ID),
     unanswered,
@@ -158,6 +162,11 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     learning: { quizzes, citizens, attempts, commune, random: options.random ?? cryptoRandom },
     writer: writerFor(config, options.chatModel),
   });
+  // Every turn's writes (state, attempt, citizen, unanswered log) commit together.
+  const engine: Engine = {
+    handle: (message) => writes.run(() => inner.handle(message)),
+    ask: (question) => writes.run(() => inner.ask(question)),
+  };
 
   async function reloadQuizzes(): Promise<void> {
     const { quizzes: banks, problems } = await loadQuizBanks(config.KNOWLEDGE_DIR);
@@ -205,8 +214,12 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     search,
     ...(dense && { dense }),
     engine,
+    writes,
     unanswered,
     ingest,
-    close: () => db.close(),
+    close: () => {
+      writes.commit();
+      db.close();
+    },
   };
 }

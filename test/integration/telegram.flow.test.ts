@@ -59,6 +59,7 @@ describe.each<QuizStyle>(['buttons', 'poll'])('Telegram quiz flow with %s', (sty
       botInfo: BOT_INFO,
       engine: services.engine,
       store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
+      writes: services.writes,
       logger: memoryLogger().logger,
       clock: fixedClock(),
       quizStyle: style,

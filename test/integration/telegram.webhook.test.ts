@@ -57,6 +57,7 @@ describe('Telegram webhook route', () => {
       store,
       logger: memoryLogger().logger,
       clock: fixedClock(),
+      writes: services.writes,
       bot: { botInfo: BOT_INFO, transport: api.transport },
     });
     // The service's own HTTP app, with the channel's route added through the runtime's extension point.

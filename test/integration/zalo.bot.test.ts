@@ -38,6 +38,7 @@ async function botSetup(env: Record<string, string>): Promise<BotSetup> {
     config,
     engine: services.engine,
     db: services.db,
+    writes: services.writes,
     communeId: services.config.COMMUNE_ID,
     logger: memoryLogger().logger,
     maxBodyBytes: 64_000,

@@ -57,6 +57,7 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
     config: zaloTestConfig(opts.env),
     engine: opts.engine ?? services.engine,
     db: services.db,
+    writes: services.writes,
     communeId: services.config.COMMUNE_ID,
     logger: mem.logger,
     maxBodyBytes: services.config.MAX_BODY_BYTES,

@@ -19,6 +19,7 @@ import type { Engine } from '../../core/conversation/engine.js';
 import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../logger.js';
 import type { QuizStyle } from './config.js';
+import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import { dedupe } from './dedupe.js';
 import { telegramErrorHandler } from './errors.js';
 import { callbackFeature } from './features/callback.js';
@@ -38,6 +39,8 @@ export interface TelegramBotDeps {
   readonly store: TelegramStore;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Puts an update's claim and the engine's writes in one commit (absent with an in-memory store). */
+  readonly writes?: WriteScope;
   readonly quizStyle: QuizStyle;
   readonly apiRoot?: string;
   readonly throttle?: boolean;
@@ -86,7 +89,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   };
   bot.use(sequentialize(orderKeys));
   const guarded = bot.errorBoundary(telegramErrorHandler(deps.logger));
-  guarded.use(dedupe(deps.store, deps.clock, deps.logger));
+  guarded.use(dedupe(deps.store, deps.clock, deps.logger, deps.writes));
   guarded.use(messageFeature(features), pollAnswerFeature(features), membershipFeature(features));
   // Must stay last: it ends with the catch-all that answers any other button press.
   guarded.use(callbackFeature(features));

@@ -17,6 +17,7 @@ import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../logger.js';
 import { systemClock } from '../../services.js';
 import { SqliteTelegramStore } from '../../storage/sqlite/telegramRepo.js';
+import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import type { ChannelFactory, ChannelRuntime } from '../runtime.js';
 import { ALLOWED_UPDATES, createTelegramBot, type TelegramBotDeps } from './bot.js';
 import { loadTelegramConfig, type TelegramConfig } from './config.js';
@@ -40,6 +41,7 @@ export interface TelegramRuntimeDeps {
   readonly store: TelegramStore;
   readonly logger: Logger;
   readonly clock: Clock;
+  readonly writes?: WriteScope;
   /** Test hooks: bot info, a fake transport, retry and timeout settings. */
   readonly bot?: Pick<TelegramBotDeps, 'botInfo' | 'transport' | 'retry' | 'networkRetry' | 'timeoutSeconds'>;
 }
@@ -64,6 +66,7 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
     store: deps.store,
     logger: log,
     clock: deps.clock,
+    writes: deps.writes,
     quizStyle: config.TELEGRAM_QUIZ_STYLE,
     apiRoot: config.TELEGRAM_API_ROOT,
     throttle: config.TELEGRAM_THROTTLE === 'on',
@@ -183,5 +186,6 @@ export const telegramChannel: ChannelFactory = (ctx) => {
     store: new SqliteTelegramStore(ctx.services.db, ctx.services.config.COMMUNE_ID),
     logger: ctx.logger,
     clock: systemClock,
+    writes: ctx.services.writes,
   });
 };

@@ -17,6 +17,7 @@ import type { Clock } from '../../core/ports.js';
 import type { RawRoute } from '../../http/rawRoute.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../storage/sqlite/db.js';
+import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import { SqliteZaloStore } from '../../storage/sqlite/zaloStore.js';
 import type { ChannelRuntime } from '../runtime.js';
 import { KeyedSerializer } from '../serializer.js';
@@ -57,6 +58,8 @@ export interface ZaloChannelDeps {
   readonly config: ZaloConfig;
   readonly engine: Engine;
   readonly db: Db;
+  /** Shared with the engine, so a turn and its queued replies commit together. */
+  readonly writes?: WriteScope;
   readonly communeId: string;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
@@ -149,6 +152,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     clock,
     logger,
     backoff: deps.backoff,
+    writes: deps.writes,
     window: isOa
       ? messagingWindow({
           freeWindowHours: config.ZALO_FREE_WINDOW_HOURS,
@@ -170,6 +174,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
         buttonTemplates: config.ZALO_MODE === 'oa' && config.ZALO_BUTTON_TEMPLATES,
       }),
     displayName,
+    writes: deps.writes,
   });
 
   let stopping = false;
@@ -263,7 +268,15 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 
   const webhook = ((): RawRoute | undefined => {
     if (config.ZALO_MODE === 'oa') {
-      return zaloWebhookRoute({ config, store, clock, logger, maxBodyBytes: deps.maxBodyBytes, dispatch });
+      return zaloWebhookRoute({
+        config,
+        store,
+        clock,
+        logger,
+        maxBodyBytes: deps.maxBodyBytes,
+        dispatch,
+        writes: deps.writes,
+      });
     }
     const secret = config.ZALO_BOT_WEBHOOK_SECRET;
     return secret ? zaloBotWebhookRoute({ secret, maxBodyBytes: deps.maxBodyBytes, accept: acceptBot }) : undefined;

@@ -13,6 +13,7 @@ import type { Engine } from '../../core/conversation/engine.js';
 import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
 import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../logger.js';
+import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import type { ZaloInbound } from './events.js';
 import type { Outbox } from './outbox.js';
 import type { OutboundMessage } from './render.js';
@@ -26,6 +27,8 @@ export interface HandlerDeps {
   readonly render: (replies: readonly OutgoingReply[]) => OutboundMessage[];
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Group commit for the queued replies (absent in unit tests: each write commits alone). */
+  readonly writes?: WriteScope;
   /** The resident's display name for the welcome (best effort; undefined on any failure). */
   readonly displayName?: (userId: string) => Promise<string | undefined>;
 }
@@ -46,16 +49,26 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
   }
 
   /**
-   * The resident wrote: in one transaction the window reopens (their last
+   * The resident wrote: after the engine's turn, in one transaction (shared with
+   * the loop turn's group commit, see storage/sqlite/writeScope), the window reopens (their last
    * interaction moves to `at`), anything held for them is released to go out
    * before the new replies, the replies are queued and the event is marked
    * handled. Then the queue is flushed.
    */
-  async function reply(userId: string, key: string, at: number | undefined, replies: readonly OutgoingReply[]) {
+  async function reply(
+    userId: string,
+    key: string,
+    at: number | undefined,
+    produce: () => Promise<readonly OutgoingReply[]>,
+  ) {
+    const replies = await produce();
     const now = clock.now();
     const interactionAt = new Date(Math.min(at ?? now.getTime(), now.getTime()));
+    deps.writes?.join();
     const released = store.enqueue(userId, deps.render(replies), now, { handledKey: key, interactionAt });
     if (released > 0) logger.info({ released }, 'zalo held replies released: the resident wrote again');
+    // Nothing goes out before the queue and the handled mark are committed.
+    await deps.writes?.settled();
     await outbox.flush(userId);
   }
 
@@ -67,26 +80,27 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
         store.holdAll(userId, 'unfollow', clock.now());
         store.markHandled(key, clock.now());
         return;
-      case 'follow': {
-        const [name, replies] = await Promise.all([
-          deps.displayName?.(userId).catch(() => undefined),
-          ask({ channel: 'zalo', userId, choice: 'menu:start' }),
-        ]);
-        const [first, ...rest] = replies;
-        return reply(userId, key, at, first ? [{ ...first, text: greetByName(first.text, name) }, ...rest] : rest);
-      }
+      case 'follow':
+        return reply(userId, key, at, async () => {
+          const [name, replies] = await Promise.all([
+            deps.displayName?.(userId).catch(() => undefined),
+            ask({ channel: 'zalo', userId, choice: 'menu:start' }),
+          ]);
+          const [first, ...rest] = replies;
+          return first ? [{ ...first, text: greetByName(first.text, name) }, ...rest] : rest;
+        });
       case 'text': {
         const start = /^\/start$/i.test(event.text.trim());
         const message: IncomingMessage = start
           ? { channel: 'zalo', userId, choice: 'menu:start' }
           : { channel: 'zalo', userId, text: event.text };
-        return reply(userId, key, at, await ask(message));
+        return reply(userId, key, at, () => ask(message));
       }
       case 'media':
-        return reply(userId, key, at, [{ text: TEXT_ONLY }]);
+        return reply(userId, key, at, () => Promise.resolve([{ text: TEXT_ONLY }]));
       case 'submit_info':
         // The bot never asks for this form; what was sent is not kept.
-        return reply(userId, key, at, [{ text: INFO_NOT_NEEDED }]);
+        return reply(userId, key, at, () => Promise.resolve([{ text: INFO_NOT_NEEDED }]));
     }
   };
 }

@@ -17,6 +17,7 @@ export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
     config,
     engine: services.engine,
     db: services.db,
+    writes: services.writes,
     communeId: services.config.COMMUNE_ID,
     logger,
     maxBodyBytes: services.config.MAX_BODY_BYTES,

@@ -13,6 +13,7 @@
  */
 import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../logger.js';
+import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import {
   ZaloApiError,
   ZaloNotFollowerError,
@@ -44,6 +45,12 @@ export interface OutboxDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly backoff?: BackoffPolicy;
+  /**
+   * Group commit for "sent" marks (not waited for: a crash in the moment
+   * between a send and its commit sends that message again after the restart,
+   * which is the outbox's at-least-once promise anyway).
+   */
+  readonly writes?: WriteScope;
 }
 
 export class Outbox {
@@ -71,6 +78,7 @@ export class Outbox {
       }
       try {
         const { messageId } = await this.deps.send(userId, item.message);
+        this.deps.writes?.join();
         store.markSent(item.id, clock.now(), messageId);
       } catch (err) {
         if (!this.onError(item, err)) return;

@@ -17,6 +17,7 @@
 import type { Clock } from '../../core/ports.js';
 import type { RawRoute } from '../../http/rawRoute.js';
 import type { Logger } from '../../logger.js';
+import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import type { ZaloOaConfig } from './config.js';
 import { classifyEvent, timestampMs, type ZaloInbound } from './events.js';
 import { macOf, signatureMatches, zaloMac } from './signature.js';
@@ -109,15 +110,26 @@ export function receiveDelivery(
   return { outcome: { status: 200, result: 'accepted' }, accepted: { event: c.event, key: c.key, at: c.at } };
 }
 
-/** The webhook route; `dispatch` schedules an accepted event's handling and must not block. */
+/**
+ * The webhook route; `dispatch` schedules an accepted event's handling and
+ * must not block. With a write scope, the event is recorded in the loop
+ * turn's group commit and the 200 waits for that commit: deliveries that
+ * arrive together cost one commit, and none is acknowledged before it is on disk.
+ */
 export function zaloWebhookRoute(
-  deps: WebhookDeps & { readonly maxBodyBytes: number; readonly dispatch: (a: Accepted) => void },
+  deps: WebhookDeps & {
+    readonly maxBodyBytes: number;
+    readonly dispatch: (a: Accepted) => void;
+    readonly writes?: WriteScope;
+  },
 ): RawRoute {
   return {
     path: WEBHOOK_PATH,
     maxBodyBytes: deps.maxBodyBytes,
-    handle: (raw, header) => {
+    handle: async (raw, header) => {
+      deps.writes?.join();
       const { outcome, accepted } = receiveDelivery(deps, raw, header);
+      await deps.writes?.settled();
       if (accepted) deps.dispatch(accepted);
       if (outcome.status === 200) return { status: 200, json: { ok: true, result: outcome.result } };
       return { status: outcome.status, json: { error: outcome.result } };
