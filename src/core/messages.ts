@@ -17,6 +17,12 @@ export interface IncomingMessage {
   readonly text?: string;
   /** The `value` of a button the user pressed, if any. */
   readonly choice?: string;
+  /**
+   * The channel's id for this message, when it has one that a replay would
+   * repeat (Zalo's msg_id). The engine answers a repeated id with the replies
+   * it gave the first time instead of acting on the message again.
+   */
+  readonly id?: string;
 }
 
 export interface ReplyButton {

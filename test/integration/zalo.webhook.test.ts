@@ -244,4 +244,30 @@ describe('Zalo webhook', () => {
     expect(sent).toHaveLength(1);
     expect(countRows(h.services, 'zalo_events', "event_key = 'msg:lost-1' AND handled_at IS NOT NULL")).toBe(1);
   });
+
+  it('replays a message whose turn was saved but whose replies were never queued, without acting on it twice', async () => {
+    const { sent } = recordSends();
+    const state = (): string =>
+      (
+        h.services.db
+          .prepare("SELECT state_json FROM conversation_state WHERE channel = 'zalo' AND user_id = ?")
+          .get(USER) as { state_json: string }
+      ).state_json;
+    await h.services.engine.handle({ channel: 'zalo', userId: USER, choice: 'quiz:list' });
+    // The crashed run: the engine's turn for "1" was committed, then the process died before queueing its replies.
+    const first = await h.services.engine.handle({ channel: 'zalo', userId: USER, text: '1', id: 'lost-2' });
+    const after = state();
+    h.channel.store.receive(
+      'msg:lost-2',
+      USER,
+      JSON.stringify({ kind: 'text', userId: USER, msgId: 'lost-2', text: '1' }),
+      h.clock.now(),
+    );
+    await h.channel.start();
+    await h.channel.idle();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.text.startsWith(first[0]?.text.trim() ?? '?')).toBe(true);
+    // The replay changed nothing: the typed "1" was not taken again as a choice among the new buttons.
+    expect(state()).toBe(after);
+  });
 });

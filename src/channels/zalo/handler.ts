@@ -92,8 +92,8 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
       case 'text': {
         const start = /^\/start$/i.test(event.text.trim());
         const message: IncomingMessage = start
-          ? { channel: 'zalo', userId, choice: 'menu:start' }
-          : { channel: 'zalo', userId, text: event.text };
+          ? { channel: 'zalo', userId, choice: 'menu:start', id: event.msgId }
+          : { channel: 'zalo', userId, text: event.text, id: event.msgId };
         return reply(userId, key, at, () => ask(message));
       }
       case 'media':

@@ -72,6 +72,17 @@ export interface Engine {
 }
 
 const DEFAULT_MAX_CHARS = 2000;
+
+/**
+ * The last message's id and the replies it got, saved with the state in the
+ * same write. A channel that replays a message after a crash (its turn saved,
+ * its replies never queued) gets the same replies back, and a typed "1" is not
+ * taken a second time as the answer to the next question.
+ */
+interface LastTurn {
+  readonly id: string;
+  readonly replies: OutgoingReply[];
+}
 /** A `then` chain (form → quiz) never needs more than this many hops. */
 const MAX_CHOICE_DEPTH = 3;
 
@@ -263,6 +274,9 @@ export function createEngine(deps: EngineDeps): Engine {
   async function handle(message: IncomingMessage): Promise<OutgoingReply[]> {
     const identity: Identity = { channel: message.channel, userId: message.userId };
     const state: ConversationState = { ...((await deps.state.get(identity)) ?? {}) };
+    const previous = state.lastTurn as LastTurn | undefined;
+    if (message.id !== undefined && previous?.id === message.id) return previous.replies;
+    delete state.lastTurn;
     const text = cleanText(message.text ?? '');
     const choice = message.choice?.trim() || (text ? choiceFromText(text, state.offered) : undefined);
 
@@ -280,10 +294,13 @@ export function createEngine(deps: EngineDeps): Engine {
       replies = await onText(message, identity, text, state);
     }
 
-    const last = replies[replies.length - 1];
-    state.offered = last?.buttons ? last.buttons.map(({ label, value }) => ({ label, value })) : undefined;
-    if (Object.keys(state).some((k) => state[k] !== undefined)) await deps.state.set(identity, state, deps.clock.now());
-    else await deps.state.delete(identity);
+    const final = replies[replies.length - 1];
+    state.offered = final?.buttons ? final.buttons.map(({ label, value }) => ({ label, value })) : undefined;
+    // An empty state (say, after "xóa dữ liệu của tôi") is deleted, not kept alive by the replay record.
+    if (Object.keys(state).some((k) => state[k] !== undefined)) {
+      if (message.id !== undefined) state.lastTurn = { id: message.id, replies } satisfies LastTurn;
+      await deps.state.set(identity, state, deps.clock.now());
+    } else await deps.state.delete(identity);
     return replies;
   }
 
