@@ -44,6 +44,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { startServer } from '../src/server.js';
 import { createServices, systemClock, type Services } from '../src/services.js';
+import { startCheckpointer } from '../src/storage/sqlite/checkpointer.js';
 import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
 import type { FromLoad, LoadJob, LoadResult, Shown, ToLoad } from './lib/telegramLoad.js';
 import { ms, percentile, table } from './lib/metrics.js';
@@ -79,7 +80,7 @@ const QUESTIONS = [
   'Bình dân học vụ số là gì',
 ];
 
-const logger = createLogger('silent');
+const logger = createLogger(process.env.BENCH_LOG === '1' ? 'warn' : 'silent');
 const work = tempDir();
 
 // ------------------------------------------------------------ the load thread
@@ -181,6 +182,8 @@ async function startService(botApi: 'in-process' | 'http'): Promise<Running> {
   });
   const services = createServices(config, logger);
   await services.ingest();
+  // As runService does: WAL checkpoints in a worker thread, not in the commits.
+  const checkpointer = await startCheckpointer(services.db, logger);
   const apiRoot = botApi === 'http' ? await fakeApiRoot : undefined;
   const tgConfig = loadTelegramConfig({
     TELEGRAM_BOT_TOKEN: TOKEN,
@@ -211,6 +214,7 @@ async function startService(botApi: 'in-process' | 'http'): Promise<Running> {
     services,
     stop: async () => {
       await server.stop();
+      await checkpointer.stop();
       services.close();
     },
   };
@@ -227,6 +231,8 @@ interface Row {
   readonly p99: number;
   /** Share of the service thread's time spent busy (event-loop utilisation). */
   readonly serviceBusy: number;
+  /** The same for the load thread: near 100%, its own delays would show as latency. */
+  readonly loadBusy: number;
   readonly passed: number;
   readonly errors: number;
   readonly apiCalls: number;
@@ -263,8 +269,10 @@ async function measure(v: Variant): Promise<Row> {
     if (WARMUP > 0) await runLoad(job(WARMUP, { mode: 'closed', concurrency: CONCURRENCY }));
     learnerBase += 100_000;
     const elu0 = performance.eventLoopUtilization();
+    const loadElu0 = worker.performance.eventLoopUtilization();
     const r = await runLoad(job(v.learners, v.schedule));
     const elu = performance.eventLoopUtilization(elu0);
+    const loadElu = worker.performance.eventLoopUtilization(loadElu0);
     learnerBase += 100_000;
     return {
       name: v.name,
@@ -274,6 +282,7 @@ async function measure(v: Variant): Promise<Row> {
       p95: percentile(r.latencies, 95),
       p99: percentile(r.latencies, 99),
       serviceBusy: elu.utilization,
+      loadBusy: loadElu.utilization,
       passed: r.passed,
       errors: r.errors,
       apiCalls: r.apiCalls,
@@ -339,7 +348,8 @@ async function main(): Promise<void> {
       const row = await measure(v);
       all[i]?.push(row);
       console.error(
-        `round ${round + 1}/${ROUNDS} ${v.name}: ${row.perSecond.toFixed(0)} updates/s, p95 ${ms(row.p95)}, errors ${row.errors}`,
+        `round ${round + 1}/${ROUNDS} ${v.name}: ${row.perSecond.toFixed(0)} updates/s, p95 ${ms(row.p95)}, ` +
+          `busy ${(row.serviceBusy * 100).toFixed(0)}% / load ${(row.loadBusy * 100).toFixed(0)}%, errors ${row.errors}`,
       );
     }
   }
@@ -353,7 +363,19 @@ async function main(): Promise<void> {
   );
   console.log(
     table(
-      ['run', 'updates', 'updates/s', 'p50', 'p95', 'p99', 'service thread busy', 'passed', 'errors', 'Bot API calls'],
+      [
+        'run',
+        'updates',
+        'updates/s',
+        'p50',
+        'p95',
+        'p99',
+        'service thread busy',
+        'load thread busy',
+        'passed',
+        'errors',
+        'Bot API calls',
+      ],
       rows.map((r) => [
         r.name,
         String(r.updates),
@@ -362,6 +384,7 @@ async function main(): Promise<void> {
         ms(r.p95),
         ms(r.p99),
         `${(r.serviceBusy * 100).toFixed(0)}%`,
+        `${(r.loadBusy * 100).toFixed(0)}%`,
         String(r.passed),
         String(r.errors),
         String(r.apiCalls),

@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { startServer } from './server.js';
 import { createServices, type Services } from './services.js';
+import { startCheckpointer, type Checkpointer } from './storage/sqlite/checkpointer.js';
 
 export interface RunningService {
   readonly port: number;
@@ -43,8 +44,10 @@ export async function runService(
   const started = performance.now();
   const services = createServices(config, logger);
   let channels: ChannelRuntime[] = [];
+  let checkpointer: Checkpointer | undefined;
   try {
     const report = await services.ingest();
+    checkpointer = await startCheckpointer(services.db, logger);
     channels = enabledChannels(env, services, logger);
     const server = await startServer(services, logger, channels);
     for (const c of channels) await c.start();
@@ -66,11 +69,13 @@ export async function runService(
       stop: async () => {
         for (const c of channels) await c.stop();
         await server.stop();
+        await checkpointer?.stop();
         services.close();
       },
     };
   } catch (err) {
     for (const c of channels) await c.stop().catch(() => undefined);
+    await checkpointer?.stop();
     services.close();
     throw err;
   }
