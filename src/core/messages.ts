@@ -42,6 +42,8 @@ export interface ReplySource {
  * ignore it and render the buttons.
  */
 export interface QuizQuestionMeta {
+  /** The quiz's id in its bank (a channel may present some quizzes differently). */
+  readonly quizId: string;
   readonly attemptId: string;
   /** 0-based index of the question in the attempt. */
   readonly index: number;

@@ -178,7 +178,7 @@ describe('Telegram delivery', () => {
   });
 
   it('falls back to buttons when a quiz question does not fit a poll', async () => {
-    const quiz = { attemptId: 'a1', index: 0, total: 1, correctPosition: 0, explanation: 'Vì vậy.' };
+    const quiz = { quizId: 'q1', attemptId: 'a1', index: 0, total: 1, correctPosition: 0, explanation: 'Vì vậy.' };
     const engine = scriptedEngine(() => [
       {
         text: `Câu 1/1:\n${'Rất dài '.repeat(50)}`,
@@ -200,6 +200,21 @@ describe('Telegram delivery', () => {
     const { api, learner } = setup({ engine, quizStyle: 'poll' });
     await learner(8_100_006).say('bắt đầu');
     expect(api.methods().filter((m) => m === 'sendMessage' || m === 'sendPoll')).toEqual(['sendMessage', 'sendPoll']);
+  });
+
+  it('presents the quizzes named in the per-quiz setting as polls, the others with buttons', async () => {
+    const ask = (quizId: string): OutgoingReply => ({
+      text: 'Câu ngắn?',
+      buttons: [
+        { label: 'A', value: 'quiz:a:a1:0:0' },
+        { label: 'B', value: 'quiz:a:a1:0:1' },
+      ],
+      quiz: { quizId, attemptId: 'a1', index: 0, total: 1, correctPosition: 0, explanation: 'Vì vậy.' },
+    });
+    const engine = scriptedEngine(() => [ask('bai-poll'), ask('bai-khac')]);
+    const { api, learner } = setup({ engine, quizStyle: 'buttons', quizStyles: { 'bai-poll': 'poll' } });
+    await learner(8_100_016).say('bắt đầu');
+    expect(api.methods().filter((m) => m === 'sendMessage' || m === 'sendPoll')).toEqual(['sendPoll', 'sendMessage']);
   });
 
   it('answers stickers and unknown commands briefly, without the engine', async () => {

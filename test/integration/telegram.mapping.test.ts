@@ -36,8 +36,21 @@ describe('Telegram config', () => {
       TELEGRAM_MODE: 'polling',
       TELEGRAM_API_ROOT: 'https://api.telegram.org',
       TELEGRAM_QUIZ_STYLE: 'buttons',
+      TELEGRAM_QUIZ_STYLE_BY_QUIZ: {},
       TELEGRAM_THROTTLE: 'on',
     });
+  });
+
+  it('reads per-quiz presentations and names the variable when the list is malformed', () => {
+    const config = loadTelegramConfig({
+      TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+      TELEGRAM_QUIZ_STYLE_BY_QUIZ: ' vneid-co-ban:poll , lua-dao-qua-mang : buttons',
+    });
+    expect(config?.TELEGRAM_QUIZ_STYLE_BY_QUIZ).toEqual({ 'vneid-co-ban': 'poll', 'lua-dao-qua-mang': 'buttons' });
+    for (const bad of ['vneid:cards', 'vneid', 'vneid:poll,', 'mã bài:poll']) {
+      const err = configError({ TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_QUIZ_STYLE_BY_QUIZ: bad });
+      expect(err.message).toContain('TELEGRAM_QUIZ_STYLE_BY_QUIZ');
+    }
   });
 
   it('requires the webhook URL and secret in webhook mode, naming the variables', () => {
@@ -87,7 +100,7 @@ describe('quiz polls', () => {
   const question = (text: string, labels: string[], explanation = 'Vì đó là cách an toàn.'): OutgoingReply => ({
     text,
     buttons: labels.map((label, i) => ({ label, value: `quiz:a:abc:0:${i}` })),
-    quiz: { attemptId: 'abc', index: 0, total: 3, correctPosition: 1, explanation },
+    quiz: { quizId: 'q', attemptId: 'abc', index: 0, total: 3, correctPosition: 1, explanation },
   });
 
   it('turns a fitting question into a quiz poll with its choices', () => {

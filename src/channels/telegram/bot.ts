@@ -42,6 +42,8 @@ export interface TelegramBotDeps {
   /** Puts an update's claim and the engine's writes in one commit (absent with an in-memory store). */
   readonly writes?: WriteScope;
   readonly quizStyle: QuizStyle;
+  /** Per-quiz exceptions to `quizStyle`, by quiz id. */
+  readonly quizStyles?: Readonly<Record<string, QuizStyle>>;
   readonly apiRoot?: string;
   readonly throttle?: boolean;
   /** The bot's own user; when given, no `getMe` call is made. */
@@ -86,6 +88,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     clock: deps.clock,
     logger: deps.logger,
     quizStyle: deps.quizStyle,
+    quizStyles: deps.quizStyles,
   };
   bot.use(sequentialize(orderKeys));
   const guarded = bot.errorBoundary(telegramErrorHandler(deps.logger));

@@ -22,6 +22,16 @@ const httpUrl = (name: string) =>
     .trim()
     .regex(/^https?:\/\/[^\s/]+(?:\/[^\s]*)?$/, `${name} phải là địa chỉ http(s) đầy đủ`);
 
+/** "id:poll,other:buttons" → { id: 'poll', other: 'buttons' } (the format is checked before). */
+function parseQuizStyles(value: string): Readonly<Record<string, 'buttons' | 'poll'>> {
+  const out: Record<string, 'buttons' | 'poll'> = {};
+  for (const pair of value.split(',')) {
+    const [id = '', style = ''] = pair.split(':').map((x) => x.trim());
+    out[id] = style === 'poll' ? 'poll' : 'buttons';
+  }
+  return out;
+}
+
 const common = {
   TELEGRAM_BOT_TOKEN: z
     .string()
@@ -31,6 +41,14 @@ const common = {
     .transform((v) => v.replace(/\/+$/, ''))
     .default('https://api.telegram.org'),
   TELEGRAM_QUIZ_STYLE: z.enum(['buttons', 'poll'], { message: 'chỉ nhận "buttons" hoặc "poll"' }).default('buttons'),
+  TELEGRAM_QUIZ_STYLE_BY_QUIZ: z
+    .string()
+    .regex(
+      /^\s*[A-Za-z0-9_-]+\s*:\s*(?:buttons|poll)\s*(?:,\s*[A-Za-z0-9_-]+\s*:\s*(?:buttons|poll)\s*)*$/,
+      'viết dạng "mã-bài:poll,mã-bài-khác:buttons" (mã bài là trường id trong tệp bài kiểm tra)',
+    )
+    .transform(parseQuizStyles)
+    .default({}),
   TELEGRAM_THROTTLE: z.enum(['on', 'off'], { message: 'chỉ nhận "on" hoặc "off"' }).default('on'),
 };
 
@@ -61,6 +79,7 @@ const KEYS = [
   'TELEGRAM_WEBHOOK_SECRET',
   'TELEGRAM_API_ROOT',
   'TELEGRAM_QUIZ_STYLE',
+  'TELEGRAM_QUIZ_STYLE_BY_QUIZ',
   'TELEGRAM_THROTTLE',
 ] as const;
 

@@ -68,6 +68,7 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
     clock: deps.clock,
     writes: deps.writes,
     quizStyle: config.TELEGRAM_QUIZ_STYLE,
+    quizStyles: config.TELEGRAM_QUIZ_STYLE_BY_QUIZ,
     apiRoot: config.TELEGRAM_API_ROOT,
     throttle: config.TELEGRAM_THROTTLE === 'on',
     ...deps.bot,
@@ -180,6 +181,11 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
 export const telegramChannel: ChannelFactory = (ctx) => {
   const config = loadTelegramConfig(ctx.env);
   if (!config) return undefined;
+  for (const id of Object.keys(config.TELEGRAM_QUIZ_STYLE_BY_QUIZ)) {
+    if (!ctx.services.quizzes.get(id)) {
+      ctx.logger.warn({ quiz: id }, 'TELEGRAM_QUIZ_STYLE_BY_QUIZ names a quiz id that is not in knowledge/quizzes');
+    }
+  }
   return createTelegramRuntime({
     config,
     engine: ctx.services.engine,

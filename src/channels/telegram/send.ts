@@ -2,7 +2,7 @@
  * @module channels/telegram/send
  *
  * Delivers the engine's replies to one chat, in order: a quiz question as a
- * native quiz poll when the channel is set to polls and the question fits
+ * native quiz poll when that quiz (or the channel as a whole) is set to polls and the question fits
  * (its poll id is saved first thing, since the answer will arrive without a
  * chat), everything else as text with an inline keyboard. In a group,
  * personal replies are withheld (see `privacy.ts`). A refusal from Telegram
@@ -23,6 +23,8 @@ export interface SendDeps {
   readonly store: TelegramStore;
   readonly clock: Clock;
   readonly quizStyle: QuizStyle;
+  /** Per-quiz exceptions to `quizStyle` (TELEGRAM_QUIZ_STYLE_BY_QUIZ), by quiz id. */
+  readonly quizStyles?: Readonly<Record<string, QuizStyle>>;
 }
 
 /** Where a turn's replies go and on whose behalf. */
@@ -81,7 +83,8 @@ export async function sendReplies(
 ): Promise<void> {
   const safe = target.isPrivate ? replies : groupSafe(replies, target.botUsername);
   for (const reply of safe) {
-    const plan = deps.quizStyle === 'poll' ? pollFor(reply) : undefined;
+    const style = (reply.quiz && deps.quizStyles?.[reply.quiz.quizId]) ?? deps.quizStyle;
+    const plan = style === 'poll' ? pollFor(reply) : undefined;
     if (plan) await sendPoll(api, target, plan, deps);
     else await sendText(api, target.chatId, reply, deps);
   }

@@ -58,6 +58,7 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
         value: answerValue(attempt, position),
       })),
       quiz: {
+        quizId: quiz.id,
         attemptId: attempt.id,
         index: attempt.current,
         total: quiz.questions.length,
