@@ -128,6 +128,7 @@ describe('taking a quiz', () => {
     expect(labels(q.buttons)).toEqual(attempt?.order[0]?.map((i) => QUIZ_A.questions[0]?.options[i]));
     expect(values(q.buttons)).toEqual([0, 1, 2, 3].map((p) => `quiz:a:${attempt?.id}:0:${p}`));
     expect(q.quiz).toEqual({
+      quizId: QUIZ_A.id,
       attemptId: attempt?.id,
       index: 0,
       total: 3,
