@@ -13,7 +13,9 @@
  * the service's connection stops checkpointing by itself. If the worker fails,
  * the connection goes back to SQLite's automatic checkpoints, so the WAL can
  * never grow without bound. The worker is a few lines of plain JavaScript
- * evaluated in place, so it runs the same under tsx and compiled code.
+ * evaluated in place, so it runs the same under tsx and compiled code. It only
+ * uses `exec`, never a prepared statement: on Node 24, better-sqlite3 12 can
+ * abort the process when a statement object outlives its worker thread.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -27,10 +29,10 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.path);
-db.pragma('busy_timeout = 1000');
+db.exec('PRAGMA busy_timeout = 1000');
 const timer = setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    db.exec('PRAGMA wal_checkpoint(PASSIVE)');
   } catch (err) {
     parentPort.postMessage({ error: String(err && err.message ? err.message : err) });
   }
