@@ -127,7 +127,7 @@ function waitShown(req: number): Promise<Shown[]> {
 
 // ------------------------------------------------------------ HTTP client
 
-let agent = new Agent({ keepAlive: true, maxSockets: 40 });
+let agent = new Agent({ keepAlive: true, maxSockets: 40, scheduling: 'fifo' });
 let nextReq = 1;
 
 function post(url: string, path: string, body: string, headers: Record<string, string>): Promise<string> {
@@ -283,7 +283,9 @@ function rng(seed: number): () => number {
 
 async function runJob(job: LoadJob): Promise<LoadResult> {
   agent.destroy();
-  agent = new Agent({ keepAlive: true, maxSockets: job.connections });
+  // FIFO keeps every connection in use: a socket left idle past the server's keep-alive timeout
+  // could be closed by the server just as it is reused (ECONNRESET, counted as an error).
+  agent = new Agent({ keepAlive: true, maxSockets: job.connections, scheduling: 'fifo' });
   apiCalls = 0;
   const send = job.kind === 'telegram' ? sendTelegram : sendWeb;
   const out: { -readonly [K in keyof LoadResult]: LoadResult[K] } = {
