@@ -49,19 +49,15 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
   }
 
   /**
-   * The resident wrote: after the engine's turn, in one transaction (shared with
-   * the loop turn's group commit, see storage/sqlite/writeScope), the window reopens (their last
-   * interaction moves to `at`), anything held for them is released to go out
-   * before the new replies, the replies are queued and the event is marked
-   * handled. Then the queue is flushed.
+   * The resident wrote and the engine answered: in one transaction (part of
+   * the loop turn's group commit, see storage/sqlite/writeScope) the window
+   * reopens (their last interaction moves to `at`), anything held for them is
+   * released to go out before the new replies, the replies are queued and the
+   * event is marked handled. Once that is committed, the queue is flushed. A
+   * crash between the engine's commit and this one replays the event, and the
+   * engine answers the repeated message id with the same replies.
    */
-  async function reply(
-    userId: string,
-    key: string,
-    at: number | undefined,
-    produce: () => Promise<readonly OutgoingReply[]>,
-  ) {
-    const replies = await produce();
+  async function reply(userId: string, key: string, at: number | undefined, replies: readonly OutgoingReply[]) {
     const now = clock.now();
     const interactionAt = new Date(Math.min(at ?? now.getTime(), now.getTime()));
     deps.writes?.join();
@@ -80,27 +76,26 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
         store.holdAll(userId, 'unfollow', clock.now());
         store.markHandled(key, clock.now());
         return;
-      case 'follow':
-        return reply(userId, key, at, async () => {
-          const [name, replies] = await Promise.all([
-            deps.displayName?.(userId).catch(() => undefined),
-            ask({ channel: 'zalo', userId, choice: 'menu:start' }),
-          ]);
-          const [first, ...rest] = replies;
-          return first ? [{ ...first, text: greetByName(first.text, name) }, ...rest] : rest;
-        });
+      case 'follow': {
+        const [name, replies] = await Promise.all([
+          deps.displayName?.(userId).catch(() => undefined),
+          ask({ channel: 'zalo', userId, choice: 'menu:start' }),
+        ]);
+        const [first, ...rest] = replies;
+        return reply(userId, key, at, first ? [{ ...first, text: greetByName(first.text, name) }, ...rest] : rest);
+      }
       case 'text': {
         const start = /^\/start$/i.test(event.text.trim());
         const message: IncomingMessage = start
           ? { channel: 'zalo', userId, choice: 'menu:start', id: event.msgId }
           : { channel: 'zalo', userId, text: event.text, id: event.msgId };
-        return reply(userId, key, at, () => ask(message));
+        return reply(userId, key, at, await ask(message));
       }
       case 'media':
-        return reply(userId, key, at, () => Promise.resolve([{ text: TEXT_ONLY }]));
+        return reply(userId, key, at, [{ text: TEXT_ONLY }]);
       case 'submit_info':
         // The bot never asks for this form; what was sent is not kept.
-        return reply(userId, key, at, () => Promise.resolve([{ text: INFO_NOT_NEEDED }]));
+        return reply(userId, key, at, [{ text: INFO_NOT_NEEDED }]);
     }
   };
 }
