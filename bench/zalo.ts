@@ -380,6 +380,16 @@ async function main(): Promise<void> {
           `${o.repliesSent} replies, the last ${o.allRepliesSentAfterSeconds} s after the first event; failures ${o.failures}`,
       );
     }
+    // The verdict against the issue's targets, in words, so a reader need not work it out.
+    const drainedWithin = open.allRepliesSentAfterSeconds <= SECONDS * 1.1;
+    const fullTurns = summary(zJourney);
+    console.log(
+      `\nTargets: ≥ 1,500 events/s through the route and engine, ack p95 ≤ 5 ms.\n` +
+        `  full turns: ${fullTurns.eventsPerSecond}/s closed loop; at ${RATE}/s offered the replies ` +
+        `${drainedWithin ? 'kept up' : `fell behind (the last went out ${open.allRepliesSentAfterSeconds} s after the first event, for ${SECONDS} s of events)`}` +
+        ` → ${fullTurns.eventsPerSecond >= 1500 && drainedWithin ? 'met' : 'NOT met'}\n` +
+        `  ack p95 at ${RATE}/s offered: ${ms(open.ackP95)} → ${open.ackP95 <= 5 && open.failures === 0 ? 'met' : 'NOT met'}`,
+    );
     mkdirSync('bench/out', { recursive: true });
     writeFileSync(
       'bench/out/zalo.json',
