@@ -51,6 +51,8 @@ export interface QuizQuestionMeta {
   /** Position (among `buttons`) of the right option. */
   readonly correctPosition: number;
   readonly explanation: string;
+  /** A group's practice question: nothing is graded or recorded, a channel may show the answer itself. */
+  readonly practice?: boolean;
 }
 
 export interface OutgoingReply {

@@ -10,7 +10,8 @@ import type { Message } from 'grammy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramBot } from '../../src/channels/telegram/bot.js';
 import { PERSONAL_HEADINGS } from '../../src/channels/telegram/privacy.js';
-import { PRIVATE_ONLY_ALERT, privateOnly } from '../../src/channels/telegram/texts.js';
+import { GROUP_QUIZ_IN_GROUP, PRIVATE_ONLY_ALERT, privateOnly } from '../../src/channels/telegram/texts.js';
+import * as GroupT from '../../src/core/quiz/groupTexts.js';
 import { RESULTS_EMPTY, resultsText } from '../../src/core/quiz/texts.js';
 import { dataView, linkCode } from '../../src/core/registry/texts.js';
 import type { Services } from '../../src/services.js';
@@ -18,6 +19,7 @@ import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
 import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
 import {
   BOT_INFO,
+  callbackUpdate,
   FakeBotApi,
   GROUP_ID,
   Learner,
@@ -151,5 +153,41 @@ describe('Telegram in a group', () => {
       linkCode('K7P2QX', 15),
     ];
     for (const text of personal) expect(PERSONAL_HEADINGS.some((h) => text.startsWith(h))).toBe(true);
+  });
+
+  it('runs a group quiz for everyone: anonymous quiz polls, "next" moves the group on once, nothing recorded', async () => {
+    const rows = (table: string): number =>
+      (services.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const before = { citizens: rows('citizens'), attempts: rows('quiz_attempts') };
+    const neighbour = new Learner(api, (u) => inGroup.deliver(u), USER + 1, GROUP_ID);
+    const quiz = services.quizzes.list()[0];
+    if (!quiz) throw new Error('the bundled banks have quizzes');
+
+    await inGroup.say('/quiznhom');
+    expect(api.texts(GROUP_ID).at(-1)).toBe(GroupT.PICK);
+    api.reset();
+    await neighbour.press(quiz.title);
+    const poll = api.calls.find((c) => c.method === 'sendPoll');
+    expect(poll?.payload).toMatchObject({ chat_id: GROUP_ID, type: 'quiz', is_anonymous: true });
+    expect(api.texts(GROUP_ID)[0]).toBe(GroupT.intro(quiz.title, quiz.questions.length));
+
+    // Two people press "next" for the same question: one answer, one new question.
+    api.reset();
+    const next = inGroup.find(GroupT.BTN_NEXT);
+    await inGroup.press(GroupT.BTN_NEXT);
+    await inGroup.deliver(callbackUpdate(USER + 1, next.data, next.message));
+    const right = quiz.questions[0];
+    expect(api.texts(GROUP_ID).filter((t) => t.startsWith('Đáp án câu 1:'))).toEqual([
+      GroupT.answer(1, right?.options[right.answer] ?? '', right?.explanation ?? ''),
+    ]);
+    expect(api.methods().filter((m) => m === 'sendPoll')).toHaveLength(1);
+
+    // Nobody's answers or results were stored for the group quiz.
+    expect({ citizens: rows('citizens'), attempts: rows('quiz_attempts') }).toEqual(before);
+  });
+
+  it('points to the group when /quiznhom is sent in a private chat', async () => {
+    await inPrivate.say('/quiznhom');
+    expect(api.texts(USER).at(-1)).toBe(GROUP_QUIZ_IN_GROUP);
   });
 });

@@ -8,6 +8,7 @@
  * Pure, so every case is tested without a bot. No quiz or Q&A logic here.
  */
 import type { Message, MessageEntity } from 'grammy/types';
+import { GROUP_QUIZ_LIST, isGroupQuizChoice } from '../../core/quiz/groupQuiz.js';
 import { LINK_CODE_PATTERN } from '../../core/random.js';
 import { intentOf, linkCodeIn } from '../../core/registry/feature.js';
 import * as T from './texts.js';
@@ -45,6 +46,7 @@ export function isPrivateChoice(choice: string): boolean {
 }
 
 const ignore: Inbound = { kind: 'ignore' };
+const groupOnly: Inbound = { kind: 'reply', text: T.GROUP_QUIZ_IN_GROUP };
 const choose = (choice: string): Inbound => ({ kind: 'engine', choice });
 
 function asLinkCode(arg: string): string | undefined {
@@ -94,6 +96,8 @@ function command(name: string, arg: string): Inbound {
     case 'help':
     case 'trogiup':
       return choose('menu:help');
+    case 'quiznhom':
+      return choose(GROUP_QUIZ_LIST);
     default:
       return { kind: 'reply', text: T.UNKNOWN_COMMAND };
   }
@@ -106,6 +110,15 @@ function guardGroup(inbound: Inbound, me: BotIdentity): Inbound {
   const personal =
     isPrivateChoice(inbound.choice ?? '') || linkCodeIn(text) !== undefined || isPrivateChoice(intentOf(text) ?? '');
   return personal ? { kind: 'reply', text: T.privateOnly(me.username) } : inbound;
+}
+
+/**
+ * Whose turn a choice is: a group quiz belongs to the group (one state for
+ * everyone in it, so two people pressing "next" move it on once); everything
+ * else to the person who wrote or pressed.
+ */
+export function turnUserId(choice: string | undefined, chatId: number, isPrivate: boolean, fromId: number): string {
+  return !isPrivate && choice !== undefined && isGroupQuizChoice(choice) ? `group:${chatId}` : String(fromId);
 }
 
 /** Maps one incoming message (private chat or group) to what the adapter should do with it. */
@@ -125,7 +138,7 @@ export function inboundOf(msg: Message, me: BotIdentity): Inbound {
     if (target !== undefined && target.toLowerCase() !== me.username.toLowerCase()) return ignore;
     const arg = raw.slice(first.length).normalize('NFC').trim();
     const inbound = command(name.toLowerCase(), arg);
-    if (isPrivate) return inbound;
+    if (isPrivate) return inbound.kind === 'engine' && inbound.choice === GROUP_QUIZ_LIST ? groupOnly : inbound;
     // In a group, an unknown bare command may well be meant for another bot.
     if (target === undefined && inbound.kind === 'reply' && inbound.text === T.UNKNOWN_COMMAND) return ignore;
     return guardGroup(inbound, me);

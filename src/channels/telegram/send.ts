@@ -37,18 +37,26 @@ export interface ReplyTarget {
   readonly botUsername?: string;
 }
 
-async function sendPoll(api: Api, target: ReplyTarget, plan: PollPlan, deps: SendDeps): Promise<void> {
+async function sendPoll(
+  api: Api,
+  target: ReplyTarget,
+  plan: PollPlan,
+  deps: SendDeps,
+  practice = false,
+): Promise<void> {
   const sent = await api.sendPoll(
     target.chatId,
     plan.question,
     plan.options.map((text) => ({ text })),
     {
       type: 'quiz',
-      is_anonymous: false,
+      // A group's practice poll is anonymous: nobody's answers are seen by the bot or stored.
+      is_anonymous: practice,
       correct_option_ids: [plan.correctPosition],
       ...(plan.explanation ? { explanation: plan.explanation } : {}),
     },
   );
+  if (practice) return;
   await deps.store.savePoll({
     pollId: sent.poll.id,
     userId: target.userId,
@@ -60,6 +68,13 @@ async function sendPoll(api: Api, target: ReplyTarget, plan: PollPlan, deps: Sen
     explained: plan.explained,
     sentAt: deps.clock.now().toISOString(),
   });
+}
+
+/** A practice question that does not fit a poll: the question and its options as lettered lines. */
+function practiceText(reply: OutgoingReply): string {
+  const letters = 'ABCDEFGHIJ';
+  const options = (reply.buttons ?? []).map((b, i) => `${letters[i] ?? String(i + 1)}. ${b.label}`);
+  return [reply.text, ...options].join('\n').normalize('NFC').slice(0, 4096);
 }
 
 /** The `callback_data` encoder bound to a store and the current time. */
@@ -83,6 +98,14 @@ export async function sendReplies(
 ): Promise<void> {
   const safe = target.isPrivate ? replies : groupSafe(replies, target.botUsername);
   for (const reply of safe) {
+    if (reply.quiz?.practice) {
+      // Always a poll when it fits (Telegram then shows each member the answer); otherwise the
+      // options as plain lines, since the group's answer is shown with the next question.
+      const plan = pollFor(reply);
+      if (plan) await sendPoll(api, target, plan, deps, true);
+      else await api.sendMessage(target.chatId, practiceText(reply));
+      continue;
+    }
     const style = (reply.quiz && deps.quizStyles?.[reply.quiz.quizId]) ?? deps.quizStyle;
     const plan = style === 'poll' ? pollFor(reply) : undefined;
     if (plan) await sendPoll(api, target, plan, deps);

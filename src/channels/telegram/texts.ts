@@ -14,6 +14,9 @@ export const UNKNOWN_COMMAND =
   'Trợ lý chưa hiểu lệnh này. Các lệnh dùng được: /start, /quiz (làm bài kiểm tra), /ketqua (kết quả của tôi), ' +
   '/hoi <câu hỏi>, /lienket (liên kết tài khoản), /xoadulieu (xóa dữ liệu), /help (hướng dẫn).';
 
+export const GROUP_QUIZ_IN_GROUP =
+  'Lệnh /quiznhom dùng trong nhóm, để cả nhóm cùng làm một bài luyện tập. Ở đây bà con gõ /quiz để làm bài của mình.';
+
 export const ASK_HINT = 'Bà con gõ câu hỏi ngay sau lệnh, ví dụ: /hoi cách kích hoạt tài khoản VNeID mức 2';
 
 /** Personal results, data and link codes are never posted where other people read them. */
@@ -46,6 +49,7 @@ export const PRIVATE_COMMANDS: readonly { command: string; description: string }
 ];
 
 /** In groups only what is safe to show everyone is offered. */
-export const GROUP_COMMANDS: readonly { command: string; description: string }[] = PRIVATE_COMMANDS.filter((c) =>
-  ['quiz', 'hoi', 'help'].includes(c.command),
-);
+export const GROUP_COMMANDS: readonly { command: string; description: string }[] = [
+  ...PRIVATE_COMMANDS.filter((c) => ['quiz', 'hoi', 'help'].includes(c.command)),
+  { command: 'quiznhom', description: 'Cả nhóm cùng làm một bài luyện tập' },
+];

@@ -31,6 +31,7 @@ import {
   type QaAnswer,
 } from '../qa/answerer.js';
 import { createQuizFeature, MY_RESULTS, QUIZ_LIST, type QuizFeature } from '../quiz/feature.js';
+import { isGroupQuizChoice, onGroupQuizChoice } from '../quiz/groupQuiz.js';
 import { BTN_RESULTS, BTN_TAKE_QUIZ } from '../quiz/texts.js';
 import { newId } from '../random.js';
 import { createRegistryFeature, intentOf, linkCodeIn, type RegistryFeature } from '../registry/feature.js';
@@ -164,6 +165,10 @@ export function createEngine(deps: EngineDeps): Engine {
     }
     if (choice.startsWith('faq:')) {
       const replies = await faqReply(choice.slice(4));
+      if (replies) return replies;
+    }
+    if (learning && isGroupQuizChoice(choice)) {
+      const replies = onGroupQuizChoice(learning.quizzes, state, choice);
       if (replies) return replies;
     }
     if (quiz && registry && learning && depth < MAX_CHOICE_DEPTH) {

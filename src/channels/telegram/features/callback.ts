@@ -14,7 +14,7 @@ import { Composer, GrammyError, type Context } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { OutgoingReply } from '../../../core/messages.js';
 import { decodeCallback } from '../callbackData.js';
-import { isPrivateChoice } from '../inbound.js';
+import { isPrivateChoice, turnUserId } from '../inbound.js';
 import { isAnswerFeedback, isQuizAnswer } from '../quizReplies.js';
 import { MAX_MESSAGE_CHARS } from '../render.js';
 import { sendReplies } from '../send.js';
@@ -102,7 +102,7 @@ export function callbackFeature(deps: FeatureDeps): Composer<Context> {
     await tolerate(() => ctx.answerCallbackQuery(), deps);
     if (isPrivate) await deps.store.markActive(ctx.from.id);
 
-    const userId = String(ctx.from.id);
+    const userId = turnUserId(value, chat?.id ?? ctx.from.id, isPrivate, ctx.from.id);
     const replies = await deps.engine.handle({ channel: 'telegram', userId, choice: value });
     const rest = isQuizAnswer(value) ? await showInPlace(ctx, replies, isPrivate, deps) : replies;
     await sendReplies(

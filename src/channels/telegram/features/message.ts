@@ -6,7 +6,7 @@
  * also proves the learner has not blocked the bot (any more).
  */
 import { Composer, type Context } from 'grammy';
-import { inboundOf } from '../inbound.js';
+import { inboundOf, turnUserId } from '../inbound.js';
 import { sendReplies, type ReplyTarget } from '../send.js';
 import type { FeatureDeps } from './deps.js';
 
@@ -19,7 +19,7 @@ export function messageFeature(deps: FeatureDeps): Composer<Context> {
     if (isPrivate) await deps.store.markActive(ctx.chat.id);
     const target: ReplyTarget = {
       chatId: ctx.chat.id,
-      userId: String(ctx.from.id),
+      userId: turnUserId(inbound.kind === 'engine' ? inbound.choice : undefined, ctx.chat.id, isPrivate, ctx.from.id),
       isPrivate,
       botUsername: ctx.me.username,
     };
