@@ -46,7 +46,8 @@ import { startServer } from '../src/server.js';
 import { createServices, systemClock, type Services } from '../src/services.js';
 import { startCheckpointer } from '../src/storage/sqlite/checkpointer.js';
 import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
-import type { FromLoad, LoadJob, LoadResult, Shown, ToLoad } from './lib/telegramLoad.js';
+import { RecordingBotApi } from './lib/fakeBotApi.js';
+import type { FromLoad, LoadJob, LoadResult, ToLoad } from './lib/telegramLoad.js';
 import { ms, percentile, table } from './lib/metrics.js';
 import { tempDir } from './lib/temp.js';
 
@@ -114,34 +115,8 @@ function runLoad(job: LoadJob): Promise<LoadResult> {
 
 // ------------------------------------------------------------ the service
 
-/** The in-process fake Bot API: answers like Telegram and keeps, per chat, what was shown. */
-class FakeBotApi {
-  calls = 0;
-  private nextId = 1;
-  private readonly shown = new Map<number, Shown[]>();
-
-  private handle(method: string, p: Record<string, unknown>): unknown {
-    this.calls++;
-    const chatId = Number(p.chat_id);
-    const chat = { id: chatId, type: 'private', first_name: 'Lan' };
-    if (method === 'sendMessage' || method === 'editMessageText') {
-      const markup = p.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined;
-      const messageId = method === 'sendMessage' ? this.nextId++ : Number(p.message_id);
-      const buttons = (markup?.inline_keyboard ?? []).flat().map((b) => ({ label: b.text, data: b.callback_data }));
-      const list = this.shown.get(chatId) ?? [];
-      list.push({ messageId, text: String(p.text), buttons, markup });
-      this.shown.set(chatId, list);
-      return { message_id: messageId, date: 1_764_576_000, chat, text: p.text };
-    }
-    return true;
-  }
-
-  take(chatId: number): Shown[] {
-    const list = this.shown.get(chatId) ?? [];
-    this.shown.delete(chatId);
-    return list;
-  }
-
+/** The in-process fake Bot API, as a transformer inside the bot's API client. */
+class FakeBotApi extends RecordingBotApi {
   readonly transport: Transformer = (_prev, method, payload) =>
     Promise.resolve({ ok: true, result: this.handle(method, (payload ?? {}) as Record<string, unknown>) } as never);
 }

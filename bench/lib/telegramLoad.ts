@@ -18,13 +18,7 @@
 import { createServer, Agent, request, type Server } from 'node:http';
 import { parentPort } from 'node:worker_threads';
 import { BOT_INFO } from '../../test/integration/telegramFixtures.js';
-
-export interface Shown {
-  readonly messageId: number;
-  readonly text: string;
-  readonly buttons: readonly { label: string; data: string }[];
-  readonly markup?: unknown;
-}
+import { RecordingBotApi, type Shown } from './fakeBotApi.js';
 
 export interface LoadJob {
   readonly url: string;
@@ -68,25 +62,7 @@ if (!port) throw new Error('telegramLoad runs as a worker thread');
 
 // ------------------------------------------------------------ fake Bot API (http mode) and shown-message joins
 
-let apiCalls = 0;
-let nextMessageId = 1;
-const shownByChat = new Map<number, Shown[]>();
-
-function recordCall(method: string, p: Record<string, unknown>): unknown {
-  apiCalls++;
-  const chatId = Number(p.chat_id);
-  const chat = { id: chatId, type: 'private', first_name: 'Lan' };
-  if (method === 'sendMessage' || method === 'editMessageText') {
-    const markup = p.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined;
-    const messageId = method === 'sendMessage' ? nextMessageId++ : Number(p.message_id);
-    const buttons = (markup?.inline_keyboard ?? []).flat().map((b) => ({ label: b.text, data: b.callback_data }));
-    const list = shownByChat.get(chatId) ?? [];
-    list.push({ messageId, text: String(p.text), buttons, markup });
-    shownByChat.set(chatId, list);
-    return { message_id: messageId, date: 1_764_576_000, chat, text: p.text };
-  }
-  return true;
-}
+const fake = new RecordingBotApi();
 
 async function startFakeApi(): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
@@ -95,7 +71,7 @@ async function startFakeApi(): Promise<{ url: string; server: Server }> {
     req.on('end', () => {
       const method = /\/([A-Za-z]+)$/.exec(req.url ?? '')?.[1] ?? '';
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
-      const text = JSON.stringify({ ok: true, result: recordCall(method, body) });
+      const text = JSON.stringify({ ok: true, result: fake.handle(method, body) });
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
     });
@@ -209,9 +185,7 @@ async function sendTelegram(job: LoadJob, learner: number, action: Action): Prom
     return shown;
   }
   await post(job.url, '/webhooks/telegram', JSON.stringify(update), headers);
-  const shown = shownByChat.get(learner) ?? [];
-  shownByChat.delete(learner);
-  return shown;
+  return fake.take(learner);
 }
 
 async function sendWeb(job: LoadJob, learner: number, action: Action): Promise<Shown[]> {
@@ -286,7 +260,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   // FIFO keeps every connection in use: a socket left idle past the server's keep-alive timeout
   // could be closed by the server just as it is reused (ECONNRESET, counted as an error).
   agent = new Agent({ keepAlive: true, maxSockets: job.connections, scheduling: 'fifo' });
-  apiCalls = 0;
+  const callsBefore = fake.calls;
   const send = job.kind === 'telegram' ? sendTelegram : sendWeb;
   const out: { -readonly [K in keyof LoadResult]: LoadResult[K] } = {
     updates: 0,
@@ -365,7 +339,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
     }),
   );
   arrivals?.stop();
-  return { ...out, seconds: (performance.now() - t0) / 1000, apiCalls };
+  return { ...out, seconds: (performance.now() - t0) / 1000, apiCalls: fake.calls - callsBefore };
 }
 
 let fakeApi: { url: string; server: Server } | undefined;
