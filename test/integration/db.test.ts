@@ -63,6 +63,18 @@ describe('openDatabase', () => {
     expect(pingDatabase(db)).toBe(true);
   });
 
+  it('keeps each prepared statement for the connection, and still prepares past the cap', () => {
+    const db = track(openDatabase(join(tmp.dir, 'kept.db'), []));
+    db.exec('CREATE TABLE t (v INTEGER)');
+    const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+    expect(db.prepare('INSERT INTO t (v) VALUES (?)')).toBe(insert);
+    insert.run(1);
+    // Past 1,000 distinct statements new ones are prepared each time, and they still work.
+    for (let i = 0; i < 1100; i++) expect(db.prepare(`SELECT ${i} AS n`).get()).toEqual({ n: i });
+    expect(db.prepare('SELECT 1099 AS n')).not.toBe(db.prepare('SELECT 1099 AS n'));
+    expect(db.prepare('SELECT COUNT(*) AS n FROM t').get()).toEqual({ n: 1 });
+  });
+
   it('does not re-run migrations on reopen and keeps the data', () => {
     const path = join(tmp.dir, 'hocvuso.db');
     const first = openDatabase(path);

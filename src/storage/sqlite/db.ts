@@ -31,6 +31,7 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
+    keepStatements(db);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
@@ -41,6 +42,32 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
     db?.close();
     throw new DatabaseOpenError(path, err);
   }
+}
+
+/** Beyond this many distinct statements, new ones are prepared afresh each time (all SQL here is static). */
+const MAX_KEPT_STATEMENTS = 1000;
+
+/**
+ * Keeps every statement the code prepares for the connection's life, keyed
+ * by its SQL, so a `db.prepare(...)` inside a function costs one lookup after
+ * the first call. It also means statements never become garbage: on Node 24,
+ * better-sqlite3 12 can abort the whole process when the garbage collector
+ * finalises a statement at the wrong moment (WiseLibs/better-sqlite3#1476;
+ * seen here under vitest during ingestion), and a statement that is never
+ * collected is never finalised that way. No code here switches a statement's
+ * mode (pluck, raw, expand) or iterates one, so sharing them is safe.
+ */
+function keepStatements(db: Db): void {
+  const prepare = db.prepare.bind(db);
+  const kept = new Map<string, Database.Statement>();
+  db.prepare = ((source: string) => {
+    let statement = kept.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (kept.size < MAX_KEPT_STATEMENTS) kept.set(source, statement);
+    }
+    return statement;
+  }) as Db['prepare'];
 }
 
 /**
