@@ -10,10 +10,10 @@
  * acknowledged with 200. Handling errors are caught by the bot's error
  * boundary, so Telegram is not made to redeliver an update that failed.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Update } from 'grammy/types';
 import { z } from 'zod';
 import type { RawRoute } from '../../http/rawRoute.js';
+import { secretHeaderCheck } from '../../http/secretHeader.js';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
 /** Updates are small; a larger body is not from Telegram. */
@@ -21,28 +21,19 @@ const MAX_UPDATE_BYTES = 1_000_000;
 
 const UpdateEnvelope = z.looseObject({ update_id: z.number().int().nonnegative() });
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-
-/** Equal-length digests, so the comparison time says nothing about the secret or its length. */
-export function sameSecret(given: string | undefined, expected: string | Buffer): boolean {
-  if (given === undefined) return false;
-  return timingSafeEqual(digest(given), typeof expected === 'string' ? digest(expected) : expected);
-}
-
 export interface WebhookDeps {
   readonly secret: string;
   readonly handle: (update: Update) => Promise<void>;
 }
 
 export function telegramWebhookRoute(deps: WebhookDeps): RawRoute {
-  const expected = digest(deps.secret);
   return {
     path: WEBHOOK_PATH,
     maxBodyBytes: MAX_UPDATE_BYTES,
-    precheck: (header) =>
-      sameSecret(header('x-telegram-bot-api-secret-token'), expected)
-        ? undefined
-        : { status: 401, json: { ok: false, error: 'unauthorized' } },
+    precheck: secretHeaderCheck('x-telegram-bot-api-secret-token', deps.secret, {
+      status: 401,
+      json: { ok: false, error: 'unauthorized' },
+    }),
     handle: async (raw) => {
       let body: unknown;
       try {

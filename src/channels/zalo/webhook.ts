@@ -45,6 +45,8 @@ export interface WebhookDeps {
   readonly store: ZaloStore;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Group commit for the one write (see storage/sqlite/writeScope); joined only when a delivery is recorded. */
+  readonly writes?: WriteScope;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -105,6 +107,7 @@ export function receiveDelivery(
     logger[level]({ event: asText(body.event_name), reason: c.reason }, 'zalo event ignored');
     return { outcome: { status: 200, result: 'ignored' } };
   }
+  deps.writes?.join();
   const fresh = deps.store.receive(c.key, c.event.userId, JSON.stringify(c.event), deps.clock.now());
   if (!fresh) return { outcome: { status: 200, result: 'duplicate' } };
   return { outcome: { status: 200, result: 'accepted' }, accepted: { event: c.event, key: c.key, at: c.at } };
@@ -117,18 +120,14 @@ export function receiveDelivery(
  * arrive together cost one commit, and none is acknowledged before it is on disk.
  */
 export function zaloWebhookRoute(
-  deps: WebhookDeps & {
-    readonly maxBodyBytes: number;
-    readonly dispatch: (a: Accepted) => void;
-    readonly writes?: WriteScope;
-  },
+  deps: WebhookDeps & { readonly maxBodyBytes: number; readonly dispatch: (a: Accepted) => void },
 ): RawRoute {
   return {
     path: WEBHOOK_PATH,
     maxBodyBytes: deps.maxBodyBytes,
     handle: async (raw, header) => {
-      deps.writes?.join();
       const { outcome, accepted } = receiveDelivery(deps, raw, header);
+      // Only a recorded delivery opened the group; anything refused answers at once.
       await deps.writes?.settled();
       if (accepted) deps.dispatch(accepted);
       if (outcome.status === 200) return { status: 200, json: { ok: true, result: outcome.result } };

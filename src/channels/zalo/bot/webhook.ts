@@ -3,20 +3,13 @@
  *
  * The Bot Platform's webhook: Zalo sends the secret given to `setWebhook` in
  * `X-Bot-Api-Secret-Token`; a request without the right one gets 401 and is
- * not read further. Compared as SHA-256 digests so the comparison is
- * constant-time whatever the lengths.
+ * not read further (see http/secretHeader).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RawRoute } from '../../../http/rawRoute.js';
+import { secretHeaderCheck } from '../../../http/secretHeader.js';
 import type { ClassifiedEvent } from '../events.js';
 import { WEBHOOK_PATH } from '../webhook.js';
 import { classifyBotUpdate, updatesIn } from './updates.js';
-
-const digest = (v: string): Buffer => createHash('sha256').update(v, 'utf8').digest();
-
-export function secretMatches(got: string | undefined, expected: string): boolean {
-  return got !== undefined && timingSafeEqual(digest(got), digest(expected));
-}
 
 export interface BotWebhookDeps {
   readonly secret: string;
@@ -29,10 +22,10 @@ export function zaloBotWebhookRoute(deps: BotWebhookDeps): RawRoute {
   return {
     path: WEBHOOK_PATH,
     maxBodyBytes: deps.maxBodyBytes,
-    precheck: (header) =>
-      secretMatches(header('X-Bot-Api-Secret-Token'), deps.secret)
-        ? undefined
-        : { status: 401, json: { error: 'unauthorized' } },
+    precheck: secretHeaderCheck('X-Bot-Api-Secret-Token', deps.secret, {
+      status: 401,
+      json: { error: 'unauthorized' },
+    }),
     handle: (raw) => {
       let body: unknown;
       try {
