@@ -11,6 +11,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { DEFAULT_MAX_RESPONSE_BYTES, leanAdapter } from './adapter.js';
 import { ZaloUnavailableError } from './errors.js';
 
 export interface RetryPolicy {
@@ -38,6 +39,8 @@ export interface HttpOptions {
  * the proxy environment is not re-read per request unless a proxy is in use,
  * and answers are asked for uncompressed (Zalo's are a few hundred bytes);
  * together this halves axios's own CPU per call (measured: 0.63 → 0.34 ms).
+ * Without a proxy, plain calls go through the lean adapter (adapter.ts),
+ * which saves about another 0.1 ms each.
  */
 export function createHttp(opts: HttpOptions = {}): AxiosInstance {
   return axios.create({
@@ -45,7 +48,8 @@ export function createHttp(opts: HttpOptions = {}): AxiosInstance {
     maxRedirects: 0,
     httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
     httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
-    ...(opts.envProxy ? {} : { proxy: false as const }),
+    ...(opts.envProxy ? {} : { proxy: false as const, adapter: leanAdapter() }),
+    maxContentLength: DEFAULT_MAX_RESPONSE_BYTES,
     decompress: false,
     validateStatus: () => true,
     headers: { 'user-agent': 'hocvuso-zalo/1', 'accept-encoding': 'identity' },
