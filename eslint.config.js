@@ -13,8 +13,9 @@ export default tseslint.config(
       'tmp/**',
       'coverage/**',
       'bench/out/**',
-      // A three-line worker bootstrap that registers tsx; not part of the TypeScript project.
+      // Three-line worker bootstraps that register tsx; not part of the TypeScript project.
       'bench/lib/*.worker.mjs',
+      'src/channels/zalo/thread/worker.mjs',
       'src/channels/web/public/**',
     ],
   },

@@ -42,6 +42,7 @@ describe('loadZaloConfig', () => {
       ZALO_TEXT_LIMIT: 2000,
       ZALO_CODES_TOKEN: [-216, -220],
       ZALO_CODES_HOLD: [-230, -232, -320, -321, -211, -218],
+      ZALO_HANDLER_THREADS: 0,
     });
   });
 
@@ -72,6 +73,8 @@ describe('loadZaloConfig', () => {
     expect(issuesOf({ ...OA, ZALO_ALLOW_BILLED: 'maybe' })[0]).toMatch(/^ZALO_ALLOW_BILLED = "maybe": phải là true/);
     expect(issuesOf({ ...OA, ZALO_API_BASE: 'openapi.zalo.me' })[0]).toMatch(/^ZALO_API_BASE/);
     expect(issuesOf({ ...OA, ZALO_MODE: 'personal' })[0]).toMatch(/^ZALO_MODE = "personal"/);
+    expect(issuesOf({ ...OA, ZALO_HANDLER_THREADS: '2' })[0]).toBe('ZALO_HANDLER_THREADS = "2": phải là 0 hoặc 1');
+    expect(loadZaloConfig({ ...OA, ZALO_HANDLER_THREADS: '1' })).toMatchObject({ ZALO_HANDLER_THREADS: 1 });
   });
 
   it('chooses the Bot Platform by ZALO_MODE=bot or a bot token alone', () => {
@@ -96,6 +99,19 @@ describe('zaloChannel factory', () => {
       const runtime = zaloChannel({ env: OA, services, logger });
       expect(runtime?.name).toBe('zalo');
       expect(runtime?.webhooks?.map((w) => w.path)).toEqual(['/webhooks/zalo']);
+    } finally {
+      services.close();
+    }
+  });
+
+  it('keeps one thread, and says so, when ZALO_HANDLER_THREADS=1 meets an in-memory database', async () => {
+    const services = await readyServices();
+    const { logger, lines } = memoryLogger();
+    try {
+      const runtime = zaloChannel({ env: { ...OA, ZALO_HANDLER_THREADS: '1' }, services, logger });
+      // The one-thread channel has a store; the threaded runtime does not.
+      expect(runtime && 'store' in runtime).toBe(true);
+      expect(lines.some((l) => l.includes('ZALO_HANDLER_THREADS needs a database file'))).toBe(true);
     } finally {
       services.close();
     }

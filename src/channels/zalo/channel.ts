@@ -11,7 +11,6 @@
  * stop(), and stop() waits for handling in progress.
  */
 import type { AxiosInstance } from 'axios';
-import { z } from 'zod';
 import type { Engine } from '../../core/conversation/engine.js';
 import type { Clock } from '../../core/ports.js';
 import type { RawRoute } from '../../http/rawRoute.js';
@@ -27,7 +26,7 @@ import { classifyBotUpdate } from './bot/updates.js';
 import { zaloBotWebhookRoute } from './bot/webhook.js';
 import { ZaloOaClient } from './client.js';
 import type { ZaloConfig } from './config.js';
-import type { ClassifiedEvent } from './events.js';
+import { parseStoredEvent, type ClassifiedEvent } from './events.js';
 import { createEventHandler } from './handler.js';
 import { createHttp, type RetryPolicy } from './http.js';
 import { createRefresher } from './oauth.js';
@@ -73,6 +72,15 @@ export interface ZaloChannelDeps {
   readonly timers?: ZaloTimers | false;
   /** Long-poll timeout for the Bot Platform, in seconds. */
   readonly pollTimeoutSeconds?: number;
+  /**
+   * False on a handling thread (thread/worker.ts): events arrive through
+   * `accept` from the thread that answers the webhook, not from a route here.
+   */
+  readonly webhook?: boolean;
+  /** Told each event key whose handling finished (its replies queued and committed). */
+  readonly onHandled?: (key: string) => void;
+  /** Handling tasks started per event-loop turn (see scheduler.ts). */
+  readonly perTurn?: number;
 }
 
 export interface ZaloChannel extends ChannelRuntime {
@@ -85,13 +93,13 @@ export interface ZaloChannel extends ChannelRuntime {
   idle(): Promise<void>;
   /** One round of background work: refresh a token about to expire, send what is due, prune old history. */
   tick(): Promise<void>;
+  /**
+   * Takes an event accepted elsewhere (the webhook thread): records it here
+   * and handles it, unless this database says it was handled already, in
+   * which case it is only reported handled again.
+   */
+  accept(a: Accepted): void;
 }
-
-const StoredEvent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), userId: z.string(), msgId: z.string(), text: z.string() }),
-  z.object({ kind: z.literal('media'), userId: z.string(), msgId: z.string(), media: z.string() }),
-  z.object({ kind: z.enum(['follow', 'unfollow', 'submit_info']), userId: z.string() }),
-]);
 
 export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const { config, clock } = deps;
@@ -100,7 +108,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const isOa = config.ZALO_MODE === 'oa';
   const store = new SqliteZaloStore(deps.db, deps.communeId, isOa ? config.ZALO_APP_ID : BOT_ACCOUNT);
   const serializer = new KeyedSerializer();
-  const scheduler = new TurnScheduler((err) => logger.error({ err }, 'zalo background handling failed'));
+  const scheduler = new TurnScheduler((err) => logger.error({ err }, 'zalo background handling failed'), deps.perTurn);
 
   let tokens: TokenManager | undefined;
   let client: ZaloOaClient | undefined;
@@ -190,7 +198,20 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   function dispatch(a: Accepted): void {
     if (stopping || queuedKeys.has(a.key)) return;
     queuedKeys.add(a.key);
-    schedule(a.event.userId, () => handle(a.event, a.key, a.at).finally(() => queuedKeys.delete(a.key)));
+    schedule(a.event.userId, () =>
+      handle(a.event, a.key, a.at)
+        .then(() => deps.onHandled?.(a.key))
+        .finally(() => queuedKeys.delete(a.key)),
+    );
+  }
+
+  function accept(a: Accepted): void {
+    deps.writes?.join();
+    if (store.receive(a.key, a.event.userId, JSON.stringify(a.event), clock.now()) || !store.isHandled(a.key)) {
+      dispatch(a);
+    } else {
+      deps.onHandled?.(a.key);
+    }
   }
 
   /** Residents with work queued or running; the retry round leaves them to it. */
@@ -225,14 +246,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   function recover(): void {
     const rows = store.unhandled(10_000);
     for (const row of rows) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(row.event);
-      } catch {
-        parsed = undefined;
-      }
-      const event = StoredEvent.safeParse(parsed);
-      if (event.success) dispatch({ event: event.data, key: row.key });
+      const event = parseStoredEvent(row.event);
+      if (event) dispatch({ event, key: row.key });
       else store.markHandled(row.key, clock.now());
     }
     if (rows.length > 0) logger.info({ events: rows.length }, 'zalo events recovered after a restart');
@@ -267,6 +282,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   let poller: { stop(): Promise<void> } | undefined;
 
   const webhook = ((): RawRoute | undefined => {
+    if (deps.webhook === false) return undefined;
     if (config.ZALO_MODE === 'oa') {
       return zaloWebhookRoute({
         config,
@@ -292,6 +308,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     client,
     idle,
     tick,
+    accept,
     ...(webhook ? { webhooks: [webhook] } : {}),
     async start() {
       stopping = false;

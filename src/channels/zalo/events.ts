@@ -90,3 +90,22 @@ export function classifyEvent(body: unknown): ClassifiedEvent {
   }
   return { action: 'ignore', reason: 'unknown' };
 }
+
+/** An event as the channel records it (JSON of a ZaloInbound) before handling it. */
+const StoredEvent = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), userId: z.string(), msgId: z.string(), text: z.string() }),
+  z.object({ kind: z.literal('media'), userId: z.string(), msgId: z.string(), media: z.string() }),
+  z.object({ kind: z.enum(['follow', 'unfollow', 'submit_info']), userId: z.string() }),
+]);
+
+/** Reads back a recorded event (crash recovery); undefined when the row cannot be read. */
+export function parseStoredEvent(json: string): ZaloInbound | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  const event = StoredEvent.safeParse(parsed);
+  return event.success ? event.data : undefined;
+}

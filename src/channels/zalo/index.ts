@@ -9,10 +9,18 @@ import type { ChannelFactory } from '../runtime.js';
 import { systemClock } from '../../services.js';
 import { createZaloChannel } from './channel.js';
 import { loadZaloConfig } from './config.js';
+import { createThreadedZaloChannel } from './thread/threaded.js';
 
 export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
   const config = loadZaloConfig(env);
   if (!config) return undefined;
+  if (config.ZALO_MODE === 'oa' && config.ZALO_HANDLER_THREADS > 0) {
+    if (services.db.memory) {
+      logger.warn('ZALO_HANDLER_THREADS needs a database file (DATABASE_PATH); handling Zalo events on one thread');
+    } else {
+      return createThreadedZaloChannel({ config, service: services.config, env, logger, clock: systemClock });
+    }
+  }
   return createZaloChannel({
     config,
     engine: services.engine,

@@ -42,7 +42,8 @@ export interface WebhookDeps {
     ZaloOaConfig,
     'ZALO_APP_ID' | 'ZALO_OA_SECRET_KEY' | 'ZALO_SIGNATURE_HEADER' | 'ZALO_SIGNATURE_WINDOW_SECONDS'
   >;
-  readonly store: ZaloStore;
+  /** Where deliveries are recorded: the commune database, or the inbox file when a thread handles them. */
+  readonly store: Pick<ZaloStore, 'receive'>;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Group commit for the one write (see storage/sqlite/writeScope); joined only when a delivery is recorded. */
