@@ -50,6 +50,13 @@ export interface Services {
   /** Dense retrieval, present only when an embeddings endpoint is configured. */
   readonly dense?: DenseIndex;
   readonly engine: Engine;
+  /**
+   * The same engine without the wait for its commit: for a channel that
+   * writes its own rows for the turn (the Zalo reply queue). It joins `writes`
+   * before the turn, adds its rows, then waits for `settled()` itself, so the
+   * turn and its queued replies are one commit.
+   */
+  readonly turnEngine: Engine;
   /** Groups a turn's writes into one commit; channels put their own per-turn writes in the same scope. */
   readonly writes: WriteScope;
   readonly unanswered: SqliteUnansweredLog;
@@ -214,6 +221,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     search,
     ...(dense && { dense }),
     engine,
+    turnEngine: inner,
     writes,
     unanswered,
     ingest,

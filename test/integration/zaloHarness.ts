@@ -55,7 +55,7 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
   const mem = memoryLogger();
   const channel = createZaloChannel({
     config: zaloTestConfig(opts.env),
-    engine: opts.engine ?? services.engine,
+    engine: opts.engine ?? services.turnEngine,
     db: services.db,
     writes: services.writes,
     communeId: services.config.COMMUNE_ID,

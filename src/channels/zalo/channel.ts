@@ -55,6 +55,7 @@ export const DEFAULT_TIMERS: ZaloTimers = { outboxMs: 5_000, tokenMs: 60_000, pr
 
 export interface ZaloChannelDeps {
   readonly config: ZaloConfig;
+  /** services.turnEngine: each turn then commits together with the replies it queues (handler.ts). */
   readonly engine: Engine;
   readonly db: Db;
   /** Shared with the engine, so a turn and its queued replies commit together. */

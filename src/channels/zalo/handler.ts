@@ -40,6 +40,8 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
   const { engine, store, outbox, clock, logger } = deps;
 
   async function ask(message: IncomingMessage): Promise<OutgoingReply[]> {
+    // The turn's writes and the replies queued after it share the loop turn's transaction (see reply()).
+    deps.writes?.join();
     try {
       return await engine.handle(message);
     } catch (err) {

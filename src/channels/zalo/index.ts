@@ -23,7 +23,7 @@ export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
   }
   return createZaloChannel({
     config,
-    engine: services.engine,
+    engine: services.turnEngine,
     db: services.db,
     writes: services.writes,
     communeId: services.config.COMMUNE_ID,

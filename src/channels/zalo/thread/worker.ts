@@ -78,7 +78,7 @@ async function start(): Promise<{ services: Services; channel: ZaloChannel }> {
     await services.ingest();
     const channel = createZaloChannel({
       config: zalo,
-      engine: services.engine,
+      engine: services.turnEngine,
       db: services.db,
       writes: services.writes,
       communeId: config.COMMUNE_ID,
