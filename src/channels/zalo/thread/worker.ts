@@ -72,7 +72,9 @@ async function start(): Promise<{ services: Services; channel: ZaloChannel }> {
   const logger = createLogger(config.LOG_LEVEL, { write: (line: string) => post({ type: 'log', line }) }).child({
     thread: 'zalo-handler',
   });
-  const services = createServices(config, logger);
+  // The answering thread already reported what loading the commune file and the knowledge folder found;
+  // here only errors are worth a second line.
+  const services = createServices(config, logger.child({}, { level: 'error' }));
   try {
     // The answering thread indexed the knowledge folder already; this only loads the index and quiz banks.
     await services.ingest();
