@@ -62,8 +62,8 @@ const APP_ID = '1234567890123456789';
 const OA_SECRET = 'TestOaSecretKey123';
 const APP_SECRET = 'bench-app-secret';
 const now = (): number => performance.timeOrigin + performance.now();
-/** At the offered rate, replies "keep up" while 95% go out within this long of their event (no backlog). */
-const KEPT_UP_SEND_P95_MS = 100;
+/** Beyond this time to the send (p95) at the offered rate, replies queued: the service ran near capacity. */
+const QUEUED_SEND_P95_MS = 100;
 
 // ---------------------------------------------------------------- fake Zalo: who is waiting for which reply
 
@@ -421,16 +421,19 @@ async function main(): Promise<void> {
           `failures ${o.failures}${o.firstError ? ` (first: ${o.firstError})` : ''}, unanswered ${o.unanswered}`,
       );
     }
-    // The verdict against the issue's targets, in words, so a reader need not work it out.
-    // Kept up: every event answered, and no backlog built (a growing queue shows in the time to the send).
-    const keptUp = open.failures === 0 && open.unanswered === 0 && open.sendP95 <= KEPT_UP_SEND_P95_MS;
+    // The verdict against the issue's targets, in words, so a reader need not work it out. At the offered
+    // rate the service keeps up when every event is answered and the last reply goes out within 10% of the
+    // run's length (no backlog left); a send p95 over QUEUED_SEND_P95_MS says it got there near capacity.
+    const keptUp = open.failures === 0 && open.unanswered === 0 && open.allRepliesSentAfterSeconds <= SECONDS * 1.1;
     const fullTurns = summary(zJourney);
+    const queued =
+      open.sendP95 > QUEUED_SEND_P95_MS ? `, near capacity: replies queued up to ~${ms(open.sendP95)}` : '';
     console.log(
       `\nTargets (ZALO_HANDLER_THREADS=${values.threads}): ≥ 1,500 events/s through the route and engine, ack p95 ≤ 5 ms.\n` +
         `  full turns: ${fullTurns.eventsPerSecond}/s closed loop (C=${C}); at ${RATE}/s offered the replies ` +
         (keptUp
-          ? `kept up (send p95 ${ms(open.sendP95)})`
-          : `fell behind (send p95 ${ms(open.sendP95)}, over ${KEPT_UP_SEND_P95_MS} ms; ${open.unanswered} unanswered)`) +
+          ? `kept up (the last ${open.allRepliesSentAfterSeconds} s after the first event, for ${SECONDS} s of events; send p95 ${ms(open.sendP95)}${queued})`
+          : `fell behind (the last ${open.allRepliesSentAfterSeconds} s after the first event, for ${SECONDS} s of events; ${open.unanswered} unanswered)`) +
         ` → ${fullTurns.eventsPerSecond >= 1500 && keptUp ? 'met' : 'NOT met'}\n` +
         `  ack p95 at ${RATE}/s offered: ${ms(open.ackP95)} → ${open.ackP95 <= 5 && open.failures === 0 ? 'met' : 'NOT met'}`,
     );

@@ -33,7 +33,7 @@ export interface ThreadedZaloDeps {
   readonly config: ZaloOaConfig;
   /** The service's settings (database path, commune, knowledge folder), passed to the handling thread. */
   readonly service: Config;
-  /** The environment the service started with; the handling thread reads its settings from it. */
+  /** The environment the service started with; the handling thread reads the Zalo settings from it. */
   readonly env: Record<string, string | undefined>;
   readonly logger: Logger;
   readonly clock: Clock;
