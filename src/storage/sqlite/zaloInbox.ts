@@ -52,6 +52,7 @@ const SQL = {
   unhandled: `SELECT event_key, user_id, event_json FROM zalo_inbox
          WHERE commune_id = ? AND handled_at IS NULL ORDER BY rowid LIMIT ?`,
   handled: `UPDATE zalo_inbox SET handled_at = ?, event_json = NULL WHERE commune_id = ? AND event_key = ? AND handled_at IS NULL`,
+  waiting: `SELECT COUNT(*) AS n FROM zalo_inbox WHERE commune_id = ? AND handled_at IS NULL`,
   prune: `DELETE FROM zalo_inbox WHERE commune_id = ? AND handled_at IS NOT NULL AND received_at < ?`,
 } as const;
 
@@ -74,6 +75,11 @@ export class SqliteZaloInbox {
       event_json: string | null;
     }[];
     return rows.map((r) => ({ key: r.event_key, userId: r.user_id, event: r.event_json ?? '' }));
+  }
+
+  /** How many deliveries are recorded but not reported done (staff status). */
+  waiting(): number {
+    return (this.db.prepare(SQL.waiting).get(this.communeId) as { n: number }).n;
   }
 
   markHandled(key: string, at: Date): void {
