@@ -110,11 +110,12 @@ describe('leanAdapter', () => {
     const refused = await http.get(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
     expect(axios.isAxiosError(refused) && refused.code).toBe('ECONNREFUSED');
 
-    const small = axios.create({ adapter: leanAdapter(), proxy: false, maxContentLength: 1024 });
+    const small = createHttp();
+    small.defaults.maxContentLength = 1024;
     const big = await small.get(`${base}/big`).catch((e: unknown) => e);
     expect(axios.isAxiosError(big) && big.code).toBe(AxiosError.ERR_BAD_RESPONSE);
 
-    const strict = axios.create({ adapter: leanAdapter(), proxy: false });
+    const strict = axios.create({ adapter: leanAdapter(), proxy: false, maxRedirects: 0, decompress: false });
     const bad = await strict.get(`${base}/status/404`).catch((e: unknown) => e);
     expect(axios.isAxiosError(bad) && bad.response?.status).toBe(404);
     expect(axios.isAxiosError(bad) && bad.code).toBe(AxiosError.ERR_BAD_REQUEST);
@@ -128,11 +129,16 @@ describe('leanAdapter', () => {
       calls.push(String(config.url));
       return Promise.resolve({ data: 'fallback', status: 200, statusText: 'OK', headers: {}, config });
     };
-    const http = axios.create({ adapter: leanAdapter(fallback), proxy: false });
+    const http = axios.create({ adapter: leanAdapter(fallback), proxy: false, maxRedirects: 0, decompress: false });
     await http.get(`${base}/a`, { proxy: { host: '127.0.0.1', port: 9 } });
     await http.get(`${base}/b`, { responseType: 'stream' });
     await http.get(`${base}/c`, { signal: new AbortController().signal });
-    expect(calls).toEqual([`${base}/a`, `${base}/b`, `${base}/c`]);
+    await http.get(`${base}/d`, { maxRedirects: 5 });
+    await http.get(`${base}/e`, { decompress: true });
+    expect(calls).toEqual([`${base}/a`, `${base}/b`, `${base}/c`, `${base}/d`, `${base}/e`]);
+    await http.get(`${base}/plain`);
+    expect(calls).toHaveLength(5);
+    expect(last().url).toBe('/plain');
     // With HTTP(S)_PROXY in the environment the instance keeps axios's adapter.
     expect(createHttp({ envProxy: true }).defaults.adapter).not.toBeTypeOf('function');
   });

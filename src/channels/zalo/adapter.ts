@@ -13,9 +13,10 @@
  * client and server together).
  *
  * It only takes the plain case, and hands everything else to axios's own
- * adapter unchanged: a proxy in use, a body that is not a string or bytes
- * once axios has serialised it, a response type other than JSON or text,
- * cancellation, authentication or a socket path.
+ * adapter unchanged: a proxy in use, redirects to follow, answers to
+ * decompress, a body that is not a string or bytes once axios has serialised
+ * it, a response type other than JSON or text, cancellation, authentication,
+ * a socket path or a custom transport or DNS lookup.
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -35,6 +36,11 @@ function isPlain(config: InternalAxiosRequestConfig): boolean {
   const data: unknown = config.data;
   return (
     config.proxy === false &&
+    // Redirects are not followed and answers not decompressed here, exactly as with these two settings.
+    config.maxRedirects === 0 &&
+    config.decompress === false &&
+    config.transport === undefined &&
+    config.lookup === undefined &&
     (data === undefined || data === null || typeof data === 'string' || Buffer.isBuffer(data)) &&
     (config.responseType === undefined || config.responseType === 'json' || config.responseType === 'text') &&
     config.signal === undefined &&
