@@ -19,9 +19,9 @@ import {
   followEvent,
   numberedOptions,
   OA_SECRET,
-  rightNumber,
   signed,
   textEvent,
+  typeThroughFirstQuiz,
   type SignedDelivery,
 } from '../fixtures/zalo.js';
 import { memoryLogger, readyServices, tempDir } from '../helpers.js';
@@ -83,16 +83,11 @@ describe('Zalo channel in the real server against a fake Zalo on 127.0.0.1', () 
     expect(welcome[0]).toMatch(/^Xin chào Hùng!/);
     expect(numberedOptions(welcome[0] ?? '')[0]).toBe('Làm bài kiểm tra');
 
-    await say('1');
     const quiz = services.quizzes.list()[0];
     if (!quiz) throw new Error('no quiz');
-    const consent = await say('1');
-    expect(numberedOptions(consent.at(-1) ?? '')).toEqual(['Đồng ý', 'Bỏ qua']);
-    let shown = await say('2');
-    for (let i = 0; i < quiz.questions.length; i++) {
-      shown = await say(String(rightNumber(quiz, shown.at(-1) ?? '')));
-    }
-    expect(shown.join('\n')).toMatch(/Chúc mừng, bà con đã đạt bài/);
+    const { consentOptions, last } = await typeThroughFirstQuiz(say, quiz);
+    expect(consentOptions).toEqual(['Đồng ý', 'Bỏ qua']);
+    expect(last.join('\n')).toMatch(/Chúc mừng, bà con đã đạt bài/);
     expect(fake.sends.every((s) => s.userId === USER)).toBe(true);
 
     const citizen = services.citizens.findByIdentity({ channel: 'zalo', userId: USER });
