@@ -74,6 +74,7 @@ describe('loadZaloConfig', () => {
     expect(issuesOf({ ...OA, ZALO_API_BASE: 'openapi.zalo.me' })[0]).toMatch(/^ZALO_API_BASE/);
     expect(issuesOf({ ...OA, ZALO_MODE: 'personal' })[0]).toMatch(/^ZALO_MODE = "personal"/);
     expect(issuesOf({ ...OA, ZALO_HANDLER_THREADS: '2' })[0]).toBe('ZALO_HANDLER_THREADS = "2": phải là 0 hoặc 1');
+    expect(issuesOf({ ...OA, ZALO_HANDLER_THREADS: 'hai' })[0]).toBe('ZALO_HANDLER_THREADS = "hai": phải là 0 hoặc 1');
     expect(loadZaloConfig({ ...OA, ZALO_HANDLER_THREADS: '1' })).toMatchObject({ ZALO_HANDLER_THREADS: 1 });
   });
 

@@ -84,12 +84,7 @@ const OaSchema = z.object({
    * 1: events are handled on a second thread and this one only answers Zalo
    * (thread/threaded.ts); 0: everything on one thread. For busy OAs.
    */
-  ZALO_HANDLER_THREADS: z.coerce
-    .number()
-    .int('phải là 0 hoặc 1')
-    .min(0, 'phải là 0 hoặc 1')
-    .max(1, 'phải là 0 hoặc 1')
-    .default(0),
+  ZALO_HANDLER_THREADS: z.enum(['0', '1'], { message: 'phải là 0 hoặc 1' }).transform(Number).default(0),
   ...Common,
 });
 
