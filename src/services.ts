@@ -62,6 +62,12 @@ export interface Services {
   readonly unanswered: SqliteUnansweredLog;
   /** Re-indexes changed knowledge files and refreshes the in-memory tables. */
   ingest(options?: { force?: boolean }): Promise<IngestReport>;
+  /**
+   * Loads the search tables and vectors already indexed, and the quiz banks,
+   * without re-indexing the knowledge folder: for a second thread over a
+   * database the first one has just indexed.
+   */
+  load(): Promise<void>;
   close(): void;
 }
 
@@ -192,10 +198,14 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
         'knowledge index updated',
       );
     }
+    await load();
+    return report;
+  }
+
+  async function load(): Promise<void> {
     search.reload();
     await reloadQuizzes();
     if (dense) await syncDense(dense);
-    return report;
   }
 
   /** Never fails ingestion: without vectors, search is lexical as if embeddings were not configured. */
@@ -225,6 +235,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     writes,
     unanswered,
     ingest,
+    load,
     close: () => {
       writes.commit();
       db.close();

@@ -77,7 +77,7 @@ async function start(): Promise<{ services: Services; channel: ZaloChannel }> {
   const services = createServices(config, logger.child({}, { level: 'error' }));
   try {
     // The answering thread indexed the knowledge folder already; this only loads the index and quiz banks.
-    await services.ingest();
+    await services.load();
     const channel = createZaloChannel({
       config: zalo,
       engine: services.turnEngine,
