@@ -26,6 +26,11 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, delaysMs: [300, 1000] }
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Whether the environment sets an HTTP(S) proxy for outgoing calls (then axios's own adapter reads it). */
+export function proxyConfigured(env: Record<string, string | undefined>): boolean {
+  return ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some((k) => Boolean(env[k]?.trim()));
+}
+
 export interface HttpOptions {
   readonly timeoutMs?: number;
   /** Honour HTTP(S)_PROXY / NO_PROXY; only when one is set (axios reads them again on every request). */

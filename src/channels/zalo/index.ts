@@ -9,6 +9,7 @@ import type { ChannelFactory } from '../runtime.js';
 import { systemClock } from '../../services.js';
 import { createZaloChannel } from './channel.js';
 import { loadZaloConfig } from './config.js';
+import { proxyConfigured } from './http.js';
 import { createThreadedZaloChannel } from './thread/threaded.js';
 
 export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
@@ -30,6 +31,6 @@ export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
     logger,
     maxBodyBytes: services.config.MAX_BODY_BYTES,
     clock: systemClock,
-    envProxy: ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some((k) => Boolean(env[k]?.trim())),
+    envProxy: proxyConfigured(env),
   });
 };

@@ -15,6 +15,7 @@ import { createLogger } from '../../../logger.js';
 import { createServices, systemClock, type Services } from '../../../services.js';
 import { createZaloChannel, type ZaloChannel } from '../channel.js';
 import { loadZaloConfig } from '../config.js';
+import { proxyConfigured } from '../http.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 
 /**
@@ -87,7 +88,7 @@ async function start(): Promise<{ services: Services; channel: ZaloChannel }> {
       logger,
       maxBodyBytes: config.MAX_BODY_BYTES,
       clock: systemClock,
-      envProxy: ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy'].some((k) => Boolean(env[k]?.trim())),
+      envProxy: proxyConfigured(env),
       webhook: false,
       onHandled: reportHandled,
       perTurn: PER_TURN,
