@@ -105,7 +105,7 @@ describe('zaloChannel factory', () => {
     }
   });
 
-  it('keeps one thread, and says so, when ZALO_HANDLER_THREADS=1 meets an in-memory database', async () => {
+  it('keeps one thread, and says so, when ZALO_HANDLER_THREADS=1 meets an in-memory database or the Bot Platform', async () => {
     const services = await readyServices();
     const { logger, lines } = memoryLogger();
     try {
@@ -113,6 +113,8 @@ describe('zaloChannel factory', () => {
       // The one-thread channel has a store; the threaded runtime does not.
       expect(runtime && 'store' in runtime).toBe(true);
       expect(lines.some((l) => l.includes('ZALO_HANDLER_THREADS needs a database file'))).toBe(true);
+      zaloChannel({ env: { ZALO_BOT_TOKEN: '12345:abcdefgh', ZALO_HANDLER_THREADS: '1' }, services, logger });
+      expect(lines.some((l) => l.includes('ZALO_HANDLER_THREADS applies to the Official Account only'))).toBe(true);
     } finally {
       services.close();
     }

@@ -15,6 +15,9 @@ import { createThreadedZaloChannel } from './thread/threaded.js';
 export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
   const config = loadZaloConfig(env);
   if (!config) return undefined;
+  if (config.ZALO_MODE === 'bot' && env.ZALO_HANDLER_THREADS?.trim() === '1') {
+    logger.warn('ZALO_HANDLER_THREADS applies to the Official Account only; the Zalo Bot Platform runs on one thread');
+  }
   if (config.ZALO_MODE === 'oa' && config.ZALO_HANDLER_THREADS > 0) {
     if (services.db.memory) {
       logger.warn('ZALO_HANDLER_THREADS needs a database file (DATABASE_PATH); handling Zalo events on one thread');
