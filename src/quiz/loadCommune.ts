@@ -2,7 +2,8 @@
  * @module quiz/loadCommune
  *
  * Reads `<KNOWLEDGE_DIR>/commune.yaml`: the hamlets (xóm/khối), the target
- * groups, the plan's yearly targets and the core quizzes. Staff edit this file
+ * groups, the plan's yearly targets, the core quizzes and the contacts staff
+ * fill in (communeContacts.ts). Staff edit this file
  * by hand, so each section is validated on its own: a bad hamlet entry is left
  * out and named, a broken section falls back to the defaults below, and the
  * service still starts. Registration, the quiz engine and the reports then all
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { QuizCatalog } from '../core/ports.js';
 import type { CommuneInfo, NamedItem } from '../core/registry/types.js';
+import { contactWarnings, EMPTY_CONTACTS, parseContacts } from './communeContacts.js';
 import { boundedText, describeValue, formatIssues, isMapping, readYaml, slug } from './validation.js';
 
 /** The key of the VNeID-certification target (plan §III d), which is a share of adults, not a group. */
@@ -76,9 +78,10 @@ export const DEFAULT_COMMUNE: CommuneConfig = {
     'an-toan-tai-khoan',
     'phong-trao-bdhvs',
   ],
+  contacts: EMPTY_CONTACTS,
 };
 
-const KNOWN_KEYS = ['name', 'hamlets', 'groups', 'targets', 'core_quizzes'] as const;
+const KNOWN_KEYS = ['name', 'hamlets', 'groups', 'targets', 'core_quizzes', 'contacts'] as const;
 
 const ItemSchema = z.object({ id: slug('xom-1'), name: boundedText(80) });
 
@@ -113,13 +116,20 @@ function finish(commune: CommuneConfig, problems: string[], catalog: QuizCatalog
   return { commune, problems, warnings };
 }
 
-/** Gaps worth logging that stop nothing (today: no hamlet listed yet). */
+/**
+ * Gaps worth logging that stop nothing: no hamlet listed yet, contacts not
+ * filled in. In Vietnamese, because commune staff read them at start-up and
+ * in `cli quiz check`.
+ */
 export function communeWarnings(commune: CommuneInfo): string[] {
-  return commune.hamlets.length === 0
-    ? [
-        `${COMMUNE_FILE}: no hamlet (xóm/khối) is listed yet; residents cannot choose one and their results count under "chưa rõ". Add them under "hamlets:"`,
-      ]
-    : [];
+  const hamlets =
+    commune.hamlets.length === 0
+      ? [
+          `${COMMUNE_FILE}: chưa có xóm/khối nào trong danh sách (mục "hamlets:"); bà con chưa chọn được xóm/khối ` +
+            'của mình và kết quả được tính vào mục "chưa rõ". Cán bộ xã điền danh sách theo mẫu trong tệp',
+        ]
+      : [];
+  return [...hamlets, ...contactWarnings(commune.contacts, commune.hamlets)];
 }
 
 /** Core quiz ids that match no loaded quiz: the programme could never be completed. */
@@ -164,7 +174,8 @@ export function parseCommune(content: Uint8Array): { commune: CommuneConfig; pro
   }
   const targets = parseTargets(raw.targets, new Set(groups.map((g) => g.id)), problems);
   const coreQuizzes = parseCoreQuizzes(raw.core_quizzes, problems);
-  return { commune: { name, hamlets, groups, targets, coreQuizzes }, problems };
+  const contacts = parseContacts(raw.contacts, hamlets, problems);
+  return { commune: { name, hamlets, groups, targets, coreQuizzes, contacts }, problems };
 }
 
 /** A list of `{id, name}`; bad or repeated entries are left out and named. */

@@ -4,9 +4,17 @@
  * falls back to defaults section by section, and every mistake is named.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkCoreQuizzes, DEFAULT_COMMUNE, loadCommune, parseCommune } from '../../src/quiz/loadCommune.js';
+import { isVietnamesePhone } from '../../src/quiz/communeContacts.js';
+import {
+  checkCoreQuizzes,
+  communeWarnings,
+  DEFAULT_COMMUNE,
+  loadCommune,
+  parseCommune,
+} from '../../src/quiz/loadCommune.js';
 import { loadQuizBanks, MemoryQuizCatalog } from '../../src/quiz/loadQuizzes.js';
-import { BUNDLED_KNOWLEDGE, tempDir, writeTree } from '../helpers.js';
+import { createServices } from '../../src/services.js';
+import { BUNDLED_KNOWLEDGE, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
 
 const parse = (text: string) => parseCommune(Buffer.from(text));
 
@@ -25,10 +33,14 @@ describe('the bundled commune.yaml', () => {
     ]);
   });
 
-  it('lists no hamlet (the plan names none) and warns staff to fill them in', async () => {
+  it('lists no hamlet and no contact (the plan names none) and warns staff, in Vietnamese, to fill them in', async () => {
     const { commune, warnings } = await loadCommune(BUNDLED_KNOWLEDGE);
     expect(commune.hamlets).toEqual([]);
-    expect(warnings).toEqual([expect.stringContaining('no hamlet (xóm/khối) is listed yet')]);
+    expect(commune.contacts).toEqual({ digitalTeams: [] });
+    expect(warnings).toEqual([
+      expect.stringContaining('commune.yaml: chưa có xóm/khối nào trong danh sách'),
+      expect.stringContaining('commune.yaml: contacts: chưa có thông tin liên hệ nào'),
+    ]);
   });
 
   it('has the target groups of plan section III plus "Khác"', async () => {
@@ -77,7 +89,7 @@ describe('loadCommune', () => {
     expect(problems).toEqual([expect.stringMatching(/^commune\.yaml: not found in .*; using the defaults/)]);
   });
 
-  it('reads hamlets staff add, NFC-normalised, and stops warning', async () => {
+  it('reads hamlets staff add, NFC-normalised, and stops warning about them', async () => {
     writeTree(tmp.dir, {
       'commune.yaml': [
         'name: Xã Hùng Châu',
@@ -94,7 +106,7 @@ describe('loadCommune', () => {
     });
     const { commune, problems, warnings } = await loadCommune(tmp.dir);
     expect(problems).toEqual([]);
-    expect(warnings).toEqual([]);
+    expect(warnings).toEqual([expect.stringContaining('contacts: chưa có thông tin liên hệ nào')]);
     expect(commune.hamlets).toEqual([
       { id: 'xom-1', name: 'Xóm Đông' },
       { id: 'khoi-2', name: 'Khối 2' },
@@ -142,7 +154,7 @@ describe('parseCommune', () => {
     expect(commune.targets).toEqual([{ year: 2025, groups: {}, vneidCertified: 40 }]);
     expect(commune.coreQuizzes).toEqual(['vneid-co-ban']);
     expect(problems).toEqual([
-      'commune.yaml: unknown key "hamlet" (the keys are name, hamlets, groups, targets, core_quizzes)',
+      'commune.yaml: unknown key "hamlet" (the keys are name, hamlets, groups, targets, core_quizzes, contacts)',
       'commune.yaml: hamlets #2: id: must be lower-case letters a–z, digits and hyphens only, like "xom-1"',
       'commune.yaml: hamlets #3: duplicate id "xom-1"',
       'commune.yaml: hamlets #4: must be a mapping with id and name',
@@ -179,4 +191,134 @@ describe('parseCommune', () => {
     expect(commune).toEqual(DEFAULT_COMMUNE);
     expect(problems).toEqual([expect.stringMatching(message)]);
   });
+});
+
+describe('contacts', () => {
+  const HAMLETS = [
+    'name: Xã Thử',
+    'groups: [{id: khac, name: Khác}]',
+    'core_quizzes: [vneid-co-ban]',
+    'hamlets:',
+    '  - {id: xom-1, name: "Xóm Đông"}',
+    '  - {id: xom-2, name: "Xóm Tây"}',
+  ];
+
+  it('reads what staff filled in, each hamlet team with its hamlet name, and stops warning when complete', () => {
+    const { commune, problems } = parse(
+      [
+        ...HAMLETS,
+        'contacts:',
+        '  office:',
+        '    address: "Trụ sở UBND xã"',
+        '    hours: "Sáng 7h30–11h30, thứ Hai đến thứ Sáu"',
+        '    phone: "0238.3000.001"',
+        '  police: {phone: "+84 238 3000 002"}',
+        '  digital_teams:',
+        '    - {hamlet: xom-1, name: "Anh Hùng", phone: "0900 000 003"}',
+        '    - {hamlet: xom-2, phone: "1900 1234"}',
+      ].join('\n'),
+    );
+    expect(problems).toEqual([]);
+    expect(commune.contacts).toEqual({
+      office: { address: 'Trụ sở UBND xã', hours: 'Sáng 7h30–11h30, thứ Hai đến thứ Sáu', phone: '0238.3000.001' },
+      police: { phone: '+84 238 3000 002' },
+      digitalTeams: [
+        { hamlet: 'xom-1', hamletName: 'Xóm Đông', name: 'Anh Hùng', phone: '0900 000 003' },
+        { hamlet: 'xom-2', hamletName: 'Xóm Tây', phone: '1900 1234' },
+      ],
+    });
+    expect(communeWarnings(commune)).toEqual([]);
+  });
+
+  it('checks each entry on its own: a bad phone, an unknown hamlet or key is named and left out', () => {
+    const { commune, problems } = parse(
+      [
+        ...HAMLETS,
+        'contacts:',
+        '  office: {phone: "12345", hours: "giờ hành chính"}',
+        '  police: {phone: 0912345678}',
+        '  phone_book: []',
+        '  digital_teams:',
+        '    - {hamlet: xom-9, phone: "0900 000 003"}',
+        '    - {hamlet: xom-1}',
+        '    - {hamlet: xom-2, phone: "0900 000 004", email: "a@b"}',
+        '    - {hamlet: xom-1, name: "Chị Lan"}',
+        '    - {hamlet: xom-1, name: "Anh Nam"}',
+      ].join('\n'),
+    );
+    expect(commune.contacts).toEqual({ digitalTeams: [{ hamlet: 'xom-1', hamletName: 'Xóm Đông', name: 'Chị Lan' }] });
+    expect(problems).toEqual([
+      'commune.yaml: contacts: có mục không biết: "phone_book" (chỉ dùng office, police, digital_teams)',
+      expect.stringMatching(
+        /^commune\.yaml: contacts\.office: phone: "12345" không giống số điện thoại Việt Nam .*; bỏ qua mục này$/,
+      ),
+      expect.stringMatching(
+        /^commune\.yaml: contacts\.police: phone: phải viết trong dấu "ngoặc kép".*số 0 ở đầu bị mất\); bỏ qua mục này$/,
+      ),
+      'commune.yaml: contacts.digital_teams #1: không có xóm/khối mã "xom-9" trong mục hamlets; bỏ qua',
+      'commune.yaml: contacts.digital_teams #2: cần ít nhất tên người liên hệ (name) hoặc số điện thoại (phone); bỏ qua',
+      'commune.yaml: contacts.digital_teams #3: có mục không biết: "email" (chỉ dùng hamlet, name, address, hours, phone); bỏ qua',
+      'commune.yaml: contacts.digital_teams #5: xóm/khối "xom-1" đã có tổ công nghệ số ở trên; bỏ qua',
+    ]);
+    expect(communeWarnings(commune)).toEqual([
+      'commune.yaml: contacts: còn thiếu số điện thoại của bộ phận một cửa, địa chỉ bộ phận một cửa, ' +
+        'giờ làm việc của bộ phận một cửa, công an xã, tổ công nghệ số của 1/2 xóm/khối',
+    ]);
+  });
+
+  it('takes an absent or empty section as empty, and a section that is not a mapping as a problem', () => {
+    expect(
+      parse('name: X\nhamlets: []\ngroups: [{id: khac, name: Khác}]\ncore_quizzes: [a]\n').commune.contacts,
+    ).toEqual({
+      digitalTeams: [],
+    });
+    const broken = parse(
+      'name: X\nhamlets: []\ngroups: [{id: khac, name: Khác}]\ncore_quizzes: [a]\ncontacts: "0900"\n',
+    );
+    expect(broken.commune.contacts).toEqual({ digitalTeams: [] });
+    expect(broken.problems).toEqual([
+      expect.stringMatching(/^commune\.yaml: contacts: phải gồm các mục office, police/),
+    ]);
+  });
+});
+
+describe('the service', () => {
+  it('hands the contacts to the engine with the rest of the commune', () => {
+    const tmp = tempDir('hocvuso-commune-services-');
+    try {
+      writeTree(tmp.dir, {
+        'commune.yaml': [
+          'name: Xã Thử',
+          'hamlets: []',
+          'groups: [{id: khac, name: Khác}]',
+          'core_quizzes: [vneid-co-ban]',
+          'contacts: {office: {phone: "0238 3000 001"}}',
+        ].join('\n'),
+      });
+      const services = createServices(testConfig({ KNOWLEDGE_DIR: tmp.dir }), memoryLogger().logger);
+      try {
+        expect(services.commune.contacts).toEqual({ office: { phone: '0238 3000 001' }, digitalTeams: [] });
+      } finally {
+        services.close();
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('isVietnamesePhone', () => {
+  it.each([
+    '0912 345 678',
+    '0912.345.678',
+    '+84 912 345 678',
+    '0238 3000 001',
+    '(0238) 3000 001',
+    '1900 1234',
+    '1800 123 456',
+  ])('accepts %s', (phone) => expect(isVietnamesePhone(phone)).toBe(true));
+  it.each(['12345', '0123 456 789', '091 234 567', '0912 345 6789', '113', 'gọi anh Nam', '+1 202 555 0100'])(
+    'refuses %s',
+    (phone) => expect(isVietnamesePhone(phone)).toBe(false),
+  );
 });

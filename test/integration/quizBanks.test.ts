@@ -77,20 +77,57 @@ describe('the bundled quiz banks', () => {
   });
 });
 
+/** Runs `quiz check` over a knowledge folder; its exit code and what it printed. */
+async function quizCheck(overrides: Record<string, string> = {}): Promise<{ code: number; text: string }> {
+  let text = '';
+  const stdout = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      text += chunk.toString('utf8');
+      cb();
+    },
+  });
+  const config = testConfig(overrides);
+  const code = await runQuizCheck({ config, logger: memoryLogger().logger, args: [], stdout });
+  return { code, text };
+}
+
 describe('quiz check on the bundled knowledge', () => {
-  it('lists every quiz with its question count, warns about the empty hamlet list and exits 0', async () => {
-    let text = '';
-    const stdout = new Writable({
-      write(chunk: Buffer, _enc, cb) {
-        text += chunk.toString('utf8');
-        cb();
-      },
-    });
-    const code = await runQuizCheck({ config: testConfig(), logger: memoryLogger().logger, args: [], stdout });
+  it('lists every quiz with its question count, warns about the empty hamlets and contacts and exits 0', async () => {
+    const { code, text } = await quizCheck();
     expect(code).toBe(0);
     expect(text).toMatch(/✓ vneid-co-ban – VNeID cơ bản: \d+ questions, pass 80% \(core\)\n/);
-    expect(text).toContain('? commune.yaml: no hamlet (xóm/khối) is listed yet');
-    expect(text).toMatch(/\n\d+ quizzes ready, 0 problems, 1 warning\.\n$/);
+    expect(text).toContain('? commune.yaml: chưa có xóm/khối nào trong danh sách');
+    expect(text).toContain('? commune.yaml: contacts: chưa có thông tin liên hệ nào');
+    expect(text).toMatch(/\n\d+ quizzes ready, 0 problems, 2 warnings\.\n$/);
+  });
+});
+
+describe('quiz check on contacts staff filled in', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  beforeEach(() => {
+    tmp = tempDir('hocvuso-contacts-');
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('names a phone that is not Vietnamese and a team for an unlisted hamlet, and exits 1', async () => {
+    writeTree(tmp.dir, {
+      'commune.yaml': [
+        'name: Xã Thử',
+        'hamlets: [{id: xom-1, name: Xóm 1}]',
+        'groups: [{id: khac, name: Khác}]',
+        'core_quizzes: [bai-tot]',
+        'contacts:',
+        '  office: {phone: "0912 34", hours: "giờ hành chính"}',
+        '  police: {address: "Trụ sở công an xã"}',
+        '  digital_teams: [{hamlet: xom-7, name: "Anh Nam"}]',
+      ].join('\n'),
+      'quizzes/a-tot.yaml': GOOD,
+    });
+    const { code, text } = await quizCheck({ KNOWLEDGE_DIR: tmp.dir });
+    expect(code).toBe(1);
+    expect(text).toContain('! commune.yaml: contacts.office: phone: "0912 34" không giống số điện thoại Việt Nam');
+    expect(text).toContain('! commune.yaml: contacts.digital_teams #1: không có xóm/khối mã "xom-7" trong mục hamlets');
+    expect(text).toContain('? commune.yaml: contacts: còn thiếu số điện thoại của bộ phận một cửa');
   });
 });
 
