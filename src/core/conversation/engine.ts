@@ -30,7 +30,14 @@ import {
   type AnswerWriter,
   type QaAnswer,
 } from '../qa/answerer.js';
-import { createQuizFeature, MY_RESULTS, QUIZ_LIST, type QuizFeature } from '../quiz/feature.js';
+import {
+  createQuizFeature,
+  MY_RESULTS,
+  NOTHING_TO_STOP,
+  QUIZ_LIST,
+  QUIZ_STOP,
+  type QuizFeature,
+} from '../quiz/feature.js';
 import { isGroupQuizChoice, onGroupQuizChoice } from '../quiz/groupQuiz.js';
 import { BTN_RESULTS, BTN_TAKE_QUIZ } from '../quiz/texts.js';
 import { newId } from '../random.js';
@@ -173,8 +180,10 @@ export function createEngine(deps: EngineDeps): Engine {
     }
     if (quiz && registry && learning && depth < MAX_CHOICE_DEPTH) {
       if (choice.startsWith('quiz:') || choice === MY_RESULTS) {
-        const citizen = await citizenOf(identity);
-        if (!citizen) return [{ text: T.STALE_CHOICE, buttons: menu }];
+        // A typed "thôi" registers nobody: only someone already known can have a quiz to stop.
+        const citizen =
+          choice === QUIZ_STOP ? await learning.citizens.findByIdentity(identity) : await citizenOf(identity);
+        if (!citizen) return choice === QUIZ_STOP ? [...NOTHING_TO_STOP] : [{ text: T.STALE_CHOICE, buttons: menu }];
         // The consent notice comes before a first quiz that exists; an unknown id is answered as such.
         const wanted = choice.startsWith('quiz:go:') ? choice.slice('quiz:go:'.length) : undefined;
         if (wanted && learning.quizzes.get(wanted) && citizen.consent === 'unasked' && !state.form) {
@@ -235,7 +244,7 @@ export function createEngine(deps: EngineDeps): Engine {
       const code = linkCodeIn(question);
       if (code) return [...replies, ...(await registry.redeem(identity, code))];
       // A command ("xóa dữ liệu của tôi") typed at an open form step is the command, never a name.
-      const intent = intentOf(question);
+      const intent = intentOf(question, state);
       if (state.form && !intent && !looksLikeQuestion(question)) {
         const citizen = await citizenOf(identity);
         const outcome = citizen ? await registry.onFormText(citizen, state, question) : undefined;

@@ -27,6 +27,10 @@ export interface QuizFeatureDeps {
 export const QUIZ_LIST = 'quiz:list';
 export const QUIZ_RESUME = 'quiz:resume';
 export const QUIZ_QUIT = 'quiz:quit';
+/** A typed "thôi không làm nữa" / "dừng" (registry `intentOf`): stops the quiz in progress, if any. */
+export const QUIZ_STOP = 'quiz:stop';
+/** The reply to QUIZ_STOP when there is nothing to stop, also for someone the registry does not know. */
+export const NOTHING_TO_STOP: readonly OutgoingReply[] = [{ text: T.NOTHING_TO_STOP }];
 export const MY_RESULTS = 'me:results';
 
 export const startValue = (quizId: string): string => `quiz:go:${quizId}`;
@@ -195,6 +199,12 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
       if (current === 'changed') return [{ text: T.QUIZ_CHANGED }, ...(await list(citizenId))];
       if (!current) return [{ text: T.NOTHING_TO_RESUME }, ...(await list(citizenId))];
       return [questionReply(current.quiz, current.attempt)];
+    }
+    if (choice === QUIZ_STOP) {
+      const active = await attempts.active(citizenId);
+      if (!active) return [...NOTHING_TO_STOP];
+      await attempts.abandon(active.id, deps.clock.now());
+      return [{ text: T.ABANDONED, buttons: [{ label: T.BTN_OTHER, value: QUIZ_LIST }] }];
     }
     if (choice === QUIZ_QUIT) {
       const active = await attempts.active(citizenId);

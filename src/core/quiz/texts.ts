@@ -16,6 +16,8 @@ export const QUIZ_CHANGED =
   'Bài kiểm tra này vừa được cán bộ cập nhật nên lượt làm dở không dùng được nữa. Mời bà con làm lại từ đầu.';
 export const ABANDONED = 'Đã dừng bài kiểm tra. Bà con có thể làm lại bất cứ lúc nào.';
 export const NOTHING_TO_RESUME = 'Bà con không có bài kiểm tra nào đang làm dở.';
+/** A typed "thôi" or "dừng" with no quiz in progress: nothing to stop, so just acknowledge it. */
+export const NOTHING_TO_STOP = 'Dạ vâng ạ. Bà con cần hỏi gì thêm thì cứ nhắn cho tôi nhé.';
 export const CORRECT = '✅ Chính xác!';
 export const RESULTS_EMPTY = 'Bà con chưa làm bài kiểm tra nào. Bấm "Làm bài kiểm tra" để bắt đầu nhé.';
 

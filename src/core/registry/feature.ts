@@ -43,12 +43,39 @@ export interface RegistryOutcome {
 
 const SKIP = 'reg:skip';
 
-/** The choice a typed sentence stands for ("xóa dữ liệu của tôi" → me:delete), if any. */
-export function intentOf(text: string): string | undefined {
+/**
+ * "thôi không làm nữa", "dừng lại", "dung lai", "thoi": the resident wants out
+ * of what they are doing (a quiz, the form). Polite particles may follow.
+ */
+const STOP =
+  /^(?:thoi(?: thi)? )?(?:(?:dung|ngung|thoat|huy)(?: lai)?(?: (?:lam|lam bai|bai|bai kiem tra|kiem tra))?|thoi|stop|(?:toi |minh |em |tui )?(?:khong|ko|k|hong|chang)(?: muon)? (?:lam|choi|thi)(?: bai| tiep)?(?: nua)?(?: dau)?)(?: (?:a|nhe|nha|di|thoi|luon|nua))*$/;
+
+/**
+ * One word that folds to a stop word but is more likely a name or another
+ * word: "Huy" is a name, "dũng"/"dùng" are other words, and "Dung" typed at
+ * the form's name step is someone's name, not "dừng".
+ */
+function ambiguousStop(text: string, folded: string, state?: ConversationState): boolean {
+  if (folded === 'huy') return true;
+  if (folded !== 'dung') return false;
+  const word = cleanText(text)
+    .toLowerCase()
+    .replace(/[^\p{L}]+/gu, '');
+  if (word === 'dừng') return false;
+  return word !== 'dung' || (state?.form as FormState | undefined)?.step === 'name';
+}
+
+/**
+ * The choice a typed sentence stands for ("xóa dữ liệu của tôi" → me:delete),
+ * if any. The conversation state, when given, keeps a name typed into the
+ * form from being read as a command.
+ */
+export function intentOf(text: string, state?: ConversationState): string | undefined {
   const t = foldMarks(cleanText(text))
     .replace(/[^a-z0-9 ]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+  if (STOP.test(t) && !ambiguousStop(text, t, state)) return 'quiz:stop';
   if (/^\/?(quiz|lam bai( kiem tra| thi| trac nghiem)?|(bai )?kiem tra|trac nghiem|thi thu|lam bai kt)$/.test(t)) {
     return 'quiz:list';
   }

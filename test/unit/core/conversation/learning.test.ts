@@ -187,6 +187,42 @@ describe('text where a button is expected', () => {
   });
 });
 
+describe('stopping a quiz by typing', () => {
+  it.each(['thôi không làm nữa', 'dừng', 'dung lai', 'thoi', 'Dừng lại!', 'ko lam nua'])(
+    '%j mid-quiz (typed on Zalo) stops it politely',
+    async (text) => {
+      const q1 = await r.begin(QUIZ_A.id, ZALO);
+      await r.press(rightValue(q1), ZALO);
+      const replies = await r.send(text, ZALO);
+      expect(replies).toEqual([{ text: Q.ABANDONED, buttons: [{ label: Q.BTN_OTHER, value: QUIZ_LIST }] }]);
+      expect([...r.store.quiz_attempts.values()].map((a) => a.status)).toEqual(['abandoned']);
+      expect(r.unanswered.entries).toEqual([]);
+    },
+  );
+
+  it('with no quiz in progress just acknowledges it, and registers nobody', async () => {
+    expect(await r.send('thôi')).toEqual([{ text: Q.NOTHING_TO_STOP }]);
+    expect(r.citizenOf()).toBeUndefined();
+    await r.begin(QUIZ_B.id);
+    await r.send('dừng');
+    expect(await r.send('thôi không làm nữa')).toEqual([{ text: Q.NOTHING_TO_STOP }]);
+  });
+
+  it('closes the profile form, but a name like "Dũng" or "Dung" typed at the name step stays a name', async () => {
+    await r.press(startValue(QUIZ_A.id));
+    expect((await r.press('reg:yes'))[0]?.text).toBe(R.ASK_NAME);
+    expect((await r.send('Dũng'))[0]?.text).toBe(R.ASK_HAMLET);
+    expect(r.citizenOf()?.profile.displayName).toBe('Dũng');
+    await r.press('me:profile');
+    await r.press('reg:yes');
+    await r.send('Dung');
+    expect(r.citizenOf()?.profile.displayName).toBe('Dung');
+    expect(await r.send('thôi không làm nữa')).toEqual([{ text: Q.NOTHING_TO_STOP }]);
+    // The form is closed: a later word is a question again, not the answer to a form step.
+    expect((await r.send('Xóm Đông'))[0]?.text).not.toBe(R.ASK_GROUP);
+  });
+});
+
 describe('one active attempt, restarts, stale presses', () => {
   it('starting another quiz mid-attempt asks to resume or quit; quitting frees the learner', async () => {
     const q1 = await r.begin(QUIZ_A.id);

@@ -41,16 +41,42 @@ describe('intentOf', () => {
     ['xem thông tin của mình', 'me:data'],
     ['liên kết tài khoản', 'me:link'],
     ['/lienket', 'me:link'],
+    ['thôi không làm nữa', 'quiz:stop'],
+    ['Thôi, không làm nữa đâu', 'quiz:stop'],
+    ['dừng', 'quiz:stop'],
+    ['Dừng lại nhé', 'quiz:stop'],
+    ['dung lai', 'quiz:stop'],
+    ['Dung', 'quiz:stop'],
+    ['thoi', 'quiz:stop'],
+    ['ngừng làm bài', 'quiz:stop'],
+    ['k lam nua', 'quiz:stop'],
   ])('%j → %s', (text, intent) => {
     expect(intentOf(text)).toBe(intent);
   });
 
-  it.each(['làm sao để xóa dữ liệu VNeID?', 'dữ liệu', 'kiểm tra tài khoản ngân hàng', 'kết quả xổ số hôm nay'])(
-    'leaves the question %j to the Q&A',
-    (text) => {
-      expect(intentOf(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    'làm sao để xóa dữ liệu VNeID?',
+    'dữ liệu',
+    'kiểm tra tài khoản ngân hàng',
+    'kết quả xổ số hôm nay',
+    'Dũng',
+    'dùng',
+    'Huy',
+    'thôi rồi quên mật khẩu',
+    'không làm được định danh',
+  ])('leaves the question %j to the Q&A', (text) => {
+    expect(intentOf(text)).toBeUndefined();
+  });
+});
+
+describe("intentOf at the form's name step", () => {
+  it('keeps "Dung" typed there a name, and still reads "dừng" or a whole sentence as stopping', () => {
+    const state = { form: { step: 'name' } };
+    expect(intentOf('Dung', state)).toBeUndefined();
+    expect(intentOf('dừng', state)).toBe('quiz:stop');
+    expect(intentOf('thôi không làm nữa', state)).toBe('quiz:stop');
+    expect(intentOf('Dung', { form: { step: 'birthYear' } })).toBe('quiz:stop');
+  });
 });
 
 describe('linkCodeIn', () => {
