@@ -41,7 +41,13 @@ import {
 import { isGroupQuizChoice, onGroupQuizChoice } from '../quiz/groupQuiz.js';
 import { BTN_RESULTS, BTN_TAKE_QUIZ } from '../quiz/texts.js';
 import { newId } from '../random.js';
-import { createRegistryFeature, intentOf, linkCodeIn, type RegistryFeature } from '../registry/feature.js';
+import {
+  createRegistryFeature,
+  formTakesNumber,
+  intentOf,
+  linkCodeIn,
+  type RegistryFeature,
+} from '../registry/feature.js';
 import { BTN_LINK } from '../registry/texts.js';
 import type { CommuneInfo, Identity } from '../registry/types.js';
 import { cleanText, tokenize } from '../text/normalize.js';
@@ -292,7 +298,9 @@ export function createEngine(deps: EngineDeps): Engine {
     if (message.id !== undefined && previous?.id === message.id) return previous.replies;
     delete state.lastTurn;
     const text = cleanText(message.text ?? '');
-    const choice = message.choice?.trim() || (text ? choiceFromText(text, state.offered) : undefined);
+    // At the birth-year step a typed "57" is the year, not the 57th button.
+    const typedChoice = text && !formTakesNumber(state, text) ? choiceFromText(text, state.offered) : undefined;
+    const choice = message.choice?.trim() || typedChoice;
 
     let replies: OutgoingReply[];
     if (choice) {
@@ -301,7 +309,7 @@ export function createEngine(deps: EngineDeps): Engine {
       replies = await onChoice(identity, state, choice);
     } else if (!text) {
       replies = [{ text: T.EMPTY, buttons: menu }];
-    } else if (/^\d{1,2}$/.test(text) && state.offered && state.offered.length > 0) {
+    } else if (/^\d{1,2}$/.test(text) && state.offered && state.offered.length > 0 && !formTakesNumber(state, text)) {
       // A number that picks nothing among the offered buttons: say so and offer them again.
       replies = [{ text: T.numberOutOfRange(state.offered.length), buttons: state.offered }];
     } else {

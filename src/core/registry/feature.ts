@@ -86,6 +86,44 @@ export function intentOf(text: string, state?: ConversationState): string | unde
   return undefined;
 }
 
+/** Ages a two-digit birth year may give: "57" is 1957 for someone of 69, "08" 2008 for a pupil of 18. */
+const PLAUSIBLE_AGE = { min: 5, max: 100 } as const;
+
+/**
+ * The birth year in what was typed at the form's step: four digits, or two
+ * ("57", as older people often write it) read as 19xx when that gives a
+ * plausible age and as 20xx otherwise; "năm 1957" and "sinh năm 57" too.
+ * Undefined when it is not a year from 1900 to `thisYear`.
+ */
+export function birthYearOf(text: string, thisYear: number): number | undefined {
+  const digits = /^(?:sinh )?(?:nam )?(\d{2}|\d{4})$/.exec(
+    foldMarks(cleanText(text))
+      .replace(/[.!]+$/, '')
+      .replace(/\s+/g, ' '),
+  )?.[1];
+  if (digits === undefined) return undefined;
+  const plausible = (year: number): boolean =>
+    thisYear - year >= PLAUSIBLE_AGE.min && thisYear - year <= PLAUSIBLE_AGE.max;
+  let year = Number(digits);
+  if (digits.length === 2) {
+    const candidates = [1900 + year, 2000 + year].filter(plausible);
+    if (candidates[0] === undefined) return undefined;
+    year = candidates[0];
+  }
+  return year >= 1900 && year <= thisYear ? year : undefined;
+}
+
+/**
+ * Whether the open form step takes this typed number itself: at the birth
+ * year step, "57" is a year, not the 57th button (which would get "there is
+ * only one choice"). A single digit that picks a listed button still picks it.
+ */
+export function formTakesNumber(state: ConversationState, text: string): boolean {
+  if ((state.form as FormState | undefined)?.step !== 'birthYear' || !/^\d+$/.test(text.trim())) return false;
+  const n = Number(text.trim());
+  return !(text.trim().length === 1 && n >= 1 && n <= (state.offered?.length ?? 0));
+}
+
 /**
  * "liên kết K7P2QX" or "/lienket K7P2QX": the code, upper-cased. A bare code is not taken: any
  * six-letter word ("THANKS") would otherwise be tried as one.
@@ -207,10 +245,8 @@ export function createRegistryFeature(deps: RegistryDeps) {
       return advance(state, form);
     }
     if (form.step === 'birthYear') {
-      const year = Number(/^\s*(\d{4})\s*$/.exec(text)?.[1]);
-      const thisYear = now.getUTCFullYear();
-      if (!Number.isInteger(year) || year < 1900 || year > thisYear)
-        return { replies: [{ text: T.BAD_BIRTH_YEAR }, stepReply('birthYear')] };
+      const year = birthYearOf(text, now.getUTCFullYear());
+      if (year === undefined) return { replies: [{ text: T.BAD_BIRTH_YEAR }, stepReply('birthYear')] };
       await citizens.update(citizen.id, { profile: { ...citizen.profile, birthYear: year } }, now);
       return advance(state, form);
     }

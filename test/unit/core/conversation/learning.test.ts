@@ -187,6 +187,38 @@ describe('text where a button is expected', () => {
   });
 });
 
+describe('a birth year typed with two digits', () => {
+  /** Walks the form to the birth-year step on Zalo (typed answers only). */
+  async function toBirthYear(): Promise<void> {
+    await r.press(startValue(QUIZ_C.id), ZALO);
+    await r.send('Đồng ý', ZALO);
+    await r.send('Bác Tư', ZALO);
+    await r.send('1', ZALO); // Xóm Đông
+    const year = await r.send('1', ZALO); // Người dân
+    expect(year[0]?.text).toBe(R.ASK_BIRTH_YEAR);
+  }
+
+  it('"57" is 1957, not a button number', async () => {
+    await toBirthYear();
+    const done = await r.send('57', ZALO);
+    expect(done[0]?.text).toBe(R.FORM_DONE);
+    expect(r.citizenOf(ZALO)?.profile.birthYear).toBe(1957);
+  });
+
+  it.each(['23', '7', '999'])('%j is explained politely, never "only one choice"', async (text) => {
+    await toBirthYear();
+    const replies = await r.send(text, ZALO);
+    expect(replies.map((x) => x.text)).toEqual([R.BAD_BIRTH_YEAR, R.ASK_BIRTH_YEAR]);
+    expect(texts(replies)).not.toContain('Chỉ có một lựa chọn');
+  });
+
+  it('"1" still picks the one listed choice (skip)', async () => {
+    await toBirthYear();
+    expect((await r.send('1', ZALO))[0]?.text).toBe(R.FORM_DONE);
+    expect(r.citizenOf(ZALO)?.profile.birthYear).toBeUndefined();
+  });
+});
+
 describe('stopping a quiz by typing', () => {
   it.each(['thôi không làm nữa', 'dừng', 'dung lai', 'thoi', 'Dừng lại!', 'ko lam nua'])(
     '%j mid-quiz (typed on Zalo) stops it politely',

@@ -8,6 +8,7 @@ import type { ConversationState } from '../../../../src/core/ports.js';
 import { newId } from '../../../../src/core/random.js';
 import {
   createRegistryFeature,
+  birthYearOf,
   intentOf,
   linkCodeIn,
   LINK_CODE_MINUTES,
@@ -230,7 +231,7 @@ describe('consent and the profile form', () => {
     expect(out?.replies[0]?.text).toBe(T.ASK_GROUP);
   });
 
-  it.each(['1899', '2999', 'abc', '75', '19755', '2027'])(
+  it.each(['1899', '2999', 'abc', '23', '7', '19755', '2027'])(
     'refuses the birth year %j with a clear message, keeps the step and saves nothing',
     async (text) => {
       const state: ConversationState = { form: { step: 'birthYear' } };
@@ -242,6 +243,28 @@ describe('consent and the profile form', () => {
       expect(r.citizens.get(c.id)?.profile.birthYear).toBeUndefined();
     },
   );
+
+  it.each([
+    ['57', 1957],
+    ['sinh năm 57', 1957],
+    ['năm 1948.', 1948],
+    ['26', 1926],
+    ['08', 2008],
+    ['00', 2000],
+    ['21', 2021],
+  ])('reads the birth year %j as %i (two digits: 19xx for a plausible age, else 20xx)', async (text, year) => {
+    const state: ConversationState = { form: { step: 'birthYear' } };
+    const c = r.citizen();
+    await r.registry.onFormText(c, state, text);
+    expect(r.citizens.get(c.id)?.profile.birthYear).toBe(year);
+  });
+
+  it('reads two digits against the current year, not a fixed century split', () => {
+    expect(birthYearOf('25', 2026)).toBeUndefined(); // 1925 is 101 years ago, 2025 last year
+    expect(birthYearOf('25', 2040)).toBe(2025);
+    expect(birthYearOf('30', 2040)).toBe(2030);
+    expect(birthYearOf('45', 2040)).toBe(1945);
+  });
 
   it.each(['1900', '2026'])('accepts the birth year %s (1900 to this year)', async (text) => {
     const state: ConversationState = { form: { step: 'birthYear' } };
