@@ -5,8 +5,10 @@
  * 64-byte callback budget with its short-id table in SQLite.
  */
 import { describe, expect, it } from 'vitest';
+import type { Message } from 'grammy/types';
 import { decodeCallback, encodeCallback, MAX_CALLBACK_BYTES } from '../../src/channels/telegram/callbackData.js';
 import { loadTelegramConfig } from '../../src/channels/telegram/config.js';
+import { inboundOf } from '../../src/channels/telegram/inbound.js';
 import { pollFor, POLL_LIMITS } from '../../src/channels/telegram/polls.js';
 import { inlineKeyboard, renderReply, splitText } from '../../src/channels/telegram/render.js';
 import { MemoryTelegramStore } from '../../src/channels/telegram/store.js';
@@ -15,7 +17,7 @@ import { ConfigError } from '../../src/config.js';
 import type { OutgoingReply } from '../../src/core/messages.js';
 import { openDatabase } from '../../src/storage/sqlite/db.js';
 import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
-import { TEST_TOKEN } from './telegramFixtures.js';
+import { BOT_INFO, TEST_TOKEN, textUpdate } from './telegramFixtures.js';
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -199,5 +201,18 @@ describe('callback data', () => {
     expect(store.isInactive(5)).toBe(true);
     store.markActive(5);
     expect(store.isInactive(5)).toBe(false);
+  });
+});
+
+describe('Telegram commands', () => {
+  const message = (text: string): Message => {
+    const update = textUpdate(42, text);
+    if (!update.message) throw new Error('no message');
+    return update.message;
+  };
+
+  it('/lienket with a code copied in two halves links with that code instead of making a new one', () => {
+    expect(inboundOf(message('/lienket x6d 99Y'), BOT_INFO)).toEqual({ kind: 'engine', text: 'liên kết X6D99Y' });
+    expect(inboundOf(message('/start X6D-99Y'), BOT_INFO)).toEqual({ kind: 'engine', text: 'liên kết X6D99Y' });
   });
 });

@@ -50,7 +50,8 @@ const groupOnly: Inbound = { kind: 'reply', text: T.GROUP_QUIZ_IN_GROUP };
 const choose = (choice: string): Inbound => ({ kind: 'engine', choice });
 
 function asLinkCode(arg: string): string | undefined {
-  const code = arg.trim().toUpperCase();
+  // "X6D 99Y": a code copied in two halves is still the code.
+  const code = arg.replace(/[\s.-]/g, '').toUpperCase();
   return LINK_CODE_PATTERN.test(code) ? code : undefined;
 }
 

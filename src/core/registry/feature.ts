@@ -125,14 +125,17 @@ export function formTakesNumber(state: ConversationState, text: string): boolean
 }
 
 /**
- * "liên kết K7P2QX" or "/lienket K7P2QX": the code, upper-cased. A bare code is not taken: any
- * six-letter word ("THANKS") would otherwise be tried as one.
+ * "liên kết K7P2QX" or "/lienket K7P2QX": the code, upper-cased. People copy a code
+ * the way they read it aloud, in two halves ("X6D 99Y", "x6d-99y"), so a space, dot or
+ * dash inside it is dropped. A bare code is not taken: any six-letter word ("THANKS")
+ * would otherwise be tried as one.
  */
 export function linkCodeIn(text: string): string | undefined {
-  const m = /^(?:\/?(?:li[eê]n\s*k[eế]t|lienket|m[aã]\s*li[eê]n\s*k[eế]t|link)\s*:?\s*)([a-z0-9]{6})$/iu.exec(
-    cleanText(text),
-  );
-  const code = m?.[1]?.toUpperCase();
+  const m =
+    /^(?:\/?(?:li[eê]n\s*k[eế]t|lienket|m[aã]\s*li[eê]n\s*k[eế]t|link)\s*:?\s*)([a-z0-9](?:[\s.-]{0,2}[a-z0-9]){5})$/iu.exec(
+      cleanText(text),
+    );
+  const code = m?.[1]?.replace(/[\s.-]/g, '').toUpperCase();
   return code && LINK_CODE_PATTERN.test(code) ? code : undefined;
 }
 

@@ -404,6 +404,14 @@ describe('linking a second channel', () => {
     expect(data?.text).toContain('Các kênh đã liên kết: telegram, web');
   });
 
+  it('takes a code typed in two halves, in any case, on Zalo', async () => {
+    await r.finish(await r.begin(QUIZ_A.id, WEB), () => 'right', WEB);
+    const code = await codeFrom();
+    const spaced = `${code.slice(0, 3).toLowerCase()} ${code.slice(3)}`;
+    expect(await r.send(`Liên kết ${spaced}`, ZALO)).toEqual([{ text: R.LINKED }]);
+    expect(r.citizenOf(ZALO)?.id).toBe(r.citizenOf(WEB)?.id);
+  });
+
   it('refuses a wrong code, an expired one (16 minutes later) and a reused one', async () => {
     const code = await codeFrom();
     const wrong = code === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ';

@@ -88,6 +88,11 @@ describe('linkCodeIn', () => {
     ['/lienket K7P2QX', 'K7P2QX'],
     ['mã liên kết K7P2QX', 'K7P2QX'],
     ['  liên kết   K7P2QX  ', 'K7P2QX'],
+    ['liên kết X6D 99Y', 'X6D99Y'],
+    ['lien ket x6d 99y', 'X6D99Y'],
+    ['Liên kết: x6d-99Y', 'X6D99Y'],
+    ['/lienket X6D.99Y', 'X6D99Y'],
+    ['liên kết X6D  99Y', 'X6D99Y'],
   ])('%j → %s', (text, code) => {
     expect(linkCodeIn(text)).toBe(code);
   });
@@ -97,6 +102,7 @@ describe('linkCodeIn', () => {
     'liên kết K7P2Q', // too short
     'liên kết K7P2QXY', // too long
     'liên kết K0P2QX', // 0 is not in the code alphabet
+    'lien ket tai khoan', // the command, typed without marks, is not a code
     'liên kết KIP2QX', // nor I
     'liên kết tài khoản',
     'lien ket',
