@@ -105,8 +105,16 @@ const ENGLISH_WORDS = new Set([
   'password',
 ]);
 
+/**
+ * A thumbs-up, an OK hand, folded hands, a heart or a smile sent on its own:
+ * how many residents say "ok, thanks" on Zalo. Not 👎, which is feedback.
+ */
+const FRIENDLY_EMOJI = /^(?:👍|👌|👏|🙏|❤|♥|💕|💖|💗|😊|🙂|😀|😃|😄|😁|🥰|😍|☺|🤗|🤝|✌|💯|🌹|💐|🌷)+$/u;
+
 /** Classifies a message that is not a real question; `undefined` means "treat it as a question". */
 export function classifySmalltalk(text: string): Smalltalk | undefined {
+  // Skin tones, variation selectors and joiners ride along with emoji from phone keyboards.
+  if (FRIENDLY_EMOJI.test(text.replace(/\s|\uFE0F|\u200D|\uD83C[\uDFFB-\uDFFF]/g, ''))) return 'thanks';
   const folded = foldMarks(text)
     .replace(/[^\p{L}\p{N}/ ]+/gu, ' ')
     .replace(/\s+/g, ' ')

@@ -76,9 +76,11 @@ describe('engine: small talk and odd input', () => {
     expect(await rig().engine.handle({ ...KEY })).toEqual([{ text: T.EMPTY, buttons: MENU_BUTTONS }]);
   });
 
-  it('answers emoji-only messages without searching', async () => {
+  it('answers emoji-only messages without searching: friendly ones with thanks, others as not understood', async () => {
     const r = rig();
-    expect(await r.send('😀👍🙏')).toEqual([{ text: T.NONSENSE, buttons: MENU_BUTTONS }]);
+    expect(await r.send('😀👍🙏')).toEqual([{ text: T.THANKS }]);
+    expect(await r.send('👍')).toEqual([{ text: T.THANKS }]);
+    expect(await r.send('🤔🤔')).toEqual([{ text: T.NONSENSE, buttons: MENU_BUTTONS }]);
     expect(r.search.calls).toEqual([]);
   });
 

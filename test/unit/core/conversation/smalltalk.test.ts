@@ -23,7 +23,14 @@ describe('classifySmalltalk', () => {
     },
   );
 
-  it.each(['😀😀😀', '👍', '???', '...!!!', '🙏🙏 🙏', '  -- ', 'asdfghjkl'])('treats %j as nonsense', (text) => {
+  it.each(['👍', '👍🏽', '👍👍', 'ok 👍', 'oke 👌', '👌', '🙏🙏 🙏', '❤️', '😀😀😀', '👍 cảm ơn'])(
+    'takes the friendly %j as thanks',
+    (text) => {
+      expect(classifySmalltalk(text)).toBe('thanks');
+    },
+  );
+
+  it.each(['🤔', '😡', '👍👎', '???', '...!!!', '  -- ', 'asdfghjkl'])('treats %j as nonsense', (text) => {
     expect(classifySmalltalk(text)).toBe('nonsense');
   });
 
