@@ -20,6 +20,7 @@ import { createLogger } from '../src/logger.js';
 import { createServices, type Services } from '../src/services.js';
 import { NaiveBaseline } from './lib/baseline.js';
 import { loadGolden } from './lib/golden.js';
+import { judge, loadRealSet, realFigures, type RealQuestion, type Verdict } from './lib/realSet.js';
 import { f3, ms, percentile, retrievalFigures, table, type RankedCase } from './lib/metrics.js';
 import { evaluatePublicSet } from './lib/publicSet.js';
 import { measureStartup } from './lib/startup.js';
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     public: { type: 'string', multiple: true },
     'skip-synthetic': { type: 'boolean' },
     'skip-start': { type: 'boolean' },
+    /** Print every miss of the tuning half (never of the held-out half). */
+    'tune-details': { type: 'boolean' },
   },
 });
 
@@ -124,6 +127,7 @@ async function goldenSet(): Promise<void> {
       ` | baseline retrieval: p50 ${ms(percentile(baseLatency, 50))}, p95 ${ms(percentile(baseLatency, 95))}`,
   );
   if (misses.length > 0) console.log(`\nmisses (${misses.length}):\n  ${misses.join('\n  ')}`);
+  await realSet(s, baseline);
   results.golden = {
     questions: golden.length,
     ours: {
@@ -154,6 +158,51 @@ async function goldenSet(): Promise<void> {
     askP95Ms: percentile(latency, 95),
   };
   s.close();
+}
+
+/** The real-question set: held-out half, tuning half, each beside the naive baseline. */
+async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
+  const questions = loadRealSet('bench/real/raw');
+  const rows: string[][] = [];
+  const details: string[] = [];
+  const latency: number[] = [];
+  for (const half of ['holdout', 'tune'] as const) {
+    const set = questions.filter((q) => q.half === half);
+    const ours: { q: RealQuestion; v: Verdict }[] = [];
+    const base: { q: RealQuestion; v: Verdict }[] = [];
+    for (const q of set) {
+      const t = performance.now();
+      const a = await s.engine.ask(q.q);
+      latency.push(performance.now() - t);
+      const v = judge(q, a.confident, a.text);
+      ours.push({ q, v });
+      base.push({ q, v: judge(q, true, await baseline.topText(q.q)) });
+      if (half === 'tune' && values['tune-details'] && v !== 'useful' && v !== 'unjudged')
+        details.push(
+          `${v.toUpperCase()} [${q.docs.join(',') || '-'}] ${q.q}\n    facts ${JSON.stringify(q.facts)}\n    got ${a.sources
+            .slice(0, 3)
+            .map((x) => `${x.ref}:${x.score}`)
+            .join(' ')} :: ${a.text.slice(0, 240).replace(/\n/g, ' | ')}`,
+        );
+    }
+    for (const [name, verdicts] of [
+      ['hocvuso', ours],
+      ['baseline (top BM25 passage)', base],
+    ] as const) {
+      const f = realFigures(verdicts);
+      rows.push([half, name, String(f.n), String(f.judged), f3(f.useful), f3(f.unsureInScope), f3(f.confidentWrong)]);
+      results[`real:${half}:${name}`] = f;
+    }
+  }
+  console.log(
+    `\n== Real questions (${questions.length}, written by residents and official FAQ pages; held-out half untouched) ==`,
+  );
+  console.log(table(['half', 'system', 'n', 'judged', 'useful', 'not sure (in scope)', 'confident & wrong'], rows));
+  console.log(
+    `targets on holdout: useful ≥ 0.85, not sure ≤ 0.10, confident & wrong ≤ 0.05` +
+      ` | ask latency over the set: p50 ${ms(percentile(latency, 50))}, p95 ${ms(percentile(latency, 95))}`,
+  );
+  if (details.length > 0) console.log(`\ntuning-half misses (${details.length}):\n${details.join('\n')}`);
 }
 
 async function publicSets(paths: readonly string[]): Promise<void> {

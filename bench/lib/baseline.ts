@@ -30,4 +30,10 @@ export class NaiveBaseline {
     }
     return out;
   }
+
+  /** Text of the best passage: the naive "answer" (always given, never unsure). */
+  async topText(query: string): Promise<string> {
+    const docs = await this.retriever.invoke(query);
+    return docs[0]?.pageContent ?? '';
+  }
 }

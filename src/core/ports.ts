@@ -27,6 +27,8 @@ export interface FaqEntry {
 
 /** One retrieved passage with the evidence the answerer needs to decide. */
 export interface PassageHit {
+  /** Index id of the passage, when the search has one (to offer it as a choice and show it later). */
+  readonly id?: number;
   readonly docRef: string;
   readonly heading: string;
   readonly text: string;
@@ -34,6 +36,12 @@ export interface PassageHit {
   readonly score: number;
   /** Share (0..1, IDF-weighted) of the question's topic words found in this passage. */
   readonly coverage: number;
+  /**
+   * The same share in the passage's heading and text alone, without its
+   * document's title: every passage of "Định danh mức 2" covers "mức 2", and
+   * this tells the one that talks about what was asked.
+   */
+  readonly ownCoverage?: number;
 }
 
 export interface DocumentHit {
@@ -49,11 +57,19 @@ export interface FaqMatch {
   readonly entry: FaqEntry;
   /** 0..1 similarity of the question to the entry's question or closest variant. */
   readonly similarity: number;
+  /** Share (IDF-weighted) of the question's topic words that the closest phrasing contains. */
+  readonly questionCoverage?: number;
+  /** Share (IDF-weighted) of the closest phrasing's topic words that the question contains. */
+  readonly entryCoverage?: number;
+  /** The entry's phrasing (question or variant) that matched best. */
+  readonly phrasing?: string;
 }
 
 export interface SearchResult {
   /** Documents best first. */
   readonly documents: readonly DocumentHit[];
+  /** Candidate passages best first, several per document (the documents' best passages are among them). */
+  readonly passages?: readonly PassageHit[];
   /** FAQ entries best first (only those with some similarity). */
   readonly faqs: readonly FaqMatch[];
   /** Topic words of the question after normalisation (empty for "hi!" or emoji). */
@@ -69,6 +85,8 @@ export interface KnowledgeSearch {
   faq(id: string): MaybePromise<FaqEntry | undefined>;
   /** Title and address of a document, for citing a FAQ's source. */
   document(ref: string): MaybePromise<{ title: string; url?: string } | undefined>;
+  /** One passage by its index id (a "did you mean" choice picked later), when the search has ids. */
+  passage?(id: number): MaybePromise<PassageHit | undefined>;
 }
 
 /** Per-user conversation state, whatever the engine needs to carry between turns. */
@@ -92,8 +110,19 @@ export interface ConversationStateRepo {
   delete(key: ConversationKey): MaybePromise<void>;
 }
 
+/**
+ * Why a question is in the log: a real miss, a question with no topic
+ * ("cần giấy tờ gì?"), one outside the assistant's scope, or a confident
+ * answer the resident marked 👎.
+ */
+export type UnansweredKind = 'miss' | 'unclear' | 'out-of-scope' | 'thumbs-down';
+
 export interface UnansweredQuestion {
   readonly channel: ChannelName;
+  /** `miss` when left out. */
+  readonly kind?: UnansweredKind;
+  /** For a 👎: the answer that was given (already masked). */
+  readonly answer?: string;
   /** The question with personal numbers and secrets already masked. */
   readonly question: string;
   readonly bestRef?: string;

@@ -18,11 +18,24 @@ interface Form {
 interface IndexedEntry {
   readonly entry: FaqEntry;
   readonly forms: readonly Form[];
+  readonly texts: readonly string[];
 }
 
 function formOf(text: string): Form {
   const t = queryTerms(text);
   return { uni: new Set(t.unigrams), bi: new Set(t.bigrams) };
+}
+
+/** Weighted share of `terms` found in `present`. */
+function share(terms: ReadonlySet<string>, present: ReadonlySet<string>, weight: (t: string) => number): number {
+  let total = 0;
+  let hit = 0;
+  for (const t of terms) {
+    const w = weight(t);
+    total += w;
+    if (present.has(t)) hit += w;
+  }
+  return total > 0 ? hit / total : 0;
 }
 
 /** Similarity in 0..1 between a question and one phrasing of an entry. */
@@ -51,6 +64,7 @@ export class FaqMatcher {
     this.entries = entries.map((entry) => ({
       entry,
       forms: [entry.question, ...entry.variants].map(formOf),
+      texts: [entry.question, ...entry.variants],
     }));
     this.byId = new Map(entries.map((e) => [e.id, e]));
   }
@@ -75,10 +89,25 @@ export class FaqMatcher {
     const q = formOf(question);
     if (q.uni.size === 0) return [];
     const scored: FaqMatch[] = [];
-    for (const { entry, forms } of this.entries) {
+    for (const { entry, forms, texts } of this.entries) {
       let best = 0;
-      for (const f of forms) best = Math.max(best, similarity(q, f, weight));
-      if (best > 0) scored.push({ entry, similarity: best });
+      let at = 0;
+      forms.forEach((f, i) => {
+        const s = similarity(q, f, weight);
+        if (s > best) {
+          best = s;
+          at = i;
+        }
+      });
+      if (best <= 0) continue;
+      const form = forms[at] ?? forms[0];
+      scored.push({
+        entry,
+        similarity: best,
+        questionCoverage: form ? share(q.uni, form.uni, weight) : 0,
+        entryCoverage: form ? share(form.uni, q.uni, weight) : 0,
+        phrasing: texts[at],
+      });
     }
     scored.sort((a, b) => b.similarity - a.similarity);
     return scored.slice(0, limit);

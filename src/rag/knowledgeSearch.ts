@@ -6,11 +6,12 @@
  * documents, plus FAQ matches. Holds the small in-memory tables (titles, FAQ)
  * that are rebuilt after each ingestion.
  */
-import type { DocumentHit, FaqEntry, KnowledgeSearch, SearchResult } from '../core/ports.js';
+import type { DocumentHit, FaqEntry, KnowledgeSearch, PassageHit, SearchResult } from '../core/ports.js';
 import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
 import { tokenize } from '../core/text/normalize.js';
 import { FaqMatcher } from './faqMatcher.js';
 import { LexicalRanker } from './lexicalRanker.js';
+import { Speller } from './speller.js';
 
 export interface DenseReranker {
   /** Re-orders passages of a result by fusing dense similarity with the lexical rank. */
@@ -19,6 +20,8 @@ export interface DenseReranker {
 
 /** Results kept for recently asked questions (residents ask the same few things again and again). */
 const RESULT_CACHE_SIZE = 2000;
+/** Candidate passages handed to the answerer, which picks the one that answers what is asked. */
+const MAX_PASSAGES = 40;
 
 export class SqliteKnowledgeSearch implements KnowledgeSearch {
   readonly ranker: LexicalRanker;
@@ -26,6 +29,7 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
   private readonly cache = new Map<string, SearchResult>();
   private titles = new Map<string, { title: string; url?: string }>();
   private faqs = new FaqMatcher([]);
+  private speller = new Speller(new Map());
 
   constructor(
     private readonly index: SqliteKnowledgeIndex,
@@ -46,6 +50,7 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
         .map((d) => [d.ref, { title: d.title, url: d.url }]),
     );
     this.faqs = new FaqMatcher(this.index.faqEntries());
+    this.speller = new Speller(this.index.unigramVocabulary());
     // Warm the IDF cache with the FAQ vocabulary, so matching never queries SQLite term by term.
     this.ranker.termStats(this.faqs.vocabulary());
   }
@@ -56,14 +61,17 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
    * matters too and is part of the key.
    */
   async search(question: string, limit: number): Promise<SearchResult> {
-    const key = `${limit}\u0000${this.dense ? question : ''}\u0000${tokenize(question).join(' ')}`;
+    const tokens = tokenize(question);
+    const corrected = this.speller.correct(tokens);
+    const key = `${limit}\u0000${this.dense ? question : ''}\u0000${corrected.join(' ')}`;
     const hit = this.cache.get(key);
     if (hit) {
       this.cache.delete(key);
       this.cache.set(key, hit);
       return hit;
     }
-    const result = await this.compute(question, limit);
+    // A corrected question is searched in its folded form: marks carry nothing the tokens do not.
+    const result = await this.compute(corrected === tokens ? question : corrected.join(' '), limit);
     this.cache.set(key, result);
     if (this.cache.size > RESULT_CACHE_SIZE) {
       const oldest = this.cache.keys().next().value;
@@ -79,6 +87,7 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
     const faqs = this.faqs.match(question, this.ranker.weight);
     return {
       documents: documents.slice(0, limit),
+      passages: ranked.passages.slice(0, MAX_PASSAGES),
       faqs,
       queryTerms: ranked.terms.unigrams,
       unknownTerms: ranked.unknownTerms,
@@ -91,5 +100,12 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
 
   document(ref: string): { title: string; url?: string } | undefined {
     return this.titles.get(ref);
+  }
+
+  passage(id: number): PassageHit | undefined {
+    const row = this.index.passageById(id);
+    return row
+      ? { id: row.id, docRef: row.docRef, heading: row.heading, text: row.text, score: 1, coverage: 1 }
+      : undefined;
   }
 }

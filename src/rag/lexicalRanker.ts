@@ -11,6 +11,7 @@
 import type { DocumentHit, PassageHit } from '../core/ports.js';
 import { bigrams, tokenize } from '../core/text/normalize.js';
 import { STOPWORDS, contentTokens } from '../core/text/stopwords.js';
+import { SYNONYM_GROUPS } from '../core/text/synonyms.js';
 import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
 
 /** Long messages are cut to their first words: a question's topic is stated early. */
@@ -58,6 +59,42 @@ export function queryTerms(question: string): QueryTerms {
   const bi = [...new Set(bigrams(tokens).filter((b) => b.split('_').some((s) => !STOPWORDS.has(s))))];
   const form = [...new Set(tokens)].filter((t) => !uni.includes(t));
   return { tokens, unigrams: uni, bigrams: bi, formWords: form };
+}
+
+/** A synonym group a question touches: the phrase it used, and the others a passage may use instead. */
+interface Alias {
+  /** Tokens and bigrams of the question's own phrase, counted as present when a passage uses another. */
+  readonly own: readonly string[];
+  /** The other phrases, each as the terms a passage must hold (its bigrams, or its one syllable). */
+  readonly others: readonly (readonly string[])[];
+}
+
+function phraseTerms(phrase: string): string[] {
+  const t = phrase.split(' ');
+  return t.length === 1 ? t : bigrams(t);
+}
+
+/** The synonym groups whose phrases occur in the question's tokens. */
+export function aliasesOf(tokens: readonly string[]): Alias[] {
+  const text = ` ${tokens.join(' ')} `;
+  const out: Alias[] = [];
+  for (const group of SYNONYM_GROUPS) {
+    const used = group.filter((p) => text.includes(` ${p} `));
+    if (used.length === 0) continue;
+    const own = [...new Set(used.flatMap((p) => [...p.split(' '), ...bigrams(p.split(' '))]))];
+    const others = group.filter((p) => !used.includes(p)).map(phraseTerms);
+    out.push({ own, others });
+  }
+  return out;
+}
+
+/** Adds the question's phrase to a passage that says the same thing in other words. */
+function withAliases(present: Set<string>, aliases: readonly Alias[]): Set<string> {
+  for (const a of aliases) {
+    if (a.own.every((t) => present.has(t))) continue;
+    if (a.others.some((terms) => terms.every((t) => present.has(t)))) for (const t of a.own) present.add(t);
+  }
+  return present;
 }
 
 export interface RankedPassages {
@@ -148,11 +185,15 @@ export class LexicalRanker {
 
   rankPassages(question: string): RankedPassages {
     const terms = queryTerms(question);
+    const aliases = aliasesOf(terms.tokens);
+    const aliasTerms = [...new Set(aliases.flatMap((a) => a.others.flat()))];
     const all = [...terms.unigrams, ...terms.bigrams, ...terms.formWords];
     if (all.length === 0) return { terms, passages: [], unknownTerms: [] };
     const df = this.idf.df(all);
     const unknownTerms = terms.unigrams.filter((t) => (df.get(t) ?? 0) === 0);
-    const known = selectMatchTerms(all, df);
+    // Other wordings of the question's phrases help find candidates, but coverage is still of the question's own words.
+    const aliasDf = this.idf.df(aliasTerms);
+    const known = [...selectMatchTerms(all, df), ...selectMatchTerms(aliasTerms, aliasDf).slice(0, 6)];
     if (known.length === 0) return { terms, passages: [], unknownTerms };
     const match = known.map((t) => `"${t}"`).join(' OR ');
     const rows = this.index.candidates(match, CANDIDATES);
@@ -160,16 +201,21 @@ export class LexicalRanker {
     const weight = this.weightOf(df);
     const bestBm25 = Math.min(...rows.map((r) => r.bm25));
     const passages = rows.map((r): PassageHit => {
-      const present = new Set(r.tokens.split(' '));
+      const present = withAliases(new Set(r.tokens.split(' ')), aliases);
       const uni = weightedShare(terms.unigrams, present, weight);
       const bi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, present, weight) : uni;
       const coverage = 0.65 * uni + 0.35 * bi;
+      const own = withAliases(new Set(r.ownTokens.split(' ')), aliases);
+      const ownUni = weightedShare(terms.unigrams, own, weight);
+      const ownBi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, own, weight) : ownUni;
       const relative = bestBm25 < 0 ? r.bm25 / bestBm25 : 0;
       return {
+        id: r.id,
         docRef: r.docRef,
         heading: r.heading,
         text: r.text,
         coverage,
+        ownCoverage: 0.65 * ownUni + 0.35 * ownBi,
         score: W_BM25 * relative + (1 - W_BM25) * coverage,
       };
     });

@@ -5,7 +5,14 @@
  * It records every question it was asked, so tests can check that secrets
  * never reach retrieval.
  */
-import type { DocumentHit, FaqEntry, FaqMatch, KnowledgeSearch, SearchResult } from '../../src/core/ports.js';
+import type {
+  DocumentHit,
+  FaqEntry,
+  FaqMatch,
+  KnowledgeSearch,
+  PassageHit,
+  SearchResult,
+} from '../../src/core/ports.js';
 
 export interface DocumentInfo {
   readonly title: string;
@@ -21,6 +28,8 @@ export interface FakeSearchOptions {
   readonly faqs?: readonly FaqEntry[];
   /** Titles and addresses reachable through `document(ref)`. */
   readonly documents?: Readonly<Record<string, DocumentInfo>>;
+  /** Passages reachable through `passage(id)` (by their `id`). */
+  readonly passages?: readonly PassageHit[];
 }
 
 export function emptyResult(): SearchResult {
@@ -33,8 +42,10 @@ export class FakeKnowledgeSearch implements KnowledgeSearch {
   private respond: Responder;
   private readonly faqById: Map<string, FaqEntry>;
   private readonly documents: Readonly<Record<string, DocumentInfo>>;
+  private readonly passages: readonly PassageHit[];
 
   constructor(options: FakeSearchOptions = {}) {
+    this.passages = options.passages ?? [];
     this.respond = options.respond ?? (() => emptyResult());
     this.faqById = new Map((options.faqs ?? []).map((e) => [e.id, e]));
     this.documents = options.documents ?? {};
@@ -57,6 +68,10 @@ export class FakeKnowledgeSearch implements KnowledgeSearch {
 
   document(ref: string): DocumentInfo | undefined {
     return this.documents[ref];
+  }
+
+  passage(id: number): PassageHit | undefined {
+    return this.passages.find((p) => p.id === id);
   }
 }
 

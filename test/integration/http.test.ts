@@ -158,7 +158,7 @@ describe('HTTP app (in-process)', () => {
 
     it('accepts a button value from a reply sent back as a choice', async () => {
       const start = await chat({ user: 'u-buttons', text: 'VNeID là gì?' });
-      const button = start.replies.flatMap((r) => r.buttons ?? [])[0];
+      const button = start.replies.flatMap((r) => r.buttons ?? []).find((b) => b.value.startsWith('faq:'));
       expect(button).toBeDefined();
       const pressed = await chat({ user: 'u-buttons', choice: button!.value });
       const reply = pressed.replies[0]!;

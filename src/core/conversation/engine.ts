@@ -23,6 +23,7 @@ import type {
   UnansweredLog,
 } from '../ports.js';
 import {
+  answerPassage,
   answerQuestion,
   DEFAULT_THRESHOLDS,
   sourceLine,
@@ -55,6 +56,18 @@ import { redactSensitive, secretKinds } from '../text/sensitive.js';
 import { choiceFromText } from './choices.js';
 import { faqButton, MENU_BUTTONS, MENU_TOPICS, topicQuestions } from './menu.js';
 import { classifySmalltalk } from './smalltalk.js';
+import {
+  FEEDBACK_DOWN,
+  FEEDBACK_UP,
+  feedbackButtons,
+  hasLastAnswer,
+  previousTopic,
+  rememberAnswer,
+  takeLastAnswer,
+  typedFeedback,
+} from './qaMemory.js';
+import { whereToAsk } from '../qa/contacts.js';
+import type { CommuneContacts } from '../registry/types.js';
 import * as T from './texts.js';
 
 /** Quizzes and the citizen registry; without them the engine only answers questions. */
@@ -77,6 +90,8 @@ export interface EngineDeps {
   readonly writer?: AnswerWriter;
   /** Longer messages are cut to this many characters before anything else reads them. */
   readonly maxMessageChars?: number;
+  /** Where to ask a person, when staff filled it in (else taken from the commune of `learning`). */
+  readonly contacts?: CommuneContacts;
 }
 
 export interface Engine {
@@ -102,7 +117,11 @@ const MAX_CHOICE_DEPTH = 3;
 
 /** Builds the reply of a Q&A answer: text, sources, and related questions or the menu as buttons. */
 function answerReply(answer: QaAnswer, menu: readonly ReplyButton[]): OutgoingReply {
-  const buttons: ReplyButton[] = answer.confident ? answer.related.map(faqButton) : [...menu];
+  const buttons: ReplyButton[] = answer.confident
+    ? answer.related.map(faqButton)
+    : answer.choices && answer.choices.length > 0
+      ? answer.choices.map(({ label, value }) => ({ label, value }))
+      : [...menu];
   return {
     text: answer.text,
     buttons: buttons.length > 0 ? buttons : undefined,
@@ -139,7 +158,27 @@ export function createEngine(deps: EngineDeps): Engine {
       ]
     : MENU_BUTTONS;
 
-  const ask = (question: string): Promise<QaAnswer> => answerQuestion(question, deps.search, thresholds, deps.writer);
+  const contacts = deps.contacts ?? learning?.commune.contacts;
+  const ask = (question: string, previous?: string): Promise<QaAnswer> =>
+    answerQuestion(question, deps.search, thresholds, deps.writer, {
+      previousTopic: previous,
+      whereToAsk: whereToAsk(contacts),
+    });
+
+  /** 👍 / 👎 on the last answer: a 👎 goes to staff with the answer that was given. */
+  async function onFeedback(channel: IncomingMessage['channel'], state: ConversationState, up: boolean) {
+    const last = takeLastAnswer(state);
+    if (up || !last) return [{ text: up ? T.FEEDBACK_THANKS : T.FEEDBACK_NOTHING }];
+    await deps.unanswered.record({
+      channel,
+      kind: 'thumbs-down',
+      question: last.question,
+      answer: last.answer,
+      bestRef: last.ref,
+      at: deps.clock.now(),
+    });
+    return [{ text: `${T.FEEDBACK_SORRY}\n\n${whereToAsk(contacts).join('\n')}`, buttons: menu }];
+  }
 
   const citizenOf = async (identity: Identity) =>
     learning ? learning.citizens.ensure(identity, newId(learning.random), deps.clock.now()) : undefined;
@@ -176,6 +215,13 @@ export function createEngine(deps: EngineDeps): Engine {
       if (entries.length === 0) return [{ text: T.MENU_EMPTY }];
       return [{ text: T.MENU_PROMPT, buttons: entries.map(faqButton) }];
     }
+    if (choice.startsWith('pg:')) {
+      const picked = /^pg:(\d{1,12})$/.exec(choice);
+      const answer = picked ? await answerPassage(Number(picked[1]), deps.search) : undefined;
+      if (answer) return [answerReply(answer, menu)];
+    }
+    if (choice === FEEDBACK_UP || choice === FEEDBACK_DOWN)
+      return onFeedback(identity.channel, state, choice === FEEDBACK_UP);
     if (choice.startsWith('faq:')) {
       const replies = await faqReply(choice.slice(4));
       if (replies) return replies;
@@ -265,27 +311,38 @@ export function createEngine(deps: EngineDeps): Engine {
       }
     }
 
+    const feedback = hasLastAnswer(state) ? typedFeedback(question) : undefined;
+    if (feedback) return [...replies, ...(await onFeedback(message.channel, state, feedback === 'up'))];
     const small = classifySmalltalk(question);
     if (small === 'greeting') return [...replies, { text: T.WELCOME, buttons: menu }];
     if (small === 'help') return [...replies, { text: T.HELP, buttons: menu }];
     if (small === 'thanks') return [...replies, { text: T.THANKS }];
     if (small === 'nonsense') return [...replies, { text: T.NONSENSE, buttons: menu }];
-    if (small === 'english') return [...replies, { text: T.ENGLISH }];
+    if (small === 'english') return [...replies, { text: T.ENGLISH, buttons: menu }];
 
-    const answer = await ask(question);
+    const now = deps.clock.now();
+    const answer = await ask(question, previousTopic(state, now));
+    rememberAnswer(state, question, answer, now);
     if (answer.confident) {
       state.unsureStreak = 0;
     } else {
       state.unsureStreak = (state.unsureStreak ?? 0) + 1;
       await deps.unanswered.record({
         channel: message.channel,
+        kind: answer.kind === 'out-of-scope' ? 'out-of-scope' : answer.unclear ? 'unclear' : 'miss',
         question,
         bestRef: answer.sources[0]?.ref,
         bestScore: answer.sources[0]?.score,
-        at: deps.clock.now(),
+        at: now,
       });
     }
-    replies.push(answerReply(answer, menu));
+    const reply = answerReply(answer, menu);
+    const ask2 = feedbackButtons(state, answer, [T.BTN_HELPFUL, T.BTN_NOT_HELPFUL]);
+    replies.push(
+      ask2.length > 0
+        ? { ...reply, text: `${reply.text}\n\n${T.FEEDBACK_QUESTION}`, buttons: [...ask2, ...(reply.buttons ?? [])] }
+        : reply,
+    );
     const later = await reminder(identity, state);
     if (later) replies.push(later);
     return replies;

@@ -6,6 +6,7 @@
  * search that would only find noise.
  */
 import { foldMarks, tokenize } from '../text/normalize.js';
+import { vietnameseShare } from '../text/syllable.js';
 
 export type Smalltalk = 'greeting' | 'thanks' | 'help' | 'nonsense' | 'english';
 
@@ -130,11 +131,12 @@ export function classifySmalltalk(text: string): Smalltalk | undefined {
       return 'greeting';
     if (tokens.every((t) => THANKS.has(t)) && /\b(ok|oke|okay|vang|hieu)\b/.test(joined)) return 'thanks';
   }
-  // English: mostly English function words, no Vietnamese marks.
+  // English: mostly English function words, no Vietnamese marks, and mostly words that cannot be
+  // Vietnamese syllables ("can giay to gi" is Vietnamese typed without marks, never English).
   if (foldMarks(text) === text.toLowerCase() || !/[^\x00-\x7F]/.test(text)) {
     const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
     const english = words.filter((w) => ENGLISH_WORDS.has(w)).length;
-    if (words.length >= 3 && english / words.length >= 0.3) return 'english';
+    if (words.length >= 3 && english / words.length >= 0.3 && vietnameseShare(words) <= 0.5) return 'english';
   }
   // Keyboard mash: one long "word" with no vowel pattern, e.g. "asdfghjkl".
   if (tokens.length === 1 && (tokens[0] ?? '').length >= 7 && !/[aeiouy]{1,2}[a-z]{0,3}$/.test(tokens[0] ?? ''))

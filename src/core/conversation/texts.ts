@@ -60,3 +60,11 @@ export function secretWarning(kinds: readonly SensitiveKind[]): string {
     'Nếu đã lỡ đưa mật khẩu hay mã OTP cho người khác, bà con hãy đổi mật khẩu ngay.'
   );
 }
+
+export const FEEDBACK_QUESTION = 'Câu trả lời có giúp được bà con không?';
+export const BTN_HELPFUL = '👍 Có';
+export const BTN_NOT_HELPFUL = '👎 Chưa';
+export const FEEDBACK_THANKS = 'Cảm ơn bà con đã cho biết! Bà con cần hỏi thêm điều gì cứ nhắn nhé.';
+export const FEEDBACK_NOTHING = 'Cảm ơn bà con! Bà con cứ gõ câu hỏi, tôi sẽ tìm trong tài liệu của xã.';
+export const FEEDBACK_SORRY =
+  'Xin lỗi bà con vì câu trả lời chưa giúp được. Tôi đã ghi lại câu hỏi để cán bộ xã xem và bổ sung câu trả lời đúng.';

@@ -8,9 +8,21 @@
  * it says so honestly and points to where to ask, because a wrong answer about
  * a public procedure costs a resident a wasted trip.
  */
-import type { ChatModel, DocumentHit, FaqEntry, FaqMatch, KnowledgeSearch, PromptTemplates } from '../ports.js';
+import type {
+  ChatModel,
+  DocumentHit,
+  FaqEntry,
+  FaqMatch,
+  KnowledgeSearch,
+  PassageHit,
+  PromptTemplates,
+  SearchResult,
+} from '../ports.js';
 import { groundedWording } from './grounded.js';
 import { foldMarks } from '../text/normalize.js';
+import { choose, rankCandidates, type Candidate, type Choice } from './choose.js';
+import { effectiveQuestion, namesNoTopic, topicOf } from './followUp.js';
+import { analyzeQuestion, type AnalyzedQuestion } from './question.js';
 import { outOfScopeTopic, type OutOfScopeTopic } from './scope.js';
 import * as T from './texts.js';
 import { trimPassage } from './trim.js';
@@ -24,6 +36,12 @@ export interface AnswerSource {
 
 export type AnswerKind = 'faq' | 'passage' | 'unsure' | 'out-of-scope';
 
+/** A page offered when the answer is not sure ("Có phải bà con muốn hỏi…?"); its value picks it. */
+export interface AnswerChoice {
+  readonly label: string;
+  readonly value: string;
+}
+
 export interface QaAnswer {
   readonly kind: AnswerKind;
   readonly confident: boolean;
@@ -34,6 +52,22 @@ export interface QaAnswer {
   /** Other FAQ entries worth offering as buttons. */
   readonly related: readonly FaqEntry[];
   readonly outOfScope?: OutOfScopeTopic;
+  /** Closest pages to offer when not sure (at most three). */
+  readonly choices?: readonly AnswerChoice[];
+  /** Topic words of what was answered, kept so a follow-up ("làm ở đâu?") stays on this topic. */
+  readonly topic?: string;
+  /** Document the answer came from (for feedback and follow-ups). */
+  readonly ref?: string;
+  /** True when the question named no topic at all ("cần giấy tờ gì?"): not a gap in the knowledge. */
+  readonly unclear?: boolean;
+}
+
+/** What the conversation adds to a question: the topic of the last answer, and where to ask in person. */
+export interface AskContext {
+  /** Topic words of the previous answer, if it is recent. */
+  readonly previousTopic?: string;
+  /** Lines that end an unsure reply (contacts of the commune when known). */
+  readonly whereToAsk?: readonly string[];
 }
 
 export interface AnswerThresholds {
@@ -46,6 +80,13 @@ export interface AnswerThresholds {
 }
 
 export const DEFAULT_THRESHOLDS: AnswerThresholds = { faq: 0.5, passage: 0.58, outOfScopeOverride: 0.9 };
+
+/** A passage that fits what is asked may cover this much less of the question's words. */
+const FIT_RELIEF = 0.1;
+/** Longest text of the passage answering the second part of a two-part question. */
+const SECOND_PART_CHARS = 380;
+const MAX_CHOICES = 3;
+const CHOICE_MIN_COVERAGE = 0.3;
 
 const MAX_SOURCES = 5;
 
@@ -88,58 +129,140 @@ export interface AnswerWriter {
   readonly prompts: PromptTemplates;
 }
 
+/** Coverage a passage needs, given how well it fits what is asked. */
+function passes(c: Candidate, base: number): boolean {
+  return c.passage.coverage + FIT_RELIEF * c.fit - 0.5 * c.mismatch >= base;
+}
+
+/** Headings written as questions ("Mức 2 làm ở đâu?") repeat a question the resident did not ask. */
+function headingLine(heading: string): string {
+  const last = heading.split(' › ').pop()?.trim() ?? '';
+  return last && !/[?？]\s*$/.test(last) ? `${last}\n` : '';
+}
+
+function passageText(p: PassageHit, terms: readonly string[], max?: number): string {
+  return `${headingLine(p.heading)}${trimPassage(p.text, terms, max)}`;
+}
+
+/** Label of a "did you mean" choice: the section's question when it is one, else the page title. */
+function choiceLabel(p: PassageHit, title: string): string {
+  const last = p.heading.split(' › ').pop()?.trim() ?? '';
+  const label = last && /[?？]\s*$/.test(last) ? last : last ? `${title}: ${last}` : title;
+  return label.length > 60 ? `${label.slice(0, 57).replace(/\s+\S*$/, '')}…` : label;
+}
+
+/** Up to three distinct pages close to the question, as choices that show the passage when picked. */
+function choicesOf(result: SearchResult, analysis: AnalyzedQuestion): AnswerChoice[] {
+  const out: AnswerChoice[] = [];
+  const docs = new Set<string>();
+  for (const c of rankCandidates(result, analysis.intents, analysis.focus)) {
+    if (out.length >= MAX_CHOICES) break;
+    if (c.passage.id === undefined || docs.has(c.doc.ref) || c.passage.coverage < CHOICE_MIN_COVERAGE) continue;
+    docs.add(c.doc.ref);
+    out.push({ label: choiceLabel(c.passage, c.doc.title), value: `pg:${c.passage.id}` });
+  }
+  return out;
+}
+
+interface Evaluated {
+  readonly question: string;
+  readonly analysis: AnalyzedQuestion;
+  readonly result: SearchResult;
+  readonly choice: Choice;
+  readonly confident: boolean;
+}
+
+async function evaluate(
+  question: string,
+  search: KnowledgeSearch,
+  thresholds: AnswerThresholds,
+  outOfScope: boolean,
+): Promise<Evaluated> {
+  const analysis = analyzeQuestion(question);
+  const result = await search.search(analysis.focus, MAX_SOURCES);
+  const choice = choose(result, analysis, thresholds.faq * 0.6);
+  const need = (base: number): number => (outOfScope ? Math.max(base, thresholds.outOfScopeOverride) : base);
+  const faqOk = choice.faq !== undefined && (!outOfScope || choice.faq.coverage >= thresholds.outOfScopeOverride);
+  const passageOk = choice.best !== undefined && passes(choice.best, need(thresholds.passage));
+  return { question, analysis, result, choice, confident: faqOk || passageOk };
+}
+
 /** Answers one question; never throws for odd input (empty, emoji, very long). */
 export async function answerQuestion(
   question: string,
   search: KnowledgeSearch,
   thresholds: AnswerThresholds = DEFAULT_THRESHOLDS,
   writer?: AnswerWriter,
+  context: AskContext = {},
 ): Promise<QaAnswer> {
-  const result = await search.search(question, MAX_SOURCES);
   const topic = outOfScopeTopic(question);
-  const bestFaq = result.faqs[0];
-  const bestDoc = result.documents[0];
-  const need = (base: number): number => (topic ? Math.max(base, thresholds.outOfScopeOverride) : base);
-
-  if (bestFaq && bestFaq.similarity >= need(thresholds.faq)) {
-    const info = await search.document(bestFaq.entry.sourceRef);
-    const title = info?.title ?? bestFaq.entry.sourceRef;
+  let ev = await evaluate(question, search, thresholds, topic !== undefined);
+  const followUp = context.previousTopic ? effectiveQuestion(question, context.previousTopic) : undefined;
+  if (followUp) {
+    const joined = await evaluate(followUp.question, search, thresholds, topic !== undefined);
+    // An elliptic question ("làm ở đâu?") is read in the last topic; one naming its own topic keeps it when it is answered.
+    if (joined.confident && (followUp.elliptic || !ev.confident)) ev = joined;
+  }
+  const { result, choice, analysis } = ev;
+  const whereToAsk = context.whereToAsk && context.whereToAsk.length > 0 ? context.whereToAsk : [T.WHERE_TO_ASK];
+  // "cần giấy tờ gì?" with nothing before it: any page would be a guess, so ask what it is about.
+  if (ev.question === question && namesNoTopic(question) && analysis.intents.length > 0) {
     return {
-      kind: 'faq',
-      confident: true,
-      text: `${bestFaq.entry.answer.trim()}\n\n${sourceLine(title, info?.url)}`,
-      sources: toSources(result.documents, {
-        ref: bestFaq.entry.sourceRef,
-        title,
-        url: info?.url,
-        score: Math.max(
-          bestFaq.similarity,
-          result.documents.find((d) => d.ref === bestFaq.entry.sourceRef)?.score ?? 0,
-        ),
-      }),
-      related: relatedOf(result.faqs, bestFaq.entry.id),
+      kind: 'unsure',
+      confident: false,
+      text: T.NEED_TOPIC,
+      unclear: true,
+      sources: toSources(result.documents),
+      related: relatedOf(result.faqs),
     };
   }
 
-  if (bestDoc && bestDoc.best.coverage >= need(thresholds.passage)) {
-    const worded = writer ? await groundedWording(question, result.documents, writer.model, writer.prompts) : undefined;
-    if (worded) {
-      return {
-        kind: 'passage',
-        confident: true,
-        text: `${worded}\n\n${sourceLine(bestDoc.title, bestDoc.url)}`,
-        sources: toSources(result.documents),
-        related: relatedOf(result.faqs),
-      };
+  if (ev.confident && choice.faq) {
+    const faq = choice.faq.match;
+    const info = await search.document(faq.entry.sourceRef);
+    const title = info?.title ?? faq.entry.sourceRef;
+    return {
+      kind: 'faq',
+      confident: true,
+      text: `${faq.entry.answer.trim()}\n\n${sourceLine(title, info?.url)}`,
+      sources: toSources(result.documents, {
+        ref: faq.entry.sourceRef,
+        title,
+        url: info?.url,
+        score: Math.max(faq.similarity, result.documents.find((d) => d.ref === faq.entry.sourceRef)?.score ?? 0),
+      }),
+      related: relatedOf(result.faqs, faq.entry.id),
+      topic: topicOf(ev.question, analysis),
+      ref: faq.entry.sourceRef,
+    };
+  }
+
+  const best = choice.best;
+  if (ev.confident && best) {
+    const doc = best.doc;
+    const sources = toSources(result.documents, { ref: doc.ref, title: doc.title, url: doc.url, score: doc.score });
+    const worded = writer
+      ? await groundedWording(ev.question, result.documents, writer.model, writer.prompts)
+      : undefined;
+    let body: string;
+    let cite = sourceLine(doc.title, doc.url);
+    if (worded) body = worded;
+    else {
+      body = passageText(best.passage, result.queryTerms);
+      const second = choice.second;
+      if (second) {
+        body += `\n\n${passageText(second.passage, result.queryTerms, SECOND_PART_CHARS)}`;
+        if (second.doc.ref !== doc.ref) cite += `\n${sourceLine(second.doc.title, second.doc.url)}`;
+      }
     }
-    const body = trimPassage(bestDoc.best.text, result.queryTerms);
-    const heading = bestDoc.best.heading ? `${bestDoc.best.heading.split(' › ').pop() ?? ''}\n` : '';
     return {
       kind: 'passage',
       confident: true,
-      text: `${heading}${body}\n\n${sourceLine(bestDoc.title, bestDoc.url)}`,
-      sources: toSources(result.documents),
+      text: `${body}\n\n${cite}`,
+      sources,
       related: relatedOf(result.faqs),
+      topic: topicOf(ev.question, analysis),
+      ref: doc.ref,
     };
   }
 
@@ -154,9 +277,36 @@ export async function answerQuestion(
       outOfScope: topic,
     };
   }
-  const lines = [T.UNSURE, T.WHERE_TO_ASK];
+  const choices = choicesOf(result, analysis);
+  const lines = [T.UNSURE];
+  if (choices.length > 0) lines.push(T.DID_YOU_MEAN);
+  lines.push(...whereToAsk);
   if (mentionsVneid(question)) lines.push(T.VNEID_LINE);
-  const maybe = result.documents.filter((d) => d.best.coverage >= 0.35).slice(0, 2);
+  // Without passage ids (a search that cannot show a passage later), the closest pages are named instead.
+  const maybe = choices.length > 0 ? [] : result.documents.filter((d) => d.best.coverage >= 0.35).slice(0, 2);
   if (maybe.length > 0) lines.push(`${T.RELATED_PAGES}\n${maybe.map((d) => `• ${d.title}`).join('\n')}`);
-  return { kind: 'unsure', confident: false, text: lines.join('\n\n'), sources, related: relatedOf(result.faqs) };
+  return {
+    kind: 'unsure',
+    confident: false,
+    text: lines.join('\n\n'),
+    sources,
+    related: relatedOf(result.faqs),
+    choices,
+  };
+}
+
+/** The reply to a picked "did you mean" choice: the passage itself with its source. */
+export async function answerPassage(id: number, search: KnowledgeSearch): Promise<QaAnswer | undefined> {
+  const p = await search.passage?.(id);
+  if (!p) return undefined;
+  const info = await search.document(p.docRef);
+  const title = info?.title ?? p.docRef;
+  return {
+    kind: 'passage',
+    confident: true,
+    text: `${passageText(p, [])}\n\n${sourceLine(title, info?.url)}`,
+    sources: [{ title, ref: p.docRef, url: info?.url, score: 1 }],
+    related: [],
+    ref: p.docRef,
+  };
 }

@@ -38,3 +38,11 @@ export const OUT_OF_SCOPE_HINT: Record<OutOfScopeTopic, string> = {
 export const RELATED_PAGES = 'Các trang có thể liên quan:';
 export const SOURCE_LABEL = 'Nguồn';
 export const RELATED_QUESTIONS = 'Câu hỏi liên quan';
+
+export const DID_YOU_MEAN =
+  'Có phải bà con muốn hỏi một trong những điều dưới đây không? Bà con chọn để xem câu trả lời.';
+
+/** A question that says what is asked but not about what ("cần giấy tờ gì?"), with no earlier topic. */
+export const NEED_TOPIC =
+  'Bà con hỏi cho việc gì ạ? Ví dụ: "đăng ký định danh mức 2 cần giấy tờ gì", "khai sinh online làm ở đâu". ' +
+  'Bà con gõ rõ tên việc cần làm để tôi tìm đúng hướng dẫn.';

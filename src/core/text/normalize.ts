@@ -37,7 +37,8 @@ export function hasVietnameseMarks(input: string): boolean {
  * ("mức 2" → ["muc", "2"]) because they often carry the meaning of a question.
  */
 export function tokenize(input: string): string[] {
-  const folded = foldMarks(cleanText(input));
+  // "80%" and "80 phần trăm" are the same fact; documents write the sign, residents often the words.
+  const folded = foldMarks(cleanText(input)).replace(/%/g, ' phan tram ');
   const out: string[] = [];
   for (const raw of folded.split(NON_WORD)) {
     if (!raw) continue;

@@ -40,6 +40,8 @@ export interface CandidateRow {
   readonly bm25: number;
   /** Normalised tokens of title, heading and body together. */
   readonly tokens: string;
+  /** Normalised tokens of the heading and body only (what the passage itself says). */
+  readonly ownTokens: string;
 }
 
 export interface DocumentRow {
@@ -137,7 +139,8 @@ export class SqliteKnowledgeIndex {
   candidates(match: string, limit: number): CandidateRow[] {
     this.candidatesStmt ??= this.db.prepare(
       `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
-              f.title || ' ' || f.heading || ' ' || f.body AS tokens, r.s AS bm25
+              f.title || ' ' || f.heading || ' ' || f.body AS tokens, f.heading || ' ' || f.body AS ownTokens,
+              r.s AS bm25
          FROM (SELECT rowid AS id, bm25(chunks_fts, ${BM25_WEIGHTS}) AS s
                  FROM chunks_fts WHERE chunks_fts MATCH ? AND commune_id = ?
                 ORDER BY s LIMIT ?) r
@@ -158,6 +161,29 @@ export class SqliteKnowledgeIndex {
       if (row) out.set(t, row.doc);
     }
     return out;
+  }
+
+  /** Every indexed syllable (no bigrams) with the number of passages containing it, for spelling correction. */
+  unigramVocabulary(): Map<string, number> {
+    const rows = this.db
+      .prepare(`SELECT term, doc FROM chunks_vocab WHERE term NOT LIKE '%\\_%' ESCAPE '\\'`)
+      .all() as { term: string; doc: number }[];
+    return new Map(rows.map((r) => [r.term, r.doc]));
+  }
+
+  /** One passage with its document's title, or undefined when it is gone (re-ingested since). */
+  passageById(id: number): PassageRow | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
+                COALESCE(d.title, c.doc_ref) AS title, d.url AS url
+           FROM chunks c
+           LEFT JOIN documents d ON d.commune_id = c.commune_id AND d.ref = c.doc_ref
+          WHERE c.commune_id = ? AND c.id = ?`,
+      )
+      .get(this.communeId, id) as
+      { id: number; docRef: string; heading: string; text: string; title: string; url: string | null } | undefined;
+    return row ? { ...row, url: row.url ?? undefined } : undefined;
   }
 
   passageCount(): number {

@@ -14,6 +14,8 @@ export interface UnansweredRow {
   readonly bestRef: string | null;
   readonly bestScore: number | null;
   readonly createdAt: string;
+  readonly kind: string;
+  readonly answer: string | null;
 }
 
 export class SqliteUnansweredLog implements UnansweredLog {
@@ -25,8 +27,8 @@ export class SqliteUnansweredLog implements UnansweredLog {
   record(q: UnansweredQuestion): void {
     this.db
       .prepare(
-        `INSERT INTO unanswered_questions (commune_id, channel, question, best_ref, best_score, created_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO unanswered_questions (commune_id, channel, question, best_ref, best_score, created_at, kind, answer)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         this.communeId,
@@ -35,13 +37,15 @@ export class SqliteUnansweredLog implements UnansweredLog {
         q.bestRef ?? null,
         q.bestScore ?? null,
         q.at.toISOString(),
+        q.kind ?? 'miss',
+        q.answer?.slice(0, 2000) ?? null,
       );
   }
 
   recent(limit = 50): UnansweredRow[] {
     return this.db
       .prepare(
-        `SELECT channel, question, best_ref AS bestRef, best_score AS bestScore, created_at AS createdAt
+        `SELECT channel, question, best_ref AS bestRef, best_score AS bestScore, created_at AS createdAt, kind, answer
            FROM unanswered_questions WHERE commune_id = ? ORDER BY id DESC LIMIT ?`,
       )
       .all(this.communeId, limit) as UnansweredRow[];

@@ -14,6 +14,7 @@ import { m002CitizensQuizzes } from './002_citizens_quizzes.js';
 import { m003Telegram } from './003_telegram.js';
 import { m004Zalo } from './004_zalo.js';
 import { m005Embeddings } from './005_embeddings.js';
+import { m006UnansweredKind } from './006_unanswered_kind.js';
 
 export interface Migration {
   readonly version: number;
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m003Telegram,
   m004Zalo,
   m005Embeddings,
+  m006UnansweredKind,
 ];

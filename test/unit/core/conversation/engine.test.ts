@@ -156,7 +156,13 @@ describe('engine: answers and the unanswered log', () => {
     const answer = await r.send('đăng ký định danh mức 2 ở đâu');
     expect(answer[0]?.text).toContain(FAQ_A.answer);
     expect(answer[0]?.sources).toEqual([{ title: DOC.title, ref: DOC.ref, url: DOC.url }]);
-    expect(answer[0]?.buttons).toEqual([{ label: FAQ_B.question, value: `faq:${FAQ_B.id}` }]);
+    // The first answer on a topic asks once whether it helped, before the related questions.
+    expect(answer[0]?.text).toContain(T.FEEDBACK_QUESTION);
+    expect(answer[0]?.buttons).toEqual([
+      { label: T.BTN_HELPFUL, value: 'fb:up' },
+      { label: T.BTN_NOT_HELPFUL, value: 'fb:down' },
+      { label: FAQ_B.question, value: `faq:${FAQ_B.id}` },
+    ]);
     expect(r.repo.get(KEY)?.unsureStreak).toBe(0);
     expect(r.log.entries).toHaveLength(2);
   });

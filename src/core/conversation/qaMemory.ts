@@ -1,0 +1,94 @@
+/**
+ * @module core/conversation/qaMemory
+ *
+ * What a conversation remembers of its questions and answers, all inside the
+ * conversation state (so it is bounded, and deleted with the citizen's data):
+ * the topic of the last answer, for follow-ups, forgotten after a quiet spell;
+ * the last answer given, so a 👎 can be stored with it for staff; and the
+ * topics already asked about for feedback, so "Câu trả lời có giúp được
+ * không?" comes at most once per topic.
+ */
+import type { ReplyButton } from '../messages.js';
+import type { ConversationState } from '../ports.js';
+import type { QaAnswer } from '../qa/answerer.js';
+
+/** A follow-up more than this long after the last answer starts afresh. */
+export const TOPIC_TTL_MS = 30 * 60 * 1000;
+/** Topics remembered for "feedback already asked". */
+const MAX_ASKED = 20;
+/** Characters of an answer kept for a 👎 (staff see what was said). */
+const ANSWER_CHARS = 600;
+
+export const FEEDBACK_UP = 'fb:up';
+export const FEEDBACK_DOWN = 'fb:down';
+
+interface TopicMemory {
+  readonly terms: string;
+  readonly ref?: string;
+  readonly at: string;
+}
+
+interface LastAnswer {
+  readonly question: string;
+  readonly answer: string;
+  readonly ref?: string;
+}
+
+/** The last topic, when it is recent enough to continue. */
+export function previousTopic(state: ConversationState, now: Date): string | undefined {
+  const t = state.qaTopic as TopicMemory | undefined;
+  if (!t || typeof t.terms !== 'string') return undefined;
+  const age = now.getTime() - Date.parse(t.at);
+  if (!(age >= 0 && age <= TOPIC_TTL_MS)) {
+    delete state.qaTopic;
+    return undefined;
+  }
+  return t.terms;
+}
+
+/** Remembers what a confident answer was about (an unsure one keeps the earlier topic). */
+export function rememberAnswer(state: ConversationState, question: string, answer: QaAnswer, now: Date): void {
+  if (!answer.confident) return;
+  if (answer.topic)
+    state.qaTopic = { terms: answer.topic, ref: answer.ref, at: now.toISOString() } satisfies TopicMemory;
+  state.lastAnswer = {
+    question: question.slice(0, 500),
+    answer: answer.text.slice(0, ANSWER_CHARS),
+    ref: answer.ref,
+  } satisfies LastAnswer;
+}
+
+/** 👍 / 👎 buttons for a confident answer, once per topic (document) per conversation. */
+export function feedbackButtons(
+  state: ConversationState,
+  answer: QaAnswer,
+  labels: readonly [string, string],
+): ReplyButton[] {
+  if (!answer.confident || !answer.ref) return [];
+  const asked = Array.isArray(state.feedbackAsked) ? (state.feedbackAsked as string[]) : [];
+  if (asked.includes(answer.ref)) return [];
+  state.feedbackAsked = [...asked, answer.ref].slice(-MAX_ASKED);
+  return [
+    { label: labels[0], value: FEEDBACK_UP },
+    { label: labels[1], value: FEEDBACK_DOWN },
+  ];
+}
+
+/** A typed 👍 or 👎 alone, read as feedback when an answer is waiting for it. */
+export function typedFeedback(text: string): 'up' | 'down' | undefined {
+  const t = text.replace(/\s+/g, '').replace(/\uFE0F/g, '').replace(/\p{Emoji_Modifier}/gu, '');
+  if (/^(👍|👌)+$/u.test(t)) return 'up';
+  if (/^👎+$/u.test(t)) return 'down';
+  return undefined;
+}
+
+/** The answer a 👎 is about, taken (so it is stored once). */
+export function takeLastAnswer(state: ConversationState): LastAnswer | undefined {
+  const last = state.lastAnswer as LastAnswer | undefined;
+  delete state.lastAnswer;
+  return last && typeof last.question === 'string' ? last : undefined;
+}
+
+export function hasLastAnswer(state: ConversationState): boolean {
+  return state.lastAnswer !== undefined;
+}

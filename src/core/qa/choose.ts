@@ -1,0 +1,166 @@
+/**
+ * @module core/qa/choose
+ *
+ * Picks what answers a question among what retrieval found: an FAQ entry or
+ * one passage (and, for a two-part question, a second passage for the second
+ * part). Retrieval ranks pages by topic; inside the right page the passage
+ * that answers is the one that offers what is asked (a definition, steps, a
+ * place, papers, a cost), so the choice weighs topic coverage and intent fit
+ * together. An FAQ entry wins only when it asks the same thing as the
+ * resident and covers at least as much of the question as the best passage:
+ * sharing words is not enough ("tài khoản định danh là gì" is not "có mức 3
+ * không").
+ */
+import type { DocumentHit, FaqMatch, PassageHit, SearchResult } from '../ports.js';
+import { compatible, intentFit, intentsOf, offerOf, type Intent } from './intent.js';
+import type { AnalyzedQuestion } from './question.js';
+import { GENERIC } from './followUp.js';
+import { tokenize } from '../text/normalize.js';
+import { contentTokens } from '../text/stopwords.js';
+
+/** Weight of intent fit against topic coverage when ranking passages of the top documents. */
+const INTENT_WEIGHT = 0.18;
+/** Passages from documents ranked below this are not considered for the answer. */
+const TOP_DOCS = 5;
+/** Bonus of a passage by the rank of its document: retrieval's order still counts a little. */
+const RANK_BONUS = [0.03, 0.015];
+/** Penalty for a section whose question-heading is about more than the resident asked. */
+const HEADING_MISMATCH = 0.25;
+/** A passage this far below the best document's best passage in coverage is not a rival. */
+const COVERAGE_SLACK = 0.15;
+/** FAQ entries are written by staff for exactly one question: a small preference when they tie. */
+const FAQ_PREFERENCE = 0.04;
+
+export interface Candidate {
+  readonly passage: PassageHit;
+  readonly doc: DocumentHit;
+  readonly fit: number;
+  readonly value: number;
+  /** How much the section's heading asks about things the question does not mention (0 = nothing). */
+  readonly mismatch: number;
+}
+
+export interface FaqCandidate {
+  readonly match: FaqMatch;
+  readonly coverage: number;
+  readonly value: number;
+}
+
+export interface Choice {
+  /** The best passage, when any passage was found. */
+  readonly best?: Candidate;
+  /** An FAQ entry that asks what the resident asks and covers the question at least as well. */
+  readonly faq?: FaqCandidate;
+  /** For a question in two parts: a passage answering a part the best passage does not. */
+  readonly second?: Candidate;
+}
+
+/** Passages that only announce what a page is about say nothing to a resident. */
+function saysNothing(text: string): boolean {
+  return /^\s*(trang này|tài liệu này|bài này|mục này|phần này|dưới đây là)\b/iu.test(text) && text.length < 260;
+}
+
+/**
+ * Share of a question-heading's topic words that the question mentions. A
+ * section headed "Mua điện thoại mới thì đăng nhập VNeID thế nào?" answers
+ * that case, not "cài VNeID thế nào", although both mention VNeID. Headings
+ * that are not questions (section names) are not judged: 1.
+ */
+export function headingShare(heading: string, asked: ReadonlySet<string>): number {
+  const last = heading.split(' › ').pop() ?? '';
+  if (asked.size === 0 || !/[?？]\s*$/.test(last)) return 1;
+  const terms = [...new Set(contentTokens(tokenize(last)))].filter((t) => !GENERIC.has(t));
+  if (terms.length === 0) return 1;
+  return terms.filter((t) => asked.has(t)).length / terms.length;
+}
+
+function candidatesOf(result: SearchResult): PassageHit[] {
+  return result.passages && result.passages.length > 0 ? [...result.passages] : result.documents.map((d) => d.best);
+}
+
+/** Ranks the passages of the top documents by coverage of the question and fit to what it asks. */
+export function rankCandidates(result: SearchResult, intents: readonly Intent[], question = ''): Candidate[] {
+  const asked = new Set(tokenize(question));
+  const docs = result.documents.slice(0, TOP_DOCS);
+  if (docs.length === 0) return [];
+  const topCoverage = Math.max(...docs.map((d) => d.best.coverage));
+  const out: Candidate[] = [];
+  const seen = new Set<string>();
+  for (const p of candidatesOf(result)) {
+    const doc = docs.find((d) => d.ref === p.docRef);
+    if (!doc) continue;
+    const key = `${p.docRef}\u0000${p.id ?? p.text}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (p.coverage < topCoverage - COVERAGE_SLACK) continue;
+    const fit = intentFit(intents, offerOf(p.heading, p.text));
+    const rankBonus = RANK_BONUS[docs.indexOf(doc)] ?? 0;
+    const own = p.ownCoverage ?? p.coverage;
+    const mismatch = HEADING_MISMATCH * (1 - headingShare(p.heading, asked));
+    const value =
+      0.5 * p.coverage + 0.5 * own + INTENT_WEIGHT * fit + rankBonus - mismatch - (saysNothing(p.text) ? 0.5 : 0);
+    out.push({ passage: p, doc, fit, value, mismatch });
+  }
+  out.sort((a, b) => b.value - a.value);
+  return out;
+}
+
+function faqIntents(m: FaqMatch): Intent[] {
+  return intentsOf(m.phrasing ?? m.entry.question);
+}
+
+/**
+ * The FAQ entry that really answers the question, if any: the same intent,
+ * most of the question's topic in the entry, and nothing important of the
+ * entry missing from the question (it would be a more specific question).
+ */
+export function bestFaq(
+  faqs: readonly FaqMatch[],
+  intents: readonly Intent[],
+  minSimilarity: number,
+): FaqCandidate | undefined {
+  let best: FaqCandidate | undefined;
+  for (const m of faqs) {
+    if (m.similarity < minSimilarity) continue;
+    const qCov = m.questionCoverage ?? m.similarity;
+    const eCov = m.entryCoverage ?? m.similarity;
+    if (qCov < 0.7 || eCov < 0.7) continue;
+    const own = faqIntents(m);
+    if (!compatible(intents, own)) continue;
+    // A question that asks something the entry's own question does not ask ("ở đâu" vs "là gì") needs the entry to ask it too.
+    if (intents.length > 0 && own.length === 0 && intents.some((i) => i !== 'how')) continue;
+    const value = qCov + INTENT_WEIGHT * (intents.length > 0 && own.length > 0 ? 1 : 0.5) + FAQ_PREFERENCE;
+    if (!best || value > best.value) best = { match: m, coverage: qCov, value };
+  }
+  return best;
+}
+
+/** For each part after the first: a passage that answers it when the chosen one does not. */
+function secondPart(
+  analysis: AnalyzedQuestion,
+  ranked: readonly Candidate[],
+  chosen: Candidate | undefined,
+): Candidate | undefined {
+  if (analysis.parts.length < 2 || !chosen) return undefined;
+  for (const part of analysis.parts) {
+    if (part.intents.length === 0) continue;
+    const covered = intentFit(part.intents, offerOf(chosen.passage.heading, chosen.passage.text));
+    if (covered >= 0.5) continue;
+    const other = ranked
+      .filter((c) => c !== chosen && c.passage.text !== chosen.passage.text)
+      .map((c) => ({ c, fit: intentFit(part.intents, offerOf(c.passage.heading, c.passage.text)) }))
+      .filter((x) => x.fit >= 0.5 && x.c.passage.coverage >= 0.35)
+      .sort((a, b) => b.fit + b.c.passage.coverage - (a.fit + a.c.passage.coverage))[0];
+    if (other) return other.c;
+  }
+  return undefined;
+}
+
+/** Chooses what answers the question among the search result. */
+export function choose(result: SearchResult, analysis: AnalyzedQuestion, minFaqSimilarity: number): Choice {
+  const ranked = rankCandidates(result, analysis.intents, analysis.focus);
+  const best = ranked[0];
+  const faq = bestFaq(result.faqs, analysis.intents, minFaqSimilarity);
+  if (faq && (!best || faq.value >= best.value)) return { best, faq };
+  return { best, second: secondPart(analysis, ranked, best) };
+}

@@ -1,0 +1,69 @@
+/**
+ * @module core/qa/followUp
+ *
+ * Follow-up questions without a language model. After "đăng ký định danh mức
+ * 2 thế nào?", a resident asks "làm ở đâu?", "cần giấy tờ gì?", "còn mức 1
+ * thì sao?": questions that name what is asked but not what it is about. The
+ * topic words of the last answer are kept (a few words, per conversation,
+ * expiring after a quiet spell) and added to such a question before it is
+ * searched. A question that names a topic of its own is searched as it is.
+ */
+import { tokenize } from '../text/normalize.js';
+import { contentTokens, STOPWORDS } from '../text/stopwords.js';
+import type { AnalyzedQuestion } from './question.js';
+
+/** Words that say what is asked (papers, cost, place, time) or only join the sentence: no topic of their own. */
+export const GENERIC: ReadonlySet<string> = new Set(
+  (
+    'la gi the nao lam sao o dau can giay to ho so mang theo mat tien phi le bao nhieu lau ngay khi gio ai ' +
+    'duoc phai co khong con thi vay nua them cach buoc huong dan tra dong ton mien phat nop dang ky xin cap ' +
+    'lai moi viec thu tuc cai nay kia ay sao muc gom nhung can thiet bat buoc het mat tg thoi gian khi nao ' +
+    'cho nao noi di den tai vao ra giup hoi tiep vui long ok oke u uh vang da dung roi that a'
+  ).split(/\s+/),
+);
+/** Words that only say what is asked; a question made of these alone names no topic ("cần giấy tờ gì?"). */
+const INTENT_WORDS = new Set(
+  (
+    'giay to mat tien phi le bao lau nhieu ngay can lam gi dau the nao sao ton mien tra khi gio may dong mang theo ' +
+    'chuan bi huong dan cach buoc o phai co khong duoc a vay nua them thi con'
+  ).split(/\s+/),
+);
+
+/** True when every word of the question only says what is asked, so it says nothing of what it is about. */
+export function namesNoTopic(question: string): boolean {
+  return tokenize(question).every((t) => INTENT_WORDS.has(t) || STOPWORDS.has(t));
+}
+
+/** Openings that make a question lean on the one before ("còn…", "thế…", "vậy…"). */
+const LEANING = /^\s*(còn|con|thế còn|the con|thế|the|vậy|vay|vậy thì|vay thi|nếu|neu|rồi|roi|thế thì|the thi)\s/iu;
+/** Topic words kept per conversation. */
+const MAX_TOPIC_TERMS = 8;
+
+/** The topic words a question contributes, without the words that only say what is asked. */
+export function ownTopicTerms(question: string): string[] {
+  return [...new Set(contentTokens(tokenize(question)))].filter((t) => !GENERIC.has(t));
+}
+
+export interface FollowUp {
+  /** The question with the previous topic's words added. */
+  readonly question: string;
+  /** True when the question names no topic of its own (or leans on the last one): the joined reading wins. */
+  readonly elliptic: boolean;
+}
+
+/** The question read in the previous topic, when that reading makes sense. */
+export function effectiveQuestion(question: string, previousTopic: string): FollowUp | undefined {
+  const prev = previousTopic.trim();
+  if (!prev) return undefined;
+  const own = ownTopicTerms(question);
+  const elliptic = own.length === 0 || (LEANING.test(question) && own.length <= 3);
+  // A long question with several topic words of its own is a new question, not a follow-up.
+  if (!elliptic && own.length > 3) return undefined;
+  return { question: `${prev} ${question}`, elliptic };
+}
+
+/** What to remember of an answered question: its topic words, at most eight. */
+export function topicOf(question: string, analysis: AnalyzedQuestion): string {
+  const terms = ownTopicTerms(analysis.focus || question);
+  return terms.slice(0, MAX_TOPIC_TERMS).join(' ');
+}

@@ -1,0 +1,166 @@
+/**
+ * @module core/qa/intent
+ *
+ * What a question asks for, as opposed to what it is about. "Mức 2 là gì",
+ * "mức 2 làm ở đâu" and "mức 2 có mất tiền không" share their topic and want
+ * three different passages: a definition, a place, a cost. Residents write
+ * these forms in a handful of fixed phrases, with or without marks, so a list
+ * of folded phrases per intent recognises them without a model; the same
+ * signals read from a passage's heading and text say what the passage offers.
+ */
+import { foldMarks } from '../text/normalize.js';
+
+export type Intent =
+  'definition' | 'how' | 'where' | 'papers' | 'cost' | 'who' | 'when' | 'duration' | 'penalty' | 'amount';
+
+/** Folded, punctuation-free text padded with spaces, so phrases match on word boundaries with plain `includes`. */
+export function foldedWords(text: string): string {
+  return ` ${foldMarks(text)
+    .replace(/[^\p{L}\p{N}%]+/gu, ' ')
+    .trim()} `;
+}
+
+/** Phrases (folded) that ask for each intent. Shorthand (ko, j, ntn) is expanded before matching. */
+const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
+  [
+    'definition',
+    / (la gi|la cai gi|la gi vay|nghia la gi|co nghia gi|y nghia gi|la sao|hieu the nao|la ung dung gi|la trang gi|dung de lam gi|de lam gi|co tac dung gi|tac dung gi|lam duoc gi|dung vao viec gi) /,
+  ],
+  [
+    'papers',
+    / (giay to|ho so gom|ho so gi|ho so can|can ho so|can mang|mang theo|mang gi|chuan bi gi|chuan bi nhung gi|can nhung gi|can gi|thanh phan ho so|can co gi) /,
+  ],
+  [
+    'cost',
+    / (mat tien|mat phi|ton tien|ton phi|le phi|phi bao nhieu|bao nhieu tien|het bao nhieu|mien phi|tra tien|dong tien|nop tien|thu tien|chi phi|co phi|phai tra|co mat|mat bao nhieu|bao nhieu dong) /,
+  ],
+  ['penalty', / (bi phat|phat khong|phat bao nhieu|xu phat|muc phat|bi xu ly|co sao khong|vi pham) /],
+  [
+    'where',
+    / (o dau|cho nao|noi nao|den dau|tai dau|di dau|len huyen|len tinh|ra xa|len xa|nop o|lam o|dang ky o|co quan nao|ben nao|o cho nao|trang nao|web nao|website nao|dia chi|tai ve o|tai o) /,
+  ],
+  [
+    'duration',
+    / (bao lau|may ngay|bao nhieu ngay|bao nhieu lau|may phut|may thang|mat bao lau|thoi gian giai quyet|trong bao lau|bao gio co|khi nao co|khi nao nhan) /,
+  ],
+  [
+    'when',
+    / (khi nao|bao gio|luc nao|thoi han|han chot|han cuoi|ngay nao|nam nao|thang nao|tu ngay nao|truoc ngay|den khi nao) /,
+  ],
+  [
+    'who',
+    / (ai duoc|ai phai|ai la|nhung ai|doi tuong nao|doi tuong|nguoi nao|ai co the|ai cap|ai lam|danh cho ai|ai dung|ai quan ly|cua ai|co quan nao quan ly) /,
+  ],
+  ['amount', / (bao nhieu phan tram|bao nhieu %|phan tram|ty le|bao nhieu nguoi|chi tieu|muc tieu) /],
+  [
+    'how',
+    / (the nao|lam sao|nhu the nao|ra sao|cach nao|cach lam|cach de|cach|huong dan|cac buoc|tung buoc|quy trinh|thu tuc|lam gi|phai lam|xu ly|khac phuc|khac gi|lay lai|sua loi|sua lai|sua thong tin|doi so|doi mat khau|doi dien thoai|doi sang|doi lai|doi the|cai dat|cai vneid|cai ung dung|cai app|dang ky|dang nhap|kich hoat|khoi phuc) /,
+  ],
+];
+
+/** Phrases that mean the sentence asks something, anywhere in it. */
+const QUESTION_WORDS =
+  / (gi|nao|tai sao|vi sao|lam sao|sao lai|thi sao|sao khong|ra sao|the sao|o dau|di dau|den dau|tai dau|dau roi|bao nhieu|bao lau|bao gio|khi nao|ai|may ngay|may thang|may nam|may buoc|may tuoi|may gio|may lan|the nao|duoc khong|co phai|hay khong|hay chua|phai khong|dung khong|co duoc|xin hoi|cho hoi|hoi la|nho huong dan|giup (toi|minh|em|chau|voi)|huong dan (toi|minh|em|cach)|lam the nao|muon) /;
+/** Words that ask only at the end of a clause ("có mất tiền không"); inside one they negate. */
+const TRAILING_QUESTION = / (khong|ko|k|chua|a|vay|nhi|nhe|the|sao|chu) $/;
+
+/** The intents a clause asks for, most specific first (a "how" clause about cost is a cost question). */
+export function intentsOf(text: string): Intent[] {
+  const folded = expandShorthand(foldedWords(text));
+  const out: Intent[] = [];
+  for (const [intent, re] of ASKS) if (re.test(folded)) out.push(intent);
+  // "cách" and "làm sao" also appear around other intents; "how" stays only when nothing more precise was asked.
+  if (
+    out.length > 1 &&
+    out.includes('how') &&
+    !/ (the nao|lam sao|nhu the nao|cach nao|cac buoc|huong dan) /.test(folded)
+  )
+    return out.filter((i) => i !== 'how');
+  return out;
+}
+
+/** Chat shorthand that changes which phrase matches ("ko", "j", "ntn", "bn"). */
+function expandShorthand(folded: string): string {
+  return folded
+    .replace(/ (ko|k|hok|khg|kh) /g, ' khong ')
+    .replace(/ j /g, ' gi ')
+    .replace(/ ntn /g, ' nhu the nao ')
+    .replace(/ (bn|bnhieu) /g, ' bao nhieu ')
+    .replace(/ dc /g, ' duoc ');
+}
+
+/** True when a clause reads as a question rather than as part of the story around it. */
+export function isQuestionClause(text: string): boolean {
+  if (/[?？]/.test(text)) return true;
+  const folded = expandShorthand(foldedWords(text));
+  return QUESTION_WORDS.test(folded) || TRAILING_QUESTION.test(folded);
+}
+
+/** What a passage offers, read from its heading (strong) and text (weaker). */
+export interface PassageOffer {
+  readonly heading: ReadonlySet<Intent>;
+  readonly text: ReadonlySet<Intent>;
+}
+
+const TEXT_SIGNALS: ReadonlyArray<readonly [Intent, RegExp]> = [
+  [
+    'definition',
+    / (la ung dung|la tai khoan|la trang|la cong|la he thong|la phong trao|la mot|la viec|la so|la dich vu|la hinh thuc|duoc hieu la|nghia la|gom) /,
+  ],
+  ['how', / (buoc|bam|chon|mo ung dung|vao muc|dang nhap|cai dat|nhap|tai ung dung) /],
+  ['where', / (cong an|bo phan mot cua|trung tam phuc vu|uy ban|tru so|gov vn|ch play|app store|cong dich vu cong) /],
+  ['papers', / (giay to|ho so|mang theo|ban sao|ban chinh|to khai|the can cuoc|giay khai sinh|so ho khau) /],
+  ['cost', / (mien phi|le phi|phi|dong|mat tien|khong mat|tra tien|thu tien) /],
+  ['penalty', / (phat|xu phat|xu ly) /],
+  ['duration', / (ngay lam viec|trong vong|trong ngay|phut|gio|ngay|thang) /],
+  ['when', / (tu ngay|den ngay|truoc ngay|nam 20\d\d|ngay \d+|thang \d+|hieu luc|han) /],
+  ['who', / (cong dan|doi tuong|nguoi tu|tu du|duoi \d+ tuoi|tren \d+ tuoi|moi nguoi|nguoi dan|can bo) /],
+  ['amount', /( phan tram |\d+ ?%)/],
+];
+
+/** Reads what a passage offers; numbered steps count as "how" even without the words. */
+export function offerOf(heading: string, text: string): PassageOffer {
+  const h = expandShorthand(foldedWords(heading));
+  const t = foldedWords(text);
+  const fromHeading = new Set<Intent>();
+  for (const [intent, re] of ASKS) if (re.test(h)) fromHeading.add(intent);
+  const fromText = new Set<Intent>();
+  for (const [intent, re] of TEXT_SIGNALS) if (re.test(t)) fromText.add(intent);
+  if (/^\s*\d+[.)]\s/m.test(text) || /^\s*(bước|buoc)\s*\d/im.test(text)) fromText.add('how');
+  return { heading: fromHeading, text: fromText };
+}
+
+/**
+ * How well a passage fits what is asked, 0..1: 1 when its heading asks the
+ * same thing, 0.5 when its text holds that kind of fact, 0 otherwise. A
+ * question with no recognised intent fits every passage a little (0.5).
+ */
+export function intentFit(asked: readonly Intent[], offer: PassageOffer): number {
+  if (asked.length === 0) return 0.5;
+  let best = 0;
+  for (const i of asked) {
+    if (offer.heading.has(i)) best = Math.max(best, 1);
+    else if (offer.text.has(i)) best = Math.max(best, TEXT_FIT[i]);
+  }
+  return best;
+}
+
+/** How much a fact of the asked kind in a passage's text (not its heading) says it answers: precise signals weigh more. */
+const TEXT_FIT: Record<Intent, number> = {
+  definition: 0.4,
+  how: 0.4,
+  where: 0.4,
+  papers: 0.5,
+  cost: 0.5,
+  who: 0.2,
+  when: 0.3,
+  duration: 0.3,
+  penalty: 0.5,
+  amount: 0.5,
+};
+
+/** Two intent lists are compatible when they share one, or either is empty (a bare topic). */
+export function compatible(a: readonly Intent[], b: readonly Intent[]): boolean {
+  if (a.length === 0 || b.length === 0) return true;
+  return a.some((i) => b.includes(i));
+}

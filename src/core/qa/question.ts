@@ -1,0 +1,104 @@
+/**
+ * @module core/qa/question
+ *
+ * Finds the question inside a resident's message. Real messages tell a story
+ * first ("Tôi năm nay 68 tuổi, con cái đi làm xa…") and ask one or two things
+ * at the end ("…có phải lên huyện không, có mất tiền không?"). Searching with
+ * the whole story dilutes the topic with words no page is about, and the
+ * answer then covers neither part. So the message is cut into clauses, the
+ * clauses that ask something become the parts to answer, and the topic words
+ * of the whole message are kept apart so a short part ("có mất tiền không")
+ * still knows what it is about.
+ */
+import { contentTokens } from '../text/stopwords.js';
+import { tokenize } from '../text/normalize.js';
+import { intentsOf, isQuestionClause, type Intent } from './intent.js';
+
+export interface QuestionPart {
+  /** The clause as written (with the clause before it when it alone names no topic). */
+  readonly text: string;
+  readonly intents: readonly Intent[];
+  /** Topic syllables of this part (folded, stop words removed). */
+  readonly terms: readonly string[];
+}
+
+export interface AnalyzedQuestion {
+  /** What to search with: the asking clauses and what they are about, without the story. */
+  readonly focus: string;
+  /** One part per asked thing; at most three, in the order asked. */
+  readonly parts: readonly QuestionPart[];
+  /** Intents of the whole message, in order of appearance. */
+  readonly intents: readonly Intent[];
+  /** Topic syllables of the focus. */
+  readonly terms: readonly string[];
+  /** True when the message holds more than the question (a story around it). */
+  readonly hasStory: boolean;
+}
+
+const MAX_PARTS = 3;
+/** A clause with fewer topic words than this borrows the clause before it. */
+const MIN_OWN_TERMS = 2;
+
+/** Sentences, then clauses at commas and "còn/nhưng/và" joints; empty pieces dropped. */
+export function clausesOf(text: string): string[] {
+  const out: string[] = [];
+  for (const sentence of text.split(/(?<=[.?!？;…])\s+|\n+/u)) {
+    for (const clause of sentence.split(/,\s*|\s+(?=(?:nhưng|nhung|còn|con|hay là|hay la|hoặc|hoac)\s)/u)) {
+      const c = clause.trim();
+      if (c && /[\p{L}\p{N}]/u.test(c)) out.push(c);
+    }
+  }
+  return out;
+}
+
+function termsOf(text: string): string[] {
+  return [...new Set(contentTokens(tokenize(text)))];
+}
+
+/** Splits a message into the parts it asks; a message with no asking clause is one part. */
+export function analyzeQuestion(text: string): AnalyzedQuestion {
+  const clauses = clausesOf(text);
+  const asking = clauses.map((c) => isQuestionClause(c));
+  const askIdx = asking.flatMap((a, i) => (a ? [i] : []));
+  // No clause asks (a complaint such as "máy cũ reset nên không vào được VNeID"): the whole message is the question.
+  if (askIdx.length === 0 || clauses.length <= 1) {
+    const terms = termsOf(text);
+    const intents = intentsOf(text);
+    return { focus: text, parts: [{ text, intents, terms }], intents, terms, hasStory: false };
+  }
+  const focusIdx = new Set<number>();
+  const parts: QuestionPart[] = [];
+  for (const i of askIdx) {
+    let start = i;
+    // A short asking clause takes the clause(s) before it, where its topic usually is.
+    while (start > 0 && termsOf(clauses.slice(start, i + 1).join(', ')).length < MIN_OWN_TERMS) start--;
+    for (let k = start; k <= i; k++) focusIdx.add(k);
+    const partText = clauses.slice(start, i + 1).join(', ');
+    const intents = intentsOf(clauses[i] ?? '');
+    const prev = parts[parts.length - 1];
+    // Consecutive clauses asking the same thing are one part ("ở đâu, chỗ nào").
+    if (prev && intents.every((x) => prev.intents.includes(x))) {
+      parts[parts.length - 1] = {
+        text: `${prev.text}, ${clauses[i] ?? ''}`,
+        intents: prev.intents,
+        terms: [...new Set([...prev.terms, ...termsOf(clauses[i] ?? '')])],
+      };
+      continue;
+    }
+    parts.push({ text: partText, intents, terms: termsOf(partText) });
+  }
+  // When the asking clauses name hardly any topic, the story holds it: keep the clause just before.
+  let focusText = [...focusIdx]
+    .sort((a, b) => a - b)
+    .map((i) => clauses[i])
+    .join(', ');
+  if (termsOf(focusText).length < MIN_OWN_TERMS) focusText = text;
+  const intents = [...new Set(parts.flatMap((p) => p.intents))];
+  return {
+    focus: focusText,
+    parts: parts.slice(0, MAX_PARTS),
+    intents,
+    terms: termsOf(focusText),
+    hasStory: focusIdx.size < clauses.length,
+  };
+}

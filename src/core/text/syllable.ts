@@ -1,0 +1,24 @@
+/**
+ * @module core/text/syllable
+ *
+ * The shape of a Vietnamese syllable once its marks are folded: an optional
+ * initial consonant, one to three vowels, an optional final consonant. Almost
+ * every English word and almost every typo breaks this shape ("vneidd",
+ * "password", "facebok"), while "can giay to gi" does not. It tells the
+ * English detector and the spelling corrector apart from real Vietnamese
+ * typed without marks, which must never be refused or "corrected".
+ */
+
+const SYLLABLE = /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ch|ng|nh|[cmnpt])?$/;
+
+/** True when a folded, lower-case token has the shape of a Vietnamese syllable. */
+export function isVietnameseSyllable(token: string): boolean {
+  return SYLLABLE.test(token);
+}
+
+/** Share (0..1) of alphabetic tokens that have the shape of Vietnamese syllables. */
+export function vietnameseShare(tokens: readonly string[]): number {
+  const words = tokens.filter((t) => /^[a-z]+$/.test(t));
+  if (words.length === 0) return 0;
+  return words.filter(isVietnameseSyllable).length / words.length;
+}

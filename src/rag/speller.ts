@@ -1,0 +1,79 @@
+/**
+ * @module rag/speller
+ *
+ * Fixes one slip of the finger in a question before it is searched: an extra,
+ * missing, wrong or swapped letter ("vneidd", "dinh dahn"), or two syllables
+ * typed together ("dangky"). Only a word that no indexed passage contains and
+ * that is not itself a well-formed Vietnamese syllable is touched, and only
+ * towards a word the knowledge base really has, so "bóng đá" is never bent
+ * into an in-scope word and the honest "not sure" survives.
+ */
+import { isVietnameseSyllable } from '../core/text/syllable.js';
+
+const MIN_LENGTH = 4;
+
+function deletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+function transpositions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < word.length; i++) out.push(word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2));
+  return out;
+}
+
+export class Speller {
+  /** Deletion key → words of the vocabulary that give it (symmetric delete, distance 1). */
+  private readonly byDeletion = new Map<string, string[]>();
+
+  /** @param vocabulary unigram → number of passages containing it */
+  constructor(private readonly vocabulary: ReadonlyMap<string, number>) {
+    for (const word of vocabulary.keys()) {
+      if (word.length < MIN_LENGTH - 1 || !/^[a-z0-9]+$/.test(word)) continue;
+      for (const d of deletions(word)) {
+        const list = this.byDeletion.get(d);
+        if (list) list.push(word);
+        else this.byDeletion.set(d, [word]);
+      }
+    }
+  }
+
+  private df(word: string): number {
+    return this.vocabulary.get(word) ?? 0;
+  }
+
+  /** The correction of one token, or the token itself when it is known, well-formed or beyond repair. */
+  correctToken(token: string): string[] {
+    if (this.df(token) > 0 || token.length < MIN_LENGTH || !/^[a-z]+$/.test(token)) return [token];
+    if (isVietnameseSyllable(token)) return [token];
+    const candidates = new Set<string>();
+    for (const d of deletions(token)) if (this.df(d) > 0) candidates.add(d);
+    for (const w of this.byDeletion.get(token) ?? []) candidates.add(w);
+    for (const d of deletions(token)) for (const w of this.byDeletion.get(d) ?? []) candidates.add(w);
+    for (const t of transpositions(token)) if (this.df(t) > 0) candidates.add(t);
+    let best: string | undefined;
+    for (const c of candidates) if (!best || this.df(c) > this.df(best)) best = c;
+    if (best) return [best];
+    // Two syllables typed together: split where both halves are known syllables.
+    for (let i = 2; i <= token.length - 2; i++) {
+      const a = token.slice(0, i);
+      const b = token.slice(i);
+      if (isVietnameseSyllable(a) && isVietnameseSyllable(b) && this.df(a) > 0 && this.df(b) > 0) return [a, b];
+    }
+    return [token];
+  }
+
+  /** Corrected tokens; the same array back when nothing changed. */
+  correct(tokens: readonly string[]): readonly string[] {
+    let changed = false;
+    const out: string[] = [];
+    for (const t of tokens) {
+      const c = this.correctToken(t);
+      if (c.length !== 1 || c[0] !== t) changed = true;
+      out.push(...c);
+    }
+    return changed ? out : tokens;
+  }
+}

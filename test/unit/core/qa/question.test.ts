@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { intentsOf, isQuestionClause } from '../../../../src/core/qa/intent.js';
+import { analyzeQuestion } from '../../../../src/core/qa/question.js';
+import { effectiveQuestion, namesNoTopic } from '../../../../src/core/qa/followUp.js';
+import { isVietnameseSyllable, vietnameseShare } from '../../../../src/core/text/syllable.js';
+
+describe('intentsOf', () => {
+  it.each([
+    ['Tài khoản định danh điện tử là gì?', 'definition'],
+    ['cai vneid the nao', 'how'],
+    ['làm mức 2 ở đâu', 'where'],
+    ['can giay to gi', 'papers'],
+    ['có mất tiền không', 'cost'],
+    ['chua dang ky vneid co bi phat ko', 'penalty'],
+    ['ai được cấp tài khoản định danh', 'who'],
+    ['mất bao lâu thì có', 'duration'],
+    ['mục tiêu bao nhiêu phần trăm năm 2025', 'amount'],
+  ])('%j asks for %s', (q, intent) => {
+    expect(intentsOf(q)).toContain(intent);
+  });
+
+  it('keeps "how" only when nothing more precise is asked', () => {
+    expect(intentsOf('đăng ký ở đâu')).toEqual(['where']);
+  });
+});
+
+describe('isQuestionClause', () => {
+  it.each(['có mất tiền không', 'làm ở đâu', 'sao ko dang nhap dc'])('%j asks', (c) => {
+    expect(isQuestionClause(c)).toBe(true);
+  });
+  it.each(['Tôi năm nay 68 tuổi', 'con cái đi làm xa hết', 'máy cũ đã reset', 'bản sao giấy khai sinh'])(
+    '%j is story',
+    (c) => {
+      expect(isQuestionClause(c)).toBe(false);
+    },
+  );
+});
+
+describe('analyzeQuestion', () => {
+  it('finds the two questions at the end of a story and leaves the story out of the focus', () => {
+    const a = analyzeQuestion(
+      'Tôi năm nay 68 tuổi, con cái đi làm xa hết, muốn làm định danh mức 2 thì có phải lên huyện không, có mất tiền không?',
+    );
+    expect(a.parts).toHaveLength(2);
+    expect(a.parts[0]?.intents).toContain('where');
+    expect(a.parts[1]?.intents).toContain('cost');
+    expect(a.focus).not.toContain('68 tuổi');
+    expect(a.focus).toContain('định danh mức 2');
+    expect(a.hasStory).toBe(true);
+  });
+
+  it('takes a complaint with no asking clause whole', () => {
+    const q = 'Máy cũ đã reset ngay khi giao cho cửa hàng nên không có cách nào vào được VNeID';
+    expect(analyzeQuestion(q).focus).toBe(q);
+  });
+});
+
+describe('follow-ups', () => {
+  it('joins an elliptic question to the last topic', () => {
+    expect(effectiveQuestion('làm ở đâu?', 'dinh danh muc 2')).toEqual({
+      question: 'dinh danh muc 2 làm ở đâu?',
+      elliptic: true,
+    });
+    expect(effectiveQuestion('còn mức 1 thì sao?', 'dinh danh')?.elliptic).toBe(true);
+  });
+
+  it('leaves a question with a topic of its own alone', () => {
+    expect(effectiveQuestion('cách nhận biết tin nhắn lừa đảo giả danh ngân hàng', 'dinh danh')).toBeUndefined();
+  });
+
+  it.each([
+    ['can giay to gi', true],
+    ['mất bao lâu', true],
+    ['nộp hồ sơ thế nào', false],
+    ['vneid là gì', false],
+  ])('namesNoTopic(%j) is %s', (q, expected) => {
+    expect(namesNoTopic(q)).toBe(expected);
+  });
+});
+
+describe('Vietnamese syllable shape', () => {
+  it.each(['can', 'giay', 'nghieng', 'khuya', 'truong', 'to', 'in'])('%j is a syllable', (t) => {
+    expect(isVietnameseSyllable(t)).toBe(true);
+  });
+  it.each(['vneidd', 'password', 'register', 'where', 'facebok', 'dangky'])('%j is not', (t) => {
+    expect(isVietnameseSyllable(t)).toBe(false);
+  });
+  it('measures the share of Vietnamese-shaped words', () => {
+    expect(vietnameseShare(['can', 'giay', 'to', 'gi'])).toBe(1);
+    expect(vietnameseShare(['how', 'do', 'i', 'register'])).toBe(0.5);
+  });
+});
