@@ -2,23 +2,29 @@
  * @module cli/chat
  *
  * `cli chat`: a conversation with the engine in the terminal, as a resident
- * would have it on a text-only channel: buttons appear as a numbered list and
- * typing the number picks one. State is kept in memory, so trying the bot here
+ * would have it on a text-only channel: the last reply's buttons appear as a
+ * numbered list and typing the number picks one. State is kept in memory, so trying the bot here
  * writes nothing to the commune's database but the index.
  */
 import { createInterface } from 'node:readline';
+import { CHOICES_HEADING, forTextOnly, hasNumberedLines, unnumberLines } from '../core/conversation/textOnly.js';
 import type { OutgoingReply } from '../core/messages.js';
 import { MemoryConversationRepo } from '../storage/memory/index.js';
 import { createServices } from '../services.js';
 import type { CliContext } from './index.js';
 
+/**
+ * The replies of one turn as the terminal shows them: only the last reply's
+ * buttons are listed, because only those are what a typed number picks (as on
+ * Zalo), and the texts are worded for typing (core/conversation/textOnly).
+ */
 export function renderForTerminal(replies: readonly OutgoingReply[]): string {
-  return replies
-    .map((r) => {
-      const buttons = r.buttons?.map((b, i) => `  ${i + 1}. ${b.label}`).join('\n');
-      return buttons ? `${r.text}\n${buttons}` : r.text;
-    })
-    .join('\n\n');
+  const labels = replies.at(-1)?.buttons?.map((b) => b.label) ?? [];
+  const text = forTextOnly(replies.map((r) => r.text).join('\n\n'), labels);
+  if (labels.length === 0) return text;
+  const numbered = hasNumberedLines(text);
+  const list = labels.map((l, i) => `  ${i + 1}. ${l}`).join('\n');
+  return numbered ? `${unnumberLines(text)}\n  ${CHOICES_HEADING}\n${list}` : `${text}\n${list}`;
 }
 
 export async function runChat(ctx: CliContext): Promise<number> {

@@ -18,6 +18,7 @@
  * as the fallback if Zalo refuses the template.
  */
 import type { OutgoingReply } from '../../core/messages.js';
+import { CHOICES_HEADING, forTextOnly, hasNumberedLines, unnumberLines } from '../../core/conversation/textOnly.js';
 import { splitText } from './split.js';
 import { choiceHint } from './texts.js';
 
@@ -52,10 +53,13 @@ export function numberedList(labels: readonly string[]): string {
 /** A text and its buttons as messages: the text split at the limit, the list kept whole with the last part. */
 function renderOne(reply: OutgoingReply, opts: RenderOptions): OutboundMessage[] {
   const labels = (reply.buttons ?? []).map((b) => b.label);
-  const body = reply.text.trim();
-  if (labels.length === 0) return splitText(body, opts.limit).map((text) => ({ text }));
+  const text = reply.text.trim();
+  if (labels.length === 0) return splitText(text, opts.limit).map((t) => ({ text: t }));
 
-  const list = numberedList(labels);
+  // The text's own "1. 2. 3." would read like the choices: write it "(1)" and head the choices.
+  const numbered = hasNumberedLines(text);
+  const body = numbered ? unnumberLines(text) : text;
+  const list = numbered ? `${CHOICES_HEADING}\n${numberedList(labels)}` : numberedList(labels);
   const parts = splitText(body, opts.limit);
   const last = parts.pop() ?? '';
   const joined = last ? `${last}\n\n${list}` : list;
@@ -78,13 +82,21 @@ function renderOne(reply: OutgoingReply, opts: RenderOptions): OutboundMessage[]
   return messages;
 }
 
-/** All replies of one turn, joined by blank lines, with the last reply's buttons as the list. */
+/**
+ * All replies of one turn, joined by blank lines, with the last reply's
+ * buttons as the list; "bấm" in the engine's texts becomes "gõ số" here,
+ * since nothing can be pressed (core/conversation/textOnly).
+ */
 export function renderReplies(replies: readonly OutgoingReply[], opts: RenderOptions): OutboundMessage[] {
   const last = replies[replies.length - 1];
   if (!last) return [];
-  const text = replies
+  const joined = replies
     .map((r) => r.text.trim())
     .filter((t) => t !== '')
     .join('\n\n');
+  const text = forTextOnly(
+    joined,
+    (last.buttons ?? []).map((b) => b.label),
+  );
   return renderOne({ text, buttons: last.buttons }, opts);
 }

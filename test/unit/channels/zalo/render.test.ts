@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { numberedList, renderReplies } from '../../../../src/channels/zalo/render.js';
 import { choiceHint } from '../../../../src/channels/zalo/texts.js';
+import { LearningRig, ZALO } from '../../../fixtures/learning.js';
 
 const opts = { limit: 2000, buttonTemplates: false };
 const options = ['Đồng ý', 'Bỏ qua', 'Để sau', 'Hỏi cán bộ'];
@@ -91,5 +92,81 @@ describe('renderReplies', () => {
     const [m] = renderReplies([{ text: 'Menu', buttons: six }], { ...opts, buttonTemplates: true });
     expect(m?.template).toBeUndefined();
     expect(m?.text).toContain('👉 Bà con gõ số từ 1 đến 6 để chọn.');
+  });
+});
+
+describe('renderReplies on a text-only channel', () => {
+  it('says "gõ số" where the engine says "bấm", for the choices it lists', () => {
+    const [m] = renderReplies(
+      [
+        {
+          text: 'Bà con đang làm dở bài "VNeID". Khi sẵn sàng, bấm "Tiếp tục bài đang làm" để làm tiếp.',
+          buttons: [
+            { label: 'Tiếp tục bài đang làm', value: 'quiz:resume' },
+            { label: 'Dừng bài đang làm', value: 'quiz:quit' },
+          ],
+        },
+      ],
+      opts,
+    );
+    expect(m?.text).toContain('Khi sẵn sàng, gõ số 1 ("Tiếp tục bài đang làm") để làm tiếp.');
+    expect(m?.text).not.toContain('bấm');
+  });
+
+  it('writes an answer’s own numbered steps "(1)" and heads the choices, so only one list starts at 1', () => {
+    const answer = 'Cách lấy lại mật khẩu:\n1. Mở ứng dụng VNeID.\n2. Chọn "Quên mật khẩu".\n3. Làm theo hướng dẫn.';
+    const [m] = renderReplies(
+      [
+        {
+          text: answer,
+          buttons: [
+            { label: 'Hỏi về VNeID', value: 'menu:vneid' },
+            { label: 'Bình dân học vụ số', value: 'menu:bdhvs' },
+          ],
+        },
+      ],
+      opts,
+    );
+    expect(m?.text).toBe(
+      'Cách lấy lại mật khẩu:\n(1) Mở ứng dụng VNeID.\n(2) Chọn "Quên mật khẩu".\n(3) Làm theo hướng dẫn.\n\n' +
+        'Gõ số để chọn:\n1. Hỏi về VNeID\n2. Bình dân học vụ số\n👉 Bà con gõ số 1 hoặc 2 để chọn.',
+    );
+    expect(m?.text.match(/^1\. /gmu)).toHaveLength(1);
+  });
+
+  it('keeps an answer’s numbers when no list follows it', () => {
+    const answer = 'Các bước:\n1. Mở ứng dụng.\n2. Đăng nhập.';
+    expect(renderReplies([{ text: answer }], opts).map((m) => m.text)).toEqual([answer]);
+  });
+});
+
+describe('what a resident reads on Zalo', () => {
+  /** Every message the resident received in a short session through the real engine, as Zalo renders it. */
+  async function session(): Promise<string[]> {
+    const r = new LearningRig();
+    const seen: string[] = [];
+    const say = async (text: string): Promise<void> => {
+      for (const m of renderReplies(await r.send(text, ZALO), opts)) seen.push(m.text);
+    };
+    await say('kết quả của tôi'); // nothing yet: 'Bấm "Làm bài kiểm tra"'
+    await say('làm bài kiểm tra');
+    await say('1'); // a quiz: the consent notice
+    await say('1'); // agree
+    await say('123'); // a bad name: 'hoặc bấm "Bỏ qua câu này"'
+    await say('Bác Tư');
+    await say('1');
+    await say('1');
+    await say('abc'); // a bad birth year
+    await say('1975');
+    await say('9'); // past the options: 'hoặc bấm nút bên dưới'
+    await say('quên mật khẩu vneid'); // a question mid-quiz, then the resume hint
+    return seen;
+  }
+
+  it('never says "bấm" (press), since nothing can be pressed', async () => {
+    const seen = await session();
+    expect(seen.length).toBeGreaterThan(8);
+    for (const text of seen) expect(text).not.toMatch(/bấm/iu);
+    expect(seen.join('\n')).toContain('gõ số 1 ("Bỏ qua câu này")');
   });
 });
