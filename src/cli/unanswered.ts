@@ -9,6 +9,31 @@ import { openDatabase } from '../storage/sqlite/db.js';
 import { SqliteUnansweredLog } from '../storage/sqlite/unansweredRepo.js';
 import type { CliContext } from './index.js';
 
+/** What each kind of row means to staff: only "miss" and "thumbs-down" are gaps to fill. */
+const KIND_LABELS: Record<string, string> = {
+  miss: 'not answered',
+  'thumbs-down': 'answered, marked 👎',
+  unclear: 'no topic named',
+  'out-of-scope': 'out of scope',
+};
+
+/** The commune's wall-clock time (Asia/Ho_Chi_Minh, UTC+7), which staff read, from a stored UTC instant. */
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(d);
+  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (giờ VN)`;
+}
+
 export function runUnanswered(ctx: CliContext, limitArg: string | undefined): number {
   const limit = limitArg === undefined ? 50 : Number(limitArg);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
@@ -24,7 +49,11 @@ export function runUnanswered(ctx: CliContext, limitArg: string | undefined): nu
     }
     for (const r of rows) {
       const best = r.bestRef ? ` (closest: ${r.bestRef}, ${r.bestScore?.toFixed(2) ?? '?'})` : '';
-      ctx.stdout.write(`${r.createdAt}  [${r.channel}]  ${r.question.replace(/\s+/g, ' ')}${best}\n`);
+      const kind = KIND_LABELS[r.kind] ?? r.kind;
+      ctx.stdout.write(
+        `${localTime(r.createdAt)}  [${r.channel}] [${kind}]  ${r.question.replace(/\s+/g, ' ')}${best}\n`,
+      );
+      if (r.answer) ctx.stdout.write(`    answer given: ${r.answer.replace(/\s+/g, ' ').slice(0, 300)}\n`);
     }
     return 0;
   } finally {

@@ -4,7 +4,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runUnanswered } from '../../src/cli/unanswered.js';
+import { localTime, runUnanswered } from '../../src/cli/unanswered.js';
 import { memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
 
 const tmp = tempDir();
@@ -37,8 +37,28 @@ describe('cli unanswered', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain('[zalo]');
     expect(lines[0]).toContain('thời tiết ngày mai');
+    // Out-of-scope questions are marked apart from real misses; times are the commune's (UTC+7).
+    expect(lines[0]).toContain('[out of scope]');
     expect(lines[1]).toContain('giá vé xe khách');
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d \(giờ VN\)/);
     expect(out.text()).not.toContain('0912345678');
+  });
+
+  it('shows a 👎 with the answer that was given', async () => {
+    const services = await readyServices({ DATABASE_PATH: `${tmp.dir}/fb.db` });
+    const who = { channel: 'web' as const, userId: 'u9' };
+    const answer = await services.engine.handle({ ...who, text: 'VNeID là gì?' });
+    expect(answer[0]?.buttons?.map((b) => b.value)).toContain('fb:down');
+    await services.engine.handle({ ...who, choice: 'fb:down' });
+    const out = capture();
+    runUnanswered({ config: services.config, logger: memoryLogger().logger, args: [], stdout: out.stream }, undefined);
+    services.close();
+    expect(out.text()).toContain('[answered, marked 👎]  VNeID là gì?');
+    expect(out.text()).toContain('answer given: ');
+  });
+
+  it('shows stored UTC instants in Vietnam time', () => {
+    expect(localTime('2026-12-01T20:30:00.000Z')).toBe('2026-12-02 03:30 (giờ VN)');
   });
 
   it('rejects a bad --limit with a clear message', () => {
