@@ -69,6 +69,11 @@ async function toIndexedFile(
   return { ref: loaded.ref, kind: 'faq', title: loaded.ref, hash, meta: {}, passages, faqEntries: entries };
 }
 
+/** Whether a FAQ file's entries kept in the index would be the same ones as now (by id). */
+function sameEntryIds(a: readonly string[], b: ReadonlySet<string>): boolean {
+  return a.length === b.size && a.every((id) => b.has(id));
+}
+
 /** Indexes new and changed files, removes deleted ones, and reports what happened. */
 export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
   const { dir, index, clock } = deps;
@@ -77,32 +82,46 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
   const stored = new Map(index.documents().map((d) => [d.ref, d.hash]));
   const knownDocs = new Set(files.filter((f) => f.kind === 'doc').map((f) => f.ref));
   const report: IngestReport = { added: [], updated: [], removed: [], unchanged: 0, failed: [], warnings: [] };
-
-  // Documents first, so FAQ entries can be checked against what is really indexed.
-  const ordered = [...files.filter((f) => f.kind === 'doc'), ...files.filter((f) => f.kind === 'faq')];
   const storedDocs = new Set(
     index
       .documents()
       .filter((d) => d.kind === 'doc')
       .map((d) => d.ref),
   );
-  // When the set of documents changes, FAQ entries may cite a document that left or came back: re-check them.
-  const docsChanged = storedDocs.size !== knownDocs.size || [...knownDocs].some((ref) => !storedDocs.has(ref));
-  for (const file of ordered) {
+  let indexedFaqIds: ReadonlySet<string> | undefined;
+
+  // Documents first, so FAQ entries can be checked against what is really indexed.
+  for (const file of [...files.filter((f) => f.kind === 'doc'), ...files.filter((f) => f.kind === 'faq')]) {
     let hash: string;
     try {
       hash = await hashFile(file.absPath);
     } catch (err) {
       report.failed.push({ ref: file.ref, message: err instanceof Error ? err.message : String(err) });
+      if (file.kind === 'doc' && !stored.has(file.ref)) knownDocs.delete(file.ref);
       continue;
     }
     const previous = stored.get(file.ref);
-    if (!force && previous === hash && !(file.kind === 'faq' && docsChanged)) {
+    // When the documents indexed changed (one came, left, or cannot be read), a FAQ entry may cite
+    // one that left or came back: the file is checked again. By now `knownDocs` holds exactly the
+    // documents indexed, as every document has been handled before the first FAQ file.
+    const recheck = file.kind === 'faq' && previous === hash && !force && !sameDocs(knownDocs, storedDocs);
+    if (!force && previous === hash && !recheck) {
       report.unchanged++;
       continue;
     }
     try {
       const loaded = await loadKnowledgeFile(file);
+      if (recheck && loaded.kind === 'faq') {
+        // Unchanged unless the entries kept differ: a FAQ file nobody edited is not reported as changed.
+        indexedFaqIds ??= new Set(index.faqEntries().map((e) => e.id));
+        const ids = new Set(loaded.entries.map((e) => e.id));
+        const before = [...indexedFaqIds].filter((id) => ids.has(id));
+        const now = new Set(loaded.entries.filter((e) => knownDocs.has(e.sourceRef)).map((e) => e.id));
+        if (sameEntryIds(before, now)) {
+          report.unchanged++;
+          continue;
+        }
+      }
       index.replaceFile(await toIndexedFile(loaded, hash, knownDocs, report.warnings), clock.now());
       (previous === undefined ? report.added : report.updated).push(file.ref);
     } catch (err) {
@@ -119,4 +138,8 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
   }
   index.setMeta('index_recipe', INDEX_RECIPE_VERSION);
   return report;
+}
+
+function sameDocs(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((ref) => b.has(ref));
 }

@@ -201,12 +201,12 @@ describe('ingest of a knowledge folder', () => {
       expect(await sourceRefs(services, 'làng nghề mây tre đan')).toContain('ghi-chu_lang-nghe.md');
       rmSync(join(knowledge, 'ghi-chu_lang-nghe.md'));
       const report = await services.ingest();
-      // The FAQ file is re-checked because the set of documents changed (an entry may have cited this one).
+      // The FAQ file is re-checked (an entry may have cited this document), but none did: it is unchanged.
       expect(report).toMatchObject({
         added: [],
-        updated: ['faq/chung.yaml'],
+        updated: [],
         removed: ['ghi-chu_lang-nghe.md'],
-        unchanged: 5,
+        unchanged: 6,
       });
       expect(services.index.documents().map((d) => d.ref)).not.toContain('ghi-chu_lang-nghe.md');
       expect(await sourceRefs(services, 'làng nghề mây tre đan')).not.toContain('ghi-chu_lang-nghe.md');
@@ -221,6 +221,7 @@ describe('ingest of a knowledge folder', () => {
       rmSync(doc);
       const report = await services.ingest();
       expect(report.warnings.join('\n')).toContain('cai-vneid-o-dau');
+      expect(report).toMatchObject({ updated: ['faq/chung.yaml'], removed: ['vneid/cai-dat.md'] });
       expect(services.search.faq('cai-vneid-o-dau')).toBeUndefined();
       const unsure = await services.engine.ask('tai vneid o dau');
       expect(unsure.sources.map((s) => s.ref)).not.toContain('vneid/cai-dat.md');
@@ -312,6 +313,10 @@ describe('ingest of a folder with malformed files', () => {
     const again = await services.ingest();
     expect(again.failed.map((f) => f.ref)).toContain('front-matter-hong.md');
     expect(again.added).toEqual([]);
+    // The FAQ file beside the broken documents did not change: it is not reported (nor warned about) again.
+    expect(again.updated).toEqual([]);
+    expect(again.warnings).toEqual([]);
+    expect(again.unchanged).toBe(2);
 
     writeFileSync(
       join(tmp.dir, 'knowledge', 'front-matter-hong.md'),
