@@ -73,6 +73,13 @@ export interface Services {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/**
+ * Index meta key counting the ingestions that changed something. A running
+ * server compares it before each turn, so what `cli ingest` indexed from
+ * another process shows with its title, not its path, without a restart.
+ */
+export const INDEX_GENERATION = 'index_generation';
+
 /** Randomness for ids, link codes and shuffles from the OS CSPRNG: link codes must not be guessable. */
 export const cryptoRandom: Random = { next: () => randomInt(0, 2 ** 47) / 2 ** 47 };
 
@@ -175,10 +182,38 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     learning: { quizzes, citizens, attempts, commune, random: options.random ?? cryptoRandom },
     writer: writerFor(config, options.chatModel),
   });
+  /** The generation of the index the in-memory search tables were built from. */
+  let loadedGeneration: string | undefined;
+
+  /**
+   * Rebuilds the search tables when another process (`cli ingest`) changed
+   * the index since they were built. Synchronous, so a turn never waits on
+   * I/O here (the Zalo turn's transaction must not outlive its loop turn);
+   * vectors for new passages follow in the background. One indexed read.
+   */
+  function refreshIfIndexChanged(): void {
+    const generation = index.getMeta(INDEX_GENERATION);
+    if (generation === loadedGeneration) return;
+    loadedGeneration = generation;
+    search.reload();
+    logger.info({ generation }, 'knowledge index changed by another process: search tables reloaded');
+    if (dense) void syncDense(dense);
+  }
+
+  const turnEngine: Engine = {
+    handle: (message) => {
+      refreshIfIndexChanged();
+      return inner.handle(message);
+    },
+    ask: (question) => {
+      refreshIfIndexChanged();
+      return inner.ask(question);
+    },
+  };
   // Every turn's writes (state, attempt, citizen, unanswered log) commit together.
   const engine: Engine = {
-    handle: (message) => writes.run(() => inner.handle(message)),
-    ask: (question) => writes.run(() => inner.ask(question)),
+    handle: (message) => writes.run(() => turnEngine.handle(message)),
+    ask: (question) => writes.run(() => turnEngine.ask(question)),
   };
 
   async function reloadQuizzes(): Promise<void> {
@@ -193,6 +228,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     for (const f of report.failed) logger.warn({ file: f.ref, reason: f.message }, 'knowledge file skipped');
     for (const w of report.warnings) logger.warn(w);
     if (report.added.length + report.updated.length + report.removed.length > 0) {
+      index.setMeta(INDEX_GENERATION, String(Number(index.getMeta(INDEX_GENERATION) ?? '0') + 1));
       logger.info(
         { added: report.added.length, updated: report.updated.length, removed: report.removed.length },
         'knowledge index updated',
@@ -203,6 +239,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   }
 
   async function load(): Promise<void> {
+    loadedGeneration = index.getMeta(INDEX_GENERATION);
     search.reload();
     await reloadQuizzes();
     if (dense) await syncDense(dense);
@@ -231,7 +268,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     search,
     ...(dense && { dense }),
     engine,
-    turnEngine: inner,
+    turnEngine,
     writes,
     unanswered,
     ingest,
