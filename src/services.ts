@@ -101,6 +101,15 @@ export class ReloadableQuizCatalog implements QuizCatalog {
 }
 
 /**
+ * What staff read at start-up when commune.yaml or a quiz bank has a mistake.
+ * The detail (`problem`) is the same line `cli quiz check` prints.
+ */
+const COMMUNE_PROBLEM =
+  'commune.yaml có chỗ sai, phần đó dùng giá trị mặc định; chạy "npm run -s cli -- quiz check" để xem và sửa';
+const QUIZ_PROBLEM =
+  'bộ câu hỏi kiểm tra có chỗ sai, bài đó chưa được dùng; chạy "npm run -s cli -- quiz check" để xem và sửa';
+
+/**
  * Reads commune.yaml once at start (hamlets, groups, targets, core quizzes);
  * a missing or broken file falls back to the plan's groups and is logged.
  */
@@ -109,11 +118,14 @@ function readCommune(dir: string, logger: Logger): CommuneConfig {
   try {
     content = readFileSync(join(dir, COMMUNE_FILE));
   } catch {
-    logger.warn(`${COMMUNE_FILE} not found in ${dir}: using the plan's target groups and no hamlets`);
+    logger.warn(
+      `Không tìm thấy ${COMMUNE_FILE} trong ${dir}: dùng các nhóm đối tượng của Kế hoạch, chưa có xóm/khối nào`,
+    );
     return DEFAULT_COMMUNE;
   }
   const { commune, problems } = parseCommune(content);
-  for (const p of [...problems, ...communeWarnings(commune)]) logger.warn(p);
+  for (const p of problems) logger.warn({ problem: p }, COMMUNE_PROBLEM);
+  for (const w of communeWarnings(commune)) logger.warn(w);
   return commune;
 }
 
@@ -218,15 +230,16 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
 
   async function reloadQuizzes(): Promise<void> {
     const { quizzes: banks, problems } = await loadQuizBanks(config.KNOWLEDGE_DIR);
-    for (const p of problems) logger.warn(p);
+    for (const p of problems) logger.warn({ problem: p }, QUIZ_PROBLEM);
     quizzes.replace(banks, commune.coreQuizzes);
-    for (const p of checkCoreQuizzes(commune, quizzes)) logger.warn(p);
+    for (const p of checkCoreQuizzes(commune, quizzes)) logger.warn({ problem: p }, COMMUNE_PROBLEM);
   }
 
   async function ingest(opts: { force?: boolean } = {}): Promise<IngestReport> {
     const report = await ingestKnowledge({ dir: config.KNOWLEDGE_DIR, index, clock, force: opts.force });
-    for (const f of report.failed) logger.warn({ file: f.ref, reason: f.message }, 'knowledge file skipped');
-    for (const w of report.warnings) logger.warn(w);
+    for (const f of report.failed)
+      logger.warn({ file: f.ref, reason: f.message }, 'bỏ qua tệp tài liệu không đọc được');
+    for (const w of report.warnings) logger.warn({ problem: w }, 'tệp câu hỏi thường gặp có câu bị bỏ qua vì sai');
     if (report.added.length + report.updated.length + report.removed.length > 0) {
       index.setMeta(INDEX_GENERATION, String(Number(index.getMeta(INDEX_GENERATION) ?? '0') + 1));
       logger.info(
@@ -253,7 +266,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
         logger.info({ model: d.model, ...r }, 'dense index updated');
       }
     } catch (err) {
-      logger.warn({ err }, 'dense index could not be loaded: answering with lexical ranking only');
+      logger.warn({ err }, 'không nạp được chỉ mục vector (embeddings): trợ lý chỉ tìm theo từ khóa');
     }
   }
 

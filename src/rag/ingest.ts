@@ -55,7 +55,9 @@ async function toIndexedFile(
   for (const p of loaded.problems) warnings.push(`${loaded.ref}: ${p}`);
   const entries = loaded.entries.filter((e) => {
     if (knownDocs.has(e.sourceRef)) return true;
-    warnings.push(`${loaded.ref}: entry ${e.id}: source "${e.sourceRef}" is not a document in the knowledge folder`);
+    warnings.push(
+      `${loaded.ref}: câu hỏi ${e.id}: nguồn "${e.sourceRef}" không phải tài liệu có trong thư mục tri thức; bỏ qua câu này`,
+    );
     return false;
   });
   const passages: IndexedPassage[] = entries.map((e) => ({

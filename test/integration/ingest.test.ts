@@ -341,7 +341,7 @@ describe('ingest of a folder with malformed files', () => {
     }
     const skipped = lines
       .map((l) => JSON.parse(l) as { msg?: string; file?: string })
-      .filter((e) => e.msg === 'knowledge file skipped')
+      .filter((e) => e.msg === 'bỏ qua tệp tài liệu không đọc được')
       .map((e) => e.file);
     expect(skipped).toContain('front-matter-hong.md');
     expect(skipped).toContain('faq/khong-phai-danh-sach.yaml');

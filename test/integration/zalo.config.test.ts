@@ -112,9 +112,9 @@ describe('zaloChannel factory', () => {
       const runtime = zaloChannel({ env: { ...OA, ZALO_HANDLER_THREADS: '1' }, services, logger });
       // The one-thread channel has a store; the threaded runtime does not.
       expect(runtime && 'store' in runtime).toBe(true);
-      expect(lines.some((l) => l.includes('ZALO_HANDLER_THREADS needs a database file'))).toBe(true);
+      expect(lines.some((l) => l.includes('ZALO_HANDLER_THREADS cần cơ sở dữ liệu là một tệp'))).toBe(true);
       zaloChannel({ env: { ZALO_BOT_TOKEN: '12345:abcdefgh', ZALO_HANDLER_THREADS: '1' }, services, logger });
-      expect(lines.some((l) => l.includes('ZALO_HANDLER_THREADS applies to the Official Account only'))).toBe(true);
+      expect(lines.some((l) => l.includes('ZALO_HANDLER_THREADS chỉ dùng cho Zalo Official Account'))).toBe(true);
     } finally {
       services.close();
     }

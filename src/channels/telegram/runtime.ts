@@ -164,7 +164,8 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
       });
       const first = await Promise.race([tryLaunch(0), slow]);
       clearTimeout(waited);
-      if (first === 'slow') log.warn('telegram: still connecting to Telegram; the web chat is up meanwhile');
+      if (first === 'slow')
+        log.warn('telegram: vẫn đang kết nối tới Telegram; trong lúc chờ, trang hỏi đáp trên web đã chạy');
     },
     async stop() {
       stopped = true;
@@ -183,7 +184,10 @@ export const telegramChannel: ChannelFactory = (ctx) => {
   if (!config) return undefined;
   for (const id of Object.keys(config.TELEGRAM_QUIZ_STYLE_BY_QUIZ)) {
     if (!ctx.services.quizzes.get(id)) {
-      ctx.logger.warn({ quiz: id }, 'TELEGRAM_QUIZ_STYLE_BY_QUIZ names a quiz id that is not in knowledge/quizzes');
+      ctx.logger.warn(
+        { quiz: id },
+        'TELEGRAM_QUIZ_STYLE_BY_QUIZ có mã bài kiểm tra không có trong thư mục knowledge/quizzes',
+      );
     }
   }
   return createTelegramRuntime({

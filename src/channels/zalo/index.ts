@@ -16,11 +16,15 @@ export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
   const config = loadZaloConfig(env);
   if (!config) return undefined;
   if (config.ZALO_MODE === 'bot' && env.ZALO_HANDLER_THREADS?.trim() === '1') {
-    logger.warn('ZALO_HANDLER_THREADS applies to the Official Account only; the Zalo Bot Platform runs on one thread');
+    logger.warn(
+      'ZALO_HANDLER_THREADS chỉ dùng cho Zalo Official Account; Zalo Bot Platform vẫn xử lý tin nhắn trên một luồng',
+    );
   }
   if (config.ZALO_MODE === 'oa' && config.ZALO_HANDLER_THREADS > 0) {
     if (services.db.memory) {
-      logger.warn('ZALO_HANDLER_THREADS needs a database file (DATABASE_PATH); handling Zalo events on one thread');
+      logger.warn(
+        'ZALO_HANDLER_THREADS cần cơ sở dữ liệu là một tệp (đặt DATABASE_PATH); tin nhắn Zalo được xử lý trên một luồng',
+      );
     } else {
       return createThreadedZaloChannel({ config, service: services.config, env, logger, clock: systemClock });
     }

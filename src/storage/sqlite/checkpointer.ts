@@ -69,7 +69,10 @@ export async function startCheckpointer(db: Db, logger: Logger, intervalMs = 100
       worker.once('exit', (code) => reject(new Error(`checkpoint worker exited (${code})`)));
     });
   } catch (err) {
-    logger.warn({ err }, 'background WAL checkpoints unavailable; SQLite checkpoints in its commits');
+    logger.warn(
+      { err },
+      'không chạy được việc ghi gọn cơ sở dữ liệu ở luồng nền (WAL checkpoint); SQLite tự làm việc này khi ghi',
+    );
     void worker.terminate();
     return { stop: () => Promise.resolve() };
   }
