@@ -25,7 +25,7 @@ import { effectiveQuestion, namesNoTopic, topicOf } from './followUp.js';
 import { analyzeQuestion, type AnalyzedQuestion } from './question.js';
 import { outOfScopeTopic, type OutOfScopeTopic } from './scope.js';
 import * as T from './texts.js';
-import { trimPassage } from './trim.js';
+import { trimPassage, withoutPageTalk } from './trim.js';
 
 export interface AnswerSource {
   readonly title: string;
@@ -77,9 +77,23 @@ export interface AnswerThresholds {
   readonly passage: number;
   /** Coverage needed to answer anyway when the question looks out of scope. */
   readonly outOfScopeOverride: number;
+  /**
+   * Coverage forgiven per topic word beyond six: a long question with a story
+   * has words no page repeats, and its right page covers less of it.
+   */
+  readonly longQuestionRelief?: number;
+  /** The passage threshold never drops below this, however long the question. */
+  readonly passageFloor?: number;
 }
 
-export const DEFAULT_THRESHOLDS: AnswerThresholds = { faq: 0.5, passage: 0.58, outOfScopeOverride: 0.9 };
+export const DEFAULT_THRESHOLDS: AnswerThresholds = {
+  faq: 0.5,
+  passage: 0.58,
+  outOfScopeOverride: 0.9,
+  longQuestionRelief: 0.012,
+  passageFloor: 0.45,
+};
+const LONG_QUESTION_TERMS = 6;
 
 /** A passage that fits what is asked may cover this much less of the question's words. */
 const FIT_RELIEF = 0.1;
@@ -141,7 +155,7 @@ function headingLine(heading: string): string {
 }
 
 function passageText(p: PassageHit, terms: readonly string[], max?: number): string {
-  return `${headingLine(p.heading)}${trimPassage(p.text, terms, max)}`;
+  return `${headingLine(p.heading)}${trimPassage(withoutPageTalk(p.text) || p.text, terms, max)}`;
 }
 
 /** Label of a "did you mean" choice: the section's question when it is one, else the page title. */
@@ -183,7 +197,9 @@ async function evaluate(
   const choice = choose(result, analysis, thresholds.faq * 0.6);
   const need = (base: number): number => (outOfScope ? Math.max(base, thresholds.outOfScopeOverride) : base);
   const faqOk = choice.faq !== undefined && (!outOfScope || choice.faq.coverage >= thresholds.outOfScopeOverride);
-  const passageOk = choice.best !== undefined && passes(choice.best, need(thresholds.passage));
+  const extra = Math.max(0, analysis.terms.length - LONG_QUESTION_TERMS) * (thresholds.longQuestionRelief ?? 0);
+  const base = Math.max(thresholds.passage - extra, Math.min(thresholds.passage, thresholds.passageFloor ?? 1));
+  const passageOk = choice.best !== undefined && passes(choice.best, need(base));
   return { question, analysis, result, choice, confident: faqOk || passageOk };
 }
 

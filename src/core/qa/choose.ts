@@ -17,6 +17,7 @@ import type { AnalyzedQuestion } from './question.js';
 import { GENERIC } from './followUp.js';
 import { tokenize } from '../text/normalize.js';
 import { contentTokens } from '../text/stopwords.js';
+import { withoutPageTalk } from './trim.js';
 
 /** Weight of intent fit against topic coverage when ranking passages of the top documents. */
 const INTENT_WEIGHT = 0.18;
@@ -27,7 +28,7 @@ const RANK_BONUS = [0.03, 0.015];
 /** Penalty for a section whose question-heading is about more than the resident asked. */
 const HEADING_MISMATCH = 0.25;
 /** A passage this far below the best document's best passage in coverage is not a rival. */
-const COVERAGE_SLACK = 0.15;
+const COVERAGE_SLACK = 0.3;
 /** FAQ entries are written by staff for exactly one question: a small preference when they tie. */
 const FAQ_PREFERENCE = 0.04;
 
@@ -56,8 +57,11 @@ export interface Choice {
 }
 
 /** Passages that only announce what a page is about say nothing to a resident. */
-function saysNothing(text: string): boolean {
-  return /^\s*(trang này|tài liệu này|bài này|mục này|phần này|dưới đây là)\b/iu.test(text) && text.length < 260;
+function saysNothing(heading: string, text: string): boolean {
+  const last = heading.split(' › ').pop() ?? '';
+  // "Cần hỏi thêm?" closes most pages with where to ask: it answers no question of its own.
+  if (/^\s*(cần hỏi thêm|hỏi thêm ở đâu|muốn hỏi thêm|liên hệ)/iu.test(last)) return true;
+  return withoutPageTalk(text).length < 40;
 }
 
 /**
@@ -98,7 +102,12 @@ export function rankCandidates(result: SearchResult, intents: readonly Intent[],
     const own = p.ownCoverage ?? p.coverage;
     const mismatch = HEADING_MISMATCH * (1 - headingShare(p.heading, asked));
     const value =
-      0.5 * p.coverage + 0.5 * own + INTENT_WEIGHT * fit + rankBonus - mismatch - (saysNothing(p.text) ? 0.5 : 0);
+      0.5 * p.coverage +
+      0.5 * own +
+      INTENT_WEIGHT * fit +
+      rankBonus -
+      mismatch -
+      (saysNothing(p.heading, p.text) ? 0.5 : 0);
     out.push({ passage: p, doc, fit, value, mismatch });
   }
   out.sort((a, b) => b.value - a.value);

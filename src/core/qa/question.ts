@@ -12,7 +12,7 @@
  */
 import { contentTokens } from '../text/stopwords.js';
 import { tokenize } from '../text/normalize.js';
-import { intentsOf, isQuestionClause, type Intent } from './intent.js';
+import { foldedWords, intentsOf, isQuestionClause, type Intent } from './intent.js';
 
 export interface QuestionPart {
   /** The clause as written (with the clause before it when it alone names no topic). */
@@ -39,16 +39,38 @@ const MAX_PARTS = 3;
 /** A clause with fewer topic words than this borrows the clause before it. */
 const MIN_OWN_TERMS = 2;
 
-/** Sentences, then clauses at commas and "còn/nhưng/và" joints; empty pieces dropped. */
-export function clausesOf(text: string): string[] {
-  const out: string[] = [];
-  for (const sentence of text.split(/(?<=[.?!？;…])\s+|\n+/u)) {
+/** A clause and the sentence it belongs to (a short question borrows its topic only within its sentence). */
+interface Clause {
+  readonly text: string;
+  readonly sentence: number;
+}
+
+/**
+ * "Vậy xin hỏi", "Cho tôi hỏi", "Nhờ luật sư tư vấn": phrases that announce
+ * the question without being one. They are dropped, and the clause after
+ * them is taken as asking.
+ */
+const REQUEST =
+  /^(?:(?:vay|the|nen|do do|cho|xin|toi|em|chau|minh|anh|chi|ong|ba|co|thua|luat su|ban bien tap|muon|duoc|phep|nho|mong|giup|vui long)\s+)*(?:hoi|hoi la|hoi ve|hoi nhu sau|giai dap|tu van|huong dan)(?:\s+(?:giup|voi|a|nhu sau|the nay|van de nay|truong hop nay))*$/;
+
+function isRequest(text: string): boolean {
+  return REQUEST.test(foldedWords(text).trim());
+}
+
+function clauseList(text: string): Clause[] {
+  const out: Clause[] = [];
+  text.split(/(?<=[.?!？;:…])\s+|\n+/u).forEach((sentence, i) => {
     for (const clause of sentence.split(/,\s*|\s+(?=(?:nhưng|nhung|còn|con|hay là|hay la|hoặc|hoac)\s)/u)) {
       const c = clause.trim();
-      if (c && /[\p{L}\p{N}]/u.test(c)) out.push(c);
+      if (c && /[\p{L}\p{N}]/u.test(c)) out.push({ text: c, sentence: i });
     }
-  }
+  });
   return out;
+}
+
+/** Sentences, then clauses at commas and "còn/nhưng/hoặc" joints; empty pieces dropped. */
+export function clausesOf(text: string): string[] {
+  return clauseList(text).map((c) => c.text);
 }
 
 function termsOf(text: string): string[] {
@@ -56,12 +78,22 @@ function termsOf(text: string): string[] {
 }
 
 /** Splits a message into the parts it asks; a message with no asking clause is one part. */
-export function analyzeQuestion(text: string): AnalyzedQuestion {
-  const clauses = clausesOf(text);
-  const asking = clauses.map((c) => isQuestionClause(c));
+export function analyzeQuestion(message: string): AnalyzedQuestion {
+  let text = message;
+  const list = clauseList(text);
+  // A request phrase makes the clause after it the question, and is dropped itself.
+  const afterRequest = new Set<number>();
+  const kept: Clause[] = [];
+  list.forEach((c) => {
+    if (isRequest(c.text)) afterRequest.add(kept.length);
+    else kept.push(c);
+  });
+  const clauses = kept.map((c) => c.text);
+  const asking = kept.map((c, i) => afterRequest.has(i) || isQuestionClause(c.text));
   const askIdx = asking.flatMap((a, i) => (a ? [i] : []));
   // No clause asks (a complaint such as "máy cũ reset nên không vào được VNeID"): the whole message is the question.
   if (askIdx.length === 0 || clauses.length <= 1) {
+    if (clauses.length === 1 && kept.length < list.length) text = clauses[0] ?? text;
     const terms = termsOf(text);
     const intents = intentsOf(text);
     return { focus: text, parts: [{ text, intents, terms }], intents, terms, hasStory: false };
@@ -71,7 +103,13 @@ export function analyzeQuestion(text: string): AnalyzedQuestion {
   for (const i of askIdx) {
     let start = i;
     // A short asking clause takes the clause(s) before it, where its topic usually is.
-    while (start > 0 && termsOf(clauses.slice(start, i + 1).join(', ')).length < MIN_OWN_TERMS) start--;
+    const own = termsOf(clauses[i] ?? '').length;
+    while (
+      start > 0 &&
+      termsOf(clauses.slice(start, i + 1).join(', ')).length < MIN_OWN_TERMS &&
+      (own === 0 || kept[start - 1]?.sentence === kept[i]?.sentence)
+    )
+      start--;
     for (let k = start; k <= i; k++) focusIdx.add(k);
     const partText = clauses.slice(start, i + 1).join(', ');
     const intents = intentsOf(clauses[i] ?? '');

@@ -82,3 +82,13 @@ export function trimPassage(text: string, queryTerms: readonly string[], max = M
   if (out.length > max) out = `${out.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
   return out;
 }
+
+/** Sentences about the page itself ("Trang này giải thích…") tell a resident nothing. */
+export function withoutPageTalk(text: string): string {
+  const out = text
+    .replace(/(^|(?<=[.!?…]\s)|\n)\s*(Trang này|Tài liệu này|Bài này|Mục này)\b[^.!?\n]*[.!?…]?[ \t]*/gu, '$1')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+  return out;
+}

@@ -63,4 +63,13 @@ describe('outOfScopeTopic: words that fold onto civic words', () => {
   ])('still recognises %j when typed with marks', (q, topic) => {
     expect(outOfScopeTopic(q)).toBe(topic);
   });
+
+  it.each([
+    'Thưa Luật sư! Cho em hỏi mất bằng lái xe thì làm lại thế nào',
+    'nộp sổ để đóng bảo hiểm thì làm sao',
+    'bị họ lừa mất tiền rồi phải làm gì',
+    'lừa đảo trúng thưởng xổ số qua tin nhắn',
+  ])('keeps %j in scope (a field word, or a word that only looks like an off-topic one)', (q) => {
+    expect(outOfScopeTopic(q)).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_ANSWER_CHARS, plainText, trimPassage } from '../../../../src/core/qa/trim.js';
+import { withoutPageTalk } from '../../../../src/core/qa/trim.js';
 import { tokenize } from '../../../../src/core/text/normalize.js';
 
 const filler = (i: number): string =>
@@ -75,5 +76,14 @@ describe('trimPassage', () => {
     const out = trimPassage(longPassage({ 5: FEE }), tokenize('lệ phí'), 200);
     expect(out.length).toBeLessThanOrEqual(200);
     expect(out).toContain(FEE);
+  });
+});
+
+describe('withoutPageTalk', () => {
+  it('drops sentences about the page itself and keeps the rest', () => {
+    expect(
+      withoutPageTalk('Phong trào gắn với chương trình khác. Trang này giới thiệu từng chương trình.\nDòng hai.'),
+    ).toBe('Phong trào gắn với chương trình khác. \nDòng hai.'.replace(' \n', '\n'));
+    expect(withoutPageTalk('Trang này trả lời: ngày 10/10 là ngày gì.')).toBe('');
   });
 });
