@@ -159,11 +159,17 @@ export function createEngine(deps: EngineDeps): Engine {
     : MENU_BUTTONS;
 
   const contacts = deps.contacts ?? learning?.commune.contacts;
-  const ask = (question: string, previous?: string): Promise<QaAnswer> =>
+  const ask = (question: string, previous?: string, hamlet?: string): Promise<QaAnswer> =>
     answerQuestion(question, deps.search, thresholds, deps.writer, {
       previousTopic: previous,
-      whereToAsk: whereToAsk(contacts),
+      whereToAsk: whereToAsk(contacts, hamlet),
     });
+
+  /** The resident's hamlet, looked up only when a hamlet team's contact could be given. */
+  async function hamletOf(identity: Identity): Promise<string | undefined> {
+    if (!learning || !contacts || contacts.digitalTeams.length === 0) return undefined;
+    return (await learning.citizens.findByIdentity(identity))?.profile.hamlet;
+  }
 
   /** 👍 / 👎 on the last answer: a 👎 goes to staff with the answer that was given. */
   async function onFeedback(channel: IncomingMessage['channel'], state: ConversationState, up: boolean) {
@@ -321,7 +327,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (small === 'english') return [...replies, { text: T.ENGLISH, buttons: menu }];
 
     const now = deps.clock.now();
-    const answer = await ask(question, previousTopic(state, now));
+    const answer = await ask(question, previousTopic(state, now), await hamletOf(identity));
     rememberAnswer(state, question, answer, now);
     if (answer.confident) {
       state.unsureStreak = 0;

@@ -135,3 +135,21 @@ describe('language', () => {
     expect(replies[0]?.buttons?.length).toBeGreaterThan(0);
   });
 });
+
+describe('where to ask a person', () => {
+  it('ends an unsure reply with the contacts staff filled in', async () => {
+    const search = new FakeKnowledgeSearch({ respond, documents: { [LEVEL2.ref]: LEVEL2 } });
+    const engine = createEngine({
+      search,
+      state: new MemoryConversationRepo(),
+      unanswered: new MemoryUnansweredLog(),
+      clock: fixedClock(),
+      // A test value, not a real office.
+      contacts: { office: { phone: '0200 000 000', hours: 'sáng thứ Hai đến thứ Sáu' }, digitalTeams: [] },
+    });
+    const replies = await engine.handle({ channel: 'zalo', userId: 'z1', text: 'thủ tục chuyển khẩu cho con' });
+    expect(replies[0]?.text).toContain('0200 000 000');
+    expect(replies[0]?.text).toContain('sáng thứ Hai đến thứ Sáu');
+    expect(replies[0]?.text).not.toContain(QA.WHERE_TO_ASK);
+  });
+});
