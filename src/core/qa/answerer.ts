@@ -20,8 +20,9 @@ import type {
 } from '../ports.js';
 import { groundedWording } from './grounded.js';
 import { foldMarks } from '../text/normalize.js';
-import { choose, rankCandidates, type Candidate, type Choice } from './choose.js';
-import { effectiveQuestion, namesNoTopic, topicOf } from './followUp.js';
+import { choose, rankCandidates, saysNothing, type Candidate, type Choice } from './choose.js';
+import { effectiveQuestion, namesNoTopic, ownTopicTerms, topicOf } from './followUp.js';
+import { intentFit, offerOf } from './intent.js';
 import { analyzeQuestion, type AnalyzedQuestion } from './question.js';
 import { outOfScopeTopic, type OutOfScopeTopic } from './scope.js';
 import * as T from './texts.js';
@@ -178,6 +179,38 @@ function choicesOf(result: SearchResult, analysis: AnalyzedQuestion): AnswerChoi
   return out;
 }
 
+/**
+ * For a question in two parts ("…có phải lên huyện không, có mất tiền
+ * không?"), a passage for the part the chosen one does not answer: searched
+ * with that part and the topic of the first, and taken from the same pages
+ * (or the pages retrieval already ranked), so the cost of "mức 2" is not
+ * answered with the cost of an emergency call.
+ */
+async function secondPart(ev: Evaluated, best: Candidate, search: KnowledgeSearch): Promise<Candidate | undefined> {
+  const { analysis, result } = ev;
+  if (analysis.parts.length < 2) return undefined;
+  const first = analysis.parts[0];
+  const pages = new Set([best.doc.ref, ...result.documents.slice(0, 3).map((d) => d.ref)]);
+  for (const part of analysis.parts.slice(1)) {
+    if (part.intents.length === 0) continue;
+    if (intentFit(part.intents, offerOf(best.passage.heading, best.passage.text)) >= 0.5) continue;
+    const topic = ownTopicTerms(first?.text ?? '').join(' ');
+    const query = `${topic} ${part.text}`;
+    const found = await search.search(query, MAX_SOURCES);
+    const pick = rankCandidates(found, part.intents, query).find(
+      (c) =>
+        pages.has(c.doc.ref) &&
+        c.passage.text !== best.passage.text &&
+        !saysNothing(c.passage.heading, c.passage.text) &&
+        c.fit >= 0.5 &&
+        c.mismatch <= 0.25 &&
+        c.passage.coverage >= 0.35,
+    );
+    if (pick) return pick;
+  }
+  return undefined;
+}
+
 interface Evaluated {
   readonly question: string;
   readonly analysis: AnalyzedQuestion;
@@ -265,7 +298,7 @@ export async function answerQuestion(
     if (worded) body = worded;
     else {
       body = passageText(best.passage, result.queryTerms);
-      const second = choice.second;
+      const second = await secondPart(ev, best, search);
       if (second) {
         body += `\n\n${passageText(second.passage, result.queryTerms, SECOND_PART_CHARS)}`;
         if (second.doc.ref !== doc.ref) cite += `\n${sourceLine(second.doc.title, second.doc.url)}`;

@@ -52,12 +52,10 @@ export interface Choice {
   readonly best?: Candidate;
   /** An FAQ entry that asks what the resident asks and covers the question at least as well. */
   readonly faq?: FaqCandidate;
-  /** For a question in two parts: a passage answering a part the best passage does not. */
-  readonly second?: Candidate;
 }
 
 /** Passages that only announce what a page is about say nothing to a resident. */
-function saysNothing(heading: string, text: string): boolean {
+export function saysNothing(heading: string, text: string): boolean {
   const last = heading.split(' › ').pop() ?? '';
   // "Cần hỏi thêm?" closes most pages with where to ask: it answers no question of its own.
   if (/^\s*(cần hỏi thêm|hỏi thêm ở đâu|muốn hỏi thêm|liên hệ)/iu.test(last)) return true;
@@ -144,32 +142,11 @@ export function bestFaq(
   return best;
 }
 
-/** For each part after the first: a passage that answers it when the chosen one does not. */
-function secondPart(
-  analysis: AnalyzedQuestion,
-  ranked: readonly Candidate[],
-  chosen: Candidate | undefined,
-): Candidate | undefined {
-  if (analysis.parts.length < 2 || !chosen) return undefined;
-  for (const part of analysis.parts) {
-    if (part.intents.length === 0) continue;
-    const covered = intentFit(part.intents, offerOf(chosen.passage.heading, chosen.passage.text));
-    if (covered >= 0.5) continue;
-    const other = ranked
-      .filter((c) => c !== chosen && c.passage.text !== chosen.passage.text)
-      .map((c) => ({ c, fit: intentFit(part.intents, offerOf(c.passage.heading, c.passage.text)) }))
-      .filter((x) => x.fit >= 0.5 && x.c.passage.coverage >= 0.35)
-      .sort((a, b) => b.fit + b.c.passage.coverage - (a.fit + a.c.passage.coverage))[0];
-    if (other) return other.c;
-  }
-  return undefined;
-}
-
 /** Chooses what answers the question among the search result. */
 export function choose(result: SearchResult, analysis: AnalyzedQuestion, minFaqSimilarity: number): Choice {
   const ranked = rankCandidates(result, analysis.intents, analysis.focus);
   const best = ranked[0];
   const faq = bestFaq(result.faqs, analysis.intents, minFaqSimilarity);
   if (faq && (!best || faq.value >= best.value)) return { best, faq };
-  return { best, second: secondPart(analysis, ranked, best) };
+  return { best };
 }

@@ -18,7 +18,8 @@ export const GENERIC: ReadonlySet<string> = new Set(
     'la gi the nao lam sao o dau can giay to ho so mang theo mat tien phi le bao nhieu lau ngay khi gio ai ' +
     'duoc phai co khong con thi vay nua them cach buoc huong dan tra dong ton mien phat nop dang ky xin cap ' +
     'lai moi viec thu tuc cai nay kia ay sao muc gom nhung can thiet bat buoc het mat tg thoi gian khi nao ' +
-    'cho nao noi di den tai vao ra giup hoi tiep vui long ok oke u uh vang da dung roi that a'
+    'cho nao noi di den tai vao ra giup hoi tiep vui long ok oke u uh vang da dung roi that a truong hop van de ' +
+    'nhu vay sao the nen lam gi bay gio hien toi em minh'
   ).split(/\s+/),
 );
 /** Words that only say what is asked; a question made of these alone names no topic ("cần giấy tờ gì?"). */

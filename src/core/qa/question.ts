@@ -12,6 +12,7 @@
  */
 import { contentTokens } from '../text/stopwords.js';
 import { tokenize } from '../text/normalize.js';
+import { GENERIC } from './followUp.js';
 import { foldedWords, intentsOf, isQuestionClause, type Intent } from './intent.js';
 
 export interface QuestionPart {
@@ -130,7 +131,8 @@ export function analyzeQuestion(message: string): AnalyzedQuestion {
     .sort((a, b) => a - b)
     .map((i) => clauses[i])
     .join(', ');
-  if (termsOf(focusText).length < MIN_OWN_TERMS) focusText = text;
+  // "Tôi nên làm gì trong trường hợp này?" names no topic: the story before it is what it is about.
+  if (termsOf(focusText).filter((t) => !GENERIC.has(t)).length < MIN_OWN_TERMS) focusText = text;
   const intents = [...new Set(parts.flatMap((p) => p.intents))];
   return {
     focus: focusText,
