@@ -1,0 +1,99 @@
+/**
+ * Questions as residents really write them, against the bundled knowledge
+ * base: each case stands for a class of failure seen when the assistant was
+ * tried as a new user would (issue 15) — a story around the question, two
+ * questions in one, an FAQ entry that shares words but not the intent, a
+ * passage that only talks about its page, a typo, a follow-up. The real
+ * measurement is `bench:qa` on questions the team did not write; these pin
+ * the classes so they cannot come back unnoticed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../src/services.js';
+import { foldMarks } from '../../src/core/text/normalize.js';
+import { readyServices, tempDir } from '../helpers.js';
+
+const tmp = tempDir();
+let s: Services;
+beforeAll(async () => {
+  s = await readyServices({ DATABASE_PATH: `${tmp.dir}/rq.db` });
+});
+afterAll(() => {
+  s.close();
+  tmp.cleanup();
+});
+
+const folded = (t: string): string => foldMarks(t);
+
+describe('questions inside stories, and in two parts', () => {
+  it('answers both the place and the cost of a long question with a story', async () => {
+    const a = await s.engine.ask(
+      'Tôi năm nay 68 tuổi, con cái đi làm xa hết, muốn làm định danh mức 2 thì có phải lên huyện không, có mất tiền không?',
+    );
+    expect(a.confident).toBe(true);
+    expect(folded(a.text)).toContain('cong an xa');
+    expect(folded(a.text)).toContain('mien phi');
+  });
+
+  it('searches with the story when the asking sentence names no topic', async () => {
+    const a = await s.engine.ask(
+      'E có người bạn nước ngoài gửi cho e thùng quà, hôm qua có người xưng hải quan gọi bảo phải nộp tiền thuế mới nhận được. Tôi nên làm gì trong trường hợp này?',
+    );
+    expect(a.sources.slice(0, 3).map((x) => x.ref)).toContain('an-toan/lua-dao-buu-pham-qua-tang.md');
+  });
+});
+
+describe('what is asked decides the answer', () => {
+  it('does not answer "what is it" or "who gets it" with the "mức 3" entry', async () => {
+    for (const q of ['Tài khoản định danh điện tử là gì?', 'Ai được cấp tài khoản định danh điện tử?']) {
+      const a = await s.engine.ask(q);
+      expect(folded(a.text)).not.toContain('muc 3');
+    }
+  });
+
+  it('answers a question about a fine with the rule on fines, not with the cost', async () => {
+    const a = await s.engine.ask('chưa đăng ký VNeID có bị phạt không?');
+    expect(folded(a.text)).toContain('khong bi phat');
+  });
+
+  it('answers the plan target of skills with 80%, not the VNeID-certification figure', async () => {
+    const a = await s.engine.ask('mục tiêu bao nhiêu phần trăm người dân được phổ cập kỹ năng số năm 2025');
+    expect(a.text).toContain('80%');
+  });
+
+  it('never answers with a sentence about the page itself', async () => {
+    for (const q of ['ngay hoi 10/10 la gi', 'ke hoach cua xa hung chau ve binh dan hoc vu so la gi']) {
+      const a = await s.engine.ask(q);
+      expect(a.text).not.toMatch(/^Trang này/);
+    }
+  });
+
+  it('answers the most basic questions, with or without marks', async () => {
+    const a = await s.engine.ask('cài vneid thế nào');
+    expect(a.confident).toBe(true);
+    expect(a.text).toMatch(/CH Play|App Store/);
+    const b = await s.engine.ask('cai vneid o dau, co mat tien ko');
+    expect(b.confident).toBe(true);
+    expect(b.text).toMatch(/CH Play|App Store/);
+  });
+});
+
+describe('typing slips and follow-ups', () => {
+  it('survives one extra letter', async () => {
+    const a = await s.engine.ask('vneidd ko dang nhap dc');
+    expect(a.confident).toBe(true);
+    expect(folded(a.text)).toContain('vneid');
+  });
+
+  it('reads "làm ở đâu?" in the topic of the previous answer', async () => {
+    const who = { channel: 'web' as const, userId: 'rq-follow' };
+    await s.engine.handle({ ...who, text: 'đăng ký định danh mức 2 thế nào' });
+    const [reply] = await s.engine.handle({ ...who, text: 'làm ở đâu?' });
+    expect(folded(reply?.text ?? '')).toContain('cong an');
+  });
+
+  it('asks what a question without a topic is about instead of guessing', async () => {
+    const a = await s.engine.ask('can giay to gi');
+    expect(a.confident).toBe(false);
+    expect(a.unclear).toBe(true);
+  });
+});
