@@ -88,36 +88,6 @@ export function aliasesOf(tokens: readonly string[]): Alias[] {
   return out;
 }
 
-/** Words a bigram's halves may stand apart and still count as the phrase ("cài ứng dụng VNeID" for "cài VNeID"). */
-const NEAR_WINDOW = 3;
-
-/**
- * Adds to `present` the question bigrams whose two syllables occur in this
- * order within a few words of each other in the passage (the unigrams of an
- * index text come first, in reading order).
- */
-function withNearBigrams(present: Set<string>, indexText: string, wanted: readonly string[]): Set<string> {
-  const missing = wanted.filter((b) => !present.has(b));
-  if (missing.length === 0) return present;
-  const positions = new Map<string, number[]>();
-  let i = 0;
-  for (const t of indexText.split(' ')) {
-    if (t.includes('_')) continue;
-    const list = positions.get(t);
-    if (list) list.push(i);
-    else positions.set(t, [i]);
-    i++;
-  }
-  for (const b of missing) {
-    const [a, c] = b.split('_');
-    const pa = positions.get(a ?? '');
-    const pc = positions.get(c ?? '');
-    if (!pa || !pc) continue;
-    if (pa.some((x) => pc.some((y) => y > x && y - x <= NEAR_WINDOW))) present.add(b);
-  }
-  return present;
-}
-
 /** Adds the question's phrase to a passage that says the same thing in other words. */
 function withAliases(present: Set<string>, aliases: readonly Alias[]): Set<string> {
   for (const a of aliases) {
@@ -231,11 +201,11 @@ export class LexicalRanker {
     const weight = this.weightOf(df);
     const bestBm25 = Math.min(...rows.map((r) => r.bm25));
     const passages = rows.map((r): PassageHit => {
-      const present = withNearBigrams(withAliases(new Set(r.tokens.split(' ')), aliases), r.tokens, terms.bigrams);
+      const present = withAliases(new Set(r.tokens.split(' ')), aliases);
       const uni = weightedShare(terms.unigrams, present, weight);
       const bi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, present, weight) : uni;
       const coverage = 0.65 * uni + 0.35 * bi;
-      const own = withNearBigrams(withAliases(new Set(r.ownTokens.split(' ')), aliases), r.ownTokens, terms.bigrams);
+      const own = withAliases(new Set(r.ownTokens.split(' ')), aliases);
       const ownUni = weightedShare(terms.unigrams, own, weight);
       const ownBi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, own, weight) : ownUni;
       const relative = bestBm25 < 0 ? r.bm25 / bestBm25 : 0;
