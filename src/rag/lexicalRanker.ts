@@ -10,7 +10,7 @@
  */
 import type { DocumentHit, PassageHit } from '../core/ports.js';
 import { bigrams, tokenize } from '../core/text/normalize.js';
-import { STOPWORDS, contentTokens } from '../core/text/stopwords.js';
+import { ASKING_WORDS, STOPWORDS, contentTokens } from '../core/text/stopwords.js';
 import { SYNONYM_GROUPS } from '../core/text/synonyms.js';
 import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
 
@@ -40,6 +40,13 @@ export function selectMatchTerms(terms: readonly string[], df: ReadonlyMap<strin
     rows += n;
   }
   return out;
+}
+
+/** Share of full weight that a word of the question's form keeps in coverage. */
+const ASKING_WEIGHT = 0.35;
+
+function isAsking(term: string): boolean {
+  return term.includes('_') ? term.split('_').every((p) => ASKING_WORDS.has(p)) : ASKING_WORDS.has(term);
 }
 
 export interface QueryTerms {
@@ -167,9 +174,17 @@ export class LexicalRanker {
     this.idf.clear();
   }
 
-  /** Weight of a term for coverage: its IDF, with unknown terms weighing the most. */
+  /**
+   * Weight of a term for coverage: its IDF, with unknown terms weighing the
+   * most.
+   */
   weightOf(df: ReadonlyMap<string, number>): (t: string) => number {
     return (t) => this.idf.idf(df.get(t) ?? 0);
+  }
+
+  /** The same weight, with the question's form words counting a third (for choosing a passage, not a page). */
+  topicWeightOf(df: ReadonlyMap<string, number>): (t: string) => number {
+    return (t) => this.idf.idf(df.get(t) ?? 0) * (isAsking(t) ? ASKING_WEIGHT : 1);
   }
 
   termStats(terms: readonly string[]): Map<string, number> {
@@ -199,6 +214,8 @@ export class LexicalRanker {
     const rows = this.index.candidates(match, CANDIDATES);
     if (rows.length === 0) return { terms, passages: [], unknownTerms };
     const weight = this.weightOf(df);
+    // Words that only say what is asked ("mang theo", "mất tiền") do not tell which passage is about the topic.
+    const topicWeight = this.topicWeightOf(df);
     const bestBm25 = Math.min(...rows.map((r) => r.bm25));
     const passages = rows.map((r): PassageHit => {
       const present = withAliases(new Set(r.tokens.split(' ')), aliases);
@@ -206,8 +223,8 @@ export class LexicalRanker {
       const bi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, present, weight) : uni;
       const coverage = 0.65 * uni + 0.35 * bi;
       const own = withAliases(new Set(r.ownTokens.split(' ')), aliases);
-      const ownUni = weightedShare(terms.unigrams, own, weight);
-      const ownBi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, own, weight) : ownUni;
+      const ownUni = weightedShare(terms.unigrams, own, topicWeight);
+      const ownBi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, own, topicWeight) : ownUni;
       const relative = bestBm25 < 0 ? r.bm25 / bestBm25 : 0;
       return {
         id: r.id,

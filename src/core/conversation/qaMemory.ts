@@ -76,7 +76,10 @@ export function feedbackButtons(
 
 /** A typed 👍 or 👎 alone, read as feedback when an answer is waiting for it. */
 export function typedFeedback(text: string): 'up' | 'down' | undefined {
-  const t = text.replace(/\s+/g, '').replace(/\uFE0F/g, '').replace(/\p{Emoji_Modifier}/gu, '');
+  const t = text
+    .replace(/\s+/g, '')
+    .replace(/\uFE0F/g, '')
+    .replace(/\p{Emoji_Modifier}/gu, '');
   if (/^(👍|👌)+$/u.test(t)) return 'up';
   if (/^👎+$/u.test(t)) return 'down';
   return undefined;

@@ -25,6 +25,11 @@ const INTENT_WEIGHT = 0.18;
 const TOP_DOCS = 5;
 /** Bonus of a passage by the rank of its document: retrieval's order still counts a little. */
 const RANK_BONUS = [0.03, 0.015];
+/**
+ * Share of a passage's value that comes from its page's coverage (title
+ * included); the rest comes from what the passage itself says.
+ */
+const PAGE_SHARE = 0.3;
 /** Penalty for a section whose question-heading is about more than the resident asked. */
 const HEADING_MISMATCH = 0.25;
 /** A passage this far below the best document's best passage in coverage is not a rival. */
@@ -98,10 +103,11 @@ export function rankCandidates(result: SearchResult, intents: readonly Intent[],
     const fit = intentFit(intents, offerOf(p.heading, p.text));
     const rankBonus = RANK_BONUS[docs.indexOf(doc)] ?? 0;
     const own = p.ownCoverage ?? p.coverage;
-    const mismatch = HEADING_MISMATCH * (1 - headingShare(p.heading, asked));
+    // A page's opening has no heading of its own: it is about the page's title.
+    const mismatch = HEADING_MISMATCH * (1 - headingShare(p.heading || doc.title, asked));
     const value =
-      0.5 * p.coverage +
-      0.5 * own +
+      PAGE_SHARE * p.coverage +
+      (1 - PAGE_SHARE) * own +
       INTENT_WEIGHT * fit +
       rankBonus -
       mismatch -

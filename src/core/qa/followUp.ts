@@ -9,7 +9,7 @@
  * searched. A question that names a topic of its own is searched as it is.
  */
 import { tokenize } from '../text/normalize.js';
-import { contentTokens, STOPWORDS } from '../text/stopwords.js';
+import { ASKING_WORDS, contentTokens, STOPWORDS } from '../text/stopwords.js';
 import type { AnalyzedQuestion } from './question.js';
 
 /** Words that say what is asked (papers, cost, place, time) or only join the sentence: no topic of their own. */
@@ -22,17 +22,9 @@ export const GENERIC: ReadonlySet<string> = new Set(
     'nhu vay sao the nen lam gi bay gio hien toi em minh'
   ).split(/\s+/),
 );
-/** Words that only say what is asked; a question made of these alone names no topic ("cần giấy tờ gì?"). */
-const INTENT_WORDS = new Set(
-  (
-    'giay to mat tien phi le bao lau nhieu ngay can lam gi dau the nao sao ton mien tra khi gio may dong mang theo ' +
-    'chuan bi huong dan cach buoc o phai co khong duoc a vay nua them thi con'
-  ).split(/\s+/),
-);
-
 /** True when every word of the question only says what is asked, so it says nothing of what it is about. */
 export function namesNoTopic(question: string): boolean {
-  return tokenize(question).every((t) => INTENT_WORDS.has(t) || STOPWORDS.has(t));
+  return tokenize(question).every((t) => ASKING_WORDS.has(t) || STOPWORDS.has(t));
 }
 
 /** Openings that make a question lean on the one before ("còn…", "thế…", "vậy…"). */

@@ -89,6 +89,10 @@ function expandShorthand(folded: string): string {
     .replace(/ dc /g, ' duoc ');
 }
 
+/** Phrases that ask for steps in so many words. */
+const EXPLICIT_HOW =
+  / (the nao|lam sao|nhu the nao|ra sao|cach nao|cach lam|cach de|cach|huong dan|cac buoc|tung buoc|quy trinh|lam gi|phai lam|xu ly|khac phuc|lay lai) /;
+
 /** True when a clause reads as a question rather than as part of the story around it. */
 export function isQuestionClause(text: string): boolean {
   if (/[?？]/.test(text)) return true;
@@ -124,6 +128,8 @@ export function offerOf(heading: string, text: string): PassageOffer {
   const t = foldedWords(text);
   const fromHeading = new Set<Intent>();
   for (const [intent, re] of ASKS) if (re.test(h)) fromHeading.add(intent);
+  // A heading that only names an action ("Đăng ký VNeID có mất tiền không?") does not offer its steps.
+  if (fromHeading.has('how') && !EXPLICIT_HOW.test(h)) fromHeading.delete('how');
   const fromText = new Set<Intent>();
   for (const [intent, re] of TEXT_SIGNALS) if (re.test(t)) fromText.add(intent);
   if (/^\s*\d+[.)]\s/m.test(text) || /^\s*(bước|buoc)\s*\d/im.test(text)) fromText.add('how');

@@ -22,3 +22,17 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 export function contentTokens(tokens: readonly string[]): string[] {
   return tokens.filter((t) => !STOPWORDS.has(t));
 }
+
+/**
+ * Folded syllables that say what kind of answer is wanted (papers, cost,
+ * place, time, steps) rather than what the question is about. A passage that
+ * shares only these ("cần mang theo gì" with a page about birth papers) has
+ * not found the topic, so they count for little in coverage; the answerer
+ * reads them as intent instead.
+ */
+export const ASKING_WORDS: ReadonlySet<string> = new Set(
+  (
+    'giay to mat tien phi le bao lau nhieu ngay can lam gi dau the nao sao ton mien tra khi gio may dong mang theo ' +
+    'chuan bi huong dan cach buoc o phai co khong duoc a vay nua them thi con'
+  ).split(/\s+/),
+);
