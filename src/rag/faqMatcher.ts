@@ -59,6 +59,8 @@ function similarity(q: Form, f: Form, weight: (t: string) => number): number {
 export class FaqMatcher {
   private readonly entries: IndexedEntry[];
   private readonly byId: Map<string, FaqEntry>;
+  /** Topic syllable → entries with a phrasing that contains it: an entry sharing none has similarity 0. */
+  private readonly byTerm = new Map<string, number[]>();
 
   constructor(entries: readonly FaqEntry[]) {
     this.entries = entries.map((entry) => ({
@@ -67,6 +69,13 @@ export class FaqMatcher {
       texts: [entry.question, ...entry.variants],
     }));
     this.byId = new Map(entries.map((e) => [e.id, e]));
+    this.entries.forEach((e, i) => {
+      for (const t of new Set(e.forms.flatMap((f) => [...f.uni]))) {
+        const list = this.byTerm.get(t);
+        if (list) list.push(i);
+        else this.byTerm.set(t, [i]);
+      }
+    });
   }
 
   get size(): number {
@@ -89,7 +98,12 @@ export class FaqMatcher {
     const q = formOf(question);
     if (q.uni.size === 0) return [];
     const scored: FaqMatch[] = [];
-    for (const { entry, forms, texts } of this.entries) {
+    const candidates = new Set<number>();
+    for (const t of q.uni) for (const i of this.byTerm.get(t) ?? []) candidates.add(i);
+    for (const i of [...candidates].sort((a, b) => a - b)) {
+      const indexed = this.entries[i];
+      if (!indexed) continue;
+      const { entry, forms, texts } = indexed;
       let best = 0;
       let at = 0;
       forms.forEach((f, i) => {

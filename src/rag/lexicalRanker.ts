@@ -104,6 +104,16 @@ function withAliases(present: Set<string>, aliases: readonly Alias[]): Set<strin
   return present;
 }
 
+/**
+ * The terms of `wanted` that an index text contains. Only the question's
+ * terms are collected, so a passage of hundreds of tokens costs one scan and
+ * a handful of set insertions, not a set of everything it says.
+ */
+function found(indexText: string, wanted: ReadonlySet<string>, into: Set<string> = new Set()): Set<string> {
+  for (const t of indexText.split(' ')) if (wanted.has(t)) into.add(t);
+  return into;
+}
+
 export interface RankedPassages {
   readonly terms: QueryTerms;
   readonly passages: PassageHit[];
@@ -201,14 +211,12 @@ export class LexicalRanker {
   rankPassages(question: string): RankedPassages {
     const terms = queryTerms(question);
     const aliases = aliasesOf(terms.tokens);
-    const aliasTerms = [...new Set(aliases.flatMap((a) => a.others.flat()))];
     const all = [...terms.unigrams, ...terms.bigrams, ...terms.formWords];
     if (all.length === 0) return { terms, passages: [], unknownTerms: [] };
     const df = this.idf.df(all);
     const unknownTerms = terms.unigrams.filter((t) => (df.get(t) ?? 0) === 0);
-    // Other wordings of the question's phrases help find candidates, but coverage is still of the question's own words.
-    const aliasDf = this.idf.df(aliasTerms);
-    const known = [...selectMatchTerms(all, df), ...selectMatchTerms(aliasTerms, aliasDf).slice(0, 6)];
+    // Other wordings of the question's phrases only count in coverage: matching them too cost a scan each and found nothing new.
+    const known = selectMatchTerms(all, df);
     if (known.length === 0) return { terms, passages: [], unknownTerms };
     const match = known.map((t) => `"${t}"`).join(' OR ');
     const rows = this.index.candidates(match, CANDIDATES);
@@ -217,12 +225,21 @@ export class LexicalRanker {
     // Words that only say what is asked ("mang theo", "mất tiền") do not tell which passage is about the topic.
     const topicWeight = this.topicWeightOf(df);
     const bestBm25 = Math.min(...rows.map((r) => r.bm25));
+    const wanted = new Set([
+      ...terms.unigrams,
+      ...terms.bigrams,
+      ...aliases.flatMap((a) => [...a.own, ...a.others.flat()]),
+    ]);
+    const titles = new Map<string, Set<string>>();
     const passages = rows.map((r): PassageHit => {
-      const present = withAliases(new Set(r.tokens.split(' ')), aliases);
+      let title = titles.get(r.titleTokens);
+      if (!title) titles.set(r.titleTokens, (title = found(r.titleTokens, wanted)));
+      const ownFound = found(r.ownTokens, wanted);
+      const present = withAliases(new Set([...ownFound, ...title]), aliases);
       const uni = weightedShare(terms.unigrams, present, weight);
       const bi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, present, weight) : uni;
       const coverage = 0.65 * uni + 0.35 * bi;
-      const own = withAliases(new Set(r.ownTokens.split(' ')), aliases);
+      const own = withAliases(ownFound, aliases);
       const ownUni = weightedShare(terms.unigrams, own, topicWeight);
       const ownBi = terms.bigrams.length > 0 ? weightedShare(terms.bigrams, own, topicWeight) : ownUni;
       const relative = bestBm25 < 0 ? r.bm25 / bestBm25 : 0;

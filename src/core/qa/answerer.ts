@@ -20,9 +20,9 @@ import type {
 } from '../ports.js';
 import { groundedWording } from './grounded.js';
 import { foldMarks } from '../text/normalize.js';
-import { choose, rankCandidates, saysNothing, type Candidate, type Choice } from './choose.js';
+import { choose, offerFor, rankCandidates, saysNothing, type Candidate, type Choice } from './choose.js';
 import { effectiveQuestion, namesNoTopic, ownTopicTerms, topicOf } from './followUp.js';
-import { intentFit, offerOf } from './intent.js';
+import { intentFit } from './intent.js';
 import { analyzeQuestion, type AnalyzedQuestion } from './question.js';
 import { outOfScopeTopic, type OutOfScopeTopic } from './scope.js';
 import * as T from './texts.js';
@@ -193,7 +193,7 @@ async function secondPart(ev: Evaluated, best: Candidate, search: KnowledgeSearc
   const pages = new Set([best.doc.ref, ...result.documents.slice(0, 3).map((d) => d.ref)]);
   for (const part of analysis.parts.slice(1)) {
     if (part.intents.length === 0) continue;
-    if (intentFit(part.intents, offerOf(best.passage.heading, best.passage.text)) >= 0.5) continue;
+    if (intentFit(part.intents, offerFor(best.passage)) >= 0.5) continue;
     const topic = ownTopicTerms(first?.text ?? '').join(' ');
     const query = `${topic} ${part.text}`;
     const found = await search.search(query, MAX_SOURCES);

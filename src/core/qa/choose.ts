@@ -12,7 +12,7 @@
  * không").
  */
 import type { DocumentHit, FaqMatch, PassageHit, SearchResult } from '../ports.js';
-import { compatible, intentFit, intentsOf, offerOf, type Intent } from './intent.js';
+import { compatible, intentFit, intentsOf, offerOf, type Intent, type PassageOffer } from './intent.js';
 import type { AnalyzedQuestion } from './question.js';
 import { GENERIC } from './followUp.js';
 import { tokenize } from '../text/normalize.js';
@@ -81,6 +81,24 @@ export function headingShare(heading: string, asked: ReadonlySet<string>): numbe
   return terms.filter((t) => asked.has(t)).length / terms.length;
 }
 
+/** What indexed passages offer, by id: reading it folds the whole text, and the same passages come up again and again. */
+const OFFERS = new Map<string, PassageOffer>();
+const MAX_OFFERS = 20_000;
+
+/** `offerOf` for a passage, remembered when the passage has an index id. */
+export function offerFor(p: PassageHit): PassageOffer {
+  if (p.id === undefined) return offerOf(p.heading, p.text);
+  // The length guards against an id reused by a re-ingested, different passage.
+  const key = `${p.id}:${p.heading.length}:${p.text.length}`;
+  let offer = OFFERS.get(key);
+  if (!offer) {
+    if (OFFERS.size >= MAX_OFFERS) OFFERS.clear();
+    offer = offerOf(p.heading, p.text);
+    OFFERS.set(key, offer);
+  }
+  return offer;
+}
+
 function candidatesOf(result: SearchResult): PassageHit[] {
   return result.passages && result.passages.length > 0 ? [...result.passages] : result.documents.map((d) => d.best);
 }
@@ -100,7 +118,7 @@ export function rankCandidates(result: SearchResult, intents: readonly Intent[],
     if (seen.has(key)) continue;
     seen.add(key);
     if (p.coverage < topCoverage - COVERAGE_SLACK) continue;
-    const fit = intentFit(intents, offerOf(p.heading, p.text));
+    const fit = intentFit(intents, offerFor(p));
     const rankBonus = RANK_BONUS[docs.indexOf(doc)] ?? 0;
     const own = p.ownCoverage ?? p.coverage;
     // A page's opening has no heading of its own: it is about the page's title.

@@ -38,9 +38,9 @@ export interface CandidateRow {
   readonly text: string;
   /** FTS5 bm25 (lower is better, negative). */
   readonly bm25: number;
-  /** Normalised tokens of title, heading and body together. */
-  readonly tokens: string;
-  /** Normalised tokens of the heading and body only (what the passage itself says). */
+  /** Normalised tokens of the document's title (the same for every passage of a document). */
+  readonly titleTokens: string;
+  /** Normalised tokens of the heading and body (what the passage itself says). */
   readonly ownTokens: string;
 }
 
@@ -139,7 +139,7 @@ export class SqliteKnowledgeIndex {
   candidates(match: string, limit: number): CandidateRow[] {
     this.candidatesStmt ??= this.db.prepare(
       `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
-              f.title || ' ' || f.heading || ' ' || f.body AS tokens, f.heading || ' ' || f.body AS ownTokens,
+              f.title AS titleTokens, f.heading || ' ' || f.body AS ownTokens,
               r.s AS bm25
          FROM (SELECT rowid AS id, bm25(chunks_fts, ${BM25_WEIGHTS}) AS s
                  FROM chunks_fts WHERE chunks_fts MATCH ? AND commune_id = ?
