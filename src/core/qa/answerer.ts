@@ -197,14 +197,15 @@ async function secondPart(ev: Evaluated, best: Candidate, search: KnowledgeSearc
     const topic = ownTopicTerms(first?.text ?? '').join(' ');
     const query = `${topic} ${part.text}`;
     const found = await search.search(query, MAX_SOURCES);
+    // Another page may answer this part, if it is about the same topic (not merely about "cost" in general).
     const pick = rankCandidates(found, part.intents, query).find(
       (c) =>
-        pages.has(c.doc.ref) &&
         c.passage.text !== best.passage.text &&
         !saysNothing(c.passage.heading, c.passage.text) &&
         c.fit >= 0.5 &&
         c.mismatch <= 0.25 &&
-        c.passage.coverage >= 0.35,
+        c.passage.coverage >= 0.35 &&
+        (pages.has(c.doc.ref) || (c.passage.ownCoverage ?? c.passage.coverage) >= 0.3),
     );
     if (pick) return pick;
   }
