@@ -8,7 +8,7 @@
  * entries, not millions.
  */
 import type { FaqEntry, FaqMatch } from '../core/ports.js';
-import { queryTerms } from './lexicalRanker.js';
+import { queryTerms, weightedShare } from './lexicalRanker.js';
 
 interface Form {
   readonly uni: ReadonlySet<string>;
@@ -24,18 +24,6 @@ interface IndexedEntry {
 function formOf(text: string): Form {
   const t = queryTerms(text);
   return { uni: new Set(t.unigrams), bi: new Set(t.bigrams) };
-}
-
-/** Weighted share of `terms` found in `present`. */
-function share(terms: ReadonlySet<string>, present: ReadonlySet<string>, weight: (t: string) => number): number {
-  let total = 0;
-  let hit = 0;
-  for (const t of terms) {
-    const w = weight(t);
-    total += w;
-    if (present.has(t)) hit += w;
-  }
-  return total > 0 ? hit / total : 0;
 }
 
 /** Similarity in 0..1 between a question and one phrasing of an entry. */
@@ -118,8 +106,8 @@ export class FaqMatcher {
       scored.push({
         entry,
         similarity: best,
-        questionCoverage: form ? share(q.uni, form.uni, weight) : 0,
-        entryCoverage: form ? share(form.uni, q.uni, weight) : 0,
+        questionCoverage: form ? weightedShare(q.uni, form.uni, weight) : 0,
+        entryCoverage: form ? weightedShare(form.uni, q.uni, weight) : 0,
         phrasing: texts[at],
       });
     }

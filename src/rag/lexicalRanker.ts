@@ -161,7 +161,12 @@ class IdfTable {
   }
 }
 
-function weightedShare(terms: readonly string[], present: ReadonlySet<string>, weight: (t: string) => number): number {
+/** IDF-weighted share of `terms` that `present` holds (0 when there are no terms). */
+export function weightedShare(
+  terms: Iterable<string>,
+  present: ReadonlySet<string>,
+  weight: (t: string) => number,
+): number {
   let total = 0;
   let hit = 0;
   for (const t of terms) {

@@ -62,6 +62,18 @@ export interface PassageRow {
   readonly url?: string;
 }
 
+/** A passage with its document's title and address; the WHERE clause follows. */
+const PASSAGE_SELECT = `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
+       COALESCE(d.title, c.doc_ref) AS title, d.url AS url
+  FROM chunks c
+  LEFT JOIN documents d ON d.commune_id = c.commune_id AND d.ref = c.doc_ref`;
+
+type PassageSqlRow = Omit<PassageRow, 'url'> & { url: string | null };
+
+function toPassageRow(r: PassageSqlRow): PassageRow {
+  return { ...r, url: r.url ?? undefined };
+}
+
 /** Column weights for bm25(): title, heading, body. Headings name the question a section answers. */
 const BM25_WEIGHTS = '3.0, 2.0, 1.0';
 
@@ -173,17 +185,9 @@ export class SqliteKnowledgeIndex {
 
   /** One passage with its document's title, or undefined when it is gone (re-ingested since). */
   passageById(id: number): PassageRow | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
-                COALESCE(d.title, c.doc_ref) AS title, d.url AS url
-           FROM chunks c
-           LEFT JOIN documents d ON d.commune_id = c.commune_id AND d.ref = c.doc_ref
-          WHERE c.commune_id = ? AND c.id = ?`,
-      )
-      .get(this.communeId, id) as
-      { id: number; docRef: string; heading: string; text: string; title: string; url: string | null } | undefined;
-    return row ? { ...row, url: row.url ?? undefined } : undefined;
+    const row = this.db.prepare(`${PASSAGE_SELECT} WHERE c.commune_id = ? AND c.id = ?`).get(this.communeId, id) as
+      PassageSqlRow | undefined;
+    return row ? toPassageRow(row) : undefined;
   }
 
   passageCount(): number {
@@ -235,22 +239,8 @@ export class SqliteKnowledgeIndex {
    */
   allPassages(): PassageRow[] {
     const rows = this.db
-      .prepare(
-        `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
-                COALESCE(d.title, c.doc_ref) AS title, d.url AS url
-           FROM chunks c
-           LEFT JOIN documents d ON d.commune_id = c.commune_id AND d.ref = c.doc_ref
-          WHERE c.commune_id = ?
-          ORDER BY c.id`,
-      )
-      .all(this.communeId) as {
-      id: number;
-      docRef: string;
-      heading: string;
-      text: string;
-      title: string;
-      url: string | null;
-    }[];
-    return rows.map((r) => ({ ...r, url: r.url ?? undefined }));
+      .prepare(`${PASSAGE_SELECT} WHERE c.commune_id = ? ORDER BY c.id`)
+      .all(this.communeId) as PassageSqlRow[];
+    return rows.map(toPassageRow);
   }
 }
