@@ -47,5 +47,12 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['sinh trac hoc', 'van tay', 'khuon mat', 'chup anh'],
   ['dich vu cong', 'cong dich vu cong', 'dichvucong'],
   ['khai sinh', 'giay khai sinh', 'dang ky khai sinh'],
-  ['thuong tru', 'ho khau'],
+  ['thuong tru', 'ho khau', 'nhap khau'],
+  ['giay phep lai xe', 'bang lai', 'bang lai xe', 'gplx'],
+  ['so do', 'giay chung nhan quyen su dung dat', 'so hong'],
+  ['doc than', 'tinh trang hon nhan'],
+  ['luong huu', 'huu tri'],
+  ['the atm', 'tai khoan ngan hang', 'the ngan hang'],
+  ['nhieu thiet bi', 'nhieu dien thoai', 'may dien thoai', 'hai may', '2 may'],
+  ['so bao hiem xa hoi', 'so bao hiem'],
 ];
