@@ -1,0 +1,88 @@
+/**
+ * @module core/qa/evaluate
+ *
+ * Decides whether the assistant is sure: it analyses the question, searches
+ * with what it asks, chooses the FAQ entry or passage that answers it, and
+ * weighs that evidence against the thresholds. Also finds the passage for the
+ * second part of a two-part question.
+ */
+import type { KnowledgeSearch, SearchResult } from '../ports.js';
+import { choose, offerFor, rankCandidates, saysNothing, type Candidate, type Choice } from './choose.js';
+import { ownTopicTerms } from './followUp.js';
+import { MAX_SOURCES } from './format.js';
+import { intentFit } from './intent.js';
+import { analyzeQuestion, type AnalyzedQuestion } from './question.js';
+import type { AnswerThresholds } from './types.js';
+
+/** Questions with more topic words than this get the long-question relief. */
+const LONG_QUESTION_TERMS = 6;
+
+/** A passage that fits what is asked may cover this much less of the question's words. */
+const FIT_RELIEF = 0.1;
+
+/** Coverage a passage needs, given how well it fits what is asked. */
+function passes(c: Candidate, base: number): boolean {
+  return c.passage.coverage + FIT_RELIEF * c.fit - 0.5 * c.mismatch >= base;
+}
+
+/**
+ * For a question in two parts ("…có phải lên huyện không, có mất tiền
+ * không?"), a passage for the part the chosen one does not answer: searched
+ * with that part and the topic of the first, and taken from the same pages
+ * (or the pages retrieval already ranked), so the cost of "mức 2" is not
+ * answered with the cost of an emergency call.
+ */
+export async function secondPart(
+  ev: Evaluated,
+  best: Candidate,
+  search: KnowledgeSearch,
+): Promise<Candidate | undefined> {
+  const { analysis, result } = ev;
+  if (analysis.parts.length < 2) return undefined;
+  const first = analysis.parts[0];
+  const pages = new Set([best.doc.ref, ...result.documents.slice(0, 3).map((d) => d.ref)]);
+  for (const part of analysis.parts.slice(1)) {
+    if (part.intents.length === 0) continue;
+    if (intentFit(part.intents, offerFor(best.passage)) >= 0.5) continue;
+    const topic = ownTopicTerms(first?.text ?? '').join(' ');
+    const query = `${topic} ${part.text}`;
+    const found = await search.search(query, MAX_SOURCES);
+    // Another page may answer this part, if it is about the same topic (not merely about "cost" in general).
+    const pick = rankCandidates(found, part.intents, query).find(
+      (c) =>
+        c.passage.text !== best.passage.text &&
+        !saysNothing(c.passage.heading, c.passage.text) &&
+        c.fit >= 0.5 &&
+        c.mismatch <= 0.25 &&
+        c.passage.coverage >= 0.35 &&
+        (pages.has(c.doc.ref) || (c.passage.ownCoverage ?? c.passage.coverage) >= 0.3),
+    );
+    if (pick) return pick;
+  }
+  return undefined;
+}
+
+export interface Evaluated {
+  readonly question: string;
+  readonly analysis: AnalyzedQuestion;
+  readonly result: SearchResult;
+  readonly choice: Choice;
+  readonly confident: boolean;
+}
+
+export async function evaluate(
+  question: string,
+  search: KnowledgeSearch,
+  thresholds: AnswerThresholds,
+  outOfScope: boolean,
+): Promise<Evaluated> {
+  const analysis = analyzeQuestion(question);
+  const result = await search.search(analysis.focus, MAX_SOURCES);
+  const choice = choose(result, analysis, thresholds.faq * 0.6);
+  const need = (base: number): number => (outOfScope ? Math.max(base, thresholds.outOfScopeOverride) : base);
+  const faqOk = choice.faq !== undefined && (!outOfScope || choice.faq.coverage >= thresholds.outOfScopeOverride);
+  const extra = Math.max(0, analysis.terms.length - LONG_QUESTION_TERMS) * (thresholds.longQuestionRelief ?? 0);
+  const base = Math.max(thresholds.passage - extra, Math.min(thresholds.passage, thresholds.passageFloor ?? 1));
+  const passageOk = choice.best !== undefined && passes(choice.best, need(base));
+  return { question, analysis, result, choice, confident: faqOk || passageOk };
+}
