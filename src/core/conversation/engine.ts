@@ -56,16 +56,8 @@ import { redactSensitive, secretKinds } from '../text/sensitive.js';
 import { choiceFromText } from './choices.js';
 import { faqButton, MENU_BUTTONS, MENU_TOPICS, topicQuestions } from './menu.js';
 import { classifySmalltalk } from './smalltalk.js';
-import {
-  FEEDBACK_DOWN,
-  FEEDBACK_UP,
-  feedbackButtons,
-  hasLastAnswer,
-  previousTopic,
-  rememberAnswer,
-  takeLastAnswer,
-  typedFeedback,
-} from './qaMemory.js';
+import { answerReply, onFeedback, replyWithFeedback } from './qaReplies.js';
+import { FEEDBACK_DOWN, FEEDBACK_UP, hasLastAnswer, previousTopic, rememberAnswer, typedFeedback } from './qaMemory.js';
 import { whereToAsk } from '../qa/contacts.js';
 import type { CommuneContacts } from '../registry/types.js';
 import * as T from './texts.js';
@@ -115,22 +107,6 @@ interface LastTurn {
 /** A `then` chain (form → quiz) never needs more than this many hops. */
 const MAX_CHOICE_DEPTH = 3;
 
-/** Builds the reply of a Q&A answer: text, sources, and related questions or the menu as buttons. */
-function answerReply(answer: QaAnswer, menu: readonly ReplyButton[]): OutgoingReply {
-  const buttons: ReplyButton[] = answer.confident
-    ? answer.related.map(faqButton)
-    : answer.choices && answer.choices.length > 0
-      ? answer.choices.map(({ label, value }) => ({ label, value }))
-      : [...menu];
-  return {
-    text: answer.text,
-    buttons: buttons.length > 0 ? buttons : undefined,
-    sources: answer.confident
-      ? answer.sources.slice(0, 1).map(({ title, ref, url }) => ({ title, ref, url }))
-      : undefined,
-  };
-}
-
 /** Short texts that read like a question rather than a name typed into the form. */
 function looksLikeQuestion(text: string): boolean {
   const tokens = tokenize(text);
@@ -171,20 +147,7 @@ export function createEngine(deps: EngineDeps): Engine {
     return (await learning.citizens.findByIdentity(identity))?.profile.hamlet;
   }
 
-  /** 👍 / 👎 on the last answer: a 👎 goes to staff with the answer that was given. */
-  async function onFeedback(channel: IncomingMessage['channel'], state: ConversationState, up: boolean) {
-    const last = takeLastAnswer(state);
-    if (up || !last) return [{ text: up ? T.FEEDBACK_THANKS : T.FEEDBACK_NOTHING }];
-    await deps.unanswered.record({
-      channel,
-      kind: 'thumbs-down',
-      question: last.question,
-      answer: last.answer,
-      bestRef: last.ref,
-      at: deps.clock.now(),
-    });
-    return [{ text: `${T.FEEDBACK_SORRY}\n\n${whereToAsk(contacts).join('\n')}`, buttons: menu }];
-  }
+  const feedback = { unanswered: deps.unanswered, clock: deps.clock, menu, whereToAsk: () => whereToAsk(contacts) };
 
   const citizenOf = async (identity: Identity) =>
     learning ? learning.citizens.ensure(identity, newId(learning.random), deps.clock.now()) : undefined;
@@ -227,7 +190,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (answer) return [answerReply(answer, menu)];
     }
     if (choice === FEEDBACK_UP || choice === FEEDBACK_DOWN)
-      return onFeedback(identity.channel, state, choice === FEEDBACK_UP);
+      return onFeedback(feedback, identity.channel, state, choice === FEEDBACK_UP);
     if (choice.startsWith('faq:')) {
       const replies = await faqReply(choice.slice(4));
       if (replies) return replies;
@@ -317,8 +280,8 @@ export function createEngine(deps: EngineDeps): Engine {
       }
     }
 
-    const feedback = hasLastAnswer(state) ? typedFeedback(question) : undefined;
-    if (feedback) return [...replies, ...(await onFeedback(message.channel, state, feedback === 'up'))];
+    const typed = hasLastAnswer(state) ? typedFeedback(question) : undefined;
+    if (typed) return [...replies, ...(await onFeedback(feedback, message.channel, state, typed === 'up'))];
     const small = classifySmalltalk(question);
     if (small === 'greeting') return [...replies, { text: T.WELCOME, buttons: menu }];
     if (small === 'help') return [...replies, { text: T.HELP, buttons: menu }];
@@ -342,13 +305,7 @@ export function createEngine(deps: EngineDeps): Engine {
         at: now,
       });
     }
-    const reply = answerReply(answer, menu);
-    const ask2 = feedbackButtons(state, answer, [T.BTN_HELPFUL, T.BTN_NOT_HELPFUL]);
-    replies.push(
-      ask2.length > 0
-        ? { ...reply, text: `${reply.text}\n\n${T.FEEDBACK_QUESTION}`, buttons: [...ask2, ...(reply.buttons ?? [])] }
-        : reply,
-    );
+    replies.push(replyWithFeedback(state, answer, menu));
     const later = await reminder(identity, state);
     if (later) replies.push(later);
     return replies;
