@@ -91,6 +91,19 @@ describe('typing slips and follow-ups', () => {
     expect(folded(reply?.text ?? '')).toContain('cong an');
   });
 
+  it('reads a bare "có mất tiền không?" in the topic of the previous answer, never as another topic', async () => {
+    const who = { channel: 'web' as const, userId: 'rq-cost' };
+    await s.engine.handle({ ...who, text: 'đăng ký định danh mức 2 ở đâu' });
+    const [reply] = await s.engine.handle({ ...who, text: 'có mất tiền không' });
+    expect(folded(reply?.text ?? '')).toContain('mien phi');
+    expect(folded(reply?.text ?? '')).not.toContain('khan cap');
+  });
+
+  it('answers "how do I register" with where and how, not with what comes after', async () => {
+    const a = await s.engine.ask('đăng ký định danh mức 2 thế nào');
+    expect(folded(a.text)).toContain('cong an xa');
+  });
+
   it('asks what a question without a topic is about instead of guessing', async () => {
     const a = await s.engine.ask('can giay to gi');
     expect(a.confident).toBe(false);

@@ -52,13 +52,15 @@ export async function answerQuestion(
   const followUp = context.previousTopic ? effectiveQuestion(question, context.previousTopic) : undefined;
   if (followUp) {
     const joined = await evaluate(followUp.question, search, thresholds, topic !== undefined);
-    // An elliptic question ("làm ở đâu?") is read in the last topic; one naming its own topic keeps it when it is answered.
-    if (joined.confident && (followUp.elliptic || !ev.confident)) ev = joined;
+    // A question naming its own topic keeps it when it is answered.
+    // An elliptic question is always read in the last topic ("có mất tiền không" after "mức 2" is about mức 2).
+    const useJoined = followUp.elliptic || (joined.confident && !ev.confident);
+    if (useJoined) ev = joined;
   }
   const { result, choice, analysis } = ev;
   const whereToAsk = context.whereToAsk && context.whereToAsk.length > 0 ? context.whereToAsk : [T.WHERE_TO_ASK];
   // "cần giấy tờ gì?" with nothing before it: any page would be a guess, so ask what it is about.
-  if (ev.question === question && namesNoTopic(question) && analysis.intents.length > 0) {
+  if (!followUp && namesNoTopic(question) && analysis.intents.length > 0) {
     return {
       kind: 'unsure',
       confident: false,
@@ -130,11 +132,11 @@ export async function answerQuestion(
     };
   }
   const choices = choicesOf(result, analysis);
-  const lines = [T.UNSURE];
-  if (choices.length > 0) lines.push(T.DID_YOU_MEAN);
-  lines.push(...whereToAsk);
+  const lines = [T.UNSURE, ...whereToAsk];
   if (mentionsVneid(question)) lines.push(T.VNEID_LINE);
-  // Without passage ids (a search that cannot show a passage later), the closest pages are named instead.
+  // The choices come last, right above the buttons they introduce. Without passage ids (a search
+  // that cannot show a passage later), the closest pages are named instead.
+  if (choices.length > 0) lines.push(T.DID_YOU_MEAN);
   const maybe = choices.length > 0 ? [] : result.documents.filter((d) => d.best.coverage >= 0.35).slice(0, 2);
   if (maybe.length > 0) lines.push(`${T.RELATED_PAGES}\n${maybe.map((d) => `• ${d.title}`).join('\n')}`);
   return {

@@ -17,6 +17,7 @@ import type { AnalyzedQuestion } from './question.js';
 import { GENERIC } from './followUp.js';
 import { tokenize } from '../text/normalize.js';
 import { contentTokens } from '../text/stopwords.js';
+import { SYNONYM_GROUPS } from '../text/synonyms.js';
 import { withoutPageTalk } from './trim.js';
 
 /** Weight of intent fit against topic coverage when ranking passages of the top documents. */
@@ -76,9 +77,28 @@ export function saysNothing(heading: string, text: string): boolean {
 export function headingShare(heading: string, asked: ReadonlySet<string>): number {
   const last = heading.split(' › ').pop() ?? '';
   if (asked.size === 0 || !/[?？]\s*$/.test(last)) return 1;
-  const terms = [...new Set(contentTokens(tokenize(last)))].filter((t) => !GENERIC.has(t));
-  if (terms.length === 0) return 1;
-  return terms.filter((t) => asked.has(t)).length / terms.length;
+  const tokens = tokenize(last);
+  const terms = [...new Set(contentTokens(tokens))].filter((t) => !GENERIC.has(t));
+  // "Sau khi đăng ký thì làm gì tiếp?" is about what comes after, which the question must mention.
+  const after = / sau khi | truoc khi /.test(` ${tokens.join(' ')} `) && !asked.has('sau') && !asked.has('truoc');
+  const share = terms.length === 0 ? 1 : terms.filter((t) => asked.has(t)).length / terms.length;
+  return after ? share / 2 : share;
+}
+
+/**
+ * The question's syllables, with every phrase of a synonym group it uses
+ * ("định danh" → "vneid" too), so a heading in the documents' wording is not
+ * taken for a different question.
+ */
+export function askedTerms(question: string): Set<string> {
+  const tokens = tokenize(question);
+  const text = ` ${tokens.join(' ')} `;
+  const out = new Set(tokens);
+  for (const group of SYNONYM_GROUPS) {
+    if (!group.some((p) => text.includes(` ${p} `))) continue;
+    for (const p of group) for (const t of p.split(' ')) out.add(t);
+  }
+  return out;
 }
 
 /** What indexed passages offer, by id: reading it folds the whole text, and the same passages come up again and again. */
@@ -105,7 +125,7 @@ function candidatesOf(result: SearchResult): PassageHit[] {
 
 /** Ranks the passages of the top documents by coverage of the question and fit to what it asks. */
 export function rankCandidates(result: SearchResult, intents: readonly Intent[], question = ''): Candidate[] {
-  const asked = new Set(tokenize(question));
+  const asked = askedTerms(question);
   const docs = result.documents.slice(0, TOP_DOCS);
   if (docs.length === 0) return [];
   const topCoverage = Math.max(...docs.map((d) => d.best.coverage));

@@ -14,7 +14,7 @@ export const WHERE_TO_ASK =
 
 export const VNEID_LINE =
   'Với câu hỏi về tài khoản VNeID, bà con cũng có thể hỏi công an xã, hoặc gọi đường dây 1900 0368 của Bộ Công an ' +
-  '(hỗ trợ về dữ liệu dân cư, căn cước và định danh điện tử).';
+  '(hỗ trợ về dữ liệu dân cư, căn cước và định danh điện tử; đây là số 1900 nên người gọi trả cước).';
 
 export const UNSURE =
   'Xin lỗi, tôi chưa tìm thấy thông tin chắc chắn cho câu hỏi này trong tài liệu của xã, nên không dám trả lời để tránh sai sót.';

@@ -24,7 +24,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
     'thu phi',
     'tra phi',
   ],
-  ['tai khoan dinh danh dien tu', 'tai khoan dinh danh', 'dinh danh dien tu', 'vneid', 'tai khoan vneid'],
+  ['tai khoan dinh danh dien tu', 'tai khoan dinh danh', 'dinh danh dien tu', 'dinh danh', 'vneid', 'tai khoan vneid'],
   ['can cuoc cong dan', 'the can cuoc', 'can cuoc', 'the can cuoc cong dan'],
   ['chung minh nhan dan', 'chung minh thu'],
   ['muc do 2', 'muc 2'],

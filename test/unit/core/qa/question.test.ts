@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { intentsOf, isQuestionClause } from '../../../../src/core/qa/intent.js';
 import { analyzeQuestion } from '../../../../src/core/qa/question.js';
 import { effectiveQuestion, namesNoTopic } from '../../../../src/core/qa/followUp.js';
+import { askedTerms, headingShare } from '../../../../src/core/qa/choose.js';
 import { isVietnameseSyllable, vietnameseShare } from '../../../../src/core/text/syllable.js';
 
 describe('intentsOf', () => {
@@ -88,5 +89,18 @@ describe('Vietnamese syllable shape', () => {
   it('measures the share of Vietnamese-shaped words', () => {
     expect(vietnameseShare(['can', 'giay', 'to', 'gi'])).toBe(1);
     expect(vietnameseShare(['how', 'do', 'i', 'register'])).toBe(0.5);
+  });
+});
+
+describe('headingShare', () => {
+  it("counts a heading in the documents' wording as the same question (synonyms)", () => {
+    expect(headingShare('Đăng ký VNeID có mất tiền không?', askedTerms('định danh mức 2 có mất tiền không'))).toBe(1);
+  });
+  it('halves a "what comes after" heading the question does not ask about', () => {
+    expect(headingShare('Sau khi đăng ký mức 2 thì làm gì tiếp?', askedTerms('đăng ký mức 2 thế nào'))).toBe(0.5);
+    expect(headingShare('Sau khi đăng ký mức 2 thì làm gì tiếp?', askedTerms('sau khi đăng ký mức 2 làm gì'))).toBe(1);
+  });
+  it('does not judge headings that are not questions', () => {
+    expect(headingShare('Các bước', askedTerms('cài vneid'))).toBe(1);
   });
 });
