@@ -46,6 +46,7 @@ const GREETING = new Set([
   'day',
 ]);
 const THANKS = new Set([
+  'thoi',
   'cam',
   'on',
   'thank',

@@ -19,12 +19,14 @@ export const GENERIC: ReadonlySet<string> = new Set(
     'duoc phai co khong con thi vay nua them cach buoc huong dan tra dong ton mien phat nop dang ky xin cap ' +
     'lai moi viec thu tuc cai nay kia ay sao muc gom nhung can thiet bat buoc het mat tg thoi gian khi nao ' +
     'cho nao noi di den tai vao ra giup hoi tiep vui long ok oke u uh vang da dung roi that a truong hop van de ' +
-    'nhu vay sao the nen lam gi bay gio hien toi em minh'
+    'nhu vay sao the nen lam gi bay gio hien toi em minh ket'
   ).split(/\s+/),
 );
 /** True when every word of the question only says what is asked, so it says nothing of what it is about. */
 export function namesNoTopic(question: string): boolean {
-  return tokenize(question).every((t) => ASKING_WORDS.has(t) || STOPWORDS.has(t));
+  // "kết quả" (the result) is asked about every procedure; "quả" alone may be "quà" (a gift), so only the pair is dropped.
+  const tokens = tokenize(question.replace(/kết quả|ket qua/giu, ' '));
+  return tokens.every((t) => ASKING_WORDS.has(t) || STOPWORDS.has(t));
 }
 
 /** Openings that make a question lean on the one before ("còn…", "thế…", "vậy…"). */

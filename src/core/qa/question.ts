@@ -78,9 +78,30 @@ function termsOf(text: string): string[] {
   return [...new Set(contentTokens(tokenize(text)))];
 }
 
+/**
+ * Amounts and ages in a story ("chuyển khoản 5 triệu", "năm nay 68 tuổi",
+ * "thùng hàng 31kg") are details of the case, not the topic: no page repeats
+ * them, and searching with them only lowers the evidence for the right page.
+ * A child's age stays. A number that names something ("mức 2", "10/10", "113") has no unit after it
+ * and stays.
+ */
+const QUANTITY =
+  /(^|[\s(,])\d+(?:[.,]\d+)?\s*(?:triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k|đồng|dong|đ|vnđ|vnd|tuổi|tuoi|kg|cân|can|năm trước|nam truoc|tháng trước|thang truoc|ngày trước|ngay truoc|lần|lan)(?=$|[\s.,;:!?)])/giu;
+
+export function withoutQuantities(text: string): string {
+  const out = text
+    // A child's age decides the procedure (under 6, 6 to 14): it stays.
+    .replace(QUANTITY, (m: string, lead: string) =>
+      /tu[oổ]i/iu.test(m) && parseFloat(m.replace(/^\D+/, '')) < 18 ? m : lead,
+    )
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  return out || text;
+}
+
 /** Splits a message into the parts it asks; a message with no asking clause is one part. */
 export function analyzeQuestion(message: string): AnalyzedQuestion {
-  let text = message;
+  let text = withoutQuantities(message);
   const list = clauseList(text);
   // A request phrase makes the clause after it the question, and is dropped itself.
   const afterRequest = new Set<number>();

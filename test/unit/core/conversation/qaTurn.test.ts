@@ -59,6 +59,13 @@ describe('follow-up questions', () => {
     expect(r.search.calls.at(-1)?.question).toBe('làm ở đâu?');
   });
 
+  it('does not take "bao lâu thì có kết quả" for a topic of its own', async () => {
+    const r = rig();
+    await r.send('đăng ký định danh mức 2 thế nào');
+    await r.send('bao lâu thì có kết quả');
+    expect(r.search.calls.at(-1)?.question).toMatch(/dinh danh/);
+  });
+
   it('keeps a question that names its own topic as it is', async () => {
     const r = rig();
     await r.send('đăng ký định danh mức 2 thế nào');

@@ -57,4 +57,8 @@ describe('classifySmalltalk', () => {
   ])('lets the real question %j through to Q&A', (text) => {
     expect(classifySmalltalk(text)).toBeUndefined();
   });
+
+  it('takes "thôi cảm ơn nhé" as thanks', () => {
+    expect(classifySmalltalk('thôi cảm ơn nhé')).toBe('thanks');
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intentsOf, isQuestionClause } from '../../../../src/core/qa/intent.js';
-import { analyzeQuestion } from '../../../../src/core/qa/question.js';
+import { analyzeQuestion, withoutQuantities } from '../../../../src/core/qa/question.js';
 import { effectiveQuestion, namesNoTopic } from '../../../../src/core/qa/followUp.js';
 import { askedTerms, headingShare } from '../../../../src/core/qa/choose.js';
 import { isVietnameseSyllable, vietnameseShare } from '../../../../src/core/text/syllable.js';
@@ -102,5 +102,17 @@ describe('headingShare', () => {
   });
   it('does not judge headings that are not questions', () => {
     expect(headingShare('Các bước', askedTerms('cài vneid'))).toBe(1);
+  });
+});
+
+describe('withoutQuantities', () => {
+  it.each([
+    ['bị lừa chuyển khoản 5 triệu rồi', 'bị lừa chuyển khoản rồi'],
+    ['thùng hàng 31kg gửi về', 'thùng hàng gửi về'],
+    ['định danh mức 2', 'định danh mức 2'],
+    ['gọi 113 có mất tiền', 'gọi 113 có mất tiền'],
+    ['làm căn cước cho bé 3 tuổi', 'làm căn cước cho bé 3 tuổi'],
+  ])('%j → %j', (q, want) => {
+    expect(withoutQuantities(q)).toBe(want);
   });
 });
