@@ -72,11 +72,12 @@ export function saysNothing(heading: string, text: string): boolean {
  * Share of a question-heading's topic words that the question mentions. A
  * section headed "Mua điện thoại mới thì đăng nhập VNeID thế nào?" answers
  * that case, not "cài VNeID thế nào", although both mention VNeID. Headings
- * that are not questions (section names) are not judged: 1.
+ * that are not questions (section names) are not judged: 1; a page title
+ * standing in for the heading of the page's opening always is.
  */
-export function headingShare(heading: string, asked: ReadonlySet<string>): number {
+export function headingShare(heading: string, asked: ReadonlySet<string>, isTitle = false): number {
   const last = heading.split(' › ').pop() ?? '';
-  if (asked.size === 0 || !/[?？]\s*$/.test(last)) return 1;
+  if (asked.size === 0 || (!isTitle && !/[?？]\s*$/.test(last))) return 1;
   const tokens = tokenize(last);
   const terms = [...new Set(contentTokens(tokens))].filter((t) => !GENERIC.has(t));
   // "Sau khi đăng ký thì làm gì tiếp?" is about what comes after, which the question must mention.
@@ -142,7 +143,7 @@ export function rankCandidates(result: SearchResult, intents: readonly Intent[],
     const rankBonus = RANK_BONUS[docs.indexOf(doc)] ?? 0;
     const own = p.ownCoverage ?? p.coverage;
     // A page's opening has no heading of its own: it is about the page's title.
-    const mismatch = HEADING_MISMATCH * (1 - headingShare(p.heading || doc.title, asked));
+    const mismatch = HEADING_MISMATCH * (1 - headingShare(p.heading || doc.title, asked, !p.heading));
     const value =
       PAGE_SHARE * p.coverage +
       (1 - PAGE_SHARE) * own +
