@@ -22,7 +22,7 @@ const FIT_RELIEF = 0.1;
 
 /** Coverage a passage needs, given how well it fits what is asked. */
 function passes(c: Candidate, base: number): boolean {
-  return c.passage.coverage + FIT_RELIEF * c.fit - 0.5 * c.mismatch >= base;
+  return c.passage.coverage + FIT_RELIEF * c.fit - 0.5 * c.headingMismatch >= base;
 }
 
 /**
