@@ -57,7 +57,16 @@ import { choiceFromText } from './choices.js';
 import { faqButton, MENU_BUTTONS, MENU_TOPICS, topicQuestions } from './menu.js';
 import { classifySmalltalk } from './smalltalk.js';
 import { answerReply, onFeedback, replyWithFeedback } from './qaReplies.js';
-import { FEEDBACK_DOWN, FEEDBACK_UP, hasLastAnswer, previousTopic, rememberAnswer, typedFeedback } from './qaMemory.js';
+import {
+  completePendingAsk,
+  FEEDBACK_DOWN,
+  FEEDBACK_UP,
+  hasLastAnswer,
+  previousTopic,
+  rememberAnswer,
+  rememberPendingAsk,
+  typedFeedback,
+} from './qaMemory.js';
 import { whereToAsk } from '../qa/contacts.js';
 import type { CommuneContacts } from '../registry/types.js';
 import * as T from './texts.js';
@@ -282,6 +291,9 @@ export function createEngine(deps: EngineDeps): Engine {
 
     const typed = hasLastAnswer(state) ? typedFeedback(question) : undefined;
     if (typed) return [...replies, ...(await onFeedback(feedback, message.channel, state, typed === 'up'))];
+    const now = deps.clock.now();
+    // Taken before anything else answers, so an unfinished question waits for one message only.
+    const completed = completePendingAsk(state, question, now);
     const small = classifySmalltalk(question);
     if (small === 'greeting') return [...replies, { text: T.WELCOME, buttons: menu }];
     if (small === 'help') return [...replies, { text: T.HELP, buttons: menu }];
@@ -289,8 +301,11 @@ export function createEngine(deps: EngineDeps): Engine {
     if (small === 'nonsense') return [...replies, { text: T.NONSENSE, buttons: menu }];
     if (small === 'english') return [...replies, { text: T.ENGLISH, buttons: menu }];
 
-    const now = deps.clock.now();
-    const answer = await ask(question, previousTopic(state, now), await hamletOf(identity));
+    // "khai sinh" right after the assistant asked what "cần giấy tờ gì?" was about completes that question.
+    let answer = await ask(completed ?? question, previousTopic(state, now), await hamletOf(identity));
+    if (completed && !answer.confident)
+      answer = await ask(question, previousTopic(state, now), await hamletOf(identity));
+    if (answer.unclear) rememberPendingAsk(state, question, now);
     rememberAnswer(state, question, answer, now);
     if (answer.confident) {
       state.unsureStreak = 0;
@@ -326,6 +341,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (choice) {
       // Doing something else than answering the open form closes it, so a later text is not taken as a name.
       if (!choice.startsWith('reg:')) delete state.form;
+      delete state.qaPending;
       replies = await onChoice(identity, state, choice);
     } else if (!text) {
       replies = [{ text: T.EMPTY, buttons: menu }];

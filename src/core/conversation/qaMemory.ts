@@ -85,6 +85,35 @@ export function typedFeedback(text: string): 'up' | 'down' | undefined {
   return undefined;
 }
 
+interface PendingAsk {
+  readonly question: string;
+  readonly at: string;
+}
+
+/** Words a reply naming only the topic ("khai sinh cho con") has at most. */
+const MAX_TOPIC_REPLY_TOKENS = 8;
+
+/**
+ * After "cần giấy tờ gì?" the assistant asked what it is about; the resident's
+ * next short message ("khai sinh cho con") is that topic. Returns the
+ * question to ask then ("khai sinh cho con cần giấy tờ gì?"), and forgets the
+ * pending question either way.
+ */
+export function completePendingAsk(state: ConversationState, reply: string, now: Date): string | undefined {
+  const pending = state.qaPending as PendingAsk | undefined;
+  delete state.qaPending;
+  if (!pending || typeof pending.question !== 'string') return undefined;
+  const age = now.getTime() - Date.parse(pending.at);
+  if (!(age >= 0 && age <= TOPIC_TTL_MS)) return undefined;
+  if (reply.trim().split(/\s+/).length > MAX_TOPIC_REPLY_TOKENS) return undefined;
+  return `${reply.trim()} ${pending.question.trim()}`;
+}
+
+/** Remembers a question that named no topic, to complete it with the resident's next message. */
+export function rememberPendingAsk(state: ConversationState, question: string, now: Date): void {
+  state.qaPending = { question: question.slice(0, 200), at: now.toISOString() } satisfies PendingAsk;
+}
+
 /** The answer a 👎 is about, taken (so it is stored once). */
 export function takeLastAnswer(state: ConversationState): LastAnswer | undefined {
   const last = state.lastAnswer as LastAnswer | undefined;

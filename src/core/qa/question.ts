@@ -86,7 +86,7 @@ function termsOf(text: string): string[] {
  * and stays.
  */
 const QUANTITY =
-  /(^|[\s(,])\d+(?:[.,]\d+)?\s*(?:triệu|trieu|tr|nghìn|nghin|ngàn|ngan|k|đồng|dong|đ|vnđ|vnd|tuổi|tuoi|kg|cân|can|năm trước|nam truoc|tháng trước|thang truoc|ngày trước|ngay truoc|lần|lan)(?=$|[\s.,;:!?)])/giu;
+  /(^|[\s(,])\d+(?:[.,]\d+)?\s*(?:triệu|trieu|nghìn|nghin|ngàn|ngan|đồng|đ|vnđ|vnd|tuổi|tuoi|kg|năm trước|nam truoc|tháng trước|thang truoc|ngày trước|ngay truoc)(?=$|[\s.,;:!?)])/giu;
 
 export function withoutQuantities(text: string): string {
   const out = text

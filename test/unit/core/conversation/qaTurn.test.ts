@@ -160,3 +160,20 @@ describe('where to ask a person', () => {
     expect(replies[0]?.text).not.toContain(QA.WHERE_TO_ASK);
   });
 });
+
+describe('a question without a topic, then its topic', () => {
+  it('completes "cần giấy tờ gì?" with the topic the resident gives next', async () => {
+    const r = rig();
+    await r.send('can giay to gi');
+    await r.send('định danh mức 2');
+    expect(r.search.calls.at(-1)?.question).toMatch(/định danh mức 2 can giay to gi/);
+  });
+
+  it('forgets the unfinished question after one message', async () => {
+    const r = rig();
+    await r.send('can giay to gi');
+    await r.send('xin chào');
+    await r.send('định danh mức 2');
+    expect(r.search.calls.at(-1)?.question).toBe('định danh mức 2');
+  });
+});

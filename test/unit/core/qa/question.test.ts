@@ -111,6 +111,8 @@ describe('withoutQuantities', () => {
     ['thùng hàng 31kg gửi về', 'thùng hàng gửi về'],
     ['định danh mức 2', 'định danh mức 2'],
     ['gọi 113 có mất tiền', 'gọi 113 có mất tiền'],
+    ['định danh mức 2 can giay to gi', 'định danh mức 2 can giay to gi'],
+    ['muc 2 k biet lam', 'muc 2 k biet lam'],
     ['làm căn cước cho bé 3 tuổi', 'làm căn cước cho bé 3 tuổi'],
   ])('%j → %j', (q, want) => {
     expect(withoutQuantities(q)).toBe(want);
