@@ -6,41 +6,13 @@
  * crash), the quiz polls it sent (a `poll_answer` carries no chat, only the
  * poll id), chats that blocked the bot (so nothing is retried into a wall),
  * and button values too long for Telegram's 64-byte `callback_data`. The
+ * port is in the core (`core/stores/telegram.ts`, re-exported here); the
  * SQLite version lives in `storage/sqlite/telegramRepo.ts`; the memory one
  * below backs unit tests.
  */
-import type { MaybePromise } from '../../core/ports.js';
+import type { SentPoll, TelegramStore } from '../../core/stores/telegram.js';
 
-export interface SentPoll {
-  readonly pollId: string;
-  /** The learner's Telegram user id (the engine identity), as a string. */
-  readonly userId: string;
-  readonly chatId: number;
-  readonly messageId: number;
-  readonly attemptId: string;
-  readonly questionIndex: number;
-  /** The engine choice behind each poll option, in option order. */
-  readonly values: readonly string[];
-  /** True when the poll showed the whole explanation, so the engine's feedback text need not be sent again. */
-  readonly explained: boolean;
-  readonly sentAt: string;
-}
-
-export interface TelegramStore {
-  /** Records an update id; false when it was already recorded (a redelivery). */
-  claimUpdate(updateId: number, at: Date): MaybePromise<boolean>;
-  savePoll(poll: SentPoll): MaybePromise<void>;
-  findPoll(pollId: string): MaybePromise<SentPoll | undefined>;
-  /** A chat (a private chat id is the user's id) that blocked or removed the bot. */
-  markInactive(chatId: number, reason: string, at: Date): MaybePromise<void>;
-  markActive(chatId: number): MaybePromise<void>;
-  isInactive(chatId: number): MaybePromise<boolean>;
-  /** Stores (or refreshes the age of) a long button value under its short id. */
-  putCallbackValue(id: string, value: string, at: Date): MaybePromise<void>;
-  callbackValue(id: string): MaybePromise<string | undefined>;
-  /** Forgets update ids seen before `updatesBefore`, polls and long values older than `dataBefore`. */
-  prune(updatesBefore: Date, dataBefore: Date): MaybePromise<number>;
-}
+export type { SentPoll, TelegramStore } from '../../core/stores/telegram.js';
 
 /** The in-memory store: tests, and a bot run without a database. */
 export class MemoryTelegramStore implements TelegramStore {

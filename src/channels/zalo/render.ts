@@ -22,18 +22,9 @@ import { CHOICES_HEADING, forTextOnly, hasNumberedLines, unnumberLines } from '.
 import { splitText } from './split.js';
 import { choiceHint } from './texts.js';
 
-export interface TemplateButton {
-  readonly title: string;
-  /** Sent back by Zalo as the resident's text when pressed (v2 behaviour, LOW). */
-  readonly payload: string;
-}
+import type { OutboundMessage } from '../../core/stores/zalo.js';
 
-export interface OutboundMessage {
-  /** Plain text within the limit, numbered list included: what every transport can send. */
-  readonly text: string;
-  /** The same message as a text-with-buttons template (only when templates are switched on). */
-  readonly template?: { readonly text: string; readonly buttons: readonly TemplateButton[] };
-}
+export type { OutboundMessage, TemplateButton } from '../../core/stores/zalo.js';
 
 export interface RenderOptions {
   /** Longest text Zalo accepts. */

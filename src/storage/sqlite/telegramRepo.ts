@@ -1,11 +1,11 @@
 /**
  * @module storage/sqlite/telegramRepo
  *
- * The Telegram channel's memory (see `channels/telegram/store.ts`) in the
+ * The Telegram channel's memory (the port in `core/stores/telegram.ts`) in the
  * commune's SQLite file. Claiming an update id is one `INSERT OR IGNORE`, so
  * two deliveries of the same update racing each other cannot both win.
  */
-import type { SentPoll, TelegramStore } from '../../channels/telegram/store.js';
+import type { SentPoll, TelegramStore } from '../../core/stores/telegram.js';
 import type { Db } from './db.js';
 
 interface PollRow {

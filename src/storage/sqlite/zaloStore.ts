@@ -9,8 +9,14 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { OutboundMessage } from '../../channels/zalo/render.js';
-import type { OutboxCounts, OutboxItem, ResidentState, TokenState, ZaloStore } from '../../channels/zalo/store.js';
+import type {
+  OutboundMessage,
+  OutboxCounts,
+  OutboxItem,
+  ResidentState,
+  TokenState,
+  ZaloStore,
+} from '../../core/stores/zalo.js';
 import type { Db } from './db.js';
 
 interface TokenRow {
