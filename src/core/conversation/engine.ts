@@ -305,7 +305,7 @@ export function createEngine(deps: EngineDeps): Engine {
     let answer = await ask(completed ?? question, previousTopic(state, now), await hamletOf(identity));
     if (completed && !answer.confident)
       answer = await ask(question, previousTopic(state, now), await hamletOf(identity));
-    if (answer.unclear) rememberPendingAsk(state, question, now);
+    if (answer.kind === 'unclear') rememberPendingAsk(state, question, now);
     rememberAnswer(state, question, answer, now);
     if (answer.confident) {
       state.unsureStreak = 0;
@@ -313,7 +313,7 @@ export function createEngine(deps: EngineDeps): Engine {
       state.unsureStreak = (state.unsureStreak ?? 0) + 1;
       await deps.unanswered.record({
         channel: message.channel,
-        kind: answer.kind === 'out-of-scope' ? 'out-of-scope' : answer.unclear ? 'unclear' : 'miss',
+        kind: answer.kind === 'out-of-scope' || answer.kind === 'unclear' ? answer.kind : 'miss',
         question,
         bestRef: answer.sources[0]?.ref,
         bestScore: answer.sources[0]?.score,

@@ -62,10 +62,9 @@ export async function answerQuestion(
   // "cần giấy tờ gì?" with nothing before it: any page would be a guess, so ask what it is about.
   if (!followUp && namesNoTopic(question) && analysis.intents.length > 0) {
     return {
-      kind: 'unsure',
+      kind: 'unclear',
       confident: false,
       text: T.NEED_TOPIC,
-      unclear: true,
       sources: toSources(result.documents),
       related: relatedOf(result.faqs),
     };

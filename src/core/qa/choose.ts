@@ -45,8 +45,6 @@ export interface Candidate {
   readonly value: number;
   /** How much the section's heading asks about things the question does not mention (0 = nothing). */
   readonly mismatch: number;
-  /** The same for the section's own heading only (a page's opening, judged by the page title for ranking, has none). */
-  readonly headingMismatch: number;
 }
 
 export interface FaqCandidate {
@@ -153,7 +151,7 @@ export function rankCandidates(result: SearchResult, intents: readonly Intent[],
       rankBonus -
       mismatch -
       (saysNothing(p.heading, p.text) ? 0.5 : 0);
-    out.push({ passage: p, doc, fit, value, mismatch, headingMismatch: p.heading ? mismatch : 0 });
+    out.push({ passage: p, doc, fit, value, mismatch });
   }
   out.sort((a, b) => b.value - a.value);
   return out;

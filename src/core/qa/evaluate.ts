@@ -20,9 +20,14 @@ const LONG_QUESTION_TERMS = 6;
 /** A passage that fits what is asked may cover this much less of the question's words. */
 const FIT_RELIEF = 0.1;
 
-/** Coverage a passage needs, given how well it fits what is asked. */
+/**
+ * Coverage a passage needs, given how well it fits what is asked. Only a
+ * section's own heading counts against it: a page's opening is judged by the
+ * page title for ranking, not for whether to answer.
+ */
 function passes(c: Candidate, base: number): boolean {
-  return c.passage.coverage + FIT_RELIEF * c.fit - 0.5 * c.headingMismatch >= base;
+  const headingMismatch = c.passage.heading ? c.mismatch : 0;
+  return c.passage.coverage + FIT_RELIEF * c.fit - 0.5 * headingMismatch >= base;
 }
 
 /**

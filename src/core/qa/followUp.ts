@@ -13,15 +13,14 @@ import { ASKING_WORDS, contentTokens, STOPWORDS } from '../text/stopwords.js';
 import type { AnalyzedQuestion } from './question.js';
 
 /** Words that say what is asked (papers, cost, place, time) or only join the sentence: no topic of their own. */
-export const GENERIC: ReadonlySet<string> = new Set(
-  (
-    'la gi the nao lam sao o dau can giay to ho so mang theo mat tien phi le bao nhieu lau ngay khi gio ai ' +
-    'duoc phai co khong con thi vay nua them cach buoc huong dan tra dong ton mien phat nop dang ky xin cap ' +
-    'lai moi viec thu tuc cai nay kia ay sao muc gom nhung can thiet bat buoc het mat tg thoi gian khi nao ' +
-    'cho nao noi di den tai vao ra giup hoi tiep vui long ok oke u uh vang da dung roi that a truong hop van de ' +
-    'nhu vay sao the nen lam gi bay gio hien toi em minh ket'
+export const GENERIC: ReadonlySet<string> = new Set([
+  ...ASKING_WORDS,
+  ...(
+    'la ho so ai phat nop dang ky xin cap lai moi viec thu tuc cai nay kia ay muc gom nhung ' +
+    'thiet bat het tg thoi gian cho noi di den tai vao ra giup hoi tiep vui long ok oke u uh ' +
+    'vang da dung roi that truong hop van de nhu nen bay hien toi em minh ket'
   ).split(/\s+/),
-);
+]);
 /** True when every word of the question only says what is asked, so it says nothing of what it is about. */
 export function namesNoTopic(question: string): boolean {
   // "kết quả" (the result) is asked about every procedure; "quả" alone may be "quà" (a gift), so only the pair is dropped.

@@ -8,16 +8,18 @@
  * of folded phrases per intent recognises them without a model; the same
  * signals read from a passage's heading and text say what the passage offers.
  */
-import { foldMarks } from '../text/normalize.js';
+import { tokenize } from '../text/normalize.js';
 
 export type Intent =
   'definition' | 'how' | 'where' | 'papers' | 'cost' | 'who' | 'when' | 'duration' | 'penalty' | 'amount';
 
-/** Folded, punctuation-free text padded with spaces, so phrases match on word boundaries with plain `includes`. */
+/**
+ * The text as the shared normaliser reads it (marks folded, chat shorthand
+ * such as "ko", "j", "ntn" expanded, "%" read as "phần trăm"), padded with
+ * spaces so phrases match on word boundaries with plain `includes` or a regex.
+ */
 export function foldedWords(text: string): string {
-  return ` ${foldMarks(text)
-    .replace(/[^\p{L}\p{N}%]+/gu, ' ')
-    .trim()} `;
+  return ` ${tokenize(text).join(' ')} `;
 }
 
 /** Phrases (folded) that ask for each intent. Shorthand (ko, j, ntn) is expanded before matching. */
@@ -51,7 +53,7 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
     'who',
     / (ai duoc|ai phai|ai la|nhung ai|doi tuong nao|doi tuong|nguoi nao|ai co the|ai cap|ai lam|danh cho ai|ai dung|ai quan ly|cua ai|co quan nao quan ly) /,
   ],
-  ['amount', / (bao nhieu phan tram|bao nhieu %|phan tram|ty le|bao nhieu nguoi|chi tieu|muc tieu) /],
+  ['amount', / (bao nhieu phan tram|phan tram|ty le|bao nhieu nguoi|chi tieu|muc tieu) /],
   [
     'how',
     / (the nao|lam sao|nhu the nao|ra sao|cach nao|cach lam|cach de|cach|huong dan|cac buoc|tung buoc|quy trinh|thu tuc|lam gi|phai lam|xu ly|khac phuc|khac gi|lay lai|sua loi|sua lai|sua thong tin|doi so|doi mat khau|doi dien thoai|doi sang|doi lai|doi the|cai dat|cai vneid|cai ung dung|cai app|dang ky|dang nhap|kich hoat|khoi phuc) /,
@@ -66,7 +68,7 @@ const TRAILING_QUESTION = / (khong|ko|k|chua|a|vay|nhi|nhe|the|sao|chu) $/;
 
 /** The intents a clause asks for, most specific first (a "how" clause about cost is a cost question). */
 export function intentsOf(text: string): Intent[] {
-  const folded = expandShorthand(foldedWords(text));
+  const folded = foldedWords(text);
   const out: Intent[] = [];
   for (const [intent, re] of ASKS) if (re.test(folded)) out.push(intent);
   // "cách" and "làm sao" also appear around other intents; "how" stays only when nothing more precise was asked.
@@ -79,16 +81,6 @@ export function intentsOf(text: string): Intent[] {
   return out;
 }
 
-/** Chat shorthand that changes which phrase matches ("ko", "j", "ntn", "bn"). */
-function expandShorthand(folded: string): string {
-  return folded
-    .replace(/ (ko|k|hok|khg|kh) /g, ' khong ')
-    .replace(/ j /g, ' gi ')
-    .replace(/ ntn /g, ' nhu the nao ')
-    .replace(/ (bn|bnhieu) /g, ' bao nhieu ')
-    .replace(/ dc /g, ' duoc ');
-}
-
 /** Phrases that ask for steps in so many words. */
 const EXPLICIT_HOW =
   / (the nao|lam sao|nhu the nao|ra sao|cach nao|cach lam|cach de|cach|huong dan|cac buoc|tung buoc|quy trinh|lam gi|phai lam|xu ly|khac phuc|lay lai) /;
@@ -96,7 +88,7 @@ const EXPLICIT_HOW =
 /** True when a clause reads as a question rather than as part of the story around it. */
 export function isQuestionClause(text: string): boolean {
   if (/[?？]/.test(text)) return true;
-  const folded = expandShorthand(foldedWords(text));
+  const folded = foldedWords(text);
   return QUESTION_WORDS.test(folded) || TRAILING_QUESTION.test(folded);
 }
 
@@ -112,19 +104,19 @@ const TEXT_SIGNALS: ReadonlyArray<readonly [Intent, RegExp]> = [
     / (la ung dung|la tai khoan|la trang|la cong|la he thong|la phong trao|la mot|la viec|la so|la dich vu|la hinh thuc|duoc hieu la|nghia la|gom) /,
   ],
   ['how', / (buoc|bam|chon|mo ung dung|vao muc|dang nhap|cai dat|nhap|tai ung dung) /],
-  ['where', / (cong an|bo phan mot cua|trung tam phuc vu|uy ban|tru so|gov vn|ch play|app store|cong dich vu cong) /],
+  ['where', / (cong an|bo phan mot cua|trung tam phuc vu|uy ban|tru so|gov|ch play|store|cong dich vu cong) /],
   ['papers', / (giay to|ho so|mang theo|ban sao|ban chinh|to khai|the can cuoc|giay khai sinh|so ho khau) /],
   ['cost', / (mien phi|le phi|phi|dong|mat tien|khong mat|tra tien|thu tien) /],
   ['penalty', / (phat|xu phat|xu ly) /],
   ['duration', / (ngay lam viec|trong vong|trong ngay|phut|gio|ngay|thang) /],
   ['when', / (tu ngay|den ngay|truoc ngay|nam 20\d\d|ngay \d+|thang \d+|hieu luc|han) /],
   ['who', / (cong dan|doi tuong|nguoi tu|tu du|duoi \d+ tuoi|tren \d+ tuoi|moi nguoi|nguoi dan|can bo) /],
-  ['amount', /( phan tram |\d+ ?%)/],
+  ['amount', / phan tram /],
 ];
 
 /** Reads what a passage offers; numbered steps count as "how" even without the words. */
 export function offerOf(heading: string, text: string): PassageOffer {
-  const h = expandShorthand(foldedWords(heading));
+  const h = foldedWords(heading);
   const t = foldedWords(text);
   const fromHeading = new Set<Intent>();
   for (const [intent, re] of ASKS) if (re.test(h)) fromHeading.add(intent);

@@ -19,8 +19,6 @@ export interface QuestionPart {
   /** The clause as written (with the clause before it when it alone names no topic). */
   readonly text: string;
   readonly intents: readonly Intent[];
-  /** Topic syllables of this part (folded, stop words removed). */
-  readonly terms: readonly string[];
 }
 
 export interface AnalyzedQuestion {
@@ -32,8 +30,6 @@ export interface AnalyzedQuestion {
   readonly intents: readonly Intent[];
   /** Topic syllables of the focus. */
   readonly terms: readonly string[];
-  /** True when the message holds more than the question (a story around it). */
-  readonly hasStory: boolean;
 }
 
 const MAX_PARTS = 3;
@@ -118,7 +114,7 @@ export function analyzeQuestion(message: string): AnalyzedQuestion {
     if (clauses.length === 1 && kept.length < list.length) text = clauses[0] ?? text;
     const terms = termsOf(text);
     const intents = intentsOf(text);
-    return { focus: text, parts: [{ text, intents, terms }], intents, terms, hasStory: false };
+    return { focus: text, parts: [{ text, intents }], intents, terms };
   }
   const focusIdx = new Set<number>();
   const parts: QuestionPart[] = [];
@@ -138,14 +134,10 @@ export function analyzeQuestion(message: string): AnalyzedQuestion {
     const prev = parts[parts.length - 1];
     // Consecutive clauses asking the same thing are one part ("ở đâu, chỗ nào").
     if (prev && intents.every((x) => prev.intents.includes(x))) {
-      parts[parts.length - 1] = {
-        text: `${prev.text}, ${clauses[i] ?? ''}`,
-        intents: prev.intents,
-        terms: [...new Set([...prev.terms, ...termsOf(clauses[i] ?? '')])],
-      };
+      parts[parts.length - 1] = { text: `${prev.text}, ${clauses[i] ?? ''}`, intents: prev.intents };
       continue;
     }
-    parts.push({ text: partText, intents, terms: termsOf(partText) });
+    parts.push({ text: partText, intents });
   }
   // When the asking clauses name hardly any topic, the story holds it: keep the clause just before.
   let focusText = [...focusIdx]
@@ -160,6 +152,5 @@ export function analyzeQuestion(message: string): AnalyzedQuestion {
     parts: parts.slice(0, MAX_PARTS),
     intents,
     terms: termsOf(focusText),
-    hasStory: focusIdx.size < clauses.length,
   };
 }

@@ -8,7 +8,7 @@
  * collection that really covers the topic still answers when its evidence is
  * strong (see the answerer).
  */
-import { foldMarks } from '../text/normalize.js';
+import { foldedWords } from './intent.js';
 
 export type OutOfScopeTopic = 'weather' | 'sport' | 'gambling' | 'medical' | 'legal' | 'finance' | 'entertainment';
 
@@ -49,7 +49,7 @@ const IN_SCOPE =
 
 /** The out-of-scope topic the question is about, if any. */
 export function outOfScopeTopic(question: string): OutOfScopeTopic | undefined {
-  const folded = ` ${foldMarks(question).replace(/[^a-z0-9]+/g, ' ')} `;
+  const folded = foldedWords(question);
   if (IN_SCOPE.test(folded)) return undefined;
   const lower = question.normalize('NFC').toLowerCase();
   for (const [topic, re] of MARKED_PATTERNS) if (re.test(lower)) return topic;

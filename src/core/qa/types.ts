@@ -16,7 +16,8 @@ export interface AnswerSource {
   readonly score: number;
 }
 
-export type AnswerKind = 'faq' | 'passage' | 'unsure' | 'out-of-scope';
+/** `unclear`: the question named no topic at all ("cần giấy tờ gì?"), which is no gap in the knowledge. */
+export type AnswerKind = 'faq' | 'passage' | 'unsure' | 'unclear' | 'out-of-scope';
 
 /** A page offered when the answer is not sure ("Có phải bà con muốn hỏi…?"); its value picks it. */
 export interface AnswerChoice {
@@ -40,8 +41,6 @@ export interface QaAnswer {
   readonly topic?: string;
   /** Document the answer came from (for feedback and follow-ups). */
   readonly ref?: string;
-  /** True when the question named no topic at all ("cần giấy tờ gì?"): not a gap in the knowledge. */
-  readonly unclear?: boolean;
 }
 
 /** What the conversation adds to a question: the topic of the last answer, and where to ask in person. */
