@@ -302,9 +302,9 @@ export function createEngine(deps: EngineDeps): Engine {
     if (small === 'english') return [...replies, { text: T.ENGLISH, buttons: menu }];
 
     // "khai sinh" right after the assistant asked what "cần giấy tờ gì?" was about completes that question.
-    let answer = await ask(completed ?? question, previousTopic(state, now), await hamletOf(identity));
-    if (completed && !answer.confident)
-      answer = await ask(question, previousTopic(state, now), await hamletOf(identity));
+    const hamlet = await hamletOf(identity);
+    let answer = await ask(completed ?? question, previousTopic(state, now), hamlet);
+    if (completed && !answer.confident) answer = await ask(question, previousTopic(state, now), hamlet);
     if (answer.kind === 'unclear') rememberPendingAsk(state, question, now);
     rememberAnswer(state, question, answer, now);
     if (answer.confident) {

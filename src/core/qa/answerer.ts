@@ -48,14 +48,14 @@ export async function answerQuestion(
   context: AskContext = {},
 ): Promise<QaAnswer> {
   const topic = outOfScopeTopic(question);
-  let ev = await evaluate(question, search, thresholds, topic !== undefined);
+  const outOfScope = topic !== undefined;
   const followUp = context.previousTopic ? effectiveQuestion(question, context.previousTopic) : undefined;
-  if (followUp) {
-    const joined = await evaluate(followUp.question, search, thresholds, topic !== undefined);
-    // A question naming its own topic keeps it when it is answered.
-    // An elliptic question is always read in the last topic ("có mất tiền không" after "mức 2" is about mức 2).
-    const useJoined = followUp.elliptic || (joined.confident && !ev.confident);
-    if (useJoined) ev = joined;
+  // An elliptic question is read in the last topic only ("có mất tiền không" after "mức 2" is about mức 2);
+  // one naming a little topic of its own falls back on the last topic when it cannot be answered alone.
+  let ev = await evaluate(followUp?.elliptic ? followUp.question : question, search, thresholds, outOfScope);
+  if (followUp && !followUp.elliptic && !ev.confident) {
+    const joined = await evaluate(followUp.question, search, thresholds, outOfScope);
+    if (joined.confident) ev = joined;
   }
   const { result, choice, analysis } = ev;
   const whereToAsk = context.whereToAsk && context.whereToAsk.length > 0 ? context.whereToAsk : [T.WHERE_TO_ASK];
@@ -85,7 +85,7 @@ export async function answerQuestion(
         score: Math.max(faq.similarity, result.documents.find((d) => d.ref === faq.entry.sourceRef)?.score ?? 0),
       }),
       related: relatedOf(result.faqs, faq.entry.id),
-      topic: topicOf(ev.question, analysis),
+      topic: topicOf(analysis),
       ref: faq.entry.sourceRef,
     };
   }
@@ -114,7 +114,7 @@ export async function answerQuestion(
       text: `${body}\n\n${cite}`,
       sources,
       related: relatedOf(result.faqs),
-      topic: topicOf(ev.question, analysis),
+      topic: topicOf(analysis),
       ref: doc.ref,
     };
   }

@@ -14,6 +14,11 @@ import { intentFit } from './intent.js';
 import { analyzeQuestion, type AnalyzedQuestion } from './question.js';
 import type { AnswerThresholds } from './types.js';
 
+/**
+ * An FAQ entry is considered from this share of the FAQ threshold on: the
+ * intent and two-way coverage checks of `choose` decide, not similarity alone.
+ */
+const FAQ_SIMILARITY_SHARE = 0.6;
 /** Questions with more topic words than this get the long-question relief. */
 const LONG_QUESTION_TERMS = 6;
 
@@ -83,7 +88,7 @@ export async function evaluate(
 ): Promise<Evaluated> {
   const analysis = analyzeQuestion(question);
   const result = await search.search(analysis.focus, MAX_SOURCES);
-  const choice = choose(result, analysis, thresholds.faq * 0.6);
+  const choice = choose(result, analysis, thresholds.faq * FAQ_SIMILARITY_SHARE);
   const need = (base: number): number => (outOfScope ? Math.max(base, thresholds.outOfScopeOverride) : base);
   const faqOk = choice.faq !== undefined && (!outOfScope || choice.faq.coverage >= thresholds.outOfScopeOverride);
   const extra = Math.max(0, analysis.terms.length - LONG_QUESTION_TERMS) * (thresholds.longQuestionRelief ?? 0);

@@ -57,7 +57,7 @@ export function effectiveQuestion(question: string, previousTopic: string): Foll
 }
 
 /** What to remember of an answered question: its topic words, at most eight. */
-export function topicOf(question: string, analysis: AnalyzedQuestion): string {
-  const terms = ownTopicTerms(analysis.focus || question);
+export function topicOf(analysis: AnalyzedQuestion): string {
+  const terms = ownTopicTerms(analysis.focus);
   return terms.slice(0, MAX_TOPIC_TERMS).join(' ');
 }
