@@ -130,7 +130,7 @@ export async function answerQuestion(
       outOfScope: topic,
     };
   }
-  const choices = choicesOf(result, analysis);
+  const choices = choicesOf(choice.ranked);
   const lines = [T.UNSURE, ...whereToAsk];
   if (mentionsVneid(question)) lines.push(T.VNEID_LINE);
   // The choices come last, right above the buttons they introduce. Without passage ids (a search

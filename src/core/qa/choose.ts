@@ -58,6 +58,8 @@ export interface Choice {
   readonly best?: Candidate;
   /** An FAQ entry that asks what the resident asks and covers the question at least as well. */
   readonly faq?: FaqCandidate;
+  /** Every candidate passage, best first (the closest pages offered when the answer is not sure). */
+  readonly ranked: readonly Candidate[];
 }
 
 /** Passages that only announce what a page is about say nothing to a resident. */
@@ -192,6 +194,6 @@ export function choose(result: SearchResult, analysis: AnalyzedQuestion, minFaqS
   const ranked = rankCandidates(result, analysis.intents, analysis.focus);
   const best = ranked[0];
   const faq = bestFaq(result.faqs, analysis.intents, minFaqSimilarity);
-  if (faq && (!best || faq.value >= best.value)) return { best, faq };
-  return { best };
+  if (faq && (!best || faq.value >= best.value)) return { best, faq, ranked };
+  return { best, ranked };
 }

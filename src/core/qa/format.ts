@@ -6,10 +6,9 @@
  * source line, the sources list, related questions, and the labels of the
  * "did you mean" choices offered when the assistant is not sure.
  */
-import type { DocumentHit, FaqEntry, FaqMatch, PassageHit, SearchResult } from '../ports.js';
+import type { DocumentHit, FaqEntry, FaqMatch, PassageHit } from '../ports.js';
 import { foldMarks } from '../text/normalize.js';
-import { rankCandidates } from './choose.js';
-import type { AnalyzedQuestion } from './question.js';
+import type { Candidate } from './choose.js';
 import * as T from './texts.js';
 import { trimPassage, withoutPageTalk } from './trim.js';
 import type { AnswerChoice, AnswerSource } from './types.js';
@@ -69,10 +68,10 @@ function choiceLabel(p: PassageHit, title: string): string {
 }
 
 /** Up to three distinct pages close to the question, as choices that show the passage when picked. */
-export function choicesOf(result: SearchResult, analysis: AnalyzedQuestion): AnswerChoice[] {
+export function choicesOf(ranked: readonly Candidate[]): AnswerChoice[] {
   const out: AnswerChoice[] = [];
   const docs = new Set<string>();
-  for (const c of rankCandidates(result, analysis.intents, analysis.focus)) {
+  for (const c of ranked) {
     if (out.length >= MAX_CHOICES) break;
     if (c.passage.id === undefined || docs.has(c.doc.ref) || c.passage.coverage < CHOICE_MIN_COVERAGE) continue;
     docs.add(c.doc.ref);
