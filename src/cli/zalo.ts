@@ -8,17 +8,16 @@
  * after the chain broke. Status shows when the access token expires, the last
  * token error, and how many replies are waiting for residents to write again.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { loadZaloConfig, type ZaloConfig } from '../channels/zalo/config.js';
 import { ConfigError } from '../config.js';
 import { ensureCommune, openDatabase } from '../storage/sqlite/db.js';
-import { INBOX_MIGRATIONS, inboxPathFor, SqliteZaloInbox } from '../storage/sqlite/zaloInbox.js';
 import { SqliteZaloStore } from '../storage/sqlite/zaloStore.js';
 import type { CliContext } from './index.js';
 
 const USAGE = `Usage:
   zalo set-token <refresh-token>   Store the OA's refresh token (use "-" to read it from stdin).
-  zalo status [--json]             Token expiry, last error, replies waiting in the outbox, events not yet handled.`;
+  zalo status [--json]             Token expiry, last error, replies waiting in the outbox.`;
 
 function inWords(ms: number): string {
   const abs = Math.abs(ms);
@@ -26,22 +25,6 @@ function inWords(ms: number): string {
   const m = Math.floor((abs % 3_600_000) / 60_000);
   const span = h > 0 ? `${h} h ${m} min` : `${m} min`;
   return ms >= 0 ? `in ${span}` : `${span} ago`;
-}
-
-/**
- * Deliveries the webhook recorded but the handling thread has not reported
- * done (ZALO_HANDLER_THREADS=1 only; undefined when there is no inbox file).
- * A number that stays high means the handling thread is down or behind.
- */
-function inboxWaiting(ctx: CliContext): number | undefined {
-  const path = inboxPathFor(ctx.config.DATABASE_PATH);
-  if (ctx.config.DATABASE_PATH === ':memory:' || !existsSync(path)) return undefined;
-  const db = openDatabase(path, INBOX_MIGRATIONS);
-  try {
-    return new SqliteZaloInbox(db, ctx.config.COMMUNE_ID).waiting();
-  } finally {
-    db.close();
-  }
 }
 
 function openStore(ctx: CliContext, config: ZaloConfig): { store: SqliteZaloStore; close: () => void } {
@@ -101,7 +84,6 @@ export function runZalo(
       const t = store.tokens();
       const outbox = store.counts();
       const inactive = store.inactiveResidents();
-      const received = config.ZALO_MODE === 'oa' ? inboxWaiting(ctx) : undefined;
       if (json) {
         out(
           JSON.stringify({
@@ -119,7 +101,6 @@ export function runZalo(
               : {}),
             outbox: { waitingForResident: outbox.held, toSend: outbox.pending, failed: outbox.failed },
             inactiveResidents: inactive,
-            inbox: received === undefined ? null : { notHandledYet: received },
           }),
         );
         return 0;
@@ -141,7 +122,6 @@ export function runZalo(
         `Replies waiting for the resident to write again: ${outbox.held}; to send now or retrying: ${outbox.pending}; failed: ${outbox.failed}`,
       );
       out(`Residents marked inactive (unfollowed): ${inactive}`);
-      if (received !== undefined) out(`Events received, not yet handled (ZALO_HANDLER_THREADS=1): ${received}`);
       return 0;
     } finally {
       close();

@@ -9,7 +9,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliContext } from '../../src/cli/index.js';
 import { runZalo } from '../../src/cli/zalo.js';
 import { openDatabase } from '../../src/storage/sqlite/db.js';
-import { INBOX_MIGRATIONS, inboxPathFor, SqliteZaloInbox } from '../../src/storage/sqlite/zaloInbox.js';
 import { SqliteZaloStore } from '../../src/storage/sqlite/zaloStore.js';
 import { memoryLogger, tempDir, testConfig } from '../helpers.js';
 
@@ -83,23 +82,7 @@ describe('cli zalo', () => {
       refreshTokenStored: true,
       outbox: { waitingForResident: 2, toSend: 0, failed: 0 },
       inactiveResidents: 1,
-      inbox: null,
     });
-  });
-
-  it('counts the events the handling thread has not finished when there is an inbox file', () => {
-    const inboxDb = openDatabase(inboxPathFor(ctx.config.DATABASE_PATH), INBOX_MIGRATIONS);
-    const inbox = new SqliteZaloInbox(inboxDb, ctx.config.COMMUNE_ID);
-    inbox.receive('a', 'u1', '{}', new Date());
-    inbox.receive('b', 'u1', '{}', new Date());
-    inbox.markHandled('a', new Date());
-    inboxDb.close();
-
-    expect(runZalo(ctx, ['status'], ENV)).toBe(0);
-    expect(out.join('')).toMatch(/Events received, not yet handled \(ZALO_HANDLER_THREADS=1\): 1/);
-    out.length = 0;
-    expect(runZalo(ctx, ['status', '--json'], ENV)).toBe(0);
-    expect(JSON.parse(out.join(''))).toMatchObject({ inbox: { notHandledYet: 1 } });
   });
 
   it('refuses set-token without OA settings or without a token', () => {

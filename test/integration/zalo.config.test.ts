@@ -42,7 +42,6 @@ describe('loadZaloConfig', () => {
       ZALO_TEXT_LIMIT: 2000,
       ZALO_CODES_TOKEN: [-216, -220],
       ZALO_CODES_HOLD: [-230, -232, -320, -321, -211, -218],
-      ZALO_HANDLER_THREADS: 0,
     });
   });
 
@@ -73,9 +72,6 @@ describe('loadZaloConfig', () => {
     expect(issuesOf({ ...OA, ZALO_ALLOW_BILLED: 'maybe' })[0]).toMatch(/^ZALO_ALLOW_BILLED = "maybe": phải là true/);
     expect(issuesOf({ ...OA, ZALO_API_BASE: 'openapi.zalo.me' })[0]).toMatch(/^ZALO_API_BASE/);
     expect(issuesOf({ ...OA, ZALO_MODE: 'personal' })[0]).toMatch(/^ZALO_MODE = "personal"/);
-    expect(issuesOf({ ...OA, ZALO_HANDLER_THREADS: '2' })[0]).toBe('ZALO_HANDLER_THREADS = "2": phải là 0 hoặc 1');
-    expect(issuesOf({ ...OA, ZALO_HANDLER_THREADS: 'hai' })[0]).toBe('ZALO_HANDLER_THREADS = "hai": phải là 0 hoặc 1');
-    expect(loadZaloConfig({ ...OA, ZALO_HANDLER_THREADS: '1' })).toMatchObject({ ZALO_HANDLER_THREADS: 1 });
   });
 
   it('chooses the Bot Platform by ZALO_MODE=bot or a bot token alone', () => {
@@ -105,16 +101,15 @@ describe('zaloChannel factory', () => {
     }
   });
 
-  it('keeps one thread, and says so, when ZALO_HANDLER_THREADS=1 meets an in-memory database or the Bot Platform', async () => {
+  it('says once that ZALO_HANDLER_THREADS is no longer used, and runs the channel anyway', async () => {
     const services = await readyServices();
     const { logger, lines } = memoryLogger();
     try {
       const runtime = zaloChannel({ env: { ...OA, ZALO_HANDLER_THREADS: '1' }, services, logger });
-      // The one-thread channel has a store; the threaded runtime does not.
-      expect(runtime && 'store' in runtime).toBe(true);
-      expect(lines.some((l) => l.includes('ZALO_HANDLER_THREADS cần cơ sở dữ liệu là một tệp'))).toBe(true);
-      zaloChannel({ env: { ZALO_BOT_TOKEN: '12345:abcdefgh', ZALO_HANDLER_THREADS: '1' }, services, logger });
-      expect(lines.some((l) => l.includes('ZALO_HANDLER_THREADS chỉ dùng cho Zalo Official Account'))).toBe(true);
+      expect(runtime?.name).toBe('zalo');
+      expect(lines.filter((l) => l.includes('ZALO_HANDLER_THREADS không còn được dùng'))).toHaveLength(1);
+      zaloChannel({ env: OA, services, logger });
+      expect(lines.filter((l) => l.includes('ZALO_HANDLER_THREADS'))).toHaveLength(1);
     } finally {
       services.close();
     }

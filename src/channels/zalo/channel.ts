@@ -73,13 +73,6 @@ export interface ZaloChannelDeps {
   readonly timers?: ZaloTimers | false;
   /** Long-poll timeout for the Bot Platform, in seconds. */
   readonly pollTimeoutSeconds?: number;
-  /**
-   * False on a handling thread (thread/worker.ts): events arrive through
-   * `accept` from the thread that answers the webhook, not from a route here.
-   */
-  readonly webhook?: boolean;
-  /** Told each event key whose handling finished (its replies queued and committed). */
-  readonly onHandled?: (key: string) => void;
   /** Handling tasks started per event-loop turn (see scheduler.ts). */
   readonly perTurn?: number;
 }
@@ -94,12 +87,6 @@ export interface ZaloChannel extends ChannelRuntime {
   idle(): Promise<void>;
   /** One round of background work: refresh a token about to expire, send what is due, prune old history. */
   tick(): Promise<void>;
-  /**
-   * Takes an event accepted elsewhere (the webhook thread): records it here
-   * and handles it, unless this database says it was handled already, in
-   * which case it is only reported handled again.
-   */
-  accept(a: Accepted): void;
 }
 
 export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
@@ -199,20 +186,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   function dispatch(a: Accepted): void {
     if (stopping || queuedKeys.has(a.key)) return;
     queuedKeys.add(a.key);
-    schedule(a.event.userId, () =>
-      handle(a.event, a.key, a.at)
-        .then(() => deps.onHandled?.(a.key))
-        .finally(() => queuedKeys.delete(a.key)),
-    );
-  }
-
-  function accept(a: Accepted): void {
-    deps.writes?.join();
-    if (store.receive(a.key, a.event.userId, JSON.stringify(a.event), clock.now()) || !store.isHandled(a.key)) {
-      dispatch(a);
-    } else {
-      deps.onHandled?.(a.key);
-    }
+    schedule(a.event.userId, () => handle(a.event, a.key, a.at).finally(() => queuedKeys.delete(a.key)));
   }
 
   /** Residents with work queued or running; the retry round leaves them to it. */
@@ -283,7 +257,6 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   let poller: { stop(): Promise<void> } | undefined;
 
   const webhook = ((): RawRoute | undefined => {
-    if (deps.webhook === false) return undefined;
     if (config.ZALO_MODE === 'oa') {
       return zaloWebhookRoute({
         config,
@@ -309,7 +282,6 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     client,
     idle,
     tick,
-    accept,
     ...(webhook ? { webhooks: [webhook] } : {}),
     async start() {
       stopping = false;

@@ -80,11 +80,6 @@ const OaSchema = z.object({
   ZALO_CODES_RATE_LIMIT: codes([-32, -234]),
   ZALO_CODES_HOLD: codes([-230, -232, -320, -321, -211, -218]),
   ZALO_CODES_NOT_FOLLOWER: codes([-213, -227]),
-  /**
-   * 1: events are handled on a second thread and this one only answers Zalo
-   * (thread/threaded.ts); 0: everything on one thread. For busy OAs.
-   */
-  ZALO_HANDLER_THREADS: z.enum(['0', '1'], { message: 'phải là 0 hoặc 1' }).transform(Number).default(0),
   ...Common,
 });
 

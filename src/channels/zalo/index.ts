@@ -10,24 +10,14 @@ import { systemClock } from '../../services.js';
 import { createZaloChannel } from './channel.js';
 import { loadZaloConfig } from './config.js';
 import { proxyConfigured } from './http.js';
-import { createThreadedZaloChannel } from './thread/threaded.js';
 
 export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
   const config = loadZaloConfig(env);
   if (!config) return undefined;
-  if (config.ZALO_MODE === 'bot' && env.ZALO_HANDLER_THREADS?.trim() === '1') {
-    logger.warn(
-      'ZALO_HANDLER_THREADS chỉ dùng cho Zalo Official Account; Zalo Bot Platform vẫn xử lý tin nhắn trên một luồng',
-    );
-  }
-  if (config.ZALO_MODE === 'oa' && config.ZALO_HANDLER_THREADS > 0) {
-    if (services.db.memory) {
-      logger.warn(
-        'ZALO_HANDLER_THREADS cần cơ sở dữ liệu là một tệp (đặt DATABASE_PATH); tin nhắn Zalo được xử lý trên một luồng',
-      );
-    } else {
-      return createThreadedZaloChannel({ config, service: services.config, env, logger, clock: systemClock });
-    }
+  // Removed setting: events are always handled in the process that receives them
+  // (README, "Under load"); an old .env that still sets it should hear so once.
+  if (env.ZALO_HANDLER_THREADS?.trim()) {
+    logger.warn('ZALO_HANDLER_THREADS không còn được dùng: tin nhắn Zalo luôn được xử lý ngay trong tiến trình nhận');
   }
   return createZaloChannel({
     config,

@@ -76,8 +76,6 @@ export interface ZaloStore {
   /** Events recorded but not handled (the process stopped in between), oldest first. */
   unhandled(limit: number): { key: string; userId: string; event: string }[];
   markHandled(key: string, at: Date): void;
-  /** Whether the event was recorded and its handling finished (its replies queued). */
-  isHandled(key: string): boolean;
 
   // ---- residents ----
   /** Notes an interaction (moves the window forward, never back) and marks the resident active. */

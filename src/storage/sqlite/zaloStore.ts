@@ -53,7 +53,6 @@ const SQL = {
   receive: `INSERT OR IGNORE INTO zalo_events (commune_id, event_key, user_id, event_json, received_at) VALUES (?, ?, ?, ?, ?)`,
   unhandled: `SELECT event_key, user_id, event_json FROM zalo_events
          WHERE commune_id = ? AND handled_at IS NULL ORDER BY received_at, rowid LIMIT ?`,
-  isHandled: `SELECT 1 FROM zalo_events WHERE commune_id = ? AND event_key = ? AND handled_at IS NOT NULL`,
   handled: `UPDATE zalo_events SET handled_at = ?, event_json = NULL WHERE commune_id = ? AND event_key = ? AND handled_at IS NULL`,
   touch: `INSERT INTO zalo_residents (commune_id, user_id, last_interaction_at, inactive, updated_at) VALUES (?, ?, ?, 0, ?)
          ON CONFLICT (commune_id, user_id) DO UPDATE SET
@@ -163,10 +162,6 @@ export class SqliteZaloStore implements ZaloStore {
 
   receive(key: string, userId: string, event: string, at: Date): boolean {
     return this.st.receive.run(this.communeId, key, userId, event, at.toISOString()).changes === 1;
-  }
-
-  isHandled(key: string): boolean {
-    return this.st.isHandled.get(this.communeId, key) !== undefined;
   }
 
   unhandled(limit: number): { key: string; userId: string; event: string }[] {
