@@ -4,7 +4,7 @@
  * message (naming the path) when it is not a database at all.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationState } from '../../src/core/ports.js';
@@ -61,6 +61,22 @@ describe('openDatabase', () => {
       expect.arrayContaining(['documents', 'chunks', 'chunks_fts', 'faq_entries', 'conversation_state', 'meta']),
     );
     expect(pingDatabase(db)).toBe(true);
+  });
+
+  it('turns secure_delete on, so a deleted row leaves no trace in the file', () => {
+    const path = join(tmp.dir, 'hocvuso.db');
+    const db = track(openDatabase(path));
+    expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+    const marker = `mat-khau-${randomBytes(8).toString('hex')}`;
+    db.prepare(
+      `INSERT INTO unanswered_questions (commune_id, channel, question, created_at) VALUES ('hung-chau', 'web', ?, ?)`,
+    ).run(marker, AT.toISOString());
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(readFileSync(path).includes(marker)).toBe(true);
+    db.prepare('DELETE FROM unanswered_questions WHERE question = ?').run(marker);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(readFileSync(path).includes(marker)).toBe(false);
+    expect(readFileSync(`${path}-wal`).includes(marker)).toBe(false);
   });
 
   it('keeps each prepared statement for the connection, and still prepares past the cap', () => {

@@ -15,6 +15,7 @@
  * nothing in it is read.
  */
 import type { Clock } from '../../core/ports.js';
+import { redactSensitive } from '../../core/text/sensitive.js';
 import type { RawRoute } from '../../http/rawRoute.js';
 import type { Logger } from '../../logger.js';
 import type { WriteScope } from '../../storage/sqlite/writeScope.js';
@@ -54,6 +55,16 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 const asText = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
+
+/**
+ * The event as it may be written down: a resident's text with passwords, OTPs
+ * and personal numbers masked, because the record is the first write of the
+ * message (before the engine reads it) and sits in the database and its WAL.
+ * The event handed on keeps the text as typed, so the engine still warns.
+ */
+function storable(event: ZaloInbound): ZaloInbound {
+  return event.kind === 'text' ? { ...event, text: redactSensitive(event.text).text } : event;
+}
 
 /**
  * Verifies, classifies and records one delivery. Pure apart from the store
@@ -109,7 +120,7 @@ export function receiveDelivery(
     return { outcome: { status: 200, result: 'ignored' } };
   }
   deps.writes?.join();
-  const fresh = deps.store.receive(c.key, c.event.userId, JSON.stringify(c.event), deps.clock.now());
+  const fresh = deps.store.receive(c.key, c.event.userId, JSON.stringify(storable(c.event)), deps.clock.now());
   if (!fresh) return { outcome: { status: 200, result: 'duplicate' } };
   return { outcome: { status: 200, result: 'accepted' }, accepted: { event: c.event, key: c.key, at: c.at } };
 }

@@ -49,6 +49,8 @@ const SECRET_NAMES: Record<SensitiveKind, string> = {
   otp: 'mã OTP',
   'id-number': 'số căn cước/định danh',
   phone: 'số điện thoại',
+  'bank-account': 'số tài khoản ngân hàng',
+  card: 'số thẻ ngân hàng',
 };
 
 /** Warning shown when a message contained a secret; the secret itself is never repeated. */

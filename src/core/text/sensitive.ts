@@ -2,12 +2,20 @@
  * @module core/text/sensitive
  *
  * Finds secrets and personal numbers in what a resident typed, so the engine
- * can warn them (the commune never needs a password, OTP or full ID number)
- * and so nothing of it is stored or logged. Patterns accept text with and
- * without marks because residents type both.
+ * can warn them (the commune never needs a password, OTP, card or full ID
+ * number) and so nothing of it is stored or logged. Every channel masks with
+ * this one function before its first write.
+ *
+ * Patterns run over a folded copy of the text (lower case, marks removed,
+ * đ→d) that keeps every character at the same index as the original, so one
+ * pattern covers "mật khẩu", "mat khau" and "MẬT KHẨU" and the value is cut
+ * out of the original text. Redaction repeats until nothing more is found, so
+ * masking masked text changes nothing (it is idempotent).
  */
+import { classifyNumber, DIGIT_RUN, type NumberKind } from './personalNumbers.js';
+import { SECRET_PATTERNS, type SecretKind } from './secretPatterns.js';
 
-export type SensitiveKind = 'password' | 'otp' | 'id-number' | 'phone';
+export type SensitiveKind = SecretKind | NumberKind;
 
 export interface RedactionResult {
   /** The text with every sensitive value replaced by a placeholder. */
@@ -16,57 +24,107 @@ export interface RedactionResult {
   readonly kinds: ReadonlySet<SensitiveKind>;
 }
 
-const SECRET_WORD = '(?:m[aậ]t\\s*kh[aẩ]u|mk|pass(?:word|code)?|pin)';
-const OTP_WORD = '(?:otp|m[aã]\\s*(?:x[aá]c\\s*(?:th[uự]c|nh[aậ]n)|otp|kích\\s*hoạt|kich\\s*hoat))';
+/** What replaces a secret (password, OTP) and a personal number. */
+export const HIDDEN = '[đã ẩn]';
+const HIDDEN_NUMBER = '[số đã ẩn]';
+const HIDDEN_PHONE = '[số điện thoại đã ẩn]';
 
-/** Up to three words between the keyword and its separator: "mật khẩu VNeID của tôi là …". */
-const GAP = '(?:\\s+[^\\s:=]{1,12}){0,3}?';
-/** "là", ":", "=", or "là:" – what introduces the value. */
-const SEP = '\\s*(?:l[aà]\\s*[:=]?|[:=])\\s*';
-/** "mật khẩu là abc123", "mk: abc" – a value after an explicit separator. */
-const SECRET_AFTER_SEPARATOR = new RegExp(`(${SECRET_WORD}${GAP}${SEP})([^\\s,;]{4,})`, 'giu');
-/** "passcode 123456", "mk abc123" – a value with a digit straight after the keyword. */
-const SECRET_WITH_DIGIT = new RegExp(`(${SECRET_WORD}\\s+)((?=[^\\s,;]*\\d)[^\\s,;]{4,})`, 'giu');
-/** "otp 123456", "mã OTP của tôi là 1234", "otp vừa nhận: 4829". */
-const OTP_VALUE = new RegExp(`(${OTP_WORD}${GAP}(?:${SEP}|\\s+))(\\d[\\d\\s]{2,10}\\d)`, 'giu');
-/** Runs of digits, allowing spaces, dots or dashes between groups ("0381 234 567", "+84 912 345 678"). */
-const DIGIT_RUN = /(?:\+84[\s.-]?)?\d(?:[\s.-]?\d){5,15}/gu;
-/** "2025 2026 2027": a list of years is not an ID number. */
-const YEAR_LIST = /^(?:(?:19|20)\d\d[\s.,-]+)+(?:19|20)\d\d$/;
+/** More rounds than any message needs: each round only ever shortens what is left to find. */
+const MAX_ROUNDS = 4;
+/** Where a clause ends: a number's context never reaches across one. */
+const CLAUSE_END = /[.!?;\n]/g;
 
-/** Classifies a run of digits by its length once separators are removed. */
-function classifyDigits(digits: string): SensitiveKind | undefined {
-  const n = digits.length;
-  if (n === 12 || n === 9) return 'id-number';
-  if ((n === 10 || n === 11) && digits.startsWith('0')) return 'phone';
-  if (n === 10 || n === 11) return 'id-number';
-  return undefined;
+/** Folds one character at a time, keeping the original's length, so indexes match. */
+function foldAligned(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const folded = ch
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .replace(/[đĐ]/g, 'd')
+      .toLowerCase();
+    out += folded.length === ch.length ? folded : ch;
+  }
+  return out;
 }
 
-/** Replaces passwords, OTPs, ID numbers and phone numbers with placeholders. */
+interface Span {
+  readonly start: number;
+  readonly end: number;
+  readonly placeholder: string;
+}
+
+/** Replaces the spans (sorted, not overlapping) in the text. */
+function cut(text: string, spans: readonly Span[]): string {
+  let out = '';
+  let at = 0;
+  for (const s of spans) {
+    out += text.slice(at, s.start) + s.placeholder;
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
+
+/** Trailing punctuation stays in the sentence, not in the hidden value. */
+function trimEnd(text: string, start: number, end: number): number {
+  let e = end;
+  while (e > start + 1 && /[.,:;!?)"'”»]/.test(text[e - 1] ?? '')) e--;
+  return e;
+}
+
+/** Runs one secret pattern over the folded text; a rejected match is retried one character later. */
+function secretSpans(folded: string, pattern: (typeof SECRET_PATTERNS)[number], kinds: Set<SensitiveKind>): Span[] {
+  const spans: Span[] = [];
+  const re = new RegExp(pattern.regex.source, 'dgu');
+  for (let m = re.exec(folded); m; m = re.exec(folded)) {
+    const range = m.indices?.[pattern.value];
+    const keyword = (m[pattern.keyword] ?? '').trim();
+    const value = m[pattern.value] ?? '';
+    if (!range || !pattern.accept(value, keyword)) {
+      re.lastIndex = m.index + 1;
+      continue;
+    }
+    kinds.add(pattern.kind(keyword));
+    spans.push({ start: range[0], end: trimEnd(folded, range[0], range[1]), placeholder: HIDDEN });
+  }
+  return spans;
+}
+
+/** Finds the personal numbers, each judged with the words before it in its clause. */
+function numberSpans(folded: string, kinds: Set<SensitiveKind>): Span[] {
+  const spans: Span[] = [];
+  for (const m of folded.matchAll(DIGIT_RUN)) {
+    const start = m.index;
+    const clauseStart = Math.max(...[...folded.slice(0, start).matchAll(CLAUSE_END)].map((c) => c.index + 1), 0);
+    const kind = classifyNumber(m[0], folded.slice(clauseStart, start));
+    if (!kind) continue;
+    kinds.add(kind);
+    spans.push({ start, end: start + m[0].length, placeholder: kind === 'phone' ? HIDDEN_PHONE : HIDDEN_NUMBER });
+  }
+  return spans;
+}
+
+/** One pass of every pattern, in order; each sees the values of the previous ones already hidden. */
+function redactOnce(input: string, kinds: Set<SensitiveKind>): string {
+  let text = input;
+  for (const pattern of SECRET_PATTERNS) {
+    const spans = secretSpans(foldAligned(text), pattern, kinds);
+    if (spans.length > 0) text = cut(text, spans);
+  }
+  const spans = numberSpans(foldAligned(text), kinds);
+  return spans.length > 0 ? cut(text, spans) : text;
+}
+
+/** Replaces passwords, OTPs, PINs, ID, phone, bank account and card numbers with placeholders. */
 export function redactSensitive(input: string): RedactionResult {
   const kinds = new Set<SensitiveKind>();
-  let text = input.replace(OTP_VALUE, (_m, head: string) => {
-    kinds.add('otp');
-    return `${head}[đã ẩn]`;
-  });
-  const hideSecret = (m: string, head: string, value: string): string => {
-    // Questions *about* passwords ("mật khẩu là gì", "mật khẩu là bao nhiêu số") are not secrets.
-    if (/^(g[iì]|j|sao|th[eế]|ntn|bao|m[aấ]y|nh[uư]|ph[aả]i|n[aà]o|l[aà]m|\[)/iu.test(value)) return m;
-    kinds.add('password');
-    return `${head}[đã ẩn]`;
-  };
-  text = text.replace(SECRET_AFTER_SEPARATOR, hideSecret);
-  text = text.replace(SECRET_WITH_DIGIT, hideSecret);
-  text = text.replace(DIGIT_RUN, (m) => {
-    if (YEAR_LIST.test(m)) return m;
-    const digits = m.replace(/\D/g, '');
-    const kind = m.startsWith('+84') ? 'phone' : classifyDigits(digits);
-    if (!kind) return m;
-    kinds.add(kind);
-    return kind === 'phone' ? '[số điện thoại đã ẩn]' : '[số đã ẩn]';
-  });
-  return { text, kinds };
+  let text = input.normalize('NFC');
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const next = redactOnce(text, kinds);
+    if (next === text) break;
+    text = next;
+  }
+  return { text: kinds.size > 0 ? text : input, kinds };
 }
 
 /** Only the kinds that residents must be warned about (a phone number is not a secret). */

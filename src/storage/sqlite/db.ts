@@ -34,6 +34,8 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
     keepStatements(db);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
+    // Deleted rows (a citizen's erased data, a cleared Zalo event) are overwritten with zeros, not left in free pages.
+    db.pragma('secure_delete = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
     migrate(db, migrations);
