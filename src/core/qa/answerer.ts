@@ -3,14 +3,15 @@
  *
  * Answers a resident's question from the knowledge base with no language
  * model: the FAQ answer when the question asks what an FAQ entry asks,
- * otherwise the passage that answers it (two for a question in two parts),
+ * otherwise the passage that answers it (with a second one for a question in
+ * two parts, or a close neighbour of the same page holding what it lacks),
  * always with its source. When the evidence is weak, or the question is
  * plainly out of scope, it says so honestly, offers the closest pages and
  * points to where to ask, because a wrong answer about a public procedure
  * costs a resident a wasted trip.
  */
 import type { KnowledgeSearch } from '../ports.js';
-import { evaluate, secondPart } from './evaluate.js';
+import { companion, evaluate, secondPart } from './evaluate.js';
 import { effectiveQuestion, namesNoTopic, topicOf } from './followUp.js';
 import { choicesOf, mentionsVneid, passageText, relatedOf, sourceLine, toSources } from './format.js';
 import { groundedWording } from './grounded.js';
@@ -102,7 +103,7 @@ export async function answerQuestion(
     if (worded) body = worded;
     else {
       body = passageText(best.passage, result.queryTerms);
-      const second = await secondPart(ev, best, search);
+      const second = (await secondPart(ev, best, search)) ?? companion(ev, best);
       if (second) {
         body += `\n\n${passageText(second.passage, result.queryTerms, SECOND_PART_CHARS)}`;
         if (second.doc.ref !== doc.ref) cite += `\n${sourceLine(second.doc.title, second.doc.url)}`;

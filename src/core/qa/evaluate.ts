@@ -12,6 +12,7 @@ import { ownTopicTerms } from './followUp.js';
 import { MAX_SOURCES } from './format.js';
 import { intentFit } from './intent.js';
 import { analyzeQuestion, type AnalyzedQuestion } from './question.js';
+import { tokenize } from '../text/normalize.js';
 import type { AnswerThresholds } from './types.js';
 
 /**
@@ -68,6 +69,31 @@ export async function secondPart(
         (pages.has(c.doc.ref) || (c.passage.ownCoverage ?? c.passage.coverage) >= 0.3),
     );
     if (pick) return pick;
+  }
+  return undefined;
+}
+
+/** How far below the chosen passage a neighbour of the same page may rank and still join the answer. */
+const COMPANION_SLACK = 0.1;
+
+/**
+ * A second passage of the same page that holds words of the question the
+ * chosen one lacks: a long question ("…phải làm ở đâu, mang giấy tờ gì?")
+ * often asks what two neighbouring sections answer, and one section alone
+ * leaves the resident half answered. Only a close rival of the same page
+ * qualifies, so the answer does not drift to another topic.
+ */
+export function companion(ev: Evaluated, best: Candidate): Candidate | undefined {
+  const asked = new Set(ev.result.queryTerms);
+  if (asked.size === 0) return undefined;
+  const words = (c: Candidate): Set<string> => new Set(tokenize(`${c.passage.heading} ${c.passage.text}`));
+  const have = words(best);
+  for (const c of ev.choice.ranked) {
+    if (c === best || c.doc.ref !== best.doc.ref) continue;
+    if (c.value < best.value - COMPANION_SLACK) break;
+    if (saysNothing(c.passage.heading, c.passage.text)) continue;
+    const w = words(c);
+    if ([...asked].some((t) => w.has(t) && !have.has(t))) return c;
   }
   return undefined;
 }

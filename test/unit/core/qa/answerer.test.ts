@@ -74,6 +74,51 @@ describe('answerQuestion', () => {
     expect(a.sources[0]?.ref).toBe(DVC_DOC.ref);
   });
 
+  describe('a close neighbour of the same page that holds what the first passage leaves out', () => {
+    const WHERE = 'Bà con đến công an xã nơi cư trú để làm thủ tục, trong giờ hành chính các ngày làm việc.';
+    const PAPERS = 'Mang theo thẻ căn cước gắn chip và điện thoại đã cài ứng dụng để cán bộ kiểm tra giấy tờ.';
+    const passage = (id: number, heading: string, text: string, docRef = VNEID_DOC.ref) => ({
+      id,
+      docRef,
+      heading,
+      text,
+      score: 0.8,
+      coverage: 0.8,
+      ownCoverage: 0.6,
+    });
+    const terms = ['dinh', 'danh', 'muc', 'cong', 'an', 'can', 'cuoc', 'gan', 'chip'];
+
+    it('joins the answer when it adds words of the question', async () => {
+      const where = passage(1, 'Mức 2 › Làm ở đâu', WHERE);
+      const papers = passage(2, 'Mức 2 › Mang theo gì', PAPERS);
+      const search = searchWith({
+        documents: [{ ...documentHit({ ...VNEID_DOC, coverage: 0.8 }), best: where }],
+        passages: [where, papers],
+        queryTerms: terms,
+      });
+      // One part, no intent word: the second part search has nothing to do, the neighbour fills in.
+      const a = await answerQuestion('định danh mức 2 công an xã căn cước gắn chip', search);
+      expect(a.kind).toBe('passage');
+      expect(a.text).toContain('công an xã');
+      expect(a.text).toContain('thẻ căn cước gắn chip');
+      expect(a.text.match(new RegExp(T.SOURCE_LABEL, 'g'))).toHaveLength(1);
+    });
+
+    it('stays out when it adds nothing the question asked', async () => {
+      const where = passage(1, 'Mức 2 › Làm ở đâu', WHERE);
+      const hours = passage(2, 'Mức 2 › Giờ làm việc', 'Công an xã làm việc trong giờ hành chính, trừ ngày lễ và Tết.');
+      const search = searchWith({
+        documents: [{ ...documentHit({ ...VNEID_DOC, coverage: 0.8 }), best: where }],
+        passages: [where, hours],
+        queryTerms: ['cong', 'an', 'muc'],
+      });
+      const a = await answerQuestion('làm mức 2 ở công an nào', search);
+      expect(a.kind).toBe('passage');
+      expect(a.text).toContain('nơi cư trú');
+      expect(a.text).not.toContain('trừ ngày lễ');
+    });
+  });
+
   it('is honest when coverage is low: unsure, points to the one-stop centre, still lists sources', async () => {
     const search = searchWith({ documents: manyDocs(3, 0.4) });
     const a = await answerQuestion('thủ tục chuyển khẩu cho người già', search);
