@@ -41,15 +41,23 @@ export class OpenAiChatModel implements ChatModel {
     return this.client;
   }
 
+  /**
+   * One answer from the model. `timeoutMs` bounds the whole call, the SDK's
+   * retry and its pause included: the SDK's own `timeout` is per attempt, so
+   * a slow model once kept a resident waiting twice the limit (31 s).
+   */
   async complete(messages: readonly ChatMessage[]): Promise<string> {
     try {
       const client = await this.sdk();
-      const res = await client.chat.completions.create({
-        model: this.options.model,
-        messages: messages.map((m) => ({ role: m.role, content: m.content })),
-        temperature: 0.2,
-        max_tokens: 400,
-      });
+      const res = await client.chat.completions.create(
+        {
+          model: this.options.model,
+          messages: messages.map((m) => ({ role: m.role, content: m.content })),
+          temperature: 0.2,
+          max_tokens: 400,
+        },
+        { signal: AbortSignal.timeout(this.options.timeoutMs) },
+      );
       return res.choices[0]?.message?.content ?? '';
     } catch (err) {
       throw new UpstreamUnavailableError('chat model', err instanceof Error ? err.message : String(err), {

@@ -28,6 +28,8 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
       requests.push(JSON.parse(body) as ChatRequestBody);
+      // Status 0: a model that never answers (the request stays open until the client gives up).
+      if (reply.status === 0) return;
       res.writeHead(reply.status, { 'content-type': 'application/json' });
       res.end(
         reply.status === 200
@@ -64,7 +66,7 @@ beforeAll(async () => {
       LLM_MODEL: 'fake-model',
       OPENAI_API_KEY: 'test-key',
       OPENAI_BASE_URL: baseURL,
-      LLM_TIMEOUT_MS: '5000',
+      LLM_TIMEOUT_MS: '1000',
       PROMPTS_DIR: 'prompts',
     }),
     memoryLogger().logger,
@@ -75,6 +77,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   services.close();
+  server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   tmp.cleanup();
 });
@@ -112,6 +115,18 @@ describe('answers worded by a language model', () => {
     expect(a.confident).toBe(true);
     expect(a.text).toContain('dịch vụ bưu chính công ích tại nhà');
     expect(a.text).not.toContain('0987');
+  });
+
+  it('sends the extractive answer once LLM_TIMEOUT_MS has passed, retries included, when the model never answers', async () => {
+    reply = { status: 0, content: '' };
+    const t0 = performance.now();
+    const a = await services.engine.ask(QUESTION);
+    const elapsed = performance.now() - t0;
+    expect(a.confident).toBe(true);
+    expect(a.text).toContain('dịch vụ bưu chính công ích tại nhà');
+    // One limit for the whole answer (1,000 ms here); a per-attempt limit with a retry took twice as long.
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(1600);
   });
 
   it('does not ask the model when retrieval is not sure', async () => {
