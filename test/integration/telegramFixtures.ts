@@ -77,9 +77,26 @@ export class FakeBotApi {
     for (let i = 0; i < times; i++) this.outages.push(method);
   }
 
-  readonly transport: Transformer = (_prev, method, payload) => {
+  private readonly holds = new Map<string, Promise<void>>();
+
+  /**
+   * Calls to `method` wait until the returned function is called: a slow Bot
+   * API, so a test can look at what is committed while a call is pending (what
+   * a kill -9 at that moment would leave behind).
+   */
+  hold(method: string): () => void {
+    let release = (): void => undefined;
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
+  }
+
+  readonly transport: Transformer = async (_prev, method, payload) => {
     const p = { ...((payload ?? {}) as Record<string, unknown>) };
     this.calls.push({ method, payload: p });
+    await this.holds.get(method);
     const down = this.outages.indexOf(method);
     if (down >= 0) {
       this.outages.splice(down, 1);

@@ -2,7 +2,7 @@
  * @module channels/telegram/features/callback
  *
  * Button presses. The press is answered at once (clients show a spinner until
- * then), its value goes to the engine as a choice, and a quiz answer is shown
+ * then), alongside the turn and never before it, its value goes to the engine as a choice, and a quiz answer is shown
  * in place: the question message is edited to carry the learner's pick and
  * the engine's verdict and explanation, with its buttons removed, and only
  * what follows (the next question, the result) is sent as new messages. A
@@ -99,11 +99,18 @@ export function callbackFeature(deps: FeatureDeps): Composer<Context> {
       await tolerate(() => ctx.answerCallbackQuery({ text: T.PRIVATE_ONLY_ALERT, show_alert: true }), deps);
       return;
     }
-    await tolerate(() => ctx.answerCallbackQuery(), deps);
+    // Not awaited before the turn: the update's claim must commit with the turn's writes (dedupe.ts),
+    // and waiting here on Telegram would let the claim commit alone, so a crash during a slow call
+    // would leave the press marked handled with the learner's answer never recorded.
+    const spinner = tolerate(() => ctx.answerCallbackQuery(), deps).catch((err: unknown) => {
+      deps.logger.warn({ err }, 'telegram: answerCallbackQuery failed');
+      return false;
+    });
     if (isPrivate) await deps.store.markActive(ctx.from.id);
 
     const userId = turnUserId(value, chat?.id ?? ctx.from.id, isPrivate, ctx.from.id);
     const replies = await deps.engine.handle({ channel: 'telegram', userId, choice: value });
+    await spinner;
     const rest = isQuizAnswer(value) ? await showInPlace(ctx, replies, isPrivate, deps) : replies;
     await sendReplies(
       ctx.api,
