@@ -23,6 +23,12 @@ export interface IncomingMessage {
    * it gave the first time instead of acting on the message again.
    */
   readonly id?: string;
+  /**
+   * Where the message came from on the network, when the channel knows it
+   * (the web client's address). Used only to limit guessing of link codes:
+   * a web visitor can drop their cookie and start afresh, not their address.
+   */
+  readonly network?: string;
 }
 
 export interface ReplyButton {

@@ -21,12 +21,21 @@ export function newId(random: Random, length = 10): string {
   return draw(random, ID_ALPHABET, length);
 }
 
-/** A six-character link code that is easy to read aloud and type. */
+/**
+ * Characters in a link code. Eight from 31 (31^8 ≈ 8.5 × 10^11 codes): with
+ * the failed-attempt limits (registry/linkGuard) one address can try 2,880
+ * codes a day, so even 100 codes alive at every moment are hit with
+ * probability about 3 × 10^-7 a day (README, "Guarantees"). Six characters
+ * (8.9 × 10^8) left that a thousand times likelier.
+ */
+export const LINK_CODE_LENGTH = 8;
+
+/** An eight-character link code that is easy to read aloud and type. */
 export function newLinkCode(random: Random): string {
-  return draw(random, CODE_ALPHABET, 6);
+  return draw(random, CODE_ALPHABET, LINK_CODE_LENGTH);
 }
 
-export const LINK_CODE_PATTERN = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
+export const LINK_CODE_PATTERN = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/;
 
 /** Fisher–Yates shuffle of 0..n-1. */
 export function permutation(random: Random, n: number): number[] {

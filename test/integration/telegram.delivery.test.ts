@@ -229,7 +229,7 @@ describe('Telegram delivery', () => {
   it('/start with a link code from the web chat joins the same citizen', async () => {
     const { api, learner } = setup();
     const [reply] = await services.engine.handle({ channel: 'web', userId: 'web-lan', choice: 'me:link' });
-    const code = /Mã liên kết của bà con: ([A-Z0-9]{6})/.exec(reply?.text ?? '')?.[1];
+    const code = /Mã liên kết của bà con: ([A-Z0-9]{8})/.exec(reply?.text ?? '')?.[1];
     expect(code).toBeDefined();
     await learner(8_100_009).say(`/start ${code}`);
     expect(api.texts(8_100_009).at(-1)).toBe(LINKED);
@@ -250,7 +250,7 @@ describe('Telegram delivery', () => {
       '/xoadulieu',
       '/help',
       '/start',
-      '/start K7P2QX',
+      '/start K7P2QX9M',
       `/hoi ${nfd}`,
       nfd,
     ]) {
@@ -263,7 +263,7 @@ describe('Telegram delivery', () => {
       'me:delete',
       'menu:help',
       'menu:start',
-      'liên kết K7P2QX',
+      'liên kết K7P2QX9M',
       'cách kích hoạt VNeID'.normalize('NFC'),
       'cách kích hoạt VNeID'.normalize('NFC'),
     ]);

@@ -212,7 +212,7 @@ describe('Telegram commands', () => {
   };
 
   it('/lienket with a code copied in two halves links with that code instead of making a new one', () => {
-    expect(inboundOf(message('/lienket x6d 99Y'), BOT_INFO)).toEqual({ kind: 'engine', text: 'liên kết X6D99Y' });
-    expect(inboundOf(message('/start X6D-99Y'), BOT_INFO)).toEqual({ kind: 'engine', text: 'liên kết X6D99Y' });
+    expect(inboundOf(message('/lienket x6d9 99Ya'), BOT_INFO)).toEqual({ kind: 'engine', text: 'liên kết X6D999YA' });
+    expect(inboundOf(message('/start X6D9-99YA'), BOT_INFO)).toEqual({ kind: 'engine', text: 'liên kết X6D999YA' });
   });
 });

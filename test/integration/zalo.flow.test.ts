@@ -103,7 +103,7 @@ describe('Zalo: follow → register → quiz with typed answers → pass', () =>
 
   it('joins the Zalo identity to a citizen from another channel with a typed link code', async () => {
     const web = await h.services.engine.handle({ channel: 'web', userId: 'web-1', choice: 'me:link' });
-    const code = /Mã liên kết của bà con: ([A-Z0-9]{6})/.exec(web[0]?.text ?? '')?.[1];
+    const code = /Mã liên kết của bà con: ([A-Z0-9]{8})/.exec(web[0]?.text ?? '')?.[1];
     expect(code).toBeDefined();
     const linked = await say(`liên kết ${code ?? ''}`);
     expect(linked.join('\n')).toMatch(/Đã liên kết thành công/);

@@ -272,7 +272,7 @@ export function createEngine(deps: EngineDeps): Engine {
 
     if (registry && learning) {
       const code = linkCodeIn(question);
-      if (code) return [...replies, ...(await registry.redeem(identity, code))];
+      if (code) return [...replies, ...(await registry.redeem(identity, code, message.network))];
       // A command ("xóa dữ liệu của tôi") typed at an open form step is the command, never a name.
       const intent = intentOf(question, state);
       if (state.form && !intent && !looksLikeQuestion(question)) {

@@ -10,6 +10,7 @@
 import type { OutgoingReply, ReplyButton } from '../messages.js';
 import type { AttemptRepo, CitizenRepo, Clock, ConversationState, ConversationStateRepo, Random } from '../ports.js';
 import { LINK_CODE_PATTERN, newId, newLinkCode } from '../random.js';
+import { createLinkGuard, linkGuardKeys, type LinkGuard } from './linkGuard.js';
 import { cleanText, foldMarks } from '../text/normalize.js';
 import * as T from './texts.js';
 import type { Citizen, CommuneInfo, Identity } from './types.js';
@@ -33,6 +34,8 @@ export interface RegistryDeps {
   readonly commune: CommuneInfo;
   readonly random: Random;
   readonly clock: Clock;
+  /** Limits on failed link codes (an in-memory guard on `clock` when absent). */
+  readonly linkGuard?: LinkGuard;
 }
 
 /** Outcome of a registry step: replies, and optionally a choice to run next (the form's `then`). */
@@ -125,14 +128,14 @@ export function formTakesNumber(state: ConversationState, text: string): boolean
 }
 
 /**
- * "liên kết K7P2QX" or "/lienket K7P2QX": the code, upper-cased. People copy a code
- * the way they read it aloud, in two halves ("X6D 99Y", "x6d-99y"), so a space, dot or
- * dash inside it is dropped. A bare code is not taken: any six-letter word ("THANKS")
+ * "liên kết K7P2QX9M" or "/lienket K7P2QX9M": the code, upper-cased. People copy a code
+ * the way they read it aloud, in two halves ("X6D9 99YA", "x6d9-99ya"), so a space, dot or
+ * dash inside it is dropped. A bare code is not taken: any eight-letter word ("THANKYOU")
  * would otherwise be tried as one.
  */
 export function linkCodeIn(text: string): string | undefined {
   const m =
-    /^(?:\/?(?:li[eê]n\s*k[eế]t|lienket|m[aã]\s*li[eê]n\s*k[eế]t|link)\s*:?\s*)([a-z0-9](?:[\s.-]{0,2}[a-z0-9]){5})$/iu.exec(
+    /^(?:\/?(?:li[eê]n\s*k[eế]t|lienket|m[aã]\s*li[eê]n\s*k[eế]t|link)\s*:?\s*)([a-z0-9](?:[\s.-]{0,2}[a-z0-9]){7})$/iu.exec(
       cleanText(text),
     );
   const code = m?.[1]?.replace(/[\s.-]/g, '').toUpperCase();
@@ -340,9 +343,15 @@ export function createRegistryFeature(deps: RegistryDeps) {
     }
   }
 
-  async function redeem(identity: Identity, code: string): Promise<OutgoingReply[]> {
+  const linkGuard = deps.linkGuard ?? createLinkGuard(deps.clock);
+
+  /** `network`: the sender's address when the channel knows it (the web), so a fresh cookie is no fresh start. */
+  async function redeem(identity: Identity, code: string, network?: string): Promise<OutgoingReply[]> {
+    const keys = linkGuardKeys(identity, network);
+    if (!linkGuard.allows(keys)) return [{ text: T.LINK_LOCKED }];
     const r = await citizens.redeemLinkCode(code, identity, deps.clock.now());
     if (r.ok) return [{ text: T.LINKED }];
+    if (r.reason !== 'same-citizen') linkGuard.failed(keys);
     return [{ text: r.reason === 'unknown' ? T.LINK_UNKNOWN : r.reason === 'expired' ? T.LINK_EXPIRED : T.LINK_SAME }];
   }
 

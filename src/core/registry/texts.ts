@@ -47,7 +47,9 @@ export function linkCode(code: string, minutes: number): string {
   );
 }
 export const LINKED = 'Đã liên kết thành công! Kết quả và thông tin của bà con trên các kênh nay là một.';
-export const LINK_UNKNOWN = 'Mã liên kết không đúng. Bà con kiểm tra lại từng ký tự (mã gồm 6 chữ và số).';
+export const LINK_UNKNOWN = 'Mã liên kết không đúng. Bà con kiểm tra lại từng ký tự (mã gồm 8 chữ và số).';
+export const LINK_LOCKED =
+  'Mã liên kết đã bị nhập sai nhiều lần. Để giữ an toàn cho tài khoản, bà con vui lòng đợi khoảng 10 phút rồi thử lại.';
 export const LINK_EXPIRED = 'Mã liên kết đã hết hạn hoặc đã được dùng. Bà con tạo mã mới ở kênh kia nhé.';
 export const LINK_SAME = 'Tài khoản này đã được liên kết với mã đó từ trước rồi.';
 

@@ -350,7 +350,7 @@ describe('data rights', () => {
   it('confirmed, deletes the citizen, attempts, passes and the state of every linked identity', async () => {
     await r.finish(await r.begin(QUIZ_A.id));
     const [code] = await r.send('liên kết tài khoản');
-    const linkCode = /: ([A-Z0-9]{6})\n/.exec(code?.text ?? '')?.[1] ?? '';
+    const linkCode = /: ([A-Z0-9]{8})\n/.exec(code?.text ?? '')?.[1] ?? '';
     expect((await r.send(`liên kết ${linkCode}`, TELEGRAM))[0]?.text).toBe(R.LINKED);
     await r.send('làm bài kiểm tra', TELEGRAM); // leaves offered buttons in Telegram's state
     expect(r.conversations.get(TELEGRAM)).toBeDefined();
@@ -378,7 +378,7 @@ describe('data rights', () => {
 describe('linking a second channel', () => {
   const codeFrom = async (): Promise<string> => {
     const [reply] = await r.send('liên kết tài khoản', WEB);
-    const code = /Mã liên kết của bà con: ([A-Z0-9]{6})/.exec(reply?.text ?? '')?.[1];
+    const code = /Mã liên kết của bà con: ([A-Z0-9]{8})/.exec(reply?.text ?? '')?.[1];
     if (!code) throw new Error(`no code in ${reply?.text}`);
     return code;
   };
@@ -407,14 +407,14 @@ describe('linking a second channel', () => {
   it('takes a code typed in two halves, in any case, on Zalo', async () => {
     await r.finish(await r.begin(QUIZ_A.id, WEB), () => 'right', WEB);
     const code = await codeFrom();
-    const spaced = `${code.slice(0, 3).toLowerCase()} ${code.slice(3)}`;
+    const spaced = `${code.slice(0, 4).toLowerCase()} ${code.slice(4)}`;
     expect(await r.send(`Liên kết ${spaced}`, ZALO)).toEqual([{ text: R.LINKED }]);
     expect(r.citizenOf(ZALO)?.id).toBe(r.citizenOf(WEB)?.id);
   });
 
   it('refuses a wrong code, an expired one (16 minutes later) and a reused one', async () => {
     const code = await codeFrom();
-    const wrong = code === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ';
+    const wrong = code === 'ZZZZZZZZ' ? 'YYYYYYYY' : 'ZZZZZZZZ';
     expect(await r.send(`liên kết ${wrong}`, TELEGRAM)).toEqual([{ text: R.LINK_UNKNOWN }]);
     r.clock.set(new Date(r.clock.now().getTime() + 16 * 60_000).toISOString());
     expect(await r.send(`liên kết ${code}`, TELEGRAM)).toEqual([{ text: R.LINK_EXPIRED }]);

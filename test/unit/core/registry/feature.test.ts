@@ -82,28 +82,29 @@ describe("intentOf at the form's name step", () => {
 
 describe('linkCodeIn', () => {
   it.each([
-    ['liên kết K7P2QX', 'K7P2QX'],
-    ['lien ket k7p2qx', 'K7P2QX'],
-    ['Liên kết: K7P2QX', 'K7P2QX'],
-    ['/lienket K7P2QX', 'K7P2QX'],
-    ['mã liên kết K7P2QX', 'K7P2QX'],
-    ['  liên kết   K7P2QX  ', 'K7P2QX'],
-    ['liên kết X6D 99Y', 'X6D99Y'],
-    ['lien ket x6d 99y', 'X6D99Y'],
-    ['Liên kết: x6d-99Y', 'X6D99Y'],
-    ['/lienket X6D.99Y', 'X6D99Y'],
-    ['liên kết X6D  99Y', 'X6D99Y'],
+    ['liên kết K7P2QX9M', 'K7P2QX9M'],
+    ['lien ket k7p2qx9m', 'K7P2QX9M'],
+    ['Liên kết: K7P2QX9M', 'K7P2QX9M'],
+    ['/lienket K7P2QX9M', 'K7P2QX9M'],
+    ['mã liên kết K7P2QX9M', 'K7P2QX9M'],
+    ['  liên kết   K7P2QX9M  ', 'K7P2QX9M'],
+    ['liên kết X6D9 99YA', 'X6D999YA'],
+    ['lien ket x6d9 99ya', 'X6D999YA'],
+    ['Liên kết: x6d9-99yA', 'X6D999YA'],
+    ['/lienket X6D9.99YA', 'X6D999YA'],
+    ['liên kết X6D9  99YA', 'X6D999YA'],
   ])('%j → %s', (text, code) => {
     expect(linkCodeIn(text)).toBe(code);
   });
 
   it.each([
-    'K7P2QX', // a bare six-letter word could be anything ("THANKS"): a prefix is required
-    'liên kết K7P2Q', // too short
-    'liên kết K7P2QXY', // too long
-    'liên kết K0P2QX', // 0 is not in the code alphabet
+    'K7P2QX9M', // a bare eight-letter word could be anything ("THANKYOU"): a prefix is required
+    'liên kết K7P2QX9', // too short
+    'liên kết K7P2QX9MA', // too long
+    'liên kết K7P2QX', // the six-character codes of old are gone
+    'liên kết K0P2QX9M', // 0 is not in the code alphabet
     'lien ket tai khoan', // the command, typed without marks, is not a code
-    'liên kết KIP2QX', // nor I
+    'liên kết KIP2QX9M', // nor I
     'liên kết tài khoản',
     'lien ket',
   ])('finds no code in %j', (text) => {
@@ -430,12 +431,12 @@ describe('seeing and deleting one’s own data', () => {
 
 describe('link codes', () => {
   const codeOf = (text: string | undefined): string =>
-    /Mã liên kết của bà con: ([A-Z0-9]{6})/.exec(text ?? '')?.[1] ?? '';
+    /Mã liên kết của bà con: ([A-Z0-9]{8})/.exec(text ?? '')?.[1] ?? '';
 
   it('creates a one-time code valid for 15 minutes, creating the citizen if needed', async () => {
     const out = await r.registry.onMeChoice(WEB, undefined, {}, 'me:link');
     const code = codeOf(out?.replies[0]?.text);
-    expect(code).toMatch(/^[A-Z2-9]{6}$/);
+    expect(code).toMatch(/^[A-Z2-9]{8}$/);
     expect(out?.replies[0]?.text).toBe(T.linkCode(code, LINK_CODE_MINUTES));
     const owner = r.citizens.findByIdentity(WEB);
     expect(r.store.link_codes.get(code)).toEqual({
