@@ -67,4 +67,10 @@ export interface OutgoingReply {
   readonly quiz?: QuizQuestionMeta;
   /** Documents the text was drawn from, for channels that render links. */
   readonly sources?: readonly ReplySource[];
+  /**
+   * The resident's data was just erased: a channel that keeps rows about a
+   * resident only to reach them (Zalo's outbox and messaging window) drops
+   * them once this reply has gone out.
+   */
+  readonly forget?: boolean;
 }

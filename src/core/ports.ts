@@ -119,6 +119,8 @@ export type UnansweredKind = 'miss' | 'unclear' | 'out-of-scope' | 'thumbs-down'
 
 export interface UnansweredQuestion {
   readonly channel: ChannelName;
+  /** Who asked (their id on `channel`), so the question is erased with their data; never shown to staff. */
+  readonly userId?: string;
   /** `miss` when left out. */
   readonly kind?: UnansweredKind;
   /** For a 👎: the answer that was given (already masked). */
@@ -166,6 +168,13 @@ export interface CitizenRepo {
   redeemLinkCode(code: string, identity: Identity, at: Date): MaybePromise<RedeemResult>;
   /** Deletes the citizen with every identity, attempt and completion record. */
   delete(citizenId: string): MaybePromise<void>;
+  /**
+   * "Xóa dữ liệu của tôi": erases the citizen behind `identity` (if any) and,
+   * where the store holds them, every row any of their identities left on any
+   * channel (questions, conversation state, channel records). Their passes
+   * stay only as anonymous counts (hamlet, group, quiz, day).
+   */
+  erase(identity: Identity, at: Date): MaybePromise<void>;
 }
 
 export interface AttemptRepo {

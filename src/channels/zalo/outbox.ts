@@ -80,6 +80,8 @@ export class Outbox {
         const { messageId } = await this.deps.send(userId, item.message);
         this.deps.writes?.join();
         store.markSent(item.id, clock.now(), messageId);
+        // The confirmation that their data was erased: now that it is delivered, nothing of them stays.
+        if (item.message.forget) store.forget(userId);
       } catch (err) {
         if (!this.onError(item, err)) return;
       }

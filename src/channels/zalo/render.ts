@@ -89,5 +89,8 @@ export function renderReplies(replies: readonly OutgoingReply[], opts: RenderOpt
     joined,
     (last.buttons ?? []).map((b) => b.label),
   );
-  return renderOne({ text, buttons: last.buttons }, opts);
+  const messages = renderOne({ text, buttons: last.buttons }, opts);
+  const final = messages.pop();
+  if (!final) return messages;
+  return [...messages, replies.some((r) => r.forget) ? { ...final, forget: true } : final];
 }

@@ -199,7 +199,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (answer) return [answerReply(answer, menu)];
     }
     if (choice === FEEDBACK_UP || choice === FEEDBACK_DOWN)
-      return onFeedback(feedback, identity.channel, state, choice === FEEDBACK_UP);
+      return onFeedback(feedback, identity, state, choice === FEEDBACK_UP);
     if (choice.startsWith('faq:')) {
       const replies = await faqReply(choice.slice(4));
       if (replies) return replies;
@@ -290,7 +290,7 @@ export function createEngine(deps: EngineDeps): Engine {
     }
 
     const typed = hasLastAnswer(state) ? typedFeedback(question) : undefined;
-    if (typed) return [...replies, ...(await onFeedback(feedback, message.channel, state, typed === 'up'))];
+    if (typed) return [...replies, ...(await onFeedback(feedback, identity, state, typed === 'up'))];
     const now = deps.clock.now();
     // Taken before anything else answers, so an unfinished question waits for one message only.
     const completed = completePendingAsk(state, question, now);
@@ -313,6 +313,7 @@ export function createEngine(deps: EngineDeps): Engine {
       state.unsureStreak = (state.unsureStreak ?? 0) + 1;
       await deps.unanswered.record({
         channel: message.channel,
+        userId: message.userId,
         kind: answer.kind === 'out-of-scope' || answer.kind === 'unclear' ? answer.kind : 'miss',
         question,
         bestRef: answer.sources[0]?.ref,

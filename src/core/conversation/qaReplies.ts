@@ -53,14 +53,15 @@ export interface FeedbackDeps {
 /** 👍 / 👎 on the last answer: a 👎 stores the question with the answer given, once. */
 export async function onFeedback(
   deps: FeedbackDeps,
-  channel: ChannelName,
+  who: { readonly channel: ChannelName; readonly userId: string },
   state: ConversationState,
   up: boolean,
 ): Promise<OutgoingReply[]> {
   const last = takeLastAnswer(state);
   if (up || !last) return [{ text: up ? T.FEEDBACK_THANKS : T.FEEDBACK_NOTHING }];
   await deps.unanswered.record({
-    channel,
+    channel: who.channel,
+    userId: who.userId,
     kind: 'thumbs-down',
     question: last.question,
     answer: last.answer,

@@ -303,7 +303,7 @@ export function createRegistryFeature(deps: RegistryDeps) {
       case 'me:profile':
         return startForm(state);
       case 'me:delete':
-        if (!citizen) return { replies: [{ text: T.NO_DATA }] };
+        // Someone who never took a quiz may still have questions on record, so they are asked too.
         // The confirmation is valid for a few minutes only: an old button pressed days later deletes nothing.
         state.confirmDelete = deps.clock.now().getTime() + DELETE_CONFIRM_MS;
         return {
@@ -319,14 +319,13 @@ export function createRegistryFeature(deps: RegistryDeps) {
         };
       case 'me:delete:yes': {
         const until = typeof state.confirmDelete === 'number' ? state.confirmDelete : 0;
-        if (!citizen || until < deps.clock.now().getTime())
-          return { replies: [{ text: citizen ? T.NOT_DELETED : T.NO_DATA }] };
-        const ids = await citizens.identities(citizen.id);
-        await citizens.delete(citizen.id);
+        if (until < deps.clock.now().getTime()) return { replies: [{ text: T.NOT_DELETED }] };
+        const ids = citizen ? await citizens.identities(citizen.id) : [];
+        await citizens.erase(identity, deps.clock.now());
         for (const id of ids)
           if (id.channel !== identity.channel || id.userId !== identity.userId) await deps.conversations.delete(id);
         for (const key of Object.keys(state)) delete state[key];
-        return { replies: [{ text: T.DELETED }] };
+        return { replies: [{ text: T.DELETED, forget: true }] };
       }
       case 'me:delete:no':
         delete state.confirmDelete;

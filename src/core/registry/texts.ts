@@ -28,7 +28,7 @@ export const FORM_SKIPPED =
   'Dạ, trợ lý sẽ không lưu thông tin cá nhân. Kết quả bài kiểm tra vẫn được tính chung cho xã.';
 
 export const DELETE_CONFIRM =
-  'Bà con có chắc muốn xóa toàn bộ dữ liệu của mình (thông tin, kết quả bài kiểm tra, liên kết tài khoản)? Việc này không thể hoàn tác.';
+  'Bà con có chắc muốn xóa toàn bộ dữ liệu của mình (thông tin, kết quả bài kiểm tra, liên kết tài khoản, các câu hỏi đã gửi)? Việc này không thể hoàn tác.';
 export const BTN_DELETE_YES = 'Xóa hẳn dữ liệu';
 export const BTN_DELETE_NO = 'Không xóa';
 export const DELETED = 'Đã xóa toàn bộ dữ liệu của bà con. Nếu quay lại, trợ lý sẽ coi như người mới.';

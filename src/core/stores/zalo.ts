@@ -22,6 +22,8 @@ export interface OutboundMessage {
   readonly text: string;
   /** The same message as a text-with-buttons template (only when templates are switched on). */
   readonly template?: { readonly text: string; readonly buttons: readonly TemplateButton[] };
+  /** Once sent, the channel forgets the resident (the reply confirming their data was erased). */
+  readonly forget?: boolean;
 }
 
 export interface TokenState {
@@ -101,6 +103,12 @@ export interface ZaloStore {
   markSent(id: number, at: Date, zaloMessageId: string | undefined): void;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void;
   markFailed(id: number, error: string, at: Date): void;
+  /**
+   * Drops what the channel still keeps about a resident whose data was erased:
+   * their window row, their sent and failed items, their handled events.
+   * Items still waiting stay (the resident wrote again meanwhile).
+   */
+  forget(userId: string): void;
   /** Holds every pending item of the user until they write again. */
   holdAll(userId: string, reason: string, at: Date): void;
   /** Users with a pending item due by `now`. */

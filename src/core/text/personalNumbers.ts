@@ -43,15 +43,15 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * Classifies one digit run; `before` is the folded text of its clause up to
- * the run. Undefined means an ordinary number (an amount, a year list, a date).
+ * Classifies one digit run; `clause` is the folded text just before it, back
+ * to the start of its clause (a few words are enough). Undefined means an
+ * ordinary number (an amount, a year list, a date).
  */
-export function classifyNumber(run: string, before: string): NumberKind | undefined {
+export function classifyNumber(run: string, clause: string): NumberKind | undefined {
   if (YEAR_LIST.test(run)) return undefined;
   if (run.startsWith('+84')) return 'phone';
   const digits = run.replace(/\D/g, '');
   const n = digits.length;
-  const clause = before.slice(-80);
   if (n >= 6 && ACCOUNT_BEFORE.test(clause) && !IDENTITY_WORDS.test(clause)) return 'bank-account';
   if (n >= 13) return luhnValid(digits) || CARD_BEFORE.test(clause) ? 'card' : 'bank-account';
   if (n === 12 || n === 9) return 'id-number';

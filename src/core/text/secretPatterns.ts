@@ -37,6 +37,9 @@ const CODE_DIGITS = '\\d(?:[\\s.-]?\\d){3,9}(?!\\d)';
 
 export type SecretKind = 'password' | 'otp';
 
+/** Any keyword at all: a message without one (and without a digit) has no secret to find. */
+export const SECRET_KEYWORD = new RegExp(`${SECRET_WORD}|${PIN_WORD}|${OTP_WORD}`, 'u');
+
 /**
  * One way of typing a secret: the pattern (over folded text) and which of its
  * groups is the value. `accept` judges the value and the keyword found.

@@ -13,7 +13,7 @@
  * masking masked text changes nothing (it is idempotent).
  */
 import { classifyNumber, DIGIT_RUN, type NumberKind } from './personalNumbers.js';
-import { SECRET_PATTERNS, type SecretKind } from './secretPatterns.js';
+import { SECRET_KEYWORD, SECRET_PATTERNS, type SecretKind } from './secretPatterns.js';
 
 export type SensitiveKind = SecretKind | NumberKind;
 
@@ -31,19 +31,33 @@ const HIDDEN_PHONE = '[số điện thoại đã ẩn]';
 
 /** More rounds than any message needs: each round only ever shortens what is left to find. */
 const MAX_ROUNDS = 4;
-/** Where a clause ends: a number's context never reaches across one. */
-const CLAUSE_END = /[.!?;\n]/g;
+/** How far back a number's context is read (a keyword and a few words). */
+const CONTEXT_CHARS = 80;
+
+/** Index of the last character that ends a clause (. ! ? ; or a new line), or -1. */
+function lastClauseEnd(text: string): number {
+  for (let i = text.length - 1; i >= 0; i--) if ('.!?;\n'.includes(text[i] ?? '')) return i;
+  return -1;
+}
+
+/** Folded form of each character met so far (a few hundred distinct ones in Vietnamese text). */
+const FOLDED = new Map<string, string>();
 
 /** Folds one character at a time, keeping the original's length, so indexes match. */
 function foldAligned(text: string): string {
   let out = '';
   for (const ch of text) {
-    const folded = ch
-      .normalize('NFD')
-      .replace(/\p{M}+/gu, '')
-      .replace(/[đĐ]/g, 'd')
-      .toLowerCase();
-    out += folded.length === ch.length ? folded : ch;
+    let folded = FOLDED.get(ch);
+    if (folded === undefined) {
+      const f = ch
+        .normalize('NFD')
+        .replace(/\p{M}+/gu, '')
+        .replace(/[đĐ]/g, 'd')
+        .toLowerCase();
+      folded = f.length === ch.length ? f : ch;
+      if (FOLDED.size < 4096) FOLDED.set(ch, folded);
+    }
+    out += folded;
   }
   return out;
 }
@@ -95,8 +109,9 @@ function numberSpans(folded: string, kinds: Set<SensitiveKind>): Span[] {
   const spans: Span[] = [];
   for (const m of folded.matchAll(DIGIT_RUN)) {
     const start = m.index;
-    const clauseStart = Math.max(...[...folded.slice(0, start).matchAll(CLAUSE_END)].map((c) => c.index + 1), 0);
-    const kind = classifyNumber(m[0], folded.slice(clauseStart, start));
+    // Only the last words before the number matter, and never across the end of a clause.
+    const before = folded.slice(Math.max(0, start - CONTEXT_CHARS), start);
+    const kind = classifyNumber(m[0], before.slice(lastClauseEnd(before) + 1));
     if (!kind) continue;
     kinds.add(kind);
     spans.push({ start, end: start + m[0].length, placeholder: kind === 'phone' ? HIDDEN_PHONE : HIDDEN_NUMBER });
@@ -107,11 +122,14 @@ function numberSpans(folded: string, kinds: Set<SensitiveKind>): Span[] {
 /** One pass of every pattern, in order; each sees the values of the previous ones already hidden. */
 function redactOnce(input: string, kinds: Set<SensitiveKind>): string {
   let text = input;
+  let folded = foldAligned(text);
   for (const pattern of SECRET_PATTERNS) {
-    const spans = secretSpans(foldAligned(text), pattern, kinds);
-    if (spans.length > 0) text = cut(text, spans);
+    const spans = secretSpans(folded, pattern, kinds);
+    if (spans.length === 0) continue;
+    text = cut(text, spans);
+    folded = foldAligned(text);
   }
-  const spans = numberSpans(foldAligned(text), kinds);
+  const spans = numberSpans(folded, kinds);
   return spans.length > 0 ? cut(text, spans) : text;
 }
 
@@ -119,6 +137,8 @@ function redactOnce(input: string, kinds: Set<SensitiveKind>): string {
 export function redactSensitive(input: string): RedactionResult {
   const kinds = new Set<SensitiveKind>();
   let text = input.normalize('NFC');
+  // Most messages hold neither a digit nor a secret's keyword: nothing to look for.
+  if (!/\d/.test(text) && !SECRET_KEYWORD.test(foldAligned(text))) return { text: input, kinds };
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const next = redactOnce(text, kinds);
     if (next === text) break;

@@ -229,6 +229,12 @@ export class MemoryCitizenRepo implements CitizenRepo {
     s.programme_completions.delete(citizenId);
   }
 
+  /** The memory stores keep nothing per channel beyond the register, so erasing is deleting the citizen. */
+  erase(identity: Identity): void {
+    const citizen = this.findByIdentity(identity);
+    if (citizen) this.delete(citizen.id);
+  }
+
   private merge(merged: string, target: string, at: string): void {
     const s = this.store;
     const from = s.citizens.get(merged);

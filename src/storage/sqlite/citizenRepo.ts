@@ -11,6 +11,7 @@ import type { CitizenRepo } from '../../core/ports.js';
 import type { ChannelName } from '../../core/messages.js';
 import type { Citizen, CitizenProfile, ConsentState, Identity, RedeemResult } from '../../core/registry/types.js';
 import type { Db } from './db.js';
+import { createEraser } from './erasure.js';
 import { COMPLETE_IF_ALL_PASSED_SQL } from './programmeSql.js';
 
 interface CitizenRow {
@@ -169,6 +170,7 @@ export class SqliteCitizenRepo implements CitizenRepo {
   private readonly ensureTx: Transaction<(identity: Identity, newId: string, at: string) => Citizen>;
   private readonly createLinkCodeTx: Transaction<(citizenId: string, code: string, expiresAt: string) => void>;
   private readonly redeemTx: Transaction<(code: string, identity: Identity, at: string) => RedeemResult>;
+  private readonly eraseRows: ReturnType<typeof createEraser>;
 
   constructor(
     db: Db,
@@ -178,6 +180,7 @@ export class SqliteCitizenRepo implements CitizenRepo {
     // Distinct ids, so "all passed" compares like with like.
     this.coreQuizzes = JSON.stringify([...new Set(options.coreQuizzes ?? [])]);
     this.s = statements(db);
+    this.eraseRows = createEraser(db, communeId);
 
     this.ensureTx = db.transaction((identity: Identity, newId: string, at: string): Citizen => {
       const found = this.s.byIdentity.get(communeId, identity.channel, identity.userId);
@@ -252,6 +255,11 @@ export class SqliteCitizenRepo implements CitizenRepo {
 
   delete(citizenId: string): void {
     this.s.deleteCitizen.run(this.communeId, citizenId);
+  }
+
+  /** Every row about the person, on every channel, in one transaction (see storage/sqlite/erasure). */
+  erase(identity: Identity, at: Date): void {
+    this.eraseRows(identity, at);
   }
 
   private applyUpdate(citizenId: string, consent: ConsentState | undefined, profile: CitizenProfile, at: string): void {

@@ -5,7 +5,9 @@
  * million pass records never cross into JavaScript, only one row per
  * hamlet × group × quiz does. Hamlet and group come from the citizen's
  * current profile, so a resident who fills in their hamlet later moves their
- * past completions with them.
+ * past completions with them. A citizen who deleted their data is counted
+ * from the anonymous counts their passes left (migration 007), under the
+ * hamlet and group they had then.
  */
 import type { Db } from './db.js';
 
@@ -55,9 +57,18 @@ export class SqliteReportRepo {
           .prepare(
             `WITH people AS MATERIALIZED (
                SELECT id, NULLIF(TRIM(hamlet), '') AS hamletId, NULLIF(TRIM(target_group), '') AS groupId
-                 FROM citizens WHERE commune_id = :commune)
-             SELECT people.hamletId, people.groupId, p.quiz_id AS quizId, COUNT(*) AS passed
-               FROM people CROSS JOIN quiz_passes p ON p.commune_id = :commune AND p.citizen_id = people.id
+                 FROM citizens WHERE commune_id = :commune),
+             live AS (
+               SELECT people.hamletId, people.groupId, p.quiz_id AS quizId, COUNT(*) AS passed
+                 FROM people CROSS JOIN quiz_passes p ON p.commune_id = :commune AND p.citizen_id = people.id
+                GROUP BY 1, 2, 3),
+             erased AS (
+               SELECT NULLIF(hamlet, '') AS hamletId, NULLIF(target_group, '') AS groupId, quiz_id AS quizId,
+                      SUM(passes) AS passed
+                 FROM anonymous_passes WHERE commune_id = :commune
+                GROUP BY 1, 2, 3)
+             SELECT hamletId, groupId, quizId, SUM(passed) AS passed
+               FROM (SELECT * FROM live UNION ALL SELECT * FROM erased)
               GROUP BY 1, 2, 3`,
           )
           .all({ commune: this.communeId }) as CompletionCount[],
@@ -70,15 +81,21 @@ export class SqliteReportRepo {
       () =>
         this.db
           .prepare(
-            `SELECT NULLIF(TRIM(c.hamlet), '') AS hamletId,
-                    NULLIF(TRIM(c.target_group), '') AS groupId,
-                    COUNT(*) AS completed
-               FROM programme_completions pc
-               JOIN citizens c ON c.commune_id = pc.commune_id AND c.id = pc.citizen_id
-              WHERE pc.commune_id = ?
+            `SELECT hamletId, groupId, SUM(completed) AS completed FROM (
+               SELECT NULLIF(TRIM(c.hamlet), '') AS hamletId,
+                      NULLIF(TRIM(c.target_group), '') AS groupId,
+                      COUNT(*) AS completed
+                 FROM programme_completions pc
+                 JOIN citizens c ON c.commune_id = pc.commune_id AND c.id = pc.citizen_id
+                WHERE pc.commune_id = :commune
+                GROUP BY 1, 2
+               UNION ALL
+               SELECT NULLIF(hamlet, ''), NULLIF(target_group, ''), SUM(completions)
+                 FROM anonymous_completions WHERE commune_id = :commune
+                GROUP BY 1, 2)
               GROUP BY 1, 2`,
           )
-          .all(this.communeId) as ProgrammeCount[],
+          .all({ commune: this.communeId }) as ProgrammeCount[],
     );
   }
 

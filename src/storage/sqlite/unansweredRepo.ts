@@ -3,7 +3,8 @@
  *
  * The log of questions the bot could not answer confidently. Staff read it to
  * write one approved answer for everyone; the engine masks personal numbers
- * and secrets before anything reaches this table.
+ * and secrets before anything reaches this table. Each row keeps who asked
+ * (never shown to staff) only so that it goes when they delete their data.
  */
 import type { UnansweredLog, UnansweredQuestion } from '../../core/ports.js';
 import type { Db } from './db.js';
@@ -27,8 +28,8 @@ export class SqliteUnansweredLog implements UnansweredLog {
   record(q: UnansweredQuestion): void {
     this.db
       .prepare(
-        `INSERT INTO unanswered_questions (commune_id, channel, question, best_ref, best_score, created_at, kind, answer)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO unanswered_questions (commune_id, channel, question, best_ref, best_score, created_at, kind, answer, user_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         this.communeId,
@@ -39,6 +40,7 @@ export class SqliteUnansweredLog implements UnansweredLog {
         q.at.toISOString(),
         q.kind ?? 'miss',
         q.answer?.slice(0, 2000) ?? null,
+        q.userId ?? null,
       );
   }
 

@@ -78,6 +78,12 @@ const SQL = {
          WHERE commune_id = ? AND status = 'pending' AND next_attempt_at <= ? LIMIT ?`,
   counts: `SELECT status, COUNT(*) AS n FROM zalo_outbox WHERE commune_id = ? GROUP BY status`,
   inactiveCount: `SELECT COUNT(*) AS n FROM zalo_residents WHERE commune_id = ? AND inactive = 1`,
+  forgetResident: `DELETE FROM zalo_residents WHERE commune_id = ? AND user_id = ?`,
+  forgetSent: `DELETE FROM zalo_outbox WHERE commune_id = ? AND user_id = ? AND status IN ('sent', 'failed')`,
+  // A message's key (msg:<id>) names no one and still recognises a redelivery; other keys carry the user id.
+  forgetMessages: `UPDATE zalo_events SET user_id = '', event_json = NULL
+         WHERE commune_id = ? AND user_id = ? AND handled_at IS NOT NULL AND event_key LIKE 'msg:%'`,
+  forgetOther: `DELETE FROM zalo_events WHERE commune_id = ? AND user_id = ? AND handled_at IS NOT NULL`,
   pruneEvents: `DELETE FROM zalo_events WHERE commune_id = ? AND handled_at IS NOT NULL AND received_at < ?`,
   pruneSent: `DELETE FROM zalo_outbox WHERE commune_id = ? AND status = 'sent' AND sent_at < ?`,
   pruneFailed: `DELETE FROM zalo_outbox WHERE commune_id = ? AND status = 'failed' AND next_attempt_at < ?`,
@@ -234,6 +240,13 @@ export class SqliteZaloStore implements ZaloStore {
 
   markFailed(id: number, error: string, at: Date): void {
     this.st.failed.run(error, at.toISOString(), id, this.communeId);
+  }
+
+  forget(userId: string): void {
+    this.db.transaction(() => {
+      for (const st of [this.st.forgetResident, this.st.forgetSent, this.st.forgetMessages, this.st.forgetOther])
+        st.run(this.communeId, userId);
+    })();
   }
 
   holdAll(userId: string, reason: string, at: Date): void {

@@ -15,6 +15,7 @@ import { m003Telegram } from './003_telegram.js';
 import { m004Zalo } from './004_zalo.js';
 import { m005Embeddings } from './005_embeddings.js';
 import { m006UnansweredKind } from './006_unanswered_kind.js';
+import { m007Erasure } from './007_erasure.js';
 
 export interface Migration {
   readonly version: number;
@@ -29,4 +30,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m004Zalo,
   m005Embeddings,
   m006UnansweredKind,
+  m007Erasure,
 ];

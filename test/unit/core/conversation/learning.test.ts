@@ -358,7 +358,7 @@ describe('data rights', () => {
     const zaloState = r.conversations.get(ZALO);
 
     await r.send('xoa du lieu cua toi');
-    expect(await r.send('Xóa hẳn dữ liệu')).toEqual([{ text: R.DELETED }]);
+    expect(await r.send('Xóa hẳn dữ liệu')).toEqual([{ text: R.DELETED, forget: true }]);
     expect(r.store.counts()).toEqual({
       citizens: 0,
       citizen_identities: 0,

@@ -344,9 +344,14 @@ describe('seeing and deleting one’s own data', () => {
     expect(values(out?.replies[0]?.buttons)).toEqual(['me:profile', 'me:link', 'me:delete']);
   });
 
-  it('says nothing is stored for someone the registry does not know', async () => {
+  it('shows no data for someone the registry does not know, but still offers to erase what they asked', async () => {
     expect((await r.registry.onMeChoice(WEB, undefined, {}, 'me:data'))?.replies).toEqual([{ text: T.NO_DATA }]);
-    expect((await r.registry.onMeChoice(WEB, undefined, {}, 'me:delete'))?.replies).toEqual([{ text: T.NO_DATA }]);
+    const state: ConversationState = {};
+    const ask = await r.registry.onMeChoice(WEB, undefined, state, 'me:delete');
+    expect(ask?.replies[0]?.text).toBe(T.DELETE_CONFIRM);
+    const yes = await r.registry.onMeChoice(WEB, undefined, state, 'me:delete:yes');
+    expect(yes?.replies).toEqual([{ text: T.DELETED, forget: true }]);
+    expect(state).toEqual({});
   });
 
   it('asks for confirmation; "Không xóa" keeps everything', async () => {
@@ -413,7 +418,7 @@ describe('seeing and deleting one’s own data', () => {
     const state: ConversationState = { offered: [], unsureStreak: 2 };
     await r.registry.onMeChoice(WEB, c, state, 'me:delete');
     const yes = await r.registry.onMeChoice(WEB, c, state, 'me:delete:yes');
-    expect(yes?.replies).toEqual([{ text: T.DELETED }]);
+    expect(yes?.replies).toEqual([{ text: T.DELETED, forget: true }]);
     expect(state).toEqual({});
     expect(r.store.counts()).toEqual({
       citizens: 1,

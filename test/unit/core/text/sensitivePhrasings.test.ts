@@ -22,6 +22,8 @@ const SECRETS: readonly (readonly [message: string, secret: string, kind: Sensit
   ['mật khẩu zalo con gái đặt cho tôi là Lan@2010xx nhưng quên rồi', 'Lan@2010xx', 'password'],
   ['MẬT KHẨU CỦA TÔI LÀ QWERTY789 ĐÚNG KHÔNG', 'QWERTY789', 'password'],
   ['mật khẩu mới là abcdef', 'abcdef', 'password'],
+  // Decomposed marks (NFD), as some keyboards send them.
+  ['mật khẩu của tôi là Xuan2024'.normalize('NFD'), 'Xuan2024', 'password'],
   ['mật khẩu: Abc!2345', 'Abc!2345', 'password'],
   ['mật mã của tôi là 998877', '998877', 'password'],
   ['mk vneid cua toi la 12345678', '12345678', 'password'],
