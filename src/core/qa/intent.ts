@@ -51,12 +51,12 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
   ],
   [
     'who',
-    / (ai duoc|ai phai|ai la|nhung ai|doi tuong nao|doi tuong|nguoi nao|ai co the|ai cap|ai lam|danh cho ai|ai dung|ai quan ly|cua ai|co quan nao quan ly) /,
+    / (ai duoc|ai phai|ai la|nhung ai|doi tuong nao|doi tuong|nguoi nao|ai co the|ai cap|ai lam|danh cho ai|ai dung|ai quan ly|cua ai|co quan nao quan ly|truong hop nao|nhung truong hop|co bat buoc|bat buoc phai) /,
   ],
   ['amount', / (bao nhieu phan tram|phan tram|ty le|bao nhieu nguoi|chi tieu|muc tieu) /],
   [
     'how',
-    / (the nao|lam sao|nhu the nao|ra sao|cach nao|cach lam|cach de|cach|huong dan|cac buoc|tung buoc|quy trinh|thu tuc|lam gi|phai lam|xu ly|khac phuc|khac gi|lay lai|sua loi|sua lai|sua thong tin|doi so|doi mat khau|doi dien thoai|doi sang|doi lai|doi the|cai dat|cai vneid|cai ung dung|cai app|dang ky|dang nhap|kich hoat|khoi phuc) /,
+    / (the nao|lam sao|nhu the nao|ra sao|cach nao|cach lam|cach de|cach|huong dan|cac buoc|tung buoc|quy trinh|thu tuc|hinh thuc nao|nhung hinh thuc|lam gi|phai lam|xu ly|khac phuc|khac gi|lay lai|sua loi|sua lai|sua thong tin|doi so|doi mat khau|doi dien thoai|doi sang|doi lai|doi the|cai dat|cai vneid|cai ung dung|cai app|dang ky|dang nhap|kich hoat|khoi phuc) /,
   ],
 ];
 

@@ -11,7 +11,7 @@
  * still knows what it is about.
  */
 import { contentTokens } from '../text/stopwords.js';
-import { tokenize } from '../text/normalize.js';
+import { hasVietnameseMarks, tokenize } from '../text/normalize.js';
 import { GENERIC } from './followUp.js';
 import { foldedWords, intentsOf, isQuestionClause, type Intent } from './intent.js';
 
@@ -54,10 +54,20 @@ function isRequest(text: string): boolean {
   return REQUEST.test(foldedWords(text).trim());
 }
 
+/**
+ * Words that join two clauses. Typed without marks, "nhưng" and "còn" read
+ * as "những" and "con" (child), which are far more common inside a clause
+ * ("những giấy tờ gì", "làm căn cước cho con"), so text without marks is cut
+ * only at the unambiguous joints.
+ */
+const JOINT_MARKED = /,\s*|\s+(?=(?:nhưng|còn|hay là|hoặc)\s)/u;
+const JOINT_UNMARKED = /,\s*|\s+(?=(?:hay la|hoac)\s)/u;
+
 function clauseList(text: string): Clause[] {
   const out: Clause[] = [];
+  const joint = hasVietnameseMarks(text) ? JOINT_MARKED : JOINT_UNMARKED;
   text.split(/(?<=[.?!？;:…])\s+|\n+/u).forEach((sentence, i) => {
-    for (const clause of sentence.split(/,\s*|\s+(?=(?:nhưng|nhung|còn|con|hay là|hay la|hoặc|hoac)\s)/u)) {
+    for (const clause of sentence.split(joint)) {
       const c = clause.trim();
       if (c && /[\p{L}\p{N}]/u.test(c)) out.push({ text: c, sentence: i });
     }
@@ -95,9 +105,27 @@ export function withoutQuantities(text: string): string {
   return out || text;
 }
 
+/**
+ * "theo quy định của pháp luật hiện hành", "theo quy định hiện nay": letters
+ * to a newspaper's legal column wrap every question in this, and every page
+ * of the knowledge base is about the rules in force, so the words only dilute
+ * what the question is about.
+ */
+const FORMALITY =
+  /\s*\b(?:theo|căn cứ|can cu)\s+(?:(?:các|cac|những|nhung)\s+)?(?:quy định|quy dinh)(?:\s+(?:của|cua))?(?:\s+(?:pháp luật|phap luat|luật|luat|nhà nước|nha nuoc))?(?:\s+(?:hiện hành|hien hanh|hiện nay|hien nay|mới nhất|moi nhat|mới|moi))?\b/giu;
+
+export function withoutFormalities(text: string): string {
+  return (
+    text
+      .replace(FORMALITY, '')
+      .replace(/\s{2,}/g, ' ')
+      .trim() || text
+  );
+}
+
 /** Splits a message into the parts it asks; a message with no asking clause is one part. */
 export function analyzeQuestion(message: string): AnalyzedQuestion {
-  let text = withoutQuantities(message);
+  let text = withoutFormalities(withoutQuantities(message));
   const list = clauseList(text);
   // A request phrase makes the clause after it the question, and is dropped itself.
   const afterRequest = new Set<number>();

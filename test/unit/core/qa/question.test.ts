@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intentsOf, isQuestionClause } from '../../../../src/core/qa/intent.js';
-import { analyzeQuestion, withoutQuantities } from '../../../../src/core/qa/question.js';
+import { analyzeQuestion, clausesOf, withoutFormalities, withoutQuantities } from '../../../../src/core/qa/question.js';
 import { effectiveQuestion, namesNoTopic } from '../../../../src/core/qa/followUp.js';
 import { askedTerms, headingShare } from '../../../../src/core/qa/choose.js';
 import { isVietnameseSyllable, vietnameseShare } from '../../../../src/core/text/syllable.js';
@@ -16,6 +16,9 @@ describe('intentsOf', () => {
     ['ai được cấp tài khoản định danh', 'who'],
     ['mất bao lâu thì có', 'duration'],
     ['mục tiêu bao nhiêu phần trăm năm 2025', 'amount'],
+    ['những trường hợp nào phải khai báo tạm vắng', 'who'],
+    ['có bắt buộc phải làm căn cước cho con không', 'who'],
+    ['có những hình thức khai báo tạm vắng nào', 'how'],
   ])('%j asks for %s', (q, intent) => {
     expect(intentsOf(q)).toContain(intent);
   });
@@ -49,6 +52,29 @@ describe('analyzeQuestion', () => {
     expect(a.focus).toContain('định danh mức 2');
     // The story around the question is left out of what is searched.
     expect(a.focus).not.toContain('con cái');
+  });
+
+  it('cuts at "còn" and "nhưng" typed with marks, never at "con" (child) or "những"', () => {
+    expect(clausesOf('Tôi có con trai 4 tuổi, còn vợ tôi thì ở quê')).toEqual([
+      'Tôi có con trai 4 tuổi',
+      'còn vợ tôi thì ở quê',
+    ]);
+    expect(clausesOf('Tôi đã đăng ký nhưng chưa được duyệt')).toEqual(['Tôi đã đăng ký', 'nhưng chưa được duyệt']);
+    expect(clausesOf('lam can cuoc cho con can nhung giay to gi')).toEqual([
+      'lam can cuoc cho con can nhung giay to gi',
+    ]);
+  });
+
+  it('leaves the legal column formula out of the focus', () => {
+    expect(withoutFormalities('Theo quy định của pháp luật hiện hành thì ai phải khai báo tạm vắng?')).toBe(
+      'thì ai phải khai báo tạm vắng?',
+    );
+    expect(withoutFormalities('theo quy dinh hien nay co phai doi the khong')).toBe('co phai doi the khong');
+    // "quy định" as the topic stays.
+    expect(withoutFormalities('quy định về tạm trú là gì')).toBe('quy định về tạm trú là gì');
+    expect(analyzeQuestion('Cho tôi hỏi theo quy định hiện hành thì khai báo tạm vắng ở đâu?').terms).not.toContain(
+      'hanh',
+    );
   });
 
   it('takes a complaint with no asking clause whole', () => {
