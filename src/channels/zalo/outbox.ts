@@ -10,6 +10,12 @@
  * or token trouble → retried later with growing pauses; a bad request → that
  * one message failed, the next goes on. Callers run `flush` inside the
  * resident's serializer, so two flushes never interleave for one person.
+ *
+ * Delivery is at least once: Zalo's send API has no idempotency key, so a
+ * reply whose call was under way when the process died is sent again after
+ * the restart. Each attempt's start is committed before the call, which keeps
+ * that window to the call itself and lets the restart say which replies may
+ * arrive twice.
  */
 import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../logger.js';
@@ -46,9 +52,10 @@ export interface OutboxDeps {
   readonly logger: Logger;
   readonly backoff?: BackoffPolicy;
   /**
-   * Group commit for "sent" marks (not waited for: a crash in the moment
-   * between a send and its commit sends that message again after the restart,
-   * which is the outbox's at-least-once promise anyway).
+   * Group commit. An attempt's start is committed before the call (waited
+   * for); its "sent" mark is not waited for, so only a crash during the call
+   * itself, or in the moment between Zalo's answer and that commit, can send
+   * a reply twice.
    */
   readonly writes?: WriteScope;
 }
@@ -76,7 +83,17 @@ export class Outbox {
         logger.info({ reason: decision.reason }, 'zalo replies held until the resident writes again');
         return;
       }
+      if (item.sendingAt) {
+        // Zalo has no idempotency key: resending is the only way not to lose the reply.
+        logger.warn(
+          { outboxId: item.id, startedAt: item.sendingAt.toISOString() },
+          'zalo reply was being sent when the service stopped; sending it again (the resident may see it twice)',
+        );
+      }
       try {
+        this.deps.writes?.join();
+        store.markSending(item.id, clock.now());
+        await this.deps.writes?.settled();
         const { messageId } = await this.deps.send(userId, item.message);
         this.deps.writes?.join();
         store.markSent(item.id, clock.now(), messageId);
@@ -118,6 +135,8 @@ export class Outbox {
       return false;
     }
     store.markFailed(item.id, reason, now);
+    // Even undelivered, the confirmation of an erasure was the last thing owed to that resident.
+    if (item.message.forget) store.forget(item.userId);
     logger.error({ err: reason, attempts: item.attempts + 1 }, 'zalo message given up');
     return true;
   }

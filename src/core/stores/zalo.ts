@@ -49,6 +49,11 @@ export interface OutboxItem {
   readonly attempts: number;
   /** When a pending item may be tried again (after a rate limit or an outage). */
   readonly nextAttemptAt: Date;
+  /**
+   * When an attempt started that has no outcome recorded: the process stopped
+   * during the call, so the resident may already have this reply.
+   */
+  readonly sendingAt?: Date;
 }
 
 export interface OutboxCounts {
@@ -100,6 +105,8 @@ export interface ZaloStore {
   ): number;
   /** The user's oldest pending item (due or not): items go out strictly in order. */
   nextPending(userId: string): OutboxItem | undefined;
+  /** Records that a send is about to start (committed before the call). */
+  markSending(id: number, at: Date): void;
   markSent(id: number, at: Date, zaloMessageId: string | undefined): void;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void;
   markFailed(id: number, error: string, at: Date): void;

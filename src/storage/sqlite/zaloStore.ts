@@ -35,6 +35,7 @@ interface OutboxRow {
   message_json: string;
   attempts: number;
   next_attempt_at: string;
+  sending_at: string | null;
 }
 
 const date = (v: string | null | undefined): Date | undefined => (v ? new Date(v) : undefined);
@@ -64,13 +65,14 @@ const SQL = {
   resident: `SELECT last_interaction_at, inactive FROM zalo_residents WHERE commune_id = ? AND user_id = ?`,
   enqueue: `INSERT INTO zalo_outbox (commune_id, user_id, message_json, status, next_attempt_at, created_at)
          VALUES (?, ?, ?, 'pending', ?, ?)`,
-  nextPending: `SELECT id, user_id, message_json, attempts, next_attempt_at FROM zalo_outbox
+  nextPending: `SELECT id, user_id, message_json, attempts, next_attempt_at, sending_at FROM zalo_outbox
          WHERE commune_id = ? AND user_id = ? AND status = 'pending' ORDER BY id LIMIT 1`,
-  sent: `UPDATE zalo_outbox SET status = 'sent', sent_at = ?, zalo_message_id = ?, message_json = NULL, reason = NULL
+  sending: `UPDATE zalo_outbox SET sending_at = ? WHERE id = ? AND commune_id = ?`,
+  sent: `UPDATE zalo_outbox SET status = 'sent', sent_at = ?, zalo_message_id = ?, message_json = NULL, reason = NULL, sending_at = NULL
          WHERE id = ? AND commune_id = ?`,
-  retry: `UPDATE zalo_outbox SET attempts = ?, next_attempt_at = ?, reason = ? WHERE id = ? AND commune_id = ?`,
-  failed: `UPDATE zalo_outbox SET status = 'failed', reason = ?, next_attempt_at = ? WHERE id = ? AND commune_id = ?`,
-  holdAll: `UPDATE zalo_outbox SET status = 'held', reason = ?, next_attempt_at = ?
+  retry: `UPDATE zalo_outbox SET attempts = ?, next_attempt_at = ?, reason = ?, sending_at = NULL WHERE id = ? AND commune_id = ?`,
+  failed: `UPDATE zalo_outbox SET status = 'failed', reason = ?, next_attempt_at = ?, sending_at = NULL WHERE id = ? AND commune_id = ?`,
+  holdAll: `UPDATE zalo_outbox SET status = 'held', reason = ?, next_attempt_at = ?, sending_at = NULL
          WHERE commune_id = ? AND user_id = ? AND status = 'pending'`,
   release: `UPDATE zalo_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, reason = NULL
          WHERE commune_id = ? AND user_id = ? AND status = 'held'`,
@@ -227,7 +229,12 @@ export class SqliteZaloStore implements ZaloStore {
       message: JSON.parse(r.message_json) as OutboundMessage,
       attempts: r.attempts,
       nextAttemptAt: new Date(r.next_attempt_at),
+      ...(r.sending_at ? { sendingAt: new Date(r.sending_at) } : {}),
     };
+  }
+
+  markSending(id: number, at: Date): void {
+    this.st.sending.run(at.toISOString(), id, this.communeId);
   }
 
   markSent(id: number, at: Date, zaloMessageId: string | undefined): void {
