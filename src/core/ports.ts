@@ -174,7 +174,7 @@ export interface CitizenRepo {
    * channel (questions, conversation state, channel records). Their passes
    * stay only as anonymous counts (hamlet, group, quiz, day).
    */
-  erase(identity: Identity, at: Date): MaybePromise<void>;
+  erase(identity: Identity): MaybePromise<void>;
 }
 
 export interface AttemptRepo {

@@ -121,8 +121,11 @@ describe('"xóa dữ liệu của tôi" leaves nothing about the person in any t
     const zalo = new SqliteZaloStore(db, services.config.COMMUNE_ID, 'app-1');
     zalo.receive('msg:qm1', ZALO.userId, JSON.stringify({ kind: 'text', userId: ZALO.userId, text: QUESTION }), at);
     zalo.receive(`follow:${ZALO.userId}:1`, ZALO.userId, JSON.stringify({ kind: 'follow', userId: ZALO.userId }), at);
+    zalo.markHandled('msg:qm1', at);
+    zalo.markHandled(`follow:${ZALO.userId}:1`, at);
     zalo.enqueue(ZALO.userId, [{ text: `Chào ${NAME}` }], at, { interactionAt: at });
     zalo.receive('msg:other1', OTHER.userId, JSON.stringify({ kind: 'follow', userId: OTHER.userId }), at);
+    zalo.markHandled('msg:other1', at);
     zalo.enqueue(OTHER.userId, [{ text: 'Chào bà con' }], at, { interactionAt: at });
     const telegram = new SqliteTelegramStore(db, services.config.COMMUNE_ID);
     telegram.savePoll({

@@ -321,7 +321,7 @@ export function createRegistryFeature(deps: RegistryDeps) {
         const until = typeof state.confirmDelete === 'number' ? state.confirmDelete : 0;
         if (until < deps.clock.now().getTime()) return { replies: [{ text: T.NOT_DELETED }] };
         const ids = citizen ? await citizens.identities(citizen.id) : [];
-        await citizens.erase(identity, deps.clock.now());
+        await citizens.erase(identity);
         for (const id of ids)
           if (id.channel !== identity.channel || id.userId !== identity.userId) await deps.conversations.delete(id);
         for (const key of Object.keys(state)) delete state[key];

@@ -258,8 +258,8 @@ export class SqliteCitizenRepo implements CitizenRepo {
   }
 
   /** Every row about the person, on every channel, in one transaction (see storage/sqlite/erasure). */
-  erase(identity: Identity, at: Date): void {
-    this.eraseRows(identity, at);
+  erase(identity: Identity): void {
+    this.eraseRows(identity);
   }
 
   private applyUpdate(citizenId: string, consent: ConsentState | undefined, profile: CitizenProfile, at: string): void {

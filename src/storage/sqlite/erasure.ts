@@ -44,9 +44,13 @@ const SQL = {
   state: `DELETE FROM conversation_state WHERE commune_id = @commune AND channel = @channel AND user_id = @user`,
   questions: `DELETE FROM unanswered_questions WHERE commune_id = @commune AND channel = @channel AND user_id = @user`,
   // A message's event row keeps its key (msg:<id>, no person in it) so a redelivery is still recognised.
-  zaloMessageEvents: `UPDATE zalo_events SET user_id = '', event_json = NULL, handled_at = COALESCE(handled_at, @at)
-      WHERE commune_id = @commune AND user_id = @user AND event_key LIKE 'msg:%' AND @channel = 'zalo'`,
-  zaloOtherEvents: `DELETE FROM zalo_events WHERE commune_id = @commune AND user_id = @user AND @channel = 'zalo'`,
+  // Events not yet handled (the very message asking for this, when it came through Zalo) keep their row
+  // until handled, so a crash cannot lose them; the Zalo store forgets them once the confirmation is sent.
+  zaloMessageEvents: `UPDATE zalo_events SET user_id = '', event_json = NULL
+      WHERE commune_id = @commune AND user_id = @user AND handled_at IS NOT NULL AND event_key LIKE 'msg:%'
+        AND @channel = 'zalo'`,
+  zaloOtherEvents: `DELETE FROM zalo_events
+      WHERE commune_id = @commune AND user_id = @user AND handled_at IS NOT NULL AND @channel = 'zalo'`,
   zaloResident: `DELETE FROM zalo_residents WHERE commune_id = @commune AND user_id = @user AND @channel = 'zalo'`,
   zaloOutbox: `DELETE FROM zalo_outbox WHERE commune_id = @commune AND user_id = @user AND @channel = 'zalo'`,
   telegramPolls: `DELETE FROM telegram_sent_polls
@@ -64,9 +68,9 @@ type Statements = { [K in keyof typeof SQL]: ReturnType<Db['prepare']> };
  * any of those identities left on any channel. Safe to run for someone never
  * registered: what their one identity left still goes.
  */
-export function createEraser(db: Db, communeId: string): (identity: Identity, at: Date) => void {
+export function createEraser(db: Db, communeId: string): (identity: Identity) => void {
   const st = Object.fromEntries(Object.entries(SQL).map(([k, sql]) => [k, db.prepare(sql)])) as Statements;
-  const erase = db.transaction((identity: Identity, at: Date) => {
+  const erase = db.transaction((identity: Identity) => {
     const commune = communeId;
     const found = st.citizenOf.get({ commune, channel: identity.channel, user: identity.userId }) as
       { id: string } | undefined;
@@ -81,12 +85,11 @@ export function createEraser(db: Db, communeId: string): (identity: Identity, at
       st.sentPollsOfAttempts.run(citizen);
       st.citizen.run(citizen);
     }
-    const iso = at.toISOString();
     for (const id of identities) {
       const who = { commune, channel: id.channel, user: id.userId };
       st.state.run(who);
       st.questions.run(who);
-      st.zaloMessageEvents.run({ ...who, at: iso });
+      st.zaloMessageEvents.run(who);
       st.zaloOtherEvents.run(who);
       st.zaloResident.run(who);
       st.zaloOutbox.run(who);
@@ -94,5 +97,5 @@ export function createEraser(db: Db, communeId: string): (identity: Identity, at
       st.telegramInactive.run(who);
     }
   });
-  return (identity, at) => erase.immediate(identity, at);
+  return (identity) => erase.immediate(identity);
 }
