@@ -7,6 +7,7 @@
  * the variable and what is wrong with it, instead of a crash deep inside later.
  */
 import { z } from 'zod';
+import { LIMITS_SETTINGS } from './limitsConfig.js';
 
 const optionalString = z
   .string()
@@ -40,6 +41,8 @@ export const ConfigSchema = z.object({
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
   /** Largest request body accepted by the HTTP server, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64_000),
+  /** Web sessions, rate limits and retention (see limitsConfig.ts). */
+  ...LIMITS_SETTINGS,
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -9,9 +9,10 @@ import { createServer, type Server } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { ChannelRuntime } from './channels/runtime.js';
 import { loadWebAssets } from './channels/web/assets.js';
-import { createWebChat } from './channels/web/chatApi.js';
+import { webChatFor } from './channels/web/compose.js';
 import { createApp } from './http/app.js';
 import { rawListener } from './http/rawRoute.js';
+import { RejectionLog } from './http/rejectionLog.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
 import { pingDatabase } from './storage/sqlite/db.js';
@@ -27,9 +28,11 @@ export async function startServer(
   channels: readonly ChannelRuntime[] = [],
 ): Promise<RunningServer> {
   const webhooks = channels.flatMap((c) => c.webhooks ?? []);
+  const rejections = new RejectionLog(logger);
   const app = createApp({
     webhooks,
-    chat: createWebChat(services.engine),
+    rejections,
+    ...webChatFor(services),
     healthy: () => pingDatabase(services.db),
     assets: loadWebAssets(),
     logger,
@@ -37,7 +40,7 @@ export async function startServer(
   });
   const server = await new Promise<Server>((resolve, reject) => {
     // Webhooks are served straight from Node's request; everything else goes through the app.
-    const s = createServer(rawListener(webhooks, getRequestListener(app.fetch), logger));
+    const s = createServer(rawListener(webhooks, getRequestListener(app.fetch), logger, rejections));
     s.once('error', reject);
     s.listen(services.config.PORT, services.config.HOST, () => resolve(s));
   });
@@ -54,6 +57,7 @@ export async function startServer(
         }, 50);
         server.close(() => {
           clearInterval(sweep);
+          rejections.flush();
           resolve();
         });
         if ('closeIdleConnections' in server) server.closeIdleConnections();

@@ -13,6 +13,7 @@ import { embeddingsEnabled, llmEnabled, type Config } from './config.js';
 import { createEngine, type Engine } from './core/conversation/engine.js';
 import { WriteScope } from './storage/sqlite/writeScope.js';
 import type { ChatModel, Clock, ConversationStateRepo, QuizCatalog, Random } from './core/ports.js';
+import { RateLimiter, type TurnLimits } from './core/rateLimit.js';
 import type { Quiz } from './core/quiz/types.js';
 import {
   checkCoreQuizzes,
@@ -60,6 +61,8 @@ export interface Services {
   /** Groups a turn's writes into one commit; channels put their own per-turn writes in the same scope. */
   readonly writes: WriteScope;
   readonly unanswered: SqliteUnansweredLog;
+  /** What residents may send, per person and per web address; every channel checks it before the engine. */
+  readonly limits: TurnLimits;
   /** Re-indexes changed knowledge files and refreshes the in-memory tables. */
   ingest(options?: { force?: boolean }): Promise<IngestReport>;
   /**
@@ -284,6 +287,13 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     turnEngine,
     writes,
     unanswered,
+    limits: {
+      perIdentity: new RateLimiter({ burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE }, clock),
+      perAddress: new RateLimiter(
+        { burst: config.RATE_LIMIT_IP_PER_MINUTE, perMinute: config.RATE_LIMIT_IP_PER_MINUTE },
+        clock,
+      ),
+    },
     ingest,
     load,
     close: () => {

@@ -9,16 +9,27 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import type { ChatRequest, ChatResponse } from '../channels/web/chatApi.js';
+import { randomBytes } from 'node:crypto';
+import type { ChatResponse, WebChat, WebChatResult } from '../channels/web/chatApi.js';
 import { ChatRequestSchema } from '../channels/web/chatApi.js';
+import { createWebSessions, type WebSessions } from '../channels/web/session.js';
 import type { WebAssets } from '../channels/web/assets.js';
 import type { Logger } from '../logger.js';
 import { mountRawRoute, type RawRoute } from './rawRoute.js';
+import type { RejectionLog } from './rejectionLog.js';
+import { sendSessionCookie, visitorOf } from './webVisitor.js';
 
 export interface AppDeps {
   /** Channel webhooks, mounted before the catch-all 404 (the server also serves them directly). */
   readonly webhooks?: readonly RawRoute[];
-  readonly chat: (req: ChatRequest) => Promise<ChatResponse>;
+  /** The web chat; a fake may answer with the bare response (as if allowed, same session). */
+  readonly chat: (...args: Parameters<WebChat>) => Promise<WebChatResult | ChatResponse>;
+  /** Signs and checks session cookies; a key made for this app alone when absent (tests). */
+  readonly sessions?: WebSessions;
+  /** A reverse proxy of ours sets X-Forwarded-For: take the client's address from it. */
+  readonly trustProxy?: boolean;
+  /** Counts refused webhook calls into one summary line a minute. */
+  readonly rejections?: RejectionLog;
   readonly healthy: () => boolean;
   readonly assets: WebAssets;
   readonly logger: Logger;
@@ -31,6 +42,7 @@ function problem(error: string, message: string, details?: readonly string[]) {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
+  const sessions = deps.sessions ?? createWebSessions(randomBytes(32));
 
   app.use(
     '*',
@@ -80,6 +92,7 @@ export function createApp(deps: AppDeps): Hono {
       onError: (c) => c.json(problem('too_large', `Nội dung gửi lên quá lớn (tối đa ${deps.maxBodyBytes} byte).`), 413),
     }),
     async (c) => {
+      const visitor = visitorOf(c, sessions, deps.trustProxy ?? false);
       let body: unknown;
       try {
         body = JSON.parse(await c.req.text());
@@ -96,11 +109,20 @@ export function createApp(deps: AppDeps): Hono {
         );
         return c.json(problem('invalid_request', 'Yêu cầu không hợp lệ.', details), 400);
       }
-      return c.json(await deps.chat(parsed.data));
+      const answer = await deps.chat(parsed.data, visitor);
+      const result: WebChatResult =
+        'status' in answer ? answer : { status: 200, body: answer, sessionId: visitor.sessionId };
+      // Renewed on every answer, so only a visitor idle for the cookie's whole life starts over.
+      sendSessionCookie(c, sessions, result.sessionId, visitor.secure);
+      if (result.status === 429) {
+        c.header('Retry-After', String(result.retryAfterSeconds));
+        return c.json(result.body, 429);
+      }
+      return c.json(result.body);
     },
   );
 
-  for (const route of deps.webhooks ?? []) mountRawRoute(app, route);
+  for (const route of deps.webhooks ?? []) mountRawRoute(app, route, deps.rejections);
 
   return app;
 }

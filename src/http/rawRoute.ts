@@ -20,6 +20,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger.js';
+import type { RejectionLog } from './rejectionLog.js';
 
 /** Reads a request header by name, case-insensitively; undefined when absent. */
 export type HeaderReader = (name: string) => string | undefined;
@@ -43,18 +44,30 @@ export interface RawRoute {
 const TOO_LARGE: RawReply = { status: 413, json: { ok: false, error: 'too_large' } };
 const FAILED: RawReply = { status: 500, json: { ok: false, error: 'internal' } };
 
+/** Counts a refused call (4xx) in the summary, by the reply's error code. */
+function noteRefusal(rejections: RejectionLog | undefined, path: string, reply: RawReply): RawReply {
+  if (rejections && reply.status >= 400 && reply.status < 500) {
+    const error = (reply.json as { error?: unknown } | null)?.error;
+    rejections.note(path, reply.status, typeof error === 'string' ? error : undefined);
+  }
+  return reply;
+}
+
 /** Mounts a raw route on the Hono app, for in-process callers and tests. */
-export function mountRawRoute(app: Hono, route: RawRoute): void {
+export function mountRawRoute(app: Hono, route: RawRoute, rejections?: RejectionLog): void {
   app.post(route.path, async (c) => {
     const header: HeaderReader = (name) => c.req.header(name);
+    const answer = (reply: RawReply) => {
+      noteRefusal(rejections, route.path, reply);
+      return c.json(reply.json, reply.status);
+    };
     const early = route.precheck?.(header);
-    if (early) return c.json(early.json, early.status);
+    if (early) return answer(early);
     const declared = Number(c.req.header('content-length'));
-    if (Number.isFinite(declared) && declared > route.maxBodyBytes) return c.json(TOO_LARGE.json, TOO_LARGE.status);
+    if (Number.isFinite(declared) && declared > route.maxBodyBytes) return answer(TOO_LARGE);
     const body = Buffer.from(await c.req.arrayBuffer());
-    if (body.byteLength > route.maxBodyBytes) return c.json(TOO_LARGE.json, TOO_LARGE.status);
-    const reply = await route.handle(body, header);
-    return c.json(reply.json, reply.status);
+    if (body.byteLength > route.maxBodyBytes) return answer(TOO_LARGE);
+    return answer(await route.handle(body, header));
   });
 }
 
@@ -93,6 +106,7 @@ export function rawListener(
   routes: readonly RawRoute[],
   fallback: (req: IncomingMessage, res: ServerResponse) => unknown,
   logger: Logger,
+  rejections?: RejectionLog,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const byPath = new Map(routes.map((r) => [r.path, r]));
   return (req, res) => {
@@ -108,20 +122,21 @@ export function rawListener(
       return Array.isArray(v) ? v.join(', ') : v;
     };
     void (async () => {
+      const refused = (reply: RawReply): RawReply => noteRefusal(rejections, route.path, reply);
       const early = route.precheck?.(header);
       if (early) {
         // The body is not read; the connection closes after the answer so nothing unread is left on it.
         res.setHeader('connection', 'close');
-        return send(res, early);
+        return send(res, refused(early));
       }
       const declared = Number(req.headers['content-length']);
       if (Number.isFinite(declared) && declared > route.maxBodyBytes) {
         res.setHeader('connection', 'close');
-        return send(res, TOO_LARGE);
+        return send(res, refused(TOO_LARGE));
       }
       const body = await readBody(req, route.maxBodyBytes);
-      if (!body) return send(res, TOO_LARGE);
-      send(res, await route.handle(body, header));
+      if (!body) return send(res, refused(TOO_LARGE));
+      send(res, refused(await route.handle(body, header)));
     })().catch((err: unknown) => {
       logger.error({ err: err instanceof Error ? err.message : String(err), path: route.path }, 'webhook failed');
       if (!res.headersSent) send(res, FAILED);

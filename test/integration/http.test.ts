@@ -54,12 +54,26 @@ describe('HTTP app (in-process)', () => {
     tmp?.cleanup();
   });
 
+  /** Session cookies by the body's `user` label, so one label is one browser (the label itself names nobody). */
+  const jar = new Map<string, string>();
+
   async function postRaw(body: string, headers: Record<string, string> = {}): Promise<Response> {
-    return app.request('/api/chat', {
+    let label: string | undefined;
+    try {
+      const parsed = JSON.parse(body) as { user?: unknown };
+      if (typeof parsed.user === 'string') label = parsed.user;
+    } catch {
+      // Malformed on purpose: sent without a cookie.
+    }
+    const cookie = label !== undefined ? jar.get(label) : undefined;
+    const res = await app.request('/api/chat', {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', ...(cookie !== undefined && { cookie }), ...headers },
     });
+    const set = /^[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
+    if (label !== undefined && set !== undefined) jar.set(label, set);
+    return res;
   }
 
   async function chat(body: Record<string, unknown>): Promise<ChatBody> {
@@ -268,6 +282,7 @@ describe('HTTP app (in-process)', () => {
         'Làm sao nhận biết cuộc gọi lừa đảo giả danh công an?',
         'Bình dân học vụ số là gì?',
       ];
+      await chat({ user: 'same-user', text: 'xin chào' }); // the browser gets its session first
       const responses = await Promise.all(
         questions.map((text) => postRaw(JSON.stringify({ user: 'same-user', text }))),
       );
@@ -275,9 +290,10 @@ describe('HTTP app (in-process)', () => {
         expect(res.status).toBe(200);
         expectWellFormed((await res.json()) as ChatBody);
       }
+      const session = /=([^.]+)\./.exec(jar.get('same-user') ?? '')?.[1];
       const state = services.db
-        .prepare("SELECT COUNT(*) AS n FROM conversation_state WHERE channel = 'web' AND user_id = 'same-user'")
-        .get();
+        .prepare("SELECT COUNT(*) AS n FROM conversation_state WHERE channel = 'web' AND user_id = ?")
+        .get(session);
       expect(state).toEqual({ n: 1 });
     });
 

@@ -17,6 +17,7 @@ import { Bot, type Context, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Engine } from '../../core/conversation/engine.js';
 import type { Clock } from '../../core/ports.js';
+import type { RateLimiter } from '../../core/rateLimit.js';
 import type { Logger } from '../../logger.js';
 import type { QuizStyle } from './config.js';
 import type { WriteScope } from '../../storage/sqlite/writeScope.js';
@@ -27,6 +28,7 @@ import type { FeatureDeps } from './features/deps.js';
 import { membershipFeature } from './features/membership.js';
 import { messageFeature } from './features/message.js';
 import { pollAnswerFeature } from './features/pollAnswer.js';
+import { rateLimitFeature } from './features/rateLimit.js';
 import type { TelegramStore } from './store.js';
 import { outgoingTransformers, type NetworkRetry } from './transformers.js';
 
@@ -54,6 +56,8 @@ export interface TelegramBotDeps {
   readonly networkRetry?: NetworkRetry;
   /** Per-request timeout of the Bot API client (grammY's default is 500 s). */
   readonly timeoutSeconds?: number;
+  /** Messages and presses each user may send (none when absent). */
+  readonly rateLimit?: RateLimiter;
 }
 
 /** Keys that keep one learner's turns in order: the chat, and the user (a poll answer has only the user). */
@@ -93,6 +97,7 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
   bot.use(sequentialize(orderKeys));
   const guarded = bot.errorBoundary(telegramErrorHandler(deps.logger));
   guarded.use(dedupe(deps.store, deps.clock, deps.logger, deps.writes));
+  if (deps.rateLimit) guarded.use(rateLimitFeature(deps.rateLimit, deps.logger));
   guarded.use(messageFeature(features), pollAnswerFeature(features), membershipFeature(features));
   // Must stay last: it ends with the catch-all that answers any other button press.
   guarded.use(callbackFeature(features));

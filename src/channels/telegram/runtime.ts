@@ -14,6 +14,7 @@ import { run, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, type Bot } from 'grammy';
 import type { Engine } from '../../core/conversation/engine.js';
 import type { Clock } from '../../core/ports.js';
+import type { RateLimiter } from '../../core/rateLimit.js';
 import type { Logger } from '../../logger.js';
 import { systemClock } from '../../services.js';
 import { SqliteTelegramStore } from '../../storage/sqlite/telegramRepo.js';
@@ -42,6 +43,8 @@ export interface TelegramRuntimeDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly writes?: WriteScope;
+  /** Messages and presses each user may send (none when absent). */
+  readonly rateLimit?: RateLimiter;
   /** Test hooks: bot info, a fake transport, retry and timeout settings. */
   readonly bot?: Pick<TelegramBotDeps, 'botInfo' | 'transport' | 'retry' | 'networkRetry' | 'timeoutSeconds'>;
 }
@@ -71,6 +74,7 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
     quizStyles: config.TELEGRAM_QUIZ_STYLE_BY_QUIZ,
     apiRoot: config.TELEGRAM_API_ROOT,
     throttle: config.TELEGRAM_THROTTLE === 'on',
+    rateLimit: deps.rateLimit,
     ...deps.bot,
   });
   let runner: RunnerHandle | undefined;
@@ -197,5 +201,6 @@ export const telegramChannel: ChannelFactory = (ctx) => {
     logger: ctx.logger,
     clock: systemClock,
     writes: ctx.services.writes,
+    rateLimit: ctx.services.limits.perIdentity,
   });
 };

@@ -5,10 +5,18 @@
  * the engine's replies become the JSON the page renders. Bodies are validated
  * with zod; a malformed body gets a 400 that says what is wrong, in Vietnamese
  * for the page and with a stable `error` code for programs.
+ *
+ * Who is talking is the session id the server issued (see `session.ts`),
+ * never the body's `user`: that string is a client's own label and is not
+ * read at all, so nothing personal can be reached by naming someone. Each
+ * turn first passes the rate limits (per session and per address); a
+ * refused one costs a map lookup and never reaches the engine.
  */
 import { z } from 'zod';
 import type { Engine } from '../../core/conversation/engine.js';
 import type { OutgoingReply } from '../../core/messages.js';
+import type { MaybePromise } from '../../core/ports.js';
+import { retrySeconds, takeAll, tooFastText, type TurnLimits } from '../../core/rateLimit.js';
 import { KeyedSerializer } from '../serializer.js';
 
 export const ChatRequestSchema = z
@@ -48,11 +56,81 @@ export function toChatResponse(replies: readonly OutgoingReply[]): ChatResponse 
   };
 }
 
-/** Handles one chat request; turns from the same user run one after another. */
-export function createWebChat(engine: Engine): (req: ChatRequest) => Promise<ChatResponse> {
+/** Who sent a request, as the server knows it. */
+export interface Visitor {
+  /** The id of the visitor's session cookie (a new one when they had none or a bad one). */
+  readonly sessionId: string;
+  /** The client's address, when known (the socket's, or the trusted proxy's header). */
+  readonly network?: string;
+}
+
+export type WebChatResult =
+  | { readonly status: 200; readonly body: ChatResponse; readonly sessionId: string }
+  | {
+      readonly status: 429;
+      readonly body: ChatResponse & { readonly error: string; readonly message: string };
+      readonly retryAfterSeconds: number;
+      readonly sessionId: string;
+    };
+
+export type WebChat = (req: ChatRequest, visitor: Visitor) => Promise<WebChatResult>;
+
+export interface WebChatOptions {
+  /** Per-session and per-address limits; none when absent (in-process tests). */
+  readonly limits?: TurnLimits;
+  /** The citizen a session stands for, if any: a change during a turn rotates the session. */
+  readonly citizenOf?: (sessionId: string) => MaybePromise<string | undefined>;
+  /** Moves a session's rows to a new id (durably, before the answer goes out). */
+  readonly rotate?: (from: string, to: string) => Promise<void>;
+  /** A fresh session id. */
+  readonly newSessionId?: () => string;
+}
+
+/**
+ * Handles one chat request; turns of the same session run one after another.
+ * When a turn changes the citizen the session stands for (a link code, a
+ * first quiz), the session gets a new id before the answer goes out: an id
+ * seen or planted before that moment no longer reaches the person.
+ */
+export function createWebChat(engine: Engine, options: WebChatOptions = {}): WebChat {
   const serial = new KeyedSerializer();
-  return (req) =>
-    serial.run(req.user, async () =>
-      toChatResponse(await engine.handle({ channel: 'web', userId: req.user, text: req.text, choice: req.choice })),
-    );
+  const { limits, citizenOf, rotate, newSessionId } = options;
+  return async (req, visitor) => {
+    const { sessionId, network } = visitor;
+    if (limits) {
+      const taken = takeAll([
+        [limits.perAddress, `web-net:${network ?? 'unknown'}`],
+        [limits.perIdentity, `web:${sessionId}`],
+      ]);
+      if (!taken.ok) {
+        const seconds = retrySeconds(taken);
+        const text = tooFastText(seconds);
+        return {
+          status: 429,
+          body: { error: 'rate_limited', message: text, replies: [{ text }] },
+          retryAfterSeconds: seconds,
+          sessionId,
+        };
+      }
+    }
+    return serial.run(sessionId, async () => {
+      const before = citizenOf ? await citizenOf(sessionId) : undefined;
+      const replies = await engine.handle({
+        channel: 'web',
+        userId: sessionId,
+        text: req.text,
+        choice: req.choice,
+        ...(network !== undefined && { network }),
+      });
+      let current = sessionId;
+      if (citizenOf && rotate && newSessionId) {
+        const after = await citizenOf(sessionId);
+        if (after !== undefined && after !== before) {
+          current = newSessionId();
+          await rotate(sessionId, current);
+        }
+      }
+      return { status: 200, body: toChatResponse(replies), sessionId: current };
+    });
+  };
 }

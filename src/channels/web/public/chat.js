@@ -8,21 +8,15 @@
   var send = document.getElementById('send');
   var status = document.getElementById('status');
 
-  function userId() {
-    var key = 'hocvuso-user';
-    try {
-      var id = localStorage.getItem(key);
-      if (!id) {
-        id =
-          'web-' + (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2));
-        localStorage.setItem(key, id);
-      }
-      return id;
-    } catch (e) {
-      return 'web-' + String(Date.now());
-    }
+  // Who this visitor is, the server decides: its session cookie (HttpOnly, not readable here) is sent
+  // back with every request. `user` is only the API's label for the client, the same for every page;
+  // the id earlier versions made up and kept in localStorage is dropped.
+  var CLIENT = 'web-page';
+  try {
+    localStorage.removeItem('hocvuso-user');
+  } catch (e) {
+    // Storage may be switched off; nothing to drop then.
   }
-  var user = userId();
 
   function scrollDown() {
     log.scrollTop = log.scrollHeight;
@@ -91,7 +85,7 @@
       btn.addEventListener('click', function () {
         disableOldButtons();
         addMessage('me', b.label);
-        post({ user: user, choice: b.value }, null);
+        post({ user: CLIENT, choice: b.value }, null);
       });
       row.appendChild(btn);
     });
@@ -124,6 +118,7 @@
     fetch('/api/chat', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
+      credentials: 'same-origin',
       body: JSON.stringify(body),
     })
       .then(function (res) {
@@ -156,7 +151,7 @@
     disableOldButtons();
     addMessage('me', text);
     input.value = '';
-    post({ user: user, text: text }, text);
+    post({ user: CLIENT, text: text }, text);
   });
 
   input.addEventListener('keydown', function (e) {
@@ -166,5 +161,5 @@
     }
   });
 
-  post({ user: user, choice: 'menu:start' }, null);
+  post({ user: CLIENT, choice: 'menu:start' }, null);
 })();

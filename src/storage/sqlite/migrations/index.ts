@@ -17,6 +17,7 @@ import { m005Embeddings } from './005_embeddings.js';
 import { m006UnansweredKind } from './006_unanswered_kind.js';
 import { m007Erasure } from './007_erasure.js';
 import { m010OutboxSending } from './010_outbox_sending.js';
+import { m009SessionsRetention } from './009_sessions_retention.js';
 
 export interface Migration {
   readonly version: number;
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m006UnansweredKind,
   m007Erasure,
   m010OutboxSending,
+  m009SessionsRetention,
 ];

@@ -1,0 +1,204 @@
+/**
+ * Who a web visitor is, through the real app, engine and SQLite file: the
+ * server issues the session in a signed HttpOnly cookie, a body's `user`
+ * names nobody (another visitor's data can be neither read nor deleted by
+ * naming them), a forged or edited cookie is a new anonymous visitor, a link
+ * code rotates the session, and the generated key survives a restart.
+ */
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWebAssets } from '../../src/channels/web/assets.js';
+import { SESSION_SECRET_NAME, webChatFor } from '../../src/channels/web/compose.js';
+import { SESSION_COOKIE } from '../../src/channels/web/session.js';
+import * as R from '../../src/core/registry/texts.js';
+import { createApp } from '../../src/http/app.js';
+import { createServices, type Services } from '../../src/services.js';
+import { memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
+
+interface ChatBody {
+  replies: { text: string; buttons?: { label: string; value: string }[] }[];
+}
+
+/** A browser's worth of cookie handling: keeps the session cookie the server sets. */
+class Visitor {
+  cookie: string | undefined;
+  lastSetCookie: string | null = null;
+  constructor(
+    private readonly app: () => Hono,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  async send(body: Record<string, unknown>): Promise<{ status: number; json: ChatBody }> {
+    const res = await this.app().request('/api/chat', {
+      method: 'POST',
+      // `user` is the API's client label, required and meaningless; tests below try it as an attack.
+      body: JSON.stringify({ user: 'test-page', ...body }),
+      headers: {
+        'content-type': 'application/json',
+        ...this.headers,
+        ...(this.cookie !== undefined && { cookie: `${SESSION_COOKIE}=${this.cookie}` }),
+      },
+    });
+    this.lastSetCookie = res.headers.get('set-cookie');
+    const value = new RegExp(`^${SESSION_COOKIE}=([^;]+)`).exec(this.lastSetCookie ?? '')?.[1];
+    if (value !== undefined) this.cookie = value;
+    return { status: res.status, json: (await res.json()) as ChatBody };
+  }
+
+  async say(text: string, extra: Record<string, unknown> = {}): Promise<string> {
+    return (await this.send({ text, ...extra })).json.replies.map((r) => r.text).join('\n');
+  }
+
+  async press(choice: string, extra: Record<string, unknown> = {}): Promise<string> {
+    return (await this.send({ choice, ...extra })).json.replies.map((r) => r.text).join('\n');
+  }
+}
+
+const idOf = (cookie: string | undefined): string => (cookie ?? '').split('.')[0] ?? '';
+
+describe('web sessions', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let services: Services;
+  let app: Hono;
+  const current = (): Hono => app;
+
+  beforeAll(async () => {
+    tmp = tempDir('hocvuso-session-');
+    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
+    app = createApp({
+      ...webChatFor(services),
+      healthy: () => true,
+      assets: loadWebAssets(),
+      logger: memoryLogger().logger,
+      maxBodyBytes: services.config.MAX_BODY_BYTES,
+    });
+  });
+
+  afterAll(() => {
+    services?.close();
+    tmp?.cleanup();
+  });
+
+  it('issues an HttpOnly, SameSite=Lax session cookie; Secure when the proxy says https', async () => {
+    const v = new Visitor(current);
+    await v.say('VNeID là gì?');
+    expect(v.lastSetCookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{24}\\.[A-Za-z0-9_-]{43};`));
+    expect(v.lastSetCookie).toMatch(/; HttpOnly/);
+    expect(v.lastSetCookie).toMatch(/; SameSite=Lax/);
+    expect(v.lastSetCookie).toMatch(/; Path=\//);
+    expect(v.lastSetCookie).not.toMatch(/; Secure/);
+    const first = v.cookie;
+    await v.say('cảm ơn');
+    expect(v.cookie).toBe(first); // the same visitor keeps the same session
+
+    const https = new Visitor(current, { 'x-forwarded-proto': 'https' });
+    await https.say('VNeID là gì?');
+    expect(https.lastSetCookie).toMatch(/; Secure/);
+  });
+
+  it("another visitor's data can be neither seen nor deleted by sending their user label or session id", async () => {
+    const victim = new Visitor(current);
+    await victim.send({ user: 'victim-label', choice: 'me:link' });
+    expect(await victim.say('dữ liệu của tôi', { user: 'victim-label' })).toContain('Dữ liệu trợ lý đang lưu');
+    const victimId = idOf(victim.cookie);
+
+    for (const user of ['victim-label', victimId, `${victimId}.x`]) {
+      const attacker = new Visitor(current);
+      expect(await attacker.say('dữ liệu của tôi', { user })).toBe(R.NO_DATA);
+      // Whatever the attacker's own deletion says, it is their own (empty) session it acts on.
+      await attacker.say('xóa dữ liệu của tôi', { user });
+      await attacker.press('me:delete:yes', { user });
+    }
+    expect(await victim.say('dữ liệu của tôi')).toContain('Dữ liệu trợ lý đang lưu');
+  });
+
+  it('a forged or edited cookie is a new anonymous visitor with a fresh cookie', async () => {
+    const victim = new Visitor(current);
+    await victim.press('me:link');
+    const sealed = victim.cookie ?? '';
+    const forged = [
+      `${idOf(sealed)}.${'A'.repeat(43)}`,
+      `${idOf(sealed)}`,
+      sealed.slice(0, -1) + (sealed.endsWith('A') ? 'B' : 'A'),
+      `${idOf(sealed)}.${(sealed.split('.')[1] ?? '').split('').reverse().join('')}`,
+    ];
+    for (const cookie of forged) {
+      const attacker = new Visitor(current);
+      attacker.cookie = cookie;
+      expect(await attacker.say('dữ liệu của tôi')).toBe(R.NO_DATA);
+      expect(idOf(attacker.cookie)).not.toBe(idOf(sealed));
+    }
+  });
+
+  it('rotates the session when a link code joins it to a citizen; the old cookie reaches nobody', async () => {
+    const code = /Mã liên kết của bà con: ([A-Z0-9]{8})/.exec(
+      (await services.engine.handle({ channel: 'telegram', userId: 'tg-rotate', choice: 'me:link' }))[0]?.text ?? '',
+    )?.[1];
+    expect(code).toBeDefined();
+    const v = new Visitor(current);
+    await v.say('giá vàng hôm nay bao nhiêu một chỉ'); // logged for staff, under this session
+    const before = v.cookie;
+    expect(await v.say(`liên kết ${code}`)).toBe(R.LINKED);
+    expect(v.cookie).not.toBe(before);
+    expect(idOf(v.cookie)).not.toBe(idOf(before));
+    expect(await v.say('dữ liệu của tôi')).toMatch(/telegram, web|web, telegram/);
+    // Everything the old id keyed moved with the person: nothing is left under it.
+    const left = services.db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM citizen_identities WHERE user_id = @id)
+              + (SELECT COUNT(*) FROM conversation_state WHERE user_id = @id)
+              + (SELECT COUNT(*) FROM unanswered_questions WHERE user_id = @id) AS n`,
+      )
+      .get({ id: idOf(before) });
+    expect(left).toEqual({ n: 0 });
+    const moved = services.db
+      .prepare('SELECT COUNT(*) AS n FROM unanswered_questions WHERE user_id = ?')
+      .get(idOf(v.cookie));
+    expect(moved).toEqual({ n: 1 });
+
+    const stale = new Visitor(current);
+    stale.cookie = before;
+    expect(await stale.say('dữ liệu của tôi')).toBe(R.NO_DATA);
+  });
+
+  it('keeps sessions across a restart: the generated key is stored in the database', async () => {
+    const v = new Visitor(current);
+    await v.press('me:link');
+    const stored = services.db.prepare('SELECT value FROM service_secrets WHERE name = ?').get(SESSION_SECRET_NAME);
+    expect(stored).toBeDefined();
+    const again = createApp({
+      ...webChatFor(services),
+      healthy: () => true,
+      assets: loadWebAssets(),
+      logger: memoryLogger().logger,
+      maxBodyBytes: services.config.MAX_BODY_BYTES,
+    });
+    const same = new Visitor(() => again);
+    same.cookie = v.cookie;
+    expect(await same.say('dữ liệu của tôi')).toContain('Dữ liệu trợ lý đang lưu');
+  });
+
+  it('uses SESSION_SECRET when set: a cookie sealed under the generated key proves nothing there', async () => {
+    const v = new Visitor(current);
+    await v.press('me:link');
+    const own = createServices(
+      testConfig({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db'), SESSION_SECRET: 'x'.repeat(40) }),
+      memoryLogger().logger,
+    );
+    try {
+      const other = createApp({
+        ...webChatFor(own),
+        healthy: () => true,
+        assets: loadWebAssets(),
+        logger: memoryLogger().logger,
+        maxBodyBytes: own.config.MAX_BODY_BYTES,
+      });
+      const moved = new Visitor(() => other);
+      moved.cookie = v.cookie;
+      expect(await moved.say('dữ liệu của tôi')).toBe(R.NO_DATA);
+    } finally {
+      own.close();
+    }
+  });
+});
