@@ -11,8 +11,10 @@ import type { ChannelRuntime } from './channels/runtime.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { startServer } from './server.js';
-import { createServices, type Services } from './services.js';
+import { createServices, systemClock, type Services } from './services.js';
 import { startCheckpointer, type Checkpointer } from './storage/sqlite/checkpointer.js';
+import { retentionOf } from './limitsConfig.js';
+import { startPruner, type Pruner } from './storage/sqlite/pruner.js';
 
 export interface RunningService {
   readonly port: number;
@@ -45,9 +47,17 @@ export async function runService(
   const services = createServices(config, logger);
   let channels: ChannelRuntime[] = [];
   let checkpointer: Checkpointer | undefined;
+  let pruner: Pruner | undefined;
   try {
     const report = await services.ingest();
     checkpointer = await startCheckpointer(services.db, logger);
+    pruner = startPruner({
+      db: services.db,
+      communeId: config.COMMUNE_ID,
+      days: retentionOf(config),
+      clock: systemClock,
+      logger,
+    });
     channels = enabledChannels(env, services, logger);
     const server = await startServer(services, logger, channels);
     for (const c of channels) await c.start();
@@ -71,12 +81,14 @@ export async function runService(
         await server.stop();
         await checkpointer?.stop();
         services.close();
+        await pruner?.stop();
       },
     };
   } catch (err) {
     for (const c of channels) await c.stop().catch(() => undefined);
     await checkpointer?.stop();
     services.close();
+    await pruner?.stop();
     throw err;
   }
 }

@@ -28,6 +28,7 @@ Commands:
                               Zalo OA: store the refresh token; show token expiry, last error, waiting replies.
   unanswered [--limit N]      The latest questions the assistant was not sure about (personal data masked).
   help                        Show this help.
+  prune                       Remove rows older than their retention (RETENTION_*), as the service does hourly.
 
 Environment: DATABASE_PATH, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
 
@@ -90,6 +91,8 @@ async function run(argv: string[]): Promise<number> {
         parseArgs({ args: rest, options: { limit: { type: 'string' } } }).values.limit,
       );
     default:
+    case 'prune':
+      return (await import('./prune.js')).runPrune(ctx);
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;
   }

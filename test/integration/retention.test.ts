@@ -1,0 +1,143 @@
+/**
+ * Retention: every table that grows with traffic loses its rows past their
+ * period and keeps the newer ones, with the time given by an injected clock;
+ * replies still owed to a resident and Zalo events not yet handled are kept
+ * whatever their age. Before this, neither `unanswered_questions` nor
+ * `conversation_state` was ever pruned.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ensureCommune, openDatabase, type Db } from '../../src/storage/sqlite/db.js';
+import { startPruner } from '../../src/storage/sqlite/pruner.js';
+import { pruneExpired, RETAINED_TABLES, type RetentionDays } from '../../src/storage/sqlite/retention.js';
+import { fixedClock, memoryLogger } from '../helpers.js';
+
+const C = 'hung-chau';
+const NOW = new Date('2026-12-01T08:00:00.000Z');
+const daysAgo = (d: number): string => new Date(NOW.getTime() - d * 86_400_000).toISOString();
+const DAYS: RetentionDays = { questions: 180, conversations: 90, events: 30 };
+
+/** One old (past its period) and one recent row in every pruned table, plus rows that must stay. */
+function seed(db: Db): void {
+  const run = (sql: string, ...args: unknown[]): void => void db.prepare(sql).run(...args);
+  for (const [tag, age] of [
+    ['old', 181],
+    ['new', 179],
+  ] as const) {
+    run(
+      `INSERT INTO unanswered_questions (commune_id, channel, question, created_at) VALUES (?, 'web', ?, ?)`,
+      C,
+      `q-${tag}`,
+      daysAgo(age),
+    );
+  }
+  run(`INSERT INTO conversation_state VALUES (?, 'web', 'old', '{}', ?)`, C, daysAgo(91));
+  run(`INSERT INTO conversation_state VALUES (?, 'web', 'new', '{}', ?)`, C, daysAgo(89));
+  run(
+    `INSERT INTO citizens (commune_id, id, consent, created_at, updated_at) VALUES (?, 'c1', 'unasked', ?, ?)`,
+    C,
+    daysAgo(400),
+    daysAgo(400),
+  );
+  run(
+    `INSERT INTO link_codes (commune_id, code, citizen_id, expires_at) VALUES (?, 'OLDCODE1', 'c1', ?)`,
+    C,
+    daysAgo(31),
+  );
+  run(
+    `INSERT INTO link_codes (commune_id, code, citizen_id, expires_at) VALUES (?, 'NEWCODE1', 'c1', ?)`,
+    C,
+    daysAgo(29),
+  );
+  run(`INSERT INTO telegram_processed_updates VALUES (?, 1, ?)`, C, daysAgo(31));
+  run(`INSERT INTO telegram_processed_updates VALUES (?, 2, ?)`, C, daysAgo(1));
+  run(`INSERT INTO telegram_sent_polls VALUES (?, 'p-old', 'u', 1, 1, 'a', 0, '[]', 0, ?)`, C, daysAgo(31));
+  run(`INSERT INTO telegram_sent_polls VALUES (?, 'p-new', 'u', 1, 1, 'a', 0, '[]', 0, ?)`, C, daysAgo(29));
+  run(`INSERT INTO telegram_callback_values VALUES (?, 'v-old', 'x', ?)`, C, daysAgo(31));
+  run(`INSERT INTO telegram_callback_values VALUES (?, 'v-new', 'x', ?)`, C, daysAgo(29));
+  const event = `INSERT INTO zalo_events (commune_id, event_key, user_id, received_at, handled_at) VALUES (?, ?, 'z', ?, ?)`;
+  run(event, C, 'e-old', daysAgo(31), daysAgo(31));
+  run(event, C, 'e-new', daysAgo(29), daysAgo(29));
+  run(event, C, 'e-unhandled', daysAgo(60), null);
+  const out = `INSERT INTO zalo_outbox (commune_id, user_id, message_json, status, next_attempt_at, created_at, sent_at)
+               VALUES (?, ?, NULL, ?, ?, ?, ?)`;
+  run(out, C, 'sent-old', 'sent', daysAgo(31), daysAgo(31), daysAgo(31));
+  run(out, C, 'sent-new', 'sent', daysAgo(29), daysAgo(29), daysAgo(29));
+  run(out, C, 'failed-old', 'failed', daysAgo(31), daysAgo(31), null);
+  run(out, C, 'held-old', 'held', daysAgo(60), daysAgo(60), null);
+  run(out, C, 'pending-old', 'pending', daysAgo(60), daysAgo(60), null);
+}
+
+const column = (db: Db, sql: string): string[] => (db.prepare(sql).raw().all() as string[][]).map((r) => String(r[0]));
+
+describe('retention', () => {
+  let db: Db;
+  beforeEach(() => {
+    db = openDatabase(':memory:');
+    ensureCommune(db, C);
+    seed(db);
+  });
+  afterEach(() => db.close());
+
+  it('removes rows past their period in every table and keeps the newer ones', async () => {
+    const report = await pruneExpired(db, C, DAYS, NOW);
+    expect(report).toEqual({
+      unanswered_questions: 1,
+      conversation_state: 1,
+      link_codes: 1,
+      telegram_processed_updates: 1,
+      telegram_sent_polls: 1,
+      telegram_callback_values: 1,
+      zalo_events: 1,
+      zalo_outbox: 2,
+    });
+    expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual(['q-new']);
+    expect(column(db, 'SELECT user_id FROM conversation_state')).toEqual(['new']);
+    expect(column(db, 'SELECT code FROM link_codes')).toEqual(['NEWCODE1']);
+    expect(column(db, 'SELECT update_id FROM telegram_processed_updates')).toEqual(['2']);
+    expect(column(db, 'SELECT poll_id FROM telegram_sent_polls')).toEqual(['p-new']);
+    expect(column(db, 'SELECT id FROM telegram_callback_values')).toEqual(['v-new']);
+    expect(column(db, 'SELECT event_key FROM zalo_events ORDER BY event_key')).toEqual(['e-new', 'e-unhandled']);
+    expect(column(db, 'SELECT user_id FROM zalo_outbox ORDER BY user_id')).toEqual([
+      'held-old',
+      'pending-old',
+      'sent-new',
+    ]);
+    // The citizen is no traffic: untouched.
+    expect(column(db, 'SELECT id FROM citizens')).toEqual(['c1']);
+    expect(RETAINED_TABLES.map((t) => t.table)).toEqual(Object.keys(report));
+  });
+
+  it('follows the configured periods, and a second run removes nothing', async () => {
+    await pruneExpired(db, C, { questions: 1, conversations: 1, events: 1 }, NOW);
+    expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual([]);
+    expect(column(db, 'SELECT user_id FROM conversation_state')).toEqual([]);
+    expect(await pruneExpired(db, C, { questions: 1, conversations: 1, events: 1 }, NOW)).toEqual({});
+  });
+
+  it('prunes a large backlog in batches', async () => {
+    const insert = db.prepare(
+      `INSERT INTO unanswered_questions (commune_id, channel, question, created_at) VALUES (?, 'web', 'x', ?)`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < 1_234; i++) insert.run(C, daysAgo(200));
+    })();
+    expect((await pruneExpired(db, C, DAYS, NOW)).unanswered_questions).toBe(1_235);
+    expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual(['q-new']);
+  });
+
+  it('runs in the background on the service clock, and says what it removed', async () => {
+    const clock = fixedClock(NOW.toISOString());
+    const { logger, lines } = memoryLogger();
+    const pruner = startPruner({ db, communeId: C, days: DAYS, clock, logger, firstMs: 1, intervalMs: 60_000 });
+    try {
+      await expect.poll(() => lines.join('')).toContain('old rows pruned');
+      expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual(['q-new']);
+      // Time moves on: the next round takes what has aged since.
+      clock.set(new Date(NOW.getTime() + 2 * 86_400_000).toISOString());
+      await pruner.run();
+      expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual([]);
+    } finally {
+      await pruner.stop();
+    }
+  });
+});
