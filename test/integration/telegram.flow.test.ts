@@ -10,23 +10,20 @@ import { join } from 'node:path';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTelegramBot } from '../../src/channels/telegram/bot.js';
 import type { QuizStyle } from '../../src/channels/telegram/config.js';
 import { WELCOME } from '../../src/core/conversation/texts.js';
 import { LIST_INTRO, STALE_ANSWER } from '../../src/core/quiz/texts.js';
 import { ASK_BIRTH_YEAR, ASK_GROUP, ASK_NAME, CONSENT, FORM_DONE } from '../../src/core/registry/texts.js';
 import type { Services } from '../../src/services.js';
-import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { fixedClock, readyServices, tempDir } from '../helpers.js';
 import {
-  BOT_INFO,
   callbackUpdate,
   completions,
   FakeBotApi,
   Learner,
   pollAnswerUpdate,
   rightLabel,
-  TEST_TOKEN,
+  testBot,
   textUpdate,
 } from './telegramFixtures.js';
 
@@ -54,18 +51,7 @@ describe.each<QuizStyle>(['buttons', 'poll'])('Telegram quiz flow with %s', (sty
 
   beforeEach(() => {
     api = new FakeBotApi();
-    bot = createTelegramBot({
-      token: TEST_TOKEN,
-      botInfo: BOT_INFO,
-      engine: services.engine,
-      store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
-      writes: services.writes,
-      logger: memoryLogger().logger,
-      clock: fixedClock(),
-      quizStyle: style,
-      transport: api.transport,
-      retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
-    });
+    bot = testBot(services, api, { quizStyle: style });
   });
 
   const learner = (): Learner => new Learner(api, (u) => bot.handleUpdate(u), ++nextUser);

@@ -12,11 +12,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Bot } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramBot } from '../../src/channels/telegram/bot.js';
 import type { Services } from '../../src/services.js';
-import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
-import { BOT_INFO, callbackUpdate, FakeBotApi, Learner, rightLabel, TEST_TOKEN } from './telegramFixtures.js';
+import { fixedClock, readyServices, tempDir } from '../helpers.js';
+import { callbackUpdate, FakeBotApi, Learner, rightLabel, testBot } from './telegramFixtures.js';
 
 const QUIZ_ID = 'an-toan-tai-khoan';
 
@@ -32,18 +30,7 @@ describe('a button press while answerCallbackQuery is slow', () => {
     dbPath = join(tmp.dir, 'hocvuso.db');
     services = await readyServices({ DATABASE_PATH: dbPath }, fixedClock());
     api = new FakeBotApi();
-    bot = createTelegramBot({
-      token: TEST_TOKEN,
-      botInfo: BOT_INFO,
-      engine: services.engine,
-      store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
-      writes: services.writes,
-      logger: memoryLogger().logger,
-      clock: fixedClock(),
-      quizStyle: 'buttons',
-      transport: api.transport,
-      retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
-    });
+    bot = testBot(services, api);
   });
 
   afterAll(() => {

@@ -5,11 +5,31 @@
  * update builders, and a learner who reads the bot's last messages and
  * presses their buttons the way a Telegram client would.
  */
-import { HttpError, type Transformer } from 'grammy';
+import { HttpError, type Bot, type Transformer } from 'grammy';
+import { createTelegramBot, type TelegramBotDeps } from '../../src/channels/telegram/bot.js';
+import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
+import { fixedClock, memoryLogger } from '../helpers.js';
 import type { Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
 import type { Services } from '../../src/services.js';
 
 export const TEST_TOKEN = '123456789:TEST-token_for-offline-tests-only';
+
+/** The bot over the real services and a fake Bot API, as most Telegram tests drive it; `overrides` for the rest. */
+export function testBot(services: Services, api: FakeBotApi, overrides: Partial<TelegramBotDeps> = {}): Bot {
+  return createTelegramBot({
+    token: TEST_TOKEN,
+    botInfo: BOT_INFO,
+    engine: services.engine,
+    store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
+    writes: services.writes,
+    logger: memoryLogger().logger,
+    clock: fixedClock(),
+    quizStyle: 'buttons',
+    transport: api.transport,
+    retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
+    ...overrides,
+  });
+}
 
 export const BOT_INFO = {
   id: 123456789,
