@@ -79,16 +79,16 @@ export async function runService(
       stop: async () => {
         for (const c of channels) await c.stop();
         await server.stop();
+        await pruner?.stop();
         await checkpointer?.stop();
         services.close();
-        await pruner?.stop();
       },
     };
   } catch (err) {
     for (const c of channels) await c.stop().catch(() => undefined);
+    await pruner?.stop();
     await checkpointer?.stop();
     services.close();
-    await pruner?.stop();
     throw err;
   }
 }

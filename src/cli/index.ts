@@ -90,9 +90,9 @@ async function run(argv: string[]): Promise<number> {
         ctx,
         parseArgs({ args: rest, options: { limit: { type: 'string' } } }).values.limit,
       );
-    default:
     case 'prune':
       return (await import('./prune.js')).runPrune(ctx);
+    default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;
   }
