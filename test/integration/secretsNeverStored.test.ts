@@ -1,5 +1,5 @@
 /**
- * Issue 16, item 1: a secret typed on Zalo or on the web chat is masked
+ * Issue 16, item 1: a secret typed on Zalo, Telegram or the web chat is masked
  * before the first write anywhere. Checked on the bytes of the database file
  * and its WAL, not through a repo, so a write nobody thought of is caught too;
  * the resident is warned, and the question around the secret is still answered.
@@ -9,6 +9,7 @@ import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { secretWarning } from '../../src/core/conversation/texts.js';
 import { signed, textEvent } from '../fixtures/zalo.js';
+import { FakeBotApi, testBot, textUpdate } from './telegramFixtures.js';
 import { recordSends, zaloHarness, type ZaloHarness } from './zaloHarness.js';
 
 const USER = '2468458835296197922';
@@ -69,6 +70,16 @@ describe('secrets typed by residents are never stored', () => {
     const body = (await res.json()) as { replies: { text: string }[] };
     expect(body.replies[0]?.text).toBe(secretWarning(kinds));
     expect(JSON.stringify(body)).not.toContain(secret);
+    expect(onDisk(path, secret)).toBe(false);
+  });
+
+  it.each(LEAKS)('Telegram: %j is never written and the resident is warned', async (text, secret, kinds) => {
+    const api = new FakeBotApi();
+    const bot = testBot(h.services, api);
+    await bot.handleUpdate(textUpdate(7_300_001, text));
+    const texts = api.texts(7_300_001);
+    expect(texts[0]).toBe(secretWarning(kinds));
+    expect(texts.join('\n')).not.toContain(secret);
     expect(onDisk(path, secret)).toBe(false);
   });
 
