@@ -6,6 +6,7 @@
  * it with a plain object. A bad value stops start-up with a message that names
  * the variable and what is wrong with it, instead of a crash deep inside later.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LIMITS_SETTINGS } from './limitsConfig.js';
 
@@ -20,9 +21,52 @@ const optionalUrl = (name: string) =>
     message: `${name} phải là địa chỉ http(s) đầy đủ`,
   });
 
+/**
+ * A port written as plain decimal digits. `z.coerce.number()` took anything
+ * `Number()` takes, so `PORT=0x50` listened on 80 and `PORT=1e3` on 1000.
+ */
+const port = z
+  .string()
+  .trim()
+  .regex(/^\d{1,5}$/, 'phải là số viết bằng chữ số thập phân, từ 0 đến 65535 (0 = một cổng trống bất kỳ)')
+  .transform(Number)
+  .refine((n) => n <= 65535, 'phải từ 0 đến 65535');
+
+/** One DNS label: letters, digits and inner hyphens, 1–63 characters. */
+const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/** Digits or 0x-hex parts: what the C library would read as an IPv4 address ("999.1.1.1", "0x7f.1"). */
+const NUMERIC_LABEL = /^(?:\d+|0x[0-9a-f]*)$/i;
+
+/**
+ * An IP address literal, or a host name whose last label is not numeric.
+ * Anything that only looks like an address ("999.1.1.1") is refused here,
+ * naming HOST, instead of failing later in a DNS lookup that names nothing.
+ */
+export function isListenHost(value: string): boolean {
+  if (isIP(value) !== 0) return true;
+  const name = value.endsWith('.') ? value.slice(0, -1) : value;
+  const labels = name.split('.');
+  return (
+    name.length > 0 &&
+    name.length <= 253 &&
+    labels.every((l) => LABEL.test(l)) &&
+    !NUMERIC_LABEL.test(labels[labels.length - 1] ?? '')
+  );
+}
+
+const host = z
+  .string()
+  .trim()
+  // "[::1]" as written in a URL is the address ::1.
+  .transform((v) => (v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v))
+  .refine(
+    isListenHost,
+    'phải là địa chỉ IPv4 (vd. 0.0.0.0, 127.0.0.1), địa chỉ IPv6 (vd. ::, ::1) hoặc tên máy (vd. localhost)',
+  );
+
 export const ConfigSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  PORT: port.default(3000),
+  HOST: host.default('0.0.0.0'),
   DATABASE_PATH: z.string().trim().min(1).default('data/hocvuso.db'),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   COMMUNE_ID: z
@@ -71,6 +115,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   return result.data;
+}
+
+/**
+ * The lines printed on stderr when start-up stops on a bad setting (exit
+ * code 2), shared by `npm start` and the CLI so both say it the same way.
+ */
+export function describeConfigError(err: ConfigError): string {
+  return `Cấu hình không hợp lệ, Hocvuso không khởi động (invalid configuration):\n${err.issues.map((i) => `  - ${i}`).join('\n')}\n`;
 }
 
 /** Dense retrieval is on only when both a key (or a local base URL) and a model are set. */

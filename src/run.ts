@@ -76,7 +76,9 @@ export async function runService(
     );
     return {
       port: server.port,
+      // Refuse new work before anything stops, so no webhook is half taken; then let each part finish its own.
       stop: async () => {
+        server.drain();
         for (const c of channels) await c.stop();
         await server.stop();
         await pruner?.stop();

@@ -1,55 +1,108 @@
 /**
  * @module server
  *
- * Starts the HTTP server over the shared services and stops it cleanly: the
- * listener closes first (no new requests), in-flight requests finish, then the
- * database closes. Used by `npm start` (main.ts) and `cli serve`.
+ * Starts the HTTP server over the shared services and stops it cleanly: it
+ * drains first (every new request, webhooks included, gets 503 so Telegram
+ * and Zalo deliver it again later; /healthz says "stopping"), then the
+ * listener closes and in-flight requests finish, then the database closes.
+ * Used by `npm start` (main.ts) and `cli serve`.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { ChannelRuntime } from './channels/runtime.js';
 import { loadWebAssets } from './channels/web/assets.js';
 import { webChatFor } from './channels/web/compose.js';
 import { createApp } from './http/app.js';
+import { createHealthMonitor } from './http/health.js';
+import { listenError } from './http/listenError.js';
 import { rawListener } from './http/rawRoute.js';
 import { RejectionLog } from './http/rejectionLog.js';
 import type { Logger } from './logger.js';
-import type { Services } from './services.js';
-import { pingDatabase } from './storage/sqlite/db.js';
+import { systemClock, type Services } from './services.js';
+import { createDatabaseProbe } from './storage/sqlite/health.js';
 
 export interface RunningServer {
   readonly port: number;
+  /** Stops taking new work: every request from now on gets 503, /healthz included. */
+  drain(): void;
   stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** How long one /healthz answer is reused (default 1 s; tests use 0). */
+  readonly healthReuseMs?: number;
+}
+
+const STOPPING_BODY = JSON.stringify({
+  error: 'stopping',
+  message: 'Hệ thống đang khởi động lại. Bà con vui lòng thử lại sau ít phút.',
+});
+
+/** The answer to a request that arrives while the service stops: try again later, on a new connection. */
+function refuse(res: ServerResponse): void {
+  res.writeHead(503, {
+    'content-type': 'application/json; charset=UTF-8',
+    'content-length': Buffer.byteLength(STOPPING_BODY),
+    'retry-after': '30',
+    'cache-control': 'no-store',
+    connection: 'close',
+  });
+  res.end(STOPPING_BODY);
 }
 
 export async function startServer(
   services: Services,
   logger: Logger,
   channels: readonly ChannelRuntime[] = [],
+  options: ServerOptions = {},
 ): Promise<RunningServer> {
   const webhooks = channels.flatMap((c) => c.webhooks ?? []);
+  const health = createHealthMonitor({
+    probe: createDatabaseProbe({
+      db: services.db,
+      writes: services.writes,
+      communeId: services.config.COMMUNE_ID,
+      now: () => systemClock.now(),
+    }),
+    logger,
+    reuseMs: options.healthReuseMs,
+  });
   const rejections = new RejectionLog(logger);
   const app = createApp({
     webhooks,
     rejections,
     ...webChatFor(services),
-    healthy: () => pingDatabase(services.db),
+    healthy: () => health.check(),
     assets: loadWebAssets(),
     logger,
     maxBodyBytes: services.config.MAX_BODY_BYTES,
   });
+  // Webhooks are served straight from Node's request; everything else goes through the app.
+  const serve = rawListener(webhooks, getRequestListener(app.fetch), logger, rejections);
+  let draining = false;
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    // /healthz still answers (503, "stopping") so a load balancer sees why.
+    if (draining && !(req.url ?? '').startsWith('/healthz')) return refuse(res);
+    serve(req, res);
+  };
+  const { PORT, HOST } = services.config;
   const server = await new Promise<Server>((resolve, reject) => {
-    // Webhooks are served straight from Node's request; everything else goes through the app.
-    const s = createServer(rawListener(webhooks, getRequestListener(app.fetch), logger, rejections));
-    s.once('error', reject);
-    s.listen(services.config.PORT, services.config.HOST, () => resolve(s));
+    const s = createServer(listener);
+    s.once('error', (err) => reject(listenError(err, PORT, HOST)));
+    s.listen(PORT, HOST, () => resolve(s));
   });
   const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : services.config.PORT;
+  const port = typeof address === 'object' && address ? address.port : PORT;
+  const drain = (): void => {
+    draining = true;
+    health.markStopping();
+  };
   return {
     port,
+    drain,
     stop: () =>
       new Promise<void>((resolve) => {
+        drain();
         // In-flight requests finish; keep-alive sockets that fall idle are closed as soon as they do,
         // so stop() does not wait for the clients' keep-alive timeout.
         const sweep = setInterval(() => {

@@ -7,8 +7,9 @@
  * database. Output meant for programs goes to stdout; logs go to stderr.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config.js';
+import { ConfigError, describeConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
+import { BAD_SETTING_EXIT, badSettingMessage } from '../startupError.js';
 
 const USAGE = `Hocvuso – trợ lý Bình dân học vụ số (command line)
 
@@ -27,8 +28,8 @@ Commands:
   zalo set-token <token> | zalo status [--json]
                               Zalo OA: store the refresh token; show token expiry, last error, waiting replies.
   unanswered [--limit N]      The latest questions the assistant was not sure about (personal data masked).
-  help                        Show this help.
   prune                       Remove rows older than their retention (RETENTION_*), as the service does hourly.
+  help                        Show this help.
 
 Environment: DATABASE_PATH, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
 
@@ -52,8 +53,8 @@ async function run(argv: string[]): Promise<number> {
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`Invalid configuration:\n${err.issues.map((i) => `  - ${i}`).join('\n')}\n`);
-      return 2;
+      process.stderr.write(describeConfigError(err));
+      return BAD_SETTING_EXIT;
     }
     throw err;
   }
@@ -103,7 +104,9 @@ run(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
+    // A bad setting found after the config was read (an unusable DATABASE_PATH, a channel's variables).
+    const bad = badSettingMessage(err);
+    process.stderr.write(bad ?? `Error: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = bad === undefined ? 1 : BAD_SETTING_EXIT;
   },
 );

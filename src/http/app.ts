@@ -15,6 +15,7 @@ import { ChatRequestSchema } from '../channels/web/chatApi.js';
 import { createWebSessions, type WebSessions } from '../channels/web/session.js';
 import type { WebAssets } from '../channels/web/assets.js';
 import type { Logger } from '../logger.js';
+import type { HealthReport } from './health.js';
 import { mountRawRoute, type RawRoute } from './rawRoute.js';
 import type { RejectionLog } from './rejectionLog.js';
 import { sendSessionCookie, visitorOf } from './webVisitor.js';
@@ -30,7 +31,8 @@ export interface AppDeps {
   readonly trustProxy?: boolean;
   /** Counts refused webhook calls into one summary line a minute. */
   readonly rejections?: RejectionLog;
-  readonly healthy: () => boolean;
+  /** The health check (see http/health); a bare yes or no is accepted from fakes. */
+  readonly healthy: () => boolean | HealthReport | Promise<HealthReport>;
   readonly assets: WebAssets;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
@@ -67,9 +69,12 @@ export function createApp(deps: AppDeps): Hono {
 
   app.notFound((c) => c.json(problem('not_found', 'Không tìm thấy trang này.'), 404));
 
-  app.get('/healthz', (c) => {
-    const ok = deps.healthy();
-    return c.json({ status: ok ? 'ok' : 'unavailable', database: ok }, ok ? 200 : 503);
+  app.get('/healthz', async (c) => {
+    const answer = await deps.healthy();
+    const report: HealthReport =
+      typeof answer === 'boolean' ? { status: answer ? 'ok' : 'unavailable', database: answer } : answer;
+    c.header('Cache-Control', 'no-store');
+    return c.json(report, report.status === 'ok' ? 200 : 503);
   });
 
   app.get('/', (c) => {

@@ -62,6 +62,13 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['PORT', '-1'],
     ['PORT', '3.5'],
+    ['PORT', '0x50'],
+    ['PORT', '1e3'],
+    ['PORT', '80 80'],
+    ['HOST', '999.1.1.1'],
+    ['HOST', '0x7f.1'],
+    ['HOST', 'ten may'],
+    ['HOST', '-host'],
     ['LOG_LEVEL', 'loud'],
     ['MAX_BODY_BYTES', '10'],
     ['COMMUNE_ID', 'Xã Hùng Châu'],
@@ -80,6 +87,23 @@ describe('loadConfig', () => {
     expect(err.issues).toHaveLength(2);
     expect(err.message).toContain('PORT');
     expect(err.message).toContain('LOG_LEVEL');
+  });
+
+  it.each([
+    ['0.0.0.0', '0.0.0.0'],
+    ['127.0.0.1', '127.0.0.1'],
+    ['::', '::'],
+    ['[::1]', '::1'],
+    ['localhost', 'localhost'],
+    ['may-chu.hungchau.local', 'may-chu.hungchau.local'],
+  ])('accepts HOST=%s as an address or host name', (value, parsed) => {
+    expect(loadConfig({ HOST: value }).HOST).toBe(parsed);
+  });
+
+  it('reads PORT as plain decimal digits only', () => {
+    expect(loadConfig({ PORT: '8080' }).PORT).toBe(8080);
+    expect(loadConfig({ PORT: ' 0 ' }).PORT).toBe(0);
+    expect(loadConfig({ PORT: '65535' }).PORT).toBe(65535);
   });
 
   it('treats empty and whitespace-only strings as unset', () => {

@@ -170,7 +170,7 @@ describe('a read-only database file', () => {
       .status === 0;
 
   it.runIf(canRunUnprivileged)(
-    'stops start-up with a DatabaseOpenError naming the path, not a crash',
+    'stops start-up with a DatabasePathError naming the path, before SQLite opens the file read-only',
     async () => {
       (await services()).close();
       open.length = 0;
@@ -180,9 +180,9 @@ describe('a read-only database file', () => {
       expect(code, stderr).toBe(0);
       const outcome = JSON.parse(lines[0] ?? '{}') as { ok: boolean; name?: string; message?: string };
       expect(outcome.ok).toBe(false);
-      expect(outcome.name).toBe('DatabaseOpenError');
+      expect(outcome.name).toBe('DatabasePathError');
       expect(outcome.message).toContain(dbPath);
-      expect(outcome.message).toContain('attempt to write a readonly database');
+      expect(outcome.message).toContain('không có quyền ghi');
     },
     60_000,
   );
@@ -205,9 +205,9 @@ describe('a read-only database file', () => {
       chmodSync(tmp.dir, 0o555);
       const { lines } = await runChild('openServicesChild.ts', { DATABASE_PATH: dbPath }, asUnprivileged);
       const outcome = JSON.parse(lines[0] ?? '{}') as { ok: boolean; name?: string; message?: string };
-      expect(outcome).toMatchObject({ ok: false, name: 'DatabaseOpenError' });
+      expect(outcome).toMatchObject({ ok: false, name: 'DatabasePathError' });
       expect(outcome.message).toContain(dbPath);
-      expect(outcome.message).toContain('unable to open database file');
+      expect(outcome.message).toContain(`thư mục "${tmp.dir}" không có quyền ghi`);
       chmodSync(tmp.dir, 0o755);
     },
     60_000,

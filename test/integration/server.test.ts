@@ -3,24 +3,12 @@
  * file, reached with `fetch`, and stopped cleanly so the port is free again.
  */
 import { request as httpRequest } from 'node:http';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { Services } from '../../src/services.js';
 import { memoryLogger, readyServices, tempDir } from '../helpers.js';
-
-/** Resolves true when something accepts a TCP connection on the port, false when refused. */
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
+import { portOpen } from '../serviceProcess.js';
 
 /**
  * POSTs JSON over a connection that is not kept alive (as a one-shot client or

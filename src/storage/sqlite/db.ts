@@ -5,10 +5,13 @@
  * wants (WAL for concurrent readers, foreign keys on, a busy timeout so the CLI
  * and the server can share the file) and brings its schema up to date.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { DatabasePathError, prepareDatabaseFiles } from './dbFiles.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
+
+export { DatabasePathError };
 
 export type Db = Database.Database;
 
@@ -25,12 +28,36 @@ export class DatabaseOpenError extends Error {
   }
 }
 
-/** Opens (creating the folder and file if needed) and migrates the database. */
+/** Which file on disk a connection opened: the health check compares it with what the path names now. */
+export interface FileIdentity {
+  /** The absolute path the connection was opened with. */
+  readonly path: string;
+  readonly dev: number;
+  readonly ino: number;
+}
+
+const identities = new WeakMap<Db, FileIdentity>();
+
+/** The file `db` opened (undefined for an in-memory database). */
+export function openedFile(db: Db): FileIdentity | undefined {
+  return identities.get(db);
+}
+
+/**
+ * Opens (creating the folder and file if needed) and migrates the database.
+ * A path that cannot be used throws DatabasePathError before SQLite opens it
+ * (see dbFiles); anything SQLite itself refuses throws DatabaseOpenError.
+ */
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): Db {
+  if (path !== ':memory:') prepareDatabaseFiles(path);
   let db: Db | undefined;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
+    if (!db.memory) {
+      const file = resolve(path);
+      const { dev, ino } = statSync(file);
+      identities.set(db, { path: file, dev, ino });
+    }
     keepStatements(db);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');

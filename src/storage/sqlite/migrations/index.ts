@@ -16,8 +16,9 @@ import { m004Zalo } from './004_zalo.js';
 import { m005Embeddings } from './005_embeddings.js';
 import { m006UnansweredKind } from './006_unanswered_kind.js';
 import { m007Erasure } from './007_erasure.js';
-import { m010OutboxSending } from './010_outbox_sending.js';
+import { m008Health } from './008_health.js';
 import { m009SessionsRetention } from './009_sessions_retention.js';
+import { m010OutboxSending } from './010_outbox_sending.js';
 
 export interface Migration {
   readonly version: number;
@@ -33,6 +34,7 @@ export const MIGRATIONS: readonly Migration[] = [
   m005Embeddings,
   m006UnansweredKind,
   m007Erasure,
-  m010OutboxSending,
+  m008Health,
   m009SessionsRetention,
+  m010OutboxSending,
 ];
