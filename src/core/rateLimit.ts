@@ -8,10 +8,14 @@
  * nothing. Buckets live in memory, in one process (DESIGN.md: scale by
  * processes; a shared store would replace this class, not its callers).
  *
- * The map is bounded: it keeps the most recently used keys (a Map's insertion
- * order is the LRU order) and drops the oldest beyond `maxKeys`. A dropped
- * bucket only comes back full, so under a flood of fresh keys the worst case
- * is a limit that forgets an idle key, never one that blocks an innocent one.
+ * The map is bounded by `maxKeys`. When a new key would pass it, one sweep
+ * drops every bucket that has refilled completely (it is the same as no
+ * bucket at all) and, if the map is still nearly full of active keys, the
+ * oldest tenth of them. A dropped bucket only comes back full, so the worst a
+ * flood of fresh keys can do is make the limit forget an idle key, never
+ * block an innocent one. Buckets are updated in place and the sweep runs once
+ * per many new keys: re-inserting each key on use (a strict LRU) cost 10 µs a
+ * message under churn, as a Map's deleted slots pile up at its front.
  */
 import type { Clock } from './ports.js';
 
@@ -83,21 +87,28 @@ export class RateLimiter {
 
   private refilled(key: string): Bucket {
     const now = this.clock.now().getTime();
-    let bucket = this.buckets.get(key);
+    const bucket = this.buckets.get(key);
     if (bucket) {
-      // Re-inserted so the Map's order stays least recently used first.
-      this.buckets.delete(key);
       bucket.tokens = Math.min(this.rule.burst, bucket.tokens + Math.max(0, now - bucket.at) * this.perMs);
       bucket.at = now;
-    } else {
-      bucket = { tokens: this.rule.burst, at: now, told: false };
-      if (this.buckets.size >= this.maxKeys) {
-        const oldest = this.buckets.keys().next();
-        if (!oldest.done) this.buckets.delete(oldest.value);
-      }
+      return bucket;
     }
-    this.buckets.set(key, bucket);
-    return bucket;
+    if (this.buckets.size >= this.maxKeys) this.sweep(now);
+    const fresh = { tokens: this.rule.burst, at: now, told: false };
+    this.buckets.set(key, fresh);
+    return fresh;
+  }
+
+  /** Drops full buckets; then, if still nearly full, the oldest tenth (insertion order). */
+  private sweep(now: number): void {
+    const fullAfterMs = this.rule.burst / this.perMs;
+    for (const [key, b] of this.buckets) if (now - b.at >= fullAfterMs) this.buckets.delete(key);
+    if (this.buckets.size < this.maxKeys * 0.9) return;
+    let drop = Math.max(1, Math.ceil(this.maxKeys / 10));
+    for (const key of this.buckets.keys()) {
+      if (drop-- <= 0) break;
+      this.buckets.delete(key);
+    }
   }
 }
 

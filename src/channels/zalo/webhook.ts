@@ -88,12 +88,13 @@ export function receiveDelivery(
   if (body.event_name === undefined) return { outcome: { status: 200, result: 'test' } };
   const signature = header(config.ZALO_SIGNATURE_HEADER);
   if (macOf(signature) === undefined) {
-    logger.warn({ event: asText(body.event_name) }, 'zalo webhook without a valid signature header');
+    // Refusals are counted into the server's one-line-a-minute summary (http/rejectionLog); debug here.
+    logger.debug({ event: asText(body.event_name) }, 'zalo webhook without a valid signature header');
     return { outcome: { status: 401, result: 'unsigned' } };
   }
   const appId = asText(body.app_id);
   if (appId !== undefined && appId !== config.ZALO_APP_ID) {
-    logger.warn('zalo webhook for another app_id (check ZALO_APP_ID)');
+    logger.debug('zalo webhook for another app_id (check ZALO_APP_ID)');
     return { outcome: { status: 401, result: 'wrong_app' } };
   }
   const candidates = [asText(body.timestamp), header('X-ZEvent-Timestamp')].filter(
@@ -103,13 +104,13 @@ export function receiveDelivery(
     signatureMatches(signature, zaloMac(config.ZALO_APP_ID, raw, ts, config.ZALO_OA_SECRET_KEY)),
   );
   if (signedAt === undefined) {
-    logger.warn('zalo webhook signature mismatch (check ZALO_OA_SECRET_KEY)');
+    logger.debug('zalo webhook signature mismatch (check ZALO_OA_SECRET_KEY)');
     return { outcome: { status: 401, result: 'bad_signature' } };
   }
   const windowMs = config.ZALO_SIGNATURE_WINDOW_SECONDS * 1000;
   const ms = timestampMs(signedAt);
   if (windowMs > 0 && (ms === undefined || Math.abs(deps.clock.now().getTime() - ms) > windowMs)) {
-    logger.warn({ skewMs: ms === undefined ? null : deps.clock.now().getTime() - ms }, 'zalo webhook too old');
+    logger.debug({ skewMs: ms === undefined ? null : deps.clock.now().getTime() - ms }, 'zalo webhook too old');
     return { outcome: { status: 401, result: 'stale' } };
   }
 

@@ -57,16 +57,21 @@ describe('RateLimiter', () => {
     expect([1, 2, 3].map(() => limiter.take('a').ok)).toEqual([true, true, false]);
   });
 
-  it('stays bounded: beyond maxKeys the least recently used key is forgotten', () => {
+  it('stays bounded under a flood of fresh keys, dropping refilled buckets first', () => {
     const clock = fixedClock();
     const limiter = new RateLimiter({ burst: 1, perMinute: 1 }, clock, 100);
-    limiter.take('kept');
-    for (let i = 0; i < 10_000; i++) {
-      limiter.take(`k${i}`);
-      if (i % 50 === 0) limiter.take('kept'); // used recently, so never the one dropped
-    }
-    expect(limiter.size).toBe(100);
-    expect(limiter.take('kept').ok).toBe(false);
+    for (let i = 0; i < 10_000; i++) limiter.take(`k${i}`);
+    expect(limiter.size).toBeLessThanOrEqual(100);
+    // A key emptied a moment ago is still held while the map is full of other fresh keys.
+    limiter.take('flooder');
+    for (let i = 0; i < 50; i++) limiter.take(`m${i}`);
+    expect(limiter.take('flooder').ok).toBe(false);
+    // Once every bucket has refilled, a sweep drops them all before anything active.
+    at(clock, 61_000);
+    limiter.take('active');
+    for (let i = 0; i < 50; i++) limiter.take(`n${i}`);
+    expect(limiter.size).toBeLessThanOrEqual(100);
+    expect(limiter.take('active').ok).toBe(false);
   });
 
   it('allows() looks without taking', () => {
