@@ -15,6 +15,10 @@ export type NumberKind = 'id-number' | 'phone' | 'bank-account' | 'card';
 export const DIGIT_RUN = /(?:\+84[\s.-]?)?\d(?:[\s.-]?\d){5,18}/gu;
 /** "2025 2026 2027": a list of years is not an ID number. */
 const YEAR_LIST = /^(?:(?:19|20)\d\d[\s.,-]+)+(?:19|20)\d\d$/;
+/** "113 114 115": the emergency lines, listed. */
+const HOTLINE_LIST = /^11[1-6](?:[\s.,-]+11[1-6])+$/;
+/** A number followed by a currency or unit is an amount ("2026 400.000 đồng", "1.500.000 d", "500k"). */
+const AMOUNT_AFTER = /^\s*(?:dong|d|vnd|k|nghin|ngan(?!\s*hang)|trieu|tr|ty|%)(?![\p{L}\p{N}])/u;
 
 const B = '(?<![\\p{L}\\p{N}])';
 const E = '(?![\\p{L}\\p{N}])';
@@ -44,11 +48,12 @@ export function luhnValid(digits: string): boolean {
 
 /**
  * Classifies one digit run; `clause` is the folded text just before it, back
- * to the start of its clause (a few words are enough). Undefined means an
- * ordinary number (an amount, a year list, a date).
+ * to the start of its clause (a few words are enough), `after` the folded
+ * text right after it. Undefined means an ordinary number (an amount, a year
+ * list, the emergency lines, a date).
  */
-export function classifyNumber(run: string, clause: string): NumberKind | undefined {
-  if (YEAR_LIST.test(run)) return undefined;
+export function classifyNumber(run: string, clause: string, after = ''): NumberKind | undefined {
+  if (YEAR_LIST.test(run) || HOTLINE_LIST.test(run) || AMOUNT_AFTER.test(after)) return undefined;
   if (run.startsWith('+84')) return 'phone';
   const digits = run.replace(/\D/g, '');
   const n = digits.length;

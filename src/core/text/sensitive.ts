@@ -111,10 +111,11 @@ function numberSpans(folded: string, kinds: Set<SensitiveKind>): Span[] {
     const start = m.index;
     // Only the last words before the number matter, and never across the end of a clause.
     const before = folded.slice(Math.max(0, start - CONTEXT_CHARS), start);
-    const kind = classifyNumber(m[0], before.slice(lastClauseEnd(before) + 1));
+    const end = start + m[0].length;
+    const kind = classifyNumber(m[0], before.slice(lastClauseEnd(before) + 1), folded.slice(end, end + 12));
     if (!kind) continue;
     kinds.add(kind);
-    spans.push({ start, end: start + m[0].length, placeholder: kind === 'phone' ? HIDDEN_PHONE : HIDDEN_NUMBER });
+    spans.push({ start, end, placeholder: kind === 'phone' ? HIDDEN_PHONE : HIDDEN_NUMBER });
   }
   return spans;
 }

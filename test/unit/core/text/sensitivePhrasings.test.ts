@@ -112,6 +112,9 @@ const QUESTIONS: readonly string[] = [
   'thẻ căn cước làm mất 2 tuần',
   'đăng ký định danh mức 2',
   'phí 50.000 đồng',
+  'Quà Tết 2026 400.000 đồng theo Nghị quyết 418 dành cho ai?',
+  'lương 12.500.000 đ một tháng',
+  'gọi 113 114 115 có mất tiền không',
   'ngày 01/12/2026',
 ];
 
