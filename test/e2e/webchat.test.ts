@@ -193,6 +193,26 @@ describe('web chat in a real browser (phone size)', () => {
     expect(await status.isVisible()).toBe(false);
     expect(await page.locator('#text').inputValue()).toBe('');
   });
+  it("is known by the server's HttpOnly cookie, not by an id the page makes up, across a reload", async () => {
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'hocvuso_sid');
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe('Lax');
+    expect(await page.evaluate<string>('document.cookie')).not.toContain('hocvuso_sid');
+    expect(await page.evaluate<string | null>("localStorage.getItem('hocvuso-user')")).toBeNull();
+
+    const request = page.waitForRequest((r) => r.url().endsWith('/api/chat') && r.method() === 'POST');
+    await ask('VNeID là gì?');
+    expect((await request).postDataJSON()).toMatchObject({ user: 'web-page' });
+    await expect.poll(() => page.locator('#log .msg.bot', { hasText: /Nguồn: / }).count()).toBe(1);
+
+    // The same browser after a reload is the same person: the page sends the cookie it was given.
+    await page.reload();
+    await expect.poll(() => page.locator('.msg.bot', { hasText: WELCOME }).count()).toBe(1);
+    const after = (await context.cookies()).find((c) => c.name === 'hocvuso_sid');
+    expect(after?.value.split('.')[0]).toBe(session?.value.split('.')[0]);
+  });
+
   it('takes a quiz with the buttons: consent skipped, every question answered, result shown', async () => {
     const lastButtons = () => page.locator('#log .buttons').last();
     const press = async (name: string | RegExp) => {
