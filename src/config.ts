@@ -8,6 +8,7 @@
  */
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { decimalInteger } from './settingSchemas.js';
 import { LIMITS_SETTINGS } from './limitsConfig.js';
 
 const optionalString = z
@@ -20,17 +21,6 @@ const optionalUrl = (name: string) =>
   optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
     message: `${name} phải là địa chỉ http(s) đầy đủ`,
   });
-
-/**
- * A port written as plain decimal digits. `z.coerce.number()` took anything
- * `Number()` takes, so `PORT=0x50` listened on 80 and `PORT=1e3` on 1000.
- */
-const port = z
-  .string()
-  .trim()
-  .regex(/^\d{1,5}$/, 'phải là số viết bằng chữ số thập phân, từ 0 đến 65535 (0 = một cổng trống bất kỳ)')
-  .transform(Number)
-  .refine((n) => n <= 65535, 'phải từ 0 đến 65535');
 
 /** One DNS label: letters, digits and inner hyphens, 1–63 characters. */
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
@@ -65,7 +55,7 @@ const host = z
   );
 
 export const ConfigSchema = z.object({
-  PORT: port.default(3000),
+  PORT: decimalInteger(0, 65535, ' (0 = một cổng trống bất kỳ)').default(3000),
   HOST: host.default('0.0.0.0'),
   DATABASE_PATH: z.string().trim().min(1).default('data/hocvuso.db'),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
@@ -81,10 +71,10 @@ export const ConfigSchema = z.object({
   EMBEDDINGS_MODEL: optionalString,
   /** Optional language model (OpenAI-compatible chat completions) that words passage answers. */
   LLM_MODEL: optionalString,
-  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).max(120_000).default(15_000),
+  LLM_TIMEOUT_MS: decimalInteger(1000, 120_000).default(15_000),
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
   /** Largest request body accepted by the HTTP server, in bytes. */
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(64_000),
+  MAX_BODY_BYTES: decimalInteger(1024, 10_000_000).default(64_000),
   /** Web sessions, rate limits and retention (see limitsConfig.ts). */
   ...LIMITS_SETTINGS,
 });

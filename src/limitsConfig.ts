@@ -7,15 +7,9 @@
  * or "1e3" without a word.
  */
 import { z } from 'zod';
+import { decimalInteger } from './settingSchemas.js';
 
-const count = (min: number, max: number, fallback: number) =>
-  z
-    .string()
-    .trim()
-    .regex(/^\d{1,7}$/, `phải là số nguyên viết bằng chữ số, từ ${min} đến ${max}`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `phải từ ${min} đến ${max}`)
-    .default(fallback);
+const count = (min: number, max: number, fallback: number) => decimalInteger(min, max).default(fallback);
 
 const flag = z
   .string()

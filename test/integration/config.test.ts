@@ -69,6 +69,9 @@ describe('loadConfig', () => {
     ['HOST', '0x7f.1'],
     ['HOST', 'ten may'],
     ['HOST', '-host'],
+    ['LLM_TIMEOUT_MS', '1e4'],
+    ['MAX_BODY_BYTES', '0x1000'],
+    ['RATE_LIMIT_PER_MINUTE', '3e1'],
     ['LOG_LEVEL', 'loud'],
     ['MAX_BODY_BYTES', '10'],
     ['COMMUNE_ID', 'Xã Hùng Châu'],
@@ -100,10 +103,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ HOST: value }).HOST).toBe(parsed);
   });
 
-  it('reads PORT as plain decimal digits only', () => {
+  it('reads PORT and the other numbers as plain decimal digits only', () => {
     expect(loadConfig({ PORT: '8080' }).PORT).toBe(8080);
     expect(loadConfig({ PORT: ' 0 ' }).PORT).toBe(0);
     expect(loadConfig({ PORT: '65535' }).PORT).toBe(65535);
+    expect(loadConfig({ MAX_BODY_BYTES: '10000000' }).MAX_BODY_BYTES).toBe(10_000_000);
   });
 
   it('treats empty and whitespace-only strings as unset', () => {

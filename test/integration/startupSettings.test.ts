@@ -30,6 +30,7 @@ const cases: [entry: string, name: string, value: string, command: string[]][] =
   ['service', 'PORT', '-1', SERVICE],
   ['service', 'PORT', '65536', SERVICE],
   ['service', 'PORT', '80.0', SERVICE],
+  ['service', 'MAX_BODY_BYTES', '0x1000', SERVICE],
   ['service', 'HOST', '999.1.1.1', SERVICE],
   ['service', 'HOST', '0x7f.1', SERVICE],
   ['service', 'HOST', 'máy chủ', SERVICE],
