@@ -11,6 +11,7 @@
  * true. A table added later is covered by the test that scans every table
  * (test/integration/erasure.test.ts), not by this list alone.
  */
+import type { ChannelName } from '../../core/messages.js';
 import type { Identity } from '../../core/registry/types.js';
 import type { Db } from './db.js';
 
@@ -46,19 +47,23 @@ const SQL = {
   // A message's event row keeps its key (msg:<id>, no person in it) so a redelivery is still recognised.
   // Events not yet handled (the very message asking for this, when it came through Zalo) keep their row
   // until handled, so a crash cannot lose them; the Zalo store forgets them once the confirmation is sent.
+  // Zalo's events have no index by user (it would cost every webhook delivery a write), so these two read
+  // the table once each; an erasure is rare and the table is pruned by age.
   zaloMessageEvents: `UPDATE zalo_events SET user_id = '', event_json = NULL
-      WHERE commune_id = @commune AND user_id = @user AND handled_at IS NOT NULL AND event_key LIKE 'msg:%'
-        AND @channel = 'zalo'`,
-  zaloOtherEvents: `DELETE FROM zalo_events
-      WHERE commune_id = @commune AND user_id = @user AND handled_at IS NOT NULL AND @channel = 'zalo'`,
-  zaloResident: `DELETE FROM zalo_residents WHERE commune_id = @commune AND user_id = @user AND @channel = 'zalo'`,
-  zaloOutbox: `DELETE FROM zalo_outbox WHERE commune_id = @commune AND user_id = @user AND @channel = 'zalo'`,
-  telegramPolls: `DELETE FROM telegram_sent_polls
-      WHERE commune_id = @commune AND telegram_user_id = @user AND @channel = 'telegram'`,
+      WHERE commune_id = @commune AND user_id = @user AND handled_at IS NOT NULL AND event_key LIKE 'msg:%'`,
+  zaloOtherEvents: `DELETE FROM zalo_events WHERE commune_id = @commune AND user_id = @user AND handled_at IS NOT NULL`,
+  zaloResident: `DELETE FROM zalo_residents WHERE commune_id = @commune AND user_id = @user`,
+  zaloOutbox: `DELETE FROM zalo_outbox WHERE commune_id = @commune AND user_id = @user`,
+  telegramPolls: `DELETE FROM telegram_sent_polls WHERE commune_id = @commune AND telegram_user_id = @user`,
   // In a private chat the chat id is the user's id.
-  telegramInactive: `DELETE FROM telegram_inactive_users
-      WHERE commune_id = @commune AND CAST(chat_id AS TEXT) = @user AND @channel = 'telegram'`,
+  telegramInactive: `DELETE FROM telegram_inactive_users WHERE commune_id = @commune AND chat_id = CAST(@user AS INTEGER)`,
 } as const;
+
+/** What each channel keeps by its own user id, beyond the state and questions every channel has. */
+const CHANNEL_ROWS: Partial<Record<ChannelName, readonly (keyof typeof SQL)[]>> = {
+  zalo: ['zaloMessageEvents', 'zaloOtherEvents', 'zaloResident', 'zaloOutbox'],
+  telegram: ['telegramPolls', 'telegramInactive'],
+};
 
 type Statements = { [K in keyof typeof SQL]: ReturnType<Db['prepare']> };
 
@@ -85,16 +90,15 @@ export function createEraser(db: Db, communeId: string): (identity: Identity) =>
       st.sentPollsOfAttempts.run(citizen);
       st.citizen.run(citizen);
     }
+    const seen = new Set<string>();
     for (const id of identities) {
+      const key = `${id.channel}\u0000${id.userId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const who = { commune, channel: id.channel, user: id.userId };
       st.state.run(who);
       st.questions.run(who);
-      st.zaloMessageEvents.run(who);
-      st.zaloOtherEvents.run(who);
-      st.zaloResident.run(who);
-      st.zaloOutbox.run(who);
-      st.telegramPolls.run(who);
-      st.telegramInactive.run(who);
+      for (const name of CHANNEL_ROWS[id.channel] ?? []) st[name].run({ commune, user: id.userId });
     }
   });
   return (identity) => erase.immediate(identity);
