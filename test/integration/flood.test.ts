@@ -9,15 +9,11 @@
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramBot } from '../../src/channels/telegram/bot.js';
-import { loadWebAssets } from '../../src/channels/web/assets.js';
-import { webChatFor } from '../../src/channels/web/compose.js';
 import { SESSION_COOKIE } from '../../src/channels/web/session.js';
-import { createApp } from '../../src/http/app.js';
 import type { Services } from '../../src/services.js';
-import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
-import { BOT_INFO, FakeBotApi, Learner, TEST_TOKEN } from './telegramFixtures.js';
+import { fixedClock, readyServices, tempDir } from '../helpers.js';
+import { FakeBotApi, Learner, testBot } from './telegramFixtures.js';
+import { webChatApp } from './webFixtures.js';
 
 const BURST = 5;
 const FLOOD = 60;
@@ -42,13 +38,7 @@ describe('flood limits', () => {
       },
       fixedClock(), // time stands still: nothing refills during the flood
     );
-    app = createApp({
-      ...webChatFor(services),
-      healthy: () => true,
-      assets: loadWebAssets(),
-      logger: memoryLogger().logger,
-      maxBodyBytes: services.config.MAX_BODY_BYTES,
-    });
+    app = webChatApp(services);
   });
 
   afterAll(() => {
@@ -109,18 +99,7 @@ describe('flood limits', () => {
 
   it('telegram: a user flood gets one "please wait", then silence; another user is answered', async () => {
     const api = new FakeBotApi();
-    const bot = createTelegramBot({
-      token: TEST_TOKEN,
-      botInfo: BOT_INFO,
-      engine: services.engine,
-      store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
-      writes: services.writes,
-      logger: memoryLogger().logger,
-      clock: fixedClock(),
-      quizStyle: 'buttons',
-      transport: api.transport,
-      rateLimit: services.limits.perIdentity,
-    });
+    const bot = testBot(services, api, { rateLimit: services.limits.perIdentity });
     const flooder = new Learner(api, (u) => bot.handleUpdate(u), 9_900_001);
     const calm = new Learner(api, (u) => bot.handleUpdate(u), 9_900_002);
     const before = unanswered();

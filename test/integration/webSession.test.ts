@@ -8,13 +8,12 @@
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWebAssets } from '../../src/channels/web/assets.js';
-import { SESSION_SECRET_NAME, webChatFor } from '../../src/channels/web/compose.js';
+import { SESSION_SECRET_NAME } from '../../src/channels/web/compose.js';
 import { SESSION_COOKIE } from '../../src/channels/web/session.js';
 import * as R from '../../src/core/registry/texts.js';
-import { createApp } from '../../src/http/app.js';
 import { createServices, type Services } from '../../src/services.js';
 import { memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
+import { webChatApp } from './webFixtures.js';
 
 interface ChatBody {
   replies: { text: string; buttons?: { label: string; value: string }[] }[];
@@ -66,13 +65,7 @@ describe('web sessions', () => {
   beforeAll(async () => {
     tmp = tempDir('hocvuso-session-');
     services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
-    app = createApp({
-      ...webChatFor(services),
-      healthy: () => true,
-      assets: loadWebAssets(),
-      logger: memoryLogger().logger,
-      maxBodyBytes: services.config.MAX_BODY_BYTES,
-    });
+    app = webChatApp(services);
   });
 
   afterAll(() => {
@@ -167,13 +160,7 @@ describe('web sessions', () => {
     await v.press('me:link');
     const stored = services.db.prepare('SELECT value FROM service_secrets WHERE name = ?').get(SESSION_SECRET_NAME);
     expect(stored).toBeDefined();
-    const again = createApp({
-      ...webChatFor(services),
-      healthy: () => true,
-      assets: loadWebAssets(),
-      logger: memoryLogger().logger,
-      maxBodyBytes: services.config.MAX_BODY_BYTES,
-    });
+    const again = webChatApp(services);
     const same = new Visitor(() => again);
     same.cookie = v.cookie;
     expect(await same.say('dữ liệu của tôi')).toContain('Dữ liệu trợ lý đang lưu');
@@ -187,13 +174,7 @@ describe('web sessions', () => {
       memoryLogger().logger,
     );
     try {
-      const other = createApp({
-        ...webChatFor(own),
-        healthy: () => true,
-        assets: loadWebAssets(),
-        logger: memoryLogger().logger,
-        maxBodyBytes: own.config.MAX_BODY_BYTES,
-      });
+      const other = webChatApp(own);
       const moved = new Visitor(() => other);
       moved.cookie = v.cookie;
       expect(await moved.say('dữ liệu của tôi')).toBe(R.NO_DATA);
