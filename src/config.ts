@@ -89,6 +89,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Settings whose value an error message must not repeat (it reaches logs and terminals). */
+const SECRET_NAME = /SECRET|_KEY$|TOKEN|PASSWORD/;
+
 /** Parses settings; unknown variables are ignored, empty strings count as unset. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const input: Record<string, string> = {};
@@ -99,9 +102,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = ConfigSchema.safeParse(input);
   if (!result.success) {
     throw new ConfigError(
-      result.error.issues.map(
-        (i) => `${i.path.join('.')} = ${JSON.stringify(input[String(i.path[0])] ?? '')}: ${i.message}`,
-      ),
+      result.error.issues.map((i) => {
+        const key = String(i.path[0]);
+        // A mistyped secret is still a secret: the message names it, never shows it.
+        const shown = SECRET_NAME.test(key) ? '(ẩn)' : JSON.stringify(input[key] ?? '');
+        return `${i.path.join('.')} = ${shown}: ${i.message}`;
+      }),
     );
   }
   return result.data;
