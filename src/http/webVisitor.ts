@@ -8,6 +8,7 @@
  * anyone can send that header, and a limit keyed by a value the client picks
  * limits nothing. `X-Forwarded-Proto: https` always adds `Secure`.
  */
+import { isIP } from 'node:net';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
 import { SESSION_COOKIE, sessionCookieOptions, type WebSessions } from '../channels/web/session.js';
@@ -25,14 +26,35 @@ interface NodeBindings {
   readonly incoming?: { readonly socket?: { readonly remoteAddress?: string; readonly encrypted?: boolean } };
 }
 
+/**
+ * The network a client address stands for, as limits key it: an IPv4
+ * address itself (an IPv4-mapped IPv6 one too), an IPv6 address by its /64,
+ * since one household or phone is given a whole /64 and could otherwise
+ * change address at every request.
+ */
+export function networkKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped) return mapped;
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('%')[0]?.split('::') ?? [];
+  const left = head ? head.split(':') : [];
+  const right = address.includes('::') ? (tail ? tail.split(':') : []) : [];
+  const groups = [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
 /** The address of the peer, or of the client as our proxy saw it (the last hop it appended). */
 function networkOf(c: Context, trustProxy: boolean): string | undefined {
+  let address: string | undefined;
   if (trustProxy) {
     const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim());
-    const last = hops[hops.length - 1];
-    if (last) return last;
+    address = hops[hops.length - 1] || undefined;
   }
-  return (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
+  address ??= (c.env as NodeBindings | undefined)?.incoming?.socket?.remoteAddress;
+  return address === undefined ? undefined : networkKey(address);
 }
 
 function isSecure(c: Context): boolean {
