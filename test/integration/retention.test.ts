@@ -5,11 +5,14 @@
  * whatever their age. Before this, neither `unanswered_questions` nor
  * `conversation_state` was ever pruned.
  */
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runPrune } from '../../src/cli/prune.js';
 import { ensureCommune, openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { startPruner } from '../../src/storage/sqlite/pruner.js';
 import { pruneExpired, RETAINED_TABLES, type RetentionDays } from '../../src/storage/sqlite/retention.js';
-import { fixedClock, memoryLogger } from '../helpers.js';
+import { fixedClock, memoryLogger, tempDir, testConfig } from '../helpers.js';
 
 const C = 'hung-chau';
 const NOW = new Date('2026-12-01T08:00:00.000Z');
@@ -138,6 +141,38 @@ describe('retention', () => {
       expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual([]);
     } finally {
       await pruner.stop();
+    }
+  });
+
+  it('cli prune removes what is past its period now and says so per table', async () => {
+    const tmp = tempDir('hocvuso-prune-');
+    try {
+      const path = join(tmp.dir, 'prune.db');
+      const file = openDatabase(path);
+      ensureCommune(file, C);
+      file
+        .prepare(`INSERT INTO unanswered_questions (commune_id, channel, question, created_at) VALUES (?, 'web', ?, ?)`)
+        .run(C, 'very old', new Date(Date.now() - 400 * 86_400_000).toISOString());
+      file
+        .prepare(`INSERT INTO unanswered_questions (commune_id, channel, question, created_at) VALUES (?, 'web', ?, ?)`)
+        .run(C, 'today', new Date().toISOString());
+      file.close();
+      let out = '';
+      const stdout = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          out += chunk.toString('utf8');
+          cb();
+        },
+      });
+      const config = testConfig({ DATABASE_PATH: path, COMMUNE_ID: C });
+      expect(await runPrune({ config, logger: memoryLogger().logger, args: [], stdout })).toBe(0);
+      expect(out).toContain('unanswered_questions: 1 removed (kept 180 days)');
+      expect(out).toContain('conversation_state: 0 removed (kept 90 days)');
+      const after = openDatabase(path);
+      expect(column(after, 'SELECT question FROM unanswered_questions')).toEqual(['today']);
+      after.close();
+    } finally {
+      tmp.cleanup();
     }
   });
 });
