@@ -69,6 +69,16 @@ describe('loadZaloConfig', () => {
     expect(issues.some((i) => i.startsWith('ZALO_OA_SECRET_KEY') && i.includes('bắt buộc'))).toBe(true);
     expect(issues.join('\n')).not.toContain('super-secret-value');
     expect(issuesOf({ ...OA, ZALO_SIGNATURE_WINDOW_SECONDS: 'năm phút' })[0]).toMatch(/^ZALO_SIGNATURE_WINDOW_SECONDS/);
+    // Numbers are decimal digits only: what Number() would also read (1e3, 0x30) is refused, not taken.
+    for (const [name, value] of [
+      ['ZALO_SIGNATURE_WINDOW_SECONDS', '1e3'],
+      ['ZALO_FREE_WINDOW_HOURS', '0x30'],
+      ['ZALO_MAX_WINDOW_DAYS', '7.5'],
+      ['ZALO_TEXT_LIMIT', '2e3'],
+    ])
+      expect(issuesOf({ ...OA, [name]: value })[0]).toMatch(
+        new RegExp(`^${name} = "${value.replace('.', '\\.')}": phải là số nguyên`),
+      );
     expect(issuesOf({ ...OA, ZALO_ALLOW_BILLED: 'maybe' })[0]).toMatch(/^ZALO_ALLOW_BILLED = "maybe": phải là true/);
     expect(issuesOf({ ...OA, ZALO_API_BASE: 'openapi.zalo.me' })[0]).toMatch(/^ZALO_API_BASE/);
     expect(issuesOf({ ...OA, ZALO_MODE: 'personal' })[0]).toMatch(/^ZALO_MODE = "personal"/);

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../config.js';
+import { decimalInteger } from '../../settingSchemas.js';
 
 /** Setting any of these switches the channel on (then its required variables must be there too). */
 const SWITCHES = [
@@ -46,15 +47,11 @@ const codes = (fallback: readonly number[]) =>
     .default([...fallback]);
 
 const Common = {
-  ZALO_FREE_WINDOW_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 30)
-    .default(48),
-  ZALO_MAX_WINDOW_DAYS: z.coerce.number().positive().max(365).default(7),
+  ZALO_FREE_WINDOW_HOURS: decimalInteger(1, 24 * 30).default(48),
+  ZALO_MAX_WINDOW_DAYS: decimalInteger(1, 365).default(7),
   ZALO_ALLOW_BILLED: flag(false),
   /** Zalo's text limit (MEDIUM: 2,000 characters). */
-  ZALO_TEXT_LIMIT: z.coerce.number().int().min(200).max(10_000).default(2000),
+  ZALO_TEXT_LIMIT: decimalInteger(200, 10_000).default(2000),
 };
 
 const OaSchema = z.object({
@@ -66,12 +63,7 @@ const OaSchema = z.object({
   ZALO_API_BASE: url('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: url('https://oauth.zaloapp.com'),
   /** Largest accepted gap between an event's timestamp and now; 0 turns the check off. */
-  ZALO_SIGNATURE_WINDOW_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(7 * 24 * 3600)
-    .default(300),
+  ZALO_SIGNATURE_WINDOW_SECONDS: decimalInteger(0, 7 * 24 * 3600).default(300),
   /** Header name (MEDIUM). */
   ZALO_SIGNATURE_HEADER: z.string().trim().min(1).default('X-ZEvent-Signature'),
   ZALO_BUTTON_TEMPLATES: flag(false),
