@@ -9,6 +9,13 @@
 
 export type ChannelName = 'web' | 'cli' | 'telegram' | 'zalo';
 
+/**
+ * Where a message was written. A group is read by everyone in it, so the
+ * engine turns away anything that shows or changes one person's own data
+ * there (see `conversation/privateOnly.ts`); only Telegram has groups today.
+ */
+export type ChatKind = 'private' | 'group';
+
 export interface IncomingMessage {
   readonly channel: ChannelName;
   /** The user's id on that channel (opaque; never shown to anyone). */
@@ -29,6 +36,12 @@ export interface IncomingMessage {
    * a web visitor can drop their cookie and start afresh, not their address.
    */
   readonly network?: string;
+  /**
+   * Private (one to one) or group chat. Absent means private: the web chat,
+   * a Zalo Official Account and the terminal only have one-to-one chats, so
+   * only a channel with groups has to say it.
+   */
+  readonly chat?: ChatKind;
 }
 
 export interface ReplyButton {
@@ -61,7 +74,52 @@ export interface QuizQuestionMeta {
   readonly practice?: boolean;
 }
 
+/**
+ * What a reply is, said by the engine that wrote it, so a channel decides how
+ * to present or withhold it without reading its Vietnamese text (a reworded
+ * text then changes nothing in any adapter).
+ *
+ * - `answer`: a confident answer to a question (Q&A or a picked FAQ entry),
+ *   with its source.
+ * - `unsure`: the Q&A could not answer confidently (no good match, out of
+ *   scope, unclear) and says so, offering choices or where to ask a person;
+ *   the hand-over to staff starts from these.
+ * - `quiz-question`: one question of a quiz to answer, with `quiz` set (a
+ *   channel may show it as a native quiz poll).
+ * - `quiz-feedback`: the verdict and explanation for the answer just given
+ *   (in a group quiz, the answer revealed); Telegram folds it into the
+ *   question message or leaves it out when the poll already showed it.
+ * - `quiz-result`: the end of an attempt (score, pass, the programme
+ *   completed).
+ * - `personal`: shows or changes one resident's own data (results, stored
+ *   data, a link code, linking, deletion); never posted where others read.
+ * - `private-only`: a personal request refused because it came from a group;
+ *   a channel that knows the way to its private chat may add that link.
+ * - `menu`: choices to go on with (welcome, help, topic questions, the quiz
+ *   list).
+ * - `form`: the consent notice and the profile form's steps, retries and end.
+ * - `notice`: everything else the assistant says about the conversation
+ *   itself (thanks, warnings, a stale button, a quiz in progress, a command
+ *   only a channel knows).
+ * - `error`: the message could not be handled (the engine failed); only
+ *   channels send it, since the engine that failed cannot.
+ */
+export type ReplyKind =
+  | 'answer'
+  | 'unsure'
+  | 'quiz-question'
+  | 'quiz-feedback'
+  | 'quiz-result'
+  | 'personal'
+  | 'private-only'
+  | 'menu'
+  | 'form'
+  | 'notice'
+  | 'error';
+
 export interface OutgoingReply {
+  /** Required, so the compiler finds every place that builds a reply and none is left unclassified. */
+  readonly kind: ReplyKind;
   readonly text: string;
   readonly buttons?: readonly ReplyButton[];
   readonly quiz?: QuizQuestionMeta;

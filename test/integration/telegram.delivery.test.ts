@@ -81,7 +81,9 @@ describe('Telegram delivery', () => {
   });
 
   it('with the throttler on, a turn of six messages goes out in order: a burst of four, then one a second', async () => {
-    const engine = scriptedEngine(() => Array.from({ length: 6 }, (_, i) => ({ text: `phần ${i + 1}` })));
+    const engine = scriptedEngine(() =>
+      Array.from({ length: 6 }, (_, i) => ({ kind: 'notice', text: `phần ${i + 1}` })),
+    );
     const { api, learner } = setup({ engine, throttle: true });
     const started = performance.now();
     await learner(8_100_010).say('kể dài');
@@ -147,7 +149,7 @@ describe('Telegram delivery', () => {
   it('logs an engine failure with personal data masked, apologises, and keeps going', async () => {
     const engine = scriptedEngine((m) => {
       if (m.text?.includes('hỏng')) throw new Error('database on fire while reading 0912345678');
-      return [{ text: 'vẫn chạy' }];
+      return [{ kind: 'notice', text: 'vẫn chạy' }];
     });
     const { api, lines, learner } = setup({ engine });
     await learner(8_100_004).say('hỏng rồi');
@@ -163,8 +165,8 @@ describe('Telegram delivery', () => {
     const long = `faq:${'hướng-dẫn-kích-hoạt-tài-khoản-định-danh-điện-tử-mức-hai'.repeat(2)}`;
     const engine = scriptedEngine((m) =>
       m.choice
-        ? [{ text: `chọn ${m.choice}` }]
-        : [{ text: 'Chọn một mục', buttons: [{ label: 'Mục dài', value: long }] }],
+        ? [{ kind: 'notice', text: `chọn ${m.choice}` }]
+        : [{ kind: 'notice', text: 'Chọn một mục', buttons: [{ label: 'Mục dài', value: long }] }],
     );
     const { api, learner } = setup({ engine });
     const l = learner(8_100_005);
@@ -181,6 +183,7 @@ describe('Telegram delivery', () => {
     const quiz = { quizId: 'q1', attemptId: 'a1', index: 0, total: 1, correctPosition: 0, explanation: 'Vì vậy.' };
     const engine = scriptedEngine(() => [
       {
+        kind: 'quiz-question',
         text: `Câu 1/1:\n${'Rất dài '.repeat(50)}`,
         buttons: [
           { label: 'A', value: 'quiz:a:a1:0:0' },
@@ -189,6 +192,7 @@ describe('Telegram delivery', () => {
         quiz,
       },
       {
+        kind: 'quiz-question',
         text: 'Câu ngắn?',
         buttons: [
           { label: 'A', value: 'quiz:a:a1:0:0' },
@@ -204,6 +208,7 @@ describe('Telegram delivery', () => {
 
   it('presents the quizzes named in the per-quiz setting as polls, the others with buttons', async () => {
     const ask = (quizId: string): OutgoingReply => ({
+      kind: 'quiz-question',
       text: 'Câu ngắn?',
       buttons: [
         { label: 'A', value: 'quiz:a:a1:0:0' },
@@ -218,7 +223,7 @@ describe('Telegram delivery', () => {
   });
 
   it('answers stickers and unknown commands briefly, without the engine', async () => {
-    const engine = scriptedEngine(() => [{ text: 'engine' }]);
+    const engine = scriptedEngine(() => [{ kind: 'notice', text: 'engine' }]);
     const { api, bot, learner } = setup({ engine });
     await bot.handleUpdate(mediaUpdate(8_100_007, 'sticker'));
     await learner(8_100_007).say('/abcxyz');
@@ -239,7 +244,7 @@ describe('Telegram delivery', () => {
   });
 
   it('maps the commands to the engine, NFC-normalising what was typed', async () => {
-    const engine = scriptedEngine(() => [{ text: 'ok' }]);
+    const engine = scriptedEngine(() => [{ kind: 'notice', text: 'ok' }]);
     const { learner } = setup({ engine });
     const l = learner(8_100_008);
     const nfd = 'cách kích hoạt VNeID'.normalize('NFD');

@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import type { Message } from 'grammy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTelegramBot } from '../../src/channels/telegram/bot.js';
-import { PERSONAL_HEADINGS } from '../../src/channels/telegram/privacy.js';
+import { groupSafe } from '../../src/channels/telegram/privacy.js';
 import { GROUP_QUIZ_IN_GROUP, PRIVATE_ONLY_ALERT, privateOnly } from '../../src/channels/telegram/texts.js';
 import * as GroupT from '../../src/core/quiz/groupTexts.js';
-import { RESULTS_EMPTY, resultsText } from '../../src/core/quiz/texts.js';
-import { dataView, linkCode } from '../../src/core/registry/texts.js';
+import { RESULTS_EMPTY } from '../../src/core/quiz/texts.js';
 import type { Services } from '../../src/services.js';
 import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
 import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
@@ -113,9 +112,7 @@ describe('Telegram in a group', () => {
     api.reset();
     const six = `@${BOT_INFO.username} 6`;
     await inGroup.say(six, mention(six));
-    const posted = api.texts(GROUP_ID);
-    expect(posted).toContain(POINTER);
-    expect(posted.some((t) => PERSONAL_HEADINGS.some((h) => t.startsWith(h)))).toBe(false);
+    expect(api.texts(GROUP_ID)).toEqual([POINTER]);
 
     // In the private chat the same command shows them.
     await inPrivate.say('/ketqua');
@@ -141,18 +138,14 @@ describe('Telegram in a group', () => {
     expect(api.messages.get(question.messageId)?.replyMarkup).toBeUndefined();
   });
 
-  it('recognises every personal reply the core can produce', () => {
-    const quiz = { id: 'q', title: 'Bài', domain: 'an-toan' as const, passScore: 0.8, questions: [], version: 'v' };
-    const personal = [
-      resultsText([{ quiz, result: { quizId: 'q', attempts: 1, bestScore: 1, firstPassedAt: 'x' } }], {
-        done: false,
-        missing: [],
-      }),
-      RESULTS_EMPTY,
-      dataView({ channels: ['telegram'], passed: 1, consent: 'có' }),
-      linkCode('K7P2QX', 15),
-    ];
-    for (const text of personal) expect(PERSONAL_HEADINGS.some((h) => text.startsWith(h))).toBe(true);
+  it('withholds any reply the engine marks personal, whatever its text, and links the refusal', () => {
+    const answer = { kind: 'answer' as const, text: 'Kết quả của bà con: một câu trả lời chung' };
+    const personal = { kind: 'personal' as const, text: 'một nội dung riêng' };
+    const refused = { kind: 'private-only' as const, text: 'chỉ xem khi nhắn riêng' };
+    const pointer = { kind: 'private-only', text: POINTER };
+    expect(groupSafe([answer, personal], BOT_INFO.username)).toEqual([answer, pointer]);
+    expect(groupSafe([refused], BOT_INFO.username)).toEqual([pointer]);
+    expect(groupSafe([answer], BOT_INFO.username)).toEqual([answer]);
   });
 
   it('runs a group quiz for everyone: anonymous quiz polls, "next" moves the group on once, nothing recorded', async () => {

@@ -100,6 +100,7 @@ describe('Telegram config', () => {
 
 describe('quiz polls', () => {
   const question = (text: string, labels: string[], explanation = 'Vì đó là cách an toàn.'): OutgoingReply => ({
+    kind: 'quiz-question',
     text,
     buttons: labels.map((label, i) => ({ label, value: `quiz:a:abc:0:${i}` })),
     quiz: { quizId: 'q', attemptId: 'abc', index: 0, total: 3, correctPosition: 1, explanation },
@@ -122,7 +123,9 @@ describe('quiz polls', () => {
         ),
       ),
     ).toBeUndefined();
-    expect(pollFor({ text: 'không phải câu hỏi', buttons: [{ label: 'a', value: 'b' }] })).toBeUndefined();
+    expect(
+      pollFor({ kind: 'notice', text: 'không phải câu hỏi', buttons: [{ label: 'a', value: 'b' }] }),
+    ).toBeUndefined();
   });
 
   it('counts characters after NFC, so a decomposed question is not refused for its marks', () => {
@@ -147,7 +150,7 @@ describe('rendering', () => {
 
   it('splits long texts at line breaks under 4096 characters, buttons on the last part', async () => {
     const text = Array.from({ length: 300 }, (_, i) => `Dòng thứ ${i} của câu trả lời rất dài.`).join('\n');
-    const parts = await renderReply({ text, buttons: [{ label: 'Tiếp', value: 'menu:help' }] }, same);
+    const parts = await renderReply({ kind: 'notice', text, buttons: [{ label: 'Tiếp', value: 'menu:help' }] }, same);
     expect(parts.length).toBeGreaterThan(1);
     expect(parts.every((p) => p.text.length <= 4096)).toBe(true);
     expect(parts.map((p) => p.text).join('\n')).toBe(text);

@@ -370,6 +370,7 @@ describe('Zalo client, tokens and outbox', () => {
     const [withButtons] = renderReplies(
       [
         {
+          kind: 'notice',
           text: 'Chọn:',
           buttons: [
             { label: 'Có', value: 'a' },
@@ -391,5 +392,5 @@ describe('Zalo client, tokens and outbox', () => {
 
 /** The outbox stores rendered messages: render as the channel does. */
 function renderLong(text: string) {
-  return renderReplies([{ text }], { limit: 2000, buttonTemplates: false });
+  return renderReplies([{ kind: 'notice', text }], { limit: 2000, buttonTemplates: false });
 }

@@ -193,7 +193,7 @@ describe('Zalo webhook', () => {
       handle: async (): Promise<OutgoingReply[]> => {
         await gate;
         handled += 1;
-        return [{ text: 'Dạ.' }];
+        return [{ kind: 'notice', text: 'Dạ.' }];
       },
       ask: () => Promise.reject(new Error('unused')),
     };
@@ -216,7 +216,7 @@ describe('Zalo webhook', () => {
         // The first message is slow: a racing second one must still wait its turn.
         if (m.text === 'một') await new Promise((r) => setTimeout(r, 30));
         order.push(m.text ?? '');
-        return [{ text: `đã nhận: ${m.text ?? ''}` }];
+        return [{ kind: 'notice', text: `đã nhận: ${m.text ?? ''}` }];
       },
       ask: () => Promise.reject(new Error('unused')),
     };

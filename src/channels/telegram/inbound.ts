@@ -3,14 +3,14 @@
  *
  * A Telegram message as what the engine should see: typed text, a choice (a
  * slash command is just a shortcut to one of the engine's choices), a reply
- * the adapter gives itself (stickers, unknown commands, private matters asked
- * in a group), or nothing (a group conversation not addressed to the bot).
- * Pure, so every case is tested without a bot. No quiz or Q&A logic here.
+ * the adapter gives itself (stickers, unknown commands), or nothing (a group
+ * conversation not addressed to the bot). Pure, so every case is tested
+ * without a bot. No quiz or Q&A logic here; personal requests made in a group
+ * are refused by the engine, which is told the chat is a group.
  */
 import type { Message, MessageEntity } from 'grammy/types';
 import { GROUP_QUIZ_LIST, isGroupQuizChoice } from '../../core/quiz/groupQuiz.js';
 import { LINK_CODE_PATTERN } from '../../core/random.js';
-import { intentOf, linkCodeIn } from '../../core/registry/feature.js';
 import * as T from './texts.js';
 
 export type Inbound =
@@ -39,11 +39,6 @@ const MEDIA_KEYS = [
   'dice',
   'story',
 ] as const;
-
-/** Choices that show or change one person's own data: never answered where a group reads along. */
-export function isPrivateChoice(choice: string): boolean {
-  return choice.startsWith('me:');
-}
 
 const ignore: Inbound = { kind: 'ignore' };
 const groupOnly: Inbound = { kind: 'reply', text: T.GROUP_QUIZ_IN_GROUP };
@@ -104,15 +99,6 @@ function command(name: string, arg: string): Inbound {
   }
 }
 
-/** In a group, anything that would show or change one person's own data is sent to the private chat instead. */
-function guardGroup(inbound: Inbound, me: BotIdentity): Inbound {
-  if (inbound.kind !== 'engine') return inbound;
-  const text = inbound.text ?? '';
-  const personal =
-    isPrivateChoice(inbound.choice ?? '') || linkCodeIn(text) !== undefined || isPrivateChoice(intentOf(text) ?? '');
-  return personal ? { kind: 'reply', text: T.privateOnly(me.username) } : inbound;
-}
-
 /**
  * Whose turn a choice is: a group quiz belongs to the group (one state for
  * everyone in it, so two people pressing "next" move it on once); everything
@@ -142,10 +128,10 @@ export function inboundOf(msg: Message, me: BotIdentity): Inbound {
     if (isPrivate) return inbound.kind === 'engine' && inbound.choice === GROUP_QUIZ_LIST ? groupOnly : inbound;
     // In a group, an unknown bare command may well be meant for another bot.
     if (target === undefined && inbound.kind === 'reply' && inbound.text === T.UNKNOWN_COMMAND) return ignore;
-    return guardGroup(inbound, me);
+    return inbound;
   }
 
   if (isPrivate) return { kind: 'engine', text: raw.normalize('NFC').trim() };
   if (!addressed(msg, raw, entities, me)) return ignore;
-  return guardGroup({ kind: 'engine', text: withoutMentions(raw, entities, me).normalize('NFC').trim() }, me);
+  return { kind: 'engine', text: withoutMentions(raw, entities, me).normalize('NFC').trim() };
 }

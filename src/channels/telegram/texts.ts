@@ -6,6 +6,7 @@
  * and the command menu. Kept in one place so staff can review the voice; the
  * engine's texts stay in the core.
  */
+import { privateOnly as corePrivateOnly } from '../../core/conversation/texts.js';
 
 export const MEDIA_NOT_READ =
   'Trợ lý hiện chỉ đọc được tin nhắn chữ. Bà con gõ câu hỏi bằng chữ, hoặc gõ /quiz để làm bài kiểm tra, /help để xem hướng dẫn.';
@@ -19,10 +20,9 @@ export const GROUP_QUIZ_IN_GROUP =
 
 export const ASK_HINT = 'Bà con gõ câu hỏi ngay sau lệnh, ví dụ: /hoi cách kích hoạt tài khoản VNeID mức 2';
 
-/** Personal results, data and link codes are never posted where other people read them. */
+/** The engine's pointer to the private chat (core/conversation/texts), with the link Telegram knows. */
 export function privateOnly(username: string | undefined): string {
-  const where = username ? ` tại https://t.me/${username}` : '';
-  return `Kết quả và dữ liệu cá nhân chỉ xem được khi nhắn riêng với trợ lý${where}. Bà con mở cuộc trò chuyện riêng rồi gõ lại lệnh nhé.`;
+  return corePrivateOnly(username ? `https://t.me/${username}` : undefined);
 }
 
 export const PRIVATE_ONLY_ALERT = 'Mục này chỉ xem được khi nhắn riêng với trợ lý.';

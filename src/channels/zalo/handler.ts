@@ -46,7 +46,7 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
       return await engine.handle(message);
     } catch (err) {
       logger.error({ err }, 'engine failed on a zalo message');
-      return [{ text: TROUBLE }];
+      return [{ kind: 'error', text: TROUBLE }];
     }
   }
 
@@ -94,10 +94,10 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
         return reply(userId, key, at, await ask(message));
       }
       case 'media':
-        return reply(userId, key, at, [{ text: TEXT_ONLY }]);
+        return reply(userId, key, at, [{ kind: 'notice', text: TEXT_ONLY }]);
       case 'submit_info':
         // The bot never asks for this form; what was sent is not kept.
-        return reply(userId, key, at, [{ text: INFO_NOT_NEEDED }]);
+        return reply(userId, key, at, [{ kind: 'notice', text: INFO_NOT_NEEDED }]);
     }
   };
 }

@@ -42,7 +42,7 @@ export function numberedList(labels: readonly string[]): string {
 }
 
 /** A text and its buttons as messages: the text split at the limit, the list kept whole with the last part. */
-function renderOne(reply: OutgoingReply, opts: RenderOptions): OutboundMessage[] {
+function renderOne(reply: Pick<OutgoingReply, 'text' | 'buttons'>, opts: RenderOptions): OutboundMessage[] {
   const labels = (reply.buttons ?? []).map((b) => b.label);
   const text = reply.text.trim();
   if (labels.length === 0) return splitText(text, opts.limit).map((t) => ({ text: t }));

@@ -2,7 +2,8 @@
  * @module core/conversation/engine
  *
  * The one place that decides what the assistant replies, for every channel.
- * An `IncomingMessage` goes through a fixed order of steps: a pressed button
+ * An `IncomingMessage` goes through a fixed order of steps: a personal
+ * request from a group chat (refused, see privateOnly.ts), a pressed button
  * (or a typed number or option text picking one), empty input, secrets in the
  * text, a link code, an open profile form, typed commands ("làm bài kiểm tra",
  * "xóa dữ liệu của tôi"), small talk, and finally the Q&A fallback. Per-user
@@ -54,6 +55,7 @@ import type { CommuneInfo, Identity } from '../registry/types.js';
 import { cleanText, tokenize } from '../text/normalize.js';
 import { redactSensitive, secretKinds } from '../text/sensitive.js';
 import { choiceFromText } from './choices.js';
+import { asksForPersonal, privateOnlyReply } from './privateOnly.js';
 import { faqButton, MENU_BUTTONS, MENU_TOPICS, topicQuestions } from './menu.js';
 import { classifySmalltalk } from './smalltalk.js';
 import { answerReply, onFeedback, replyWithFeedback } from './qaReplies.js';
@@ -143,6 +145,8 @@ export function createEngine(deps: EngineDeps): Engine {
       ]
     : MENU_BUTTONS;
 
+  const staleChoice: OutgoingReply = { kind: 'notice', text: T.STALE_CHOICE, buttons: menu };
+
   const contacts = deps.contacts ?? learning?.commune.contacts;
   const ask = (question: string, previous?: string, hamlet?: string): Promise<QaAnswer> =>
     answerQuestion(question, deps.search, thresholds, deps.writer, {
@@ -172,6 +176,7 @@ export function createEngine(deps: EngineDeps): Engine {
       .map((m) => faqButton(m.entry));
     return [
       {
+        kind: 'answer',
         text: `${entry.question}\n${entry.answer.trim()}\n\n${sourceLine(title, info?.url)}`,
         buttons: related.length > 0 ? related : undefined,
         sources: [{ title, ref: entry.sourceRef, url: info?.url }],
@@ -185,13 +190,13 @@ export function createEngine(deps: EngineDeps): Engine {
     choice: string,
     depth = 0,
   ): Promise<OutgoingReply[]> {
-    if (choice === 'menu:start') return [{ text: T.WELCOME, buttons: menu }];
-    if (choice === 'menu:main' || choice === 'menu:help') return [{ text: T.HELP, buttons: menu }];
+    if (choice === 'menu:start') return [{ kind: 'menu', text: T.WELCOME, buttons: menu }];
+    if (choice === 'menu:main' || choice === 'menu:help') return [{ kind: 'menu', text: T.HELP, buttons: menu }];
     const topic = MENU_TOPICS.find((t) => t.value === choice);
     if (topic) {
       const entries = await topicQuestions(topic, deps.search);
-      if (entries.length === 0) return [{ text: T.MENU_EMPTY }];
-      return [{ text: T.MENU_PROMPT, buttons: entries.map(faqButton) }];
+      if (entries.length === 0) return [{ kind: 'notice', text: T.MENU_EMPTY }];
+      return [{ kind: 'menu', text: T.MENU_PROMPT, buttons: entries.map(faqButton) }];
     }
     if (choice.startsWith('pg:')) {
       const picked = /^pg:(\d{1,12})$/.exec(choice);
@@ -213,7 +218,7 @@ export function createEngine(deps: EngineDeps): Engine {
         // A typed "thôi" registers nobody: only someone already known can have a quiz to stop.
         const citizen =
           choice === QUIZ_STOP ? await learning.citizens.findByIdentity(identity) : await citizenOf(identity);
-        if (!citizen) return choice === QUIZ_STOP ? [...NOTHING_TO_STOP] : [{ text: T.STALE_CHOICE, buttons: menu }];
+        if (!citizen) return choice === QUIZ_STOP ? [...NOTHING_TO_STOP] : [staleChoice];
         // The consent notice comes before a first quiz that exists; an unknown id is answered as such.
         const wanted = choice.startsWith('quiz:go:') ? choice.slice('quiz:go:'.length) : undefined;
         if (wanted && learning.quizzes.get(wanted) && citizen.consent === 'unasked' && !state.form) {
@@ -236,13 +241,20 @@ export function createEngine(deps: EngineDeps): Engine {
         if (outcome) return outcome.replies;
       }
     }
-    return [{ text: T.STALE_CHOICE, buttons: menu }];
+    return [staleChoice];
   }
 
-  /** What to remind the resident of after answering a question mid-form or mid-quiz. */
-  async function reminder(identity: Identity, state: ConversationState): Promise<OutgoingReply | undefined> {
+  /**
+   * What to remind the resident of after answering a question mid-form or
+   * mid-quiz. Never the form in a group: its steps ask for a name and a birth year.
+   */
+  async function reminder(
+    identity: Identity,
+    state: ConversationState,
+    inGroup: boolean,
+  ): Promise<OutgoingReply | undefined> {
     if (!learning || !quiz || !registry) return undefined;
-    const form = registry.formReminder(state);
+    const form = inGroup ? undefined : registry.formReminder(state);
     if (form) return form;
     const citizen = await learning.citizens.findByIdentity(identity);
     return citizen ? quiz.reminder(citizen.id) : undefined;
@@ -255,15 +267,16 @@ export function createEngine(deps: EngineDeps): Engine {
     state: ConversationState,
   ): Promise<OutgoingReply[]> {
     const replies: OutgoingReply[] = [];
+    const inGroup = message.chat === 'group';
     let text = raw;
     if (text.length > maxChars) {
       text = text.slice(0, maxChars);
-      replies.push({ text: T.TOO_LONG });
+      replies.push({ kind: 'notice', text: T.TOO_LONG });
     }
     const redaction = redactSensitive(text);
     const secrets = secretKinds(redaction.kinds);
     if (secrets.length > 0) {
-      replies.push({ text: T.secretWarning(secrets) });
+      replies.push({ kind: 'notice', text: T.secretWarning(secrets) });
       // Only the secret and nothing to ask about: the warning is the whole reply.
       const rest = tokenize(redaction.text.replace(/\[[^\]]*\]/g, ' '));
       if (rest.length < 3) return replies;
@@ -275,7 +288,8 @@ export function createEngine(deps: EngineDeps): Engine {
       if (code) return [...replies, ...(await registry.redeem(identity, code, message.network))];
       // A command ("xóa dữ liệu của tôi") typed at an open form step is the command, never a name.
       const intent = intentOf(question, state);
-      if (state.form && !intent && !looksLikeQuestion(question)) {
+      // In a group a typed line is never taken as the name or birth year of a form opened in private.
+      if (state.form && !intent && !inGroup && !looksLikeQuestion(question)) {
         const citizen = await citizenOf(identity);
         const outcome = citizen ? await registry.onFormText(citizen, state, question) : undefined;
         if (outcome) {
@@ -295,11 +309,11 @@ export function createEngine(deps: EngineDeps): Engine {
     // Taken before anything else answers, so an unfinished question waits for one message only.
     const completed = completePendingAsk(state, question, now);
     const small = classifySmalltalk(question);
-    if (small === 'greeting') return [...replies, { text: T.WELCOME, buttons: menu }];
-    if (small === 'help') return [...replies, { text: T.HELP, buttons: menu }];
-    if (small === 'thanks') return [...replies, { text: T.THANKS }];
-    if (small === 'nonsense') return [...replies, { text: T.NONSENSE, buttons: menu }];
-    if (small === 'english') return [...replies, { text: T.ENGLISH, buttons: menu }];
+    if (small === 'greeting') return [...replies, { kind: 'menu', text: T.WELCOME, buttons: menu }];
+    if (small === 'help') return [...replies, { kind: 'menu', text: T.HELP, buttons: menu }];
+    if (small === 'thanks') return [...replies, { kind: 'notice', text: T.THANKS }];
+    if (small === 'nonsense') return [...replies, { kind: 'notice', text: T.NONSENSE, buttons: menu }];
+    if (small === 'english') return [...replies, { kind: 'notice', text: T.ENGLISH, buttons: menu }];
 
     // "khai sinh" right after the assistant asked what "cần giấy tờ gì?" was about completes that question.
     const hamlet = await hamletOf(identity);
@@ -322,7 +336,7 @@ export function createEngine(deps: EngineDeps): Engine {
       });
     }
     replies.push(replyWithFeedback(state, answer, menu));
-    const later = await reminder(identity, state);
+    const later = await reminder(identity, state, inGroup);
     if (later) replies.push(later);
     return replies;
   }
@@ -337,6 +351,8 @@ export function createEngine(deps: EngineDeps): Engine {
     // At the birth-year step a typed "57" is the year, not the 57th button.
     const typedChoice = text && !formTakesNumber(state, text) ? choiceFromText(text, state.offered) : undefined;
     const choice = message.choice?.trim() || typedChoice;
+    // Refused before anything changes: the person's open form or offered buttons in their private chat stay as they were.
+    if (message.chat === 'group' && asksForPersonal(text, choice, state)) return [privateOnlyReply()];
 
     let replies: OutgoingReply[];
     if (choice) {
@@ -345,10 +361,10 @@ export function createEngine(deps: EngineDeps): Engine {
       delete state.qaPending;
       replies = await onChoice(identity, state, choice);
     } else if (!text) {
-      replies = [{ text: T.EMPTY, buttons: menu }];
+      replies = [{ kind: 'notice', text: T.EMPTY, buttons: menu }];
     } else if (/^\d{1,2}$/.test(text) && state.offered && state.offered.length > 0 && !formTakesNumber(state, text)) {
       // A number that picks nothing among the offered buttons: say so and offer them again.
-      replies = [{ text: T.numberOutOfRange(state.offered.length), buttons: state.offered }];
+      replies = [{ kind: 'notice', text: T.numberOutOfRange(state.offered.length), buttons: state.offered }];
     } else {
       replies = await onText(message, identity, text, state);
     }

@@ -22,6 +22,7 @@ export function answerReply(answer: QaAnswer, menu: readonly ReplyButton[]): Out
       ? answer.choices.map(({ label, value }) => ({ label, value }))
       : [...menu];
   return {
+    kind: answer.confident ? 'answer' : 'unsure',
     text: answer.text,
     buttons: buttons.length > 0 ? buttons : undefined,
     sources: answer.confident
@@ -58,7 +59,7 @@ export async function onFeedback(
   up: boolean,
 ): Promise<OutgoingReply[]> {
   const last = takeLastAnswer(state);
-  if (up || !last) return [{ text: up ? T.FEEDBACK_THANKS : T.FEEDBACK_NOTHING }];
+  if (up || !last) return [{ kind: 'notice', text: up ? T.FEEDBACK_THANKS : T.FEEDBACK_NOTHING }];
   await deps.unanswered.record({
     channel: who.channel,
     userId: who.userId,
@@ -68,5 +69,5 @@ export async function onFeedback(
     bestRef: last.ref,
     at: deps.clock.now(),
   });
-  return [{ text: `${T.FEEDBACK_SORRY}\n\n${deps.whereToAsk().join('\n')}`, buttons: [...deps.menu] }];
+  return [{ kind: 'notice', text: `${T.FEEDBACK_SORRY}\n\n${deps.whereToAsk().join('\n')}`, buttons: [...deps.menu] }];
 }

@@ -41,6 +41,16 @@ export function numberOutOfRange(count: number): string {
     : `Bà con gõ một số từ 1 đến ${count}, hoặc bấm nút bên dưới.`;
 }
 
+/**
+ * The answer to a personal request (results, data, a link code, the profile
+ * form) made in a group chat. `link`, when the channel knows one, is where
+ * to write to the assistant privately.
+ */
+export function privateOnly(link?: string): string {
+  const where = link ? ` tại ${link}` : '';
+  return `Kết quả và dữ liệu cá nhân chỉ xem được khi nhắn riêng với trợ lý${where}. Bà con mở cuộc trò chuyện riêng rồi gõ lại lệnh nhé.`;
+}
+
 export const MENU_PROMPT = 'Bà con có thể hỏi một trong các câu sau, hoặc gõ câu hỏi của mình:';
 export const MENU_EMPTY = 'Bà con cứ gõ câu hỏi về chủ đề này, tôi sẽ tìm trong tài liệu của xã.';
 

@@ -30,7 +30,7 @@ export const QUIZ_QUIT = 'quiz:quit';
 /** A typed "thôi không làm nữa" / "dừng" (registry `intentOf`): stops the quiz in progress, if any. */
 export const QUIZ_STOP = 'quiz:stop';
 /** The reply to QUIZ_STOP when there is nothing to stop, also for someone the registry does not know. */
-export const NOTHING_TO_STOP: readonly OutgoingReply[] = [{ text: T.NOTHING_TO_STOP }];
+export const NOTHING_TO_STOP: readonly OutgoingReply[] = [{ kind: 'notice', text: T.NOTHING_TO_STOP }];
 export const MY_RESULTS = 'me:results';
 
 export const startValue = (quizId: string): string => `quiz:go:${quizId}`;
@@ -56,6 +56,7 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
     const q = quiz.questions[attempt.current];
     const order = attempt.order[attempt.current] ?? [];
     return {
+      kind: 'quiz-question',
       text: T.questionText(quiz, attempt.current),
       buttons: order.map((bankIndex, position) => ({
         label: q?.options[bankIndex] ?? '',
@@ -86,25 +87,26 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
 
   async function list(citizenId: string): Promise<OutgoingReply[]> {
     const all = quizzes.list();
-    if (all.length === 0) return [{ text: T.NO_QUIZZES }];
+    if (all.length === 0) return [{ kind: 'notice', text: T.NO_QUIZZES }];
     const results = new Map((await attempts.results(citizenId)).map((r) => [r.quizId, r]));
     const active = await attempts.active(citizenId);
     const buttons = all.map((q) => {
       const mark = active?.quizId === q.id ? '▶ ' : results.get(q.id)?.firstPassedAt ? '✅ ' : '';
       return { label: `${mark}${q.title}`, value: startValue(q.id) };
     });
-    return [{ text: T.LIST_INTRO, buttons }];
+    return [{ kind: 'menu', text: T.LIST_INTRO, buttons }];
   }
 
   async function start(citizenId: string, quizId: string): Promise<OutgoingReply[]> {
     const quiz = quizzes.get(quizId);
-    if (!quiz) return [{ text: T.UNKNOWN_QUIZ }, ...(await list(citizenId))];
+    if (!quiz) return [{ kind: 'notice', text: T.UNKNOWN_QUIZ }, ...(await list(citizenId))];
     const current = await usableActive(citizenId);
-    const notes: OutgoingReply[] = current === 'changed' ? [{ text: T.QUIZ_CHANGED }] : [];
+    const notes: OutgoingReply[] = current === 'changed' ? [{ kind: 'notice', text: T.QUIZ_CHANGED }] : [];
     if (current && current !== 'changed') {
       if (current.quiz.id === quiz.id) return [questionReply(current.quiz, current.attempt)];
       return [
         {
+          kind: 'notice',
           text: T.busyWith(current.quiz.title, current.attempt.current, current.quiz.questions.length),
           buttons: [
             { label: T.BTN_RESUME, value: QUIZ_RESUME },
@@ -118,7 +120,7 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
       // Another turn started one a moment ago (double tap): show whatever is active now.
       const now = await usableActive(citizenId);
       if (now && now !== 'changed') return [questionReply(now.quiz, now.attempt)];
-      return [{ text: T.UNKNOWN_QUIZ }];
+      return [{ kind: 'notice', text: T.UNKNOWN_QUIZ }];
     }
     return [...notes, questionReply(quiz, attempt)];
   }
@@ -133,20 +135,28 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
     if (!attempt || attempt.citizenId !== citizenId || attempt.status !== 'active') {
       const quizId = attempt?.quizId;
       return [
-        { text: T.ATTEMPT_CLOSED, buttons: quizId ? afterButtons(quizId) : [{ label: T.BTN_OTHER, value: QUIZ_LIST }] },
+        {
+          kind: 'notice',
+          text: T.ATTEMPT_CLOSED,
+          buttons: quizId ? afterButtons(quizId) : [{ label: T.BTN_OTHER, value: QUIZ_LIST }],
+        },
       ];
     }
     const quiz = quizzes.get(attempt.quizId);
     if (!quiz || quiz.version !== attempt.quizVersion) {
       await attempts.abandon(attempt.id, deps.clock.now());
       return [
-        { text: T.QUIZ_CHANGED, buttons: quiz ? afterButtons(quiz.id) : [{ label: T.BTN_OTHER, value: QUIZ_LIST }] },
+        {
+          kind: 'notice',
+          text: T.QUIZ_CHANGED,
+          buttons: quiz ? afterButtons(quiz.id) : [{ label: T.BTN_OTHER, value: QUIZ_LIST }],
+        },
       ];
     }
-    if (index !== attempt.current) return [{ text: T.STALE_ANSWER }, questionReply(quiz, attempt)];
+    if (index !== attempt.current) return [{ kind: 'notice', text: T.STALE_ANSWER }, questionReply(quiz, attempt)];
     const now = deps.clock.now();
     const outcome = applyAnswer(quiz, attempt, position, now);
-    if (!outcome) return [{ text: T.INVALID_OPTION }, questionReply(quiz, attempt)];
+    if (!outcome) return [{ kind: 'notice', text: T.INVALID_OPTION }, questionReply(quiz, attempt)];
     const completion = outcome.finished
       ? {
           citizenId,
@@ -162,21 +172,25 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
     if (!(await attempts.commit(outcome.attempt, attempt.current, completion))) {
       // A concurrent press won the race; show the state as it is now.
       const fresh = await attempts.get(attemptId);
-      if (fresh?.status === 'active') return [{ text: T.STALE_ANSWER }, questionReply(quiz, fresh)];
-      return [{ text: T.ATTEMPT_CLOSED, buttons: afterButtons(quiz.id) }];
+      if (fresh?.status === 'active') return [{ kind: 'notice', text: T.STALE_ANSWER }, questionReply(quiz, fresh)];
+      return [{ kind: 'notice', text: T.ATTEMPT_CLOSED, buttons: afterButtons(quiz.id) }];
     }
     const q = quiz.questions[attempt.current];
-    const feedback = `${outcome.correct ? T.CORRECT : T.wrong(q?.options[outcome.rightOption] ?? '')}\n${q?.explanation ?? ''}`;
-    if (!outcome.finished) return [{ text: feedback }, questionReply(quiz, outcome.attempt)];
+    const feedback: OutgoingReply = {
+      kind: 'quiz-feedback',
+      text: `${outcome.correct ? T.CORRECT : T.wrong(q?.options[outcome.rightOption] ?? '')}\n${q?.explanation ?? ''}`,
+    };
+    if (!outcome.finished) return [feedback, questionReply(quiz, outcome.attempt)];
     const replies: OutgoingReply[] = [
-      { text: feedback },
+      feedback,
       {
+        kind: 'quiz-result',
         text: T.finished(quiz, outcome.attempt.correct, outcome.attempt.passed === true),
         buttons: afterButtons(quiz.id),
       },
     ];
     if (!wasDone && outcome.attempt.passed && (await attempts.programmeCompletedAt(citizenId))) {
-      replies.splice(1, 0, { text: T.PROGRAMME_DONE });
+      replies.splice(1, 0, { kind: 'quiz-result', text: T.PROGRAMME_DONE });
     }
     return replies;
   }
@@ -188,7 +202,13 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
     const missing = deps.commune.coreQuizzes
       .filter((id) => !byQuiz.get(id)?.firstPassedAt)
       .map((id) => quizzes.get(id)?.title ?? id);
-    return [{ text: T.resultsText(rows, { done, missing }), buttons: [{ label: T.BTN_TAKE_QUIZ, value: QUIZ_LIST }] }];
+    return [
+      {
+        kind: 'personal',
+        text: T.resultsText(rows, { done, missing }),
+        buttons: [{ label: T.BTN_TAKE_QUIZ, value: QUIZ_LIST }],
+      },
+    ];
   }
 
   async function onChoice(citizenId: string, choice: string): Promise<OutgoingReply[] | undefined> {
@@ -196,27 +216,31 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
     if (choice === MY_RESULTS) return results(citizenId);
     if (choice === QUIZ_RESUME) {
       const current = await usableActive(citizenId);
-      if (current === 'changed') return [{ text: T.QUIZ_CHANGED }, ...(await list(citizenId))];
-      if (!current) return [{ text: T.NOTHING_TO_RESUME }, ...(await list(citizenId))];
+      if (current === 'changed') return [{ kind: 'notice', text: T.QUIZ_CHANGED }, ...(await list(citizenId))];
+      if (!current) return [{ kind: 'notice', text: T.NOTHING_TO_RESUME }, ...(await list(citizenId))];
       return [questionReply(current.quiz, current.attempt)];
     }
     if (choice === QUIZ_STOP) {
       const active = await attempts.active(citizenId);
       if (!active) return [...NOTHING_TO_STOP];
       await attempts.abandon(active.id, deps.clock.now());
-      return [{ text: T.ABANDONED, buttons: [{ label: T.BTN_OTHER, value: QUIZ_LIST }] }];
+      return [{ kind: 'notice', text: T.ABANDONED, buttons: [{ label: T.BTN_OTHER, value: QUIZ_LIST }] }];
     }
     if (choice === QUIZ_QUIT) {
       const active = await attempts.active(citizenId);
       if (active) await attempts.abandon(active.id, deps.clock.now());
       return [
-        { text: active ? T.ABANDONED : T.NOTHING_TO_RESUME, buttons: [{ label: T.BTN_OTHER, value: QUIZ_LIST }] },
+        {
+          kind: 'notice',
+          text: active ? T.ABANDONED : T.NOTHING_TO_RESUME,
+          buttons: [{ label: T.BTN_OTHER, value: QUIZ_LIST }],
+        },
       ];
     }
     if (choice.startsWith('quiz:go:')) return start(citizenId, choice.slice('quiz:go:'.length));
     const m = /^quiz:a:([a-z0-9]{1,32}):(\d{1,3}):(\d{1,2})$/.exec(choice);
     if (m) return answer(citizenId, m[1] ?? '', Number(m[2]), Number(m[3]));
-    if (choice.startsWith('quiz:')) return [{ text: T.UNKNOWN_QUIZ }, ...(await list(citizenId))];
+    if (choice.startsWith('quiz:')) return [{ kind: 'notice', text: T.UNKNOWN_QUIZ }, ...(await list(citizenId))];
     return undefined;
   }
 
@@ -224,6 +248,7 @@ export function createQuizFeature(deps: QuizFeatureDeps): QuizFeature {
     const current = await usableActive(citizenId);
     if (!current || current === 'changed') return undefined;
     return {
+      kind: 'notice',
       text: T.resumeHint(current.quiz.title),
       buttons: [
         { label: T.BTN_RESUME, value: QUIZ_RESUME },

@@ -38,6 +38,7 @@ function question(quiz: Quiz, index: number): OutgoingReply[] {
   const last = index + 1 >= quiz.questions.length;
   return [
     {
+      kind: 'quiz-question',
       text: questionText(quiz, index),
       // Shown as the question's choices (a poll on Telegram); the group answers them, nothing is graded here.
       buttons: q.options.map((label, i) => ({ label, value: `gq:opt:${i}` })),
@@ -52,6 +53,7 @@ function question(quiz: Quiz, index: number): OutgoingReply[] {
       },
     },
     {
+      kind: 'notice',
       text: T.NEXT_PROMPT,
       buttons: [{ label: last ? T.BTN_FINISH : T.BTN_NEXT, value: `${NEXT}${quiz.id}:${index + 1}` }],
     },
@@ -60,7 +62,7 @@ function question(quiz: Quiz, index: number): OutgoingReply[] {
 
 function answerOf(quiz: Quiz, index: number): OutgoingReply {
   const q = quiz.questions[index];
-  return { text: T.answer(index + 1, q?.options[q.answer] ?? '', q?.explanation ?? '') };
+  return { kind: 'quiz-feedback', text: T.answer(index + 1, q?.options[q.answer] ?? '', q?.explanation ?? '') };
 }
 
 /** The replies to a group-quiz choice, updating the group's state; undefined when the choice is not one. */
@@ -71,15 +73,15 @@ export function onGroupQuizChoice(
 ): OutgoingReply[] | undefined {
   if (choice === GROUP_QUIZ_LIST) {
     const list = quizzes.list();
-    if (list.length === 0) return [{ text: T.NONE }];
+    if (list.length === 0) return [{ kind: 'notice', text: T.NONE }];
     const buttons: ReplyButton[] = list.map((q) => ({ label: q.title, value: `${GO}${q.id}` }));
-    return [{ text: T.PICK, buttons }];
+    return [{ kind: 'menu', text: T.PICK, buttons }];
   }
   if (choice.startsWith(GO)) {
     const quiz = quizzes.get(choice.slice(GO.length));
-    if (!quiz || quiz.questions.length === 0) return [{ text: T.UNKNOWN }];
+    if (!quiz || quiz.questions.length === 0) return [{ kind: 'notice', text: T.UNKNOWN }];
     state.groupQuiz = { quizId: quiz.id, next: 1 } satisfies GroupQuizState;
-    return [{ text: T.intro(quiz.title, quiz.questions.length) }, ...question(quiz, 0)];
+    return [{ kind: 'notice', text: T.intro(quiz.title, quiz.questions.length) }, ...question(quiz, 0)];
   }
   if (choice.startsWith(NEXT)) {
     const [quizId = '', at = ''] = choice.slice(NEXT.length).split(':');
@@ -89,12 +91,12 @@ export function onGroupQuizChoice(
     const quiz = quizzes.get(quizId);
     if (!quiz) {
       delete state.groupQuiz;
-      return [{ text: T.UNKNOWN }];
+      return [{ kind: 'notice', text: T.UNKNOWN }];
     }
     const shown = answerOf(quiz, current.next - 1);
     if (current.next >= quiz.questions.length) {
       delete state.groupQuiz;
-      return [shown, { text: T.finished(quiz.title) }];
+      return [shown, { kind: 'quiz-result', text: T.finished(quiz.title) }];
     }
     state.groupQuiz = { quizId, next: current.next + 1 } satisfies GroupQuizState;
     return [shown, ...question(quiz, current.next)];

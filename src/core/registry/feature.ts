@@ -150,6 +150,7 @@ export function createRegistryFeature(deps: RegistryDeps) {
     switch (step) {
       case 'consent':
         return {
+          kind: 'form',
           text: T.CONSENT,
           buttons: [
             { label: T.BTN_AGREE, value: 'reg:yes' },
@@ -157,19 +158,21 @@ export function createRegistryFeature(deps: RegistryDeps) {
           ],
         };
       case 'name':
-        return { text: T.ASK_NAME, buttons: [skip] };
+        return { kind: 'form', text: T.ASK_NAME, buttons: [skip] };
       case 'hamlet':
         return {
+          kind: 'form',
           text: T.ASK_HAMLET,
           buttons: [...commune.hamlets.map((h) => ({ label: h.name, value: `reg:h:${h.id}` })), skip],
         };
       case 'group':
         return {
+          kind: 'form',
           text: T.ASK_GROUP,
           buttons: [...commune.groups.map((g) => ({ label: g.name, value: `reg:g:${g.id}` })), skip],
         };
       case 'birthYear':
-        return { text: T.ASK_BIRTH_YEAR, buttons: [skip] };
+        return { kind: 'form', text: T.ASK_BIRTH_YEAR, buttons: [skip] };
     }
   }
 
@@ -192,7 +195,7 @@ export function createRegistryFeature(deps: RegistryDeps) {
       return { replies: [stepReply(next)] };
     }
     delete state.form;
-    return { replies: [{ text: T.FORM_DONE }], next: form.then };
+    return { replies: [{ kind: 'form', text: T.FORM_DONE }], next: form.then };
   }
 
   /** Starts the form (consent first); `then` runs when it ends. */
@@ -209,12 +212,12 @@ export function createRegistryFeature(deps: RegistryDeps) {
   ): Promise<RegistryOutcome | undefined> {
     const form = state.form as FormState | undefined;
     if (!choice.startsWith('reg:')) return undefined;
-    if (!form) return { replies: [{ text: T.FORM_CLOSED }] };
+    if (!form) return { replies: [{ kind: 'notice', text: T.FORM_CLOSED }] };
     const now = deps.clock.now();
     if (choice === 'reg:no' && form.step === 'consent') {
       await citizens.update(citizen.id, { consent: 'declined' }, now);
       delete state.form;
-      return { replies: [{ text: T.FORM_SKIPPED }], next: form.then };
+      return { replies: [{ kind: 'form', text: T.FORM_SKIPPED }], next: form.then };
     }
     if (choice === 'reg:yes' && form.step === 'consent') {
       await citizens.update(citizen.id, { consent: 'given' }, now);
@@ -246,13 +249,14 @@ export function createRegistryFeature(deps: RegistryDeps) {
     const now = deps.clock.now();
     if (form.step === 'name') {
       const name = cleanText(text).replace(/\s+/g, ' ');
-      if (!/^[\p{L}][\p{L}\p{M} .'-]{0,59}$/u.test(name)) return { replies: [{ text: T.BAD_NAME }, stepReply('name')] };
+      if (!/^[\p{L}][\p{L}\p{M} .'-]{0,59}$/u.test(name))
+        return { replies: [{ kind: 'form', text: T.BAD_NAME }, stepReply('name')] };
       await citizens.update(citizen.id, { profile: { ...citizen.profile, displayName: name } }, now);
       return advance(state, form);
     }
     if (form.step === 'birthYear') {
       const year = birthYearOf(text, now.getUTCFullYear());
-      if (year === undefined) return { replies: [{ text: T.BAD_BIRTH_YEAR }, stepReply('birthYear')] };
+      if (year === undefined) return { replies: [{ kind: 'form', text: T.BAD_BIRTH_YEAR }, stepReply('birthYear')] };
       await citizens.update(citizen.id, { profile: { ...citizen.profile, birthYear: year } }, now);
       return advance(state, form);
     }
@@ -280,6 +284,7 @@ export function createRegistryFeature(deps: RegistryDeps) {
     });
     return [
       {
+        kind: 'personal',
         text,
         buttons: [
           { label: T.BTN_UPDATE_PROFILE, value: 'me:profile' },
@@ -299,7 +304,7 @@ export function createRegistryFeature(deps: RegistryDeps) {
   ): Promise<RegistryOutcome | undefined> {
     switch (choice) {
       case 'me:data':
-        return { replies: citizen ? await dataView(citizen) : [{ text: T.NO_DATA }] };
+        return { replies: citizen ? await dataView(citizen) : [{ kind: 'personal', text: T.NO_DATA }] };
       case 'me:profile':
         return startForm(state);
       case 'me:delete':
@@ -309,6 +314,7 @@ export function createRegistryFeature(deps: RegistryDeps) {
         return {
           replies: [
             {
+              kind: 'personal',
               text: T.DELETE_CONFIRM,
               buttons: [
                 { label: T.BTN_DELETE_YES, value: 'me:delete:yes' },
@@ -319,23 +325,23 @@ export function createRegistryFeature(deps: RegistryDeps) {
         };
       case 'me:delete:yes': {
         const until = typeof state.confirmDelete === 'number' ? state.confirmDelete : 0;
-        if (until < deps.clock.now().getTime()) return { replies: [{ text: T.NOT_DELETED }] };
+        if (until < deps.clock.now().getTime()) return { replies: [{ kind: 'personal', text: T.NOT_DELETED }] };
         const ids = citizen ? await citizens.identities(citizen.id) : [];
         await citizens.erase(identity);
         for (const id of ids)
           if (id.channel !== identity.channel || id.userId !== identity.userId) await deps.conversations.delete(id);
         for (const key of Object.keys(state)) delete state[key];
-        return { replies: [{ text: T.DELETED, forget: true }] };
+        return { replies: [{ kind: 'personal', text: T.DELETED, forget: true }] };
       }
       case 'me:delete:no':
         delete state.confirmDelete;
-        return { replies: [{ text: T.NOT_DELETED }] };
+        return { replies: [{ kind: 'personal', text: T.NOT_DELETED }] };
       case 'me:link': {
         const owner = citizen ?? (await citizens.ensure(identity, newId(deps.random), deps.clock.now()));
         const code = newLinkCode(deps.random);
         const expires = new Date(deps.clock.now().getTime() + LINK_CODE_MINUTES * 60_000);
         await citizens.createLinkCode(owner.id, code, expires);
-        return { replies: [{ text: T.linkCode(code, LINK_CODE_MINUTES) }] };
+        return { replies: [{ kind: 'personal', text: T.linkCode(code, LINK_CODE_MINUTES) }] };
       }
       default:
         return undefined;
@@ -347,11 +353,12 @@ export function createRegistryFeature(deps: RegistryDeps) {
   /** `network`: the sender's address when the channel knows it (the web), so a fresh cookie is no fresh start. */
   async function redeem(identity: Identity, code: string, network?: string): Promise<OutgoingReply[]> {
     const keys = linkGuardKeys(identity, network);
-    if (!linkGuard.allows(keys)) return [{ text: T.LINK_LOCKED }];
+    if (!linkGuard.allows(keys)) return [{ kind: 'personal', text: T.LINK_LOCKED }];
     const r = await citizens.redeemLinkCode(code, identity, deps.clock.now());
-    if (r.ok) return [{ text: T.LINKED }];
+    if (r.ok) return [{ kind: 'personal', text: T.LINKED }];
     if (r.reason !== 'same-citizen') linkGuard.failed(keys);
-    return [{ text: r.reason === 'unknown' ? T.LINK_UNKNOWN : r.reason === 'expired' ? T.LINK_EXPIRED : T.LINK_SAME }];
+    const text = r.reason === 'unknown' ? T.LINK_UNKNOWN : r.reason === 'expired' ? T.LINK_EXPIRED : T.LINK_SAME;
+    return [{ kind: 'personal', text }];
   }
 
   return { startForm, onFormChoice, onFormText, formReminder, onMeChoice, redeem };

@@ -9,8 +9,9 @@ import { renderForTerminal } from '../../../src/cli/chat.js';
 describe('renderForTerminal', () => {
   it('lists only the last reply’s buttons, and says "gõ số" for them', () => {
     const text = renderForTerminal([
-      { text: 'Câu trả lời.', buttons: [{ label: 'Câu liên quan', value: 'faq:x' }] },
+      { kind: 'notice', text: 'Câu trả lời.', buttons: [{ label: 'Câu liên quan', value: 'faq:x' }] },
       {
+        kind: 'notice',
         text: 'Bà con đang làm dở bài "VNeID". Khi sẵn sàng, bấm "Tiếp tục bài đang làm" để làm tiếp.',
         buttons: [
           { label: 'Tiếp tục bài đang làm', value: 'quiz:resume' },
@@ -26,7 +27,11 @@ describe('renderForTerminal', () => {
 
   it('never shows two lists starting at 1', () => {
     const text = renderForTerminal([
-      { text: 'Các bước:\n1. Mở ứng dụng.\n2. Đăng nhập.', buttons: [{ label: 'Hỏi về VNeID', value: 'menu:vneid' }] },
+      {
+        kind: 'notice',
+        text: 'Các bước:\n1. Mở ứng dụng.\n2. Đăng nhập.',
+        buttons: [{ label: 'Hỏi về VNeID', value: 'menu:vneid' }],
+      },
     ]);
     expect(text).toBe('Các bước:\n(1) Mở ứng dụng.\n(2) Đăng nhập.\n  Gõ số để chọn:\n  1. Hỏi về VNeID');
   });

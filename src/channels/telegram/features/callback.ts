@@ -12,9 +12,10 @@
  */
 import { Composer, GrammyError, type Context } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
+import { isPersonalChoice } from '../../../core/conversation/privateOnly.js';
 import type { OutgoingReply } from '../../../core/messages.js';
 import { decodeCallback } from '../callbackData.js';
-import { isPrivateChoice, turnUserId } from '../inbound.js';
+import { turnUserId } from '../inbound.js';
 import { isAnswerFeedback, isQuizAnswer } from '../quizReplies.js';
 import { MAX_MESSAGE_CHARS } from '../render.js';
 import { sendReplies } from '../send.js';
@@ -95,7 +96,8 @@ export function callbackFeature(deps: FeatureDeps): Composer<Context> {
       await tolerate(() => ctx.answerCallbackQuery({ text: T.EXPIRED_BUTTON }), deps);
       return;
     }
-    if (!isPrivate && isPrivateChoice(value)) {
+    // The engine would refuse it too; a press is answered with an alert only the presser sees, not a group post.
+    if (!isPrivate && isPersonalChoice(value)) {
       await tolerate(() => ctx.answerCallbackQuery({ text: T.PRIVATE_ONLY_ALERT, show_alert: true }), deps);
       return;
     }
@@ -109,7 +111,12 @@ export function callbackFeature(deps: FeatureDeps): Composer<Context> {
     if (isPrivate) await deps.store.markActive(ctx.from.id);
 
     const userId = turnUserId(value, chat?.id ?? ctx.from.id, isPrivate, ctx.from.id);
-    const replies = await deps.engine.handle({ channel: 'telegram', userId, choice: value });
+    const replies = await deps.engine.handle({
+      channel: 'telegram',
+      userId,
+      choice: value,
+      chat: isPrivate ? 'private' : 'group',
+    });
     await spinner;
     const rest = isQuizAnswer(value) ? await showInPlace(ctx, replies, isPrivate, deps) : replies;
     await sendReplies(

@@ -25,12 +25,13 @@ export function messageFeature(deps: FeatureDeps): Composer<Context> {
     };
     const replies =
       inbound.kind === 'reply'
-        ? [{ text: inbound.text }]
+        ? [{ kind: 'notice' as const, text: inbound.text }]
         : await deps.engine.handle({
             channel: 'telegram',
             userId: target.userId,
             text: inbound.text,
             choice: inbound.choice,
+            chat: isPrivate ? 'private' : 'group',
           });
     await sendReplies(ctx.api, target, replies, deps);
   });

@@ -29,11 +29,13 @@ export function pollAnswerFeature(deps: FeatureDeps): Composer<Context> {
     if (poll.userId !== String(voter.id)) return;
     const choice = poll.values[option];
     if (choice === undefined) return;
-    const replies = await deps.engine.handle({ channel: 'telegram', userId: poll.userId, choice });
+    const isPrivate = poll.chatId === voter.id;
+    const chat = isPrivate ? 'private' : 'group';
+    const replies = await deps.engine.handle({ channel: 'telegram', userId: poll.userId, choice, chat });
     const rest = poll.explained && isAnswerFeedback(replies[0]) ? replies.slice(1) : replies;
     await sendReplies(
       ctx.api,
-      { chatId: poll.chatId, userId: poll.userId, isPrivate: poll.chatId === voter.id, botUsername: ctx.me.username },
+      { chatId: poll.chatId, userId: poll.userId, isPrivate, botUsername: ctx.me.username },
       rest,
       deps,
     );

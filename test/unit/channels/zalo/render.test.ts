@@ -25,7 +25,7 @@ describe('choiceHint', () => {
 describe('renderReplies', () => {
   it('numbers the buttons of the last reply under its text', () => {
     const [m] = renderReplies(
-      [{ text: 'Bà con đồng ý chứ?', buttons: options.map((label, i) => ({ label, value: `v${i}` })) }],
+      [{ kind: 'notice', text: 'Bà con đồng ý chứ?', buttons: options.map((label, i) => ({ label, value: `v${i}` })) }],
       opts,
     );
     expect(m?.text).toBe(`Bà con đồng ý chứ?\n\n${numberedList(options)}`);
@@ -38,8 +38,8 @@ describe('renderReplies', () => {
   it('sends one turn as one message, numbering only the last reply’s buttons', () => {
     const messages = renderReplies(
       [
-        { text: 'Trả lời câu hỏi.', buttons: [{ label: 'Câu liên quan', value: 'faq:1' }] },
-        { text: 'Bà con đang làm dở bài.', buttons: [{ label: 'Tiếp tục', value: 'quiz:resume' }] },
+        { kind: 'notice', text: 'Trả lời câu hỏi.', buttons: [{ label: 'Câu liên quan', value: 'faq:1' }] },
+        { kind: 'notice', text: 'Bà con đang làm dở bài.', buttons: [{ label: 'Tiếp tục', value: 'quiz:resume' }] },
       ],
       opts,
     );
@@ -52,9 +52,9 @@ describe('renderReplies', () => {
     const answer = Array.from({ length: 30 }, (_, i) => `Câu ${i} hướng dẫn bà con từng bước cụ thể.`).join(' ');
     const messages = renderReplies(
       [
-        { text: answer },
-        { text: answer },
-        { text: 'Bà con đang làm dở bài.', buttons: [{ label: 'Tiếp tục', value: 'x' }] },
+        { kind: 'notice', text: answer },
+        { kind: 'notice', text: answer },
+        { kind: 'notice', text: 'Bà con đang làm dở bài.', buttons: [{ label: 'Tiếp tục', value: 'x' }] },
       ],
       opts,
     );
@@ -66,7 +66,10 @@ describe('renderReplies', () => {
 
   it('splits a long reply and keeps the list whole in the last part', () => {
     const long = Array.from({ length: 60 }, (_, i) => `Câu ${i} hướng dẫn bà con từng bước.`).join(' ');
-    const messages = renderReplies([{ text: long, buttons: [{ label: 'Quay lại', value: 'menu:main' }] }], opts);
+    const messages = renderReplies(
+      [{ kind: 'notice', text: long, buttons: [{ label: 'Quay lại', value: 'menu:main' }] }],
+      opts,
+    );
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) expect(m.text.length).toBeLessThanOrEqual(2000);
     expect(messages.at(-1)?.text).toMatch(/\n\n1\. Quay lại\n👉 Bà con gõ số 1 để chọn\.$/);
@@ -74,7 +77,7 @@ describe('renderReplies', () => {
 
   it('prepares a button template with the number as payload when switched on', () => {
     const [m] = renderReplies(
-      [{ text: 'Chọn đáp án:', buttons: options.map((label, i) => ({ label, value: `v${i}` })) }],
+      [{ kind: 'notice', text: 'Chọn đáp án:', buttons: options.map((label, i) => ({ label, value: `v${i}` })) }],
       {
         ...opts,
         buttonTemplates: true,
@@ -89,7 +92,7 @@ describe('renderReplies', () => {
 
   it('keeps more than four options as numbered text even with templates on', () => {
     const six = ['a', 'b', 'c', 'd', 'e', 'f'].map((label) => ({ label, value: label }));
-    const [m] = renderReplies([{ text: 'Menu', buttons: six }], { ...opts, buttonTemplates: true });
+    const [m] = renderReplies([{ kind: 'notice', text: 'Menu', buttons: six }], { ...opts, buttonTemplates: true });
     expect(m?.template).toBeUndefined();
     expect(m?.text).toContain('👉 Bà con gõ số từ 1 đến 6 để chọn.');
   });
@@ -100,6 +103,7 @@ describe('renderReplies on a text-only channel', () => {
     const [m] = renderReplies(
       [
         {
+          kind: 'notice',
           text: 'Bà con đang làm dở bài "VNeID". Khi sẵn sàng, bấm "Tiếp tục bài đang làm" để làm tiếp.',
           buttons: [
             { label: 'Tiếp tục bài đang làm', value: 'quiz:resume' },
@@ -118,6 +122,7 @@ describe('renderReplies on a text-only channel', () => {
     const [m] = renderReplies(
       [
         {
+          kind: 'notice',
           text: answer,
           buttons: [
             { label: 'Hỏi về VNeID', value: 'menu:vneid' },
@@ -136,7 +141,7 @@ describe('renderReplies on a text-only channel', () => {
 
   it('keeps an answer’s numbers when no list follows it', () => {
     const answer = 'Các bước:\n1. Mở ứng dụng.\n2. Đăng nhập.';
-    expect(renderReplies([{ text: answer }], opts).map((m) => m.text)).toEqual([answer]);
+    expect(renderReplies([{ kind: 'notice', text: answer }], opts).map((m) => m.text)).toEqual([answer]);
   });
 });
 

@@ -62,25 +62,25 @@ const allText = (replies: readonly OutgoingReply[]): string => replies.map((r) =
 describe('engine: small talk and odd input', () => {
   it('welcomes a greeting with the menu buttons', async () => {
     const replies = await rig().send('xin chào');
-    expect(replies).toEqual([{ text: T.WELCOME, buttons: MENU_BUTTONS }]);
+    expect(replies).toEqual([{ kind: 'menu', text: T.WELCOME, buttons: MENU_BUTTONS }]);
   });
 
   it.each(['', '   ', '\n\t', '\u200B\uFEFF'])('answers the empty message %j politely', async (text) => {
     const r = rig();
     const replies = await r.send(text);
-    expect(replies).toEqual([{ text: T.EMPTY, buttons: MENU_BUTTONS }]);
+    expect(replies).toEqual([{ kind: 'notice', text: T.EMPTY, buttons: MENU_BUTTONS }]);
     expect(r.search.calls).toEqual([]);
   });
 
   it('answers a message with no text at all', async () => {
-    expect(await rig().engine.handle({ ...KEY })).toEqual([{ text: T.EMPTY, buttons: MENU_BUTTONS }]);
+    expect(await rig().engine.handle({ ...KEY })).toEqual([{ kind: 'notice', text: T.EMPTY, buttons: MENU_BUTTONS }]);
   });
 
   it('answers emoji-only messages without searching: friendly ones with thanks, others as not understood', async () => {
     const r = rig();
-    expect(await r.send('😀👍🙏')).toEqual([{ text: T.THANKS }]);
-    expect(await r.send('👍')).toEqual([{ text: T.THANKS }]);
-    expect(await r.send('🤔🤔')).toEqual([{ text: T.NONSENSE, buttons: MENU_BUTTONS }]);
+    expect(await r.send('😀👍🙏')).toEqual([{ kind: 'notice', text: T.THANKS }]);
+    expect(await r.send('👍')).toEqual([{ kind: 'notice', text: T.THANKS }]);
+    expect(await r.send('🤔🤔')).toEqual([{ kind: 'notice', text: T.NONSENSE, buttons: MENU_BUTTONS }]);
     expect(r.search.calls).toEqual([]);
   });
 
@@ -121,7 +121,7 @@ describe('engine: secrets and personal numbers', () => {
   it('warns about an OTP sent on its own and keeps it out of every store', async () => {
     const r = rig();
     const replies = await r.send(`OTP: ${OTP}`);
-    expect(replies).toEqual([{ text: T.secretWarning(['otp']) }]);
+    expect(replies).toEqual([{ kind: 'notice', text: T.secretWarning(['otp']) }]);
     expect(r.search.calls).toEqual([]);
     expect(r.log.entries).toEqual([]);
     expect(JSON.stringify(r.repo.get(KEY) ?? {})).not.toContain(OTP);
@@ -182,7 +182,7 @@ describe('engine: buttons and choices', () => {
   it.each(['faq:khong-con', 'menu:da-xoa', 'something-else'])(
     'answers the stale choice %j with the menu',
     async (c) => {
-      expect(await rig().press(c)).toEqual([{ text: T.STALE_CHOICE, buttons: MENU_BUTTONS }]);
+      expect(await rig().press(c)).toEqual([{ kind: 'notice', text: T.STALE_CHOICE, buttons: MENU_BUTTONS }]);
     },
   );
 

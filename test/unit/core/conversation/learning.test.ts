@@ -49,6 +49,7 @@ describe('consent notice and profile form before the first quiz', () => {
     const notice = await r.press(startValue(QUIZ_B.id));
     expect(notice).toEqual([
       {
+        kind: 'form',
         text: R.CONSENT,
         buttons: [
           { label: R.BTN_AGREE, value: 'reg:yes' },
@@ -169,6 +170,7 @@ describe('text where a button is expected', () => {
     const replies = await r.send('Định danh mức 2 là gì?');
     expect(r.search.calls).toHaveLength(1);
     expect(last(replies)).toEqual({
+      kind: 'notice',
       text: Q.resumeHint(QUIZ_A.title),
       buttons: [
         { label: Q.BTN_RESUME, value: QUIZ_RESUME },
@@ -226,18 +228,20 @@ describe('stopping a quiz by typing', () => {
       const q1 = await r.begin(QUIZ_A.id, ZALO);
       await r.press(rightValue(q1), ZALO);
       const replies = await r.send(text, ZALO);
-      expect(replies).toEqual([{ text: Q.ABANDONED, buttons: [{ label: Q.BTN_OTHER, value: QUIZ_LIST }] }]);
+      expect(replies).toEqual([
+        { kind: 'notice', text: Q.ABANDONED, buttons: [{ label: Q.BTN_OTHER, value: QUIZ_LIST }] },
+      ]);
       expect([...r.store.quiz_attempts.values()].map((a) => a.status)).toEqual(['abandoned']);
       expect(r.unanswered.entries).toEqual([]);
     },
   );
 
   it('with no quiz in progress just acknowledges it, and registers nobody', async () => {
-    expect(await r.send('thôi')).toEqual([{ text: Q.NOTHING_TO_STOP }]);
+    expect(await r.send('thôi')).toEqual([{ kind: 'notice', text: Q.NOTHING_TO_STOP }]);
     expect(r.citizenOf()).toBeUndefined();
     await r.begin(QUIZ_B.id);
     await r.send('dừng');
-    expect(await r.send('thôi không làm nữa')).toEqual([{ text: Q.NOTHING_TO_STOP }]);
+    expect(await r.send('thôi không làm nữa')).toEqual([{ kind: 'notice', text: Q.NOTHING_TO_STOP }]);
   });
 
   it('closes the profile form, but a name like "Dũng" or "Dung" typed at the name step stays a name', async () => {
@@ -249,7 +253,7 @@ describe('stopping a quiz by typing', () => {
     await r.press('reg:yes');
     await r.send('Dung');
     expect(r.citizenOf()?.profile.displayName).toBe('Dung');
-    expect(await r.send('thôi không làm nữa')).toEqual([{ text: Q.NOTHING_TO_STOP }]);
+    expect(await r.send('thôi không làm nữa')).toEqual([{ kind: 'notice', text: Q.NOTHING_TO_STOP }]);
     // The form is closed: a later word is a question again, not the answer to a form step.
     expect((await r.send('Xóm Đông'))[0]?.text).not.toBe(R.ASK_GROUP);
   });
@@ -293,7 +297,7 @@ describe('one active attempt, restarts, stale presses', () => {
     const q1 = await r.begin(QUIZ_B.id);
     const first = await r.press(rightValue(q1));
     const again = await r.press(rightValue(q1));
-    expect(again).toEqual([{ text: Q.STALE_ANSWER }, last(first)]);
+    expect(again).toEqual([{ kind: 'notice', text: Q.STALE_ANSWER }, last(first)]);
     const q2 = last(first);
     await r.press(rightValue(q2));
     const late = await r.press(rightValue(q2));
@@ -311,7 +315,7 @@ describe('one active attempt, restarts, stale presses', () => {
   it('an answer out of range (position 9) is refused, the question shown again', async () => {
     const q1 = await r.begin(QUIZ_A.id);
     const replies = await r.press(`quiz:a:${q1.quiz?.attemptId}:0:9`);
-    expect(replies).toEqual([{ text: Q.INVALID_OPTION }, q1]);
+    expect(replies).toEqual([{ kind: 'notice', text: Q.INVALID_OPTION }, q1]);
   });
 });
 
@@ -343,7 +347,7 @@ describe('data rights', () => {
     await r.finish(await r.begin(QUIZ_C.id));
     const before = r.store.counts();
     expect((await r.send('xóa dữ liệu của tôi'))[0]?.text).toBe(R.DELETE_CONFIRM);
-    expect(await r.send('Không xóa')).toEqual([{ text: R.NOT_DELETED }]);
+    expect(await r.send('Không xóa')).toEqual([{ kind: 'personal', text: R.NOT_DELETED }]);
     expect(r.store.counts()).toEqual(before);
   });
 
@@ -358,7 +362,7 @@ describe('data rights', () => {
     const zaloState = r.conversations.get(ZALO);
 
     await r.send('xoa du lieu cua toi');
-    expect(await r.send('Xóa hẳn dữ liệu')).toEqual([{ text: R.DELETED, forget: true }]);
+    expect(await r.send('Xóa hẳn dữ liệu')).toEqual([{ kind: 'personal', text: R.DELETED, forget: true }]);
     expect(r.store.counts()).toEqual({
       citizens: 0,
       citizen_identities: 0,
@@ -389,7 +393,7 @@ describe('linking a second channel', () => {
     expect(r.store.citizens.size).toBe(2);
     const code = await codeFrom();
 
-    expect(await r.send(`liên kết ${code}`, TELEGRAM)).toEqual([{ text: R.LINKED }]);
+    expect(await r.send(`liên kết ${code}`, TELEGRAM)).toEqual([{ kind: 'personal', text: R.LINKED }]);
     expect(r.store.citizens.size).toBe(1);
     const web = r.citizenOf(WEB);
     expect(r.citizenOf(TELEGRAM)?.id).toBe(web?.id);
@@ -408,27 +412,27 @@ describe('linking a second channel', () => {
     await r.finish(await r.begin(QUIZ_A.id, WEB), () => 'right', WEB);
     const code = await codeFrom();
     const spaced = `${code.slice(0, 4).toLowerCase()} ${code.slice(4)}`;
-    expect(await r.send(`Liên kết ${spaced}`, ZALO)).toEqual([{ text: R.LINKED }]);
+    expect(await r.send(`Liên kết ${spaced}`, ZALO)).toEqual([{ kind: 'personal', text: R.LINKED }]);
     expect(r.citizenOf(ZALO)?.id).toBe(r.citizenOf(WEB)?.id);
   });
 
   it('refuses a wrong code, an expired one (16 minutes later) and a reused one', async () => {
     const code = await codeFrom();
     const wrong = code === 'ZZZZZZZZ' ? 'YYYYYYYY' : 'ZZZZZZZZ';
-    expect(await r.send(`liên kết ${wrong}`, TELEGRAM)).toEqual([{ text: R.LINK_UNKNOWN }]);
+    expect(await r.send(`liên kết ${wrong}`, TELEGRAM)).toEqual([{ kind: 'personal', text: R.LINK_UNKNOWN }]);
     r.clock.set(new Date(r.clock.now().getTime() + 16 * 60_000).toISOString());
-    expect(await r.send(`liên kết ${code}`, TELEGRAM)).toEqual([{ text: R.LINK_EXPIRED }]);
+    expect(await r.send(`liên kết ${code}`, TELEGRAM)).toEqual([{ kind: 'personal', text: R.LINK_EXPIRED }]);
 
     const fresh = await codeFrom();
-    expect(await r.send(`lien ket ${fresh.toLowerCase()}`, TELEGRAM)).toEqual([{ text: R.LINKED }]);
-    expect(await r.send(`liên kết ${fresh}`, ZALO)).toEqual([{ text: R.LINK_EXPIRED }]);
+    expect(await r.send(`lien ket ${fresh.toLowerCase()}`, TELEGRAM)).toEqual([{ kind: 'personal', text: R.LINKED }]);
+    expect(await r.send(`liên kết ${fresh}`, ZALO)).toEqual([{ kind: 'personal', text: R.LINK_EXPIRED }]);
     expect(r.citizenOf(ZALO)).toBeUndefined();
-    expect(await r.send(`liên kết ${fresh}`, TELEGRAM)).toEqual([{ text: R.LINK_EXPIRED }]);
+    expect(await r.send(`liên kết ${fresh}`, TELEGRAM)).toEqual([{ kind: 'personal', text: R.LINK_EXPIRED }]);
   });
 
   it('a code typed on the channel that made it says it is already linked', async () => {
     const code = await codeFrom();
-    expect(await r.send(`liên kết ${code}`, WEB)).toEqual([{ text: R.LINK_SAME }]);
+    expect(await r.send(`liên kết ${code}`, WEB)).toEqual([{ kind: 'personal', text: R.LINK_SAME }]);
   });
 
   it('the conversation texts stay apart from the registry texts (no reply is empty)', async () => {

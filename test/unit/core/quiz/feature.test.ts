@@ -113,7 +113,7 @@ describe('quiz list', () => {
 
   it('says so when there is no quiz at all', async () => {
     const empty = rig(new MemoryQuizCatalog([]));
-    expect(await empty.press(QUIZ_LIST)).toEqual([{ text: T.NO_QUIZZES }]);
+    expect(await empty.press(QUIZ_LIST)).toEqual([{ kind: 'notice', text: T.NO_QUIZZES }]);
   });
 });
 
@@ -232,6 +232,7 @@ describe('one active attempt per learner', () => {
     const replies = await r.press(startValue(QUIZ_B.id));
     expect(replies).toEqual([
       {
+        kind: 'notice',
         text: T.busyWith(QUIZ_A.title, 1, 3),
         buttons: [
           { label: T.BTN_RESUME, value: QUIZ_RESUME },
@@ -265,12 +266,12 @@ describe('one active attempt per learner', () => {
   it('abandons: the attempt is closed, its buttons no longer count, and another quiz can start', async () => {
     const q = await r.start(QUIZ_A);
     expect(await r.press(QUIZ_QUIT)).toEqual([
-      { text: T.ABANDONED, buttons: [{ label: T.BTN_OTHER, value: QUIZ_LIST }] },
+      { kind: 'notice', text: T.ABANDONED, buttons: [{ label: T.BTN_OTHER, value: QUIZ_LIST }] },
     ]);
     const [stored] = [...r.store.quiz_attempts.values()];
     expect(stored?.status).toBe('abandoned');
     const late = await r.press(rightValue(q));
-    expect(late).toEqual([{ text: T.ATTEMPT_CLOSED, buttons: expect.any(Array) as unknown }]);
+    expect(late).toEqual([{ kind: 'notice', text: T.ATTEMPT_CLOSED, buttons: expect.any(Array) as unknown }]);
     expect(values(late[0]?.buttons)).toContain(startValue(QUIZ_A.id));
     expect(r.store.quiz_passes.size).toBe(0);
     expect((await r.start(QUIZ_B)).quiz?.index).toBe(0);
@@ -282,6 +283,7 @@ describe('one active attempt per learner', () => {
     expect(await r.feature.reminder(CIT)).toBeUndefined();
     await r.start(QUIZ_A);
     expect(await r.feature.reminder(CIT)).toEqual({
+      kind: 'notice',
       text: T.resumeHint(QUIZ_A.title),
       buttons: [
         { label: T.BTN_RESUME, value: QUIZ_RESUME },
@@ -298,7 +300,7 @@ describe('stale, repeated and bad presses change nothing', () => {
     const first = await r.press(rightValue(q));
     const snapshot = JSON.stringify([...r.store.quiz_attempts.values()]);
     const second = await r.press(rightValue(q));
-    expect(second).toEqual([{ text: T.STALE_ANSWER }, last(first)]);
+    expect(second).toEqual([{ kind: 'notice', text: T.STALE_ANSWER }, last(first)]);
     expect(JSON.stringify([...r.store.quiz_attempts.values()])).toBe(snapshot);
   });
 
@@ -336,7 +338,7 @@ describe('stale, repeated and bad presses change nothing', () => {
     const q = await r.start(QUIZ_A);
     const attemptId = q.quiz?.attemptId ?? '';
     const replies = await r.press(`quiz:a:${attemptId}:0:9`);
-    expect(replies).toEqual([{ text: T.INVALID_OPTION }, q]);
+    expect(replies).toEqual([{ kind: 'notice', text: T.INVALID_OPTION }, q]);
     expect(r.attempts.active(CIT)).toMatchObject({ current: 0, answers: [] });
   });
 
@@ -362,7 +364,9 @@ describe('stale, repeated and bad presses change nothing', () => {
 
   it('a well-formed answer to an attempt that does not exist is answered as closed', async () => {
     const replies = await r.press('quiz:a:nosuchattempt:0:1');
-    expect(replies).toEqual([{ text: T.ATTEMPT_CLOSED, buttons: [{ label: T.BTN_OTHER, value: QUIZ_LIST }] }]);
+    expect(replies).toEqual([
+      { kind: 'notice', text: T.ATTEMPT_CLOSED, buttons: [{ label: T.BTN_OTHER, value: QUIZ_LIST }] },
+    ]);
   });
 
   it('another learner cannot answer someone else’s attempt', async () => {
@@ -409,7 +413,7 @@ describe('a quiz bank edited mid-attempt', () => {
 describe('results', () => {
   it('says there is nothing yet before any attempt', async () => {
     expect(await r.press(MY_RESULTS)).toEqual([
-      { text: T.RESULTS_EMPTY, buttons: [{ label: T.BTN_TAKE_QUIZ, value: QUIZ_LIST }] },
+      { kind: 'personal', text: T.RESULTS_EMPTY, buttons: [{ label: T.BTN_TAKE_QUIZ, value: QUIZ_LIST }] },
     ]);
   });
 

@@ -70,7 +70,7 @@ describe('group quiz', () => {
 
   it('answers an unknown quiz, and an option pressed on a text channel, without changing anything', () => {
     const state: ConversationState = {};
-    expect(onGroupQuizChoice(catalog(), state, 'gq:go:khong-co')).toEqual([{ text: T.UNKNOWN }]);
+    expect(onGroupQuizChoice(catalog(), state, 'gq:go:khong-co')).toEqual([{ kind: 'notice', text: T.UNKNOWN }]);
     expect(onGroupQuizChoice(catalog(), state, 'gq:opt:1')).toEqual([]);
     expect(state).toEqual({});
   });

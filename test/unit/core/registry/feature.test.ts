@@ -150,6 +150,7 @@ describe('consent and the profile form', () => {
     const out = r.registry.startForm(state, 'quiz:go:x');
     expect(out.replies).toEqual([
       {
+        kind: 'form',
         text: T.CONSENT,
         buttons: [
           { label: T.BTN_AGREE, value: 'reg:yes' },
@@ -168,7 +169,7 @@ describe('consent and the profile form', () => {
     r.registry.startForm(state, 'quiz:go:x');
     const c = r.citizen();
     const out = await r.registry.onFormChoice(c, state, 'reg:no');
-    expect(out).toEqual({ replies: [{ text: T.FORM_SKIPPED }], next: 'quiz:go:x' });
+    expect(out).toEqual({ replies: [{ kind: 'form', text: T.FORM_SKIPPED }], next: 'quiz:go:x' });
     expect(state.form).toBeUndefined();
     expect(r.citizens.get(c.id)).toMatchObject({ consent: 'declined', profile: {} });
   });
@@ -184,6 +185,7 @@ describe('consent and the profile form', () => {
     const toHamlet = await r.registry.onFormText(c, state, '  Cô   Lan ');
     expect(toHamlet?.replies).toEqual([
       {
+        kind: 'form',
         text: T.ASK_HAMLET,
         buttons: [
           { label: 'Xóm Đông', value: 'reg:h:xom-1' },
@@ -203,7 +205,7 @@ describe('consent and the profile form', () => {
     expect(toYear?.replies[0]?.text).toBe(T.ASK_BIRTH_YEAR);
 
     const done = await r.registry.onFormText(fresh(), state, '1975');
-    expect(done).toEqual({ replies: [{ text: T.FORM_DONE }], next: 'quiz:go:x' });
+    expect(done).toEqual({ replies: [{ kind: 'form', text: T.FORM_DONE }], next: 'quiz:go:x' });
     expect(state.form).toBeUndefined();
     expect(r.citizens.get(c.id)?.profile).toEqual({
       displayName: 'Cô Lan',
@@ -308,7 +310,9 @@ describe('consent and the profile form', () => {
   it('ignores non-form choices and answers a stale form button after the form ended', async () => {
     const c = r.citizen();
     expect(await r.registry.onFormChoice(c, {}, 'quiz:list')).toBeUndefined();
-    expect(await r.registry.onFormChoice(c, {}, 'reg:yes')).toEqual({ replies: [{ text: T.FORM_CLOSED }] });
+    expect(await r.registry.onFormChoice(c, {}, 'reg:yes')).toEqual({
+      replies: [{ kind: 'notice', text: T.FORM_CLOSED }],
+    });
     expect(r.citizens.get(c.id)?.consent).toBe('unasked');
   });
 });
@@ -345,12 +349,14 @@ describe('seeing and deleting one’s own data', () => {
   });
 
   it('shows no data for someone the registry does not know, but still offers to erase what they asked', async () => {
-    expect((await r.registry.onMeChoice(WEB, undefined, {}, 'me:data'))?.replies).toEqual([{ text: T.NO_DATA }]);
+    expect((await r.registry.onMeChoice(WEB, undefined, {}, 'me:data'))?.replies).toEqual([
+      { kind: 'personal', text: T.NO_DATA },
+    ]);
     const state: ConversationState = {};
     const ask = await r.registry.onMeChoice(WEB, undefined, state, 'me:delete');
     expect(ask?.replies[0]?.text).toBe(T.DELETE_CONFIRM);
     const yes = await r.registry.onMeChoice(WEB, undefined, state, 'me:delete:yes');
-    expect(yes?.replies).toEqual([{ text: T.DELETED, forget: true }]);
+    expect(yes?.replies).toEqual([{ kind: 'personal', text: T.DELETED, forget: true }]);
     expect(state).toEqual({});
   });
 
@@ -360,6 +366,7 @@ describe('seeing and deleting one’s own data', () => {
     const ask = await r.registry.onMeChoice(WEB, c, state, 'me:delete');
     expect(ask?.replies).toEqual([
       {
+        kind: 'personal',
         text: T.DELETE_CONFIRM,
         buttons: [
           { label: T.BTN_DELETE_YES, value: 'me:delete:yes' },
@@ -368,11 +375,11 @@ describe('seeing and deleting one’s own data', () => {
       },
     ]);
     const no = await r.registry.onMeChoice(WEB, c, state, 'me:delete:no');
-    expect(no?.replies).toEqual([{ text: T.NOT_DELETED }]);
+    expect(no?.replies).toEqual([{ kind: 'personal', text: T.NOT_DELETED }]);
     expect(r.citizens.get(c.id)).toBeDefined();
     // The confirmation is spent: a later "yes" on its own deletes nothing.
     const lateYes = await r.registry.onMeChoice(WEB, c, state, 'me:delete:yes');
-    expect(lateYes?.replies).toEqual([{ text: T.NOT_DELETED }]);
+    expect(lateYes?.replies).toEqual([{ kind: 'personal', text: T.NOT_DELETED }]);
     expect(r.citizens.get(c.id)).toBeDefined();
   });
 
@@ -382,7 +389,7 @@ describe('seeing and deleting one’s own data', () => {
     await r.registry.onMeChoice(WEB, c, state, 'me:delete');
     r.clock.set(new Date(r.clock.now().getTime() + 11 * 60_000).toISOString());
     const lateYes = await r.registry.onMeChoice(WEB, c, state, 'me:delete:yes');
-    expect(lateYes?.replies).toEqual([{ text: T.NOT_DELETED }]);
+    expect(lateYes?.replies).toEqual([{ kind: 'personal', text: T.NOT_DELETED }]);
     expect(r.citizens.get(c.id)).toBeDefined();
   });
 
@@ -418,7 +425,7 @@ describe('seeing and deleting one’s own data', () => {
     const state: ConversationState = { offered: [], unsureStreak: 2 };
     await r.registry.onMeChoice(WEB, c, state, 'me:delete');
     const yes = await r.registry.onMeChoice(WEB, c, state, 'me:delete:yes');
-    expect(yes?.replies).toEqual([{ text: T.DELETED, forget: true }]);
+    expect(yes?.replies).toEqual([{ kind: 'personal', text: T.DELETED, forget: true }]);
     expect(state).toEqual({});
     expect(r.store.counts()).toEqual({
       citizens: 1,
@@ -453,11 +460,11 @@ describe('link codes', () => {
   it('joins the other channel to the same citizen; wrong, reused and own codes are refused', async () => {
     const c = r.citizen(WEB);
     const code = codeOf((await r.registry.onMeChoice(WEB, c, {}, 'me:link'))?.replies[0]?.text);
-    expect(await r.registry.redeem(WEB, code)).toEqual([{ text: T.LINK_SAME }]);
-    expect(await r.registry.redeem(TELEGRAM, 'ZZZZZZ')).toEqual([{ text: T.LINK_UNKNOWN }]);
-    expect(await r.registry.redeem(TELEGRAM, code)).toEqual([{ text: T.LINKED }]);
+    expect(await r.registry.redeem(WEB, code)).toEqual([{ kind: 'personal', text: T.LINK_SAME }]);
+    expect(await r.registry.redeem(TELEGRAM, 'ZZZZZZ')).toEqual([{ kind: 'personal', text: T.LINK_UNKNOWN }]);
+    expect(await r.registry.redeem(TELEGRAM, code)).toEqual([{ kind: 'personal', text: T.LINKED }]);
     expect(r.citizens.findByIdentity(TELEGRAM)?.id).toBe(c.id);
-    expect(await r.registry.redeem(ZALO, code)).toEqual([{ text: T.LINK_EXPIRED }]);
+    expect(await r.registry.redeem(ZALO, code)).toEqual([{ kind: 'personal', text: T.LINK_EXPIRED }]);
     expect(r.citizens.findByIdentity(ZALO)).toBeUndefined();
   });
 
@@ -465,7 +472,7 @@ describe('link codes', () => {
     const c = r.citizen(WEB);
     const code = codeOf((await r.registry.onMeChoice(WEB, c, {}, 'me:link'))?.replies[0]?.text);
     r.clock.set(new Date(r.clock.now().getTime() + 16 * 60_000).toISOString());
-    expect(await r.registry.redeem(TELEGRAM, code)).toEqual([{ text: T.LINK_EXPIRED }]);
+    expect(await r.registry.redeem(TELEGRAM, code)).toEqual([{ kind: 'personal', text: T.LINK_EXPIRED }]);
     expect(r.citizens.findByIdentity(TELEGRAM)).toBeUndefined();
   });
 
@@ -474,8 +481,8 @@ describe('link codes', () => {
     const first = codeOf((await r.registry.onMeChoice(WEB, c, {}, 'me:link'))?.replies[0]?.text);
     const second = codeOf((await r.registry.onMeChoice(WEB, c, {}, 'me:link'))?.replies[0]?.text);
     expect(second).not.toBe(first);
-    expect(await r.registry.redeem(TELEGRAM, first)).toEqual([{ text: T.LINK_UNKNOWN }]);
-    expect(await r.registry.redeem(TELEGRAM, second)).toEqual([{ text: T.LINKED }]);
+    expect(await r.registry.redeem(TELEGRAM, first)).toEqual([{ kind: 'personal', text: T.LINK_UNKNOWN }]);
+    expect(await r.registry.redeem(TELEGRAM, second)).toEqual([{ kind: 'personal', text: T.LINKED }]);
   });
 
   it('leaves other me: choices alone', async () => {

@@ -52,29 +52,34 @@ describe('link code guessing', () => {
     const r = rig();
     const live = await r.code();
     for (let i = 0; i < 5; i++)
-      expect(await r.registry.redeem(TELEGRAM, 'ZZZZZZZZ')).toEqual([{ text: T.LINK_UNKNOWN }]);
-    expect(await r.registry.redeem(TELEGRAM, live)).toEqual([{ text: T.LINK_LOCKED }]);
+      expect(await r.registry.redeem(TELEGRAM, 'ZZZZZZZZ')).toEqual([{ kind: 'personal', text: T.LINK_UNKNOWN }]);
+    expect(await r.registry.redeem(TELEGRAM, live)).toEqual([{ kind: 'personal', text: T.LINK_LOCKED }]);
     expect(r.citizens.findByIdentity(TELEGRAM)).toBeUndefined();
     r.later(2); // one failure's worth refilled (5 per 10 minutes)
-    expect(await r.registry.redeem(TELEGRAM, live)).toEqual([{ text: T.LINKED }]);
+    expect(await r.registry.redeem(TELEGRAM, live)).toEqual([{ kind: 'personal', text: T.LINKED }]);
   });
 
   it('locks an address after 20 failures whatever fresh identities they come from', async () => {
     const r = rig();
     const live = await r.code();
     for (let i = 0; i < 20; i++) {
-      expect(await r.registry.redeem(guesser(i), 'ZZZZZZZZ', '203.0.113.9')).toEqual([{ text: T.LINK_UNKNOWN }]);
+      expect(await r.registry.redeem(guesser(i), 'ZZZZZZZZ', '203.0.113.9')).toEqual([
+        { kind: 'personal', text: T.LINK_UNKNOWN },
+      ]);
     }
-    expect(await r.registry.redeem(guesser(99), live, '203.0.113.9')).toEqual([{ text: T.LINK_LOCKED }]);
+    expect(await r.registry.redeem(guesser(99), live, '203.0.113.9')).toEqual([
+      { kind: 'personal', text: T.LINK_LOCKED },
+    ]);
     // Another address is not held by this one's guesses.
-    expect(await r.registry.redeem(guesser(100), live, '198.51.100.7')).toEqual([{ text: T.LINKED }]);
+    expect(await r.registry.redeem(guesser(100), live, '198.51.100.7')).toEqual([{ kind: 'personal', text: T.LINKED }]);
   });
 
   it('does not count the code made on this same account as a failure', async () => {
     const r = rig();
     const live = await r.code();
-    for (let i = 0; i < 10; i++) expect(await r.registry.redeem(WEB, live)).toEqual([{ text: T.LINK_SAME }]);
-    expect(await r.registry.redeem(WEB, 'ZZZZZZZZ')).toEqual([{ text: T.LINK_UNKNOWN }]);
+    for (let i = 0; i < 10; i++)
+      expect(await r.registry.redeem(WEB, live)).toEqual([{ kind: 'personal', text: T.LINK_SAME }]);
+    expect(await r.registry.redeem(WEB, 'ZZZZZZZZ')).toEqual([{ kind: 'personal', text: T.LINK_UNKNOWN }]);
     expect(LINK_CODE_MINUTES).toBe(15);
   });
 });
