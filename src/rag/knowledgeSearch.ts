@@ -11,6 +11,7 @@ import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
 import { tokenize } from '../core/text/normalize.js';
 import { FaqMatcher } from './faqMatcher.js';
 import { LexicalRanker } from './lexicalRanker.js';
+import { SearchResultCache } from './resultCache.js';
 import { Speller } from './speller.js';
 
 export interface DenseReranker {
@@ -18,15 +19,13 @@ export interface DenseReranker {
   fuse(question: string, docs: DocumentHit[]): Promise<DocumentHit[]>;
 }
 
-/** Results kept for recently asked questions (residents ask the same few things again and again). */
-const RESULT_CACHE_SIZE = 2000;
 /** Candidate passages handed to the answerer, which picks the one that answers what is asked. */
 const MAX_PASSAGES = 40;
 
 export class SqliteKnowledgeSearch implements KnowledgeSearch {
   readonly ranker: LexicalRanker;
-  /** Normalised question → result, least recently used first; emptied whenever the index changes. */
-  private readonly cache = new Map<string, SearchResult>();
+  /** Normalised question → result, within a memory budget (see resultCache); emptied whenever the index changes. */
+  readonly cache = new SearchResultCache();
   private titles = new Map<string, { title: string; url?: string }>();
   private faqs = new FaqMatcher([]);
   private speller = new Speller(new Map());
@@ -65,19 +64,10 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
     const corrected = this.speller.correct(tokens);
     const key = `${limit}\u0000${this.dense ? question : ''}\u0000${corrected.join(' ')}`;
     const hit = this.cache.get(key);
-    if (hit) {
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      return hit;
-    }
+    if (hit) return hit;
     // A corrected question is searched in its folded form: marks carry nothing the tokens do not.
     const result = await this.compute(corrected === tokens ? question : corrected.join(' '), limit);
-    this.cache.set(key, result);
-    if (this.cache.size > RESULT_CACHE_SIZE) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    return result;
+    return this.cache.remember(key, result);
   }
 
   private async compute(question: string, limit: number): Promise<SearchResult> {
