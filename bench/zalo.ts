@@ -31,6 +31,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { BENCH_LIMITS, CookieJar } from './lib/cookieJar.js';
 import { followEvent, signed, textEvent } from '../test/fixtures/zalo.js';
 import type { FakeZaloThreadInit, FromFakeZalo, ReportedSend } from './lib/fakeZaloThread.js';
 import type { OpenLoopJob, OpenLoopResult } from './lib/zaloOpenLoop.js';
@@ -125,11 +126,15 @@ function startFakeZaloThread(init: FakeZaloThreadInit): Promise<{ url: string; c
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
+/** The web baseline's residents, each with the session cookie the server gave them. */
+const cookies = new CookieJar();
+
 function post(
   port: number,
   path: string,
   body: string,
   headers: Record<string, string>,
+  who?: string,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -139,9 +144,10 @@ function post(
         path,
         method: 'POST',
         agent,
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        headers: { ...headers, ...(who ? cookies.header(who) : {}), 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
+        if (who) cookies.store(who, res.headers['set-cookie']);
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -165,6 +171,7 @@ async function startService(dir: string, fakeUrl: string): Promise<{ port: numbe
       HOST: '127.0.0.1',
       DATABASE_PATH: join(dir, 'bench.db'),
       LOG_LEVEL: 'error',
+      ...BENCH_LIMITS,
       ZALO_APP_ID: APP_ID,
       ZALO_OA_SECRET_KEY: OA_SECRET,
       ZALO_APP_SECRET: APP_SECRET,
@@ -226,7 +233,7 @@ async function zaloTurn(port: number, user: string, text: string): Promise<TurnF
 async function chatTurn(port: number, user: string, text: string): Promise<TurnFigures> {
   const body = JSON.stringify(text === 'follow' ? { user, choice: 'menu:start' } : { user, text });
   const t0 = now();
-  const res = await post(port, '/api/chat', body, { 'content-type': 'application/json' });
+  const res = await post(port, '/api/chat', body, { 'content-type': 'application/json' }, user);
   const t = now() - t0;
   if (res.status !== 200) throw new Error(`/api/chat answered ${res.status}`);
   const replies = (JSON.parse(res.body) as { replies: { text: string }[] }).replies;

@@ -3,6 +3,7 @@
  * until GET /healthz answers, drives /api/chat with a question list, and reads
  * the resident memory of the server process from /proc.
  */
+import { BENCH_LIMITS } from './cookieJar.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -59,7 +60,14 @@ export async function measureStartup(databasePath: string, questions: readonly s
   const port = await freePort();
   const started = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: databasePath,
+      LOG_LEVEL: 'warn',
+      ...BENCH_LIMITS,
+    },
     stdio: 'ignore',
     detached: true,
   });

@@ -15,6 +15,7 @@
  * (updates offered at a fixed rate whatever the service does, latency timed
  * from when each was due, so a slow service cannot hide its queue).
  */
+import { CookieJar } from './cookieJar.js';
 import { createServer, Agent, request, type Server } from 'node:http';
 import { parentPort } from 'node:worker_threads';
 import { BOT_INFO } from '../../test/integration/telegramFixtures.js';
@@ -106,16 +107,25 @@ function waitShown(req: number): Promise<Shown[]> {
 let agent = new Agent({ keepAlive: true, maxSockets: 40, scheduling: 'fifo' });
 let nextReq = 1;
 
-function post(url: string, path: string, body: string, headers: Record<string, string>): Promise<string> {
+/** The web baseline's residents, each with the session cookie the server gave them. */
+const cookies = new CookieJar();
+
+function post(url: string, path: string, body: string, headers: Record<string, string>, who?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const r = request(
       `${url}${path}`,
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(body)),
+          ...headers,
+          ...(who ? cookies.header(who) : {}),
+        },
       },
       (res) => {
+        if (who) cookies.store(who, res.headers['set-cookie']);
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -196,7 +206,7 @@ async function sendWeb(job: LoadJob, learner: number, action: Action): Promise<S
       : action.kind === 'ask'
         ? { user, text: action.text }
         : { user, choice: { start: 'menu:start', quizzes: 'quiz:list', results: 'me:results' }[action.kind] };
-  const json = JSON.parse(await post(job.url, '/api/chat', JSON.stringify(body), {})) as {
+  const json = JSON.parse(await post(job.url, '/api/chat', JSON.stringify(body), {}, user)) as {
     replies: { text: string; buttons?: { label: string; value: string }[] }[];
   };
   return json.replies.map((r, i) => ({
