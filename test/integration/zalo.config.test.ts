@@ -70,12 +70,13 @@ describe('loadZaloConfig', () => {
     expect(issues.join('\n')).not.toContain('super-secret-value');
     expect(issuesOf({ ...OA, ZALO_SIGNATURE_WINDOW_SECONDS: 'năm phút' })[0]).toMatch(/^ZALO_SIGNATURE_WINDOW_SECONDS/);
     // Numbers are decimal digits only: what Number() would also read (1e3, 0x30) is refused, not taken.
-    for (const [name, value] of [
+    const loose: readonly (readonly [string, string])[] = [
       ['ZALO_SIGNATURE_WINDOW_SECONDS', '1e3'],
       ['ZALO_FREE_WINDOW_HOURS', '0x30'],
       ['ZALO_MAX_WINDOW_DAYS', '7.5'],
       ['ZALO_TEXT_LIMIT', '2e3'],
-    ])
+    ];
+    for (const [name, value] of loose)
       expect(issuesOf({ ...OA, [name]: value })[0]).toMatch(
         new RegExp(`^${name} = "${value.replace('.', '\\.')}": phải là số nguyên`),
       );
