@@ -34,10 +34,17 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     idle: { type: 'string', default: '10' },
     snapshot: { type: 'string' },
-    // Extra V8 or Node flags for the service, e.g. --service-flags=--max-semi-space-size=4 (to compare settings).
-    'service-flags': { type: 'string', default: '' },
+    // Node and V8 flags of the service; by default those of `npm start` (to compare settings: --service-flags=).
+    'service-flags': { type: 'string' },
   },
 });
+/** The flags `npm start` gives Node before `--import`: the service is measured as it runs. */
+function startFlags(): string {
+  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const words = (scripts.start ?? '').split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('--import')).join(' ');
+}
+const SERVICE_FLAGS = (values['service-flags'] ?? startFlags()).split(' ').filter(Boolean);
 const USERS = Number(values.users);
 const SECONDS = Number(values.seconds);
 const C = Number(values.concurrency);
@@ -338,7 +345,7 @@ async function main(): Promise<void> {
     const gcRss = rssOf(pid);
 
     console.log(
-      `\n${USERS} distinct web users over ${load.seconds.toFixed(1)} s, ${C} in flight: ${load.requests} requests ` +
+      `\nService flags: ${SERVICE_FLAGS.join(' ') || '(none)'}\n${USERS} distinct web users over ${load.seconds.toFixed(1)} s, ${C} in flight: ${load.requests} requests ` +
         `(${Math.round(load.perSecond)}/s), p50 ${ms(load.p50)}, p95 ${ms(load.p95)}; statuses ${JSON.stringify(load.statuses)}; ` +
         `${load.quizAnswered} quiz questions reached by an answer; service CPU ${cpuMsPerRequest.toFixed(2)} ms per request\n`,
     );
@@ -385,7 +392,7 @@ async function main(): Promise<void> {
     mkdirSync('bench/out', { recursive: true });
     writeFileSync(
       'bench/out/load.json',
-      `${JSON.stringify({ users: USERS, concurrency: C, serviceFlags: values['service-flags'], load, cpuMsPerRequest, memory: Object.fromEntries(rows.map(([l, r, h]) => [l, { ...r, ...h }])), peakMb: peak, rateLimiter: cost }, null, 2)}\n`,
+      `${JSON.stringify({ users: USERS, concurrency: C, serviceFlags: SERVICE_FLAGS.join(' '), load, cpuMsPerRequest, memory: Object.fromEntries(rows.map(([l, r, h]) => [l, { ...r, ...h }])), peakMb: peak, rateLimiter: cost }, null, 2)}\n`,
     );
   } finally {
     child.kill('SIGTERM');

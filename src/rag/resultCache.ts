@@ -19,7 +19,7 @@ import type { DocumentHit, PassageHit, SearchResult } from '../core/ports.js';
 /** Results remembered at most (residents ask the same few things again and again). */
 export const RESULT_CACHE_ENTRIES = 2000;
 /** Estimated bytes the remembered results may hold beyond the shared passage texts. */
-export const RESULT_CACHE_BYTES = 8 * 2 ** 20;
+export const RESULT_CACHE_BYTES = 4 * 2 ** 20;
 /**
  * Passages whose strings are shared at most: the bundled knowledge has about
  * 800, so all of it fits; a much larger corpus shares its most asked-about
