@@ -2,7 +2,7 @@
  * `npm run bench:telegram` — webhook throughput of the Telegram channel.
  *
  * The service runs as it does in production: the real HTTP server
- * (`startServer`, so the webhook goes through the same fast path), the real
+ * (`startServer`, so the webhook goes through the same route), the real
  * bot in webhook mode, the real engine and a real SQLite file; no LLM. The
  * load runs in a worker thread (bench/lib/telegramLoad.ts) with its own core:
  * it plays Telegram, posting updates over loopback HTTP on at most 40

@@ -15,7 +15,6 @@ import { webChatFor } from './channels/web/compose.js';
 import { createApp } from './http/app.js';
 import { createHealthMonitor } from './http/health.js';
 import { listenError } from './http/listenError.js';
-import { rawListener } from './http/rawRoute.js';
 import { RejectionLog } from './http/rejectionLog.js';
 import type { Logger } from './logger.js';
 import { systemClock, type Services } from './services.js';
@@ -77,13 +76,12 @@ export async function startServer(
     logger,
     maxBodyBytes: services.config.MAX_BODY_BYTES,
   });
-  // Webhooks are served straight from Node's request; everything else goes through the app.
-  const serve = rawListener(webhooks, getRequestListener(app.fetch), logger, rejections);
+  const serve = getRequestListener(app.fetch);
   let draining = false;
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     // /healthz still answers (503, "stopping") so a load balancer sees why.
     if (draining && !(req.url ?? '').startsWith('/healthz')) return refuse(res);
-    serve(req, res);
+    void serve(req, res);
   };
   const { PORT, HOST } = services.config;
   const server = await new Promise<Server>((resolve, reject) => {

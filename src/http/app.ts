@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps): Hono {
     },
   );
 
-  for (const route of deps.webhooks ?? []) mountRawRoute(app, route, deps.rejections);
+  for (const route of deps.webhooks ?? []) mountRawRoute(app, route, deps.logger, deps.rejections);
 
   return app;
 }

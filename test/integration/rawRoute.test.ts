@@ -1,12 +1,14 @@
 /**
- * The webhook fast path on a real Node server (loopback): the route gets the
- * exact bytes sent, a failed precheck or an oversized body is refused without
- * the handler running, a handler that throws is a 500, and every other
- * request reaches the app behind it.
+ * A webhook route on the app, behind a real Node server (loopback): the route
+ * gets the exact bytes sent, a failed precheck or an oversized body (declared
+ * or streamed) is refused without the handler running, a handler that throws
+ * is a 500, and every other request reaches the app's other routes.
  */
 import { createServer, request, type Server } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawListener, type RawRoute } from '../../src/http/rawRoute.js';
+import { mountRawRoute, type RawRoute } from '../../src/http/rawRoute.js';
 import { memoryLogger } from '../helpers.js';
 
 interface Answer {
@@ -50,7 +52,7 @@ function call(
   });
 }
 
-describe('rawListener', () => {
+describe('a webhook route', () => {
   const seen: { body: Buffer; sig?: string }[] = [];
   const { logger, lines } = memoryLogger();
   let server: Server;
@@ -73,7 +75,12 @@ describe('rawListener', () => {
   };
 
   beforeAll(async () => {
-    server = createServer(rawListener([echo, broken], (_req, res) => res.writeHead(418).end('app'), logger));
+    const app = new Hono();
+    mountRawRoute(app, echo, logger);
+    mountRawRoute(app, broken, logger);
+    app.all('*', (c) => c.text('app', 418));
+    const listener = getRequestListener(app.fetch);
+    server = createServer((req, res) => void listener(req, res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     port = typeof address === 'object' && address ? address.port : 0;
@@ -85,7 +92,7 @@ describe('rawListener', () => {
     const res = await call(port, 'POST', '/hook?x=1', bytes, { 'x-secret': 's3cret', 'X-Signature': 'mac=ab' });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ ok: true, bytes: bytes.byteLength });
-    expect(res.headers['content-type']).toBe('application/json; charset=UTF-8');
+    expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(seen.at(-1)?.body.equals(bytes)).toBe(true);
     expect(seen.at(-1)?.sig).toBe('mac=ab');
   });

@@ -56,7 +56,7 @@ async function botSetup(env: Record<string, string>): Promise<BotSetup> {
       return { ok: true, result: { message_id: `s${sent.length}`, date: 1 } };
     });
   const app = new Hono();
-  for (const w of channel.webhooks ?? []) mountRawRoute(app, w);
+  for (const w of channel.webhooks ?? []) mountRawRoute(app, w, memoryLogger().logger);
   return {
     services,
     channel,
