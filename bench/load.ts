@@ -143,7 +143,7 @@ async function startService(dir: string, probe: string): Promise<{ port: number;
   const child = spawn(
     process.execPath,
     [
-      ...(values['service-flags'] ?? '').split(' ').filter(Boolean),
+      ...SERVICE_FLAGS,
       '--expose-gc',
       '--import',
       'tsx',
