@@ -22,9 +22,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { BENCH_LIMITS, CookieJar } from './lib/cookieJar.js';
 import { loadGolden } from './lib/golden.js';
 import { ms, percentile, table } from './lib/metrics.js';
 import { measureRateLimitCost } from './lib/rateLimitCost.js';
+import { waitUntilReady } from './lib/serviceReady.js';
 import { tempDir } from './lib/temp.js';
 
 const { values } = parseArgs({
@@ -159,28 +161,20 @@ async function startService(dir: string, probe: string): Promise<{ port: number;
         MEMORY_PROBE_FILE: probe,
         // Every user comes from an address of its own, as behind the commune's reverse proxy.
         TRUST_PROXY: '1',
-        // The bench's users are distinct: a limit must not be what is measured (counted below anyway).
-        RATE_LIMIT_IP_PER_MINUTE: '100000',
+        // The per-person limits stay as in production (statuses are counted below).
+        ...BENCH_LIMITS,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  for (let i = 0; i < 600; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.ok) return { port, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGTERM');
-  throw new Error('the service did not become ready in 30 s');
+  await waitUntilReady(port, child);
+  return { port, child };
 }
 
 // ---------------------------------------------------------------- one web user
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+const jar = new CookieJar();
 
 interface Sent {
   readonly status: number;
@@ -188,10 +182,8 @@ interface Sent {
   readonly lastText: string;
 }
 
-/** A browser of one user: its cookies, its address. */
+/** A browser of one user: its cookies (in the shared jar, under its label), its address. */
 class WebUser {
-  private cookies = new Map<string, string>();
-
   constructor(
     private readonly port: number,
     private readonly label: string,
@@ -200,7 +192,6 @@ class WebUser {
 
   send(message: { text?: string; choice?: string }): Promise<Sent> {
     const body = JSON.stringify({ user: this.label, ...message });
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const t0 = performance.now();
     return new Promise((done, fail) => {
       const req = request(
@@ -214,15 +205,11 @@ class WebUser {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
             'x-forwarded-for': this.address,
-            ...(cookie && { cookie }),
+            ...jar.header(this.label),
           },
         },
         (res) => {
-          for (const c of res.headers['set-cookie'] ?? []) {
-            const [pair = ''] = c.split(';');
-            const eq = pair.indexOf('=');
-            if (eq > 0) this.cookies.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
-          }
+          jar.store(this.label, res.headers['set-cookie']);
           const chunks: Buffer[] = [];
           res.on('data', (ch: Buffer) => chunks.push(ch));
           res.on('end', () => {

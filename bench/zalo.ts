@@ -37,6 +37,7 @@ import type { FakeZaloThreadInit, FromFakeZalo, ReportedSend } from './lib/fakeZ
 import type { OpenLoopJob, OpenLoopResult } from './lib/zaloOpenLoop.js';
 import { loadGolden } from './lib/golden.js';
 import { ms, percentile, table } from './lib/metrics.js';
+import { waitUntilReady } from './lib/serviceReady.js';
 import { tempDir } from './lib/temp.js';
 
 const { values } = parseArgs({
@@ -183,17 +184,8 @@ async function startService(dir: string, fakeUrl: string): Promise<{ port: numbe
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  for (let i = 0; i < 600; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.ok) return { port, child };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGTERM');
-  throw new Error('the service did not become ready in 30 s');
+  await waitUntilReady(port, child);
+  return { port, child };
 }
 
 // ---------------------------------------------------------------- one turn, both ways
