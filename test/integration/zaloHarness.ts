@@ -12,6 +12,8 @@ import { createWebChat } from '../../src/channels/web/chatApi.js';
 import { createZaloChannel, type ZaloChannel } from '../../src/channels/zalo/channel.js';
 import type { BackoffPolicy } from '../../src/channels/zalo/outbox.js';
 import type { Engine } from '../../src/core/conversation/engine.js';
+import type { Clock } from '../../src/core/ports.js';
+import type { RateLimiter } from '../../src/core/rateLimit.js';
 import { createApp } from '../../src/http/app.js';
 import type { Services } from '../../src/services.js';
 import { pingDatabase } from '../../src/storage/sqlite/db.js';
@@ -43,6 +45,8 @@ export interface HarnessOptions {
   readonly tokens?: boolean;
   readonly engine?: Engine;
   readonly backoff?: BackoffPolicy;
+  /** The per-resident rate limit, built on the harness's clock (none when absent). */
+  readonly rateLimit?: (clock: Clock) => RateLimiter;
 }
 
 export const ACCESS_0 = 'access-token-0';
@@ -65,6 +69,7 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
     timers: false,
     retry: { attempts: 3, delaysMs: [0] },
     backoff: opts.backoff,
+    rateLimit: opts.rateLimit?.(clock),
   });
   if (opts.tokens !== false) {
     channel.store.saveRefreshed(

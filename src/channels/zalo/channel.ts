@@ -12,6 +12,7 @@
  */
 import type { AxiosInstance } from 'axios';
 import type { Engine } from '../../core/conversation/engine.js';
+import type { RateLimiter } from '../../core/rateLimit.js';
 import type { Clock } from '../../core/ports.js';
 import type { RawRoute } from '../../http/rawRoute.js';
 import type { Logger } from '../../logger.js';
@@ -75,6 +76,8 @@ export interface ZaloChannelDeps {
   readonly pollTimeoutSeconds?: number;
   /** Handling tasks started per event-loop turn (see scheduler.ts). */
   readonly perTurn?: number;
+  /** Messages each resident may send (services.limits.perIdentity; none when absent). */
+  readonly rateLimit?: RateLimiter;
 }
 
 export interface ZaloChannel extends ChannelRuntime {
@@ -159,6 +162,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   });
 
   const handle = createEventHandler({
+    rateLimit: deps.rateLimit,
     engine: deps.engine,
     store,
     outbox,

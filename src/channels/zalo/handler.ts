@@ -12,6 +12,7 @@
 import type { Engine } from '../../core/conversation/engine.js';
 import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
 import type { Clock } from '../../core/ports.js';
+import { retrySeconds, tooFastText, type RateLimiter } from '../../core/rateLimit.js';
 import type { Logger } from '../../logger.js';
 import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import type { ZaloInbound } from './events.js';
@@ -31,6 +32,8 @@ export interface HandlerDeps {
   readonly writes?: WriteScope;
   /** The resident's display name for the welcome (best effort; undefined on any failure). */
   readonly displayName?: (userId: string) => Promise<string | undefined>;
+  /** Messages each resident may send (none when absent): a flood is refused before the engine. */
+  readonly rateLimit?: RateLimiter;
 }
 
 /** Handles one received event; `key` is its de-duplication key, `at` its Zalo timestamp (ms). */
@@ -70,8 +73,27 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
     await outbox.flush(userId);
   }
 
+  /**
+   * A resident sending faster than the limit: the first refused message gets
+   * a polite "please wait", the rest of the flood is only marked handled
+   * (answering each would flood them, and spend the OA's message quota).
+   */
+  function refused(event: ZaloInbound, key: string, at: number | undefined): Promise<void> | undefined {
+    if (!deps.rateLimit || event.kind === 'follow' || event.kind === 'unfollow') return undefined;
+    const taken = deps.rateLimit.take(`zalo:${event.userId}`);
+    if (taken.ok) return undefined;
+    if (!taken.first) {
+      store.markHandled(key, clock.now());
+      return Promise.resolve();
+    }
+    logger.info({ user: event.userId }, 'zalo: messages refused by the rate limit');
+    return reply(event.userId, key, at, [{ kind: 'notice', text: tooFastText(retrySeconds(taken)) }]);
+  }
+
   return async (event, key, at) => {
     const userId = event.userId;
+    const flood = refused(event, key, at);
+    if (flood) return flood;
     switch (event.kind) {
       case 'unfollow':
         store.markInactive(userId, 'unfollow', clock.now());

@@ -29,5 +29,6 @@ export const zaloChannel: ChannelFactory = ({ env, services, logger }) => {
     maxBodyBytes: services.config.MAX_BODY_BYTES,
     clock: systemClock,
     envProxy: proxyConfigured(env),
+    rateLimit: services.limits.perIdentity,
   });
 };
