@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createApp } from '../../src/http/app.js';
 import { createHealthMonitor } from '../../src/http/health.js';
-import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
+import { keepStatements, openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { createDatabaseProbe, MIN_FREE_BYTES } from '../../src/storage/sqlite/health.js';
 import { WriteScope } from '../../src/storage/sqlite/writeScope.js';
 import { memoryLogger, tempDir } from '../helpers.js';
@@ -81,7 +81,7 @@ describe('the database health probe', () => {
 
   it('reports "write_failed" with SQLite\'s reason when the write is refused', async () => {
     const { path } = database();
-    const readOnly = new Database(path, { readonly: true });
+    const readOnly = keepStatements(new Database(path, { readonly: true }));
     try {
       const result = await createDatabaseProbe({
         db: readOnly,

@@ -10,6 +10,7 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { keepStatements } from '../../src/storage/sqlite/db.js';
 import type { Bot } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services.js';
@@ -40,7 +41,7 @@ describe('a button press while answerCallbackQuery is slow', () => {
 
   /** Committed state, read through a connection of its own (the service's sees its open transaction). */
   function committed(updateId: number, userId: number): { claimed: boolean; answers: number } {
-    const db = new Database(dbPath, { readonly: true });
+    const db = keepStatements(new Database(dbPath, { readonly: true }));
     try {
       const claimed =
         db.prepare('SELECT 1 FROM telegram_processed_updates WHERE update_id = ?').get(updateId) !== undefined;

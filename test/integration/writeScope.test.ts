@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
+import { keepStatements, openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { WriteScope } from '../../src/storage/sqlite/writeScope.js';
 import { tempDir } from '../helpers.js';
 
@@ -27,7 +27,7 @@ describe('WriteScope', () => {
     const path = join(tmp.dir, 'scope.db');
     db = openDatabase(path, []);
     db.exec('CREATE TABLE t (v INTEGER)');
-    other = new Database(path, { readonly: true });
+    other = keepStatements(new Database(path, { readonly: true }));
     scope = new WriteScope(db);
   });
   afterEach(() => {

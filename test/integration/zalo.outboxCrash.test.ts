@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox, type Transport } from '../../src/channels/zalo/outbox.js';
 import { alwaysOpen } from '../../src/channels/zalo/window.js';
-import { ensureCommune, openDatabase, type Db } from '../../src/storage/sqlite/db.js';
+import { ensureCommune, keepStatements, openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { WriteScope } from '../../src/storage/sqlite/writeScope.js';
 import { SqliteZaloStore } from '../../src/storage/sqlite/zaloStore.js';
 import { fixedClock, memoryLogger, tempDir } from '../helpers.js';
@@ -52,7 +52,7 @@ describe('the Zalo outbox across a crash during a send', () => {
 
   /** The committed row, as a kill -9 at this moment would leave it. */
   function committedRow(): { status: string; sending_at: string | null } | undefined {
-    const db = new Database(path, { readonly: true });
+    const db = keepStatements(new Database(path, { readonly: true }));
     try {
       return db.prepare('SELECT status, sending_at FROM zalo_outbox WHERE user_id = ?').get(USER) as
         { status: string; sending_at: string | null } | undefined;

@@ -77,18 +77,34 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
 const MAX_KEPT_STATEMENTS = 1000;
 
 /**
- * Keeps every statement the code prepares for the connection's life, keyed
+ * The statements of every connection this process opened, closed ones too,
+ * held until the process ends (one connection in the service; a few per test
+ * file, each file in a process of its own).
+ */
+const KEPT_FOR_LIFE = new Set<Map<string, Database.Statement>>();
+
+/**
+ * Keeps every statement the code prepares for the life of the process, keyed
  * by its SQL, so a `db.prepare(...)` inside a function costs one lookup after
  * the first call. It also means statements never become garbage: on Node 24,
- * better-sqlite3 12 can abort the whole process when the garbage collector
- * finalises a statement at the wrong moment (WiseLibs/better-sqlite3#1476;
- * seen here under vitest during ingestion), and a statement that is never
- * collected is never finalised that way. No code here switches a statement's
- * mode (pluck, raw, expand) or iterates one, so sharing them is safe.
+ * better-sqlite3 12 aborts the whole process when the garbage collector
+ * finalises a statement ("Assertion failed: (env) != nullptr" in
+ * ~Statement: its object wrapper removes an environment hook with no
+ * environment current; fixed in better-sqlite3 13, which needs Node 22). A
+ * statement that is never collected is never finalised that way, so:
+ *  - statements stay referenced after `close()` (a closed connection that
+ *    became garbage took its statements with it: seen as test workers
+ *    aborting right after a test closed a second connection);
+ *  - `pragma()` goes through the same kept statements (better-sqlite3's own
+ *    prepares a fresh statement on every call).
+ * No code here switches a statement's mode (pluck, raw, expand) or iterates
+ * one, so sharing them is safe. Exported for connections tests open
+ * themselves.
  */
-function keepStatements(db: Db): void {
+export function keepStatements(db: Db): Db {
   const prepare = db.prepare.bind(db);
   const kept = new Map<string, Database.Statement>();
+  KEPT_FOR_LIFE.add(kept);
   db.prepare = ((source: string) => {
     let statement = kept.get(source);
     if (!statement) {
@@ -97,6 +113,17 @@ function keepStatements(db: Db): void {
     }
     return statement;
   }) as Db['prepare'];
+  db.pragma = ((source: string, options?: { simple?: boolean }) => {
+    const statement = db.prepare(`PRAGMA ${source}`);
+    if (!statement.reader) {
+      statement.run();
+      return options?.simple ? undefined : [];
+    }
+    if (!options?.simple) return statement.all();
+    const row = statement.get() as Record<string, unknown> | undefined;
+    return row ? Object.values(row)[0] : undefined;
+  });
+  return db;
 }
 
 /**
