@@ -68,6 +68,11 @@ function seed(db: Db): void {
   run(out, C, 'failed-old', 'failed', daysAgo(31), daysAgo(31), null);
   run(out, C, 'held-old', 'held', daysAgo(60), daysAgo(60), null);
   run(out, C, 'pending-old', 'pending', daysAgo(60), daysAgo(60), null);
+  const resident = `INSERT INTO zalo_residents (commune_id, user_id, last_interaction_at, updated_at) VALUES (?, ?, ?, ?)`;
+  run(resident, C, 'z-old', daysAgo(31), daysAgo(31));
+  run(resident, C, 'z-new', daysAgo(29), daysAgo(29));
+  // Silent for 60 days, but a reply held for them still waits for their next message.
+  run(resident, C, 'held-old', daysAgo(60), daysAgo(60));
 }
 
 const column = (db: Db, sql: string): string[] => (db.prepare(sql).raw().all() as string[][]).map((r) => String(r[0]));
@@ -92,6 +97,7 @@ describe('retention', () => {
       telegram_callback_values: 1,
       zalo_events: 1,
       zalo_outbox: 2,
+      zalo_residents: 1,
     });
     expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual(['q-new']);
     expect(column(db, 'SELECT user_id FROM conversation_state')).toEqual(['new']);
@@ -105,6 +111,7 @@ describe('retention', () => {
       'pending-old',
       'sent-new',
     ]);
+    expect(column(db, 'SELECT user_id FROM zalo_residents ORDER BY user_id')).toEqual(['held-old', 'z-new']);
     // The citizen is no traffic: untouched.
     expect(column(db, 'SELECT id FROM citizens')).toEqual(['c1']);
     expect(RETAINED_TABLES.map((t) => t.table)).toEqual(Object.keys(report));

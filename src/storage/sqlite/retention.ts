@@ -29,8 +29,10 @@ export interface RetentionDays {
 interface Policy {
   readonly table: string;
   readonly days: keyof RetentionDays;
-  /** Selects the rowids of expired rows; `?` are the commune and the cut-off (ISO time). */
+  /** Selects the rowids (or `key` values) of expired rows; `?` are the commune and the cut-off (ISO time). */
   readonly expired: string;
+  /** For a table without rowids: the column that, with the commune, names a row. */
+  readonly key?: string;
 }
 
 const POLICIES: readonly Policy[] = [
@@ -77,6 +79,17 @@ const POLICIES: readonly Policy[] = [
     expired: `SELECT rowid FROM zalo_outbox WHERE commune_id = ? AND status IN ('sent', 'failed')
                 AND COALESCE(sent_at, next_attempt_at) < ?`,
   },
+  {
+    // The messaging window of a resident silent this long (it closes after 7 days at most); kept while
+    // a reply is still owed to them, since that reply goes out when they write again.
+    table: 'zalo_residents',
+    days: 'events',
+    key: 'user_id',
+    expired: `SELECT r.user_id FROM zalo_residents r WHERE r.commune_id = ?
+                AND COALESCE(r.last_interaction_at, r.updated_at) < ?
+                AND NOT EXISTS (SELECT 1 FROM zalo_outbox o WHERE o.commune_id = r.commune_id
+                                AND o.user_id = r.user_id AND o.status IN ('pending', 'held'))`,
+  },
 ];
 
 /** Tables pruned and the retention each follows (for README and `cli prune`). */
@@ -89,6 +102,13 @@ export type PruneReport = Record<string, number>;
 
 /** Deletes one batch of `policy`'s expired rows; the number deleted. */
 function pruneBatch(db: Db, policy: Policy, communeId: string, cutoff: string): number {
+  if (policy.key) {
+    return db
+      .prepare(
+        `DELETE FROM ${policy.table} WHERE commune_id = ? AND ${policy.key} IN (${policy.expired} LIMIT ${BATCH})`,
+      )
+      .run(communeId, communeId, cutoff).changes;
+  }
   return db
     .prepare(`DELETE FROM ${policy.table} WHERE rowid IN (${policy.expired} LIMIT ${BATCH})`)
     .run(communeId, cutoff).changes;
