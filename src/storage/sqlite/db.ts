@@ -113,7 +113,7 @@ export function keepStatements(db: Db): Db {
     }
     return statement;
   }) as Db['prepare'];
-  db.pragma = ((source: string, options?: { simple?: boolean }) => {
+  db.pragma = (source: string, options?: { simple?: boolean }) => {
     const statement = db.prepare(`PRAGMA ${source}`);
     if (!statement.reader) {
       statement.run();
@@ -122,7 +122,7 @@ export function keepStatements(db: Db): Db {
     if (!options?.simple) return statement.all();
     const row = statement.get() as Record<string, unknown> | undefined;
     return row ? Object.values(row)[0] : undefined;
-  });
+  };
   return db;
 }
 
