@@ -22,8 +22,8 @@ import {
   DEFAULT_COMMUNE,
   parseCommune,
   type CommuneConfig,
-} from './quiz/loadCommune.js';
-import { loadQuizBanks, MemoryQuizCatalog } from './quiz/loadQuizzes.js';
+} from './content/loadCommune.js';
+import { loadQuizBanks, MemoryQuizCatalog } from './content/loadQuizzes.js';
 import { SqliteAttemptRepo } from './storage/sqlite/attemptRepo.js';
 import { SqliteCitizenRepo } from './storage/sqlite/citizenRepo.js';
 import type { Logger } from './logger.js';

@@ -8,8 +8,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { buildCompletionCsv } from '../reports/completionCsv.js';
-import { loadCommune } from '../quiz/loadCommune.js';
-import { loadQuizBanks, MemoryQuizCatalog } from '../quiz/loadQuizzes.js';
+import { loadCommune } from '../content/loadCommune.js';
+import { loadQuizBanks, MemoryQuizCatalog } from '../content/loadQuizzes.js';
 import { openDatabase } from '../storage/sqlite/db.js';
 import { SqliteReportRepo } from '../storage/sqlite/reportRepo.js';
 import type { CliContext } from './index.js';

@@ -7,8 +7,8 @@
  * any problem (scripts and CI notice); warnings alone do not fail.
  */
 import { join } from 'node:path';
-import { loadCommune } from '../quiz/loadCommune.js';
-import { loadQuizBanks, MemoryQuizCatalog } from '../quiz/loadQuizzes.js';
+import { loadCommune } from '../content/loadCommune.js';
+import { loadQuizBanks, MemoryQuizCatalog } from '../content/loadQuizzes.js';
 import type { CliContext } from './index.js';
 
 const QUIZ_USAGE = 'Usage: npm run -s cli -- quiz check';

@@ -4,15 +4,15 @@
  * falls back to defaults section by section, and every mistake is named.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isVietnamesePhone } from '../../src/quiz/communeContacts.js';
+import { isVietnamesePhone } from '../../src/content/communeContacts.js';
 import {
   checkCoreQuizzes,
   communeWarnings,
   DEFAULT_COMMUNE,
   loadCommune,
   parseCommune,
-} from '../../src/quiz/loadCommune.js';
-import { loadQuizBanks, MemoryQuizCatalog } from '../../src/quiz/loadQuizzes.js';
+} from '../../src/content/loadCommune.js';
+import { loadQuizBanks, MemoryQuizCatalog } from '../../src/content/loadQuizzes.js';
 import { createServices } from '../../src/services.js';
 import { BUNDLED_KNOWLEDGE, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
 

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runQuizCheck } from '../../src/cli/quiz.js';
 import { QUIZ_DOMAINS } from '../../src/core/quiz/types.js';
-import { loadQuizBanks, MemoryQuizCatalog, parseQuizBank } from '../../src/quiz/loadQuizzes.js';
+import { loadQuizBanks, MemoryQuizCatalog, parseQuizBank } from '../../src/content/loadQuizzes.js';
 import { BUNDLED_KNOWLEDGE, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
 
 interface QuestionInput {

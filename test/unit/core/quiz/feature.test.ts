@@ -16,7 +16,7 @@ import {
 } from '../../../../src/core/quiz/feature.js';
 import * as T from '../../../../src/core/quiz/texts.js';
 import type { Quiz } from '../../../../src/core/quiz/types.js';
-import { MemoryQuizCatalog } from '../../../../src/quiz/loadQuizzes.js';
+import { MemoryQuizCatalog } from '../../../../src/content/loadQuizzes.js';
 import { MemoryAttemptRepo, MemoryCitizenRepo, MemoryRegistryStore } from '../../../../src/storage/memory/index.js';
 import { seededRandom } from '../../../fakes/random.js';
 import {

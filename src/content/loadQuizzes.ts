@@ -1,5 +1,5 @@
 /**
- * @module quiz/loadQuizzes
+ * @module content/loadQuizzes
  *
  * Reads the quiz banks staff write by hand (`<KNOWLEDGE_DIR>/quizzes/*.yaml`)
  * and validates each with zod before the core sees it. A bank with any error

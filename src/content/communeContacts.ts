@@ -1,5 +1,5 @@
 /**
- * @module quiz/communeContacts
+ * @module content/communeContacts
  *
  * The `contacts:` section of commune.yaml: the one-stop office, the commune
  * police and each hamlet's community digital team. Staff type these by hand

@@ -1,5 +1,5 @@
 /**
- * @module quiz/loadCommune
+ * @module content/loadCommune
  *
  * Reads `<KNOWLEDGE_DIR>/commune.yaml`: the hamlets (xóm/khối), the target
  * groups, the plan's yearly targets, the core quizzes and the contacts staff

@@ -1,5 +1,5 @@
 /**
- * @module quiz/validation
+ * @module content/validation
  *
  * Shared pieces for validating the YAML files staff edit by hand (quiz banks,
  * commune.yaml): parsing that cannot be made to blow up, zod building blocks
