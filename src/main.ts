@@ -7,17 +7,20 @@
  * the embedded default: the web chat answering from the bundled knowledge
  * base.
  */
+import { loadChannelSettings } from './channelSettings.js';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { stopOnSignals } from './shutdown.js';
 import { BAD_SETTING_EXIT, badSettingMessage } from './startupError.js';
 
 async function main(): Promise<void> {
+  // Every setting is parsed here, once: a bad one is named before anything starts, and no part reads the environment.
   const config = loadConfig(process.env);
+  const channels = loadChannelSettings(process.env);
   const logger = createLogger(config.LOG_LEVEL);
   // Loaded after the settings are checked, so a bad one is reported at once, not after loading everything.
   const { runService } = await import('./run.js');
-  const service = await runService(config, logger, process.env);
+  const service = await runService(config, logger, channels);
   stopOnSignals(service, logger);
 }
 

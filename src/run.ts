@@ -2,10 +2,11 @@
  * @module run
  *
  * Starts the whole service from a parsed config: database and knowledge index,
- * the optional channels the environment switches on, and the HTTP server; and
+ * the optional channels their settings switch on, and the HTTP server; and
  * stops it in the reverse order. Shared by `npm start` (main.ts) and
  * `cli serve`, so both run exactly the same thing.
  */
+import type { ChannelSettings } from './channelSettings.js';
 import { CHANNEL_FACTORIES } from './channels/index.js';
 import type { ChannelRuntime } from './channels/runtime.js';
 import type { Config } from './config.js';
@@ -21,15 +22,11 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** The optional channels switched on by the environment (none by default). */
-function enabledChannels(
-  env: Record<string, string | undefined>,
-  services: Services,
-  logger: Logger,
-): ChannelRuntime[] {
+/** The optional channels switched on by their settings (none by default). */
+function enabledChannels(settings: ChannelSettings, services: Services, logger: Logger): ChannelRuntime[] {
   const out: ChannelRuntime[] = [];
   for (const factory of CHANNEL_FACTORIES) {
-    const runtime = factory({ env, services, logger });
+    const runtime = factory({ settings, services, logger });
     if (runtime) {
       logger.info({ channel: runtime.name }, 'channel enabled');
       out.push(runtime);
@@ -38,10 +35,11 @@ function enabledChannels(
   return out;
 }
 
+/** Runs the service from settings parsed once at start (config.ts for the core, channelSettings.ts for the channels). */
 export async function runService(
   config: Config,
   logger: Logger,
-  env: Record<string, string | undefined>,
+  channelSettings: ChannelSettings,
 ): Promise<RunningService> {
   const started = performance.now();
   const services = createServices(config, logger);
@@ -58,7 +56,7 @@ export async function runService(
       clock: systemClock,
       logger,
     });
-    channels = enabledChannels(env, services, logger);
+    channels = enabledChannels(channelSettings, services, logger);
     const server = await startServer(services, logger, channels);
     for (const c of channels) await c.start();
     logger.info(

@@ -2,12 +2,13 @@
  * @module channels/runtime
  *
  * How a messaging channel (Telegram, Zalo) plugs into the one service: it is
- * switched on by its own environment variables, may add webhook endpoints to
+ * switched on by its settings (parsed once at start, channelSettings.ts), may add webhook endpoints to
  * the shared HTTP server, and has a start and a stop that
  * main.ts drives with the server's lifecycle. The web chat is always on and
  * is not a runtime.
  */
 import type { RawRoute } from '../http/rawRoute.js';
+import type { ChannelSettings } from '../channelSettings.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
 
@@ -22,8 +23,8 @@ export interface ChannelRuntime {
 }
 
 export interface ChannelContext {
-  /** The raw environment; each channel validates its own variables with zod and throws ConfigError. */
-  readonly env: Record<string, string | undefined>;
+  /** Every channel's parsed settings; a channel reads its own and never the environment. */
+  readonly settings: ChannelSettings;
   readonly services: Services;
   readonly logger: Logger;
 }

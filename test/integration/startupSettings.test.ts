@@ -39,6 +39,9 @@ const cases: [entry: string, name: string, value: string, command: string[]][] =
   ['service', 'DATABASE_PATH', '/proc/1/nope/x.db', SERVICE],
   ['service', 'DATABASE_PATH', join(aFile, 'x.db'), SERVICE],
   ['service', 'DATABASE_PATH', tmp.dir, SERVICE],
+  // A channel's settings are parsed with the core's, before anything loads.
+  ['service', 'ZALO_APP_ID', 'abc', SERVICE],
+  ['cli serve', 'ZALO_APP_ID', 'abc', CLI('serve')],
   ['cli ingest', 'PORT', '1e3', CLI('ingest')],
   ['cli ingest', 'HOST', '999.1.1.1', CLI('ingest')],
   ['cli ingest', 'DATABASE_PATH', '/proc/1/nope/x.db', CLI('ingest')],

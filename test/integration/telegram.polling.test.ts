@@ -5,6 +5,7 @@
  * registers its commands, drops any webhook, and a learner completes a quiz
  * through pushed updates. Stop ends the polling cleanly.
  */
+import { loadChannelSettings } from '../../src/channelSettings.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelegramRuntime } from '../../src/channels/telegram/runtime.js';
@@ -46,7 +47,9 @@ describe('Telegram channel in polling mode against a fake Bot API server', () =>
       TELEGRAM_API_ROOT: server.url,
       TELEGRAM_THROTTLE: 'off',
     };
-    const runtimes = CHANNEL_FACTORIES.map((f) => f({ env, services, logger: memoryLogger().logger }));
+    const runtimes = CHANNEL_FACTORIES.map((f) =>
+      f({ settings: loadChannelSettings(env), services, logger: memoryLogger().logger }),
+    );
     runtime = runtimes.find((r) => r?.name === 'telegram') as TelegramRuntime | undefined;
     expect(runtime).toBeDefined();
     await runtime?.start();

@@ -3,6 +3,7 @@
  * defaults, a ConfigError naming each missing or bad variable (never echoing a
  * secret), and the Bot Platform chosen by ZALO_MODE or by a bot token alone.
  */
+import { loadChannelSettings } from '../../src/channelSettings.js';
 import { describe, expect, it } from 'vitest';
 import { zaloChannel } from '../../src/channels/zalo/index.js';
 import { loadZaloConfig } from '../../src/channels/zalo/config.js';
@@ -102,9 +103,9 @@ describe('zaloChannel factory', () => {
     const services = await readyServices();
     const { logger } = memoryLogger();
     try {
-      expect(zaloChannel({ env: {}, services, logger })).toBeUndefined();
-      expect(() => zaloChannel({ env: { ZALO_APP_ID: '123' }, services, logger })).toThrow(ConfigError);
-      const runtime = zaloChannel({ env: OA, services, logger });
+      expect(zaloChannel({ settings: loadChannelSettings({}), services, logger })).toBeUndefined();
+      expect(() => loadChannelSettings({ ZALO_APP_ID: '123' })).toThrow(ConfigError);
+      const runtime = zaloChannel({ settings: loadChannelSettings(OA), services, logger });
       expect(runtime?.name).toBe('zalo');
       expect(runtime?.webhooks?.map((w) => w.path)).toEqual(['/webhooks/zalo']);
     } finally {
@@ -116,10 +117,14 @@ describe('zaloChannel factory', () => {
     const services = await readyServices();
     const { logger, lines } = memoryLogger();
     try {
-      const runtime = zaloChannel({ env: { ...OA, ZALO_HANDLER_THREADS: '1' }, services, logger });
+      const runtime = zaloChannel({
+        settings: loadChannelSettings({ ...OA, ZALO_HANDLER_THREADS: '1' }),
+        services,
+        logger,
+      });
       expect(runtime?.name).toBe('zalo');
       expect(lines.filter((l) => l.includes('ZALO_HANDLER_THREADS không còn được dùng'))).toHaveLength(1);
-      zaloChannel({ env: OA, services, logger });
+      zaloChannel({ settings: loadChannelSettings(OA), services, logger });
       expect(lines.filter((l) => l.includes('ZALO_HANDLER_THREADS'))).toHaveLength(1);
     } finally {
       services.close();

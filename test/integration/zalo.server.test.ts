@@ -7,6 +7,7 @@
  * and the rotated refresh token ends up in the database; a redelivery is
  * acknowledged and not answered twice.
  */
+import { loadChannelSettings } from '../../src/channelSettings.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNEL_FACTORIES } from '../../src/channels/index.js';
@@ -41,7 +42,9 @@ describe('Zalo in the real server, against a fake Zalo', () => {
   let env: Record<string, string>;
 
   const zaloRuntime = (): ChannelRuntime => {
-    const r = CHANNEL_FACTORIES.map((f) => f({ env, services, logger: log.logger })).find((x) => x?.name === 'zalo');
+    const r = CHANNEL_FACTORIES.map((f) =>
+      f({ settings: loadChannelSettings(env), services, logger: log.logger }),
+    ).find((x) => x?.name === 'zalo');
     if (!r) throw new Error('the Zalo factory is not registered or stayed off');
     return r;
   };

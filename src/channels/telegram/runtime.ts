@@ -21,7 +21,7 @@ import { SqliteTelegramStore } from '../../storage/sqlite/telegramRepo.js';
 import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import type { ChannelFactory, ChannelRuntime } from '../runtime.js';
 import { ALLOWED_UPDATES, createTelegramBot, type TelegramBotDeps } from './bot.js';
-import { loadTelegramConfig, type TelegramConfig } from './config.js';
+import type { TelegramConfig } from './config.js';
 import type { TelegramStore } from './store.js';
 import { GROUP_COMMANDS, PRIVATE_COMMANDS } from './texts.js';
 import { telegramWebhookRoute, WEBHOOK_PATH } from './webhook.js';
@@ -184,7 +184,7 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
 
 /** The entry in CHANNEL_FACTORIES: off (undefined) unless TELEGRAM_BOT_TOKEN is set. */
 export const telegramChannel: ChannelFactory = (ctx) => {
-  const config = loadTelegramConfig(ctx.env);
+  const config = ctx.settings.telegram;
   if (!config) return undefined;
   for (const id of Object.keys(config.TELEGRAM_QUIZ_STYLE_BY_QUIZ)) {
     if (!ctx.services.quizzes.get(id)) {
