@@ -11,6 +11,7 @@ import { buildCompletionCsv } from '../reports/completionCsv.js';
 import { loadCommune } from '../content/loadCommune.js';
 import { loadQuizBanks, MemoryQuizCatalog } from '../content/loadQuizzes.js';
 import { openDatabase } from '../storage/sqlite/db.js';
+import type { ReportSource } from '../core/stores/reports.js';
 import { SqliteReportRepo } from '../storage/sqlite/reportRepo.js';
 import type { CliContext } from './index.js';
 
@@ -46,7 +47,7 @@ export async function runExport(ctx: CliContext, options: ExportOptions): Promis
   const db = openDatabase(ctx.config.DATABASE_PATH);
   let csv: ReturnType<typeof buildCompletionCsv>;
   try {
-    const repo = new SqliteReportRepo(db, ctx.config.COMMUNE_ID);
+    const repo: ReportSource = new SqliteReportRepo(db, ctx.config.COMMUNE_ID);
     csv = buildCompletionCsv({
       commune,
       quizzes: catalog.list(),

@@ -10,7 +10,7 @@
  * commune.yaml, a retired quiz) still appear, so no completion is dropped.
  */
 import type { CommuneInfo } from '../core/registry/types.js';
-import type { CompletionCount, ProgrammeCount } from '../storage/sqlite/reportRepo.js';
+import type { CompletionCount, ProgrammeCount } from '../core/stores/reports.js';
 import { csvDocument } from './csv.js';
 
 /** Label for citizens who have not said which hamlet or group they belong to. */

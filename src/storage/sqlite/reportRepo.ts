@@ -9,22 +9,10 @@
  * from the anonymous counts their passes left (migration 007), under the
  * hamlet and group they had then.
  */
+import type { CompletionCount, ProgrammeCount, ReportSource } from '../../core/stores/reports.js';
 import type { Db } from './db.js';
 
-/** People who passed one quiz, for one hamlet and group; null means the profile does not say. */
-export interface CompletionCount {
-  readonly hamletId: string | null;
-  readonly groupId: string | null;
-  readonly quizId: string;
-  readonly passed: number;
-}
-
-/** People who completed the programme (all core quizzes), for one hamlet and group. */
-export interface ProgrammeCount {
-  readonly hamletId: string | null;
-  readonly groupId: string | null;
-  readonly completed: number;
-}
+export type { CompletionCount, ProgrammeCount } from '../../core/stores/reports.js';
 
 /**
  * Page cache (KiB, as SQLite's negative `cache_size`) used while a report
@@ -34,7 +22,7 @@ export interface ProgrammeCount {
  */
 const REPORT_CACHE_KIB = 64 * 1024;
 
-export class SqliteReportRepo {
+export class SqliteReportRepo implements ReportSource {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
