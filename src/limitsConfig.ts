@@ -7,23 +7,15 @@
  * or "1e3" without a word.
  */
 import { z } from 'zod';
-import { decimalInteger } from './settingSchemas.js';
+import { decimalInteger, flag } from './settingSchemas.js';
 
 const count = (min: number, max: number, fallback: number) => decimalInteger(min, max).default(fallback);
-
-const flag = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v), 'phải là 1 hoặc 0 (true/false)')
-  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
-  .default(false);
 
 export const LIMITS_SETTINGS = {
   /** Key of the web session cookies; generated and kept in the database when unset. */
   SESSION_SECRET: z.string().trim().min(32, 'phải dài ít nhất 32 ký tự (ví dụ: openssl rand -base64 48)').optional(),
   /** A reverse proxy of ours sets X-Forwarded-For: per-address limits use the client's address from it. */
-  TRUST_PROXY: flag,
+  TRUST_PROXY: flag(false),
   /** Messages one person (web session, Telegram or Zalo user) may send per minute, on average. */
   RATE_LIMIT_PER_MINUTE: count(1, 10_000, 30),
   /** Messages one person may send at once after a pause. */

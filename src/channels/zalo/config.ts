@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../config.js';
-import { decimalInteger } from '../../settingSchemas.js';
+import { decimalInteger, flag } from '../../settingSchemas.js';
 
 /** Setting any of these switches the channel on (then its required variables must be there too). */
 const SWITCHES = [
@@ -29,12 +29,6 @@ const url = (fallback: string) =>
     .trim()
     .regex(/^https?:\/\/[^\s]+$/, 'phải là địa chỉ http(s) đầy đủ')
     .transform((v) => v.replace(/\/+$/, ''))
-    .default(fallback);
-
-const flag = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'phải là true hoặc false' })
-    .transform((v) => v === 'true' || v === '1' || v === 'yes')
     .default(fallback);
 
 /** Comma-separated negative error codes, e.g. "-230,-232". */
