@@ -15,6 +15,7 @@ import type { DocumentHit, FaqMatch, PassageHit, SearchResult } from '../ports.j
 import { compatible, intentFit, intentsOf, offerOf, type Intent, type PassageOffer } from './intent.js';
 import type { AnalyzedQuestion } from './question.js';
 import { GENERIC } from './followUp.js';
+import { LruCache } from '../lruCache.js';
 import { tokenize } from '../text/normalize.js';
 import { contentTokens } from '../text/stopwords.js';
 import { SYNONYM_GROUPS } from '../text/synonyms.js';
@@ -105,8 +106,7 @@ export function askedTerms(question: string): Set<string> {
 }
 
 /** What indexed passages offer, by id: reading it folds the whole text, and the same passages come up again and again. */
-const OFFERS = new Map<string, PassageOffer>();
-const MAX_OFFERS = 20_000;
+const OFFERS = new LruCache<string, PassageOffer>({ maxEntries: 20_000 });
 
 /** `offerOf` for a passage, remembered when the passage has an index id. */
 export function offerFor(p: PassageHit): PassageOffer {
@@ -115,7 +115,6 @@ export function offerFor(p: PassageHit): PassageOffer {
   const key = `${p.id}:${p.heading.length}:${p.text.length}`;
   let offer = OFFERS.get(key);
   if (!offer) {
-    if (OFFERS.size >= MAX_OFFERS) OFFERS.clear();
     offer = offerOf(p.heading, p.text);
     OFFERS.set(key, offer);
   }
