@@ -75,7 +75,9 @@ function seed(db: Db): void {
   run(resident, C, 'held-old', daysAgo(60), daysAgo(60));
 }
 
-const column = (db: Db, sql: string): string[] => (db.prepare(sql).raw().all() as string[][]).map((r) => String(r[0]));
+/** The first column of every row (read as objects: statements are shared per SQL text, so none is switched to raw mode). */
+const column = (db: Db, sql: string): string[] =>
+  (db.prepare(sql).all() as Record<string, unknown>[]).map((r) => String(Object.values(r)[0]));
 
 describe('retention', () => {
   let db: Db;
