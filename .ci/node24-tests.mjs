@@ -1,9 +1,10 @@
 // Runs the test suite on Node 24 and re-runs (up to 5 more times) only the test files whose
-// tests did not all pass. Why: on Node 24, better-sqlite3 12 sometimes aborts a vitest worker
-// when the garbage collector finalizes a prepared statement ("Assertion failed: (env) !=
-// nullptr" in ~Statement, seen only under vitest); the rest of that file's tests are then lost
-// although none failed. A test that fails is never retried, so this hides no failure; Node 20
-// (the step before) runs everything once, with no retry.
+// tests did not all pass. Why: on Node 24, better-sqlite3 12 aborts the process when the garbage
+// collector finalizes a prepared statement ("Assertion failed: (env) != nullptr" in ~Statement);
+// the rest of that file's tests are then lost although none failed. The cause is handled in the
+// code (src/storage/sqlite/db.ts keeps every statement for the process's life; since then no
+// worker has aborted), so this retry is only a safety net. A test that fails is never retried, so
+// this hides no failure; Node 20 (the step before) runs everything once, with no retry.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
