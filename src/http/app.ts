@@ -29,6 +29,8 @@ export interface AppDeps {
   readonly sessions?: WebSessions;
   /** A reverse proxy of ours sets X-Forwarded-For: take the client's address from it. */
   readonly trustProxy?: boolean;
+  /** The staff console (staff/app.ts), mounted at `/staff`; absent in tests of the chat alone. */
+  readonly staff?: Hono;
   /** Counts refused webhook calls into one summary line a minute. */
   readonly rejections?: RejectionLog;
   /** The health check (see http/health); a bare yes or no is accepted from fakes. */
@@ -128,6 +130,7 @@ export function createApp(deps: AppDeps): Hono {
   );
 
   for (const route of deps.webhooks ?? []) mountRawRoute(app, route, deps.logger, deps.rejections);
+  if (deps.staff) app.route('/staff', deps.staff);
 
   return app;
 }

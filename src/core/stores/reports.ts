@@ -29,3 +29,25 @@ export interface ReportSource {
   /** One row per hamlet × group with at least one completion of the programme. */
   programmeCounts(): ProgrammeCount[];
 }
+
+/** People living in one hamlet who belong to one target group, as staff entered them. */
+export interface PopulationCount {
+  readonly hamletId: string;
+  readonly groupId: string;
+  readonly people: number;
+}
+
+/** Adults of one hamlet certified on VNeID as having completed the programme (plan §III d), as staff entered them. */
+export interface CertifiedCount {
+  readonly hamletId: string;
+  readonly certified: number;
+}
+
+/**
+ * The denominators staff enter (console or `cli population import`). Empty
+ * until they do: every report then shows counts and says the share is unknown.
+ */
+export interface PopulationSource {
+  population(): PopulationCount[];
+  vneidCertified(): CertifiedCount[];
+}

@@ -1,0 +1,56 @@
+/**
+ * @module staff/types
+ *
+ * The seam every part of the staff console plugs into. The console is one Hono
+ * sub-application mounted at `/staff`: its front door (staff/app.ts) checks the
+ * session cookie and, on every state-changing request, the CSRF token, then
+ * hands the request to the modules (reports, settings, learning loop…). A
+ * module therefore never sees an unauthenticated request and never re-checks
+ * the cookie; it only decides what the principal's role may see (`scopeOf`).
+ */
+import type { Hono } from 'hono';
+
+export type StaffRole = 'admin' | 'hamlet';
+
+/** Who is signed in. A hamlet team member always has the hamlet they may see. */
+export type StaffPrincipal =
+  | { readonly id: string; readonly name: string; readonly role: 'admin' }
+  | { readonly id: string; readonly name: string; readonly role: 'hamlet'; readonly hamletId: string };
+
+/** Hono context variables set by the console's front door before any module runs. */
+export interface StaffEnv {
+  Variables: {
+    staff: StaffPrincipal;
+    /** The token every form and every non-GET fetch of this session must send back (field or header `x-csrf-token`). */
+    csrfToken: string;
+  };
+}
+
+/** Registers one part of the console's routes (paths relative to `/staff`) behind the front door. */
+export type StaffModule = (router: Hono<StaffEnv>) => void;
+
+/** One line of the audit log: who did what, to what. Never a password, token or personal number. */
+export interface AuditEntry {
+  readonly actorId: string;
+  /** A short verb phrase in English, e.g. `population.import`, `report.export`, `faq.approve`. */
+  readonly action: string;
+  /** What was acted on (a hamlet id, a file format, an entry id). */
+  readonly target?: string;
+  /** Small JSON-serialisable details (counts, old and new values of settings). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Every export and every change made in the console is recorded through this port. */
+export interface AuditLog {
+  record(entry: AuditEntry): void;
+}
+
+/**
+ * What a principal may see: the whole commune, or one hamlet. Modules filter
+ * by it on the server; a hamlet team asking for another hamlet gets 403.
+ */
+export type StaffScope = { readonly kind: 'commune' } | { readonly kind: 'hamlet'; readonly hamletId: string };
+
+export function scopeOf(principal: StaffPrincipal): StaffScope {
+  return principal.role === 'admin' ? { kind: 'commune' } : { kind: 'hamlet', hamletId: principal.hamletId };
+}
