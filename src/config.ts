@@ -73,6 +73,11 @@ export const ConfigSchema = z.object({
   LLM_MODEL: optionalString,
   LLM_TIMEOUT_MS: decimalInteger(1000, 120_000).default(15_000),
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
+  /**
+   * The address residents and staff reach this service at (e.g. https://hocvuso.example.org):
+   * links sent to staff (password set-up) use it, and the console accepts forms from it.
+   */
+  PUBLIC_BASE_URL: optionalUrl('PUBLIC_BASE_URL').transform((v) => v?.replace(/\/+$/, '')),
   /** Largest request body accepted by the HTTP server, in bytes. */
   MAX_BODY_BYTES: decimalInteger(1024, 10_000_000).default(64_000),
   /** Web sessions, rate limits and retention (see limitsConfig.ts). */

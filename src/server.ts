@@ -18,6 +18,8 @@ import { listenError } from './http/listenError.js';
 import { RejectionLog } from './http/rejectionLog.js';
 import type { Logger } from './logger.js';
 import { systemClock, type Services } from './services.js';
+import { staffAppFor, staffParts } from './staff/compose.js';
+import type { StaffModule } from './staff/types.js';
 import { createDatabaseProbe } from './storage/sqlite/health.js';
 
 export interface RunningServer {
@@ -67,6 +69,13 @@ export async function startServer(
     reuseMs: options.healthReuseMs,
   });
   const rejections = new RejectionLog(logger);
+  const staff = staffParts(services.db, services.config.COMMUNE_ID, systemClock);
+  /**
+   * The staff console's modules, in order (each registers its routes under /staff, behind the login).
+   * Append new modules here; give them `staff.audit` to record exports and changes. A module that
+   * registers GET '/' replaces the built-in landing page (staff/homeModule.ts).
+   */
+  const staffModules: StaffModule[] = [];
   const app = createApp({
     webhooks,
     rejections,
@@ -75,6 +84,14 @@ export async function startServer(
     assets: loadWebAssets(),
     logger,
     maxBodyBytes: services.config.MAX_BODY_BYTES,
+    staff: staffAppFor({
+      db: services.db,
+      config: services.config,
+      clock: systemClock,
+      logger,
+      parts: staff,
+      modules: staffModules,
+    }),
   });
   const serve = getRequestListener(app.fetch);
   let draining = false;

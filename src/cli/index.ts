@@ -29,6 +29,8 @@ Commands:
                               Zalo OA: store the refresh token; show token expiry, last error, waiting replies.
   unanswered [--limit N]      The latest questions the assistant was not sure about (personal data masked).
   prune                       Remove rows older than their retention (RETENTION_*), as the service does hourly.
+  staff add --name "…" --role admin|hamlet [--hamlet ID] | staff list | staff disable --id ID | staff reset --id ID
+                              Staff console accounts; add and reset print a one-time password set-up link.
   help                        Show this help.
 
 Environment: DATABASE_PATH, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
@@ -93,6 +95,8 @@ async function run(argv: string[]): Promise<number> {
       );
     case 'prune':
       return (await import('./prune.js')).runPrune(ctx);
+    case 'staff':
+      return (await import('./staff.js')).runStaff(ctx, rest);
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;

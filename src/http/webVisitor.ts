@@ -47,7 +47,7 @@ export function networkKey(address: string): string {
 }
 
 /** The address of the peer, or of the client as our proxy saw it (the last hop it appended). */
-function networkOf(c: Context, trustProxy: boolean): string | undefined {
+export function networkOf(c: Context, trustProxy: boolean): string | undefined {
   let address: string | undefined;
   if (trustProxy) {
     const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((h) => h.trim());
@@ -57,7 +57,7 @@ function networkOf(c: Context, trustProxy: boolean): string | undefined {
   return address === undefined ? undefined : networkKey(address);
 }
 
-function isSecure(c: Context): boolean {
+export function isSecure(c: Context): boolean {
   if ((c.env as NodeBindings | undefined)?.incoming?.socket?.encrypted) return true;
   if (new URL(c.req.url).protocol === 'https:') return true;
   // Believed even without TRUST_PROXY: a client that lies gets a cookie its own browser will not keep over http.

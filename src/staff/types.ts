@@ -54,3 +54,19 @@ export type StaffScope = { readonly kind: 'commune' } | { readonly kind: 'hamlet
 export function scopeOf(principal: StaffPrincipal): StaffScope {
   return principal.role === 'admin' ? { kind: 'commune' } : { kind: 'hamlet', hamletId: principal.hamletId };
 }
+
+/** One stored line of the audit log, as admins read it. */
+export interface AuditLine {
+  readonly id: number;
+  /** ISO 8601, UTC. */
+  readonly at: string;
+  readonly actorId: string;
+  readonly action: string;
+  readonly target?: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** Reads the audit log back, newest first; `before` (a line id) pages further back. */
+export interface AuditReader {
+  recent(limit: number, before?: number): readonly AuditLine[];
+}

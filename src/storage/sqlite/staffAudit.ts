@@ -6,17 +6,8 @@
  * admins read the latest lines at GET /staff/api/audit.
  */
 import type { Clock } from '../../core/ports.js';
-import type { AuditEntry, AuditLog } from '../../staff/types.js';
+import type { AuditEntry, AuditLine, AuditLog, AuditReader } from '../../staff/types.js';
 import type { Db } from './db.js';
-
-export interface AuditLine {
-  readonly id: number;
-  readonly at: string;
-  readonly actorId: string;
-  readonly action: string;
-  readonly target?: string;
-  readonly details: Record<string, unknown>;
-}
 
 interface AuditRow {
   id: number;
@@ -27,7 +18,7 @@ interface AuditRow {
   details_json: string;
 }
 
-export class SqliteAuditLog implements AuditLog {
+export class SqliteAuditLog implements AuditLog, AuditReader {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,

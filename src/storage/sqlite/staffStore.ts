@@ -59,7 +59,12 @@ function toAccount(r: AccountRow): StaffAccount {
   };
 }
 
-export function principalOf(r: { id: string; name: string; role: StaffRole; hamlet_id: string | null }): StaffPrincipal {
+export function principalOf(r: {
+  id: string;
+  name: string;
+  role: StaffRole;
+  hamlet_id: string | null;
+}): StaffPrincipal {
   return r.role === 'hamlet'
     ? { id: r.id, name: r.name, role: 'hamlet', hamletId: r.hamlet_id ?? '' }
     : { id: r.id, name: r.name, role: 'admin' };

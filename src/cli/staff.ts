@@ -1,0 +1,186 @@
+/**
+ * @module cli/staff
+ *
+ * `cli staff add|list|disable|reset`: staff accounts of the console, from the
+ * server's terminal. No password is ever typed here: `add` and `reset` print
+ * a one-time link (valid 72 hours) with which the person chooses their own.
+ * The link is printed on stdout only, never logged.
+ */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { loadCommune } from '../content/loadCommune.js';
+import type { Clock } from '../core/ports.js';
+import { systemClock } from '../services.js';
+import { addStaffAccount, issueSetupToken, setupLink, SETUP_TOKEN_TTL_MS } from '../staff/accounts.js';
+import { publicBaseUrl, staffParts, type StaffParts } from '../staff/compose.js';
+import type { StaffAccount } from '../storage/sqlite/staffStore.js';
+import { ensureCommune, openDatabase } from '../storage/sqlite/db.js';
+import type { CliContext } from './index.js';
+
+const USAGE = `Cách dùng:
+  staff add --name "Họ và tên" --role admin|hamlet [--hamlet <mã xóm/khối>] [--id <tên đăng nhập>]
+      Tạo tài khoản và in đường dẫn đặt mật khẩu (dùng một lần, trong 72 giờ).
+      admin: quản trị viên của xã (xem cả xã); hamlet: tổ công nghệ số của một xóm/khối (bắt buộc --hamlet).
+  staff list [--json]          Danh sách tài khoản.
+  staff disable --id <tên đăng nhập>
+      Khóa tài khoản; mọi phiên đăng nhập của tài khoản kết thúc ngay.
+  staff reset --id <tên đăng nhập>
+      In đường dẫn đặt lại mật khẩu (đường dẫn cũ chưa dùng sẽ hết hiệu lực).`;
+
+const loginId = z
+  .string()
+  .trim()
+  .regex(
+    /^[a-z0-9](?:[a-z0-9.-]{0,38}[a-z0-9])?$/,
+    'tên đăng nhập chỉ gồm chữ thường không dấu, số, dấu chấm và gạch ngang (tối đa 40 ký tự)',
+  );
+
+const AddArgs = z
+  .object({
+    name: z
+      .string({ error: 'thiếu --name "Họ và tên"' })
+      .trim()
+      .min(2, '--name quá ngắn')
+      .max(80, '--name dài quá 80 ký tự'),
+    role: z.enum(['admin', 'hamlet'], { error: '--role phải là admin hoặc hamlet' }),
+    hamlet: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9-]{1,40}$/, '--hamlet là mã xóm/khối trong commune.yaml (vd. xom-1)')
+      .optional(),
+    id: loginId.optional(),
+  })
+  .refine((a) => a.role !== 'hamlet' || a.hamlet !== undefined, {
+    message: 'tài khoản --role hamlet cần --hamlet <mã xóm/khối>',
+  })
+  .refine((a) => a.role !== 'admin' || a.hamlet === undefined, {
+    message: 'tài khoản --role admin xem cả xã, không dùng --hamlet',
+  });
+
+const IdArgs = z.object({ id: loginId });
+
+function fail(message: string): number {
+  process.stderr.write(`Lỗi: ${message}\n\n${USAGE}\n`);
+  return 1;
+}
+
+function zodMessage(error: z.ZodError): string {
+  return error.issues.map((i) => i.message).join('; ');
+}
+
+function describe(a: StaffAccount): string {
+  const role = a.role === 'admin' ? 'quản trị viên xã' : `tổ xóm/khối ${a.hamletId ?? ''}`;
+  const state = a.disabledAt !== undefined ? 'đã khóa' : a.hasPassword ? 'đang dùng' : 'chưa đặt mật khẩu';
+  return `${a.id}\t${a.name}\t${role}\t${state}`;
+}
+
+function hoursText(): string {
+  return `${SETUP_TOKEN_TTL_MS / 3_600_000} giờ`;
+}
+
+export async function runStaff(ctx: CliContext, args: readonly string[], clock: Clock = systemClock): Promise<number> {
+  const [sub, ...rest] = args;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    values = parseArgs({
+      args: rest,
+      options: {
+        name: { type: 'string' },
+        role: { type: 'string' },
+        hamlet: { type: 'string' },
+        id: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    }).values;
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+
+  const out = (line: string): boolean => ctx.stdout.write(`${line}\n`);
+  const withParts = <T>(fn: (parts: StaffParts) => T): T => {
+    const db = openDatabase(ctx.config.DATABASE_PATH);
+    try {
+      ensureCommune(db, ctx.config.COMMUNE_ID);
+      return fn(staffParts(db, ctx.config.COMMUNE_ID, clock));
+    } finally {
+      db.close();
+    }
+  };
+  const base = publicBaseUrl(ctx.config);
+
+  switch (sub) {
+    case 'add': {
+      const parsed = AddArgs.safeParse(values);
+      if (!parsed.success) return fail(zodMessage(parsed.error));
+      const { name, role, hamlet, id } = parsed.data;
+      if (hamlet !== undefined) {
+        const { commune } = await loadCommune(ctx.config.KNOWLEDGE_DIR);
+        const known = commune.hamlets.map((h) => h.id);
+        if (known.length > 0 && !known.includes(hamlet)) {
+          return fail(`không có xóm/khối "${hamlet}" trong commune.yaml; các mã hiện có: ${known.join(', ')}`);
+        }
+        if (known.length === 0) {
+          process.stderr.write(
+            `Lưu ý: commune.yaml chưa có danh sách xóm/khối; tài khoản vẫn được tạo với mã "${hamlet}".\n`,
+          );
+        }
+      }
+      const added = withParts(({ store, audit }) =>
+        addStaffAccount(
+          store,
+          { name, role, ...(hamlet !== undefined && { hamletId: hamlet }), ...(id !== undefined && { id }) },
+          { clock, audit },
+        ),
+      );
+      if (!added) return fail(`tên đăng nhập "${id ?? ''}" đã có người dùng; hãy chọn --id khác`);
+      out(`Đã tạo tài khoản cho ${added.account.name}. Tên đăng nhập: ${added.account.id}`);
+      out(`Gửi riêng đường dẫn sau cho người dùng để tự đặt mật khẩu (dùng một lần, trong ${hoursText()}):`);
+      out(setupLink(base, added.token));
+      return 0;
+    }
+    case 'list': {
+      const accounts = withParts(({ store }) => store.accounts());
+      if (values.json === true) {
+        for (const a of accounts) out(JSON.stringify(a));
+        return 0;
+      }
+      if (accounts.length === 0) {
+        out('Chưa có tài khoản nào. Tạo tài khoản đầu tiên: npm run -s cli -- staff add --name "…" --role admin');
+        return 0;
+      }
+      for (const a of accounts) out(describe(a));
+      return 0;
+    }
+    case 'disable': {
+      const parsed = IdArgs.safeParse(values);
+      if (!parsed.success) return fail(zodMessage(parsed.error));
+      const done = withParts(({ store, audit }) => {
+        if (!store.disable(parsed.data.id, clock.now())) return false;
+        audit.record({ actorId: 'cli', action: 'staff.account.disable', target: parsed.data.id });
+        return true;
+      });
+      if (!done) return fail(`không có tài khoản đang dùng nào tên "${parsed.data.id}"`);
+      out(`Đã khóa tài khoản ${parsed.data.id}; các phiên đăng nhập của tài khoản đã kết thúc.`);
+      return 0;
+    }
+    case 'reset': {
+      const parsed = IdArgs.safeParse(values);
+      if (!parsed.success) return fail(zodMessage(parsed.error));
+      const token = withParts(({ store, audit }) => {
+        const t = issueSetupToken(store, parsed.data.id, clock);
+        if (t !== undefined)
+          audit.record({ actorId: 'cli', action: 'staff.password.reset_link', target: parsed.data.id });
+        return t;
+      });
+      if (token === undefined) return fail(`không có tài khoản đang dùng nào tên "${parsed.data.id}"`);
+      out(
+        `Đường dẫn đặt lại mật khẩu cho ${parsed.data.id} (dùng một lần, trong ${hoursText()}; mật khẩu cũ vẫn dùng được đến khi đặt mật khẩu mới):`,
+      );
+      out(setupLink(base, token));
+      return 0;
+    }
+    default:
+      process.stderr.write(`${USAGE}\n`);
+      return 1;
+  }
+}
