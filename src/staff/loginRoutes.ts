@@ -60,7 +60,7 @@ export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
   };
 
   app.get('/login', (c) => {
-    if (sessions.current(c)) return c.redirect(`${STAFF_BASE_PATH}/`, 302);
+    if (sessions.current(c)) return c.redirect(STAFF_BASE_PATH, 302);
     const notice = c.req.query('done') === '1' ? 'Đã lưu mật khẩu. Mời anh/chị đăng nhập.' : undefined;
     return page(c, 200, notice ? { notice } : {});
   });
@@ -111,7 +111,7 @@ export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
       sessions.start(c, usable.principal.id, deps.secureOf(c));
       audit.record({ actorId: usable.principal.id, action: 'staff.login', details: { network } });
       deps.logger.info({ staff: usable.principal.id }, 'staff signed in');
-      return c.redirect(`${STAFF_BASE_PATH}/`, 303);
+      return c.redirect(STAFF_BASE_PATH, 303);
     },
   );
 }
