@@ -28,7 +28,7 @@ const USAGE = `Cách dùng:
       In đường dẫn đặt lại mật khẩu (đường dẫn cũ chưa dùng sẽ hết hiệu lực).`;
 
 const loginId = z
-  .string()
+  .string({ error: 'thiếu --id <tên đăng nhập>' })
   .trim()
   .regex(
     /^[a-z0-9](?:[a-z0-9.-]{0,38}[a-z0-9])?$/,
