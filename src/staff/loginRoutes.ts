@@ -52,7 +52,7 @@ export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
 
   const page = (
     c: Context,
-    status: 200 | 400 | 401 | 403 | 429,
+    status: 200 | 400 | 401 | 403 | 413 | 429,
     opts: Omit<Parameters<typeof loginPage>[0], 'formToken'>,
   ) => {
     c.header('Cache-Control', 'no-store');
@@ -67,7 +67,7 @@ export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
 
   app.post(
     '/login',
-    bodyLimit({ maxSize: 8 * 1024, onError: (c) => page(c, 400, { error: WRONG_LOGIN }) }),
+    bodyLimit({ maxSize: 8 * 1024, onError: (c) => page(c, 413, { error: 'Nội dung gửi lên quá lớn.' }) }),
     async (c) => {
       const body = await c.req.parseBody();
       if (!formTokenValid(c, signer, body._csrf)) return page(c, 403, { error: FORM_EXPIRED });
