@@ -154,6 +154,13 @@ describe('login', () => {
     expect(t.logLines.join('')).not.toContain(TEST_PASSWORD);
   });
 
+  it('shows a typed login name back as text, never as markup', async () => {
+    const res = await postLogin(t.app, '"><script>alert(1)</script>', 'sai mat khau roi');
+    const html = await res.text();
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+  });
+
   it('refuses a login post without the form token of this browser', async () => {
     await createStaffAccount(t, { role: 'admin', id: 'lan' });
     const form = await openLoginForm(t.app);
