@@ -8,7 +8,7 @@
  * left out, and with nothing left the model is not asked at all ("not sure"
  * comes from retrieval finding nothing relevant).
  */
-import type { KnowledgeSearch } from '../ports.js';
+import type { FaqMatch, KnowledgeSearch } from '../ports.js';
 import type { Evaluated } from './evaluate.js';
 import { passageText } from './format.js';
 
@@ -38,33 +38,25 @@ export interface GivenPassage {
   readonly score: number;
 }
 
-/** The passages for the model, best first, or none when retrieval found nothing relevant. */
+/**
+ * The passages for the model, in the answerer's order of preference: the FAQ
+ * entry it would have chosen, then its best passage, the other close FAQ
+ * answers, and the next passages. Models lean on what comes first, so the
+ * order matters as much as the choice. None when retrieval found nothing
+ * relevant.
+ */
 export async function givenPassages(ev: Evaluated, search: KnowledgeSearch): Promise<GivenPassage[]> {
-  const out: GivenPassage[] = [];
-  const faqs = ev.result.faqs.filter((m) => m.similarity >= RELEVANT_FAQ).slice(0, MAX_FAQS);
-  for (const m of faqs) {
-    const info = await search.document(m.entry.sourceRef);
-    out.push({
-      n: out.length + 1,
-      id: `faq:${m.entry.id}`,
-      ref: m.entry.sourceRef,
-      title: info?.title ?? m.entry.sourceRef,
-      url: info?.url,
-      heading: m.entry.question,
-      text: m.entry.answer.trim().slice(0, PASSAGE_CHARS),
-      approved: true,
-      score: m.similarity,
-    });
-  }
+  const chosen = ev.choice.faq?.match;
+  const faqs = ev.result.faqs.filter((m) => m !== chosen && m.similarity >= RELEVANT_FAQ);
+  const passages: Omit<GivenPassage, 'n'>[] = [];
   const seen = new Set<string>();
   for (const c of ev.choice.ranked) {
-    if (out.length >= MAX_GIVEN) break;
+    if (passages.length >= MAX_GIVEN) break;
     if (c.passage.coverage < RELEVANT_COVERAGE) continue;
     const text = passageText(c.passage, ev.result.queryTerms, PASSAGE_CHARS);
     if (seen.has(text)) continue;
     seen.add(text);
-    out.push({
-      n: out.length + 1,
+    passages.push({
       id: c.passage.id !== undefined ? `p:${c.passage.id}` : `d:${c.doc.ref}#${c.passage.heading}`,
       ref: c.doc.ref,
       title: c.doc.title,
@@ -75,7 +67,25 @@ export async function givenPassages(ev: Evaluated, search: KnowledgeSearch): Pro
       score: c.doc.score,
     });
   }
-  return out;
+  const approved = async (m: FaqMatch): Promise<Omit<GivenPassage, 'n'>> => {
+    const info = await search.document(m.entry.sourceRef);
+    return {
+      id: `faq:${m.entry.id}`,
+      ref: m.entry.sourceRef,
+      title: info?.title ?? m.entry.sourceRef,
+      url: info?.url,
+      heading: m.entry.question,
+      text: m.entry.answer.trim().slice(0, PASSAGE_CHARS),
+      approved: true,
+      score: m.similarity,
+    };
+  };
+  const ordered: Omit<GivenPassage, 'n'>[] = [];
+  if (chosen && chosen.similarity >= RELEVANT_FAQ) ordered.push(await approved(chosen));
+  ordered.push(...passages.slice(0, 1));
+  for (const m of faqs.slice(0, MAX_FAQS - ordered.filter((g) => g.approved).length)) ordered.push(await approved(m));
+  ordered.push(...passages.slice(1));
+  return ordered.slice(0, MAX_GIVEN).map((g, i) => ({ ...g, n: i + 1 }));
 }
 
 /** Label the prompt gives an approved answer (the prompt tells the model what it means). */

@@ -94,9 +94,11 @@ describe('the model answers from the passages retrieval found', () => {
     const [system, user] = r.model.calls[0]?.messages ?? [];
     expect(system?.content).toBe(TEST_PROMPTS.system);
     expect(user?.content).toContain(QUESTION);
-    expect(user?.content).toContain(`[1] (CÂU TRẢ LỜI ĐÃ DUYỆT) ${FAQ.question}\n${FAQ.answer}`);
-    expect(user?.content).toContain(`[2] ${LEVEL2.title}\n${LEVEL2_TEXT}`);
-    expect(user?.content).toContain('[3] ');
+    // The best passage first, then the approved answer (not the one the answerer would choose), then the rest.
+    expect(user?.content).toContain(`[1] ${LEVEL2.title}\n${LEVEL2_TEXT}`);
+    expect(user?.content).toContain(`[2] (CÂU TRẢ LỜI ĐÃ DUYỆT) ${FAQ.question}\n${FAQ.answer}`);
+    expect(user?.content).toContain(`[3] ${FEES.title}\n${FEES_TEXT}`);
+    expect(user?.content).not.toContain('[4]');
     expect(user?.content).not.toContain('{{');
   });
 
