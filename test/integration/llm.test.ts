@@ -176,6 +176,24 @@ describe('answers from the passages by a language model', () => {
     expect(requests.length).toBeGreaterThanOrEqual(1);
   });
 
+  it('rewrites a follow-up with the last turn through the SDK, then answers the stand-alone question', async () => {
+    const user = { channel: 'web' as const, userId: 'llm-follow-up' };
+    reply = { status: 200, content: 'Được ạ, bà con chọn nhận kết quả qua bưu điện tại nhà [1].' };
+    await services.engine.handle({ ...user, text: QUESTION });
+    requests.length = 0;
+    queue.push({ status: 200, content: 'Nhận kết quả thủ tục qua bưu điện tại nhà có mất phí không?' });
+    reply = { status: 200, content: 'Bà con chọn nhận kết quả qua dịch vụ bưu chính công ích [1].' };
+    const replies = await services.engine.handle({ ...user, text: 'còn phí thì sao, số tôi 0912345678' });
+    expect(requests).toHaveLength(2);
+    const rewrite = requests[0]?.messages[1]?.content ?? '';
+    expect(rewrite).toContain(`Người dân: ${QUESTION}`);
+    expect(rewrite).toContain('còn phí thì sao');
+    // The personal number never leaves the machine.
+    expect(JSON.stringify(requests)).not.toContain('0912345678');
+    expect(requests[1]?.messages[1]?.content).toContain('Nhận kết quả thủ tục qua bưu điện tại nhà có mất phí không?');
+    expect(replies.map((r) => r.text).join('\n')).toContain('dịch vụ bưu chính công ích.');
+  });
+
   it('does not ask the model when retrieval found nothing relevant', async () => {
     reply = { status: 200, content: 'Trời hôm nay nắng [1].' };
     const a = await services.engine.ask('thời tiết ngày mai thế nào');
