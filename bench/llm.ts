@@ -36,6 +36,8 @@ import { judge, loadRealSet, type RealQuestion, type Verdict } from './lib/realS
 import { tempDir } from './lib/temp.js';
 
 const logger = createLogger('silent');
+/** The careful reader answers only from a passage holding this share of the question's topic words (the eager one: 0.4). */
+const CAREFUL = 0.6;
 const work = tempDir();
 const DB = join(work.dir, 'llm.db');
 
@@ -101,6 +103,9 @@ interface Row {
   readonly c: Case;
   readonly base: QaAnswer;
   readonly llm: QaAnswer;
+  /** The same question through the careful reader. */
+  readonly careful: QaAnswer;
+  readonly carefulOutcome: Outcome;
   readonly baseOutcome: Outcome;
   readonly llmOutcome: Outcome;
   readonly tokens: number;
@@ -125,6 +130,8 @@ async function main(): Promise<void> {
   const reader = new ReaderModel();
   const llm = servicesWith(reader);
   await llm.load();
+  const careful = servicesWith(new ReaderModel(CAREFUL));
+  await careful.load();
   const inventor = new InventingModel();
   const inventing = servicesWith(inventor);
   await inventing.load();
@@ -136,6 +143,7 @@ async function main(): Promise<void> {
     const b = await base.engine.ask(c.q);
     const before = reader.requests.length;
     const a = await llm.engine.ask(c.q);
+    const k = await careful.engine.ask(c.q);
     const sent = reader.requests.slice(before);
     const reply = reader.replies.at(-1);
     const shown = sent.length > 0 && shownReply(a, reply);
@@ -146,6 +154,8 @@ async function main(): Promise<void> {
       c,
       base: b,
       llm: a,
+      careful: k,
+      carefulOutcome: outcomeOf(c, k),
       baseOutcome: outcomeOf(c, b),
       llmOutcome: outcomeOf(c, a),
       tokens: sent.reduce((n, m) => n + estimated(m), 0),
@@ -188,11 +198,13 @@ async function main(): Promise<void> {
       moves[k] = (moves[k] ?? 0) + 1;
     }
     console.log(moves);
+    for (const r of rows.filter((x) => !x.c.inScope && x.llm.confident))
+      console.log(`--- out of scope, answered: ${r.c.q}\nmodel: ${r.llm.text.slice(0, 200)}`);
     for (const r of rows.filter((x) => x.baseOutcome === 'right' && x.llmOutcome === 'wrong'))
       console.log(`--- ${r.c.q}\nextractive: ${r.base.text.slice(0, 300)}\nmodel: ${r.llm.text.slice(0, 400)}`);
   }
   report(rows, { invented, reached, reachedKinds }, { asks: day.length, requests: dayModel.requests.length, ...stats });
-  for (const s of [base, llm, inventing, daySvc]) s.close();
+  for (const s of [base, llm, careful, inventing, daySvc]) s.close();
   work.cleanup();
 }
 
@@ -266,7 +278,8 @@ function report(
     const inSet = rows.filter((r) => r.c.set === set);
     for (const [name, pick] of [
       ['extractive (no model)', (r: Row) => r.baseOutcome],
-      ['model (reader fake)', (r: Row) => r.llmOutcome],
+      ['model: eager reader', (r: Row) => r.llmOutcome],
+      ['model: careful reader', (r: Row) => r.carefulOutcome],
     ] as const) {
       const judged = inSet.filter((r) => pick(r) !== 'unjudged');
       const inScope = judged.filter((r) => r.c.inScope);
@@ -292,24 +305,37 @@ function report(
     '  (real: useful = confident and holds every key fact; golden: right = the first source shown is an expected page, or "not sure" out of scope)',
   );
 
-  const rescued = rows.filter((r) => r.c.inScope && !r.base.confident);
-  const nowAnswered = rescued.filter((r) => r.llm.confident);
-  const nowRight = nowAnswered.filter((r) => r.llmOutcome === 'right');
-  const nowWrong = nowAnswered.filter((r) => r.llmOutcome === 'wrong');
-  const lost = rows.filter((r) => r.c.inScope && r.base.confident && !r.llm.confident);
+  const oos = rows.filter((r) => !r.c.inScope);
+  const unsureOf = (pick: (r: Row) => QaAnswer): number => oos.filter((r) => !pick(r).confident).length;
   console.log(
-    `\n== "Not sure" before, grounded answer now ==\n` +
-      `in-scope questions the extractive layer called "not sure": ${rescued.length}\n` +
-      `  now answered by the model from the passages: ${nowAnswered.length} (right: ${nowRight.length}, wrong: ${nowWrong.length}, unjudged: ${nowAnswered.length - nowRight.length - nowWrong.length})\n` +
-      `in-scope questions answered before that the model now refuses: ${lost.length}`,
+    `out-of-scope questions (real and golden) answered "not sure": extractive ${unsureOf((r) => r.base)}/${oos.length}, ` +
+      `eager reader ${unsureOf((r) => r.llm)}/${oos.length}, careful reader ${unsureOf((r) => r.careful)}/${oos.length}`,
   );
-  out.rescued = {
-    unsureBefore: rescued.length,
-    answeredNow: nowAnswered.length,
-    right: nowRight.length,
-    wrong: nowWrong.length,
-    refusedNow: lost.length,
+  out.outOfScope = {
+    n: oos.length,
+    extractiveUnsure: unsureOf((r) => r.base),
+    eagerUnsure: unsureOf((r) => r.llm),
+    carefulUnsure: unsureOf((r) => r.careful),
   };
+
+  const rescued = rows.filter((r) => r.c.inScope && !r.base.confident);
+  console.log(
+    `\n== "Not sure" before, grounded answer now ==\nin-scope questions the extractive layer called "not sure": ${rescued.length}`,
+  );
+  for (const [name, answer, outcome] of [
+    ['eager reader', (r: Row) => r.llm, (r: Row) => r.llmOutcome],
+    ['careful reader', (r: Row) => r.careful, (r: Row) => r.carefulOutcome],
+  ] as const) {
+    const now = rescued.filter((r) => answer(r).confident);
+    const right = now.filter((r) => outcome(r) === 'right').length;
+    const wrong = now.filter((r) => outcome(r) === 'wrong').length;
+    const lost = rows.filter((r) => r.c.inScope && r.base.confident && !answer(r).confident).length;
+    console.log(
+      `  ${name}: ${now.length} now answered from the passages (right ${right}, wrong ${wrong}); ` +
+        `${lost} answered before are now refused`,
+    );
+    out[`rescued:${name}`] = { unsureBefore: rescued.length, answeredNow: now.length, right, wrong, refusedNow: lost };
+  }
 
   const shown = rows.filter((r) => r.shown);
   const valid = shown.filter((r) => r.citationsValid).length;

@@ -44,7 +44,7 @@ function overlap(q: ReadonlySet<string>, text: string): number {
   return [...q].filter((w) => t.has(w)).length / q.size;
 }
 
-/** Below this share of the question's words no passage answers it: the reader refuses. */
+/** By default, below this share of the question's words no passage answers it: the reader refuses. */
 const ANSWERS = 0.4;
 /** A passage this much less close than the closest still wins when it comes first. */
 const CLOSE_ENOUGH = 0.15;
@@ -52,6 +52,9 @@ const CLOSE_ENOUGH = 0.15;
 export class ReaderModel implements ChatModel {
   readonly requests: (readonly ChatMessage[])[] = [];
   readonly replies: string[] = [];
+
+  /** `answers`: the share of the question's topic words a passage must hold for the reader to answer from it. */
+  constructor(private readonly answers = ANSWERS) {}
 
   complete(messages: readonly ChatMessage[], _options?: ChatCallOptions): Promise<string> {
     this.requests.push(messages);
@@ -67,7 +70,7 @@ export class ReaderModel implements ChatModel {
     const q = terms(question);
     const scored = passages.map((p) => ({ p, score: overlap(q, p.text) }));
     const top = Math.max(0, ...scored.map((x) => x.score));
-    if (top < ANSWERS) return 'KHONG_CHAC';
+    if (top < this.answers) return 'KHONG_CHAC';
     // Like a model reading in order: the first passage nearly as close as the closest one.
     const best = scored.find((x) => x.score >= top - CLOSE_ENOUGH);
     if (!best) return 'KHONG_CHAC';
