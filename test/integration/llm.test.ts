@@ -192,6 +192,15 @@ describe('answers from the passages by a language model', () => {
     expect(JSON.stringify(requests)).not.toContain('0912345678');
     expect(requests[1]?.messages[1]?.content).toContain('Nhận kết quả thủ tục qua bưu điện tại nhà có mất phí không?');
     expect(replies.map((r) => r.text).join('\n')).toContain('dịch vụ bưu chính công ích.');
+    // The turns live in the conversation state, masked, and go with the citizen's data.
+    const stateOf = () =>
+      services.db
+        .prepare('SELECT state_json AS state FROM conversation_state WHERE channel = ? AND user_id = ?')
+        .all(user.channel, user.userId) as { state: string }[];
+    expect(stateOf()[0]?.state).toContain('qaTurns');
+    expect(stateOf()[0]?.state).not.toContain('0912345678');
+    services.citizens.erase(user);
+    expect(stateOf()).toEqual([]);
   });
 
   it('does not ask the model when retrieval found nothing relevant', async () => {
