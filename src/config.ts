@@ -69,9 +69,11 @@ export const ConfigSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalUrl('OPENAI_BASE_URL'),
   EMBEDDINGS_MODEL: optionalString,
-  /** Optional language model (OpenAI-compatible chat completions) that words passage answers. */
+  /** Optional language model (OpenAI-compatible chat completions) that answers from the retrieved passages. */
   LLM_MODEL: optionalString,
   LLM_TIMEOUT_MS: decimalInteger(1000, 120_000).default(15_000),
+  /** Model requests per minute at most (answers and follow-up rewrites); past it the extractive answer goes out. */
+  LLM_REQUESTS_PER_MINUTE: decimalInteger(0, 100_000, ' (0 = không giới hạn)').default(60),
   PROMPTS_DIR: z.string().trim().min(1).default('prompts'),
   /**
    * The address residents and staff reach this service at (e.g. https://hocvuso.example.org):

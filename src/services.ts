@@ -28,6 +28,8 @@ import { SqliteAttemptRepo } from './storage/sqlite/attemptRepo.js';
 import { SqliteCitizenRepo } from './storage/sqlite/citizenRepo.js';
 import type { Logger } from './logger.js';
 import type { AnswerWriter } from './core/qa/answerer.js';
+import { AnswerCache } from './core/qa/answerCache.js';
+import { ModelBudget } from './core/qa/modelBudget.js';
 import { OpenAiChatModel, loadPrompts } from './rag/chatModel.js';
 import { DenseIndex } from './rag/denseIndex.js';
 import { OpenAiEmbedder, type Embedder } from './rag/embeddings.js';
@@ -50,6 +52,8 @@ export interface Services {
   readonly search: SqliteKnowledgeSearch;
   /** Dense retrieval, present only when an embeddings endpoint is configured. */
   readonly dense?: DenseIndex;
+  /** The language model path, present only when a chat model is configured (its cache's hit rate, its budget). */
+  readonly writer?: AnswerWriter;
   readonly engine: Engine;
   /**
    * The same engine without the wait for its commit: for a channel that
@@ -144,10 +148,13 @@ export interface ServiceOptions {
 }
 
 /**
- * The answer writer when a language model is configured: the model and the
- * prompt templates. A missing prompt file stops start-up with its name.
+ * The answer writer when a language model is configured: the model, the
+ * prompt templates, the answer cache, the per-minute budget, one deadline
+ * per answer (LLM_TIMEOUT_MS, the rewrite and retries included) and the
+ * staff's log of rewrites and fallbacks. A missing prompt file stops
+ * start-up with its name.
  */
-function writerFor(config: Config, chatModel?: ChatModel): AnswerWriter | undefined {
+function writerFor(config: Config, logger: Logger, clock: Clock, chatModel?: ChatModel): AnswerWriter | undefined {
   const model =
     chatModel ??
     (llmEnabled(config) && config.LLM_MODEL !== undefined
@@ -158,7 +165,19 @@ function writerFor(config: Config, chatModel?: ChatModel): AnswerWriter | undefi
           timeoutMs: config.LLM_TIMEOUT_MS,
         })
       : undefined);
-  return model ? { model, prompts: loadPrompts(config.PROMPTS_DIR) } : undefined;
+  if (!model) return undefined;
+  return {
+    model,
+    prompts: loadPrompts(config.PROMPTS_DIR),
+    cache: new AnswerCache(),
+    budget: new ModelBudget(config.LLM_REQUESTS_PER_MINUTE, clock),
+    deadline: () => AbortSignal.timeout(config.LLM_TIMEOUT_MS),
+    // Both texts are masked by the core before they get here (personal numbers and secrets).
+    onEvent: (event) =>
+      event.type === 'rewrite'
+        ? logger.info({ original: event.original, rewritten: event.rewritten }, 'follow-up rewritten by the model')
+        : logger.warn({ reason: event.reason, detail: event.detail }, 'model reply not used: extractive answer sent'),
+  };
 }
 
 /**
@@ -189,13 +208,14 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const citizens = new SqliteCitizenRepo(db, config.COMMUNE_ID, { coreQuizzes: commune.coreQuizzes });
   const attempts = new SqliteAttemptRepo(db, config.COMMUNE_ID);
   const writes = new WriteScope(db, (err) => logger.error({ err }, 'database commit failed'));
+  const writer = writerFor(config, logger, clock, options.chatModel);
   const inner = createEngine({
     search,
     state: options.conversations ?? new SqliteConversationRepo(db, config.COMMUNE_ID),
     unanswered,
     clock,
     learning: { quizzes, citizens, attempts, commune, random: options.random ?? cryptoRandom },
-    writer: writerFor(config, options.chatModel),
+    writer,
   });
   /** The generation of the index the in-memory search tables were built from. */
   let loadedGeneration: string | undefined;
@@ -283,6 +303,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     index,
     search,
     ...(dense && { dense }),
+    ...(writer && { writer }),
     engine,
     turnEngine,
     writes,

@@ -201,13 +201,23 @@ export interface ChatMessage {
   readonly content: string;
 }
 
-/** An OpenAI-compatible chat model; rejects with UpstreamUnavailableError when it cannot answer. */
-export interface ChatModel {
-  complete(messages: readonly ChatMessage[]): Promise<string>;
+export interface ChatCallOptions {
+  /** Aborted when the resident's answer is due (one limit for the whole answer, retries included). */
+  readonly signal?: AbortSignal;
 }
 
-/** Prompt templates (from the prompts/ folder), with {{context}} and {{question}} placeholders. */
+/** An OpenAI-compatible chat model; rejects with UpstreamUnavailableError when it cannot answer. */
+export interface ChatModel {
+  complete(messages: readonly ChatMessage[], options?: ChatCallOptions): Promise<string>;
+}
+
+/**
+ * Prompt templates (from the prompts/ folder): `answer` with {{context}} and
+ * {{question}}, `rewrite` (follow-ups) with {{history}} and {{question}}.
+ */
 export interface PromptTemplates {
   readonly system: string;
   readonly answer: string;
+  /** Without it, follow-ups are read with the last topic's words, as without a model. */
+  readonly rewrite?: string;
 }

@@ -7,10 +7,10 @@
  * `UpstreamUnavailableError`, and the answerer then falls back to the
  * extractive answer.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpstreamUnavailableError } from '../core/errors.js';
-import type { ChatMessage, ChatModel, PromptTemplates } from '../core/ports.js';
+import type { ChatCallOptions, ChatMessage, ChatModel, PromptTemplates } from '../core/ports.js';
 
 export interface ChatModelOptions {
   readonly model: string;
@@ -44,11 +44,14 @@ export class OpenAiChatModel implements ChatModel {
   /**
    * One answer from the model. `timeoutMs` bounds the whole call, the SDK's
    * retry and its pause included: the SDK's own `timeout` is per attempt, so
-   * a slow model once kept a resident waiting twice the limit (31 s).
+   * a slow model once kept a resident waiting twice the limit (31 s). The
+   * caller's signal (the answer's deadline, shared with a follow-up's
+   * rewrite) ends it sooner.
    */
-  async complete(messages: readonly ChatMessage[]): Promise<string> {
+  async complete(messages: readonly ChatMessage[], options: ChatCallOptions = {}): Promise<string> {
     try {
       const client = await this.sdk();
+      const limit = AbortSignal.timeout(this.options.timeoutMs);
       const res = await client.chat.completions.create(
         {
           model: this.options.model,
@@ -56,7 +59,7 @@ export class OpenAiChatModel implements ChatModel {
           temperature: 0.2,
           max_tokens: 400,
         },
-        { signal: AbortSignal.timeout(this.options.timeoutMs) },
+        { signal: options.signal ? AbortSignal.any([limit, options.signal]) : limit },
       );
       return res.choices[0]?.message?.content ?? '';
     } catch (err) {
@@ -67,7 +70,10 @@ export class OpenAiChatModel implements ChatModel {
   }
 }
 
-/** Reads prompts/system.md and prompts/answer.md; a missing file is a start-up error naming it. */
+/**
+ * Reads prompts/system.md, prompts/answer.md and (when present) prompts/rewrite.md;
+ * a missing required file, or one without its placeholders, is a start-up error naming it.
+ */
 export function loadPrompts(dir: string): PromptTemplates {
   const read = (name: string): string => {
     try {
@@ -85,5 +91,11 @@ export function loadPrompts(dir: string): PromptTemplates {
   if (!prompts.answer.includes('{{question}}') || !prompts.answer.includes('{{context}}')) {
     throw new Error(`prompt file ${join(dir, 'answer.md')} must contain {{context}} and {{question}}`);
   }
-  return prompts;
+  // An older prompts folder without rewrite.md still starts: follow-ups are then read without the model.
+  if (!existsSync(join(dir, 'rewrite.md'))) return prompts;
+  const rewrite = read('rewrite.md');
+  if (!rewrite.includes('{{question}}') || !rewrite.includes('{{history}}')) {
+    throw new Error(`prompt file ${join(dir, 'rewrite.md')} must contain {{history}} and {{question}}`);
+  }
+  return { ...prompts, rewrite };
 }

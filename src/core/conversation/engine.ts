@@ -66,9 +66,13 @@ import {
   hasLastAnswer,
   previousTopic,
   rememberAnswer,
+  recentTurns,
   rememberPendingAsk,
+  rememberTurn,
   typedFeedback,
 } from './qaMemory.js';
+import { effectiveQuestion } from '../qa/followUp.js';
+import { rewriteFollowUp } from '../qa/rewrite.js';
 import { whereToAsk } from '../qa/contacts.js';
 import type { CommuneContacts } from '../registry/types.js';
 import * as T from './texts.js';
@@ -89,7 +93,7 @@ export interface EngineDeps {
   readonly clock: Clock;
   readonly learning?: LearningDeps;
   readonly thresholds?: AnswerThresholds;
-  /** Optional language model that words passage answers; without it answers are extractive. */
+  /** Optional language model that answers from the passages retrieval found; without it answers are extractive. */
   readonly writer?: AnswerWriter;
   /** Longer messages are cut to this many characters before anything else reads them. */
   readonly maxMessageChars?: number;
@@ -148,11 +152,30 @@ export function createEngine(deps: EngineDeps): Engine {
   const staleChoice: OutgoingReply = { kind: 'notice', text: T.STALE_CHOICE, buttons: menu };
 
   const contacts = deps.contacts ?? learning?.commune.contacts;
-  const ask = (question: string, previous?: string, hamlet?: string): Promise<QaAnswer> =>
+  const ask = (question: string, previous?: string, hamlet?: string, signal?: AbortSignal): Promise<QaAnswer> =>
     answerQuestion(question, deps.search, thresholds, deps.writer, {
       previousTopic: previous,
       whereToAsk: whereToAsk(contacts, hamlet),
+      signal,
     });
+
+  /**
+   * With a model and a rewrite prompt, a follow-up ("còn mức 1 thì sao?")
+   * becomes a stand-alone question written from the last turns; the lexical
+   * reading with the last topic's words stays the fallback.
+   */
+  async function standAlone(
+    question: string,
+    state: ConversationState,
+    now: Date,
+    previous: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<string | undefined> {
+    const writer = deps.writer;
+    if (!writer?.prompts.rewrite || !previous || !effectiveQuestion(question, previous)) return undefined;
+    const turns = recentTurns(state, now);
+    return turns.length > 0 ? rewriteFollowUp(question, turns, writer, signal) : undefined;
+  }
 
   /** The resident's hamlet, looked up only when a hamlet team's contact could be given. */
   async function hamletOf(identity: Identity): Promise<string | undefined> {
@@ -317,10 +340,17 @@ export function createEngine(deps: EngineDeps): Engine {
 
     // "khai sinh" right after the assistant asked what "cần giấy tờ gì?" was about completes that question.
     const hamlet = await hamletOf(identity);
-    let answer = await ask(completed ?? question, previousTopic(state, now), hamlet);
-    if (completed && !answer.confident) answer = await ask(question, previousTopic(state, now), hamlet);
+    // One deadline for the whole answer: the follow-up's rewrite and the answer share it.
+    const signal = deps.writer?.deadline?.();
+    const previous = previousTopic(state, now);
+    const rewritten = completed ? undefined : await standAlone(question, state, now, previous, signal);
+    let answer = rewritten
+      ? await ask(rewritten, undefined, hamlet, signal)
+      : await ask(completed ?? question, previous, hamlet, signal);
+    if (completed && !answer.confident) answer = await ask(question, previousTopic(state, now), hamlet, signal);
     if (answer.kind === 'unclear') rememberPendingAsk(state, question, now);
     rememberAnswer(state, question, answer, now);
+    if (deps.writer?.prompts.rewrite) rememberTurn(state, rewritten ?? question, answer, now);
     if (answer.confident) {
       state.unsureStreak = 0;
     } else {

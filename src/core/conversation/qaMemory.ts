@@ -4,13 +4,16 @@
  * What a conversation remembers of its questions and answers, all inside the
  * conversation state (so it is bounded, and deleted with the citizen's data):
  * the topic of the last answer, for follow-ups, forgotten after a quiet spell;
- * the last answer given, so a 👎 can be stored with it for staff; and the
+ * the last answer given, so a 👎 can be stored with it for staff; the
  * topics already asked about for feedback, so "Câu trả lời có giúp được
- * không?" comes at most once per topic.
+ * không?" comes at most once per topic; and, when a language model rewrites
+ * follow-ups, the last few turns (masked, shortened, expiring like the topic).
  */
 import type { ReplyButton } from '../messages.js';
 import type { ConversationState } from '../ports.js';
 import type { QaAnswer } from '../qa/answerer.js';
+import type { Turn } from '../qa/rewrite.js';
+import { redactSensitive } from '../text/sensitive.js';
 
 /** A follow-up more than this long after the last answer starts afresh. */
 export const TOPIC_TTL_MS = 30 * 60 * 1000;
@@ -72,6 +75,42 @@ export function feedbackButtons(
     { label: labels[0], value: FEEDBACK_UP },
     { label: labels[1], value: FEEDBACK_DOWN },
   ];
+}
+
+/** Turns kept for rewriting follow-ups, and the characters kept of each side. */
+export const MAX_TURNS = 3;
+const TURN_CHARS = 300;
+
+interface StoredTurn extends Turn {
+  readonly at: string;
+}
+
+/**
+ * Keeps the turn for the next follow-up's rewrite: at most three, each side
+ * cut to 300 characters and masked again (the engine masks the question
+ * first; the answer may quote a phone number of the commune, which is no
+ * secret but gains nothing from being kept).
+ */
+export function rememberTurn(state: ConversationState, question: string, answer: QaAnswer, now: Date): void {
+  const kept = Array.isArray(state.qaTurns) ? (state.qaTurns as StoredTurn[]) : [];
+  const turn: StoredTurn = {
+    question: redactSensitive(question.slice(0, TURN_CHARS)).text,
+    answer: redactSensitive(answer.text.slice(0, TURN_CHARS)).text,
+    at: now.toISOString(),
+  };
+  state.qaTurns = [...kept, turn].slice(-MAX_TURNS);
+}
+
+/** The recent turns (the same quiet spell as the topic), oldest first; stale ones are forgotten. */
+export function recentTurns(state: ConversationState, now: Date): Turn[] {
+  const kept = Array.isArray(state.qaTurns) ? (state.qaTurns as StoredTurn[]) : [];
+  const fresh = kept.filter((t) => {
+    const age = now.getTime() - Date.parse(t.at);
+    return typeof t.question === 'string' && typeof t.answer === 'string' && age >= 0 && age <= TOPIC_TTL_MS;
+  });
+  if (fresh.length === 0) delete state.qaTurns;
+  else if (fresh.length !== kept.length) state.qaTurns = fresh;
+  return fresh.map(({ question, answer }) => ({ question, answer }));
 }
 
 /** A typed 👍 or 👎 alone, read as feedback when an answer is waiting for it. */

@@ -9,13 +9,20 @@
  * plainly out of scope, it says so honestly, offers the closest pages and
  * points to where to ask, because a wrong answer about a public procedure
  * costs a resident a wasted trip.
+ *
+ * With a language model (an `AnswerWriter`), retrieval's top passages go to
+ * the model, which answers the question actually asked or refuses; "not sure"
+ * then comes from its refusal or from retrieval finding nothing relevant, not
+ * from the lexical thresholds. Any reply that fails a check, arrives too late
+ * or is over budget gives way to the extractive answer above.
  */
 import type { KnowledgeSearch } from '../ports.js';
-import { companion, evaluate, secondPart } from './evaluate.js';
+import { companion, evaluate, secondPart, type Evaluated } from './evaluate.js';
 import { effectiveQuestion, namesNoTopic, topicOf } from './followUp.js';
 import { choicesOf, mentionsVneid, passageText, relatedOf, sourceLine, toSources } from './format.js';
-import { groundedWording } from './grounded.js';
-import { outOfScopeTopic } from './scope.js';
+import { modelAnswer } from './modelAnswer.js';
+import { givenPassages, type GivenPassage } from './modelContext.js';
+import { outOfScopeTopic, type OutOfScopeTopic } from './scope.js';
 import * as T from './texts.js';
 import {
   DEFAULT_THRESHOLDS,
@@ -34,11 +41,19 @@ export type {
   AnswerThresholds,
   AnswerWriter,
   AskContext,
+  FallbackReason,
+  ModelEvent,
   QaAnswer,
 } from './types.js';
 
 /** Longest text of the passage answering the second part of a two-part question. */
 const SECOND_PART_CHARS = 380;
+/**
+ * With a model, an approved FAQ answer goes out word for word only for a
+ * close rewording of its entry: nearly the same words both ways. Otherwise it
+ * is one passage among the others and the model answers what was asked.
+ */
+const CLOSE_REWORDING = { similarity: 0.75, coverage: 0.85 };
 
 /** Answers one question; never throws for odd input (empty, emoji, very long). */
 export async function answerQuestion(
@@ -58,7 +73,7 @@ export async function answerQuestion(
     const joined = await evaluate(followUp.question, search, thresholds, outOfScope);
     if (joined.confident) ev = joined;
   }
-  const { result, choice, analysis } = ev;
+  const { result, analysis } = ev;
   const whereToAsk = context.whereToAsk && context.whereToAsk.length > 0 ? context.whereToAsk : [T.WHERE_TO_ASK];
   // "cần giấy tờ gì?" with nothing before it: any page would be a guess, so ask what it is about.
   if (!followUp && namesNoTopic(question) && analysis.intents.length > 0) {
@@ -70,7 +85,65 @@ export async function answerQuestion(
       related: relatedOf(result.faqs),
     };
   }
+  if (writer) {
+    const answered = await withModel(ev, question, search, writer, context.signal ?? writer.deadline?.());
+    if (answered === 'refused') return unsureAnswer(ev, question, whereToAsk, topic);
+    if (answered) return answered;
+  }
+  return extractiveAnswer(ev, question, search, whereToAsk, topic);
+}
 
+/**
+ * The model's answer from the passages, 'refused' when it says they do not
+ * answer, or undefined when the extractive answer must go out (out of scope,
+ * a close rewording of an approved FAQ, nothing relevant found, or a reply
+ * that failed a check, timed out or was over budget).
+ */
+async function withModel(
+  ev: Evaluated,
+  question: string,
+  search: KnowledgeSearch,
+  writer: AnswerWriter,
+  signal: AbortSignal | undefined,
+): Promise<QaAnswer | 'refused' | undefined> {
+  if (outOfScopeTopic(question) !== undefined && !ev.confident) return undefined;
+  const faq = ev.choice.faq;
+  if (
+    ev.confident &&
+    faq &&
+    faq.match.similarity >= CLOSE_REWORDING.similarity &&
+    (faq.match.questionCoverage ?? faq.match.similarity) >= CLOSE_REWORDING.coverage &&
+    (faq.match.entryCoverage ?? faq.match.similarity) >= CLOSE_REWORDING.coverage
+  )
+    return undefined;
+  const given = await givenPassages(ev, search);
+  if (given.length === 0) return undefined;
+  const outcome = await modelAnswer(ev.question, given, writer, signal);
+  if (outcome.kind === 'refused') return 'refused';
+  if (outcome.kind === 'fallback') return undefined;
+  const docs: GivenPassage[] = [];
+  for (const g of outcome.cited) if (!docs.some((d) => d.ref === g.ref)) docs.push(g);
+  const first = docs[0];
+  return {
+    kind: 'passage',
+    confident: true,
+    text: `${outcome.text}\n\n${docs.map((d) => sourceLine(d.title, d.url)).join('\n')}`,
+    sources: docs.map((d) => ({ title: d.title, ref: d.ref, url: d.url, score: Math.round(d.score * 1000) / 1000 })),
+    related: relatedOf(ev.result.faqs, outcome.cited.find((g) => g.approved)?.id.slice('faq:'.length)),
+    topic: topicOf(ev.analysis),
+    ref: first?.ref,
+  };
+}
+
+/** The answer without a model: the FAQ answer or the passage when sure, else "not sure" or out of scope. */
+async function extractiveAnswer(
+  ev: Evaluated,
+  question: string,
+  search: KnowledgeSearch,
+  whereToAsk: readonly string[],
+  topic: OutOfScopeTopic | undefined,
+): Promise<QaAnswer> {
+  const { result, choice, analysis } = ev;
   if (ev.confident && choice.faq) {
     const faq = choice.faq.match;
     const info = await search.document(faq.entry.sourceRef);
@@ -95,19 +168,12 @@ export async function answerQuestion(
   if (ev.confident && best) {
     const doc = best.doc;
     const sources = toSources(result.documents, { ref: doc.ref, title: doc.title, url: doc.url, score: doc.score });
-    const worded = writer
-      ? await groundedWording(ev.question, result.documents, writer.model, writer.prompts)
-      : undefined;
-    let body: string;
+    let body = passageText(best.passage, result.queryTerms);
     let cite = sourceLine(doc.title, doc.url);
-    if (worded) body = worded;
-    else {
-      body = passageText(best.passage, result.queryTerms);
-      const second = (await secondPart(ev, best, search)) ?? companion(ev, best);
-      if (second) {
-        body += `\n\n${passageText(second.passage, result.queryTerms, SECOND_PART_CHARS)}`;
-        if (second.doc.ref !== doc.ref) cite += `\n${sourceLine(second.doc.title, second.doc.url)}`;
-      }
+    const second = (await secondPart(ev, best, search)) ?? companion(ev, best);
+    if (second) {
+      body += `\n\n${passageText(second.passage, result.queryTerms, SECOND_PART_CHARS)}`;
+      if (second.doc.ref !== doc.ref) cite += `\n${sourceLine(second.doc.title, second.doc.url)}`;
     }
     return {
       kind: 'passage',
@@ -119,7 +185,17 @@ export async function answerQuestion(
       ref: doc.ref,
     };
   }
+  return unsureAnswer(ev, question, whereToAsk, topic);
+}
 
+/** "Not sure" (or out of scope), with the closest pages offered and where to ask in person. */
+function unsureAnswer(
+  ev: Evaluated,
+  question: string,
+  whereToAsk: readonly string[],
+  topic: OutOfScopeTopic | undefined,
+): QaAnswer {
+  const { result, choice } = ev;
   const sources = toSources(result.documents);
   if (topic) {
     return {

@@ -7,6 +7,8 @@
  * assistant is sure enough to answer.
  */
 import type { ChatModel, FaqEntry, PromptTemplates } from '../ports.js';
+import type { AnswerCache } from './answerCache.js';
+import type { ModelBudget } from './modelBudget.js';
 import type { OutOfScopeTopic } from './scope.js';
 
 export interface AnswerSource {
@@ -49,6 +51,8 @@ export interface AskContext {
   readonly previousTopic?: string;
   /** Lines that end an unsure reply (contacts of the commune when known). */
   readonly whereToAsk?: readonly string[];
+  /** Aborted when the answer is due: the model's turn ends and the extractive answer goes out. */
+  readonly signal?: AbortSignal;
 }
 
 export interface AnswerThresholds {
@@ -75,8 +79,29 @@ export const DEFAULT_THRESHOLDS: AnswerThresholds = {
   passageFloor: 0.45,
 };
 
-/** The optional language model that words passage answers (FAQ answers are already written by staff). */
+/** Why the model's reply did not reach the resident (the extractive answer went out instead). */
+export type FallbackReason =
+  'budget' | 'timeout' | 'error' | 'empty' | 'too-long' | 'prompt-echo' | 'citation' | 'invented';
+
+/** What the model path tells the service's log (already masked: no personal number in it). */
+export type ModelEvent =
+  | { readonly type: 'rewrite'; readonly original: string; readonly rewritten: string }
+  | { readonly type: 'fallback'; readonly reason: FallbackReason; readonly detail?: string };
+
+/**
+ * The optional language model. With it, the model answers the question from
+ * the passages retrieval found (or refuses), its reply is checked, and
+ * follow-ups are rewritten into stand-alone questions.
+ */
 export interface AnswerWriter {
   readonly model: ChatModel;
   readonly prompts: PromptTemplates;
+  /** Checked replies by question and passages: a common question costs one request. */
+  readonly cache?: AnswerCache;
+  /** Requests per minute; past it the extractive answer goes out. */
+  readonly budget?: ModelBudget;
+  /** A signal aborted when the resident's answer is due (one limit per answer, rewrite and retries included). */
+  readonly deadline?: () => AbortSignal;
+  /** Rewrites and fallbacks, for the staff's log. */
+  readonly onEvent?: (event: ModelEvent) => void;
 }
