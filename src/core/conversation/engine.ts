@@ -58,6 +58,7 @@ import { choiceFromText } from './choices.js';
 import { asksForPersonal, privateOnlyReply } from './privateOnly.js';
 import { faqButton, MENU_BUTTONS, MENU_TOPICS, topicQuestions } from './menu.js';
 import { classifySmalltalk } from './smalltalk.js';
+import { createStatsFeature, statsIntent, type StatsDeps } from '../stats/feature.js';
 import { answerReply, onFeedback, replyWithFeedback } from './qaReplies.js';
 import {
   completePendingAsk,
@@ -95,6 +96,8 @@ export interface EngineDeps {
   readonly maxMessageChars?: number;
   /** Where to ask a person, when staff filled it in (else taken from the commune of `learning`). */
   readonly contacts?: CommuneContacts;
+  /** The emulation board (`/bangxephang`) and the staff summary (`/thongke`); without it they are plain text. */
+  readonly stats?: StatsDeps;
 }
 
 export interface Engine {
@@ -145,6 +148,8 @@ export function createEngine(deps: EngineDeps): Engine {
       ]
     : MENU_BUTTONS;
 
+  const stats = deps.stats ? createStatsFeature(deps.stats) : undefined;
+
   const staleChoice: OutgoingReply = { kind: 'notice', text: T.STALE_CHOICE, buttons: menu };
 
   const contacts = deps.contacts ?? learning?.commune.contacts;
@@ -192,6 +197,8 @@ export function createEngine(deps: EngineDeps): Engine {
   ): Promise<OutgoingReply[]> {
     if (choice === 'menu:start') return [{ kind: 'menu', text: T.WELCOME, buttons: menu }];
     if (choice === 'menu:main' || choice === 'menu:help') return [{ kind: 'menu', text: T.HELP, buttons: menu }];
+    const figures = stats ? await stats.onChoice(identity, choice) : undefined;
+    if (figures) return figures;
     const topic = MENU_TOPICS.find((t) => t.value === choice);
     if (topic) {
       const entries = await topicQuestions(topic, deps.search);
@@ -350,7 +357,8 @@ export function createEngine(deps: EngineDeps): Engine {
     const text = cleanText(message.text ?? '');
     // At the birth-year step a typed "57" is the year, not the 57th button.
     const typedChoice = text && !formTakesNumber(state, text) ? choiceFromText(text, state.offered) : undefined;
-    const choice = message.choice?.trim() || typedChoice;
+    // "/bangxephang" typed on a channel without slash commands (Zalo, web) is the same choice.
+    const choice = message.choice?.trim() || typedChoice || (stats && text ? statsIntent(text) : undefined);
     // Refused before anything changes: the person's open form or offered buttons in their private chat stay as they were.
     if (message.chat === 'group' && asksForPersonal(text, choice, state)) return [privateOnlyReply()];
 
