@@ -73,9 +73,8 @@ export function reportQuery(f: DashboardFilters): string {
 export function dashboardHtml(view: DashboardView): string {
   const f = view.filters;
   const query = reportQuery(f);
-  const years = view.years.map((y) =>
-    option(String(y), PLAN_SECTION[y] ? `${y} (${PLAN_SECTION[y]})` : String(y), f.year === y),
-  );
+  const years = view.years.map((y) => option(String(y), String(y), f.year === y));
+  const section = PLAN_SECTION[f.year];
   const groups = view.groups.map((g) => option(g.id, g.name, f.group === g.id));
   const problems =
     view.problems.length > 0
@@ -124,6 +123,7 @@ ${problems}
 <p id="status" class="status" role="status" aria-live="polite">Đang tải số liệu…</p>
 <section aria-labelledby="h-indicators">
 <h2 id="h-indicators">Các chỉ tiêu của Kế hoạch, năm <span id="year-label">${f.year}</span></h2>
+<p class="legend" id="plan-section">${section ? `Theo ${section} của Kế hoạch.` : ''}</p>
 <p class="legend">Thanh xanh: tỷ lệ đã đạt. Vạch đỏ: mục tiêu của năm.</p>
 <div id="indicators" class="cells"></div>
 </section>

@@ -163,9 +163,10 @@ export const HAMLET_TEAM: StaffPrincipal = { id: 'staff-2', name: 'Tổ Xóm Tâ
 
 /**
  * The whole app (its real CSP headers) with a stand-in front door that signs
- * `principal` in, the dashboard, and the fake report module.
+ * `principal` in, the dashboard, and the fake report module (and the public
+ * board, when one is given).
  */
-export function dashboardTestApp(principal: StaffPrincipal, report: ProgressReport = REPORT) {
+export function dashboardTestApp(principal: StaffPrincipal, report: ProgressReport = REPORT, board?: Hono) {
   const seen: string[] = [];
   const staff = new Hono<StaffEnv>();
   staff.use('*', async (c, next) => {
@@ -187,6 +188,7 @@ export function dashboardTestApp(principal: StaffPrincipal, report: ProgressRepo
     logger: memoryLogger().logger,
     maxBodyBytes: 4096,
     staff: consoleApp,
+    ...(board ? { board } : {}),
   });
   return { app, seen };
 }

@@ -32,8 +32,9 @@ describe('staff dashboard page', () => {
     expect(html).not.toMatch(/\sstyle=|<style/);
     // Every form control has a label.
     for (const id of ['f-year', 'f-hamlet', 'f-group', 'f-from', 'f-to']) expect(html).toContain(`for="${id}"`);
-    expect(html).toContain('<option value="2025">2025 (mục III.1)</option>');
-    expect(html).toContain('<option value="2026" selected>2026 (mục III.2)</option>');
+    expect(html).toContain('<option value="2025">2025</option>');
+    expect(html).toContain('<option value="2026" selected>2026</option>');
+    expect(html).toContain('Theo mục III.2 của Kế hoạch.');
     expect(html).toContain('<option value="" selected>Cả xã</option>');
     expect(html).toContain('Xóm Đông');
     expect(hrefOf(html, 'dl-csv-semicolon')).toBe('/staff/api/report.csv?year=2026&delimiter=semicolon');

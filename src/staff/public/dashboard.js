@@ -177,6 +177,9 @@
       chart.update();
       return;
     }
+    // Readable on a phone, in the page's text colour (the default grey is too faint).
+    window.Chart.defaults.font.size = 14;
+    window.Chart.defaults.color = '#1c2430';
     chart = new window.Chart(canvas, {
       data: data,
       options: {
@@ -225,8 +228,13 @@
     fill('quizzes', nodes);
   }
 
+  /** The plan's section for each year's targets. */
+  var PLAN_SECTION = { 2025: 'mục III.1', 2026: 'mục III.2' };
+
   function render(report) {
     document.getElementById('year-label').textContent = String(report.query.year);
+    var section = PLAN_SECTION[report.query.year];
+    document.getElementById('plan-section').textContent = section ? 'Theo ' + section + ' của Kế hoạch.' : '';
     renderCells(report);
     renderWeekly(report.weekly);
     renderQuizzes(report);
