@@ -24,6 +24,8 @@ export interface DashboardFilters {
 export interface DashboardView {
   readonly communeName: string;
   readonly staffName: string;
+  /** The session's CSRF token, for the sign-out form (POST `/staff/logout`, field `_csrf`). */
+  readonly csrfToken: string;
   /** Years with targets in the plan, offered in the year filter. */
   readonly years: readonly number[];
   /** Hamlets the principal may choose; for a hamlet team, exactly its own. */
@@ -97,6 +99,10 @@ export function dashboardHtml(view: DashboardView): string {
 <header class="top">
 <h1>Tiến độ Bình dân học vụ số</h1>
 <p>${escapeHtml(view.communeName)} · Cán bộ: ${escapeHtml(view.staffName)}</p>
+<form class="signout" method="post" action="${base}/logout">
+<input type="hidden" name="_csrf" value="${escapeHtml(view.csrfToken)}">
+<button type="submit">Đăng xuất</button>
+</form>
 </header>
 <main id="dashboard" data-api="${base}/api/report" data-page="${base}">
 <form id="filters" class="filters" method="get" action="${base}">

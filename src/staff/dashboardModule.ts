@@ -148,6 +148,7 @@ export function createDashboardModule(deps: DashboardDeps): StaffModule {
         dashboardHtml({
           communeName: commune.name,
           staffName: principal.name,
+          csrfToken: c.get('csrfToken'),
           years,
           hamlets,
           fixedHamlet: own !== undefined,

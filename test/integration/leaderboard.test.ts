@@ -98,7 +98,7 @@ describe('emulation board', () => {
       { hamletId: 'xom-2', groupId: 'nguoi-dan', people: 20 },
       { hamletId: 'xom-2', groupId: 'hoc-sinh-sinh-vien', people: 10 },
     ];
-    const leaderboard = createLeaderboard({ stats, population, hamlets: HAMLETS });
+    const leaderboard = createLeaderboard({ stats, population, hamlets: () => HAMLETS });
     const clock = fixedClock('2026-12-06T03:00:00.000Z');
     const app = createApp({
       chat: () => Promise.reject(new Error('not used')),

@@ -37,6 +37,10 @@ describe('staff dashboard page', () => {
     expect(html).toContain('Theo mục III.2 của Kế hoạch.');
     expect(html).toContain('<option value="" selected>Cả xã</option>');
     expect(html).toContain('Xóm Đông');
+    // Signing out posts the session's CSRF token to the front door's logout route.
+    expect(html).toMatch(
+      /<form class="signout" method="post" action="\/staff\/logout">\s*<input type="hidden" name="_csrf" value="test-token">/,
+    );
     expect(hrefOf(html, 'dl-csv-semicolon')).toBe('/staff/api/report.csv?year=2026&delimiter=semicolon');
     expect(hrefOf(html, 'dl-csv-comma')).toBe('/staff/api/report.csv?year=2026&delimiter=comma');
     expect(hrefOf(html, 'dl-xlsx')).toBe('/staff/api/report.xlsx?year=2026');

@@ -6,10 +6,11 @@
  * request from a group chat (refused, see privateOnly.ts), a pressed button
  * (or a typed number or option text picking one), empty input, secrets in the
  * text, a link code, an open profile form, typed commands ("làm bài kiểm tra",
- * "xóa dữ liệu của tôi"), small talk, and finally the Q&A fallback. Per-user
- * state is loaded before and saved after through a port, so the service can
- * restart at any moment. Features added later (staff hand-over) slot in
- * before the fallback.
+ * "xóa dữ liệu của tôi"), small talk, and finally the Q&A fallback. The
+ * emulation board and the staff summary ("/bangxephang", "/thongke") are
+ * choices too, typed or pressed (core/stats). Per-user state is loaded
+ * before and saved after through a port, so the service can restart at any
+ * moment. Features added later (staff hand-over) slot in before the fallback.
  */
 import type { IncomingMessage, OutgoingReply, ReplyButton } from '../messages.js';
 import type {

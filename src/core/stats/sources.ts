@@ -22,12 +22,13 @@ export interface YearGroupTargets {
 export function createLeaderboard(deps: {
   readonly stats: CompletionStats;
   readonly population: PopulationSource;
-  readonly hamlets: readonly NamedItem[];
+  /** Read at every count, so hamlets staff add in the console appear without a restart. */
+  readonly hamlets: () => readonly NamedItem[];
 }): Leaderboard {
   return {
     async board() {
       const completions = await deps.stats.completionsPerHamlet();
-      return rankHamlets(deps.hamlets, completions, deps.population.population());
+      return rankHamlets(deps.hamlets(), completions, deps.population.population());
     },
   };
 }

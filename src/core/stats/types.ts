@@ -64,6 +64,9 @@ export interface StaffDirectory {
   isStaff(channel: ChannelName, userId: string): MaybePromise<boolean>;
 }
 
+/** Until staff accounts can be linked to a chat identity, nobody is staff in chat: `/thongke` is refused politely. */
+export const NO_STAFF: StaffDirectory = { isStaff: () => false };
+
 /** A target as the plan words it: "80%" is reached at 0.8; "trên 60%" (strict) only above 0.6. */
 export interface SummaryTarget {
   readonly share: number;
