@@ -4,25 +4,22 @@
  * The public emulation board ("thi đua"), mounted by the app at `/thi-dua`
  * with no login: anyone in the commune may see how the hamlets compare. The
  * page shows only what the `Leaderboard` port returns (counts and shares per
- * hamlet), so nothing personal can reach it. The board is counted at most once
- * a minute whatever the traffic, since a public page can be hammered.
+ * hamlet), so nothing personal can reach it. The port counts at most once a
+ * minute (core/stats/sources), so a hammered public page costs nothing more.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
-import type { Clock } from '../core/ports.js';
-import type { Board, Leaderboard } from '../core/stats/types.js';
+import type { Leaderboard } from '../core/stats/types.js';
 import { barClassesCss } from './barClasses.js';
 import { boardPage } from './boardPage.js';
 
 export interface BoardDeps {
   readonly leaderboard: Leaderboard;
-  readonly communeName: string;
-  readonly clock: Clock;
+  /** Read at every request, so a renamed commune shows at once. */
+  readonly communeName: () => string;
   /** Where the app mounts this sub-app (links to its stylesheet); `/thi-dua` by default. */
   readonly basePath?: string;
-  /** How long a counted board is served before it is counted again; 60 s by default. */
-  readonly cacheSeconds?: number;
 }
 
 const STYLE = readFileSync(fileURLToPath(new URL('./public/board.css', import.meta.url)), 'utf8') + barClassesCss();
@@ -35,23 +32,17 @@ function localTime(at: Date): string {
 
 export function createBoardApp(deps: BoardDeps): Hono {
   const base = deps.basePath ?? '/thi-dua';
-  const maxAgeMs = (deps.cacheSeconds ?? 60) * 1000;
-  let cached: { board: Board; at: Date } | undefined;
-
-  async function current(): Promise<{ board: Board; at: Date }> {
-    const now = deps.clock.now();
-    if (!cached || now.getTime() - cached.at.getTime() >= maxAgeMs || now < cached.at) {
-      cached = { board: await deps.leaderboard.board(), at: now };
-    }
-    return cached;
-  }
-
   const app = new Hono();
   app.get('/', async (c) => {
-    const { board, at } = await current();
+    const board = await deps.leaderboard.board();
     c.header('Cache-Control', 'public, max-age=60');
     return c.html(
-      boardPage({ communeName: deps.communeName, board, updated: localTime(at), stylesheet: `${base}/board.css` }),
+      boardPage({
+        communeName: deps.communeName(),
+        board,
+        updated: localTime(new Date(board.countedAt)),
+        stylesheet: `${base}/board.css`,
+      }),
     );
   });
   app.get('/board.css', (c) => {

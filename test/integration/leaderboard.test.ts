@@ -13,6 +13,8 @@ import { createApp } from '../../src/http/app.js';
 import { createBoardApp } from '../../src/http/board.js';
 import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { SqliteCompletionStats } from '../../src/storage/sqlite/statsRepo.js';
+import { DEFAULT_COMMUNE } from '../../src/content/loadCommune.js';
+import { statsParts } from '../../src/statsCompose.js';
 import { fixedClock, memoryLogger, tempDir } from '../helpers.js';
 
 const COMMUNE = 'hung-chau';
@@ -98,15 +100,15 @@ describe('emulation board', () => {
       { hamletId: 'xom-2', groupId: 'nguoi-dan', people: 20 },
       { hamletId: 'xom-2', groupId: 'hoc-sinh-sinh-vien', people: 10 },
     ];
-    const leaderboard = createLeaderboard({ stats, population, hamlets: () => HAMLETS });
     const clock = fixedClock('2026-12-06T03:00:00.000Z');
+    const leaderboard = createLeaderboard({ stats, population, hamlets: () => HAMLETS, clock });
     const app = createApp({
       chat: () => Promise.reject(new Error('not used')),
       healthy: () => true,
       assets: loadWebAssets(),
       logger: memoryLogger().logger,
       maxBodyBytes: 4096,
-      board: createBoardApp({ leaderboard, communeName: 'Xã Hùng Châu', clock }),
+      board: createBoardApp({ leaderboard, communeName: () => 'Xã Hùng Châu' }),
     });
 
     const res = await app.request('/thi-dua');
@@ -141,11 +143,36 @@ describe('emulation board', () => {
     expect(await (await app.request('/thi-dua')).text()).toContain('(4/30 người)');
   });
 
+  it('wires the summary and the board over the database in one call (statsParts)', async () => {
+    const population = new FakePopulation();
+    population.rows = [{ hamletId: 'xom-1', groupId: 'nguoi-dan', people: 70 }];
+    const parts = statsParts({
+      db,
+      communeId: COMMUNE,
+      commune: () => ({ ...DEFAULT_COMMUNE, hamlets: HAMLETS }),
+      population,
+      // Sunday 6 December 2026, 12:00 in Hà Nội (the c4 completion above came at 10:00).
+      clock: fixedClock('2026-12-06T05:00:00.000Z'),
+    });
+    expect(await parts.engine.summary.summary()).toEqual({
+      year: 2026,
+      today: 5,
+      week: 6,
+      total: 8,
+      population: 70,
+      share: 8 / 70,
+      target: { share: 1, strict: false },
+    });
+    expect(await parts.engine.staff.isStaff('telegram', '1')).toBe(false);
+    const board = await parts.leaderboard.board();
+    expect(board.rows[0]).toMatchObject({ rank: 1, hamletId: 'xom-1', completed: 2, population: 70 });
+    expect(board.countedAt).toBe('2026-12-06T05:00:00.000Z');
+  });
+
   it('says there is nothing to rank yet for a commune with no hamlets', async () => {
     const empty = createBoardApp({
-      leaderboard: { board: () => ({ rows: [], unknownHamlet: 0 }) },
-      communeName: 'Xã Hùng Châu',
-      clock: fixedClock(),
+      leaderboard: { board: () => ({ rows: [], unknownHamlet: 0, countedAt: '2026-12-01T08:00:00.000Z' }) },
+      communeName: () => 'Xã Hùng Châu',
     });
     const html = await (await empty.request('/')).text();
     expect(html).toContain('Chưa có số liệu để xếp hạng');

@@ -9,7 +9,7 @@
  */
 import type { PopulationCount } from '../stores/reports.js';
 import type { NamedItem } from '../registry/types.js';
-import type { Board, BoardRow, HamletCompletions } from './types.js';
+import type { BoardRow, HamletCompletions, Ranking } from './types.js';
 
 const collator = new Intl.Collator('vi', { numeric: true });
 
@@ -29,7 +29,7 @@ export function rankHamlets(
   hamlets: readonly NamedItem[],
   completions: readonly HamletCompletions[],
   population: readonly PopulationCount[],
-): Board {
+): Ranking {
   const completed = new Map<string, number>();
   let unknownHamlet = 0;
   for (const c of completions) {

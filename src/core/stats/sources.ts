@@ -11,7 +11,7 @@ import type { NamedItem } from '../registry/types.js';
 import type { PopulationSource } from '../stores/reports.js';
 import { localBounds, localYear } from './bounds.js';
 import { rankHamlets } from './ranking.js';
-import type { CompletionStats, Leaderboard, SummarySource, SummaryTarget } from './types.js';
+import type { Board, CompletionStats, Leaderboard, SummarySource, SummaryTarget } from './types.js';
 
 /** One year's targets as the commune file gives them: percentages 0–100 per group id. */
 export interface YearGroupTargets {
@@ -19,16 +19,31 @@ export interface YearGroupTargets {
   readonly groups: Readonly<Record<string, number>>;
 }
 
+/**
+ * The board, counted at most once every `maxAgeSeconds` (60 by default): it
+ * is public and answered in every chat, so a crowd asking at once costs one
+ * count, and a completion shows within a minute.
+ */
 export function createLeaderboard(deps: {
   readonly stats: CompletionStats;
   readonly population: PopulationSource;
   /** Read at every count, so hamlets staff add in the console appear without a restart. */
   readonly hamlets: () => readonly NamedItem[];
+  readonly clock: Clock;
+  readonly maxAgeSeconds?: number;
 }): Leaderboard {
+  const maxAgeMs = (deps.maxAgeSeconds ?? 60) * 1000;
+  let cached: { board: Board; at: number } | undefined;
   return {
     async board() {
+      const now = deps.clock.now().getTime();
+      // A clock set back (tests, a corrected system clock) counts again rather than serving the future.
+      if (cached && now - cached.at < maxAgeMs && now >= cached.at) return cached.board;
       const completions = await deps.stats.completionsPerHamlet();
-      return rankHamlets(deps.hamlets(), completions, deps.population.population());
+      const ranking = rankHamlets(deps.hamlets(), completions, deps.population.population());
+      const board: Board = { ...ranking, countedAt: new Date(now).toISOString() };
+      cached = { board, at: now };
+      return board;
     },
   };
 }
@@ -48,7 +63,8 @@ export function commonTarget(targets: readonly YearGroupTargets[], year: number)
 export function createSummarySource(deps: {
   readonly stats: CompletionStats;
   readonly population: PopulationSource;
-  readonly targets: readonly YearGroupTargets[];
+  /** Read at every summary, like the commune file it comes from. */
+  readonly targets: () => readonly YearGroupTargets[];
   readonly clock: Clock;
 }): SummarySource {
   return {
@@ -64,7 +80,7 @@ export function createSummarySource(deps: {
         ...tally,
         population,
         share: population !== null && population > 0 ? tally.total / population : null,
-        target: commonTarget(deps.targets, year),
+        target: commonTarget(deps.targets(), year),
       };
     },
   };

@@ -5,7 +5,7 @@
  * Numbers are written the Vietnamese way (45,5%; 2.000), and a share that
  * cannot be computed says so in words instead of showing 0%.
  */
-import type { Board, BoardRow, ProgressSummary, SummaryTarget } from './types.js';
+import type { BoardRow, ProgressSummary, Ranking, SummaryTarget } from './types.js';
 
 const count = new Intl.NumberFormat('vi-VN');
 const percent = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
@@ -39,7 +39,7 @@ function rankedLine(row: BoardRow): string {
 }
 
 /** The board as a short chat message: ranked hamlets, then those without population, then "chưa rõ xóm". */
-export function boardText(board: Board): string {
+export function boardText(board: Ranking): string {
   const ranked = board.rows.filter((r) => r.rank !== null);
   const unranked = board.rows.filter((r) => r.rank === null);
   if (board.rows.length === 0) {

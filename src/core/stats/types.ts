@@ -47,11 +47,16 @@ export interface BoardRow {
   readonly share: number | null;
 }
 
-export interface Board {
+export interface Ranking {
   /** Ranked hamlets first (best share first), then hamlets without population by count. */
   readonly rows: readonly BoardRow[];
   /** Completions of people who have not said their hamlet: shown apart, never ranked. */
   readonly unknownHamlet: number;
+}
+
+export interface Board extends Ranking {
+  /** When the figures were counted (ISO timestamp): the board is counted at most once a minute. */
+  readonly countedAt: string;
 }
 
 /** Answers the emulation board (public page, `/bangxephang` in chat). */

@@ -17,6 +17,7 @@ const BOARD: Board = {
     { rank: null, hamletId: 'xom-4', hamletName: 'Xóm 4', completed: 12, population: null, share: null },
   ],
   unknownHamlet: 4,
+  countedAt: '2026-12-06T03:00:00.000Z',
 };
 
 const SUMMARY: ProgressSummary = {
@@ -111,7 +112,7 @@ describe('createSummarySource', () => {
         ],
         vneidCertified: () => [],
       },
-      targets: [{ year: 2026, groups: { a: 100, b: 100 } }],
+      targets: () => [{ year: 2026, groups: { a: 100, b: 100 } }],
       clock: fixedClock('2026-12-01T08:00:00.000Z'),
     });
     expect(await source.summary()).toEqual({
