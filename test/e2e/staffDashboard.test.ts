@@ -217,6 +217,25 @@ describe('staff dashboard and public board in a real browser (phone size)', () =
     expect(problems).toEqual([]);
   });
 
+  it('says what went wrong when the report cannot be had, in Vietnamese', async () => {
+    await openDashboard(admin.url);
+    const refusal = 'Tài khoản của tổ chỉ xem được số liệu của xóm mình.';
+    await page.route('**/staff/api/report?*', (route) =>
+      route.fulfill({ status: 403, json: { error: 'forbidden', message: refusal } }),
+    );
+    await page.selectOption('#f-hamlet', 'xom-2');
+    await expect.poll(() => page.locator('#status').textContent()).toBe(refusal);
+    expect(await page.locator('#status').getAttribute('class')).toContain('error');
+
+    await page.route('**/staff/api/report?*', (route) => route.abort('connectionrefused'));
+    await page.selectOption('#f-hamlet', 'xom-1');
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe('Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.');
+    // What was drawn before stays on screen.
+    expect(await page.locator('#indicators .cell').count()).toBe(5);
+  });
+
   it('offers a hamlet team its own hamlet only', async () => {
     await openDashboard(team.url);
     expect(await page.locator('select#f-hamlet').count()).toBe(0);

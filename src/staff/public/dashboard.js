@@ -289,7 +289,11 @@
             return {};
           })
           .then(function (body) {
-            if (!res.ok) throw new Error(body.message || 'Không tải được số liệu (mã lỗi ' + res.status + ').');
+            if (!res.ok) {
+              var refused = new Error(body.message || 'Không tải được số liệu (mã lỗi ' + res.status + ').');
+              refused.fromServer = true;
+              throw refused;
+            }
             return body;
           });
       })
@@ -300,8 +304,11 @@
       })
       .catch(function (err) {
         if (mine !== latest) return;
-        var message = err && err.message && !/fetch/i.test(err.message) ? err.message : '';
-        setStatus(message || 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.', true);
+        // The server's own words when it answered; otherwise the network failed (the browser's message is English).
+        setStatus(
+          err && err.fromServer ? err.message : 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.',
+          true,
+        );
       })
       .then(function () {
         if (mine === latest) root.removeAttribute('aria-busy');
