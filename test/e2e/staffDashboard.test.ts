@@ -234,6 +234,28 @@ describe('staff dashboard and public board in a real browser (phone size)', () =
       .toBe('Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.');
     // What was drawn before stays on screen.
     expect(await page.locator('#indicators .cell').count()).toBe(5);
+
+    // An answer that is not a report is said to be one, never drawn as zeros.
+    await page.route('**/staff/api/report?*', (route) => route.fulfill({ status: 200, json: { hello: 'world' } }));
+    await page.selectOption('#f-hamlet', '');
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe('Máy chủ trả về số liệu không đúng dạng. Vui lòng báo cho quản trị viên.');
+  });
+
+  it('goes to the login page when the session has ended', async () => {
+    await openDashboard(admin.url);
+    await page.route('**/staff/api/report?*', (route) =>
+      route.fulfill({ status: 401, json: { error: 'unauthenticated', message: 'Vui lòng đăng nhập.' } }),
+    );
+    // Stands in for the front door, which redirects a page request without a session to the login page.
+    await page.route('**/staff?*', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<h1>Đăng nhập</h1>' }),
+    );
+    await page.selectOption('#f-group', 'nguoi-dan');
+    // The address already carries the filters (replaceState): wait for the new document itself.
+    await expect.poll(() => page.locator('h1').first().textContent()).toBe('Đăng nhập');
+    expect(new URL(page.url()).search).toBe('?year=2026&group=nguoi-dan');
   });
 
   it('offers a hamlet team its own hamlet only', async () => {

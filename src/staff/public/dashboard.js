@@ -289,8 +289,17 @@
             return {};
           })
           .then(function (body) {
-            if (!res.ok) {
-              var refused = new Error(body.message || 'Không tải được số liệu (mã lỗi ' + res.status + ').');
+            if (res.status === 401) {
+              // The session ended: opening the page again leads to the login page.
+              window.location.assign(page + '?' + qs);
+            }
+            var problem = !res.ok
+              ? body.message || 'Không tải được số liệu (mã lỗi ' + res.status + ').'
+              : !Array.isArray(body.indicators)
+                ? 'Máy chủ trả về số liệu không đúng dạng. Vui lòng báo cho quản trị viên.'
+                : '';
+            if (problem) {
+              var refused = new Error(problem);
               refused.fromServer = true;
               throw refused;
             }
@@ -299,16 +308,22 @@
       })
       .then(function (report) {
         if (mine !== latest) return; // an older answer arriving after a newer request
-        render(report);
+        try {
+          render(report);
+        } catch (err) {
+          err.fromRender = true;
+          throw err;
+        }
         setStatus('Đã cập nhật số liệu.');
       })
       .catch(function (err) {
         if (mine !== latest) return;
         // The server's own words when it answered; otherwise the network failed (the browser's message is English).
-        setStatus(
-          err && err.fromServer ? err.message : 'Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.',
-          true,
-        );
+        if (err && err.fromServer) setStatus(err.message, true);
+        else if (err && err.fromRender) {
+          setStatus('Không hiển thị được số liệu. Vui lòng tải lại trang; nếu vẫn lỗi, báo cho quản trị viên.', true);
+          console.error(err); // the cause, for whoever debugs it
+        } else setStatus('Không kết nối được máy chủ. Vui lòng kiểm tra mạng và thử lại.', true);
       })
       .then(function () {
         if (mine === latest) root.removeAttribute('aria-busy');
