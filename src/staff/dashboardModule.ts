@@ -64,11 +64,25 @@ function chartJsSource(): string {
 
 const DATE = z.iso.date();
 
+/** The query fields the page reads; anything else in the address is ignored. */
+const QuerySchema = z.object({
+  year: z.string().optional(),
+  hamlet: z.string().optional(),
+  group: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+
+/** A value echoed in a message, cut short: the address is the visitor's to type. */
+function shown(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 40)}…` : value;
+}
+
 /** A date filter if it is a real YYYY-MM-DD date; otherwise a Vietnamese message says what is wrong. */
 function dateFilter(raw: string | undefined, label: string, problems: string[]): string | undefined {
   if (!raw) return undefined;
   if (DATE.safeParse(raw).success) return raw;
-  problems.push(`${label} “${raw}” không phải ngày hợp lệ (dạng năm-tháng-ngày, ví dụ 2026-01-31).`);
+  problems.push(`${label} “${shown(raw)}” không phải ngày hợp lệ (dạng năm-tháng-ngày, ví dụ 2026-01-31).`);
   return undefined;
 }
 
@@ -78,18 +92,19 @@ function dateFilter(raw: string | undefined, label: string, problems: string[]):
  * dropped with a message, and the page shows the default instead.
  */
 export function filtersOf(
-  query: Record<string, string | undefined>,
+  raw: Record<string, string | undefined>,
   principal: StaffPrincipal,
   commune: DashboardCommune,
   years: readonly number[],
   defaultYear: number,
 ): { filters: DashboardFilters; problems: string[] } {
   const problems: string[] = [];
+  const query = QuerySchema.parse(raw);
   let year = defaultYear;
   if (query.year) {
     const wanted = Number(query.year);
     if (years.includes(wanted)) year = wanted;
-    else problems.push(`Năm “${query.year}” không có mục tiêu trong Kế hoạch: chọn ${years.join(' hoặc ')}.`);
+    else problems.push(`Năm “${shown(query.year)}” không có mục tiêu trong Kế hoạch: chọn ${years.join(' hoặc ')}.`);
   }
   let hamlet: string | undefined;
   if (principal.role === 'hamlet') {
@@ -97,12 +112,12 @@ export function filtersOf(
     if (query.hamlet && query.hamlet !== hamlet) problems.push('Tài khoản của tổ chỉ xem được số liệu của xóm mình.');
   } else if (query.hamlet) {
     if (commune.hamlets.some((h) => h.id === query.hamlet)) hamlet = query.hamlet;
-    else problems.push(`Không có xóm “${query.hamlet}” trong danh sách của xã.`);
+    else problems.push(`Không có xóm “${shown(query.hamlet)}” trong danh sách của xã.`);
   }
   let group: string | undefined;
   if (query.group) {
     if (commune.groups.some((g) => g.id === query.group)) group = query.group;
-    else problems.push(`Không có nhóm đối tượng “${query.group}”.`);
+    else problems.push(`Không có nhóm đối tượng “${shown(query.group)}”.`);
   }
   let from = dateFilter(query.from, 'Từ ngày', problems);
   let to = dateFilter(query.to, 'Đến ngày', problems);

@@ -116,6 +116,11 @@ describe('filtersOf', () => {
     ]);
   });
 
+  it('cuts a long value short when it says it back', () => {
+    const { problems } = filtersOf({ group: 'x'.repeat(5000) }, ADMIN, COMMUNE, [2025, 2026], 2026);
+    expect(problems).toEqual([`Không có nhóm đối tượng “${'x'.repeat(40)}…”.`]);
+  });
+
   it('refuses a period that ends before it starts', () => {
     const { filters, problems } = filtersOf(
       { from: '2026-03-01', to: '2026-01-01' },
