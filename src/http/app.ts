@@ -31,6 +31,8 @@ export interface AppDeps {
   readonly trustProxy?: boolean;
   /** The staff console (staff/app.ts), mounted at `/staff`; absent in tests of the chat alone. */
   readonly staff?: Hono;
+  /** The public emulation board (http/board.ts), mounted at `/thi-dua` with no login. */
+  readonly board?: Hono;
   /** Counts refused webhook calls into one summary line a minute. */
   readonly rejections?: RejectionLog;
   /** The health check (see http/health); a bare yes or no is accepted from fakes. */
@@ -131,6 +133,7 @@ export function createApp(deps: AppDeps): Hono {
 
   for (const route of deps.webhooks ?? []) mountRawRoute(app, route, deps.logger, deps.rejections);
   if (deps.staff) app.route('/staff', deps.staff);
+  if (deps.board) app.route('/thi-dua', deps.board);
 
   return app;
 }

@@ -11,6 +11,7 @@
 import type { Message, MessageEntity } from 'grammy/types';
 import { GROUP_QUIZ_LIST, isGroupQuizChoice } from '../../core/quiz/groupQuiz.js';
 import { LINK_CODE_PATTERN } from '../../core/random.js';
+import { STATS_BOARD, STATS_TODAY } from '../../core/stats/feature.js';
 import * as T from './texts.js';
 
 export type Inbound =
@@ -94,6 +95,10 @@ function command(name: string, arg: string): Inbound {
       return choose('menu:help');
     case 'quiznhom':
       return choose(GROUP_QUIZ_LIST);
+    case 'bangxephang':
+      return choose(STATS_BOARD);
+    case 'thongke':
+      return choose(STATS_TODAY);
     default:
       return { kind: 'reply', text: T.UNKNOWN_COMMAND };
   }

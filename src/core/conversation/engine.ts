@@ -6,10 +6,11 @@
  * request from a group chat (refused, see privateOnly.ts), a pressed button
  * (or a typed number or option text picking one), empty input, secrets in the
  * text, a link code, an open profile form, typed commands ("làm bài kiểm tra",
- * "xóa dữ liệu của tôi"), small talk, and finally the Q&A fallback. Per-user
- * state is loaded before and saved after through a port, so the service can
- * restart at any moment. Features added later (staff hand-over) slot in
- * before the fallback.
+ * "xóa dữ liệu của tôi"), small talk, and finally the Q&A fallback. The
+ * emulation board and the staff summary ("/bangxephang", "/thongke") are
+ * choices too, typed or pressed (core/stats). Per-user state is loaded
+ * before and saved after through a port, so the service can restart at any
+ * moment. Features added later (staff hand-over) slot in before the fallback.
  */
 import type { IncomingMessage, OutgoingReply, ReplyButton } from '../messages.js';
 import type {
@@ -58,6 +59,7 @@ import { choiceFromText } from './choices.js';
 import { asksForPersonal, privateOnlyReply } from './privateOnly.js';
 import { faqButton, MENU_BUTTONS, MENU_TOPICS, topicQuestions } from './menu.js';
 import { classifySmalltalk } from './smalltalk.js';
+import { createStatsFeature, statsIntent, type StatsDeps } from '../stats/feature.js';
 import { answerReply, onFeedback, replyWithFeedback } from './qaReplies.js';
 import {
   completePendingAsk,
@@ -99,6 +101,8 @@ export interface EngineDeps {
   readonly maxMessageChars?: number;
   /** Where to ask a person, when staff filled it in (else taken from the commune of `learning`). */
   readonly contacts?: CommuneContacts;
+  /** The emulation board (`/bangxephang`) and the staff summary (`/thongke`); without it they are plain text. */
+  readonly stats?: StatsDeps;
 }
 
 export interface Engine {
@@ -148,6 +152,8 @@ export function createEngine(deps: EngineDeps): Engine {
         { label: BTN_LINK, value: 'me:link' },
       ]
     : MENU_BUTTONS;
+
+  const stats = deps.stats ? createStatsFeature(deps.stats) : undefined;
 
   const staleChoice: OutgoingReply = { kind: 'notice', text: T.STALE_CHOICE, buttons: menu };
 
@@ -215,6 +221,8 @@ export function createEngine(deps: EngineDeps): Engine {
   ): Promise<OutgoingReply[]> {
     if (choice === 'menu:start') return [{ kind: 'menu', text: T.WELCOME, buttons: menu }];
     if (choice === 'menu:main' || choice === 'menu:help') return [{ kind: 'menu', text: T.HELP, buttons: menu }];
+    const figures = stats ? await stats.onChoice(identity, choice) : undefined;
+    if (figures) return figures;
     const topic = MENU_TOPICS.find((t) => t.value === choice);
     if (topic) {
       const entries = await topicQuestions(topic, deps.search);
@@ -380,7 +388,8 @@ export function createEngine(deps: EngineDeps): Engine {
     const text = cleanText(message.text ?? '');
     // At the birth-year step a typed "57" is the year, not the 57th button.
     const typedChoice = text && !formTakesNumber(state, text) ? choiceFromText(text, state.offered) : undefined;
-    const choice = message.choice?.trim() || typedChoice;
+    // "/bangxephang" typed on a channel without slash commands (Zalo, web) is the same choice.
+    const choice = message.choice?.trim() || typedChoice || (stats && text ? statsIntent(text) : undefined);
     // Refused before anything changes: the person's open form or offered buttons in their private chat stay as they were.
     if (message.chat === 'group' && asksForPersonal(text, choice, state)) return [privateOnlyReply()];
 

@@ -1,0 +1,47 @@
+/**
+ * @module statsCompose
+ *
+ * The emulation board and the staff summary put together over the service's
+ * database, so the composition root wires them in one call: the engine takes
+ * `engine` (for `/bangxephang` and `/thongke`), the HTTP app mounts a board
+ * built on `leaderboard` at `/thi-dua`. Both read the same counted board.
+ */
+import type { CommuneConfig } from './content/loadCommune.js';
+import type { Clock } from './core/ports.js';
+import type { StatsDeps } from './core/stats/feature.js';
+import { createLeaderboard, createSummarySource } from './core/stats/sources.js';
+import { NO_STAFF, type Leaderboard, type StaffDirectory } from './core/stats/types.js';
+import type { PopulationSource } from './core/stores/reports.js';
+import type { Db } from './storage/sqlite/db.js';
+import { SqliteCompletionStats } from './storage/sqlite/statsRepo.js';
+
+export interface StatsParts {
+  readonly engine: StatsDeps;
+  readonly leaderboard: Leaderboard;
+}
+
+export function statsParts(opts: {
+  readonly db: Db;
+  readonly communeId: string;
+  /** Read at every count: hamlets and targets as the commune file says now. */
+  readonly commune: () => Pick<CommuneConfig, 'hamlets' | 'targets'>;
+  readonly population: PopulationSource;
+  /** Chat users linked to staff accounts; nobody until that link exists. */
+  readonly staff?: StaffDirectory;
+  readonly clock: Clock;
+}): StatsParts {
+  const stats = new SqliteCompletionStats(opts.db, opts.communeId);
+  const leaderboard = createLeaderboard({
+    stats,
+    population: opts.population,
+    hamlets: () => opts.commune().hamlets,
+    clock: opts.clock,
+  });
+  const summary = createSummarySource({
+    stats,
+    population: opts.population,
+    targets: () => opts.commune().targets,
+    clock: opts.clock,
+  });
+  return { engine: { leaderboard, staff: opts.staff ?? NO_STAFF, summary }, leaderboard };
+}
