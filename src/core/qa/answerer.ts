@@ -88,6 +88,7 @@ export async function answerQuestion(
       related: relatedOf(result.faqs, faq.entry.id),
       topic: topicOf(analysis),
       ref: faq.entry.sourceRef,
+      faqId: faq.entry.id,
     };
   }
 
