@@ -67,13 +67,32 @@ export interface GroupingOptions {
  * of one thing meet as retrieval lets them meet.
  */
 export function termsOf(tokens: readonly string[]): string[] {
-  const text = ` ${tokens.join(' ')} `;
   const out = [...tokens, ...bigrams(tokens)];
-  SYNONYM_GROUPS.forEach((group, g) => {
-    if (group.some((p) => text.includes(` ${p} `))) out.push(`~${g}`);
+  const found = new Set<number>();
+  tokens.forEach((t, i) => {
+    for (const p of PHRASES_BY_FIRST.get(t) ?? []) {
+      if (found.has(p.group)) continue;
+      if (p.tokens.every((x, k) => tokens[i + k] === x)) found.add(p.group);
+    }
   });
+  for (const g of [...found].sort((a, b) => a - b)) out.push(`~${g}`);
   return [...new Set(out)];
 }
+
+/** Synonym phrases by their first syllable, so a question is scanned once rather than once per phrase. */
+const PHRASES_BY_FIRST: ReadonlyMap<string, readonly { tokens: readonly string[]; group: number }[]> = (() => {
+  const map = new Map<string, { tokens: string[]; group: number }[]>();
+  SYNONYM_GROUPS.forEach((group, g) => {
+    for (const phrase of group) {
+      const tokens = phrase.split(' ');
+      const first = tokens[0] ?? '';
+      const list = map.get(first) ?? [];
+      list.push({ tokens, group: g });
+      map.set(first, list);
+    }
+  });
+  return map;
+})();
 
 function resolve(token: string, typos: ReadonlyMap<string, string>): string {
   let t = token;
@@ -92,36 +111,46 @@ function baseWeight(term: string): number {
 }
 
 interface Vector {
-  readonly terms: readonly number[];
+  readonly terms: readonly string[];
   readonly weights: readonly number[];
 }
 
-/** Unit-length sparse vector over term ids, IDF-weighted by the question set. */
-function vectorOf(terms: readonly string[], ids: Map<string, number>, idf: (t: string) => number): Vector {
-  const ts: number[] = [];
-  const ws: number[] = [];
+/** Unit-length sparse vector of a question's terms. */
+function vectorOf(terms: readonly string[], weight: (t: string) => number): Vector {
+  const ws: number[] = new Array<number>(terms.length);
   let norm = 0;
-  for (const t of terms) {
-    const w = baseWeight(t) * idf(t);
-    let id = ids.get(t);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(t, id);
-    }
-    ts.push(id);
-    ws.push(w);
+  for (let i = 0; i < terms.length; i++) {
+    const w = weight(terms[i] ?? '');
+    ws[i] = w;
     norm += w * w;
   }
   const n = Math.sqrt(norm) || 1;
-  return { terms: ts, weights: ws.map((w) => w / n) };
+  for (let i = 0; i < ws.length; i++) ws[i] = (ws[i] ?? 0) / n;
+  return { terms, weights: ws };
+}
+
+/** Leaders holding a term, with the term's weight in each (parallel arrays: less garbage than objects). */
+interface Posting {
+  readonly leaders: number[];
+  readonly weights: number[];
 }
 
 /** Groups questions (see the module comment). Deterministic: same input, same groups. */
 export function groupQuestions(items: readonly GroupInput[], options: GroupingOptions = {}): QuestionGroup[] {
   const threshold = options.threshold ?? DEFAULT_GROUP_THRESHOLD;
   const seeds = options.seeds ?? [];
-  const rawTokens = items.map((q) => tokenize(q.text).slice(0, MAX_TOKENS));
-  const anchorTokens = seeds.map((s) => s.anchors.map((a) => tokenize(a).slice(0, MAX_TOKENS)));
+  // Residents repeat each other word for word: each distinct text is read once.
+  const read = new Map<string, string[]>();
+  const tokensOf = (text: string): string[] => {
+    let t = read.get(text);
+    if (!t) {
+      t = tokenize(text).slice(0, MAX_TOKENS);
+      read.set(text, t);
+    }
+    return t;
+  };
+  const rawTokens = items.map((q) => tokensOf(q.text));
+  const anchorTokens = seeds.map((s) => s.anchors.map(tokensOf));
   // Typos and rarity are judged over everything compared: the new questions and the anchors.
   const counts = new Map<string, number>();
   const count = (tokens: readonly string[]): void => {
@@ -136,42 +165,55 @@ export function groupQuestions(items: readonly GroupInput[], options: GroupingOp
   const df = new Map<string, number>();
   for (const terms of [...itemTerms, ...seedTerms.flat()]) for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
   const total = itemTerms.length + seedTerms.reduce((n, l) => n + l.length, 0);
-  const idf = (t: string): number => Math.log(1 + total / (df.get(t) ?? 1));
-  const ids = new Map<string, number>();
+  // Base weight (syllable, bigram, form word) times IDF, computed once per distinct term.
+  const weights = new Map<string, number>();
+  const weight = (t: string): number => {
+    let w = weights.get(t);
+    if (w === undefined) {
+      w = baseWeight(t) * Math.log(1 + total / (df.get(t) ?? 1));
+      weights.set(t, w);
+    }
+    return w;
+  };
 
   // Leaders: every anchor of every seed first, then questions that start a group.
   const leaderGroup: number[] = [];
-  const leaderVectors: Vector[] = [];
-  const postings = new Map<number, { leader: number; weight: number }[]>();
+  const postings = new Map<string, Posting>();
   const groups: { id: string; seedId?: string; leader?: number; members: number[] }[] = [];
   const addLeader = (v: Vector, group: number): void => {
-    const leader = leaderVectors.length;
-    leaderVectors.push(v);
+    const leader = leaderGroup.length;
     leaderGroup.push(group);
-    v.terms.forEach((t, i) => {
-      const list = postings.get(t);
-      const entry = { leader, weight: v.weights[i] ?? 0 };
-      if (list) list.push(entry);
-      else postings.set(t, [entry]);
-    });
+    for (let i = 0; i < v.terms.length; i++) {
+      const t = v.terms[i] ?? '';
+      let p = postings.get(t);
+      if (!p) {
+        p = { leaders: [], weights: [] };
+        postings.set(t, p);
+      }
+      p.leaders.push(leader);
+      p.weights.push(v.weights[i] ?? 0);
+    }
   };
   seeds.forEach((seed, s) => {
     groups.push({ id: seed.id, seedId: seed.id, members: [] });
-    for (const terms of seedTerms[s] ?? []) if (terms.length > 0) addLeader(vectorOf(terms, ids, idf), s);
+    for (const terms of seedTerms[s] ?? []) if (terms.length > 0) addLeader(vectorOf(terms, weight), s);
   });
 
   const scores = new Float64Array(Math.max(16, items.length + seedTerms.flat().length));
   const touched: number[] = [];
   itemTerms.forEach((terms, index) => {
-    const v = vectorOf(terms, ids, idf);
+    const v = vectorOf(terms, weight);
     touched.length = 0;
-    v.terms.forEach((t, i) => {
+    for (let i = 0; i < v.terms.length; i++) {
+      const p = postings.get(v.terms[i] ?? '');
+      if (!p) continue;
       const w = v.weights[i] ?? 0;
-      for (const p of postings.get(t) ?? []) {
-        if (scores[p.leader] === 0) touched.push(p.leader);
-        scores[p.leader] = (scores[p.leader] ?? 0) + w * p.weight;
+      for (let k = 0; k < p.leaders.length; k++) {
+        const l = p.leaders[k] ?? 0;
+        if (scores[l] === 0) touched.push(l);
+        scores[l] = (scores[l] ?? 0) + w * (p.weights[k] ?? 0);
       }
-    });
+    }
     let best = -1;
     let bestScore = threshold - 1e-9;
     for (const l of touched) {
