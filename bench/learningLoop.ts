@@ -206,7 +206,8 @@ async function approveToAnswer(knowledgeDir: string, label: string): Promise<voi
     const t1 = performance.now();
     const there = await other.engine.ask(QUESTION);
     const otherProcess = performance.now() - t1;
-    if (!here.text.includes('thứ Ba') || !there.text.includes('thứ Ba')) throw new Error('the staff answer is not live');
+    if (!here.text.includes('thứ Ba') || !there.text.includes('thứ Ba'))
+      throw new Error('the staff answer is not live');
     console.log(
       `${label}: approval returned in ${approved.toFixed(0)} ms; answered with it ${sameProcess.toFixed(0)} ms ` +
         `after the approval began; first answer in a second process ${otherProcess.toFixed(0)} ms (reload included)`,
