@@ -143,6 +143,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
             .documents()
             .filter((d) => d.kind === 'doc' && !isConsoleRef(d.ref))
             .map((d) => ({ ref: d.ref, title: d.title })),
+          setAside: service.setAside(),
           canDecide: staff.role === 'admin',
           csrfToken: c.get('csrfToken'),
           ...(done && NOTICES[done] !== undefined && { notice: NOTICES[done] }),

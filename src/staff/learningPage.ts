@@ -28,6 +28,8 @@ export interface LearningPageData {
   readonly entries: readonly { id: string; baseFaqId: string | null; live?: ConsoleRevision; last: ConsoleRevision }[];
   readonly faqIds: readonly { id: string; question: string }[];
   readonly documents: readonly { ref: string; title: string }[];
+  /** Recent questions set aside as out of scope or without a topic, which staff may flag. */
+  readonly setAside: readonly { id: number; question: string; kind: string; createdAt: string }[];
   readonly canDecide: boolean;
   readonly csrfToken: string;
   readonly notice?: string;
@@ -240,7 +242,29 @@ export function learningPage(d: LearningPageData): Html {
           <h2>${STATE_LABELS[d.state]} (${d.groups.length} nhóm)</h2>
           ${d.groups.length === 0 ? html`<p>Không có nhóm câu hỏi nào.</p>` : ''}
           ${d.groups.map((g) => groupCard(d, g.view, g.candidates))}
-          <h2>Đánh dấu một câu hỏi</h2>
+          <h2>Câu hỏi trợ lý xếp ngoài phạm vi (gần đây)</h2>
+          <p class="meta">Nếu trợ lý nên trả lời câu nào, hãy đánh dấu: câu đó sẽ vào danh sách nhóm ở trên.</p>
+          ${
+            d.setAside.length === 0
+              ? html`<p>Không có câu hỏi nào.</p>`
+              : html`<ul>
+                  ${d.setAside.map(
+                    (q) =>
+                      html`<li>
+                        ${q.question}
+                        <span class="meta"
+                          >(${q.kind === 'unclear' ? 'chưa rõ hỏi về gì' : 'ngoài phạm vi'}, ${day(q.createdAt)})</span
+                        >
+                        <form method="post" action="${LEARNING_PATH}/flag" class="inline">
+                          ${csrf(d.csrfToken)}
+                          <input type="hidden" name="questionId" value="${String(q.id)}" />
+                          <button type="submit" class="secondary">Đánh dấu</button>
+                        </form>
+                      </li>`,
+                  )}
+                </ul>`
+          }
+          <h2>Ghi lại một câu hỏi</h2>
           <form method="post" action="${LEARNING_PATH}/flag" class="stack">
             ${csrf(d.csrfToken)}
             <label

@@ -272,6 +272,11 @@ export function createLearningService(deps: LearningServiceDeps) {
       return id;
     },
 
+    /** Recent questions set aside as out of scope or without a topic, not flagged yet. */
+    setAside(limit = 20): ReturnType<SqliteLearningRepo['setAside']> {
+      return deps.questions.setAside(limit);
+    },
+
     revisions(entryId: string): ConsoleRevision[] {
       const list = deps.entries.revisions(entryId);
       if (list.length === 0) throw new LearningError(404, `Không có câu trả lời mã "${entryId}" do xã soạn.`);

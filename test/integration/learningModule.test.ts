@@ -101,6 +101,23 @@ describe('roles', () => {
     expect(g).toMatchObject({ kinds: { staff: 1 }, residents: 0 });
   });
 
+  it('lists a question set aside as out of scope, which a hamlet team may flag into the groups', async () => {
+    await s.engine.handle({ channel: 'web', userId: 'r9', text: 'giá vàng hôm nay bao nhiêu' });
+    const page = await (await hamlet.request('http://localhost/staff/learning')).text();
+    const id = /giá vàng hôm nay bao nhiêu[\s\S]*?name="questionId" value="(\d+)"/.exec(page)?.[1];
+    expect(id).toBeDefined();
+    const res = await postForm(hamlet, '/staff/learning/flag', { questionId: id ?? '' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/staff/learning?done=flagged');
+    const g = (await openGroups()).find((x) => x.wordings.includes('giá vàng hôm nay bao nhiêu'));
+    expect(g).toMatchObject({ kinds: { flag: 1 }, residents: 1 });
+    const again = await (await hamlet.request('http://localhost/staff/learning')).text();
+    const setAside = again.slice(again.indexOf('ngoài phạm vi (gần đây)'), again.indexOf('Ghi lại một câu hỏi'));
+    expect(setAside).not.toContain('giá vàng');
+    const missing = await post(hamlet, '/staff/learning/flag', { questionId: 987654 });
+    expect(missing.status).toBe(404);
+  });
+
   it('shows the page without decision forms to a hamlet team, and with them to an administrator', async () => {
     const forHamlet = await (await hamlet.request('http://localhost/staff/learning')).text();
     const forAdmin = await (await admin.request('http://localhost/staff/learning')).text();

@@ -113,6 +113,20 @@ export class SqliteLearningRepo implements AnswerOutcomeLog {
     );
   }
 
+  /**
+   * The latest questions the assistant set aside as out of scope or as naming
+   * no topic, not flagged yet: staff may flag one that it should answer after all.
+   */
+  setAside(limit = 20): { id: number; question: string; kind: string; createdAt: string }[] {
+    return this.db
+      .prepare(
+        `SELECT id, question, kind, created_at AS createdAt FROM unanswered_questions
+          WHERE commune_id = ? AND kind IN ('out-of-scope', 'unclear') AND flagged_by IS NULL
+          ORDER BY id DESC LIMIT ?`,
+      )
+      .all(this.communeId, limit) as { id: number; question: string; kind: string; createdAt: string }[];
+  }
+
   /** Marks a logged question for staff attention; false when there is no such question. */
   flagLogged(rowId: number, by: string, at: Date): boolean {
     const r = this.db
