@@ -165,13 +165,15 @@ export function createLearningService(deps: LearningServiceDeps) {
     /** Adds a group's wordings as ways to ask an existing FAQ entry (of the folder or the console). */
     attach(
       groupId: string,
-      faqId: string,
+      asked: string,
       reasonIn: string | undefined,
       by: StaffPrincipal,
     ): { entryId: string; revision: number } {
       requireAdmin(by);
       const { view, members } = groupOf(groupId);
       if (view.state === 'answered') throw new LearningError(409, 'Nhóm câu hỏi này đã có câu trả lời được duyệt.');
+      // Ways to ask added earlier to a folder entry are an entry of their own: adding to them adds to that entry.
+      const faqId = deps.entries.live(asked)?.baseFaqId ?? asked;
       const target = deps.index.faqEntries().find((e) => e.id === faqId);
       const console = deps.entries.live(faqId);
       if (!target && !console) throw new LearningError(404, `Không có câu hỏi thường gặp mã "${faqId}".`);

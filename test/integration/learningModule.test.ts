@@ -234,6 +234,23 @@ describe('adding a group to an existing FAQ entry', () => {
     expect(a).toMatchObject({ kind: 'faq', faqId: 'console_1' });
   });
 
+  it('adds to the same set of added wordings when a group is attached to it rather than to the folder entry', async () => {
+    const first = 'cho người khác mượn tài khoản ngân hàng để nhận tiền hộ thì sao';
+    const second = 'giao thẻ ngân hàng cho người quen giữ hộ có vi phạm gì không';
+    await post(admin, '/staff/learning/flag', { question: first });
+    await post(admin, '/staff/learning/flag', { question: second });
+    const a = await post(admin, `${await groupPath(first)}/attach`, { faqId: 'atm-ban-cho-thue-tai-khoan-ngan-hang' });
+    const { entryId, revision } = (await a.json()) as { entryId: string; revision: number };
+    const b = await post(admin, `${await groupPath(second)}/attach`, { faqId: entryId });
+    expect(b.status).toBe(200);
+    expect(await b.json()).toMatchObject({ entryId, revision: revision + 1 });
+    const live = s.consoleFaq.live(entryId)?.variants ?? [];
+    expect(live).toEqual(expect.arrayContaining([first, second]));
+    expect(s.index.faqEntries().find((e) => e.id === 'atm-ban-cho-thue-tai-khoan-ngan-hang')?.variants).toEqual(
+      expect.arrayContaining([first, second]),
+    );
+  });
+
   it('answers 404 for an entry that does not exist', async () => {
     await s.engine.handle({ channel: 'web', userId: 'r5', text: ATM });
     const path = await groupPath(ATM);
