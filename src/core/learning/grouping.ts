@@ -15,8 +15,9 @@
  * a new group. Fixed groups (`seeds`, e.g. the ones staff answered or
  * ignored) are leaders before any question, so a new question like an
  * ignored group joins it and stays hidden. Candidates come from an inverted
- * index of the leaders' terms, so 10,000 questions take well under a second
- * (bench/learningLoop.ts); the result is the same for the same input.
+ * index of the leaders' terms: 10,000 questions took 1.2 to 1.6 s on a busy
+ * 2-core machine, against 5.5 to 11 s comparing each question with every
+ * leader (bench/learningLoop.ts). The result is the same for the same input.
  *
  * No language model: the grouping has to be explainable and repeatable.
  */

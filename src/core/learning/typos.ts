@@ -4,7 +4,7 @@
  * Folds one slip of the finger onto the spelling most residents used, within
  * one set of questions: "vneidd" joins "vneid" when "vneid" is the more common
  * of the two. Only a token that is not a well-formed Vietnamese syllable is
- * touched (so "bóng" never becomes "bong_" of something else), and only
+ * touched (so "bóng" is never bent into another word), and only
  * towards a token seen more often, so the mapping is the same whatever order
  * the questions come in. Grouping then sees the typo and the right word as one.
  */
