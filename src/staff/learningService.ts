@@ -93,11 +93,18 @@ export function createLearningService(deps: LearningServiceDeps) {
     return view.firstAskedAt ?? deps.clock.now().toISOString();
   }
 
-  function decideAnswered(view: GroupView, entryId: string, by: StaffPrincipal, reason: string): void {
+  /**
+   * Records that a group is answered. Its anchor, what later questions are
+   * compared with, is the question as staff approved it (the new entry's, or
+   * the entry's the group joined): staff content, not a resident's message
+   * kept past the retention of the log. An ignored group keeps its
+   * representative question (see docs/learning-loop.md).
+   */
+  function decideAnswered(view: GroupView, entryId: string, anchor: string, by: StaffPrincipal, reason: string): void {
     deps.questions.decide({
       id: view.id,
       status: 'answered',
-      anchor: view.representative,
+      anchor,
       entryId,
       firstAskedAt: firstAsked(view),
       decidedBy: by.id,
@@ -145,7 +152,7 @@ export function createLearningService(deps: LearningServiceDeps) {
         reason: checked.warning ? `${reason} (${checked.warning})` : reason,
         groupId,
       });
-      decideAnswered(view, entryId, by, reason);
+      decideAnswered(view, entryId, input.question.trim(), by, reason);
       deps.publish();
       deps.audit.record({
         actorId: by.id,
@@ -223,7 +230,7 @@ export function createLearningService(deps: LearningServiceDeps) {
           revision = 1;
         }
       }
-      decideAnswered(view, faqId, by, reason);
+      decideAnswered(view, faqId, target?.question ?? console?.question ?? view.representative, by, reason);
       deps.publish();
       deps.audit.record({
         actorId: by.id,
