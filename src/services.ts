@@ -33,13 +33,16 @@ import { ModelBudget } from './core/qa/modelBudget.js';
 import { OpenAiChatModel, loadPrompts } from './rag/chatModel.js';
 import { DenseIndex } from './rag/denseIndex.js';
 import { OpenAiEmbedder, type Embedder } from './rag/embeddings.js';
-import { ingestKnowledge, type IngestReport } from './rag/ingest.js';
+import { INDEX_RECIPE_VERSION, ingestKnowledge, type IngestReport } from './rag/ingest.js';
 import { SqliteKnowledgeSearch } from './rag/knowledgeSearch.js';
 import { ensureCommune, openDatabase, type Db } from './storage/sqlite/db.js';
 import { SqliteEmbeddingCache } from './storage/sqlite/embeddingCache.js';
 import { SqliteConversationRepo } from './storage/sqlite/conversationRepo.js';
 import { SqliteKnowledgeIndex } from './storage/sqlite/knowledgeIndex.js';
 import { SqliteUnansweredLog } from './storage/sqlite/unansweredRepo.js';
+import { SqliteLearningRepo } from './storage/sqlite/learningRepo.js';
+import { SqliteConsoleFaqRepo } from './storage/sqlite/consoleFaqRepo.js';
+import { publishConsoleFaq } from './rag/consoleFaq.js';
 
 export interface Services {
   readonly config: Config;
@@ -65,6 +68,16 @@ export interface Services {
   /** Groups a turn's writes into one commit; channels put their own per-turn writes in the same scope. */
   readonly writes: WriteScope;
   readonly unanswered: SqliteUnansweredLog;
+  /** The learning loop's questions, group decisions and weekly counts. */
+  readonly learning: SqliteLearningRepo;
+  /** FAQ entries approved in the console, with their revisions. */
+  readonly consoleFaq: SqliteConsoleFaqRepo;
+  /**
+   * Rebuilds the console's FAQ entries in the index and reloads the search
+   * tables at once; other processes reload before their next turn (the index
+   * generation changes). Call after every approval or revert.
+   */
+  publishConsoleFaq(): void;
   /** What residents may send, per person and per web address; every channel checks it before the engine. */
   readonly limits: TurnLimits;
   /** Re-indexes changed knowledge files and refreshes the in-memory tables. */
@@ -203,6 +216,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const dense = embedder ? new DenseIndex({ embedder, cache: new SqliteEmbeddingCache(db), index, logger }) : undefined;
   const search = new SqliteKnowledgeSearch(index, dense);
   const unanswered = new SqliteUnansweredLog(db, config.COMMUNE_ID);
+  const learningRepo = new SqliteLearningRepo(db, config.COMMUNE_ID);
+  const consoleFaq = new SqliteConsoleFaqRepo(db, config.COMMUNE_ID);
   const commune = readCommune(config.KNOWLEDGE_DIR, logger);
   const quizzes = new ReloadableQuizCatalog();
   const citizens = new SqliteCitizenRepo(db, config.COMMUNE_ID, { coreQuizzes: commune.coreQuizzes });
@@ -213,6 +228,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     search,
     state: options.conversations ?? new SqliteConversationRepo(db, config.COMMUNE_ID),
     unanswered,
+    outcomes: learningRepo,
     clock,
     learning: { quizzes, citizens, attempts, commune, random: options.random ?? cryptoRandom },
     writer,
@@ -259,12 +275,15 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   }
 
   async function ingest(opts: { force?: boolean } = {}): Promise<IngestReport> {
+    // A new indexing recipe re-indexes every file; the console's entries are re-indexed with it.
+    const reindexAll = opts.force === true || index.getMeta('index_recipe') !== INDEX_RECIPE_VERSION;
     const report = await ingestKnowledge({ dir: config.KNOWLEDGE_DIR, index, clock, force: opts.force });
+    if (reindexAll) publishConsoleFaq(index, consoleFaq, clock.now());
     for (const f of report.failed)
       logger.warn({ file: f.ref, reason: f.message }, 'bỏ qua tệp tài liệu không đọc được');
     for (const w of report.warnings) logger.warn({ problem: w }, 'tệp câu hỏi thường gặp có câu bị bỏ qua vì sai');
     if (report.added.length + report.updated.length + report.removed.length > 0) {
-      index.setMeta(INDEX_GENERATION, String(Number(index.getMeta(INDEX_GENERATION) ?? '0') + 1));
+      nextGeneration();
       logger.info(
         { added: report.added.length, updated: report.updated.length, removed: report.removed.length },
         'knowledge index updated',
@@ -272,6 +291,18 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     }
     await load();
     return report;
+  }
+
+  function nextGeneration(): void {
+    index.setMeta(INDEX_GENERATION, String(Number(index.getMeta(INDEX_GENERATION) ?? '0') + 1));
+  }
+
+  function publishConsole(): void {
+    publishConsoleFaq(index, consoleFaq, clock.now());
+    nextGeneration();
+    loadedGeneration = index.getMeta(INDEX_GENERATION);
+    search.reload();
+    if (dense) void syncDense(dense);
   }
 
   async function load(): Promise<void> {
@@ -308,6 +339,9 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     turnEngine,
     writes,
     unanswered,
+    learning: learningRepo,
+    consoleFaq,
+    publishConsoleFaq: publishConsole,
     limits: {
       perIdentity: new RateLimiter({ burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE }, clock),
       perAddress: new RateLimiter(

@@ -27,7 +27,9 @@ Commands:
                               (to stdout, or to FILE).
   zalo set-token <token> | zalo status [--json]
                               Zalo OA: store the refresh token; show token expiry, last error, waiting replies.
-  unanswered [--limit N]      The latest questions the assistant was not sure about (personal data masked).
+  unanswered [--limit N] [--groups]
+                              The latest questions the assistant was not sure about (personal data masked);
+                              --groups: grouped as in the console, most residents first.
   prune                       Remove rows older than their retention (RETENTION_*), as the service does hourly.
   staff add --name "…" --role admin|hamlet [--hamlet ID] | staff list | staff disable --id ID | staff reset --id ID
                               Staff console accounts; add and reset print a one-time password set-up link.
@@ -88,11 +90,10 @@ async function run(argv: string[]): Promise<number> {
       );
     case 'zalo':
       return (await import('./zalo.js')).runZalo(ctx, rest);
-    case 'unanswered':
-      return (await import('./unanswered.js')).runUnanswered(
-        ctx,
-        parseArgs({ args: rest, options: { limit: { type: 'string' } } }).values.limit,
-      );
+    case 'unanswered': {
+      const { values } = parseArgs({ args: rest, options: { limit: { type: 'string' }, groups: { type: 'boolean' } } });
+      return (await import('./unanswered.js')).runUnanswered(ctx, values.limit, values.groups === true);
+    }
     case 'prune':
       return (await import('./prune.js')).runPrune(ctx);
     case 'staff':

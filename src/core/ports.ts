@@ -137,6 +137,23 @@ export interface UnansweredLog {
   record(q: UnansweredQuestion): MaybePromise<void>;
 }
 
+/**
+ * How one resident question was answered, counted for the learning loop's
+ * weekly figures (share unanswered, share answered by staff-approved
+ * entries). Counts only: no text and no person.
+ */
+export interface AnswerOutcome {
+  readonly at: Date;
+  /** The answer's kind (`faq`, `passage`, `unsure`, `unclear`, `out-of-scope`). */
+  readonly kind: string;
+  /** The FAQ entry that answered, when one did. */
+  readonly faqId?: string;
+}
+
+export interface AnswerOutcomeLog {
+  record(outcome: AnswerOutcome): MaybePromise<void>;
+}
+
 // ---- Quizzes, citizens and completion records (issue 3) ----
 
 /** The validated quiz banks. */

@@ -10,6 +10,7 @@
 import type { Clock } from '../core/ports.js';
 import { indexText } from '../core/text/normalize.js';
 import type { IndexedFile, IndexedPassage, SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
+import { isConsoleRef } from './consoleFaq.js';
 import { hashFile, listKnowledgeFiles, loadKnowledgeFile, type LoadedFile } from './loadKnowledge.js';
 import { passagesOf } from './splitter.js';
 
@@ -81,13 +82,19 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
   const { dir, index, clock } = deps;
   const force = deps.force === true || index.getMeta('index_recipe') !== INDEX_RECIPE_VERSION;
   const files = await listKnowledgeFiles(dir);
-  const stored = new Map(index.documents().map((d) => [d.ref, d.hash]));
+  // What the console wrote (approved answers and their sources) is not the folder's to remove.
+  const stored = new Map(
+    index
+      .documents()
+      .filter((d) => !isConsoleRef(d.ref))
+      .map((d) => [d.ref, d.hash]),
+  );
   const knownDocs = new Set(files.filter((f) => f.kind === 'doc').map((f) => f.ref));
   const report: IngestReport = { added: [], updated: [], removed: [], unchanged: 0, failed: [], warnings: [] };
   const storedDocs = new Set(
     index
       .documents()
-      .filter((d) => d.kind === 'doc')
+      .filter((d) => d.kind === 'doc' && !isConsoleRef(d.ref))
       .map((d) => d.ref),
   );
   let indexedFaqIds: ReadonlySet<string> | undefined;

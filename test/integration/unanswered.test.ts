@@ -57,6 +57,28 @@ describe('cli unanswered', () => {
     expect(out.text()).toContain('answer given: ');
   });
 
+  it('groups the same question asked in different words, with how many residents asked (--groups)', async () => {
+    const services = await readyServices({ DATABASE_PATH: `${tmp.dir}/groups.db` });
+    const asked = [
+      ['a', 'Lớp học kỹ năng số ở nhà văn hóa xóm có học buổi tối không?'],
+      ['b', 'lop hoc ky nang so o nha van hoa xom co hoc buoi toi ko'],
+      ['c', 'Wifi miễn phí ở nhà văn hóa xã mật khẩu là gì'],
+    ] as const;
+    for (const [userId, text] of asked) await services.engine.handle({ channel: 'web', userId, text });
+    const out = capture();
+    const code = runUnanswered(
+      { config: services.config, logger: memoryLogger().logger, args: [], stdout: out.stream },
+      undefined,
+      true,
+    );
+    services.close();
+    expect(code).toBe(0);
+    const lines = out.text().trim().split('\n');
+    expect(lines[0]).toMatch(/^2 người hỏi, 2 câu, gần nhất .*: Lớp học kỹ năng số ở nhà văn hóa xóm/);
+    expect(lines[1]).toBe('    • lop hoc ky nang so o nha van hoa xom co hoc buoi toi ko');
+    expect(lines[2]).toMatch(/^1 người hỏi, 1 câu, .*Wifi miễn phí/);
+  });
+
   it('shows stored UTC instants in Vietnam time', () => {
     expect(localTime('2026-12-01T20:30:00.000Z')).toBe('2026-12-02 03:30 (giờ VN)');
   });

@@ -14,6 +14,7 @@
  */
 import type { IncomingMessage, OutgoingReply, ReplyButton } from '../messages.js';
 import type {
+  AnswerOutcomeLog,
   AttemptRepo,
   CitizenRepo,
   Clock,
@@ -92,6 +93,8 @@ export interface EngineDeps {
   readonly search: KnowledgeSearch;
   readonly state: ConversationStateRepo;
   readonly unanswered: UnansweredLog;
+  /** Counts how each question was answered (weekly figures of the learning loop); optional. */
+  readonly outcomes?: AnswerOutcomeLog;
   readonly clock: Clock;
   readonly learning?: LearningDeps;
   readonly thresholds?: AnswerThresholds;
@@ -359,6 +362,7 @@ export function createEngine(deps: EngineDeps): Engine {
     if (answer.kind === 'unclear') rememberPendingAsk(state, question, now);
     rememberAnswer(state, question, answer, now);
     if (deps.writer?.prompts.rewrite) rememberTurn(state, rewritten ?? question, answer, now);
+    await deps.outcomes?.record({ at: now, kind: answer.kind, ...(answer.faqId && { faqId: answer.faqId }) });
     if (answer.confident) {
       state.unsureStreak = 0;
     } else {

@@ -161,6 +161,7 @@ async function extractiveAnswer(
       related: relatedOf(result.faqs, faq.entry.id),
       topic: topicOf(analysis),
       ref: faq.entry.sourceRef,
+      faqId: faq.entry.id,
     };
   }
 

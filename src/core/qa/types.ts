@@ -43,6 +43,8 @@ export interface QaAnswer {
   readonly topic?: string;
   /** Document the answer came from (for feedback and follow-ups). */
   readonly ref?: string;
+  /** The FAQ entry that answered, for a `faq` answer (the learning loop counts staff-approved ones). */
+  readonly faqId?: string;
 }
 
 /** What the conversation adds to a question: the topic of the last answer, and where to ask in person. */

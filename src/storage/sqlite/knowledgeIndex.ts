@@ -197,10 +197,17 @@ export class SqliteKnowledgeIndex {
     return row.n;
   }
 
+  /**
+   * Every FAQ entry, with the ways to ask that staff added in the console to
+   * entries of the knowledge folder (`faq_extra_variants`) after the file's own.
+   */
   faqEntries(): FaqEntry[] {
     const rows = this.db
       .prepare(
-        'SELECT id, question, variants_json, answer, source_ref FROM faq_entries WHERE commune_id = ? ORDER BY id',
+        `SELECT f.id, f.question, f.variants_json, f.answer, f.source_ref, x.variants_json AS extra_json
+           FROM faq_entries f
+           LEFT JOIN faq_extra_variants x ON x.commune_id = f.commune_id AND x.faq_id = f.id
+          WHERE f.commune_id = ? ORDER BY f.id`,
       )
       .all(this.communeId) as {
       id: string;
@@ -208,14 +215,31 @@ export class SqliteKnowledgeIndex {
       variants_json: string;
       answer: string;
       source_ref: string;
+      extra_json: string | null;
     }[];
-    return rows.map((r) => ({
-      id: r.id,
-      question: r.question,
-      variants: JSON.parse(r.variants_json) as string[],
-      answer: r.answer,
-      sourceRef: r.source_ref,
-    }));
+    return rows.map((r) => {
+      const own = JSON.parse(r.variants_json) as string[];
+      const extra = r.extra_json === null ? [] : (JSON.parse(r.extra_json) as string[]);
+      return {
+        id: r.id,
+        question: r.question,
+        variants: extra.length > 0 ? [...own, ...extra.filter((v) => !own.includes(v))] : own,
+        answer: r.answer,
+        sourceRef: r.source_ref,
+      };
+    });
+  }
+
+  /**
+   * Replaces, in one transaction, every document whose ref satisfies `owns`
+   * with `files`: the console's FAQ entries and their sources are rebuilt
+   * whole at each approval, and nothing of the knowledge folder is touched.
+   */
+  replaceOwned(owns: (ref: string) => boolean, files: readonly IndexedFile[], at: Date): void {
+    this.db.transaction(() => {
+      for (const d of this.documents()) if (owns(d.ref)) this.deleteFileRows(d.ref);
+      for (const f of files) this.replaceFile(f, at);
+    })();
   }
 
   getMeta(key: string): string | undefined {

@@ -1,0 +1,101 @@
+/**
+ * @module rag/consoleFaq
+ *
+ * Turns the live revisions of the console's FAQ entries into what the bot
+ * searches, the same way ingestion turns a FAQ file into it: one owner
+ * document (`@console/faq`) holding the entries and their passages, and, for
+ * an answer backed by an official page or a commune decision rather than a
+ * knowledge document, one small source document per entry
+ * (`@console/source/<id>`) whose title and address the answer cites.
+ * Entries that only add ways to ask a knowledge-folder entry become
+ * `faq_extra_variants`. Refs under `@console/` have no file extension, so no
+ * file of the knowledge folder can ever have one: ingestion leaves them alone.
+ */
+import type { FaqEntry } from '../core/ports.js';
+import { indexText } from '../core/text/normalize.js';
+import type { ConsoleRevision, ConsoleSource, SqliteConsoleFaqRepo } from '../storage/sqlite/consoleFaqRepo.js';
+import type { IndexedFile, SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
+
+export const CONSOLE_OWNER_REF = '@console/faq';
+const SOURCE_PREFIX = '@console/source/';
+
+/** True for the documents the console owns (never a file of the knowledge folder). */
+export function isConsoleRef(ref: string): boolean {
+  return ref.startsWith('@console/') && !/\.[a-z0-9]+$/i.test(ref);
+}
+
+/** A date as staff and residents read it (dd/mm/yyyy) from YYYY-MM-DD. */
+export function vietnameseDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+/** The title an answer cites for a source that is not a knowledge document. */
+export function sourceTitle(source: ConsoleSource): string {
+  if (source.kind === 'url') return source.title?.trim() || new URL(source.url).hostname;
+  if (source.kind === 'decision') return `${source.title} (${source.signer} ký ngày ${vietnameseDate(source.date)})`;
+  return '';
+}
+
+function sourceRefOf(r: ConsoleRevision): string {
+  return r.source.kind === 'doc' ? r.source.ref : `${SOURCE_PREFIX}${r.entryId}`;
+}
+
+/** Builds the console's index files from the live revisions. */
+export function consoleFiles(live: readonly ConsoleRevision[]): {
+  files: IndexedFile[];
+  extraVariants: Map<string, string[]>;
+} {
+  const entries: FaqEntry[] = [];
+  const files: IndexedFile[] = [];
+  const extraVariants = new Map<string, string[]>();
+  for (const r of live) {
+    if (r.baseFaqId !== null) {
+      const list = extraVariants.get(r.baseFaqId) ?? [];
+      for (const v of [r.question, ...r.variants]) if (v && !list.includes(v)) list.push(v);
+      extraVariants.set(r.baseFaqId, list);
+      continue;
+    }
+    const sourceRef = sourceRefOf(r);
+    entries.push({ id: r.entryId, question: r.question, variants: r.variants, answer: r.answer, sourceRef });
+    if (r.source.kind === 'url' || r.source.kind === 'decision') {
+      files.push({
+        ref: sourceRef,
+        kind: 'doc',
+        title: sourceTitle(r.source),
+        ...(r.source.kind === 'url' && { url: r.source.url }),
+        hash: `${r.entryId}#${r.revision}`,
+        meta: { console: true, sourceKind: r.source.kind },
+        passages: [],
+      });
+    }
+  }
+  if (entries.length > 0) {
+    files.push({
+      ref: CONSOLE_OWNER_REF,
+      kind: 'faq',
+      title: CONSOLE_OWNER_REF,
+      hash: entries.map((e) => e.id).join(','),
+      meta: { console: true },
+      passages: entries.map((e) => ({
+        docRef: e.sourceRef,
+        heading: e.question,
+        text: e.answer,
+        titleTokens: indexText(e.question),
+        headingTokens: indexText(e.variants.join(' . ')),
+        bodyTokens: indexText(e.answer),
+      })),
+      faqEntries: entries,
+    });
+  }
+  return { files, extraVariants };
+}
+
+/** Rebuilds what the bot searches from the console's live entries (one transaction). */
+export function publishConsoleFaq(index: SqliteKnowledgeIndex, repo: SqliteConsoleFaqRepo, at: Date): void {
+  repo.atomically(() => {
+    const { files, extraVariants } = consoleFiles(repo.allLive());
+    index.replaceOwned(isConsoleRef, files, at);
+    repo.replaceExtraVariants(extraVariants);
+  });
+}

@@ -1,0 +1,346 @@
+/**
+ * @module staff/learningService
+ *
+ * The learning loop behind the console pages: groups the questions the
+ * assistant could not answer (core/learning/grouping, with the groups staff
+ * already decided as fixed leaders), describes each group for staff, and
+ * carries out their decisions: answer a group with a new FAQ entry, add its
+ * questions as ways to ask an existing entry, ignore it, flag a question,
+ * revert an entry. Every change is audited and published to the bot at once.
+ * No HTTP here: the module (learningModule.ts) validates input and maps
+ * `LearningError` to a status.
+ */
+import { communeDayOf, firstDayOf, weeklyFigures, type WeekFigures } from '../core/learning/weekly.js';
+import type { Clock, FaqEntry, KnowledgeSearch } from '../core/ports.js';
+import type { ConsoleRevision, SqliteConsoleFaqRepo } from '../storage/sqlite/consoleFaqRepo.js';
+import type { DocumentRow } from '../storage/sqlite/knowledgeIndex.js';
+import type { LearningQuestion, SqliteLearningRepo } from '../storage/sqlite/learningRepo.js';
+import {
+  describeGroups,
+  distinctWordings,
+  foldKey,
+  type DescribedGroups,
+  type GroupState,
+  type GroupView,
+} from './learningGroups.js';
+import { checkSource, type SourceInput } from './learningSource.js';
+import type { AuditLog, StaffPrincipal } from './types.js';
+
+export type { GroupState, GroupView } from './learningGroups.js';
+
+export class LearningError extends Error {
+  constructor(
+    readonly status: 400 | 403 | 404 | 409,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LearningError';
+  }
+}
+
+export interface CandidatePage {
+  readonly ref: string;
+  readonly title: string;
+  readonly url?: string;
+  readonly score: number;
+}
+
+export interface AnswerInput extends SourceInput {
+  readonly question: string;
+  readonly variants: readonly string[];
+  readonly answer: string;
+  readonly reason?: string;
+}
+
+export interface LearningServiceDeps {
+  readonly questions: SqliteLearningRepo;
+  readonly entries: SqliteConsoleFaqRepo;
+  readonly index: { documents(): DocumentRow[]; faqEntries(): FaqEntry[] };
+  readonly search: KnowledgeSearch;
+  /** Makes the console's entries live for the bot (services.publishConsoleFaq). */
+  readonly publish: () => void;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly threshold?: number;
+}
+
+const MAX_NEW_VARIANTS = 20;
+
+export function createLearningService(deps: LearningServiceDeps) {
+  function compute(): DescribedGroups {
+    return describeGroups(deps.questions.questions(), deps.questions.decisions(), deps.threshold);
+  }
+
+  function groupOf(id: string): { view: GroupView; members: LearningQuestion[] } {
+    const c = compute();
+    const view = c.views.find((v) => v.id === id);
+    if (!view) {
+      throw new LearningError(
+        404,
+        'Không tìm thấy nhóm câu hỏi này (có thể danh sách đã thay đổi). Hãy tải lại trang.',
+      );
+    }
+    return { view, members: c.members.get(id) ?? [] };
+  }
+
+  function requireAdmin(p: StaffPrincipal): void {
+    if (p.role !== 'admin') {
+      throw new LearningError(403, 'Chỉ quản trị viên của xã được duyệt, bỏ qua hoặc hoàn tác câu trả lời.');
+    }
+  }
+
+  function firstAsked(view: GroupView): string {
+    return view.firstAskedAt ?? deps.clock.now().toISOString();
+  }
+
+  /**
+   * Records that a group is answered. Its anchor, what later questions are
+   * compared with, is the question as staff approved it (the new entry's, or
+   * the entry's the group joined): staff content, not a resident's message
+   * kept past the retention of the log. An ignored group keeps its
+   * representative question (see docs/learning-loop.md).
+   */
+  function decideAnswered(view: GroupView, entryId: string, anchor: string, by: StaffPrincipal, reason: string): void {
+    deps.questions.decide({
+      id: view.id,
+      status: 'answered',
+      anchor,
+      entryId,
+      firstAskedAt: firstAsked(view),
+      decidedBy: by.id,
+      decidedAt: deps.clock.now().toISOString(),
+      reason,
+    });
+  }
+
+  return {
+    /** Groups in a state (default: open), most residents first. */
+    groups(state: GroupState = 'open'): GroupView[] {
+      return compute().views.filter((v) => v.state === state && (state !== 'open' || v.questions > 0));
+    },
+
+    /** The pages retrieval finds for a group's question: where an answer most likely is. */
+    async candidates(question: string, limit = 3): Promise<CandidatePage[]> {
+      const r = await deps.search.search(question, limit);
+      return r.documents.slice(0, limit).map((d) => ({
+        ref: d.ref,
+        title: d.title,
+        ...(d.url !== undefined && { url: d.url }),
+        score: Math.round(d.score * 1000) / 1000,
+      }));
+    },
+
+    /** Answers a group with a new FAQ entry; returns its id and any warning about the source. */
+    answer(groupId: string, input: AnswerInput, by: StaffPrincipal): { entryId: string; warning?: string } {
+      requireAdmin(by);
+      const { view } = groupOf(groupId);
+      if (view.state === 'answered') throw new LearningError(409, 'Nhóm câu hỏi này đã có câu trả lời được duyệt.');
+      const checked = checkSource(input, deps.index.documents(), communeDayOf(deps.clock.now()));
+      if (!checked.ok) throw new LearningError(400, checked.message);
+      const reason = input.reason?.trim() || 'Trả lời nhóm câu hỏi trợ lý chưa trả lời được';
+      const variants = distinctWordings(
+        input.variants.filter((v) => foldKey(v) !== foldKey(input.question)),
+        MAX_NEW_VARIANTS,
+      );
+      const entryId = deps.entries.create({
+        question: input.question.trim(),
+        variants,
+        answer: input.answer.trim(),
+        source: checked.source,
+        authorId: by.id,
+        at: deps.clock.now(),
+        reason: checked.warning ? `${reason} (${checked.warning})` : reason,
+        groupId,
+      });
+      decideAnswered(view, entryId, input.question.trim(), by, reason);
+      deps.publish();
+      deps.audit.record({
+        actorId: by.id,
+        action: 'faq.approve',
+        target: entryId,
+        details: {
+          group: groupId,
+          revision: 1,
+          source: checked.source.kind,
+          questions: view.questions,
+          ...(checked.warning && { warning: checked.warning }),
+        },
+      });
+      return { entryId, ...(checked.warning && { warning: checked.warning }) };
+    },
+
+    /** Adds a group's wordings as ways to ask an existing FAQ entry (of the folder or the console). */
+    attach(
+      groupId: string,
+      asked: string,
+      reasonIn: string | undefined,
+      by: StaffPrincipal,
+    ): { entryId: string; revision: number } {
+      requireAdmin(by);
+      const { view, members } = groupOf(groupId);
+      if (view.state === 'answered') throw new LearningError(409, 'Nhóm câu hỏi này đã có câu trả lời được duyệt.');
+      // Ways to ask added earlier to a folder entry are an entry of their own: adding to them adds to that entry.
+      const faqId = deps.entries.live(asked)?.baseFaqId ?? asked;
+      const target = deps.index.faqEntries().find((e) => e.id === faqId);
+      const console = deps.entries.live(faqId);
+      if (!target && !console) throw new LearningError(404, `Không có câu hỏi thường gặp mã "${faqId}".`);
+      const reason = reasonIn?.trim() || 'Thêm cách hỏi từ nhóm câu hỏi trợ lý chưa trả lời được';
+      const now = deps.clock.now();
+      const wordings = members.map((q) => q.text);
+      let entryId: string;
+      let revision: number;
+      if (console && console.baseFaqId === null) {
+        const known = [console.question, ...console.variants];
+        const added = distinctWordings([...known, ...wordings], known.length + MAX_NEW_VARIANTS).slice(known.length);
+        entryId = faqId;
+        revision = deps.entries.revise(faqId, {
+          question: console.question,
+          variants: [...console.variants, ...added],
+          answer: console.answer,
+          source: console.source,
+          authorId: by.id,
+          at: now,
+          reason,
+          groupId,
+        });
+      } else {
+        const overlayId = deps.entries.overlayOf(faqId);
+        const current = overlayId ? deps.entries.live(overlayId) : undefined;
+        const known = target ? [target.question, ...target.variants] : [];
+        const mine = current ? [current.question, ...current.variants].filter(Boolean) : [];
+        const added = distinctWordings(
+          [...known, ...mine, ...wordings],
+          known.length + mine.length + MAX_NEW_VARIANTS,
+        ).slice(distinctWordings([...known, ...mine], 1000).length);
+        const next = {
+          question: '',
+          variants: [...mine, ...added],
+          answer: '',
+          source: { kind: 'base' as const },
+          authorId: by.id,
+          at: now,
+          reason,
+          groupId,
+        };
+        if (overlayId) {
+          entryId = overlayId;
+          revision = deps.entries.revise(overlayId, next);
+        } else {
+          entryId = deps.entries.create(next, faqId);
+          revision = 1;
+        }
+      }
+      decideAnswered(view, faqId, target?.question ?? console?.question ?? view.representative, by, reason);
+      deps.publish();
+      deps.audit.record({
+        actorId: by.id,
+        action: 'faq.attach',
+        target: faqId,
+        details: { group: groupId, entry: entryId, revision, questions: view.questions },
+      });
+      return { entryId, revision };
+    },
+
+    /** Hides a group; similar new questions join it and stay hidden. */
+    ignore(groupId: string, reasonIn: string | undefined, by: StaffPrincipal): void {
+      requireAdmin(by);
+      const { view } = groupOf(groupId);
+      if (view.state !== 'open') throw new LearningError(409, 'Chỉ bỏ qua được nhóm câu hỏi đang chờ xử lý.');
+      const reason = reasonIn?.trim() || null;
+      deps.questions.decide({
+        id: groupId,
+        status: 'ignored',
+        anchor: view.representative,
+        entryId: null,
+        firstAskedAt: firstAsked(view),
+        decidedBy: by.id,
+        decidedAt: deps.clock.now().toISOString(),
+        reason,
+      });
+      deps.audit.record({
+        actorId: by.id,
+        action: 'learning.ignore',
+        target: groupId,
+        details: { questions: view.questions },
+      });
+    },
+
+    /** Flags a logged question (by its row id) or adds one staff heard elsewhere. Any signed-in staff may. */
+    flag(input: { questionId?: number; question?: string; note?: string }, by: StaffPrincipal): string {
+      const at = deps.clock.now();
+      let id: string;
+      if (input.questionId !== undefined) {
+        if (!deps.questions.flagLogged(input.questionId, by.id, at)) {
+          throw new LearningError(404, `Không có câu hỏi số ${input.questionId} trong nhật ký.`);
+        }
+        id = `u${input.questionId}`;
+      } else {
+        id = deps.questions.addTyped(input.question ?? '', input.note, by.id, at);
+      }
+      deps.audit.record({ actorId: by.id, action: 'learning.flag', target: id });
+      return id;
+    },
+
+    /** Recent questions set aside as out of scope or without a topic, not flagged yet. */
+    setAside(limit = 20): ReturnType<SqliteLearningRepo['setAside']> {
+      return deps.questions.setAside(limit);
+    },
+
+    revisions(entryId: string): ConsoleRevision[] {
+      const list = deps.entries.revisions(entryId);
+      if (list.length === 0) throw new LearningError(404, `Không có câu trả lời mã "${entryId}" do xã soạn.`);
+      return list;
+    },
+
+    /** Withdraws an entry's live revision; the one before it (or nothing) is live again. */
+    revert(entryId: string, reason: string, by: StaffPrincipal): { reverted: number; live: number | null } {
+      requireAdmin(by);
+      if (deps.entries.revisions(entryId).length === 0) {
+        throw new LearningError(404, `Không có câu trả lời mã "${entryId}" do xã soạn.`);
+      }
+      const undone = deps.entries.revert(entryId, by.id, deps.clock.now(), reason);
+      if (!undone) throw new LearningError(409, 'Câu trả lời này không còn phiên bản nào đang dùng để hoàn tác.');
+      const live = deps.entries.live(entryId);
+      // The group the reverted revision answered is open again, unless what is live now answers it too.
+      if (undone.groupId !== null && live?.groupId !== undone.groupId) deps.questions.reopen(undone.groupId);
+      deps.publish();
+      deps.audit.record({
+        actorId: by.id,
+        action: 'faq.revert',
+        target: entryId,
+        details: {
+          revision: undone.revision,
+          live: live?.revision ?? null,
+          ...(undone.groupId && { group: undone.groupId }),
+        },
+      });
+      return { reverted: undone.revision, live: live?.revision ?? null };
+    },
+
+    /** Console entries with their live revision (or the last one, when withdrawn). */
+    entries(): { id: string; baseFaqId: string | null; live: ConsoleRevision | undefined; last: ConsoleRevision }[] {
+      const ids = new Set(deps.entries.allIds());
+      const out = [];
+      for (const id of ids) {
+        const revs = deps.entries.revisions(id);
+        const last = revs[0];
+        if (!last) continue;
+        out.push({ id, baseFaqId: last.baseFaqId, live: revs.find((r) => r.status === 'active'), last });
+      }
+      return out;
+    },
+
+    weekly(weeks = 8): WeekFigures[] {
+      const now = deps.clock.now();
+      const from = firstDayOf(now, weeks);
+      const days = deps.questions.outcomes(from, communeDayOf(now));
+      const answered = deps.questions
+        .decisions()
+        .filter((d) => d.status === 'answered')
+        .map((d) => ({ firstAskedAt: d.firstAskedAt, decidedAt: d.decidedAt }));
+      return weeklyFigures(days, answered, now, weeks);
+    },
+  };
+}
+
+export type LearningService = ReturnType<typeof createLearningService>;
