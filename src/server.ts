@@ -19,6 +19,7 @@ import { RejectionLog } from './http/rejectionLog.js';
 import type { Logger } from './logger.js';
 import { systemClock, type Services } from './services.js';
 import { staffAppFor, staffParts } from './staff/compose.js';
+import { createLearningModule } from './staff/learningModule.js';
 import type { StaffModule } from './staff/types.js';
 import { createDatabaseProbe } from './storage/sqlite/health.js';
 
@@ -75,7 +76,17 @@ export async function startServer(
    * Append new modules here; give them `staff.audit` to record exports and changes. A module that
    * registers GET '/' replaces the built-in landing page (staff/homeModule.ts).
    */
-  const staffModules: StaffModule[] = [];
+  const staffModules: StaffModule[] = [
+    createLearningModule({
+      questions: services.learning,
+      entries: services.consoleFaq,
+      index: services.index,
+      search: services.search,
+      publish: () => services.publishConsoleFaq(),
+      audit: staff.audit,
+      clock: systemClock,
+    }),
+  ];
   const app = createApp({
     webhooks,
     rejections,
