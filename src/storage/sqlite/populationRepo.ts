@@ -8,35 +8,12 @@
  * written.
  */
 import type { CertifiedCount, PopulationCount, PopulationSource } from '../../core/stores/reports.js';
+import type { PopulationChange, PopulationEdit, PopulationStore } from '../../core/stores/populationEdit.js';
 import type { Db } from './db.js';
 
-/** One cell to set; `null` clears it (the figure becomes unknown again). */
-export interface PopulationCell {
-  readonly hamletId: string;
-  readonly groupId: string;
-  readonly people: number | null;
-}
+export type { PopulationChange, PopulationEdit } from '../../core/stores/populationEdit.js';
 
-export interface CertifiedCell {
-  readonly hamletId: string;
-  readonly certified: number | null;
-}
-
-export interface PopulationEdit {
-  readonly population: readonly PopulationCell[];
-  readonly certified: readonly CertifiedCell[];
-}
-
-/** A value that changed, for the audit log: before and after (`null`: not entered). */
-export interface PopulationChange {
-  readonly hamletId: string;
-  /** Absent for the VNeID-certified count, which is per hamlet. */
-  readonly groupId?: string;
-  readonly before: number | null;
-  readonly after: number | null;
-}
-
-export class SqlitePopulationRepo implements PopulationSource {
+export class SqlitePopulationRepo implements PopulationSource, PopulationStore {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
