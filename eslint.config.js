@@ -17,6 +17,7 @@ export default tseslint.config(
       'bench/lib/*.worker.mjs',
       'src/channels/zalo/thread/worker.mjs',
       'src/channels/web/public/**',
+      'src/staff/public/**',
     ],
   },
   js.configs.recommended,
