@@ -49,19 +49,15 @@ function fold(s: string): string {
   return s.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('vi');
 }
 
+const NOT_A_COUNT = 'phải là số nguyên từ 0 trở lên, viết liền không dấu chấm, dấu phẩy, ví dụ 1250';
+
+/** A cell's text: a whole number of people, or blank (not entered). */
 const CountSchema = z
   .string()
   .transform((s) => s.normalize('NFC').trim())
-  .pipe(
-    z.union([
-      z.literal('').transform(() => null),
-      z
-        .string()
-        .regex(/^\d+$/, 'phải là số nguyên từ 0 trở lên, viết liền không dấu chấm, dấu phẩy, ví dụ 1250')
-        .transform(Number)
-        .refine((n) => n <= MAX_PEOPLE, `lớn hơn ${MAX_PEOPLE.toLocaleString('vi-VN')}, chắc là gõ nhầm`),
-    ]),
-  );
+  .refine((s) => s === '' || /^\d+$/.test(s), NOT_A_COUNT)
+  .transform((s) => (s === '' ? null : Number(s)))
+  .refine((n) => n === null || n <= MAX_PEOPLE, `lớn hơn ${MAX_PEOPLE.toLocaleString('vi-VN')}, chắc là gõ nhầm`);
 
 /**
  * One typed figure: a whole number from 0, or blank (unknown). Returns the
@@ -70,11 +66,7 @@ const CountSchema = z
 export function parseCount(raw: string): { ok: true; value: number | null } | { ok: false; reason: string } {
   const result = CountSchema.safeParse(raw);
   if (result.success) return { ok: true, value: result.data };
-  const issue = result.error.issues.find((i) => i.code === 'custom' || i.code === 'invalid_format');
-  return {
-    ok: false,
-    reason: `"${raw.trim()}" ${issue?.message ?? 'phải là số nguyên từ 0 trở lên, ví dụ 1250'}`,
-  };
+  return { ok: false, reason: `"${raw.trim()}" ${result.error.issues[0]?.message ?? NOT_A_COUNT}` };
 }
 
 /** The template's header: id, name, one column per group, the VNeID column. */
