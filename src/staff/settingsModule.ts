@@ -75,6 +75,11 @@ const SAVED: Readonly<Record<Section, string>> = {
 const ADMIN_ONLY =
   'Chỉ quản trị viên của xã được thay đổi cài đặt. Tài khoản của tổ công nghệ số xóm/khối chỉ xem được.';
 
+/** A CSV file posted as the body itself (`curl --data-binary @file.csv`): answered in JSON. */
+function isCsvBody(c: Ctx): boolean {
+  return (c.req.header('content-type') ?? '').toLowerCase().startsWith('text/csv');
+}
+
 function wantsJson(c: Ctx): boolean {
   return (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
 }
@@ -154,16 +159,20 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     return c.html(await settingsPage(pageData(c, message, draft)), status);
   }
 
-  /** A refused save: JSON for scripts, the page with the errors (and what was typed) for forms. */
+  /**
+   * A refused save: JSON for scripts, the page with the errors (and what was
+   * typed) for forms; `lead` heads the list on the page only.
+   */
   async function refuse(
     c: Ctx,
     status: 400 | 409 | 413,
     section: Section,
     errors: readonly string[],
-    draft?: SettingsPageData['draft'],
+    options: { draft?: SettingsPageData['draft']; lead?: string } = {},
   ) {
-    if (wantsJson(c)) return c.json({ ok: false, errors }, status);
-    return render(c, status, { section, kind: 'error', lines: errors }, draft);
+    if (wantsJson(c) || isCsvBody(c)) return c.json({ ok: false, errors }, status);
+    const lines = options.lead ? [options.lead, ...errors] : errors;
+    return render(c, status, { section, kind: 'error', lines }, options.draft);
   }
 
   function saved(c: Ctx, section: Section, json: Record<string, unknown>) {
@@ -188,11 +197,11 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     const draft = draftRows && { hamlets: draftRows };
     if (!edits.ok) return refuse(c, 400, 'hamlets', edits.errors);
     const checked = checkHamletsInput(edits.value.map((h) => ({ id: h.id, name: h.name })));
-    if (!checked.ok) return refuse(c, 400, 'hamlets', checked.errors, draft);
+    if (!checked.ok) return refuse(c, 400, 'hamlets', checked.errors, { draft });
     const before = deps.commune.snapshot().hamlets;
     const away = idsTakenAway(before, edits.value);
     const refusals = usedIdRefusals(away, deps.settings.usedAmong(away.map((a) => a.id)));
-    if (refusals.length > 0) return refuse(c, 409, 'hamlets', refusals, draft);
+    if (refusals.length > 0) return refuse(c, 409, 'hamlets', refusals, { draft });
     const actorId = c.get('staff').id;
     try {
       deps.settings.saveHamlets(
@@ -202,7 +211,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
         deps.clock.now(),
       );
     } catch (err) {
-      if (err instanceof HamletInUseError) return refuse(c, 409, 'hamlets', usedIdRefusals(away, err.usage), draft);
+      if (err instanceof HamletInUseError) return refuse(c, 409, 'hamlets', usedIdRefusals(away, err.usage), { draft });
       throw err;
     }
     deps.commune.reload();
@@ -227,7 +236,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     }
     if (!raw.ok) return refuse(c, 400, 'contacts', raw.errors);
     const checked = checkContactsInput(raw.value, current.hamlets);
-    if (!checked.ok) return refuse(c, 400, 'contacts', checked.errors, draft);
+    if (!checked.ok) return refuse(c, 400, 'contacts', checked.errors, { draft });
     const actorId = c.get('staff').id;
     deps.settings.saveContacts(checked.value, actorId, deps.clock.now());
     const after = deps.commune.reload();
@@ -250,7 +259,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       draft = { form: textFields(body) };
       edit = populationFromForm(body, { hamlets, groups });
     }
-    if (!edit.ok) return refuse(c, 400, 'population', ['Chưa lưu vì có ô sai:', ...edit.errors], draft);
+    if (!edit.ok) return refuse(c, 400, 'population', edit.errors, { draft, lead: 'Chưa lưu vì có ô sai:' });
     const actorId = c.get('staff').id;
     const changes = deps.population.save(edit.value, actorId, deps.clock.now());
     deps.audit.record({ actorId, action: 'population.update', target: 'grid', details: { changes } });
@@ -278,8 +287,10 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       actorId,
       'upload',
     );
-    if (!result.ok) return refuse(c, 400, 'population', ['Tệp chưa được lưu vì có chỗ sai:', ...result.errors]);
-    if (wantsJson(c) || type.startsWith('text/csv')) {
+    if (!result.ok) {
+      return refuse(c, 400, 'population', result.errors, { lead: 'Tệp chưa được lưu vì có chỗ sai:' });
+    }
+    if (wantsJson(c) || isCsvBody(c)) {
       return c.json({ ok: true, imported: result.summary, changed: result.changes.length });
     }
     return render(c, 200, { section: 'population', kind: 'ok', lines: ['Đã nhập số liệu từ tệp:', ...result.summary] });
@@ -287,9 +298,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
 
   function tooLarge(c: Ctx) {
     const text = `Tệp quá lớn: tối đa ${POPULATION_CSV_MAX_BYTES / 1024} KB.`;
-    return wantsJson(c) || !(c.req.header('content-type') ?? '').startsWith('multipart/')
-      ? c.json({ ok: false, errors: [text] }, 413)
-      : refuse(c, 413, 'population', [text]);
+    return refuse(c, 413, 'population', [text]);
   }
 
   function template(c: Ctx) {
