@@ -10,13 +10,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadCommune } from '../content/loadCommune.js';
-import { createLiveCommune } from '../content/liveCommune.js';
 import { populationTemplate, POPULATION_CSV_MAX_BYTES } from '../content/populationCsv.js';
 import { importPopulation } from '../staff/populationImport.js';
 import type { AuditLog } from '../staff/types.js';
-import { SqliteCommuneSettingsRepo } from '../storage/sqlite/communeSettingsRepo.js';
 import { ensureCommune, openDatabase, type Db } from '../storage/sqlite/db.js';
 import { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
+import { communeInForce } from './communeInForce.js';
 import type { CliContext } from './index.js';
 
 const USAGE =
@@ -64,9 +63,7 @@ export async function runPopulation(
   const db = openDatabase(ctx.config.DATABASE_PATH);
   try {
     ensureCommune(db, ctx.config.COMMUNE_ID);
-    const commune = createLiveCommune(file, new SqliteCommuneSettingsRepo(db, ctx.config.COMMUNE_ID), (list) => {
-      for (const p of list) ctx.logger.warn(p);
-    });
+    const commune = communeInForce(file, db, ctx.config.COMMUNE_ID, ctx.logger);
     const store = new SqlitePopulationRepo(db, ctx.config.COMMUNE_ID);
     const lists = { hamlets: commune.hamlets, groups: commune.groups };
     if (bytes === undefined) {
