@@ -16,10 +16,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Context, Hono, MiddlewareHandler } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Clock } from '../core/ports.js';
-import type { CommuneContacts } from '../core/registry/types.js';
 import type { PopulationEdit } from '../core/stores/populationEdit.js';
 import { contactsToRaw } from '../content/communeContacts.js';
 import {
@@ -35,6 +34,7 @@ import { POPULATION_CSV_MAX_BYTES, populationTemplate } from '../content/populat
 import { HamletInUseError, type SqliteCommuneSettingsRepo } from '../storage/sqlite/communeSettingsRepo.js';
 import type { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
 import { importPopulation } from './populationImport.js';
+import { contactsAudit, isCsvBody, jsonBody, textFields, wantsJson, type Ctx } from './settingsHttp.js';
 import {
   contactsFromForm,
   contactsFromJson,
@@ -42,7 +42,6 @@ import {
   hamletsFromJson,
   populationFromForm,
   populationFromJson,
-  type FormBody,
   type Parsed,
 } from './settingsForms.js';
 import {
@@ -64,8 +63,6 @@ export interface SettingsModuleDeps {
   readonly clock: Clock;
 }
 
-type Ctx = Context<StaffEnv>;
-
 const SAVED: Readonly<Record<Section, string>> = {
   hamlets: 'Đã lưu danh sách xóm/khối. Trợ lý dùng danh sách mới ngay từ tin nhắn tiếp theo.',
   contacts: 'Đã lưu thông tin liên hệ. Trợ lý dùng thông tin mới ngay từ tin nhắn tiếp theo.',
@@ -74,53 +71,6 @@ const SAVED: Readonly<Record<Section, string>> = {
 
 const ADMIN_ONLY =
   'Chỉ quản trị viên của xã được thay đổi cài đặt. Tài khoản của tổ công nghệ số xóm/khối chỉ xem được.';
-
-/** A CSV file posted as the body itself (`curl --data-binary @file.csv`): answered in JSON. */
-function isCsvBody(c: Ctx): boolean {
-  return (c.req.header('content-type') ?? '').toLowerCase().startsWith('text/csv');
-}
-
-function wantsJson(c: Ctx): boolean {
-  return (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
-}
-
-async function jsonBody(c: Ctx): Promise<unknown> {
-  try {
-    return (await c.req.json()) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Text fields of a posted form, to show them again when the form is refused. */
-function textFields(body: FormBody): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) {
-    const last = Array.isArray(v) ? v[v.length - 1] : v;
-    if (typeof last === 'string') out[k] = last;
-  }
-  return out;
-}
-
-/** Office and police old → new (public contact points); for hamlet teams only which hamlets changed, no names or numbers. */
-function contactsAudit(
-  before: CommuneContacts | undefined,
-  after: CommuneContacts | undefined,
-): Record<string, unknown> {
-  const details: Record<string, unknown> = {};
-  for (const key of ['office', 'police'] as const) {
-    const b = before?.[key];
-    const a = after?.[key];
-    if (JSON.stringify(b ?? null) !== JSON.stringify(a ?? null)) details[key] = { before: b ?? null, after: a ?? null };
-  }
-  const teams = (c: CommuneContacts | undefined) =>
-    new Map((c?.digitalTeams ?? []).map((t) => [t.hamlet, JSON.stringify(t)]));
-  const b = teams(before);
-  const a = teams(after);
-  const changed = [...new Set([...b.keys(), ...a.keys()])].filter((h) => b.get(h) !== a.get(h));
-  if (changed.length > 0) details.digitalTeamsChanged = changed;
-  return details;
-}
 
 export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   const read = (name: string): string =>

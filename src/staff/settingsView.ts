@@ -9,65 +9,13 @@
  * only their own hamlet's figures.
  */
 import { html } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
 import type { ContactPoint, NamedItem } from '../core/registry/types.js';
-import type { CertifiedCount, PopulationCount } from '../core/stores/reports.js';
-import type { CommuneConfig } from '../content/loadCommune.js';
-import { HEADER_CERTIFIED, POPULATION_CSV_MAX_BYTES } from '../content/populationCsv.js';
-import type { StaffScope } from './types.js';
+import { populationSection } from './populationView.js';
+import { csrf, messageFor, STAFF_BASE, type Html, type SettingsPageData } from './settingsViewParts.js';
 
-export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
-
-/** Where the console is mounted; links and form actions are absolute. */
-export const STAFF_BASE = '/staff';
-
-export type Section = 'hamlets' | 'contacts' | 'population';
-
-/** What the page shows about the last action: a success line, or errors for one section. */
-export interface PageMessage {
-  readonly section: Section;
-  readonly kind: 'ok' | 'error';
-  readonly lines: readonly string[];
-}
-
-export interface SettingsPageData {
-  readonly commune: CommuneConfig;
-  readonly scope: StaffScope;
-  readonly csrfToken: string;
-  /** Whether the hamlet list / contacts come from the console (else from commune.yaml). */
-  readonly saved: { readonly hamlets: boolean; readonly contacts: boolean };
-  /** Hamlet ids something is filed under: their id field is shown read-only. */
-  readonly usedIds: ReadonlySet<string>;
-  readonly population: readonly PopulationCount[];
-  readonly certified: readonly CertifiedCount[];
-  readonly message?: PageMessage;
-  /** What was posted, shown again when it was refused (so nothing typed is lost). */
-  readonly draft?: {
-    readonly hamlets?: readonly { readonly id: string; readonly name: string; readonly previousId?: string }[];
-    readonly form?: Readonly<Record<string, string>>;
-  };
-}
+export { STAFF_BASE, type Html, type PageMessage, type Section, type SettingsPageData } from './settingsViewParts.js';
 
 const BLANK_HAMLET_ROWS = 3;
-
-function csrf(token: string): Html {
-  return html`<input type="hidden" name="_csrf" value="${token}" />`;
-}
-
-function messageFor(data: SettingsPageData, section: Section): Html {
-  const m = data.message;
-  if (!m || m.section !== section) return html``;
-  const role = m.kind === 'error' ? 'alert' : 'status';
-  return html`<div class="${m.kind === 'error' ? 'errors' : 'notice'}" role="${role}">
-    ${
-      m.lines.length === 1
-        ? html`<p>${m.lines[0]}</p>`
-        : html`<ul>
-            ${m.lines.map((l) => html`<li>${l}</li>`)}
-          </ul>`
-    }
-  </div>`;
-}
 
 function source(saved: boolean): Html {
   return saved
@@ -252,85 +200,6 @@ function contactsSection(data: SettingsPageData): Html {
             <p><button type="submit">Lưu thông tin liên hệ</button></p>
           </form>`
         : body
-    }
-  </section>`;
-}
-
-function populationSection(data: SettingsPageData): Html {
-  const admin = data.scope.kind === 'commune';
-  const scope = data.scope;
-  const hamlets =
-    scope.kind === 'hamlet' ? data.commune.hamlets.filter((h) => h.id === scope.hamletId) : data.commune.hamlets;
-  const { groups } = data.commune;
-  const people = new Map(data.population.map((p) => [`${p.hamletId}.${p.groupId}`, p.people]));
-  const certified = new Map(data.certified.map((c) => [c.hamletId, c.certified]));
-  const form = data.draft?.form;
-  const value = (key: string, stored: number | undefined): string =>
-    form ? (form[key] ?? '') : stored === undefined ? '' : String(stored);
-  const cell = (key: string, stored: number | undefined, label: string): Html =>
-    admin
-      ? html`<td>
-          <input
-            name="${key}"
-            value="${value(key, stored)}"
-            inputmode="numeric"
-            pattern="[0-9]*"
-            maxlength="7"
-            aria-label="${label}"
-          />
-        </td>`
-      : html`<td class="num">${stored === undefined ? '–' : stored.toLocaleString('vi-VN')}</td>`;
-  const grid = html`<table class="grid">
-    <thead>
-      <tr>
-        <th>Xóm/khối</th>
-        ${groups.map((g) => html`<th>${g.name}</th>`)}
-        <th>${HEADER_CERTIFIED}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${hamlets.map(
-        (h) =>
-          html`<tr>
-            <th scope="row">${h.name}</th>
-            ${groups.map((g) => cell(`p.${h.id}.${g.id}`, people.get(`${h.id}.${g.id}`), `${h.name}: ${g.name}`))}
-            ${cell(`c.${h.id}`, certified.get(h.id), `${h.name}: ${HEADER_CERTIFIED}`)}
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
-  return html`<section id="population">
-    <h2>Dân số theo xóm/khối và nhóm đối tượng</h2>
-    <p class="hint">
-      Số người của từng nhóm đối tượng ở mỗi xóm/khối là mẫu số để tính tỷ lệ hoàn thành so với chỉ tiêu của Kế hoạch.
-      Cột cuối là số người trong độ tuổi trưởng thành đã được xác nhận trên VNeID là đạt phổ cập kỹ năng số (mục III.d);
-      chưa có số thì để trống.
-    </p>
-    ${messageFor(data, 'population')}
-    ${
-      hamlets.length === 0
-        ? html`<p class="muted">Chưa có xóm/khối nào: thêm danh sách xóm/khối trước.</p>`
-        : admin
-          ? html`<form method="post" action="${STAFF_BASE}/settings/population">
-                ${csrf(data.csrfToken)}
-                <div class="scroll">${grid}</div>
-                <p><button type="submit">Lưu số liệu dân số</button></p>
-              </form>
-              <h3>Hoặc tải lên tệp CSV</h3>
-              <p>
-                <a href="${STAFF_BASE}/settings/population-template.csv">Tải tệp mẫu (CSV)</a> có sẵn các xóm/khối, nhóm
-                đối tượng và số liệu hiện có. Mở bằng Excel, sửa số, lưu dạng CSV UTF-8 rồi tải lên. Tệp có dòng sai thì
-                không lưu gì và trang báo từng dòng sai.
-              </p>
-              <form method="post" action="${STAFF_BASE}/settings/population.csv" enctype="multipart/form-data">
-                ${csrf(data.csrfToken)}
-                <label
-                  >Tệp CSV (tối đa ${POPULATION_CSV_MAX_BYTES / 1024} KB)
-                  <input type="file" name="file" accept=".csv,text/csv" required />
-                </label>
-                <button type="submit">Tải lên</button>
-              </form>`
-          : html`<div class="scroll">${grid}</div>`
     }
   </section>`;
 }
