@@ -422,6 +422,29 @@ describe('POST /staff/settings/population.csv (upload)', () => {
     expect(await res.text()).toContain('dòng 1 (tiêu đề): cột &quot;Xóm&quot; không có trong mẫu');
   });
 
+  it('takes a raw CSV body from a script and answers JSON', async () => {
+    const app = appFor(ADMIN);
+    const init = (text: string): RequestInit => ({
+      method: 'POST',
+      headers: { 'content-type': 'text/csv; charset=utf-8' },
+      body: text,
+    });
+    const bad = await app.request('/staff/settings/population.csv', init('Mã xóm/khối,khac\nxom-1,1.5\n'));
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      ok: false,
+      errors: [
+        'dòng 2, cột "Khác": "1.5" phải là số nguyên từ 0 trở lên, viết liền không dấu chấm, dấu phẩy, ví dụ 1250',
+      ],
+    });
+    const good = await app.request('/staff/settings/population.csv', init('Mã xóm/khối,khac\nxom-1,15\n'));
+    expect(await good.json()).toEqual({
+      ok: true,
+      imported: ['Xóm 1 (xom-1): 15 người trong 1 nhóm đối tượng'],
+      changed: 1,
+    });
+  });
+
   it('refuses a file that is too large with 413', async () => {
     const res = await appFor(ADMIN).request('/staff/settings/population.csv', upload('x'.repeat(300 * 1024)));
     expect(res.status).toBe(413);
