@@ -20,10 +20,11 @@ const BLANK_HAMLET_ROWS = 3;
 function source(saved: boolean): Html {
   return saved
     ? html`<p class="muted">
-        Đang dùng danh sách đã lưu trên trang này (thay cho mục tương ứng trong tệp commune.yaml).
+        Đang dùng thông tin đã lưu trên trang này (thay cho mục tương ứng trong tệp knowledge/commune.yaml).
       </p>`
     : html`<p class="muted">
-        Đang dùng mục tương ứng trong tệp knowledge/commune.yaml; lưu ở đây thì trang này được dùng thay.
+        Đang dùng thông tin trong tệp knowledge/commune.yaml. Sau khi lưu ở đây, trợ lý dùng thông tin trên trang này
+        thay cho tệp.
       </p>`;
 }
 
