@@ -57,6 +57,11 @@ function appFor(principal: StaffPrincipal): Hono {
   staff.use('*', async (c, next) => {
     c.set('staff', principal);
     c.set('csrfToken', CSRF);
+    // The real front door reads a form's `_csrf` field first (Hono keeps the parsed body).
+    const type = c.req.header('content-type') ?? '';
+    if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
+      expect((await c.req.parseBody())._csrf).toBe(CSRF);
+    }
     await next();
   });
   createSettingsModule({
