@@ -29,6 +29,7 @@ import {
 } from '../content/communeSettings.js';
 import { communeToYaml } from '../content/communeYaml.js';
 import type { LiveCommune } from '../content/liveCommune.js';
+import type { CommuneConfig } from '../content/loadCommune.js';
 import { POPULATION_CSV_MAX_BYTES, populationTemplate } from '../content/populationCsv.js';
 import { HamletInUseError, type SqliteCommuneSettingsRepo } from '../storage/sqlite/communeSettingsRepo.js';
 import type { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
@@ -77,10 +78,16 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   const css = read('settings.css');
   const js = read('settings.js');
 
+  /** The commune now, including a save another process made (one small read). */
+  function inForce(): CommuneConfig {
+    deps.commune.refresh();
+    return deps.commune.snapshot();
+  }
+
   function pageData(c: Ctx, message?: PageMessage, draft?: SettingsPageData['draft']): SettingsPageData {
     const principal = c.get('staff');
     const scope = scopeOf(principal);
-    const commune = deps.commune.snapshot();
+    const commune = inForce();
     const overrides = deps.settings.overrides();
     const mine = (hamletId: string) => scope.kind === 'commune' || hamletId === scope.hamletId;
     return {
@@ -147,7 +154,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     if (!edits.ok) return refuse(c, 400, 'hamlets', edits.errors);
     const checked = checkHamletsInput(edits.value.map((h) => ({ id: h.id, name: h.name })));
     if (!checked.ok) return refuse(c, 400, 'hamlets', checked.errors, { draft });
-    const before = deps.commune.snapshot().hamlets;
+    const before = inForce().hamlets;
     const away = idsTakenAway(before, edits.value);
     const refusals = usedIdRefusals(away, deps.settings.usedAmong(away.map((a) => a.id)));
     if (refusals.length > 0) return refuse(c, 409, 'hamlets', refusals, { draft });
@@ -174,7 +181,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   }
 
   async function saveContacts(c: Ctx) {
-    const current = deps.commune.snapshot();
+    const current = inForce();
     let raw: Parsed<Record<string, unknown>>;
     let draft: SettingsPageData['draft'];
     if (wantsJson(c)) raw = contactsFromJson(await jsonBody(c));
@@ -199,7 +206,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   }
 
   async function savePopulation(c: Ctx) {
-    const { hamlets, groups } = deps.commune.snapshot();
+    const { hamlets, groups } = inForce();
     let edit: Parsed<PopulationEdit>;
     let draft: SettingsPageData['draft'];
     if (wantsJson(c)) edit = populationFromJson(await jsonBody(c), { hamlets, groups });
@@ -232,7 +239,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       if (bytes.byteLength > POPULATION_CSV_MAX_BYTES) return tooLarge(c);
     }
     if (!bytes) return refuse(c, 400, 'population', ['Chưa chọn tệp CSV để tải lên.']);
-    const { hamlets, groups } = deps.commune.snapshot();
+    const { hamlets, groups } = inForce();
     const actorId = c.get('staff').id;
     const result = importPopulation(
       { lists: { hamlets, groups }, store: deps.population, clock: deps.clock, audit: deps.audit },
@@ -256,7 +263,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
 
   function template(c: Ctx) {
     const scope = scopeOf(c.get('staff'));
-    const { hamlets, groups } = deps.commune.snapshot();
+    const { hamlets, groups } = inForce();
     const mine = scope.kind === 'commune' ? hamlets : hamlets.filter((h) => h.id === scope.hamletId);
     const ids = new Set(mine.map((h) => h.id));
     const csv = populationTemplate(
@@ -279,7 +286,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
 
   function exportYaml(c: Ctx) {
     deps.audit.record({ actorId: c.get('staff').id, action: 'settings.export', target: 'yaml' });
-    return c.body(communeToYaml(deps.commune.snapshot()), 200, {
+    return c.body(communeToYaml(inForce()), 200, {
       'content-type': 'application/yaml; charset=utf-8',
       'content-disposition': 'attachment; filename="commune.yaml"',
       'cache-control': 'no-store',
