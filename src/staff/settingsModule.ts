@@ -112,6 +112,8 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     message?: PageMessage,
     draft?: SettingsPageData['draft'],
   ) {
+    // Phone numbers and figures: no shared cache keeps a copy.
+    c.header('Cache-Control', 'no-store');
     return c.html(await settingsPage(pageData(c, message, draft)), status);
   }
 
