@@ -23,9 +23,11 @@ import {
   parseCommune,
   type CommuneConfig,
 } from './content/loadCommune.js';
+import { createLiveCommune, type LiveCommune } from './content/liveCommune.js';
 import { loadQuizBanks, MemoryQuizCatalog } from './content/loadQuizzes.js';
 import { SqliteAttemptRepo } from './storage/sqlite/attemptRepo.js';
 import { SqliteCitizenRepo } from './storage/sqlite/citizenRepo.js';
+import { SqliteCommuneSettingsRepo } from './storage/sqlite/communeSettingsRepo.js';
 import type { Logger } from './logger.js';
 import type { AnswerWriter } from './core/qa/answerer.js';
 import { AnswerCache } from './core/qa/answerCache.js';
@@ -46,7 +48,11 @@ import { publishConsoleFaq } from './rag/consoleFaq.js';
 
 export interface Services {
   readonly config: Config;
-  readonly commune: CommuneConfig;
+  /**
+   * commune.yaml with what staff saved in the console laid over it. Read its
+   * fields when needed (do not copy them): a save shows without a restart.
+   */
+  readonly commune: LiveCommune;
   readonly quizzes: ReloadableQuizCatalog;
   readonly citizens: SqliteCitizenRepo;
   readonly attempts: SqliteAttemptRepo;
@@ -126,6 +132,8 @@ export class ReloadableQuizCatalog implements QuizCatalog {
  */
 const COMMUNE_PROBLEM =
   'commune.yaml có chỗ sai, phần đó dùng giá trị mặc định; chạy "npm run -s cli -- quiz check" để xem và sửa';
+const SETTINGS_PROBLEM =
+  'cài đặt của xã (trang quản trị) có mục không dùng được, mục đó được bỏ qua; mở trang Cài đặt để xem và sửa';
 const QUIZ_PROBLEM =
   'bộ câu hỏi kiểm tra có chỗ sai, bài đó chưa được dùng; chạy "npm run -s cli -- quiz check" để xem và sửa';
 
@@ -218,7 +226,13 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const unanswered = new SqliteUnansweredLog(db, config.COMMUNE_ID);
   const learningRepo = new SqliteLearningRepo(db, config.COMMUNE_ID);
   const consoleFaq = new SqliteConsoleFaqRepo(db, config.COMMUNE_ID);
-  const commune = readCommune(config.KNOWLEDGE_DIR, logger);
+  const commune = createLiveCommune(
+    readCommune(config.KNOWLEDGE_DIR, logger),
+    new SqliteCommuneSettingsRepo(db, config.COMMUNE_ID),
+    (problems) => {
+      for (const p of problems) logger.warn({ problem: p }, SETTINGS_PROBLEM);
+    },
+  );
   const quizzes = new ReloadableQuizCatalog();
   const citizens = new SqliteCitizenRepo(db, config.COMMUNE_ID, { coreQuizzes: commune.coreQuizzes });
   const attempts = new SqliteAttemptRepo(db, config.COMMUNE_ID);
@@ -254,6 +268,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const turnEngine: Engine = {
     handle: (message) => {
       refreshIfIndexChanged();
+      // A settings save by another process (one small read); this process's own saves reload at once.
+      commune.refresh();
       return inner.handle(message);
     },
     ask: (question) => {

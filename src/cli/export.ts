@@ -13,6 +13,7 @@ import { loadQuizBanks, MemoryQuizCatalog } from '../content/loadQuizzes.js';
 import { openDatabase } from '../storage/sqlite/db.js';
 import type { ReportSource } from '../core/stores/reports.js';
 import { SqliteReportRepo } from '../storage/sqlite/reportRepo.js';
+import { communeInForce } from './communeInForce.js';
 import type { CliContext } from './index.js';
 
 export const EXPORT_FORMATS = ['csv'] as const;
@@ -41,12 +42,13 @@ export async function runExport(ctx: CliContext, options: ExportOptions): Promis
   const [banks, communeResult] = await Promise.all([loadQuizBanks(dir), loadCommune(dir)]);
   // A broken bank or commune.yaml does not stop the export (counts live in the database), but staff should know.
   for (const problem of [...banks.problems, ...communeResult.problems]) ctx.logger.warn(problem);
-  const { commune } = communeResult;
-  const catalog = new MemoryQuizCatalog(banks.quizzes, commune.coreQuizzes);
+  const catalog = new MemoryQuizCatalog(banks.quizzes, communeResult.commune.coreQuizzes);
 
   const db = openDatabase(ctx.config.DATABASE_PATH);
   let csv: ReturnType<typeof buildCompletionCsv>;
   try {
+    // Hamlets and their names as staff set them in the console, over commune.yaml.
+    const commune = communeInForce(communeResult.commune, db, ctx.config.COMMUNE_ID, ctx.logger);
     const repo: ReportSource = new SqliteReportRepo(db, ctx.config.COMMUNE_ID);
     csv = buildCompletionCsv({
       commune,

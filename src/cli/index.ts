@@ -27,6 +27,9 @@ Commands:
                               (to stdout, or to FILE).
   zalo set-token <token> | zalo status [--json]
                               Zalo OA: store the refresh token; show token expiry, last error, waiting replies.
+  population import FILE.csv  Import the population per hamlet × target group (and VNeID-certified counts)
+                              from the settings template; nothing is saved if any line is wrong (exit 1).
+  population template         Print the population CSV template (current hamlets, groups and figures).
   unanswered [--limit N] [--groups]
                               The latest questions the assistant was not sure about (personal data masked);
                               --groups: grouped as in the console, most residents first.
@@ -90,6 +93,8 @@ async function run(argv: string[]): Promise<number> {
       );
     case 'zalo':
       return (await import('./zalo.js')).runZalo(ctx, rest);
+    case 'population':
+      return (await import('./population.js')).runPopulation(ctx, rest);
     case 'unanswered': {
       const { values } = parseArgs({ args: rest, options: { limit: { type: 'string' }, groups: { type: 'boolean' } } });
       return (await import('./unanswered.js')).runUnanswered(ctx, values.limit, values.groups === true);

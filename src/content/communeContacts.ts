@@ -13,7 +13,9 @@ import { z } from 'zod';
 import type { CommuneContacts, ContactPoint, HamletTeamContact, NamedItem } from '../core/registry/types.js';
 import { formatIssues, isMapping, SLUG } from './validation.js';
 
-const WHERE = 'commune.yaml: contacts';
+/** How a problem line starts when the contacts come from commune.yaml. */
+export const CONTACTS_WHERE = 'commune.yaml: contacts';
+const WHERE = CONTACTS_WHERE;
 
 /** What `contacts:` holds when staff have filled in nothing yet. */
 export const EMPTY_CONTACTS: CommuneContacts = { digitalTeams: [] };
@@ -102,8 +104,12 @@ function parsePoint(raw: unknown, where: string, problems: string[]): ContactPoi
   return Object.keys(point).length > 0 ? point : undefined;
 }
 
-function parseTeams(raw: unknown, hamlets: readonly NamedItem[], problems: string[]): HamletTeamContact[] {
-  const where = `${WHERE}.digital_teams`;
+function parseTeams(
+  raw: unknown,
+  hamlets: readonly NamedItem[],
+  problems: string[],
+  where: string,
+): HamletTeamContact[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
     problems.push(`${where}: phải là danh sách các dòng "- hamlet: … / phone: …"; bỏ qua mục này`);
@@ -145,19 +151,28 @@ function parseTeams(raw: unknown, hamlets: readonly NamedItem[], problems: strin
 
 /**
  * Validates the `contacts:` section against the hamlets already read. Absent,
- * empty or broken, it gives `EMPTY_CONTACTS`; problems are appended.
+ * empty or broken, it gives `EMPTY_CONTACTS`; problems are appended. The
+ * contacts staff save in the console are the same shape and go through this
+ * same function (with their own `where`).
+ *
+ * @param where how a problem line starts (commune.yaml's section by default)
  */
-export function parseContacts(raw: unknown, hamlets: readonly NamedItem[], problems: string[]): CommuneContacts {
+export function parseContacts(
+  raw: unknown,
+  hamlets: readonly NamedItem[],
+  problems: string[],
+  where: string = WHERE,
+): CommuneContacts {
   if (raw === undefined || raw === null) return EMPTY_CONTACTS;
   if (!isMapping(raw)) {
-    problems.push(`${WHERE}: phải gồm các mục office, police, digital_teams (đang không đúng dạng); bỏ qua`);
+    problems.push(`${where}: phải gồm các mục office, police, digital_teams (đang không đúng dạng); bỏ qua`);
     return EMPTY_CONTACTS;
   }
   const extra = unknownKeys(raw, SECTION_KEYS);
-  if (extra) problems.push(`${WHERE}: ${extra}`);
-  const office = parsePoint(raw.office, `${WHERE}.office`, problems);
-  const police = parsePoint(raw.police, `${WHERE}.police`, problems);
-  const digitalTeams = parseTeams(raw.digital_teams, hamlets, problems);
+  if (extra) problems.push(`${where}: ${extra}`);
+  const office = parsePoint(raw.office, `${where}.office`, problems);
+  const police = parsePoint(raw.police, `${where}.police`, problems);
+  const digitalTeams = parseTeams(raw.digital_teams, hamlets, problems, `${where}.digital_teams`);
   return { ...(office && { office }), ...(police && { police }), digitalTeams };
 }
 
@@ -182,4 +197,25 @@ export function contactWarnings(contacts: CommuneContacts | undefined, hamlets: 
   const without = hamlets.filter((h) => !c.digitalTeams.some((t) => t.hamlet === h.id));
   if (without.length > 0) missing.push(`tổ công nghệ số của ${without.length}/${hamlets.length} xóm/khối`);
   return missing.length > 0 ? [`${WHERE}: còn thiếu ${missing.join(', ')}`] : [];
+}
+
+/** One contact point as commune.yaml writes it (keys in the file's order, empty fields left out). */
+function pointToRaw(point: ContactPoint): Record<string, string> {
+  return defined({ address: point.address, hours: point.hours, phone: point.phone }) as Record<string, string>;
+}
+
+/**
+ * The contacts in commune.yaml's `contacts:` shape: what the console stores
+ * and what the YAML export writes. `parseContacts(contactsToRaw(c), hamlets)`
+ * gives `c` back for any `c` it accepted.
+ */
+export function contactsToRaw(contacts: CommuneContacts | undefined): Record<string, unknown> {
+  const c = contacts ?? EMPTY_CONTACTS;
+  return {
+    ...(c.office && { office: pointToRaw(c.office) }),
+    ...(c.police && { police: pointToRaw(c.police) }),
+    ...(c.digitalTeams.length > 0 && {
+      digital_teams: c.digitalTeams.map((t) => ({ hamlet: t.hamlet, ...defined({ name: t.name }), ...pointToRaw(t) })),
+    }),
+  };
 }

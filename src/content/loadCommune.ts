@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { QuizCatalog } from '../core/ports.js';
 import type { CommuneInfo, NamedItem } from '../core/registry/types.js';
 import { contactWarnings, EMPTY_CONTACTS, parseContacts } from './communeContacts.js';
+import { parseHamlets } from './communeHamlets.js';
 import { boundedText, describeValue, formatIssues, isMapping, readYaml, slug } from './validation.js';
 
 /** The key of the VNeID-certification target (plan §III d), which is a share of adults, not a group. */
@@ -143,10 +144,21 @@ export function checkCoreQuizzes(commune: CommuneInfo, catalog: QuizCatalog): st
 
 /** Validates the file's bytes section by section; pure, for tests and for `loadCommune`. */
 export function parseCommune(content: Uint8Array): { commune: CommuneConfig; problems: string[] } {
-  const where = COMMUNE_FILE;
   const parsed = readYaml(content);
-  if (!parsed.ok) return { commune: DEFAULT_COMMUNE, problems: [`${where}: ${parsed.error}; using the default lists`] };
-  const raw = parsed.value;
+  if (!parsed.ok) {
+    return { commune: DEFAULT_COMMUNE, problems: [`${COMMUNE_FILE}: ${parsed.error}; using the default lists`] };
+  }
+  return validateCommune(parsed.value);
+}
+
+/**
+ * Validates commune.yaml's content once parsed (a YAML mapping), section by
+ * section. The settings staff save in the console are checked by the same
+ * section validators (communeHamlets, communeContacts), so both forms of the
+ * settings obey one set of rules.
+ */
+export function validateCommune(raw: unknown): { commune: CommuneConfig; problems: string[] } {
+  const where = COMMUNE_FILE;
   if (!isMapping(raw)) {
     return {
       commune: DEFAULT_COMMUNE,
@@ -165,8 +177,7 @@ export function parseCommune(content: Uint8Array): { commune: CommuneConfig; pro
   if (nameResult.success) name = nameResult.data;
   else problems.push(...formatIssues(nameResult.error).map((m) => `${where}: name: ${m}`));
 
-  // `hamlets:` with nothing after it is YAML null: the same as an empty list.
-  const hamlets = raw.hamlets === null ? [] : parseItems(raw.hamlets, 'hamlets', problems);
+  const hamlets = parseHamlets(raw.hamlets, `${where}: hamlets`, problems);
   let groups: readonly NamedItem[] = parseItems(raw.groups, 'groups', problems);
   if (groups.length === 0) {
     problems.push(`${where}: groups: no valid target group; using the plan's groups`);
@@ -178,8 +189,8 @@ export function parseCommune(content: Uint8Array): { commune: CommuneConfig; pro
   return { commune: { name, hamlets, groups, targets, coreQuizzes, contacts }, problems };
 }
 
-/** A list of `{id, name}`; bad or repeated entries are left out and named. */
-function parseItems(raw: unknown, key: 'hamlets' | 'groups', problems: string[]): NamedItem[] {
+/** The target groups, `{id, name}` each; bad or repeated entries are left out and named. */
+function parseItems(raw: unknown, key: 'groups', problems: string[]): NamedItem[] {
   const where = `${COMMUNE_FILE}: ${key}`;
   if (raw === undefined) {
     problems.push(`${where}: is missing`);

@@ -155,10 +155,10 @@ describe('parseCommune', () => {
     expect(commune.coreQuizzes).toEqual(['vneid-co-ban']);
     expect(problems).toEqual([
       'commune.yaml: unknown key "hamlet" (the keys are name, hamlets, groups, targets, core_quizzes, contacts)',
-      'commune.yaml: hamlets #2: id: must be lower-case letters a–z, digits and hyphens only, like "xom-1"',
-      'commune.yaml: hamlets #3: duplicate id "xom-1"',
-      'commune.yaml: hamlets #4: must be a mapping with id and name',
-      'commune.yaml: hamlets #5: name: must not be empty',
+      'commune.yaml: hamlets #2: mã: chỉ gồm chữ thường không dấu a–z, chữ số và dấu gạch ngang, ví dụ "xom-1"; bỏ qua',
+      'commune.yaml: hamlets #3: mã "xom-1" bị trùng với một xóm/khối ở trên; bỏ qua',
+      'commune.yaml: hamlets #4: phải gồm mã (id) và tên (name); bỏ qua',
+      'commune.yaml: hamlets #5: tên: đang để trống; bỏ qua',
       'commune.yaml: targets.2025.nguoi-dan: must be a percentage from 0 to 100 (found the number 120)',
       'commune.yaml: targets.2025: "cong-nhan" is not a group id listed under groups',
       'commune.yaml: targets: "nam-sau" is not a year (write it like 2025)',

@@ -160,11 +160,12 @@ export function createEngine(deps: EngineDeps): Engine {
 
   const staleChoice: OutgoingReply = { kind: 'notice', text: T.STALE_CHOICE, buttons: menu };
 
-  const contacts = deps.contacts ?? learning?.commune.contacts;
+  // Read at each use, not once: staff may change the contacts while the service runs.
+  const contactsNow = (): CommuneContacts | undefined => deps.contacts ?? learning?.commune.contacts;
   const ask = (question: string, previous?: string, hamlet?: string, signal?: AbortSignal): Promise<QaAnswer> =>
     answerQuestion(question, deps.search, thresholds, deps.writer, {
       previousTopic: previous,
-      whereToAsk: whereToAsk(contacts, hamlet),
+      whereToAsk: whereToAsk(contactsNow(), hamlet),
       signal,
     });
 
@@ -188,11 +189,17 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** The resident's hamlet, looked up only when a hamlet team's contact could be given. */
   async function hamletOf(identity: Identity): Promise<string | undefined> {
+    const contacts = contactsNow();
     if (!learning || !contacts || contacts.digitalTeams.length === 0) return undefined;
     return (await learning.citizens.findByIdentity(identity))?.profile.hamlet;
   }
 
-  const feedback = { unanswered: deps.unanswered, clock: deps.clock, menu, whereToAsk: () => whereToAsk(contacts) };
+  const feedback = {
+    unanswered: deps.unanswered,
+    clock: deps.clock,
+    menu,
+    whereToAsk: () => whereToAsk(contactsNow()),
+  };
 
   const citizenOf = async (identity: Identity) =>
     learning ? learning.citizens.ensure(identity, newId(learning.random), deps.clock.now()) : undefined;

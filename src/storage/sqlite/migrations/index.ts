@@ -20,6 +20,7 @@ import { m008Health } from './008_health.js';
 import { m009SessionsRetention } from './009_sessions_retention.js';
 import { m010OutboxSending } from './010_outbox_sending.js';
 import { m011Staff } from './011_staff.js';
+import { m012CommuneSettings } from './012_commune_settings.js';
 import { m013LearningLoop } from './013_learning_loop.js';
 
 export interface Migration {
@@ -40,5 +41,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m009SessionsRetention,
   m010OutboxSending,
   m011Staff,
+  m012CommuneSettings,
   m013LearningLoop,
 ];

@@ -1,0 +1,321 @@
+/**
+ * @module staff/settingsModule
+ *
+ * The console's settings (issue 17, item 1): the hamlet list, the contacts,
+ * and the population per hamlet × target group with the VNeID-certified
+ * counts, typed in a grid or uploaded as CSV. What is saved here overrides
+ * the matching section of knowledge/commune.yaml and reaches the running
+ * assistant at once (the live commune is reloaded), e.g. the registration
+ * form offers a new hamlet in the next reply.
+ *
+ * Only an admin changes anything; a hamlet team member reads the page and
+ * sees only their own hamlet's figures. Every change and every export goes
+ * to the audit log with old and new values, never a resident's data. Forms
+ * post back to the page (with the CSRF token the front door checks); the
+ * same routes take JSON for scripts and answer JSON.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Hono, MiddlewareHandler } from 'hono';
+import type { Clock } from '../core/ports.js';
+import type { PopulationEdit } from '../core/stores/populationEdit.js';
+import { contactsToRaw } from '../content/communeContacts.js';
+import {
+  checkContactsInput,
+  checkHamletsInput,
+  idsTakenAway,
+  usedIdRefusals,
+  type HamletEdit,
+} from '../content/communeSettings.js';
+import { communeToYaml } from '../content/communeYaml.js';
+import type { LiveCommune } from '../content/liveCommune.js';
+import type { CommuneConfig } from '../content/loadCommune.js';
+import { POPULATION_CSV_MAX_BYTES, populationTemplate } from '../content/populationCsv.js';
+import { HamletInUseError, type SqliteCommuneSettingsRepo } from '../storage/sqlite/communeSettingsRepo.js';
+import type { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
+import { importPopulation } from './populationImport.js';
+import { contactsAudit, isCsvBody, jsonBody, textFields, wantsJson, type Ctx } from './settingsHttp.js';
+import {
+  contactsFromForm,
+  contactsFromJson,
+  hamletsFromForm,
+  hamletsFromJson,
+  populationFromForm,
+  populationFromJson,
+  type Parsed,
+} from './settingsForms.js';
+import {
+  messagePage,
+  settingsPage,
+  STAFF_BASE,
+  type PageMessage,
+  type Section,
+  type SettingsPageData,
+} from './settingsView.js';
+import { scopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
+
+export interface SettingsModuleDeps {
+  /** The commune the service runs on (services.commune); reloaded after each save. */
+  readonly commune: LiveCommune;
+  readonly settings: SqliteCommuneSettingsRepo;
+  readonly population: SqlitePopulationRepo;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+}
+
+const SAVED: Readonly<Record<Section, string>> = {
+  hamlets: 'Đã lưu danh sách xóm/khối. Trợ lý dùng danh sách mới ngay từ tin nhắn tiếp theo.',
+  contacts: 'Đã lưu thông tin liên hệ. Trợ lý dùng thông tin mới ngay từ tin nhắn tiếp theo.',
+  population: 'Đã lưu số liệu dân số.',
+};
+
+const ADMIN_ONLY =
+  'Chỉ quản trị viên của xã được thay đổi cài đặt. Tài khoản của tổ công nghệ số xóm/khối chỉ xem được.';
+
+export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
+  const read = (name: string): string =>
+    readFileSync(fileURLToPath(new URL(`./public/${name}`, import.meta.url)), 'utf8');
+  const css = read('settings.css');
+  const js = read('settings.js');
+
+  /** The commune now, including a save another process made (one small read). */
+  function inForce(): CommuneConfig {
+    deps.commune.refresh();
+    return deps.commune.snapshot();
+  }
+
+  function pageData(c: Ctx, message?: PageMessage, draft?: SettingsPageData['draft']): SettingsPageData {
+    const principal = c.get('staff');
+    const scope = scopeOf(principal);
+    const commune = inForce();
+    const overrides = deps.settings.overrides();
+    const mine = (hamletId: string) => scope.kind === 'commune' || hamletId === scope.hamletId;
+    return {
+      commune,
+      scope,
+      csrfToken: c.get('csrfToken'),
+      saved: { hamlets: overrides.hamlets !== undefined, contacts: overrides.contacts !== undefined },
+      usedIds:
+        scope.kind === 'commune'
+          ? new Set(deps.settings.usedAmong(commune.hamlets.map((h) => h.id)).keys())
+          : new Set<string>(),
+      population: deps.population.population().filter((p) => mine(p.hamletId)),
+      certified: deps.population.vneidCertified().filter((p) => mine(p.hamletId)),
+      ...(message && { message }),
+      ...(draft && { draft }),
+    };
+  }
+
+  async function render(
+    c: Ctx,
+    status: 200 | 400 | 409 | 413,
+    message?: PageMessage,
+    draft?: SettingsPageData['draft'],
+  ) {
+    // Phone numbers and figures: no shared cache keeps a copy.
+    c.header('Cache-Control', 'no-store');
+    return c.html(await settingsPage(pageData(c, message, draft)), status);
+  }
+
+  /**
+   * A refused save: JSON for scripts, the page with the errors (and what was
+   * typed) for forms; `lead` heads the list on the page only.
+   */
+  async function refuse(
+    c: Ctx,
+    status: 400 | 409 | 413,
+    section: Section,
+    errors: readonly string[],
+    options: { draft?: SettingsPageData['draft']; lead?: string } = {},
+  ) {
+    if (wantsJson(c) || isCsvBody(c)) return c.json({ ok: false, errors }, status);
+    const lines = options.lead ? [options.lead, ...errors] : errors;
+    return render(c, status, { section, kind: 'error', lines }, options.draft);
+  }
+
+  function saved(c: Ctx, section: Section, json: Record<string, unknown>) {
+    if (wantsJson(c)) return c.json({ ok: true, ...json });
+    return c.redirect(`${STAFF_BASE}/settings?saved=${section}#${section}`, 303);
+  }
+
+  const adminOnly: MiddlewareHandler<StaffEnv> = async (c, next) => {
+    if (c.get('staff').role === 'admin') return next();
+    if (wantsJson(c)) return c.json({ ok: false, errors: [ADMIN_ONLY] }, 403);
+    return c.html(await messagePage('Không có quyền thay đổi', ADMIN_ONLY), 403);
+  };
+
+  async function saveHamlets(c: Ctx) {
+    let edits: Parsed<HamletEdit[]>;
+    let draftRows: HamletEdit[] | undefined;
+    if (wantsJson(c)) edits = hamletsFromJson(await jsonBody(c));
+    else {
+      draftRows = hamletsFromForm(await c.req.parseBody({ all: true }));
+      edits = { ok: true, value: draftRows };
+    }
+    const draft = draftRows && { hamlets: draftRows };
+    if (!edits.ok) return refuse(c, 400, 'hamlets', edits.errors);
+    const checked = checkHamletsInput(edits.value.map((h) => ({ id: h.id, name: h.name })));
+    if (!checked.ok) return refuse(c, 400, 'hamlets', checked.errors, { draft });
+    const before = inForce().hamlets;
+    const away = idsTakenAway(before, edits.value);
+    const refusals = usedIdRefusals(away, deps.settings.usedAmong(away.map((a) => a.id)));
+    if (refusals.length > 0) return refuse(c, 409, 'hamlets', refusals, { draft });
+    const actorId = c.get('staff').id;
+    try {
+      deps.settings.saveHamlets(
+        checked.value,
+        away.map((a) => a.id),
+        actorId,
+        deps.clock.now(),
+      );
+    } catch (err) {
+      if (err instanceof HamletInUseError) return refuse(c, 409, 'hamlets', usedIdRefusals(away, err.usage), { draft });
+      throw err;
+    }
+    deps.commune.reload();
+    deps.audit.record({
+      actorId,
+      action: 'settings.hamlets',
+      target: 'hamlets',
+      details: { before: before.map((h) => ({ ...h })), after: checked.value },
+    });
+    return saved(c, 'hamlets', { hamlets: checked.value });
+  }
+
+  async function saveContacts(c: Ctx) {
+    const current = inForce();
+    let raw: Parsed<Record<string, unknown>>;
+    let draft: SettingsPageData['draft'];
+    if (wantsJson(c)) raw = contactsFromJson(await jsonBody(c));
+    else {
+      const body = await c.req.parseBody({ all: true });
+      draft = { form: textFields(body) };
+      raw = { ok: true, value: contactsFromForm(body, current.hamlets) };
+    }
+    if (!raw.ok) return refuse(c, 400, 'contacts', raw.errors);
+    const checked = checkContactsInput(raw.value, current.hamlets);
+    if (!checked.ok) return refuse(c, 400, 'contacts', checked.errors, { draft });
+    const actorId = c.get('staff').id;
+    deps.settings.saveContacts(checked.value, actorId, deps.clock.now());
+    const after = deps.commune.reload();
+    deps.audit.record({
+      actorId,
+      action: 'settings.contacts',
+      target: 'contacts',
+      details: contactsAudit(current.contacts, after.contacts),
+    });
+    return saved(c, 'contacts', { contacts: contactsToRaw(after.contacts) });
+  }
+
+  async function savePopulation(c: Ctx) {
+    const { hamlets, groups } = inForce();
+    let edit: Parsed<PopulationEdit>;
+    let draft: SettingsPageData['draft'];
+    if (wantsJson(c)) edit = populationFromJson(await jsonBody(c), { hamlets, groups });
+    else {
+      const body = await c.req.parseBody({ all: true });
+      draft = { form: textFields(body) };
+      edit = populationFromForm(body, { hamlets, groups });
+    }
+    if (!edit.ok) return refuse(c, 400, 'population', edit.errors, { draft, lead: 'Chưa lưu vì có ô sai:' });
+    const actorId = c.get('staff').id;
+    const changes = deps.population.save(edit.value, actorId, deps.clock.now());
+    deps.audit.record({ actorId, action: 'population.update', target: 'grid', details: { changes } });
+    return saved(c, 'population', { changed: changes.length });
+  }
+
+  async function uploadPopulation(c: Ctx) {
+    const type = (c.req.header('content-type') ?? '').toLowerCase();
+    // Multipart framing adds a little to the file itself. (The front door has usually parsed the
+    // body already to read `_csrf`, so a stream limit cannot apply here; the app's own limit does.)
+    if (Number(c.req.header('content-length') ?? 0) > POPULATION_CSV_MAX_BYTES + 16 * 1024) return tooLarge(c);
+    let bytes: Uint8Array | undefined;
+    if (type.startsWith('multipart/form-data')) {
+      const file = (await c.req.parseBody())['file'];
+      if (file instanceof File) {
+        if (file.size > POPULATION_CSV_MAX_BYTES) return tooLarge(c);
+        bytes = new Uint8Array(await file.arrayBuffer());
+      }
+    } else if (type.startsWith('text/csv')) {
+      bytes = new Uint8Array(await c.req.arrayBuffer());
+      if (bytes.byteLength > POPULATION_CSV_MAX_BYTES) return tooLarge(c);
+    }
+    if (!bytes) return refuse(c, 400, 'population', ['Chưa chọn tệp CSV để tải lên.']);
+    const { hamlets, groups } = inForce();
+    const actorId = c.get('staff').id;
+    const result = importPopulation(
+      { lists: { hamlets, groups }, store: deps.population, clock: deps.clock, audit: deps.audit },
+      bytes,
+      actorId,
+      'upload',
+    );
+    if (!result.ok) {
+      return refuse(c, 400, 'population', result.errors, { lead: 'Tệp chưa được lưu vì có chỗ sai:' });
+    }
+    if (wantsJson(c) || isCsvBody(c)) {
+      return c.json({ ok: true, imported: result.summary, changed: result.changes.length });
+    }
+    return render(c, 200, { section: 'population', kind: 'ok', lines: ['Đã nhập số liệu từ tệp:', ...result.summary] });
+  }
+
+  function tooLarge(c: Ctx) {
+    const text = `Tệp quá lớn: tối đa ${POPULATION_CSV_MAX_BYTES / 1024} KB.`;
+    return refuse(c, 413, 'population', [text]);
+  }
+
+  function template(c: Ctx) {
+    const scope = scopeOf(c.get('staff'));
+    const { hamlets, groups } = inForce();
+    const mine = scope.kind === 'commune' ? hamlets : hamlets.filter((h) => h.id === scope.hamletId);
+    const ids = new Set(mine.map((h) => h.id));
+    const csv = populationTemplate(
+      { hamlets: mine, groups },
+      deps.population.population().filter((p) => ids.has(p.hamletId)),
+      deps.population.vneidCertified().filter((p) => ids.has(p.hamletId)),
+    );
+    deps.audit.record({
+      actorId: c.get('staff').id,
+      action: 'population.template',
+      target: 'csv',
+      details: { hamlets: mine.length },
+    });
+    return c.body(csv, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': 'attachment; filename="dan-so-theo-xom.csv"',
+      'cache-control': 'no-store',
+    });
+  }
+
+  function exportYaml(c: Ctx) {
+    deps.audit.record({ actorId: c.get('staff').id, action: 'settings.export', target: 'yaml' });
+    return c.body(communeToYaml(inForce()), 200, {
+      'content-type': 'application/yaml; charset=utf-8',
+      'content-disposition': 'attachment; filename="commune.yaml"',
+      'cache-control': 'no-store',
+    });
+  }
+
+  const module = (router: Hono<StaffEnv>): void => {
+    router.get('/settings/settings.css', (c) =>
+      c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }),
+    );
+    router.get('/settings/settings.js', (c) =>
+      c.body(js, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }),
+    );
+    router.get('/settings', (c) => {
+      const section = c.req.query('saved');
+      const message =
+        section === 'hamlets' || section === 'contacts' || section === 'population'
+          ? ({ section, kind: 'ok', lines: [SAVED[section]] } as const)
+          : undefined;
+      return render(c, 200, message);
+    });
+    router.post('/settings/hamlets', adminOnly, saveHamlets);
+    router.post('/settings/contacts', adminOnly, saveContacts);
+    router.post('/settings/population', adminOnly, savePopulation);
+    router.post('/settings/population.csv', adminOnly, uploadPopulation);
+    router.get('/settings/population-template.csv', template);
+    router.get('/api/settings.yaml', exportYaml);
+  };
+  return module;
+}
