@@ -20,6 +20,10 @@ import type { Logger } from './logger.js';
 import { systemClock, type Services } from './services.js';
 import { staffAppFor, staffParts } from './staff/compose.js';
 import { createLearningModule } from './staff/learningModule.js';
+import { createDashboardModule } from './staff/dashboardModule.js';
+import { createSettingsModule } from './staff/settingsModule.js';
+import { createBoardApp } from './http/board.js';
+import { SqliteCommuneSettingsRepo } from './storage/sqlite/communeSettingsRepo.js';
 import type { StaffModule } from './staff/types.js';
 import { createDatabaseProbe } from './storage/sqlite/health.js';
 
@@ -77,6 +81,14 @@ export async function startServer(
    * registers GET '/' replaces the built-in landing page (staff/homeModule.ts).
    */
   const staffModules: StaffModule[] = [
+    createDashboardModule({ commune: () => services.commune, clock: systemClock }),
+    createSettingsModule({
+      commune: services.commune,
+      settings: new SqliteCommuneSettingsRepo(services.db, services.config.COMMUNE_ID),
+      population: services.population,
+      audit: staff.audit,
+      clock: systemClock,
+    }),
     createLearningModule({
       questions: services.learning,
       entries: services.consoleFaq,
@@ -95,6 +107,7 @@ export async function startServer(
     assets: loadWebAssets(),
     logger,
     maxBodyBytes: services.config.MAX_BODY_BYTES,
+    board: createBoardApp({ leaderboard: services.leaderboard, communeName: () => services.commune.name }),
     staff: staffAppFor({
       db: services.db,
       config: services.config,

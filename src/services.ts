@@ -42,6 +42,9 @@ import { SqliteEmbeddingCache } from './storage/sqlite/embeddingCache.js';
 import { SqliteConversationRepo } from './storage/sqlite/conversationRepo.js';
 import { SqliteKnowledgeIndex } from './storage/sqlite/knowledgeIndex.js';
 import { SqliteUnansweredLog } from './storage/sqlite/unansweredRepo.js';
+import { statsParts } from './statsCompose.js';
+import type { Leaderboard } from './core/stats/types.js';
+import { SqlitePopulationRepo } from './storage/sqlite/populationRepo.js';
 import { SqliteLearningRepo } from './storage/sqlite/learningRepo.js';
 import { SqliteConsoleFaqRepo } from './storage/sqlite/consoleFaqRepo.js';
 import { publishConsoleFaq } from './rag/consoleFaq.js';
@@ -76,6 +79,10 @@ export interface Services {
   readonly unanswered: SqliteUnansweredLog;
   /** The learning loop's questions, group decisions and weekly counts. */
   readonly learning: SqliteLearningRepo;
+  /** Staff-entered population per hamlet and group, and VNeID-certified counts: the reports' denominators. */
+  readonly population: SqlitePopulationRepo;
+  /** The emulation board's ranking of hamlets (public page and /bangxephang). */
+  readonly leaderboard: Leaderboard;
   /** FAQ entries approved in the console, with their revisions. */
   readonly consoleFaq: SqliteConsoleFaqRepo;
   /**
@@ -238,6 +245,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const attempts = new SqliteAttemptRepo(db, config.COMMUNE_ID);
   const writes = new WriteScope(db, (err) => logger.error({ err }, 'database commit failed'));
   const writer = writerFor(config, logger, clock, options.chatModel);
+  const population = new SqlitePopulationRepo(db, config.COMMUNE_ID);
+  const stats = statsParts({ db, communeId: config.COMMUNE_ID, commune: () => commune, population, clock });
   const inner = createEngine({
     search,
     state: options.conversations ?? new SqliteConversationRepo(db, config.COMMUNE_ID),
@@ -246,6 +255,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     clock,
     learning: { quizzes, citizens, attempts, commune, random: options.random ?? cryptoRandom },
     writer,
+    stats: stats.engine,
   });
   /** The generation of the index the in-memory search tables were built from. */
   let loadedGeneration: string | undefined;
@@ -356,6 +366,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     writes,
     unanswered,
     learning: learningRepo,
+    population,
+    leaderboard: stats.leaderboard,
     consoleFaq,
     publishConsoleFaq: publishConsole,
     limits: {

@@ -15,6 +15,7 @@ import { importPopulation } from '../staff/populationImport.js';
 import type { AuditLog } from '../staff/types.js';
 import { ensureCommune, openDatabase, type Db } from '../storage/sqlite/db.js';
 import { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
+import { SqliteAuditLog } from '../storage/sqlite/staffAudit.js';
 import { communeInForce } from './communeInForce.js';
 import type { CliContext } from './index.js';
 
@@ -27,7 +28,7 @@ export const CLI_ACTOR = 'cli';
 
 export interface PopulationCliOptions {
   readonly stderr?: NodeJS.WritableStream;
-  /** Where the import is recorded; the server's audit log when the lead wires one in. */
+  /** Where the import is recorded; the database's own staff audit log when absent. */
   readonly audit?: (db: Db) => AuditLog;
 }
 
@@ -73,12 +74,9 @@ export async function runPopulation(
       }
       return 0;
     }
-    const result = importPopulation(
-      { lists, store, clock: { now: () => new Date() }, ...(options.audit && { audit: options.audit(db) }) },
-      bytes,
-      CLI_ACTOR,
-      'cli',
-    );
+    const clock = { now: () => new Date() };
+    const audit = options.audit?.(db) ?? new SqliteAuditLog(db, ctx.config.COMMUNE_ID, clock);
+    const result = importPopulation({ lists, store, clock, audit }, bytes, CLI_ACTOR, 'cli');
     if (!result.ok) {
       stderr.write(`Chưa nhập gì từ ${rest[0]} vì tệp có chỗ sai:\n`);
       for (const e of result.errors) stderr.write(`  - ${e}\n`);

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { bodyLimit } from 'hono/body-limit';
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../core/ports.js';
 import { isSecure } from '../http/webVisitor.js';
@@ -43,6 +44,9 @@ export interface StaffAppDeps {
   readonly publicBaseUrl?: string;
   readonly throttle?: { readonly account?: ThrottlePolicy; readonly network?: ThrottlePolicy };
 }
+
+/** The largest request body a signed-in page may send: the population CSV (at most 256 KB) and its form fit. */
+export const STAFF_MAX_BODY_BYTES = 320 * 1024;
 
 function readStyle(): string {
   return readFileSync(fileURLToPath(new URL('./public/staff.css', import.meta.url)), 'utf8');
@@ -90,6 +94,18 @@ export function createStaffApp(deps: StaffAppDeps): Hono {
 
   // Everything below needs a live session, and its CSRF token on every non-GET request.
   const inside = new Hono<StaffEnv>();
+  // Before the session check reads a form for its CSRF field: nobody's upload is read whole past this size.
+  inside.use(
+    '*',
+    bodyLimit({
+      maxSize: STAFF_MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(
+          { error: 'too_large', message: `Nội dung gửi lên quá lớn (tối đa ${STAFF_MAX_BODY_BYTES / 1024} KB).` },
+          413,
+        ),
+    }),
+  );
   inside.use('*', requireSession(sessions));
   mountLogout(inside, { sessions, audit: deps.audit, secureOf });
   apiModule(deps.audit)(inside);

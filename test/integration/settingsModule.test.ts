@@ -5,6 +5,8 @@
  * multipart, the template, the YAML export, the audit log, and the rule that
  * a used hamlet id never changes.
  */
+import { addStaffAccount } from '../../src/staff/accounts.js';
+import { SqliteStaffStore } from '../../src/storage/sqlite/staffStore.js';
 import { join } from 'node:path';
 import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -265,8 +267,11 @@ describe('POST /staff/settings/hamlets', () => {
 
   it('counts population rows and staff accounts as uses too', async () => {
     population.save({ population: [], certified: [{ hamletId: 'xom-2', certified: 3 }] }, 'a', new Date());
-    db.exec('CREATE TABLE staff_accounts (commune_id TEXT NOT NULL, id TEXT NOT NULL, hamlet_id TEXT)');
-    db.prepare("INSERT INTO staff_accounts VALUES (?, 'team-1', 'xom-1')").run(COMMUNE);
+    addStaffAccount(
+      new SqliteStaffStore(db, COMMUNE),
+      { id: 'team-1', name: 'Tổ xóm 1', role: 'hamlet', hamletId: 'xom-1' },
+      { clock: { now: () => new Date() } },
+    );
     const res = await appFor(ADMIN).request('/staff/settings/hamlets', json({ hamlets: [] }));
     expect(res.status).toBe(409);
     const { errors } = (await res.json()) as { errors: string[] };

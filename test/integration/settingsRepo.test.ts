@@ -4,6 +4,8 @@
  * figures as the reports' PopulationSource, and the live commune a running
  * service reads.
  */
+import { addStaffAccount } from '../../src/staff/accounts.js';
+import { SqliteStaffStore } from '../../src/storage/sqlite/staffStore.js';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLiveCommune } from '../../src/content/liveCommune.js';
@@ -114,9 +116,12 @@ describe('SqliteCommuneSettingsRepo', () => {
     ]);
     expect(settings.usage(['xom-1']).get('xom-1')).toEqual({ citizens: 1, anonymous: 0, population: 0, staff: 0 });
 
-    // The staff accounts' table comes with another migration; once there, its hamlet teams count too.
-    db.exec(`CREATE TABLE staff_accounts (commune_id TEXT NOT NULL, id TEXT NOT NULL, hamlet_id TEXT)`);
-    db.prepare(`INSERT INTO staff_accounts (commune_id, id, hamlet_id) VALUES (?, 's1', 'xom-5')`).run(COMMUNE);
+    // A hamlet team's staff account uses its hamlet's id too.
+    addStaffAccount(
+      new SqliteStaffStore(db, COMMUNE),
+      { id: 's1', name: 'Tổ xóm 5', role: 'hamlet', hamletId: 'xom-5' },
+      { clock: { now: () => NOW } },
+    );
     expect(settings.usage(['xom-5']).get('xom-5')).toEqual({ citizens: 0, anonymous: 0, population: 0, staff: 1 });
   });
 
