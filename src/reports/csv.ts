@@ -13,7 +13,11 @@ export const BOM = '\uFEFF';
 /** RFC 4180 and Excel both expect CRLF between records. */
 export const CRLF = '\r\n';
 
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+/** Either separator is quoted, so a cell reads the same in a comma file and a semicolon file. */
+const NEEDS_QUOTES = /[",;\r\n]|^\s|\s$/;
+
+/** Excel in a Vietnamese locale splits on ';' (the comma is its decimal mark); ',' for everything else. */
+export type CsvSeparator = ';' | ',';
 
 /** Cells starting like this are formulas to Excel (CSV injection); a leading apostrophe shows them as text. */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -26,8 +30,8 @@ export function csvCell(value: string | number): string {
 }
 
 /** One record, without its line end. */
-export function csvRow(cells: readonly (string | number)[]): string {
-  return cells.map(csvCell).join(',');
+export function csvRow(cells: readonly (string | number)[], separator: CsvSeparator = ','): string {
+  return cells.map(csvCell).join(separator);
 }
 
 /** A whole file: BOM, header, records, each line ended by CRLF. */
