@@ -59,8 +59,8 @@ export async function runExport(
       args: [...args],
       options: Object.fromEntries(
         ['format', 'out', 'year', 'hamlet', 'group', 'from', 'to', 'sep'].map((k) => [k, { type: 'string' }]),
-      ) as Record<string, { type: 'string' }>,
-    }).values as Record<string, string | undefined>;
+      ),
+    }).values;
   } catch (err) {
     return fail(`Tham số không hợp lệ: ${err instanceof Error ? err.message : String(err)}`);
   }
