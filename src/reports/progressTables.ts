@@ -52,7 +52,7 @@ const cellValues = (c: ProgressCell): Value[] => [
   c.population,
   c.share,
   targetLabel(c.target),
-  metLabel(c.met),
+  c.target === null ? '' : metLabel(c.met),
 ];
 
 /** Every view of the report, in the order staff read them. */
