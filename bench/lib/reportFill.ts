@@ -11,13 +11,12 @@ export interface FillShape {
   readonly communeId: string;
   readonly hamlets: number;
   readonly groups: readonly string[];
-  readonly quizzes: readonly string[];
+  /** Core quizzes as the catalog has them: attempts are written on their version, so the failed-question view reads them. */
+  readonly quizzes: readonly { readonly id: string; readonly version: string; readonly questions: number }[];
   /** Total quiz_passes rows to write. */
   readonly passes: number;
   /** Finished attempts (with answers_json) to write, for the quiz and failed-question views. */
   readonly attempts: number;
-  /** Questions per quiz in the answers of those attempts. */
-  readonly questionsPerQuiz: number;
   /** First day (UTC) of the spread. */
   readonly firstDay: string;
   readonly days: number;
@@ -53,7 +52,7 @@ export function fillReportData(db: Db, shape: FillShape): FillResult {
   const attempt = db.prepare(
     `INSERT INTO quiz_attempts (commune_id, id, citizen_id, quiz_id, quiz_version, status, current, correct,
                                 order_json, answers_json, started_at, updated_at, finished_at, score, passed)
-     VALUES (?, ?, ?, ?, 'bench', 'finished', ?, ?, '[]', ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, 'finished', ?, ?, '[]', ?, ?, ?, ?, ?, ?)`,
   );
   const anonymous = db.prepare(
     `INSERT INTO anonymous_passes (commune_id, hamlet, target_group, quiz_id, passed_on, passes) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -72,7 +71,7 @@ export function fillReportData(db: Db, shape: FillShape): FillResult {
       const count = Math.min(i % 2 === 0 ? 3 : shape.quizzes.length, shape.passes - written);
       let lastAt = created;
       for (let q = 0; q < count; q++) {
-        const quiz = shape.quizzes[q] ?? 'x';
+        const quiz = shape.quizzes[q]?.id ?? 'x';
         lastAt = new Date(Date.parse(created) + q * 3_600_000).toISOString();
         pass.run(shape.communeId, id, quiz, `a${i}-${q}`, lastAt);
         written++;
@@ -82,17 +81,19 @@ export function fillReportData(db: Db, shape: FillShape): FillResult {
         completions++;
       }
       if (attempts < shape.attempts) {
-        const quiz = shape.quizzes[i % shape.quizzes.length] ?? 'x';
-        // Question k is answered wrong (option 1 instead of 0) for every (k + 2)-th learner.
-        const answers = Array.from({ length: shape.questionsPerQuiz }, (_, k) => (i % (k + 2) === 0 ? 1 : 0));
-        const correct = answers.filter((a) => a === 0).length;
-        const score = correct / shape.questionsPerQuiz;
+        const quiz = shape.quizzes[i % shape.quizzes.length];
+        const length = quiz?.questions ?? 1;
+        // Options 0 and 1 alternate by learner, so about half of the answers of every question are wrong.
+        const answers = Array.from({ length }, (_, k) => (i + k) % 2);
+        const correct = Math.ceil(length / 2);
+        const score = correct / length;
         attempt.run(
           shape.communeId,
           `t${i}`,
           id,
-          quiz,
-          shape.questionsPerQuiz,
+          quiz?.id ?? 'x',
+          quiz?.version ?? '',
+          length,
           correct,
           JSON.stringify(answers),
           created,
@@ -105,7 +106,7 @@ export function fillReportData(db: Db, shape: FillShape): FillResult {
       }
     }
     for (let h = 1; h <= shape.hamlets; h++) {
-      anonymous.run(shape.communeId, `xom-${h}`, shape.groups[0] ?? '', shape.quizzes[0] ?? 'x', shape.firstDay, 2);
+      anonymous.run(shape.communeId, `xom-${h}`, shape.groups[0] ?? '', shape.quizzes[0]?.id ?? 'x', shape.firstDay, 2);
     }
   })();
   return { citizens, passes: written, completions, attempts };

@@ -100,29 +100,36 @@ HAVING wrong > 0
  ORDER BY wrong DESC, answered DESC, 1, 2
  LIMIT :limit`;
 
+/**
+ * Each arm of a UNION is aggregated on its own before the arms are added up:
+ * summing the summary's rows straight into one GROUP BY over the union costs
+ * twice as much (every row goes through a temporary sorter), bench:report.
+ */
 export const PROGRESS_SQL = {
   cohorts: `SELECT NULLIF(hamlet, '') AS hamletId, NULLIF(target_group, '') AS groupId, SUM(n) AS completed FROM (
-      SELECT hamlet, target_group, n FROM report_daily WHERE ${DAILY('programme')}
+      SELECT hamlet, target_group, SUM(n) AS n FROM report_daily WHERE ${DAILY('programme')} GROUP BY 1, 2
       UNION ALL
-      SELECT hamlet, target_group, completions FROM anonymous_completions WHERE ${ANONYMOUS('completed_on')})
+      SELECT hamlet, target_group, SUM(completions) FROM anonymous_completions WHERE ${ANONYMOUS('completed_on')}
+       GROUP BY 1, 2)
     GROUP BY 1, 2 HAVING SUM(n) > 0`,
   quizPasses: `SELECT quiz_id AS quizId, SUM(n) AS passed FROM (
-      SELECT quiz_id, n FROM report_daily WHERE ${DAILY('pass')}
+      SELECT quiz_id, SUM(n) AS n FROM report_daily WHERE ${DAILY('pass')} GROUP BY 1
       UNION ALL
-      SELECT quiz_id, passes FROM anonymous_passes WHERE ${ANONYMOUS('passed_on')})
+      SELECT quiz_id, SUM(passes) FROM anonymous_passes WHERE ${ANONYMOUS('passed_on')} GROUP BY 1)
     GROUP BY 1 HAVING SUM(n) > 0 ORDER BY 1`,
   weekly: `SELECT week AS weekStart, SUM(completions) AS completions, SUM(passes) AS passes FROM (
-      SELECT week, CASE kind WHEN 'programme' THEN n ELSE 0 END AS completions,
-             CASE kind WHEN 'pass' THEN n ELSE 0 END AS passes
+      SELECT week, SUM(CASE kind WHEN 'programme' THEN n ELSE 0 END) AS completions,
+             SUM(CASE kind WHEN 'pass' THEN n ELSE 0 END) AS passes
         FROM report_daily
        WHERE commune_id = :commune AND kind IN ('pass', 'programme') AND day BETWEEN :fromDay AND :toDay
          AND (:hamlet IS NULL OR hamlet = :hamlet) AND (:grp IS NULL OR target_group = :grp)
+       GROUP BY 1
       UNION ALL
-      SELECT date(completed_on, '-6 days', 'weekday 1'), completions, 0
-        FROM anonymous_completions WHERE ${ANONYMOUS('completed_on')}
+      SELECT date(completed_on, '-6 days', 'weekday 1'), SUM(completions), 0
+        FROM anonymous_completions WHERE ${ANONYMOUS('completed_on')} GROUP BY 1
       UNION ALL
-      SELECT date(passed_on, '-6 days', 'weekday 1'), 0, passes
-        FROM anonymous_passes WHERE ${ANONYMOUS('passed_on')})
+      SELECT date(passed_on, '-6 days', 'weekday 1'), 0, SUM(passes)
+        FROM anonymous_passes WHERE ${ANONYMOUS('passed_on')} GROUP BY 1)
     GROUP BY 1 HAVING SUM(completions) > 0 OR SUM(passes) > 0 ORDER BY 1`,
   attempts: `SELECT quiz_id AS quizId,
          SUM(CASE kind WHEN 'attempt_passed' THEN n ELSE 0 END) AS passed,
