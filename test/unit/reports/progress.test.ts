@@ -77,7 +77,7 @@ describe('query validation', () => {
     [{ to: '2026-02-29' }, 'to'],
     [{ from: '2026-12-02', to: '2026-12-01' }, 'from'],
   ])('refuses %o naming "%s"', (raw, field) => {
-    const result = parseReportQuery(raw as Record<string, string>, now);
+    const result = parseReportQuery(raw, now);
     expect(result.ok).toBe(false);
     expect(result.ok ? '' : result.error).toContain(`"${field}"`);
   });
