@@ -27,7 +27,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { loadCommune } from '../src/content/loadCommune.js';
 import { loadQuizBanks, MemoryQuizCatalog } from '../src/content/loadQuizzes.js';
-import type { CertifiedCount, PopulationCount } from '../src/core/stores/reports.js';
+import type { CertifiedCount, PopulationCount, ReportSource } from '../src/core/stores/reports.js';
 import { buildCompletionCsv } from '../src/reports/completionCsv.js';
 import { progressCsv } from '../src/reports/progressCsv.js';
 import { progressReport, type ProgressDeps } from '../src/reports/progressData.js';
@@ -84,9 +84,34 @@ const ms = (x: number): string => `${x.toFixed(1)} ms`;
 const sec = (x: number): string => `${(x / 1000).toFixed(2)} s`;
 const year = { year: 2026 } as const;
 
+/** The same source, timing each call by method name, so a slow view can be found. */
+function timed(source: ReportSource, into: Map<string, number[]>): ReportSource {
+  const wrap =
+    <A extends unknown[], R>(name: string, fn: (...args: A) => R) =>
+    (...args: A): R => {
+      const t = performance.now();
+      try {
+        return fn(...args);
+      } finally {
+        into.set(name, [...(into.get(name) ?? []), performance.now() - t]);
+      }
+    };
+  return {
+    completionCounts: wrap('completionCounts', () => source.completionCounts()),
+    programmeCounts: wrap('programmeCounts', () => source.programmeCounts()),
+    cohortCompletions: wrap('cohortCompletions', (f) => source.cohortCompletions(f)),
+    quizPasses: wrap('quizPasses', (f) => source.quizPasses(f)),
+    weekly: wrap('weekly', (f) => source.weekly(f)),
+    attemptCounts: wrap('attemptCounts', (f) => source.attemptCounts(f)),
+    questionMisses: wrap('questionMisses', (f, k, w, l) => source.questionMisses(f, k, w, l)),
+  };
+}
+
 const reportJson: BenchStep = {
   name: 'report JSON',
-  run: ({ deps }) => {
+  run: ({ deps: plain }) => {
+    const calls = new Map<string, number[]>();
+    const deps = { ...plain, reports: timed(plain.reports, calls) };
     const times = (query: Parameters<typeof progressReport>[1]): number[] =>
       Array.from({ length: JSON_RUNS }, () => {
         const t = performance.now();
@@ -94,12 +119,14 @@ const reportJson: BenchStep = {
         return performance.now() - t;
       });
     const commune = times(year);
+    const breakdown = [...calls].map(([name, t]) => `${name} ${percentile(t, 50).toFixed(0)}`).join(', ');
     const hamlet = times({ ...year, hamletId: 'xom-7' });
     const period = times({ ...year, from: '2026-01-01', to: '2026-06-30' });
     const p95 = percentile(commune, 95);
     return Promise.resolve([
       { name: `report JSON, whole commune, p95 of ${JSON_RUNS}`, value: ms(p95), target: '≤ 200 ms', pass: p95 <= 200 },
       { name: 'report JSON, whole commune, median', value: ms(percentile(commune, 50)) },
+      { name: `  median ms per view: ${breakdown}`, value: '' },
       { name: 'report JSON, one hamlet, p95', value: ms(percentile(hamlet, 95)) },
       { name: 'report JSON, one half-year, p95', value: ms(percentile(period, 95)) },
     ]);
