@@ -136,6 +136,11 @@ CREATE TRIGGER report_daily_attempt_finished AFTER UPDATE OF status, citizen_id,
   WHEN NEW.status = 'finished' BEGIN ${oneAttempt('NEW', 1)} END;
 CREATE TRIGGER report_daily_citizen_delete BEFORE DELETE ON citizens BEGIN ${allOfCitizen('OLD', '-')} END;
 
+-- Covering and in GROUP BY order for the per-quiz and per-week views: they stream instead of sorting
+-- every summary row (about three times faster on a million passes, bench:report).
+CREATE INDEX report_daily_by_quiz ON report_daily (commune_id, kind, quiz_id, day, hamlet, target_group, n);
+CREATE INDEX report_daily_by_week ON report_daily (commune_id, kind, week, day, hamlet, target_group, n);
+
 CREATE INDEX quiz_attempts_finished ON quiz_attempts (commune_id, finished_at) WHERE status = 'finished';
 `,
 };
