@@ -11,7 +11,7 @@ import { progressReport, type ProgressDeps } from '../../../src/reports/progress
 import type { ProgressQuery, ProgressReport } from '../../../src/reports/progressTypes.js';
 import { SqliteReportRepo } from '../../../src/storage/sqlite/reportRepo.js';
 import { tempDir } from '../../helpers.js';
-import { buildFixture, communeWithHamlets, FakePopulation, type Fixture } from './progressFixture.js';
+import { buildFixture, communeWithHamlets, FakePopulation, takeQuiz, type Fixture } from './progressFixture.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let fx: Fixture;
@@ -193,5 +193,40 @@ describe('the report', () => {
     expect(r.hamlets.map((h) => h.hamletId)).toEqual(['xom-2']);
     expect(r.total.completed).toBe(1);
     expect(r.indicators.find((i) => i.letter === 'd')).toMatchObject({ completed: 3, population: 5, share: 0.6 });
+  });
+});
+
+describe('the summary follows a citizen merge', () => {
+  const live = (table: 'quiz_passes' | 'programme_completions') =>
+    fx.services.db
+      .prepare(
+        `SELECT c.hamlet AS h, c.target_group AS g, COUNT(*) AS n FROM ${table} p
+           JOIN citizens c ON c.commune_id = p.commune_id AND c.id = p.citizen_id GROUP BY 1, 2 ORDER BY 1, 2`,
+      )
+      .all();
+  const summary = (kind: 'pass' | 'programme') =>
+    fx.services.db
+      .prepare(
+        `SELECT hamlet AS h, target_group AS g, SUM(n) AS n FROM report_daily WHERE kind = ?
+          GROUP BY 1, 2 HAVING SUM(n) <> 0 ORDER BY 1, 2`,
+      )
+      .all(kind);
+
+  it('a resident linking a second channel moves the passes of that channel to their hamlet, once', async () => {
+    fx.clock.set('2026-12-08T02:00:00.000Z');
+    await takeQuiz(fx.services, 'em', 'vneid-co-ban', true);
+    await takeQuiz(fx.services, 'em', 'kiem-chung-thong-tin', true);
+    fx.services.citizens.update(fx.citizenOf('em'), { profile: { hamlet: 'xom-2', group: 'khac' } }, fx.clock.now());
+    const an = fx.citizenOf('an');
+    fx.services.citizens.createLinkCode(an, 'LINK1234', new Date('2026-12-09T00:00:00.000Z'));
+    const result = fx.services.citizens.redeemLinkCode('LINK1234', { channel: 'web', userId: 'em' }, fx.clock.now());
+    expect(result.ok).toBe(true);
+    expect(summary('pass')).toEqual(live('quiz_passes'));
+    expect(summary('programme')).toEqual(live('programme_completions'));
+    // an kept their earlier vneid-co-ban pass and gained em's other quiz, in xom-1.
+    const passes = Object.fromEntries(repo.quizPasses({ hamletId: 'xom-1' }).map((p) => [p.quizId, p.passed]));
+    expect(passes['vneid-co-ban']).toBe(2);
+    expect(passes['kiem-chung-thong-tin']).toBe(1);
+    expect(repo.quizPasses({ hamletId: 'xom-2', groupId: 'khac' })).toEqual([]);
   });
 });
