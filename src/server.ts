@@ -22,6 +22,8 @@ import { staffAppFor, staffParts } from './staff/compose.js';
 import { createLearningModule } from './staff/learningModule.js';
 import { createDashboardModule } from './staff/dashboardModule.js';
 import { createSettingsModule } from './staff/settingsModule.js';
+import { createReportsModule } from './staff/reportsModule.js';
+import { SqliteReportRepo } from './storage/sqlite/reportRepo.js';
 import { createBoardApp } from './http/board.js';
 import { SqliteCommuneSettingsRepo } from './storage/sqlite/communeSettingsRepo.js';
 import type { StaffModule } from './staff/types.js';
@@ -82,6 +84,14 @@ export async function startServer(
    */
   const staffModules: StaffModule[] = [
     createDashboardModule({ commune: () => services.commune, clock: systemClock }),
+    createReportsModule({
+      reports: new SqliteReportRepo(services.db, services.config.COMMUNE_ID),
+      population: services.population,
+      commune: () => services.commune,
+      quizzes: () => services.quizzes.list(),
+      clock: systemClock,
+      audit: staff.audit,
+    }),
     createSettingsModule({
       commune: services.commune,
       settings: new SqliteCommuneSettingsRepo(services.db, services.config.COMMUNE_ID),

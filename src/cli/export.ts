@@ -1,42 +1,88 @@
 /**
  * @module cli/export
  *
- * `cli export --format csv [--out FILE]`: completion counts per hamlet ×
- * target group × quiz for staff to open in Excel. The CSV goes to stdout (so
- * it can be piped) or to FILE; what was written and any quiz-bank problem go
- * to stderr, so they never end up inside the spreadsheet.
+ * `cli export --format csv|xlsx [--year 2026] [--hamlet ID] [--group ID]
+ * [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--sep semicolon|comma] [--out FILE]`:
+ * the progress report against the plan's targets, the same file the staff
+ * console offers, streamed to FILE or to stdout (so it can be piped). An
+ * XLSX is binary: it goes to stdout only when stdout is not a terminal.
+ * `--format completions-csv` still writes the older per-quiz completion
+ * counts (hamlet × group × quiz). Messages go to stderr, in Vietnamese.
  */
-import { writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { PassThrough, Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
 import { buildCompletionCsv } from '../reports/completionCsv.js';
 import { loadCommune } from '../content/loadCommune.js';
 import { loadQuizBanks, MemoryQuizCatalog } from '../content/loadQuizzes.js';
-import { openDatabase } from '../storage/sqlite/db.js';
-import type { ReportSource } from '../core/stores/reports.js';
+import { openDatabase, type Db } from '../storage/sqlite/db.js';
+import type { PopulationSource, ReportSource } from '../core/stores/reports.js';
+import { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
+import { SqliteAuditLog } from '../storage/sqlite/staffAudit.js';
 import { SqliteReportRepo } from '../storage/sqlite/reportRepo.js';
 import { communeInForce } from './communeInForce.js';
+import { progressCsv } from '../reports/progressCsv.js';
+import { progressReport } from '../reports/progressData.js';
+import { writeProgressXlsx } from '../reports/progressXlsx.js';
+import { parseReportQuery } from '../staff/reportQuery.js';
 import type { CliContext } from './index.js';
 
-export const EXPORT_FORMATS = ['csv'] as const;
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'completions-csv'] as const;
+type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export interface ExportOptions {
-  /** Defaults to csv, the one format so far. */
-  readonly format?: string;
-  readonly out?: string;
+const USAGE =
+  'Cách dùng: npm run -s cli -- export --format csv|xlsx [--year 2026] [--hamlet xom-1] [--group nguoi-dan] ' +
+  '[--from 2026-01-01] [--to 2026-12-31] [--sep semicolon|comma] [--out TỆP]\n';
+
+/** Where the population staff entered comes from; the default knows none (every share is then "chưa rõ"). */
+export type PopulationOpener = (db: Db, communeId: string) => PopulationSource;
+
+/** The population and VNeID-certified counts staff entered (console or `cli population import`). */
+const STAFF_POPULATION: PopulationOpener = (db, communeId) => new SqlitePopulationRepo(db, communeId);
+
+const fail = (message: string): number => {
+  process.stderr.write(`${message}\n${USAGE}`);
+  return 1;
+};
+
+/** Writes chunks with backpressure and leaves `out` open (stdout must stay usable). */
+async function writeAll(chunks: Iterable<string>, out: NodeJS.WritableStream): Promise<void> {
+  for (const chunk of chunks) if (!out.write(chunk)) await once(out as Writable, 'drain');
 }
 
-export async function runExport(ctx: CliContext, options: ExportOptions): Promise<number> {
-  const format = (options.format ?? 'csv').trim().toLowerCase();
+export async function runExport(
+  ctx: CliContext,
+  args: readonly string[],
+  openPopulation: PopulationOpener = STAFF_POPULATION,
+): Promise<number> {
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(
+        ['format', 'out', 'year', 'hamlet', 'group', 'from', 'to', 'sep'].map((k) => [k, { type: 'string' }]),
+      ),
+    }).values;
+  } catch (err) {
+    return fail(`Tham số không hợp lệ: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const format = (values.format ?? 'csv').trim().toLowerCase();
   if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-    process.stderr.write(
-      `Unknown export format "${options.format ?? ''}". Supported: ${EXPORT_FORMATS.join(', ')}.\n` +
-        'Usage: npm run -s cli -- export --format csv [--out FILE]\n',
-    );
-    return 1;
+    return fail(`Không hỗ trợ định dạng "${values.format ?? ''}". Các định dạng: ${EXPORT_FORMATS.join(', ')}.`);
   }
-  if (options.out !== undefined && options.out.trim() === '') {
-    process.stderr.write('--out needs a file name, e.g. --out bao-cao.csv\n');
-    return 1;
+  const out = values.out;
+  if (out !== undefined && out.trim() === '') return fail('--out cần tên tệp, ví dụ --out bao-cao.xlsx');
+  const stdoutIsTty = (ctx.stdout as { isTTY?: boolean }).isTTY === true;
+  if (format === 'xlsx' && out === undefined && stdoutIsTty) {
+    return fail('Tệp XLSX là dữ liệu nhị phân: hãy ghi ra tệp bằng --out bao-cao.xlsx (hoặc chuyển hướng > tệp).');
   }
+  const raw = Object.fromEntries(
+    ['year', 'hamlet', 'group', 'from', 'to', 'sep'].flatMap((k) => (values[k] !== undefined ? [[k, values[k]]] : [])),
+  ) as Record<string, string>;
+  const parsed = parseReportQuery(raw, new Date());
+  if (!parsed.ok) return fail(parsed.error);
 
   const dir = ctx.config.KNOWLEDGE_DIR;
   const [banks, communeResult] = await Promise.all([loadQuizBanks(dir), loadCommune(dir)]);
@@ -45,32 +91,69 @@ export async function runExport(ctx: CliContext, options: ExportOptions): Promis
   const catalog = new MemoryQuizCatalog(banks.quizzes, communeResult.commune.coreQuizzes);
 
   const db = openDatabase(ctx.config.DATABASE_PATH);
-  let csv: ReturnType<typeof buildCompletionCsv>;
   try {
     // Hamlets and their names as staff set them in the console, over commune.yaml.
     const commune = communeInForce(communeResult.commune, db, ctx.config.COMMUNE_ID, ctx.logger);
-    const repo: ReportSource = new SqliteReportRepo(db, ctx.config.COMMUNE_ID);
-    csv = buildCompletionCsv({
-      commune,
-      quizzes: catalog.list(),
-      completions: repo.completionCounts(),
-      programme: repo.programmeCounts(),
+    const reports: ReportSource = new SqliteReportRepo(db, ctx.config.COMMUNE_ID);
+    const target: NodeJS.WritableStream = out === undefined ? ctx.stdout : createWriteStream(out);
+    const kind = format as ExportFormat;
+    if (kind === 'completions-csv') {
+      const csv = buildCompletionCsv({
+        commune,
+        quizzes: catalog.list(),
+        completions: reports.completionCounts(),
+        programme: reports.programmeCounts(),
+      });
+      await finish([csv.text], target, out);
+    } else {
+      const report = progressReport(
+        {
+          reports,
+          population: openPopulation(db, ctx.config.COMMUNE_ID),
+          commune: () => commune,
+          quizzes: () => catalog.list(),
+          clock: { now: () => new Date() },
+        },
+        parsed.query,
+      );
+      if (kind === 'csv') await finish(progressCsv(report, parsed.separator), target, out);
+      else {
+        const zip = new PassThrough();
+        const written = writeProgressXlsx(report, zip).catch((err: unknown) => {
+          zip.destroy(err instanceof Error ? err : new Error(String(err)));
+        });
+        await Promise.all([written, finish(zip, target, out)]);
+      }
+    }
+    // Every export is on record, from the console or from here.
+    new SqliteAuditLog(db, ctx.config.COMMUNE_ID, { now: () => new Date() }).record({
+      actorId: 'cli',
+      action: 'report.export',
+      target: kind,
+      details: kind === 'completions-csv' ? {} : { ...parsed.query },
     });
+  } catch (err) {
+    const reason = err instanceof Error && 'code' in err ? String(err.code) : String(err);
+    process.stderr.write(`Không ghi được ${out ?? 'ra màn hình'} (${reason}).\n`);
+    return 1;
   } finally {
     db.close();
   }
-
-  if (options.out === undefined) {
-    ctx.stdout.write(csv.text);
-    return 0;
-  }
-  try {
-    await writeFile(options.out, csv.text, 'utf8');
-  } catch (err) {
-    const reason = err instanceof Error && 'code' in err ? String(err.code) : String(err);
-    process.stderr.write(`Cannot write ${options.out} (${reason}).\n`);
-    return 1;
-  }
-  process.stderr.write(`Wrote ${csv.rows} rows to ${options.out}\n`);
+  if (out !== undefined) process.stderr.write(`Đã ghi báo cáo (${format}) vào ${out}\n`);
   return 0;
+}
+
+/** Into a file: a pipeline that closes it. To stdout: written with backpressure and left open. */
+async function finish(
+  chunks: Iterable<string> | AsyncIterable<string | Buffer>,
+  target: NodeJS.WritableStream,
+  out: string | undefined,
+): Promise<void> {
+  if (out !== undefined) {
+    await pipeline(Readable.from(chunks), target as Writable);
+    return;
+  }
+  if (Symbol.asyncIterator in chunks) {
+    for await (const chunk of chunks) if (!target.write(chunk)) await once(target as Writable, 'drain');
+  } else await writeAll(chunks, target);
 }

@@ -22,9 +22,11 @@ Commands:
   ingest [--force]            Index the knowledge folder into the database (only changed files).
   serve                       Start the HTTP server (same as npm start).
   quiz check                  Check the quiz banks and commune.yaml; list every problem (exit 1 if any).
-  export --format csv [--out FILE]
-                              Completion counts per hamlet × target group × quiz as CSV for Excel
-                              (to stdout, or to FILE).
+  export --format csv|xlsx [--year 2026] [--hamlet ID] [--group ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
+         [--sep semicolon|comma] [--out FILE]
+                              Progress against the plan's targets (indicators a–đ, hamlets, groups, weeks,
+                              quizzes, failed questions) for Excel, to stdout or FILE (xlsx: FILE, or a pipe).
+                              --format completions-csv: passes per hamlet × group × quiz.
   zalo set-token <token> | zalo status [--json]
                               Zalo OA: store the refresh token; show token expiry, last error, waiting replies.
   population import FILE.csv  Import the population per hamlet × target group (and VNeID-certified counts)
@@ -87,10 +89,7 @@ async function run(argv: string[]): Promise<number> {
     case 'quiz':
       return (await import('./quiz.js')).runQuiz(ctx, rest);
     case 'export':
-      return (await import('./export.js')).runExport(
-        ctx,
-        parseArgs({ args: rest, options: { format: { type: 'string' }, out: { type: 'string' } } }).values,
-      );
+      return (await import('./export.js')).runExport(ctx, rest);
     case 'zalo':
       return (await import('./zalo.js')).runZalo(ctx, rest);
     case 'population':

@@ -168,8 +168,8 @@ ${problems}
 <h2 id="h-downloads">Tải báo cáo</h2>
 <p class="legend">Tệp tải về theo đúng các bộ lọc đang chọn.</p>
 <div class="downloads">
-<a id="dl-csv-semicolon" class="button" href="${base}/api/report.csv?${escapeHtml(query)}&amp;delimiter=semicolon" data-href="${base}/api/report.csv" data-delimiter="semicolon" download>Tải CSV (dấu chấm phẩy ; — mở bằng Excel)</a>
-<a id="dl-csv-comma" class="button" href="${base}/api/report.csv?${escapeHtml(query)}&amp;delimiter=comma" data-href="${base}/api/report.csv" data-delimiter="comma" download>Tải CSV (dấu phẩy ,)</a>
+<a id="dl-csv-semicolon" class="button" href="${base}/api/report.csv?${escapeHtml(query)}&amp;sep=semicolon" data-href="${base}/api/report.csv" data-delimiter="semicolon" download>Tải CSV (dấu chấm phẩy ; — mở bằng Excel)</a>
+<a id="dl-csv-comma" class="button" href="${base}/api/report.csv?${escapeHtml(query)}&amp;sep=comma" data-href="${base}/api/report.csv" data-delimiter="comma" download>Tải CSV (dấu phẩy ,)</a>
 <a id="dl-xlsx" class="button" href="${base}/api/report.xlsx?${escapeHtml(query)}" data-href="${base}/api/report.xlsx" download>Tải tệp Excel (XLSX)</a>
 </div>
 </section>

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { stringify } from 'yaml';
 import { buildCompletionCsv, COMPLETION_HEADER, PROGRAMME_ID, UNKNOWN_LABEL } from '../../src/reports/completionCsv.js';
 import { csvCell } from '../../src/reports/csv.js';
@@ -121,7 +122,7 @@ describe('completion export', () => {
   let db: Db;
   let csvText: string;
   let csvRows: number;
-  let cli: { exported: CliRunResult; badFormat: CliRunResult; check: CliRunResult };
+  let cli: Record<'exported' | 'badFormat' | 'check' | 'progress' | 'workbook' | 'badDate', CliRunResult>;
   const outFile = (): string => join(tmp.dir, 'bao-cao.csv');
 
   beforeAll(async () => {
@@ -154,12 +155,15 @@ describe('completion export', () => {
     csvRows = built.rows;
 
     const env = { DATABASE_PATH: dbPath, KNOWLEDGE_DIR: knowledge };
-    const [exported, badFormat, check] = await Promise.all([
-      runCli(['export', '--format', 'csv', '--out', outFile()], env),
-      runCli(['export', '--format', 'xlsx'], env),
+    const [exported, badFormat, check, progress, workbook, badDate] = await Promise.all([
+      runCli(['export', '--format', 'completions-csv', '--out', outFile()], env),
+      runCli(['export', '--format', 'pdf'], env),
       runCli(['quiz', 'check'], { LOG_LEVEL: 'warn', ...env, KNOWLEDGE_DIR: join(tmp.dir, 'broken') }),
+      runCli(['export', '--format', 'csv', '--year', '2025', '--sep', 'comma'], env),
+      runCli(['export', '--format', 'xlsx', '--hamlet', 'xom-dong', '--out', join(tmp.dir, 'bao-cao.xlsx')], env),
+      runCli(['export', '--format', 'csv', '--from', '2026-13-01'], env),
     ]);
-    cli = { exported, badFormat, check };
+    cli = { exported, badFormat, check, progress, workbook, badDate };
   }, 90_000);
 
   afterAll(() => {
@@ -271,8 +275,8 @@ describe('completion export', () => {
     expect(csvCell(' lề ')).toBe('" lề "');
   });
 
-  it('the real CLI writes the same file with --out and reports the row count on stderr', () => {
-    expect(cli.exported.stderr).toContain(`Wrote ${csvRows} rows to ${outFile()}`);
+  it('the real CLI writes the same file with --format completions-csv --out and says so on stderr', () => {
+    expect(cli.exported.stderr).toContain(`Đã ghi báo cáo (completions-csv) vào ${outFile()}`);
     expect(cli.exported.code).toBe(0);
     expect(cli.exported.stdout).toBe('');
     const written = readFileSync(outFile());
@@ -280,10 +284,38 @@ describe('completion export', () => {
     expect(written.toString('utf8')).toBe(csvText);
   });
 
-  it('the real CLI refuses an unknown format with exit code 1', () => {
+  it('the real CLI refuses an unknown format or a bad date with exit code 1 and a Vietnamese message', () => {
     expect(cli.badFormat.code).toBe(1);
-    expect(cli.badFormat.stderr).toContain('Unknown export format "xlsx". Supported: csv.');
+    expect(cli.badFormat.stderr).toContain('Không hỗ trợ định dạng "pdf". Các định dạng: csv, xlsx, completions-csv.');
     expect(cli.badFormat.stdout).toBe('');
+    expect(cli.badDate.code).toBe(1);
+    expect(cli.badDate.stderr).toContain('Tham số "from" phải là một ngày có thật');
+    expect(cli.badDate.stdout).toBe('');
+  });
+
+  it('the real CLI streams the progress report as CSV to stdout, with the chosen separator and year', () => {
+    expect(cli.progress.code).toBe(0);
+    expect(cli.progress.stdout.startsWith('\uFEFF')).toBe(true);
+    const lines = cli.progress.stdout.slice(1).split('\r\n');
+    expect(lines[1]).toContain('Mục tiêu năm 2025 (Kế hoạch, mục III.1)');
+    expect(lines).toContain(
+      'Mục,Chỉ tiêu theo Kế hoạch,Nhóm đối tượng,Số người hoàn thành,Dân số,Tỷ lệ,Mục tiêu,Đánh giá',
+    );
+    // c1 completed the programme in xom-dong as nguoi-dan.
+    expect(
+      lines.some((l) => l.startsWith(`"${TRICKY_HAMLET.replace(/"/g, '""')}",Người dân trong độ tuổi trưởng thành,1,`)),
+    ).toBe(true);
+  });
+
+  it('the real CLI writes an XLSX for one hamlet with --out', async () => {
+    expect(cli.workbook.code).toBe(0);
+    expect(cli.workbook.stderr).toContain('Đã ghi báo cáo (xlsx)');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(join(tmp.dir, 'bao-cao.xlsx'));
+    const hamlets = book.getWorksheet('Xóm-khối');
+    expect(hamlets?.getRow(2).getCell(8).value).toBe('xom-dong');
+    // Header, one row per group (3) and the hamlet's total.
+    expect(hamlets?.rowCount).toBe(1 + 3 + 1);
   });
 
   it('the real `quiz check` lists the problem in a broken bank and exits 1', () => {

@@ -41,8 +41,8 @@ describe('staff dashboard page', () => {
     expect(html).toMatch(
       /<form class="signout" method="post" action="\/staff\/logout">\s*<input type="hidden" name="_csrf" value="test-token">/,
     );
-    expect(hrefOf(html, 'dl-csv-semicolon')).toBe('/staff/api/report.csv?year=2026&delimiter=semicolon');
-    expect(hrefOf(html, 'dl-csv-comma')).toBe('/staff/api/report.csv?year=2026&delimiter=comma');
+    expect(hrefOf(html, 'dl-csv-semicolon')).toBe('/staff/api/report.csv?year=2026&sep=semicolon');
+    expect(hrefOf(html, 'dl-csv-comma')).toBe('/staff/api/report.csv?year=2026&sep=comma');
     expect(hrefOf(html, 'dl-xlsx')).toBe('/staff/api/report.xlsx?year=2026');
   });
 
@@ -56,7 +56,7 @@ describe('staff dashboard page', () => {
     expect(html).toContain('<option value="nguoi-dan" selected>');
     expect(html).toContain('value="2025-01-01"');
     const query = 'year=2025&hamlet=xom-1&group=nguoi-dan&from=2025-01-01&to=2025-06-30';
-    expect(hrefOf(html, 'dl-csv-semicolon')).toBe(`/staff/api/report.csv?${query}&delimiter=semicolon`);
+    expect(hrefOf(html, 'dl-csv-semicolon')).toBe(`/staff/api/report.csv?${query}&sep=semicolon`);
     expect(hrefOf(html, 'dl-xlsx')).toBe(`/staff/api/report.xlsx?${query}`);
   });
 

@@ -265,7 +265,7 @@
     document.querySelectorAll('.downloads a').forEach(function (a) {
       var href = a.getAttribute('data-href') + '?' + qs;
       var delimiter = a.getAttribute('data-delimiter');
-      a.setAttribute('href', delimiter ? href + '&delimiter=' + delimiter : href);
+      a.setAttribute('href', delimiter ? href + '&sep=' + delimiter : href);
     });
   }
 

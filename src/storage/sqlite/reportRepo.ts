@@ -8,9 +8,24 @@
  * past completions with them. A citizen who deleted their data is counted
  * from the anonymous counts their passes left (migration 007), under the
  * hamlet and group they had then.
+ *
+ * The progress report's counts (issue 17) read `report_daily`, the per-day
+ * summary the triggers of migration 014 keep, plus the anonymous counts; the
+ * SQL is in reportSql.ts.
  */
-import type { CompletionCount, ProgrammeCount, ReportSource } from '../../core/stores/reports.js';
+import type {
+  AnswerKey,
+  AttemptCount,
+  CompletionCount,
+  ProgrammeCount,
+  QuestionMiss,
+  QuizPassCount,
+  ReportFilter,
+  ReportSource,
+  WeekCount,
+} from '../../core/stores/reports.js';
 import type { Db } from './db.js';
+import { filterParams, missesSql, PROGRESS_SQL } from './reportSql.js';
 
 export type { CompletionCount, ProgrammeCount } from '../../core/stores/reports.js';
 
@@ -85,6 +100,37 @@ export class SqliteReportRepo implements ReportSource {
           )
           .all({ commune: this.communeId }) as ProgrammeCount[],
     );
+  }
+
+  cohortCompletions(filter: ReportFilter): ProgrammeCount[] {
+    return this.db.prepare(PROGRESS_SQL.cohorts).all(this.params(filter)) as ProgrammeCount[];
+  }
+
+  quizPasses(filter: ReportFilter): QuizPassCount[] {
+    return this.db.prepare(PROGRESS_SQL.quizPasses).all(this.params(filter)) as QuizPassCount[];
+  }
+
+  weekly(filter: ReportFilter): WeekCount[] {
+    return this.db.prepare(PROGRESS_SQL.weekly).all(this.params(filter)) as WeekCount[];
+  }
+
+  attemptCounts(filter: ReportFilter): AttemptCount[] {
+    return this.db.prepare(PROGRESS_SQL.attempts).all(this.params(filter)) as AttemptCount[];
+  }
+
+  questionMisses(filter: ReportFilter, keys: readonly AnswerKey[], window: number, limit: number): QuestionMiss[] {
+    if (keys.length === 0 || window <= 0 || limit <= 0) return [];
+    const sql = missesSql(filter);
+    return this.withReportCache(
+      () =>
+        this.db
+          .prepare(sql)
+          .all({ ...this.params(filter), keys: JSON.stringify(keys), window, limit }) as QuestionMiss[],
+    );
+  }
+
+  private params(filter: ReportFilter): Record<string, string | null> {
+    return { commune: this.communeId, ...filterParams(filter) };
   }
 
   private withReportCache<T>(run: () => T): T {

@@ -1,0 +1,52 @@
+/**
+ * @module reports/progressXlsx
+ *
+ * The progress report as an Excel workbook, one sheet per view, written with
+ * exceljs's streaming WorkbookWriter: each row is committed (serialised into
+ * the zip stream) as soon as it is added, so the file is never whole in
+ * memory. Header rows are bold on a light fill and frozen, so they stay in
+ * view while staff scroll; shares carry a percentage number format, so they
+ * stay numbers Excel can sum and chart.
+ */
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { progressTables, type ColumnKind } from './progressTables.js';
+import { reportTitle } from './progressCsv.js';
+import type { ProgressReport } from './progressTypes.js';
+
+const HEADER_FILL = 'FFDDEBF7';
+const NUMBER_FORMAT: Readonly<Record<ColumnKind, string | undefined>> = {
+  text: undefined,
+  id: undefined,
+  int: '#,##0',
+  share: '0.0%',
+};
+
+/**
+ * Writes the workbook to `out` and resolves once the last byte is handed to
+ * it (exceljs ends the stream itself). Text is written as text, never as a
+ * formula, so a hamlet name starting with "=" cannot run in Excel.
+ */
+export async function writeProgressXlsx(report: ProgressReport, out: Writable): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  workbook.creator = 'Hocvuso';
+  workbook.title = reportTitle(report)[0] ?? '';
+  for (const table of progressTables(report)) {
+    const sheet = workbook.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = table.columns.map((c, i) => ({
+      key: String(i),
+      width: c.width,
+      ...(NUMBER_FORMAT[c.kind] !== undefined && { style: { numFmt: NUMBER_FORMAT[c.kind] } }),
+    }));
+    const header = sheet.addRow(table.columns.map((c) => c.header));
+    header.font = { bold: true };
+    header.eachCell((cell) => {
+      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: HEADER_FILL } };
+      cell.numFmt = '@';
+    });
+    header.commit();
+    for (const row of table.rows) sheet.addRow(row.map((v) => v ?? null)).commit();
+    sheet.commit();
+  }
+  await workbook.commit();
+}
