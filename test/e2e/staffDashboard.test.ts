@@ -203,9 +203,7 @@ describe('staff dashboard and public board in a real browser (phone size)', () =
     expect(await page.locator('#year-label').textContent()).toBe('2025');
     expect(await page.locator('#plan-section').textContent()).toBe('Theo mục III.1 của Kế hoạch.');
 
-    expect(await page.getAttribute('#dl-csv-semicolon', 'href')).toBe(
-      `/staff/api/report.csv?${query}&sep=semicolon`,
-    );
+    expect(await page.getAttribute('#dl-csv-semicolon', 'href')).toBe(`/staff/api/report.csv?${query}&sep=semicolon`);
     expect(await page.getAttribute('#dl-csv-comma', 'href')).toBe(`/staff/api/report.csv?${query}&sep=comma`);
     expect(await page.getAttribute('#dl-xlsx', 'href')).toBe(`/staff/api/report.xlsx?${query}`);
     // The address keeps the filters, so a reload (or a shared link) shows the same view.
