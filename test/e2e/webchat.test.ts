@@ -26,6 +26,8 @@ const CHROMIUM_ARGS = [
 ];
 const PHONE = { width: 390, height: 844 };
 const WELCOME = 'Xin chào bà con';
+/** The page's two ways of sending a turn: the stream first, the whole answer when it fails. */
+const CHAT_API = /\/api\/chat(\/stream)?$/;
 
 describe('web chat in a real browser (phone size)', () => {
   let tmp: { dir: string; cleanup: () => void };
@@ -144,7 +146,7 @@ describe('web chat in a real browser (phone size)', () => {
     expect(label).not.toBe('');
     const before = await answers().count();
 
-    const request = page.waitForRequest((r) => r.url().endsWith('/api/chat') && r.method() === 'POST');
+    const request = page.waitForRequest((r) => CHAT_API.test(r.url()) && r.method() === 'POST');
     await first.click();
     const body: unknown = (await request).postDataJSON();
     expect(body).toMatchObject({ choice: 'menu:vneid' });
@@ -173,7 +175,7 @@ describe('web chat in a real browser (phone size)', () => {
   });
 
   it('keeps the typed text and shows an error when the server cannot be reached', async () => {
-    await page.route('**/api/chat', (route) => route.abort('connectionrefused'));
+    await page.route(CHAT_API, (route) => route.abort('connectionrefused'));
     const status = page.locator('#status');
     expect(await status.isVisible()).toBe(false);
 
@@ -186,7 +188,7 @@ describe('web chat in a real browser (phone size)', () => {
     expect(await page.locator('#log .msg.typing').count()).toBe(0);
 
     // Once the connection is back, pressing Gửi again sends it and clears the error.
-    await page.unroute('**/api/chat');
+    await page.unroute(CHAT_API);
     const before = await answers().count();
     await page.locator('#send').click();
     await expect.poll(() => answers().count()).toBeGreaterThan(before);
@@ -201,7 +203,7 @@ describe('web chat in a real browser (phone size)', () => {
     expect(await page.evaluate<string>('document.cookie')).not.toContain('hocvuso_sid');
     expect(await page.evaluate<string | null>("localStorage.getItem('hocvuso-user')")).toBeNull();
 
-    const request = page.waitForRequest((r) => r.url().endsWith('/api/chat') && r.method() === 'POST');
+    const request = page.waitForRequest((r) => CHAT_API.test(r.url()) && r.method() === 'POST');
     await ask('VNeID là gì?');
     expect((await request).postDataJSON()).toMatchObject({ user: 'web-page' });
     await expect.poll(() => page.locator('#log .msg.bot', { hasText: /Nguồn: / }).count()).toBe(1);
