@@ -11,6 +11,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadWebAssets } from '../../src/channels/web/assets.js';
+import { createApp } from '../../src/http/app.js';
 import { OpenAiChatModel } from '../../src/rag/chatModel.js';
 import { createServices, type Services } from '../../src/services.js';
 import { fixedClock, memoryLogger, readyServices, tempDir, testConfig, writeTree } from '../helpers.js';
@@ -185,6 +187,37 @@ describe('POST /api/chat/stream', () => {
     expect(extra.status).toBe(400);
     expect(((await extra.json()) as { details: string[] }).details).toEqual(['trường không hợp lệ: admin']);
     expect(requests).toHaveLength(0);
+  });
+});
+
+describe('POST /api/chat/stream around a turn that fails', () => {
+  const appWith = (chat: Parameters<typeof createApp>[0]['chat']) =>
+    createApp({
+      chat,
+      healthy: () => true,
+      assets: loadWebAssets(),
+      logger: memoryLogger().logger,
+      maxBodyBytes: 4096,
+    });
+  const body = JSON.stringify({ user: 'web-page', text: 'hỏi' });
+  const headers = { 'Content-Type': 'application/json' };
+
+  it('ends with an error event when the turn fails after its first sentence (the page then asks /api/chat)', async () => {
+    const app = appWith((_req, _visitor, draft) => {
+      draft?.delta('Câu đã kiểm tra.');
+      return Promise.reject(new Error('database is locked'));
+    });
+    const res = await app.request('/api/chat/stream', { method: 'POST', headers, body });
+    const events = eventsOf(await res.text());
+    expect(events.map((e) => e.event)).toEqual(['delta', 'error']);
+    expect(events[1]?.data).not.toHaveProperty('replies');
+  });
+
+  it('answers 500 as JSON when the turn fails before anything was sent', async () => {
+    const app = appWith(() => Promise.reject(new Error('database is locked')));
+    const res = await app.request('/api/chat/stream', { method: 'POST', headers, body });
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as { error: string }).error).toBe('internal');
   });
 });
 
