@@ -31,8 +31,6 @@ export type ModelOutcome =
   | { readonly kind: 'refused' }
   | { readonly kind: 'fallback'; readonly reason: FallbackReason };
 
-export { bounded } from './bounded.js';
-
 function fill(template: string, values: Record<string, string>): string {
   // One pass over the template: a question containing "{{context}}" is not expanded again.
   return template.replace(/\{\{(\w+)\}\}/g, (m, key: string) => values[key] ?? m);
