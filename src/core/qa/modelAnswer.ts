@@ -7,7 +7,10 @@
  * them, or writes the refusal marker. Its reply is then checked (see
  * grounded.ts); what fails a check is never shown, and the answerer sends the
  * extractive answer instead. The whole call is bounded by the answer's
- * deadline signal, and cached by question and passages.
+ * deadline signal, and cached by question and passages. Where the channel
+ * can show it (the web chat's stream), the reply is shown as it is written,
+ * each sentence checked before it is released (streamAnswer.ts); the whole
+ * reply is still checked here as an unstreamed one.
  */
 import type { DraftSink } from '../messages.js';
 import type { ChatMessage } from '../ports.js';
