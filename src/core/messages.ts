@@ -42,6 +42,22 @@ export interface IncomingMessage {
    * only a channel with groups has to say it.
    */
   readonly chat?: ChatKind;
+  /**
+   * Where a reply may be shown while the model writes it, for a channel that
+   * can (the web chat's stream). Only checked sentences reach it; the replies
+   * the engine returns stay the whole answer, and replace what it showed.
+   */
+  readonly draft?: DraftSink;
+}
+
+/**
+ * Receives a model's answer sentence by sentence as each passes the
+ * grounding checks. `replace` says the text shown so far is withdrawn (a
+ * later sentence failed, or the model refused): the turn's replies follow.
+ */
+export interface DraftSink {
+  delta(text: string): void;
+  replace(): void;
 }
 
 export interface ReplyButton {

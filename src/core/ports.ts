@@ -226,6 +226,13 @@ export interface ChatCallOptions {
 /** An OpenAI-compatible chat model; rejects with UpstreamUnavailableError when it cannot answer. */
 export interface ChatModel {
   complete(messages: readonly ChatMessage[], options?: ChatCallOptions): Promise<string>;
+  /**
+   * The same answer as it is written, in text pieces, for a channel that can
+   * show it (the web chat). Honours the same signal and time limit; a failure
+   * rejects the iteration with UpstreamUnavailableError. Optional: without it
+   * every channel waits for `complete`.
+   */
+  stream?(messages: readonly ChatMessage[], options?: ChatCallOptions): AsyncIterable<string>;
 }
 
 /**

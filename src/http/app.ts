@@ -11,10 +11,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { randomBytes } from 'node:crypto';
 import type { ChatResponse, WebChat, WebChatResult } from '../channels/web/chatApi.js';
-import { ChatRequestSchema } from '../channels/web/chatApi.js';
 import { createWebSessions, type WebSessions } from '../channels/web/session.js';
 import type { WebAssets } from '../channels/web/assets.js';
 import type { Logger } from '../logger.js';
+import { problem, readChatBody } from './chatBody.js';
+import { chatStreamHandler } from './chatStream.js';
 import type { HealthReport } from './health.js';
 import { mountRawRoute, type RawRoute } from './rawRoute.js';
 import type { RejectionLog } from './rejectionLog.js';
@@ -40,10 +41,6 @@ export interface AppDeps {
   readonly assets: WebAssets;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
-}
-
-function problem(error: string, message: string, details?: readonly string[]) {
-  return { error, message, ...(details && details.length > 0 ? { details } : {}) };
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -94,42 +91,27 @@ export function createApp(deps: AppDeps): Hono {
     return c.body(deps.assets.style);
   });
 
-  app.post(
-    '/api/chat',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: (c) => c.json(problem('too_large', `Nội dung gửi lên quá lớn (tối đa ${deps.maxBodyBytes} byte).`), 413),
-    }),
-    async (c) => {
-      const visitor = visitorOf(c, sessions, deps.trustProxy ?? false);
-      let body: unknown;
-      try {
-        body = JSON.parse(await c.req.text());
-      } catch {
-        return c.json(
-          problem('invalid_json', 'Nội dung gửi lên không phải JSON hợp lệ. Hãy gửi {"user": "...", "text": "..."}.'),
-          400,
-        );
-      }
-      const parsed = ChatRequestSchema.safeParse(body);
-      if (!parsed.success) {
-        const details = parsed.error.issues.map((i) =>
-          i.code === 'unrecognized_keys' ? `trường không hợp lệ: ${i.keys.join(', ')}` : i.message,
-        );
-        return c.json(problem('invalid_request', 'Yêu cầu không hợp lệ.', details), 400);
-      }
-      const answer = await deps.chat(parsed.data, visitor);
-      const result: WebChatResult =
-        'status' in answer ? answer : { status: 200, body: answer, sessionId: visitor.sessionId };
-      // Renewed on every answer, so only a visitor idle for the cookie's whole life starts over.
-      sendSessionCookie(c, sessions, result.sessionId, visitor.secure);
-      if (result.status === 429) {
-        c.header('Retry-After', String(result.retryAfterSeconds));
-        return c.json(result.body, 429);
-      }
-      return c.json(result.body);
-    },
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.maxBodyBytes,
+    onError: (c) => c.json(problem('too_large', `Nội dung gửi lên quá lớn (tối đa ${deps.maxBodyBytes} byte).`), 413),
+  });
+  app.post('/api/chat', limitBody, async (c) => {
+    const visitor = visitorOf(c, sessions, deps.trustProxy ?? false);
+    const parsed = await readChatBody(c);
+    if (!parsed.ok) return parsed.res;
+    const answer = await deps.chat(parsed.data, visitor);
+    const result: WebChatResult =
+      'status' in answer ? answer : { status: 200, body: answer, sessionId: visitor.sessionId };
+    // Renewed on every answer, so only a visitor idle for the cookie's whole life starts over.
+    sendSessionCookie(c, sessions, result.sessionId, visitor.secure);
+    if (result.status === 429) {
+      c.header('Retry-After', String(result.retryAfterSeconds));
+      return c.json(result.body, 429);
+    }
+    return c.json(result.body);
+  });
+  // The same turn with the model's checked sentences shown as they come (see chatStream.ts).
+  app.post('/api/chat/stream', limitBody, chatStreamHandler({ ...deps, sessions }));
 
   for (const route of deps.webhooks ?? []) mountRawRoute(app, route, deps.logger, deps.rejections);
   if (deps.staff) app.route('/staff', deps.staff);

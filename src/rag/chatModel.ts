@@ -63,11 +63,45 @@ export class OpenAiChatModel implements ChatModel {
       );
       return res.choices[0]?.message?.content ?? '';
     } catch (err) {
-      throw new UpstreamUnavailableError('chat model', err instanceof Error ? err.message : String(err), {
-        cause: err,
-      });
+      throw unavailable(err);
     }
   }
+
+  /**
+   * The same request with `stream: true`: the reply's text pieces as they
+   * arrive. One time limit for the whole stream, as for `complete`; leaving
+   * the loop early (a sentence failed its check) cancels the request.
+   */
+  async *stream(messages: readonly ChatMessage[], options: ChatCallOptions = {}): AsyncGenerator<string> {
+    const limit = AbortSignal.timeout(this.options.timeoutMs);
+    const stop = new AbortController();
+    const signal = AbortSignal.any([limit, stop.signal, ...(options.signal ? [options.signal] : [])]);
+    try {
+      const client = await this.sdk();
+      const chunks = await client.chat.completions.create(
+        {
+          model: this.options.model,
+          messages: messages.map((m) => ({ role: m.role, content: m.content })),
+          temperature: 0.2,
+          max_tokens: 400,
+          stream: true,
+        },
+        { signal },
+      );
+      for await (const chunk of chunks) {
+        const piece = chunk.choices[0]?.delta?.content;
+        if (piece) yield piece;
+      }
+    } catch (err) {
+      throw unavailable(err);
+    } finally {
+      stop.abort();
+    }
+  }
+}
+
+function unavailable(err: unknown): UpstreamUnavailableError {
+  return new UpstreamUnavailableError('chat model', err instanceof Error ? err.message : String(err), { cause: err });
 }
 
 /**

@@ -7,12 +7,14 @@
  * server on a loopback port; the browser's own outside connections are off.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { Services } from '../../src/services.js';
-import { memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { memoryLogger, readyServices, tempDir, writeTree } from '../helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -26,6 +28,8 @@ const CHROMIUM_ARGS = [
 ];
 const PHONE = { width: 390, height: 844 };
 const WELCOME = 'Xin chào bà con';
+/** The page's two ways of sending a turn: the stream first, the whole answer when it fails. */
+const CHAT_API = /\/api\/chat(\/stream)?$/;
 
 describe('web chat in a real browser (phone size)', () => {
   let tmp: { dir: string; cleanup: () => void };
@@ -144,7 +148,7 @@ describe('web chat in a real browser (phone size)', () => {
     expect(label).not.toBe('');
     const before = await answers().count();
 
-    const request = page.waitForRequest((r) => r.url().endsWith('/api/chat') && r.method() === 'POST');
+    const request = page.waitForRequest((r) => CHAT_API.test(r.url()) && r.method() === 'POST');
     await first.click();
     const body: unknown = (await request).postDataJSON();
     expect(body).toMatchObject({ choice: 'menu:vneid' });
@@ -173,7 +177,7 @@ describe('web chat in a real browser (phone size)', () => {
   });
 
   it('keeps the typed text and shows an error when the server cannot be reached', async () => {
-    await page.route('**/api/chat', (route) => route.abort('connectionrefused'));
+    await page.route(CHAT_API, (route) => route.abort('connectionrefused'));
     const status = page.locator('#status');
     expect(await status.isVisible()).toBe(false);
 
@@ -186,7 +190,7 @@ describe('web chat in a real browser (phone size)', () => {
     expect(await page.locator('#log .msg.typing').count()).toBe(0);
 
     // Once the connection is back, pressing Gửi again sends it and clears the error.
-    await page.unroute('**/api/chat');
+    await page.unroute(CHAT_API);
     const before = await answers().count();
     await page.locator('#send').click();
     await expect.poll(() => answers().count()).toBeGreaterThan(before);
@@ -201,7 +205,7 @@ describe('web chat in a real browser (phone size)', () => {
     expect(await page.evaluate<string>('document.cookie')).not.toContain('hocvuso_sid');
     expect(await page.evaluate<string | null>("localStorage.getItem('hocvuso-user')")).toBeNull();
 
-    const request = page.waitForRequest((r) => r.url().endsWith('/api/chat') && r.method() === 'POST');
+    const request = page.waitForRequest((r) => CHAT_API.test(r.url()) && r.method() === 'POST');
     await ask('VNeID là gì?');
     expect((await request).postDataJSON()).toMatchObject({ user: 'web-page' });
     await expect.poll(() => page.locator('#log .msg.bot', { hasText: /Nguồn: / }).count()).toBe(1);
@@ -234,5 +238,145 @@ describe('web chat in a real browser (phone size)', () => {
     }
     await expect.poll(() => page.locator('#log .msg.bot').filter({ hasText: 'Bà con trả lời đúng' }).count()).toBe(1);
     expect(await lastButtons().getByRole('button', { name: 'Kết quả của tôi' }).count()).toBe(1);
+  });
+});
+
+describe('web chat with a language model: the answer streams, checked sentence by sentence', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let services: Services;
+  let server: RunningServer;
+  let model: Server;
+  let browser: Browser;
+  let baseUrl: string;
+  let context: BrowserContext;
+  let page: Page;
+  /** What the fake model streams now, and what it holds back until `release` is called. */
+  let first: string[] = [];
+  let rest: string[] = [];
+  let release: () => void = () => undefined;
+  const QUESTION = 'nhận kết quả thủ tục tại nhà qua bưu điện được không';
+
+  const chunk = (content: string): string =>
+    `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 0, model: 'fake', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+
+  beforeAll(async () => {
+    model = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const p of first) res.write(chunk(p));
+        if (rest.length === 0) return void res.end('data: [DONE]\n\n');
+        const held = new Promise<void>((resolve) => (release = resolve));
+        void held.then(() => {
+          for (const p of rest) res.write(chunk(p));
+          res.end('data: [DONE]\n\n');
+        });
+      });
+    });
+    await new Promise<void>((resolve) => model.listen(0, '127.0.0.1', resolve));
+    tmp = tempDir('hocvuso-e2e-stream-');
+    writeTree(tmp.dir, {
+      'knowledge/buu-dien.md': [
+        '---',
+        'title: Nhận kết quả thủ tục qua bưu điện',
+        'url: https://dichvucong.gov.vn',
+        '---',
+        '# Nhận kết quả thủ tục qua bưu điện',
+        '',
+        '## Nhận kết quả tại nhà được không?',
+        '',
+        'Khi nộp hồ sơ trực tuyến, bà con có thể chọn nhận kết quả qua dịch vụ bưu chính công ích tại nhà.',
+      ].join('\n'),
+    });
+    services = await readyServices({
+      DATABASE_PATH: join(tmp.dir, 'e2e.db'),
+      KNOWLEDGE_DIR: join(tmp.dir, 'knowledge'),
+      LLM_MODEL: 'fake-model',
+      OPENAI_API_KEY: 'test-key',
+      OPENAI_BASE_URL: `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`,
+      LLM_TIMEOUT_MS: '10000',
+      PROMPTS_DIR: 'prompts',
+    });
+    server = await startServer(services, memoryLogger().logger);
+    baseUrl = `http://127.0.0.1:${server.port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    services?.close();
+    model?.closeAllConnections();
+    await new Promise<void>((resolve) => model?.close(() => resolve()));
+    tmp?.cleanup();
+  });
+
+  beforeEach(async () => {
+    services.writer?.cache?.clear();
+    context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    page = await context.newPage();
+    await page.goto(baseUrl + '/');
+    await expect.poll(() => page.locator('.msg.bot', { hasText: WELCOME }).count()).toBe(1);
+    // Everything the log ever shows, kept by an observer (installed from outside the page's CSP).
+    await page.evaluate(`(() => {
+      window.__seen = '';
+      const log = document.getElementById('log');
+      new MutationObserver(() => { window.__seen += '\\n' + log.textContent; })
+        .observe(log, { childList: true, subtree: true, characterData: true });
+    })()`);
+  });
+
+  afterEach(async () => {
+    release();
+    await context.close();
+  });
+
+  async function askQuestion(): Promise<void> {
+    const input = page.locator('#text');
+    await input.fill(QUESTION);
+    await input.press('Enter');
+  }
+
+  it('shows the first checked sentence while the model writes, then the whole answer with its source and buttons', async () => {
+    first = ['Được ạ [1]', '. Khi nộp hồ sơ trực tuyến'];
+    rest = [', bà con chọn nhận kết quả qua bưu điện tại nhà [1].'];
+    await askQuestion();
+    const draft = page.locator('#log .msg.draft');
+    await expect.poll(() => draft.textContent()).toBe('Được ạ.');
+    expect(await page.locator('#log .buttons button:enabled').count()).toBe(0);
+    release();
+    const answer = page.locator('#log .msg.bot:not(.typing)', { hasText: /Nguồn: / });
+    await expect.poll(() => answer.count()).toBe(1);
+    expect(await answer.textContent()).toContain('Được ạ. Khi nộp hồ sơ trực tuyến, bà con chọn nhận kết quả');
+    expect(await draft.count()).toBe(0);
+    await expect.poll(() => page.locator('#log .buttons').last().locator('button:enabled').count()).toBeGreaterThan(0);
+  });
+
+  it('never shows a sentence with an invented phone number: the draft gives way to the extractive answer', async () => {
+    first = ['Được ạ [1]. ', 'Bà con gọi 0987 654'];
+    rest = [' 321 để được giao tận nhà. ', 'Cảm ơn bà con [1].'];
+    await askQuestion();
+    await expect.poll(() => page.locator('#log .msg.draft').textContent()).toBe('Được ạ.');
+    release();
+    const answer = page.locator('#log .msg.bot:not(.typing)', { hasText: /Nguồn: / });
+    await expect.poll(() => answer.count()).toBe(1);
+    expect(await answer.textContent()).toContain('dịch vụ bưu chính công ích tại nhà');
+    expect(await page.locator('#log .msg.draft').count()).toBe(0);
+    expect(await page.evaluate<string>('window.__seen')).not.toContain('0987');
+  });
+
+  it('falls back to /api/chat when the stream is not there, keeping the answer', async () => {
+    await page.route('**/api/chat/stream', (route) => route.fulfill({ status: 404, body: '{}' }));
+    first = ['Được ạ, bà con chọn nhận kết quả qua bưu điện tại nhà [1].'];
+    rest = [];
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST') posted.push(new URL(r.url()).pathname);
+    });
+    await askQuestion();
+    const answer = page.locator('#log .msg.bot:not(.typing)', { hasText: /Nguồn: / });
+    await expect.poll(() => answer.count()).toBe(1);
+    expect(posted).toEqual(['/api/chat/stream', '/api/chat']);
+    expect(await page.locator('#status').isVisible()).toBe(false);
   });
 });

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import type { Engine } from '../../core/conversation/engine.js';
-import type { OutgoingReply } from '../../core/messages.js';
+import type { DraftSink, OutgoingReply } from '../../core/messages.js';
 import type { MaybePromise } from '../../core/ports.js';
 import { retrySeconds, takeAll, tooFastText, type TurnLimits } from '../../core/rateLimit.js';
 import { KeyedSerializer } from '../serializer.js';
@@ -73,7 +73,8 @@ export type WebChatResult =
       readonly sessionId: string;
     };
 
-export type WebChat = (req: ChatRequest, visitor: Visitor) => Promise<WebChatResult>;
+/** `draft`: where the model's checked sentences go while it writes (the streaming endpoint only). */
+export type WebChat = (req: ChatRequest, visitor: Visitor, draft?: DraftSink) => Promise<WebChatResult>;
 
 export interface WebChatOptions {
   /** Per-session and per-address limits; none when absent (in-process tests). */
@@ -95,7 +96,7 @@ export interface WebChatOptions {
 export function createWebChat(engine: Engine, options: WebChatOptions = {}): WebChat {
   const serial = new KeyedSerializer();
   const { limits, citizenOf, rotate, newSessionId } = options;
-  return async (req, visitor) => {
+  return async (req, visitor, draft) => {
     const { sessionId, network } = visitor;
     if (limits) {
       const taken = takeAll([
@@ -121,6 +122,7 @@ export function createWebChat(engine: Engine, options: WebChatOptions = {}): Web
         text: req.text,
         choice: req.choice,
         ...(network !== undefined && { network }),
+        ...(draft && { draft }),
       });
       let current = sessionId;
       if (citizenOf && rotate && newSessionId) {

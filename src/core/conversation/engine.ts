@@ -12,7 +12,7 @@
  * before and saved after through a port, so the service can restart at any
  * moment. Features added later (staff hand-over) slot in before the fallback.
  */
-import type { IncomingMessage, OutgoingReply, ReplyButton } from '../messages.js';
+import type { DraftSink, IncomingMessage, OutgoingReply, ReplyButton } from '../messages.js';
 import type {
   AnswerOutcomeLog,
   AttemptRepo,
@@ -162,11 +162,18 @@ export function createEngine(deps: EngineDeps): Engine {
 
   // Read at each use, not once: staff may change the contacts while the service runs.
   const contactsNow = (): CommuneContacts | undefined => deps.contacts ?? learning?.commune.contacts;
-  const ask = (question: string, previous?: string, hamlet?: string, signal?: AbortSignal): Promise<QaAnswer> =>
+  const ask = (
+    question: string,
+    previous?: string,
+    hamlet?: string,
+    signal?: AbortSignal,
+    draft?: DraftSink,
+  ): Promise<QaAnswer> =>
     answerQuestion(question, deps.search, thresholds, deps.writer, {
       previousTopic: previous,
       whereToAsk: whereToAsk(contactsNow(), hamlet),
       signal,
+      draft,
     });
 
   /**
@@ -362,10 +369,11 @@ export function createEngine(deps: EngineDeps): Engine {
     const signal = deps.writer?.deadline?.();
     const previous = previousTopic(state, now);
     const rewritten = completed ? undefined : await standAlone(question, state, now, previous, signal);
+    const draft = message.draft;
     let answer = rewritten
-      ? await ask(rewritten, undefined, hamlet, signal)
-      : await ask(completed ?? question, previous, hamlet, signal);
-    if (completed && !answer.confident) answer = await ask(question, previousTopic(state, now), hamlet, signal);
+      ? await ask(rewritten, undefined, hamlet, signal, draft)
+      : await ask(completed ?? question, previous, hamlet, signal, draft);
+    if (completed && !answer.confident) answer = await ask(question, previousTopic(state, now), hamlet, signal, draft);
     if (answer.kind === 'unclear') rememberPendingAsk(state, question, now);
     rememberAnswer(state, question, answer, now);
     if (deps.writer?.prompts.rewrite) rememberTurn(state, rewritten ?? question, answer, now);

@@ -86,7 +86,7 @@ export async function answerQuestion(
     };
   }
   if (writer) {
-    const answered = await withModel(ev, question, search, writer, context.signal ?? writer.deadline?.());
+    const answered = await withModel(ev, question, search, writer, context.signal ?? writer.deadline?.(), context);
     if (answered === 'refused') return unsureAnswer(ev, question, whereToAsk, topic);
     if (answered) return answered;
   }
@@ -105,6 +105,7 @@ async function withModel(
   search: KnowledgeSearch,
   writer: AnswerWriter,
   signal: AbortSignal | undefined,
+  context: AskContext,
 ): Promise<QaAnswer | 'refused' | undefined> {
   if (outOfScopeTopic(question) !== undefined && !ev.confident) return undefined;
   const faq = ev.choice.faq;
@@ -118,7 +119,7 @@ async function withModel(
     return undefined;
   const given = await givenPassages(ev, search);
   if (given.length === 0) return undefined;
-  const outcome = await modelAnswer(ev.question, given, writer, signal);
+  const outcome = await modelAnswer(ev.question, given, writer, signal, context.draft);
   if (outcome.kind === 'refused') return 'refused';
   if (outcome.kind === 'fallback') return undefined;
   const docs: GivenPassage[] = [];

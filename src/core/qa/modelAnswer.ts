@@ -7,11 +7,16 @@
  * them, or writes the refusal marker. Its reply is then checked (see
  * grounded.ts); what fails a check is never shown, and the answerer sends the
  * extractive answer instead. The whole call is bounded by the answer's
- * deadline signal, and cached by question and passages.
+ * deadline signal, and cached by question and passages. Where the channel
+ * can show it (the web chat's stream), the reply is shown as it is written,
+ * each sentence checked before it is released (streamAnswer.ts); the whole
+ * reply is still checked here as an unstreamed one.
  */
+import type { DraftSink } from '../messages.js';
 import type { ChatMessage } from '../ports.js';
 import { redactSensitive } from '../text/sensitive.js';
 import { AnswerCache, type CachedReply } from './answerCache.js';
+import { bounded, DeadlinePassed } from './bounded.js';
 import {
   citationsIn,
   echoesPrompt,
@@ -21,35 +26,13 @@ import {
   withoutCitations,
 } from './grounded.js';
 import { contextOf, factSource, type GivenPassage } from './modelContext.js';
+import { streamAnswer } from './streamAnswer.js';
 import type { AnswerWriter, FallbackReason } from './types.js';
 
 export type ModelOutcome =
   | { readonly kind: 'answer'; readonly text: string; readonly cited: readonly GivenPassage[] }
   | { readonly kind: 'refused' }
   | { readonly kind: 'fallback'; readonly reason: FallbackReason };
-
-/** Thrown inside `bounded` when the deadline passes first. */
-class DeadlinePassed extends Error {}
-
-/** The promise, or a rejection as soon as the signal aborts (a model that ignores the signal cannot hold us). */
-export function bounded<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(new DeadlinePassed());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new DeadlinePassed());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
 
 function fill(template: string, values: Record<string, string>): string {
   // One pass over the template: a question containing "{{context}}" is not expanded again.
@@ -91,12 +74,17 @@ export function checkReply(
   return { kind: 'answer', text: withoutCitations(text), cited: cited.filter((g) => g !== undefined) };
 }
 
-/** Asks the model (or the cache) to answer `question` from `given`. Never throws. */
+/**
+ * Asks the model (or the cache) to answer `question` from `given`. Never
+ * throws. With a `draft` and a model that streams, checked sentences are
+ * shown as they come (see streamAnswer.ts); a cached reply is not drafted.
+ */
 export async function modelAnswer(
   question: string,
   given: readonly GivenPassage[],
   writer: AnswerWriter,
   signal?: AbortSignal,
+  draft?: DraftSink,
 ): Promise<ModelOutcome> {
   const key = AnswerCache.key(
     question,
@@ -110,13 +98,29 @@ export async function modelAnswer(
     return { kind: 'fallback', reason };
   };
   if (writer.budget && !writer.budget.take()) return fallback('budget');
+  const messages = answerMessages(writer, question, given);
   let raw: string;
-  try {
-    raw = await bounded(writer.model.complete(answerMessages(writer, question, given), { signal }), signal);
-  } catch (err) {
-    return fallback(err instanceof DeadlinePassed || signal?.aborted ? 'timeout' : 'error');
+  let shown = false;
+  const model = writer.model;
+  if (draft && model.stream) {
+    const stream = model.stream.bind(model);
+    const streamed = await streamAnswer(stream, messages, given, writer.prompts.system, draft, signal);
+    if (streamed.kind === 'fallback') return fallback(streamed.reason, streamed.detail);
+    if (streamed.kind === 'refused') {
+      writer.cache?.set(key, { kind: 'refused' });
+      return streamed;
+    }
+    ({ raw, shown } = streamed);
+  } else {
+    try {
+      raw = await bounded(model.complete(messages, { signal }), signal);
+    } catch (err) {
+      return fallback(err instanceof DeadlinePassed || signal?.aborted ? 'timeout' : 'error');
+    }
   }
+  // The whole reply is checked as an unstreamed one is; what the stream showed gives way if it fails.
   const checked = checkReply(raw, given, writer.prompts.system);
+  if (shown && checked.kind !== 'answer') draft?.replace();
   if (checked.kind === 'fallback') return fallback(checked.reason, checked.detail);
   // The reply is kept with its citations, so a hit finds the same passages again.
   writer.cache?.set(key, checked.kind === 'refused' ? { kind: 'refused' } : { kind: 'answer', text: raw });

@@ -11,7 +11,7 @@
  */
 import { redactSensitive } from '../text/sensitive.js';
 import { echoesPrompt, UNSURE_MARKER } from './grounded.js';
-import { bounded } from './modelAnswer.js';
+import { bounded } from './bounded.js';
 import type { AnswerWriter } from './types.js';
 
 export interface Turn {

@@ -6,6 +6,7 @@
  * conversation adds to a question, and the thresholds that decide when the
  * assistant is sure enough to answer.
  */
+import type { DraftSink } from '../messages.js';
 import type { ChatModel, FaqEntry, PromptTemplates } from '../ports.js';
 import type { AnswerCache } from './answerCache.js';
 import type { ModelBudget } from './modelBudget.js';
@@ -55,6 +56,8 @@ export interface AskContext {
   readonly whereToAsk?: readonly string[];
   /** Aborted when the answer is due: the model's turn ends and the extractive answer goes out. */
   readonly signal?: AbortSignal;
+  /** Where the model's checked sentences may be shown as they come (the web chat's stream). */
+  readonly draft?: DraftSink;
 }
 
 export interface AnswerThresholds {

@@ -110,28 +110,129 @@
     status.hidden = false;
   }
 
+  var HEADERS = { 'Content-Type': 'application/json' };
+
+  /** An answer the server gave (a 400, 413 or 429 says why): shown as is, never sent a second time. */
+  function finalError(message) {
+    var err = new Error(message);
+    err.final = true;
+    return err;
+  }
+
+  /** The JSON of a chat response, or a final error carrying the server's message. */
+  function readJson(res) {
+    return res.json().then(function (data) {
+      if (!res.ok) throw finalError((data && data.message) || 'Lỗi ' + res.status);
+      return data;
+    });
+  }
+
+  /** One turn through POST /api/chat: the whole answer at once. */
+  function viaPlain(body) {
+    return fetch('/api/chat', {
+      method: 'POST',
+      headers: HEADERS,
+      credentials: 'same-origin',
+      body: JSON.stringify(body),
+    }).then(readJson);
+  }
+
+  /**
+   * Reads server-sent events from a fetch body (EventSource cannot POST),
+   * calling onEvent(name, data) for each; resolves when the body ends.
+   */
+  function readEvents(res, onEvent) {
+    var reader = res.body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = '';
+    function dispatch(block) {
+      var name = 'message';
+      var data = [];
+      block.split('\n').forEach(function (line) {
+        if (line.indexOf('event:') === 0) name = line.slice(6).trim();
+        else if (line.indexOf('data:') === 0) data.push(line.slice(5).replace(/^ /, ''));
+      });
+      if (data.length) onEvent(name, JSON.parse(data.join('\n')));
+    }
+    function pump() {
+      return reader.read().then(function (chunk) {
+        buffer += chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
+        var blocks = buffer.replace(/\r\n/g, '\n').split('\n\n');
+        buffer = chunk.done ? '' : blocks.pop();
+        blocks.forEach(function (b) {
+          if (b.trim()) dispatch(b);
+        });
+        if (!chunk.done) return pump();
+      });
+    }
+    return pump();
+  }
+
+  /**
+   * One turn through POST /api/chat/stream: onDraft gets the model's text as
+   * it is written (every piece already checked by the server) and its
+   * withdrawal; resolves with the final answer, the body /api/chat returns.
+   */
+  function viaStream(body, onDraft) {
+    if (!window.ReadableStream || !window.TextDecoder) return Promise.reject(new Error('no stream'));
+    return fetch('/api/chat/stream', {
+      method: 'POST',
+      headers: HEADERS,
+      credentials: 'same-origin',
+      body: JSON.stringify(body),
+    }).then(function (res) {
+      var type = res.headers.get('Content-Type') || '';
+      if (type.indexOf('text/event-stream') !== 0 || !res.body) {
+        // Refused or malformed turns get the JSON of /api/chat; anything else (an older server) tries /api/chat.
+        if (res.status === 400 || res.status === 413 || res.status === 429) return readJson(res);
+        throw new Error('Lỗi ' + res.status);
+      }
+      var done = null;
+      return readEvents(res, function (name, data) {
+        if (name === 'done') done = data;
+        else if (name === 'delta' || name === 'replace') onDraft(name, data);
+        else if (name === 'error') throw new Error('stream error');
+      }).then(function () {
+        if (!done) throw new Error('stream cut');
+        return done;
+      });
+    });
+  }
+
   /** Sends a turn; on failure the typed text is put back so nothing is lost. */
   function post(body, typed) {
     setBusy(true);
     status.hidden = true;
     var waiting = addMessage('bot typing', 'Đang tìm câu trả lời…');
-    fetch('/api/chat', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      credentials: 'same-origin',
-      body: JSON.stringify(body),
-    })
-      .then(function (res) {
-        return res.json().then(function (data) {
-          if (!res.ok) throw new Error((data && data.message) || 'Lỗi ' + res.status);
-          return data;
-        });
+    var draft = null;
+    function dropDraft() {
+      if (draft) draft.remove();
+      draft = null;
+      waiting.hidden = false;
+    }
+    function onDraft(name, data) {
+      if (name === 'replace') return dropDraft();
+      if (!draft) {
+        waiting.hidden = true;
+        draft = addMessage('bot draft', '');
+      }
+      draft.appendChild(document.createTextNode(data.text || ''));
+      scrollDown();
+    }
+    viaStream(body, onDraft)
+      .catch(function (err) {
+        if (err && err.final) throw err;
+        dropDraft();
+        return viaPlain(body);
       })
       .then(function (data) {
+        // The final answer replaces the draft: links, sources and buttons come with it.
+        dropDraft();
         waiting.remove();
         render(data);
       })
       .catch(function (err) {
+        dropDraft();
         waiting.remove();
         if (typed !== null && !input.value) input.value = typed;
         showError(
