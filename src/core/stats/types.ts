@@ -72,6 +72,18 @@ export interface StaffDirectory {
 /** Until staff accounts can be linked to a chat identity, nobody is staff in chat: `/thongke` is refused politely. */
 export const NO_STAFF: StaffDirectory = { isStaff: () => false };
 
+/** A staff link code tried in chat: linked, or refused (`expired` also covers a spent code and a disabled account). */
+export type StaffLinkOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: 'unknown' | 'expired' };
+
+/**
+ * Joins a chat identity to the staff account whose member asked the console
+ * for a one-time code (`/canbo CODE`). The code arrives as typed (upper-cased,
+ * separators dropped); how it is stored is the adapter's business.
+ */
+export interface StaffChatLinks {
+  redeem(code: string, identity: { channel: ChannelName; userId: string }, now: Date): MaybePromise<StaffLinkOutcome>;
+}
+
 /** A target as the plan words it: "80%" is reached at 0.8; "trên 60%" (strict) only above 0.6. */
 export interface SummaryTarget {
   readonly share: number;

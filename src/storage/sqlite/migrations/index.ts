@@ -22,6 +22,7 @@ import { m010OutboxSending } from './010_outbox_sending.js';
 import { m011Staff } from './011_staff.js';
 import { m012CommuneSettings } from './012_commune_settings.js';
 import { m013LearningLoop } from './013_learning_loop.js';
+import { m018StaffChatLinks } from './018_staff_chat_links.js';
 
 export interface Migration {
   readonly version: number;
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m011Staff,
   m012CommuneSettings,
   m013LearningLoop,
+  m018StaffChatLinks,
 ];
