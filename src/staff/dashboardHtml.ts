@@ -11,6 +11,7 @@
  */
 import { escapeHtml } from '../http/html.js';
 import type { NamedItem } from '../core/registry/types.js';
+import { navStylesheet } from './consoleNav.js';
 
 /** The filters as the page starts with them (validated from the query string). */
 export interface DashboardFilters {
@@ -38,6 +39,8 @@ export interface DashboardView {
   readonly problems: readonly string[];
   /** The console's path (`/staff`): links to the page, its assets and the report API. */
   readonly base: string;
+  /** The console's navigation bar (staff/consoleNav.ts), with the sign-out form. */
+  readonly nav: string;
 }
 
 const PLAN_SECTION: Readonly<Record<number, string>> = { 2025: 'mục III.1', 2026: 'mục III.2' };
@@ -92,17 +95,15 @@ export function dashboardHtml(view: DashboardView): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tiến độ Bình dân học vụ số — ${escapeHtml(view.communeName)}</title>
 <link rel="stylesheet" href="${base}/assets/dashboard.css">
+${navStylesheet()}
 <script src="${base}/assets/vendor/chart.umd.min.js" defer></script>
 <script src="${base}/assets/dashboard.js" defer></script>
 </head>
 <body>
+${view.nav}
 <header class="top">
 <h1>Tiến độ Bình dân học vụ số</h1>
 <p>${escapeHtml(view.communeName)} · Cán bộ: ${escapeHtml(view.staffName)}</p>
-<form class="signout" method="post" action="${base}/logout">
-<input type="hidden" name="_csrf" value="${escapeHtml(view.csrfToken)}">
-<button type="submit">Đăng xuất</button>
-</form>
 </header>
 <main id="dashboard" data-api="${base}/api/report" data-page="${base}">
 <form id="filters" class="filters" method="get" action="${base}">

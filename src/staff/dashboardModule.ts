@@ -24,6 +24,7 @@ import type { Clock } from '../core/ports.js';
 import type { NamedItem } from '../core/registry/types.js';
 import { localYear } from '../core/stats/bounds.js';
 import { barClassesCss } from '../http/barClasses.js';
+import { consoleNav } from './consoleNav.js';
 import { dashboardHtml, type DashboardFilters } from './dashboardHtml.js';
 import type { StaffEnv, StaffModule, StaffPrincipal } from './types.js';
 
@@ -171,6 +172,7 @@ export function createDashboardModule(deps: DashboardDeps): StaffModule {
           filters,
           problems,
           base,
+          nav: consoleNav({ principal, csrfToken: c.get('csrfToken'), current: 'dashboard' }),
         }),
       );
     });

@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { isConsoleRef } from '../rag/consoleFaq.js';
+import { consoleNavHtml } from './consoleNav.js';
 import { learningErrorPage, learningPage, LEARNING_PATH } from './learningPage.js';
 import {
   AnswerSchema,
@@ -146,6 +147,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
           setAside: service.setAside(),
           canDecide: staff.role === 'admin',
           csrfToken: c.get('csrfToken'),
+          nav: consoleNavHtml({ principal: staff, csrfToken: c.get('csrfToken'), current: 'learning' }),
           ...(done && NOTICES[done] !== undefined && { notice: NOTICES[done] }),
         }),
       );

@@ -15,6 +15,7 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { WeekFigures } from '../core/learning/weekly.js';
 import { sourceTitle, vietnameseDate } from '../rag/consoleFaq.js';
 import type { ConsoleRevision } from '../storage/sqlite/consoleFaqRepo.js';
+import { navStylesheetHtml } from './consoleNav.js';
 import type { CandidatePage, GroupState, GroupView } from './learningService.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -34,6 +35,8 @@ export interface LearningPageData {
   readonly csrfToken: string;
   readonly notice?: string;
   readonly error?: string;
+  /** The console's navigation bar (staff/consoleNav.ts). */
+  readonly nav?: Html;
 }
 
 const STATE_LABELS: Record<GroupState, string> = {
@@ -221,8 +224,10 @@ export function learningPage(d: LearningPageData): Html {
         <meta name="robots" content="noindex" />
         <title>Câu hỏi chưa trả lời được – Bình dân học vụ số</title>
         <link rel="stylesheet" href="${LEARNING_PATH}/learning.css" />
+        ${navStylesheetHtml()}
       </head>
       <body>
+        ${d.nav ?? ''}
         <main>
           <h1>Câu hỏi trợ lý chưa trả lời được</h1>
           <p class="meta">

@@ -34,6 +34,7 @@ import { POPULATION_CSV_MAX_BYTES, populationTemplate } from '../content/populat
 import { HamletInUseError, type SqliteCommuneSettingsRepo } from '../storage/sqlite/communeSettingsRepo.js';
 import type { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
 import { importPopulation } from './populationImport.js';
+import { consoleNavHtml } from './consoleNav.js';
 import { contactsAudit, isCsvBody, jsonBody, textFields, wantsJson, type Ctx } from './settingsHttp.js';
 import {
   contactsFromForm,
@@ -103,6 +104,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       certified: deps.population.vneidCertified().filter((p) => mine(p.hamletId)),
       ...(message && { message }),
       ...(draft && { draft }),
+      nav: consoleNavHtml({ principal, csrfToken: c.get('csrfToken'), current: 'settings' }),
     };
   }
 

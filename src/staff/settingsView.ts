@@ -10,6 +10,7 @@
  */
 import { html } from 'hono/html';
 import type { ContactPoint, NamedItem } from '../core/registry/types.js';
+import { navStylesheetHtml } from './consoleNav.js';
 import { populationSection } from './populationView.js';
 import { csrf, messageFor, STAFF_BASE, type Html, type SettingsPageData } from './settingsViewParts.js';
 
@@ -216,8 +217,10 @@ export function settingsPage(data: SettingsPageData): Html {
         <title>Cài đặt của xã – Bình dân học vụ số</title>
         <link rel="stylesheet" href="${STAFF_BASE}/settings/settings.css" />
         <script src="${STAFF_BASE}/settings/settings.js" defer></script>
+        ${navStylesheetHtml()}
       </head>
       <body>
+        ${data.nav ?? ''}
         <main>
           <h1>Cài đặt của ${data.commune.name}</h1>
           <nav>
