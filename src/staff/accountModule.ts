@@ -20,7 +20,7 @@ import {
 } from '../storage/sqlite/staffChatLinkRepo.js';
 import { accountBody, ACCOUNT_LINK_PATH, type AccountPageData } from './accountPage.js';
 import { issueStaffChatCode } from './chatLinks.js';
-import { consoleNavHtml, navStylesheetHtml } from './consoleNav.js';
+import { consoleNavHtml } from './consoleNav.js';
 import { staffPage } from './pages.js';
 import type { AuditLog, StaffEnv, StaffModule } from './types.js';
 
@@ -65,7 +65,6 @@ export function createAccountModule(deps: AccountModuleDeps): StaffModule {
         'Tài khoản',
         accountBody(live ? { ...data, liveUntil: live } : data),
         consoleNavHtml({ principal: staff, csrfToken, current: 'account' }),
-        navStylesheetHtml(),
       ),
       status,
     );

@@ -2,7 +2,7 @@
  * @module staff/app
  *
  * The staff console as one Hono app, mounted at /staff by http/app.ts. Open
- * to anyone: the login page, the password set-up page and the stylesheets.
+ * to anyone: the login page, the password set-up page and the stylesheet.
  * Everything else passes the front door (staff/frontDoor.ts) first, then
  * reaches the modules, which never see a request without a session and a
  * valid CSRF token. A module that registers GET '/' replaces the built-in
@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import type { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { apiModule } from './apiModule.js';
+import { navCss } from './consoleNav.js';
 import { requireSession, sameOriginOnly } from './frontDoor.js';
 import { homeModule } from './homeModule.js';
 import { mountLoginRoutes, mountLogout } from './loginRoutes.js';
@@ -48,8 +49,8 @@ export interface StaffAppDeps {
 /** The largest request body a signed-in page may send: the population CSV (at most 256 KB) and its form fit. */
 export const STAFF_MAX_BODY_BYTES = 320 * 1024;
 
-function readStyle(name = 'staff.css'): string {
-  return readFileSync(fileURLToPath(new URL(`./public/${name}`, import.meta.url)), 'utf8');
+function readStyle(): string {
+  return readFileSync(fileURLToPath(new URL('./public/staff.css', import.meta.url)), 'utf8');
 }
 
 export function createStaffApp(deps: StaffAppDeps): Hono {
@@ -57,8 +58,8 @@ export function createStaffApp(deps: StaffAppDeps): Hono {
   const sessions = new StaffSessions(deps.store, signer, deps.clock);
   const trustProxy = deps.trustProxy ?? false;
   const secureOf = (c: Context): boolean => deps.secure === true || isSecure(c);
-  const style = readStyle();
-  const navStyle = readStyle('nav.css');
+  // With the navigation bar's rules: the account page and the landing page use this stylesheet.
+  const style = readStyle() + navCss();
   const app = new Hono();
 
   app.use('*', async (c, next) => {
@@ -78,12 +79,6 @@ export function createStaffApp(deps: StaffAppDeps): Hono {
     c.header('Content-Type', 'text/css; charset=utf-8');
     c.header('Cache-Control', 'no-cache');
     return c.body(style);
-  });
-  // The signed-in pages' shared navigation bar (staff/consoleNav.ts); nothing private in it.
-  app.get('/assets/nav.css', (c) => {
-    c.header('Content-Type', 'text/css; charset=utf-8');
-    c.header('Cache-Control', 'no-cache');
-    return c.body(navStyle);
   });
   mountLoginRoutes(app, {
     store: deps.store,

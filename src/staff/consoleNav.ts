@@ -6,17 +6,17 @@
  * page) lead to one another and all sign out the same way. A link is shown
  * only to a role that may use what it leads to: a hamlet team changes no
  * commune settings, so it is not offered "Cài đặt xã". Plain escaped HTML
- * (usable from string-built and Hono-template pages alike) and one
- * stylesheet served by the front door: the CSP allows no inline style.
+ * (usable from string-built and Hono-template pages alike). The CSP allows no
+ * inline style, so its rules (public/nav.css) are appended to the stylesheet
+ * each page already loads from its own module: nothing more to serve or link.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { escapeHtml } from '../http/html.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import type { StaffPrincipal } from './types.js';
-
-/** Served by the console's front door (staff/app.ts), open like the login page's stylesheet. */
-export const NAV_STYLESHEET_PATH = `${STAFF_BASE_PATH}/assets/nav.css`;
 
 export type ConsolePage = 'dashboard' | 'settings' | 'learning' | 'account';
 
@@ -47,9 +47,12 @@ function roleText(p: StaffPrincipal): string {
   return p.role === 'admin' ? 'quản trị viên xã' : `tổ xóm/khối ${p.hamletId}`;
 }
 
-/** The `<link>` for the bar's stylesheet, for the page's head. */
-export function navStylesheet(): string {
-  return `<link rel="stylesheet" href="${NAV_STYLESHEET_PATH}">`;
+let css: string | undefined;
+
+/** The bar's rules, for a page module to append to the stylesheet it serves. */
+export function navCss(): string {
+  css ??= readFileSync(fileURLToPath(new URL('./public/nav.css', import.meta.url)), 'utf8');
+  return css;
 }
 
 /** The bar as escaped HTML text (for pages written as strings). */
@@ -75,9 +78,4 @@ export function consoleNav(o: ConsoleNavOptions): string {
 /** The same bar for pages written with Hono's `html` template. */
 export function consoleNavHtml(o: ConsoleNavOptions): HtmlEscapedString {
   return raw(consoleNav(o));
-}
-
-/** The stylesheet link for pages written with Hono's `html` template. */
-export function navStylesheetHtml(): HtmlEscapedString {
-  return raw(navStylesheet());
 }

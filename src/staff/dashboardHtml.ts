@@ -11,7 +11,6 @@
  */
 import { escapeHtml } from '../http/html.js';
 import type { NamedItem } from '../core/registry/types.js';
-import { navStylesheet } from './consoleNav.js';
 
 /** The filters as the page starts with them (validated from the query string). */
 export interface DashboardFilters {
@@ -95,7 +94,6 @@ export function dashboardHtml(view: DashboardView): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Tiến độ Bình dân học vụ số — ${escapeHtml(view.communeName)}</title>
 <link rel="stylesheet" href="${base}/assets/dashboard.css">
-${navStylesheet()}
 <script src="${base}/assets/vendor/chart.umd.min.js" defer></script>
 <script src="${base}/assets/dashboard.js" defer></script>
 </head>

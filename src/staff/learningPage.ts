@@ -15,7 +15,6 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 import type { WeekFigures } from '../core/learning/weekly.js';
 import { sourceTitle, vietnameseDate } from '../rag/consoleFaq.js';
 import type { ConsoleRevision } from '../storage/sqlite/consoleFaqRepo.js';
-import { navStylesheetHtml } from './consoleNav.js';
 import type { CandidatePage, GroupState, GroupView } from './learningService.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -224,7 +223,6 @@ export function learningPage(d: LearningPageData): Html {
         <meta name="robots" content="noindex" />
         <title>Câu hỏi chưa trả lời được – Bình dân học vụ số</title>
         <link rel="stylesheet" href="${LEARNING_PATH}/learning.css" />
-        ${navStylesheetHtml()}
       </head>
       <body>
         ${d.nav ?? ''}

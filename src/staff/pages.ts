@@ -13,8 +13,8 @@ import { MIN_PASSWORD_LENGTH } from './password.js';
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** The page shell shared by the console's pages; modules may use it for theirs (`head`: more stylesheets). */
-export function staffPage(title: string, body: Html, header?: Html, head?: Html): Html {
+/** The page shell shared by the console's pages; modules may use it for theirs. */
+export function staffPage(title: string, body: Html, header?: Html): Html {
   return html`<!doctype html>
     <html lang="vi">
       <head>
@@ -23,7 +23,6 @@ export function staffPage(title: string, body: Html, header?: Html, head?: Html)
         <meta name="robots" content="noindex" />
         <title>${title} – Bình dân học vụ số</title>
         <link rel="stylesheet" href="${STAFF_BASE_PATH}/assets/staff.css" />
-        ${head ?? ''}
       </head>
       <body>
         ${header ?? ''}

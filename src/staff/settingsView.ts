@@ -10,7 +10,6 @@
  */
 import { html } from 'hono/html';
 import type { ContactPoint, NamedItem } from '../core/registry/types.js';
-import { navStylesheetHtml } from './consoleNav.js';
 import { populationSection } from './populationView.js';
 import { csrf, messageFor, STAFF_BASE, type Html, type SettingsPageData } from './settingsViewParts.js';
 
@@ -217,7 +216,6 @@ export function settingsPage(data: SettingsPageData): Html {
         <title>Cài đặt của xã – Bình dân học vụ số</title>
         <link rel="stylesheet" href="${STAFF_BASE}/settings/settings.css" />
         <script src="${STAFF_BASE}/settings/settings.js" defer></script>
-        ${navStylesheetHtml()}
       </head>
       <body>
         ${data.nav ?? ''}

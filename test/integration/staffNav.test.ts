@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../src/services.js';
 import { createAccountModule } from '../../src/staff/accountModule.js';
 import { staffParts } from '../../src/staff/compose.js';
-import { NAV_STYLESHEET_PATH } from '../../src/staff/consoleNav.js';
 import { createDashboardModule } from '../../src/staff/dashboardModule.js';
 import { createLearningModule } from '../../src/staff/learningModule.js';
 import { createSettingsModule } from '../../src/staff/settingsModule.js';
@@ -17,11 +16,12 @@ import { SqliteCommuneSettingsRepo } from '../../src/storage/sqlite/communeSetti
 import { fixedClock, readyServices } from '../helpers.js';
 import { signIn, staffTestApp, type StaffSession, type StaffTestApp } from '../staffSession.js';
 
+/** Each page, and the stylesheet it loads from its own module (which carries the bar's rules). */
 const PAGES = [
-  { path: '/staff', label: 'Tổng quan' },
-  { path: '/staff/settings', label: 'Cài đặt xã' },
-  { path: '/staff/learning', label: 'Câu hỏi cần trả lời' },
-  { path: '/staff/account/link', label: 'Tài khoản' },
+  { path: '/staff', label: 'Tổng quan', css: '/staff/assets/dashboard.css' },
+  { path: '/staff/settings', label: 'Cài đặt xã', css: '/staff/settings/settings.css' },
+  { path: '/staff/learning', label: 'Câu hỏi cần trả lời', css: '/staff/learning/learning.css' },
+  { path: '/staff/account/link', label: 'Tài khoản', css: '/staff/assets/staff.css' },
 ] as const;
 
 let services: Services;
@@ -77,7 +77,7 @@ describe('the console’s shared navigation', () => {
     const admin = await signIn(t, { role: 'admin', id: 'lan', name: 'Nguyễn Thị Lan' });
     for (const current of PAGES) {
       const html = await page(admin, current.path);
-      expect(html).toContain(`<link rel="stylesheet" href="${NAV_STYLESHEET_PATH}">`);
+      expect(html).toMatch(new RegExp(`<link rel="stylesheet" href="${current.css}"`));
       expect(html).not.toMatch(/\sstyle=|<style/);
       expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
       const nav = navOf(html);
@@ -126,10 +126,13 @@ describe('the console’s shared navigation', () => {
     expect(after.status).toBe(302);
   });
 
-  it('serves the bar’s stylesheet from the console itself', async () => {
-    const res = await t.app.request(NAV_STYLESHEET_PATH);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toBe('text/css; charset=utf-8');
-    expect(await res.text()).toContain('nav.console-nav');
+  it('styles the bar from the stylesheet each page already loads (no inline style, nothing more to fetch)', async () => {
+    const admin = await signIn(t, { role: 'admin', id: 'hoa' });
+    for (const p of PAGES) {
+      const res = await t.app.request(p.css, { headers: { cookie: admin.cookie } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/css/);
+      expect(await res.text()).toContain('nav.console-nav a[aria-current=');
+    }
   });
 });
