@@ -63,8 +63,9 @@ function linkRow(d: AccountPageData, channel: StaffChatChannel): Html {
 
 function freshCode(fresh: NonNullable<AccountPageData['fresh']>): Html {
   const shown = `${fresh.code.slice(0, 4)} ${fresh.code.slice(4)}`;
-  return html`<div class="notice" role="status">
-    <p>Mã liên kết của anh/chị: <strong>${shown}</strong></p>
+  return html`<div class="code-box" role="status">
+    <p>Mã liên kết của anh/chị:</p>
+    <p class="code">${shown}</p>
     <p>
       Mở Telegram hoặc Zalo, vào cuộc trò chuyện riêng với trợ lý của xã và gửi đúng tin nhắn:
       <strong>/canbo ${fresh.code}</strong>
@@ -86,7 +87,7 @@ export function accountBody(d: AccountPageData): Html {
     </p>
     ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : ''}
     ${d.notice ? html`<p class="notice" role="status">${d.notice}</p>` : ''}
-    <ul>
+    <ul class="chat-links">
       ${d.channels.map((c) => linkRow(d, c))}
     </ul>
     ${d.fresh ? freshCode(d.fresh) : ''}
