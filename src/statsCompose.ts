@@ -26,7 +26,7 @@ export function statsParts(opts: {
   /** Read at every count: hamlets and targets as the commune file says now. */
   readonly commune: () => Pick<CommuneConfig, 'hamlets' | 'targets'>;
   readonly population: PopulationSource;
-  /** Chat users linked to staff accounts; nobody until that link exists. */
+  /** Chat users linked to active staff accounts (staff/chatLinks.ts); nobody when absent. */
   readonly staff?: StaffDirectory;
   /** Redeems the codes staff get in the console (`/canbo CODE`); without it `/canbo` is not understood. */
   readonly links?: StaffChatLinks;

@@ -6,7 +6,7 @@
  * programme, for everyone to see, so it carries counts and shares only and
  * never a person. The engine reads these ports and stays pure: the counting is
  * the storage's job, the population the staff's, and who counts as staff the
- * staff accounts' (a Telegram user linked to a staff account).
+ * staff accounts' (a Telegram or Zalo user linked to an active staff account).
  */
 import type { ChannelName } from '../messages.js';
 import type { MaybePromise } from '../ports.js';
@@ -69,7 +69,7 @@ export interface StaffDirectory {
   isStaff(channel: ChannelName, userId: string): MaybePromise<boolean>;
 }
 
-/** Until staff accounts can be linked to a chat identity, nobody is staff in chat: `/thongke` is refused politely. */
+/** Nobody is staff in chat (a composition without staff accounts): `/thongke` is refused politely. */
 export const NO_STAFF: StaffDirectory = { isStaff: () => false };
 
 /** A staff link code tried in chat: linked, or refused (`expired` also covers a spent code and a disabled account). */
