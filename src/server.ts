@@ -20,6 +20,7 @@ import type { Logger } from './logger.js';
 import { systemClock, type Services } from './services.js';
 import { staffAppFor, staffParts } from './staff/compose.js';
 import { createLearningModule } from './staff/learningModule.js';
+import { createAccountModule } from './staff/accountModule.js';
 import { createDashboardModule } from './staff/dashboardModule.js';
 import { createSettingsModule } from './staff/settingsModule.js';
 import { createReportsModule } from './staff/reportsModule.js';
@@ -99,6 +100,7 @@ export async function startServer(
       audit: staff.audit,
       clock: systemClock,
     }),
+    createAccountModule({ links: staff.chats, audit: staff.audit, clock: systemClock }),
     createLearningModule({
       questions: services.learning,
       entries: services.consoleFaq,

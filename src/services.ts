@@ -48,6 +48,9 @@ import { SqlitePopulationRepo } from './storage/sqlite/populationRepo.js';
 import { SqliteLearningRepo } from './storage/sqlite/learningRepo.js';
 import { SqliteConsoleFaqRepo } from './storage/sqlite/consoleFaqRepo.js';
 import { publishConsoleFaq } from './rag/consoleFaq.js';
+import { createStaffChatDirectory } from './staff/chatLinks.js';
+import { SqliteAuditLog } from './storage/sqlite/staffAudit.js';
+import { SqliteStaffChatLinks } from './storage/sqlite/staffChatLinkRepo.js';
 
 export interface Services {
   readonly config: Config;
@@ -85,6 +88,8 @@ export interface Services {
   readonly leaderboard: Leaderboard;
   /** FAQ entries approved in the console, with their revisions. */
   readonly consoleFaq: SqliteConsoleFaqRepo;
+  /** Staff accounts' linked Telegram/Zalo chats (who `/thongke` answers) and their one-time codes. */
+  readonly staffChats: SqliteStaffChatLinks;
   /**
    * Rebuilds the console's FAQ entries in the index and reloads the search
    * tables at once; other processes reload before their next turn (the index
@@ -246,7 +251,18 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const writes = new WriteScope(db, (err) => logger.error({ err }, 'database commit failed'));
   const writer = writerFor(config, logger, clock, options.chatModel);
   const population = new SqlitePopulationRepo(db, config.COMMUNE_ID);
-  const stats = statsParts({ db, communeId: config.COMMUNE_ID, commune: () => commune, population, clock });
+  const staffChats = new SqliteStaffChatLinks(db, config.COMMUNE_ID);
+  // Linked chats of active staff accounts; a link made by `/canbo` is audited like a console change.
+  const staffDirectory = createStaffChatDirectory(staffChats, new SqliteAuditLog(db, config.COMMUNE_ID, clock));
+  const stats = statsParts({
+    db,
+    communeId: config.COMMUNE_ID,
+    commune: () => commune,
+    population,
+    staff: staffDirectory,
+    links: staffDirectory,
+    clock,
+  });
   const inner = createEngine({
     search,
     state: options.conversations ?? new SqliteConversationRepo(db, config.COMMUNE_ID),
@@ -369,6 +385,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     population,
     leaderboard: stats.leaderboard,
     consoleFaq,
+    staffChats,
     publishConsoleFaq: publishConsole,
     limits: {
       perIdentity: new RateLimiter({ burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE }, clock),

@@ -10,7 +10,7 @@ import type { CommuneConfig } from './content/loadCommune.js';
 import type { Clock } from './core/ports.js';
 import type { StatsDeps } from './core/stats/feature.js';
 import { createLeaderboard, createSummarySource } from './core/stats/sources.js';
-import { NO_STAFF, type Leaderboard, type StaffDirectory } from './core/stats/types.js';
+import { NO_STAFF, type Leaderboard, type StaffChatLinks, type StaffDirectory } from './core/stats/types.js';
 import type { PopulationSource } from './core/stores/reports.js';
 import type { Db } from './storage/sqlite/db.js';
 import { SqliteCompletionStats } from './storage/sqlite/statsRepo.js';
@@ -26,8 +26,10 @@ export function statsParts(opts: {
   /** Read at every count: hamlets and targets as the commune file says now. */
   readonly commune: () => Pick<CommuneConfig, 'hamlets' | 'targets'>;
   readonly population: PopulationSource;
-  /** Chat users linked to staff accounts; nobody until that link exists. */
+  /** Chat users linked to active staff accounts (staff/chatLinks.ts); nobody when absent. */
   readonly staff?: StaffDirectory;
+  /** Redeems the codes staff get in the console (`/canbo CODE`); without it `/canbo` is not understood. */
+  readonly links?: StaffChatLinks;
   readonly clock: Clock;
 }): StatsParts {
   const stats = new SqliteCompletionStats(opts.db, opts.communeId);
@@ -43,5 +45,8 @@ export function statsParts(opts: {
     targets: () => opts.commune().targets,
     clock: opts.clock,
   });
-  return { engine: { leaderboard, staff: opts.staff ?? NO_STAFF, summary }, leaderboard };
+  return {
+    engine: { leaderboard, staff: opts.staff ?? NO_STAFF, summary, ...(opts.links && { links: opts.links }) },
+    leaderboard,
+  };
 }

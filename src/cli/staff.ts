@@ -13,6 +13,7 @@ import type { Clock } from '../core/ports.js';
 import { systemClock } from '../services.js';
 import { addStaffAccount, issueSetupToken, setupLink, SETUP_TOKEN_TTL_MS } from '../staff/accounts.js';
 import { publicBaseUrl, staffParts, type StaffParts } from '../staff/compose.js';
+import type { StaffChatChannel } from '../storage/sqlite/staffChatLinkRepo.js';
 import type { StaffAccount } from '../storage/sqlite/staffStore.js';
 import { ensureCommune, openDatabase } from '../storage/sqlite/db.js';
 import type { CliContext } from './index.js';
@@ -21,7 +22,7 @@ const USAGE = `Cách dùng:
   staff add --name "Họ và tên" --role admin|hamlet [--hamlet <mã xóm/khối>] [--id <tên đăng nhập>]
       Tạo tài khoản và in đường dẫn đặt mật khẩu (dùng một lần, trong 72 giờ).
       admin: quản trị viên của xã (xem cả xã); hamlet: tổ công nghệ số của một xóm/khối (bắt buộc --hamlet).
-  staff list [--json]          Danh sách tài khoản.
+  staff list [--json]          Danh sách tài khoản (và kênh chat đã liên kết: Telegram, Zalo).
   staff disable --id <tên đăng nhập>
       Khóa tài khoản; mọi phiên đăng nhập của tài khoản kết thúc ngay.
   staff reset --id <tên đăng nhập>
@@ -68,10 +69,14 @@ function zodMessage(error: z.ZodError): string {
   return error.issues.map((i) => i.message).join('; ');
 }
 
-function describe(a: StaffAccount): string {
+const CHAT_LABELS: Readonly<Record<StaffChatChannel, string>> = { telegram: 'Telegram', zalo: 'Zalo' };
+
+/** One line per account; linked chats by channel name only (a chat id is nobody's business here). */
+function describe(a: StaffAccount, chats: readonly StaffChatChannel[]): string {
   const role = a.role === 'admin' ? 'quản trị viên xã' : `tổ xóm/khối ${a.hamletId ?? ''}`;
   const state = a.disabledAt !== undefined ? 'đã khóa' : a.hasPassword ? 'đang dùng' : 'chưa đặt mật khẩu';
-  return `${a.id}\t${a.name}\t${role}\t${state}`;
+  const linked = chats.length > 0 ? `liên kết: ${chats.map((c) => CHAT_LABELS[c]).join(', ')}` : 'chưa liên kết chat';
+  return `${a.id}\t${a.name}\t${role}\t${state}\t${linked}`;
 }
 
 function hoursText(): string {
@@ -139,16 +144,19 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
       return 0;
     }
     case 'list': {
-      const accounts = withParts(({ store }) => store.accounts());
+      const { accounts, chats } = withParts(({ store, chats }) => ({
+        accounts: store.accounts(),
+        chats: chats.channelsByStaff(),
+      }));
       if (values.json === true) {
-        for (const a of accounts) out(JSON.stringify(a));
+        for (const a of accounts) out(JSON.stringify({ ...a, chats: chats.get(a.id) ?? [] }));
         return 0;
       }
       if (accounts.length === 0) {
         out('Chưa có tài khoản nào. Tạo tài khoản đầu tiên: npm run -s cli -- staff add --name "…" --role admin');
         return 0;
       }
-      for (const a of accounts) out(describe(a));
+      for (const a of accounts) out(describe(a, chats.get(a.id) ?? []));
       return 0;
     }
     case 'disable': {

@@ -18,6 +18,7 @@ import type { Logger } from '../logger.js';
 import type { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { apiModule } from './apiModule.js';
+import { navCss } from './consoleNav.js';
 import { requireSession, sameOriginOnly } from './frontDoor.js';
 import { homeModule } from './homeModule.js';
 import { mountLoginRoutes, mountLogout } from './loginRoutes.js';
@@ -57,7 +58,8 @@ export function createStaffApp(deps: StaffAppDeps): Hono {
   const sessions = new StaffSessions(deps.store, signer, deps.clock);
   const trustProxy = deps.trustProxy ?? false;
   const secureOf = (c: Context): boolean => deps.secure === true || isSecure(c);
-  const style = readStyle();
+  // With the navigation bar's rules: the account page and the landing page use this stylesheet.
+  const style = readStyle() + navCss();
   const app = new Hono();
 
   app.use('*', async (c, next) => {

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import type { Db } from '../storage/sqlite/db.js';
 import { serviceSecret } from '../storage/sqlite/serviceSecrets.js';
 import { SqliteAuditLog } from '../storage/sqlite/staffAudit.js';
+import { SqliteStaffChatLinks } from '../storage/sqlite/staffChatLinkRepo.js';
 import { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { createStaffApp } from './app.js';
 import type { StaffModule } from './types.js';
@@ -35,10 +36,16 @@ export function publicBaseUrl(config: Pick<Config, 'PUBLIC_BASE_URL' | 'PORT'>):
 export interface StaffParts {
   readonly store: SqliteStaffStore;
   readonly audit: SqliteAuditLog;
+  /** Staff members' linked Telegram/Zalo chats and their one-time codes (the "Tài khoản" page). */
+  readonly chats: SqliteStaffChatLinks;
 }
 
 export function staffParts(db: Db, communeId: string, clock: Clock): StaffParts {
-  return { store: new SqliteStaffStore(db, communeId), audit: new SqliteAuditLog(db, communeId, clock) };
+  return {
+    store: new SqliteStaffStore(db, communeId),
+    audit: new SqliteAuditLog(db, communeId, clock),
+    chats: new SqliteStaffChatLinks(db, communeId),
+  };
 }
 
 export function staffAppFor(opts: {

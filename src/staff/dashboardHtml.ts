@@ -38,6 +38,8 @@ export interface DashboardView {
   readonly problems: readonly string[];
   /** The console's path (`/staff`): links to the page, its assets and the report API. */
   readonly base: string;
+  /** The console's navigation bar (staff/consoleNav.ts), with the sign-out form. */
+  readonly nav: string;
 }
 
 const PLAN_SECTION: Readonly<Record<number, string>> = { 2025: 'mục III.1', 2026: 'mục III.2' };
@@ -96,13 +98,10 @@ export function dashboardHtml(view: DashboardView): string {
 <script src="${base}/assets/dashboard.js" defer></script>
 </head>
 <body>
+${view.nav}
 <header class="top">
 <h1>Tiến độ Bình dân học vụ số</h1>
 <p>${escapeHtml(view.communeName)} · Cán bộ: ${escapeHtml(view.staffName)}</p>
-<form class="signout" method="post" action="${base}/logout">
-<input type="hidden" name="_csrf" value="${escapeHtml(view.csrfToken)}">
-<button type="submit">Đăng xuất</button>
-</form>
 </header>
 <main id="dashboard" data-api="${base}/api/report" data-page="${base}">
 <form id="filters" class="filters" method="get" action="${base}">

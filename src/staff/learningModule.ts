@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { isConsoleRef } from '../rag/consoleFaq.js';
+import { consoleNavHtml, navCss } from './consoleNav.js';
 import { learningErrorPage, learningPage, LEARNING_PATH } from './learningPage.js';
 import {
   AnswerSchema,
@@ -81,7 +82,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 
 export function createLearningModule(deps: LearningModuleDeps): StaffModule {
   const service = createLearningService(deps);
-  const style = readFileSync(fileURLToPath(new URL('./public/learning.css', import.meta.url)), 'utf8');
+  const style = readFileSync(fileURLToPath(new URL('./public/learning.css', import.meta.url)), 'utf8') + navCss();
 
   /** Runs a change; maps the outcome to a redirect or JSON, and a LearningError to its status. */
   async function change(
@@ -146,6 +147,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
           setAside: service.setAside(),
           canDecide: staff.role === 'admin',
           csrfToken: c.get('csrfToken'),
+          nav: consoleNavHtml({ principal: staff, csrfToken: c.get('csrfToken'), current: 'learning' }),
           ...(done && NOTICES[done] !== undefined && { notice: NOTICES[done] }),
         }),
       );

@@ -34,6 +34,8 @@ export interface LearningPageData {
   readonly csrfToken: string;
   readonly notice?: string;
   readonly error?: string;
+  /** The console's navigation bar (staff/consoleNav.ts). */
+  readonly nav?: Html;
 }
 
 const STATE_LABELS: Record<GroupState, string> = {
@@ -223,6 +225,7 @@ export function learningPage(d: LearningPageData): Html {
         <link rel="stylesheet" href="${LEARNING_PATH}/learning.css" />
       </head>
       <body>
+        ${d.nav ?? ''}
         <main>
           <h1>Câu hỏi trợ lý chưa trả lời được</h1>
           <p class="meta">

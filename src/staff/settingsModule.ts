@@ -34,6 +34,7 @@ import { POPULATION_CSV_MAX_BYTES, populationTemplate } from '../content/populat
 import { HamletInUseError, type SqliteCommuneSettingsRepo } from '../storage/sqlite/communeSettingsRepo.js';
 import type { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
 import { importPopulation } from './populationImport.js';
+import { consoleNavHtml, navCss } from './consoleNav.js';
 import { contactsAudit, isCsvBody, jsonBody, textFields, wantsJson, type Ctx } from './settingsHttp.js';
 import {
   contactsFromForm,
@@ -75,7 +76,7 @@ const ADMIN_ONLY =
 export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   const read = (name: string): string =>
     readFileSync(fileURLToPath(new URL(`./public/${name}`, import.meta.url)), 'utf8');
-  const css = read('settings.css');
+  const css = read('settings.css') + navCss();
   const js = read('settings.js');
 
   /** The commune now, including a save another process made (one small read). */
@@ -103,6 +104,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       certified: deps.population.vneidCertified().filter((p) => mine(p.hamletId)),
       ...(message && { message }),
       ...(draft && { draft }),
+      nav: consoleNavHtml({ principal, csrfToken: c.get('csrfToken'), current: 'settings' }),
     };
   }
 

@@ -218,6 +218,7 @@ export function settingsPage(data: SettingsPageData): Html {
         <script src="${STAFF_BASE}/settings/settings.js" defer></script>
       </head>
       <body>
+        ${data.nav ?? ''}
         <main>
           <h1>Cài đặt của ${data.commune.name}</h1>
           <nav>

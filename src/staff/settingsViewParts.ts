@@ -41,6 +41,8 @@ export interface SettingsPageData {
     readonly hamlets?: readonly { readonly id: string; readonly name: string; readonly previousId?: string }[];
     readonly form?: Readonly<Record<string, string>>;
   };
+  /** The console's navigation bar (staff/consoleNav.ts). */
+  readonly nav?: Html;
 }
 
 export function csrf(token: string): Html {

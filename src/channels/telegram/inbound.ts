@@ -99,6 +99,9 @@ function command(name: string, arg: string): Inbound {
       return choose(STATS_BOARD);
     case 'thongke':
       return choose(STATS_TODAY);
+    case 'canbo':
+      // A staff member's code from the console: the engine reads it (and answers the how-to without one).
+      return { kind: 'engine', text: `/canbo ${arg}`.trim() };
     default:
       return { kind: 'reply', text: T.UNKNOWN_COMMAND };
   }

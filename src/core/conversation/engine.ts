@@ -5,8 +5,9 @@
  * An `IncomingMessage` goes through a fixed order of steps: a personal
  * request from a group chat (refused, see privateOnly.ts), a pressed button
  * (or a typed number or option text picking one), empty input, secrets in the
- * text, a link code, an open profile form, typed commands ("làm bài kiểm tra",
- * "xóa dữ liệu của tôi"), small talk, and finally the Q&A fallback. The
+ * text, a staff member's `/canbo` code, a resident's link code, an open
+ * profile form, typed commands ("làm bài kiểm tra", "xóa dữ liệu của tôi"),
+ * small talk, and finally the Q&A fallback. The
  * emulation board and the staff summary ("/bangxephang", "/thongke") are
  * choices too, typed or pressed (core/stats). Per-user state is loaded
  * before and saved after through a port, so the service can restart at any
@@ -52,6 +53,7 @@ import {
   linkCodeIn,
   type RegistryFeature,
 } from '../registry/feature.js';
+import { createLinkGuard } from '../registry/linkGuard.js';
 import { BTN_LINK } from '../registry/texts.js';
 import type { CommuneInfo, Identity } from '../registry/types.js';
 import { cleanText, tokenize } from '../text/normalize.js';
@@ -61,6 +63,7 @@ import { asksForPersonal, privateOnlyReply } from './privateOnly.js';
 import { faqButton, MENU_BUTTONS, MENU_TOPICS, topicQuestions } from './menu.js';
 import { classifySmalltalk } from './smalltalk.js';
 import { createStatsFeature, statsIntent, type StatsDeps } from '../stats/feature.js';
+import { createStaffLinkFeature, staffCodeIn } from '../stats/staffLink.js';
 import { answerReply, onFeedback, replyWithFeedback } from './qaReplies.js';
 import {
   completePendingAsk,
@@ -144,8 +147,10 @@ export function createEngine(deps: EngineDeps): Engine {
   const maxChars = deps.maxMessageChars ?? DEFAULT_MAX_CHARS;
   const learning = deps.learning;
   const quiz: QuizFeature | undefined = learning ? createQuizFeature({ ...learning, clock: deps.clock }) : undefined;
+  // One guard for residents' and staff's link codes: a guesser gets no second allowance by switching kind.
+  const linkGuard = createLinkGuard(deps.clock);
   const registry: RegistryFeature | undefined = learning
-    ? createRegistryFeature({ ...learning, conversations: deps.state, clock: deps.clock })
+    ? createRegistryFeature({ ...learning, conversations: deps.state, clock: deps.clock, linkGuard })
     : undefined;
   const menu: readonly ReplyButton[] = learning
     ? [
@@ -157,6 +162,9 @@ export function createEngine(deps: EngineDeps): Engine {
     : MENU_BUTTONS;
 
   const stats = deps.stats ? createStatsFeature(deps.stats) : undefined;
+  const staffLinks = deps.stats?.links
+    ? createStaffLinkFeature({ links: deps.stats.links, clock: deps.clock, guard: linkGuard })
+    : undefined;
 
   const staleChoice: OutgoingReply = { kind: 'notice', text: T.STALE_CHOICE, buttons: menu };
 
@@ -330,6 +338,10 @@ export function createEngine(deps: EngineDeps): Engine {
       if (rest.length < 3) return replies;
     }
     const question = redaction.text;
+
+    const staffCode = staffLinks ? staffCodeIn(question) : undefined;
+    if (staffLinks && staffCode)
+      return [...replies, ...(await staffLinks.redeem(identity, staffCode, message.network))];
 
     if (registry && learning) {
       const code = linkCodeIn(question);

@@ -2,8 +2,9 @@
  * @module core/conversation/privateOnly
  *
  * What is never done where a group reads along. One's results, stored data,
- * deletion, a link code (asked for or typed) and the profile form show or
- * take one person's own data, so in a group chat the engine answers them
+ * deletion, a link code (asked for or typed; a staff member's `/canbo` code
+ * too) and the profile form show or take one person's own data, or link an
+ * account, so in a group chat the engine answers them
  * with one polite pointer to the private chat and changes nothing. Decided
  * here, once, so a channel with groups only says where a message was written
  * and never has to recognise the core's commands or texts.
@@ -11,6 +12,7 @@
 import type { OutgoingReply } from '../messages.js';
 import type { ConversationState } from '../ports.js';
 import { intentOf, linkCodeIn } from '../registry/feature.js';
+import { staffCodeIn } from '../stats/staffLink.js';
 import { privateOnly } from './texts.js';
 
 /**
@@ -35,7 +37,7 @@ export function isPersonalChoice(choice: string): boolean {
  */
 export function asksForPersonal(text: string, choice: string | undefined, state: ConversationState): boolean {
   if (choice) return isPersonalChoice(choice);
-  if (linkCodeIn(text) !== undefined) return true;
+  if (linkCodeIn(text) !== undefined || staffCodeIn(text) !== undefined) return true;
   const intent = intentOf(text, state);
   return intent !== undefined && isPersonalChoice(intent);
 }

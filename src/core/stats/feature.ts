@@ -11,7 +11,7 @@ import type { OutgoingReply } from '../messages.js';
 import type { Identity } from '../registry/types.js';
 import { cleanText, foldMarks } from '../text/normalize.js';
 import { boardText, STAFF_ONLY, summaryText } from './texts.js';
-import type { Leaderboard, StaffDirectory, SummarySource } from './types.js';
+import type { Leaderboard, StaffChatLinks, StaffDirectory, SummarySource } from './types.js';
 
 export const STATS_BOARD = 'stats:board';
 export const STATS_TODAY = 'stats:today';
@@ -20,6 +20,8 @@ export interface StatsDeps {
   readonly leaderboard: Leaderboard;
   readonly staff: StaffDirectory;
   readonly summary: SummarySource;
+  /** Redeems the one-time codes staff get in the console (`/canbo CODE`); without it `/canbo` is not understood. */
+  readonly links?: StaffChatLinks;
 }
 
 /** The stats choice a typed text asks for ("/bangxephang", "bang xep hang", "/thongke"), if any. */

@@ -6,7 +6,7 @@
  * programme, for everyone to see, so it carries counts and shares only and
  * never a person. The engine reads these ports and stays pure: the counting is
  * the storage's job, the population the staff's, and who counts as staff the
- * staff accounts' (a Telegram user linked to a staff account).
+ * staff accounts' (a Telegram or Zalo user linked to an active staff account).
  */
 import type { ChannelName } from '../messages.js';
 import type { MaybePromise } from '../ports.js';
@@ -69,8 +69,20 @@ export interface StaffDirectory {
   isStaff(channel: ChannelName, userId: string): MaybePromise<boolean>;
 }
 
-/** Until staff accounts can be linked to a chat identity, nobody is staff in chat: `/thongke` is refused politely. */
+/** Nobody is staff in chat (a composition without staff accounts): `/thongke` is refused politely. */
 export const NO_STAFF: StaffDirectory = { isStaff: () => false };
+
+/** A staff link code tried in chat: linked, or refused (`expired` also covers a spent code and a disabled account). */
+export type StaffLinkOutcome = { readonly ok: true } | { readonly ok: false; readonly reason: 'unknown' | 'expired' };
+
+/**
+ * Joins a chat identity to the staff account whose member asked the console
+ * for a one-time code (`/canbo CODE`). The code arrives as typed (upper-cased,
+ * separators dropped); how it is stored is the adapter's business.
+ */
+export interface StaffChatLinks {
+  redeem(code: string, identity: { channel: ChannelName; userId: string }, now: Date): MaybePromise<StaffLinkOutcome>;
+}
 
 /** A target as the plan words it: "80%" is reached at 0.8; "trên 60%" (strict) only above 0.6. */
 export interface SummaryTarget {

@@ -1,0 +1,81 @@
+/**
+ * @module staff/consoleNav
+ *
+ * The one navigation bar of the signed-in console, so the dashboard, the
+ * settings, the learning loop and the account page (each rendering its own
+ * page) lead to one another and all sign out the same way. A link is shown
+ * only to a role that may use what it leads to: a hamlet team changes no
+ * commune settings, so it is not offered "Cài đặt xã". Plain escaped HTML
+ * (usable from string-built and Hono-template pages alike). The CSP allows no
+ * inline style, so its rules (public/nav.css) are appended to the stylesheet
+ * each page already loads from its own module: nothing more to serve or link.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { escapeHtml } from '../http/html.js';
+import { STAFF_BASE_PATH } from './accounts.js';
+import type { StaffPrincipal } from './types.js';
+
+export type ConsolePage = 'dashboard' | 'settings' | 'learning' | 'account';
+
+interface NavItem {
+  readonly page: ConsolePage;
+  readonly href: string;
+  readonly label: string;
+  /** Only the commune's admins may use the page (a hamlet team is not shown the link). */
+  readonly adminOnly?: boolean;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { page: 'dashboard', href: STAFF_BASE_PATH, label: 'Tổng quan' },
+  { page: 'settings', href: `${STAFF_BASE_PATH}/settings`, label: 'Cài đặt xã', adminOnly: true },
+  { page: 'learning', href: `${STAFF_BASE_PATH}/learning`, label: 'Câu hỏi cần trả lời' },
+  { page: 'account', href: `${STAFF_BASE_PATH}/account/link`, label: 'Tài khoản' },
+];
+
+export interface ConsoleNavOptions {
+  readonly principal: StaffPrincipal;
+  /** The session's CSRF token, sent with the sign-out form. */
+  readonly csrfToken: string;
+  /** The page being shown, marked for screen readers and styled as current. */
+  readonly current?: ConsolePage;
+}
+
+function roleText(p: StaffPrincipal): string {
+  return p.role === 'admin' ? 'quản trị viên xã' : `tổ xóm/khối ${p.hamletId}`;
+}
+
+let css: string | undefined;
+
+/** The bar's rules, for a page module to append to the stylesheet it serves. */
+export function navCss(): string {
+  css ??= readFileSync(fileURLToPath(new URL('./public/nav.css', import.meta.url)), 'utf8');
+  return css;
+}
+
+/** The bar as escaped HTML text (for pages written as strings). */
+export function consoleNav(o: ConsoleNavOptions): string {
+  const items = NAV_ITEMS.filter((i) => !i.adminOnly || o.principal.role === 'admin')
+    .map((i) => {
+      const current = i.page === o.current ? ' aria-current="page"' : '';
+      return `<li><a href="${i.href}"${current}>${escapeHtml(i.label)}</a></li>`;
+    })
+    .join('');
+  return `<nav class="console-nav" aria-label="Trang quản trị">
+<ul>${items}</ul>
+<div class="console-nav-user">
+<span>${escapeHtml(o.principal.name)} <span class="console-nav-role">(${escapeHtml(roleText(o.principal))})</span></span>
+<form class="signout" method="post" action="${STAFF_BASE_PATH}/logout">
+<input type="hidden" name="_csrf" value="${escapeHtml(o.csrfToken)}">
+<button type="submit">Đăng xuất</button>
+</form>
+</div>
+</nav>`;
+}
+
+/** The same bar for pages written with Hono's `html` template. */
+export function consoleNavHtml(o: ConsoleNavOptions): HtmlEscapedString {
+  return raw(consoleNav(o));
+}
