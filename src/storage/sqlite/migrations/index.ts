@@ -19,6 +19,7 @@ import { m007Erasure } from './007_erasure.js';
 import { m008Health } from './008_health.js';
 import { m009SessionsRetention } from './009_sessions_retention.js';
 import { m010OutboxSending } from './010_outbox_sending.js';
+import { m017Outbox } from './017_outbox.js';
 
 export interface Migration {
   readonly version: number;
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m008Health,
   m009SessionsRetention,
   m010OutboxSending,
+  m017Outbox,
 ];
