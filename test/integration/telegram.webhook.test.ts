@@ -11,6 +11,7 @@ import type { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createWebChat } from '../../src/channels/web/chatApi.js';
+import { webTurns } from '../../src/channels/web/compose.js';
 import { loadTelegramConfig } from '../../src/channels/telegram/config.js';
 import { createTelegramRuntime, type TelegramRuntime } from '../../src/channels/telegram/runtime.js';
 import { WEBHOOK_PATH } from '../../src/channels/telegram/webhook.js';
@@ -64,7 +65,7 @@ describe('Telegram webhook route', () => {
     // The service's own HTTP app, with the channel's route added through the runtime's extension point.
     app = createApp({
       webhooks: runtime.webhooks ?? [],
-      chat: createWebChat(services.engine),
+      chat: createWebChat(webTurns(services)),
       healthy: () => true,
       assets: loadWebAssets(),
       logger: memoryLogger().logger,

@@ -9,6 +9,7 @@ import type { Hono } from 'hono';
 import nock from 'nock';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createWebChat } from '../../src/channels/web/chatApi.js';
+import { webTurns } from '../../src/channels/web/compose.js';
 import { createZaloChannel, type ZaloChannel } from '../../src/channels/zalo/channel.js';
 import type { BackoffPolicy } from '../../src/channels/outbox.js';
 import type { Engine } from '../../src/core/conversation/engine.js';
@@ -79,7 +80,7 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
   }
   const app = createApp({
     webhooks: channel.webhooks ?? [],
-    chat: createWebChat(services.engine),
+    chat: createWebChat(webTurns(services)),
     healthy: () => pingDatabase(services.db),
     assets: loadWebAssets(),
     logger: mem.logger,

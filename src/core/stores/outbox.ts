@@ -46,7 +46,7 @@ export interface OutboxStore<P> {
   /** Records that a send is about to start; resolves once that record is durable (before the call). */
   markSending(id: number, at: Date): Promise<void>;
   markSent(id: number, at: Date, platformMessageId: string | undefined): void;
-  /** Marks items delivered by other means (the web's HTTP answer carried them). */
+  /** Items delivered by other means (the web's HTTP answer carried them): removed, nothing is left to do. */
   markDelivered(ids: readonly number[], at: Date): void;
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void;
   markFailed(id: number, error: string, at: Date): void;

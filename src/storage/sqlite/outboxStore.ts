@@ -41,6 +41,7 @@ const SQL = {
   due: `SELECT DISTINCT user_id FROM outbox
          WHERE commune_id = ? AND status = 'pending' AND next_attempt_at <= ? AND channel = ? LIMIT ?`,
   counts: `SELECT status, COUNT(*) AS n FROM outbox WHERE commune_id = ? AND channel = ? GROUP BY status`,
+  delivered: `DELETE FROM outbox WHERE id = ? AND commune_id = ?`,
   forgetDone: `DELETE FROM outbox WHERE commune_id = ? AND channel = ? AND user_id = ? AND status IN ('sent', 'failed')`,
 } as const;
 
@@ -108,11 +109,11 @@ export class SqliteOutboxStore<P> implements OutboxStore<P> {
     this.st.sent.run(at.toISOString(), platformMessageId ?? null, id, this.communeId);
   }
 
-  markDelivered(ids: readonly number[], at: Date): void {
+  markDelivered(ids: readonly number[], _at: Date): void {
     if (ids.length === 0) return;
     this.writes?.join();
-    const iso = at.toISOString();
-    for (const id of ids) this.st.sent.run(iso, null, id, this.communeId);
+    // Nothing is left to send and nothing needs keeping: the row goes (no trace of the resident stays).
+    for (const id of ids) this.st.delivered.run(id, this.communeId);
   }
 
   markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void {
