@@ -13,7 +13,7 @@ import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createWebChat } from '../../src/channels/web/chatApi.js';
 import { webTurns } from '../../src/channels/web/compose.js';
 import { loadTelegramConfig } from '../../src/channels/telegram/config.js';
-import { createTelegramRuntime, type TelegramRuntime } from '../../src/channels/telegram/runtime.js';
+import { createTelegramRuntime, telegramTurns, type TelegramRuntime } from '../../src/channels/telegram/runtime.js';
 import { WEBHOOK_PATH } from '../../src/channels/telegram/webhook.js';
 import { sameSecret } from '../../src/http/secretHeader.js';
 import { WELCOME } from '../../src/core/conversation/texts.js';
@@ -55,11 +55,10 @@ describe('Telegram webhook route', () => {
     if (!config) throw new Error('config expected');
     runtime = createTelegramRuntime({
       config,
-      engine: services.engine,
+      ...telegramTurns(services),
       store,
       logger: memoryLogger().logger,
       clock: fixedClock(),
-      writes: services.writes,
       bot: { botInfo: BOT_INFO, transport: api.transport },
     });
     // The service's own HTTP app, with the channel's route added through the runtime's extension point.
