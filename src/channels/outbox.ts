@@ -9,8 +9,9 @@
  * platform's Retry-After), held until the resident writes again (Zalo's
  * window, a resident who left), or failed (retrying changes nothing; the next
  * reply goes on). A sender may also refuse to send now (`gate`, Zalo's
- * messaging window). Callers run `flush` inside the resident's serializer, so
- * two flushes never interleave for one person.
+ * messaging window). Flushes of one resident run one after another (a
+ * turn's flush and the retry timer's never interleave), so no row is sent
+ * twice by two flushes.
  *
  * Delivery is at least once: a reply whose call was under way when the
  * process died is sent again after the restart (no platform here has an
@@ -22,6 +23,7 @@
 import type { Clock, Random } from '../core/ports.js';
 import type { OutboxStore, QueuedItem } from '../core/stores/outbox.js';
 import type { Logger } from '../logger.js';
+import { KeyedSerializer } from './serializer.js';
 
 /** What a failed send means for the queue. */
 export type Failure =
@@ -83,6 +85,7 @@ export class Dispatcher<P> {
   private readonly backoff: BackoffPolicy;
   /** An app-wide rate limit: nobody sends until then (ms since epoch). */
   private pausedUntil = 0;
+  private readonly serial = new KeyedSerializer();
 
   constructor(private readonly deps: DispatcherDeps<P>) {
     this.backoff = deps.backoff ?? DEFAULT_BACKOFF;
@@ -93,7 +96,11 @@ export class Dispatcher<P> {
   }
 
   /** Sends the resident's pending replies in order until one cannot go now. */
-  async flush(userId: string): Promise<void> {
+  flush(userId: string): Promise<void> {
+    return this.serial.run(userId, () => this.flushNow(userId));
+  }
+
+  private async flushNow(userId: string): Promise<void> {
     const { store, sender, clock, logger } = this.deps;
     for (;;) {
       if (clock.now().getTime() < this.pausedUntil) return;
