@@ -141,7 +141,6 @@ describe('"xóa dữ liệu của tôi" leaves nothing about the person in any t
     });
     telegram.markInactive(Number(TELEGRAM.userId), 'blocked', at);
     telegram.putCallbackValue('cb-qm-1', `quiz:ans:${attemptId}:0:1:long-value`, at);
-    telegram.claimUpdate(99001, at);
   });
 
   afterEach(() => services.close());
