@@ -67,11 +67,10 @@ export function callbackFeature(deps: FeatureDeps): Composer<Context> {
       message && shown !== undefined && isQuizAnswer(value)
         ? { messageId: message.message_id, text: shown, label: labelOf(message.reply_markup, query.data) }
         : undefined;
-    const id = String(ctx.update.update_id);
     await runTurn(deps, {
-      claim: `telegram:${id}`,
+      claim: `telegram:${ctx.update.update_id}`,
       userId,
-      message: { channel: 'telegram', userId, choice: value, chat: isPrivate ? 'private' : 'group', id },
+      message: { channel: 'telegram', userId, choice: value, chat: isPrivate ? 'private' : 'group' },
       render: (replies) => (pressed ? answerRows(target, pressed, replies, T.chosen) : replyRows(target, replies)),
     });
     await spinner;

@@ -24,9 +24,9 @@ export function messageFeature(deps: FeatureDeps): Composer<Context> {
       isPrivate,
       botUsername: ctx.me.username,
     };
-    const id = String(ctx.update.update_id);
+    // The claim commits with the turn's state: a redelivery never reaches the engine again.
     await runTurn(deps, {
-      claim: `telegram:${id}`,
+      claim: `telegram:${ctx.update.update_id}`,
       userId: target.userId,
       render: (replies) => replyRows(target, replies),
       ...(inbound.kind === 'reply'
@@ -38,7 +38,6 @@ export function messageFeature(deps: FeatureDeps): Composer<Context> {
               text: inbound.text,
               choice: inbound.choice,
               chat: isPrivate ? 'private' : 'group',
-              id,
             },
           }),
     });

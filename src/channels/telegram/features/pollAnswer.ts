@@ -32,11 +32,10 @@ export function pollAnswerFeature(deps: FeatureDeps): Composer<Context> {
     const isPrivate = poll.chatId === voter.id;
     const chat = isPrivate ? 'private' : 'group';
     const target = { chatId: poll.chatId, userId: poll.userId, isPrivate, botUsername: ctx.me.username };
-    const id = String(ctx.update.update_id);
     await runTurn(deps, {
-      claim: `telegram:${id}`,
+      claim: `telegram:${ctx.update.update_id}`,
       userId: poll.userId,
-      message: { channel: 'telegram', userId: poll.userId, choice, chat, id },
+      message: { channel: 'telegram', userId: poll.userId, choice, chat },
       render: (replies) =>
         replyRows(target, poll.explained && isAnswerFeedback(replies[0]) ? replies.slice(1) : replies),
     });
