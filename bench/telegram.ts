@@ -37,7 +37,7 @@ import { Worker } from 'node:worker_threads';
 import type { Transformer } from 'grammy';
 import { BOT_INFO } from '../test/integration/telegramFixtures.js';
 import { loadTelegramConfig } from '../src/channels/telegram/config.js';
-import { createTelegramRuntime } from '../src/channels/telegram/runtime.js';
+import { createTelegramRuntime, telegramTurns } from '../src/channels/telegram/runtime.js';
 import type { ChannelRuntime } from '../src/channels/runtime.js';
 import type { RawRoute } from '../src/http/rawRoute.js';
 import { BENCH_LIMITS } from './lib/cookieJar.js';
@@ -177,11 +177,10 @@ async function startService(botApi: 'in-process' | 'http'): Promise<Running> {
   const api = new FakeBotApi();
   const runtime = createTelegramRuntime({
     config: tgConfig,
-    engine: services.engine,
+    ...telegramTurns(services),
     store: new SqliteTelegramStore(services.db, config.COMMUNE_ID),
     logger,
     clock: systemClock,
-    writes: services.writes,
     bot: { botInfo: BOT_INFO, ...(apiRoot ? {} : { transport: api.transport }) },
   });
   const channel: ChannelRuntime = {

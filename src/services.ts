@@ -41,6 +41,7 @@ import { ensureCommune, openDatabase, type Db } from './storage/sqlite/db.js';
 import { SqliteEmbeddingCache } from './storage/sqlite/embeddingCache.js';
 import { SqliteConversationRepo } from './storage/sqlite/conversationRepo.js';
 import { SqliteKnowledgeIndex } from './storage/sqlite/knowledgeIndex.js';
+import { SqliteTurnRunner, TurnStateBuffer } from './storage/sqlite/turns.js';
 import { SqliteUnansweredLog } from './storage/sqlite/unansweredRepo.js';
 import { statsParts } from './statsCompose.js';
 import type { Leaderboard } from './core/stats/types.js';
@@ -69,15 +70,15 @@ export interface Services {
   readonly dense?: DenseIndex;
   /** The language model path, present only when a chat model is configured (its cache's hit rate, its budget). */
   readonly writer?: AnswerWriter;
-  readonly engine: Engine;
   /**
-   * The same engine without the wait for its commit: for a channel that
-   * writes its own rows for the turn (the Zalo reply queue). It joins `writes`
-   * before the turn, adds its rows, then waits for `settled()` itself, so the
-   * turn and its queued replies are one commit.
+   * The engine for callers outside the channels (`cli ask`, `cli chat`,
+   * benches): each call's writes commit together. Channels never call it;
+   * they hand a message to `turns`.
    */
-  readonly turnEngine: Engine;
-  /** Groups a turn's writes into one commit; channels put their own per-turn writes in the same scope. */
+  readonly engine: Engine;
+  /** Runs a channel's turn: the engine, then its state, claim and queued replies in one commit (turns.ts). */
+  readonly turns: SqliteTurnRunner;
+  /** Groups writes into one commit per event-loop turn (storage's business; channels never touch it). */
   readonly writes: WriteScope;
   readonly unanswered: SqliteUnansweredLog;
   /** The learning loop's questions, group decisions and weekly counts. */
@@ -263,9 +264,13 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     links: staffDirectory,
     clock,
   });
+  // A channel's turn saves the conversation in its final transaction, with the replies it queues.
+  const stateBuffer = options.conversations
+    ? undefined
+    : new TurnStateBuffer(new SqliteConversationRepo(db, config.COMMUNE_ID));
   const inner = createEngine({
     search,
-    state: options.conversations ?? new SqliteConversationRepo(db, config.COMMUNE_ID),
+    state: options.conversations ?? stateBuffer ?? new SqliteConversationRepo(db, config.COMMUNE_ID),
     unanswered,
     outcomes: learningRepo,
     clock,
@@ -279,7 +284,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   /**
    * Rebuilds the search tables when another process (`cli ingest`) changed
    * the index since they were built. Synchronous, so a turn never waits on
-   * I/O here (the Zalo turn's transaction must not outlive its loop turn);
+   * I/O here (a turn's first writes share its loop turn's commit);
    * vectors for new passages follow in the background. One indexed read.
    */
   function refreshIfIndexChanged(): void {
@@ -291,7 +296,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     if (dense) void syncDense(dense);
   }
 
-  const turnEngine: Engine = {
+  const refreshing: Engine = {
     handle: (message) => {
       refreshIfIndexChanged();
       // A settings save by another process (one small read); this process's own saves reload at once.
@@ -303,11 +308,19 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
       return inner.ask(question);
     },
   };
-  // Every turn's writes (state, attempt, citizen, unanswered log) commit together.
+  // Every call's writes (state, attempt, citizen, unanswered log) commit together.
   const engine: Engine = {
-    handle: (message) => writes.run(() => turnEngine.handle(message)),
-    ask: (question) => writes.run(() => turnEngine.ask(question)),
+    handle: (message) => writes.run(() => refreshing.handle(message)),
+    ask: (question) => writes.run(() => refreshing.ask(question)),
   };
+  const turns = new SqliteTurnRunner({
+    db,
+    communeId: config.COMMUNE_ID,
+    engine: refreshing,
+    clock,
+    state: stateBuffer,
+    writes,
+  });
 
   async function reloadQuizzes(): Promise<void> {
     const { quizzes: banks, problems } = await loadQuizBanks(config.KNOWLEDGE_DIR);
@@ -378,7 +391,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     ...(dense && { dense }),
     ...(writer && { writer }),
     engine,
-    turnEngine,
+    turns,
     writes,
     unanswered,
     learning: learningRepo,

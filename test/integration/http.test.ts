@@ -9,6 +9,7 @@ import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createWebChat } from '../../src/channels/web/chatApi.js';
+import { webTurns } from '../../src/channels/web/compose.js';
 import { createApp } from '../../src/http/app.js';
 import type { Services } from '../../src/services.js';
 import { pingDatabase } from '../../src/storage/sqlite/db.js';
@@ -41,7 +42,7 @@ describe('HTTP app (in-process)', () => {
     const mem = memoryLogger();
     lines = mem.lines;
     app = createApp({
-      chat: createWebChat(services.engine),
+      chat: createWebChat(webTurns(services)),
       healthy: () => pingDatabase(services.db),
       assets: loadWebAssets(),
       logger: mem.logger,
@@ -143,7 +144,7 @@ describe('HTTP app (in-process)', () => {
 
     it('GET /healthz is 503 when the health check fails', async () => {
       const down = createApp({
-        chat: createWebChat(services.engine),
+        chat: createWebChat(webTurns(services)),
         healthy: () => false,
         assets: loadWebAssets(),
         logger: memoryLogger().logger,

@@ -61,8 +61,10 @@ function seed(db: Db): void {
   run(event, C, 'e-old', daysAgo(31), daysAgo(31));
   run(event, C, 'e-new', daysAgo(29), daysAgo(29));
   run(event, C, 'e-unhandled', daysAgo(60), null);
-  const out = `INSERT INTO zalo_outbox (commune_id, user_id, message_json, status, next_attempt_at, created_at, sent_at)
-               VALUES (?, ?, NULL, ?, ?, ?, ?)`;
+  run(`INSERT INTO turn_claims VALUES (?, 'telegram:1', ?)`, C, daysAgo(31));
+  run(`INSERT INTO turn_claims VALUES (?, 'telegram:2', ?)`, C, daysAgo(1));
+  const out = `INSERT INTO outbox (commune_id, channel, user_id, payload_json, status, next_attempt_at, created_at, sent_at)
+               VALUES (?, 'zalo', ?, NULL, ?, ?, ?, ?)`;
   run(out, C, 'sent-old', 'sent', daysAgo(31), daysAgo(31), daysAgo(31));
   run(out, C, 'sent-new', 'sent', daysAgo(29), daysAgo(29), daysAgo(29));
   run(out, C, 'failed-old', 'failed', daysAgo(31), daysAgo(31), null);
@@ -95,10 +97,11 @@ describe('retention', () => {
       conversation_state: 1,
       link_codes: 1,
       telegram_processed_updates: 1,
+      turn_claims: 1,
       telegram_sent_polls: 1,
       telegram_callback_values: 1,
       zalo_events: 1,
-      zalo_outbox: 2,
+      outbox: 2,
       zalo_residents: 1,
     });
     expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual(['q-new']);
@@ -108,11 +111,8 @@ describe('retention', () => {
     expect(column(db, 'SELECT poll_id FROM telegram_sent_polls')).toEqual(['p-new']);
     expect(column(db, 'SELECT id FROM telegram_callback_values')).toEqual(['v-new']);
     expect(column(db, 'SELECT event_key FROM zalo_events ORDER BY event_key')).toEqual(['e-new', 'e-unhandled']);
-    expect(column(db, 'SELECT user_id FROM zalo_outbox ORDER BY user_id')).toEqual([
-      'held-old',
-      'pending-old',
-      'sent-new',
-    ]);
+    expect(column(db, 'SELECT claim_key FROM turn_claims')).toEqual(['telegram:2']);
+    expect(column(db, 'SELECT user_id FROM outbox ORDER BY user_id')).toEqual(['held-old', 'pending-old', 'sent-new']);
     expect(column(db, 'SELECT user_id FROM zalo_residents ORDER BY user_id')).toEqual(['held-old', 'z-new']);
     // The citizen is no traffic: untouched.
     expect(column(db, 'SELECT id FROM citizens')).toEqual(['c1']);

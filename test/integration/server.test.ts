@@ -111,14 +111,14 @@ describe('startServer', () => {
     });
     const slow: Services = {
       ...services,
-      engine: {
+      turns: services.turns.withEngine({
         ask: (q) => services.engine.ask(q),
         handle: async (m) => {
           entered();
           await gate;
           return services.engine.handle(m);
         },
-      },
+      }),
     };
     const running = await startServer(slow, memoryLogger().logger);
     const request = postOnce(running.port, '/api/chat', { user: 'slow', text: 'VNeID là gì?' });

@@ -13,6 +13,7 @@ import { createTelegramBot, type TelegramBotDeps } from '../../src/channels/tele
 import { MAX_CALLBACK_BYTES } from '../../src/channels/telegram/callbackData.js';
 import { MEDIA_NOT_READ, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND } from '../../src/channels/telegram/texts.js';
 import type { Engine } from '../../src/core/conversation/engine.js';
+import { telegramTurns } from '../../src/channels/telegram/runtime.js';
 import type { IncomingMessage, OutgoingReply } from '../../src/core/messages.js';
 import { LINKED } from '../../src/core/registry/texts.js';
 import type { Services } from '../../src/services.js';
@@ -36,13 +37,14 @@ describe('Telegram delivery', () => {
     tmp?.cleanup();
   });
 
-  function setup(overrides: Partial<TelegramBotDeps> = {}) {
+  function setup({ engine, ...overrides }: Partial<TelegramBotDeps> & { engine?: Engine } = {}) {
     const api = new FakeBotApi();
     const { logger, lines } = memoryLogger();
     const bot = createTelegramBot({
       token: TEST_TOKEN,
       botInfo: BOT_INFO,
-      engine: services.engine,
+      ...telegramTurns(services),
+      ...(engine ? { turns: services.turns.withEngine(engine) } : {}),
       store,
       logger,
       clock: fixedClock(),
@@ -93,8 +95,9 @@ describe('Telegram delivery', () => {
     expect(elapsed).toBeLessThan(4_000);
   });
 
-  it('retries a call that never reached Telegram a few times, then gives up to the error boundary', async () => {
-    const { api, lines, learner } = setup();
+  it('retries a call that never reached Telegram a few times, then keeps the reply in the outbox and sends it, in order, once its pause is over', async () => {
+    const clock = fixedClock();
+    const { api, lines, learner } = setup({ clock });
     api.unreachableNext('sendMessage');
     await learner(8_100_011).say('/start');
     expect(api.methods().filter((m) => m === 'sendMessage')).toHaveLength(2);
@@ -103,10 +106,16 @@ describe('Telegram delivery', () => {
     api.unreachableNext('sendMessage', 3);
     await learner(8_100_011).say('/help');
     expect(api.methods().filter((m) => m === 'sendMessage')).toHaveLength(5);
-    expect(lines.join('')).toContain('telegram: update failed');
-    // The bot carries on with the next update.
+    expect(lines.join('')).toContain('send failed; will retry');
+    const sends = (): number => api.methods().filter((m) => m === 'sendMessage').length;
+    // The next update's reply waits behind the one owed: replies go out in order.
+    await learner(8_100_011).say('/start');
+    expect(sends()).toBe(5);
+    clock.set('2026-12-01T08:00:05.000Z');
     await learner(8_100_011).say('/help');
-    expect(api.methods().filter((m) => m === 'sendMessage')).toHaveLength(6);
+    expect(sends()).toBe(8);
+    const [welcome, help] = [api.texts(8_100_011)[0], api.texts(8_100_011)[4]];
+    expect(api.texts(8_100_011).slice(5)).toEqual([help, welcome, help]);
   });
 
   it('marks a chat that blocked the bot inactive, without retrying, and active again when it writes', async () => {
@@ -155,7 +164,7 @@ describe('Telegram delivery', () => {
     await learner(8_100_004).say('hỏng rồi');
     expect(api.texts(8_100_004)).toEqual([SOMETHING_WENT_WRONG]);
     const log = lines.join('');
-    expect(log).toContain('telegram: update failed');
+    expect(log).toContain('telegram: engine failed');
     expect(log).not.toContain('0912345678');
     await learner(8_100_004).say('còn đó không');
     expect(api.texts(8_100_004).at(-1)).toBe('vẫn chạy');

@@ -14,6 +14,7 @@ import { GROUP_QUIZ_IN_GROUP, PRIVATE_ONLY_ALERT, privateOnly } from '../../src/
 import * as GroupT from '../../src/core/quiz/groupTexts.js';
 import { RESULTS_EMPTY } from '../../src/core/quiz/texts.js';
 import type { Services } from '../../src/services.js';
+import { telegramTurns } from '../../src/channels/telegram/runtime.js';
 import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
 import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
 import {
@@ -52,7 +53,7 @@ describe('Telegram in a group', () => {
     const bot = createTelegramBot({
       token: TEST_TOKEN,
       botInfo: BOT_INFO,
-      engine: services.engine,
+      ...telegramTurns(services),
       store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
       logger: memoryLogger().logger,
       clock: fixedClock(),

@@ -198,8 +198,6 @@ describe('callback data', () => {
 
   it('the memory store behaves like the SQLite one', () => {
     const store = new MemoryTelegramStore();
-    expect(store.claimUpdate(1, new Date())).toBe(true);
-    expect(store.claimUpdate(1, new Date())).toBe(false);
     store.markInactive(5, 'blocked');
     expect(store.isInactive(5)).toBe(true);
     store.markActive(5);

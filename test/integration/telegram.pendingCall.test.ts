@@ -1,7 +1,7 @@
 /**
  * What a crash would leave while a Bot API call is slow. A button press is
- * claimed (its update id, so a redelivery is not handled twice) and then
- * handled; if the claim committed on its own while Telegram was slow to
+ * one turn, claimed by its update id (so a redelivery is not handled twice)
+ * in the turn's commit; if the claim committed on its own while Telegram was slow to
  * answer the spinner-stopping call, a kill -9 at that moment would leave the
  * update marked handled with the learner's answer never recorded, and the
  * redelivery after the restart would be skipped. Here the fake Bot API holds
@@ -44,7 +44,7 @@ describe('a button press while answerCallbackQuery is slow', () => {
     const db = keepStatements(new Database(dbPath, { readonly: true }));
     try {
       const claimed =
-        db.prepare('SELECT 1 FROM telegram_processed_updates WHERE update_id = ?').get(updateId) !== undefined;
+        db.prepare('SELECT 1 FROM turn_claims WHERE claim_key = ?').get(`telegram:${updateId}`) !== undefined;
       const row = db
         .prepare(
           `SELECT a.answers_json AS answers FROM quiz_attempts a

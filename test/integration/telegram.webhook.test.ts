@@ -11,8 +11,9 @@ import type { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createWebChat } from '../../src/channels/web/chatApi.js';
+import { webTurns } from '../../src/channels/web/compose.js';
 import { loadTelegramConfig } from '../../src/channels/telegram/config.js';
-import { createTelegramRuntime, type TelegramRuntime } from '../../src/channels/telegram/runtime.js';
+import { createTelegramRuntime, telegramTurns, type TelegramRuntime } from '../../src/channels/telegram/runtime.js';
 import { WEBHOOK_PATH } from '../../src/channels/telegram/webhook.js';
 import { sameSecret } from '../../src/http/secretHeader.js';
 import { WELCOME } from '../../src/core/conversation/texts.js';
@@ -54,17 +55,16 @@ describe('Telegram webhook route', () => {
     if (!config) throw new Error('config expected');
     runtime = createTelegramRuntime({
       config,
-      engine: services.engine,
+      ...telegramTurns(services),
       store,
       logger: memoryLogger().logger,
       clock: fixedClock(),
-      writes: services.writes,
       bot: { botInfo: BOT_INFO, transport: api.transport },
     });
     // The service's own HTTP app, with the channel's route added through the runtime's extension point.
     app = createApp({
       webhooks: runtime.webhooks ?? [],
-      chat: createWebChat(services.engine),
+      chat: createWebChat(webTurns(services)),
       healthy: () => true,
       assets: loadWebAssets(),
       logger: memoryLogger().logger,
@@ -89,8 +89,11 @@ describe('Telegram webhook route', () => {
       expect(res.status).toBe(401);
     }
     expect(api.calls).toEqual([]);
-    // Not even claimed: the same update is still new to the store.
-    expect(store.claimUpdate(update.update_id, new Date())).toBe(true);
+    // Not even claimed: the same update is still new.
+    const claimed = services.db
+      .prepare('SELECT COUNT(*) AS n FROM turn_claims WHERE claim_key = ?')
+      .get(`telegram:${update.update_id}`) as { n: number };
+    expect(claimed.n).toBe(0);
   });
 
   it('handles a delivery with the right secret, once', async () => {

@@ -7,6 +7,7 @@
  */
 import { HttpError, type Bot, type Transformer } from 'grammy';
 import { createTelegramBot, type TelegramBotDeps } from '../../src/channels/telegram/bot.js';
+import { telegramTurns } from '../../src/channels/telegram/runtime.js';
 import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
 import { fixedClock, memoryLogger } from '../helpers.js';
 import type { Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
@@ -19,9 +20,8 @@ export function testBot(services: Services, api: FakeBotApi, overrides: Partial<
   return createTelegramBot({
     token: TEST_TOKEN,
     botInfo: BOT_INFO,
-    engine: services.engine,
+    ...telegramTurns(services),
     store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
-    writes: services.writes,
     logger: memoryLogger().logger,
     clock: fixedClock(),
     quizStyle: 'buttons',

@@ -36,7 +36,7 @@ async function botSetup(env: Record<string, string>): Promise<BotSetup> {
   if (!config) throw new Error('off');
   const channel = createZaloChannel({
     config,
-    engine: services.engine,
+    turns: services.turns,
     db: services.db,
     writes: services.writes,
     communeId: services.config.COMMUNE_ID,

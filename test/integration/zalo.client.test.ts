@@ -386,7 +386,7 @@ describe('Zalo client, tokens and outbox', () => {
     expect(bodies.at(-1)).toEqual({ text: 'Chọn:\n\n1. Có\n2. Không\n👉 Bà con gõ số 1 hoặc 2 để chọn.' });
     expect(nock.isDone()).toBe(true);
     expect(z.lines.some((l) => l.includes('ZALO_BUTTON_TEMPLATES=false'))).toBe(true);
-    expect(countRows(z.services, 'zalo_outbox', "status = 'failed'")).toBe(0);
+    expect(countRows(z.services, 'outbox', "status = 'failed'")).toBe(0);
   });
 });
 

@@ -10,7 +10,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Outbox, type Transport } from '../../src/channels/zalo/outbox.js';
+import { createZaloOutbox, type Outbox, type Transport } from '../../src/channels/zalo/outbox.js';
 import { alwaysOpen } from '../../src/channels/zalo/window.js';
 import { ensureCommune, keepStatements, openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { WriteScope } from '../../src/storage/sqlite/writeScope.js';
@@ -40,11 +40,11 @@ describe('the Zalo outbox across a crash during a send', () => {
     const db = openDatabase(path);
     open.push(db);
     ensureCommune(db, COMMUNE);
-    const store = new SqliteZaloStore(db, COMMUNE, 'app');
-    const { logger, lines } = memoryLogger();
     const writes = withScope ? new WriteScope(db) : undefined;
+    const store = new SqliteZaloStore(db, COMMUNE, 'app', writes);
+    const { logger, lines } = memoryLogger();
     return {
-      outbox: new Outbox({ store, send, window: alwaysOpen, clock, logger, writes }),
+      outbox: createZaloOutbox({ store, send, window: alwaysOpen, clock, logger }),
       store,
       lines,
     };
@@ -54,7 +54,7 @@ describe('the Zalo outbox across a crash during a send', () => {
   function committedRow(): { status: string; sending_at: string | null } | undefined {
     const db = keepStatements(new Database(path, { readonly: true }));
     try {
-      return db.prepare('SELECT status, sending_at FROM zalo_outbox WHERE user_id = ?').get(USER) as
+      return db.prepare('SELECT status, sending_at FROM outbox WHERE user_id = ?').get(USER) as
         { status: string; sending_at: string | null } | undefined;
     } finally {
       db.close();

@@ -9,8 +9,9 @@ import type { Hono } from 'hono';
 import nock from 'nock';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createWebChat } from '../../src/channels/web/chatApi.js';
+import { webTurns } from '../../src/channels/web/compose.js';
 import { createZaloChannel, type ZaloChannel } from '../../src/channels/zalo/channel.js';
-import type { BackoffPolicy } from '../../src/channels/zalo/outbox.js';
+import type { BackoffPolicy } from '../../src/channels/outbox.js';
 import type { Engine } from '../../src/core/conversation/engine.js';
 import type { Clock } from '../../src/core/ports.js';
 import type { RateLimiter } from '../../src/core/rateLimit.js';
@@ -59,7 +60,7 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
   const mem = memoryLogger();
   const channel = createZaloChannel({
     config: zaloTestConfig(opts.env),
-    engine: opts.engine ?? services.turnEngine,
+    turns: opts.engine ? services.turns.withEngine(opts.engine) : services.turns,
     db: services.db,
     writes: services.writes,
     communeId: services.config.COMMUNE_ID,
@@ -79,7 +80,7 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
   }
   const app = createApp({
     webhooks: channel.webhooks ?? [],
-    chat: createWebChat(services.engine),
+    chat: createWebChat(webTurns(services)),
     healthy: () => pingDatabase(services.db),
     assets: loadWebAssets(),
     logger: mem.logger,

@@ -8,20 +8,23 @@
  *
  * Order matters: one learner's updates (messages, presses and poll answers,
  * which have no chat) run one after another; everything else sits inside one
- * error boundary; a redelivered update is dropped before any feature sees it;
- * the catch-all for button presses stays last.
+ * error boundary; the catch-all for button presses stays last. Each message,
+ * press or poll answer is one turn (storage/sqlite/turns.ts) claimed by its
+ * update id, so a redelivered update is recognised there; its replies are
+ * queued in the turn's commit and delivered by the outbox's dispatcher
+ * through `send.ts`, never by the handler itself.
  */
 import type { AutoRetryOptions } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Context, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { Engine } from '../../core/conversation/engine.js';
-import type { Clock } from '../../core/ports.js';
+import type { Clock, Random } from '../../core/ports.js';
 import type { RateLimiter } from '../../core/rateLimit.js';
+import type { OutboxStore } from '../../core/stores/outbox.js';
+import type { TurnRunner } from '../../core/stores/turns.js';
 import type { Logger } from '../../logger.js';
+import { Dispatcher, type BackoffPolicy } from '../outbox.js';
 import type { QuizStyle } from './config.js';
-import type { WriteScope } from '../../storage/sqlite/writeScope.js';
-import { dedupe } from './dedupe.js';
 import { telegramErrorHandler } from './errors.js';
 import { callbackFeature } from './features/callback.js';
 import type { FeatureDeps } from './features/deps.js';
@@ -29,6 +32,7 @@ import { membershipFeature } from './features/membership.js';
 import { messageFeature } from './features/message.js';
 import { pollAnswerFeature } from './features/pollAnswer.js';
 import { rateLimitFeature } from './features/rateLimit.js';
+import { telegramSender, type TelegramPayload } from './send.js';
 import type { TelegramStore } from './store.js';
 import { outgoingTransformers, type NetworkRetry } from './transformers.js';
 
@@ -37,12 +41,16 @@ export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll_answer', 'my_
 
 export interface TelegramBotDeps {
   readonly token: string;
-  readonly engine: Engine;
+  /** services.turns: each message, press or poll answer is one turn, committed with its queued replies. */
+  readonly turns: TurnRunner;
+  /** Telegram's rows of the outbox. */
+  readonly outbox: OutboxStore<TelegramPayload>;
   readonly store: TelegramStore;
   readonly logger: Logger;
   readonly clock: Clock;
-  /** Puts an update's claim and the engine's writes in one commit (absent with an in-memory store). */
-  readonly writes?: WriteScope;
+  /** The outbox's retry pauses and their jitter (defaults: channels/outbox.ts, none). */
+  readonly backoff?: BackoffPolicy;
+  readonly random?: Random;
   readonly quizStyle: QuizStyle;
   /** Per-quiz exceptions to `quizStyle`, by quiz id. */
   readonly quizStyles?: Readonly<Record<string, QuizStyle>>;
@@ -69,7 +77,17 @@ function orderKeys(ctx: Context): string[] {
   return keys;
 }
 
+export interface TelegramBot {
+  readonly bot: Bot;
+  /** Delivers Telegram's outbox (after each turn, and for what is due after a restart or a retry pause). */
+  readonly dispatcher: Dispatcher<TelegramPayload>;
+}
+
 export function createTelegramBot(deps: TelegramBotDeps): Bot {
+  return createTelegramChannelBot(deps).bot;
+}
+
+export function createTelegramChannelBot(deps: TelegramBotDeps): TelegramBot {
   const bot = new Bot(deps.token, {
     botInfo: deps.botInfo,
     client: { apiRoot: deps.apiRoot, timeoutSeconds: deps.timeoutSeconds ?? 60 },
@@ -86,22 +104,29 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
     }),
   );
 
-  const features: FeatureDeps = {
-    engine: deps.engine,
+  const sendDeps = {
     store: deps.store,
+    outbox: deps.outbox,
     clock: deps.clock,
-    logger: deps.logger,
     quizStyle: deps.quizStyle,
     quizStyles: deps.quizStyles,
   };
+  const dispatcher = new Dispatcher<TelegramPayload>({
+    store: deps.outbox,
+    sender: telegramSender(bot.api, sendDeps),
+    clock: deps.clock,
+    logger: deps.logger,
+    backoff: deps.backoff,
+    random: deps.random,
+  });
+  const features: FeatureDeps = { ...sendDeps, turns: deps.turns, dispatcher, logger: deps.logger };
   bot.use(sequentialize(orderKeys));
   const guarded = bot.errorBoundary(telegramErrorHandler(deps.logger));
-  guarded.use(dedupe(deps.store, deps.clock, deps.logger, deps.writes));
-  if (deps.rateLimit) guarded.use(rateLimitFeature(deps.rateLimit, deps.logger));
+  if (deps.rateLimit) guarded.use(rateLimitFeature(deps.rateLimit, features));
   guarded.use(messageFeature(features), pollAnswerFeature(features), membershipFeature(features));
   // Must stay last: it ends with the catch-all that answers any other button press.
   guarded.use(callbackFeature(features));
   // A webhook or runner still gets a clean result when an error escapes the boundary's own handler.
   bot.catch((err) => deps.logger.error({ err: err.error }, 'telegram: unhandled error'));
-  return bot;
+  return { bot, dispatcher };
 }

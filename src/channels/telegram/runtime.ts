@@ -12,16 +12,19 @@
  */
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, type Bot } from 'grammy';
-import type { Engine } from '../../core/conversation/engine.js';
-import type { Clock } from '../../core/ports.js';
+import type { Clock, Random } from '../../core/ports.js';
 import type { RateLimiter } from '../../core/rateLimit.js';
+import type { OutboxStore } from '../../core/stores/outbox.js';
+import type { TurnRunner } from '../../core/stores/turns.js';
 import type { Logger } from '../../logger.js';
-import { systemClock } from '../../services.js';
+import { cryptoRandom, systemClock, type Services } from '../../services.js';
+import { SqliteOutboxStore } from '../../storage/sqlite/outboxStore.js';
 import { SqliteTelegramStore } from '../../storage/sqlite/telegramRepo.js';
-import type { WriteScope } from '../../storage/sqlite/writeScope.js';
+import type { BackoffPolicy } from '../outbox.js';
 import type { ChannelFactory, ChannelRuntime } from '../runtime.js';
-import { ALLOWED_UPDATES, createTelegramBot, type TelegramBotDeps } from './bot.js';
+import { ALLOWED_UPDATES, createTelegramChannelBot, type TelegramBotDeps } from './bot.js';
 import type { TelegramConfig } from './config.js';
+import type { TelegramPayload } from './send.js';
 import type { TelegramStore } from './store.js';
 import { GROUP_COMMANDS, PRIVATE_COMMANDS } from './texts.js';
 import { telegramWebhookRoute, WEBHOOK_PATH } from './webhook.js';
@@ -35,14 +38,18 @@ const RETRY_FIRST_MS = 5_000;
 const RETRY_MAX_MS = 300_000;
 /** start() waits this long for Telegram, then lets the first attempt finish in the background. */
 const START_WAIT_MS = 10_000;
+/** How often replies due for a retry (or left by a stop) are looked for. */
+const OUTBOX_EVERY_MS = 5_000;
 
 export interface TelegramRuntimeDeps {
   readonly config: TelegramConfig;
-  readonly engine: Engine;
+  readonly turns: TurnRunner;
+  readonly outbox: OutboxStore<TelegramPayload>;
   readonly store: TelegramStore;
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly writes?: WriteScope;
+  readonly backoff?: BackoffPolicy;
+  readonly random?: Random;
   /** Messages and presses each user may send (none when absent). */
   readonly rateLimit?: RateLimiter;
   /** Test hooks: bot info, a fake transport, retry and timeout settings. */
@@ -51,6 +58,24 @@ export interface TelegramRuntimeDeps {
 
 export interface TelegramRuntime extends ChannelRuntime {
   readonly bot: Bot;
+  /** Sends what is due in Telegram's outbox (start, the retry timer; tests call it). */
+  flushDue(): Promise<void>;
+}
+
+/** The turn runner and Telegram's rows of the outbox of these services. */
+export function telegramTurns(services: Services): {
+  turns: TurnRunner;
+  outbox: SqliteOutboxStore<TelegramPayload>;
+} {
+  return {
+    turns: services.turns,
+    outbox: new SqliteOutboxStore<TelegramPayload>(
+      services.db,
+      services.config.COMMUNE_ID,
+      'telegram',
+      services.writes,
+    ),
+  };
 }
 
 /** The public URL of the route: a bare origin gets the route's path appended. */
@@ -63,13 +88,15 @@ export function webhookUrl(configured: string): string {
 export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntime {
   const { config, logger } = deps;
   const log = logger.child({ channel: 'telegram' });
-  const bot = createTelegramBot({
+  const { bot, dispatcher } = createTelegramChannelBot({
     token: config.TELEGRAM_BOT_TOKEN,
-    engine: deps.engine,
+    turns: deps.turns,
+    outbox: deps.outbox,
     store: deps.store,
     logger: log,
     clock: deps.clock,
-    writes: deps.writes,
+    backoff: deps.backoff,
+    random: deps.random,
     quizStyle: config.TELEGRAM_QUIZ_STYLE,
     quizStyles: config.TELEGRAM_QUIZ_STYLE_BY_QUIZ,
     apiRoot: config.TELEGRAM_API_ROOT,
@@ -80,7 +107,19 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
   let runner: RunnerHandle | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
+  let outboxTimer: NodeJS.Timeout | undefined;
   let stopped = false;
+
+  /**
+   * Replies owed and due: left by a stop or a crash between a turn's commit
+   * and its send, or waiting out a retry pause. Each resident's are sent in
+   * order (the dispatcher serialises per resident).
+   */
+  async function flushDue(): Promise<void> {
+    if (!bot.isInited()) await bot.init();
+    const users = deps.outbox.dueUsers(deps.clock.now(), 500);
+    await Promise.all(users.map((u) => dispatcher.flush(u)));
+  }
 
   async function prune(): Promise<void> {
     const now = deps.clock.now().getTime();
@@ -142,6 +181,7 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
   return {
     name: 'telegram',
     bot,
+    flushDue,
     ...(config.TELEGRAM_MODE === 'webhook'
       ? {
           webhooks: [
@@ -161,6 +201,10 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
       await prune();
       pruneTimer = setInterval(() => void prune(), HOUR_MS);
       pruneTimer.unref();
+      const sendDue = (): void =>
+        void flushDue().catch((err: unknown) => log.warn({ err }, 'telegram: sending due replies failed'));
+      outboxTimer = setInterval(sendDue, OUTBOX_EVERY_MS);
+      outboxTimer.unref();
       let waited: NodeJS.Timeout | undefined;
       const slow = new Promise<'slow'>((resolve) => {
         waited = setTimeout(() => resolve('slow'), START_WAIT_MS);
@@ -170,11 +214,13 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
       clearTimeout(waited);
       if (first === 'slow')
         log.warn('telegram: vẫn đang kết nối tới Telegram; trong lúc chờ, trang hỏi đáp trên web đã chạy');
+      else sendDue();
     },
     async stop() {
       stopped = true;
       clearTimeout(retryTimer);
       clearInterval(pruneTimer);
+      clearInterval(outboxTimer);
       const handle = runner;
       runner = undefined;
       if (handle?.isRunning()) await handle.stop();
@@ -196,11 +242,11 @@ export const telegramChannel: ChannelFactory = (ctx) => {
   }
   return createTelegramRuntime({
     config,
-    engine: ctx.services.engine,
+    ...telegramTurns(ctx.services),
     store: new SqliteTelegramStore(ctx.services.db, ctx.services.config.COMMUNE_ID),
     logger: ctx.logger,
     clock: systemClock,
-    writes: ctx.services.writes,
+    random: cryptoRandom,
     rateLimit: ctx.services.limits.perIdentity,
   });
 };

@@ -2,8 +2,8 @@
  * @module channels/telegram/store
  *
  * What the Telegram adapter must remember across restarts, behind a small
- * port: update ids already handled (Telegram redelivers after a timeout or a
- * crash), the quiz polls it sent (a `poll_answer` carries no chat, only the
+ * port (a redelivered update is recognised by the turn's claim, see
+ * storage/sqlite/turns.ts): the quiz polls it sent (a `poll_answer` carries no chat, only the
  * poll id), chats that blocked the bot (so nothing is retried into a wall),
  * and button values too long for Telegram's 64-byte `callback_data`. The
  * port is in the core (`core/stores/telegram.ts`, re-exported here); the
@@ -16,16 +16,9 @@ export type { SentPoll, TelegramStore } from '../../core/stores/telegram.js';
 
 /** The in-memory store: tests, and a bot run without a database. */
 export class MemoryTelegramStore implements TelegramStore {
-  private readonly updates = new Map<number, number>();
   private readonly polls = new Map<string, SentPoll>();
   private readonly inactive = new Map<number, string>();
   private readonly values = new Map<string, { value: string; at: number }>();
-
-  claimUpdate(updateId: number, at: Date): boolean {
-    if (this.updates.has(updateId)) return false;
-    this.updates.set(updateId, at.getTime());
-    return true;
-  }
 
   savePoll(poll: SentPoll): void {
     this.polls.set(poll.pollId, poll);
@@ -57,7 +50,6 @@ export class MemoryTelegramStore implements TelegramStore {
 
   prune(updatesBefore: Date, dataBefore: Date): number {
     let n = 0;
-    for (const [id, at] of this.updates) if (at < updatesBefore.getTime() && this.updates.delete(id)) n++;
     for (const [id, p] of this.polls) if (Date.parse(p.sentAt) < dataBefore.getTime() && this.polls.delete(id)) n++;
     for (const [id, v] of this.values) if (v.at < dataBefore.getTime() && this.values.delete(id)) n++;
     return n;

@@ -11,12 +11,21 @@
  * read at all, so nothing personal can be reached by naming someone. Each
  * turn first passes the rate limits (per session and per address); a
  * refused one costs a map lookup and never reaches the engine.
+ *
+ * Delivery: a turn's replies are rows of the one outbox like every
+ * channel's, queued in the turn's commit (storage/sqlite/turns.ts). The web
+ * has no way to reach a visitor later, so its "sender" is the HTTP answer:
+ * the answer carries every reply still owed to the session (this turn's, and
+ * any that an earlier answer never carried because the service stopped
+ * between that turn's commit and its answer), oldest first, and marks them
+ * delivered as it is built. The contract stays `{"replies":[…]}`.
  */
 import { z } from 'zod';
-import type { Engine } from '../../core/conversation/engine.js';
 import type { DraftSink, OutgoingReply } from '../../core/messages.js';
-import type { MaybePromise } from '../../core/ports.js';
+import type { Clock, MaybePromise } from '../../core/ports.js';
 import { retrySeconds, takeAll, tooFastText, type TurnLimits } from '../../core/rateLimit.js';
+import type { OutboxStore } from '../../core/stores/outbox.js';
+import type { TurnRunner } from '../../core/stores/turns.js';
 import { KeyedSerializer } from '../serializer.js';
 
 export const ChatRequestSchema = z
@@ -36,13 +45,19 @@ export const ChatRequestSchema = z
 
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
-export interface ChatResponse {
-  readonly replies: readonly {
-    text: string;
-    buttons?: { label: string; value: string }[];
-    sources?: { title: string; ref: string; url?: string }[];
-  }[];
+/** One reply as the page renders it (and as the web's outbox rows hold it). */
+export interface WebReply {
+  text: string;
+  buttons?: { label: string; value: string }[];
+  sources?: { title: string; ref: string; url?: string }[];
 }
+
+export interface ChatResponse {
+  readonly replies: readonly WebReply[];
+}
+
+/** Replies one answer carries at most: more than any turn makes, a bound on what a long outage left. */
+const MAX_CARRIED = 50;
 
 export function toChatResponse(replies: readonly OutgoingReply[]): ChatResponse {
   return {
@@ -85,6 +100,14 @@ export interface WebChatOptions {
   readonly rotate?: (from: string, to: string) => Promise<void>;
   /** A fresh session id. */
   readonly newSessionId?: () => string;
+  /** When replies are marked delivered (default: the system clock). */
+  readonly clock?: Clock;
+}
+
+/** What a web turn goes through: the turn runner, and the web's rows of the outbox. */
+export interface WebTurns {
+  readonly turns: TurnRunner;
+  readonly outbox: OutboxStore<WebReply>;
 }
 
 /**
@@ -93,9 +116,10 @@ export interface WebChatOptions {
  * first quiz), the session gets a new id before the answer goes out: an id
  * seen or planted before that moment no longer reaches the person.
  */
-export function createWebChat(engine: Engine, options: WebChatOptions = {}): WebChat {
+export function createWebChat({ turns, outbox }: WebTurns, options: WebChatOptions = {}): WebChat {
   const serial = new KeyedSerializer();
   const { limits, citizenOf, rotate, newSessionId } = options;
+  const now = (): Date => options.clock?.now() ?? new Date();
   return async (req, visitor, draft) => {
     const { sessionId, network } = visitor;
     if (limits) {
@@ -116,14 +140,25 @@ export function createWebChat(engine: Engine, options: WebChatOptions = {}): Web
     }
     return serial.run(sessionId, async () => {
       const before = citizenOf ? await citizenOf(sessionId) : undefined;
-      const replies = await engine.handle({
-        channel: 'web',
+      await turns.run({
+        message: {
+          channel: 'web',
+          userId: sessionId,
+          text: req.text,
+          choice: req.choice,
+          ...(network !== undefined && { network }),
+          ...(draft && { draft }),
+        },
         userId: sessionId,
-        text: req.text,
-        choice: req.choice,
-        ...(network !== undefined && { network }),
-        ...(draft && { draft }),
+        outbox,
+        render: (replies) => toChatResponse(replies).replies,
       });
+      // This turn's replies, after any an earlier answer never carried.
+      const owed = outbox.pendingOf(sessionId, MAX_CARRIED);
+      outbox.markDelivered(
+        owed.map((r) => r.id),
+        now(),
+      );
       let current = sessionId;
       if (citizenOf && rotate && newSessionId) {
         const after = await citizenOf(sessionId);
@@ -132,7 +167,7 @@ export function createWebChat(engine: Engine, options: WebChatOptions = {}): Web
           await rotate(sessionId, current);
         }
       }
-      return { status: 200, body: toChatResponse(replies), sessionId: current };
+      return { status: 200, body: { replies: owed.map((r) => r.payload) }, sessionId: current };
     });
   };
 }

@@ -3,13 +3,14 @@
  *
  * The web chat as the server runs it: the session key (SESSION_SECRET, or
  * one the install made and keeps in its database, so a restart keeps every
- * visitor's session), the shared rate limits, and session rotation written
- * through the turn's write scope (durable before the new cookie goes out).
+ * visitor's session), the shared rate limits, the web's rows of the outbox,
+ * and session rotation (durable before the new cookie goes out).
  */
 import type { Services } from '../../services.js';
+import { SqliteOutboxStore } from '../../storage/sqlite/outboxStore.js';
 import { serviceSecret } from '../../storage/sqlite/serviceSecrets.js';
-import { moveWebIdentity } from '../../storage/sqlite/webIdentity.js';
-import { createWebChat, type WebChat } from './chatApi.js';
+import { rotateWebIdentity } from '../../storage/sqlite/webIdentity.js';
+import { createWebChat, type WebChat, type WebReply, type WebTurns } from './chatApi.js';
 import { createWebSessions, type WebSessions } from './session.js';
 
 /** Name of the generated key in `service_secrets`. */
@@ -21,15 +22,21 @@ export interface WebChatParts {
   readonly trustProxy: boolean;
 }
 
+/** The turn runner and the web's outbox rows of these services. */
+export function webTurns(services: Services): WebTurns {
+  return {
+    turns: services.turns,
+    outbox: new SqliteOutboxStore<WebReply>(services.db, services.config.COMMUNE_ID, 'web', services.writes),
+  };
+}
+
 export function webChatFor(services: Services): WebChatParts {
   const { config, db, citizens, writes } = services;
   const sessions = createWebSessions(config.SESSION_SECRET ?? serviceSecret(db, SESSION_SECRET_NAME));
-  const chat = createWebChat(services.engine, {
+  const chat = createWebChat(webTurns(services), {
     limits: services.limits,
     citizenOf: (sessionId) => citizens.findByIdentity({ channel: 'web', userId: sessionId })?.id,
-    rotate: async (from, to) => {
-      await writes.run(() => Promise.resolve(moveWebIdentity(db, config.COMMUNE_ID, from, to)));
-    },
+    rotate: (from, to) => rotateWebIdentity(db, writes, config.COMMUNE_ID, from, to),
     newSessionId: () => sessions.issue(),
   });
   return { chat, sessions, trustProxy: config.TRUST_PROXY };

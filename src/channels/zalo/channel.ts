@@ -11,9 +11,9 @@
  * stop(), and stop() waits for handling in progress.
  */
 import type { AxiosInstance } from 'axios';
-import type { Engine } from '../../core/conversation/engine.js';
 import type { RateLimiter } from '../../core/rateLimit.js';
-import type { Clock } from '../../core/ports.js';
+import type { Clock, Random } from '../../core/ports.js';
+import type { TurnRunner } from '../../core/stores/turns.js';
 import type { RawRoute } from '../../http/rawRoute.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from '../../storage/sqlite/db.js';
@@ -31,7 +31,7 @@ import { parseStoredEvent, type ClassifiedEvent } from './events.js';
 import { createEventHandler } from './handler.js';
 import { createHttp, type RetryPolicy } from './http.js';
 import { createRefresher } from './oauth.js';
-import { Outbox, type BackoffPolicy, type Transport } from './outbox.js';
+import { createZaloOutbox, type BackoffPolicy, type Outbox, type Transport } from './outbox.js';
 import { renderReplies } from './render.js';
 import { TurnScheduler } from './scheduler.js';
 import type { ZaloStore } from './store.js';
@@ -56,11 +56,13 @@ export const DEFAULT_TIMERS: ZaloTimers = { outboxMs: 5_000, tokenMs: 60_000, pr
 
 export interface ZaloChannelDeps {
   readonly config: ZaloConfig;
-  /** services.turnEngine: each turn then commits together with the replies it queues (handler.ts). */
-  readonly engine: Engine;
+  /** services.turns: each event is one turn, committed with the replies it queues (handler.ts). */
+  readonly turns: TurnRunner;
   readonly db: Db;
-  /** Shared with the engine, so a turn and its queued replies commit together. */
+  /** The group commit the store's writes join (handed to storage; the channel itself never uses it). */
   readonly writes?: WriteScope;
+  /** Jitter of the outbox's retry pauses (absent: none). */
+  readonly random?: Random;
   readonly communeId: string;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
@@ -97,7 +99,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const logger = deps.logger.child({ channel: 'zalo' });
   const http = deps.http ?? createHttp({ envProxy: deps.envProxy });
   const isOa = config.ZALO_MODE === 'oa';
-  const store = new SqliteZaloStore(deps.db, deps.communeId, isOa ? config.ZALO_APP_ID : BOT_ACCOUNT);
+  const store = new SqliteZaloStore(deps.db, deps.communeId, isOa ? config.ZALO_APP_ID : BOT_ACCOUNT, deps.writes);
   const serializer = new KeyedSerializer();
   const scheduler = new TurnScheduler((err) => logger.error({ err }, 'zalo background handling failed'), deps.perTurn);
 
@@ -145,13 +147,13 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     send = (userId, message) => b.sendMessage(userId, message.text);
   }
 
-  const outbox = new Outbox({
+  const outbox = createZaloOutbox({
     store,
     send,
     clock,
     logger,
     backoff: deps.backoff,
-    writes: deps.writes,
+    random: deps.random,
     window: isOa
       ? messagingWindow({
           freeWindowHours: config.ZALO_FREE_WINDOW_HOURS,
@@ -163,7 +165,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 
   const handle = createEventHandler({
     rateLimit: deps.rateLimit,
-    engine: deps.engine,
+    turns: deps.turns,
     store,
     outbox,
     clock,
@@ -174,7 +176,6 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
         buttonTemplates: config.ZALO_MODE === 'oa' && config.ZALO_BUTTON_TEMPLATES,
       }),
     displayName,
-    writes: deps.writes,
   });
 
   let stopping = false;
@@ -234,7 +235,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 
   /** Queues a flush for each resident with a retry now due (and no work of their own in progress). */
   function flushDue(): void {
-    for (const u of store.dueUsers(clock.now(), 500)) {
+    for (const u of store.outbox.dueUsers(clock.now(), 500)) {
       if (!busy.has(u)) schedule(u, () => outbox.flush(u));
     }
   }
@@ -269,7 +270,6 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
         logger,
         maxBodyBytes: deps.maxBodyBytes,
         dispatch,
-        writes: deps.writes,
       });
     }
     const secret = config.ZALO_BOT_WEBHOOK_SECRET;

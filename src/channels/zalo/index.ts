@@ -6,7 +6,7 @@
  * configured product (OA or Bot Platform) over the shared services.
  */
 import type { ChannelFactory } from '../runtime.js';
-import { systemClock } from '../../services.js';
+import { cryptoRandom, systemClock } from '../../services.js';
 import { createZaloChannel } from './channel.js';
 
 export const zaloChannel: ChannelFactory = ({ settings, services, logger }) => {
@@ -19,7 +19,7 @@ export const zaloChannel: ChannelFactory = ({ settings, services, logger }) => {
   }
   return createZaloChannel({
     config: zalo.config,
-    engine: services.turnEngine,
+    turns: services.turns,
     db: services.db,
     writes: services.writes,
     communeId: services.config.COMMUNE_ID,
@@ -28,5 +28,6 @@ export const zaloChannel: ChannelFactory = ({ settings, services, logger }) => {
     clock: systemClock,
     envProxy: zalo.envProxy,
     rateLimit: services.limits.perIdentity,
+    random: cryptoRandom,
   });
 };

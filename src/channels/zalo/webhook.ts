@@ -18,7 +18,6 @@ import type { Clock } from '../../core/ports.js';
 import { redactSensitive } from '../../core/text/sensitive.js';
 import type { RawRoute } from '../../http/rawRoute.js';
 import type { Logger } from '../../logger.js';
-import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import type { ZaloOaConfig } from './config.js';
 import { classifyEvent, timestampMs, type ZaloInbound } from './events.js';
 import { macOf, signatureMatches, zaloMac } from './signature.js';
@@ -44,11 +43,9 @@ export interface WebhookDeps {
     'ZALO_APP_ID' | 'ZALO_OA_SECRET_KEY' | 'ZALO_SIGNATURE_HEADER' | 'ZALO_SIGNATURE_WINDOW_SECONDS'
   >;
   /** Where deliveries are recorded: the commune database, or the inbox file when a thread handles them. */
-  readonly store: Pick<ZaloStore, 'receive'>;
+  readonly store: Pick<ZaloStore, 'receive' | 'durable'>;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Group commit for the one write (see storage/sqlite/writeScope); joined only when a delivery is recorded. */
-  readonly writes?: WriteScope;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -120,7 +117,6 @@ export function receiveDelivery(
     logger[level]({ event: asText(body.event_name), reason: c.reason }, 'zalo event ignored');
     return { outcome: { status: 200, result: 'ignored' } };
   }
-  deps.writes?.join();
   const fresh = deps.store.receive(c.key, c.event.userId, JSON.stringify(storable(c.event)), deps.clock.now());
   if (!fresh) return { outcome: { status: 200, result: 'duplicate' } };
   return { outcome: { status: 200, result: 'accepted' }, accepted: { event: c.event, key: c.key, at: c.at } };
@@ -128,9 +124,9 @@ export function receiveDelivery(
 
 /**
  * The webhook route; `dispatch` schedules an accepted event's handling and
- * must not block. With a write scope, the event is recorded in the loop
- * turn's group commit and the 200 waits for that commit: deliveries that
- * arrive together cost one commit, and none is acknowledged before it is on disk.
+ * must not block. The 200 waits until the store says the record is on disk
+ * (deliveries that arrive together share one commit, see storage's group
+ * commit), so none is acknowledged before it would survive a crash.
  */
 export function zaloWebhookRoute(
   deps: WebhookDeps & { readonly maxBodyBytes: number; readonly dispatch: (a: Accepted) => void },
@@ -140,8 +136,8 @@ export function zaloWebhookRoute(
     maxBodyBytes: deps.maxBodyBytes,
     handle: async (raw, header) => {
       const { outcome, accepted } = receiveDelivery(deps, raw, header);
-      // Only a recorded delivery opened the group; anything refused answers at once.
-      await deps.writes?.settled();
+      // Anything refused answers at once; a recorded delivery once it is durable.
+      if (outcome.result === 'accepted') await deps.store.durable();
       if (accepted) deps.dispatch(accepted);
       if (outcome.status === 200) return { status: 200, json: { ok: true, result: outcome.result } };
       return { status: outcome.status, json: { error: outcome.result } };

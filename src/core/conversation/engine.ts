@@ -121,9 +121,11 @@ const DEFAULT_MAX_CHARS = 2000;
 
 /**
  * The last message's id and the replies it got, saved with the state in the
- * same write. A channel that replays a message after a crash (its turn saved,
- * its replies never queued) gets the same replies back, and a typed "1" is not
- * taken a second time as the answer to the next question.
+ * same write. A message replayed after its state was saved gets the same
+ * replies back, and a typed "1" is not taken a second time as the answer to
+ * the next question. A channel's turn (storage/sqlite/turns.ts) saves the
+ * state with the message's claim and its replies, so there this is a second
+ * line of defence.
  */
 interface LastTurn {
   readonly id: string;

@@ -26,8 +26,6 @@ export interface SentPoll {
 }
 
 export interface TelegramStore {
-  /** Records an update id; false when it was already recorded (a redelivery). */
-  claimUpdate(updateId: number, at: Date): MaybePromise<boolean>;
   savePoll(poll: SentPoll): MaybePromise<void>;
   findPoll(pollId: string): MaybePromise<SentPoll | undefined>;
   /** A chat (a private chat id is the user's id) that blocked or removed the bot. */

@@ -11,6 +11,8 @@
  * (src/storage/sqlite/zaloStore.ts); the channel re-exports it.
  */
 
+import type { OutboxCounts, OutboxStore, QueuedItem } from './outbox.js';
+
 export interface TemplateButton {
   readonly title: string;
   /** Sent back by Zalo as the resident's text when pressed (v2 behaviour, LOW). */
@@ -40,28 +42,10 @@ export interface ResidentState {
   readonly inactive: boolean;
 }
 
-export type OutboxStatus = 'pending' | 'held' | 'sent' | 'failed';
+export type { OutboxCounts, OutboxStatus } from './outbox.js';
 
-export interface OutboxItem {
-  readonly id: number;
-  readonly userId: string;
-  readonly message: OutboundMessage;
-  readonly attempts: number;
-  /** When a pending item may be tried again (after a rate limit or an outage). */
-  readonly nextAttemptAt: Date;
-  /**
-   * When an attempt started that has no outcome recorded: the process stopped
-   * during the call, so the resident may already have this reply.
-   */
-  readonly sendingAt?: Date;
-}
-
-export interface OutboxCounts {
-  readonly pending: number;
-  readonly held: number;
-  readonly failed: number;
-  readonly sent: number;
-}
+/** A queued Zalo reply, as the generic outbox holds it. */
+export type OutboxItem = QueuedItem<OutboundMessage>;
 
 export interface ZaloStore {
   // ---- tokens ----
@@ -83,6 +67,8 @@ export interface ZaloStore {
   /** Events recorded but not handled (the process stopped in between), oldest first. */
   unhandled(limit: number): { key: string; userId: string; event: string }[];
   markHandled(key: string, at: Date): void;
+  /** Resolves once everything recorded so far is on disk (the webhook acknowledges a delivery only then). */
+  durable(): Promise<void>;
 
   // ---- residents ----
   /** Notes an interaction (moves the window forward, never back) and marks the resident active. */
@@ -90,7 +76,8 @@ export interface ZaloStore {
   markInactive(userId: string, reason: string, at: Date): void;
   resident(userId: string): ResidentState | undefined;
 
-  // ---- outbox ----
+  // ---- outbox (Zalo's rows of the shared outbox, see core/stores/outbox.ts) ----
+  readonly outbox: OutboxStore<OutboundMessage>;
   /**
    * Queues messages and marks the event that produced them handled, in one
    * transaction. With `interactionAt` (the resident just wrote) it also notes
@@ -103,13 +90,6 @@ export interface ZaloStore {
     at: Date,
     opts?: { readonly handledKey?: string; readonly interactionAt?: Date },
   ): number;
-  /** The user's oldest pending item (due or not): items go out strictly in order. */
-  nextPending(userId: string): OutboxItem | undefined;
-  /** Records that a send is about to start (committed before the call). */
-  markSending(id: number, at: Date): void;
-  markSent(id: number, at: Date, zaloMessageId: string | undefined): void;
-  markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void;
-  markFailed(id: number, error: string, at: Date): void;
   /**
    * Drops what the channel still keeps about a resident whose data was erased:
    * their window row, their sent and failed items, their handled events.
@@ -118,8 +98,6 @@ export interface ZaloStore {
   forget(userId: string): void;
   /** Holds every pending item of the user until they write again. */
   holdAll(userId: string, reason: string, at: Date): void;
-  /** Users with a pending item due by `now`. */
-  dueUsers(now: Date, limit: number): string[];
   counts(): OutboxCounts;
   inactiveResidents(): number;
 

@@ -53,7 +53,9 @@ const SQL = {
       WHERE commune_id = @commune AND user_id = @user AND handled_at IS NOT NULL AND event_key LIKE 'msg:%'`,
   zaloOtherEvents: `DELETE FROM zalo_events WHERE commune_id = @commune AND user_id = @user AND handled_at IS NOT NULL`,
   zaloResident: `DELETE FROM zalo_residents WHERE commune_id = @commune AND user_id = @user`,
-  zaloOutbox: `DELETE FROM zalo_outbox WHERE commune_id = @commune AND user_id = @user`,
+  zaloOutbox: `DELETE FROM outbox WHERE commune_id = @commune AND channel = 'zalo' AND user_id = @user`,
+  telegramOutbox: `DELETE FROM outbox WHERE commune_id = @commune AND channel = 'telegram' AND user_id = @user`,
+  webOutbox: `DELETE FROM outbox WHERE commune_id = @commune AND channel = 'web' AND user_id = @user`,
   telegramPolls: `DELETE FROM telegram_sent_polls WHERE commune_id = @commune AND telegram_user_id = @user`,
   // In a private chat the chat id is the user's id.
   telegramInactive: `DELETE FROM telegram_inactive_users WHERE commune_id = @commune AND chat_id = CAST(@user AS INTEGER)`,
@@ -62,7 +64,8 @@ const SQL = {
 /** What each channel keeps by its own user id, beyond the state and questions every channel has. */
 const CHANNEL_ROWS: Partial<Record<ChannelName, readonly (keyof typeof SQL)[]>> = {
   zalo: ['zaloMessageEvents', 'zaloOtherEvents', 'zaloResident', 'zaloOutbox'],
-  telegram: ['telegramPolls', 'telegramInactive'],
+  telegram: ['telegramPolls', 'telegramInactive', 'telegramOutbox'],
+  web: ['webOutbox'],
 };
 
 type Statements = { [K in keyof typeof SQL]: ReturnType<Db['prepare']> };

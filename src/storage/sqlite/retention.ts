@@ -57,6 +57,13 @@ const POLICIES: readonly Policy[] = [
     expired: 'SELECT rowid FROM telegram_processed_updates WHERE commune_id = ? AND processed_at < ?',
   },
   {
+    // The claims of committed turns: a platform redelivers within a day or two at most.
+    table: 'turn_claims',
+    days: 'events',
+    key: 'claim_key',
+    expired: 'SELECT claim_key FROM turn_claims WHERE commune_id = ? AND claimed_at < ?',
+  },
+  {
     table: 'telegram_sent_polls',
     days: 'events',
     expired: 'SELECT rowid FROM telegram_sent_polls WHERE commune_id = ? AND sent_at < ?',
@@ -74,9 +81,9 @@ const POLICIES: readonly Policy[] = [
   },
   {
     // Only replies already sent (or given up on): a pending or held one is still owed to a resident.
-    table: 'zalo_outbox',
+    table: 'outbox',
     days: 'events',
-    expired: `SELECT rowid FROM zalo_outbox WHERE commune_id = ? AND status IN ('sent', 'failed')
+    expired: `SELECT rowid FROM outbox WHERE commune_id = ? AND status IN ('sent', 'failed')
                 AND COALESCE(sent_at, next_attempt_at) < ?`,
   },
   {
@@ -87,7 +94,7 @@ const POLICIES: readonly Policy[] = [
     key: 'user_id',
     expired: `SELECT r.user_id FROM zalo_residents r WHERE r.commune_id = ?
                 AND COALESCE(r.last_interaction_at, r.updated_at) < ?
-                AND NOT EXISTS (SELECT 1 FROM zalo_outbox o WHERE o.commune_id = r.commune_id
+                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.commune_id = r.commune_id AND o.channel = 'zalo'
                                 AND o.user_id = r.user_id AND o.status IN ('pending', 'held'))`,
   },
 ];

@@ -2,8 +2,9 @@
  * @module storage/sqlite/telegramRepo
  *
  * The Telegram channel's memory (the port in `core/stores/telegram.ts`) in the
- * commune's SQLite file. Claiming an update id is one `INSERT OR IGNORE`, so
- * two deliveries of the same update racing each other cannot both win.
+ * commune's SQLite file. Update ids are no longer claimed here: a message is
+ * claimed by its turn (`turn_claims`, storage/sqlite/turns.ts); the old
+ * table is only pruned.
  */
 import type { SentPoll, TelegramStore } from '../../core/stores/telegram.js';
 import type { Db } from './db.js';
@@ -22,7 +23,6 @@ interface PollRow {
 
 export class SqliteTelegramStore implements TelegramStore {
   // Statements on the per-update path are prepared once.
-  private readonly claim;
   private readonly valueOf;
   private readonly inactive;
   private readonly activate;
@@ -31,16 +31,9 @@ export class SqliteTelegramStore implements TelegramStore {
     private readonly db: Db,
     private readonly communeId: string,
   ) {
-    this.claim = db.prepare(
-      'INSERT OR IGNORE INTO telegram_processed_updates (commune_id, update_id, processed_at) VALUES (?, ?, ?)',
-    );
     this.valueOf = db.prepare('SELECT value FROM telegram_callback_values WHERE commune_id = ? AND id = ?');
     this.inactive = db.prepare('SELECT 1 FROM telegram_inactive_users WHERE commune_id = ? AND chat_id = ?');
     this.activate = db.prepare('DELETE FROM telegram_inactive_users WHERE commune_id = ? AND chat_id = ?');
-  }
-
-  claimUpdate(updateId: number, at: Date): boolean {
-    return this.claim.run(this.communeId, updateId, at.toISOString()).changes === 1;
   }
 
   savePoll(p: SentPoll): void {

@@ -9,6 +9,7 @@
  * someone else saw or planted before that moment is worth nothing after it.
  */
 import type { Db } from './db.js';
+import type { WriteScope } from './writeScope.js';
 
 /** Re-keys the web identity and conversation of session `from` to `to`; returns the rows moved. */
 export function moveWebIdentity(db: Db, communeId: string, from: string, to: string): number {
@@ -24,4 +25,15 @@ export function moveWebIdentity(db: Db, communeId: string, from: string, to: str
   return db.transaction(() =>
     [identity, conversation, questions].reduce((n, st) => n + st.run(to, communeId, from).changes, 0),
   )();
+}
+
+/** The same, resolving once the move is on disk (the new cookie may go out then). */
+export async function rotateWebIdentity(
+  db: Db,
+  writes: WriteScope,
+  communeId: string,
+  from: string,
+  to: string,
+): Promise<void> {
+  await writes.run(() => Promise.resolve(moveWebIdentity(db, communeId, from, to)));
 }

@@ -9,15 +9,11 @@
  */
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type {
-  OutboundMessage,
-  OutboxCounts,
-  OutboxItem,
-  ResidentState,
-  TokenState,
-  ZaloStore,
-} from '../../core/stores/zalo.js';
+import type { OutboxCounts } from '../../core/stores/outbox.js';
+import type { OutboundMessage, ResidentState, TokenState, ZaloStore } from '../../core/stores/zalo.js';
 import type { Db } from './db.js';
+import { SqliteOutboxStore } from './outboxStore.js';
+import type { WriteScope } from './writeScope.js';
 
 interface TokenRow {
   access_token: string | null;
@@ -27,15 +23,6 @@ interface TokenRow {
   env_seed_hash: string | null;
   last_error: string | null;
   last_error_at: string | null;
-}
-
-interface OutboxRow {
-  id: number;
-  user_id: string;
-  message_json: string;
-  attempts: number;
-  next_attempt_at: string;
-  sending_at: string | null;
 }
 
 const date = (v: string | null | undefined): Date | undefined => (v ? new Date(v) : undefined);
@@ -63,38 +50,23 @@ const SQL = {
          ON CONFLICT (commune_id, user_id) DO UPDATE SET inactive = 1, inactive_reason = excluded.inactive_reason,
            updated_at = excluded.updated_at`,
   resident: `SELECT last_interaction_at, inactive FROM zalo_residents WHERE commune_id = ? AND user_id = ?`,
-  enqueue: `INSERT INTO zalo_outbox (commune_id, user_id, message_json, status, next_attempt_at, created_at)
-         VALUES (?, ?, ?, 'pending', ?, ?)`,
-  nextPending: `SELECT id, user_id, message_json, attempts, next_attempt_at, sending_at FROM zalo_outbox
-         WHERE commune_id = ? AND user_id = ? AND status = 'pending' ORDER BY id LIMIT 1`,
-  sending: `UPDATE zalo_outbox SET sending_at = ? WHERE id = ? AND commune_id = ?`,
-  sent: `UPDATE zalo_outbox SET status = 'sent', sent_at = ?, zalo_message_id = ?, message_json = NULL, reason = NULL, sending_at = NULL
-         WHERE id = ? AND commune_id = ?`,
-  retry: `UPDATE zalo_outbox SET attempts = ?, next_attempt_at = ?, reason = ?, sending_at = NULL WHERE id = ? AND commune_id = ?`,
-  failed: `UPDATE zalo_outbox SET status = 'failed', reason = ?, next_attempt_at = ?, sending_at = NULL WHERE id = ? AND commune_id = ?`,
-  holdAll: `UPDATE zalo_outbox SET status = 'held', reason = ?, next_attempt_at = ?, sending_at = NULL
-         WHERE commune_id = ? AND user_id = ? AND status = 'pending'`,
-  release: `UPDATE zalo_outbox SET status = 'pending', attempts = 0, next_attempt_at = ?, reason = NULL
-         WHERE commune_id = ? AND user_id = ? AND status = 'held'`,
-  due: `SELECT DISTINCT user_id FROM zalo_outbox
-         WHERE commune_id = ? AND status = 'pending' AND next_attempt_at <= ? LIMIT ?`,
-  counts: `SELECT status, COUNT(*) AS n FROM zalo_outbox WHERE commune_id = ? GROUP BY status`,
   inactiveCount: `SELECT COUNT(*) AS n FROM zalo_residents WHERE commune_id = ? AND inactive = 1`,
   forgetResident: `DELETE FROM zalo_residents WHERE commune_id = ? AND user_id = ?`,
-  forgetSent: `DELETE FROM zalo_outbox WHERE commune_id = ? AND user_id = ? AND status IN ('sent', 'failed')`,
   // A message's key (msg:<id>) names no one and still recognises a redelivery; other keys carry the user id.
   forgetMessages: `UPDATE zalo_events SET user_id = '', event_json = NULL
          WHERE commune_id = ? AND user_id = ? AND handled_at IS NOT NULL AND event_key LIKE 'msg:%'`,
   forgetOther: `DELETE FROM zalo_events WHERE commune_id = ? AND user_id = ? AND handled_at IS NOT NULL`,
+  pruneSent: `DELETE FROM outbox WHERE commune_id = ? AND channel = 'zalo' AND status = 'sent' AND sent_at < ?`,
+  pruneFailed: `DELETE FROM outbox WHERE commune_id = ? AND channel = 'zalo' AND status = 'failed' AND next_attempt_at < ?`,
   pruneEvents: `DELETE FROM zalo_events WHERE commune_id = ? AND handled_at IS NOT NULL AND received_at < ?`,
-  pruneSent: `DELETE FROM zalo_outbox WHERE commune_id = ? AND status = 'sent' AND sent_at < ?`,
-  pruneFailed: `DELETE FROM zalo_outbox WHERE commune_id = ? AND status = 'failed' AND next_attempt_at < ?`,
 } as const;
 
 type StatementName = keyof typeof SQL;
 
 export class SqliteZaloStore implements ZaloStore {
   private readonly st: Record<StatementName, Database.Statement>;
+  /** Zalo's rows of the shared outbox. */
+  readonly outbox: SqliteOutboxStore<OutboundMessage>;
 
   /**
    * @param appId the Zalo app the tokens belong to (one commune may later run
@@ -104,7 +76,9 @@ export class SqliteZaloStore implements ZaloStore {
     private readonly db: Db,
     private readonly communeId: string,
     private readonly appId: string,
+    private readonly writes?: WriteScope,
   ) {
+    this.outbox = new SqliteOutboxStore<OutboundMessage>(db, communeId, 'zalo', writes);
     this.st = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
       StatementName,
       Database.Statement
@@ -169,6 +143,8 @@ export class SqliteZaloStore implements ZaloStore {
   }
 
   receive(key: string, userId: string, event: string, at: Date): boolean {
+    // Deliveries arriving together share one commit; the webhook waits for it (durable()).
+    this.writes?.join();
     return this.st.receive.run(this.communeId, key, userId, event, at.toISOString()).changes === 1;
   }
 
@@ -179,6 +155,10 @@ export class SqliteZaloStore implements ZaloStore {
       event_json: string | null;
     }[];
     return rows.map((r) => ({ key: r.event_key, userId: r.user_id, event: r.event_json ?? '' }));
+  }
+
+  durable(): Promise<void> {
+    return this.writes?.settled() ?? Promise.resolve();
   }
 
   markHandled(key: string, at: Date): void {
@@ -210,64 +190,29 @@ export class SqliteZaloStore implements ZaloStore {
     return this.db.transaction(() => {
       let released = 0;
       if (opts.interactionAt) {
-        const when = opts.interactionAt.toISOString();
-        this.st.touch.run(this.communeId, userId, when, iso);
-        released = this.st.release.run(iso, this.communeId, userId).changes;
+        this.st.touch.run(this.communeId, userId, opts.interactionAt.toISOString(), iso);
+        released = this.outbox.release(userId, at);
       }
-      for (const m of messages) this.st.enqueue.run(this.communeId, userId, JSON.stringify(m), iso, iso);
+      this.outbox.enqueue(userId, messages, at);
       if (opts.handledKey) this.st.handled.run(iso, this.communeId, opts.handledKey);
       return released;
     })();
   }
 
-  nextPending(userId: string): OutboxItem | undefined {
-    const r = this.st.nextPending.get(this.communeId, userId) as OutboxRow | undefined;
-    if (!r) return undefined;
-    return {
-      id: r.id,
-      userId: r.user_id,
-      message: JSON.parse(r.message_json) as OutboundMessage,
-      attempts: r.attempts,
-      nextAttemptAt: new Date(r.next_attempt_at),
-      ...(r.sending_at ? { sendingAt: new Date(r.sending_at) } : {}),
-    };
-  }
-
-  markSending(id: number, at: Date): void {
-    this.st.sending.run(at.toISOString(), id, this.communeId);
-  }
-
-  markSent(id: number, at: Date, zaloMessageId: string | undefined): void {
-    this.st.sent.run(at.toISOString(), zaloMessageId ?? null, id, this.communeId);
-  }
-
-  markRetry(id: number, attempts: number, nextAttemptAt: Date, error: string): void {
-    this.st.retry.run(attempts, nextAttemptAt.toISOString(), error, id, this.communeId);
-  }
-
-  markFailed(id: number, error: string, at: Date): void {
-    this.st.failed.run(error, at.toISOString(), id, this.communeId);
-  }
-
   forget(userId: string): void {
     this.db.transaction(() => {
-      for (const st of [this.st.forgetResident, this.st.forgetSent, this.st.forgetMessages, this.st.forgetOther])
+      for (const st of [this.st.forgetResident, this.st.forgetMessages, this.st.forgetOther])
         st.run(this.communeId, userId);
+      this.outbox.forgetDone(userId);
     })();
   }
 
   holdAll(userId: string, reason: string, at: Date): void {
-    this.st.holdAll.run(reason, at.toISOString(), this.communeId, userId);
-  }
-
-  dueUsers(now: Date, limit: number): string[] {
-    return (this.st.due.all(this.communeId, now.toISOString(), limit) as { user_id: string }[]).map((r) => r.user_id);
+    this.outbox.holdAll(userId, reason, at);
   }
 
   counts(): OutboxCounts {
-    const rows = this.st.counts.all(this.communeId) as { status: string; n: number }[];
-    const of = (s: string): number => rows.find((r) => r.status === s)?.n ?? 0;
-    return { pending: of('pending'), held: of('held'), failed: of('failed'), sent: of('sent') };
+    return this.outbox.counts();
   }
 
   inactiveResidents(): number {

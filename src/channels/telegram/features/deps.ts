@@ -1,15 +1,42 @@
 /**
  * @module channels/telegram/features/deps
  *
- * What every Telegram feature is given: the engine that decides, the store
- * that remembers, and how replies are sent. Passed in explicitly by
- * `bot.ts`; no feature reaches for a global.
+ * What every Telegram feature is given: the turn runner that decides and
+ * commits, the store that remembers, Telegram's rows of the outbox and the
+ * dispatcher that delivers them. Passed in explicitly by `bot.ts`; no feature
+ * reaches for a global, and none sends a reply itself.
  */
-import type { Engine } from '../../../core/conversation/engine.js';
+import type { OutgoingReply } from '../../../core/messages.js';
+import type { OutboxStore } from '../../../core/stores/outbox.js';
+import type { TurnRequest, TurnRunner } from '../../../core/stores/turns.js';
 import type { Logger } from '../../../logger.js';
-import type { SendDeps } from '../send.js';
+import type { Dispatcher } from '../../outbox.js';
+import type { SendDeps, TelegramPayload } from '../send.js';
+import { SOMETHING_WENT_WRONG } from '../texts.js';
 
 export interface FeatureDeps extends SendDeps {
-  readonly engine: Engine;
+  readonly turns: TurnRunner;
+  readonly outbox: OutboxStore<TelegramPayload>;
+  readonly dispatcher: Dispatcher<TelegramPayload>;
   readonly logger: Logger;
+}
+
+/**
+ * Runs one turn (its replies queued in its commit), then delivers what is
+ * owed to the resident. `claim` is the update's id: a redelivered update is
+ * recognised and nothing is sent twice.
+ */
+export async function runTurn(
+  deps: FeatureDeps,
+  turn: Omit<TurnRequest<TelegramPayload>, 'outbox' | 'onError'>,
+): Promise<void> {
+  await deps.turns.run({
+    ...turn,
+    outbox: deps.outbox,
+    onError: (err): OutgoingReply[] => {
+      deps.logger.error({ err }, 'telegram: engine failed');
+      return [{ kind: 'error', text: SOMETHING_WENT_WRONG }];
+    },
+  });
+  await deps.dispatcher.flush(turn.userId);
 }

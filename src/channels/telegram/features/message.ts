@@ -2,13 +2,14 @@
  * @module channels/telegram/features/message
  *
  * Text, commands and media in private chats and groups: mapped by
- * `inbound.ts`, decided by the engine, sent by `send.ts`. A private message
- * also proves the learner has not blocked the bot (any more).
+ * `inbound.ts`, decided by the engine in one turn, delivered through the
+ * outbox. A private message also proves the learner has not blocked the bot
+ * (any more).
  */
 import { Composer, type Context } from 'grammy';
 import { inboundOf, turnUserId } from '../inbound.js';
-import { sendReplies, type ReplyTarget } from '../send.js';
-import type { FeatureDeps } from './deps.js';
+import { replyRows, type ReplyTarget } from '../send.js';
+import { runTurn, type FeatureDeps } from './deps.js';
 
 export function messageFeature(deps: FeatureDeps): Composer<Context> {
   const composer = new Composer<Context>();
@@ -23,17 +24,23 @@ export function messageFeature(deps: FeatureDeps): Composer<Context> {
       isPrivate,
       botUsername: ctx.me.username,
     };
-    const replies =
-      inbound.kind === 'reply'
-        ? [{ kind: 'notice' as const, text: inbound.text }]
-        : await deps.engine.handle({
-            channel: 'telegram',
-            userId: target.userId,
-            text: inbound.text,
-            choice: inbound.choice,
-            chat: isPrivate ? 'private' : 'group',
-          });
-    await sendReplies(ctx.api, target, replies, deps);
+    // The claim commits with the turn's state: a redelivery never reaches the engine again.
+    await runTurn(deps, {
+      claim: `telegram:${ctx.update.update_id}`,
+      userId: target.userId,
+      render: (replies) => replyRows(target, replies),
+      ...(inbound.kind === 'reply'
+        ? { replies: [{ kind: 'notice' as const, text: inbound.text }] }
+        : {
+            message: {
+              channel: 'telegram',
+              userId: target.userId,
+              text: inbound.text,
+              choice: inbound.choice,
+              chat: isPrivate ? 'private' : 'group',
+            },
+          }),
+    });
   });
   return composer;
 }

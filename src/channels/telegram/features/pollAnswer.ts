@@ -11,8 +11,8 @@
  */
 import { Composer, type Context } from 'grammy';
 import { isAnswerFeedback } from '../quizReplies.js';
-import { sendReplies } from '../send.js';
-import type { FeatureDeps } from './deps.js';
+import { replyRows } from '../send.js';
+import { runTurn, type FeatureDeps } from './deps.js';
 
 export function pollAnswerFeature(deps: FeatureDeps): Composer<Context> {
   const composer = new Composer<Context>();
@@ -31,14 +31,14 @@ export function pollAnswerFeature(deps: FeatureDeps): Composer<Context> {
     if (choice === undefined) return;
     const isPrivate = poll.chatId === voter.id;
     const chat = isPrivate ? 'private' : 'group';
-    const replies = await deps.engine.handle({ channel: 'telegram', userId: poll.userId, choice, chat });
-    const rest = poll.explained && isAnswerFeedback(replies[0]) ? replies.slice(1) : replies;
-    await sendReplies(
-      ctx.api,
-      { chatId: poll.chatId, userId: poll.userId, isPrivate, botUsername: ctx.me.username },
-      rest,
-      deps,
-    );
+    const target = { chatId: poll.chatId, userId: poll.userId, isPrivate, botUsername: ctx.me.username };
+    await runTurn(deps, {
+      claim: `telegram:${ctx.update.update_id}`,
+      userId: poll.userId,
+      message: { channel: 'telegram', userId: poll.userId, choice, chat },
+      render: (replies) =>
+        replyRows(target, poll.explained && isAnswerFeedback(replies[0]) ? replies.slice(1) : replies),
+    });
   });
   return composer;
 }

@@ -5,15 +5,18 @@
  * engine, per Telegram user (or chat, for updates without a user): the first
  * refused message gets a polite "please wait" and the rest of the flood is
  * dropped quietly (answering each would be a flood of our own, and Telegram
- * limits bots per chat). A refused button press still gets its spinner
- * stopped, with the same words. Poll answers are quiz answers, one per
- * question by nature, and pass untouched.
+ * limits bots per chat). The "please wait" is a turn of its own without the
+ * engine, delivered through the outbox like any reply. A refused button press
+ * still gets its spinner stopped, with the same words. Poll answers are quiz
+ * answers, one per question by nature, and pass untouched.
  */
 import type { Context, MiddlewareFn } from 'grammy';
 import { retrySeconds, tooFastText, type RateLimiter } from '../../../core/rateLimit.js';
-import type { Logger } from '../../../logger.js';
+import { replyRows } from '../send.js';
+import { runTurn, type FeatureDeps } from './deps.js';
 
-export function rateLimitFeature(perIdentity: RateLimiter, logger: Logger): MiddlewareFn<Context> {
+export function rateLimitFeature(perIdentity: RateLimiter, deps: FeatureDeps): MiddlewareFn<Context> {
+  const { logger } = deps;
   return async (ctx, next) => {
     if (!ctx.message && !ctx.callbackQuery) return next();
     const who = ctx.from?.id ?? ctx.chatId;
@@ -25,9 +28,15 @@ export function rateLimitFeature(perIdentity: RateLimiter, logger: Logger): Midd
       await ctx.answerCallbackQuery({ text });
       return;
     }
-    if (taken.first) {
+    const chatId = ctx.chatId;
+    if (taken.first && chatId !== undefined) {
       logger.info({ user: who }, 'telegram: messages refused by the rate limit');
-      await ctx.reply(text);
+      const target = { chatId, userId: String(who), isPrivate: ctx.chat?.type === 'private' };
+      await runTurn(deps, {
+        userId: target.userId,
+        replies: [{ kind: 'notice', text }],
+        render: (replies) => replyRows(target, replies),
+      });
     }
   };
 }

@@ -23,6 +23,7 @@ import { m011Staff } from './011_staff.js';
 import { m012CommuneSettings } from './012_commune_settings.js';
 import { m013LearningLoop } from './013_learning_loop.js';
 import { m014ReportDaily } from './014_report_daily.js';
+import { m017Outbox } from './017_outbox.js';
 import { m018StaffChatLinks } from './018_staff_chat_links.js';
 
 export interface Migration {
@@ -46,5 +47,6 @@ export const MIGRATIONS: readonly Migration[] = [
   m012CommuneSettings,
   m013LearningLoop,
   m014ReportDaily,
+  m017Outbox,
   m018StaffChatLinks,
 ];
