@@ -11,7 +11,7 @@ import { html } from 'hono/html';
 import { STAFF_CODE_MINUTES } from '../core/stats/staffLink.js';
 import type { StaffChatChannel, StaffChatLink } from '../storage/sqlite/staffChatLinkRepo.js';
 import { STAFF_BASE_PATH } from './accounts.js';
-import type { Html } from './pages.js';
+import { csrfField, type Html } from './pages.js';
 
 export const ACCOUNT_LINK_PATH = `${STAFF_BASE_PATH}/account/link`;
 
@@ -43,10 +43,6 @@ export interface AccountPageData {
   readonly error?: string;
 }
 
-function csrf(token: string): Html {
-  return html`<input type="hidden" name="_csrf" value="${token}" />`;
-}
-
 function linkRow(d: AccountPageData, channel: StaffChatChannel): Html {
   const link = d.links.find((l) => l.channel === channel);
   const label = CHANNEL_LABELS[channel];
@@ -54,7 +50,7 @@ function linkRow(d: AccountPageData, channel: StaffChatChannel): Html {
   return html`<li>
     <strong>${label}</strong>: đã liên kết từ ngày ${date.format(new Date(link.linkedAt))}.
     <form method="post" action="${ACCOUNT_LINK_PATH}/unlink">
-      ${csrf(d.csrfToken)}
+      ${csrfField(d.csrfToken)}
       <input type="hidden" name="channel" value="${channel}" />
       <button type="submit">Hủy liên kết ${label}</button>
     </form>
@@ -99,7 +95,7 @@ export function accountBody(d: AccountPageData): Html {
         : ''
     }
     <form method="post" action="${ACCOUNT_LINK_PATH}">
-      ${csrf(d.csrfToken)}
+      ${csrfField(d.csrfToken)}
       <button type="submit">Liên kết Telegram/Zalo</button>
     </form>
   </div>`;

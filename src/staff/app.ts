@@ -8,8 +8,7 @@
  * valid CSRF token. A module that registers GET '/' replaces the built-in
  * landing page.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { consoleStylesheet } from './consoleCss.js';
 import { bodyLimit } from 'hono/body-limit';
 import { Hono, type Context } from 'hono';
 import type { Clock } from '../core/ports.js';
@@ -18,7 +17,6 @@ import type { Logger } from '../logger.js';
 import type { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { apiModule } from './apiModule.js';
-import { navCss } from './consoleNav.js';
 import { requireSession, sameOriginOnly } from './frontDoor.js';
 import { homeModule } from './homeModule.js';
 import { mountLoginRoutes, mountLogout } from './loginRoutes.js';
@@ -49,17 +47,13 @@ export interface StaffAppDeps {
 /** The largest request body a signed-in page may send: the population CSV (at most 256 KB) and its form fit. */
 export const STAFF_MAX_BODY_BYTES = 320 * 1024;
 
-function readStyle(): string {
-  return readFileSync(fileURLToPath(new URL('./public/staff.css', import.meta.url)), 'utf8');
-}
-
 export function createStaffApp(deps: StaffAppDeps): Hono {
   const signer = createStaffSigner(deps.secret);
   const sessions = new StaffSessions(deps.store, signer, deps.clock);
   const trustProxy = deps.trustProxy ?? false;
   const secureOf = (c: Context): boolean => deps.secure === true || isSecure(c);
   // With the navigation bar's rules: the account page and the landing page use this stylesheet.
-  const style = readStyle() + navCss();
+  const style = consoleStylesheet('staff.css');
   const app = new Hono();
 
   app.use('*', async (c, next) => {

@@ -13,6 +13,7 @@
  * the download links: the report API validates them again and enforces the
  * hamlet of a hamlet team, whatever the page sends.
  */
+import { consoleStylesheet } from './consoleCss.js';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -24,7 +25,7 @@ import type { Clock } from '../core/ports.js';
 import type { NamedItem } from '../core/registry/types.js';
 import { localYear } from '../core/stats/bounds.js';
 import { barClassesCss } from '../http/barClasses.js';
-import { consoleNav, navCss } from './consoleNav.js';
+import { consoleNav } from './consoleNav.js';
 import { dashboardHtml, type DashboardFilters } from './dashboardHtml.js';
 import type { StaffEnv, StaffModule, StaffPrincipal } from './types.js';
 
@@ -142,7 +143,7 @@ export function createDashboardModule(deps: DashboardDeps): StaffModule {
   const base = deps.base ?? '/staff';
   const years = deps.years ?? [2025, 2026];
   const script = asset(readPublic('dashboard.js'), 'text/javascript; charset=utf-8');
-  const style = asset(readPublic('dashboard.css') + barClassesCss() + navCss(), 'text/css; charset=utf-8');
+  const style = asset(consoleStylesheet('dashboard.css', barClassesCss()), 'text/css; charset=utf-8');
   const chart = asset(chartJsSource(), 'text/javascript; charset=utf-8');
 
   function defaultYear(): number {

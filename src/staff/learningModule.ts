@@ -21,12 +21,11 @@
  * Every POST takes a browser form (then answers with a redirect back to the
  * page, or a short Vietnamese error page) or JSON (then answers JSON).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { consoleStylesheet } from './consoleCss.js';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { isConsoleRef } from '../rag/consoleFaq.js';
-import { consoleNavHtml, navCss } from './consoleNav.js';
+import { consoleNavHtml } from './consoleNav.js';
 import { learningErrorPage, learningPage, LEARNING_PATH } from './learningPage.js';
 import {
   AnswerSchema,
@@ -82,7 +81,7 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 
 export function createLearningModule(deps: LearningModuleDeps): StaffModule {
   const service = createLearningService(deps);
-  const style = readFileSync(fileURLToPath(new URL('./public/learning.css', import.meta.url)), 'utf8') + navCss();
+  const style = consoleStylesheet('learning.css');
 
   /** Runs a change; maps the outcome to a redirect or JSON, and a LearningError to its status. */
   async function change(

@@ -16,6 +16,7 @@ import type { WeekFigures } from '../core/learning/weekly.js';
 import { sourceTitle, vietnameseDate } from '../rag/consoleFaq.js';
 import type { ConsoleRevision } from '../storage/sqlite/consoleFaqRepo.js';
 import type { CandidatePage, GroupState, GroupView } from './learningService.js';
+import { csrfField, staffPage } from './pages.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -59,10 +60,6 @@ function day(iso: string | null): string {
   return iso ? vietnameseDate(iso.slice(0, 10)) : '–';
 }
 
-function csrf(token: string): Html {
-  return html`<input type="hidden" name="_csrf" value="${token}" />`;
-}
-
 function weeklyTable(weeks: readonly WeekFigures[]): Html {
   return html`<table>
     <caption>
@@ -99,7 +96,7 @@ function answerForm(d: LearningPageData, g: GroupView, action: string): Html {
   return html`<details>
     <summary>Soạn câu trả lời mới cho cả nhóm</summary>
     <form method="post" action="${action}/answer" class="stack">
-      ${csrf(d.csrfToken)}
+      ${csrfField(d.csrfToken)}
       <label>Câu hỏi <input name="question" required maxlength="300" value="${g.representative}" /></label>
       <label
         >Các cách hỏi khác (mỗi dòng một câu) <textarea name="variants" rows="4" maxlength="15000">${others}</textarea>
@@ -134,7 +131,7 @@ function attachForm(d: LearningPageData, action: string): Html {
   return html`<details>
     <summary>Thêm các câu hỏi này làm cách hỏi khác của một câu đã có</summary>
     <form method="post" action="${action}/attach" class="stack">
-      ${csrf(d.csrfToken)}
+      ${csrfField(d.csrfToken)}
       <select name="faqId" required>
         <option value="">– chọn câu hỏi thường gặp –</option>
         ${d.faqIds.map((f) => html`<option value="${f.id}">${f.question} (${f.id})</option>`)}
@@ -177,7 +174,7 @@ function groupCard(d: LearningPageData, g: GroupView, candidates: readonly Candi
       d.canDecide && g.state === 'open'
         ? html`${answerForm(d, g, action)} ${attachForm(d, action)}
             <form method="post" action="${action}/ignore" class="inline">
-              ${csrf(d.csrfToken)}
+              ${csrfField(d.csrfToken)}
               <input name="reason" placeholder="Lý do bỏ qua" maxlength="500" />
               <button type="submit" class="secondary">Bỏ qua nhóm này</button>
             </form>`
@@ -204,7 +201,7 @@ function entryRow(d: LearningPageData, e: LearningPageData['entries'][number]): 
       ${
         d.canDecide && e.live
           ? html`<form method="post" action="${LEARNING_PATH}/entries/${e.id}/revert" class="inline">
-              ${csrf(d.csrfToken)}
+              ${csrfField(d.csrfToken)}
               <input name="reason" required minlength="3" maxlength="500" placeholder="Lý do hoàn tác" />
               <button type="submit" class="secondary">Hoàn tác</button>
             </form>`
@@ -215,108 +212,92 @@ function entryRow(d: LearningPageData, e: LearningPageData['entries'][number]): 
 }
 
 export function learningPage(d: LearningPageData): Html {
-  return html`<!doctype html>
-    <html lang="vi">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>Câu hỏi chưa trả lời được – Bình dân học vụ số</title>
-        <link rel="stylesheet" href="${LEARNING_PATH}/learning.css" />
-      </head>
-      <body>
-        ${d.nav ?? ''}
-        <main>
-          <h1>Câu hỏi trợ lý chưa trả lời được</h1>
-          <p class="meta">
-            Các câu hỏi giống nhau được gộp thành nhóm. Trả lời một lần cho cả nhóm: câu trả lời có nguồn, được duyệt là
-            trợ lý dùng
-            ngay.${d.canDecide ? '' : ' Tài khoản xóm/khối chỉ xem và đánh dấu câu hỏi; quản trị viên của xã duyệt câu trả lời.'}
-          </p>
-          ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : ''}
-          ${d.notice ? html`<p class="notice" role="status">${d.notice}</p>` : ''} ${weeklyTable(d.weekly)}
-          <nav>
-            ${(['open', 'answered', 'ignored'] as const).map((s) =>
-              s === d.state
-                ? html`<strong>${STATE_LABELS[s]}</strong> `
-                : html`<a href="${LEARNING_PATH}?state=${s}">${STATE_LABELS[s]}</a> `,
-            )}
-          </nav>
-          <h2>${STATE_LABELS[d.state]} (${d.groups.length} nhóm)</h2>
-          ${d.groups.length === 0 ? html`<p>Không có nhóm câu hỏi nào.</p>` : ''}
-          ${d.groups.map((g) => groupCard(d, g.view, g.candidates))}
-          <h2>Câu hỏi trợ lý xếp ngoài phạm vi (gần đây)</h2>
-          <p class="meta">Nếu trợ lý nên trả lời câu nào, hãy đánh dấu: câu đó sẽ vào danh sách nhóm ở trên.</p>
-          ${
-            d.setAside.length === 0
-              ? html`<p>Không có câu hỏi nào.</p>`
-              : html`<ul>
-                  ${d.setAside.map(
-                    (q) =>
-                      html`<li>
-                        ${q.question}
-                        <span class="meta"
-                          >(${q.kind === 'unclear' ? 'chưa rõ hỏi về gì' : 'ngoài phạm vi'}, ${day(q.createdAt)})</span
-                        >
-                        <form method="post" action="${LEARNING_PATH}/flag" class="inline">
-                          ${csrf(d.csrfToken)}
-                          <input type="hidden" name="questionId" value="${String(q.id)}" />
-                          <button type="submit" class="secondary">Đánh dấu</button>
-                        </form>
-                      </li>`,
-                  )}
-                </ul>`
-          }
-          <h2>Ghi lại một câu hỏi</h2>
-          <form method="post" action="${LEARNING_PATH}/flag" class="stack">
-            ${csrf(d.csrfToken)}
-            <label
-              >Câu hỏi người dân hỏi (ở bộ phận một cửa, qua điện thoại…)
-              <input name="question" maxlength="300" minlength="3" required
-            /></label>
-            <label>Ghi chú <input name="note" maxlength="300" /></label>
-            <button type="submit">Đánh dấu</button>
-          </form>
-          <h2>Câu trả lời do xã soạn</h2>
-          ${
-            d.entries.length === 0
-              ? html`<p>Chưa có câu trả lời nào.</p>`
-              : html`<table>
-                  <thead>
-                    <tr>
-                      <th>Mã</th>
-                      <th>Câu hỏi</th>
-                      <th>Nguồn</th>
-                      <th>Đang dùng</th>
-                      <th></th>
-                      <th></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${d.entries.map((e) => entryRow(d, e))}
-                  </tbody>
-                </table>`
-          }
-        </main>
-      </body>
-    </html>`;
+  return staffPage(
+    'Câu hỏi chưa trả lời được',
+    html`
+      <h1>Câu hỏi trợ lý chưa trả lời được</h1>
+      <p class="meta">
+        Các câu hỏi giống nhau được gộp thành nhóm. Trả lời một lần cho cả nhóm: câu trả lời có nguồn, được duyệt là trợ
+        lý dùng
+        ngay.${d.canDecide ? '' : ' Tài khoản xóm/khối chỉ xem và đánh dấu câu hỏi; quản trị viên của xã duyệt câu trả lời.'}
+      </p>
+      ${d.error ? html`<p class="error" role="alert">${d.error}</p>` : ''}
+      ${d.notice ? html`<p class="notice" role="status">${d.notice}</p>` : ''} ${weeklyTable(d.weekly)}
+      <nav>
+        ${(['open', 'answered', 'ignored'] as const).map((s) =>
+          s === d.state
+            ? html`<strong>${STATE_LABELS[s]}</strong> `
+            : html`<a href="${LEARNING_PATH}?state=${s}">${STATE_LABELS[s]}</a> `,
+        )}
+      </nav>
+      <h2>${STATE_LABELS[d.state]} (${d.groups.length} nhóm)</h2>
+      ${d.groups.length === 0 ? html`<p>Không có nhóm câu hỏi nào.</p>` : ''}
+      ${d.groups.map((g) => groupCard(d, g.view, g.candidates))}
+      <h2>Câu hỏi trợ lý xếp ngoài phạm vi (gần đây)</h2>
+      <p class="meta">Nếu trợ lý nên trả lời câu nào, hãy đánh dấu: câu đó sẽ vào danh sách nhóm ở trên.</p>
+      ${
+        d.setAside.length === 0
+          ? html`<p>Không có câu hỏi nào.</p>`
+          : html`<ul>
+              ${d.setAside.map(
+                (q) =>
+                  html`<li>
+                    ${q.question}
+                    <span class="meta"
+                      >(${q.kind === 'unclear' ? 'chưa rõ hỏi về gì' : 'ngoài phạm vi'}, ${day(q.createdAt)})</span
+                    >
+                    <form method="post" action="${LEARNING_PATH}/flag" class="inline">
+                      ${csrfField(d.csrfToken)}
+                      <input type="hidden" name="questionId" value="${String(q.id)}" />
+                      <button type="submit" class="secondary">Đánh dấu</button>
+                    </form>
+                  </li>`,
+              )}
+            </ul>`
+      }
+      <h2>Ghi lại một câu hỏi</h2>
+      <form method="post" action="${LEARNING_PATH}/flag" class="stack">
+        ${csrfField(d.csrfToken)}
+        <label
+          >Câu hỏi người dân hỏi (ở bộ phận một cửa, qua điện thoại…)
+          <input name="question" maxlength="300" minlength="3" required
+        /></label>
+        <label>Ghi chú <input name="note" maxlength="300" /></label>
+        <button type="submit">Đánh dấu</button>
+      </form>
+      <h2>Câu trả lời do xã soạn</h2>
+      ${
+        d.entries.length === 0
+          ? html`<p>Chưa có câu trả lời nào.</p>`
+          : html`<table>
+              <thead>
+                <tr>
+                  <th>Mã</th>
+                  <th>Câu hỏi</th>
+                  <th>Nguồn</th>
+                  <th>Đang dùng</th>
+                  <th></th>
+                  <th></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${d.entries.map((e) => entryRow(d, e))}
+              </tbody>
+            </table>`
+      }
+    `,
+    d.nav,
+    { stylesheet: `${LEARNING_PATH}/learning.css` },
+  );
 }
 
 /** A short page for a form that could not be carried out, with the way back. */
 export function learningErrorPage(message: string): Html {
-  return html`<!doctype html>
-    <html lang="vi">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Chưa thực hiện được – Bình dân học vụ số</title>
-        <link rel="stylesheet" href="${LEARNING_PATH}/learning.css" />
-      </head>
-      <body>
-        <main>
-          <p class="error" role="alert">${message}</p>
-          <p><a href="${LEARNING_PATH}">Quay lại danh sách câu hỏi</a></p>
-        </main>
-      </body>
-    </html>`;
+  return staffPage(
+    'Chưa thực hiện được',
+    html`<p class="error" role="alert">${message}</p>
+      <p><a href="${LEARNING_PATH}">Quay lại danh sách câu hỏi</a></p>`,
+    undefined,
+    { stylesheet: `${LEARNING_PATH}/learning.css` },
+  );
 }

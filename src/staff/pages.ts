@@ -13,8 +13,14 @@ import { MIN_PASSWORD_LENGTH } from './password.js';
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** The page shell shared by the console's pages; modules may use it for theirs. */
-export function staffPage(title: string, body: Html, header?: Html): Html {
+/** What a module's page adds to the shared head: its own stylesheet (base rules included, see consoleCss) and script. */
+export interface PageAssets {
+  readonly stylesheet?: string;
+  readonly script?: string;
+}
+
+/** The page shell shared by the console's pages: one head, one stylesheet link, the bar, then the page. */
+export function staffPage(title: string, body: Html, header?: Html, assets: PageAssets = {}): Html {
   return html`<!doctype html>
     <html lang="vi">
       <head>
@@ -22,13 +28,19 @@ export function staffPage(title: string, body: Html, header?: Html): Html {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>${title} – Bình dân học vụ số</title>
-        <link rel="stylesheet" href="${STAFF_BASE_PATH}/assets/staff.css" />
+        <link rel="stylesheet" href="${assets.stylesheet ?? `${STAFF_BASE_PATH}/assets/staff.css`}" />
+        ${assets.script ? html`<script src="${assets.script}" defer></script>` : ''}
       </head>
       <body>
         ${header ?? ''}
         <main>${body}</main>
       </body>
     </html>`;
+}
+
+/** The session's CSRF token as the hidden field every console form posts (checked by the front door). */
+export function csrfField(token: string): Html {
+  return html`<input type="hidden" name="_csrf" value="${token}" />`;
 }
 
 function message(error?: string, notice?: string): Html {

@@ -8,7 +8,8 @@
  */
 import { html } from 'hono/html';
 import { HEADER_CERTIFIED, POPULATION_CSV_MAX_BYTES } from '../content/populationCsv.js';
-import { csrf, messageFor, STAFF_BASE, type Html, type SettingsPageData } from './settingsViewParts.js';
+import { csrfField } from './pages.js';
+import { messageFor, STAFF_BASE, type Html, type SettingsPageData } from './settingsViewParts.js';
 
 export function populationSection(data: SettingsPageData): Html {
   const admin = data.scope.kind === 'commune';
@@ -66,7 +67,7 @@ export function populationSection(data: SettingsPageData): Html {
         ? html`<p class="muted">Chưa có xóm/khối nào: thêm danh sách xóm/khối trước.</p>`
         : admin
           ? html`<form method="post" action="${STAFF_BASE}/settings/population">
-                ${csrf(data.csrfToken)}
+                ${csrfField(data.csrfToken)}
                 <div class="scroll">${grid}</div>
                 <p><button type="submit">Lưu số liệu dân số</button></p>
               </form>
@@ -77,7 +78,7 @@ export function populationSection(data: SettingsPageData): Html {
                 không lưu gì và trang báo từng dòng sai.
               </p>
               <form method="post" action="${STAFF_BASE}/settings/population.csv" enctype="multipart/form-data">
-                ${csrf(data.csrfToken)}
+                ${csrfField(data.csrfToken)}
                 <label
                   >Tệp CSV (tối đa ${POPULATION_CSV_MAX_BYTES / 1024} KB)
                   <input type="file" name="file" accept=".csv,text/csv" required />

@@ -14,6 +14,7 @@
  * post back to the page (with the CSRF token the front door checks); the
  * same routes take JSON for scripts and answer JSON.
  */
+import { consoleStylesheet } from './consoleCss.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Hono, MiddlewareHandler } from 'hono';
@@ -34,7 +35,7 @@ import { POPULATION_CSV_MAX_BYTES, populationTemplate } from '../content/populat
 import { HamletInUseError, type SqliteCommuneSettingsRepo } from '../storage/sqlite/communeSettingsRepo.js';
 import type { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
 import { importPopulation } from './populationImport.js';
-import { consoleNavHtml, navCss } from './consoleNav.js';
+import { consoleNavHtml } from './consoleNav.js';
 import { contactsAudit, isCsvBody, jsonBody, textFields, wantsJson, type Ctx } from './settingsHttp.js';
 import {
   contactsFromForm,
@@ -76,7 +77,7 @@ const ADMIN_ONLY =
 export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   const read = (name: string): string =>
     readFileSync(fileURLToPath(new URL(`./public/${name}`, import.meta.url)), 'utf8');
-  const css = read('settings.css') + navCss();
+  const css = consoleStylesheet('settings.css');
   const js = read('settings.js');
 
   /** The commune now, including a save another process made (one small read). */

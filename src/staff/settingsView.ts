@@ -11,7 +11,8 @@
 import { html } from 'hono/html';
 import type { ContactPoint, NamedItem } from '../core/registry/types.js';
 import { populationSection } from './populationView.js';
-import { csrf, messageFor, STAFF_BASE, type Html, type SettingsPageData } from './settingsViewParts.js';
+import { csrfField, staffPage } from './pages.js';
+import { messageFor, STAFF_BASE, type Html, type SettingsPageData } from './settingsViewParts.js';
 
 export { STAFF_BASE, type Html, type PageMessage, type Section, type SettingsPageData } from './settingsViewParts.js';
 
@@ -80,7 +81,7 @@ function hamletsSection(data: SettingsPageData): Html {
     ${
       admin
         ? html`<form method="post" action="${STAFF_BASE}/settings/hamlets">
-            ${csrf(data.csrfToken)}
+            ${csrfField(data.csrfToken)}
             <p class="hint">
               Mã chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang (ví dụ xom-1, khoi-tan-hung). Khi mã đã được
               dùng (bà con đã chọn xóm/khối, đã nhập số dân…), chỉ sửa được tên; mã không đổi và không bỏ được.
@@ -197,7 +198,7 @@ function contactsSection(data: SettingsPageData): Html {
     ${
       admin
         ? html`<form method="post" action="${STAFF_BASE}/settings/contacts">
-            ${csrf(data.csrfToken)} ${body}
+            ${csrfField(data.csrfToken)} ${body}
             <p><button type="submit">Lưu thông tin liên hệ</button></p>
           </form>`
         : body
@@ -205,47 +206,35 @@ function contactsSection(data: SettingsPageData): Html {
   </section>`;
 }
 
+/** The settings page's own stylesheet (base rules and the bar included) and its row-adding script. */
+const SETTINGS_ASSETS = {
+  stylesheet: `${STAFF_BASE}/settings/settings.css`,
+  script: `${STAFF_BASE}/settings/settings.js`,
+} as const;
+
 /** The whole settings page. */
 export function settingsPage(data: SettingsPageData): Html {
-  return html`<!doctype html>
-    <html lang="vi">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>Cài đặt của xã – Bình dân học vụ số</title>
-        <link rel="stylesheet" href="${STAFF_BASE}/settings/settings.css" />
-        <script src="${STAFF_BASE}/settings/settings.js" defer></script>
-      </head>
-      <body>
-        ${data.nav ?? ''}
-        <main>
-          <h1>Cài đặt của ${data.commune.name}</h1>
-          <nav>
-            <a href="#hamlets">Xóm/khối</a> · <a href="#contacts">Liên hệ</a> · <a href="#population">Dân số</a> ·
-            <a href="${STAFF_BASE}/api/settings.yaml">Tải cài đặt dạng commune.yaml</a>
-          </nav>
-          ${hamletsSection(data)} ${contactsSection(data)} ${populationSection(data)}
-        </main>
-      </body>
-    </html>`;
+  return staffPage(
+    'Cài đặt của xã',
+    html`<h1>Cài đặt của ${data.commune.name}</h1>
+      <nav>
+        <a href="#hamlets">Xóm/khối</a> · <a href="#contacts">Liên hệ</a> · <a href="#population">Dân số</a> ·
+        <a href="${STAFF_BASE}/api/settings.yaml">Tải cài đặt dạng commune.yaml</a>
+      </nav>
+      ${hamletsSection(data)} ${contactsSection(data)} ${populationSection(data)}`,
+    data.nav,
+    SETTINGS_ASSETS,
+  );
 }
 
 /** A short page for a refusal (403, 413) that a browser shows. */
 export function messagePage(title: string, text: string): Html {
-  return html`<!doctype html>
-    <html lang="vi">
-      <head>
-        <meta charset="utf-8" />
-        <title>${title}</title>
-        <link rel="stylesheet" href="${STAFF_BASE}/settings/settings.css" />
-      </head>
-      <body>
-        <main>
-          <h1>${title}</h1>
-          <p>${text}</p>
-          <p><a href="${STAFF_BASE}/settings">Quay lại trang Cài đặt</a></p>
-        </main>
-      </body>
-    </html>`;
+  return staffPage(
+    title,
+    html`<h1>${title}</h1>
+      <p>${text}</p>
+      <p><a href="${STAFF_BASE}/settings">Quay lại trang Cài đặt</a></p>`,
+    undefined,
+    { stylesheet: SETTINGS_ASSETS.stylesheet },
+  );
 }

@@ -45,10 +45,6 @@ export interface SettingsPageData {
   readonly nav?: Html;
 }
 
-export function csrf(token: string): Html {
-  return html`<input type="hidden" name="_csrf" value="${token}" />`;
-}
-
 export function messageFor(data: SettingsPageData, section: Section): Html {
   const m = data.message;
   if (!m || m.section !== section) return html``;
