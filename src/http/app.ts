@@ -60,6 +60,10 @@ export function createApp(deps: AppDeps): Hono {
         baseUri: ["'none'"],
         formAction: ["'self'"],
       },
+      // Not hono's default 'no-referrer': under it browsers post every form with `Origin: null`, which the
+      // staff console's origin check must refuse, so nobody could sign in. 'same-origin' still sends no
+      // Referer to any other site.
+      referrerPolicy: 'same-origin',
     }),
   );
 

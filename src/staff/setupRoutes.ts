@@ -52,8 +52,10 @@ export function mountSetupRoutes(app: Hono, deps: SetupDeps): void {
     const account = store.setupAccount(hashToken(token), clock.now());
     if (!account) return unusable(c);
     c.header('Cache-Control', 'no-store');
-    // The token is in the address: no Referer may carry it to another site.
-    c.header('Referrer-Policy', 'no-referrer');
+    // The token is in the address: no Referer may carry it to another site. Not 'no-referrer': under
+    // it a browser posts the form with `Origin: null`, which the front door refuses as cross-site.
+    // (http/app.ts sets the same policy on every response.)
+    c.header('Referrer-Policy', 'same-origin');
     const formToken = formTokenFor(c, signer, deps.secureOf(c));
     return c.html(
       setupPage({ formToken, token, loginId: account.id, name: account.name, ...(error && { error }) }),

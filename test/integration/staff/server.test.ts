@@ -46,6 +46,8 @@ describe('the staff console on the real server', () => {
     expect(login.status).toBe(200);
     expect(login.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(login.headers.get('content-security-policy')).toContain("style-src 'self'");
+    // Under 'no-referrer' browsers post the login form with `Origin: null`, which the front door refuses.
+    expect(login.headers.get('referrer-policy')).toBe('same-origin');
   });
 
   it('signs a staff member in over HTTP and keeps one key across restarts', async () => {
