@@ -25,7 +25,8 @@ import type {
   WeekCount,
 } from '../../core/stores/reports.js';
 import type { Db } from './db.js';
-import { filterParams, missesSql, PROGRESS_SQL } from './reportSql.js';
+import { countMisses, type RecentAttempt } from './reportMisses.js';
+import { filterParams, PROGRESS_SQL, recentAttemptsSql } from './reportSql.js';
 
 export type { CompletionCount, ProgrammeCount } from '../../core/stores/reports.js';
 
@@ -118,15 +119,17 @@ export class SqliteReportRepo implements ReportSource {
     return this.db.prepare(PROGRESS_SQL.attempts).all(this.params(filter)) as AttemptCount[];
   }
 
+  /**
+   * The recent attempts are chosen in SQL (recentAttemptsSql) and their
+   * answers counted in JavaScript (reportMisses.ts): at most `window` short
+   * rows cross over, and counting them there is far cheaper than json_each.
+   */
   questionMisses(filter: ReportFilter, keys: readonly AnswerKey[], window: number, limit: number): QuestionMiss[] {
     if (keys.length === 0 || window <= 0 || limit <= 0) return [];
-    const sql = missesSql(filter);
-    return this.withReportCache(
-      () =>
-        this.db
-          .prepare(sql)
-          .all({ ...this.params(filter), keys: JSON.stringify(keys), window, limit }) as QuestionMiss[],
-    );
+    const recent = this.db
+      .prepare(recentAttemptsSql(filter))
+      .all({ ...this.params(filter), keys: JSON.stringify(keys), window }) as RecentAttempt[];
+    return countMisses(recent, keys, limit);
   }
 
   private params(filter: ReportFilter): Record<string, string | null> {

@@ -15,8 +15,7 @@
  *
  * Filters are bound as NULL when absent (`:hamlet IS NULL OR …`), so each
  * view is one kept statement; the failed-questions view, which reads
- * quiz_attempts itself, joins citizens only with the conditions asked for
- * (four statement texts at most).
+ * attempts rather than the summary, has one text per kind of scope.
  */
 import type { ReportFilter } from '../../core/stores/reports.js';
 
@@ -54,52 +53,41 @@ const FINISHED = `a.commune_id = :commune AND a.status = 'finished'
    AND a.finished_at >= :fromUtc AND a.finished_at < :toUtc`;
 
 /**
- * The latest :window finished attempts on the catalog's version of their
- * quiz. With a hamlet or group asked for, the citizens of that cohort are
- * read first (citizens_by_hamlet_group) and their attempts by citizen: a
- * hamlet is a thirtieth of the commune, and walking every attempt by time
- * until enough of theirs turn up costs seconds on a large commune. INDEXED BY
- * because the planner otherwise walks the time index once per citizen.
+ * The latest :window finished attempts within the filter that were taken on
+ * the catalog's version of their quiz (:keys, a JSON array of {quizId,
+ * version, answers}), newest first: their quiz and answers, which
+ * reportMisses.ts counts. Commune-wide, the finished attempts are walked back
+ * by time (quiz_attempts_finished). With a hamlet or group asked for, the
+ * walk goes along report_attempts (migration 019), which holds each finished
+ * attempt under its citizen's hamlet and group, and joins back for the
+ * answers of the few thousand it keeps; reading every attempt of a hamlet's
+ * thousands of citizens and sorting them instead cost about 100 ms on a large
+ * commune. Four statement texts at most.
  */
-function recentAttempts(filter: ReportFilter): string {
-  const conditions = [
-    ...(filter.hamletId !== undefined ? ['c.hamlet = :hamlet'] : []),
-    ...(filter.groupId !== undefined ? ['c.target_group = :grp'] : []),
-  ];
-  const versionOk = '(a.quiz_id, a.quiz_version) IN (SELECT quiz, version FROM versions)';
-  if (conditions.length === 0) {
-    return `SELECT a.quiz_id, a.answers_json FROM quiz_attempts a
-     WHERE ${FINISHED} AND ${versionOk}
-     ORDER BY a.finished_at DESC LIMIT :window`;
-  }
-  return `SELECT a.quiz_id, a.answers_json
-      FROM citizens c CROSS JOIN quiz_attempts a INDEXED BY quiz_attempts_by_citizen
-        ON a.commune_id = c.commune_id AND a.citizen_id = c.id
-     WHERE c.commune_id = :commune AND ${conditions.join(' AND ')} AND ${FINISHED} AND ${versionOk}
-     ORDER BY a.finished_at DESC LIMIT :window`;
-}
-
-/**
- * Wrong answers per question: the recent attempts' answers unpacked with
- * json_each and compared with the key (:keys, a JSON array of {quizId,
- * version, answers}). Bounded by the window, so the view costs about the same
- * on a commune with ten million attempts; at most four statement texts.
- */
-export const missesSql = (filter: ReportFilter): string => `WITH
-  versions AS MATERIALIZED (
+export function recentAttemptsSql(filter: ReportFilter): string {
+  const versions = `WITH versions AS MATERIALIZED (
     SELECT json_extract(k.value, '$.quizId') AS quiz, json_extract(k.value, '$.version') AS version
-      FROM json_each(:keys) k),
-  answer_key AS MATERIALIZED (
-    SELECT json_extract(k.value, '$.quizId') AS quiz, CAST(r.key AS INTEGER) AS idx, r.value AS answer
-      FROM json_each(:keys) k, json_each(k.value, '$.answers') r),
-  recent AS MATERIALIZED (${recentAttempts(filter)})
-SELECT r.quiz_id AS quizId, ak.idx AS "index", SUM(j.value <> ak.answer) AS wrong, COUNT(*) AS answered
-  FROM recent r, json_each(r.answers_json) j
-  JOIN answer_key ak ON ak.quiz = r.quiz_id AND ak.idx = j.key
- GROUP BY 1, 2
-HAVING wrong > 0
- ORDER BY wrong DESC, answered DESC, 1, 2
- LIMIT :limit`;
+      FROM json_each(:keys) k)`;
+  const hamlet = filter.hamletId !== undefined;
+  const group = filter.groupId !== undefined;
+  if (!hamlet && !group) {
+    return `${versions}
+SELECT a.quiz_id AS quizId, a.answers_json AS answers FROM quiz_attempts a
+ WHERE ${FINISHED} AND (a.quiz_id, a.quiz_version) IN (SELECT quiz, version FROM versions)
+ ORDER BY a.finished_at DESC LIMIT :window`;
+  }
+  const index =
+    hamlet && group ? 'report_attempts_by_cohort' : hamlet ? 'report_attempts_by_hamlet' : 'report_attempts_by_group';
+  const conditions = [...(hamlet ? ['r.hamlet = :hamlet'] : []), ...(group ? ['r.target_group = :grp'] : [])];
+  return `${versions}
+SELECT a.quiz_id AS quizId, a.answers_json AS answers
+  FROM report_attempts r INDEXED BY ${index}
+  CROSS JOIN quiz_attempts a ON a.commune_id = r.commune_id AND a.id = r.attempt_id
+ WHERE r.commune_id = :commune AND ${conditions.join(' AND ')}
+   AND r.finished_at >= :fromUtc AND r.finished_at < :toUtc
+   AND (r.quiz_id, r.quiz_version) IN (SELECT quiz, version FROM versions)
+ ORDER BY r.finished_at DESC LIMIT :window`;
+}
 
 /** One kind's rows in the order of `index` (report_daily_by_quiz or _by_week), filtered, summed per `key`. */
 const ordered = (index: string, kind: string, key: string): string =>
