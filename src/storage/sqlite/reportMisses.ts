@@ -31,13 +31,12 @@ function differs(value: unknown, answer: number | undefined): boolean {
 }
 
 /**
- * The stored answers by question position, as json_each listed them for the
- * join: an array's elements by index; an object's members whose name is a
- * plain decimal number (the join compared the name with the position as a
- * number; the app only ever writes arrays); nothing for a scalar.
+ * The stored answers by question position when they are not an array (the
+ * app only ever writes arrays), as json_each listed them for the join: an
+ * object's members whose name is a plain decimal number (the join compared
+ * the name with the position as a number); nothing for a scalar.
  */
-function positions(answers: unknown): [number, unknown][] {
-  if (Array.isArray(answers)) return answers.map((value: unknown, index) => [index, value]);
+function members(answers: unknown): [number, unknown][] {
   if (answers === null || typeof answers !== 'object') return [];
   return Object.entries(answers).flatMap(([name, value]): [number, unknown][] =>
     /^(0|[1-9][0-9]{0,14})$/.test(name) ? [[Number(name), value]] : [],
@@ -56,25 +55,30 @@ export function countMisses(
   keys: readonly AnswerKey[],
   limit: number,
 ): QuestionMiss[] {
+  type Row = { quizId: string; index: number; wrong: number; answered: number };
   const keysOf = new Map<string, (readonly number[])[]>();
   for (const k of keys) keysOf.set(k.quizId, [...(keysOf.get(k.quizId) ?? []), k.answers]);
-  const counts = new Map<string, { quizId: string; index: number; wrong: number; answered: number }>();
+  const byQuiz = new Map<string, Row[]>();
+  const count = (quizId: string, key: readonly number[], index: number, value: unknown): void => {
+    if (index >= key.length) return;
+    let rows = byQuiz.get(quizId);
+    if (!rows) byQuiz.set(quizId, (rows = []));
+    let row = rows[index];
+    if (!row) rows[index] = row = { quizId, index, wrong: 0, answered: 0 };
+    row.answered++;
+    if (differs(value, key[index])) row.wrong++;
+  };
   for (const attempt of recent) {
     const answerSets = keysOf.get(attempt.quizId);
     if (!answerSets) continue;
-    const answers = positions(JSON.parse(attempt.answers));
+    const answers: unknown = JSON.parse(attempt.answers);
     for (const key of answerSets) {
-      for (const [index, value] of answers) {
-        if (index >= key.length) continue;
-        const id = `${index} ${attempt.quizId}`;
-        let row = counts.get(id);
-        if (!row) counts.set(id, (row = { quizId: attempt.quizId, index, wrong: 0, answered: 0 }));
-        row.answered++;
-        if (differs(value, key[index])) row.wrong++;
-      }
+      if (Array.isArray(answers)) answers.forEach((value: unknown, index) => count(attempt.quizId, key, index, value));
+      else for (const [index, value] of members(answers)) count(attempt.quizId, key, index, value);
     }
   }
-  return [...counts.values()]
+  const counts = [...byQuiz.values()].flat();
+  return counts
     .filter((r) => r.wrong > 0)
     .sort(
       (a, b) =>

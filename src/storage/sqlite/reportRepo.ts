@@ -26,7 +26,7 @@ import type {
 } from '../../core/stores/reports.js';
 import type { Db } from './db.js';
 import { countMisses, type RecentAttempt } from './reportMisses.js';
-import { filterParams, PROGRESS_SQL, recentAttemptsSql } from './reportSql.js';
+import { filterParams, progressSql, recentAttemptsSql } from './reportSql.js';
 
 export type { CompletionCount, ProgrammeCount } from '../../core/stores/reports.js';
 
@@ -104,19 +104,19 @@ export class SqliteReportRepo implements ReportSource {
   }
 
   cohortCompletions(filter: ReportFilter): ProgrammeCount[] {
-    return this.db.prepare(PROGRESS_SQL.cohorts).all(this.params(filter)) as ProgrammeCount[];
+    return this.db.prepare(progressSql(filter).cohorts).all(this.params(filter)) as ProgrammeCount[];
   }
 
   quizPasses(filter: ReportFilter): QuizPassCount[] {
-    return this.db.prepare(PROGRESS_SQL.quizPasses).all(this.params(filter)) as QuizPassCount[];
+    return this.db.prepare(progressSql(filter).quizPasses).all(this.params(filter)) as QuizPassCount[];
   }
 
   weekly(filter: ReportFilter): WeekCount[] {
-    return this.db.prepare(PROGRESS_SQL.weekly).all(this.params(filter)) as WeekCount[];
+    return this.db.prepare(progressSql(filter).weekly).all(this.params(filter)) as WeekCount[];
   }
 
   attemptCounts(filter: ReportFilter): AttemptCount[] {
-    return this.db.prepare(PROGRESS_SQL.attempts).all(this.params(filter)) as AttemptCount[];
+    return this.db.prepare(progressSql(filter).attempts).all(this.params(filter)) as AttemptCount[];
   }
 
   /**

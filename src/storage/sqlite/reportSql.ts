@@ -89,34 +89,72 @@ SELECT a.quiz_id AS quizId, a.answers_json AS answers
  ORDER BY r.finished_at DESC LIMIT :window`;
 }
 
-/** One kind's rows in the order of `index` (report_daily_by_quiz or _by_week), filtered, summed per `key`. */
-const ordered = (index: string, kind: string, key: string): string =>
-  `SELECT ${key} AS k, SUM(n) AS n FROM report_daily INDEXED BY ${index}
-    WHERE ${DAILY(kind)} GROUP BY 1`;
+/** Which rows a per-quiz or per-week view reads, by what the filter narrows to. */
+type Scope = 'commune' | 'hamlet' | 'group';
+
+const scopeOf = (filter: ReportFilter): Scope =>
+  filter.hamletId !== undefined ? 'hamlet' : filter.groupId !== undefined ? 'group' : 'commune';
 
 /**
- * Each arm of a UNION is aggregated on its own before the arms are added up,
- * and the per-quiz and per-week arms read the summary through an index in
- * their GROUP BY order: summing the summary's rows straight into one GROUP
- * BY over the union sends every row through a temporary sorter, which costs
- * about three times as much on a million passes (bench:report).
+ * One kind's rows, filtered and summed per `key`, read through an index in
+ * `by` (quiz or week) order. The whole commune reads report_commune_daily
+ * (migration 019: the same counts without hamlet and group, about 25 times
+ * fewer rows); one hamlet reads report_daily along the hamlet's own indexes
+ * (a thirtieth of the rows); a group alone reads the commune-wide indexes of
+ * report_daily and keeps its group's rows.
  */
-export const PROGRESS_SQL = {
-  cohorts: `SELECT NULLIF(hamlet, '') AS hamletId, NULLIF(target_group, '') AS groupId, SUM(n) AS completed FROM (
+const ordered = (scope: Scope, by: 'quiz' | 'week', kind: string, key: string): string => {
+  if (scope === 'commune') {
+    return `SELECT ${key} AS k, SUM(n) AS n FROM report_commune_daily INDEXED BY report_commune_daily_by_${by}
+    WHERE commune_id = :commune AND kind = ${kind} AND day BETWEEN :fromDay AND :toDay GROUP BY 1`;
+  }
+  if (scope === 'hamlet') {
+    return `SELECT ${key} AS k, SUM(n) AS n FROM report_daily INDEXED BY report_daily_by_hamlet_${by}
+    WHERE commune_id = :commune AND kind = ${kind} AND hamlet = :hamlet AND day BETWEEN :fromDay AND :toDay
+      AND (:grp IS NULL OR target_group = :grp) GROUP BY 1`;
+  }
+  return `SELECT ${key} AS k, SUM(n) AS n FROM report_daily INDEXED BY report_daily_by_${by}
+    WHERE ${DAILY(kind)} GROUP BY 1`;
+};
+
+const COHORTS = `SELECT NULLIF(hamlet, '') AS hamletId, NULLIF(target_group, '') AS groupId, SUM(n) AS completed FROM (
       SELECT hamlet, target_group, SUM(n) AS n FROM report_daily WHERE ${DAILY("'programme'")} GROUP BY 1, 2
       UNION ALL
       SELECT hamlet, target_group, SUM(completions) FROM anonymous_completions WHERE ${ANONYMOUS('completed_on')}
        GROUP BY 1, 2)
-    GROUP BY 1, 2 HAVING SUM(n) > 0`,
-  quizPasses: `SELECT k AS quizId, SUM(n) AS passed FROM (
-      ${ordered('report_daily_by_quiz', "'pass'", 'quiz_id')}
+    GROUP BY 1, 2 HAVING SUM(n) > 0`;
+
+/**
+ * The progress report's statements for a filter (three texts per view at
+ * most, by scope). Each arm of a UNION is aggregated on its own before the
+ * arms are added up, and the per-quiz and per-week arms read through an index
+ * in their GROUP BY order: summing the summary's rows straight into one
+ * GROUP BY over the union sends every row through a temporary sorter, which
+ * costs about three times as much on a million passes (bench:report).
+ */
+export function progressSql(filter: ReportFilter): ProgressStatements {
+  return STATEMENTS[scopeOf(filter)];
+}
+
+interface ProgressStatements {
+  readonly cohorts: string;
+  readonly quizPasses: string;
+  readonly weekly: string;
+  readonly attempts: string;
+}
+
+function statements(scope: Scope): ProgressStatements {
+  return {
+    cohorts: COHORTS,
+    quizPasses: `SELECT k AS quizId, SUM(n) AS passed FROM (
+      ${ordered(scope, 'quiz', "'pass'", 'quiz_id')}
       UNION ALL
       SELECT quiz_id, SUM(passes) FROM anonymous_passes WHERE ${ANONYMOUS('passed_on')} GROUP BY 1)
     GROUP BY 1 HAVING SUM(n) > 0 ORDER BY 1`,
-  weekly: `SELECT k AS weekStart, SUM(completions) AS completions, SUM(passes) AS passes FROM (
-      SELECT k, n AS completions, 0 AS passes FROM (${ordered('report_daily_by_week', "'programme'", 'week')})
+    weekly: `SELECT k AS weekStart, SUM(completions) AS completions, SUM(passes) AS passes FROM (
+      SELECT k, n AS completions, 0 AS passes FROM (${ordered(scope, 'week', "'programme'", 'week')})
       UNION ALL
-      SELECT k, 0, n FROM (${ordered('report_daily_by_week', "'pass'", 'week')})
+      SELECT k, 0, n FROM (${ordered(scope, 'week', "'pass'", 'week')})
       UNION ALL
       SELECT date(completed_on, '-6 days', 'weekday 1'), SUM(completions), 0
         FROM anonymous_completions WHERE ${ANONYMOUS('completed_on')} GROUP BY 1
@@ -124,9 +162,16 @@ export const PROGRESS_SQL = {
       SELECT date(passed_on, '-6 days', 'weekday 1'), 0, SUM(passes)
         FROM anonymous_passes WHERE ${ANONYMOUS('passed_on')} GROUP BY 1)
     GROUP BY 1 HAVING SUM(completions) > 0 OR SUM(passes) > 0 ORDER BY 1`,
-  attempts: `SELECT k AS quizId, SUM(passed) AS passed, SUM(failed) AS failed FROM (
-      SELECT k, n AS passed, 0 AS failed FROM (${ordered('report_daily_by_quiz', "'attempt_passed'", 'quiz_id')})
+    attempts: `SELECT k AS quizId, SUM(passed) AS passed, SUM(failed) AS failed FROM (
+      SELECT k, n AS passed, 0 AS failed FROM (${ordered(scope, 'quiz', "'attempt_passed'", 'quiz_id')})
       UNION ALL
-      SELECT k, 0, n FROM (${ordered('report_daily_by_quiz', "'attempt_failed'", 'quiz_id')}))
+      SELECT k, 0, n FROM (${ordered(scope, 'quiz', "'attempt_failed'", 'quiz_id')}))
     GROUP BY 1 HAVING SUM(passed) + SUM(failed) > 0 ORDER BY 1`,
-} as const;
+  };
+}
+
+const STATEMENTS: Readonly<Record<Scope, ProgressStatements>> = {
+  commune: statements('commune'),
+  hamlet: statements('hamlet'),
+  group: statements('group'),
+};

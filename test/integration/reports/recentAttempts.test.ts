@@ -4,8 +4,9 @@
  * tests hold it to the computation it replaced: json_each over the latest
  * finished attempts joined to their citizens (`slowMisses`, the former SQL,
  * kept here verbatim in substance), after passes, failures, profile moves,
- * an erasure, a citizen merge and odd stored answers; and they check that
- * the migration fills the table from the attempts already there.
+ * an erasure, a citizen merge and odd stored answers, and hold
+ * report_commune_daily to report_daily summed; and they check that the
+ * migration fills both from the rows already there.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +86,16 @@ function mirrorDrift(db: Db): unknown[] {
     .all();
 }
 
+/** report_commune_daily against report_daily summed over hamlets and groups (rows netting to zero aside). */
+function rollupDrift(db: Db): unknown[] {
+  const sums = `SELECT commune_id, kind, day, week, quiz_id, SUM(n) AS n FROM report_daily
+                 GROUP BY commune_id, kind, day, week, quiz_id HAVING SUM(n) <> 0`;
+  const rollup = 'SELECT commune_id, kind, day, week, quiz_id, n FROM report_commune_daily WHERE n <> 0';
+  return db
+    .prepare(`SELECT * FROM (${sums} EXCEPT ${rollup}) UNION ALL SELECT * FROM (${rollup} EXCEPT ${sums})`)
+    .all();
+}
+
 const FILTERS: ReportFilter[] = [
   {},
   { hamletId: 'xom-1' },
@@ -105,6 +116,7 @@ let keys: AnswerKey[];
 /** The fast view equals the slow one for every filter, and the mirror table equals its source. */
 function expectSameAsSlow(windows: readonly number[] = [2000], filters: readonly ReportFilter[] = FILTERS): void {
   expect(mirrorDrift(fx.services.db)).toEqual([]);
+  expect(rollupDrift(fx.services.db)).toEqual([]);
   for (const filter of filters)
     for (const window of windows)
       expect(repo.questionMisses(filter, keys, window, 20), JSON.stringify({ filter, window })).toEqual(
@@ -189,7 +201,7 @@ describe('failed questions match the former json_each computation', () => {
 });
 
 describe('migration 019', () => {
-  it('fills report_attempts from the finished attempts already recorded', () => {
+  it('fills report_attempts and report_commune_daily from the rows already recorded', () => {
     const dir = tempDir('hocvuso-m019-');
     try {
       const path = join(dir.dir, 'old.db');
@@ -213,6 +225,12 @@ describe('migration 019', () => {
       attempt.run('t1', 'c1', 'finished', '2026-01-02T01:00:00.000Z');
       attempt.run('t2', 'c2', 'finished', '2026-01-02T02:00:00.000Z');
       attempt.run('t3', 'c1', 'abandoned', null);
+      const pass = old.prepare(
+        `INSERT INTO quiz_passes (commune_id, citizen_id, quiz_id, attempt_id, score, passed_at)
+         VALUES ('hung-chau', ?, 'q', ?, 1, ?)`,
+      );
+      pass.run('c1', 't1', '2026-01-02T01:00:00.000Z');
+      pass.run('c2', 't2', '2026-01-02T20:00:00.000Z');
       old.close();
 
       const db = openDatabase(path);
@@ -222,6 +240,12 @@ describe('migration 019', () => {
           { attempt_id: 't2', hamlet: null, target_group: null },
         ]);
         expect(mirrorDrift(db)).toEqual([]);
+        expect(db.prepare('SELECT kind, day, quiz_id, n FROM report_commune_daily ORDER BY 1, 2').all()).toEqual([
+          { kind: 'attempt_failed', day: '2026-01-02', quiz_id: 'q', n: 2 },
+          { kind: 'pass', day: '2026-01-02', quiz_id: 'q', n: 1 },
+          { kind: 'pass', day: '2026-01-03', quiz_id: 'q', n: 1 },
+        ]);
+        expect(rollupDrift(db)).toEqual([]);
       } finally {
         db.close();
       }
