@@ -60,9 +60,10 @@ const FINISHED = `a.commune_id = :commune AND a.status = 'finished'
  * by time (quiz_attempts_finished). With a hamlet or group asked for, the
  * walk goes along report_attempts (migration 019), which holds each finished
  * attempt under its citizen's hamlet and group, and joins back for the
- * answers of the few thousand it keeps; reading every attempt of a hamlet's
- * thousands of citizens and sorting them instead cost about 100 ms on a large
- * commune. Four statement texts at most.
+ * answers of the few thousand it keeps (a hamlet and group asked together
+ * walk the hamlet's index, which carries the group); reading every attempt
+ * of a hamlet's thousands of citizens and sorting them instead cost about
+ * 100 ms on a large commune. Four statement texts at most.
  */
 export function recentAttemptsSql(filter: ReportFilter): string {
   const versions = `WITH versions AS MATERIALIZED (
@@ -76,8 +77,7 @@ SELECT a.quiz_id AS quizId, a.answers_json AS answers FROM quiz_attempts a
  WHERE ${FINISHED} AND (a.quiz_id, a.quiz_version) IN (SELECT quiz, version FROM versions)
  ORDER BY a.finished_at DESC LIMIT :window`;
   }
-  const index =
-    hamlet && group ? 'report_attempts_by_cohort' : hamlet ? 'report_attempts_by_hamlet' : 'report_attempts_by_group';
+  const index = hamlet ? 'report_attempts_by_hamlet' : 'report_attempts_by_group';
   const conditions = [...(hamlet ? ['r.hamlet = :hamlet'] : []), ...(group ? ['r.target_group = :grp'] : [])];
   return `${versions}
 SELECT a.quiz_id AS quizId, a.answers_json AS answers
@@ -96,20 +96,20 @@ const scopeOf = (filter: ReportFilter): Scope =>
   filter.hamletId !== undefined ? 'hamlet' : filter.groupId !== undefined ? 'group' : 'commune';
 
 /**
- * One kind's rows, filtered and summed per `key`, read through an index in
- * `by` (quiz or week) order. The whole commune reads report_commune_daily
- * (migration 019: the same counts without hamlet and group, about 25 times
- * fewer rows); one hamlet reads report_daily along the hamlet's own indexes
- * (a thirtieth of the rows); a group alone reads the commune-wide indexes of
- * report_daily and keeps its group's rows.
+ * One kind's rows, filtered and summed per `key` (the quiz or the week,
+ * `by`). The whole commune reads report_commune_daily (migration 019: the
+ * same counts without hamlet and group, about 25 times fewer rows, sorted
+ * here); one hamlet reads its own rows of report_daily through the index led
+ * by the hamlet (a thirtieth of the rows, sorted here); a group alone reads
+ * report_daily through the index in `by` order and keeps its group's rows.
  */
 const ordered = (scope: Scope, by: 'quiz' | 'week', kind: string, key: string): string => {
   if (scope === 'commune') {
-    return `SELECT ${key} AS k, SUM(n) AS n FROM report_commune_daily INDEXED BY report_commune_daily_by_${by}
+    return `SELECT ${key} AS k, SUM(n) AS n FROM report_commune_daily
     WHERE commune_id = :commune AND kind = ${kind} AND day BETWEEN :fromDay AND :toDay GROUP BY 1`;
   }
   if (scope === 'hamlet') {
-    return `SELECT ${key} AS k, SUM(n) AS n FROM report_daily INDEXED BY report_daily_by_hamlet_${by}
+    return `SELECT ${key} AS k, SUM(n) AS n FROM report_daily INDEXED BY report_daily_by_hamlet
     WHERE commune_id = :commune AND kind = ${kind} AND hamlet = :hamlet AND day BETWEEN :fromDay AND :toDay
       AND (:grp IS NULL OR target_group = :grp) GROUP BY 1`;
   }
