@@ -10,8 +10,10 @@
  * hamlet and group they had then.
  *
  * The progress report's counts (issue 17) read `report_daily`, the per-day
- * summary the triggers of migration 014 keep, plus the anonymous counts; the
- * SQL is in reportSql.ts.
+ * summary the triggers of migration 014 keep (or its commune-wide sum,
+ * `report_commune_daily`, migration 019), plus the anonymous counts; its
+ * failed questions read the latest attempts (through `report_attempts` for
+ * a hamlet or group, migration 019). The SQL is in reportSql.ts.
  */
 import type {
   AnswerKey,

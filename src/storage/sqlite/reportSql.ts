@@ -1,10 +1,12 @@
 /**
  * @module storage/sqlite/reportSql
  *
- * The progress report's SQL (issue 17). Passes and completions come from
- * `report_daily` (one row per local day × hamlet × group × quiz, kept by the
- * triggers of migration 014) plus the anonymous counts erased residents left
- * (migration 007); attempts from `quiz_attempts` itself.
+ * The progress report's SQL (issue 17). Passes, completions and attempt
+ * counts come from `report_daily` (one row per local day × hamlet × group ×
+ * quiz, kept by the triggers of migration 014), or for the whole commune
+ * from its sum `report_commune_daily` (migration 019), plus the anonymous
+ * counts erased residents left (migration 007); the failed questions from
+ * the latest attempts themselves.
  *
  * Time: a filter's from/to are inclusive local dates in Asia/Ho_Chi_Minh,
  * which is UTC+7 all year. `report_daily.day` is already local; timestamps
