@@ -10,8 +10,10 @@
  * hamlet and group they had then.
  *
  * The progress report's counts (issue 17) read `report_daily`, the per-day
- * summary the triggers of migration 014 keep, plus the anonymous counts; the
- * SQL is in reportSql.ts.
+ * summary the triggers of migration 014 keep (or its commune-wide sum,
+ * `report_commune_daily`, migration 019), plus the anonymous counts; its
+ * failed questions read the latest attempts (through `report_attempts` for
+ * a hamlet or group, migration 019). The SQL is in reportSql.ts.
  */
 import type {
   AnswerKey,
@@ -25,7 +27,8 @@ import type {
   WeekCount,
 } from '../../core/stores/reports.js';
 import type { Db } from './db.js';
-import { filterParams, missesSql, PROGRESS_SQL } from './reportSql.js';
+import { countMisses, type RecentAttempt } from './reportMisses.js';
+import { filterParams, progressSql, recentAttemptsSql } from './reportSql.js';
 
 export type { CompletionCount, ProgrammeCount } from '../../core/stores/reports.js';
 
@@ -103,30 +106,32 @@ export class SqliteReportRepo implements ReportSource {
   }
 
   cohortCompletions(filter: ReportFilter): ProgrammeCount[] {
-    return this.db.prepare(PROGRESS_SQL.cohorts).all(this.params(filter)) as ProgrammeCount[];
+    return this.db.prepare(progressSql(filter).cohorts).all(this.params(filter)) as ProgrammeCount[];
   }
 
   quizPasses(filter: ReportFilter): QuizPassCount[] {
-    return this.db.prepare(PROGRESS_SQL.quizPasses).all(this.params(filter)) as QuizPassCount[];
+    return this.db.prepare(progressSql(filter).quizPasses).all(this.params(filter)) as QuizPassCount[];
   }
 
   weekly(filter: ReportFilter): WeekCount[] {
-    return this.db.prepare(PROGRESS_SQL.weekly).all(this.params(filter)) as WeekCount[];
+    return this.db.prepare(progressSql(filter).weekly).all(this.params(filter)) as WeekCount[];
   }
 
   attemptCounts(filter: ReportFilter): AttemptCount[] {
-    return this.db.prepare(PROGRESS_SQL.attempts).all(this.params(filter)) as AttemptCount[];
+    return this.db.prepare(progressSql(filter).attempts).all(this.params(filter)) as AttemptCount[];
   }
 
+  /**
+   * The recent attempts are chosen in SQL (recentAttemptsSql) and their
+   * answers counted in JavaScript (reportMisses.ts): at most `window` short
+   * rows cross over, and counting them there is far cheaper than json_each.
+   */
   questionMisses(filter: ReportFilter, keys: readonly AnswerKey[], window: number, limit: number): QuestionMiss[] {
     if (keys.length === 0 || window <= 0 || limit <= 0) return [];
-    const sql = missesSql(filter);
-    return this.withReportCache(
-      () =>
-        this.db
-          .prepare(sql)
-          .all({ ...this.params(filter), keys: JSON.stringify(keys), window, limit }) as QuestionMiss[],
-    );
+    const recent = this.db
+      .prepare(recentAttemptsSql(filter))
+      .all({ ...this.params(filter), keys: JSON.stringify(keys), window }) as RecentAttempt[];
+    return countMisses(recent, keys, limit);
   }
 
   private params(filter: ReportFilter): Record<string, string | null> {

@@ -25,6 +25,7 @@ import { m013LearningLoop } from './013_learning_loop.js';
 import { m014ReportDaily } from './014_report_daily.js';
 import { m017Outbox } from './017_outbox.js';
 import { m018StaffChatLinks } from './018_staff_chat_links.js';
+import { m019ReportAttempts } from './019_report_attempts.js';
 
 export interface Migration {
   readonly version: number;
@@ -49,4 +50,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m014ReportDaily,
   m017Outbox,
   m018StaffChatLinks,
+  m019ReportAttempts,
 ];
