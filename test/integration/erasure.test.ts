@@ -117,6 +117,21 @@ describe('"xóa dữ liệu của tôi" leaves nothing about the person in any t
       { citizenId, quizId: QUIZ, attemptId, score: 1, passed: true, at: at.toISOString(), coreQuizzes: [QUIZ] },
     );
 
+    // Staff ignored the group of their question: the group remembers it as its anchor.
+    const logged = db
+      .prepare('SELECT question FROM unanswered_questions WHERE commune_id = ? AND channel = ? AND user_id = ?')
+      .get(services.config.COMMUNE_ID, ZALO.channel, ZALO.userId) as { question: string };
+    services.learning.decide({
+      id: 'grp-1',
+      status: 'ignored',
+      anchor: logged.question,
+      entryId: null,
+      firstAskedAt: at.toISOString(),
+      decidedBy: 'admin',
+      decidedAt: at.toISOString(),
+      reason: null,
+    });
+
     // What the channels keep about them.
     const zalo = new SqliteZaloStore(db, services.config.COMMUNE_ID, 'app-1');
     zalo.receive('msg:qm1', ZALO.userId, JSON.stringify({ kind: 'text', userId: ZALO.userId, text: QUESTION }), at);
@@ -168,6 +183,7 @@ describe('"xóa dữ liệu của tôi" leaves nothing about the person in any t
       'citizens.display_name',
       'citizen_identities.user_id',
       'unanswered_questions.question',
+      'learning_groups.anchor',
       'conversation_state.user_id',
       'zalo_events.user_id',
       'zalo_residents.user_id',

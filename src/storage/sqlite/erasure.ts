@@ -5,8 +5,9 @@
  * hold something about them: the citizen with their identities, link codes,
  * attempts, passes and completion (cascading from `citizens`), and what each
  * of their channel identities left elsewhere — logged questions, conversation
- * state, Zalo events, outbox and window rows, Telegram polls, callback values
- * and blocked-chat marks. Passes and the programme completion first become
+ * state, Zalo events, outbox and window rows, Telegram polls, callback values,
+ * blocked-chat marks, and an ignored learning-loop group anchored on one of
+ * their questions. Passes and the programme completion first become
  * anonymous counts (hamlet, group, quiz, day), so the commune's figures stay
  * true. A table added later is covered by the test that scans every table
  * (test/integration/erasure.test.ts), not by this list alone.
@@ -43,6 +44,10 @@ const SQL = {
   citizen: `DELETE FROM citizens WHERE commune_id = @commune AND id = @citizen`,
 
   state: `DELETE FROM conversation_state WHERE commune_id = @commune AND channel = @channel AND user_id = @user`,
+  // An ignored group of the learning loop remembers one asked question as its anchor: when it is this
+  // person's, the decision goes with it (staff may ignore the group again; its other questions stay).
+  ignoredAnchors: `DELETE FROM learning_groups WHERE commune_id = @commune AND status = 'ignored' AND anchor IN (
+      SELECT question FROM unanswered_questions WHERE commune_id = @commune AND channel = @channel AND user_id = @user)`,
   questions: `DELETE FROM unanswered_questions WHERE commune_id = @commune AND channel = @channel AND user_id = @user`,
   // A message's event row keeps its key (msg:<id>, no person in it) so a redelivery is still recognised.
   // Events not yet handled (the very message asking for this, when it came through Zalo) keep their row
@@ -100,6 +105,7 @@ export function createEraser(db: Db, communeId: string): (identity: Identity) =>
       seen.add(key);
       const who = { commune, channel: id.channel, user: id.userId };
       st.state.run(who);
+      st.ignoredAnchors.run(who);
       st.questions.run(who);
       for (const name of CHANNEL_ROWS[id.channel] ?? []) st[name].run({ commune, user: id.userId });
     }
