@@ -23,7 +23,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../core/ports.js';
 import type { NamedItem } from '../core/registry/types.js';
-import { localYear } from '../core/stats/bounds.js';
+import { communeYearOf } from '../core/communeTime.js';
 import { barClassesCss } from '../http/barClasses.js';
 import { consoleNav } from './consoleNav.js';
 import { dashboardHtml, type DashboardFilters } from './dashboardHtml.js';
@@ -147,7 +147,7 @@ export function createDashboardModule(deps: DashboardDeps): StaffModule {
   const chart = asset(chartJsSource(), 'text/javascript; charset=utf-8');
 
   function defaultYear(): number {
-    const now = localYear(deps.clock.now());
+    const now = communeYearOf(deps.clock.now());
     const past = years.filter((y) => y <= now);
     return past[past.length - 1] ?? years[0] ?? now;
   }

@@ -10,7 +10,8 @@
  * No HTTP here: the module (learningModule.ts) validates input and maps
  * `LearningError` to a status.
  */
-import { communeDayOf, firstDayOf, weeklyFigures, type WeekFigures } from '../core/learning/weekly.js';
+import { communeDayOf } from '../core/communeTime.js';
+import { firstDayOf, weeklyFigures, type WeekFigures } from '../core/learning/weekly.js';
 import type { Clock, FaqEntry, KnowledgeSearch } from '../core/ports.js';
 import type { ConsoleRevision, SqliteConsoleFaqRepo } from '../storage/sqlite/consoleFaqRepo.js';
 import type { DocumentRow } from '../storage/sqlite/knowledgeIndex.js';

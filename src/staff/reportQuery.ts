@@ -6,6 +6,7 @@
  * bad value gets a 400 whose Vietnamese message names the field, so the
  * staff member (or the dashboard's developer) sees what to change.
  */
+import { communeYearOf } from '../core/communeTime.js';
 import { z } from 'zod';
 import type { CsvSeparator } from '../reports/csv.js';
 import { clampPlanYear, PLAN_YEARS } from '../reports/planIndicators.js';
@@ -59,12 +60,7 @@ export type ParsedReportQuery =
 
 /** The plan's year for "now" in Viet Nam (UTC+7), so a report on 31/12 after 17:00 UTC is already next year's. */
 export function currentPlanYear(now: Date): number {
-  return clampPlanYear(new Date(now.getTime() + 7 * 3_600_000).getUTCFullYear());
-}
-
-/** Today in Viet Nam, YYYY-MM-DD (for file names). */
-export function localToday(now: Date): string {
-  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return clampPlanYear(communeYearOf(now));
 }
 
 export function parseReportQuery(raw: Record<string, string>, now: Date): ParsedReportQuery {

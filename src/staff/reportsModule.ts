@@ -21,7 +21,8 @@ import { progressCsv } from '../reports/progressCsv.js';
 import { progressReport } from '../reports/progressData.js';
 import type { ProgressQuery } from '../reports/progressTypes.js';
 import { writeProgressXlsx } from '../reports/progressXlsx.js';
-import { localToday, parseReportQuery, type ParsedReportQuery } from './reportQuery.js';
+import { communeDayOf } from '../core/communeTime.js';
+import { parseReportQuery, type ParsedReportQuery } from './reportQuery.js';
 import { scopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
 
 export interface ReportsModuleDeps {
@@ -99,7 +100,7 @@ export function createReportsModule(deps: ReportsModuleDeps): StaffModule {
           else controller.enqueue(encoder.encode(next.value));
         },
       });
-      const name = exportFileName(s.query, localToday(deps.clock.now()), 'csv');
+      const name = exportFileName(s.query, communeDayOf(deps.clock.now()), 'csv');
       return c.body(body, 200, fileHeaders(name, 'text/csv; charset=utf-8'));
     });
 
@@ -113,7 +114,7 @@ export function createReportsModule(deps: ReportsModuleDeps): StaffModule {
       writeProgressXlsx(report, out).catch((err: unknown) =>
         out.destroy(err instanceof Error ? err : new Error(String(err))),
       );
-      const name = exportFileName(s.query, localToday(deps.clock.now()), 'xlsx');
+      const name = exportFileName(s.query, communeDayOf(deps.clock.now()), 'xlsx');
       return c.body(Readable.toWeb(out) as ReadableStream<Uint8Array>, 200, fileHeaders(name, XLSX_TYPE));
     });
   };

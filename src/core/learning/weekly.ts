@@ -8,6 +8,7 @@
  * Weeks run Monday to Sunday in the commune's calendar (UTC+7); pure, so the
  * week boundaries are tested without a clock.
  */
+import { communeDayOf, mondayOf } from '../communeTime.js';
 
 export interface DayCounts {
   /** YYYY-MM-DD, commune calendar. */
@@ -37,20 +38,6 @@ export interface WeekFigures {
 }
 
 const DAY_MS = 86_400_000;
-const COMMUNE_OFFSET_MS = 7 * 3_600_000;
-
-/** The commune's calendar day of an instant. */
-export function communeDayOf(at: Date): string {
-  return new Date(at.getTime() + COMMUNE_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** Monday of the week holding `day` (YYYY-MM-DD). */
-export function mondayOf(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  const back = (d.getUTCDay() + 6) % 7;
-  return new Date(d.getTime() - back * DAY_MS).toISOString().slice(0, 10);
-}
-
 function addDays(day: string, n: number): string {
   return new Date(new Date(`${day}T00:00:00Z`).getTime() + n * DAY_MS).toISOString().slice(0, 10);
 }

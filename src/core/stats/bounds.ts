@@ -5,9 +5,9 @@
  * keeps UTC+7 all year (no daylight saving), with weeks starting on Monday as
  * in the staff reports. Pure, from an injected clock's instant.
  */
+import { COMMUNE_UTC_OFFSET_MS as OFFSET_MS } from '../communeTime.js';
 import type { TallyBounds } from './types.js';
 
-const OFFSET_MS = 7 * 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The UTC instants at which the local day and the local (Monday) week began. */
@@ -20,9 +20,4 @@ export function localBounds(now: Date): TallyBounds {
     dayStart: new Date(dayStartLocal - OFFSET_MS).toISOString(),
     weekStart: new Date(weekStartLocal - OFFSET_MS).toISOString(),
   };
-}
-
-/** The calendar year in the commune at that instant. */
-export function localYear(now: Date): number {
-  return new Date(now.getTime() + OFFSET_MS).getUTCFullYear();
 }

@@ -9,7 +9,8 @@
 import type { Clock } from '../ports.js';
 import type { NamedItem } from '../registry/types.js';
 import type { PopulationSource } from '../stores/reports.js';
-import { localBounds, localYear } from './bounds.js';
+import { communeYearOf } from '../communeTime.js';
+import { localBounds } from './bounds.js';
 import { rankHamlets } from './ranking.js';
 import type { Board, CompletionStats, Leaderboard, SummarySource, SummaryTarget } from './types.js';
 
@@ -70,7 +71,7 @@ export function createSummarySource(deps: {
   return {
     async summary() {
       const now = deps.clock.now();
-      const year = localYear(now);
+      const year = communeYearOf(now);
       const tally = await deps.stats.tally(localBounds(now));
       const rows = deps.population.population();
       const people = rows.reduce((sum, r) => sum + r.people, 0);

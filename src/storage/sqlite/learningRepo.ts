@@ -10,7 +10,7 @@
  */
 import type { AnswerOutcome, AnswerOutcomeLog } from '../../core/ports.js';
 import { CONSOLE_ID_PREFIX } from './consoleFaqRepo.js';
-import { communeDayOf } from '../../core/learning/weekly.js';
+import { communeDayOf } from '../../core/communeTime.js';
 import type { Db } from './db.js';
 
 /** One question to group. `id` is `u<row id>` (logged question) or `f<id>` (typed in by staff). */

@@ -19,16 +19,12 @@
  * view is one kept statement; the failed-questions view, which reads
  * attempts rather than the summary, has one text per kind of scope.
  */
+import { communeDayStartUtc } from '../../core/communeTime.js';
 import type { ReportFilter } from '../../core/stores/reports.js';
 
 const FIRST_DAY = '0000-01-01';
 const LAST_DAY = '9999-12-31';
 const DAY_MS = 86_400_000;
-
-/** The UTC instant (ISO) at which local day `day` (YYYY-MM-DD) starts in Asia/Ho_Chi_Minh. */
-export function localDayStartUtc(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00.000+07:00`)).toISOString();
-}
 
 /** Named parameters for every statement below. */
 export function filterParams(filter: ReportFilter): Record<string, string | null> {
@@ -38,8 +34,8 @@ export function filterParams(filter: ReportFilter): Record<string, string | null
     fromDay: filter.from ?? FIRST_DAY,
     toDay: filter.to ?? LAST_DAY,
     // '' sorts before every timestamp and '9' after, so an open end needs no second statement.
-    fromUtc: filter.from === undefined ? '' : localDayStartUtc(filter.from),
-    toUtc: filter.to === undefined ? '9' : new Date(Date.parse(localDayStartUtc(filter.to)) + DAY_MS).toISOString(),
+    fromUtc: filter.from === undefined ? '' : communeDayStartUtc(filter.from),
+    toUtc: filter.to === undefined ? '9' : new Date(Date.parse(communeDayStartUtc(filter.to)) + DAY_MS).toISOString(),
   };
 }
 

@@ -9,7 +9,8 @@ import { csvCell, csvRow } from '../../../src/reports/csv.js';
 import { clampPlanYear } from '../../../src/reports/planIndicators.js';
 import { buildProgressReport, cell } from '../../../src/reports/progress.js';
 import { formatShare, progressCsv } from '../../../src/reports/progressCsv.js';
-import { currentPlanYear, localToday, parseReportQuery } from '../../../src/staff/reportQuery.js';
+import { communeDayOf } from '../../../src/core/communeTime.js';
+import { currentPlanYear, parseReportQuery } from '../../../src/staff/reportQuery.js';
 
 const EMPTY_COUNTS = { cohorts: [], quizPasses: [], weekly: [], attempts: [], misses: [] };
 
@@ -33,7 +34,7 @@ describe('targets and shares', () => {
     expect(clampPlanYear(2027)).toBe(2026);
     expect(currentPlanYear(new Date('2025-12-31T16:59:59Z'))).toBe(2025);
     expect(currentPlanYear(new Date('2025-12-31T17:00:00Z'))).toBe(2026);
-    expect(localToday(new Date('2026-12-06T17:00:00Z'))).toBe('2026-12-07');
+    expect(communeDayOf(new Date('2026-12-06T17:00:00Z'))).toBe('2026-12-07');
   });
 
   it('a commune with nothing entered says what is missing, in Vietnamese', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { communeDayOf, median, mondayOf, weeklyFigures } from '../../../../src/core/learning/weekly.js';
+import { communeDayOf, mondayOf } from '../../../../src/core/communeTime.js';
+import { median, weeklyFigures } from '../../../../src/core/learning/weekly.js';
 
 describe('weekly figures', () => {
   it('reads days in the commune calendar (UTC+7) and weeks from Monday', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rankHamlets } from '../../../../src/core/stats/ranking.js';
-import { localBounds, localYear } from '../../../../src/core/stats/bounds.js';
+import { communeYearOf } from '../../../../src/core/communeTime.js';
+import { localBounds } from '../../../../src/core/stats/bounds.js';
 import { commonTarget } from '../../../../src/core/stats/sources.js';
 
 const HAMLETS = [
@@ -113,8 +114,8 @@ describe('localBounds', () => {
   });
 
   it('takes the year from Vietnamese wall time', () => {
-    expect(localYear(new Date('2025-12-31T17:30:00Z'))).toBe(2026);
-    expect(localYear(new Date('2025-12-31T16:30:00Z'))).toBe(2025);
+    expect(communeYearOf(new Date('2025-12-31T17:30:00Z'))).toBe(2026);
+    expect(communeYearOf(new Date('2025-12-31T16:30:00Z'))).toBe(2025);
   });
 });
 
