@@ -14,7 +14,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { Services } from '../../src/services.js';
-import { memoryLogger, readyServices, tempDir, writeTree } from '../helpers.js';
+import { memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { modelSettings, writeModelKnowledge } from '../fixtures/modelKnowledge.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -275,28 +276,10 @@ describe('web chat with a language model: the answer streams, checked sentence b
     });
     await new Promise<void>((resolve) => model.listen(0, '127.0.0.1', resolve));
     tmp = tempDir('hocvuso-e2e-stream-');
-    writeTree(tmp.dir, {
-      'knowledge/buu-dien.md': [
-        '---',
-        'title: Nhận kết quả thủ tục qua bưu điện',
-        'url: https://dichvucong.gov.vn',
-        '---',
-        '# Nhận kết quả thủ tục qua bưu điện',
-        '',
-        '## Nhận kết quả tại nhà được không?',
-        '',
-        'Khi nộp hồ sơ trực tuyến, bà con có thể chọn nhận kết quả qua dịch vụ bưu chính công ích tại nhà.',
-      ].join('\n'),
-    });
-    services = await readyServices({
-      DATABASE_PATH: join(tmp.dir, 'e2e.db'),
-      KNOWLEDGE_DIR: join(tmp.dir, 'knowledge'),
-      LLM_MODEL: 'fake-model',
-      OPENAI_API_KEY: 'test-key',
-      OPENAI_BASE_URL: `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`,
-      LLM_TIMEOUT_MS: '10000',
-      PROMPTS_DIR: 'prompts',
-    });
+    writeModelKnowledge(tmp.dir);
+    services = await readyServices(
+      modelSettings(tmp.dir, 'e2e.db', `http://127.0.0.1:${(model.address() as AddressInfo).port}/v1`, 10_000),
+    );
     server = await startServer(services, memoryLogger().logger);
     baseUrl = `http://127.0.0.1:${server.port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

@@ -11,7 +11,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServices, type Services } from '../../src/services.js';
-import { fixedClock, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
+import { fixedClock, memoryLogger, tempDir, testConfig } from '../helpers.js';
+import { modelSettings, writeModelKnowledge } from '../fixtures/modelKnowledge.js';
 
 interface ChatRequestBody {
   model: string;
@@ -59,32 +60,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  writeTree(tmp.dir, {
-    'knowledge/buu-dien.md': [
-      '---',
-      'title: Nhận kết quả thủ tục qua bưu điện',
-      'url: https://dichvucong.gov.vn',
-      '---',
-      '# Nhận kết quả thủ tục qua bưu điện',
-      '',
-      '## Nhận kết quả tại nhà được không?',
-      '',
-      'Khi nộp hồ sơ trực tuyến, bà con có thể chọn nhận kết quả qua dịch vụ bưu chính công ích tại nhà.',
-    ].join('\n'),
+  writeModelKnowledge(tmp.dir);
+  services = createServices(testConfig(modelSettings(tmp.dir, 'llm.db', baseURL, 1000)), memoryLogger().logger, {
+    clock: fixedClock(),
   });
-  services = createServices(
-    testConfig({
-      DATABASE_PATH: `${tmp.dir}/llm.db`,
-      KNOWLEDGE_DIR: `${tmp.dir}/knowledge`,
-      LLM_MODEL: 'fake-model',
-      OPENAI_API_KEY: 'test-key',
-      OPENAI_BASE_URL: baseURL,
-      LLM_TIMEOUT_MS: '1000',
-      PROMPTS_DIR: 'prompts',
-    }),
-    memoryLogger().logger,
-    { clock: fixedClock() },
-  );
   await services.ingest();
 });
 

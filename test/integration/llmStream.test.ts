@@ -15,7 +15,8 @@ import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createApp } from '../../src/http/app.js';
 import { OpenAiChatModel } from '../../src/rag/chatModel.js';
 import { createServices, type Services } from '../../src/services.js';
-import { fixedClock, memoryLogger, readyServices, tempDir, testConfig, writeTree } from '../helpers.js';
+import { fixedClock, memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
+import { modelSettings, writeModelKnowledge } from '../fixtures/modelKnowledge.js';
 import { webChatApp } from './webFixtures.js';
 
 /** The pieces the fake model streams for the next request. */
@@ -57,28 +58,10 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
-  writeTree(tmp.dir, {
-    'knowledge/buu-dien.md': [
-      '---',
-      'title: Nhận kết quả thủ tục qua bưu điện',
-      'url: https://dichvucong.gov.vn',
-      '---',
-      '# Nhận kết quả thủ tục qua bưu điện',
-      '',
-      '## Nhận kết quả tại nhà được không?',
-      '',
-      'Khi nộp hồ sơ trực tuyến, bà con có thể chọn nhận kết quả qua dịch vụ bưu chính công ích tại nhà.',
-    ].join('\n'),
-  });
+  writeModelKnowledge(tmp.dir);
   services = createServices(
     testConfig({
-      DATABASE_PATH: `${tmp.dir}/stream.db`,
-      KNOWLEDGE_DIR: `${tmp.dir}/knowledge`,
-      LLM_MODEL: 'fake-model',
-      OPENAI_API_KEY: 'test-key',
-      OPENAI_BASE_URL: baseURL,
-      LLM_TIMEOUT_MS: '2000',
-      PROMPTS_DIR: 'prompts',
+      ...modelSettings(tmp.dir, 'stream.db', baseURL, 2000),
       RATE_LIMIT_BURST: '4',
       RATE_LIMIT_PER_MINUTE: '1',
     }),
