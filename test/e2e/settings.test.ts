@@ -5,13 +5,13 @@
  * violation. Drives Debian's chromium through playwright-core against the
  * module served on 127.0.0.1, behind a stand-in front door.
  */
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, requireChromium } from './browser.js';
 import { createLiveCommune, type LiveCommune } from '../../src/content/liveCommune.js';
 import { DEFAULT_COMMUNE } from '../../src/content/loadCommune.js';
 import { createSettingsModule } from '../../src/staff/settingsModule.js';
@@ -21,7 +21,6 @@ import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { SqlitePopulationRepo } from '../../src/storage/sqlite/populationRepo.js';
 import { fixedClock, tempDir } from '../helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; form-action 'self'; base-uri 'none'";
 
 describe('the settings page in a real browser', () => {
@@ -33,7 +32,7 @@ describe('the settings page in a real browser', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`The browser tests need Debian's chromium at ${CHROMIUM}.`);
+    requireChromium();
     tmp = tempDir('hocvuso-e2e-settings-');
     db = openDatabase(join(tmp.dir, 'e2e.db'));
     const settings = new SqliteCommuneSettingsRepo(db, 'hung-chau');
@@ -59,11 +58,7 @@ describe('the settings page in a real browser', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -10,12 +10,13 @@
  * answered so in the web chat. No page may log an error or a CSP violation.
  * Drives Debian's chromium through playwright-core on a loopback port.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, requireChromium } from './browser.js';
 import { runStaff } from '../../src/cli/staff.js';
 import type { OutgoingReply } from '../../src/core/messages.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -24,16 +25,6 @@ import { staffParts } from '../../src/staff/compose.js';
 import { memoryLogger, readyServices, tempDir } from '../helpers.js';
 import { createStaffAccount, TEST_PASSWORD } from '../staffSession.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PHONE = { width: 390, height: 844 };
 const CORE = ['vneid-co-ban', 'dich-vu-cong-truc-tuyen', 'nhan-dien-lua-dao', 'an-toan-tai-khoan', 'phong-trao-bdhvs'];
 const ADMIN_PASSWORD = 'lua chin vang dong que huong 2026';
@@ -57,19 +48,14 @@ describe('the staff console end to end, on the real server in a real browser (ph
   let admin: { context: BrowserContext; page: Page; problems: string[] };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `The browser tests need Debian's chromium at ${CHROMIUM}, which is missing. ` +
-          'Install it with: apt-get update && apt-get install -y chromium',
-      );
-    }
+    requireChromium();
     tmp = tempDir('hocvuso-e2e-console-');
     // The console's report and sessions run on the system clock (server.ts), so the residents' quizzes do too:
     // the dashboard's default year is then the year they were passed in, whenever this runs.
     services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'console.db') }, systemClock);
     server = await startServer(services, memoryLogger().logger);
     baseUrl = `http://127.0.0.1:${server.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -8,26 +8,16 @@
  * served by a fake report module (the real one is tested on its own).
  */
 import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium, requireChromium } from './browser.js';
 import { createBoardApp } from '../../src/http/board.js';
 import type { Board } from '../../src/core/stats/types.js';
 import { ADMIN, dashboardTestApp, HAMLET_TEAM, REPORT } from '../fakes/progressReport.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PHONE = { width: 390, height: 844 };
 
 const BOARD: Board = {
@@ -60,12 +50,7 @@ describe('staff dashboard and public board in a real browser (phone size)', () =
   let problems: string[];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `The browser tests need Debian's chromium at ${CHROMIUM}, which is missing. ` +
-          'Install it with: apt-get update && apt-get install -y chromium',
-      );
-    }
+    requireChromium();
     const board = createBoardApp({
       leaderboard: { board: () => BOARD },
       communeName: () => 'Xã Hùng Châu',
@@ -77,7 +62,7 @@ describe('staff dashboard and public board in a real browser (phone size)', () =
     });
     admin = { ...(await listen(adminApp.app)), seen: adminApp.seen };
     team = { ...(await listen(teamApp.app)), seen: teamApp.seen };
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -6,27 +6,18 @@
  * (apt-get install -y chromium) through playwright-core, against the real
  * server on a loopback port; the browser's own outside connections are off.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launchChromium, requireChromium } from './browser.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import type { Services } from '../../src/services.js';
 import { memoryLogger, readyServices, tempDir } from '../helpers.js';
 import { modelSettings, writeModelKnowledge } from '../fixtures/modelKnowledge.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PHONE = { width: 390, height: 844 };
 const WELCOME = 'Xin chào bà con';
 /** The page's two ways of sending a turn: the stream first, the whole answer when it fails. */
@@ -43,17 +34,12 @@ describe('web chat in a real browser (phone size)', () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `The browser tests need Debian's chromium at ${CHROMIUM}, which is missing. ` +
-          'Install it with: apt-get update && apt-get install -y chromium',
-      );
-    }
+    requireChromium();
     tmp = tempDir('hocvuso-e2e-');
     services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'e2e.db') });
     server = await startServer(services, memoryLogger().logger);
     baseUrl = `http://127.0.0.1:${server.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -282,7 +268,7 @@ describe('web chat with a language model: the answer streams, checked sentence b
     );
     server = await startServer(services, memoryLogger().logger);
     baseUrl = `http://127.0.0.1:${server.port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
