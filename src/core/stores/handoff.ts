@@ -1,0 +1,109 @@
+/**
+ * @module core/stores/handoff
+ *
+ * Handoff to commune staff (issue 18 item 6), as the core and the console see
+ * it. A thread is one resident's conversation on one channel while a person
+ * owns it: from the moment the resident asks for a person (or accepts the
+ * offer after two misses) until staff say "Xong". While a thread is open the
+ * turn runner (storage/sqlite/turns.ts) does not run the engine: it appends
+ * the resident's message to the thread instead, in the same commit as the
+ * inbound claim, so a message is never both answered by the bot and shown
+ * to staff, and never lost.
+ *
+ * Staff replies are queued on the resident's channel outbox (core/stores/
+ * outbox.ts) in the same transaction as the thread message that records
+ * them; the message shows "sent" only once the outbox row is sent. Private
+ * notes are thread messages of kind 'note' and are never queued.
+ *
+ * Scoping: a thread carries the resident's hamlet at opening (null: the
+ * commune queue). A hamlet team member lists and reads only their hamlet's
+ * threads; admins see all. The SQLite version is storage/sqlite/handoffRepo.ts.
+ */
+
+export type HandoffStatus = 'open' | 'closed';
+
+/** Who wrote a thread message. 'note' is staff-only and never reaches the resident. */
+export type HandoffAuthor = 'resident' | 'staff' | 'note' | 'system';
+
+/** Where a staff reply stands; resident messages, notes and system lines are 'none'. */
+export type HandoffDelivery = 'none' | 'pending' | 'held' | 'sent' | 'failed';
+
+export interface HandoffThread {
+  readonly id: number;
+  /** 'web' | 'telegram' | 'zalo'. */
+  readonly channel: string;
+  /** The conversation's user id on that channel (the outbox's user id). */
+  readonly userId: string;
+  /** The citizen id, when the resident is known. */
+  readonly citizenId?: string;
+  /** The hamlet id at opening, or undefined for the commune queue. */
+  readonly hamletId?: string;
+  readonly status: HandoffStatus;
+  /** Why it opened: 'asked' (the resident asked) or 'offered' (accepted after two misses). */
+  readonly reason: 'asked' | 'offered';
+  /** ISO 8601, UTC. */
+  readonly openedAt: string;
+  readonly closedAt?: string;
+  /** Staff id of whoever replied first or claimed it. */
+  readonly assigneeId?: string;
+  /** Last message time (ISO), for ordering the inbox. */
+  readonly lastAt: string;
+  /** Resident messages since staff last wrote. */
+  readonly unread: number;
+  /** A quiz was in progress when the thread opened: offered back at "Xong". */
+  readonly suspendedQuiz?: string;
+}
+
+export interface HandoffMessage {
+  readonly id: number;
+  readonly threadId: number;
+  readonly author: HandoffAuthor;
+  /** Staff id for 'staff' and 'note'. */
+  readonly staffId?: string;
+  /** The text as written; personal numbers are never logged from it, but staff see it whole. */
+  readonly text: string;
+  readonly at: string;
+  readonly delivery: HandoffDelivery;
+  /** The outbox row that carries a staff reply. */
+  readonly outboxId?: number;
+}
+
+export interface OpenThreadInput {
+  readonly channel: string;
+  readonly userId: string;
+  readonly citizenId?: string;
+  readonly hamletId?: string;
+  readonly reason: 'asked' | 'offered';
+  readonly suspendedQuiz?: string;
+  readonly at: Date;
+}
+
+/** What a list or a read may see: the whole commune or one hamlet (staff/types.ts StaffScope). */
+export type HandoffScope = { readonly kind: 'commune' } | { readonly kind: 'hamlet'; readonly hamletId: string };
+
+export interface HandoffStore {
+  /** The open thread of this conversation, if any (the runner asks this before every turn). */
+  openThreadOf(channel: string, userId: string): HandoffThread | undefined;
+  /** Opens a thread (or returns the one already open). Joins the caller's transaction. */
+  open(input: OpenThreadInput): HandoffThread;
+  /** Appends a message; joins the caller's transaction. */
+  append(
+    threadId: number,
+    message: { author: HandoffAuthor; text: string; staffId?: string; outboxId?: number; at: Date },
+  ): HandoffMessage;
+  /** Closes the thread ("Xong"); the bot answers again from the next message. */
+  close(threadId: number, staffId: string, at: Date): void;
+  assign(threadId: number, staffId: string): void;
+  /** One thread, if the scope may see it; undefined otherwise (the console answers 404). */
+  get(threadId: number, scope: HandoffScope): HandoffThread | undefined;
+  /** Threads the scope may see, open first, newest activity first. */
+  list(scope: HandoffScope, filter: { status?: HandoffStatus; limit: number }): readonly HandoffThread[];
+  /** Messages of a thread after `afterId` (0: from the start), in order. */
+  messages(threadId: number, afterId: number, limit: number): readonly HandoffMessage[];
+  /** Messages of every thread the scope may see with id > afterId (the console's live feed). */
+  since(scope: HandoffScope, afterId: number, limit: number): readonly HandoffMessage[];
+  /** Copies the delivery state of staff replies from their outbox rows (pending → sent/held/failed). */
+  refreshDelivery(threadId: number): void;
+  /** Deletes every thread and message of a resident (erasure). */
+  forget(channel: string, userId: string): void;
+}
