@@ -107,3 +107,32 @@ export interface HandoffStore {
   /** Deletes every thread and message of a resident (erasure). */
   forget(channel: string, userId: string): void;
 }
+
+/** What a staff reply needs a second confirmation for (issue 18 item 6). */
+export type ReplyCheck = 'otp' | 'password' | 'link';
+
+export type StaffReplyResult =
+  | { readonly ok: true; readonly message: HandoffMessage }
+  | { readonly ok: false; readonly needsConfirmation: readonly ReplyCheck[] }
+  | { readonly ok: false; readonly error: 'not-found' | 'closed' | 'empty' | 'too-long' };
+
+/**
+ * What the console does to a thread. Implemented by the handoff service
+ * (core/handoff/), which queues replies on the resident's channel outbox in
+ * the same transaction as the thread message. Every call checks the scope
+ * first: a thread the scope may not see is 'not-found'.
+ */
+export interface HandoffActions {
+  /** A reply to the resident. Asks for a second confirmation (confirmed: true) when the text asks for an OTP or a password, or links outside the allow-list. */
+  reply(
+    threadId: number,
+    scope: HandoffScope,
+    staffId: string,
+    text: string,
+    options: { readonly confirmed: boolean },
+  ): StaffReplyResult;
+  /** A private note: stored in the thread, never sent. */
+  note(threadId: number, scope: HandoffScope, staffId: string, text: string): StaffReplyResult;
+  /** "Xong": the bot answers again; the resident is told, and offered their suspended quiz back. */
+  close(threadId: number, scope: HandoffScope, staffId: string): boolean;
+}
