@@ -21,6 +21,7 @@ import { systemClock, type Services } from './services.js';
 import { staffAppFor, staffParts } from './staff/compose.js';
 import { createLearningModule } from './staff/learningModule.js';
 import { createAccountModule } from './staff/accountModule.js';
+import { createPasswordModule } from './staff/passwordModule.js';
 import { createDashboardModule } from './staff/dashboardModule.js';
 import { createSettingsModule } from './staff/settingsModule.js';
 import { createReportsModule } from './staff/reportsModule.js';
@@ -101,6 +102,7 @@ export async function startServer(
       clock: systemClock,
     }),
     createAccountModule({ links: staff.chats, audit: staff.audit, clock: systemClock }),
+    createPasswordModule({ store: staff.store, audit: staff.audit, clock: systemClock }),
     createLearningModule({
       questions: services.learning,
       entries: services.consoleFaq,

@@ -12,6 +12,7 @@ import { STAFF_CODE_MINUTES } from '../core/stats/staffLink.js';
 import type { StaffChatChannel, StaffChatLink } from '../storage/sqlite/staffChatLinkRepo.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { csrfField, type Html } from './pages.js';
+import { PASSWORD_PATH } from './passwordPage.js';
 
 export const ACCOUNT_LINK_PATH = `${STAFF_BASE_PATH}/account/link`;
 
@@ -98,5 +99,7 @@ export function accountBody(d: AccountPageData): Html {
       ${csrfField(d.csrfToken)}
       <button type="submit">Liên kết Telegram/Zalo</button>
     </form>
+    <h2>Mật khẩu</h2>
+    <p><a href="${PASSWORD_PATH}">Đổi mật khẩu đăng nhập</a></p>
   </div>`;
 }

@@ -46,6 +46,12 @@ const LoginForm = z.object({
   password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
 });
 
+/** What the login page says after a password was set (1) or changed (2). */
+const LOGIN_NOTICES: Readonly<Record<string, string>> = {
+  '1': 'Đã lưu mật khẩu. Mời anh/chị đăng nhập.',
+  '2': 'Đã đổi mật khẩu. Mọi phiên đăng nhập cũ đã kết thúc; mời anh/chị đăng nhập lại bằng mật khẩu mới.',
+};
+
 export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
   const { store, sessions, signer, clock, audit } = deps;
   let dummy: Promise<string> | undefined;
@@ -61,7 +67,7 @@ export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
 
   app.get('/login', (c) => {
     if (sessions.current(c)) return c.redirect(STAFF_BASE_PATH, 302);
-    const notice = c.req.query('done') === '1' ? 'Đã lưu mật khẩu. Mời anh/chị đăng nhập.' : undefined;
+    const notice = LOGIN_NOTICES[c.req.query('done') ?? ''];
     return page(c, 200, notice ? { notice } : {});
   });
 

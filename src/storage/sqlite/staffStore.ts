@@ -185,6 +185,23 @@ export class SqliteStaffStore {
     })();
   }
 
+  /**
+   * Replaces a signed-in member's password (they typed the old one) and ends
+   * every session of the account, the current one included: whoever else
+   * knew the old password is shut out at once. False when the account is gone
+   * or disabled.
+   */
+  changePassword(accountId: string, passwordHash: string): boolean {
+    return this.db.transaction(() => {
+      const r = this.db
+        .prepare('UPDATE staff_accounts SET password_hash = ? WHERE commune_id = ? AND id = ? AND disabled_at IS NULL')
+        .run(passwordHash, this.communeId, accountId);
+      if (r.changes === 0) return false;
+      this.endSessionsOf(accountId);
+      return true;
+    })();
+  }
+
   // ── sessions ──────────────────────────────────────────────────────────
 
   addSession(idHash: string, accountId: string, at: Date, expiresAt: Date): void {
