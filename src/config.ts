@@ -58,6 +58,8 @@ export const ConfigSchema = z.object({
   PORT: decimalInteger(0, 65535, ' (0 = một cổng trống bất kỳ)').default(3000),
   HOST: host.default('0.0.0.0'),
   DATABASE_PATH: z.string().trim().min(1).default('data/hocvuso.db'),
+  /** The key that seals tokens stored in the database (storage/secretKey.ts); by default `<DATABASE_PATH>.key`. */
+  SECRETS_KEY_FILE: optionalString,
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   COMMUNE_ID: z
     .string()

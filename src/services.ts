@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { embeddingsEnabled, llmEnabled, type Config } from './config.js';
 import { createEngine, type Engine } from './core/conversation/engine.js';
 import { WriteScope } from './storage/sqlite/writeScope.js';
+import type { SecretBox } from './storage/secretBox.js';
+import { secretBoxFor } from './storage/secretKey.js';
 import type { ChatModel, Clock, ConversationStateRepo, QuizCatalog, Random } from './core/ports.js';
 import { RateLimiter, type TurnLimits } from './core/rateLimit.js';
 import type { Quiz } from './core/quiz/types.js';
@@ -64,6 +66,8 @@ export interface Services {
   readonly citizens: SqliteCitizenRepo;
   readonly attempts: SqliteAttemptRepo;
   readonly db: Db;
+  /** Seals tokens kept in the database (Zalo OA tokens), with a key that is never in it (storage/secretKey.ts). */
+  readonly secrets: SecretBox;
   readonly index: SqliteKnowledgeIndex;
   readonly search: SqliteKnowledgeSearch;
   /** Dense retrieval, present only when an embeddings endpoint is configured. */
@@ -232,6 +236,10 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const clock = options.clock ?? systemClock;
   const db = openDatabase(config.DATABASE_PATH);
   ensureCommune(db, config.COMMUNE_ID);
+  const secrets = secretBoxFor({
+    databasePath: config.DATABASE_PATH,
+    ...(config.SECRETS_KEY_FILE !== undefined && { keyFile: config.SECRETS_KEY_FILE }),
+  });
   const index = new SqliteKnowledgeIndex(db, config.COMMUNE_ID);
   const embedder = options.embedder ?? embedderFor(config);
   const dense = embedder ? new DenseIndex({ embedder, cache: new SqliteEmbeddingCache(db), index, logger }) : undefined;
@@ -386,6 +394,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     citizens,
     attempts,
     db,
+    secrets,
     index,
     search,
     ...(dense && { dense }),

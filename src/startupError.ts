@@ -4,9 +4,11 @@
  * Which start-up failures are a bad setting (exit code 2, the message names
  * the variable, as README promises) and how they are printed; shared by
  * `npm start` and the CLI. A database path that cannot be used is a bad
- * DATABASE_PATH, whichever check found it (see storage/sqlite/dbFiles).
+ * DATABASE_PATH, whichever check found it (see storage/sqlite/dbFiles); a key
+ * file that cannot be used is a bad SECRETS_KEY_FILE (storage/secretKey).
  */
 import { ConfigError, describeConfigError } from './config.js';
+import { SecretKeyError } from './storage/secretKey.js';
 import { DatabasePathError } from './storage/sqlite/dbFiles.js';
 
 /** Exit code for a bad setting. */
@@ -17,6 +19,9 @@ export function badSettingMessage(err: unknown): string | undefined {
   if (err instanceof ConfigError) return describeConfigError(err);
   if (err instanceof DatabasePathError) {
     return describeConfigError(new ConfigError([`DATABASE_PATH = ${JSON.stringify(err.path)}: ${err.problem}`]));
+  }
+  if (err instanceof SecretKeyError) {
+    return describeConfigError(new ConfigError([`SECRETS_KEY_FILE = ${JSON.stringify(err.path)}: ${err.problem}`]));
   }
   return undefined;
 }

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { loadZaloConfig, type ZaloConfig } from '../channels/zalo/config.js';
 import { ConfigError } from '../config.js';
 import { ensureCommune, openDatabase } from '../storage/sqlite/db.js';
+import { secretBoxFor } from '../storage/secretKey.js';
 import { SqliteZaloStore } from '../storage/sqlite/zaloStore.js';
 import type { CliContext } from './index.js';
 
@@ -31,7 +32,14 @@ function openStore(ctx: CliContext, config: ZaloConfig): { store: SqliteZaloStor
   const db = openDatabase(ctx.config.DATABASE_PATH);
   ensureCommune(db, ctx.config.COMMUNE_ID);
   const account = config.ZALO_MODE === 'oa' ? config.ZALO_APP_ID : 'bot';
-  return { store: new SqliteZaloStore(db, ctx.config.COMMUNE_ID, account), close: () => db.close() };
+  const secrets = secretBoxFor({
+    databasePath: ctx.config.DATABASE_PATH,
+    ...(ctx.config.SECRETS_KEY_FILE !== undefined && { keyFile: ctx.config.SECRETS_KEY_FILE }),
+  });
+  return {
+    store: new SqliteZaloStore(db, ctx.config.COMMUNE_ID, account, undefined, secrets),
+    close: () => db.close(),
+  };
 }
 
 export function runZalo(

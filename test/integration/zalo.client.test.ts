@@ -6,6 +6,7 @@
  * -32 backs off and retries; -230 holds the reply until the resident writes
  * again; 5xx is retried a bounded number of times.
  */
+import { SqliteZaloStore } from '../../src/storage/sqlite/zaloStore.js';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -161,9 +162,12 @@ describe('Zalo client, tokens and outbox', () => {
     const err = await z.channel.client?.sendText(USER, 'x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZaloUnavailableError);
     expect(z.channel.store.tokens()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
-    // Read back through a fresh statement, as the next process would.
+    // Read back through a fresh store, as the next process would; the file itself holds it sealed.
+    const next = new SqliteZaloStore(z.services.db, z.services.config.COMMUNE_ID, APP_ID);
+    expect(next.tokens().refreshToken).toBe('refresh-1');
     const row = z.services.db.prepare('SELECT refresh_token FROM zalo_tokens').get() as { refresh_token: string };
-    expect(row.refresh_token).toBe('refresh-1');
+    expect(row.refresh_token).toMatch(/^enc:v1:/);
+    expect(row.refresh_token).not.toContain('refresh-1');
   });
 
   it('records a refused refresh as the last error, for cli zalo status', async () => {

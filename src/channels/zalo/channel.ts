@@ -16,6 +16,7 @@ import type { Clock, Random } from '../../core/ports.js';
 import type { TurnRunner } from '../../core/stores/turns.js';
 import type { RawRoute } from '../../http/rawRoute.js';
 import type { Logger } from '../../logger.js';
+import type { SecretBox } from '../../storage/secretBox.js';
 import type { Db } from '../../storage/sqlite/db.js';
 import type { WriteScope } from '../../storage/sqlite/writeScope.js';
 import { SqliteZaloStore } from '../../storage/sqlite/zaloStore.js';
@@ -59,6 +60,8 @@ export interface ZaloChannelDeps {
   /** services.turns: each event is one turn, committed with the replies it queues (handler.ts). */
   readonly turns: TurnRunner;
   readonly db: Db;
+  /** Seals the OA's tokens in the database (services.secrets); by default the key file beside the database. */
+  readonly secrets?: SecretBox;
   /** The group commit the store's writes join (handed to storage; the channel itself never uses it). */
   readonly writes?: WriteScope;
   /** Jitter of the outbox's retry pauses (absent: none). */
@@ -99,7 +102,13 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const logger = deps.logger.child({ channel: 'zalo' });
   const http = deps.http ?? createHttp({ envProxy: deps.envProxy });
   const isOa = config.ZALO_MODE === 'oa';
-  const store = new SqliteZaloStore(deps.db, deps.communeId, isOa ? config.ZALO_APP_ID : BOT_ACCOUNT, deps.writes);
+  const store = new SqliteZaloStore(
+    deps.db,
+    deps.communeId,
+    isOa ? config.ZALO_APP_ID : BOT_ACCOUNT,
+    deps.writes,
+    deps.secrets,
+  );
   const serializer = new KeyedSerializer();
   const scheduler = new TurnScheduler((err) => logger.error({ err }, 'zalo background handling failed'), deps.perTurn);
 

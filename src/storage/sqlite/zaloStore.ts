@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { OutboxCounts } from '../../core/stores/outbox.js';
 import type { OutboundMessage, ResidentState, TokenState, ZaloStore } from '../../core/stores/zalo.js';
+import { SecretOpenError, type SecretBox } from '../secretBox.js';
+import { secretBoxFor } from '../secretKey.js';
 import type { Db } from './db.js';
 import { SqliteOutboxStore } from './outboxStore.js';
 import type { WriteScope } from './writeScope.js';
@@ -37,6 +39,7 @@ const SQL = {
   setRefresh: `UPDATE zalo_tokens SET refresh_token = ?, last_error = NULL, last_error_at = NULL, updated_at = ?
          WHERE commune_id = ? AND app_id = ?`,
   setSeed: `UPDATE zalo_tokens SET refresh_token = ?, env_seed_hash = ?, updated_at = ? WHERE commune_id = ? AND app_id = ?`,
+  resealTokens: `UPDATE zalo_tokens SET access_token = ?, refresh_token = ? WHERE commune_id = ? AND app_id = ?`,
   tokenError: `UPDATE zalo_tokens SET last_error = ?, last_error_at = ?, updated_at = ? WHERE commune_id = ? AND app_id = ?`,
   receive: `INSERT OR IGNORE INTO zalo_events (commune_id, event_key, user_id, event_json, received_at) VALUES (?, ?, ?, ?, ?)`,
   unhandled: `SELECT event_key, user_id, event_json FROM zalo_events
@@ -71,18 +74,53 @@ export class SqliteZaloStore implements ZaloStore {
   /**
    * @param appId the Zalo app the tokens belong to (one commune may later run
    *   several OAs); use a fixed label for the Bot Platform, which has no tokens.
+   * @param box seals the tokens at rest (storage/secretBox.ts); by default
+   *   with the key file beside the database (storage/secretKey.ts).
    */
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
     private readonly appId: string,
     private readonly writes?: WriteScope,
+    box?: SecretBox,
   ) {
+    this.box = box ?? secretBoxFor({ databasePath: db.name });
     this.outbox = new SqliteOutboxStore<OutboundMessage>(db, communeId, 'zalo', writes);
     this.st = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
       StatementName,
       Database.Statement
     >;
+    this.resealPlainTokens();
+  }
+
+  private readonly box: SecretBox;
+
+  private context(column: 'access_token' | 'refresh_token'): string {
+    return `zalo_tokens:${this.communeId}:${this.appId}:${column}`;
+  }
+
+  private sealed(column: 'access_token' | 'refresh_token', value: string): string {
+    return this.box.seal(value, this.context(column));
+  }
+
+  private opened(column: 'access_token' | 'refresh_token', value: string | null): string | undefined {
+    return value === null ? undefined : this.box.open(value, this.context(column));
+  }
+
+  /** Tokens written before sealing existed are sealed now, so no plain token stays in the file. */
+  private resealPlainTokens(): void {
+    const r = this.st.tokens.get(this.communeId, this.appId) as TokenRow | undefined;
+    if (!r) return;
+    const plain = (v: string | null): boolean => v !== null && !this.box.isSealed(v);
+    if (!plain(r.access_token) && !plain(r.refresh_token)) return;
+    const reseal = (column: 'access_token' | 'refresh_token', v: string | null): string | null =>
+      v === null || this.box.isSealed(v) ? v : this.sealed(column, v);
+    this.st.resealTokens.run(
+      reseal('access_token', r.access_token),
+      reseal('refresh_token', r.refresh_token),
+      this.communeId,
+      this.appId,
+    );
   }
 
   private ensureTokenRow(at: Date): void {
@@ -92,13 +130,28 @@ export class SqliteZaloStore implements ZaloStore {
   tokens(): TokenState {
     const r = this.st.tokens.get(this.communeId, this.appId) as TokenRow | undefined;
     if (!r) return {};
+    const unreadable: string[] = [];
+    const open = (column: 'access_token' | 'refresh_token', v: string | null): string | undefined => {
+      try {
+        return this.opened(column, v);
+      } catch (err) {
+        if (!(err instanceof SecretOpenError)) throw err;
+        unreadable.push(err.message);
+        return undefined;
+      }
+    };
+    const accessToken = open('access_token', r.access_token);
+    const refreshToken = open('refresh_token', r.refresh_token);
+    // A token sealed under another key (the key file was lost or replaced) reads as absent: the service
+    // then asks staff for a new refresh token (cli zalo set-token), and status says why.
+    const lastError = unreadable[0] ?? r.last_error ?? undefined;
     return {
-      accessToken: r.access_token ?? undefined,
-      refreshToken: r.refresh_token ?? undefined,
+      accessToken,
+      refreshToken,
       expiresAt: date(r.expires_at),
       refreshedAt: date(r.refreshed_at),
-      lastError: r.last_error ?? undefined,
-      lastErrorAt: date(r.last_error_at),
+      lastError,
+      lastErrorAt: unreadable.length > 0 ? undefined : date(r.last_error_at),
     };
   }
 
@@ -107,8 +160,8 @@ export class SqliteZaloStore implements ZaloStore {
       this.ensureTokenRow(at);
       const iso = at.toISOString();
       this.st.saveRefreshed.run(
-        t.accessToken,
-        t.refreshToken,
+        this.sealed('access_token', t.accessToken),
+        this.sealed('refresh_token', t.refreshToken),
         t.expiresAt.toISOString(),
         iso,
         iso,
@@ -121,7 +174,7 @@ export class SqliteZaloStore implements ZaloStore {
   setRefreshToken(token: string, at: Date): void {
     this.db.transaction(() => {
       this.ensureTokenRow(at);
-      this.st.setRefresh.run(token, at.toISOString(), this.communeId, this.appId);
+      this.st.setRefresh.run(this.sealed('refresh_token', token), at.toISOString(), this.communeId, this.appId);
     })();
   }
 
@@ -131,7 +184,7 @@ export class SqliteZaloStore implements ZaloStore {
       const row = this.st.tokens.get(this.communeId, this.appId) as TokenRow;
       const hash = sha256(token);
       if (row.env_seed_hash === hash) return false;
-      this.st.setSeed.run(token, hash, at.toISOString(), this.communeId, this.appId);
+      this.st.setSeed.run(this.sealed('refresh_token', token), hash, at.toISOString(), this.communeId, this.appId);
       return true;
     })();
   }
