@@ -28,6 +28,8 @@ export const LIMITS_SETTINGS = {
   RETENTION_CONVERSATIONS_DAYS: count(1, 3650, 90),
   /** Days at most that delivery records are kept (update ids, Zalo events, sent replies, spent link codes). */
   RETENTION_EVENTS_DAYS: count(1, 3650, 30),
+  /** Days the staff console's audit log (sign-ins, exports, changes) is kept: two years, a full plan cycle. */
+  RETENTION_AUDIT_DAYS: count(30, 3650, 730),
 } as const;
 
 /** The retention periods, in days, as the pruner takes them. */
@@ -35,10 +37,12 @@ export function retentionOf(config: {
   readonly RETENTION_QUESTIONS_DAYS: number;
   readonly RETENTION_CONVERSATIONS_DAYS: number;
   readonly RETENTION_EVENTS_DAYS: number;
-}): { questions: number; conversations: number; events: number } {
+  readonly RETENTION_AUDIT_DAYS: number;
+}): { questions: number; conversations: number; events: number; audit: number } {
   return {
     questions: config.RETENTION_QUESTIONS_DAYS,
     conversations: config.RETENTION_CONVERSATIONS_DAYS,
     events: config.RETENTION_EVENTS_DAYS,
+    audit: config.RETENTION_AUDIT_DAYS,
   };
 }

@@ -27,7 +27,7 @@ describe('limits settings', () => {
       RATE_LIMIT_PER_MINUTE: 30,
       RATE_LIMIT_IP_PER_MINUTE: 60,
     });
-    expect(retentionOf(c)).toEqual({ questions: 180, conversations: 90, events: 30 });
+    expect(retentionOf(c)).toEqual({ questions: 180, conversations: 90, events: 30, audit: 730 });
   });
 
   it('reads the values set', () => {

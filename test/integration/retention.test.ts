@@ -17,7 +17,7 @@ import { fixedClock, memoryLogger, tempDir, testConfig } from '../helpers.js';
 const C = 'hung-chau';
 const NOW = new Date('2026-12-01T08:00:00.000Z');
 const daysAgo = (d: number): string => new Date(NOW.getTime() - d * 86_400_000).toISOString();
-const DAYS: RetentionDays = { questions: 180, conversations: 90, events: 30 };
+const DAYS: RetentionDays = { questions: 180, conversations: 90, events: 30, audit: 730 };
 
 /** One old (past its period) and one recent row in every pruned table, plus rows that must stay. */
 function seed(db: Db): void {
@@ -75,6 +75,9 @@ function seed(db: Db): void {
   run(resident, C, 'z-new', daysAgo(29), daysAgo(29));
   // Silent for 60 days, but a reply held for them still waits for their next message.
   run(resident, C, 'held-old', daysAgo(60), daysAgo(60));
+  const audit = `INSERT INTO staff_audit (commune_id, at, actor_id, action, details_json) VALUES (?, ?, 'admin', ?, '{}')`;
+  run(audit, C, daysAgo(731), 'audit-old');
+  run(audit, C, daysAgo(729), 'audit-new');
 }
 
 /** The first column of every row (read as objects: statements are shared per SQL text, so none is switched to raw mode). */
@@ -103,6 +106,7 @@ describe('retention', () => {
       zalo_events: 1,
       outbox: 2,
       zalo_residents: 1,
+      staff_audit: 1,
     });
     expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual(['q-new']);
     expect(column(db, 'SELECT user_id FROM conversation_state')).toEqual(['new']);
@@ -114,16 +118,17 @@ describe('retention', () => {
     expect(column(db, 'SELECT claim_key FROM turn_claims')).toEqual(['telegram:2']);
     expect(column(db, 'SELECT user_id FROM outbox ORDER BY user_id')).toEqual(['held-old', 'pending-old', 'sent-new']);
     expect(column(db, 'SELECT user_id FROM zalo_residents ORDER BY user_id')).toEqual(['held-old', 'z-new']);
+    expect(column(db, 'SELECT action FROM staff_audit')).toEqual(['audit-new']);
     // The citizen is no traffic: untouched.
     expect(column(db, 'SELECT id FROM citizens')).toEqual(['c1']);
     expect(RETAINED_TABLES.map((t) => t.table)).toEqual(Object.keys(report));
   });
 
   it('follows the configured periods, and a second run removes nothing', async () => {
-    await pruneExpired(db, C, { questions: 1, conversations: 1, events: 1 }, NOW);
+    await pruneExpired(db, C, { questions: 1, conversations: 1, events: 1, audit: 1 }, NOW);
     expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual([]);
     expect(column(db, 'SELECT user_id FROM conversation_state')).toEqual([]);
-    expect(await pruneExpired(db, C, { questions: 1, conversations: 1, events: 1 }, NOW)).toEqual({});
+    expect(await pruneExpired(db, C, { questions: 1, conversations: 1, events: 1, audit: 1 }, NOW)).toEqual({});
   });
 
   it('prunes a large backlog in batches', async () => {

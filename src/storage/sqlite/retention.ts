@@ -24,6 +24,8 @@ export interface RetentionDays {
   readonly conversations: number;
   /** Delivery records: update ids, Zalo events, sent or failed replies, spent link codes, poll maps. */
   readonly events: number;
+  /** The staff console's audit log. */
+  readonly audit: number;
 }
 
 interface Policy {
@@ -96,6 +98,12 @@ const POLICIES: readonly Policy[] = [
                 AND COALESCE(r.last_interaction_at, r.updated_at) < ?
                 AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.commune_id = r.commune_id AND o.channel = 'zalo'
                                 AND o.user_id = r.user_id AND o.status IN ('pending', 'held'))`,
+  },
+  {
+    // Who signed in, exported or changed what: kept long enough to answer for a whole plan cycle.
+    table: 'staff_audit',
+    days: 'audit',
+    expired: 'SELECT rowid FROM staff_audit WHERE commune_id = ? AND at < ?',
   },
 ];
 
