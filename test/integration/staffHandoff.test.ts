@@ -6,10 +6,12 @@
  * entry through the learning loop's approval.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { createAccountModule } from '../../src/staff/accountModule.js';
 import { createHandoffModule } from '../../src/staff/handoffModule.js';
 import { SqliteConsoleFaqRepo } from '../../src/storage/sqlite/consoleFaqRepo.js';
 import { openDatabase } from '../../src/storage/sqlite/db.js';
 import type { DocumentRow } from '../../src/storage/sqlite/knowledgeIndex.js';
+import { SqliteStaffChatLinks } from '../../src/storage/sqlite/staffChatLinkRepo.js';
 import { MemoryHandoffActions, MemoryHandoffStore } from '../fakes/handoff.js';
 import { fixedClock } from '../helpers.js';
 import { signIn, staffTestApp, type StaffSession, type StaffTestApp } from '../staffSession.js';
@@ -24,6 +26,7 @@ const DOCS: DocumentRow[] = [
 /** A channel user id that looks like a phone number: it must never reach a page. */
 const PHONE_LIKE = '0912345678';
 
+const noAudit = { record: () => undefined };
 let t: StaffTestApp;
 let store: MemoryHandoffStore;
 let actions: MemoryHandoffActions;
@@ -46,7 +49,9 @@ beforeEach(() => {
     hamlets: () => HAMLETS,
     timing: { pollMs: 5, heartbeatMs: 20 },
   });
-  t = staffTestApp({ db, clock, modules: [module] });
+  // Mounted first, as server.ts should: the account page after it shows the same count in its bar.
+  const account = createAccountModule({ links: new SqliteStaffChatLinks(db, 'hung-chau'), audit: noAudit, clock });
+  t = staffTestApp({ db, clock, modules: [module, account] });
 });
 
 let residents = 0;
@@ -173,6 +178,10 @@ describe('the inbox', () => {
     expect(adminNav).toMatch(/data-handoff-count aria-label="4 cuộc đang chờ">4</);
     const teamNav = await (await get(team, '/staff/hoi-dap')).text();
     expect(teamNav).toMatch(/data-handoff-count aria-label="1 cuộc đang chờ">1</);
+    // Another console page, mounted after the handoff module, carries the same count.
+    const account = await (await get(team, '/staff/account/link')).text();
+    expect(account).toContain('<a href="/staff/hoi-dap">Hỏi cán bộ</a>');
+    expect(account).toMatch(/data-handoff-count aria-label="1 cuộc đang chờ">1</);
   });
 });
 
