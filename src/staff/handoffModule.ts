@@ -32,19 +32,11 @@ import type { Logger } from '../logger.js';
 import { isConsoleRef } from '../rag/consoleFaq.js';
 import { consoleStylesheet } from './consoleCss.js';
 import { consoleNavHtml } from './consoleNav.js';
-import { approveFaqEntry, type FaqApprovalDeps } from './faqApproval.js';
+import type { FaqApprovalDeps } from './faqApproval.js';
 import { DEFAULT_TIMING, headOf, liveFeed, messageEvent, openCount, type LiveFeedTiming } from './handoffEvents.js';
 import { handoffErrorPage, HANDOFF_PATH, inboxPage, threadPage, threadView, type ThreadData } from './handoffPage.js';
-import {
-  AfterSchema,
-  FaqFromReplySchema,
-  firstProblem,
-  NoteSchema,
-  ReplySchema,
-  ThreadIdSchema,
-} from './handoffSchemas.js';
-import { distinctWordings, foldKey } from './learningGroups.js';
-import { LearningError } from './learningService.js';
+import { saveReplyAsFaq } from './handoffFaq.js';
+import { AfterSchema, firstProblem, NoteSchema, ReplySchema, ThreadIdSchema } from './handoffSchemas.js';
 import { scopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
 
 export interface HandoffModuleDeps {
@@ -65,8 +57,6 @@ export interface HandoffModuleDeps {
 const INBOX_LIMIT = 200;
 /** Messages shown of one thread. */
 const THREAD_MESSAGES = 1000;
-/** New ways to ask an FAQ entry may take at most (as in the learning loop). */
-const MAX_NEW_VARIANTS = 20;
 
 const NOTICES: Readonly<Record<string, string>> = {
   faq: 'Đã lưu thành câu hỏi thường gặp; trợ lý dùng ngay từ câu hỏi tiếp theo.',
@@ -172,7 +162,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
   return (router: Hono<StaffEnv>) => {
     // The bar's count on every console page mounted after this module.
     router.use('*', async (c, next) => {
-      if (c.req.method === 'GET' && !/\.(css|js)$|\/events$/.test(c.req.path)) {
+      if (c.req.method === 'GET' && !/\.(css|js)$|\/(events|tin-nhan)$/.test(c.req.path)) {
         c.set('handoffOpen', openCount(deps.store, scopeOf(c.get('staff'))));
       }
       await next();
@@ -332,38 +322,12 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
         );
       }
       const fields = await fieldsOf(c);
-      const refuse = (error: string, status: 400 | 403 | 404 | 409) => {
-        const messageId = Number(fields.messageId);
-        return renderThread(c, thread, { faq: { messageId, values: fields, error } }, status);
-      };
-      const input = FaqFromReplySchema.safeParse(fields);
-      if (!input.success) return refuse(firstProblem(input.error), 400);
-      const { messageId, question, variants, answer, reason, ...source } = input.data;
-      const reply = deps.store.messages(thread.id, messageId - 1, 1)[0];
-      if (reply?.id !== messageId || reply.author !== 'staff') {
-        return refuse('Chỉ lưu được câu trả lời của cán bộ trong cuộc trò chuyện này.', 400);
+      const saved = saveReplyAsFaq({ store: deps.store, approval: faqDeps }, thread, fields, staff);
+      if (!saved.ok) {
+        const faq = { messageId: Number(fields.messageId), values: fields, error: saved.error };
+        return renderThread(c, thread, { faq }, saved.status);
       }
-      try {
-        approveFaqEntry(
-          faqDeps,
-          {
-            ...source,
-            question,
-            variants: distinctWordings(
-              variants.filter((v) => foldKey(v) !== foldKey(question)),
-              MAX_NEW_VARIANTS,
-            ),
-            answer,
-            reason: reason ?? 'Câu trả lời của cán bộ trong mục Hỏi cán bộ',
-          },
-          staff,
-          { details: { handoffThread: thread.id, message: messageId, length: answer.length } },
-        );
-      } catch (err) {
-        if (err instanceof LearningError) return refuse(err.message, err.status);
-        throw err;
-      }
-      return c.redirect(`${HANDOFF_PATH}/${thread.id}?xong=faq#m${messageId}`, 303);
+      return c.redirect(`${HANDOFF_PATH}/${thread.id}?xong=faq#m${saved.messageId}`, 303);
     });
   };
 }

@@ -15,6 +15,7 @@ import { html } from 'hono/html';
 import { COMMUNE_UTC_OFFSET_MS } from '../core/communeTime.js';
 import type { HandoffDelivery, HandoffMessage, HandoffThread, ReplyCheck } from '../core/stores/handoff.js';
 import { STAFF_BASE_PATH } from './accounts.js';
+import { faqForm, type FaqValues } from './handoffFaqForm.js';
 import { MAX_HANDOFF_TEXT } from './handoffSchemas.js';
 import { csrfField, staffPage, type Html } from './pages.js';
 
@@ -137,8 +138,6 @@ export interface Draft {
   readonly checks?: readonly ReplyCheck[];
 }
 
-export type FaqValues = Readonly<Record<string, string>>;
-
 export interface ThreadData {
   readonly thread: ThreadView;
   readonly messages: readonly HandoffMessage[];
@@ -169,81 +168,22 @@ function deliveryBadge(m: HandoffMessage): Html | string {
   return html` · <span class="delivery" data-delivery="${m.delivery}">${DELIVERY_LABELS[m.delivery]}</span>`;
 }
 
-function faqForm(d: ThreadData, m: HandoffMessage, question: string): Html {
-  const refused = d.faq?.messageId === m.id ? d.faq : undefined;
-  const v = (name: string, fallback = ''): string => refused?.values[name] ?? fallback;
-  const kind = v('sourceKind', 'doc');
-  const action = `${HANDOFF_PATH}/${d.thread.id}/faq`;
-  const idp = `faq-${m.id}`;
-  return html`<details class="faq" ${refused ? 'open' : ''}>
-    <summary>Lưu thành câu hỏi thường gặp</summary>
-    ${refused ? html`<p class="error" role="alert">${refused.error}</p>` : ''}
-    <form method="post" action="${action}" class="stack">
-      ${csrfField(d.csrfToken)}
-      <input type="hidden" name="messageId" value="${m.id}" />
-      <label for="${idp}-q">Câu hỏi (bỏ tên, số điện thoại và thông tin riêng của người dân)</label>
-      <textarea id="${idp}-q" name="question" rows="2" required maxlength="300">${v('question', question)}</textarea>
-      <label for="${idp}-v">Các cách hỏi khác (mỗi dòng một câu, không bắt buộc)</label>
-      <textarea id="${idp}-v" name="variants" rows="2" maxlength="15000">${v('variants')}</textarea>
-      <label for="${idp}-a">Câu trả lời</label>
-      <textarea id="${idp}-a" name="answer" rows="4" required minlength="10" maxlength="2000">
-${v('answer', m.text)}</textarea>
-      <fieldset>
-        <legend>Nguồn (bắt buộc)</legend>
-        <label
-          ><input type="radio" name="sourceKind" value="doc" ${kind === 'doc' ? 'checked' : ''} /> Tài liệu trong thư
-          mục tri thức</label
-        >
-        <select name="sourceRef" aria-label="Tài liệu">
-          <option value="">– chọn tài liệu –</option>
-          ${d.documents.map(
-            (doc) =>
-              html`<option value="${doc.ref}" ${v('sourceRef') === doc.ref ? 'selected' : ''}>
-                ${doc.title} (${doc.ref})
-              </option>`,
-          )}
-        </select>
-        <label
-          ><input type="radio" name="sourceKind" value="url" ${kind === 'url' ? 'checked' : ''} /> Trang web chính
-          thức</label
-        >
-        <input name="sourceUrl" type="url" placeholder="https://…" maxlength="500" value="${v('sourceUrl')}" />
-        <input
-          name="sourceTitle"
-          placeholder="Tên trang (không bắt buộc)"
-          maxlength="200"
-          value="${v('sourceTitle')}"
-        />
-        <label
-          ><input type="checkbox" name="confirmUnlisted" ${v('confirmUnlisted') ? 'checked' : ''} /> Tôi đã kiểm tra đây
-          là trang chính thức (khi trang không nằm trong danh sách)</label
-        >
-        <label
-          ><input type="radio" name="sourceKind" value="decision" ${kind === 'decision' ? 'checked' : ''} /> Quyết định,
-          thông báo của xã</label
-        >
-        <input
-          name="decisionTitle"
-          placeholder="Tên văn bản, như trên bản giấy"
-          maxlength="300"
-          value="${v('decisionTitle')}"
-        />
-        <input name="signer" placeholder="Người ký" maxlength="120" value="${v('signer')}" />
-        <label>Ngày ký <input name="signedOn" type="date" value="${v('signedOn')}" /></label>
-      </fieldset>
-      <label for="${idp}-r">Lý do (ghi vào lịch sử, không bắt buộc)</label>
-      <input id="${idp}-r" name="reason" maxlength="500" value="${v('reason')}" />
-      <p class="hint">Sau khi lưu, trợ lý dùng câu trả lời này ngay, như khi duyệt ở trang “Câu hỏi cần trả lời”.</p>
-      <button type="submit">Lưu thành câu hỏi thường gặp</button>
-    </form>
-  </details>`;
-}
-
 function messageItem(d: ThreadData, m: HandoffMessage, question: string): Html {
   return html`<li class="msg msg-${m.author}" data-id="${m.id}" id="m${m.id}">
     <p class="who">${WHO[m.author]} · ${communeTimeText(m.at)}${deliveryBadge(m)}</p>
     <p class="text">${m.text}</p>
-    ${d.canFaq && m.author === 'staff' ? faqForm(d, m, question) : ''}
+    ${
+      d.canFaq && m.author === 'staff'
+        ? faqForm({
+            action: `${HANDOFF_PATH}/${d.thread.id}/faq`,
+            csrfToken: d.csrfToken,
+            message: m,
+            question,
+            documents: d.documents,
+            ...(d.faq?.messageId === m.id && { refused: d.faq }),
+          })
+        : ''
+    }
   </li>`;
 }
 
