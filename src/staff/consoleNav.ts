@@ -45,7 +45,8 @@ export interface ConsoleNavOptions {
   /**
    * Open "Hỏi cán bộ" threads the principal may see (set for every console
    * page by the handoff module, `c.get('handoffOpen')`); shown next to the
-   * link, and kept current by handoff.js on the handoff pages.
+   * link, and kept current by handoff.js on the handoff pages. Absent: the
+   * link is not shown (the console runs without the handoff module).
    */
   readonly handoffOpen?: number;
 }
@@ -72,6 +73,8 @@ export function navCss(): string {
 /** The bar as escaped HTML text (for pages written as strings). */
 export function consoleNav(o: ConsoleNavOptions): string {
   const items = NAV_ITEMS.filter((i) => !i.adminOnly || o.principal.role === 'admin')
+    // "Hỏi cán bộ" only where the handoff module counted its threads: a console without it shows no dead link.
+    .filter((i) => i.page !== 'handoff' || o.handoffOpen !== undefined)
     .map((i) => {
       const current = i.page === o.current ? ' aria-current="page"' : '';
       const badge = i.page === 'handoff' ? handoffBadge(o.handoffOpen) : '';

@@ -7,6 +7,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createAccountModule } from '../../src/staff/accountModule.js';
+import { consoleNav } from '../../src/staff/consoleNav.js';
 import { createHandoffModule } from '../../src/staff/handoffModule.js';
 import { SqliteConsoleFaqRepo } from '../../src/storage/sqlite/consoleFaqRepo.js';
 import { openDatabase } from '../../src/storage/sqlite/db.js';
@@ -182,6 +183,8 @@ describe('the inbox', () => {
     const account = await (await get(team, '/staff/account/link')).text();
     expect(account).toContain('<a href="/staff/hoi-dap">Hỏi cán bộ</a>');
     expect(account).toMatch(/data-handoff-count aria-label="1 cuộc đang chờ">1</);
+    // A console without the handoff module offers no dead link.
+    expect(consoleNav({ principal: team.principal, csrfToken: 'x' })).not.toContain('hoi-dap');
   });
 });
 
