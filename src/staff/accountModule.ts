@@ -64,7 +64,7 @@ export function createAccountModule(deps: AccountModuleDeps): StaffModule {
       staffPage(
         'Tài khoản',
         accountBody(live ? { ...data, liveUntil: live } : data),
-        consoleNavHtml({ principal: staff, csrfToken, current: 'account' }),
+        consoleNavHtml({ principal: staff, csrfToken, current: 'account', handoffOpen: c.get('handoffOpen') }),
       ),
       status,
     );

@@ -2,7 +2,7 @@
  * @module staff/consoleNav
  *
  * The one navigation bar of the signed-in console, so the dashboard, the
- * settings, the learning loop and the account page (each rendering its own
+ * settings, the learning loop, "Hỏi cán bộ" and the account page (each rendering its own
  * page) lead to one another and all sign out the same way. A link is shown
  * only to a role that may use what it leads to: a hamlet team changes no
  * commune settings, so it is not offered "Cài đặt xã". Plain escaped HTML
@@ -18,7 +18,7 @@ import { escapeHtml } from '../http/html.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import type { StaffPrincipal } from './types.js';
 
-export type ConsolePage = 'dashboard' | 'settings' | 'learning' | 'account';
+export type ConsolePage = 'dashboard' | 'handoff' | 'settings' | 'learning' | 'account';
 
 interface NavItem {
   readonly page: ConsolePage;
@@ -30,6 +30,7 @@ interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { page: 'dashboard', href: STAFF_BASE_PATH, label: 'Tổng quan' },
+  { page: 'handoff', href: `${STAFF_BASE_PATH}/hoi-dap`, label: 'Hỏi cán bộ' },
   { page: 'settings', href: `${STAFF_BASE_PATH}/settings`, label: 'Cài đặt xã', adminOnly: true },
   { page: 'learning', href: `${STAFF_BASE_PATH}/learning`, label: 'Câu hỏi cần trả lời' },
   { page: 'account', href: `${STAFF_BASE_PATH}/account/link`, label: 'Tài khoản' },
@@ -41,6 +42,20 @@ export interface ConsoleNavOptions {
   readonly csrfToken: string;
   /** The page being shown, marked for screen readers and styled as current. */
   readonly current?: ConsolePage;
+  /**
+   * Open "Hỏi cán bộ" threads the principal may see (set for every console
+   * page by the handoff module, `c.get('handoffOpen')`); shown next to the
+   * link, and kept current by handoff.js on the handoff pages. Absent: the
+   * link is not shown (the console runs without the handoff module).
+   */
+  readonly handoffOpen?: number;
+}
+
+/** The count next to "Hỏi cán bộ": empty (hidden by nav.css) at 0 or when unknown. */
+function handoffBadge(open: number | undefined): string {
+  const text = open === undefined || open <= 0 ? '' : open > 99 ? '99+' : String(open);
+  const label = text ? ` aria-label="${escapeHtml(`${text} cuộc đang chờ`)}"` : '';
+  return ` <span class="nav-count" data-handoff-count${label}>${text}</span>`;
 }
 
 function roleText(p: StaffPrincipal): string {
@@ -58,9 +73,12 @@ export function navCss(): string {
 /** The bar as escaped HTML text (for pages written as strings). */
 export function consoleNav(o: ConsoleNavOptions): string {
   const items = NAV_ITEMS.filter((i) => !i.adminOnly || o.principal.role === 'admin')
+    // "Hỏi cán bộ" only where the handoff module counted its threads: a console without it shows no dead link.
+    .filter((i) => i.page !== 'handoff' || o.handoffOpen !== undefined)
     .map((i) => {
       const current = i.page === o.current ? ' aria-current="page"' : '';
-      return `<li><a href="${i.href}"${current}>${escapeHtml(i.label)}</a></li>`;
+      const badge = i.page === 'handoff' ? handoffBadge(o.handoffOpen) : '';
+      return `<li><a href="${i.href}"${current}>${escapeHtml(i.label)}</a>${badge}</li>`;
     })
     .join('');
   return `<nav class="console-nav" aria-label="Trang quản trị">

@@ -173,7 +173,12 @@ export function createDashboardModule(deps: DashboardDeps): StaffModule {
           filters,
           problems,
           base,
-          nav: consoleNav({ principal, csrfToken: c.get('csrfToken'), current: 'dashboard' }),
+          nav: consoleNav({
+            principal,
+            csrfToken: c.get('csrfToken'),
+            current: 'dashboard',
+            handoffOpen: c.get('handoffOpen'),
+          }),
         }),
       );
     });

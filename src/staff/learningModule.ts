@@ -146,7 +146,12 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
           setAside: service.setAside(),
           canDecide: staff.role === 'admin',
           csrfToken: c.get('csrfToken'),
-          nav: consoleNavHtml({ principal: staff, csrfToken: c.get('csrfToken'), current: 'learning' }),
+          nav: consoleNavHtml({
+            principal: staff,
+            csrfToken: c.get('csrfToken'),
+            current: 'learning',
+            handoffOpen: c.get('handoffOpen'),
+          }),
           ...(done && NOTICES[done] !== undefined && { notice: NOTICES[done] }),
         }),
       );

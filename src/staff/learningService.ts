@@ -24,7 +24,8 @@ import {
   type GroupState,
   type GroupView,
 } from './learningGroups.js';
-import { checkSource, type SourceInput } from './learningSource.js';
+import { approveFaqEntry } from './faqApproval.js';
+import type { SourceInput } from './learningSource.js';
 import type { AuditLog, StaffPrincipal } from './types.js';
 
 export type { GroupState, GroupView } from './learningGroups.js';
@@ -136,38 +137,17 @@ export function createLearningService(deps: LearningServiceDeps) {
       requireAdmin(by);
       const { view } = groupOf(groupId);
       if (view.state === 'answered') throw new LearningError(409, 'Nhóm câu hỏi này đã có câu trả lời được duyệt.');
-      const checked = checkSource(input, deps.index.documents(), communeDayOf(deps.clock.now()));
-      if (!checked.ok) throw new LearningError(400, checked.message);
       const reason = input.reason?.trim() || 'Trả lời nhóm câu hỏi trợ lý chưa trả lời được';
       const variants = distinctWordings(
         input.variants.filter((v) => foldKey(v) !== foldKey(input.question)),
         MAX_NEW_VARIANTS,
       );
-      const entryId = deps.entries.create({
-        question: input.question.trim(),
-        variants,
-        answer: input.answer.trim(),
-        source: checked.source,
-        authorId: by.id,
-        at: deps.clock.now(),
-        reason: checked.warning ? `${reason} (${checked.warning})` : reason,
+      const approved = approveFaqEntry(deps, { ...input, variants, reason }, by, {
         groupId,
+        details: { questions: view.questions },
       });
-      decideAnswered(view, entryId, input.question.trim(), by, reason);
-      deps.publish();
-      deps.audit.record({
-        actorId: by.id,
-        action: 'faq.approve',
-        target: entryId,
-        details: {
-          group: groupId,
-          revision: 1,
-          source: checked.source.kind,
-          questions: view.questions,
-          ...(checked.warning && { warning: checked.warning }),
-        },
-      });
-      return { entryId, ...(checked.warning && { warning: checked.warning }) };
+      decideAnswered(view, approved.entryId, input.question.trim(), by, reason);
+      return approved;
     },
 
     /** Adds a group's wordings as ways to ask an existing FAQ entry (of the folder or the console). */

@@ -105,7 +105,12 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       certified: deps.population.vneidCertified().filter((p) => mine(p.hamletId)),
       ...(message && { message }),
       ...(draft && { draft }),
-      nav: consoleNavHtml({ principal, csrfToken: c.get('csrfToken'), current: 'settings' }),
+      nav: consoleNavHtml({
+        principal,
+        csrfToken: c.get('csrfToken'),
+        current: 'settings',
+        handoffOpen: c.get('handoffOpen'),
+      }),
     };
   }
 

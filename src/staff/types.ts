@@ -23,6 +23,8 @@ export interface StaffEnv {
     staff: StaffPrincipal;
     /** The token every form and every non-GET fetch of this session must send back (field or header `x-csrf-token`). */
     csrfToken: string;
+    /** Open "Hỏi cán bộ" threads the principal may see, for the navigation bar (set on GET by the handoff module, when mounted first). */
+    handoffOpen?: number;
   };
 }
 
