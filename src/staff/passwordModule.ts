@@ -46,7 +46,7 @@ export function createPasswordModule(deps: PasswordModuleDeps): StaffModule {
       staffPage(
         'Đổi mật khẩu',
         passwordBody({ csrfToken, ...(error !== undefined && { error }) }),
-        consoleNavHtml({ principal: staff, csrfToken, current: 'account' }),
+        consoleNavHtml({ principal: staff, csrfToken, current: 'account', handoffOpen: c.get('handoffOpen') }),
       ),
       status,
     );
