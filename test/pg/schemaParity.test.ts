@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
-import { DATABASE_COLUMNS } from '../../src/storage/pg/schema.js';
+import { DATABASE_COLUMNS } from '../../src/storage/pg/schemaColumns.js';
 import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.js';
 import { tempDir } from '../helpers.js';
 
