@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { decimalInteger } from './settingSchemas.js';
 import { LIMITS_SETTINGS } from './limitsConfig.js';
+import { isPostgresUrl, redactDatabaseUrl } from './databaseUrl.js';
 
 const optionalString = z
   .string()
@@ -60,6 +61,13 @@ export const ConfigSchema = z.object({
   DATABASE_PATH: z.string().trim().min(1).default('data/hocvuso.db'),
   /** The key that seals tokens stored in the database (storage/secretKey.ts); by default `<DATABASE_PATH>.key`. */
   SECRETS_KEY_FILE: optionalString,
+  /**
+   * A PostgreSQL database (postgres://user:password@host:5432/db) for installs that serve many communes
+   * (issue 20). Validated here; `npm start` does not use it yet and still runs on DATABASE_PATH.
+   */
+  DATABASE_URL: optionalString.refine((v) => v === undefined || isPostgresUrl(v), {
+    message: 'phải là địa chỉ PostgreSQL đầy đủ, bắt đầu bằng postgres:// hoặc postgresql://',
+  }),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   COMMUNE_ID: z
     .string()
@@ -114,7 +122,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       result.error.issues.map((i) => {
         const key = String(i.path[0]);
         // A mistyped secret is still a secret: the message names it, never shows it.
-        const shown = SECRET_NAME.test(key) ? '(ẩn)' : JSON.stringify(input[key] ?? '');
+        const shown = SECRET_NAME.test(key)
+          ? '(ẩn)'
+          : key === 'DATABASE_URL'
+            ? JSON.stringify(redactDatabaseUrl(input[key] ?? ''))
+            : JSON.stringify(input[key] ?? '');
         return `${i.path.join('.')} = ${shown}: ${i.message}`;
       }),
     );

@@ -14,8 +14,12 @@ export type { Logger };
 /** Masks personal numbers and secrets inside a free-text value before it is logged. */
 export function redactForLog(value: string): string {
   // Tokens first: the digit-run masking would otherwise eat a bot token's id and leave its secret half.
+  // A password inside a URL (postgres://user:password@host/db, DATABASE_URL) is cut before anything else.
   return redactSensitive(
-    value.replace(/\b(bot)?\d{6,}:[A-Za-z0-9_-]{20,}\b/g, '[token]').replace(/\bsk-[A-Za-z0-9_-]{10,}\b/g, '[key]'),
+    value
+      .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):[^\s@/]+@/gi, '$1:***@')
+      .replace(/\b(bot)?\d{6,}:[A-Za-z0-9_-]{20,}\b/g, '[token]')
+      .replace(/\bsk-[A-Za-z0-9_-]{10,}\b/g, '[key]'),
   ).text;
 }
 

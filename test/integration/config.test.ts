@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, embeddingsEnabled, loadConfig } from '../../src/config.js';
+import { redactDatabaseUrl } from '../../src/databaseUrl.js';
 
 /** Runs loadConfig and returns the ConfigError it must throw. */
 function configErrorOf(env: Record<string, string>): ConfigError {
@@ -133,5 +134,38 @@ describe('loadConfig', () => {
     expect(embeddingsEnabled(loadConfig({ EMBEDDINGS_MODEL: 'm', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1' }))).toBe(
       true,
     );
+  });
+});
+
+describe('DATABASE_URL', () => {
+  it('is unset by default: the service runs on the SQLite file', () => {
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+  });
+
+  it('accepts postgres:// and postgresql:// addresses', () => {
+    for (const url of ['postgres://app:pw@db.example:5432/hocvuso', 'postgresql:///hocvuso?host=/run/postgresql']) {
+      expect(loadConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
+    }
+  });
+
+  it('refuses any other address and never repeats its password', () => {
+    for (const url of ['mysql://app:s3cr3t-pw@db/hocvuso', 'http://app:s3cr3t-pw@db/hocvuso', 'data/hocvuso.db']) {
+      const err = configErrorOf({ DATABASE_URL: url });
+      expect(err.issues[0]).toMatch(/^DATABASE_URL = .*postgres:\/\//);
+      expect(err.message).not.toContain('s3cr3t-pw');
+    }
+    expect(configErrorOf({ DATABASE_URL: 'mysql://app:s3cr3t-pw@db/x' }).issues[0]).toContain('mysql://app:***@db/x');
+  });
+});
+
+describe('redactDatabaseUrl', () => {
+  it('hides the password wherever the URL carries it, and keeps what locates the database', () => {
+    expect(redactDatabaseUrl('postgres://app:p%40ss@db:5433/hocvuso?sslmode=require')).toBe(
+      'postgres://app:***@db:5433/hocvuso?sslmode=require',
+    );
+    expect(redactDatabaseUrl('postgresql://app@db/hocvuso?password=s3cr3t')).toBe(
+      'postgresql://app@db/hocvuso?password=***',
+    );
+    expect(redactDatabaseUrl('not a url s3cr3t')).toBe('(ẩn)');
   });
 });

@@ -20,6 +20,10 @@ const SECRETS = {
     raw: ['AAAbbbCCCdddEEEfffGGGhhhIIIjjjKKKlll', '123456789'],
   },
   apiKey: { text: 'key sk-proj1234567890abcdefXYZ', raw: ['sk-proj1234567890abcdefXYZ', '1234567890'] },
+  databaseUrl: {
+    text: 'cannot reach postgres://hocvuso_app:Pg-s3cret-pw@db.example:5432/hocvuso',
+    raw: ['Pg-s3cret-pw'],
+  },
 } as const;
 
 type Case = keyof typeof SECRETS;

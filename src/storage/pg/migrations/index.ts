@@ -1,0 +1,87 @@
+/**
+ * @module storage/pg/migrations
+ *
+ * The PostgreSQL schema changes, applied by Kysely's Migrator from this
+ * in-code list (no migration files read at run time), in name order, all
+ * pending ones in one transaction (PostgreSQL's DDL is transactional, so a
+ * failed upgrade leaves the schema as it was), under the Migrator's
+ * advisory lock, so two processes starting together migrate once. Applied
+ * names are recorded in `kysely_migration`.
+ *
+ * ## How this list relates to SQLite's (src/storage/sqlite/migrations)
+ *
+ * Today there are two lists. SQLite's is the history of every released
+ * install (001–019, never edited; `schema_migrations` records versions).
+ * PostgreSQL's starts at SQLite 019: `019a_baseline` is the schema SQLite
+ * reaches after 001–019 (tables, keys, indexes), `019b_report_triggers` its
+ * triggers in PL/pgSQL, and `019c_row_level_security` the tenant fence that
+ * only PostgreSQL has. A PostgreSQL database never replays SQLite's history:
+ * an install that moves over gets this schema and its rows are copied in.
+ * The name prefix is the SQLite version the PostgreSQL schema is equivalent
+ * to, and test/pg/schemaParity.test.ts fails when a SQLite migration adds a
+ * table, column, index or trigger that has no PostgreSQL twin.
+ *
+ * ## The plan to make it one list (next increments of issue 20)
+ *
+ * From SQLite 020 on, each schema change is written once as one entry:
+ * `{ version, name, sqlite: string, postgres: string }` or, where the two
+ * agree, a Kysely schema-builder `up(db)` that compiles for both dialects.
+ * SQLite keeps its own runner and ledger (`schema_migrations`, synchronous,
+ * at start-up, as today); this module maps each entry with a version above
+ * 19 to a Kysely migration named by its zero-padded version ('020_…'),
+ * which sorts after the 019 baseline. Versions 1–19 stay SQLite-only
+ * history, covered on PostgreSQL by the baseline. A migration that creates
+ * a table with `commune_id` also runs `tenantPolicySql` for it on
+ * PostgreSQL (019c).
+ */
+import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
+import { m019aBaseline } from './019a_baseline.js';
+import { m019bReportTriggers } from './019b_report_triggers.js';
+import { m019cRowLevelSecurity } from './019c_row_level_security.js';
+
+/** Every PostgreSQL migration by name; names sort in the order they apply. */
+export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '019a_baseline': m019aBaseline,
+  '019b_report_triggers': m019bReportTriggers,
+  '019c_row_level_security': m019cRowLevelSecurity,
+};
+
+/** Raised when a migration fails; the schema is left as it was before the run. */
+export class PgMigrationError extends Error {
+  constructor(
+    readonly migration: string | undefined,
+    cause: unknown,
+  ) {
+    super(
+      `PostgreSQL migration ${migration ?? '(before any migration)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'PgMigrationError';
+  }
+}
+
+/** A migrator over `db` with this list; names compared by code point, not by locale. */
+export function pgMigrator(db: Kysely<unknown>, migrations: Readonly<Record<string, Migration>> = PG_MIGRATIONS) {
+  return new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve({ ...migrations }) },
+    nameComparator: (a, b) => (a < b ? -1 : a > b ? 1 : 0),
+  });
+}
+
+/**
+ * Brings the schema up to date; run as the tables' owner (roles.ts). Returns
+ * the names applied now (none when it was up to date); throws
+ * PgMigrationError instead of Kysely's result object.
+ */
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  migrations: Readonly<Record<string, Migration>> = PG_MIGRATIONS,
+): Promise<string[]> {
+  const result: MigrationResultSet = await pgMigrator(db, migrations).migrateToLatest();
+  if (result.error !== undefined) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new PgMigrationError(failed, result.error);
+  }
+  return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,138 @@
+/**
+ * The PostgreSQL schema against the SQLite one, both as their migrations
+ * leave them: the same tables, columns (and which may be NULL), primary keys,
+ * named indexes and report triggers, and the typed `Database` interface
+ * naming exactly the live columns. A SQLite migration that adds any of these
+ * without its PostgreSQL twin fails here.
+ */
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
+import { DATABASE_COLUMNS } from '../../src/storage/pg/schemaColumns.js';
+import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.js';
+import { tempDir } from '../helpers.js';
+
+/**
+ * SQLite-only tables with no PostgreSQL twin: the FTS5 search index and its
+ * shadow tables (on PostgreSQL the index is built in the process from
+ * `chunks`), SQLite's own, and each side's migration ledger.
+ */
+const SQLITE_ONLY = /^(chunks_fts.*|chunks_vocab|sqlite_.*|schema_migrations)$/;
+const PG_ONLY = /^kysely_migration.*$/;
+
+interface Table {
+  readonly columns: Record<string, { readonly notNull: boolean }>;
+  readonly primaryKey: readonly string[];
+}
+
+function sqliteSchema(db: Db): Map<string, Table> {
+  const names = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).all() as {
+    name: string;
+  }[];
+  const out = new Map<string, Table>();
+  for (const { name } of names) {
+    if (SQLITE_ONLY.test(name)) continue;
+    const info = db.prepare(`SELECT name, "notnull", pk FROM pragma_table_info(?)`).all(name) as {
+      name: string;
+      notnull: number;
+      pk: number;
+    }[];
+    const pk = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+    out.set(name, {
+      // A primary-key column is NOT NULL on PostgreSQL whatever SQLite's declaration says.
+      columns: Object.fromEntries(info.map((c) => [c.name, { notNull: c.notnull === 1 || c.pk > 0 }])),
+      primaryKey: pk.map((c) => c.name),
+    });
+  }
+  return out;
+}
+
+async function pgSchema(db: Kysely<unknown>): Promise<Map<string, Table>> {
+  const cols = await sql<{ table_name: string; column_name: string; is_nullable: string }>`
+    SELECT c.table_name, c.column_name, c.is_nullable FROM information_schema.columns c
+      JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+     WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
+     ORDER BY c.table_name, c.ordinal_position`.execute(db);
+  const pks = await sql<{ table_name: string; column_name: string }>`
+    SELECT tc.table_name, k.column_name FROM information_schema.table_constraints tc
+      JOIN information_schema.key_column_usage k
+        ON k.constraint_schema = tc.constraint_schema AND k.constraint_name = tc.constraint_name
+     WHERE tc.table_schema = 'public' AND tc.constraint_type = 'PRIMARY KEY'
+     ORDER BY tc.table_name, k.ordinal_position`.execute(db);
+  const out = new Map<string, { columns: Record<string, { notNull: boolean }>; primaryKey: string[] }>();
+  for (const c of cols.rows) {
+    if (PG_ONLY.test(c.table_name)) continue;
+    const t = out.get(c.table_name) ?? { columns: {}, primaryKey: [] };
+    t.columns[c.column_name] = { notNull: c.is_nullable === 'NO' };
+    out.set(c.table_name, t);
+  }
+  for (const k of pks.rows) out.get(k.table_name)?.primaryKey.push(k.column_name);
+  return out;
+}
+
+describe('PostgreSQL schema parity with SQLite (migrations 001–019)', () => {
+  let t: TestDatabase;
+  let pg: Kysely<unknown>;
+  let lite: Db;
+  let cleanup: () => void;
+
+  beforeAll(async () => {
+    t = await createMigratedDatabase();
+    pg = connect<unknown>(t.ownerUrl);
+    const dir = tempDir();
+    cleanup = dir.cleanup;
+    lite = openDatabase(join(dir.dir, 'parity.db'));
+  });
+  afterAll(async () => {
+    lite?.close();
+    cleanup?.();
+    await pg?.destroy();
+    await t?.drop();
+  });
+
+  it('has every table of the SQLite schema, and no other', async () => {
+    const sqliteTables = [...sqliteSchema(lite).keys()].sort();
+    const pgTables = [...(await pgSchema(pg)).keys()].sort();
+    expect(sqliteTables.length).toBeGreaterThanOrEqual(45);
+    expect(pgTables).toEqual(sqliteTables);
+  });
+
+  it('has the same columns, NOT NULL columns and primary key in every table', async () => {
+    const pgTables = await pgSchema(pg);
+    for (const [name, table] of sqliteSchema(lite)) {
+      expect({ table: name, ...pgTables.get(name) }).toEqual({ table: name, ...table });
+    }
+  });
+
+  it('has every named index and every trigger of the SQLite schema, under the same names', async () => {
+    const liteIndexes = (
+      lite.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
+    // Indexes PostgreSQL made for a PRIMARY KEY or UNIQUE constraint are SQLite's autoindexes (no sql).
+    const pgIndexes = await sql<{ indexname: string }>`
+      SELECT ic.relname AS indexname FROM pg_index x
+        JOIN pg_class ic ON ic.oid = x.indexrelid
+        JOIN pg_class tc ON tc.oid = x.indrelid
+        JOIN pg_namespace n ON n.oid = tc.relnamespace
+       WHERE n.nspname = 'public' AND tc.relname NOT LIKE 'kysely%'
+         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)`.execute(pg);
+    expect(pgIndexes.rows.map((r) => r.indexname).sort()).toEqual(liteIndexes.sort());
+
+    const liteTriggers = (
+      lite.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`).all() as { name: string }[]
+    ).map((r) => r.name);
+    const pgTriggers = await sql<{ tgname: string }>`
+      SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY tgname`.execute(pg);
+    expect(pgTriggers.rows.map((r) => r.tgname).sort()).toEqual(liteTriggers.sort());
+  });
+
+  it('is described by the typed Database interface, column for column', async () => {
+    const live = Object.fromEntries([...(await pgSchema(pg))].map(([name, t]) => [name, Object.keys(t.columns)]));
+    expect(Object.fromEntries(Object.entries(DATABASE_COLUMNS).map(([name, columns]) => [name, [...columns]]))).toEqual(
+      live,
+    );
+  });
+});
