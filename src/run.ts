@@ -57,6 +57,11 @@ export async function runService(
       logger,
     });
     channels = enabledChannels(channelSettings, services, logger);
+    // Staff replies go out through each channel's own outbox; new threads are announced where configured.
+    for (const c of channels) {
+      if (c.replyRoute) services.handoff.routes.register(c.name, c.replyRoute);
+      if (c.staffNotice) services.handoff.notices.register(c.staffNotice);
+    }
     const server = await startServer(services, logger, channels);
     for (const c of channels) await c.start();
     logger.info(

@@ -114,7 +114,8 @@ export type ReplyCheck = 'otp' | 'password' | 'link';
 export type StaffReplyResult =
   | { readonly ok: true; readonly message: HandoffMessage }
   | { readonly ok: false; readonly needsConfirmation: readonly ReplyCheck[] }
-  | { readonly ok: false; readonly error: 'not-found' | 'closed' | 'empty' | 'too-long' };
+  /** 'no-channel': the resident's channel is not running in this service (switched off since). */
+  | { readonly ok: false; readonly error: 'not-found' | 'closed' | 'empty' | 'too-long' | 'no-channel' };
 
 /**
  * What the console does to a thread. Implemented by the handoff service
