@@ -452,7 +452,11 @@ export function createEngine(deps: EngineDeps): Engine {
       replies.push({
         ...reply,
         text: `${reply.text}\n\n${H.OFFER}`,
-        buttons: [...(reply.buttons ?? []), { label: H.BTN_ASK_PERSON, value: HANDOFF_OFFER }],
+        // The menu under an unsure answer already lists a person: that entry becomes the offer, not a second one.
+        buttons: [
+          ...(reply.buttons ?? []).filter((b) => b.value !== HANDOFF_ASK),
+          { label: H.BTN_ASK_PERSON, value: HANDOFF_OFFER },
+        ],
       });
     } else replies.push(reply);
     const later = await reminder(identity, state, inGroup);
