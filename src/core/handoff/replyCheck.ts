@@ -28,8 +28,10 @@ const LINK =
 function hostOf(link: string): string {
   const noScheme = link.replace(/^[a-z]+:\/\//i, '');
   const authority = noScheme.split(/[/?#]/, 1)[0] ?? '';
-  const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:\d+$/, '');
-  return host.toLowerCase().replace(/\.$/, '');
+  const afterCredentials = authority.slice(authority.lastIndexOf('@') + 1);
+  // The sentence goes on after the host ("dichvucong.gov.vn, chọn…"): only host characters count.
+  const host = /^[\p{L}\p{N}.-]+/u.exec(afterCredentials)?.[0] ?? '';
+  return host.toLowerCase().replace(/\.+$/, '');
 }
 
 export function isAllowedHost(host: string): boolean {

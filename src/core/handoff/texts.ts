@@ -75,7 +75,8 @@ export const OWNED =
 
 /** The staff group's notice of a new thread: where from, never who. */
 export function newThreadNotice(hamletName: string | undefined, channel: string): string {
-  const where = hamletName ? `xóm ${hamletName}` : 'chưa rõ xóm';
+  // Hamlet names are written whole in commune.yaml ("Xóm 1", "Khối Tân Tiến").
+  const where = hamletName ?? 'chưa rõ xóm';
   return `Có câu hỏi mới cần cán bộ trả lời (${where}, kênh ${channelLabel(channel)}). Mời cán bộ mở trang quản trị để trả lời.`;
 }
 

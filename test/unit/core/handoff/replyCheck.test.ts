@@ -24,6 +24,8 @@ describe('staff reply checks', () => {
     'Bà con làm theo hướng dẫn ở https://dichvucong.gov.vn/p/home/dvc-trang-chu.html',
     'Tra cứu trang lừa đảo tại tinnhiemmang.vn hoặc https://vneid.gov.vn',
     'Không ai được hỏi bà con mã OTP đâu ạ, bà con đừng đưa cho ai.',
+    'Bà con vào dichvucong.gov.vn, chọn Liên thông khai sinh.',
+    'Xem thêm ở https://vneid.gov.vn/.',
   ])('"%s" goes without a link check', (text) => {
     expect(replyChecks(text)).not.toContain('link');
   });
