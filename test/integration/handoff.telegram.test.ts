@@ -10,6 +10,10 @@
  * `/nguoi` is turned away.
  */
 import { join } from 'node:path';
+import { loadChannelSettings } from '../../src/channelSettings.js';
+import { inboundOf } from '../../src/channels/telegram/inbound.js';
+import { ConfigError } from '../../src/config.js';
+import { HANDOFF_ASK } from '../../src/core/handoff/intent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelegramChannelBot } from '../../src/channels/telegram/bot.js';
 import { telegramReplyRoute, telegramStaffNotice } from '../../src/channels/telegram/handoff.js';
@@ -20,7 +24,7 @@ import type { Services } from '../../src/services.js';
 import { SqliteCommuneSettingsRepo } from '../../src/storage/sqlite/communeSettingsRepo.js';
 import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
 import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
-import { BOT_INFO, FakeBotApi, GROUP_ID, Learner, TEST_TOKEN } from './telegramFixtures.js';
+import { BOT_INFO, FakeBotApi, GROUP_ID, Learner, TEST_TOKEN, textUpdate } from './telegramFixtures.js';
 
 const RESIDENT = 5_550_001;
 const STAFF_CHAT = -1_009_876_543_210;
@@ -165,5 +169,25 @@ describe('handoff on Telegram', () => {
     await flush('5550002');
     expect(api.texts(GROUP_ID).at(-1)).toMatch(/nhắn riêng với trợ lý/);
     expect(services.handoff.store.openThreadOf('telegram', '5550002')).toBeUndefined();
+  });
+
+  it('TELEGRAM_STAFF_CHAT_ID is optional, parsed once with the channel settings, and a bad one is named', () => {
+    expect(loadChannelSettings({ TELEGRAM_BOT_TOKEN: TEST_TOKEN }).telegram?.TELEGRAM_STAFF_CHAT_ID).toBeUndefined();
+    expect(
+      loadChannelSettings({ TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_STAFF_CHAT_ID: ' -1009876543210 ' }).telegram
+        ?.TELEGRAM_STAFF_CHAT_ID,
+    ).toBe(STAFF_CHAT);
+    expect(() => loadChannelSettings({ TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_STAFF_CHAT_ID: '@canboxa' })).toThrow(
+      ConfigError,
+    );
+    expect(() =>
+      loadChannelSettings({ TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_STAFF_CHAT_ID: 'nhom-can-bo' }),
+    ).toThrow(/TELEGRAM_STAFF_CHAT_ID/);
+  });
+
+  it('/nguoi is the choice of asking for a person', () => {
+    const update = textUpdate(RESIDENT, '/nguoi');
+    if (!update.message) throw new Error('no message');
+    expect(inboundOf(update.message, BOT_INFO)).toEqual({ kind: 'engine', choice: HANDOFF_ASK });
   });
 });

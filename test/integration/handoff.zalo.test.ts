@@ -114,6 +114,11 @@ describe('handoff on Zalo', () => {
     expect(back.length).toBeGreaterThan(0);
     expect(back.join('\n')).not.toContain(ACKNOWLEDGED);
     expect(h.services.handoff.store.messages(thread.id, 0, 20).filter((m) => m.author === 'resident')).toHaveLength(3);
+    // Logs never carry what the resident or staff wrote.
+    for (const words of ['đăng ký tạm trú', 'khai tạm trú', 'đã được duyệt']) {
+      expect(h.lines.some((l) => l.includes(words))).toBe(false);
+    }
+    expect(h.lines.length).toBeGreaterThan(0);
   });
 
   it('"gap can bo" typed without marks opens the thread too', async () => {
