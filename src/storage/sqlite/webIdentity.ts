@@ -3,7 +3,8 @@
  *
  * Moves everything keyed by one web session id to another, in one
  * transaction: the identity that points to a citizen, the conversation and
- * the questions logged for staff (so "xóa dữ liệu của tôi" still finds them).
+ * the questions logged for staff and the handoff threads with staff (so
+ * "xóa dữ liệu của tôi" still finds them).
  * The web channel rotates a visitor's id when what the id stands for changes
  * (a link code joined it to a citizen, a first quiz made one), so an id that
  * someone else saw or planted before that moment is worth nothing after it.
@@ -22,8 +23,11 @@ export function moveWebIdentity(db: Db, communeId: string, from: string, to: str
   const questions = db.prepare(
     `UPDATE unanswered_questions SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`,
   );
+  const threads = db.prepare(
+    `UPDATE handoff_threads SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`,
+  );
   return db.transaction(() =>
-    [identity, conversation, questions].reduce((n, st) => n + st.run(to, communeId, from).changes, 0),
+    [identity, conversation, questions, threads].reduce((n, st) => n + st.run(to, communeId, from).changes, 0),
   )();
 }
 
