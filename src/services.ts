@@ -320,7 +320,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     learning: { quizzes, citizens, attempts, commune, random: options.random ?? cryptoRandom },
     writer,
     stats: stats.engine,
-    handoff: true,
+    // A person is offered only where the turn runner can open the thread (not the terminal chat's memory store).
+    handoff: options.conversations === undefined,
   });
   /** The generation of the index the in-memory search tables were built from. */
   let loadedGeneration: string | undefined;
