@@ -12,6 +12,9 @@
 import { join } from 'node:path';
 import { loadChannelSettings } from '../../src/channelSettings.js';
 import { inboundOf } from '../../src/channels/telegram/inbound.js';
+import { telegramChannel } from '../../src/channels/telegram/runtime.js';
+import { connectHandoff } from '../../src/run.js';
+import { SqliteOutboxStore } from '../../src/storage/sqlite/outboxStore.js';
 import { ConfigError } from '../../src/config.js';
 import { HANDOFF_ASK } from '../../src/core/handoff/intent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -189,5 +192,27 @@ describe('handoff on Telegram', () => {
     const update = textUpdate(RESIDENT, '/nguoi');
     if (!update.message) throw new Error('no message');
     expect(inboundOf(update.message, BOT_INFO)).toEqual({ kind: 'engine', choice: HANDOFF_ASK });
+  });
+
+  it('the composition root connects a Telegram channel switched on by its settings: replies and the staff notice', async () => {
+    const other = await readyServices({ DATABASE_PATH: join(tmp.dir, 'composed.db') }, clock);
+    try {
+      const settings = loadChannelSettings({
+        TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+        TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT),
+      });
+      const runtime = telegramChannel({ settings, services: other, logger: memoryLogger().logger });
+      if (!runtime) throw new Error('telegram is off');
+      expect(other.handoff.routes.get('telegram')).toBeUndefined();
+      connectHandoff(other, [runtime]);
+      expect(other.handoff.routes.get('telegram')).toBe(runtime.replyRoute);
+      other.handoff.notices.notify('Có câu hỏi mới', clock.now());
+      const outbox = new SqliteOutboxStore(other.db, other.config.COMMUNE_ID, 'telegram');
+      expect(outbox.pendingOf(String(STAFF_CHAT), 5).map((i) => i.payload)).toEqual([
+        { op: 'reply', chatId: STAFF_CHAT, reply: { kind: 'notice', text: 'Có câu hỏi mới' } },
+      ]);
+    } finally {
+      other.close();
+    }
   });
 });
