@@ -297,10 +297,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     routes: replyRoutes,
     notices: staffNotices,
     clock,
-    transaction: (fn) => {
-      writes.join();
-      return db.transaction(fn)();
-    },
+    // Committed when the console's call returns (a savepoint of the group commit if one is open).
+    transaction: (fn) => db.transaction(fn)(),
     hamletName: (id) => commune.hamlets.find((h) => h.id === id)?.name,
     quizTitle: (id) => quizzes.get(id)?.title,
     // Only the channel and the error: never the reply's text.

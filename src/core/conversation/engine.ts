@@ -9,9 +9,11 @@
  * profile form, typed commands ("làm bài kiểm tra", "xóa dữ liệu của tôi"),
  * small talk, and finally the Q&A fallback. The
  * emulation board and the staff summary ("/bangxephang", "/thongke") are
- * choices too, typed or pressed (core/stats). Per-user state is loaded
- * before and saved after through a port, so the service can restart at any
- * moment. Features added later (staff hand-over) slot in before the fallback.
+ * choices too, typed or pressed (core/stats). Asking for a person ("gặp cán
+ * bộ", `/nguoi`, the menu's entry, or the offer after two unsure answers) is
+ * a choice too: its reply carries the facts of the handoff thread, which the
+ * turn runner opens (core/handoff). Per-user state is loaded before and saved
+ * after through a port, so the service can restart at any moment.
  */
 import type { DraftSink, IncomingMessage, OutgoingReply, ReplyButton } from '../messages.js';
 import type {
