@@ -10,7 +10,7 @@ import type { HandoffScope } from '../../src/core/stores/handoff.js';
 import type { Services } from '../../src/services.js';
 import { SqliteHandoffStore } from '../../src/storage/sqlite/handoffRepo.js';
 import { SqliteOutboxStore } from '../../src/storage/sqlite/outboxStore.js';
-import { moveWebIdentity } from '../../src/storage/sqlite/webIdentity.js';
+import { rotateWebIdentity } from '../../src/storage/sqlite/webIdentity.js';
 import { fixedClock, readyServices, tempDir } from '../helpers.js';
 
 const COMMUNE: HandoffScope = { kind: 'commune' };
@@ -130,10 +130,10 @@ describe('handoff store', () => {
     expect(store.since(COMMUNE, 0, 10).map((m) => m.text)).toEqual(['của u2']);
   });
 
-  it('a web session rotated to a new id takes its threads along (so erasure still finds them)', () => {
+  it('a web session rotated to a new id takes its threads along (so erasure still finds them)', async () => {
     const t = store.open({ channel: 'web', userId: 'sess-old', reason: 'asked', at: clock.now() });
     store.close(t.id, 's1', clock.now());
-    moveWebIdentity(services.db, services.config.COMMUNE_ID, 'sess-old', 'sess-new');
+    await rotateWebIdentity(services.db, services.writes, services.config.COMMUNE_ID, 'sess-old', 'sess-new');
     expect(store.get(t.id, COMMUNE)?.userId).toBe('sess-new');
     store.forget('web', 'sess-new');
     expect(store.get(t.id, COMMUNE)).toBeUndefined();

@@ -3,8 +3,7 @@
  *
  * Moves everything keyed by one web session id to another, in one
  * transaction: the identity that points to a citizen, the conversation and
- * the questions logged for staff and the handoff threads with staff (so
- * "xóa dữ liệu của tôi" still finds them).
+ * the questions logged for staff (so "xóa dữ liệu của tôi" still finds them).
  * The web channel rotates a visitor's id when what the id stands for changes
  * (a link code joined it to a citizen, a first quiz made one), so an id that
  * someone else saw or planted before that moment is worth nothing after it.
@@ -23,12 +22,19 @@ export function moveWebIdentity(db: Db, communeId: string, from: string, to: str
   const questions = db.prepare(
     `UPDATE unanswered_questions SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`,
   );
-  const threads = db.prepare(
-    `UPDATE handoff_threads SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`,
-  );
   return db.transaction(() =>
-    [identity, conversation, questions, threads].reduce((n, st) => n + st.run(to, communeId, from).changes, 0),
+    [identity, conversation, questions].reduce((n, st) => n + st.run(to, communeId, from).changes, 0),
   )();
+}
+
+/**
+ * Re-keys the session's handoff threads with staff (issue 18 item 6), so
+ * erasure by the new id still finds what the visitor wrote to staff.
+ */
+export function moveWebThreads(db: Db, communeId: string, from: string, to: string): number {
+  return db
+    .prepare(`UPDATE handoff_threads SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`)
+    .run(to, communeId, from).changes;
 }
 
 /** The same, resolving once the move is on disk (the new cookie may go out then). */
@@ -39,5 +45,9 @@ export async function rotateWebIdentity(
   from: string,
   to: string,
 ): Promise<void> {
-  await writes.run(() => Promise.resolve(moveWebIdentity(db, communeId, from, to)));
+  await writes.run(() =>
+    Promise.resolve(
+      db.transaction(() => moveWebIdentity(db, communeId, from, to) + moveWebThreads(db, communeId, from, to))(),
+    ),
+  );
 }
