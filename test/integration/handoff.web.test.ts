@@ -168,6 +168,16 @@ describe('handoff on the web chat', () => {
     expect(ask('x'.repeat(2001))).toEqual({ ok: false, error: 'too-long' });
   });
 
+  it('a reply to a resident whose channel is switched off here is kept and shown as not delivered', () => {
+    const thread = services.handoff.store.open({ channel: 'zalo', userId: 'z-off', reason: 'asked', at: clock.now() });
+    const result = services.handoff.actions.reply(thread.id, COMMUNE, 's1', 'Chào bà con', { confirmed: false });
+    if (!result.ok) throw new Error(JSON.stringify(result));
+    expect(result.message).toMatchObject({ author: 'staff', delivery: 'failed' });
+    expect(result.message.outboxId).toBeUndefined();
+    const rows = services.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE user_id = 'z-off'").get() as { n: number };
+    expect(rows.n).toBe(0);
+  });
+
   it('a hamlet team cannot act on a thread of the commune queue', async () => {
     await page.send({ text: 'cho tôi hỏi người thật' });
     const thread = services.handoff.store.openThreadOf('web', page.sessionId);

@@ -85,9 +85,11 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
       const checks = replyChecks(text);
       if (checks.length > 0) return { ok: false, needsConfirmation: checks };
     }
-    const route = routes.get(thread.channel);
-    if (!route) return { ok: false, error: 'no-channel' };
     const at = clock.now();
+    const route = routes.get(thread.channel);
+    // The resident's channel is switched off in this service: the reply is kept and shown as not delivered.
+    if (!route)
+      return { ok: true, message: store.append(thread.id, { author: 'staff', staffId, text, at, delivery: 'failed' }) };
     const message = deps.transaction(() => {
       const ids = route.queue(thread.userId, [{ kind: 'notice', text: T.staffReply(text) }], at);
       return store.append(thread.id, { author: 'staff', staffId, text, outboxId: ids[ids.length - 1], at });

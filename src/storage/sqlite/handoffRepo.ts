@@ -167,11 +167,18 @@ export class SqliteHandoffStore implements HandoffStore {
 
   append(
     threadId: number,
-    message: { author: HandoffAuthor; text: string; staffId?: string; outboxId?: number; at: Date },
+    message: {
+      author: HandoffAuthor;
+      text: string;
+      staffId?: string;
+      outboxId?: number;
+      at: Date;
+      delivery?: HandoffDelivery;
+    },
   ): HandoffMessage {
     return this.db.transaction(() => {
       const iso = message.at.toISOString();
-      const delivery: HandoffDelivery = message.author === 'staff' ? 'pending' : 'none';
+      const delivery: HandoffDelivery = message.author === 'staff' ? (message.delivery ?? 'pending') : 'none';
       const r = this.prep(SQL.append).run(
         this.communeId,
         threadId,
