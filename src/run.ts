@@ -35,6 +35,19 @@ function enabledChannels(settings: ChannelSettings, services: Services, logger: 
   return out;
 }
 
+/**
+ * Plugs the running channels into the handoff to staff: a staff reply goes
+ * out through the resident's channel's own outbox and rendering, and a new
+ * thread is announced where a channel offers it (Telegram's staff group).
+ * The web's route is built into the services.
+ */
+export function connectHandoff(services: Pick<Services, 'handoff'>, channels: readonly ChannelRuntime[]): void {
+  for (const c of channels) {
+    if (c.replyRoute) services.handoff.routes.register(c.name, c.replyRoute);
+    if (c.staffNotice) services.handoff.notices.register(c.staffNotice);
+  }
+}
+
 /** Runs the service from settings parsed once at start (config.ts for the core, channelSettings.ts for the channels). */
 export async function runService(
   config: Config,
@@ -57,6 +70,7 @@ export async function runService(
       logger,
     });
     channels = enabledChannels(channelSettings, services, logger);
+    connectHandoff(services, channels);
     const server = await startServer(services, logger, channels);
     for (const c of channels) await c.start();
     logger.info(

@@ -54,6 +54,25 @@ import { publishConsoleFaq } from './rag/consoleFaq.js';
 import { createStaffChatDirectory } from './staff/chatLinks.js';
 import { SqliteAuditLog } from './storage/sqlite/staffAudit.js';
 import { SqliteStaffChatLinks } from './storage/sqlite/staffChatLinkRepo.js';
+import { SqliteHandoffStore } from './storage/sqlite/handoffRepo.js';
+import { SqliteOutboxStore } from './storage/sqlite/outboxStore.js';
+import { createHandoffService, type HandoffService } from './core/handoff/service.js';
+import { ReplyRoutes, StaffNotices } from './core/handoff/routes.js';
+import type { HandoffStore } from './core/stores/handoff.js';
+import { toChatResponse, type WebReply } from './channels/web/chatApi.js';
+
+/**
+ * The handoff to commune staff (issue 18 item 6). The console reads `store`
+ * (scoped) and acts through `actions`; each running channel registers its
+ * reply route (run.ts; the web's is built in), and the optional Telegram
+ * staff group its notice.
+ */
+export interface HandoffParts {
+  readonly store: HandoffStore;
+  readonly actions: HandoffService;
+  readonly routes: ReplyRoutes;
+  readonly notices: StaffNotices;
+}
 
 export interface Services {
   readonly config: Config;
@@ -95,6 +114,8 @@ export interface Services {
   readonly consoleFaq: SqliteConsoleFaqRepo;
   /** Staff accounts' linked Telegram/Zalo chats (who `/thongke` answers) and their one-time codes. */
   readonly staffChats: SqliteStaffChatLinks;
+  /** Threads residents opened to reach a person, and what staff do to them (the console's inbox). */
+  readonly handoff: HandoffParts;
   /**
    * Rebuilds the console's FAQ entries in the index and reloads the search
    * tables at once; other processes reload before their next turn (the index
@@ -276,6 +297,26 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const stateBuffer = options.conversations
     ? undefined
     : new TurnStateBuffer(new SqliteConversationRepo(db, config.COMMUNE_ID));
+  const handoffStore = new SqliteHandoffStore(db, config.COMMUNE_ID);
+  const replyRoutes = new ReplyRoutes();
+  const staffNotices = new StaffNotices();
+  const handoffActions = createHandoffService({
+    store: handoffStore,
+    routes: replyRoutes,
+    notices: staffNotices,
+    clock,
+    // Committed when the console's call returns (a savepoint of the group commit if one is open).
+    transaction: (fn) => db.transaction(fn)(),
+    hamletName: (id) => commune.hamlets.find((h) => h.id === id)?.name,
+    quizTitle: (id) => quizzes.get(id)?.title,
+    // Only the channel and the error: never the reply's text.
+    onFlushError: (err, channel) => logger.warn({ err, channel }, 'staff reply not sent yet; it will be retried'),
+  });
+  // The web's replies wait in the outbox for the visitor's next answer or poll (channels/web/chatApi.ts).
+  const webOutbox = new SqliteOutboxStore<WebReply>(db, config.COMMUNE_ID, 'web', writes);
+  replyRoutes.register('web', {
+    queue: (userId, replies, at) => webOutbox.enqueue(userId, toChatResponse(replies).replies, at),
+  });
   const inner = createEngine({
     search,
     state: options.conversations ?? stateBuffer ?? new SqliteConversationRepo(db, config.COMMUNE_ID),
@@ -285,6 +326,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     learning: { quizzes, citizens, attempts, commune, random: options.random ?? cryptoRandom },
     writer,
     stats: stats.engine,
+    // A person is offered only where the turn runner can open the thread (not the terminal chat's memory store).
+    handoff: options.conversations === undefined,
   });
   /** The generation of the index the in-memory search tables were built from. */
   let loadedGeneration: string | undefined;
@@ -328,6 +371,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     clock,
     state: stateBuffer,
     writes,
+    handoff: { store: handoffStore, opened: (thread, at) => handoffActions.opened(thread, at) },
   });
 
   async function reloadQuizzes(): Promise<void> {
@@ -408,6 +452,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     leaderboard: stats.leaderboard,
     consoleFaq,
     staffChats,
+    handoff: { store: handoffStore, actions: handoffActions, routes: replyRoutes, notices: staffNotices },
     publishConsoleFaq: publishConsole,
     limits: {
       perIdentity: new RateLimiter({ burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE }, clock),

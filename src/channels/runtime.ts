@@ -7,6 +7,7 @@
  * main.ts drives with the server's lifecycle. The web chat is always on and
  * is not a runtime.
  */
+import type { ReplyRoute, StaffNotice } from '../core/handoff/routes.js';
 import type { RawRoute } from '../http/rawRoute.js';
 import type { ChannelSettings } from '../channelSettings.js';
 import type { Logger } from '../logger.js';
@@ -16,6 +17,10 @@ export interface ChannelRuntime {
   readonly name: string;
   /** The channel's webhook endpoints, served on the shared HTTP server (see http/rawRoute). */
   readonly webhooks?: readonly RawRoute[];
+  /** How a staff reply reaches a resident on this channel (registered by run.ts for the handoff). */
+  readonly replyRoute?: ReplyRoute;
+  /** Where staff hear of a new handoff thread (Telegram's staff group, when set). */
+  readonly staffNotice?: StaffNotice;
   /** Starts background work (long polling, token refresh, outbox) once the server listens. */
   start(): Promise<void>;
   /** Stops background work; in-flight handling finishes first. */

@@ -133,6 +133,19 @@ export type ReplyKind =
   | 'notice'
   | 'error';
 
+/**
+ * The resident asked for a person (or accepted the offer): the turn runner
+ * opens a handoff thread with these facts in the turn's commit
+ * (core/stores/handoff.ts). Channels never read it.
+ */
+export interface HandoffRequest {
+  readonly reason: 'asked' | 'offered';
+  readonly citizenId?: string;
+  readonly hamletId?: string;
+  /** The quiz in progress, offered back when the thread closes. */
+  readonly suspendedQuiz?: string;
+}
+
 export interface OutgoingReply {
   /** Required, so the compiler finds every place that builds a reply and none is left unclassified. */
   readonly kind: ReplyKind;
@@ -147,4 +160,6 @@ export interface OutgoingReply {
    * them once this reply has gone out.
    */
   readonly forget?: boolean;
+  /** This reply opens a handoff thread (see `HandoffRequest`); stripped before any channel renders it. */
+  readonly handoff?: HandoffRequest;
 }

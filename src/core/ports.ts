@@ -93,7 +93,7 @@ export interface KnowledgeSearch {
 export interface ConversationState {
   /** Buttons offered in the last reply, so a typed number can pick one on text-only channels. */
   offered?: { label: string; value: string }[];
-  /** How many times in a row the bot was not sure (for the hand-over to staff later). */
+  /** How many times in a row the bot was not sure (two in a row: a person from the commune is offered). */
   unsureStreak?: number;
   /** Free-form room for the features that follow (quiz attempt id, registration step…). */
   [key: string]: unknown;

@@ -10,7 +10,13 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { randomBytes } from 'node:crypto';
-import type { ChatResponse, WebChat, WebChatResult } from '../channels/web/chatApi.js';
+import {
+  PendingQuerySchema,
+  type ChatResponse,
+  type WebChat,
+  type WebChatResult,
+  type WebPending,
+} from '../channels/web/chatApi.js';
 import { createWebSessions, type WebSessions } from '../channels/web/session.js';
 import type { WebAssets } from '../channels/web/assets.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +32,8 @@ export interface AppDeps {
   readonly webhooks?: readonly RawRoute[];
   /** The web chat; a fake may answer with the bare response (as if allowed, same session). */
   readonly chat: (...args: Parameters<WebChat>) => Promise<WebChatResult | ChatResponse>;
+  /** Replies owed to a session (a staff member's), for the page's poll; absent: no poll endpoint. */
+  readonly pending?: WebPending;
   /** Signs and checks session cookies; a key made for this app alone when absent (tests). */
   readonly sessions?: WebSessions;
   /** A reverse proxy of ours sets X-Forwarded-For: take the client's address from it. */
@@ -114,6 +122,20 @@ export function createApp(deps: AppDeps): Hono {
     }
     return c.json(result.body);
   });
+  // Staff replies for a page that has nothing to send: only a session the cookie proves has any.
+  const pending = deps.pending;
+  if (pending) {
+    app.get('/api/chat/pending', (c) => {
+      const query = PendingQuerySchema.safeParse(c.req.query());
+      if (!query.success) return c.json(problem('invalid_request', 'Địa chỉ này không nhận tham số nào.'), 400);
+      c.header('Cache-Control', 'no-store');
+      const visitor = visitorOf(c, sessions, deps.trustProxy ?? false);
+      if (!visitor.known) return c.json({ replies: [] });
+      const body = pending(visitor.sessionId);
+      sendSessionCookie(c, sessions, visitor.sessionId, visitor.secure);
+      return c.json(body);
+    });
+  }
   // The same turn with the model's checked sentences shown as they come (see chatStream.ts).
   app.post('/api/chat/stream', limitBody, chatStreamHandler({ ...deps, sessions }));
 

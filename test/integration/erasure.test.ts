@@ -156,6 +156,15 @@ describe('"xóa dữ liệu của tôi" leaves nothing about the person in any t
     });
     telegram.markInactive(Number(TELEGRAM.userId), 'blocked', at);
     telegram.putCallbackValue('cb-qm-1', `quiz:ans:${attemptId}:0:1:long-value`, at);
+
+    // They asked a person on Zalo and on the web; staff answered (handoff threads, issue 18 item 6).
+    const handoff = services.handoff.store;
+    const zaloThread = handoff.open({ ...ZALO, citizenId, hamletId: 'bai-dau', reason: 'asked', at });
+    handoff.append(zaloThread.id, { author: 'resident', text: QUESTION, at });
+    handoff.append(zaloThread.id, { author: 'staff', staffId: 'staff-1', text: `Chào ${NAME}`, at });
+    handoff.close(zaloThread.id, 'staff-1', at);
+    const webThread = handoff.open({ ...WEB, reason: 'offered', at });
+    handoff.append(webThread.id, { author: 'resident', text: QUESTION, at });
   });
 
   afterEach(() => services.close());
@@ -193,6 +202,9 @@ describe('"xóa dữ liệu của tôi" leaves nothing about the person in any t
       'telegram_callback_values.value',
       'quiz_passes.citizen_id',
       'link_codes.code',
+      'handoff_threads.user_id',
+      'handoff_threads.citizen_id',
+      'handoff_messages.text',
     ])
       expect(before.some((t) => t.startsWith(where))).toBe(true);
 

@@ -33,6 +33,15 @@ function seed(db: Db): void {
       daysAgo(age),
     );
   }
+  const thread = `INSERT INTO handoff_threads (id, commune_id, channel, user_id, status, reason, opened_at, last_at)
+                  VALUES (?, ?, 'zalo', ?, ?, 'asked', ?, ?)`;
+  run(thread, 1, C, 'h-old', 'closed', daysAgo(200), daysAgo(181));
+  run(thread, 2, C, 'h-new', 'closed', daysAgo(200), daysAgo(179));
+  run(thread, 3, C, 'h-open', 'open', daysAgo(400), daysAgo(400));
+  const said = `INSERT INTO handoff_messages (commune_id, thread_id, author, text, at) VALUES (?, ?, 'resident', ?, ?)`;
+  run(said, C, 1, 'm-old', daysAgo(181));
+  run(said, C, 2, 'm-new', daysAgo(179));
+  run(said, C, 3, 'm-open', daysAgo(400));
   run(`INSERT INTO conversation_state VALUES (?, 'web', 'old', '{}', ?)`, C, daysAgo(91));
   run(`INSERT INTO conversation_state VALUES (?, 'web', 'new', '{}', ?)`, C, daysAgo(89));
   run(
@@ -97,6 +106,7 @@ describe('retention', () => {
     const report = await pruneExpired(db, C, DAYS, NOW);
     expect(report).toEqual({
       unanswered_questions: 1,
+      handoff_threads: 1,
       conversation_state: 1,
       link_codes: 1,
       telegram_processed_updates: 1,
@@ -110,6 +120,8 @@ describe('retention', () => {
     });
     expect(column(db, 'SELECT question FROM unanswered_questions')).toEqual(['q-new']);
     expect(column(db, 'SELECT user_id FROM conversation_state')).toEqual(['new']);
+    expect(column(db, 'SELECT user_id FROM handoff_threads ORDER BY id')).toEqual(['h-new', 'h-open']);
+    expect(column(db, 'SELECT text FROM handoff_messages ORDER BY id')).toEqual(['m-new', 'm-open']);
     expect(column(db, 'SELECT code FROM link_codes')).toEqual(['NEWCODE1']);
     expect(column(db, 'SELECT update_id FROM telegram_processed_updates')).toEqual(['2']);
     expect(column(db, 'SELECT poll_id FROM telegram_sent_polls')).toEqual(['p-new']);

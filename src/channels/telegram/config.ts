@@ -50,6 +50,12 @@ const common = {
     .transform(parseQuizStyles)
     .default({}),
   TELEGRAM_THROTTLE: z.enum(['on', 'off'], { message: 'chỉ nhận "on" hoặc "off"' }).default('on'),
+  /** The staff group told of each new handoff thread (no name or number in the notice); none when unset. */
+  TELEGRAM_STAFF_CHAT_ID: z
+    .string()
+    .regex(/^-?\d{1,16}$/, 'phải là mã số cuộc trò chuyện Telegram (số nguyên; mã nhóm thường bắt đầu bằng -100)')
+    .transform(Number)
+    .optional(),
 };
 
 export const TelegramConfigSchema = z.discriminatedUnion(
@@ -81,6 +87,7 @@ const KEYS = [
   'TELEGRAM_QUIZ_STYLE',
   'TELEGRAM_QUIZ_STYLE_BY_QUIZ',
   'TELEGRAM_THROTTLE',
+  'TELEGRAM_STAFF_CHAT_ID',
 ] as const;
 
 /**

@@ -9,6 +9,7 @@
  * are refused by the engine, which is told the chat is a group.
  */
 import type { Message, MessageEntity } from 'grammy/types';
+import { HANDOFF_ASK } from '../../core/handoff/intent.js';
 import { GROUP_QUIZ_LIST, isGroupQuizChoice } from '../../core/quiz/groupQuiz.js';
 import { LINK_CODE_PATTERN } from '../../core/random.js';
 import { STATS_BOARD, STATS_TODAY } from '../../core/stats/feature.js';
@@ -90,6 +91,8 @@ function command(name: string, arg: string): Inbound {
     }
     case 'xoadulieu':
       return choose('me:delete');
+    case 'nguoi':
+      return choose(HANDOFF_ASK);
     case 'help':
     case 'trogiup':
       return choose('menu:help');

@@ -24,6 +24,7 @@ import type { BackoffPolicy } from '../outbox.js';
 import type { ChannelFactory, ChannelRuntime } from '../runtime.js';
 import { ALLOWED_UPDATES, createTelegramChannelBot, type TelegramBotDeps } from './bot.js';
 import type { TelegramConfig } from './config.js';
+import { telegramReplyRoute, telegramStaffNotice } from './handoff.js';
 import type { TelegramPayload } from './send.js';
 import type { TelegramStore } from './store.js';
 import { GROUP_COMMANDS, PRIVATE_COMMANDS } from './texts.js';
@@ -178,10 +179,13 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
     }
   }
 
+  const staffChat = config.TELEGRAM_STAFF_CHAT_ID;
   return {
     name: 'telegram',
     bot,
     flushDue,
+    replyRoute: telegramReplyRoute(deps.outbox, dispatcher),
+    ...(staffChat !== undefined && { staffNotice: telegramStaffNotice(deps.outbox, staffChat) }),
     ...(config.TELEGRAM_MODE === 'webhook'
       ? {
           webhooks: [

@@ -13,8 +13,8 @@ export const MEDIA_NOT_READ =
 
 export const UNKNOWN_COMMAND =
   'Trợ lý chưa hiểu lệnh này. Các lệnh dùng được: /start, /quiz (làm bài kiểm tra), /ketqua (kết quả của tôi), ' +
-  '/hoi <câu hỏi>, /bangxephang (bảng xếp hạng thi đua), /lienket (liên kết tài khoản), /xoadulieu (xóa dữ liệu), ' +
-  '/help (hướng dẫn).';
+  '/hoi <câu hỏi>, /nguoi (hỏi trực tiếp cán bộ xã), /bangxephang (bảng xếp hạng thi đua), ' +
+  '/lienket (liên kết tài khoản), /xoadulieu (xóa dữ liệu), /help (hướng dẫn).';
 
 export const GROUP_QUIZ_IN_GROUP =
   'Lệnh /quiznhom dùng trong nhóm, để cả nhóm cùng làm một bài luyện tập. Ở đây bà con gõ /quiz để làm bài của mình.';
@@ -44,6 +44,7 @@ export const PRIVATE_COMMANDS: readonly { command: string; description: string }
   { command: 'quiz', description: 'Làm bài kiểm tra kỹ năng số' },
   { command: 'ketqua', description: 'Xem kết quả của tôi' },
   { command: 'hoi', description: 'Hỏi về VNeID, dịch vụ công, kỹ năng số' },
+  { command: 'nguoi', description: 'Hỏi trực tiếp cán bộ xã' },
   { command: 'bangxephang', description: 'Bảng xếp hạng thi đua giữa các xóm' },
   { command: 'lienket', description: 'Lấy mã liên kết với Zalo hoặc trang web' },
   { command: 'xoadulieu', description: 'Xóa dữ liệu của tôi' },

@@ -54,7 +54,12 @@ export interface WebReply {
 
 export interface ChatResponse {
   readonly replies: readonly WebReply[];
+  /** A person from the commune owns the conversation: the page polls `GET /api/chat/pending` for their replies. */
+  readonly handoff?: true;
 }
+
+/** `GET /api/chat/pending` takes no parameters; anything else is refused, so a typo is not silently ignored. */
+export const PendingQuerySchema = z.object({}).strict();
 
 /** Replies one answer carries at most: more than any turn makes, a bound on what a long outage left. */
 const MAX_CARRIED = 50;
@@ -102,6 +107,8 @@ export interface WebChatOptions {
   readonly newSessionId?: () => string;
   /** When replies are marked delivered (default: the system clock). */
   readonly clock?: Clock;
+  /** Whether a person from the commune owns the session's conversation (the answer then says so). */
+  readonly handoffOpen?: (sessionId: string) => boolean;
 }
 
 /** What a web turn goes through: the turn runner, and the web's rows of the outbox. */
@@ -167,7 +174,35 @@ export function createWebChat({ turns, outbox }: WebTurns, options: WebChatOptio
           await rotate(sessionId, current);
         }
       }
-      return { status: 200, body: { replies: owed.map((r) => r.payload) }, sessionId: current };
+      const handoff = options.handoffOpen?.(current) === true;
+      return {
+        status: 200,
+        body: { replies: owed.map((r) => r.payload), ...(handoff && { handoff: true as const }) },
+        sessionId: current,
+      };
     });
+  };
+}
+
+/** What a poll of the chat page gets: the replies owed to the session (a staff member's), marked delivered. */
+export type WebPending = (sessionId: string) => ChatResponse;
+
+/**
+ * The web's way to receive a staff reply without writing first: the page
+ * polls while a person owns the conversation. Reading and marking are one
+ * synchronous step, so two polls never carry the same reply.
+ */
+export function createWebPending(
+  outbox: OutboxStore<WebReply>,
+  options: Pick<WebChatOptions, 'clock' | 'handoffOpen'> = {},
+): WebPending {
+  return (sessionId) => {
+    const owed = outbox.pendingOf(sessionId, MAX_CARRIED);
+    outbox.markDelivered(
+      owed.map((r) => r.id),
+      options.clock?.now() ?? new Date(),
+    );
+    const handoff = options.handoffOpen?.(sessionId) === true;
+    return { replies: owed.map((r) => r.payload), ...(handoff && { handoff: true as const }) };
   };
 }

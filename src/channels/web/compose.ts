@@ -10,7 +10,14 @@ import type { Services } from '../../services.js';
 import { SqliteOutboxStore } from '../../storage/sqlite/outboxStore.js';
 import { serviceSecret } from '../../storage/sqlite/serviceSecrets.js';
 import { rotateWebIdentity } from '../../storage/sqlite/webIdentity.js';
-import { createWebChat, type WebChat, type WebReply, type WebTurns } from './chatApi.js';
+import {
+  createWebChat,
+  createWebPending,
+  type WebChat,
+  type WebPending,
+  type WebReply,
+  type WebTurns,
+} from './chatApi.js';
 import { createWebSessions, type WebSessions } from './session.js';
 
 /** Name of the generated key in `service_secrets`. */
@@ -18,6 +25,8 @@ export const SESSION_SECRET_NAME = 'web-session-key';
 
 export interface WebChatParts {
   readonly chat: WebChat;
+  /** Replies owed to a session, for the page's poll while a person owns the conversation. */
+  readonly pending: WebPending;
   readonly sessions: WebSessions;
   readonly trustProxy: boolean;
 }
@@ -33,11 +42,15 @@ export function webTurns(services: Services): WebTurns {
 export function webChatFor(services: Services): WebChatParts {
   const { config, db, citizens, writes } = services;
   const sessions = createWebSessions(config.SESSION_SECRET ?? serviceSecret(db, SESSION_SECRET_NAME));
-  const chat = createWebChat(webTurns(services), {
+  const turns = webTurns(services);
+  const handoffOpen = (sessionId: string): boolean =>
+    services.handoff.store.openThreadOf('web', sessionId) !== undefined;
+  const chat = createWebChat(turns, {
+    handoffOpen,
     limits: services.limits,
     citizenOf: (sessionId) => citizens.findByIdentity({ channel: 'web', userId: sessionId })?.id,
     rotate: (from, to) => rotateWebIdentity(db, writes, config.COMMUNE_ID, from, to),
     newSessionId: () => sessions.issue(),
   });
-  return { chat, sessions, trustProxy: config.TRUST_PROXY };
+  return { chat, pending: createWebPending(turns.outbox, { handoffOpen }), sessions, trustProxy: config.TRUST_PROXY };
 }

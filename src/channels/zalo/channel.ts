@@ -33,7 +33,9 @@ import { createEventHandler } from './handler.js';
 import { createHttp, type RetryPolicy } from './http.js';
 import { createRefresher } from './oauth.js';
 import { createZaloOutbox, type BackoffPolicy, type Outbox, type Transport } from './outbox.js';
-import { renderReplies } from './render.js';
+import { renderReplies, type OutboundMessage } from './render.js';
+import type { OutgoingReply } from '../../core/messages.js';
+import type { ReplyRoute } from '../../core/handoff/routes.js';
 import { TurnScheduler } from './scheduler.js';
 import type { ZaloStore } from './store.js';
 import { TokenManager } from './tokens.js';
@@ -172,6 +174,11 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       : alwaysOpen,
   });
 
+  const render = (replies: readonly OutgoingReply[]): OutboundMessage[] =>
+    renderReplies(replies, {
+      limit: config.ZALO_TEXT_LIMIT,
+      buttonTemplates: config.ZALO_MODE === 'oa' && config.ZALO_BUTTON_TEMPLATES,
+    });
   const handle = createEventHandler({
     rateLimit: deps.rateLimit,
     turns: deps.turns,
@@ -179,13 +186,14 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     outbox,
     clock,
     logger,
-    render: (replies) =>
-      renderReplies(replies, {
-        limit: config.ZALO_TEXT_LIMIT,
-        buttonTemplates: config.ZALO_MODE === 'oa' && config.ZALO_BUTTON_TEMPLATES,
-      }),
+    render,
     displayName,
   });
+  // A staff reply is queued and sent like a bot reply: the window holds it past the free hours (handoff).
+  const replyRoute: ReplyRoute = {
+    queue: (userId, replies, at) => store.outbox.enqueue(userId, render(replies), at),
+    flush: (userId) => outbox.flush(userId),
+  };
 
   let stopping = false;
   /** Events queued or being handled, so a recovery pass never queues one twice. */
@@ -291,6 +299,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     name: 'zalo',
     store,
     outbox,
+    replyRoute,
     tokens,
     client,
     idle,

@@ -9,9 +9,11 @@
  * profile form, typed commands ("làm bài kiểm tra", "xóa dữ liệu của tôi"),
  * small talk, and finally the Q&A fallback. The
  * emulation board and the staff summary ("/bangxephang", "/thongke") are
- * choices too, typed or pressed (core/stats). Per-user state is loaded
- * before and saved after through a port, so the service can restart at any
- * moment. Features added later (staff hand-over) slot in before the fallback.
+ * choices too, typed or pressed (core/stats). Asking for a person ("gặp cán
+ * bộ", `/nguoi`, the menu's entry, or the offer after two unsure answers) is
+ * a choice too: its reply carries the facts of the handoff thread, which the
+ * turn runner opens (core/handoff). Per-user state is loaded before and saved
+ * after through a port, so the service can restart at any moment.
  */
 import type { DraftSink, IncomingMessage, OutgoingReply, ReplyButton } from '../messages.js';
 import type {
@@ -82,6 +84,8 @@ import { rewriteFollowUp } from '../qa/rewrite.js';
 import { whereToAsk } from '../qa/contacts.js';
 import type { CommuneContacts } from '../registry/types.js';
 import * as T from './texts.js';
+import { asksForPerson, HANDOFF_ASK, HANDOFF_OFFER } from '../handoff/intent.js';
+import * as H from '../handoff/texts.js';
 
 /** Quizzes and the citizen registry; without them the engine only answers questions. */
 export interface LearningDeps {
@@ -109,6 +113,11 @@ export interface EngineDeps {
   readonly contacts?: CommuneContacts;
   /** The emulation board (`/bangxephang`) and the staff summary (`/thongke`); without it they are plain text. */
   readonly stats?: StatsDeps;
+  /**
+   * Residents can ask for a person (issue 18 item 6): the menu offers it, "gặp cán bộ" asks for it, and two
+   * unsure answers in a row offer it. The thread itself is opened by the turn runner (a reply's `handoff`).
+   */
+  readonly handoff?: boolean;
 }
 
 export interface Engine {
@@ -154,14 +163,16 @@ export function createEngine(deps: EngineDeps): Engine {
   const registry: RegistryFeature | undefined = learning
     ? createRegistryFeature({ ...learning, conversations: deps.state, clock: deps.clock, linkGuard })
     : undefined;
+  const askPerson: readonly ReplyButton[] = deps.handoff ? [{ label: H.BTN_ASK_PERSON, value: HANDOFF_ASK }] : [];
   const menu: readonly ReplyButton[] = learning
     ? [
         { label: BTN_TAKE_QUIZ, value: QUIZ_LIST },
         ...MENU_BUTTONS,
         { label: BTN_RESULTS, value: MY_RESULTS },
         { label: BTN_LINK, value: 'me:link' },
+        ...askPerson,
       ]
-    : MENU_BUTTONS;
+    : [...MENU_BUTTONS, ...askPerson];
 
   const stats = deps.stats ? createStatsFeature(deps.stats) : undefined;
   const staffLinks = deps.stats?.links
@@ -240,12 +251,42 @@ export function createEngine(deps: EngineDeps): Engine {
     ];
   }
 
+  /**
+   * The reply that opens a thread: when someone will answer, and the facts
+   * the runner stores on the thread (the resident's hamlet routes it to the
+   * hamlet's team; a quiz in progress is suspended and offered back later).
+   */
+  async function handoffReply(
+    identity: Identity,
+    state: ConversationState,
+    reason: 'asked' | 'offered',
+  ): Promise<OutgoingReply[]> {
+    const citizen = learning ? await learning.citizens.findByIdentity(identity) : undefined;
+    const active = citizen && learning ? await learning.attempts.active(citizen.id) : undefined;
+    state.unsureStreak = 0;
+    delete state.form;
+    return [
+      {
+        kind: 'notice',
+        text: H.opened(contactsNow(), identity.channel, active !== undefined),
+        handoff: {
+          reason,
+          ...(citizen && { citizenId: citizen.id }),
+          ...(citizen?.profile.hamlet && { hamletId: citizen.profile.hamlet }),
+          ...(active && { suspendedQuiz: active.quizId }),
+        },
+      },
+    ];
+  }
+
   async function onChoice(
     identity: Identity,
     state: ConversationState,
     choice: string,
     depth = 0,
   ): Promise<OutgoingReply[]> {
+    if (deps.handoff && (choice === HANDOFF_ASK || choice === HANDOFF_OFFER))
+      return handoffReply(identity, state, choice === HANDOFF_ASK ? 'asked' : 'offered');
     if (choice === 'menu:start') return [{ kind: 'menu', text: T.WELCOME, buttons: menu }];
     if (choice === 'menu:main' || choice === 'menu:help') return [{ kind: 'menu', text: T.HELP, buttons: menu }];
     const figures = stats ? await stats.onChoice(identity, choice) : undefined;
@@ -406,7 +447,20 @@ export function createEngine(deps: EngineDeps): Engine {
         at: now,
       });
     }
-    replies.push(replyWithFeedback(state, answer, menu));
+    const reply = replyWithFeedback(state, answer, menu);
+    if (deps.handoff && !answer.confident && !inGroup && (state.unsureStreak ?? 0) >= 2) {
+      // Two unsure answers in a row: a person is offered (a button, or a number on Zalo), once per two misses.
+      state.unsureStreak = 0;
+      replies.push({
+        ...reply,
+        text: `${reply.text}\n\n${H.OFFER}`,
+        // The menu under an unsure answer already lists a person: that entry becomes the offer, not a second one.
+        buttons: [
+          ...(reply.buttons ?? []).filter((b) => b.value !== HANDOFF_ASK),
+          { label: H.BTN_ASK_PERSON, value: HANDOFF_OFFER },
+        ],
+      });
+    } else replies.push(reply);
     const later = await reminder(identity, state, inGroup);
     if (later) replies.push(later);
     return replies;
@@ -422,7 +476,11 @@ export function createEngine(deps: EngineDeps): Engine {
     // At the birth-year step a typed "57" is the year, not the 57th button.
     const typedChoice = text && !formTakesNumber(state, text) ? choiceFromText(text, state.offered) : undefined;
     // "/bangxephang" typed on a channel without slash commands (Zalo, web) is the same choice.
-    const choice = message.choice?.trim() || typedChoice || (stats && text ? statsIntent(text) : undefined);
+    const choice =
+      message.choice?.trim() ||
+      typedChoice ||
+      (deps.handoff && text && asksForPerson(text) ? HANDOFF_ASK : undefined) ||
+      (stats && text ? statsIntent(text) : undefined);
     // Refused before anything changes: the person's open form or offered buttons in their private chat stay as they were.
     if (message.chat === 'group' && asksForPersonal(text, choice, state)) return [privateOnlyReply()];
 

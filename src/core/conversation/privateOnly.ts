@@ -24,9 +24,11 @@ const DECLINE_CONSENT = 'reg:no';
 /**
  * Choices that show or change one person's own data: every `me:` choice
  * (results, data, deletion, link code, profile) and the profile form's
- * answers (`reg:`), except declining it.
+ * answers (`reg:`), except declining it; and asking for a person (`handoff:`).
  */
 export function isPersonalChoice(choice: string): boolean {
+  // A person from the commune answers one resident in their own chat, never in a group.
+  if (choice.startsWith('handoff:')) return true;
   return choice.startsWith('me:') || (choice.startsWith('reg:') && choice !== DECLINE_CONSENT);
 }
 

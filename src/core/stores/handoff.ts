@@ -86,10 +86,21 @@ export interface HandoffStore {
   openThreadOf(channel: string, userId: string): HandoffThread | undefined;
   /** Opens a thread (or returns the one already open). Joins the caller's transaction. */
   open(input: OpenThreadInput): HandoffThread;
-  /** Appends a message; joins the caller's transaction. */
+  /**
+   * Appends a message; joins the caller's transaction. A staff reply starts
+   * 'pending' unless `delivery` says otherwise ('failed': it could not be
+   * queued, its channel is not running).
+   */
   append(
     threadId: number,
-    message: { author: HandoffAuthor; text: string; staffId?: string; outboxId?: number; at: Date },
+    message: {
+      author: HandoffAuthor;
+      text: string;
+      staffId?: string;
+      outboxId?: number;
+      at: Date;
+      delivery?: HandoffDelivery;
+    },
   ): HandoffMessage;
   /** Closes the thread ("Xong"); the bot answers again from the next message. */
   close(threadId: number, staffId: string, at: Date): void;

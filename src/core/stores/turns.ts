@@ -8,7 +8,7 @@
  * Channels never open, join or wait for a transaction, and never call the
  * engine: the runner (storage/sqlite/turns.ts) is the one entry point, and
  * the one place that decides whether the bot answers at all (a conversation
- * taken over by staff will be decided there, issue 18 item 6).
+ * a person from the commune owns is not answered by the bot, issue 18 item 6).
  */
 import type { IncomingMessage, OutgoingReply } from '../messages.js';
 import type { OutboxStore } from './outbox.js';

@@ -6,8 +6,8 @@
  * attempts, passes and completion (cascading from `citizens`), and what each
  * of their channel identities left elsewhere — logged questions, conversation
  * state, Zalo events, outbox and window rows, Telegram polls, callback values,
- * blocked-chat marks, and an ignored learning-loop group anchored on one of
- * their questions. Passes and the programme completion first become
+ * blocked-chat marks, handoff threads with staff, and an ignored learning-loop
+ * group anchored on one of their questions. Passes and the programme completion first become
  * anonymous counts (hamlet, group, quiz, day), so the commune's figures stay
  * true. A table added later is covered by the test that scans every table
  * (test/integration/erasure.test.ts), not by this list alone.
@@ -42,6 +42,13 @@ const SQL = {
   sentPollsOfAttempts: `DELETE FROM telegram_sent_polls WHERE commune_id = @commune AND attempt_id IN (
       SELECT id FROM quiz_attempts WHERE commune_id = @commune AND citizen_id = @citizen)`,
   citizen: `DELETE FROM citizens WHERE commune_id = @commune AND id = @citizen`,
+  // Handoff threads (what they wrote to staff and what staff answered), by citizen and by channel identity.
+  handoffMessagesOfCitizen: `DELETE FROM handoff_messages WHERE commune_id = @commune AND thread_id IN (
+      SELECT id FROM handoff_threads WHERE commune_id = @commune AND citizen_id = @citizen)`,
+  handoffThreadsOfCitizen: `DELETE FROM handoff_threads WHERE commune_id = @commune AND citizen_id = @citizen`,
+  handoffMessages: `DELETE FROM handoff_messages WHERE commune_id = @commune AND thread_id IN (
+      SELECT id FROM handoff_threads WHERE commune_id = @commune AND channel = @channel AND user_id = @user)`,
+  handoffThreads: `DELETE FROM handoff_threads WHERE commune_id = @commune AND channel = @channel AND user_id = @user`,
 
   state: `DELETE FROM conversation_state WHERE commune_id = @commune AND channel = @channel AND user_id = @user`,
   // An ignored group of the learning loop remembers one asked question as its anchor: when it is this
@@ -96,6 +103,8 @@ export function createEraser(db: Db, communeId: string): (identity: Identity) =>
       st.anonymousCompletions.run(citizen);
       st.callbackValues.run(citizen);
       st.sentPollsOfAttempts.run(citizen);
+      st.handoffMessagesOfCitizen.run(citizen);
+      st.handoffThreadsOfCitizen.run(citizen);
       st.citizen.run(citizen);
     }
     const seen = new Set<string>();
@@ -107,6 +116,8 @@ export function createEraser(db: Db, communeId: string): (identity: Identity) =>
       st.state.run(who);
       st.ignoredAnchors.run(who);
       st.questions.run(who);
+      st.handoffMessages.run(who);
+      st.handoffThreads.run(who);
       for (const name of CHANNEL_ROWS[id.channel] ?? []) st[name].run({ commune, user: id.userId });
     }
   });

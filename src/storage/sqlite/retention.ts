@@ -44,6 +44,13 @@ const POLICIES: readonly Policy[] = [
     expired: 'SELECT rowid FROM unanswered_questions WHERE commune_id = ? AND created_at < ?',
   },
   {
+    // A closed handoff thread (what a resident wrote to staff and their answers) goes with the staff log;
+    // its messages follow (ON DELETE CASCADE). An open thread stays whatever its age: staff still owe an answer.
+    table: 'handoff_threads',
+    days: 'questions',
+    expired: "SELECT rowid FROM handoff_threads WHERE commune_id = ? AND status = 'closed' AND last_at < ?",
+  },
+  {
     table: 'conversation_state',
     days: 'conversations',
     expired: 'SELECT rowid FROM conversation_state WHERE commune_id = ? AND updated_at < ?',

@@ -27,9 +27,21 @@
  *    call itself), and a redelivery is a duplicate.
  * Turns of one conversation are serialised by the channels (per resident), so
  * two turns never hold one conversation's state at once.
+ *
+ * Handoff (issue 18 item 6): while a person owns the conversation (an open
+ * handoff thread), the engine is not run: the resident's message is appended
+ * to the thread in the same commit as the claim (and the channel's own writes),
+ * and the bot says nothing beyond one acknowledgement of the first message.
+ * The open thread is looked up again inside the final transaction, so a
+ * thread opened while the engine was preparing an answer wins: that answer
+ * is not queued and the message goes to the thread instead. A reply carrying
+ * `handoff` opens the thread in the same commit as that reply.
  */
 import type { Engine } from '../../core/conversation/engine.js';
-import type { OutgoingReply } from '../../core/messages.js';
+import { ACKNOWLEDGED, OWNED } from '../../core/handoff/texts.js';
+import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
+import type { HandoffStore, HandoffThread } from '../../core/stores/handoff.js';
+import { redactSensitive, secretKinds } from '../../core/text/sensitive.js';
 import type { Clock, ConversationKey, ConversationState, ConversationStateRepo } from '../../core/ports.js';
 import type { TurnOutcome, TurnRequest, TurnRunner } from '../../core/stores/turns.js';
 import type { Db } from './db.js';
@@ -95,6 +107,33 @@ export class TurnStateBuffer implements ConversationStateRepo {
   }
 }
 
+/** What the runner needs of the handoff: the threads, and who hears of a new one. */
+export interface TurnHandoff {
+  readonly store: HandoffStore;
+  /** Called inside the commit that opened `thread` (the staff notice is queued there). */
+  opened?(thread: HandoffThread, at: Date): void;
+}
+
+/**
+ * What a resident's message becomes in a thread: the text (a pressed button
+ * says so), with a password or an OTP the resident typed masked, as the bot
+ * never stores them either. Phone and ID numbers stay: staff may need them.
+ */
+function threadText(message: IncomingMessage): string {
+  const text = message.text?.trim() ?? '';
+  const redaction = redactSensitive(text);
+  return secretKinds(redaction.kinds).some((k) => k === 'password' || k === 'otp') ? redaction.text : text;
+}
+
+/** Replies as channels render them: the thread-opening facts stay with the runner. */
+function forChannel(replies: readonly OutgoingReply[]): OutgoingReply[] {
+  return replies.map((r) => {
+    if (!r.handoff) return r;
+    const { handoff: _opening, ...rest } = r;
+    return rest;
+  });
+}
+
 export interface TurnRunnerDeps {
   readonly db: Db;
   readonly communeId: string;
@@ -104,6 +143,8 @@ export interface TurnRunnerDeps {
   readonly state?: TurnStateBuffer;
   /** The group commit (absent: the final transaction commits alone). */
   readonly writes?: WriteScope;
+  /** Handoff to staff (absent: the bot answers every message). */
+  readonly handoff?: TurnHandoff;
 }
 
 export class SqliteTurnRunner implements TurnRunner {
@@ -124,6 +165,51 @@ export class SqliteTurnRunner implements TurnRunner {
     return new SqliteTurnRunner({ ...this.deps, engine, state: undefined });
   }
 
+  /** The open thread that owns this message's conversation, if any (a group's messages never belong to one). */
+  private ownerOf(message: IncomingMessage | undefined): HandoffThread | undefined {
+    const handoff = this.deps.handoff;
+    if (!handoff || !message || message.chat === 'group') return undefined;
+    return handoff.store.openThreadOf(message.channel, message.userId);
+  }
+
+  /**
+   * Appends the resident's message to the thread that owns the conversation
+   * (inside the caller's transaction); the acknowledgement to queue, the first
+   * time only.
+   */
+  private toThread(thread: HandoffThread, message: IncomingMessage, at: Date): OutgoingReply[] {
+    const store = this.deps.handoff?.store;
+    if (!store) return [];
+    // A press (the page's welcome on reload, an old button) is nothing to show staff: the resident hears who answers.
+    if (!message.text?.trim()) return [{ kind: 'notice', text: OWNED }];
+    const first = !store.messages(thread.id, 0, 1_000).some((m) => m.author === 'resident');
+    store.append(thread.id, { author: 'resident', text: threadText(message), at });
+    return first ? [{ kind: 'notice', text: ACKNOWLEDGED }] : [];
+  }
+
+  /** The turn of a conversation a person owns: no engine, the message goes to the thread. */
+  private async owned<P>(
+    req: TurnRequest<P>,
+    message: IncomingMessage,
+    claim: string | undefined,
+  ): Promise<TurnOutcome> {
+    const { db, communeId, clock, writes } = this.deps;
+    const now = clock.now();
+    let replies: OutgoingReply[] = [];
+    let queued: number[] = [];
+    writes?.join();
+    const fresh = db.transaction(() => {
+      if (claim !== undefined && this.claim.run(communeId, claim, now.toISOString()).changes === 0) return false;
+      req.alongside?.();
+      const thread = this.ownerOf(message);
+      if (thread) replies = this.toThread(thread, message, now);
+      queued = replies.length > 0 ? req.outbox.enqueue(req.userId, req.render(replies), now) : [];
+      return true;
+    })();
+    await writes?.settled();
+    return fresh ? { duplicate: false, replies, queued } : { duplicate: true };
+  }
+
   async run<P>(req: TurnRequest<P>): Promise<TurnOutcome> {
     const { db, communeId, clock, writes } = this.deps;
     const claim = req.claim;
@@ -132,9 +218,11 @@ export class SqliteTurnRunner implements TurnRunner {
       this.inFlight.add(claim);
     }
     try {
+      // A person owns the conversation: the engine is not run (checked again inside the commit).
+      if (req.message && this.ownerOf(req.message)) return await this.owned(req, req.message, claim);
       // The engine's first reads and writes (up to its first wait) share the loop turn's commit.
       writes?.join();
-      const replies = await this.replies(req);
+      let replies = await this.replies(req);
       const saveState = req.message ? this.deps.state?.take(req.message) : undefined;
       const now = clock.now();
       let queued: number[] = [];
@@ -142,9 +230,16 @@ export class SqliteTurnRunner implements TurnRunner {
       const fresh = db.transaction(() => {
         // Another process finished this message meanwhile: its replies are queued, ours are not.
         if (claim !== undefined && this.claim.run(communeId, claim, now.toISOString()).changes === 0) return false;
-        saveState?.();
         req.alongside?.();
-        queued = req.outbox.enqueue(req.userId, req.render(replies), now);
+        // Staff took the conversation over while the answer was being prepared: the answer is not sent.
+        const owner = this.ownerOf(req.message);
+        if (owner && req.message) {
+          replies = this.toThread(owner, req.message, now);
+        } else {
+          saveState?.();
+          this.openThread(req.message, replies, now);
+        }
+        queued = replies.length > 0 ? req.outbox.enqueue(req.userId, req.render(forChannel(replies)), now) : [];
         return true;
       })();
       await writes?.settled();
@@ -152,6 +247,24 @@ export class SqliteTurnRunner implements TurnRunner {
     } finally {
       if (claim !== undefined) this.inFlight.delete(claim);
     }
+  }
+
+  /** Opens the thread a reply asks for (inside the turn's commit), and lets staff hear of it. */
+  private openThread(message: IncomingMessage | undefined, replies: readonly OutgoingReply[], at: Date): void {
+    const handoff = this.deps.handoff;
+    const request = replies.find((r) => r.handoff)?.handoff;
+    if (!handoff || !message || !request || message.chat === 'group') return;
+    const thread = handoff.store.open({
+      channel: message.channel,
+      userId: message.userId,
+      reason: request.reason,
+      ...(request.citizenId !== undefined && { citizenId: request.citizenId }),
+      ...(request.hamletId !== undefined && { hamletId: request.hamletId }),
+      ...(request.suspendedQuiz !== undefined && { suspendedQuiz: request.suspendedQuiz }),
+      at,
+    });
+    // Asked again while one is open (a replayed message): staff already heard of it.
+    if (thread.openedAt === at.toISOString()) handoff.opened?.(thread, at);
   }
 
   /** The engine's replies (or the channel's own); the turn's state is held until the final transaction. */

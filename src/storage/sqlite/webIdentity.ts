@@ -30,6 +30,16 @@ export function moveWebIdentity(db: Db, communeId: string, from: string, to: str
   )();
 }
 
+/**
+ * Re-keys the session's handoff threads with staff (issue 18 item 6), so
+ * erasure by the new id still finds what the visitor wrote to staff.
+ */
+export function moveWebThreads(db: Db, communeId: string, from: string, to: string): number {
+  return db
+    .prepare(`UPDATE handoff_threads SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`)
+    .run(to, communeId, from).changes;
+}
+
 /** The same, resolving once the move is on disk (the new cookie may go out then). */
 export async function rotateWebIdentity(
   db: Db,
@@ -38,5 +48,9 @@ export async function rotateWebIdentity(
   from: string,
   to: string,
 ): Promise<void> {
-  await writes.run(() => Promise.resolve(moveWebIdentity(db, communeId, from, to)));
+  await writes.run(() =>
+    Promise.resolve(
+      db.transaction(() => moveWebIdentity(db, communeId, from, to) + moveWebThreads(db, communeId, from, to))(),
+    ),
+  );
 }

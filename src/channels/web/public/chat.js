@@ -101,6 +101,41 @@
     });
   }
 
+  /**
+   * While a person from the commune owns the conversation, their replies can
+   * come at any time: the page asks for them every few seconds, and stops
+   * once the conversation is back with the assistant.
+   */
+  var POLL_MS = 5000;
+  var pollTimer = null;
+
+  function follow(data) {
+    if (data && data.handoff) {
+      if (!pollTimer) pollTimer = setInterval(poll, POLL_MS);
+    } else if (pollTimer) {
+      clearInterval(pollTimer);
+      pollTimer = null;
+    }
+  }
+
+  function poll() {
+    fetch('/api/chat/pending', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      .then(function (res) {
+        return res.ok ? res.json() : null;
+      })
+      .then(function (data) {
+        if (!data) return;
+        if (data.replies && data.replies.length) {
+          disableOldButtons();
+          render(data);
+        }
+        follow(data);
+      })
+      .catch(function () {
+        // Offline for a moment: the next poll (or the next message) carries what is owed.
+      });
+  }
+
   function setBusy(busy) {
     send.disabled = busy;
   }
@@ -230,6 +265,7 @@
         dropDraft();
         waiting.remove();
         render(data);
+        follow(data);
       })
       .catch(function (err) {
         dropDraft();

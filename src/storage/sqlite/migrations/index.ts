@@ -26,6 +26,7 @@ import { m014ReportDaily } from './014_report_daily.js';
 import { m017Outbox } from './017_outbox.js';
 import { m018StaffChatLinks } from './018_staff_chat_links.js';
 import { m019ReportAttempts } from './019_report_attempts.js';
+import { m020Handoff } from './020_handoff.js';
 
 export interface Migration {
   readonly version: number;
@@ -51,4 +52,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m017Outbox,
   m018StaffChatLinks,
   m019ReportAttempts,
+  m020Handoff,
 ];

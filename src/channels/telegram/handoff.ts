@@ -1,0 +1,31 @@
+/**
+ * @module channels/telegram/handoff
+ *
+ * Telegram's part in the handoff to staff (issue 18 item 6): a staff reply is
+ * a row of Telegram's outbox like any bot reply (a private chat's id is the
+ * resident's user id), delivered by the same dispatcher; and a new thread is
+ * announced in the optional staff group (TELEGRAM_STAFF_CHAT_ID) through the
+ * same outbox, with where it came from and never who.
+ */
+import type { ReplyRoute, StaffNotice } from '../../core/handoff/routes.js';
+import type { OutboxStore } from '../../core/stores/outbox.js';
+import type { Dispatcher } from '../outbox.js';
+import { replyRows, type TelegramPayload } from './send.js';
+
+export function telegramReplyRoute(
+  outbox: OutboxStore<TelegramPayload>,
+  dispatcher: Pick<Dispatcher<TelegramPayload>, 'flush'>,
+): ReplyRoute {
+  return {
+    queue: (userId, replies, at) =>
+      outbox.enqueue(userId, replyRows({ chatId: Number(userId), userId, isPrivate: true }, replies), at),
+    flush: (userId) => dispatcher.flush(userId),
+  };
+}
+
+/** Queues the notice for the staff group; the outbox timer sends it once the opening is committed. */
+export function telegramStaffNotice(outbox: OutboxStore<TelegramPayload>, chatId: number): StaffNotice {
+  return (text, at) => {
+    outbox.enqueue(String(chatId), [{ op: 'reply', chatId, reply: { kind: 'notice', text } }], at);
+  };
+}

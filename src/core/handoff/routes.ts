@@ -1,0 +1,47 @@
+/**
+ * @module core/handoff/routes
+ *
+ * How a staff reply reaches a resident on their channel: each running channel
+ * registers a route at start-up (the composition root does it), made of its
+ * own outbox and its own rendering, so a staff reply is queued exactly like
+ * a bot reply and delivered by the same dispatcher with the same rules (the
+ * Zalo window, retries, "sent" only once the platform accepted it). The web
+ * has no flush: its next answer or poll carries what is owed.
+ */
+import type { OutgoingReply } from '../messages.js';
+
+export interface ReplyRoute {
+  /** Queues the replies for the resident; joins the caller's transaction; the outbox ids, in order. */
+  queue(userId: string, replies: readonly OutgoingReply[], at: Date): readonly number[];
+  /** Starts delivering what is queued for the resident (after the commit). */
+  flush?(userId: string): Promise<void>;
+}
+
+/** The routes by channel name ('web', 'telegram', 'zalo'). */
+export class ReplyRoutes {
+  private readonly routes = new Map<string, ReplyRoute>();
+
+  register(channel: string, route: ReplyRoute): void {
+    this.routes.set(channel, route);
+  }
+
+  get(channel: string): ReplyRoute | undefined {
+    return this.routes.get(channel);
+  }
+}
+
+/** Where staff hear of a new thread (the optional Telegram staff group); called inside the opening's commit. */
+export type StaffNotice = (text: string, at: Date) => void;
+
+/** The sinks of new-thread notices; none by default. */
+export class StaffNotices {
+  private readonly sinks: StaffNotice[] = [];
+
+  register(sink: StaffNotice): void {
+    this.sinks.push(sink);
+  }
+
+  notify(text: string, at: Date): void {
+    for (const sink of this.sinks) sink(text, at);
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * Handoff to commune staff on the web chat (issue 18 item 6), through
+ * `app.request()` as the page does it: the menu offers a person, "gặp cán bộ"
+ * opens a thread and says when someone answers (no hours made up), the
+ * resident's messages land in the thread while the bot stays silent (one
+ * acknowledgement), a staff reply reaches the page through its poll and
+ * shows "sent" only once an answer carried it, a private note never reaches
+ * the page, a reply asking for an OTP needs a second confirmation, and
+ * "Xong" gives the conversation back to the bot. Also: the race where a
+ * thread opens while a bot answer is being prepared.
+ */
+import { join } from 'node:path';
+import type { Hono } from 'hono';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SESSION_COOKIE } from '../../src/channels/web/session.js';
+import type { Engine } from '../../src/core/conversation/engine.js';
+import { HANDOFF_ASK } from '../../src/core/handoff/intent.js';
+import { ACKNOWLEDGED, BTN_ASK_PERSON, CLOSED, OFFER } from '../../src/core/handoff/texts.js';
+import type { OutgoingReply } from '../../src/core/messages.js';
+import type { HandoffScope } from '../../src/core/stores/handoff.js';
+import type { Services } from '../../src/services.js';
+import { SqliteOutboxStore } from '../../src/storage/sqlite/outboxStore.js';
+import { fixedClock, readyServices, tempDir } from '../helpers.js';
+import { webChatApp } from './webFixtures.js';
+
+const COMMUNE: HandoffScope = { kind: 'commune' };
+
+interface Body {
+  replies: { text: string; buttons?: { label: string; value: string }[] }[];
+  handoff?: boolean;
+}
+
+/** A browser's cookie jar over the app. */
+class Page {
+  cookie: string | undefined;
+  constructor(private readonly app: Hono) {}
+
+  private headers(): Record<string, string> {
+    return this.cookie !== undefined ? { cookie: `${SESSION_COOKIE}=${this.cookie}` } : {};
+  }
+
+  private keep(res: Response): void {
+    const value = new RegExp(`^${SESSION_COOKIE}=([^;]+)`).exec(res.headers.get('set-cookie') ?? '')?.[1];
+    if (value !== undefined) this.cookie = value;
+  }
+
+  async send(body: Record<string, unknown>): Promise<Body> {
+    const res = await this.app.request('/api/chat', {
+      method: 'POST',
+      body: JSON.stringify({ user: 'page', ...body }),
+      headers: { 'content-type': 'application/json', ...this.headers() },
+    });
+    expect(res.status).toBe(200);
+    this.keep(res);
+    return (await res.json()) as Body;
+  }
+
+  async poll(query = ''): Promise<{ status: number; body: Body }> {
+    const res = await this.app.request(`/api/chat/pending${query}`, { headers: this.headers() });
+    this.keep(res);
+    return { status: res.status, body: (await res.json()) as Body };
+  }
+
+  /** The session id inside the signed cookie (the web's user id). */
+  get sessionId(): string {
+    return (this.cookie ?? '').split('.')[0] ?? '';
+  }
+}
+
+describe('handoff on the web chat', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let services: Services;
+  let page: Page;
+  const clock = fixedClock();
+
+  beforeEach(async () => {
+    tmp = tempDir('hocvuso-handoff-web-');
+    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') }, clock);
+    page = new Page(webChatApp(services));
+  });
+
+  afterEach(() => {
+    services.close();
+    tmp.cleanup();
+  });
+
+  const texts = (b: Body): string[] => b.replies.map((r) => r.text);
+
+  it('open → resident messages in the thread, bot silent → staff reply by poll → note unsent → "Xong"', async () => {
+    const welcome = await page.send({ choice: 'menu:start' });
+    expect(welcome.replies[0]?.buttons).toContainEqual({ label: BTN_ASK_PERSON, value: HANDOFF_ASK });
+
+    const opened = await page.send({ text: 'gặp cán bộ' });
+    expect(opened.handoff).toBe(true);
+    expect(texts(opened).join('\n')).toMatch(/chuyển cuộc trò chuyện cho cán bộ xã/);
+    // No hours are filled in the bundled commune.yaml: none are made up.
+    expect(texts(opened).join('\n')).toMatch(/sớm nhất có thể trong giờ làm việc của xã/);
+    expect(texts(opened).join('\n')).not.toMatch(/\d{1,2}\s*(?:h|giờ)\s*\d{0,2}/);
+    const thread = services.handoff.store.openThreadOf('web', page.sessionId);
+    expect(thread).toMatchObject({ channel: 'web', reason: 'asked', status: 'open' });
+    expect(thread?.hamletId).toBeUndefined();
+    if (!thread) throw new Error('no thread');
+
+    // The resident writes: one acknowledgement, then silence; every message is in the thread, in order.
+    expect(texts(await page.send({ text: 'Tôi không đăng nhập được VNeID' }))).toEqual([ACKNOWLEDGED]);
+    const second = await page.send({ text: 'quên mật khẩu VNeID thì làm sao?' });
+    expect(second).toEqual({ replies: [], handoff: true });
+    expect(services.handoff.store.messages(thread.id, 0, 10).map((m) => [m.author, m.text])).toEqual([
+      ['resident', 'Tôi không đăng nhập được VNeID'],
+      ['resident', 'quên mật khẩu VNeID thì làm sao?'],
+    ]);
+
+    // Staff reply: queued on the web's outbox, "sent" only once the page's poll carried it.
+    const actions = services.handoff.actions;
+    const reply = actions.reply(thread.id, COMMUNE, 'staff-1', 'Bà con mang căn cước ra bộ phận một cửa nhé.', {
+      confirmed: false,
+    });
+    if (!reply.ok) throw new Error(JSON.stringify(reply));
+    expect(reply.message).toMatchObject({ author: 'staff', delivery: 'pending' });
+    services.handoff.store.refreshDelivery(thread.id);
+    expect(services.handoff.store.messages(thread.id, 0, 10).at(-1)?.delivery).toBe('pending');
+    const note = actions.note(thread.id, COMMUNE, 'staff-1', 'Bà này ở gần nhà văn hóa, gọi lại sau');
+    expect(note.ok).toBe(true);
+
+    const polled = await page.poll();
+    expect(polled.status).toBe(200);
+    expect(polled.body.handoff).toBe(true);
+    expect(texts(polled.body)).toEqual(['👤 Cán bộ xã trả lời:\nBà con mang căn cước ra bộ phận một cửa nhé.']);
+    services.handoff.store.refreshDelivery(thread.id);
+    const staff = services.handoff.store.messages(thread.id, 0, 10).find((m) => m.author === 'staff');
+    expect(staff?.delivery).toBe('sent');
+    // The note never reaches the page; nothing is owed twice.
+    expect((await page.poll()).body).toEqual({ replies: [], handoff: true });
+
+    // "Xong": the page hears the bot is back, and the next question is answered by the bot.
+    expect(actions.close(thread.id, COMMUNE, 'staff-1')).toBe(true);
+    const closed = await page.poll();
+    expect(texts(closed.body)).toEqual([CLOSED]);
+    expect(closed.body.handoff).toBeUndefined();
+    const back = await page.send({ text: 'quên mật khẩu VNeID thì làm sao?' });
+    expect(back.handoff).toBeUndefined();
+    expect(back.replies.length).toBeGreaterThan(0);
+    expect(services.handoff.store.messages(thread.id, 0, 20).filter((m) => m.author === 'resident')).toHaveLength(2);
+    expect(actions.reply(thread.id, COMMUNE, 'staff-1', 'còn nữa', { confirmed: false })).toEqual({
+      ok: false,
+      error: 'closed',
+    });
+  });
+
+  it('a reply asking for an OTP, a password or linking outside the allow-list needs a second confirmation', async () => {
+    await page.send({ text: 'gap can bo' });
+    const thread = services.handoff.store.openThreadOf('web', page.sessionId);
+    if (!thread) throw new Error('no thread');
+    const webOutbox = new SqliteOutboxStore(services.db, services.config.COMMUNE_ID, 'web');
+    const actions = services.handoff.actions;
+    const ask = (text: string, confirmed = false) => actions.reply(thread.id, COMMUNE, 's1', text, { confirmed });
+
+    expect(ask('Bà con đọc mã OTP cho tôi')).toEqual({ ok: false, needsConfirmation: ['otp'] });
+    expect(ask('Cho tôi mat khau VNeID')).toEqual({ ok: false, needsConfirmation: ['password'] });
+    expect(ask('Bà con vào http://vneid-capnhat.online')).toEqual({ ok: false, needsConfirmation: ['link'] });
+    expect(webOutbox.pendingOf(page.sessionId, 10)).toHaveLength(0);
+    expect(services.handoff.store.messages(thread.id, 0, 10)).toHaveLength(0);
+
+    expect(ask('Bà con nộp hồ sơ tại https://dichvucong.gov.vn').ok).toBe(true);
+    expect(ask('Không ai được hỏi mã OTP của bà con đâu ạ', true).ok).toBe(true);
+    expect(webOutbox.pendingOf(page.sessionId, 10)).toHaveLength(2);
+    expect(ask('   ')).toEqual({ ok: false, error: 'empty' });
+    expect(ask('x'.repeat(2001))).toEqual({ ok: false, error: 'too-long' });
+  });
+
+  it('a reply to a resident whose channel is switched off here is kept and shown as not delivered', () => {
+    const thread = services.handoff.store.open({ channel: 'zalo', userId: 'z-off', reason: 'asked', at: clock.now() });
+    const result = services.handoff.actions.reply(thread.id, COMMUNE, 's1', 'Chào bà con', { confirmed: false });
+    if (!result.ok) throw new Error(JSON.stringify(result));
+    expect(result.message).toMatchObject({ author: 'staff', delivery: 'failed' });
+    expect(result.message.outboxId).toBeUndefined();
+    const rows = services.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE user_id = 'z-off'").get() as { n: number };
+    expect(rows.n).toBe(0);
+  });
+
+  it('a hamlet team cannot act on a thread of the commune queue', async () => {
+    await page.send({ text: 'cho tôi hỏi người thật' });
+    const thread = services.handoff.store.openThreadOf('web', page.sessionId);
+    if (!thread) throw new Error('no thread');
+    const team: HandoffScope = { kind: 'hamlet', hamletId: 'xom-1' };
+    expect(services.handoff.actions.reply(thread.id, team, 's2', 'chào bà con', { confirmed: false })).toEqual({
+      ok: false,
+      error: 'not-found',
+    });
+    expect(services.handoff.actions.note(thread.id, team, 's2', 'ghi chú')).toEqual({ ok: false, error: 'not-found' });
+    expect(services.handoff.actions.close(thread.id, team, 's2')).toBe(false);
+    expect(services.handoff.store.openThreadOf('web', page.sessionId)?.status).toBe('open');
+  });
+
+  it('offers a person after two unsure answers in a row, and accepting opens the thread', async () => {
+    await page.send({ choice: 'menu:start' });
+    const first = await page.send({ text: 'giá vàng hôm nay bao nhiêu' });
+    expect(texts(first).join('\n')).not.toContain(OFFER);
+    const second = await page.send({ text: 'xổ số miền bắc hôm qua về con gì' });
+    const last = second.replies.at(-1);
+    expect(last?.text).toContain(OFFER);
+    const offer = last?.buttons?.find((b) => b.label === BTN_ASK_PERSON);
+    expect(offer).toBeDefined();
+    const accepted = await page.send({ choice: offer?.value });
+    expect(accepted.handoff).toBe(true);
+    expect(services.handoff.store.openThreadOf('web', page.sessionId)?.reason).toBe('offered');
+  });
+
+  it('the poll: no cookie → nothing; a parameter → 400', async () => {
+    expect(await page.poll()).toEqual({ status: 200, body: { replies: [] } });
+    await page.send({ choice: 'menu:start' });
+    expect((await page.poll('?after=3')).status).toBe(400);
+  });
+
+  it('race: a thread opened while the bot answer is prepared wins — the answer is not queued', async () => {
+    const outbox = new SqliteOutboxStore<OutgoingReply>(services.db, services.config.COMMUNE_ID, 'telegram');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started: () => void = () => undefined;
+    const engineStarted = new Promise<void>((resolve) => (started = resolve));
+    const slow: Engine = {
+      handle: async () => {
+        started();
+        await gate;
+        return [{ kind: 'answer', text: 'Câu trả lời của trợ lý' }];
+      },
+      ask: () => Promise.reject(new Error('unused')),
+    };
+    const runner = services.turns.withEngine(slow);
+    const turn = runner.run({
+      claim: 'telegram:race-1',
+      userId: '77',
+      outbox,
+      message: { channel: 'telegram', userId: '77', text: 'cách cài VNeID' },
+      render: (replies) => replies,
+    });
+    await engineStarted;
+    // Staff take over (the resident's own "gặp cán bộ" from another path) while the engine is waiting.
+    const thread = services.handoff.store.open({ channel: 'telegram', userId: '77', reason: 'asked', at: clock.now() });
+    release();
+    const outcome = await turn;
+    expect(outcome.duplicate).toBe(false);
+    const queued = outbox.pendingOf('77', 10).map((i) => i.payload.text);
+    expect(queued).not.toContain('Câu trả lời của trợ lý');
+    expect(queued).toEqual([ACKNOWLEDGED]);
+    expect(services.handoff.store.messages(thread.id, 0, 10).map((m) => m.text)).toEqual(['cách cài VNeID']);
+  });
+});
