@@ -21,6 +21,7 @@ import { systemClock, type Services } from './services.js';
 import { staffAppFor, staffParts } from './staff/compose.js';
 import { createLearningModule } from './staff/learningModule.js';
 import { createAccountModule } from './staff/accountModule.js';
+import { createHandoffModule } from './staff/handoffModule.js';
 import { createPasswordModule } from './staff/passwordModule.js';
 import { createDashboardModule } from './staff/dashboardModule.js';
 import { createSettingsModule } from './staff/settingsModule.js';
@@ -85,6 +86,20 @@ export async function startServer(
    * registers GET '/' replaces the built-in landing page (staff/homeModule.ts).
    */
   const staffModules: StaffModule[] = [
+    // First: it counts the open threads the navigation bar of every later page shows.
+    createHandoffModule({
+      store: services.handoff.store,
+      actions: services.handoff.actions,
+      audit: staff.audit,
+      clock: systemClock,
+      learning: {
+        entries: services.consoleFaq,
+        index: services.index,
+        publish: () => services.publishConsoleFaq(),
+      },
+      hamlets: () => services.commune.hamlets,
+      logger,
+    }),
     createDashboardModule({ commune: () => services.commune, clock: systemClock }),
     createReportsModule({
       reports: new SqliteReportRepo(services.db, services.config.COMMUNE_ID),
