@@ -71,7 +71,7 @@ async function pgSchema(db: Kysely<unknown>): Promise<Map<string, Table>> {
   return out;
 }
 
-describe('PostgreSQL schema parity with SQLite (migrations 001–019)', () => {
+describe('PostgreSQL schema parity with SQLite (every migration)', () => {
   let t: TestDatabase;
   let pg: Kysely<unknown>;
   let lite: Db;

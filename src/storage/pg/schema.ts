@@ -412,6 +412,35 @@ export interface ReportCommuneDailyTable {
   quiz_id: Generated<string>;
   n: number;
 }
+/** Handoff to commune staff (migration 020): one resident's conversation while a person owns it. */
+export interface HandoffThreadsTable {
+  id: Generated<number>;
+  commune_id: string;
+  channel: string;
+  user_id: string;
+  citizen_id: string | null;
+  hamlet_id: string | null;
+  status: 'open' | 'closed';
+  reason: 'asked' | 'offered';
+  opened_at: string;
+  closed_at: string | null;
+  closed_by: string | null;
+  assignee_id: string | null;
+  last_at: string;
+  unread: Generated<number>;
+  suspended_quiz: string | null;
+}
+export interface HandoffMessagesTable {
+  id: Generated<number>;
+  commune_id: string;
+  thread_id: number;
+  author: 'resident' | 'staff' | 'note' | 'system';
+  staff_id: string | null;
+  text: string;
+  at: string;
+  delivery: Generated<'none' | 'pending' | 'held' | 'sent' | 'failed'>;
+  outbox_id: number | null;
+}
 
 /** Every table of the schema, by its name. */
 export interface Database {
@@ -462,4 +491,6 @@ export interface Database {
   staff_chat_links: StaffChatLinksTable;
   report_attempts: ReportAttemptsTable;
   report_commune_daily: ReportCommuneDailyTable;
+  handoff_threads: HandoffThreadsTable;
+  handoff_messages: HandoffMessagesTable;
 }

@@ -9,7 +9,7 @@
  */
 import type { Database } from './schema.js';
 
-/** Every table's columns, in the order the baseline migration creates them. */
+/** Every table's columns, in the order the migrations create them. */
 export const DATABASE_COLUMNS = {
   communes: ['id', 'name'],
   meta: ['commune_id', 'key', 'value'],
@@ -172,6 +172,24 @@ export const DATABASE_COLUMNS = {
     'finished_at',
   ],
   report_commune_daily: ['commune_id', 'kind', 'day', 'week', 'quiz_id', 'n'],
+  handoff_threads: [
+    'id',
+    'commune_id',
+    'channel',
+    'user_id',
+    'citizen_id',
+    'hamlet_id',
+    'status',
+    'reason',
+    'opened_at',
+    'closed_at',
+    'closed_by',
+    'assignee_id',
+    'last_at',
+    'unread',
+    'suspended_quiz',
+  ],
+  handoff_messages: ['id', 'commune_id', 'thread_id', 'author', 'staff_id', 'text', 'at', 'delivery', 'outbox_id'],
 } as const satisfies { readonly [T in keyof Database]: readonly (keyof Database[T] & string)[] };
 
 /** Compiles only when DATABASE_COLUMNS lists every column of every interface of schema.ts. */

@@ -33,17 +33,23 @@
  * history, covered on PostgreSQL by the baseline. A migration that creates
  * a table with `commune_id` also runs `tenantPolicySql` for it on
  * PostgreSQL (019c).
+ *
+ * Until that shared list exists, a SQLite migration above 19 gets a
+ * hand-written twin here under the same zero-padded name: `020_handoff` is
+ * the first.
  */
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { m019aBaseline } from './019a_baseline.js';
 import { m019bReportTriggers } from './019b_report_triggers.js';
 import { m019cRowLevelSecurity } from './019c_row_level_security.js';
+import { m020Handoff } from './020_handoff.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they apply. */
 export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '019a_baseline': m019aBaseline,
   '019b_report_triggers': m019bReportTriggers,
   '019c_row_level_security': m019cRowLevelSecurity,
+  '020_handoff': m020Handoff,
 };
 
 /** Raised when a migration fails; the schema is left as it was before the run. */
