@@ -41,22 +41,25 @@ function passes(c: Candidate, base: number): boolean {
  * không?"), a passage for the part the chosen one does not answer: searched
  * with that part and the topic of the first, and taken from the same pages
  * (or the pages retrieval already ranked), so the cost of "mức 2" is not
- * answered with the cost of an emergency call.
+ * answered with the cost of an emergency call. The chosen passage may answer
+ * the second part ("cơ quan nào …, giấy tờ gì?" shown the papers): the first
+ * part is then the one left, and its passage goes first, in the order asked.
  */
 export async function secondPart(
   ev: Evaluated,
   best: Candidate,
   search: KnowledgeSearch,
-): Promise<Candidate | undefined> {
+): Promise<{ readonly candidate: Candidate; readonly first: boolean } | undefined> {
   const { analysis, result } = ev;
   if (analysis.parts.length < 2) return undefined;
-  const first = analysis.parts[0];
   const pages = new Set([best.doc.ref, ...result.documents.slice(0, 3).map((d) => d.ref)]);
-  for (const part of analysis.parts.slice(1)) {
+  const offer = offerFor(best.passage);
+  for (const [i, part] of analysis.parts.entries()) {
     if (part.intents.length === 0) continue;
-    if (intentFit(part.intents, offerFor(best.passage)) >= 0.5) continue;
-    const topic = ownTopicTerms(first?.text ?? '').join(' ');
-    const query = `${topic} ${part.text}`;
+    if (intentFit(part.intents, offer) >= 0.5) continue;
+    const other = i === 0 ? undefined : analysis.parts[0];
+    const topic = other ? ownTopicTerms(other.text).join(' ') : '';
+    const query = `${topic} ${part.text}`.trim();
     const found = await search.search(query, MAX_SOURCES);
     // Another page may answer this part, if it is about the same topic (not merely about "cost" in general).
     const pick = rankCandidates(found, part.intents, query).find(
@@ -68,7 +71,7 @@ export async function secondPart(
         c.passage.coverage >= 0.35 &&
         (pages.has(c.doc.ref) || (c.passage.ownCoverage ?? c.passage.coverage) >= 0.3),
     );
-    if (pick) return pick;
+    if (pick) return { candidate: pick, first: i === 0 && intentFit(analysis.parts[1]?.intents ?? [], offer) >= 0.5 };
   }
   return undefined;
 }
