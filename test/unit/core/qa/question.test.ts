@@ -32,12 +32,19 @@ describe('isQuestionClause', () => {
   it.each(['có mất tiền không', 'làm ở đâu', 'sao ko dang nhap dc'])('%j asks', (c) => {
     expect(isQuestionClause(c)).toBe(true);
   });
-  it.each(['Tôi năm nay 68 tuổi', 'con cái đi làm xa hết', 'máy cũ đã reset', 'bản sao giấy khai sinh'])(
-    '%j is story',
-    (c) => {
-      expect(isQuestionClause(c)).toBe(false);
-    },
-  );
+  it.each(['tôi muốn hỏi về lệ phí cấp đổi', 'Em muốn biết phải nộp ở chỗ nào'])('%j announces a question', (c) => {
+    expect(isQuestionClause(c)).toBe(true);
+  });
+  it.each([
+    'Tôi năm nay 68 tuổi',
+    'con cái đi làm xa hết',
+    'máy cũ đã reset',
+    'bản sao giấy khai sinh',
+    // Wanting something is part of a story, not a question.
+    'nhà tôi muốn đi làm ăn xa một thời gian',
+  ])('%j is story', (c) => {
+    expect(isQuestionClause(c)).toBe(false);
+  });
 });
 
 describe('analyzeQuestion', () => {
