@@ -123,5 +123,17 @@ export async function evaluate(
   const extra = Math.max(0, analysis.terms.length - LONG_QUESTION_TERMS) * (thresholds.longQuestionRelief ?? 0);
   const base = Math.max(thresholds.passage - extra, Math.min(thresholds.passage, thresholds.passageFloor ?? 1));
   const passageOk = choice.best !== undefined && passes(choice.best, need(base));
-  return { question, analysis, result, choice, confident: faqOk || passageOk };
+  const whole = { question, analysis, result, choice, confident: faqOk || passageOk };
+  if (whole.confident || outOfScope || analysis.parts.length < 2) return whole;
+  // Two things asked: each covers half of the words, so neither page covers the whole. One part
+  // answered surely is an answer; the other part's passage is looked for the usual way.
+  for (const part of analysis.parts) {
+    const alone = await evaluate(part.text, search, thresholds, outOfScope);
+    // The part alone must land on the page the whole question found first: a part read out of
+    // its story ("có bị phạt gì không") would otherwise find any page about fines.
+    const top = result.documents[0]?.ref;
+    const page = alone.choice.faq ? alone.choice.faq.match.entry.sourceRef : alone.choice.best?.doc.ref;
+    if (alone.confident && page === top && alone.analysis.parts.length < 2) return { ...alone, question, analysis };
+  }
+  return whole;
 }
