@@ -51,7 +51,7 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
   ],
   [
     'who',
-    / (ai duoc|ai phai|ai la|nhung ai|doi tuong nao|doi tuong|nguoi nao|ai co the|ai cap|ai lam|danh cho ai|ai dung|ai quan ly|cua ai|co quan nao quan ly|truong hop nao|nhung truong hop|co bat buoc|bat buoc phai) /,
+    / (ai duoc|ai phai|ai la|do ai|nhung ai|doi tuong nao|doi tuong|nguoi nao|ai co the|ai cap|ai lam|danh cho ai|ai dung|ai quan ly|cua ai|co quan nao quan ly|truong hop nao|nhung truong hop|co bat buoc|bat buoc phai) /,
   ],
   ['amount', / (bao nhieu phan tram|phan tram|ty le|bao nhieu nguoi|chi tieu|muc tieu) /],
   [

@@ -123,6 +123,21 @@ export function withoutFormalities(text: string): string {
   );
 }
 
+/**
+ * Topic words whose syllables also ask something once marks are folded:
+ * "căn cước" reads "can cuoc", and "can" is "cần". Inside these words the
+ * syllables are the topic.
+ */
+const FOLDED_TOPICS = [' can cuoc '];
+
+/** Topic words of a clause, the words that only ask left out. */
+function topicTermCount(text: string): number {
+  const folded = foldedWords(text);
+  const own = new Set(termsOf(text).filter((t) => !GENERIC.has(t)));
+  for (const phrase of FOLDED_TOPICS) if (folded.includes(phrase)) for (const t of phrase.trim().split(' ')) own.add(t);
+  return own.size;
+}
+
 /** Splits a message into the parts it asks; a message with no asking clause is one part. */
 export function analyzeQuestion(message: string): AnalyzedQuestion {
   let text = withoutFormalities(withoutQuantities(message));
@@ -173,7 +188,7 @@ export function analyzeQuestion(message: string): AnalyzedQuestion {
     .map((i) => clauses[i])
     .join(', ');
   // "Tôi nên làm gì trong trường hợp này?" names no topic: the story before it is what it is about.
-  if (termsOf(focusText).filter((t) => !GENERIC.has(t)).length < MIN_OWN_TERMS) focusText = text;
+  if (topicTermCount(focusText) < MIN_OWN_TERMS) focusText = text;
   const intents = [...new Set(parts.flatMap((p) => p.intents))];
   return {
     focus: focusText,

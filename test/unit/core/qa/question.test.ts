@@ -19,6 +19,7 @@ describe('intentsOf', () => {
     ['những trường hợp nào phải khai báo tạm vắng', 'who'],
     ['có bắt buộc phải làm căn cước cho con không', 'who'],
     ['có những hình thức khai báo tạm vắng nào', 'how'],
+    ['ứng dụng này do ai phát triển', 'who'],
   ])('%j asks for %s', (q, intent) => {
     expect(intentsOf(q)).toContain(intent);
   });
@@ -48,6 +49,14 @@ describe('isQuestionClause', () => {
 });
 
 describe('analyzeQuestion', () => {
+  it('reads "căn cước" as a topic although "can" folded is "cần", so the story stays out', () => {
+    const a = analyzeQuestion(
+      'Cháu nhà tôi mới lên 3. Tuần trước tổ trưởng đến báo cả xóm đi làm giấy tờ. Vậy cho hỏi có bắt buộc làm căn cước cho cháu không?',
+    );
+    expect(a.focus).not.toContain('tổ trưởng');
+    expect(a.focus).toContain('căn cước');
+  });
+
   it('finds the two questions at the end of a story and leaves the story out of the focus', () => {
     const a = analyzeQuestion(
       'Tôi năm nay 68 tuổi, con cái đi làm xa hết, muốn làm định danh mức 2 thì có phải lên huyện không, có mất tiền không?',
