@@ -68,8 +68,13 @@ describe('a question in two parts', () => {
           const whole = q.includes('gồm');
           const hit = { ...lost, docRef: doc.ref, coverage: whole ? 0.4 : 0.8, ownCoverage: whole ? 0.4 : 0.8 };
           const top = whole ? DOC : doc;
+          // Another page close behind: no margin makes the whole message sure on its own.
+          const runner = documentHit({ ref: 'dvc/gan.md', title: 'Trang gần', coverage: 0.35, score: 0.38 });
           return searchResult({
-            documents: [{ ...documentHit({ ...top, coverage: hit.coverage }), best: { ...hit, docRef: top.ref } }],
+            documents: [
+              { ...documentHit({ ...top, coverage: hit.coverage }), best: { ...hit, docRef: top.ref } },
+              runner,
+            ],
             passages: [{ ...hit, docRef: top.ref }],
             queryTerms: ['mat', 'the', 'bao', 'hiem', 'y', 'te'],
           });
