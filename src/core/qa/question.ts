@@ -66,7 +66,8 @@ const JOINT_UNMARKED = /,\s*|\s+(?=(?:hay la|hoac)\s)/u;
 function clauseList(text: string): Clause[] {
   const out: Clause[] = [];
   const joint = hasVietnameseMarks(text) ? JOINT_MARKED : JOINT_UNMARKED;
-  text.split(/(?<=[.?!？;:…])\s+|\n+/u).forEach((sentence, i) => {
+  // "ạ" closes a spoken sentence: "…cùng lúc được ko ạ nếu được thì…" is two sentences typed without a stop.
+  text.split(/(?<=[.?!？;:…])\s+|(?<=\sạ)\s+(?=\p{L})|\n+/u).forEach((sentence, i) => {
     for (const clause of sentence.split(joint)) {
       const c = clause.trim();
       if (c && /[\p{L}\p{N}]/u.test(c)) out.push({ text: c, sentence: i });

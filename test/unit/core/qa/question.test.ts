@@ -49,6 +49,15 @@ describe('isQuestionClause', () => {
 });
 
 describe('analyzeQuestion', () => {
+  it('ends a spoken sentence at "ạ", so a run-on message typed without stops is two questions', () => {
+    const a = analyzeQuestion(
+      'cho cháu hỏi nhà cháu mất sổ đỏ thì báo mất ở xã hay phải lên tỉnh ạ xong rồi xin cấp lại thì cần giấy tờ gì',
+    );
+    expect(a.parts).toHaveLength(2);
+    expect(a.parts[0]?.intents).toContain('where');
+    expect(a.parts[1]?.intents).toContain('papers');
+  });
+
   it('reads "căn cước" as a topic although "can" folded is "cần", so the story stays out', () => {
     const a = analyzeQuestion(
       'Cháu nhà tôi mới lên 3. Tuần trước tổ trưởng đến báo cả xóm đi làm giấy tờ. Vậy cho hỏi có bắt buộc làm căn cước cho cháu không?',
