@@ -172,9 +172,12 @@ async function extractiveAnswer(
     const sources = toSources(result.documents, { ref: doc.ref, title: doc.title, url: doc.url, score: doc.score });
     let body = passageText(best.passage, result.queryTerms);
     let cite = sourceLine(doc.title, doc.url);
-    const second = (await secondPart(ev, best, search)) ?? companion(ev, best);
+    const part = await secondPart(ev, best, search);
+    const second = part?.candidate ?? companion(ev, best);
     if (second) {
-      body += `\n\n${passageText(second.passage, result.queryTerms, SECOND_PART_CHARS)}`;
+      const more = passageText(second.passage, result.queryTerms, SECOND_PART_CHARS);
+      // The passage for the part asked first goes first.
+      body = part?.first ? `${more}\n\n${body}` : `${body}\n\n${more}`;
       if (second.doc.ref !== doc.ref) cite += `\n${sourceLine(second.doc.title, second.doc.url)}`;
     }
     return {

@@ -182,7 +182,13 @@ export function bestFaq(
     if (!compatible(intents, own)) continue;
     // A question that asks something the entry's own question does not ask ("ở đâu" vs "là gì") needs the entry to ask it too.
     if (intents.length > 0 && own.length === 0 && intents.some((i) => i !== 'how')) continue;
-    const value = qCov + INTENT_WEIGHT * (intents.length > 0 && own.length > 0 ? 1 : 0.5) + FAQ_PREFERENCE;
+    // Like a section whose heading asks more than the resident did, an entry about more than was asked
+    // ("lương hưu chuyển vào tài khoản của con" for "nhận lương hưu qua ATM") loses to a passage that fits.
+    const value =
+      qCov +
+      INTENT_WEIGHT * (intents.length > 0 && own.length > 0 ? 1 : 0.5) +
+      FAQ_PREFERENCE -
+      HEADING_MISMATCH * (1 - eCov);
     if (!best || value > best.value) best = { match: m, coverage: qCov, value };
   }
   return best;

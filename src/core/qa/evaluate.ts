@@ -23,6 +23,15 @@ const FAQ_SIMILARITY_SHARE = 0.6;
 /** Questions with more topic words than this get the long-question relief. */
 const LONG_QUESTION_TERMS = 6;
 
+/**
+ * A letter with a story covers little of any page, because most of its words
+ * are the story's. When retrieval still puts one page clearly ahead of the
+ * next (by this much), and that page's passage fits what is asked and covers
+ * at least `MARGIN_FLOOR` of the question, the page is the answer.
+ */
+const MARGIN = 0.15;
+const MARGIN_FLOOR = 0.3;
+
 /** A passage that fits what is asked may cover this much less of the question's words. */
 const FIT_RELIEF = 0.1;
 
@@ -41,22 +50,25 @@ function passes(c: Candidate, base: number): boolean {
  * không?"), a passage for the part the chosen one does not answer: searched
  * with that part and the topic of the first, and taken from the same pages
  * (or the pages retrieval already ranked), so the cost of "mức 2" is not
- * answered with the cost of an emergency call.
+ * answered with the cost of an emergency call. The chosen passage may answer
+ * the second part ("cơ quan nào …, giấy tờ gì?" shown the papers): the first
+ * part is then the one left, and its passage goes first, in the order asked.
  */
 export async function secondPart(
   ev: Evaluated,
   best: Candidate,
   search: KnowledgeSearch,
-): Promise<Candidate | undefined> {
+): Promise<{ readonly candidate: Candidate; readonly first: boolean } | undefined> {
   const { analysis, result } = ev;
   if (analysis.parts.length < 2) return undefined;
-  const first = analysis.parts[0];
   const pages = new Set([best.doc.ref, ...result.documents.slice(0, 3).map((d) => d.ref)]);
-  for (const part of analysis.parts.slice(1)) {
+  const offer = offerFor(best.passage);
+  for (const [i, part] of analysis.parts.entries()) {
     if (part.intents.length === 0) continue;
-    if (intentFit(part.intents, offerFor(best.passage)) >= 0.5) continue;
-    const topic = ownTopicTerms(first?.text ?? '').join(' ');
-    const query = `${topic} ${part.text}`;
+    if (intentFit(part.intents, offer) >= 0.5) continue;
+    const other = i === 0 ? undefined : analysis.parts[0];
+    const topic = other ? ownTopicTerms(other.text).join(' ') : '';
+    const query = `${topic} ${part.text}`.trim();
     const found = await search.search(query, MAX_SOURCES);
     // Another page may answer this part, if it is about the same topic (not merely about "cost" in general).
     const pick = rankCandidates(found, part.intents, query).find(
@@ -68,7 +80,7 @@ export async function secondPart(
         c.passage.coverage >= 0.35 &&
         (pages.has(c.doc.ref) || (c.passage.ownCoverage ?? c.passage.coverage) >= 0.3),
     );
-    if (pick) return pick;
+    if (pick) return { candidate: pick, first: i === 0 && intentFit(analysis.parts[1]?.intents ?? [], offer) >= 0.5 };
   }
   return undefined;
 }
@@ -120,5 +132,31 @@ export async function evaluate(
   const extra = Math.max(0, analysis.terms.length - LONG_QUESTION_TERMS) * (thresholds.longQuestionRelief ?? 0);
   const base = Math.max(thresholds.passage - extra, Math.min(thresholds.passage, thresholds.passageFloor ?? 1));
   const passageOk = choice.best !== undefined && passes(choice.best, need(base));
-  return { question, analysis, result, choice, confident: faqOk || passageOk };
+  // Only for long messages: a short question that covers this little is unsure whatever the margin.
+  const lead = result.documents[0];
+  const runner = result.documents[1];
+  const b = choice.best;
+  const margin =
+    !outOfScope &&
+    analysis.terms.length > LONG_QUESTION_TERMS &&
+    b !== undefined &&
+    lead !== undefined &&
+    b.doc.ref === lead.ref &&
+    lead.score - (runner?.score ?? 0) >= MARGIN &&
+    b.passage.coverage >= MARGIN_FLOOR &&
+    b.mismatch <= 0.1 &&
+    (analysis.intents.length === 0 || b.fit >= 0.5);
+  const whole = { question, analysis, result, choice, confident: faqOk || passageOk || margin };
+  if (whole.confident || outOfScope || analysis.parts.length < 2) return whole;
+  // Two things asked: each covers half of the words, so neither page covers the whole. One part
+  // answered surely is an answer; the other part's passage is looked for the usual way.
+  for (const part of analysis.parts) {
+    const alone = await evaluate(part.text, search, thresholds, outOfScope);
+    // The part alone must land on the page the whole question found first: a part read out of
+    // its story ("có bị phạt gì không") would otherwise find any page about fines.
+    const top = result.documents[0]?.ref;
+    const page = alone.choice.faq ? alone.choice.faq.match.entry.sourceRef : alone.choice.best?.doc.ref;
+    if (alone.confident && page === top && alone.analysis.parts.length < 2) return { ...alone, question, analysis };
+  }
+  return whole;
 }

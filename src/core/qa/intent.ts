@@ -51,7 +51,7 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
   ],
   [
     'who',
-    / (ai duoc|ai phai|ai la|nhung ai|doi tuong nao|doi tuong|nguoi nao|ai co the|ai cap|ai lam|danh cho ai|ai dung|ai quan ly|cua ai|co quan nao quan ly|truong hop nao|nhung truong hop|co bat buoc|bat buoc phai) /,
+    / (ai duoc|ai phai|ai la|do ai|nhung ai|doi tuong nao|doi tuong|nguoi nao|ai co the|ai cap|ai lam|danh cho ai|ai dung|ai quan ly|cua ai|co quan nao quan ly|truong hop nao|nhung truong hop|co bat buoc|bat buoc phai) /,
   ],
   ['amount', / (bao nhieu phan tram|phan tram|ty le|bao nhieu nguoi|chi tieu|muc tieu) /],
   [
@@ -62,7 +62,7 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
 
 /** Phrases that mean the sentence asks something, anywhere in it. */
 const QUESTION_WORDS =
-  / (gi|nao|tai sao|vi sao|lam sao|sao lai|thi sao|sao khong|ra sao|the sao|o dau|di dau|den dau|tai dau|dau roi|bao nhieu|bao lau|bao gio|khi nao|ai|may ngay|may thang|may nam|may buoc|may tuoi|may gio|may lan|the nao|duoc khong|co phai|hay khong|hay chua|phai khong|dung khong|co duoc|xin hoi|cho hoi|hoi la|nho huong dan|giup (toi|minh|em|chau|voi)|huong dan (toi|minh|em|cach)|lam the nao|muon) /;
+  / (gi|nao|tai sao|vi sao|lam sao|sao lai|thi sao|sao khong|ra sao|the sao|o dau|di dau|den dau|tai dau|dau roi|bao nhieu|bao lau|bao gio|khi nao|ai|may ngay|may thang|may nam|may buoc|may tuoi|may gio|may lan|the nao|duoc khong|co phai|hay khong|hay chua|phai khong|dung khong|co duoc|xin hoi|cho hoi|hoi la|nho huong dan|giup (toi|minh|em|chau|voi)|huong dan (toi|minh|em|cach)|lam the nao|muon hoi|muon biet|muon nho|muon duoc) /;
 /** Words that ask only at the end of a clause ("có mất tiền không"); inside one they negate. */
 const TRAILING_QUESTION = / (khong|ko|k|chua|a|vay|nhi|nhe|the|sao|chu) $/;
 

@@ -66,7 +66,8 @@ const JOINT_UNMARKED = /,\s*|\s+(?=(?:hay la|hoac)\s)/u;
 function clauseList(text: string): Clause[] {
   const out: Clause[] = [];
   const joint = hasVietnameseMarks(text) ? JOINT_MARKED : JOINT_UNMARKED;
-  text.split(/(?<=[.?!？;:…])\s+|\n+/u).forEach((sentence, i) => {
+  // "ạ" closes a spoken sentence: "…cùng lúc được ko ạ nếu được thì…" is two sentences typed without a stop.
+  text.split(/(?<=[.?!？;:…])\s+|(?<=\sạ)\s+(?=\p{L})|\n+/u).forEach((sentence, i) => {
     for (const clause of sentence.split(joint)) {
       const c = clause.trim();
       if (c && /[\p{L}\p{N}]/u.test(c)) out.push({ text: c, sentence: i });
@@ -123,6 +124,21 @@ export function withoutFormalities(text: string): string {
   );
 }
 
+/**
+ * Topic words whose syllables also ask something once marks are folded:
+ * "căn cước" reads "can cuoc", and "can" is "cần". Inside these words the
+ * syllables are the topic.
+ */
+const FOLDED_TOPICS = [' can cuoc '];
+
+/** Topic words of a clause, the words that only ask left out. */
+function topicTermCount(text: string): number {
+  const folded = foldedWords(text);
+  const own = new Set(termsOf(text).filter((t) => !GENERIC.has(t)));
+  for (const phrase of FOLDED_TOPICS) if (folded.includes(phrase)) for (const t of phrase.trim().split(' ')) own.add(t);
+  return own.size;
+}
+
 /** Splits a message into the parts it asks; a message with no asking clause is one part. */
 export function analyzeQuestion(message: string): AnalyzedQuestion {
   let text = withoutFormalities(withoutQuantities(message));
@@ -173,7 +189,7 @@ export function analyzeQuestion(message: string): AnalyzedQuestion {
     .map((i) => clauses[i])
     .join(', ');
   // "Tôi nên làm gì trong trường hợp này?" names no topic: the story before it is what it is about.
-  if (termsOf(focusText).filter((t) => !GENERIC.has(t)).length < MIN_OWN_TERMS) focusText = text;
+  if (topicTermCount(focusText) < MIN_OWN_TERMS) focusText = text;
   const intents = [...new Set(parts.flatMap((p) => p.intents))];
   return {
     focus: focusText,

@@ -19,6 +19,7 @@ describe('intentsOf', () => {
     ['những trường hợp nào phải khai báo tạm vắng', 'who'],
     ['có bắt buộc phải làm căn cước cho con không', 'who'],
     ['có những hình thức khai báo tạm vắng nào', 'how'],
+    ['ứng dụng này do ai phát triển', 'who'],
   ])('%j asks for %s', (q, intent) => {
     expect(intentsOf(q)).toContain(intent);
   });
@@ -32,15 +33,39 @@ describe('isQuestionClause', () => {
   it.each(['có mất tiền không', 'làm ở đâu', 'sao ko dang nhap dc'])('%j asks', (c) => {
     expect(isQuestionClause(c)).toBe(true);
   });
-  it.each(['Tôi năm nay 68 tuổi', 'con cái đi làm xa hết', 'máy cũ đã reset', 'bản sao giấy khai sinh'])(
-    '%j is story',
-    (c) => {
-      expect(isQuestionClause(c)).toBe(false);
-    },
-  );
+  it.each(['tôi muốn hỏi về lệ phí cấp đổi', 'Em muốn biết phải nộp ở chỗ nào'])('%j announces a question', (c) => {
+    expect(isQuestionClause(c)).toBe(true);
+  });
+  it.each([
+    'Tôi năm nay 68 tuổi',
+    'con cái đi làm xa hết',
+    'máy cũ đã reset',
+    'bản sao giấy khai sinh',
+    // Wanting something is part of a story, not a question.
+    'nhà tôi muốn đi làm ăn xa một thời gian',
+  ])('%j is story', (c) => {
+    expect(isQuestionClause(c)).toBe(false);
+  });
 });
 
 describe('analyzeQuestion', () => {
+  it('ends a spoken sentence at "ạ", so a run-on message typed without stops is two questions', () => {
+    const a = analyzeQuestion(
+      'cho cháu hỏi nhà cháu mất sổ đỏ thì báo mất ở xã hay phải lên tỉnh ạ xong rồi xin cấp lại thì cần giấy tờ gì',
+    );
+    expect(a.parts).toHaveLength(2);
+    expect(a.parts[0]?.intents).toContain('where');
+    expect(a.parts[1]?.intents).toContain('papers');
+  });
+
+  it('reads "căn cước" as a topic although "can" folded is "cần", so the story stays out', () => {
+    const a = analyzeQuestion(
+      'Cháu nhà tôi mới lên 3. Tuần trước tổ trưởng đến báo cả xóm đi làm giấy tờ. Vậy cho hỏi có bắt buộc làm căn cước cho cháu không?',
+    );
+    expect(a.focus).not.toContain('tổ trưởng');
+    expect(a.focus).toContain('căn cước');
+  });
+
   it('finds the two questions at the end of a story and leaves the story out of the focus', () => {
     const a = analyzeQuestion(
       'Tôi năm nay 68 tuổi, con cái đi làm xa hết, muốn làm định danh mức 2 thì có phải lên huyện không, có mất tiền không?',
