@@ -23,15 +23,6 @@ const FAQ_SIMILARITY_SHARE = 0.6;
 /** Questions with more topic words than this get the long-question relief. */
 const LONG_QUESTION_TERMS = 6;
 
-/**
- * A letter with a story covers little of any page, because most of its words
- * are the story's. When retrieval still puts one page clearly ahead of the
- * next (by this much), and that page's passage fits what is asked and covers
- * at least `MARGIN_FLOOR` of the question, the page is the answer.
- */
-const MARGIN = 0.15;
-const MARGIN_FLOOR = 0.3;
-
 /** A passage that fits what is asked may cover this much less of the question's words. */
 const FIT_RELIEF = 0.1;
 
@@ -132,31 +123,5 @@ export async function evaluate(
   const extra = Math.max(0, analysis.terms.length - LONG_QUESTION_TERMS) * (thresholds.longQuestionRelief ?? 0);
   const base = Math.max(thresholds.passage - extra, Math.min(thresholds.passage, thresholds.passageFloor ?? 1));
   const passageOk = choice.best !== undefined && passes(choice.best, need(base));
-  // Only for long messages: a short question that covers this little is unsure whatever the margin.
-  const lead = result.documents[0];
-  const runner = result.documents[1];
-  const b = choice.best;
-  const margin =
-    !outOfScope &&
-    analysis.terms.length > LONG_QUESTION_TERMS &&
-    b !== undefined &&
-    lead !== undefined &&
-    b.doc.ref === lead.ref &&
-    lead.score - (runner?.score ?? 0) >= MARGIN &&
-    b.passage.coverage >= MARGIN_FLOOR &&
-    b.mismatch <= 0.1 &&
-    (analysis.intents.length === 0 || b.fit >= 0.5);
-  const whole = { question, analysis, result, choice, confident: faqOk || passageOk || margin };
-  if (whole.confident || outOfScope || analysis.parts.length < 2) return whole;
-  // Two things asked: each covers half of the words, so neither page covers the whole. One part
-  // answered surely is an answer; the other part's passage is looked for the usual way.
-  for (const part of analysis.parts) {
-    const alone = await evaluate(part.text, search, thresholds, outOfScope);
-    // The part alone must land on the page the whole question found first: a part read out of
-    // its story ("có bị phạt gì không") would otherwise find any page about fines.
-    const top = result.documents[0]?.ref;
-    const page = alone.choice.faq ? alone.choice.faq.match.entry.sourceRef : alone.choice.best?.doc.ref;
-    if (alone.confident && page === top && alone.analysis.parts.length < 2) return { ...alone, question, analysis };
-  }
-  return whole;
+  return { question, analysis, result, choice, confident: faqOk || passageOk };
 }

@@ -55,45 +55,4 @@ describe('a question in two parts', () => {
     expect(a.text).toContain('Ủy ban nhân dân xã');
     expect(a.text).not.toContain('15 ngày');
   });
-
-  describe('when the two parts together cover too little of any page', () => {
-    const LOST = 'Người mất thẻ làm tờ khai xin cấp lại ở bộ phận một cửa, có thẻ mới sau 7 ngày làm việc.';
-    const lost: PassageHit = passage(3, 'Thẻ bảo hiểm › Mất thẻ bảo hiểm y tế thì làm sao?', LOST, 0.8);
-    const other = { ref: 'dvc/khac.md', title: 'Trang khác' };
-    /** The whole message covers 40% of the page; its first part alone covers 80% (of `page`, or of another). */
-    function searchFor(page: string): FakeKnowledgeSearch {
-      const doc = page === DOC.ref ? DOC : other;
-      return new FakeKnowledgeSearch({
-        respond: (q) => {
-          const whole = q.includes('gồm');
-          const hit = { ...lost, docRef: doc.ref, coverage: whole ? 0.4 : 0.8, ownCoverage: whole ? 0.4 : 0.8 };
-          const top = whole ? DOC : doc;
-          // Another page close behind: no margin makes the whole message sure on its own.
-          const runner = documentHit({ ref: 'dvc/gan.md', title: 'Trang gần', coverage: 0.35, score: 0.38 });
-          return searchResult({
-            documents: [
-              { ...documentHit({ ...top, coverage: hit.coverage }), best: { ...hit, docRef: top.ref } },
-              runner,
-            ],
-            passages: [{ ...hit, docRef: top.ref }],
-            queryTerms: ['mat', 'the', 'bao', 'hiem', 'y', 'te'],
-          });
-        },
-        documents: { [DOC.ref]: DOC, [other.ref]: other },
-      });
-    }
-    const question =
-      'Tháng trước đi chợ tôi đánh rơi ví. Vậy tôi có xin cấp lại thẻ bảo hiểm y tế bị mất được không? Thủ tục gồm những gì?';
-
-    it('answers from the part that one page answers surely', async () => {
-      const a = await answerQuestion(question, searchFor(DOC.ref));
-      expect(a.confident).toBe(true);
-      expect(a.text).toContain('tờ khai xin cấp lại');
-    });
-
-    it('stays unsure when that part alone lands on another page than the whole message', async () => {
-      const a = await answerQuestion(question, searchFor(other.ref));
-      expect(a.confident).toBe(false);
-    });
-  });
 });
