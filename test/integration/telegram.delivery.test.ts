@@ -118,7 +118,7 @@ describe('Telegram delivery', () => {
     expect(api.texts(8_100_011).slice(5)).toEqual([help, welcome, help]);
   });
 
-  it('marks a chat that blocked the bot inactive, without retrying, and active again when it writes', async () => {
+  it('marks a chat that blocked the bot inactive, holds its replies without retrying, and sends them when it writes again', async () => {
     const { api, lines, learner } = setup();
     const id = 8_100_002;
     api.refuseNext('sendMessage', 403, 'Forbidden: bot was blocked by the user');
@@ -131,9 +131,18 @@ describe('Telegram delivery', () => {
     expect(row.reason).toContain('blocked');
     expect(lines.join('')).not.toContain(SOMETHING_WENT_WRONG);
     expect(api.texts(id)).toHaveLength(1);
+    const held = services.db
+      .prepare(`SELECT status FROM outbox WHERE channel = 'telegram' AND user_id = ?`)
+      .all(String(id)) as { status: string }[];
+    expect(held.map((r) => r.status)).toEqual(['held']);
 
     await learner(id).say('/help');
     expect(store.isInactive(id)).toBe(false);
+    // The welcome held while the bot was blocked goes out first, then the answer to /help.
+    const [welcome] = api.texts(id);
+    expect(api.texts(id)).toHaveLength(3);
+    expect(api.texts(id)[1]).toBe(welcome);
+    expect(api.texts(id)[2]).not.toBe(welcome);
   });
 
   it('records a block reported through my_chat_member', async () => {

@@ -14,7 +14,9 @@
  *
  * What Telegram's refusals mean for the queue: 429 → retried after its
  * `retry_after`; 5xx or no answer → retried later; 403 (blocked, removed) →
- * the chat is marked inactive and the reply failed; any other 400 → failed.
+ * the chat is marked inactive and its replies held until the resident
+ * writes again (a staff answer must not be lost to a blocked bot); any
+ * other 400 → failed.
  */
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { OutgoingReply } from '../../core/messages.js';
@@ -239,6 +241,7 @@ export function classifyTelegramError(err: unknown): Failure {
       return { action: 'retry', reason, ...(after !== undefined ? { afterMs: after * 1000 } : {}) };
     }
     if (err.error_code >= 500) return { action: 'retry', reason };
+    if (err.error_code === 403) return { action: 'hold', reason };
     return { action: 'fail', reason };
   }
   if (err instanceof HttpError) return { action: 'retry', reason: `telegram unreachable: ${err.message}` };

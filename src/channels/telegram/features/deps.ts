@@ -33,6 +33,11 @@ export async function runTurn(
   await deps.turns.run({
     ...turn,
     outbox: deps.outbox,
+    // They wrote, so they can be reached again: replies held when the bot was blocked go out, in order.
+    alongside: () => {
+      deps.outbox.release(turn.userId, deps.clock.now());
+      turn.alongside?.();
+    },
     onError: (err): OutgoingReply[] => {
       deps.logger.error({ err }, 'telegram: engine failed');
       return [{ kind: 'error', text: SOMETHING_WENT_WRONG }];
