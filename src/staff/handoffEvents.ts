@@ -58,22 +58,6 @@ export function openCount(store: HandoffStore, scope: HandoffScope): number {
   return store.list(scope, { status: 'open', limit: COUNT_LIMIT }).length;
 }
 
-/**
- * The newest message id the scope may see: where a page's feed starts. It
- * reads forward in pages, as the port offers no "last id"; a commune's
- * handoff history is small enough for that.
- */
-export function headOf(store: HandoffStore, scope: HandoffScope): number {
-  let last = 0;
-  for (;;) {
-    const page = store.since(scope, last, 1000);
-    const tail = page[page.length - 1];
-    if (!tail) return last;
-    last = tail.id;
-    if (page.length < 1000) return last;
-  }
-}
-
 export interface LiveFeedDeps {
   readonly store: HandoffStore;
   readonly scope: HandoffScope;

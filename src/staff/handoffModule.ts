@@ -33,7 +33,7 @@ import { isConsoleRef } from '../rag/consoleFaq.js';
 import { consoleStylesheet } from './consoleCss.js';
 import { consoleNavHtml } from './consoleNav.js';
 import type { FaqApprovalDeps } from './faqApproval.js';
-import { DEFAULT_TIMING, headOf, liveFeed, messageEvent, openCount, type LiveFeedTiming } from './handoffEvents.js';
+import { DEFAULT_TIMING, liveFeed, messageEvent, openCount, type LiveFeedTiming } from './handoffEvents.js';
 import { handoffErrorPage, HANDOFF_PATH, inboxPage, threadPage, threadView, type ThreadData } from './handoffPage.js';
 import { saveReplyAsFaq } from './handoffFaq.js';
 import { AfterSchema, firstProblem, NoteSchema, ReplySchema, ThreadIdSchema } from './handoffSchemas.js';
@@ -139,7 +139,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
   ): Response | Promise<Response> {
     const staff = c.get('staff');
     // The head first: a message written while the page is read comes again in the feed (the script drops duplicates).
-    const after = headOf(deps.store, scopeOf(staff));
+    const after = deps.store.headId();
     deps.store.refreshDelivery(thread.id);
     const canFaq = staff.role === 'admin';
     c.header('Cache-Control', 'no-store');
@@ -183,7 +183,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
     router.get('/hoi-dap', (c) => {
       const staff = c.get('staff');
       const scope = scopeOf(staff);
-      const after = headOf(deps.store, scope);
+      const after = deps.store.headId();
       const threads = deps.store.list(scope, { limit: INBOX_LIMIT }).map((t) => threadView(t, hamletName));
       const done = c.req.query('xong');
       c.header('Cache-Control', 'no-store');
@@ -201,7 +201,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       const scope = scopeOf(c.get('staff'));
       const raw = c.req.header('last-event-id') ?? c.req.query('sau');
       let after: number;
-      if (raw === undefined || raw === '') after = headOf(deps.store, scope);
+      if (raw === undefined || raw === '') after = deps.store.headId();
       else {
         const parsed = AfterSchema.safeParse(raw);
         if (!parsed.success) return c.json({ error: firstProblem(parsed.error) }, 400);

@@ -130,6 +130,10 @@ export class MemoryHandoffStore implements HandoffStore {
       .map((m) => ({ ...m }));
   }
 
+  headId(): number {
+    return this.log.reduce((max, m) => Math.max(max, m.id), 0);
+  }
+
   refreshDelivery(_threadId: number): void {
     // The fake's delivery states change only through deliver().
   }

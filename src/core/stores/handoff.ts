@@ -113,6 +113,8 @@ export interface HandoffStore {
   messages(threadId: number, afterId: number, limit: number): readonly HandoffMessage[];
   /** Messages of every thread the scope may see with id > afterId (the console's live feed). */
   since(scope: HandoffScope, afterId: number, limit: number): readonly HandoffMessage[];
+  /** The newest message id of the commune (0: none yet): where a live feed starts; scoping is the feed's. */
+  headId(): number;
   /** Copies the delivery state of staff replies from their outbox rows (pending → sent/held/failed). */
   refreshDelivery(threadId: number): void;
   /** Deletes every thread and message of a resident (erasure). */

@@ -83,6 +83,7 @@ const SQL = {
   sinceHamlet: `SELECT m.id, m.thread_id, m.author, m.staff_id, m.text, m.at, m.delivery, m.outbox_id
       FROM handoff_messages m JOIN handoff_threads t ON t.commune_id = m.commune_id AND t.id = m.thread_id
       WHERE m.commune_id = ? AND m.id > ? AND t.hamlet_id = ? ORDER BY m.id LIMIT ?`,
+  head: `SELECT COALESCE(MAX(id), 0) AS id FROM handoff_messages WHERE commune_id = ?`,
   undelivered: `SELECT id, outbox_id, delivery FROM handoff_messages
       WHERE commune_id = ? AND thread_id = ? AND author = 'staff' AND delivery IN ('pending', 'held')`,
   outboxStatus: `SELECT status FROM outbox WHERE commune_id = ? AND id = ?`,
@@ -249,6 +250,10 @@ export class SqliteHandoffStore implements HandoffStore {
         ? this.prep(SQL.sinceAll).all(this.communeId, afterId, limit)
         : this.prep(SQL.sinceHamlet).all(this.communeId, afterId, scope.hamletId, limit);
     return (rows as MessageRow[]).map(toMessage);
+  }
+
+  headId(): number {
+    return (this.prep(SQL.head).get(this.communeId) as { id: number }).id;
   }
 
   refreshDelivery(threadId: number): void {
