@@ -9,6 +9,7 @@
  */
 
 import { ABBREVIATIONS } from './abbreviations.js';
+import { repairTyping } from './typing.js';
 
 /** Marks are removed after NFD decomposition; đ/Đ is not decomposable, so it is mapped by hand. */
 const COMBINING_MARKS = /\p{M}+/gu;
@@ -33,15 +34,19 @@ export function hasVietnameseMarks(input: string): boolean {
 }
 
 /**
- * Folded syllables with chat abbreviations expanded. Numbers are kept as tokens
+ * Folded syllables with typing slips repaired (see typing) and chat
+ * abbreviations expanded: the one reading of a question that retrieval and
+ * the answer layer share. Numbers are kept as tokens
  * ("mức 2" → ["muc", "2"]) because they often carry the meaning of a question.
  */
 export function tokenize(input: string): string[] {
   // "80%" and "80 phần trăm" are the same fact; documents write the sign, residents often the words.
   const folded = foldMarks(cleanText(input)).replace(/%/g, ' phan tram ');
   const out: string[] = [];
-  for (const raw of folded.split(NON_WORD)) {
-    if (!raw) continue;
+  for (const typed of folded.split(NON_WORD)) {
+    if (!typed) continue;
+    // A letter typed twice or a Telex key left in the word ("vneidd", "caif") is repaired first.
+    const raw = repairTyping(typed);
     const expansion = ABBREVIATIONS.get(raw);
     if (expansion) out.push(...expansion);
     else out.push(raw);

@@ -22,3 +22,20 @@ export function vietnameseShare(tokens: readonly string[]): number {
   if (words.length === 0) return 0;
   return words.filter(isVietnameseSyllable).length / words.length;
 }
+
+/**
+ * The same shape, without the doubled vowels Vietnamese never writes once its
+ * marks are folded: "aa", "ee", "ii", "yy" are Telex keys or slips of the
+ * finger ("khaau", "nguoii"); "oo" only stands in a handful of loan words
+ * ("xoong", "boong", "rơ-moóc"), so "khoong" and "coong" are Telex for
+ * "không", "công"; "uu" (ưu) never takes a final consonant ("chuup").
+ */
+const OO_WORDS = /^(?:[xbglt]oong|[msc]ooc)$/;
+
+export function isWellFormedSyllable(token: string): boolean {
+  if (!SYLLABLE.test(token)) return false;
+  if (/aa|ee|ii|yy/.test(token)) return false;
+  if (/oo/.test(token) && !OO_WORDS.test(token)) return false;
+  if (/uu[a-z]/.test(token)) return false;
+  return true;
+}

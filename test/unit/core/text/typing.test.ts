@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { tokenize } from '../../../../src/core/text/normalize.js';
+import { isVietnameseSyllable, isWellFormedSyllable } from '../../../../src/core/text/syllable.js';
+import { repairTyping } from '../../../../src/core/text/typing.js';
+
+describe('repairTyping: a letter typed twice', () => {
+  it.each([
+    ['truongg', 'truong'],
+    ['hhoc', 'hoc'],
+    ['nhieeu', 'nhieu'],
+    ['boo', 'bo'],
+    ['thuee', 'thue'],
+    ['luatt', 'luat'],
+    ['xinn', 'xin'],
+    ['bieen', 'bien'],
+  ])('%j → %j', (typed, fixed) => {
+    expect(repairTyping(typed)).toBe(fixed);
+  });
+
+  it('repairs a word of the field that is not a syllable ("vssidd", "zaloo")', () => {
+    expect(repairTyping('vssidd')).toBe('vssid');
+    expect(repairTyping('zaloo')).toBe('zalo');
+    expect(repairTyping('vneiid')).toBe('vneid');
+  });
+
+  it('lands on chat shorthand after one slip, never after two', () => {
+    expect(repairTyping('dcc')).toBe('dc');
+    expect(repairTyping('kkk')).toBe('kkk');
+  });
+});
+
+describe('repairTyping: Telex keys left in a word', () => {
+  it.each([
+    ['mootj', 'mot'],
+    ['ddi', 'di'],
+    ['ddeen', 'den'],
+    ['nhaf', 'nha'],
+    ['maj', 'ma'],
+    ['nuwowcs', 'nuoc'],
+    ['hoongf', 'hong'],
+  ])('%j → %j', (typed, fixed) => {
+    expect(repairTyping(typed)).toBe(fixed);
+  });
+
+  it('reads a final s, r or x as a tone key only beside another Telex key', () => {
+    expect(repairTyping('bus')).toBe('bus');
+    expect(repairTyping('ios')).toBe('ios');
+    expect(repairTyping('thaays')).toBe('thay');
+  });
+});
+
+describe('repairTyping leaves alone', () => {
+  it('well-formed syllables, including the loan words written with "oo" and ưu folded to "uu"', () => {
+    for (const w of ['xoong', 'boong', 'cuu', 'huu', 'luu', 'nghieng', 'khuyen']) expect(repairTyping(w)).toBe(w);
+  });
+
+  it('English words and brands whose repair is no syllable, roman numerals, numbers and short tokens', () => {
+    for (const w of ['facebook', 'shopee', 'google', 'hello', 'iii', 'viii', 'xii', '2025', 'oo'])
+      expect(repairTyping(w)).toBe(w);
+  });
+});
+
+describe('isWellFormedSyllable', () => {
+  it('rejects doubled vowels Vietnamese never writes once folded, accepts what the looser shape accepts otherwise', () => {
+    for (const w of ['baan', 'khoong', 'thoon', 'chuup', 'tii']) {
+      expect(isVietnameseSyllable(w)).toBe(true);
+      expect(isWellFormedSyllable(w)).toBe(false);
+    }
+    for (const w of ['ban', 'xoong', 'huu', 'thuong', 'nguyen']) expect(isWellFormedSyllable(w)).toBe(true);
+  });
+});
+
+describe('tokenize reads phone typing as the words meant', () => {
+  it('one reading for the careful and the hurried spelling of a question', () => {
+    expect(tokenize('Lệ phí làm thẻ căn cước là bao nhiêu?')).toEqual(tokenize('le phii lamm the can cuocc la bn'));
+    expect(tokenize('Tôi không vào được tài khoản')).toEqual(tokenize('toi khoong vao dc tai khoaan'));
+  });
+
+  it('repairs a slip that lands on shorthand, then expands the shorthand', () => {
+    expect(tokenize('zaloo kko gui dcc tin')).toEqual(['zalo', 'khong', 'gui', 'duoc', 'tin']);
+  });
+
+  it('Telex typed with the input method off reads as the folded words', () => {
+    expect(tokenize('caif ddawt lichj khams')).toEqual(['cai', 'dat', 'lich', 'kham']);
+  });
+});
