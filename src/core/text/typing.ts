@@ -31,8 +31,11 @@ export const DOMAIN_WORDS: ReadonlySet<string> = new Set(
 /** Tone keys of Telex: a word never ends in f, j or z, and ends in s, r or x only as a Telex key. */
 const TONE_KEY = /[sfrxj]$/;
 
-/** Endings only a Telex tone key makes: f or j, or s/r/x after a final consonant. */
-const TELEX_ONLY = /(?:[fj]|[mnptcgh][srx])$/;
+/**
+ * English words residents type in Vietnamese chat that end like a Telex tone
+ * key after a vowel ("iPhone 11 Pro Max", "iOS"): kept as typed.
+ */
+const ENGLISH_KEPT: ReadonlySet<string> = new Set('ios max bus box yes tax car bar her per pro sex pos'.split(' '));
 
 function acceptable(word: string): boolean {
   return isWellFormedSyllable(word) || DOMAIN_WORDS.has(word);
@@ -65,10 +68,9 @@ export function repairTyping(token: string): string {
   // Roman numerals ("iii", "xii") number chapters and clauses: not slips.
   if (token.length < 3 || !/^[a-z]+$/.test(token) || /^[ivx]+$/.test(token) || acceptableOnce(token)) return token;
   for (const w of singled(token)) if (acceptableOnce(w)) return w;
-  // Two slips at once, or Telex keys. A final s, r or x is read as a tone key only after a final consonant
-  // ("khams") or beside another Telex key ("thaays"): after a vowel it is more likely English ("bus", "ios").
+  // Two slips at once, or Telex keys ("w" is never written in a folded Vietnamese word, a final s/r/x/f/j only as a tone key).
   const telex = telexFolded(token);
-  if (telex !== token && acceptable(telex) && (TELEX_ONLY.test(token) || telex.length < token.length - 1)) return telex;
+  if (telex !== token && acceptable(telex) && !ENGLISH_KEPT.has(token)) return telex;
   for (const w of singled(token)) for (const v of singled(w)) if (acceptable(v)) return v;
   return token;
 }

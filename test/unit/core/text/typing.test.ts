@@ -42,10 +42,14 @@ describe('repairTyping: Telex keys left in a word', () => {
     expect(repairTyping(typed)).toBe(fixed);
   });
 
-  it('reads a final s, r or x as a tone key only beside another Telex key', () => {
-    expect(repairTyping('bus')).toBe('bus');
-    expect(repairTyping('ios')).toBe('ios');
+  it('reads a final s, r, x as a tone key and w as a vowel key, except in English words residents use', () => {
     expect(repairTyping('thaays')).toBe('thay');
+    expect(repairTyping('bens')).toBe('ben');
+    expect(repairTyping('chor')).toBe('cho');
+    expect(repairTyping('ngax')).toBe('nga');
+    expect(repairTyping('tuwf')).toBe('tu');
+    expect(repairTyping('muwa')).toBe('mua');
+    for (const w of ['bus', 'ios', 'max', 'box']) expect(repairTyping(w)).toBe(w);
   });
 });
 
