@@ -9,7 +9,7 @@
  */
 
 import { ABBREVIATIONS } from './abbreviations.js';
-import { repairTyping } from './typing.js';
+import { repairTyping, splitJoined } from './typing.js';
 
 /** Marks are removed after NFD decomposition; đ/Đ is not decomposable, so it is mapped by hand. */
 const COMBINING_MARKS = /\p{M}+/gu;
@@ -49,7 +49,7 @@ export function tokenize(input: string): string[] {
     const raw = repairTyping(typed);
     const expansion = ABBREVIATIONS.get(raw);
     if (expansion) out.push(...expansion);
-    else out.push(raw);
+    else out.push(...(splitJoined(raw) ?? [raw]));
   }
   return out;
 }

@@ -28,7 +28,8 @@ export function vietnameseShare(tokens: readonly string[]): number {
  * marks are folded: "aa", "ee", "ii", "yy" are Telex keys or slips of the
  * finger ("khaau", "nguoii"); "oo" only stands in a handful of loan words
  * ("xoong", "boong", "rơ-moóc"), so "khoong" and "coong" are Telex for
- * "không", "công"; "uu" (ưu) never takes a final consonant ("chuup").
+ * "không", "công"; "uu" (ưu) and the other clusters ending in a glide
+ * (ao, ai, ay, oi, …) never take a final consonant ("chuup", "baon").
  */
 const OO_WORDS = /^(?:[xbglt]oong|[msc]ooc)$/;
 
@@ -37,5 +38,13 @@ export function isWellFormedSyllable(token: string): boolean {
   if (/aa|ee|ii|yy/.test(token)) return false;
   if (/oo/.test(token) && !OO_WORDS.test(token)) return false;
   if (/uu[a-z]/.test(token)) return false;
+  // The vowels after the initial ("gi" and "qu" lend a letter that is not part of the cluster).
+  const m = /^(?:gi(?=[aeiouy])|qu)?[^aeiouy]*([aeiouy]+)([a-z]*)$/.exec(token);
+  const vowels = m?.[1] ?? '';
+  const final = m?.[2] ?? '';
+  // A cluster that ends in a glide (ao, ai, ay, oi, iu…) takes no final consonant: "baon" is "bao" + "n…".
+  if (final && vowels.length >= 2 && /[iouy]$/.test(vowels) && !/(uo|uy|oo)$/.test(vowels)) return false;
+  // "uô", "iê", "yê" are written only before a final or a glide ("muon", "tien", "yeu"): "muo", "tie" are not syllables.
+  if (!final && /^(uo|ie|ye|uye)$/.test(vowels)) return false;
   return true;
 }

@@ -24,7 +24,8 @@ import { isWellFormedSyllable } from './syllable.js';
 export const DOMAIN_WORDS: ReadonlySet<string> = new Set(
   (
     'vneid vssid zalo facebook google youtube tiktok messenger covid internet email gmail online otp wifi ' +
-    'etax iphone android smartphone website password passcode qr'
+    'etax iphone android smartphone website password passcode qr laptop mobile banking video game logo hotline ' +
+    'update phone home media hocvuso chatbot'
   ).split(' '),
 );
 
@@ -73,4 +74,47 @@ export function repairTyping(token: string): string {
   if (telex !== token && acceptable(telex) && !ENGLISH_KEPT.has(token)) return telex;
   for (const w of singled(token)) for (const v of singled(w)) if (acceptable(v)) return v;
   return token;
+}
+
+/** Syllables that start with a consonant: the usual case, so a split that gives one ("the|nao", not "then|ao") is preferred. */
+function hasInitial(syllable: string): boolean {
+  return !/^[aeiouy]/.test(syllable);
+}
+
+/** Longest token that is tried as syllables typed together (three syllables of five letters and a bit). */
+const MAX_JOINED = 16;
+
+/**
+ * Two or three syllables typed without the space between them ("dangky",
+ * "taikhoan", "lamthenao"), split where every piece is a well-formed syllable.
+ * Only a split with no rival is taken: the fewest pieces, then the most
+ * pieces with an initial consonant ("the|nao" over "then|ao"); when two
+ * splits still tie ("ngan|hang", "nga|nhang") the token is left whole for the
+ * speller, which knows the knowledge base's words. Undefined when the token is
+ * well formed, a word of the field, shorthand, or splits no way or several.
+ */
+export function splitJoined(token: string): string[] | undefined {
+  if (token.length < 4 || token.length > MAX_JOINED || !/^[a-z]+$/.test(token)) return undefined;
+  if (acceptableOnce(token)) return undefined;
+  // "ở", "à", "ạ" are single letters residents run into the next word ("odau").
+  const piece = (s: string): boolean => (s.length >= 2 || s === 'o' || s === 'a') && isWellFormedSyllable(s);
+  const splits: string[][] = [];
+  for (let i = 1; i < token.length; i++) {
+    const a = token.slice(0, i);
+    if (!piece(a)) continue;
+    const rest = token.slice(i);
+    if (piece(rest)) splits.push([a, rest]);
+    for (let j = 1; j < rest.length; j++) {
+      const b = rest.slice(0, j);
+      const c = rest.slice(j);
+      if (piece(b) && piece(c)) splits.push([a, b, c]);
+    }
+  }
+  if (splits.length === 0) return undefined;
+  const fewest = Math.min(...splits.map((p) => p.length));
+  const initials = (p: string[]): number => p.filter(hasInitial).length;
+  const short = splits.filter((p) => p.length === fewest);
+  const most = Math.max(...short.map(initials));
+  const best = short.filter((p) => initials(p) === most);
+  return best.length === 1 ? best[0] : undefined;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../../../src/core/text/normalize.js';
 import { isVietnameseSyllable, isWellFormedSyllable } from '../../../../src/core/text/syllable.js';
-import { repairTyping } from '../../../../src/core/text/typing.js';
+import { repairTyping, splitJoined } from '../../../../src/core/text/typing.js';
 
 describe('repairTyping: a letter typed twice', () => {
   it.each([
@@ -86,5 +86,40 @@ describe('tokenize reads phone typing as the words meant', () => {
 
   it('Telex typed with the input method off reads as the folded words', () => {
     expect(tokenize('caif ddawt lichj khams')).toEqual(['cai', 'dat', 'lich', 'kham']);
+  });
+});
+
+describe('splitJoined: syllables typed without the space', () => {
+  it.each([
+    ['chuyenkhoan', ['chuyen', 'khoan']],
+    ['hoctap', ['hoc', 'tap']],
+    ['thenao', ['the', 'nao']],
+    ['lamthenao', ['lam', 'the', 'nao']],
+    ['baonhieu', ['bao', 'nhieu']],
+    ['odau', ['o', 'dau']],
+    ['nguoidan', ['nguoi', 'dan']],
+  ])('%j → %j', (typed, parts) => {
+    expect(splitJoined(typed)).toEqual(parts);
+  });
+
+  it('leaves a token whole when two splits are equally good (the speller decides with the vocabulary)', () => {
+    expect(splitJoined('nganhang')).toBeUndefined(); // ngan|hang or nga|nhang
+  });
+
+  it('never splits syllables, words of the field, shorthand or words that split no way', () => {
+    for (const w of ['nghieng', 'vneid', 'hocvuso', 'cccd', 'facebook', 'google', 'laptop', 'ab'])
+      expect(splitJoined(w)).toBeUndefined();
+  });
+
+  it('tokenize splits them, so the answer layer reads the words too', () => {
+    expect(tokenize('caidat ungdung o dau')).toEqual(['cai', 'dat', 'ung', 'dung', 'o', 'dau']);
+  });
+});
+
+describe('isWellFormedSyllable: vowel clusters', () => {
+  it('a cluster ending in a glide takes no final consonant; uô/iê/yê need one', () => {
+    for (const w of ['baon', 'caim', 'muo', 'tie']) expect(isWellFormedSyllable(w)).toBe(false);
+    for (const w of ['bao', 'muon', 'tien', 'yeu', 'giup', 'giong', 'quyen', 'huynh', 'thuong', 'gioi'])
+      expect(isWellFormedSyllable(w)).toBe(true);
   });
 });
