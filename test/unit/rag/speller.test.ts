@@ -34,3 +34,34 @@ describe('Speller', () => {
     expect(s.correct(['vneidd', 'ko', 'dang', 'nhap'])).toEqual(['vneid', 'ko', 'dang', 'nhap']);
   });
 });
+
+describe('Speller: syllables typed together', () => {
+  const s = new Speller(
+    new Map([
+      ['ngan', 50],
+      ['hang', 60],
+      ['nga', 3],
+      ['nhang', 1],
+      ['thi', 40],
+      ['truong', 30],
+      ['thit', 2],
+      ['ruong', 1],
+      ['dien', 20],
+      ['thoai', 25],
+      ['moi', 35],
+    ]),
+  );
+
+  it('splits where the pieces are words the knowledge base uses most, not merely known ones', () => {
+    expect(s.correctToken('nganhang')).toEqual(['ngan', 'hang']);
+    expect(s.correctToken('thitruong')).toEqual(['thi', 'truong']);
+  });
+
+  it('splits three syllables typed together', () => {
+    expect(s.correctToken('dienthoaimoi')).toEqual(['dien', 'thoai', 'moi']);
+  });
+
+  it('leaves a token whose pieces are not all known', () => {
+    expect(s.correctToken('ngankhoz')).toEqual(['ngankhoz']);
+  });
+});
