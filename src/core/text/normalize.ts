@@ -49,7 +49,7 @@ export function tokenize(input: string): string[] {
     const raw = repairTyping(typed);
     const expansion = ABBREVIATIONS.get(raw);
     if (expansion) out.push(...expansion);
-    else out.push(...(splitJoined(raw) ?? [raw]));
+    else for (const piece of splitJoined(raw) ?? [raw]) out.push(...(ABBREVIATIONS.get(piece) ?? [piece]));
   }
   return out;
 }

@@ -38,6 +38,8 @@ export function isWellFormedSyllable(token: string): boolean {
   if (/aa|ee|ii|yy/.test(token)) return false;
   if (/oo/.test(token) && !OO_WORDS.test(token)) return false;
   if (/uu[a-z]/.test(token)) return false;
+  // Spelling of initials: gh/ngh/k only before e, i, y (ê); c, g, ng never before them ("ghop", "ce" are not words).
+  if (/^(?:n?gh|k(?!h))[^eiy]/.test(token) || /^(?:c|ng)[eiy]|^g[ey]/.test(token)) return false;
   // The vowels after the initial ("gi" and "qu" lend a letter that is not part of the cluster).
   const m = /^(?:gi(?=[aeiouy])|qu)?[^aeiouy]*([aeiouy]+)([a-z]*)$/.exec(token);
   const vowels = m?.[1] ?? '';

@@ -25,7 +25,7 @@ export const DOMAIN_WORDS: ReadonlySet<string> = new Set(
   (
     'vneid vssid zalo facebook google youtube tiktok messenger covid internet email gmail online otp wifi ' +
     'etax iphone android smartphone website password passcode qr laptop mobile banking video game logo hotline ' +
-    'update phone home media hocvuso chatbot'
+    'update phone home media hocvuso chatbot apple'
   ).split(' '),
 );
 
@@ -98,12 +98,14 @@ export function splitJoined(token: string): string[] | undefined {
   if (acceptableOnce(token)) return undefined;
   // "ở", "à", "ạ" are single letters residents run into the next word ("odau").
   const piece = (s: string): boolean => (s.length >= 2 || s === 'o' || s === 'a') && isWellFormedSyllable(s);
+  // A word of the field or longer shorthand may be one of two pieces ("dungvneid", "lamcccd").
+  const pieceOfTwo = (s: string): boolean => piece(s) || DOMAIN_WORDS.has(s) || (s.length >= 3 && ABBREVIATIONS.has(s));
   const splits: string[][] = [];
   for (let i = 1; i < token.length; i++) {
     const a = token.slice(0, i);
-    if (!piece(a)) continue;
     const rest = token.slice(i);
-    if (piece(rest)) splits.push([a, rest]);
+    if (pieceOfTwo(a) && pieceOfTwo(rest)) splits.push([a, rest]);
+    if (!piece(a)) continue;
     for (let j = 1; j < rest.length; j++) {
       const b = rest.slice(0, j);
       const c = rest.slice(j);

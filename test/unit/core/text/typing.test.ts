@@ -111,8 +111,27 @@ describe('splitJoined: syllables typed without the space', () => {
       expect(splitJoined(w)).toBeUndefined();
   });
 
+  it('splits a word of the field or shorthand from the syllable typed against it', () => {
+    expect(splitJoined('xoavneid')).toEqual(['xoa', 'vneid']);
+    expect(splitJoined('zalobi')).toEqual(['zalo', 'bi']);
+    expect(tokenize('doisdt')).toEqual(['doi', 'so', 'dien', 'thoai']);
+  });
+
+  it('uses the spelling of initials to rule out rival splits ("thung|hang", never "thu|nghang")', () => {
+    expect(splitJoined('cungnghe')).toEqual(['cung', 'nghe']);
+    expect(splitJoined('thunghang')).toEqual(['thung', 'hang']);
+  });
+
   it('tokenize splits them, so the answer layer reads the words too', () => {
     expect(tokenize('caidat ungdung o dau')).toEqual(['cai', 'dat', 'ung', 'dung', 'o', 'dau']);
+  });
+});
+
+describe('isWellFormedSyllable: spelling of initials', () => {
+  it('gh, ngh and k stand only before e, i, y; c, g and ng never do', () => {
+    for (const w of ['ghop', 'ngha', 'kao', 'ce', 'ngi', 'ge']) expect(isWellFormedSyllable(w)).toBe(false);
+    for (const w of ['ghe', 'nghi', 'ky', 'khong', 'cha', 'gi', 'gin', 'nga', 'ne'])
+      expect(isWellFormedSyllable(w)).toBe(true);
   });
 });
 
