@@ -56,12 +56,12 @@ function singled(word: string): string[] {
 
 /** The word with its Telex keys read as marks and then folded: dd → d, aa/ee/oo → a/e/o, uw/ow/aw → u/o/a, tone key dropped. */
 function telexFolded(word: string): string {
-  let w = word
+  // The tone key goes first: "owr" (ở) is three keys for one letter.
+  const toneless = TONE_KEY.test(word) ? word.slice(0, -1) : word;
+  return toneless
     .replace(/dd/g, 'd')
     .replace(/([aeo])\1/g, '$1')
     .replace(/([uoa])w/g, '$1');
-  if (w.length >= 3 && TONE_KEY.test(w)) w = w.slice(0, -1);
-  return w;
 }
 
 /** The repaired token, or the token itself when it is well formed or no repair makes it so. */

@@ -38,6 +38,8 @@ describe('repairTyping: Telex keys left in a word', () => {
     ['maj', 'ma'],
     ['nuwowcs', 'nuoc'],
     ['hoongf', 'hong'],
+    ['owr', 'o'],
+    ['uwf', 'u'],
   ])('%j → %j', (typed, fixed) => {
     expect(repairTyping(typed)).toBe(fixed);
   });
