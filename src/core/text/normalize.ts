@@ -33,6 +33,25 @@ export function hasVietnameseMarks(input: string): boolean {
   return foldMarks(input) !== input.normalize('NFC').toLowerCase();
 }
 
+/** Tokens as read, by typed token: a corpus repeats a few thousand words, and reading one costs a dozen regex tests. */
+const READ = new Map<string, readonly string[]>();
+const READ_MAX = 20_000;
+
+/**
+ * One folded token as the words it stands for: a letter typed twice or a
+ * Telex key left in the word is repaired ("vneidd", "caif"), shorthand is
+ * expanded ("ko"), syllables typed together are split ("dangky").
+ */
+function readToken(typed: string): readonly string[] {
+  const cached = READ.get(typed);
+  if (cached) return cached;
+  const raw = repairTyping(typed);
+  const out = ABBREVIATIONS.get(raw) ?? (splitJoined(raw) ?? [raw]).flatMap((p) => ABBREVIATIONS.get(p) ?? [p]);
+  if (READ.size >= READ_MAX) READ.clear();
+  READ.set(typed, out);
+  return out;
+}
+
 /**
  * Folded syllables with typing slips repaired (see typing) and chat
  * abbreviations expanded: the one reading of a question that retrieval and
@@ -44,12 +63,7 @@ export function tokenize(input: string): string[] {
   const folded = foldMarks(cleanText(input)).replace(/%/g, ' phan tram ');
   const out: string[] = [];
   for (const typed of folded.split(NON_WORD)) {
-    if (!typed) continue;
-    // A letter typed twice or a Telex key left in the word ("vneidd", "caif") is repaired first.
-    const raw = repairTyping(typed);
-    const expansion = ABBREVIATIONS.get(raw);
-    if (expansion) out.push(...expansion);
-    else for (const piece of splitJoined(raw) ?? [raw]) out.push(...(ABBREVIATIONS.get(piece) ?? [piece]));
+    if (typed) out.push(...readToken(typed));
   }
   return out;
 }
