@@ -31,6 +31,13 @@ export function vietnameseShare(tokens: readonly string[]): number {
  * "không", "công"; "uu" (ưu) and the other clusters ending in a glide
  * (ao, ai, ay, oi, …) never take a final consonant ("chuup", "baon").
  */
+/** The vowel clusters Vietnamese writes, folded ("ươi" → "uoi"), after the initial (qu/gi lend their letter). */
+const NUCLEI: ReadonlySet<string> = new Set(
+  (
+    'a e i o u y ai ao au ay eo eu ia ie iu oa oe oi oo ua ue ui uo uu uy ye ' +
+    'ieu yeu oai oay oeo uoi uou uay uya uye uyu'
+  ).split(' '),
+);
 const OO_WORDS = /^(?:[xbglt]oong|[msc]ooc)$/;
 
 export function isWellFormedSyllable(token: string): boolean {
@@ -44,6 +51,7 @@ export function isWellFormedSyllable(token: string): boolean {
   const m = /^(?:gi(?=[aeiouy])|qu)?[^aeiouy]*([aeiouy]+)([a-z]*)$/.exec(token);
   const vowels = m?.[1] ?? '';
   const final = m?.[2] ?? '';
+  if (!NUCLEI.has(vowels)) return false;
   // A cluster that ends in a glide (ao, ai, ay, oi, iu…) takes no final consonant: "baon" is "bao" + "n…".
   if (final && vowels.length >= 2 && /[iouy]$/.test(vowels) && !/(uo|uy|oo)$/.test(vowels)) return false;
   // "uô", "iê", "yê" are written only before a final or a glide ("muon", "tien", "yeu"): "muo", "tie" are not syllables.

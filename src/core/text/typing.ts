@@ -81,13 +81,26 @@ function hasInitial(syllable: string): boolean {
   return !/^[aeiouy]/.test(syllable);
 }
 
+/**
+ * True when one wrong key makes the token a syllable or a word of the field
+ * ("ngupi" for "nguoi", "thosi" for "thoai", "videp" for "video"): such a token is a slip inside one word, which the
+ * speller mends with the knowledge base's words, not two words run together.
+ */
+function oneKeyFromSyllable(token: string): boolean {
+  for (let i = 0; i < token.length; i++)
+    for (const c of 'abcdefghijklmnopqrstuvwxyz')
+      if (c !== token[i] && acceptable(token.slice(0, i) + c + token.slice(i + 1))) return true;
+  return false;
+}
+
 /** Longest token that is tried as syllables typed together (three syllables of five letters and a bit). */
 const MAX_JOINED = 16;
 
 /**
  * Two or three syllables typed without the space between them ("dangky",
  * "taikhoan", "lamthenao"), split where every piece is a well-formed syllable.
- * Only a split with no rival is taken: the fewest pieces, then the most
+ * A token one wrong key away from a syllable is left whole (see
+ * oneKeyFromSyllable). Only a split with no rival is taken: the fewest pieces, then the most
  * pieces with an initial consonant ("the|nao" over "then|ao"); when two
  * splits still tie ("ngan|hang", "nga|nhang") the token is left whole for the
  * speller, which knows the knowledge base's words. Undefined when the token is
@@ -95,28 +108,47 @@ const MAX_JOINED = 16;
  */
 export function splitJoined(token: string): string[] | undefined {
   if (token.length < 4 || token.length > MAX_JOINED || !/^[a-z]+$/.test(token)) return undefined;
-  if (acceptableOnce(token)) return undefined;
+  if (acceptableOnce(token) || oneKeyFromSyllable(token)) return undefined;
   // "ở", "à", "ạ" are single letters residents run into the next word ("odau").
   const piece = (s: string): boolean => (s.length >= 2 || s === 'o' || s === 'a') && isWellFormedSyllable(s);
   // A word of the field or longer shorthand may be one of two pieces ("dungvneid", "lamcccd").
-  const pieceOfTwo = (s: string): boolean => piece(s) || DOMAIN_WORDS.has(s) || (s.length >= 3 && ABBREVIATIONS.has(s));
-  const splits: string[][] = [];
+  const pieceOfTwo = (s: string): boolean => DOMAIN_WORDS.has(s) || (s.length >= 3 && ABBREVIATIONS.has(s));
+  const syllables: string[][] = [];
+  const withWords: string[][] = [];
   for (let i = 1; i < token.length; i++) {
     const a = token.slice(0, i);
     const rest = token.slice(i);
-    if (pieceOfTwo(a) && pieceOfTwo(rest)) splits.push([a, rest]);
+    if (piece(a) && piece(rest)) syllables.push([a, rest]);
+    else if ((piece(a) || pieceOfTwo(a)) && (piece(rest) || pieceOfTwo(rest))) withWords.push([a, rest]);
     if (!piece(a)) continue;
     for (let j = 1; j < rest.length; j++) {
       const b = rest.slice(0, j);
       const c = rest.slice(j);
-      if (piece(b) && piece(c)) splits.push([a, b, c]);
+      if (piece(b) && piece(c)) syllables.push([a, b, c]);
     }
   }
+  // Syllables first: "hokhau" is "ho|khau", not the shorthand "hok" and "hau".
+  const splits = syllables.length > 0 ? syllables : withWords;
   if (splits.length === 0) return undefined;
   const fewest = Math.min(...splits.map((p) => p.length));
-  const initials = (p: string[]): number => p.filter(hasInitial).length;
-  const short = splits.filter((p) => p.length === fewest);
-  const most = Math.max(...short.map(initials));
-  const best = short.filter((p) => initials(p) === most);
+  let best = splits.filter((p) => p.length === fewest);
+  for (const score of [initials, digraphs]) {
+    const top = Math.max(...best.map(score));
+    best = best.filter((p) => score(p) === top);
+  }
   return best.length === 1 ? best[0] : undefined;
+}
+
+function initials(parts: readonly string[]): number {
+  return parts.filter(hasInitial).length;
+}
+
+/**
+ * Pieces after the first that open with a two-letter initial ("co|the", not
+ * "cot|he"). "nh" and "ng" are left out: they also end syllables ("ngan|hang"
+ * and "ca|nhan", "cong|an" and "tu|ngay" are all common), and only the
+ * vocabulary can tell them apart.
+ */
+function digraphs(parts: readonly string[]): number {
+  return parts.slice(1).filter((p) => /^(?:th|tr|ph|kh|ch|gh|gi|qu)/.test(p)).length;
 }

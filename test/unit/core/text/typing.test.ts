@@ -104,7 +104,19 @@ describe('splitJoined: syllables typed without the space', () => {
     expect(splitJoined(typed)).toEqual(parts);
   });
 
+  it('leaves a slip inside one word whole, for the speller ("ngupi" is "nguoi" with one wrong key)', () => {
+    expect(splitJoined('ngupi')).toBeUndefined();
+    expect(splitJoined('thosi')).toBeUndefined();
+  });
+
+  it('prefers a piece that opens with a two-letter initial ("co|the", not "cot|he")', () => {
+    expect(splitJoined('cothe')).toEqual(['co', 'the']);
+    expect(splitJoined('bikhoa')).toEqual(['bi', 'khoa']);
+    expect(splitJoined('hokhau')).toEqual(['ho', 'khau']); // not the shorthand "hok" + "hau"
+  });
+
   it('leaves a token whole when two splits are equally good (the speller decides with the vocabulary)', () => {
+    expect(splitJoined('congan')).toBeUndefined(); // cong|an, con|gan or co|ngan
     expect(splitJoined('nganhang')).toBeUndefined(); // ngan|hang or nga|nhang
   });
 
@@ -138,6 +150,12 @@ describe('isWellFormedSyllable: spelling of initials', () => {
 });
 
 describe('isWellFormedSyllable: vowel clusters', () => {
+  it('accepts only the clusters Vietnamese writes', () => {
+    for (const w of ['soea', 'nguai', 'thoui', 'kieo']) expect(isWellFormedSyllable(w)).toBe(false);
+    for (const w of ['khuay', 'ruou', 'khuya', 'ngoeo', 'hoai', 'quay', 'xoay'])
+      expect(isWellFormedSyllable(w)).toBe(true);
+  });
+
   it('a cluster ending in a glide takes no final consonant; uô/iê/yê need one', () => {
     for (const w of ['baon', 'caim', 'muo', 'tie']) expect(isWellFormedSyllable(w)).toBe(false);
     for (const w of ['bao', 'muon', 'tien', 'yeu', 'giup', 'giong', 'quyen', 'huynh', 'thuong', 'gioi'])
