@@ -2,14 +2,16 @@
  * @module rag/speller
  *
  * Fixes one slip of the finger in a question before it is searched: an extra,
- * missing, wrong or swapped letter ("vneidd", "dinh dahn"), or two or three
- * syllables typed together ("nganhang", which the shape alone cannot split:
- * core/text/typing splits the unambiguous ones before this runs). Only a word that no indexed passage contains and
- * that is not itself a well-formed Vietnamese syllable is touched, and only
- * towards a word the knowledge base really has, so "bóng đá" is never bent
- * into an in-scope word and the honest "not sure" survives.
+ * missing, wrong or swapped letter ("vneidd", "dinh dahn", "nguai"), or two
+ * or three syllables typed together ("nganhang", which the shape alone cannot
+ * split: core/text/typing splits the unambiguous ones before this runs). Only
+ * a word that no indexed passage contains and that is not a well-formed
+ * Vietnamese syllable (real vowel clusters and spelling, see
+ * isWellFormedSyllable) is touched, and only towards a word the knowledge
+ * base really has, so "bóng đá" is never bent into an in-scope word and the
+ * honest "not sure" survives.
  */
-import { isVietnameseSyllable } from '../core/text/syllable.js';
+import { isVietnameseSyllable, isWellFormedSyllable } from '../core/text/syllable.js';
 
 const MIN_LENGTH = 4;
 
@@ -48,7 +50,7 @@ export class Speller {
   /** The correction of one token, or the token itself when it is known, well-formed or beyond repair. */
   correctToken(token: string): string[] {
     if (this.df(token) > 0 || token.length < MIN_LENGTH || !/^[a-z]+$/.test(token)) return [token];
-    if (isVietnameseSyllable(token)) return [token];
+    if (isWellFormedSyllable(token)) return [token];
     const candidates = new Set<string>();
     for (const d of deletions(token)) if (this.df(d) > 0) candidates.add(d);
     for (const w of this.byDeletion.get(token) ?? []) candidates.add(w);

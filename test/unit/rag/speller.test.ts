@@ -65,3 +65,23 @@ describe('Speller: syllables typed together', () => {
     expect(s.correctToken('ngankhoz')).toEqual(['ngankhoz']);
   });
 });
+
+describe('Speller: tokens shaped like a syllable that Vietnamese never writes', () => {
+  const s = new Speller(
+    new Map([
+      ['nguoi', 50],
+      ['thoai', 20],
+      ['bong', 0],
+    ]),
+  );
+
+  it('mends one wrong or missing letter when the result is a known word ("nguai", "thoi" is left: it is a syllable)', () => {
+    expect(s.correctToken('nguai')).toEqual(['nguoi']);
+    expect(s.correctToken('thoia')).toEqual(['thoai']);
+    expect(s.correctToken('thoi')).toEqual(['thoi']);
+  });
+
+  it('still leaves a well-formed syllable the knowledge base lacks ("bong" stays, so the honest "not sure" survives)', () => {
+    expect(s.correctToken('bong')).toEqual(['bong']);
+  });
+});
