@@ -23,6 +23,7 @@ import { loadGolden } from './lib/golden.js';
 import { judge, loadRealSet, realFigures, type RealQuestion, type Verdict } from './lib/realSet.js';
 import { f3, ms, percentile, retrievalFigures, table, type RankedCase } from './lib/metrics.js';
 import { evaluatePublicSet } from './lib/publicSet.js';
+import { noMarks, phoneTyped } from './lib/phoneTyping.js';
 import { measureStartup } from './lib/startup.js';
 import { syntheticCorpus } from './lib/synthetic.js';
 import { tempDir } from './lib/temp.js';
@@ -166,20 +167,28 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
   const rows: string[][] = [];
   const details: string[] = [];
   const latency: number[] = [];
-  for (const half of ['holdout', 'tune'] as const) {
-    const set = questions.filter((q) => q.half === half);
+  // The tuning half is also asked as residents type on a phone; never the held-out half (see phoneTyping).
+  const views = [
+    ['holdout', 'holdout', (q: string) => q],
+    ['tune', 'tune', (q: string) => q],
+    ['tune, no marks', 'tune', noMarks],
+    ['tune, phone typing', 'tune', phoneTyped],
+  ] as const;
+  for (const [half, from, typed] of views) {
+    const set = questions.filter((q) => q.half === from);
     const ours: { q: RealQuestion; v: Verdict }[] = [];
     const base: { q: RealQuestion; v: Verdict }[] = [];
     for (const q of set) {
+      const asked = typed(q.q);
       const t = performance.now();
-      const a = await s.engine.ask(q.q);
-      latency.push(performance.now() - t);
+      const a = await s.engine.ask(asked);
+      if (half === from) latency.push(performance.now() - t);
       const v = judge(q, a.confident, a.text);
       ours.push({ q, v });
-      base.push({ q, v: judge(q, true, await baseline.topText(q.q)) });
-      if (half === 'tune' && values['tune-details'] && v !== 'useful' && v !== 'unjudged')
+      base.push({ q, v: judge(q, true, await baseline.topText(asked)) });
+      if (from === 'tune' && values['tune-details'] && v !== 'useful' && v !== 'unjudged')
         details.push(
-          `${v.toUpperCase()} [${q.docs.join(',') || '-'}] ${q.q}\n    facts ${JSON.stringify(q.facts)}\n    got ${a.sources
+          `${half}: ${v.toUpperCase()} [${q.docs.join(',') || '-'}] ${asked}\n    facts ${JSON.stringify(q.facts)}\n    got ${a.sources
             .slice(0, 3)
             .map((x) => `${x.ref}:${x.score}`)
             .join(' ')} :: ${a.text.slice(0, 240).replace(/\n/g, ' | ')}`,

@@ -34,7 +34,7 @@ export interface IngestDeps {
 }
 
 /** Version of the indexing recipe; bumping it re-indexes everything once. */
-export const INDEX_RECIPE_VERSION = '3';
+export const INDEX_RECIPE_VERSION = '4';
 
 async function toIndexedFile(
   loaded: LoadedFile,

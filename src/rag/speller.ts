@@ -2,13 +2,16 @@
  * @module rag/speller
  *
  * Fixes one slip of the finger in a question before it is searched: an extra,
- * missing, wrong or swapped letter ("vneidd", "dinh dahn"), or two syllables
- * typed together ("dangky"). Only a word that no indexed passage contains and
- * that is not itself a well-formed Vietnamese syllable is touched, and only
- * towards a word the knowledge base really has, so "bóng đá" is never bent
- * into an in-scope word and the honest "not sure" survives.
+ * missing, wrong or swapped letter ("vneidd", "dinh dahn", "nguai"), or two
+ * or three syllables typed together ("nganhang", which the shape alone cannot
+ * split: core/text/typing splits the unambiguous ones before this runs). Only
+ * a word that no indexed passage contains and that is not a well-formed
+ * Vietnamese syllable (real vowel clusters and spelling, see
+ * isWellFormedSyllable) is touched, and only towards a word the knowledge
+ * base really has, so "bóng đá" is never bent into an in-scope word and the
+ * honest "not sure" survives.
  */
-import { isVietnameseSyllable } from '../core/text/syllable.js';
+import { isVietnameseSyllable, isWellFormedSyllable } from '../core/text/syllable.js';
 
 const MIN_LENGTH = 4;
 
@@ -47,7 +50,7 @@ export class Speller {
   /** The correction of one token, or the token itself when it is known, well-formed or beyond repair. */
   correctToken(token: string): string[] {
     if (this.df(token) > 0 || token.length < MIN_LENGTH || !/^[a-z]+$/.test(token)) return [token];
-    if (isVietnameseSyllable(token)) return [token];
+    if (isWellFormedSyllable(token)) return [token];
     const candidates = new Set<string>();
     for (const d of deletions(token)) if (this.df(d) > 0) candidates.add(d);
     for (const w of this.byDeletion.get(token) ?? []) candidates.add(w);
@@ -56,13 +59,39 @@ export class Speller {
     let best: string | undefined;
     for (const c of candidates) if (!best || this.df(c) > this.df(best)) best = c;
     if (best) return [best];
-    // Two syllables typed together: split where both halves are known syllables.
+    return this.split(token) ?? [token];
+  }
+
+  /**
+   * Two or three syllables typed together, split where every piece is a
+   * known syllable; when several splits qualify ("ngan|hang", "nga|nhang"),
+   * the one whose rarest piece is most common in the knowledge base wins, so
+   * a split into words the pages really use beats one into rare words.
+   */
+  private split(token: string): string[] | undefined {
+    const known = (s: string): boolean => s.length >= 2 && isVietnameseSyllable(s) && this.df(s) > 0;
+    let best: string[] | undefined;
+    let bestScore = 0;
+    const consider = (parts: string[]): void => {
+      const score = Math.min(...parts.map((p) => this.df(p)));
+      if (!best || parts.length < best.length || (parts.length === best.length && score > bestScore)) {
+        best = parts;
+        bestScore = score;
+      }
+    };
     for (let i = 2; i <= token.length - 2; i++) {
       const a = token.slice(0, i);
-      const b = token.slice(i);
-      if (isVietnameseSyllable(a) && isVietnameseSyllable(b) && this.df(a) > 0 && this.df(b) > 0) return [a, b];
+      if (!known(a)) continue;
+      const rest = token.slice(i);
+      if (known(rest)) consider([a, rest]);
+      else if (!best || best.length > 2)
+        for (let j = 2; j <= rest.length - 2; j++) {
+          const b = rest.slice(0, j);
+          const c = rest.slice(j);
+          if (known(b) && known(c)) consider([a, b, c]);
+        }
     }
-    return [token];
+    return best;
   }
 
   /** Corrected tokens; the same array back when nothing changed. */

@@ -9,6 +9,7 @@
  */
 
 import { ABBREVIATIONS } from './abbreviations.js';
+import { repairTyping, splitJoined } from './typing.js';
 
 /** Marks are removed after NFD decomposition; đ/Đ is not decomposable, so it is mapped by hand. */
 const COMBINING_MARKS = /\p{M}+/gu;
@@ -32,19 +33,37 @@ export function hasVietnameseMarks(input: string): boolean {
   return foldMarks(input) !== input.normalize('NFC').toLowerCase();
 }
 
+/** Tokens as read, by typed token: a corpus repeats a few thousand words, and reading one costs a dozen regex tests. */
+const READ = new Map<string, readonly string[]>();
+const READ_MAX = 20_000;
+
 /**
- * Folded syllables with chat abbreviations expanded. Numbers are kept as tokens
+ * One folded token as the words it stands for: a letter typed twice or a
+ * Telex key left in the word is repaired ("vneidd", "caif"), shorthand is
+ * expanded ("ko"), syllables typed together are split ("dangky").
+ */
+function readToken(typed: string): readonly string[] {
+  const cached = READ.get(typed);
+  if (cached) return cached;
+  const raw = repairTyping(typed);
+  const out = ABBREVIATIONS.get(raw) ?? (splitJoined(raw) ?? [raw]).flatMap((p) => ABBREVIATIONS.get(p) ?? [p]);
+  if (READ.size >= READ_MAX) READ.clear();
+  READ.set(typed, out);
+  return out;
+}
+
+/**
+ * Folded syllables with typing slips repaired (see typing) and chat
+ * abbreviations expanded: the one reading of a question that retrieval and
+ * the answer layer share. Numbers are kept as tokens
  * ("mức 2" → ["muc", "2"]) because they often carry the meaning of a question.
  */
 export function tokenize(input: string): string[] {
   // "80%" and "80 phần trăm" are the same fact; documents write the sign, residents often the words.
   const folded = foldMarks(cleanText(input)).replace(/%/g, ' phan tram ');
   const out: string[] = [];
-  for (const raw of folded.split(NON_WORD)) {
-    if (!raw) continue;
-    const expansion = ABBREVIATIONS.get(raw);
-    if (expansion) out.push(...expansion);
-    else out.push(raw);
+  for (const typed of folded.split(NON_WORD)) {
+    if (typed) out.push(...readToken(typed));
   }
   return out;
 }

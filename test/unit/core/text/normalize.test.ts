@@ -52,6 +52,12 @@ describe('tokenize', () => {
     expect(tokenize('làm cccd')).toEqual(tokenize('làm căn cước công dân'));
   });
 
+  it('reads everyday chat shorthand as the words a careful writer uses', () => {
+    expect(tokenize('mn oi lm tkhoan trc hay sau, tg bn lau, cx khum bik')).toEqual(
+      tokenize('mọi người ơi làm tài khoản trước hay sau, thời gian bao nhiêu lâu, cũng không biết'),
+    );
+  });
+
   it('leaves words that merely contain an abbreviation alone', () => {
     expect(tokenize('kon kho')).toEqual(['kon', 'kho']);
   });
