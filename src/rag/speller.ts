@@ -14,6 +14,8 @@
 import { isVietnameseSyllable, isWellFormedSyllable } from '../core/text/syllable.js';
 
 const MIN_LENGTH = 4;
+/** Longer tokens are no misspelt word (a pasted blob): their edits would cost time quadratic in their length. */
+const MAX_LENGTH = 24;
 
 function deletions(word: string): string[] {
   const out: string[] = [];
@@ -49,7 +51,9 @@ export class Speller {
 
   /** The correction of one token, or the token itself when it is known, well-formed or beyond repair. */
   correctToken(token: string): string[] {
-    if (this.df(token) > 0 || token.length < MIN_LENGTH || !/^[a-z]+$/.test(token)) return [token];
+    if (this.df(token) > 0 || token.length < MIN_LENGTH || token.length > MAX_LENGTH || !/^[a-z]+$/.test(token)) {
+      return [token];
+    }
     if (isWellFormedSyllable(token)) return [token];
     const candidates = new Set<string>();
     for (const d of deletions(token)) if (this.df(d) > 0) candidates.add(d);

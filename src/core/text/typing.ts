@@ -64,10 +64,24 @@ function telexFolded(word: string): string {
     .replace(/([uoa])w/g, '$1');
 }
 
+/**
+ * The longest token worth repairing: a syllable or a field word ("vneid") with a slip or two. Longer
+ * runs of letters are not typing slips, and trying every variant of them would cost time quadratic in
+ * their length (a 20,000-letter "word" took 20 s).
+ */
+const MAX_REPAIRED = 16;
+
 /** The repaired token, or the token itself when it is well formed or no repair makes it so. */
 export function repairTyping(token: string): string {
   // Roman numerals ("iii", "xii") number chapters and clauses: not slips.
-  if (token.length < 3 || !/^[a-z]+$/.test(token) || /^[ivx]+$/.test(token) || acceptableOnce(token)) return token;
+  if (
+    token.length < 3 ||
+    token.length > MAX_REPAIRED ||
+    !/^[a-z]+$/.test(token) ||
+    /^[ivx]+$/.test(token) ||
+    acceptableOnce(token)
+  )
+    return token;
   for (const w of singled(token)) if (acceptableOnce(w)) return w;
   // Two slips at once, or Telex keys ("w" is never written in a folded Vietnamese word, a final s/r/x/f/j only as a tone key).
   const telex = telexFolded(token);

@@ -23,6 +23,12 @@ describe('repairTyping: a letter typed twice', () => {
     expect(repairTyping('vneiid')).toBe('vneid');
   });
 
+  it('leaves a run of letters longer than any word as it is (a pasted blob, not a slip)', () => {
+    const blob = 'e'.repeat(20_000);
+    expect(repairTyping(blob)).toBe(blob);
+    expect(repairTyping('vneiddddddddddddddd')).toBe('vneiddddddddddddddd');
+  });
+
   it('lands on chat shorthand after one slip, never after two', () => {
     expect(repairTyping('dcc')).toBe('dc');
     expect(repairTyping('kkk')).toBe('kkk');
