@@ -5,7 +5,7 @@
  * fails with the command that installs it, never with a skipped test.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -31,4 +31,25 @@ export function requireChromium(): void {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * What went wrong on a page, as the browser tests assert it never does: console errors and warnings
+ * (a Content Security Policy violation is one), uncaught errors, and responses of 400 or more. A failed
+ * load is reported once, by its response with the address; the browser's own favicon request is let pass.
+ * The array fills as the page runs: assert on it after the steps.
+ */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.text().startsWith('Failed to load resource')) return;
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400 && new URL(res.url()).pathname !== '/favicon.ico') {
+      problems.push(`HTTP ${res.status()}: ${res.url()}`);
+    }
+  });
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  return problems;
 }

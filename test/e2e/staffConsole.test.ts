@@ -16,7 +16,7 @@ import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, requireChromium } from './browser.js';
+import { launchChromium, requireChromium, watchProblems } from './browser.js';
 import { runStaff } from '../../src/cli/staff.js';
 import type { OutgoingReply } from '../../src/core/messages.js';
 import { startServer, type RunningServer } from '../../src/server.js';
@@ -79,18 +79,7 @@ describe('the staff console end to end, on the real server in a real browser (ph
       acceptDownloads: true,
     });
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (msg) => {
-      // A failed load is reported below with its address, where the browser's own favicon request is let pass.
-      if (msg.text().startsWith('Failed to load resource')) return;
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-    });
-    page.on('response', (res) => {
-      if (res.status() >= 400 && new URL(res.url()).pathname !== '/favicon.ico') {
-        problems.push(`HTTP ${res.status()}: ${res.url()}`);
-      }
-    });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    const problems = watchProblems(page);
     return { context, page, problems };
   }
 

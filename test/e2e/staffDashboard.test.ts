@@ -13,7 +13,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, requireChromium } from './browser.js';
+import { launchChromium, requireChromium, watchProblems } from './browser.js';
 import { createBoardApp } from '../../src/http/board.js';
 import type { Board } from '../../src/core/stats/types.js';
 import { ADMIN, dashboardTestApp, HAMLET_TEAM, REPORT } from '../fakes/progressReport.js';
@@ -74,18 +74,7 @@ describe('staff dashboard and public board in a real browser (phone size)', () =
   beforeEach(async () => {
     context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'vi-VN' });
     page = await context.newPage();
-    problems = [];
-    page.on('console', (msg) => {
-      // A failed load is reported below with its address, where the browser's own favicon request is let pass.
-      if (msg.text().startsWith('Failed to load resource')) return;
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-    });
-    page.on('response', (res) => {
-      if (res.status() >= 400 && new URL(res.url()).pathname !== '/favicon.ico') {
-        problems.push(`HTTP ${res.status()}: ${res.url()}`);
-      }
-    });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    problems = watchProblems(page);
   });
 
   afterEach(async () => {

@@ -14,7 +14,7 @@ import { getRequestListener } from '@hono/node-server';
 import { Hono } from 'hono';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium, requireChromium } from './browser.js';
+import { launchChromium, requireChromium, watchProblems } from './browser.js';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createApp } from '../../src/http/app.js';
 import { createHandoffModule } from '../../src/staff/handoffModule.js';
@@ -75,17 +75,7 @@ describe('"Hỏi cán bộ" live in a real browser (phone size)', { timeout: 60_
   beforeEach(async () => {
     context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: 'vi-VN' });
     page = await context.newPage();
-    problems = [];
-    page.on('console', (msg) => {
-      if (msg.text().startsWith('Failed to load resource')) return;
-      if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-    });
-    page.on('response', (res) => {
-      if (res.status() >= 400 && new URL(res.url()).pathname !== '/favicon.ico') {
-        problems.push(`HTTP ${res.status()}: ${res.url()}`);
-      }
-    });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    problems = watchProblems(page);
   });
 
   afterEach(async () => {
