@@ -10,6 +10,7 @@ import type { KnowledgeSearch, SearchResult } from '../ports.js';
 import { choose, offerFor, rankCandidates, saysNothing, type Candidate, type Choice } from './choose.js';
 import { ownTopicTerms } from './followUp.js';
 import { MAX_SOURCES } from './format.js';
+import { holdsAsked } from './holds.js';
 import { intentFit } from './intent.js';
 import { analyzeQuestion, type AnalyzedQuestion } from './question.js';
 import { tokenize } from '../text/normalize.js';
@@ -117,11 +118,18 @@ export async function evaluate(
 ): Promise<Evaluated> {
   const analysis = analyzeQuestion(question);
   const result = await search.search(analysis.focus, MAX_SOURCES);
-  const choice = choose(result, analysis, thresholds.faq * FAQ_SIMILARITY_SHARE);
+  const chosen = choose(result, analysis, thresholds.faq * FAQ_SIMILARITY_SHARE);
+  // Sure only of an answer that holds what is asked (an amount, a duration, a place, papers).
+  const holds = (text: string): boolean => holdsAsked(analysis, text);
+  // An FAQ entry whose answer lacks it is not the answer, whatever else is sure.
+  const choice: Choice =
+    chosen.faq && !holds(chosen.faq.match.entry.answer) ? { best: chosen.best, ranked: chosen.ranked } : chosen;
   const need = (base: number): number => (outOfScope ? Math.max(base, thresholds.outOfScopeOverride) : base);
   const faqOk = choice.faq !== undefined && (!outOfScope || choice.faq.coverage >= thresholds.outOfScopeOverride);
   const extra = Math.max(0, analysis.terms.length - LONG_QUESTION_TERMS) * (thresholds.longQuestionRelief ?? 0);
   const base = Math.max(thresholds.passage - extra, Math.min(thresholds.passage, thresholds.passageFloor ?? 1));
-  const passageOk = choice.best !== undefined && passes(choice.best, need(base));
+  const best = choice.best;
+  const passageOk =
+    best !== undefined && passes(best, need(base)) && holds(`${best.passage.heading}\n${best.passage.text}`);
   return { question, analysis, result, choice, confident: faqOk || passageOk };
 }

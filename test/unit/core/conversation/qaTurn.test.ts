@@ -121,7 +121,7 @@ describe('feedback on answers', () => {
     const r = rig();
     await r.send('đăng ký định danh mức 2 ở đâu');
     expect((await r.send('👍'))[0]?.text).toBe(T.FEEDBACK_THANKS);
-    await r.send('định danh mức 2 mất bao lâu');
+    await r.send('định danh mức 2 cần mang giấy tờ gì');
     await r.send('👎');
     expect(r.log.entries.map((e) => e.kind)).toEqual(['thumbs-down']);
   });
