@@ -35,6 +35,11 @@ const { values } = parseArgs({
     'skip-start': { type: 'boolean' },
     /** Print every miss of the tuning half (never of the held-out half). */
     'tune-details': { type: 'boolean' },
+    /**
+     * Leave the held-out half out (neither asked nor printed): for tuning sessions, so a change is
+     * chosen on the tuning half without its author seeing the held-out figure move.
+     */
+    'no-holdout': { type: 'boolean' },
   },
 });
 
@@ -175,6 +180,7 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
     ['tune, phone typing', 'tune', phoneTyped],
   ] as const;
   for (const [half, from, typed] of views) {
+    if (from === 'holdout' && values['no-holdout']) continue;
     const set = questions.filter((q) => q.half === from);
     const ours: { q: RealQuestion; v: Verdict }[] = [];
     const base: { q: RealQuestion; v: Verdict }[] = [];
