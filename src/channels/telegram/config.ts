@@ -55,6 +55,10 @@ const common = {
     .string()
     .regex(/^-?\d{1,16}$/, 'phải là mã số cuộc trò chuyện Telegram (số nguyên; mã nhóm thường bắt đầu bằng -100)')
     .transform(Number)
+    .refine(
+      Number.isSafeInteger,
+      'dài quá: mã cuộc trò chuyện Telegram không dài đến thế, vui lòng chép lại từ Telegram',
+    )
     .optional(),
 };
 

@@ -23,21 +23,15 @@ export function moveWebIdentity(db: Db, communeId: string, from: string, to: str
   const questions = db.prepare(
     `UPDATE unanswered_questions SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`,
   );
-  // Replies still owed to the visitor (a staff answer queued while this turn ran) follow them too.
+  // Replies still owed to the visitor (a staff answer queued while this turn ran) follow them too, and
+  // so do their threads with staff, so erasure by the new id still finds what they wrote to staff.
   const owed = db.prepare(`UPDATE outbox SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`);
+  const threads = db.prepare(
+    `UPDATE handoff_threads SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`,
+  );
   return db.transaction(() =>
-    [identity, conversation, questions, owed].reduce((n, st) => n + st.run(to, communeId, from).changes, 0),
+    [identity, conversation, questions, owed, threads].reduce((n, st) => n + st.run(to, communeId, from).changes, 0),
   )();
-}
-
-/**
- * Re-keys the session's handoff threads with staff (issue 18 item 6), so
- * erasure by the new id still finds what the visitor wrote to staff.
- */
-export function moveWebThreads(db: Db, communeId: string, from: string, to: string): number {
-  return db
-    .prepare(`UPDATE handoff_threads SET user_id = ? WHERE commune_id = ? AND channel = 'web' AND user_id = ?`)
-    .run(to, communeId, from).changes;
 }
 
 /** The same, resolving once the move is on disk (the new cookie may go out then). */
@@ -48,9 +42,5 @@ export async function rotateWebIdentity(
   from: string,
   to: string,
 ): Promise<void> {
-  await writes.run(() =>
-    Promise.resolve(
-      db.transaction(() => moveWebIdentity(db, communeId, from, to) + moveWebThreads(db, communeId, from, to))(),
-    ),
-  );
+  await writes.run(() => Promise.resolve(moveWebIdentity(db, communeId, from, to)));
 }
