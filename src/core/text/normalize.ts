@@ -10,6 +10,7 @@
 
 import { ABBREVIATIONS } from './abbreviations.js';
 import { repairTyping, splitJoined } from './typing.js';
+import { LruCache } from '../lruCache.js';
 
 /** Marks are removed after NFD decomposition; đ/Đ is not decomposable, so it is mapped by hand. */
 const COMBINING_MARKS = /\p{M}+/gu;
@@ -33,9 +34,11 @@ export function hasVietnameseMarks(input: string): boolean {
   return foldMarks(input) !== input.normalize('NFC').toLowerCase();
 }
 
-/** Tokens as read, by typed token: a corpus repeats a few thousand words, and reading one costs a dozen regex tests. */
-const READ = new Map<string, readonly string[]>();
-const READ_MAX = 20_000;
+/**
+ * Tokens as read, by typed token: a corpus repeats a few thousand words, and reading one costs a dozen
+ * regex tests. Least recently used first out, so a large ingest does not empty it for the questions.
+ */
+const READ = new LruCache<string, readonly string[]>({ maxEntries: 20_000 });
 
 /**
  * One folded token as the words it stands for: a letter typed twice or a
@@ -47,7 +50,6 @@ function readToken(typed: string): readonly string[] {
   if (cached) return cached;
   const raw = repairTyping(typed);
   const out = ABBREVIATIONS.get(raw) ?? (splitJoined(raw) ?? [raw]).flatMap((p) => ABBREVIATIONS.get(p) ?? [p]);
-  if (READ.size >= READ_MAX) READ.clear();
   READ.set(typed, out);
   return out;
 }
