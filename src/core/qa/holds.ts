@@ -28,7 +28,7 @@ const COUNT = String.raw`(?:\d+(?:[.,]\d+)*|một|hai|ba|bốn|tư|năm|sáu|b�
 const PLACE = String.raw`xã|phường|huyện|tỉnh|thôn|công an|ubnd|ủy ban|uỷ ban|trung tâm|bộ phận|cổng|ứng dụng|app|website|trang|web|bưu điện|ngân hàng|cơ quan|bảo hiểm xã hội|bhxh|tòa án|toà án|sở|phòng|trụ sở|vneid|vssid|zalo|điểm|trạm|nhà văn hóa|nhà văn hoá|tổng đài|đại sứ quán|lãnh sự quán|nơi|mục|bệnh viện|trường`;
 
 /** What holds each checked kind; an intent not listed here is not checked. */
-export const HOLDS: Partial<Record<Intent, RegExp>> = {
+const HOLDS: Partial<Record<Intent, RegExp>> = {
   // An amount of money, a share, or the plain statement that it costs nothing.
   cost: words(
     String.raw`\d[\d.,]*\s*(?:đồng|đ|vnđ|vnd|nghìn|ngàn|triệu|tỷ|tỉ|%)|${COUNT}\s+(?:nghìn|ngàn|triệu|tỷ|tỉ)(?:\s+đồng)?|phần trăm|miễn phí|miễn lệ phí|miễn tiền|không mất (?:tiền|phí|lệ phí|chi phí|đồng nào)|không thu (?:tiền|phí|lệ phí)|không phải (?:trả|đóng|nộp|mất) (?:tiền|phí|lệ phí)|không tốn (?:tiền|phí)|không có phí|không phải trả phí`,

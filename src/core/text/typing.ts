@@ -21,7 +21,7 @@ import { isWellFormedSyllable } from './syllable.js';
  * type and the answer layer recognises by name. A slip that lands on one of
  * them is repaired like a slip that lands on a syllable.
  */
-export const DOMAIN_WORDS: ReadonlySet<string> = new Set(
+const DOMAIN_WORDS: ReadonlySet<string> = new Set(
   (
     'vneid vssid zalo facebook google youtube tiktok messenger covid internet email gmail online otp wifi ' +
     'etax iphone android smartphone website password passcode qr laptop mobile banking video game logo hotline ' +
