@@ -26,13 +26,16 @@ export function isPostgresUrl(value: string): boolean {
  * hidden whole: it may be a password pasted in the wrong place.
  */
 export function redactDatabaseUrl(value: string): string {
+  // A value without "scheme://" is hidden whole: "user:password@host/db" typed without its scheme
+  // parses as a URL of scheme "user:" whose path holds the password.
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return '(ẩn)';
   }
+  if (!value.startsWith(`${url.protocol}//`)) return '(ẩn)';
   if (url.password !== '') url.password = '***';
-  if (url.searchParams.has('password')) url.searchParams.set('password', '***');
+  for (const key of ['password', 'sslpassword']) if (url.searchParams.has(key)) url.searchParams.set(key, '***');
   return url.toString();
 }

@@ -17,7 +17,8 @@ export function redactForLog(value: string): string {
   // A password inside a URL (postgres://user:password@host/db, DATABASE_URL) is cut before anything else.
   return redactSensitive(
     value
-      .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):[^\s@/]+@/gi, '$1:***@')
+      .replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/]*):\S*@(?=[^\s@]*(?:\s|$))/gi, '$1:***@')
+      .replace(/([?&](?:ssl)?password=)[^\s&]+/gi, '$1***')
       .replace(/\b(bot)?\d{6,}:[A-Za-z0-9_-]{20,}\b/g, '[token]')
       .replace(/\bsk-[A-Za-z0-9_-]{10,}\b/g, '[key]'),
   ).text;

@@ -155,6 +155,8 @@ describe('DATABASE_URL', () => {
       expect(err.message).not.toContain('s3cr3t-pw');
     }
     expect(configErrorOf({ DATABASE_URL: 'mysql://app:s3cr3t-pw@db/x' }).issues[0]).toContain('mysql://app:***@db/x');
+    // Typed without its scheme, the value parses as a URL of scheme "app:": hidden whole.
+    expect(configErrorOf({ DATABASE_URL: 'app:s3cr3t-pw@db/x' }).message).not.toContain('s3cr3t-pw');
   });
 });
 

@@ -24,6 +24,10 @@ const SECRETS = {
     text: 'cannot reach postgres://hocvuso_app:Pg-s3cret-pw@db.example:5432/hocvuso',
     raw: ['Pg-s3cret-pw'],
   },
+  databaseUrlOddPassword: {
+    text: 'cannot reach postgres://app:Pg/s3c@ret@db.example/hocvuso?sslpassword=Key-pw-9',
+    raw: ['Pg/s3c', 's3c@ret', 'ret@db', 'Key-pw-9'],
+  },
 } as const;
 
 type Case = keyof typeof SECRETS;
