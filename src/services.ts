@@ -85,8 +85,11 @@ export interface Services {
   readonly citizens: SqliteCitizenRepo;
   readonly attempts: SqliteAttemptRepo;
   readonly db: Db;
-  /** Seals tokens kept in the database (Zalo OA tokens), with a key that is never in it (storage/secretKey.ts). */
-  readonly secrets: SecretBox;
+  /**
+   * Seals tokens kept in the database (Zalo OA tokens), with a key that is never in it
+   * (storage/secretKey.ts). Made at the first call, so an install without Zalo never needs a key file.
+   */
+  secrets(): SecretBox;
   readonly index: SqliteKnowledgeIndex;
   readonly search: SqliteKnowledgeSearch;
   /** Dense retrieval, present only when an embeddings endpoint is configured. */
@@ -257,10 +260,8 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const clock = options.clock ?? systemClock;
   const db = openDatabase(config.DATABASE_PATH);
   ensureCommune(db, config.COMMUNE_ID);
-  const secrets = secretBoxFor({
-    databasePath: config.DATABASE_PATH,
-    ...(config.SECRETS_KEY_FILE !== undefined && { keyFile: config.SECRETS_KEY_FILE }),
-  });
+  let box: SecretBox | undefined;
+  const secrets = (): SecretBox => (box ??= secretBoxFor(config));
   const index = new SqliteKnowledgeIndex(db, config.COMMUNE_ID);
   const embedder = options.embedder ?? embedderFor(config);
   const dense = embedder ? new DenseIndex({ embedder, cache: new SqliteEmbeddingCache(db), index, logger }) : undefined;

@@ -32,10 +32,7 @@ function openStore(ctx: CliContext, config: ZaloConfig): { store: SqliteZaloStor
   const db = openDatabase(ctx.config.DATABASE_PATH);
   ensureCommune(db, ctx.config.COMMUNE_ID);
   const account = config.ZALO_MODE === 'oa' ? config.ZALO_APP_ID : 'bot';
-  const secrets = secretBoxFor({
-    databasePath: ctx.config.DATABASE_PATH,
-    ...(ctx.config.SECRETS_KEY_FILE !== undefined && { keyFile: ctx.config.SECRETS_KEY_FILE }),
-  });
+  const secrets = secretBoxFor(ctx.config);
   return {
     store: new SqliteZaloStore(db, ctx.config.COMMUNE_ID, account, undefined, secrets),
     close: () => db.close(),

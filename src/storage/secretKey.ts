@@ -16,7 +16,7 @@
  * token is set again with `cli zalo set-token` (README).
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { createSecretBox, SECRET_KEY_BYTES, type SecretBox } from './secretBox.js';
 
 /** Raised when the key file cannot be read or holds no usable key; `problem` is for staff, in Vietnamese. */
@@ -54,34 +54,49 @@ function readKey(path: string): Buffer | undefined {
   return parseKey(text, path);
 }
 
-/** Creates the key file, unless another process just did (then reads theirs): both end up with one key. */
+/**
+ * Creates the key file, complete or not at all: the key is written and flushed to a temporary file,
+ * then linked to its name, so another process starting at the same moment never reads a half-written
+ * file, and a crash leaves no empty one. If that process linked first, both use its key.
+ */
 function createKeyFile(path: string): Buffer {
   const key = randomBytes(SECRET_KEY_BYTES);
-  let fd: number;
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    fd = openSync(path, 'wx', 0o600);
+    const fd = openSync(temp, 'wx', 0o600);
+    try {
+      writeSync(fd, `${key.toString('base64')}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    linkSync(temp, path);
   } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
     if (code === 'EEXIST') return readKey(path) ?? parseKey('', path);
-    throw new SecretKeyError(path, `không tạo được (${code || String(err)})`);
-  }
-  try {
-    writeSync(fd, `${key.toString('base64')}\n`);
+    throw new SecretKeyError(path, `không tạo được (${code})`);
   } finally {
-    closeSync(fd);
+    rmSync(temp, { force: true });
   }
   return key;
 }
 
-export function secretBoxFor(settings: { readonly databasePath: string; readonly keyFile?: string }): SecretBox {
-  if (settings.keyFile !== undefined) {
-    const key = readKey(settings.keyFile);
-    if (!key) throw new SecretKeyError(settings.keyFile, 'không có tệp này');
+/** The box of this install's settings (config's DATABASE_PATH and SECRETS_KEY_FILE). */
+export function secretBoxFor(settings: {
+  readonly DATABASE_PATH: string;
+  readonly SECRETS_KEY_FILE?: string | undefined;
+}): SecretBox {
+  const keyFile = settings.SECRETS_KEY_FILE;
+  if (keyFile !== undefined) {
+    const key = readKey(keyFile);
+    if (!key) {
+      throw new SecretKeyError(keyFile, 'không có tệp này (tạo bằng: openssl rand -base64 32 > TỆP && chmod 600 TỆP)');
+    }
     return createSecretBox(key);
   }
-  if (settings.databasePath === ':memory:' || settings.databasePath === '') {
+  if (settings.DATABASE_PATH === ':memory:' || settings.DATABASE_PATH === '') {
     return createSecretBox(randomBytes(SECRET_KEY_BYTES));
   }
-  const path = `${settings.databasePath}.key`;
+  const path = `${settings.DATABASE_PATH}.key`;
   return createSecretBox(readKey(path) ?? createKeyFile(path));
 }

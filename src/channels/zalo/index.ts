@@ -21,7 +21,7 @@ export const zaloChannel: ChannelFactory = ({ settings, services, logger }) => {
     config: zalo.config,
     turns: services.turns,
     db: services.db,
-    secrets: services.secrets,
+    secrets: services.secrets(),
     writes: services.writes,
     communeId: services.config.COMMUNE_ID,
     logger,

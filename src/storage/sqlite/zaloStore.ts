@@ -84,7 +84,7 @@ export class SqliteZaloStore implements ZaloStore {
     private readonly writes?: WriteScope,
     box?: SecretBox,
   ) {
-    this.box = box ?? secretBoxFor({ databasePath: db.name });
+    this.box = box ?? secretBoxFor({ DATABASE_PATH: db.name });
     this.outbox = new SqliteOutboxStore<OutboundMessage>(db, communeId, 'zalo', writes);
     this.st = Object.fromEntries(Object.entries(SQL).map(([name, sql]) => [name, db.prepare(sql)])) as Record<
       StatementName,
@@ -109,6 +109,11 @@ export class SqliteZaloStore implements ZaloStore {
 
   /** Tokens written before sealing existed are sealed now, so no plain token stays in the file. */
   private resealPlainTokens(): void {
+    // One transaction: a refresh or `cli zalo set-token` in another process cannot land between read and write.
+    this.db.transaction(() => this.resealNow())();
+  }
+
+  private resealNow(): void {
     const r = this.st.tokens.get(this.communeId, this.appId) as TokenRow | undefined;
     if (!r) return;
     const plain = (v: string | null): boolean => v !== null && !this.box.isSealed(v);

@@ -45,10 +45,10 @@ describe('secret key file', () => {
     const t = tempDir();
     cleanup = t.cleanup;
     const databasePath = join(t.dir, 'hocvuso.db');
-    const first = secretBoxFor({ databasePath });
+    const first = secretBoxFor({ DATABASE_PATH: databasePath });
     expect(statSync(`${databasePath}.key`).mode & 0o777).toBe(0o600);
     const sealed = first.seal('token', CONTEXT);
-    expect(secretBoxFor({ databasePath }).open(sealed, CONTEXT)).toBe('token');
+    expect(secretBoxFor({ DATABASE_PATH: databasePath }).open(sealed, CONTEXT)).toBe('token');
   });
 
   it('comes from SECRETS_KEY_FILE when set, base64 or hex, and a bad file is a bad setting', () => {
@@ -59,14 +59,14 @@ describe('secret key file', () => {
     const hex = join(t.dir, 'hex.key');
     writeFileSync(b64, `${key.toString('base64')}\n`);
     writeFileSync(hex, key.toString('hex'));
-    const sealed = secretBoxFor({ databasePath: ':memory:', keyFile: b64 }).seal('t', CONTEXT);
-    expect(secretBoxFor({ databasePath: ':memory:', keyFile: hex }).open(sealed, CONTEXT)).toBe('t');
+    const sealed = secretBoxFor({ DATABASE_PATH: ':memory:', SECRETS_KEY_FILE: b64 }).seal('t', CONTEXT);
+    expect(secretBoxFor({ DATABASE_PATH: ':memory:', SECRETS_KEY_FILE: hex }).open(sealed, CONTEXT)).toBe('t');
 
     const short = join(t.dir, 'short.key');
     writeFileSync(short, 'abc');
     const err = (() => {
       try {
-        secretBoxFor({ databasePath: ':memory:', keyFile: short });
+        secretBoxFor({ DATABASE_PATH: ':memory:', SECRETS_KEY_FILE: short });
       } catch (e) {
         return e;
       }
@@ -74,7 +74,7 @@ describe('secret key file', () => {
     })();
     expect(err).toBeInstanceOf(SecretKeyError);
     expect(badSettingMessage(err)).toContain('SECRETS_KEY_FILE');
-    expect(() => secretBoxFor({ databasePath: ':memory:', keyFile: join(t.dir, 'missing.key') })).toThrow(
+    expect(() => secretBoxFor({ DATABASE_PATH: ':memory:', SECRETS_KEY_FILE: join(t.dir, 'missing.key') })).toThrow(
       SecretKeyError,
     );
   });
@@ -116,7 +116,7 @@ describe('Zalo tokens at rest', () => {
       'hung-chau',
       'app',
       undefined,
-      secretBoxFor({ databasePath: path, keyFile: otherKey }),
+      secretBoxFor({ DATABASE_PATH: path, SECRETS_KEY_FILE: otherKey }),
     );
     const lost = stranger.tokens();
     expect(lost.refreshToken).toBeUndefined();
