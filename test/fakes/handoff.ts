@@ -113,6 +113,10 @@ export class MemoryHandoffStore implements HandoffStore {
       .map((t) => ({ ...t }));
   }
 
+  residentWrote(threadId: number): boolean {
+    return this.log.some((m) => m.threadId === threadId && m.author === 'resident');
+  }
+
   messages(threadId: number, afterId: number, limit: number): readonly HandoffMessage[] {
     return this.log
       .filter((m) => m.threadId === threadId && m.id > afterId)

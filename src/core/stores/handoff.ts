@@ -111,6 +111,8 @@ export interface HandoffStore {
   list(scope: HandoffScope, filter: { status?: HandoffStatus; limit: number }): readonly HandoffThread[];
   /** Messages of a thread after `afterId` (0: from the start), in order. */
   messages(threadId: number, afterId: number, limit: number): readonly HandoffMessage[];
+  /** Whether the resident has written in the thread yet (the runner acknowledges their first message only). */
+  residentWrote(threadId: number): boolean;
   /** Messages of every thread the scope may see with id > afterId (the console's live feed). */
   since(scope: HandoffScope, afterId: number, limit: number): readonly HandoffMessage[];
   /** The newest message id of the commune (0: none yet): where a live feed starts; scoping is the feed's. */

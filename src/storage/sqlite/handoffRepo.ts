@@ -83,6 +83,8 @@ const SQL = {
   sinceHamlet: `SELECT m.id, m.thread_id, m.author, m.staff_id, m.text, m.at, m.delivery, m.outbox_id
       FROM handoff_messages m JOIN handoff_threads t ON t.commune_id = m.commune_id AND t.id = m.thread_id
       WHERE m.commune_id = ? AND m.id > ? AND t.hamlet_id = ? ORDER BY m.id LIMIT ?`,
+  residentWrote: `SELECT 1 AS one FROM handoff_messages
+      WHERE commune_id = ? AND thread_id = ? AND author = 'resident' LIMIT 1`,
   head: `SELECT COALESCE(MAX(id), 0) AS id FROM handoff_messages WHERE commune_id = ?`,
   undelivered: `SELECT id, outbox_id, delivery FROM handoff_messages
       WHERE commune_id = ? AND thread_id = ? AND author = 'staff' AND delivery IN ('pending', 'held')`,
@@ -242,6 +244,10 @@ export class SqliteHandoffStore implements HandoffStore {
 
   messages(threadId: number, afterId: number, limit: number): readonly HandoffMessage[] {
     return (this.prep(SQL.messages).all(this.communeId, threadId, afterId, limit) as MessageRow[]).map(toMessage);
+  }
+
+  residentWrote(threadId: number): boolean {
+    return this.prep(SQL.residentWrote).get(this.communeId, threadId) !== undefined;
   }
 
   since(scope: HandoffScope, afterId: number, limit: number): readonly HandoffMessage[] {

@@ -182,7 +182,7 @@ export class SqliteTurnRunner implements TurnRunner {
     if (!store) return [];
     // A press (the page's welcome on reload, an old button) is nothing to show staff: the resident hears who answers.
     if (!message.text?.trim()) return [{ kind: 'notice', text: OWNED }];
-    const first = !store.messages(thread.id, 0, 1_000).some((m) => m.author === 'resident');
+    const first = !store.residentWrote(thread.id);
     store.append(thread.id, { author: 'resident', text: threadText(message), at });
     return first ? [{ kind: 'notice', text: ACKNOWLEDGED }] : [];
   }
