@@ -12,6 +12,7 @@
  * escaped by Hono's `html` template.
  */
 import { html } from 'hono/html';
+import { channelLabel as coreChannelLabel } from '../core/handoff/texts.js';
 import { COMMUNE_UTC_OFFSET_MS } from '../core/communeTime.js';
 import type { HandoffDelivery, HandoffMessage, HandoffThread, ReplyCheck } from '../core/stores/handoff.js';
 import { STAFF_BASE_PATH } from './accounts.js';
@@ -24,8 +25,6 @@ export const HANDOFF_ASSETS = {
   stylesheet: `${HANDOFF_PATH}/handoff.css`,
   script: `${HANDOFF_PATH}/handoff.js`,
 } as const;
-
-const CHANNEL_LABELS: Readonly<Record<string, string>> = { web: 'Trang web', telegram: 'Telegram', zalo: 'Zalo' };
 
 export const DELIVERY_LABELS: Readonly<Record<HandoffDelivery, string>> = {
   none: '',
@@ -41,8 +40,10 @@ export const CHECK_LABELS: Readonly<Record<ReplyCheck, string>> = {
   link: 'đường link ngoài danh sách cho phép',
 };
 
+/** The channel's name as the inbox shows it, capitalised at the start of its cell (core/handoff/texts.ts words it). */
 export function channelLabel(channel: string): string {
-  return CHANNEL_LABELS[channel] ?? channel;
+  const label = coreChannelLabel(channel);
+  return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
 /** "08:05 01/12/2026" in the commune's time (UTC+7), from an ISO instant. */

@@ -22,6 +22,7 @@
  * page, or a short Vietnamese error page) or JSON (then answers JSON).
  */
 import { consoleStylesheet } from './consoleCss.js';
+import { ADMIN_ONLY_MESSAGE } from './faqApproval.js';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { isConsoleRef } from '../rag/consoleFaq.js';
@@ -94,7 +95,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
     try {
       // Refused before the input is read: a hamlet account learns nothing from validation messages.
       if (adminOnly && c.get('staff').role !== 'admin') {
-        throw new LearningError(403, 'Chỉ quản trị viên của xã được duyệt, bỏ qua hoặc hoàn tác câu trả lời.');
+        throw new LearningError(403, ADMIN_ONLY_MESSAGE);
       }
       const result = run(await bodyOf(c));
       if (form) return c.redirect(`${LEARNING_PATH}?done=${notice}`, 303);

@@ -24,7 +24,7 @@ import {
   type GroupState,
   type GroupView,
 } from './learningGroups.js';
-import { approveFaqEntry } from './faqApproval.js';
+import { ADMIN_ONLY_MESSAGE, approveFaqEntry } from './faqApproval.js';
 import type { SourceInput } from './learningSource.js';
 import type { AuditLog, StaffPrincipal } from './types.js';
 
@@ -87,7 +87,7 @@ export function createLearningService(deps: LearningServiceDeps) {
 
   function requireAdmin(p: StaffPrincipal): void {
     if (p.role !== 'admin') {
-      throw new LearningError(403, 'Chỉ quản trị viên của xã được duyệt, bỏ qua hoặc hoàn tác câu trả lời.');
+      throw new LearningError(403, ADMIN_ONLY_MESSAGE);
     }
   }
 

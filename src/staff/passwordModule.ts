@@ -30,9 +30,12 @@ export interface PasswordModuleDeps {
 
 const tooLong = `Mật khẩu dài quá ${MAX_PASSWORD_LENGTH} ký tự.`;
 const PasswordForm = z.object({
-  current: z.string().min(1, 'Vui lòng nhập mật khẩu đang dùng.').max(MAX_PASSWORD_LENGTH, tooLong),
-  password: z.string().max(MAX_PASSWORD_LENGTH, tooLong),
-  confirm: z.string().max(MAX_PASSWORD_LENGTH, tooLong),
+  current: z
+    .string({ error: 'Vui lòng nhập mật khẩu đang dùng.' })
+    .min(1, 'Vui lòng nhập mật khẩu đang dùng.')
+    .max(MAX_PASSWORD_LENGTH, tooLong),
+  password: z.string({ error: 'Vui lòng nhập mật khẩu mới.' }).max(MAX_PASSWORD_LENGTH, tooLong),
+  confirm: z.string({ error: 'Vui lòng nhập lại mật khẩu mới.' }).max(MAX_PASSWORD_LENGTH, tooLong),
 });
 
 export function createPasswordModule(deps: PasswordModuleDeps): StaffModule {

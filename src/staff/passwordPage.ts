@@ -9,7 +9,7 @@
 import { html } from 'hono/html';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { csrfField, type Html } from './pages.js';
-import { MIN_PASSWORD_LENGTH } from './password.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password.js';
 
 export const PASSWORD_PATH = `${STAFF_BASE_PATH}/account/password`;
 
@@ -26,8 +26,26 @@ export function passwordBody(d: { readonly csrfToken: string; readonly error?: s
       <label
         >Mật khẩu đang dùng <input type="password" name="current" autocomplete="current-password" required
       /></label>
-      <label>Mật khẩu mới <input type="password" name="password" autocomplete="new-password" required /></label>
-      <label>Nhập lại mật khẩu mới <input type="password" name="confirm" autocomplete="new-password" required /></label>
+      <label
+        >Mật khẩu mới
+        <input
+          type="password"
+          name="password"
+          autocomplete="new-password"
+          required
+          minlength="${MIN_PASSWORD_LENGTH}"
+          maxlength="${MAX_PASSWORD_LENGTH}"
+      /></label>
+      <label
+        >Nhập lại mật khẩu mới
+        <input
+          type="password"
+          name="confirm"
+          autocomplete="new-password"
+          required
+          minlength="${MIN_PASSWORD_LENGTH}"
+          maxlength="${MAX_PASSWORD_LENGTH}"
+      /></label>
       <button type="submit">Đổi mật khẩu</button>
     </form>
     <p><a href="${STAFF_BASE_PATH}/account/link">Quay lại trang tài khoản</a></p>
