@@ -115,9 +115,11 @@ export interface TurnHandoff {
 }
 
 /**
- * What a resident's message becomes in a thread: the text (a pressed button
- * says so), with a password or an OTP the resident typed masked, as the bot
- * never stores them either. Phone and ID numbers stay: staff may need them.
+ * What a resident's message becomes in a thread. A message holding a password
+ * or an OTP is stored masked, as the bot never stores those either (its phone
+ * or ID numbers are masked with it: the redaction works on the whole text);
+ * any other message is kept whole, phone and ID numbers included, since staff
+ * may need them to help.
  */
 function threadText(message: IncomingMessage): string {
   const text = message.text?.trim() ?? '';
