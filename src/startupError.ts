@@ -5,7 +5,8 @@
  * the variable, as README promises) and how they are printed; shared by
  * `npm start` and the CLI. A database path that cannot be used is a bad
  * DATABASE_PATH, whichever check found it (see storage/sqlite/dbFiles); a key
- * file that cannot be used is a bad SECRETS_KEY_FILE (storage/secretKey).
+ * file that cannot be used is a bad SECRETS_KEY_FILE, or for the default
+ * key file beside the database, a file to repair (storage/secretKey).
  */
 import { ConfigError, describeConfigError } from './config.js';
 import { SecretKeyError } from './storage/secretKey.js';
@@ -21,7 +22,11 @@ export function badSettingMessage(err: unknown): string | undefined {
     return describeConfigError(new ConfigError([`DATABASE_PATH = ${JSON.stringify(err.path)}: ${err.problem}`]));
   }
   if (err instanceof SecretKeyError) {
-    return describeConfigError(new ConfigError([`SECRETS_KEY_FILE = ${JSON.stringify(err.path)}: ${err.problem}`]));
+    const line = err.fromSetting
+      ? `SECRETS_KEY_FILE = ${JSON.stringify(err.path)}: ${err.problem}`
+      : `tệp khóa bí mật cạnh cơ sở dữ liệu ${JSON.stringify(err.path)}: ${err.problem}` +
+        ' (sửa quyền của tệp, hoặc đặt SECRETS_KEY_FILE trỏ tới một tệp khóa khác)';
+    return describeConfigError(new ConfigError([line]));
   }
   return undefined;
 }

@@ -10,13 +10,10 @@
  * should retry.
  */
 import { ConfigError } from '../config.js';
-
-function codeOf(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
-}
+import { errorCode } from '../fsErrors.js';
 
 export function listenError(err: unknown, port: number, host: string): Error {
-  const code = codeOf(err);
+  const code = errorCode(err);
   const h = JSON.stringify(host);
   switch (code) {
     case 'EADDRNOTAVAIL':

@@ -17,41 +17,48 @@
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { errorCode, fileProblem } from '../fsErrors.js';
 import { createSecretBox, SECRET_KEY_BYTES, type SecretBox } from './secretBox.js';
 
-/** Raised when the key file cannot be read or holds no usable key; `problem` is for staff, in Vietnamese. */
+/**
+ * Raised when the key file cannot be read or holds no usable key; `problem`
+ * is for staff, in Vietnamese. `fromSetting` says whether SECRETS_KEY_FILE
+ * named the file (the fix is that setting) or it is the default file beside
+ * the database (the fix is the file itself, or pointing the setting elsewhere).
+ */
 export class SecretKeyError extends Error {
   constructor(
     readonly path: string,
     readonly problem: string,
+    readonly fromSetting = false,
   ) {
     super(`Không dùng được tệp khóa bí mật "${path}": ${problem}`);
     this.name = 'SecretKeyError';
   }
 }
 
-function parseKey(text: string, path: string): Buffer {
+function parseKey(text: string, path: string, fromSetting: boolean): Buffer {
   const t = text.trim();
   const key = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, 'hex') : Buffer.from(t, 'base64');
   if (key.length !== SECRET_KEY_BYTES) {
     throw new SecretKeyError(
       path,
       `tệp phải chứa đúng ${SECRET_KEY_BYTES} byte ngẫu nhiên dạng base64 (ví dụ tạo bằng: openssl rand -base64 32)`,
+      fromSetting,
     );
   }
   return key;
 }
 
-function readKey(path: string): Buffer | undefined {
+function readKey(path: string, fromSetting: boolean): Buffer | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-    if (code === 'ENOENT') return undefined;
-    throw new SecretKeyError(path, `không đọc được (${code || String(err)})`);
+    if (errorCode(err) === 'ENOENT') return undefined;
+    throw new SecretKeyError(path, `không đọc được: ${fileProblem(err, 'đọc')}`, fromSetting);
   }
-  return parseKey(text, path);
+  return parseKey(text, path, fromSetting);
 }
 
 /**
@@ -72,9 +79,8 @@ function createKeyFile(path: string): Buffer {
     }
     linkSync(temp, path);
   } catch (err) {
-    const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
-    if (code === 'EEXIST') return readKey(path) ?? parseKey('', path);
-    throw new SecretKeyError(path, `không tạo được (${code})`);
+    if (errorCode(err) === 'EEXIST') return readKey(path, false) ?? parseKey('', path, false);
+    throw new SecretKeyError(path, `không tạo được: ${fileProblem(err)}`);
   } finally {
     rmSync(temp, { force: true });
   }
@@ -88,9 +94,13 @@ export function secretBoxFor(settings: {
 }): SecretBox {
   const keyFile = settings.SECRETS_KEY_FILE;
   if (keyFile !== undefined) {
-    const key = readKey(keyFile);
+    const key = readKey(keyFile, true);
     if (!key) {
-      throw new SecretKeyError(keyFile, 'không có tệp này (tạo bằng: openssl rand -base64 32 > TỆP && chmod 600 TỆP)');
+      throw new SecretKeyError(
+        keyFile,
+        'không có tệp này (tạo bằng: openssl rand -base64 32 > TỆP && chmod 600 TỆP)',
+        true,
+      );
     }
     return createSecretBox(key);
   }
@@ -98,5 +108,5 @@ export function secretBoxFor(settings: {
     return createSecretBox(randomBytes(SECRET_KEY_BYTES));
   }
   const path = `${settings.DATABASE_PATH}.key`;
-  return createSecretBox(readKey(path) ?? createKeyFile(path));
+  return createSecretBox(readKey(path, false) ?? createKeyFile(path));
 }

@@ -18,6 +18,7 @@
  */
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { errorCode, fileProblem } from '../../fsErrors.js';
 
 /** Raised when the database path cannot be used; `problem` is a Vietnamese sentence for staff. */
 export class DatabasePathError extends Error {
@@ -28,19 +29,6 @@ export class DatabasePathError extends Error {
     super(`Không dùng được cơ sở dữ liệu "${path}": ${problem}`);
     this.name = 'DatabasePathError';
   }
-}
-
-function codeOf(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : String(err);
-}
-
-/** Why a file or folder cannot be written, in words staff understand (the system's code in brackets). */
-function whyNot(err: unknown): string {
-  const code = codeOf(err);
-  if (code === 'EACCES' || code === 'EPERM') return `không có quyền ghi (${code})`;
-  if (code === 'EROFS') return `nằm trên ổ đĩa chỉ cho đọc (${code})`;
-  if (code === 'ENOENT') return `đường dẫn không tồn tại và không tạo được ở đây (${code})`;
-  return `hệ thống báo lỗi ${code}`;
 }
 
 /** The nearest folder above `dir` that exists, and the missing ones below it, top first. */
@@ -54,10 +42,10 @@ function missingFolders(path: string, dir: string): string[] {
       return missing;
     } catch (err) {
       if (err instanceof DatabasePathError) throw err;
-      const code = codeOf(err);
+      const code = errorCode(err);
       const parent = dirname(current);
       if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === current) {
-        throw new DatabasePathError(path, `không đọc được thư mục "${current}" (${code})`);
+        throw new DatabasePathError(path, `không đọc được thư mục "${current}": ${fileProblem(err, 'đọc')}`);
       }
       missing.unshift(current);
       current = parent;
@@ -71,8 +59,8 @@ function ensureFolder(path: string, dir: string): void {
     try {
       mkdirSync(folder);
     } catch (err) {
-      if (codeOf(err) === 'EEXIST' && statSync(folder).isDirectory()) continue;
-      throw new DatabasePathError(path, `không tạo được thư mục "${folder}": ${whyNot(err)}`);
+      if (errorCode(err) === 'EEXIST' && statSync(folder).isDirectory()) continue;
+      throw new DatabasePathError(path, `không tạo được thư mục "${folder}": ${fileProblem(err)}`);
     }
   }
 }
@@ -81,7 +69,7 @@ function mustWrite(path: string, target: string, what: string, mode: number): vo
   try {
     accessSync(target, mode);
   } catch (err) {
-    throw new DatabasePathError(path, `${what} "${target}" ${whyNot(err)}`);
+    throw new DatabasePathError(path, `${what} "${target}" ${fileProblem(err)}`);
   }
 }
 

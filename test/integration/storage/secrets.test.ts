@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,6 +77,24 @@ describe('secret key file', () => {
     expect(() => secretBoxFor({ DATABASE_PATH: ':memory:', SECRETS_KEY_FILE: join(t.dir, 'missing.key') })).toThrow(
       SecretKeyError,
     );
+  });
+
+  it('names the default key file beside the database, not SECRETS_KEY_FILE, and says in words what is wrong', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
+    const database = join(t.dir, 'hocvuso.db');
+    mkdirSync(`${database}.key`); // a folder where the key file should be
+    let err: unknown;
+    try {
+      secretBoxFor({ DATABASE_PATH: database });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(SecretKeyError);
+    const message = badSettingMessage(err) ?? '';
+    expect(message).toContain(`tệp khóa bí mật cạnh cơ sở dữ liệu "${database}.key"`);
+    expect(message).toContain('đây là một thư mục, không phải một tệp (EISDIR)');
+    expect(message).not.toContain('SECRETS_KEY_FILE =');
   });
 });
 
