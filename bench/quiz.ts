@@ -43,6 +43,7 @@ import { openDatabase, type Db } from '../src/storage/sqlite/db.js';
 import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
 import { ms, parseCsv, percentile, table } from './lib/metrics.js';
 import { tempDir } from './lib/temp.js';
+import { mulberry32 } from './lib/seeded.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -63,17 +64,9 @@ const HAMLETS = 12;
 const TARGETS = { answersPerSecond: 5000, p95Ms: 2, exportSeconds: 5 };
 
 /** Simulation choices (who errs, who double-taps) from a fixed seed, so runs compare. */
-function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return {
-    next(): number {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
+function seeded(seed: number): Random {
+  const next = mulberry32(seed);
+  return { next };
 }
 
 const ROOT = join(import.meta.dirname, '..');
@@ -117,7 +110,7 @@ function baseline(quizzes: readonly Quiz[], coreQuizzes: readonly string[], lear
   const db = openDatabase(dbPath);
   const citizens = new SqliteCitizenRepo(db, 'hung-chau');
   const attempts = new SqliteAttemptRepo(db, 'hung-chau');
-  const random = mulberry32(7);
+  const random = seeded(7);
   const now = new Date();
   let answers = 0;
   let wallMs = 0;
@@ -207,7 +200,7 @@ const lastOf = (replies: readonly OutgoingReply[]): OutgoingReply | undefined =>
 async function simulate(s: Services, hamlets: readonly string[]): Promise<SimFigures> {
   const quizzes = s.quizzes.list();
   const groups = s.commune.groups.map((g) => g.id);
-  const random = mulberry32(42);
+  const random = seeded(42);
   const figures: SimFigures = {
     answerMs: [],
     answerCpuMs: [],
@@ -360,7 +353,7 @@ function insertCompletions(
 ): { rows: number; citizens: number; programme: number } {
   const perCitizen = Math.min(8, quizzes.length);
   const citizensNeeded = Math.ceil(ROWS / perCitizen);
-  const random = mulberry32(99);
+  const random = seeded(99);
   const insertCitizen = db.prepare(
     `INSERT INTO citizens (commune_id, id, consent, display_name, hamlet, target_group, birth_year, created_at, updated_at)
      VALUES ('hung-chau', ?, 'given', NULL, ?, ?, ?, ?, ?)`,

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { foldMarks } from '../../src/core/text/normalize.js';
+import { mulberry32 } from './seeded.js';
 
 /** Chat shorthand, longest phrase first so "như thế nào" is not cut by a shorter rule. */
 const SHORTHAND: ReadonlyArray<readonly [RegExp, string]> = [
@@ -20,15 +21,9 @@ const SHORTHAND: ReadonlyArray<readonly [RegExp, string]> = [
   [/(?<![\p{L}\p{N}])với(?![\p{L}\p{N}])/giu, 'vs'],
 ];
 
-/** A small deterministic generator (mulberry32) seeded from the question's SHA-256. */
+/** A deterministic generator seeded from the question's SHA-256: a question is always mistyped the same way. */
 function rngFor(text: string): () => number {
-  let a = createHash('sha256').update(text.normalize('NFC')).digest().readUInt32LE(0);
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(createHash('sha256').update(text.normalize('NFC')).digest().readUInt32LE(0));
 }
 
 /** The question with every mark removed (lower case, đ → d). */

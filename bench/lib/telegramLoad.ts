@@ -20,6 +20,7 @@ import { createServer, Agent, request, type Server } from 'node:http';
 import { parentPort } from 'node:worker_threads';
 import { BOT_INFO } from '../../test/integration/telegramFixtures.js';
 import { RecordingBotApi, type Shown } from './fakeBotApi.js';
+import { mulberry32 } from './seeded.js';
 
 export interface LoadJob {
   readonly url: string;
@@ -254,17 +255,6 @@ class Arrivals {
   }
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function runJob(job: LoadJob): Promise<LoadResult> {
   agent.destroy();
   // FIFO keeps every connection in use: a socket left idle past the server's keep-alive timeout
@@ -284,7 +274,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   const arrivals = job.schedule.mode === 'open' ? new Arrivals(job.schedule.rate) : undefined;
 
   async function learner(id: number): Promise<void> {
-    const random = rng(id);
+    const random = mulberry32(id);
     const act = async (action: Action): Promise<Shown[]> => {
       const t0 = arrivals ? await arrivals.next() : performance.now();
       const shown = await send(job, id, action);
