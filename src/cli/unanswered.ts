@@ -12,6 +12,7 @@ import { SqliteUnansweredLog } from '../storage/sqlite/unansweredRepo.js';
 import { SqliteLearningRepo } from '../storage/sqlite/learningRepo.js';
 import { describeGroups } from '../staff/learningGroups.js';
 import type { CliContext } from './index.js';
+import { communeClock } from '../core/communeTime.js';
 
 /** What each kind of row means to staff: only "miss" and "thumbs-down" are gaps to fill. */
 const KIND_LABELS: Record<string, string> = {
@@ -25,17 +26,8 @@ const KIND_LABELS: Record<string, string> = {
 export function localTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(d);
-  const get = (t: string): string => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')} (giờ VN)`;
+  const { day, time } = communeClock(d);
+  return `${day} ${time} (giờ VN)`;
 }
 
 export function runUnanswered(ctx: CliContext, limitArg: string | undefined, grouped = false): number {

@@ -33,3 +33,18 @@ export function mondayOf(day: string): string {
 export function communeDayStartUtc(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00.000Z`) - COMMUNE_UTC_OFFSET_MS).toISOString();
 }
+
+/**
+ * The commune's wall clock at an instant, as staff read it: `date` is
+ * "dd/mm/yyyy", `time` "HH:MM" (24-hour), `day` "YYYY-MM-DD". One place
+ * for every page, board and CLI line that shows a time, so none of them can
+ * show UTC by mistake.
+ */
+export function communeClock(at: Date): { readonly date: string; readonly time: string; readonly day: string } {
+  const iso = new Date(at.getTime() + COMMUNE_UTC_OFFSET_MS).toISOString();
+  return {
+    date: `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`,
+    time: iso.slice(11, 16),
+    day: iso.slice(0, 10),
+  };
+}

@@ -13,6 +13,7 @@ import { Hono } from 'hono';
 import type { Leaderboard } from '../core/stats/types.js';
 import { barClassesCss } from './barClasses.js';
 import { boardPage } from './boardPage.js';
+import { communeClock } from '../core/communeTime.js';
 
 export interface BoardDeps {
   readonly leaderboard: Leaderboard;
@@ -24,10 +25,10 @@ export interface BoardDeps {
 
 const STYLE = readFileSync(fileURLToPath(new URL('./public/board.css', import.meta.url)), 'utf8') + barClassesCss();
 
-/** Local wall time in Vietnam (UTC+7, no daylight saving), e.g. "06/12/2026 23:50". */
+/** Local wall time in Vietnam, e.g. "06/12/2026 23:50". */
 function localTime(at: Date): string {
-  const local = new Date(at.getTime() + 7 * 60 * 60 * 1000).toISOString();
-  return `${local.slice(8, 10)}/${local.slice(5, 7)}/${local.slice(0, 4)} ${local.slice(11, 16)}`;
+  const { date, time } = communeClock(at);
+  return `${date} ${time}`;
 }
 
 export function createBoardApp(deps: BoardDeps): Hono {

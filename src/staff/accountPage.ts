@@ -13,22 +13,15 @@ import type { StaffChatChannel, StaffChatLink } from '../storage/sqlite/staffCha
 import { STAFF_BASE_PATH } from './accounts.js';
 import { csrfField, type Html } from './pages.js';
 import { PASSWORD_PATH } from './passwordPage.js';
+import { communeClock } from '../core/communeTime.js';
 
 export const ACCOUNT_LINK_PATH = `${STAFF_BASE_PATH}/account/link`;
 
 const CHANNEL_LABELS: Readonly<Record<StaffChatChannel, string>> = { telegram: 'Telegram', zalo: 'Zalo' };
 
-const time = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit' });
-const date = new Intl.DateTimeFormat('vi-VN', {
-  timeZone: 'Asia/Ho_Chi_Minh',
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-});
-
 /** "15:40" in the commune's time. */
 export function localTime(d: Date): string {
-  return time.format(d);
+  return communeClock(d).time;
 }
 
 export interface AccountPageData {
@@ -49,7 +42,7 @@ function linkRow(d: AccountPageData, channel: StaffChatChannel): Html {
   const label = CHANNEL_LABELS[channel];
   if (!link) return html`<li><strong>${label}</strong>: chưa liên kết.</li>`;
   return html`<li>
-    <strong>${label}</strong>: đã liên kết từ ngày ${date.format(new Date(link.linkedAt))}.
+    <strong>${label}</strong>: đã liên kết từ ngày ${communeClock(new Date(link.linkedAt)).date}.
     <form method="post" action="${ACCOUNT_LINK_PATH}/unlink">
       ${csrfField(d.csrfToken)}
       <input type="hidden" name="channel" value="${channel}" />

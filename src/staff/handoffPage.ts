@@ -13,7 +13,7 @@
  */
 import { html } from 'hono/html';
 import { channelLabel as coreChannelLabel } from '../core/handoff/texts.js';
-import { COMMUNE_UTC_OFFSET_MS } from '../core/communeTime.js';
+import { communeClock } from '../core/communeTime.js';
 import type { HandoffDelivery, HandoffMessage, HandoffThread, ReplyCheck } from '../core/stores/handoff.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { faqForm, type FaqValues } from './handoffFaqForm.js';
@@ -46,12 +46,12 @@ export function channelLabel(channel: string): string {
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
 
-/** "08:05 01/12/2026" in the commune's time (UTC+7), from an ISO instant. */
+/** "08:05 01/12/2026" in the commune's time, from an ISO instant. */
 export function communeTimeText(iso: string): string {
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  const d = new Date(t + COMMUNE_UTC_OFFSET_MS).toISOString();
-  return `${d.slice(11, 16)} ${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+  const { date, time } = communeClock(new Date(t));
+  return `${time} ${date}`;
 }
 
 /** What a thread row shows: no user id, no citizen id, no number. */
