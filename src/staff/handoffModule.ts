@@ -36,7 +36,14 @@ import type { FaqApprovalDeps } from './faqApproval.js';
 import { DEFAULT_TIMING, liveFeed, messageEvent, openCount, type LiveFeedTiming } from './handoffEvents.js';
 import { handoffErrorPage, HANDOFF_PATH, inboxPage, threadPage, threadView, type ThreadData } from './handoffPage.js';
 import { saveReplyAsFaq } from './handoffFaq.js';
-import { AfterSchema, firstProblem, NoteSchema, ReplySchema, ThreadIdSchema } from './handoffSchemas.js';
+import {
+  AfterSchema,
+  firstProblem,
+  MAX_HANDOFF_TEXT,
+  NoteSchema,
+  ReplySchema,
+  ThreadIdSchema,
+} from './handoffSchemas.js';
 import { scopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
 
 export interface HandoffModuleDeps {
@@ -66,7 +73,7 @@ const NOTICES: Readonly<Record<string, string>> = {
 const REPLY_ERRORS = {
   closed: 'Cuộc trò chuyện này đã xong nên không gửi thêm được. Nội dung anh/chị vừa viết vẫn còn bên dưới.',
   empty: 'Hãy nhập nội dung tin nhắn.',
-  'too-long': 'Tin nhắn quá dài (tối đa 2000 ký tự).',
+  'too-long': `Tin nhắn quá dài (tối đa ${MAX_HANDOFF_TEXT} ký tự).`,
 } as const;
 
 const NOT_FOUND = {

@@ -8,10 +8,17 @@
  * Vietnamese sentence staff read when something is wrong.
  */
 import { z } from 'zod';
+import { MAX_STAFF_REPLY_CHARS } from '../core/handoff/service.js';
 import { AnswerSchema } from './learningSchemas.js';
 
-/** The longest reply or note (the ports' limit). */
-export const MAX_HANDOFF_TEXT = 2000;
+/**
+ * The longest reply or note: the handoff service's limit, counted as it
+ * counts (characters, so an emoji is one, not two UTF-16 units), so the form
+ * never accepts what the service then refuses, or refuses what it accepts.
+ */
+export const MAX_HANDOFF_TEXT = MAX_STAFF_REPLY_CHARS;
+
+const fits = (t: string): boolean => [...t].length <= MAX_HANDOFF_TEXT;
 
 const id = (what: string) =>
   z
@@ -25,7 +32,7 @@ const text = z
   .string({ error: 'Hãy nhập nội dung tin nhắn.' })
   .trim()
   .min(1, 'Hãy nhập nội dung tin nhắn.')
-  .max(MAX_HANDOFF_TEXT, `Tin nhắn quá dài (tối đa ${MAX_HANDOFF_TEXT} ký tự).`);
+  .refine(fits, `Tin nhắn quá dài (tối đa ${MAX_HANDOFF_TEXT} ký tự).`);
 
 /** "Vẫn gửi" sends confirmed=1; a JSON client may send true. */
 const confirmed = z
@@ -39,7 +46,7 @@ export const NoteSchema = z.object({
     .string({ error: 'Hãy nhập nội dung ghi chú.' })
     .trim()
     .min(1, 'Hãy nhập nội dung ghi chú.')
-    .max(MAX_HANDOFF_TEXT, `Ghi chú quá dài (tối đa ${MAX_HANDOFF_TEXT} ký tự).`),
+    .refine(fits, `Ghi chú quá dài (tối đa ${MAX_HANDOFF_TEXT} ký tự).`),
 });
 
 export const FaqFromReplySchema = AnswerSchema.extend({ messageId: id('tin nhắn') });
