@@ -153,6 +153,16 @@ async function fillInstall(file: string): Promise<void> {
       at: at('2026-10-08T01:02:00.000Z'),
       delivery: 'failed',
     });
+    // A resident erased after writing: their thread and message are gone, their ids never come back
+    // (AUTOINCREMENT), so PostgreSQL's sequences must start past them, not past the largest id left.
+    const gone = handoff.open({
+      channel: 'web',
+      userId: 'w-gone',
+      reason: 'offered',
+      at: at('2026-10-08T05:00:00.000Z'),
+    });
+    handoff.append(gone.id, { author: 'resident', text: 'Xin chào', at: at('2026-10-08T05:00:01.000Z') });
+    handoff.forget('web', 'w-gone');
 
     services.unanswered.record({
       channel: 'web',
@@ -345,7 +355,13 @@ describe('cli migrate-to-pg', () => {
     const app = connect<Database>(t.appUrl, 1);
     try {
       const maxOutbox = Math.max(...(await pgRows(admin, 'outbox')).map((r) => Number(r.id)));
+      const lite = openDatabase(file);
+      const seq = (table: string): number =>
+        (lite.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').get(table) as { seq: number }).seq;
+      const [threadSeq, messageSeq] = [seq('handoff_threads'), seq('handoff_messages')];
+      lite.close();
       const maxMessage = Math.max(...(await pgRows(admin, 'handoff_messages')).map((r) => Number(r.id)));
+      expect(messageSeq).toBeGreaterThan(maxMessage);
       const fresh = await withCommune(app, C, async (trx) => {
         const outbox = await trx
           .insertInto('outbox')
@@ -361,6 +377,19 @@ describe('cli migrate-to-pg', () => {
           .returning('id')
           .executeTakeFirstOrThrow();
         const thread = await trx.selectFrom('handoff_threads').select('id').executeTakeFirstOrThrow();
+        const opened = await trx
+          .insertInto('handoff_threads')
+          .values({
+            commune_id: C,
+            channel: 'web',
+            user_id: 'w-new',
+            status: 'closed',
+            reason: 'asked',
+            opened_at: 'x',
+            last_at: 'x',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
         const message = await trx
           .insertInto('handoff_messages')
           .values({ commune_id: C, thread_id: thread.id, author: 'resident', text: 'Còn đó không ạ?', at: 'x' })
@@ -386,11 +415,13 @@ describe('cli migrate-to-pg', () => {
           .executeTakeFirst();
         await trx.deleteFrom('quiz_passes').where('quiz_id', '=', 'q-new').execute();
         await trx.deleteFrom('handoff_messages').where('id', '=', message.id).execute();
+        await trx.deleteFrom('handoff_threads').where('id', '=', opened.id).execute();
         await trx.deleteFrom('outbox').where('id', '=', outbox.id).execute();
-        return { outbox: outbox.id, message: message.id, reported: report?.n };
+        return { outbox: outbox.id, thread: opened.id, message: message.id, reported: report?.n };
       });
       expect(fresh.outbox).toBe(maxOutbox + 1);
-      expect(fresh.message).toBe(maxMessage + 1);
+      expect(fresh.thread).toBe(threadSeq + 1);
+      expect(fresh.message).toBe(messageSeq + 1);
       expect(fresh.reported).toBe(1);
     } finally {
       await app.destroy();
