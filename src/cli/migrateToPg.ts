@@ -125,15 +125,24 @@ export async function runMigrateToPg(
       communeName: (id) => (id === ctx.config.COMMUNE_ID ? commune.name : undefined),
       onProgress: progressPrinter(stderr),
     });
-    if (parsed.data['app-role'] !== undefined) {
-      await grantAppRole(pg, parsed.data['app-role']);
-      stderr.write(`Đã cấp quyền đọc/ghi các bảng cho tài khoản ${parsed.data['app-role']}.\n`);
-    }
     ctx.stdout.write(`${countsTable(report.counts)}\n`);
     const seconds = ((performance.now() - started) / 1000).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
     ctx.stdout.write(
       `Đã chép ${vi(report.rows)} dòng của ${vi(report.counts.length)} bảng trong ${seconds} giây; số dòng khớp ở mọi bảng.\n`,
     );
+    const appRole = parsed.data['app-role'];
+    if (appRole !== undefined) {
+      // The copy is committed by now: a failure here must not read as a failed copy.
+      try {
+        await grantAppRole(pg, appRole);
+      } catch (err) {
+        return fail(
+          `đã chép xong nhưng chưa cấp được quyền cho tài khoản ${appRole}: ${err instanceof Error ? err.message : String(err)}. ` +
+            'Kiểm tra tên tài khoản rồi chạy lại lệnh với --replace --app-role, hoặc cấp quyền bằng tay (src/storage/pg/roles.ts).',
+        );
+      }
+      stderr.write(`Đã cấp quyền đọc/ghi các bảng cho tài khoản ${appRole}.\n`);
+    }
     return 0;
   } catch (err) {
     return fail(explain(err, ctx));

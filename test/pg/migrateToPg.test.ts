@@ -461,6 +461,13 @@ describe('cli migrate-to-pg', () => {
     expect(await fenceAndTriggers(admin)).toEqual({ unforced: [], disabled: [] });
   });
 
+  it('says the copy is done when only the grant to the app role fails', async () => {
+    const run = await cli(['--replace', '--app-role', 'no_such_role'], env);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(/số dòng khớp ở mọi bảng/);
+    expect(run.err).toMatch(/đã chép xong nhưng chưa cấp được quyền cho tài khoản no_such_role/);
+  });
+
   it('explains bad arguments and a missing file in Vietnamese', async () => {
     expect((await cli(['--to', 'mysql://x'], { DATABASE_PATH: file })).err).toMatch(/--to: phải là địa chỉ PostgreSQL/);
     expect((await cli([], { DATABASE_PATH: file })).err).toMatch(/chưa có địa chỉ PostgreSQL/);
