@@ -28,7 +28,7 @@ import { SqliteEmbeddingCache } from '../../src/storage/sqlite/embeddingCache.js
 import { SqliteOutboxStore } from '../../src/storage/sqlite/outboxStore.js';
 import { SqliteStaffStore } from '../../src/storage/sqlite/staffStore.js';
 import { fixedClock, memoryLogger, tempDir, testConfig } from '../helpers.js';
-import { connect, createTestDatabase, type TestDatabase } from './pgTestDb.js';
+import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from './pgTestDb.js';
 
 const C = 'hung-chau';
 const SQLITE_ONLY = /^(chunks_fts.*|chunks_vocab|sqlite_.*|schema_migrations)$/;
@@ -506,6 +506,36 @@ describe('cli migrate-to-pg, a copy that fails', () => {
       expect(await pgTotal(admin, tables)).toBe(0); // …and rolled back with it
       expect(await fenceAndTriggers(admin)).toEqual({ unforced: [], disabled: [] });
     } finally {
+      await admin.destroy();
+      await t.drop();
+      tmp.cleanup();
+    }
+  });
+
+  it('rolls back when the counts differ at the end, and shows staff which table', async () => {
+    const tmp = tempDir('hocvuso-migrate-count-');
+    const t = await createMigratedDatabase();
+    const admin = connect<unknown>(t.adminUrl, 1);
+    const owner = connect<unknown>(t.ownerUrl, 1);
+    try {
+      const file = join(tmp.dir, 'small.db');
+      const db = openDatabase(file);
+      db.prepare(
+        `INSERT INTO outbox (commune_id, channel, user_id, payload_json, status, next_attempt_at, created_at)
+         VALUES ('hung-chau', 'web', 'w1', '{}', 'pending', 'x', 'x')`,
+      ).run();
+      db.close();
+      // A rule is no trigger: the copy leaves it on, and it silently drops every outbox row.
+      await sql`CREATE RULE drop_outbox AS ON INSERT TO outbox DO INSTEAD NOTHING`.execute(owner);
+
+      const run = await cli([], { DATABASE_PATH: file, DATABASE_URL: t.ownerUrl });
+      expect(run.code).toBe(1);
+      expect(run.out).toMatch(/^outbox\s+1\s+0\s+KHÔNG$/m);
+      expect(run.err).toMatch(/số dòng không khớp ở một số bảng/);
+      expect(await pgTotal(admin, ['meta', 'outbox', 'unanswered_questions'])).toBe(0);
+      expect(await fenceAndTriggers(admin)).toEqual({ unforced: [], disabled: [] });
+    } finally {
+      await owner.destroy();
       await admin.destroy();
       await t.drop();
       tmp.cleanup();

@@ -179,28 +179,11 @@ export async function copySqliteToPg(sqlite: Db, pg: Kysely<unknown>, options: C
         await sql`ALTER TABLE ${sql.table(table)} DISABLE TRIGGER ${sql.id(trigger)}`.execute(trx);
       }
 
-      const copy = async (table: string): Promise<void> => {
-        const plan = plans.get(table) as TablePlan;
-        const total = sqliteCounts.get(table) ?? 0;
-        const perInsert = Math.max(1, Math.min(batchRows, Math.floor(MAX_PARAMETERS / plan.columns.length)));
-        let copied = 0;
-        let cursor: PageCursor | undefined;
-        progress({ kind: 'table', table, copied, total });
-        do {
-          const page = source.page(
-            plan.source,
-            plan.columns.map((c) => c.name),
-            cursor,
-            perInsert,
-          );
-          if (page.rows.length > 0) {
-            await insertRows(trx, table, plan.columns, page.rows);
-            copied += page.rows.length;
-            progress({ kind: 'table', table, copied, total });
-          }
-          cursor = page.next;
-        } while (cursor !== undefined);
-      };
+      const copy = (table: string): Promise<void> =>
+        copyTable(trx, source, table, plans.get(table) as TablePlan, sqliteCounts.get(table) ?? 0, {
+          batchRows,
+          progress,
+        });
       if (plans.has(COMMUNES)) await copy(COMMUNES);
       const added = await ensureCommunes(trx, communeIds, options.communeName);
       progress({ kind: 'communes', added });
@@ -232,6 +215,35 @@ export async function copySqliteToPg(sqlite: Db, pg: Kysely<unknown>, options: C
   } finally {
     source.release();
   }
+}
+
+/**
+ * Copies one table, page by page: each page read from SQLite by key becomes
+ * one multi-row INSERT (fewer rows for a wide table, under PostgreSQL's
+ * parameter limit). Reports progress after every page.
+ */
+async function copyTable(
+  trx: Transaction<unknown>,
+  source: SqliteSource,
+  table: string,
+  plan: TablePlan,
+  total: number,
+  options: { readonly batchRows: number; readonly progress: (event: CopyProgress) => void },
+): Promise<void> {
+  const perInsert = Math.max(1, Math.min(options.batchRows, Math.floor(MAX_PARAMETERS / plan.columns.length)));
+  const names = plan.columns.map((c) => c.name);
+  let copied = 0;
+  let cursor: PageCursor | undefined;
+  options.progress({ kind: 'table', table, copied, total });
+  do {
+    const page = source.page(plan.source, names, cursor, perInsert);
+    if (page.rows.length > 0) {
+      await insertRows(trx, table, plan.columns, page.rows);
+      copied += page.rows.length;
+      options.progress({ kind: 'table', table, copied, total });
+    }
+    cursor = page.next;
+  } while (cursor !== undefined);
 }
 
 /**
