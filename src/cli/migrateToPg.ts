@@ -34,7 +34,8 @@ const USAGE =
   '  --from      tệp SQLite (mặc định: DATABASE_PATH)\n' +
   '  --to        cơ sở dữ liệu PostgreSQL, với tài khoản chủ sở hữu các bảng (mặc định: DATABASE_URL)\n' +
   '  --replace   xoá dữ liệu đang có ở PostgreSQL rồi chép lại (cùng một giao dịch)\n' +
-  '  --app-role  cấp quyền đọc/ghi các bảng cho tài khoản mà dịch vụ dùng khi chạy';
+  '  --app-role  cấp quyền đọc/ghi các bảng cho tài khoản mà dịch vụ dùng khi chạy\n' +
+  '  --batch N   số dòng mỗi lần ghi (mặc định 500)';
 
 const Args = z.object({
   from: z.string().trim().min(1, '--from: thiếu đường dẫn tệp SQLite').optional(),
@@ -85,6 +86,10 @@ export async function runMigrateToPg(
     stderr.write(`Lỗi: ${message}\n`);
     return 1;
   };
+  if (args.includes('--help') || args.includes('-h')) {
+    ctx.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -209,6 +214,16 @@ function explain(err: unknown, ctx: CliContext): string {
     return `cấu trúc SQLite và PostgreSQL khác nhau (mã nguồn hai bên không cùng phiên bản?): ${err.problems.join('; ')}. ${unchanged}`;
   }
   const detail = err instanceof Error ? err.message : String(err);
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) {
+    return `không kết nối được tới PostgreSQL (${detail}): kiểm tra tên máy, cổng trong địa chỉ và máy chủ có đang chạy không. ${unchanged}`;
+  }
+  if (code === '28P01' || code === '28000') {
+    return `PostgreSQL từ chối đăng nhập (${detail}): kiểm tra tên tài khoản và mật khẩu trong địa chỉ. ${unchanged}`;
+  }
+  if (code === '3D000') {
+    return `chưa có cơ sở dữ liệu này (${detail}): tạo trước bằng CREATE DATABASE … OWNER <tài khoản chủ sở hữu>. ${unchanged}`;
+  }
   const where =
     typeof err === 'object' && err !== null && 'table' in err && typeof err.table === 'string'
       ? ` (bảng ${err.table})`

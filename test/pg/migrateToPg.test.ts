@@ -474,6 +474,16 @@ describe('cli migrate-to-pg', () => {
     const missing = await cli([], { DATABASE_PATH: join(tmp.dir, 'khong-co.db'), DATABASE_URL: t.ownerUrl });
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/không tìm thấy tệp SQLite/);
+    const refused = await cli([], { DATABASE_PATH: file, DATABASE_URL: 'postgres://u:s3cr3t-pw@127.0.0.1:1/db' });
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/không kết nối được tới PostgreSQL/);
+    expect(refused.err).not.toContain('s3cr3t-pw');
+    const wrong = new URL(t.ownerUrl);
+    wrong.password = 'wrong-pw';
+    const denied = await cli([], { DATABASE_PATH: file, DATABASE_URL: wrong.toString() });
+    expect(denied.code).toBe(1);
+    expect(denied.err).toMatch(/PostgreSQL từ chối đăng nhập/);
+    expect(denied.err).not.toContain('wrong-pw');
   });
 });
 
