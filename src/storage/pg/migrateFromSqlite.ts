@@ -49,6 +49,11 @@
  * of a table without a key to `communes` gets a row too (named by
  * `communeName`, else by its id). Its count compares SQLite's communes with
  * those of them PostgreSQL has.
+ *
+ * The counts are taken at the end of the same transaction, before FORCE and
+ * the triggers are put back (the owner sees every commune's rows only then),
+ * against SQLite's counts from the same snapshot the rows were read from; a
+ * table that differs rolls everything back (CountMismatchError).
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { foreignKeyOrder, readPgCatalog, tablesNotOwned, type PgCatalog, type PgColumn } from './copyCatalog.js';
