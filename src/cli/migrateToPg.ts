@@ -22,11 +22,11 @@ import {
   SchemaMismatchError,
   TargetNotEmptyError,
   type CopyProgress,
-  type TableCount,
 } from '../storage/pg/migrateFromSqlite.js';
 import { createPgPool } from '../storage/pg/pool.js';
 import { grantAppRole } from '../storage/pg/roles.js';
 import { openDatabase } from '../storage/sqlite/db.js';
+import { countsTable, vi } from './countsTable.js';
 import type { CliContext } from './index.js';
 
 const USAGE =
@@ -59,21 +59,6 @@ const Args = z.object({
 
 export interface MigrateToPgCliOptions {
   readonly stderr?: NodeJS.WritableStream;
-}
-
-const vi = (n: number): string => n.toLocaleString('vi-VN');
-
-/** The counts per table as staff read them: Bảng, SQLite, PostgreSQL, Khớp. */
-export function countsTable(counts: readonly TableCount[]): string {
-  const head = ['Bảng', 'SQLite', 'PostgreSQL', 'Khớp'] as const;
-  const rows = counts.map((c) => [c.table, vi(c.sqlite), vi(c.pg), c.sqlite === c.pg ? 'có' : 'KHÔNG'] as const);
-  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, i) => (i === 1 || i === 2 ? cell.padStart(width[i] ?? 0) : cell.padEnd(width[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(head), line(width.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 export async function runMigrateToPg(

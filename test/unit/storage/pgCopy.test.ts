@@ -5,7 +5,7 @@
  * staff read at the end.
  */
 import { describe, expect, it } from 'vitest';
-import { countsTable } from '../../../src/cli/migrateToPg.js';
+import { countsTable } from '../../../src/cli/countsTable.js';
 import { foreignKeyOrder } from '../../../src/storage/pg/copyCatalog.js';
 import { toPgValue, UncopyableValueError } from '../../../src/storage/pg/pgValue.js';
 
