@@ -38,9 +38,14 @@ Commands:
   prune                       Remove rows older than their retention (RETENTION_*), as the service does hourly.
   staff add --name "…" --role admin|hamlet [--hamlet ID] | staff list | staff disable --id ID | staff reset --id ID
                               Staff console accounts; add and reset print a one-time password set-up link.
+  migrate-to-pg [--from FILE] [--to URL] [--replace] [--app-role NAME]
+                              Move the install to PostgreSQL: copy every row of the SQLite file (DATABASE_PATH)
+                              into the database DATABASE_URL names, connected as the tables' owner, in one
+                              transaction; print the row counts per table (exit 0 only when all match). Refuses a
+                              database that holds rows unless --replace; --app-role grants the service's role.
   help                        Show this help.
 
-Environment: DATABASE_PATH, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
+Environment: DATABASE_PATH, DATABASE_URL, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
 
 // Each command is imported when it runs, so `cli export` does not pay for loading LangChain and Hono.
 
@@ -102,6 +107,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import('./prune.js')).runPrune(ctx);
     case 'staff':
       return (await import('./staff.js')).runStaff(ctx, rest);
+    case 'migrate-to-pg':
+      return (await import('./migrateToPg.js')).runMigrateToPg(ctx, rest);
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;
