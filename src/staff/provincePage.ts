@@ -8,6 +8,7 @@
  * stylesheet, so it works under the console's strict CSP on any phone.
  */
 import { html } from 'hono/html';
+import { COMMUNE_UTC_OFFSET_MS } from '../core/communeTime.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import type { Html } from './pages.js';
 import { PLAN_SECTION, PLAN_YEARS, clampPlanYear } from '../reports/planIndicators.js';
@@ -42,6 +43,18 @@ function cellHtml(c: ProgressCell): Html {
   return html`<td class="cell ${stateClass(c)}">${figures} ${target}</td>`;
 }
 
+/** 2026-12-07 → 07/12/2026, as dates are written in Viet Nam. */
+function dayText(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${d ?? ''}/${m ?? ''}/${y ?? ''}`;
+}
+
+/** An ISO instant as the commune's clock reads it: "12:00 ngày 09/12/2026". */
+function momentText(iso: string): string {
+  const local = new Date(Date.parse(iso) + COMMUNE_UTC_OFFSET_MS).toISOString();
+  return `${local.slice(11, 16)} ngày ${dayText(local.slice(0, 10))}`;
+}
+
 function exportQuery(year: number, extra = ''): string {
   return `?year=${year}${extra}`;
 }
@@ -60,8 +73,8 @@ export function provinceBody(report: ProvinceReport): Html {
       <h1>Toàn tỉnh: tiến độ Bình dân học vụ số</h1>
       <p class="muted">
         Mỗi xã được so với mục tiêu năm ${year} của chính xã đó (Kế hoạch, mục ${PLAN_SECTION[year]}). Số người hoàn
-        thành tính từ đầu chương trình; lượt đạt bài kiểm tra tính từ thứ Hai ${report.weekStart}. Lập lúc
-        ${report.generatedAt}.
+        thành tính từ đầu chương trình; lượt đạt bài kiểm tra tính từ thứ Hai ${dayText(report.weekStart)}. Số liệu lúc
+        ${momentText(report.generatedAt)}.
       </p>
       <form class="year" method="get" action="${PROVINCE_URL}">
         <label
