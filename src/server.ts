@@ -26,6 +26,8 @@ import { createPasswordModule } from './staff/passwordModule.js';
 import { createDashboardModule } from './staff/dashboardModule.js';
 import { createSettingsModule } from './staff/settingsModule.js';
 import { createReportsModule } from './staff/reportsModule.js';
+import { createProvinceModule } from './staff/provinceModule.js';
+import { sqliteProvinceDeps } from './staff/provinceCompose.js';
 import { SqliteReportRepo } from './storage/sqlite/reportRepo.js';
 import { createBoardApp } from './http/board.js';
 import { SqliteCommuneSettingsRepo } from './storage/sqlite/communeSettingsRepo.js';
@@ -115,6 +117,19 @@ export async function startServer(
       population: services.population,
       audit: staff.audit,
       clock: systemClock,
+    }),
+    // "Toàn tỉnh": only province accounts reach it (and only it, with their password page; see staff/provinceGate.ts).
+    createProvinceModule({
+      province: sqliteProvinceDeps({
+        db: services.db,
+        homeId: services.config.COMMUNE_ID,
+        home: () => {
+          services.commune.refresh();
+          return services.commune.snapshot();
+        },
+        clock: systemClock,
+      }),
+      audit: staff.audit,
     }),
     createAccountModule({ links: staff.chats, audit: staff.audit, clock: systemClock }),
     createPasswordModule({ store: staff.store, audit: staff.audit, clock: systemClock }),

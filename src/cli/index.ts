@@ -36,7 +36,7 @@ Commands:
                               The latest questions the assistant was not sure about (personal data masked);
                               --groups: grouped as in the console, most residents first.
   prune                       Remove rows older than their retention (RETENTION_*), as the service does hourly.
-  staff add --name "…" --role admin|hamlet [--hamlet ID] | staff list | staff disable --id ID | staff reset --id ID
+  staff add --name "…" --role admin|hamlet|province [--hamlet ID] | staff list | staff disable --id ID | staff reset --id ID
                               Staff console accounts; add and reset print a one-time password set-up link.
   migrate-to-pg [--from FILE] [--to URL] [--replace] [--app-role NAME]
                               Move the install to PostgreSQL: copy every row of the SQLite file (DATABASE_PATH)

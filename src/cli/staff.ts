@@ -19,9 +19,10 @@ import { ensureCommune, openDatabase } from '../storage/sqlite/db.js';
 import type { CliContext } from './index.js';
 
 const USAGE = `Cách dùng:
-  staff add --name "Họ và tên" --role admin|hamlet [--hamlet <mã xóm/khối>] [--id <tên đăng nhập>]
+  staff add --name "Họ và tên" --role admin|hamlet|province [--hamlet <mã xóm/khối>] [--id <tên đăng nhập>]
       Tạo tài khoản và in đường dẫn đặt mật khẩu (dùng một lần, trong 72 giờ).
-      admin: quản trị viên của xã (xem cả xã); hamlet: tổ công nghệ số của một xóm/khối (bắt buộc --hamlet).
+      admin: quản trị viên của xã (xem cả xã); hamlet: tổ công nghệ số của một xóm/khối (bắt buộc --hamlet);
+      province: cán bộ cấp tỉnh (chỉ xem trang "Toàn tỉnh": tiến độ của mọi xã, không có --hamlet).
   staff list [--json]          Danh sách tài khoản (và kênh chat đã liên kết: Telegram, Zalo).
   staff disable --id <tên đăng nhập>
       Khóa tài khoản; mọi phiên đăng nhập của tài khoản kết thúc ngay.
@@ -43,7 +44,7 @@ const AddArgs = z
       .trim()
       .min(2, '--name quá ngắn')
       .max(80, '--name dài quá 80 ký tự'),
-    role: z.enum(['admin', 'hamlet'], { error: '--role phải là admin hoặc hamlet' }),
+    role: z.enum(['admin', 'hamlet', 'province'], { error: '--role phải là admin, hamlet hoặc province' }),
     hamlet: z
       .string()
       .trim()
@@ -56,6 +57,9 @@ const AddArgs = z
   })
   .refine((a) => a.role !== 'admin' || a.hamlet === undefined, {
     message: 'tài khoản --role admin xem cả xã, không dùng --hamlet',
+  })
+  .refine((a) => a.role !== 'province' || a.hamlet === undefined, {
+    message: 'tài khoản --role province xem các xã trong tỉnh, không dùng --hamlet',
   });
 
 const IdArgs = z.object({ id: loginId });
@@ -73,7 +77,12 @@ const CHAT_LABELS: Readonly<Record<StaffChatChannel, string>> = { telegram: 'Tel
 
 /** One line per account; linked chats by channel name only (a chat id is nobody's business here). */
 function describe(a: StaffAccount, chats: readonly StaffChatChannel[]): string {
-  const role = a.role === 'admin' ? 'quản trị viên xã' : `tổ xóm/khối ${a.hamletId ?? ''}`;
+  const role =
+    a.role === 'province'
+      ? 'cán bộ cấp tỉnh'
+      : a.role === 'admin'
+        ? 'quản trị viên xã'
+        : `tổ xóm/khối ${a.hamletId ?? ''}`;
   const state = a.disabledAt !== undefined ? 'đã khóa' : a.hasPassword ? 'đang dùng' : 'chưa đặt mật khẩu';
   const linked = chats.length > 0 ? `liên kết: ${chats.map((c) => CHAT_LABELS[c]).join(', ')}` : 'chưa liên kết chat';
   return `${a.id}\t${a.name}\t${role}\t${state}\t${linked}`;

@@ -11,7 +11,7 @@
  */
 import { BOM, CRLF, csvRow, type CsvSeparator } from './csv.js';
 import { PLAN_SECTION, clampPlanYear } from './planIndicators.js';
-import { progressTables, type Column, type Value } from './progressTables.js';
+import { progressTables, type Column, type Table, type Value } from './progressTables.js';
 import type { ProgressReport } from './progressTypes.js';
 
 export function formatShare(share: number, separator: CsvSeparator): string {
@@ -36,14 +36,18 @@ export function reportTitle(report: ProgressReport): string[] {
 
 /** The file, chunk by chunk (BOM first, CRLF line ends). */
 export function* progressCsv(report: ProgressReport, separator: CsvSeparator = ';'): Generator<string> {
+  yield* tablesCsv(reportTitle(report), progressTables(report), separator);
+}
+
+/** Title lines, then each table under its name and header row (progressTables, provinceTables), chunk by chunk. */
+export function* tablesCsv(
+  title: readonly string[],
+  tables: readonly Table[],
+  separator: CsvSeparator = ';',
+): Generator<string> {
   const line = (cells: readonly (string | number)[]): string => csvRow(cells, separator) + CRLF;
-  yield (
-    BOM +
-    reportTitle(report)
-      .map((t) => line([t]))
-      .join('')
-  );
-  for (const table of progressTables(report)) {
+  yield BOM + title.map((t) => line([t])).join('');
+  for (const table of tables) {
     let chunk = CRLF + line([table.name]) + line(table.columns.map((c) => c.header));
     for (const row of table.rows) {
       chunk += line(

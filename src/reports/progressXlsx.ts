@@ -10,7 +10,7 @@
  */
 import type { Writable } from 'node:stream';
 import type ExcelJSModule from 'exceljs';
-import { progressTables, type ColumnKind } from './progressTables.js';
+import { progressTables, type ColumnKind, type Table } from './progressTables.js';
 import { reportTitle } from './progressCsv.js';
 import type { ProgressReport } from './progressTypes.js';
 
@@ -40,11 +40,16 @@ function loadExcelJs(): Promise<typeof ExcelJSModule> {
  * formula, so a hamlet name starting with "=" cannot run in Excel.
  */
 export async function writeProgressXlsx(report: ProgressReport, out: Writable): Promise<void> {
+  await writeTablesXlsx(reportTitle(report)[0] ?? '', progressTables(report), out);
+}
+
+/** Any report laid out as tables (progressTables, provinceTables), one sheet per table, as above. */
+export async function writeTablesXlsx(title: string, tables: readonly Table[], out: Writable): Promise<void> {
   const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   workbook.creator = 'Hocvuso';
-  workbook.title = reportTitle(report)[0] ?? '';
-  for (const table of progressTables(report)) {
+  workbook.title = title;
+  for (const table of tables) {
     const sheet = workbook.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.columns = table.columns.map((c, i) => ({
       key: String(i),

@@ -19,6 +19,7 @@ import { STAFF_BASE_PATH } from './accounts.js';
 import { apiModule } from './apiModule.js';
 import { requireSession, sameOriginOnly } from './frontDoor.js';
 import { homeModule } from './homeModule.js';
+import { provinceGate } from './provinceGate.js';
 import { mountLoginRoutes, mountLogout } from './loginRoutes.js';
 import { StaffSessions } from './sessions.js';
 import { mountSetupRoutes } from './setupRoutes.js';
@@ -105,6 +106,8 @@ export function createStaffApp(deps: StaffAppDeps): Hono {
   inside.use('*', requireSession(sessions));
   mountLogout(inside, { sessions, audit: deps.audit, secureOf });
   apiModule(deps.audit)(inside);
+  // A province account reaches only its own page and its password; every commune page answers 403.
+  inside.use('*', provinceGate());
 
   const modules = new Hono<StaffEnv>();
   for (const register of deps.modules) register(modules);

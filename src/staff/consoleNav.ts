@@ -5,7 +5,8 @@
  * settings, the learning loop, "Hỏi cán bộ" and the account page (each rendering its own
  * page) lead to one another and all sign out the same way. A link is shown
  * only to a role that may use what it leads to: a hamlet team changes no
- * commune settings, so it is not offered "Cài đặt xã". Plain escaped HTML
+ * commune settings, so it is not offered "Cài đặt xã"; a province account is
+ * offered only "Toàn tỉnh" and its password. Plain escaped HTML
  * (usable from string-built and Hono-template pages alike). The CSP allows no
  * inline style, so its rules (public/nav.css) are appended to the stylesheet
  * each page already loads from its own module: nothing more to serve or link.
@@ -16,24 +17,29 @@ import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { escapeHtml } from '../http/html.js';
 import { STAFF_BASE_PATH } from './accounts.js';
-import type { StaffPrincipal } from './types.js';
+import type { StaffPrincipal, StaffRole } from './types.js';
 
-export type ConsolePage = 'dashboard' | 'handoff' | 'settings' | 'learning' | 'account';
+export type ConsolePage = 'dashboard' | 'handoff' | 'settings' | 'learning' | 'account' | 'province';
 
 interface NavItem {
   readonly page: ConsolePage;
   readonly href: string;
   readonly label: string;
-  /** Only the commune's admins may use the page (a hamlet team is not shown the link). */
-  readonly adminOnly?: boolean;
+  /** Who is shown the link: a commune's own staff (admins and hamlet teams) unless it says otherwise. */
+  readonly roles?: readonly StaffRole[];
 }
 
+const COMMUNE_ROLES: readonly StaffRole[] = ['admin', 'hamlet'];
+
 export const NAV_ITEMS: readonly NavItem[] = [
+  { page: 'province', href: `${STAFF_BASE_PATH}/tinh`, label: 'Toàn tỉnh', roles: ['province'] },
   { page: 'dashboard', href: STAFF_BASE_PATH, label: 'Tổng quan' },
   { page: 'handoff', href: `${STAFF_BASE_PATH}/hoi-dap`, label: 'Hỏi cán bộ' },
-  { page: 'settings', href: `${STAFF_BASE_PATH}/settings`, label: 'Cài đặt xã', adminOnly: true },
+  { page: 'settings', href: `${STAFF_BASE_PATH}/settings`, label: 'Cài đặt xã', roles: ['admin'] },
   { page: 'learning', href: `${STAFF_BASE_PATH}/learning`, label: 'Câu hỏi cần trả lời' },
   { page: 'account', href: `${STAFF_BASE_PATH}/account/link`, label: 'Tài khoản' },
+  // A province account links no chat (it answers no resident): its account page is the password.
+  { page: 'account', href: `${STAFF_BASE_PATH}/account/password`, label: 'Đổi mật khẩu', roles: ['province'] },
 ];
 
 export interface ConsoleNavOptions {
@@ -59,6 +65,7 @@ function handoffBadge(open: number | undefined): string {
 }
 
 function roleText(p: StaffPrincipal): string {
+  if (p.role === 'province') return 'cán bộ cấp tỉnh';
   return p.role === 'admin' ? 'quản trị viên xã' : `tổ xóm/khối ${p.hamletId}`;
 }
 
@@ -72,7 +79,7 @@ export function navCss(): string {
 
 /** The bar as escaped HTML text (for pages written as strings). */
 export function consoleNav(o: ConsoleNavOptions): string {
-  const items = NAV_ITEMS.filter((i) => !i.adminOnly || o.principal.role === 'admin')
+  const items = NAV_ITEMS.filter((i) => (i.roles ?? COMMUNE_ROLES).includes(o.principal.role))
     // "Hỏi cán bộ" only where the handoff module counted its threads: a console without it shows no dead link.
     .filter((i) => i.page !== 'handoff' || o.handoffOpen !== undefined)
     .map((i) => {

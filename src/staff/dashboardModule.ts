@@ -27,7 +27,7 @@ import { communeYearOf } from '../core/communeTime.js';
 import { barClassesCss } from '../http/barClasses.js';
 import { consoleNav } from './consoleNav.js';
 import { dashboardHtml, type DashboardFilters } from './dashboardHtml.js';
-import type { StaffEnv, StaffModule, StaffPrincipal } from './types.js';
+import { communeScopeOf, type StaffEnv, type StaffModule, type StaffPrincipal } from './types.js';
 
 /** What the page lists in its filters; read on every request, so hamlets staff add show at once. */
 export interface DashboardCommune {
@@ -155,6 +155,7 @@ export function createDashboardModule(deps: DashboardDeps): StaffModule {
   return (router) => {
     router.get('/', (c) => {
       const principal = c.get('staff');
+      communeScopeOf(principal); // a province account never gets a commune's dashboard (fails closed past the gate)
       const commune = deps.commune();
       const { filters, problems } = filtersOf(c.req.query(), principal, commune, years, defaultYear());
       const own = principal.role === 'hamlet' ? principal.hamletId : undefined;

@@ -15,7 +15,7 @@
  * | `POST /hoi-dap/:id/tra-loi`, `/ghi-chu`, `/xong` | reply (with "Vẫn gửi"), private note, close |
  * | `POST /hoi-dap/:id/faq` | save a staff reply as an FAQ entry (admins, learning-loop rules) |
  *
- * Everything is scoped by `scopeOf(principal)`: a hamlet team's list holds
+ * Everything is scoped by `communeScopeOf(principal)`: a hamlet team's list holds
  * only its hamlet's threads and any other thread answers 404, exactly as a
  * thread that does not exist. The module also counts the open threads for
  * the navigation bar of every console page (`c.get('handoffOpen')`), so it
@@ -44,7 +44,7 @@ import {
   ReplySchema,
   ThreadIdSchema,
 } from './handoffSchemas.js';
-import { scopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
+import { communeScopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
 
 export interface HandoffModuleDeps {
   readonly store: HandoffStore;
@@ -117,7 +117,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       principal: c.get('staff'),
       csrfToken: c.get('csrfToken'),
       current: 'handoff',
-      handoffOpen: c.get('handoffOpen') ?? openCount(deps.store, scopeOf(c.get('staff'))),
+      handoffOpen: c.get('handoffOpen') ?? openCount(deps.store, communeScopeOf(c.get('staff'))),
     });
   }
 
@@ -128,7 +128,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
   /** The thread named in the path, if this principal may see it. */
   function threadOf(c: Context<StaffEnv>): HandoffThread | undefined {
     const id = ThreadIdSchema.safeParse(c.req.param('id'));
-    return id.success ? deps.store.get(id.data, scopeOf(c.get('staff'))) : undefined;
+    return id.success ? deps.store.get(id.data, communeScopeOf(c.get('staff'))) : undefined;
   }
 
   function documents(): { ref: string; title: string }[] {
@@ -169,8 +169,10 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
   return (router: Hono<StaffEnv>) => {
     // The bar's count on every console page mounted after this module.
     router.use('*', async (c, next) => {
-      if (c.req.method === 'GET' && !/\.(css|js)$|\/(events|tin-nhan)$/.test(c.req.path)) {
-        c.set('handoffOpen', openCount(deps.store, scopeOf(c.get('staff'))));
+      // A province account sees no commune's threads (its pages show no "Hỏi cán bộ" link).
+      const staff = c.get('staff');
+      if (staff.role !== 'province' && c.req.method === 'GET' && !/\.(css|js)$|\/(events|tin-nhan)$/.test(c.req.path)) {
+        c.set('handoffOpen', openCount(deps.store, communeScopeOf(staff)));
       }
       await next();
     });
@@ -189,7 +191,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
 
     router.get('/hoi-dap', (c) => {
       const staff = c.get('staff');
-      const scope = scopeOf(staff);
+      const scope = communeScopeOf(staff);
       const after = deps.store.headId();
       const threads = deps.store.list(scope, { limit: INBOX_LIMIT }).map((t) => threadView(t, hamletName));
       const done = c.req.query('xong');
@@ -205,7 +207,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
     });
 
     router.get('/hoi-dap/events', (c) => {
-      const scope = scopeOf(c.get('staff'));
+      const scope = communeScopeOf(c.get('staff'));
       const raw = c.req.header('last-event-id') ?? c.req.query('sau');
       let after: number;
       if (raw === undefined || raw === '') after = deps.store.headId();
@@ -256,7 +258,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
         return renderThread(c, thread, { reply: { text: typed, error: firstProblem(input.error) } }, 400);
       const staff = c.get('staff');
       const { text, confirmed } = input.data;
-      const result = deps.actions.reply(thread.id, scopeOf(staff), staff.id, text, { confirmed });
+      const result = deps.actions.reply(thread.id, communeScopeOf(staff), staff.id, text, { confirmed });
       if (result.ok) {
         deps.audit.record({
           actorId: staff.id,
@@ -283,7 +285,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       if (!input.success)
         return renderThread(c, thread, { note: { text: typed, error: firstProblem(input.error) } }, 400);
       const staff = c.get('staff');
-      const result = deps.actions.note(thread.id, scopeOf(staff), staff.id, input.data.text);
+      const result = deps.actions.note(thread.id, communeScopeOf(staff), staff.id, input.data.text);
       if (result.ok) {
         deps.audit.record({
           actorId: staff.id,
@@ -306,7 +308,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       const thread = threadOf(c);
       if (!thread) return notFound(c);
       const staff = c.get('staff');
-      if (!deps.actions.close(thread.id, scopeOf(staff), staff.id)) {
+      if (!deps.actions.close(thread.id, communeScopeOf(staff), staff.id)) {
         return renderThread(c, thread, { error: 'Cuộc trò chuyện này đã xong từ trước.' }, 409);
       }
       deps.audit.record({ actorId: staff.id, action: 'handoff.close', target: String(thread.id) });

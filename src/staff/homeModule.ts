@@ -11,6 +11,7 @@ import { signedInBar, staffPage } from './pages.js';
 import type { StaffEnv, StaffModule, StaffPrincipal } from './types.js';
 
 export function roleLabel(principal: StaffPrincipal): string {
+  if (principal.role === 'province') return 'cán bộ cấp tỉnh';
   return principal.role === 'admin' ? 'quản trị viên của xã' : `tổ công nghệ số, xóm/khối ${principal.hamletId}`;
 }
 
@@ -18,9 +19,11 @@ export const homeModule: StaffModule = (router: Hono<StaffEnv>) => {
   router.get('/', (c) => {
     const staff = c.get('staff');
     const scope =
-      staff.role === 'admin'
-        ? 'Anh/chị xem được số liệu của toàn xã.'
-        : `Anh/chị xem được số liệu của xóm/khối ${staff.hamletId}.`;
+      staff.role === 'province'
+        ? 'Anh/chị xem được tiến độ của các xã trong tỉnh.'
+        : staff.role === 'admin'
+          ? 'Anh/chị xem được số liệu của toàn xã.'
+          : `Anh/chị xem được số liệu của xóm/khối ${staff.hamletId}.`;
     return c.html(
       staffPage(
         'Trang quản trị',

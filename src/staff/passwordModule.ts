@@ -48,7 +48,7 @@ export function createPasswordModule(deps: PasswordModuleDeps): StaffModule {
     return c.html(
       staffPage(
         'Đổi mật khẩu',
-        passwordBody({ csrfToken, ...(error !== undefined && { error }) }),
+        passwordBody({ csrfToken, province: staff.role === 'province', ...(error !== undefined && { error }) }),
         consoleNavHtml({ principal: staff, csrfToken, current: 'account', handoffOpen: c.get('handoffOpen') }),
       ),
       status,

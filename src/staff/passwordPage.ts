@@ -13,7 +13,18 @@ import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password.js';
 
 export const PASSWORD_PATH = `${STAFF_BASE_PATH}/account/password`;
 
-export function passwordBody(d: { readonly csrfToken: string; readonly error?: string }): Html {
+/** Where "back" leads: the account page, or for a province account (which has none) the province page. */
+function backLink(province: boolean): Html {
+  return province
+    ? html`<a href="${STAFF_BASE_PATH}/tinh">Quay lại trang Toàn tỉnh</a>`
+    : html`<a href="${STAFF_BASE_PATH}/account/link">Quay lại trang tài khoản</a>`;
+}
+
+export function passwordBody(d: {
+  readonly csrfToken: string;
+  readonly error?: string;
+  readonly province?: boolean;
+}): Html {
   return html`<div class="card">
     <h1>Đổi mật khẩu</h1>
     <p>
@@ -48,6 +59,6 @@ export function passwordBody(d: { readonly csrfToken: string; readonly error?: s
       /></label>
       <button type="submit">Đổi mật khẩu</button>
     </form>
-    <p><a href="${STAFF_BASE_PATH}/account/link">Quay lại trang tài khoản</a></p>
+    <p>${backLink(d.province === true)}</p>
   </div>`;
 }

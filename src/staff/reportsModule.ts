@@ -23,7 +23,7 @@ import type { ProgressQuery } from '../reports/progressTypes.js';
 import { writeProgressXlsx } from '../reports/progressXlsx.js';
 import { communeDayOf } from '../core/communeTime.js';
 import { parseReportQuery, type ParsedReportQuery } from './reportQuery.js';
-import { scopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
+import { communeScopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
 
 export interface ReportsModuleDeps {
   readonly reports: ReportSource;
@@ -45,7 +45,7 @@ type Scoped = { readonly ok: true; readonly query: ProgressQuery; readonly separ
 function scoped(c: Ctx, clock: Clock): Scoped {
   const parsed: ParsedReportQuery = parseReportQuery(c.req.query(), clock.now());
   if (!parsed.ok) return c.json({ error: parsed.error }, 400);
-  const scope = scopeOf(c.get('staff'));
+  const scope = communeScopeOf(c.get('staff'));
   if (scope.kind === 'commune') return parsed;
   if (parsed.query.hamletId !== undefined && parsed.query.hamletId !== scope.hamletId) {
     return c.json({ error: FORBIDDEN_HAMLET }, 403);

@@ -54,7 +54,7 @@ import {
   type Section,
   type SettingsPageData,
 } from './settingsView.js';
-import { scopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
+import { communeScopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
 
 export interface SettingsModuleDeps {
   /** The commune the service runs on (services.commune); reloaded after each save. */
@@ -88,7 +88,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
 
   function pageData(c: Ctx, message?: PageMessage, draft?: SettingsPageData['draft']): SettingsPageData {
     const principal = c.get('staff');
-    const scope = scopeOf(principal);
+    const scope = communeScopeOf(principal);
     const commune = inForce();
     const overrides = deps.settings.overrides();
     const mine = (hamletId: string) => scope.kind === 'commune' || hamletId === scope.hamletId;
@@ -272,7 +272,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   }
 
   function template(c: Ctx) {
-    const scope = scopeOf(c.get('staff'));
+    const scope = communeScopeOf(c.get('staff'));
     const { hamlets, groups } = inForce();
     const mine = scope.kind === 'commune' ? hamlets : hamlets.filter((h) => h.id === scope.hamletId);
     const ids = new Set(mine.map((h) => h.id));

@@ -9,7 +9,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { CommuneConfig } from '../content/loadCommune.js';
 import type { CertifiedCount, PopulationCount } from '../core/stores/reports.js';
-import type { StaffScope } from './types.js';
+import type { CommuneScope } from './types.js';
 
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -27,7 +27,7 @@ export interface PageMessage {
 
 export interface SettingsPageData {
   readonly commune: CommuneConfig;
-  readonly scope: StaffScope;
+  readonly scope: CommuneScope;
   readonly csrfToken: string;
   /** Whether the hamlet list / contacts come from the console (else from commune.yaml). */
   readonly saved: { readonly hamlets: boolean; readonly contacts: boolean };

@@ -10,12 +10,26 @@
  */
 import type { Hono } from 'hono';
 
-export type StaffRole = 'admin' | 'hamlet';
+export type StaffRole = 'admin' | 'hamlet' | 'province';
 
-/** Who is signed in. A hamlet team member always has the hamlet they may see. */
-export type StaffPrincipal =
+/** A commune's own staff: its admins, and hamlet teams who always have the hamlet they may see. */
+export type CommunePrincipal =
   | { readonly id: string; readonly name: string; readonly role: 'admin' }
   | { readonly id: string; readonly name: string; readonly role: 'hamlet'; readonly hamletId: string };
+
+/**
+ * A province officer: sees every commune's progress side by side (the
+ * "Toàn tỉnh" page) and no commune's own console (threads, settings,
+ * residents' questions). Like an admin, no hamlet.
+ */
+export interface ProvincePrincipal {
+  readonly id: string;
+  readonly name: string;
+  readonly role: 'province';
+}
+
+/** Who is signed in. */
+export type StaffPrincipal = CommunePrincipal | ProvincePrincipal;
 
 /** Hono context variables set by the console's front door before any module runs. */
 export interface StaffEnv {
@@ -47,13 +61,37 @@ export interface AuditLog {
   record(entry: AuditEntry): void;
 }
 
+/** What a commune's own staff may see: the whole commune, or one hamlet. */
+export type CommuneScope = { readonly kind: 'commune' } | { readonly kind: 'hamlet'; readonly hamletId: string };
+
 /**
- * What a principal may see: the whole commune, or one hamlet. Modules filter
- * by it on the server; a hamlet team asking for another hamlet gets 403.
+ * What a principal may see: the whole commune, one hamlet, or every
+ * commune's progress (and nothing else). Modules filter by it on the server;
+ * a hamlet team asking for another hamlet gets 403.
  */
-export type StaffScope = { readonly kind: 'commune' } | { readonly kind: 'hamlet'; readonly hamletId: string };
+export type StaffScope = CommuneScope | { readonly kind: 'province' };
 
 export function scopeOf(principal: StaffPrincipal): StaffScope {
+  if (principal.role === 'province') return { kind: 'province' };
+  return communeScopeOf(principal);
+}
+
+/**
+ * A province account reached a commune's own page. The console's province
+ * gate (staff/provinceGate.ts) answers 403 before any commune module runs, so
+ * this is a second lock: a module that forgot the gate fails closed (500),
+ * never showing one commune's threads or settings to the province.
+ */
+export class ProvinceScopeError extends Error {
+  constructor() {
+    super("a province account reached a commune's own page");
+    this.name = 'ProvinceScopeError';
+  }
+}
+
+/** The scope of a commune module's principal; throws ProvinceScopeError for a province account. */
+export function communeScopeOf(principal: StaffPrincipal): CommuneScope {
+  if (principal.role === 'province') throw new ProvinceScopeError();
   return principal.role === 'admin' ? { kind: 'commune' } : { kind: 'hamlet', hamletId: principal.hamletId };
 }
 

@@ -220,7 +220,7 @@ export interface StaffAccountsTable {
   commune_id: string;
   id: string;
   name: string;
-  role: 'admin' | 'hamlet';
+  role: 'admin' | 'hamlet' | 'province';
   hamlet_id: string | null;
   password_hash: string | null;
   created_at: string;

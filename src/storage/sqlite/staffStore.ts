@@ -65,9 +65,17 @@ export function principalOf(r: {
   role: StaffRole;
   hamlet_id: string | null;
 }): StaffPrincipal {
-  return r.role === 'hamlet'
-    ? { id: r.id, name: r.name, role: 'hamlet', hamletId: r.hamlet_id ?? '' }
-    : { id: r.id, name: r.name, role: 'admin' };
+  // Each role by name: a role this code does not know must never sign in as an admin.
+  switch (r.role) {
+    case 'hamlet':
+      return { id: r.id, name: r.name, role: 'hamlet', hamletId: r.hamlet_id ?? '' };
+    case 'province':
+      return { id: r.id, name: r.name, role: 'province' };
+    case 'admin':
+      return { id: r.id, name: r.name, role: 'admin' };
+    default:
+      throw new Error(`unknown staff role ${String(r.role)} for account ${r.id}`);
+  }
 }
 
 const ACCOUNT_COLUMNS = 'id, name, role, hamlet_id, created_at, disabled_at, password_hash';

@@ -192,6 +192,21 @@ describe('cli staff', () => {
     ]);
   });
 
+  it('staff add --role province makes an account without a hamlet, listed as the province', async () => {
+    const c = cli();
+    expect(await c.run(['add', '--name', 'Lê Văn Tỉnh', '--role', 'province'])).toBe(0);
+    expect(c.out()).toContain('Tên đăng nhập: le-van-tinh');
+    expect(await c.run(['list'])).toBe(0);
+    expect(c.out()).toContain('le-van-tinh\tLê Văn Tỉnh\tcán bộ cấp tỉnh\tchưa đặt mật khẩu');
+    expect(await c.run(['list', '--json'])).toBe(0);
+    const row = c
+      .out()
+      .split('\n')
+      .find((l) => l.startsWith('{'));
+    expect(JSON.parse(row ?? '{}')).toEqual(expect.objectContaining({ id: 'le-van-tinh', role: 'province' }));
+    expect(JSON.parse(row ?? '{}')).not.toHaveProperty('hamletId');
+  });
+
   it('validates the arguments: hamlet needs --hamlet, admin forbids it, the role must be known', async () => {
     const c = cli();
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -205,7 +220,9 @@ describe('cli staff', () => {
     expect(await c.run(['disable'])).toBe(1);
     expect(said()).toContain('thiếu --id');
     expect(said()).toContain('tài khoản --role admin xem cả xã, không dùng --hamlet');
-    expect(said()).toContain('--role phải là admin hoặc hamlet');
+    expect(said()).toContain('--role phải là admin, hamlet hoặc province');
+    expect(await c.run(['add', '--name', 'Sở Khoa học', '--role', 'province', '--hamlet', 'xom-1'])).toBe(1);
+    expect(said()).toContain('tài khoản --role province xem các xã trong tỉnh, không dùng --hamlet');
     expect(said()).toContain('thiếu --name');
     expect(await c.run(['add', '--name', 'Ai đó', '--role', 'admin', '--bogus'])).toBe(1);
     expect(await c.run(['list'])).toBe(0);
