@@ -36,7 +36,7 @@ const noOtherConversation: ConversationStateRepo = {
 };
 
 /** A runner over `db` for `commune` (each process has its own runner and buffer). */
-function runnerOver(db: Kysely<Database>, commune: string, over: EngineOver): PgTurnRunner {
+function runnerOver(db: Kysely<Database>, commune: string, over: EngineOver, maxTurns?: number): PgTurnRunner {
   const state = new PgTurnStateBuffer(noOtherConversation);
   return new PgTurnRunner({
     db,
@@ -45,6 +45,7 @@ function runnerOver(db: Kysely<Database>, commune: string, over: EngineOver): Pg
     clock: fixedClock(),
     state,
     handoff: { store: new PgTurnHandoff(commune) },
+    ...(maxTurns !== undefined && { maxTurns }),
   });
 }
 
@@ -230,6 +231,29 @@ describe('the PostgreSQL turn runner', () => {
       runnerOver(one, A, together).run({ userId: 'r1', message: text('r1', 'a'), outbox: OUTBOX, render }),
       runnerOver(two, A, together).run({ userId: 'r2', message: text('r2', 'b'), outbox: OUTBOX, render }),
     ]);
+    expect(most).toBe(2);
+  });
+
+  it('holds no more transactions at once than maxTurns, so the pool keeps connections for the engine', async () => {
+    let inside = 0;
+    let most = 0;
+    const busy: EngineOver = (state) => ({
+      async handle(m) {
+        inside++;
+        most = Math.max(most, inside);
+        await new Promise((r) => setTimeout(r, 5));
+        inside--;
+        return counting(state).handle(m);
+      },
+      ask: () => Promise.reject(new Error('unused')),
+    });
+    const runner = runnerOver(one, A, busy, 2);
+    const outcomes = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        runner.run({ userId: `slot${i}`, message: text(`slot${i}`, 'x'), outbox: OUTBOX, render }),
+      ),
+    );
+    expect(outcomes.every((o) => !o.duplicate)).toBe(true);
     expect(most).toBe(2);
   });
 

@@ -47,6 +47,7 @@ import { insertOutboxRows } from './pgOutboxStore.js';
 import type { PgTurnHandoffStore } from './pgTurnHandoff.js';
 import type { PendingState, PgTurnStateBuffer } from './pgTurnState.js';
 import type { Database } from './schema.js';
+import { Slots } from './slots.js';
 import { withCommune } from './tenant.js';
 
 /**
@@ -79,6 +80,12 @@ export interface PgTurnRunnerDeps {
    */
   readonly state: PgTurnStateBuffer;
   readonly handoff?: PgTurnHandoffDeps;
+  /**
+   * Turns holding a transaction at once, in this process (default 4); the
+   * others wait their turn. Keep it below the pool's connections (pool.ts,
+   * 10 by default): the engine's stores need connections while turns hold theirs.
+   */
+  readonly maxTurns?: number;
 }
 
 const DUPLICATE: TurnOutcome = { duplicate: true };
@@ -86,8 +93,11 @@ const DUPLICATE: TurnOutcome = { duplicate: true };
 export class PgTurnRunner implements TurnRunner {
   /** Claims of turns running in this process: a redelivery meanwhile is answered at once, without a connection. */
   private readonly inFlight = new Set<string>();
+  private readonly slots: Slots;
 
-  constructor(private readonly deps: PgTurnRunnerDeps) {}
+  constructor(private readonly deps: PgTurnRunnerDeps) {
+    this.slots = new Slots(deps.maxTurns ?? 4);
+  }
 
   /** The same runner over another engine (tests: a slow or failing one). */
   withEngine(engine: Engine): PgTurnRunner {
@@ -101,7 +111,7 @@ export class PgTurnRunner implements TurnRunner {
       this.inFlight.add(claim);
     }
     try {
-      return await withCommune(this.deps.db, this.deps.communeId, (trx) => this.turn(trx, req));
+      return await this.slots.run(() => withCommune(this.deps.db, this.deps.communeId, (trx) => this.turn(trx, req)));
     } finally {
       if (claim !== undefined) this.inFlight.delete(claim);
     }
