@@ -8,6 +8,8 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingReply } from '../../src/core/messages.js';
 import type { ConversationState, ConversationStateRepo } from '../../src/core/ports.js';
+import { kyselyOver } from '../../src/storage/pg/db.js';
+import { createPgPool } from '../../src/storage/pg/pool.js';
 import { PgTurnHandoff } from '../../src/storage/pg/pgTurnHandoff.js';
 import { PgTurnRunner } from '../../src/storage/pg/pgTurnRunner.js';
 import { PgTurnStateBuffer } from '../../src/storage/pg/pgTurnState.js';
@@ -255,6 +257,36 @@ describe('the PostgreSQL turn runner', () => {
     );
     expect(outcomes.every((o) => !o.duplicate)).toBe(true);
     expect(most).toBe(2);
+  });
+
+  it('keeps nothing of a turn whose process died in the middle; the redelivery waiting on its claim runs instead', async () => {
+    const doomed = kyselyOver<Database>(createPgPool(t.appUrl, { max: 2, applicationName: 'hocvuso-doomed' }));
+    let inside!: () => void;
+    const entered = new Promise<void>((r) => (inside = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const stuck: EngineOver = (state) => ({
+      async handle(m) {
+        inside();
+        await gate;
+        return counting(state).handle(m);
+      },
+      ask: () => Promise.reject(new Error('unused')),
+    });
+    const turn = { claim: 'telegram:8000', userId: 'crash', message: text('crash', 'x'), outbox: OUTBOX, render };
+    const dying = runnerOver(doomed, A, stuck).run(turn);
+    await entered;
+    const other = runnerOver(two, A, counting).run(turn);
+    await someoneWaits(one);
+    // The process dies: its connection goes, and PostgreSQL rolls its open transaction back.
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = 'hocvuso-doomed'`.execute(one);
+    expect(await other).toMatchObject({ duplicate: false, replies: [{ text: '#1 x' }] });
+    release();
+    await expect(dying).rejects.toThrow();
+    await doomed.destroy();
+    expect(await pendingTexts(one, A, 'crash')).toEqual(['#1 x']);
+    expect(await stateOf(one, A, 'crash')).toEqual({ n: 1 });
   });
 
   it('keeps communes apart: the same update id in two communes is two turns, and each sees only its rows', async () => {

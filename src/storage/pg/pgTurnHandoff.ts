@@ -6,8 +6,10 @@
  * conversation, the resident's message appended to that thread, and a thread
  * opened by a reply that asks for a person. The SQLite store's methods join
  * whatever transaction is open; on PostgreSQL a transaction is a connection,
- * so each call here takes it. The console's side of the handoff (list, read,
- * reply, close) is not here: it is a PostgreSQL HandoffStore still to write.
+ * so each call here takes it. The open thread is read `FOR SHARE`: a close
+ * by staff waits for the turn that is appending to it. The console's side
+ * of the handoff (list, read, reply, close) is not here: it is a PostgreSQL
+ * HandoffStore still to write.
  */
 import type { Selectable, Transaction } from 'kysely';
 import type { HandoffThread, OpenThreadInput } from '../../core/stores/handoff.js';
@@ -52,6 +54,9 @@ export class PgTurnHandoff implements PgTurnHandoffStore {
       .where('channel', '=', channel)
       .where('user_id', '=', userId)
       .where('status', '=', 'open')
+      // Held until the turn commits: staff closing the thread meanwhile wait, so the message the
+      // turn appends lands in a thread that is still open (a close that came first is seen here).
+      .forShare()
       .executeTakeFirst();
     return r ? toThread(r) : undefined;
   }
