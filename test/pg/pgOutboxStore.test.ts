@@ -190,6 +190,68 @@ describe('the claiming outbox on PostgreSQL', () => {
     expect(await b.counts()).toEqual({ pending: 1, held: 0, failed: 0, sent: 0 });
   });
 
+  it("sends a dead process's claim again once its lease ends, saying the resident may see it twice", async () => {
+    const dead = new PgOutboxStore<Payload>(one, B, 'zalo');
+    const [id] = await dead.enqueue('z', [{ user: 'z', n: 0 }], new Date(T0));
+    await dead.claim(at(1), 10, 30_000);
+    const clock = fixedClock(at(10).toISOString());
+    const { logger, lines } = memoryLogger();
+    const sent: number[] = [];
+    const d = new SharedDispatcher<Payload>({
+      store: new PgOutboxStore<Payload>(two, B, 'zalo'),
+      sender: {
+        send: (_u, p) => {
+          sent.push(p.n);
+          return Promise.resolve({ messageId: 'ok' });
+        },
+        classify: () => ({ action: 'fail', reason: 'unexpected' }),
+      },
+      clock,
+      logger,
+      leaseMs: 30_000,
+    });
+    expect(await d.pass()).toBe(0);
+    clock.set(at(40).toISOString());
+    expect(await d.pass()).toBe(1);
+    expect(sent).toEqual([0]);
+    expect(lines.some((l) => l.includes('may see it twice'))).toBe(true);
+    const row = await withCommune(one, B, (trx) =>
+      trx.selectFrom('outbox').select(['status', 'sending_at']).where('id', '=', id!).executeTakeFirst(),
+    );
+    expect(row).toEqual({ status: 'sent', sending_at: null });
+  });
+
+  it("holds a resident's replies when the sender's gate says no, and retries a refused send later", async () => {
+    const store = new PgOutboxStore<Payload>(two, B, 'web');
+    await store.enqueue(
+      'closed',
+      [
+        { user: 'closed', n: 0 },
+        { user: 'closed', n: 1 },
+      ],
+      new Date(T0),
+    );
+    await store.enqueue('busy', [{ user: 'busy', n: 0 }], new Date(T0));
+    const clock = fixedClock(at(1).toISOString());
+    const d = new SharedDispatcher<Payload>({
+      store,
+      sender: {
+        send: () => Promise.reject(new Error('429')),
+        classify: () => ({ action: 'retry', reason: 'rate limited', afterMs: 5_000 }),
+        gate: (userId) => (userId === 'closed' ? { send: false, reason: 'window closed' } : { send: true }),
+      },
+      clock,
+      logger: memoryLogger().logger,
+    });
+    expect(await d.pass()).toBe(2);
+    expect(await store.counts()).toMatchObject({ pending: 1, held: 2 });
+    // Not due before the platform's wait is over.
+    clock.set(at(5).toISOString());
+    expect(await store.claim(at(5), 10, 30_000)).toEqual([]);
+    const [again] = await store.claim(at(7), 10, 30_000);
+    expect(again).toMatchObject({ userId: 'busy', attempts: 1 });
+  });
+
   it('records a failed send through the sender: retried later, or given up so the next reply goes on', async () => {
     const store = new PgOutboxStore<Payload>(one, B, 'telegram');
     await store.enqueue(

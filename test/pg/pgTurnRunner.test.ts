@@ -213,6 +213,31 @@ describe('the PostgreSQL turn runner', () => {
     expect(new Set(rows.map((r) => r.split(' ')[1])).size).toBe(50);
   });
 
+  it('runs 200 turns of 50 residents from two processes, each committed once with its own state', async () => {
+    const runners = [runnerOver(one, A, counting), runnerOver(two, A, counting)];
+    const started = performance.now();
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        runners[i % 2]!.run({
+          claim: `telegram:${3000 + i}`,
+          userId: `many${i % 50}`,
+          message: text(`many${i % 50}`, `m${i}`),
+          outbox: OUTBOX,
+          render,
+        }),
+      ),
+    );
+    const ms = performance.now() - started;
+    console.info(
+      `200 turns of 50 residents over 2 pools: ${ms.toFixed(0)} ms (${((200 * 1000) / ms).toFixed(0)} turns/s)`,
+    );
+    expect(outcomes.every((o) => !o.duplicate)).toBe(true);
+    for (const u of [0, 17, 49]) {
+      expect(await stateOf(one, A, `many${u}`)).toEqual({ n: 4 });
+      expect((await pendingTexts(two, A, `many${u}`)).map((r) => r.split(' ')[0])).toEqual(['#1', '#2', '#3', '#4']);
+    }
+  });
+
   it('runs turns of different residents side by side (the lock is per conversation)', async () => {
     let inside = 0;
     let most = 0;

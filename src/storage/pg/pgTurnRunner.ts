@@ -122,7 +122,8 @@ export class PgTurnRunner implements TurnRunner {
     const started = clock.now();
     if (req.claim !== undefined && !(await this.claimed(trx, req.claim, started))) return DUPLICATE;
     const message = req.message;
-    // The outbox's resident is locked too (the same row, but for a group or a turn without a message), so their rows keep the turns' order.
+    // The outbox's resident is locked too (mostly the same row; not for a group, nor a turn without a
+    // message), so the rows queued for them keep the order of their turns.
     const keys: ConversationKey[] = [{ channel: req.outbox.channel as ConversationKey['channel'], userId: req.userId }];
     if (message) keys.push(message);
     const locked = await lockConversations(trx, communeId, keys, started);
