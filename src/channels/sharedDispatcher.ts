@@ -64,6 +64,11 @@ export class SharedDispatcher<P> {
       logger.info({ channel, reason: decision.reason }, 'replies held until the resident writes again');
       return;
     }
+    if (item.sendingAt && item.attempts >= this.backoff.maxAttempts) {
+      if (await store.markFailed(item, 'every try stopped during the send', clock.now())) sender.done?.(item, 'failed');
+      logger.error({ channel, outboxId: item.id, attempts: item.attempts }, 'reply given up: no try ever finished');
+      return;
+    }
     if (item.sendingAt) {
       logger.warn(
         { channel, outboxId: item.id, startedAt: item.sendingAt.toISOString() },

@@ -126,7 +126,7 @@ describe('the claiming outbox on PostgreSQL', () => {
     expect(await theirs.claim(at(20), 10, 30_000)).toEqual([]);
 
     const [taken] = await theirs.claim(at(32), 10, 30_000);
-    expect(taken).toMatchObject({ id: dead?.id, payload: { user: 'lease', n: 0 }, sendingAt: at(1) });
+    expect(taken).toMatchObject({ id: dead?.id, payload: { user: 'lease', n: 0 }, sendingAt: at(1), attempts: 1 });
     // The first process wakes up: its outcome is not recorded over the new claim's.
     expect(await mine.markSent(dead!, at(33), 'late')).toBe(false);
     expect(await theirs.markSent(taken!, at(33), 'm-0')).toBe(true);
@@ -250,6 +250,34 @@ describe('the claiming outbox on PostgreSQL', () => {
     expect(await store.claim(at(5), 10, 30_000)).toEqual([]);
     const [again] = await store.claim(at(7), 10, 30_000);
     expect(again).toMatchObject({ userId: 'busy', attempts: 1 });
+  });
+
+  it('gives up a reply whose every try ended with its process, without sending it again', async () => {
+    const store = new PgOutboxStore<Payload>(one, A, 'poison');
+    const [id] = await store.enqueue('poison', [{ user: 'poison', n: 0 }], new Date(T0));
+    await store.claim(at(1), 10, 10_000);
+    await store.claim(at(20), 10, 10_000);
+    const sent: number[] = [];
+    const d = new SharedDispatcher<Payload>({
+      store,
+      sender: {
+        send: (_u, p) => {
+          sent.push(p.n);
+          return Promise.resolve({});
+        },
+        classify: () => ({ action: 'fail', reason: 'unexpected' }),
+      },
+      clock: fixedClock(at(40).toISOString()),
+      logger: memoryLogger().logger,
+      backoff: { baseMs: 1_000, maxMs: 10_000, maxAttempts: 2 },
+      leaseMs: 10_000,
+    });
+    expect(await d.pass()).toBe(1);
+    expect(sent).toEqual([]);
+    const row = await withCommune(one, A, (trx) =>
+      trx.selectFrom('outbox').select(['status', 'attempts']).where('id', '=', id!).executeTakeFirst(),
+    );
+    expect(row).toEqual({ status: 'failed', attempts: 2 });
   });
 
   it('records a failed send through the sender: retried later, or given up so the next reply goes on', async () => {

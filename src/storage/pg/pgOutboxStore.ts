@@ -107,7 +107,17 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
         )
         .updateTable('outbox')
         .from('picked')
-        .set({ sending_at: nowIso, next_attempt_at: until.toISOString() })
+        .set((eb) => ({
+          sending_at: nowIso,
+          next_attempt_at: until.toISOString(),
+          // A claim that ended with no outcome (its process died) was an attempt: a reply that kills
+          // every process that sends it is given up after the dispatcher's tries, not retried forever.
+          attempts: eb(
+            'outbox.attempts',
+            '+',
+            eb.case().when('picked.sending_at', 'is not', null).then(1).else(0).end(),
+          ),
+        }))
         .whereRef('outbox.id', '=', 'picked.id')
         .returning([
           'outbox.id',
