@@ -9,7 +9,8 @@
  * silently dropped and a crash re-sends what was not confirmed.
  *
  * One store serves one channel (its rows only); the payload type is that
- * channel's. The SQLite version is storage/sqlite/outboxStore.ts.
+ * channel's. The SQLite version is storage/sqlite/outboxStore.ts. With several
+ * processes sending, rows are claimed instead (sharedOutbox.ts).
  */
 
 export type OutboxStatus = 'pending' | 'held' | 'sent' | 'failed';

@@ -6,7 +6,8 @@
  * sticker's "please type") with the key that identifies it on its platform,
  * and gets back whether it was new and the outbox ids of the replies queued.
  * Channels never open, join or wait for a transaction, and never call the
- * engine: the runner (storage/sqlite/turns.ts) is the one entry point, and
+ * engine: the runner (storage/sqlite/turns.ts; storage/pg/pgTurnRunner.ts
+ * for several processes on PostgreSQL) is the one entry point, and
  * the one place that decides whether the bot answers at all (a conversation
  * a person from the commune owns is not answered by the bot, issue 18 item 6).
  */

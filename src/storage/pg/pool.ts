@@ -12,7 +12,8 @@
  * and a value beyond 2^53 throws instead of silently losing digits; `numeric`
  * stays a string (there is none in the schema). And an idle connection that
  * the server drops (a restart, a network cut) is logged, not left as an
- * unhandled 'error' event that would stop the process.
+ * unhandled 'error' event that would stop the process; nor is one dropped
+ * while checked out (a turn's transaction held across the engine's wait).
  */
 import pg from 'pg';
 import { redactDatabaseUrl } from '../../databaseUrl.js';
@@ -59,6 +60,18 @@ export function createPgPool(url: string, options: PgPoolOptions = {}): pg.Pool 
       { err: err.message, database: redactDatabaseUrl(url) },
       'PostgreSQL closed an idle connection; the pool opens a new one when needed',
     );
+  });
+  // A connection lost while checked out between two queries (a turn's transaction while the engine
+  // waits on a model) is reported by its client, which the pool listens to only while it is idle:
+  // without this listener that 'error' event would stop the process. The next query on it fails,
+  // its transaction rolls back, and the pool drops it when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => {
+      options.logger?.warn(
+        { err: err.message, database: redactDatabaseUrl(url) },
+        'PostgreSQL closed a connection in use; its transaction is rolled back',
+      );
+    });
   });
   return pool;
 }

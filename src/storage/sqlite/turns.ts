@@ -39,9 +39,9 @@
  */
 import type { Engine } from '../../core/conversation/engine.js';
 import { ACKNOWLEDGED, OWNED } from '../../core/handoff/texts.js';
+import { forChannel, threadText } from '../../core/handoff/turnMessages.js';
 import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
 import type { HandoffStore, HandoffThread } from '../../core/stores/handoff.js';
-import { redactSensitive, secretKinds } from '../../core/text/sensitive.js';
 import type { Clock, ConversationKey, ConversationState, ConversationStateRepo } from '../../core/ports.js';
 import type { TurnOutcome, TurnRequest, TurnRunner } from '../../core/stores/turns.js';
 import type { Db } from './db.js';
@@ -112,28 +112,6 @@ export interface TurnHandoff {
   readonly store: HandoffStore;
   /** Called inside the commit that opened `thread` (the staff notice is queued there). */
   opened?(thread: HandoffThread, at: Date): void;
-}
-
-/**
- * What a resident's message becomes in a thread. A message holding a password
- * or an OTP is stored masked, as the bot never stores those either (its phone
- * or ID numbers are masked with it: the redaction works on the whole text);
- * any other message is kept whole, phone and ID numbers included, since staff
- * may need them to help.
- */
-function threadText(message: IncomingMessage): string {
-  const text = message.text?.trim() ?? '';
-  const redaction = redactSensitive(text);
-  return secretKinds(redaction.kinds).some((k) => k === 'password' || k === 'otp') ? redaction.text : text;
-}
-
-/** Replies as channels render them: the thread-opening facts stay with the runner. */
-function forChannel(replies: readonly OutgoingReply[]): OutgoingReply[] {
-  return replies.map((r) => {
-    if (!r.handoff) return r;
-    const { handoff: _opening, ...rest } = r;
-    return rest;
-  });
 }
 
 export interface TurnRunnerDeps {

@@ -1,0 +1,112 @@
+/**
+ * @module storage/pg/pgConversationLock
+ *
+ * One resident's turns in order across processes (issue 20 item 4). On
+ * SQLite one process writes, and its channels run one resident's turns one
+ * after another; with two processes on PostgreSQL, two turns of one resident
+ * may arrive at once in two processes. Each turn therefore starts by locking
+ * the resident's `conversation_state` row (`SELECT … FOR UPDATE`) and holds it
+ * until it commits, so the second turn reads the state the first one wrote,
+ * and its outbox rows get later ids than the first turn's (the dispatcher
+ * sends a resident's rows in id order).
+ *
+ * A resident without a state yet has no row to lock: one is inserted first
+ * (`ON CONFLICT DO NOTHING`), with an empty state, and deleted again before
+ * the commit when the turn saves nothing, so no other reader ever sees it.
+ * A second turn inserting the same row meanwhile waits for the first
+ * transaction (the unique index makes it), which is the lock we want. A row
+ * deleted by the turn that held it is gone for its waiters: they insert
+ * their own and try again.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { ConversationKey, ConversationState } from '../../core/ports.js';
+import type { Database } from './schema.js';
+
+/** A conversation locked by this transaction: its state when the lock was taken. */
+export interface LockedConversation {
+  readonly key: ConversationKey;
+  readonly state: ConversationState | undefined;
+  /** The row was inserted for the lock (no state before): delete it unless the turn saves one. */
+  readonly placeholder: boolean;
+}
+
+const PLACEHOLDER = '{}';
+/** Tries before giving up: each lost try means another turn deleted the row while we waited. */
+const TRIES = 20;
+
+/**
+ * Locks the conversations of `keys` in one order (channel, then user id), so
+ * two transactions locking the same two never wait on each other.
+ */
+export async function lockConversations(
+  trx: Transaction<Database>,
+  communeId: string,
+  keys: readonly ConversationKey[],
+  at: Date,
+): Promise<LockedConversation[]> {
+  const unique = new Map(keys.map((k) => [`${k.channel}\u0000${k.userId}`, k]));
+  const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
+  const locked: LockedConversation[] = [];
+  for (const key of sorted) locked.push(await lockOne(trx, communeId, key, at));
+  return locked;
+}
+
+async function lockOne(
+  trx: Transaction<Database>,
+  communeId: string,
+  key: ConversationKey,
+  at: Date,
+): Promise<LockedConversation> {
+  for (let i = 0; i < TRIES; i++) {
+    const inserted = await trx
+      .insertInto('conversation_state')
+      .values({
+        commune_id: communeId,
+        channel: key.channel,
+        user_id: key.userId,
+        state_json: PLACEHOLDER,
+        updated_at: at.toISOString(),
+      })
+      .onConflict((oc) => oc.columns(['commune_id', 'channel', 'user_id']).doNothing())
+      .returning(sql<number>`1`.as('one'))
+      .executeTakeFirst();
+    const row = await trx
+      .selectFrom('conversation_state')
+      .select('state_json')
+      .where('commune_id', '=', communeId)
+      .where('channel', '=', key.channel)
+      .where('user_id', '=', key.userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) continue; // deleted by the turn we waited for: insert again
+    if (inserted) return { key, state: undefined, placeholder: true };
+    return { key, state: JSON.parse(row.state_json) as ConversationState, placeholder: false };
+  }
+  throw new Error('conversation lock: the row kept disappearing');
+}
+
+/** Writes (or deletes) the locked conversation's state in the turn's transaction. */
+export async function saveConversation(
+  trx: Transaction<Database>,
+  communeId: string,
+  key: ConversationKey,
+  state: ConversationState | undefined,
+  at: Date,
+): Promise<void> {
+  if (state === undefined) {
+    await trx
+      .deleteFrom('conversation_state')
+      .where('commune_id', '=', communeId)
+      .where('channel', '=', key.channel)
+      .where('user_id', '=', key.userId)
+      .execute();
+    return;
+  }
+  await trx
+    .updateTable('conversation_state')
+    .set({ state_json: JSON.stringify(state), updated_at: at.toISOString() })
+    .where('commune_id', '=', communeId)
+    .where('channel', '=', key.channel)
+    .where('user_id', '=', key.userId)
+    .execute();
+}

@@ -1,0 +1,236 @@
+/**
+ * @module storage/pg/pgOutboxStore
+ *
+ * One channel's rows of the shared `outbox` table on PostgreSQL, for
+ * dispatchers in several processes (core/stores/sharedOutbox.ts).
+ *
+ * A claim is one statement: pick the due pending rows that have no earlier
+ * pending row of the same resident, `FOR UPDATE SKIP LOCKED` (a row another
+ * dispatcher is claiming right now is passed over, not waited for), and
+ * stamp them. The lease needs no column of its own: a claimed row stays
+ * 'pending' with `sending_at` = the claim's time (the attempt started) and
+ * `next_attempt_at` = the end of the lease. So until the lease ends the row
+ * is not due (nobody claims it) and, being pending, it keeps its resident's
+ * later rows back (order); once the lease ends it is due again and another
+ * dispatcher claims it, seeing `sending_at` set (the reply may arrive twice).
+ * `sending_at` is also the claim's token: each mark requires it unchanged, so
+ * a dispatcher that outlived its lease cannot overwrite the new claimer's
+ * outcome. Every query runs in `withCommune`: row-level security shows a
+ * store only its commune's rows.
+ */
+import type { Transaction, Updateable } from 'kysely';
+import type { OutboxCounts } from '../../core/stores/outbox.js';
+import type { ClaimedItem, SharedOutboxStore } from '../../core/stores/sharedOutbox.js';
+import type { PgDb } from './db.js';
+import type { Database, OutboxTable } from './schema.js';
+import { withCommune } from './tenant.js';
+
+/** Inserts payloads as pending rows in `trx` (a turn's, or the store's own); returns their ids in order. */
+export async function insertOutboxRows<P>(
+  trx: Transaction<Database>,
+  communeId: string,
+  channel: string,
+  userId: string,
+  payloads: readonly P[],
+  at: Date,
+): Promise<number[]> {
+  if (payloads.length === 0) return [];
+  const iso = at.toISOString();
+  const rows = await trx
+    .insertInto('outbox')
+    .values(
+      payloads.map((p) => ({
+        commune_id: communeId,
+        channel,
+        user_id: userId,
+        payload_json: JSON.stringify(p),
+        status: 'pending' as const,
+        next_attempt_at: iso,
+        created_at: iso,
+      })),
+    )
+    .returning('id')
+    .execute();
+  // Identity values are drawn in the order of the VALUES list: ascending ids are the payloads' order.
+  return rows.map((r) => r.id).sort((a, b) => a - b);
+}
+
+export class PgOutboxStore<P> implements SharedOutboxStore<P> {
+  constructor(
+    private readonly db: PgDb,
+    private readonly communeId: string,
+    readonly channel: string,
+  ) {}
+
+  private tx<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return withCommune(this.db, this.communeId, fn);
+  }
+
+  enqueue(userId: string, payloads: readonly P[], at: Date): Promise<number[]> {
+    return this.tx((trx) => insertOutboxRows(trx, this.communeId, this.channel, userId, payloads, at));
+  }
+
+  async claim(now: Date, limit: number, leaseMs: number): Promise<ClaimedItem<P>[]> {
+    if (!(leaseMs > 0)) throw new Error('a lease must last some time');
+    const nowIso = now.toISOString();
+    const until = new Date(now.getTime() + leaseMs);
+    const { communeId, channel } = this;
+    const rows = await this.tx((trx) =>
+      trx
+        .with('picked', (qb) =>
+          qb
+            .selectFrom('outbox as o')
+            .select(['o.id', 'o.sending_at'])
+            .where('o.commune_id', '=', communeId)
+            .where('o.channel', '=', channel)
+            .where('o.status', '=', 'pending')
+            .where('o.next_attempt_at', '<=', nowIso)
+            // The resident's oldest pending row only: an earlier one in flight or waiting to retry keeps it back.
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('outbox as e')
+                    .select('e.id')
+                    .whereRef('e.commune_id', '=', 'o.commune_id')
+                    .whereRef('e.channel', '=', 'o.channel')
+                    .whereRef('e.user_id', '=', 'o.user_id')
+                    .where('e.status', '=', 'pending')
+                    .whereRef('e.id', '<', 'o.id'),
+                ),
+              ),
+            )
+            .orderBy('o.id')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .updateTable('outbox')
+        .from('picked')
+        .set((eb) => ({
+          sending_at: nowIso,
+          next_attempt_at: until.toISOString(),
+          // A claim that ended with no outcome (its process died) was an attempt: a reply that kills
+          // every process that sends it is given up after the dispatcher's tries, not retried forever.
+          attempts: eb(
+            'outbox.attempts',
+            '+',
+            eb.case().when('picked.sending_at', 'is not', null).then(1).else(0).end(),
+          ),
+        }))
+        .whereRef('outbox.id', '=', 'picked.id')
+        .returning([
+          'outbox.id',
+          'outbox.user_id',
+          'outbox.payload_json',
+          'outbox.attempts',
+          'picked.sending_at as previous',
+        ])
+        .execute(),
+    );
+    return rows
+      .sort((a, b) => a.id - b.id)
+      .map((r) => ({
+        id: r.id,
+        userId: r.user_id,
+        payload: JSON.parse(r.payload_json ?? 'null') as P,
+        attempts: r.attempts,
+        nextAttemptAt: now,
+        ...(r.previous !== null && { sendingAt: new Date(r.previous) }),
+        lease: nowIso,
+        leaseUntil: until,
+      }));
+  }
+
+  /** Applies `set` to the item's row if the claim is still its own. */
+  private async settle(item: ClaimedItem<P>, set: Updateable<OutboxTable>): Promise<boolean> {
+    const r = await this.tx((trx) =>
+      trx
+        .updateTable('outbox')
+        .set(set)
+        .where('commune_id', '=', this.communeId)
+        .where('id', '=', item.id)
+        .where('status', '=', 'pending')
+        .where('sending_at', '=', item.lease)
+        .executeTakeFirst(),
+    );
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  markSent(item: ClaimedItem<P>, at: Date, platformMessageId: string | undefined): Promise<boolean> {
+    return this.settle(item, {
+      status: 'sent',
+      sent_at: at.toISOString(),
+      platform_message_id: platformMessageId ?? null,
+      payload_json: null,
+      reason: null,
+      sending_at: null,
+    });
+  }
+
+  markRetry(item: ClaimedItem<P>, attempts: number, nextAttemptAt: Date, error: string): Promise<boolean> {
+    return this.settle(item, {
+      attempts,
+      next_attempt_at: nextAttemptAt.toISOString(),
+      reason: error,
+      sending_at: null,
+    });
+  }
+
+  markFailed(item: ClaimedItem<P>, error: string, at: Date): Promise<boolean> {
+    return this.settle(item, { status: 'failed', reason: error, next_attempt_at: at.toISOString(), sending_at: null });
+  }
+
+  async holdAll(userId: string, reason: string, at: Date): Promise<void> {
+    await this.tx((trx) =>
+      trx
+        .updateTable('outbox')
+        .set({ status: 'held', reason, next_attempt_at: at.toISOString(), sending_at: null })
+        .where('commune_id', '=', this.communeId)
+        .where('channel', '=', this.channel)
+        .where('user_id', '=', userId)
+        .where('status', '=', 'pending')
+        .execute(),
+    );
+  }
+
+  async release(userId: string, at: Date): Promise<number> {
+    const r = await this.tx((trx) =>
+      trx
+        .updateTable('outbox')
+        .set({ status: 'pending', attempts: 0, next_attempt_at: at.toISOString(), reason: null })
+        .where('commune_id', '=', this.communeId)
+        .where('channel', '=', this.channel)
+        .where('user_id', '=', userId)
+        .where('status', '=', 'held')
+        .executeTakeFirst(),
+    );
+    return Number(r.numUpdatedRows);
+  }
+
+  async forgetDone(userId: string): Promise<void> {
+    await this.tx((trx) =>
+      trx
+        .deleteFrom('outbox')
+        .where('commune_id', '=', this.communeId)
+        .where('channel', '=', this.channel)
+        .where('user_id', '=', userId)
+        .where('status', 'in', ['sent', 'failed'])
+        .execute(),
+    );
+  }
+
+  async counts(): Promise<OutboxCounts> {
+    const rows = await this.tx((trx) =>
+      trx
+        .selectFrom('outbox')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('commune_id', '=', this.communeId)
+        .where('channel', '=', this.channel)
+        .groupBy('status')
+        .execute(),
+    );
+    const of = (s: string): number => rows.find((r) => r.status === s)?.n ?? 0;
+    return { pending: of('pending'), held: of('held'), failed: of('failed'), sent: of('sent') };
+  }
+}
