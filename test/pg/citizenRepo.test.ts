@@ -130,4 +130,39 @@ describe('PgCitizenRepo across communes and connections', () => {
       { commune_id: communeId, citizen_id: 'cit-a', completed_at: at(10).toISOString() },
     ]);
   });
+
+  it('an erasure racing a finishing answer: the pass is either counted anonymously or never made, never kept', async () => {
+    const { communeId, tables } = await pg.commune();
+    const citizens = new PgCitizenRepo(pg.app, communeId);
+    const attempts = new PgAttemptRepo(pg.app, communeId);
+    const who = { channel: 'zalo' as const, userId: 'z-race' };
+    await citizens.ensure(who, 'cit-r', T0);
+    await citizens.update('cit-r', { profile: { hamlet: 'xom-1', group: 'nguoi-dan' } }, T0);
+    const a = { ...attempt('att-r', 'cit-r', 'q1'), current: 1, correct: 1, answers: [0] };
+    expect(await attempts.start(a)).toBe(true);
+    const done = {
+      ...a,
+      status: 'finished' as const,
+      current: 2,
+      correct: 2,
+      answers: [0, 1],
+      finishedAt: at(5).toISOString(),
+      score: 1,
+      passed: true,
+    };
+    const completion = {
+      citizenId: 'cit-r',
+      quizId: 'q1',
+      attemptId: 'att-r',
+      score: 1,
+      passed: true,
+      at: at(5).toISOString(),
+      coreQuizzes: ['q1'],
+    };
+    const [, committed] = await Promise.all([citizens.erase(who), attempts.commit(done, 1, completion)]);
+    expect(await tables.rows('quiz_passes')).toEqual([]);
+    expect(await tables.rows('citizens')).toEqual([]);
+    const anonymous = (await tables.rows('anonymous_passes')).reduce((n, r) => n + Number(r['passes']), 0);
+    expect(anonymous).toBe(committed ? 1 : 0);
+  });
 });
