@@ -56,7 +56,7 @@ export async function openPgContractDb(): Promise<PgContractDb> {
         async rows(table) {
           let q = admin.selectFrom(table).selectAll().where('commune_id', '=', communeId);
           if (await hasId(table)) q = q.orderBy('id');
-          return (await q.execute());
+          return await q.execute();
         },
         async everyRow() {
           const out: { table: string; row: Row }[] = [];

@@ -88,11 +88,9 @@ async function eraseCitizen(trx: Trx, commune: string, citizen: string): Promise
         .groupBy([sql.lit(1), sql.lit(2), sql.lit(3), sql.lit(4)]),
     )
     .onConflict((oc) =>
-      oc
-        .columns(['commune_id', 'hamlet', 'target_group', 'completed_on'])
-        .doUpdateSet((eb) => ({
-          completions: eb('anonymous_completions.completions', '+', eb.ref('excluded.completions')),
-        })),
+      oc.columns(['commune_id', 'hamlet', 'target_group', 'completed_on']).doUpdateSet((eb) => ({
+        completions: eb('anonymous_completions.completions', '+', eb.ref('excluded.completions')),
+      })),
     )
     .execute();
   const attemptIds = trx
