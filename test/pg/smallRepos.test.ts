@@ -1,0 +1,37 @@
+/**
+ * The contracts of the conversation state, the unanswered-question log and
+ * the answer-outcome counts (test/contracts) on PostgreSQL, as the app role,
+ * a fresh commune per case: the same cases test/integration/smallRepos.test.ts
+ * runs on SQLite.
+ */
+import { afterAll, beforeAll } from 'vitest';
+import { PgAnswerOutcomeLog } from '../../src/storage/pg/pgAnswerOutcomeLog.js';
+import { PgConversationRepo } from '../../src/storage/pg/pgConversationRepo.js';
+import { PgUnansweredLog } from '../../src/storage/pg/pgUnansweredLog.js';
+import { describeAnswerOutcomeLogContract } from '../contracts/answerOutcomeLog.contract.js';
+import { describeConversationRepoContract } from '../contracts/conversationRepo.contract.js';
+import { describeUnansweredLogContract } from '../contracts/unansweredLog.contract.js';
+import { openPgContractDb, type PgContractDb } from './pgContractDb.js';
+
+let pg: PgContractDb;
+beforeAll(async () => {
+  pg = await openPgContractDb();
+});
+afterAll(async () => {
+  await pg?.close();
+});
+
+describeConversationRepoContract('postgresql', async () => {
+  const { communeId, tables } = await pg.commune();
+  return { repo: new PgConversationRepo(pg.app, communeId), tables, close: () => undefined };
+});
+
+describeUnansweredLogContract('postgresql', async () => {
+  const { communeId, tables } = await pg.commune();
+  return { log: new PgUnansweredLog(pg.app, communeId), tables, close: () => undefined };
+});
+
+describeAnswerOutcomeLogContract('postgresql', async () => {
+  const { communeId, tables } = await pg.commune();
+  return { log: new PgAnswerOutcomeLog(pg.app, communeId), tables, close: () => undefined };
+});
