@@ -43,6 +43,7 @@ import { m019aBaseline } from './019a_baseline.js';
 import { m019bReportTriggers } from './019b_report_triggers.js';
 import { m019cRowLevelSecurity } from './019c_row_level_security.js';
 import { m020Handoff } from './020_handoff.js';
+import { m022Channels } from './022_channels.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they apply. */
 export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -50,6 +51,7 @@ export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '019b_report_triggers': m019bReportTriggers,
   '019c_row_level_security': m019cRowLevelSecurity,
   '020_handoff': m020Handoff,
+  '022_channels': m022Channels,
 };
 
 /** Raised when a migration fails; the schema is left as it was before the run. */

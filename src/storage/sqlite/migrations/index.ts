@@ -27,6 +27,7 @@ import { m017Outbox } from './017_outbox.js';
 import { m018StaffChatLinks } from './018_staff_chat_links.js';
 import { m019ReportAttempts } from './019_report_attempts.js';
 import { m020Handoff } from './020_handoff.js';
+import { m022Channels } from './022_channels.js';
 
 export interface Migration {
   readonly version: number;
@@ -53,4 +54,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m018StaffChatLinks,
   m019ReportAttempts,
   m020Handoff,
+  m022Channels,
 ];
