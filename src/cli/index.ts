@@ -38,6 +38,9 @@ Commands:
   prune                       Remove rows older than their retention (RETENTION_*), as the service does hourly.
   staff add --name "…" --role admin|hamlet [--hamlet ID] | staff list | staff disable --id ID | staff reset --id ID
                               Staff console accounts; add and reset print a one-time password set-up link.
+  channel add telegram|zalo --commune ID [--app-id N] | channel list [--commune ID] | channel disable KEY
+                              Channels as rows (one bot per commune, webhook /webhooks/<kind>/<key>);
+                              tokens are read from stdin, never from the command line.
   help                        Show this help.
 
 Environment: DATABASE_PATH, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
@@ -102,6 +105,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import('./prune.js')).runPrune(ctx);
     case 'staff':
       return (await import('./staff.js')).runStaff(ctx, rest);
+    case 'channel':
+      return (await import('./channel.js')).runChannel(ctx, rest);
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;
