@@ -65,4 +65,6 @@ export interface KeyedChannel {
 export interface ChannelKeyring {
   /** The enabled channel of that kind with that key; undefined for an unknown, disabled or other-kind key. */
   find(kind: ChannelKind, publicKey: string): KeyedChannel | undefined;
+  /** Every enabled channel of a kind: start-up registers their webhooks and sends what they still owe. */
+  enabled(kind: ChannelKind): readonly KeyedChannel[];
 }

@@ -115,7 +115,17 @@ export class SqliteChannelRepo implements ChannelDirectory, ChannelKeyring {
     const r = this.db
       .prepare(`SELECT ${COLUMNS}, secrets FROM channels WHERE public_key = ? AND kind = ? AND enabled = 1`)
       .get(publicKey, kind) as Row | undefined;
-    if (!r) return undefined;
+    return r ? this.keyed(r) : undefined;
+  }
+
+  enabled(kind: ChannelKind): readonly KeyedChannel[] {
+    const rows = this.db
+      .prepare(`SELECT ${COLUMNS}, secrets FROM channels WHERE kind = ? AND enabled = 1 ORDER BY id`)
+      .all(kind) as Row[];
+    return rows.map((r) => this.keyed(r));
+  }
+
+  private keyed(r: Row): KeyedChannel {
     const row = toRow(r);
     const sealed = r.secrets;
     return {

@@ -1,0 +1,147 @@
+/**
+ * @module channels/keyed/zalo
+ *
+ * `POST /webhooks/zalo/:key`: the Zalo Official Accounts kept as rows of the
+ * `channels` table, one per commune. The key only finds the row; each
+ * delivery must carry the mac Zalo computes with THAT row's app id and OA
+ * secret key over the raw body (constant-time compare, channels/zalo/
+ * signature.ts); a wrong or missing one gets 401 and nothing is recorded.
+ * Each row gets its own Zalo channel (built lazily, cached until the row's
+ * secrets change): its tokens, events and outbox in its commune, its turns on
+ * its commune's services. The row's first refresh token seeds the token
+ * store once, as ZALO_REFRESH_TOKEN does on the old path.
+ */
+import type { AxiosInstance } from 'axios';
+import type { Clock, Random } from '../../core/ports.js';
+import type { KeyedChannel } from '../../core/stores/channels.js';
+import type { RawRoute } from '../../http/rawRoute.js';
+import { SecretOpenError } from '../../storage/secretBox.js';
+import type { Services } from '../../services.js';
+import { ConfigError } from '../../config.js';
+import { createZaloChannel, type ZaloChannel, type ZaloTimers } from '../zalo/channel.js';
+import { loadZaloConfig } from '../zalo/config.js';
+import { keyResolver, NOT_FOUND, type KeyedDeps } from './resolve.js';
+
+export const KEYED_ZALO_PATH = '/webhooks/zalo/:key';
+
+export interface KeyedZaloDeps extends KeyedDeps {
+  readonly clock: Clock;
+  readonly random?: Random;
+  readonly maxBodyBytes: number;
+  /** Test hooks: the HTTP client and the background timers (false: none). */
+  readonly http?: AxiosInstance;
+  readonly timers?: ZaloTimers | false;
+}
+
+interface Entry {
+  readonly stamp: string;
+  readonly channel: ZaloChannel;
+  readonly started: Promise<void>;
+}
+
+export interface KeyedZalo {
+  readonly route: RawRoute;
+  /** The channel built for a row (tests wait on its `idle()`). */
+  channelOf(publicKey: string): ZaloChannel | undefined;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
+  const log = deps.logger.child({ channel: 'zalo', keyed: true });
+  const resolve = keyResolver(deps, 'zalo');
+  const cache = new Map<string, Entry>();
+  let running = false;
+
+  function build(channel: KeyedChannel, services: Services): Entry | undefined {
+    const { publicKey, communeId, id } = channel.row;
+    const cached = cache.get(publicKey);
+    if (cached?.stamp === channel.stamp) return cached;
+    try {
+      const secrets = channel.secrets();
+      if (secrets.kind !== 'zalo') return undefined;
+      const config = loadZaloConfig({
+        ZALO_MODE: 'oa',
+        ZALO_APP_ID: secrets.appId,
+        ZALO_OA_SECRET_KEY: secrets.oaSecretKey,
+        ZALO_APP_SECRET: secrets.appSecret,
+        ZALO_REFRESH_TOKEN: secrets.refreshToken,
+      });
+      if (!config) return undefined;
+      const zalo = createZaloChannel({
+        config,
+        turns: services.turns,
+        db: services.db,
+        secrets: services.secrets(),
+        writes: services.writes,
+        communeId,
+        logger: log.child({ commune: communeId, row: id }),
+        maxBodyBytes: deps.maxBodyBytes,
+        clock: deps.clock,
+        random: deps.random,
+        rateLimit: services.limits.perIdentity,
+        ...(deps.http !== undefined && { http: deps.http }),
+        ...(deps.timers !== undefined && { timers: deps.timers }),
+      });
+      void cached?.channel.stop();
+      const entry: Entry = { stamp: channel.stamp, channel: zalo, started: running ? zalo.start() : Promise.resolve() };
+      cache.set(publicKey, entry);
+      return entry;
+    } catch (err) {
+      if (!(err instanceof SecretOpenError) && !(err instanceof ConfigError)) throw err;
+      log.error(
+        { row: id, commune: communeId },
+        err instanceof SecretOpenError
+          ? 'không giải mã được khóa Zalo của kênh: khóa bí mật đã đổi hoặc bị mất; hãy thêm lại kênh (cli channel add)'
+          : 'khóa Zalo đã lưu của kênh không hợp lệ; hãy thêm lại kênh (cli channel add)',
+      );
+      return undefined;
+    }
+  }
+
+  function entryFor(key: string | undefined): Entry | undefined {
+    const found = resolve(key);
+    if (!found) {
+      if (key !== undefined) {
+        void cache.get(key)?.channel.stop();
+        cache.delete(key);
+      }
+      return undefined;
+    }
+    return build(found.channel, found.services);
+  }
+
+  const route: RawRoute = {
+    path: KEYED_ZALO_PATH,
+    maxBodyBytes: deps.maxBodyBytes,
+    handle: async (raw, header, param) => {
+      const entry = entryFor(param?.('key'));
+      const webhook = entry?.channel.webhooks?.[0];
+      if (!entry || !webhook) return NOT_FOUND;
+      await entry.started;
+      return webhook.handle(raw, header);
+    },
+  };
+
+  return {
+    route,
+    channelOf: (key) => cache.get(key)?.channel,
+    async start() {
+      for (const row of deps.keyring.enabled('zalo')) entryFor(row.row.publicKey);
+      // Built now or by a delivery that came before start; any built from here on starts as it is built.
+      running = true;
+      await Promise.all(
+        [...cache.entries()].map(async ([key, e]) => {
+          await e.started;
+          const started = e.channel.start();
+          cache.set(key, { ...e, started });
+          await started;
+        }),
+      );
+    },
+    async stop() {
+      running = false;
+      await Promise.all([...cache.values()].map((e) => e.channel.stop()));
+    },
+  };
+}
