@@ -19,7 +19,7 @@ import { SecretOpenError } from '../../storage/secretBox.js';
 import type { Services } from '../../services.js';
 import { ConfigError } from '../../config.js';
 import { createZaloChannel, type ZaloChannel, type ZaloTimers } from '../zalo/channel.js';
-import { loadZaloConfig } from '../zalo/config.js';
+import { zaloOaConfigOf } from '../zalo/config.js';
 import { keyResolver, NOT_FOUND, type KeyedDeps } from './resolve.js';
 
 export const KEYED_ZALO_PATH = '/webhooks/zalo/:key';
@@ -60,14 +60,7 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
     try {
       const secrets = channel.secrets();
       if (secrets.kind !== 'zalo') return undefined;
-      const config = loadZaloConfig({
-        ZALO_MODE: 'oa',
-        ZALO_APP_ID: secrets.appId,
-        ZALO_OA_SECRET_KEY: secrets.oaSecretKey,
-        ZALO_APP_SECRET: secrets.appSecret,
-        ZALO_REFRESH_TOKEN: secrets.refreshToken,
-      });
-      if (!config) return undefined;
+      const config = zaloOaConfigOf(secrets);
       const zalo = createZaloChannel({
         config,
         turns: services.turns,
