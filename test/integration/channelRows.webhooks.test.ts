@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createKeyedChannels, type KeyedChannels } from '../../src/channels/keyed/index.js';
+import { createKeyedChannels, keyedChannels, type KeyedChannels } from '../../src/channels/keyed/index.js';
+import { loadTelegramConfig } from '../../src/channels/telegram/config.js';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createWebChat } from '../../src/channels/web/chatApi.js';
 import { webTurns } from '../../src/channels/web/compose.js';
@@ -224,6 +225,71 @@ describe('channel rows: keyed webhooks', () => {
       (await deliver('AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', signed(event, { appId: ZALO_APP, secret: ZALO_OA_SECRET })))
         .status,
     ).toBe(404);
+  });
+
+  it("registers each row's webhook with its own token and secret at start, when PUBLIC_BASE_URL is https", async () => {
+    const hooks: { token: string; url: unknown; secret: unknown }[] = [];
+    for (const token of [TOKEN_A, TOKEN_B]) {
+      nock('https://api.telegram.org')
+        .post(`/bot${token}/setMyCommands`)
+        .twice()
+        .reply(200, { ok: true, result: true })
+        .post(`/bot${token}/setWebhook`)
+        .reply(200, (_uri, body) => {
+          const b = body as { url: unknown; secret_token: unknown };
+          hooks.push({ token, url: b.url, secret: b.secret_token });
+          return { ok: true, result: true };
+        });
+    }
+    const starting = createKeyedChannels({
+      telegram: {
+        keyring: repo,
+        communes: (id) => (id === 'hung-chau' ? a : id === 'xa-b' ? b : undefined),
+        reserved: () => false,
+        logger: log.logger,
+        clock,
+        publicBaseUrl: 'https://hocvuso.example.vn',
+        bot: { botInfo: BOT_INFO, retry: { maxRetryAttempts: 0 } },
+      },
+      zalo: {
+        keyring: repo,
+        communes: () => undefined,
+        reserved: () => false,
+        logger: log.logger,
+        clock,
+        maxBodyBytes: 1,
+      },
+    });
+    await starting.telegram.start();
+    await starting.telegram.stop();
+    expect(nock.isDone()).toBe(true);
+    expect(hooks.sort((x, y) => x.token.localeCompare(y.token))).toEqual([
+      { token: TOKEN_A, url: `https://hocvuso.example.vn/webhooks/telegram/${keys.a}`, secret: SECRET_A },
+      { token: TOKEN_B, url: `https://hocvuso.example.vn/webhooks/telegram/${keys.b}`, secret: SECRET_B },
+    ]);
+  });
+
+  it('serves no row of a commune whose channel of that kind is configured in the environment', async () => {
+    telegramApi(TOKEN_A);
+    const telegram = loadTelegramConfig({ TELEGRAM_BOT_TOKEN: '333333333:CCC-env_token_of_the_old_path' });
+    const runtime = keyedChannels({ settings: { ...(telegram && { telegram }) }, services: a, logger: log.logger });
+    const oldPathOwns = createApp({
+      webhooks: runtime?.webhooks ?? [],
+      chat: createWebChat(webTurns(a)),
+      healthy: () => true,
+      assets: loadWebAssets(),
+      logger: memoryLogger().logger,
+      maxBodyBytes: 64_000,
+    });
+    const update = textUpdate(USER_A, '/start');
+    const res = await oldPathOwns.request(`/webhooks/telegram/${keys.a}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET_A },
+      body: JSON.stringify(update),
+    });
+    expect(res.status).toBe(404);
+    expect(sent).toEqual([]);
+    expect(log.lines.join('\n')).toContain('xã này đã có kênh cùng loại cấu hình trong .env');
   });
 
   it('answers 404 for a disabled channel, even with its right secret', async () => {
