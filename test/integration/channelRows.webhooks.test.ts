@@ -19,6 +19,7 @@ import { createWebChat } from '../../src/channels/web/chatApi.js';
 import { webTurns } from '../../src/channels/web/compose.js';
 import { WELCOME } from '../../src/core/conversation/texts.js';
 import { createApp } from '../../src/http/app.js';
+import { connectHandoff } from '../../src/run.js';
 import type { Services } from '../../src/services.js';
 import { SqliteChannelRepo } from '../../src/storage/sqlite/channelRepo.js';
 import { ensureCommune } from '../../src/storage/sqlite/db.js';
@@ -292,6 +293,25 @@ describe('channel rows: keyed webhooks', () => {
     expect(log.lines.join('\n')).toContain('xã này đã có kênh cùng loại cấu hình trong .env');
   });
 
+  it("connects the handoff: a staff reply reaches the resident through the commune's row, with its token", async () => {
+    telegramApi(TOKEN_A);
+    nock('https://api.telegram.org').post(`/bot${TOKEN_A}/getMe`).reply(200, { ok: true, result: BOT_INFO });
+    const runtime = keyedChannels({ settings: {}, services: a, logger: log.logger });
+    if (!runtime) throw new Error('the rows runtime is always on');
+    expect(Object.keys(runtime.replyRoutes ?? {}).sort()).toEqual(['telegram', 'zalo']);
+    connectHandoff(a, [runtime]);
+    const route = a.handoff.routes.get('telegram');
+    if (!route) throw new Error('telegram route expected');
+    await runtime.start();
+    try {
+      route.queue(String(USER_A), [{ kind: 'notice', text: 'Cán bộ xã trả lời: bác mang CCCD đến nhé.' }], clock.now());
+      await route.flush?.(String(USER_A));
+    } finally {
+      await runtime.stop();
+    }
+    expect(sent).toEqual([{ token: TOKEN_A, chatId: USER_A, text: 'Cán bộ xã trả lời: bác mang CCCD đến nhé.' }]);
+  });
+
   it('answers 404 for a disabled channel, even with its right secret', async () => {
     telegramApi(TOKEN_B);
     expect(repo.disable(keys.b, NOW)).toBe(true);
@@ -302,7 +322,9 @@ describe('channel rows: keyed webhooks', () => {
     expect(claimOf(update.update_id)).toEqual([]);
   });
 
-  it('leaves no token or secret in plaintext in the database files', () => {
+  it('leaves no token or secret in plaintext in the database files', async () => {
+    // The last sends' bookkeeping commits in the event loop's check phase (group commit): let it.
+    await new Promise((resolve) => setImmediate(resolve));
     a.db.pragma('wal_checkpoint(TRUNCATE)');
     b.db.pragma('wal_checkpoint(TRUNCATE)');
     const files = [a, b].flatMap((s) => [s.config.DATABASE_PATH, `${s.config.DATABASE_PATH}-wal`]);

@@ -63,7 +63,7 @@ export const keyedChannels: ChannelFactory = ({ settings, services, logger }) =>
     random: cryptoRandom,
   };
   const tg = settings.telegram;
-  return createKeyedChannels({
+  const keyed = createKeyedChannels({
     telegram: {
       ...common,
       publicBaseUrl: services.config.PUBLIC_BASE_URL,
@@ -71,4 +71,10 @@ export const keyedChannels: ChannelFactory = ({ settings, services, logger }) =>
     },
     zalo: { ...common, maxBodyBytes: services.config.MAX_BODY_BYTES },
   });
+  // Staff replies in the handoff reach residents of this commune's rows, unless .env's bot of that kind owns them.
+  const replyRoutes = {
+    ...(settings.telegram === undefined && { telegram: keyed.telegram.replyRouteFor(services) }),
+    ...(settings.zalo === undefined && { zalo: keyed.zalo.replyRouteFor(own) }),
+  };
+  return { ...keyed, replyRoutes };
 };

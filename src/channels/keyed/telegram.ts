@@ -20,6 +20,7 @@ import { createHash } from 'node:crypto';
 import type { Bot } from 'grammy';
 import type { Clock, Random } from '../../core/ports.js';
 import type { KeyedChannel } from '../../core/stores/channels.js';
+import type { ReplyRoute } from '../../core/handoff/routes.js';
 import type { RawRoute } from '../../http/rawRoute.js';
 import { sameSecret } from '../../http/secretHeader.js';
 import { SecretOpenError } from '../../storage/secretBox.js';
@@ -29,6 +30,7 @@ import type { Services } from '../../services.js';
 import type { Dispatcher } from '../outbox.js';
 import { ALLOWED_UPDATES, createTelegramChannelBot, type TelegramBotDeps } from '../telegram/bot.js';
 import type { QuizStyle } from '../telegram/config.js';
+import { telegramReplyRoute } from '../telegram/handoff.js';
 import type { TelegramPayload } from '../telegram/send.js';
 import { GROUP_COMMANDS, PRIVATE_COMMANDS } from '../telegram/texts.js';
 import { handleUpdateBody, MAX_UPDATE_BYTES } from '../telegram/webhook.js';
@@ -67,6 +69,8 @@ interface Entry {
 
 export interface KeyedTelegram {
   readonly route: RawRoute;
+  /** How a staff reply reaches a resident of this commune's Telegram row (the handoff). */
+  replyRouteFor(services: Services): ReplyRoute;
   /** Sends what every built bot owes (start, the timer; tests call it). */
   flushDue(): Promise<void>;
   start(): Promise<void>;
@@ -142,7 +146,16 @@ export function createKeyedTelegram(deps: KeyedTelegramDeps): KeyedTelegram {
     await Promise.all(users.map((u) => e.dispatcher.flush(u)));
   }
 
-  async function flushDue(): Promise<void> {
+  /** The sweep in progress, which stop() waits for (it writes to the database about to close). */
+  let sweeping: Promise<void> = Promise.resolve();
+
+  function flushDue(): Promise<void> {
+    const sweep = sweepOnce();
+    sweeping = sweep;
+    return sweep;
+  }
+
+  async function sweepOnce(): Promise<void> {
     await Promise.all(
       [...cache.values()].map((e) =>
         flushEntry(e).catch((err: unknown) =>
@@ -200,8 +213,21 @@ export function createKeyedTelegram(deps: KeyedTelegramDeps): KeyedTelegram {
     },
   };
 
+  function replyRouteFor(services: Services): ReplyRoute {
+    const communeId = services.config.COMMUNE_ID;
+    const outbox = new SqliteOutboxStore<TelegramPayload>(services.db, communeId, 'telegram', services.writes);
+    // Queued like any reply; sent at once by the commune's bot when it is built, else by the outbox sweep.
+    return telegramReplyRoute(outbox, {
+      flush: async (userId) => {
+        const entry = [...cache.values()].find((e) => e.communeId === communeId);
+        if (entry) await entry.dispatcher.flush(userId);
+      },
+    });
+  }
+
   return {
     route,
+    replyRouteFor,
     flushDue,
     async start() {
       const rows = deps.keyring.enabled('telegram');
@@ -220,7 +246,7 @@ export function createKeyedTelegram(deps: KeyedTelegramDeps): KeyedTelegram {
     async stop() {
       clearInterval(outboxTimer);
       clearInterval(pruneTimer);
-      await Promise.resolve();
+      await sweeping;
     },
   };
 }

@@ -14,6 +14,7 @@
 import type { AxiosInstance } from 'axios';
 import type { Clock, Random } from '../../core/ports.js';
 import type { KeyedChannel } from '../../core/stores/channels.js';
+import type { ReplyRoute } from '../../core/handoff/routes.js';
 import type { RawRoute } from '../../http/rawRoute.js';
 import { SecretOpenError } from '../../storage/secretBox.js';
 import type { Services } from '../../services.js';
@@ -41,6 +42,8 @@ interface Entry {
 
 export interface KeyedZalo {
   readonly route: RawRoute;
+  /** How a staff reply reaches a resident of this commune's Zalo row (the handoff); undefined when it has none. */
+  replyRouteFor(communeId: string): ReplyRoute;
   /** The channel built for a row (tests wait on its `idle()`). */
   channelOf(publicKey: string): ZaloChannel | undefined;
   start(): Promise<void>;
@@ -116,8 +119,28 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
     },
   };
 
+  /** The commune's enabled row's channel, built if needed. */
+  function channelOfCommune(communeId: string): ZaloChannel | undefined {
+    const row = deps.keyring.enabled('zalo').find((r) => r.row.communeId === communeId);
+    return row ? entryFor(row.row.publicKey)?.channel : undefined;
+  }
+
+  function replyRouteFor(communeId: string): ReplyRoute {
+    return {
+      queue: (userId, replies, at) => {
+        const route = channelOfCommune(communeId)?.replyRoute;
+        if (!route) throw new Error(`no enabled Zalo channel row for commune ${communeId}`);
+        return route.queue(userId, replies, at);
+      },
+      flush: async (userId) => {
+        await channelOfCommune(communeId)?.replyRoute?.flush?.(userId);
+      },
+    };
+  }
+
   return {
     route,
+    replyRouteFor,
     channelOf: (key) => cache.get(key)?.channel,
     async start() {
       for (const row of deps.keyring.enabled('zalo')) entryFor(row.row.publicKey);
