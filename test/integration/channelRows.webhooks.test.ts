@@ -8,6 +8,7 @@
  * communes never cross; the database file holds no plaintext token.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Hono } from 'hono';
 import nock from 'nock';
@@ -21,6 +22,7 @@ import { WELCOME } from '../../src/core/conversation/texts.js';
 import { createApp } from '../../src/http/app.js';
 import { connectHandoff } from '../../src/run.js';
 import type { Services } from '../../src/services.js';
+import { createSecretBox } from '../../src/storage/secretBox.js';
 import { SqliteChannelRepo } from '../../src/storage/sqlite/channelRepo.js';
 import { ensureCommune } from '../../src/storage/sqlite/db.js';
 import { signed, textEvent } from '../fixtures/zalo.js';
@@ -310,6 +312,45 @@ describe('channel rows: keyed webhooks', () => {
       await runtime.stop();
     }
     expect(sent).toEqual([{ token: TOKEN_A, chatId: USER_A, text: 'Cán bộ xã trả lời: bác mang CCCD đến nhé.' }]);
+  });
+
+  it('answers 404 and tells the log to add the channel again when the secrets key was lost', async () => {
+    const lost = memoryLogger();
+    const otherKey = createKeyedChannels({
+      telegram: {
+        keyring: new SqliteChannelRepo(a.db, () => createSecretBox(randomBytes(32))),
+        communes: (id) => (id === 'hung-chau' ? a : undefined),
+        reserved: () => false,
+        logger: lost.logger,
+        clock,
+        bot: { botInfo: BOT_INFO },
+      },
+      zalo: {
+        keyring: repo,
+        communes: () => undefined,
+        reserved: () => false,
+        logger: lost.logger,
+        clock,
+        maxBodyBytes: 1,
+      },
+    });
+    const lostApp = createApp({
+      webhooks: otherKey.webhooks ?? [],
+      chat: createWebChat(webTurns(a)),
+      healthy: () => true,
+      assets: loadWebAssets(),
+      logger: memoryLogger().logger,
+      maxBodyBytes: 64_000,
+    });
+    const update = textUpdate(USER_A, '/start');
+    const res = await lostApp.request(`/webhooks/telegram/${keys.a}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET_A },
+      body: JSON.stringify(update),
+    });
+    expect(res.status).toBe(404);
+    expect(claimOf(update.update_id)).toEqual([]);
+    expect(lost.lines.join('\n')).toContain('hãy thêm lại kênh (cli channel add)');
   });
 
   it('answers 404 for a disabled channel, even with its right secret', async () => {
