@@ -56,6 +56,11 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
   const cache = new Map<string, Entry>();
   let running = false;
 
+  /** Stops a row's channel that was disabled or rebuilt; its handling in progress finishes first. */
+  function retire(e: Entry): void {
+    e.channel.stop().catch((err: unknown) => log.warn({ err }, 'zalo: stopping a channel row failed'));
+  }
+
   function build(channel: KeyedChannel, services: Services): Entry | undefined {
     const { publicKey, communeId, id } = channel.row;
     const cached = cache.get(publicKey);
@@ -79,7 +84,7 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
         ...(deps.http !== undefined && { http: deps.http }),
         ...(deps.timers !== undefined && { timers: deps.timers }),
       });
-      void cached?.channel.stop();
+      if (cached) retire(cached);
       const entry: Entry = { stamp: channel.stamp, channel: zalo, started: running ? zalo.start() : Promise.resolve() };
       cache.set(publicKey, entry);
       return entry;
@@ -98,8 +103,9 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
   function entryFor(key: string | undefined): Entry | undefined {
     const found = resolve(key);
     if (!found) {
-      if (key !== undefined) {
-        void cache.get(key)?.channel.stop();
+      const gone = key === undefined ? undefined : cache.get(key);
+      if (key !== undefined && gone) {
+        retire(gone);
         cache.delete(key);
       }
       return undefined;
