@@ -46,6 +46,9 @@ export function connectHandoff(services: Pick<Services, 'handoff'>, channels: re
     if (c.replyRoute) services.handoff.routes.register(c.name, c.replyRoute);
     if (c.staffNotice) services.handoff.notices.register(c.staffNotice);
   }
+  for (const c of channels) {
+    for (const [name, route] of Object.entries(c.replyRoutes ?? {})) services.handoff.routes.register(name, route);
+  }
 }
 
 /** Runs the service from settings parsed once at start (config.ts for the core, channelSettings.ts for the channels). */

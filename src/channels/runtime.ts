@@ -19,6 +19,11 @@ export interface ChannelRuntime {
   readonly webhooks?: readonly RawRoute[];
   /** How a staff reply reaches a resident on this channel (registered by run.ts for the handoff). */
   readonly replyRoute?: ReplyRoute;
+  /**
+   * Routes for other channel names, registered after every runtime's own `replyRoute`: the channel
+   * rows' runtime serves 'telegram' and 'zalo' for the commune when no bot of that kind is set in .env.
+   */
+  readonly replyRoutes?: Readonly<Record<string, ReplyRoute>>;
   /** Where staff hear of a new handoff thread (Telegram's staff group, when set). */
   readonly staffNotice?: StaffNotice;
   /** Starts background work (long polling, token refresh, outbox) once the server listens. */

@@ -43,6 +43,9 @@ Commands:
                               into the database DATABASE_URL names, connected as the tables' owner, in one
                               transaction; print the row counts per table (exit 0 only when all match). Refuses a
                               database that holds rows unless --replace; --app-role grants the service's role.
+  channel add telegram|zalo --commune ID [--app-id N] | channel list [--commune ID] | channel disable KEY
+                              Channels as rows (one bot per commune, webhook /webhooks/<kind>/<key>);
+                              tokens are read from stdin, never from the command line.
   help                        Show this help.
 
 Environment: DATABASE_PATH, DATABASE_URL, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
@@ -109,6 +112,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import('./staff.js')).runStaff(ctx, rest);
     case 'migrate-to-pg':
       return (await import('./migrateToPg.js')).runMigrateToPg(ctx, rest);
+    case 'channel':
+      return (await import('./channel.js')).runChannel(ctx, rest);
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;

@@ -21,20 +21,27 @@ import type { RejectionLog } from './rejectionLog.js';
 /** Reads a request header by name, case-insensitively; undefined when absent. */
 export type HeaderReader = (name: string) => string | undefined;
 
+/** Reads a path parameter of the route (`/webhooks/telegram/:key` → 'key'); undefined when absent. */
+export type ParamReader = (name: string) => string | undefined;
+
 export interface RawReply {
   readonly status: ContentfulStatusCode;
   readonly json: unknown;
 }
 
 export interface RawRoute {
-  /** Exact path (no trailing slash); only POST is served. */
+  /**
+   * Path (no trailing slash); only POST is served. It may hold parameters
+   * (`/webhooks/telegram/:key`, a channel row's public key), read through
+   * `param`; refusals are counted under the pattern, never the key.
+   */
   readonly path: string;
   /** Larger bodies get 413 without being read to the end. */
   readonly maxBodyBytes: number;
   /** Checked before the body is read (a secret header); a reply here ends the request. */
-  readonly precheck?: (header: HeaderReader) => RawReply | undefined;
+  readonly precheck?: (header: HeaderReader, param?: ParamReader) => RawReply | undefined;
   /** Must not throw for bad input: a bad delivery is a 4xx reply, not an exception. */
-  readonly handle: (body: Buffer, header: HeaderReader) => RawReply | Promise<RawReply>;
+  readonly handle: (body: Buffer, header: HeaderReader, param?: ParamReader) => RawReply | Promise<RawReply>;
 }
 
 const TOO_LARGE: RawReply = { status: 413, json: { ok: false, error: 'too_large' } };
@@ -59,7 +66,10 @@ export function mountRawRoute(app: Hono, route: RawRoute, logger: Logger, reject
   app.post(
     route.path,
     async (c, next) => {
-      const early = route.precheck?.((name) => c.req.header(name));
+      const early = route.precheck?.(
+        (name) => c.req.header(name),
+        (name) => c.req.param(name),
+      );
       if (!early) return next();
       // The body is not read; the connection closes after the answer so nothing unread is left on it.
       c.header('Connection', 'close');
@@ -78,7 +88,7 @@ export function mountRawRoute(app: Hono, route: RawRoute, logger: Logger, reject
       const header: HeaderReader = (name) => c.req.header(name);
       let reply: RawReply;
       try {
-        reply = await route.handle(Buffer.from(await c.req.arrayBuffer()), header);
+        reply = await route.handle(Buffer.from(await c.req.arrayBuffer()), header, (name) => c.req.param(name));
       } catch (err) {
         logger.error({ err: err instanceof Error ? err.message : String(err), path: route.path }, 'webhook failed');
         reply = FAILED;

@@ -12,18 +12,36 @@
  */
 import type { Update } from 'grammy/types';
 import { z } from 'zod';
-import type { RawRoute } from '../../http/rawRoute.js';
+import type { RawReply, RawRoute } from '../../http/rawRoute.js';
 import { secretHeaderCheck } from '../../http/secretHeader.js';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
 /** Updates are small; a larger body is not from Telegram. */
-const MAX_UPDATE_BYTES = 1_000_000;
+export const MAX_UPDATE_BYTES = 1_000_000;
 
 const UpdateEnvelope = z.looseObject({ update_id: z.number().int().nonnegative() });
 
 export interface WebhookDeps {
   readonly secret: string;
   readonly handle: (update: Update) => Promise<void>;
+}
+
+/**
+ * Checks that a body is an update, hands it over and waits for it, then
+ * acknowledges (also used by the per-row routes of channels/keyed).
+ */
+export async function handleUpdateBody(raw: Buffer, handle: (update: Update) => Promise<void>): Promise<RawReply> {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return { status: 400, json: { ok: false, error: 'invalid_json' } };
+  }
+  const parsed = UpdateEnvelope.safeParse(body);
+  if (!parsed.success) return { status: 400, json: { ok: false, error: 'not_an_update' } };
+  // Only update_id is checked here; grammY reads the rest defensively and ignores unknown kinds.
+  await handle(parsed.data);
+  return { status: 200, json: { ok: true } };
 }
 
 export function telegramWebhookRoute(deps: WebhookDeps): RawRoute {
@@ -34,18 +52,6 @@ export function telegramWebhookRoute(deps: WebhookDeps): RawRoute {
       status: 401,
       json: { ok: false, error: 'unauthorized' },
     }),
-    handle: async (raw) => {
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return { status: 400, json: { ok: false, error: 'invalid_json' } };
-      }
-      const parsed = UpdateEnvelope.safeParse(body);
-      if (!parsed.success) return { status: 400, json: { ok: false, error: 'not_an_update' } };
-      // Only update_id is checked here; grammY reads the rest defensively and ignores unknown kinds.
-      await deps.handle(parsed.data);
-      return { status: 200, json: { ok: true } };
-    },
+    handle: (raw) => handleUpdateBody(raw, deps.handle),
   };
 }

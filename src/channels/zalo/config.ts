@@ -117,3 +117,25 @@ export function loadZaloConfig(env: Record<string, string | undefined>): ZaloCon
   }
   return result.data;
 }
+
+/**
+ * The settings of an OA kept as a channel row (`cli channel add zalo`): its
+ * own keys, every other setting at its documented default. Throws a
+ * ConfigError (naming no secret) when a stored value is unusable.
+ */
+export function zaloOaConfigOf(keys: {
+  readonly appId: string;
+  readonly oaSecretKey: string;
+  readonly appSecret: string;
+  readonly refreshToken?: string;
+}): ZaloOaConfig {
+  const result = OaSchema.safeParse({
+    ZALO_MODE: 'oa',
+    ZALO_APP_ID: keys.appId,
+    ZALO_OA_SECRET_KEY: keys.oaSecretKey,
+    ZALO_APP_SECRET: keys.appSecret,
+    ...(keys.refreshToken !== undefined && { ZALO_REFRESH_TOKEN: keys.refreshToken }),
+  });
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${String(i.path[0] ?? 'ZALO_MODE')}: ${i.message}`));
+}

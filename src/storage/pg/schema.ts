@@ -442,6 +442,18 @@ export interface HandoffMessagesTable {
   outbox_id: number | null;
 }
 
+/** A channel's row (022): its secrets are sealed text (storage/secretBox.ts), never plaintext. */
+export interface ChannelsTable {
+  id: Generated<number>;
+  commune_id: string;
+  kind: 'telegram' | 'zalo';
+  public_key: string;
+  secrets: string;
+  enabled: Generated<number>;
+  created_at: string;
+  disabled_at: string | null;
+}
+
 /** Every table of the schema, by its name. */
 export interface Database {
   communes: CommunesTable;
@@ -493,4 +505,5 @@ export interface Database {
   report_commune_daily: ReportCommuneDailyTable;
   handoff_threads: HandoffThreadsTable;
   handoff_messages: HandoffMessagesTable;
+  channels: ChannelsTable;
 }

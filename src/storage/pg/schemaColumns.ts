@@ -190,6 +190,7 @@ export const DATABASE_COLUMNS = {
     'suspended_quiz',
   ],
   handoff_messages: ['id', 'commune_id', 'thread_id', 'author', 'staff_id', 'text', 'at', 'delivery', 'outbox_id'],
+  channels: ['id', 'commune_id', 'kind', 'public_key', 'secrets', 'enabled', 'created_at', 'disabled_at'],
 } as const satisfies { readonly [T in keyof Database]: readonly (keyof Database[T] & string)[] };
 
 /** Compiles only when DATABASE_COLUMNS lists every column of every interface of schema.ts. */

@@ -44,6 +44,7 @@ import { m019bReportTriggers } from './019b_report_triggers.js';
 import { m019cRowLevelSecurity } from './019c_row_level_security.js';
 import { m020Handoff } from './020_handoff.js';
 import { m021ProvinceRole } from './021_province_role.js';
+import { m022Channels } from './022_channels.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they apply. */
 export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -52,6 +53,7 @@ export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '019c_row_level_security': m019cRowLevelSecurity,
   '020_handoff': m020Handoff,
   '021_province_role': m021ProvinceRole,
+  '022_channels': m022Channels,
 };
 
 /** Raised when a migration fails; the schema is left as it was before the run. */

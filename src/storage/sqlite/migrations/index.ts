@@ -28,6 +28,7 @@ import { m018StaffChatLinks } from './018_staff_chat_links.js';
 import { m019ReportAttempts } from './019_report_attempts.js';
 import { m020Handoff } from './020_handoff.js';
 import { m021ProvinceRole } from './021_province_role.js';
+import { m022Channels } from './022_channels.js';
 
 export interface Migration {
   readonly version: number;
@@ -55,4 +56,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m019ReportAttempts,
   m020Handoff,
   m021ProvinceRole,
+  m022Channels,
 ];

@@ -1,0 +1,59 @@
+/**
+ * @module channels/keyed/resolve
+ *
+ * What the per-row webhooks (`/webhooks/<kind>/:key`) share: finding the
+ * enabled row of a key and the services of its commune. An unknown key, a
+ * disabled row, a commune this process does not serve, and a commune whose
+ * channel of that kind is still configured in the environment (the old path,
+ * which owns that commune's queue of replies) all get the same 404 with no
+ * hint, so a prober learns nothing about which keys exist.
+ */
+import type { ChannelKeyring, ChannelKind, KeyedChannel } from '../../core/stores/channels.js';
+import type { RawReply } from '../../http/rawRoute.js';
+import type { Logger } from '../../logger.js';
+import type { Services } from '../../services.js';
+
+export const NOT_FOUND: RawReply = { status: 404, json: { ok: false, error: 'not_found' } };
+
+export interface KeyedDeps {
+  readonly keyring: ChannelKeyring;
+  /**
+   * The services of a commune this process serves; undefined for any other.
+   * Today one process serves one commune (config COMMUNE_ID); when the
+   * services are per commune (issue 20), this is where the lead connects them.
+   */
+  readonly communes: (communeId: string) => Services | undefined;
+  /** Whether the channel configured in the environment already serves (commune, kind) at the old path. */
+  readonly reserved: (communeId: string, kind: ChannelKind) => boolean;
+  readonly logger: Logger;
+}
+
+export interface Resolved {
+  readonly channel: KeyedChannel;
+  readonly services: Services;
+}
+
+/** A resolver for one kind; it warns once per row that cannot be served here, never naming the key. */
+export function keyResolver(deps: KeyedDeps, kind: ChannelKind): (key: string | undefined) => Resolved | undefined {
+  const warned = new Set<number>();
+  return (key) => {
+    if (key === undefined || !/^[A-Za-z0-9_-]{1,128}$/.test(key)) return undefined;
+    const channel = deps.keyring.find(kind, key);
+    if (!channel) return undefined;
+    const { communeId, id } = channel.row;
+    const services = deps.reserved(communeId, kind) ? undefined : deps.communes(communeId);
+    if (!services) {
+      if (!warned.has(id)) {
+        warned.add(id);
+        deps.logger.warn(
+          { channel: kind, row: id, commune: communeId },
+          deps.reserved(communeId, kind)
+            ? 'kênh dạng hàng bị bỏ qua: xã này đã có kênh cùng loại cấu hình trong .env'
+            : 'kênh dạng hàng bị bỏ qua: tiến trình này không phục vụ xã của kênh',
+        );
+      }
+      return undefined;
+    }
+    return { channel, services };
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * `cli channel add|list|disable` (issue 20 item 3): the token comes from
+ * stdin and never from argv, the row's key and webhook path are printed, the
+ * list shows no secret, a disabled key is gone from the webhook's lookup, and
+ * bad arguments get a Vietnamese message naming what is wrong.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { runChannel, type ChannelCliIo } from '../../src/cli/channel.js';
+import type { CliContext } from '../../src/cli/index.js';
+import { secretBoxFor } from '../../src/storage/secretKey.js';
+import { SqliteChannelRepo } from '../../src/storage/sqlite/channelRepo.js';
+import { ensureCommune, openDatabase } from '../../src/storage/sqlite/db.js';
+import { fixedClock, memoryLogger, runCli, tempDir, testConfig } from '../helpers.js';
+
+const TOKEN = '555000111:AAF-cli_token_read_from_stdin';
+
+function sink(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+describe('cli channel', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  let dbPath: string;
+
+  beforeEach(() => {
+    tmp = tempDir('hocvuso-channel-cli-');
+    dbPath = join(tmp.dir, 'hocvuso.db');
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+    tmp.cleanup();
+  });
+
+  function inProcess(args: string[], stdin = '', env: Record<string, string> = {}) {
+    const out = sink();
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const ctx: CliContext = {
+      config: testConfig({ DATABASE_PATH: dbPath, PUBLIC_BASE_URL: 'https://hocvuso.example.vn' }),
+      logger: memoryLogger().logger,
+      args,
+      stdout: out.stream,
+    };
+    const io: ChannelCliIo = { readStdin: () => stdin, env, clock: fixedClock() };
+    const code = runChannel(ctx, args, io);
+    const stderr = err.mock.calls.map((c) => String(c[0])).join('');
+    err.mockRestore();
+    return { code, stdout: out.text(), stderr };
+  }
+
+  it('adds a Telegram bot from stdin through the real CLI, prints its webhook path, and lists it without secrets', async () => {
+    const env = { DATABASE_PATH: dbPath, KNOWLEDGE_DIR: join(import.meta.dirname, '..', '..', 'knowledge') };
+    const add = await runCli(['channel', 'add', 'telegram', '--commune', 'hung-chau'], env, `${TOKEN}\n`);
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    const path = /Đường dẫn webhook: (\/webhooks\/telegram\/([A-Za-z0-9_-]{32}))$/m.exec(add.stdout);
+    expect(path).not.toBeNull();
+    expect(add.stdout).not.toContain(TOKEN);
+
+    const list = await runCli(['channel', 'list', '--json'], env);
+    expect(list.code).toBe(0);
+    const rows = JSON.parse(list.stdout) as { publicKey: string; communeId: string; enabled: boolean }[];
+    expect(rows).toEqual([expect.objectContaining({ publicKey: path?.[2], communeId: 'hung-chau', enabled: true })]);
+    expect(list.stdout).not.toContain(TOKEN);
+
+    // The token and the generated webhook secret are in the row, sealed; the file holds neither.
+    const db = openDatabase(dbPath);
+    try {
+      const found = new SqliteChannelRepo(db, () => secretBoxFor({ DATABASE_PATH: dbPath })).find(
+        'telegram',
+        path?.[2] ?? '',
+      );
+      const secrets = found?.secrets();
+      expect(secrets).toMatchObject({ kind: 'telegram', botToken: TOKEN });
+      expect(secrets?.kind === 'telegram' && secrets.webhookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
+    for (const f of [dbPath, `${dbPath}-wal`]) {
+      if (existsSync(f)) expect(readFileSync(f).includes(Buffer.from(TOKEN))).toBe(false);
+    }
+  }, 60_000);
+
+  it('refuses a token given on the command line, and a malformed one on stdin', () => {
+    const argv = inProcess(['add', 'telegram', TOKEN, '--commune', 'hung-chau'], TOKEN);
+    expect(argv.code).toBe(1);
+    expect(argv.stderr).toContain('không ghi mã bí mật trên dòng lệnh');
+    const bad = inProcess(['add', 'telegram', '--commune', 'hung-chau'], 'not-a-token');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('không đúng dạng của BotFather');
+    expect(bad.stderr).not.toContain('not-a-token');
+    expect(inProcess(['list']).stdout).toContain('Chưa có kênh nào.');
+  });
+
+  it('names a missing or bad --commune, an unknown commune, and a second enabled bot', () => {
+    expect(inProcess(['add', 'telegram'], TOKEN).stderr).toContain('thiếu --commune');
+    expect(inProcess(['add', 'telegram', '--commune', 'Xã B'], TOKEN).stderr).toContain('--commune là mã xã');
+    expect(inProcess(['add', 'telegram', '--commune', 'xa-chua-co'], TOKEN).stderr).toContain(
+      'chưa có xã "xa-chua-co"',
+    );
+    const first = inProcess(['add', 'telegram', '--commune', 'hung-chau'], TOKEN);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Địa chỉ đầy đủ: https:\/\/hocvuso\.example\.vn\/webhooks\/telegram\/[\w-]{32}/);
+    const second = inProcess(['add', 'telegram', '--commune', 'hung-chau'], TOKEN);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('đã có một kênh Telegram đang bật');
+  });
+
+  it('refuses a row for the commune whose channel of that kind is configured in .env', () => {
+    const res = inProcess(['add', 'telegram', '--commune', 'hung-chau'], TOKEN, { TELEGRAM_BOT_TOKEN: '1:x' });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('đã có kênh Telegram cấu hình trong tệp .env');
+  });
+
+  it('adds a Zalo OA of another commune from stdin lines, and disables a channel by its key', () => {
+    const db = openDatabase(dbPath);
+    ensureCommune(db, 'xa-b');
+    db.close();
+    expect(inProcess(['add', 'zalo', '--commune', 'xa-b'], 'k\ns').stderr).toContain('thiếu --app-id');
+    expect(inProcess(['add', 'zalo', '--commune', 'xa-b', '--app-id', '42'], 'only-one').stderr).toContain(
+      'stdin cần 2–3 dòng',
+    );
+    const added = inProcess(['add', 'zalo', '--commune', 'xa-b', '--app-id', '42'], 'oa-key\napp-secret\n');
+    expect(added.code).toBe(0);
+    const key = /\/webhooks\/zalo\/([\w-]{32})/.exec(added.stdout)?.[1] ?? '';
+    expect(key).not.toBe('');
+
+    expect(inProcess(['disable', 'short']).stderr).toContain('mã công khai không đúng dạng');
+    const off = inProcess(['disable', key]);
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain('Đã tắt kênh');
+    expect(inProcess(['disable', key]).stderr).toContain('không có kênh nào đang bật');
+    const list = inProcess(['list', '--commune', 'xa-b']).stdout;
+    expect(list).toContain('Zalo OA\txa-b');
+    expect(list).toContain('đã tắt');
+    expect(list).not.toContain('oa-key');
+  });
+});
