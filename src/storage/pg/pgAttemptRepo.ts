@@ -22,13 +22,12 @@
  */
 import type { AttemptRepo } from '../../core/ports.js';
 import type { Attempt, CompletionRecord, QuizResult } from '../../core/quiz/types.js';
-import type { Selectable } from 'kysely';
 import type { PgDb } from './db.js';
 import { lockCitizens, LOCK_TRIES, type Trx } from './pgCitizenLocks.js';
 import { completeIfAllPassed } from './pgProgramme.js';
 import { nowIso } from './pgSql.js';
-import type { QuizAttemptsTable } from './schema.js';
 import { withCommune } from './tenant.js';
+import { attemptOf } from '../rowForms.js';
 
 const ATTEMPT_COLUMNS = [
   'id',
@@ -45,26 +44,6 @@ const ATTEMPT_COLUMNS = [
   'score',
   'passed',
 ] as const;
-
-type AttemptRow = Pick<Selectable<QuizAttemptsTable>, (typeof ATTEMPT_COLUMNS)[number]>;
-
-function attemptOf(row: AttemptRow): Attempt {
-  return {
-    id: row.id,
-    citizenId: row.citizen_id,
-    quizId: row.quiz_id,
-    quizVersion: row.quiz_version,
-    status: row.status,
-    current: row.current,
-    correct: row.correct,
-    order: JSON.parse(row.order_json) as number[][],
-    answers: JSON.parse(row.answers_json) as number[],
-    startedAt: row.started_at,
-    ...(row.finished_at !== null && { finishedAt: row.finished_at }),
-    ...(row.score !== null && { score: row.score }),
-    ...(row.passed !== null && { passed: row.passed === 1 }),
-  };
-}
 
 const flagOrNull = (b: boolean | undefined): 0 | 1 | null => (b === undefined ? null : b ? 1 : 0);
 

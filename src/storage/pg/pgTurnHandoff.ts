@@ -11,9 +11,10 @@
  * of the handoff (list, read, reply, close) is not here: it is a PostgreSQL
  * HandoffStore still to write.
  */
-import type { Selectable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { HandoffThread, OpenThreadInput } from '../../core/stores/handoff.js';
-import type { Database, HandoffThreadsTable } from './schema.js';
+import type { Database } from './schema.js';
+import { threadOf } from '../rowForms.js';
 
 /** The handoff as the PostgreSQL turn runner uses it, each call inside the turn's transaction. */
 export interface PgTurnHandoffStore {
@@ -23,24 +24,6 @@ export interface PgTurnHandoffStore {
   appendResident(trx: Transaction<Database>, threadId: number, text: string, at: Date): Promise<void>;
   /** Opens a thread, or returns the one already open. */
   open(trx: Transaction<Database>, input: OpenThreadInput): Promise<HandoffThread>;
-}
-
-function toThread(r: Selectable<HandoffThreadsTable>): HandoffThread {
-  return {
-    id: r.id,
-    channel: r.channel,
-    userId: r.user_id,
-    ...(r.citizen_id !== null && { citizenId: r.citizen_id }),
-    ...(r.hamlet_id !== null && { hamletId: r.hamlet_id }),
-    status: r.status,
-    reason: r.reason,
-    openedAt: r.opened_at,
-    ...(r.closed_at !== null && { closedAt: r.closed_at }),
-    ...(r.assignee_id !== null && { assigneeId: r.assignee_id }),
-    lastAt: r.last_at,
-    unread: r.unread,
-    ...(r.suspended_quiz !== null && { suspendedQuiz: r.suspended_quiz }),
-  };
 }
 
 export class PgTurnHandoff implements PgTurnHandoffStore {
@@ -58,7 +41,7 @@ export class PgTurnHandoff implements PgTurnHandoffStore {
       // turn appends lands in a thread that is still open (a close that came first is seen here).
       .forShare()
       .executeTakeFirst();
-    return r ? toThread(r) : undefined;
+    return r ? threadOf(r) : undefined;
   }
 
   async residentWrote(trx: Transaction<Database>, threadId: number): Promise<boolean> {

@@ -11,43 +11,10 @@ import type { AttemptRepo } from '../../core/ports.js';
 import type { Attempt, AttemptStatus, CompletionRecord, QuizResult } from '../../core/quiz/types.js';
 import type { Db } from './db.js';
 import { COMPLETE_IF_ALL_PASSED_SQL } from './programmeSql.js';
-
-interface AttemptRow {
-  readonly id: string;
-  readonly citizen_id: string;
-  readonly quiz_id: string;
-  readonly quiz_version: string;
-  readonly status: AttemptStatus;
-  readonly current: number;
-  readonly correct: number;
-  readonly order_json: string;
-  readonly answers_json: string;
-  readonly started_at: string;
-  readonly finished_at: string | null;
-  readonly score: number | null;
-  readonly passed: number | null;
-}
+import { attemptOf, type AttemptRow } from '../rowForms.js';
 
 const ATTEMPT_COLUMNS =
   'id, citizen_id, quiz_id, quiz_version, status, current, correct, order_json, answers_json, started_at, finished_at, score, passed';
-
-function attemptOf(row: AttemptRow): Attempt {
-  return {
-    id: row.id,
-    citizenId: row.citizen_id,
-    quizId: row.quiz_id,
-    quizVersion: row.quiz_version,
-    status: row.status,
-    current: row.current,
-    correct: row.correct,
-    order: JSON.parse(row.order_json) as number[][],
-    answers: JSON.parse(row.answers_json) as number[],
-    startedAt: row.started_at,
-    ...(row.finished_at !== null && { finishedAt: row.finished_at }),
-    ...(row.score !== null && { score: row.score }),
-    ...(row.passed !== null && { passed: row.passed === 1 }),
-  };
-}
 
 const boolOrNull = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);
 

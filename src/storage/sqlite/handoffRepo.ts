@@ -20,22 +20,7 @@ import type {
   OpenThreadInput,
 } from '../../core/stores/handoff.js';
 import type { Db } from './db.js';
-
-interface ThreadRow {
-  id: number;
-  channel: string;
-  user_id: string;
-  citizen_id: string | null;
-  hamlet_id: string | null;
-  status: HandoffStatus;
-  reason: 'asked' | 'offered';
-  opened_at: string;
-  closed_at: string | null;
-  assignee_id: string | null;
-  last_at: string;
-  unread: number;
-  suspended_quiz: string | null;
-}
+import { threadOf, type ThreadRow } from '../rowForms.js';
 
 interface MessageRow {
   id: number;
@@ -95,24 +80,6 @@ const SQL = {
   forgetThreads: `DELETE FROM handoff_threads WHERE commune_id = ? AND channel = ? AND user_id = ?`,
 } as const;
 
-function toThread(r: ThreadRow): HandoffThread {
-  return {
-    id: r.id,
-    channel: r.channel,
-    userId: r.user_id,
-    ...(r.citizen_id !== null && { citizenId: r.citizen_id }),
-    ...(r.hamlet_id !== null && { hamletId: r.hamlet_id }),
-    status: r.status,
-    reason: r.reason,
-    openedAt: r.opened_at,
-    ...(r.closed_at !== null && { closedAt: r.closed_at }),
-    ...(r.assignee_id !== null && { assigneeId: r.assignee_id }),
-    lastAt: r.last_at,
-    unread: r.unread,
-    ...(r.suspended_quiz !== null && { suspendedQuiz: r.suspended_quiz }),
-  };
-}
-
 function toMessage(r: MessageRow): HandoffMessage {
   return {
     id: r.id,
@@ -145,7 +112,7 @@ export class SqliteHandoffStore implements HandoffStore {
 
   openThreadOf(channel: string, userId: string): HandoffThread | undefined {
     const r = this.prep(SQL.openOf).get(this.communeId, channel, userId) as ThreadRow | undefined;
-    return r ? toThread(r) : undefined;
+    return r ? threadOf(r) : undefined;
   }
 
   open(input: OpenThreadInput): HandoffThread {
@@ -224,7 +191,7 @@ export class SqliteHandoffStore implements HandoffStore {
         ? this.prep(SQL.getAll).get(this.communeId, threadId)
         : this.prep(SQL.getHamlet).get(this.communeId, threadId, scope.hamletId)
     ) as ThreadRow | undefined;
-    return r ? toThread(r) : undefined;
+    return r ? threadOf(r) : undefined;
   }
 
   list(scope: HandoffScope, filter: { status?: HandoffStatus; limit: number }): readonly HandoffThread[] {
@@ -239,7 +206,7 @@ export class SqliteHandoffStore implements HandoffStore {
         ? this.prep(SQL.listHamletStatus).all(this.communeId, scope.hamletId, filter.status, limit)
         : this.prep(SQL.listHamlet).all(this.communeId, scope.hamletId, limit);
     }
-    return (rows as ThreadRow[]).map(toThread);
+    return (rows as ThreadRow[]).map(threadOf);
   }
 
   messages(threadId: number, afterId: number, limit: number): readonly HandoffMessage[] {
