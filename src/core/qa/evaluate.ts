@@ -62,7 +62,9 @@ export async function secondPart(
     const topic = other ? ownTopicTerms(other.text).join(' ') : '';
     const query = `${topic} ${part.text}`.trim();
     const found = await search.search(query, MAX_SOURCES);
-    // Another page may answer this part, if it is about the same topic (not merely about "cost" in general).
+    // Another page may answer this part only if retrieval ranked it for the whole question: a part
+    // searched alone ("không biết xác định như thế nào") matches any page that shares two words, and
+    // a passage about naming a child's father would answer a question about the card's ages.
     const pick = rankCandidates(found, part.intents, query).find(
       (c) =>
         c.passage.text !== best.passage.text &&
@@ -70,7 +72,7 @@ export async function secondPart(
         c.fit >= 0.5 &&
         c.mismatch <= 0.25 &&
         c.passage.coverage >= 0.35 &&
-        (pages.has(c.doc.ref) || (c.passage.ownCoverage ?? c.passage.coverage) >= 0.3),
+        pages.has(c.doc.ref),
     );
     if (pick) return { candidate: pick, first: i === 0 && intentFit(analysis.parts[1]?.intents ?? [], offer) >= 0.5 };
   }

@@ -55,4 +55,41 @@ describe('a question in two parts', () => {
     expect(a.text).toContain('Ủy ban nhân dân xã');
     expect(a.text).not.toContain('15 ngày');
   });
+
+  it('never takes the other part from a page retrieval did not rank for the whole question', async () => {
+    // The part "làm ở đâu" searched alone finds a page about something else that says where to go.
+    const other = { ref: 'dvc/khai-sinh.md', title: 'Đăng ký khai sinh' };
+    const elsewhere: PassageHit = {
+      id: 9,
+      docRef: other.ref,
+      heading: 'Khai sinh › Làm ở đâu?',
+      text: 'Cha mẹ đến Ủy ban nhân dân xã nơi một trong hai người cư trú để đăng ký khai sinh cho con.',
+      score: 0.9,
+      coverage: 0.9,
+      ownCoverage: 0.9,
+    };
+    const papers = passage(1, 'Báo tử › Cần mang giấy tờ gì?', PAPERS, 0.8);
+    let calls = 0;
+    const search = new FakeKnowledgeSearch({
+      // The whole question first; every later search is a part's, and finds the other page.
+      respond: () =>
+        calls++ === 0
+          ? searchResult({
+              documents: [{ ...documentHit({ ...DOC, coverage: 0.8 }), best: papers }],
+              passages: [papers],
+              queryTerms: ['bao', 'tu', 'giay', 'to'],
+            })
+          : searchResult({
+              documents: [{ ...documentHit({ ...other, coverage: 0.9 }), best: elsewhere }],
+              passages: [elsewhere],
+              queryTerms: ['lam', 'o', 'dau'],
+            }),
+      documents: { [DOC.ref]: DOC, [other.ref]: other },
+    });
+    const a = await answerQuestion('Báo tử cho người thân cần mang những giấy tờ gì? Làm ở đâu?', search);
+    expect(a.confident).toBe(true);
+    expect(a.text).toContain('giấy báo tử');
+    expect(a.text).not.toContain('đăng ký khai sinh');
+    expect(a.text).not.toContain(other.title);
+  });
 });
