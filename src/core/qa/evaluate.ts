@@ -62,9 +62,10 @@ export async function secondPart(
     const topic = other ? ownTopicTerms(other.text).join(' ') : '';
     const query = `${topic} ${part.text}`.trim();
     const found = await search.search(query, MAX_SOURCES);
-    // Another page may answer this part only if retrieval ranked it for the whole question: a part
-    // searched alone ("không biết xác định như thế nào") matches any page that shares two words, and
-    // a passage about naming a child's father would answer a question about the card's ages.
+    // Another page may answer this part if retrieval ranked it for the whole question, or if the part
+    // was searched with the first part's topic ("mức 2 … có mất tiền không" finds the VNeID fee page).
+    // The first part is searched alone, and alone it matches any page sharing two words: a passage on
+    // naming a child's father ("xác định") would answer "độ tuổi đổi căn cước xác định thế nào".
     const pick = rankCandidates(found, part.intents, query).find(
       (c) =>
         c.passage.text !== best.passage.text &&
@@ -72,7 +73,7 @@ export async function secondPart(
         c.fit >= 0.5 &&
         c.mismatch <= 0.25 &&
         c.passage.coverage >= 0.35 &&
-        pages.has(c.doc.ref),
+        (pages.has(c.doc.ref) || (other !== undefined && (c.passage.ownCoverage ?? c.passage.coverage) >= 0.3)),
     );
     if (pick) return { candidate: pick, first: i === 0 && intentFit(analysis.parts[1]?.intents ?? [], offer) >= 0.5 };
   }

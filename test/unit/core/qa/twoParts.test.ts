@@ -56,8 +56,8 @@ describe('a question in two parts', () => {
     expect(a.text).not.toContain('15 ngày');
   });
 
-  it('never takes the other part from a page retrieval did not rank for the whole question', async () => {
-    // The part "làm ở đâu" searched alone finds a page about something else that says where to go.
+  it('never takes the first part from a page retrieval did not rank for the whole question', async () => {
+    // The first part is searched alone, and finds a page about something else that says where to go.
     const other = { ref: 'dvc/khai-sinh.md', title: 'Đăng ký khai sinh' };
     const elsewhere: PassageHit = {
       id: 9,
@@ -86,7 +86,7 @@ describe('a question in two parts', () => {
             }),
       documents: { [DOC.ref]: DOC, [other.ref]: other },
     });
-    const a = await answerQuestion('Báo tử cho người thân cần mang những giấy tờ gì? Làm ở đâu?', search);
+    const a = await answerQuestion('Báo tử cho người thân thì làm ở đâu? Cần mang những giấy tờ gì?', search);
     expect(a.confident).toBe(true);
     expect(a.text).toContain('giấy báo tử');
     expect(a.text).not.toContain('đăng ký khai sinh');
