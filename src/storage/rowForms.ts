@@ -4,12 +4,15 @@
  * Rows as the core reads them, for both databases. The PostgreSQL schema
  * keeps SQLite's forms on purpose (ISO text times, 0/1 flags, JSON as text;
  * see storage/pg/migrations/019a_baseline), so a row of `quiz_attempts` or
- * `handoff_threads` becomes an `Attempt` or a `HandoffThread` the same way
+ * `handoff_threads` (or `citizens`, `telegram_sent_polls`) becomes the core's
+ * type the same way
  * whichever database it came from. One mapper each, so the two stores cannot
  * drift apart on, say, which NULL means an absent field.
  */
 import type { HandoffStatus, HandoffThread } from '../core/stores/handoff.js';
 import type { Attempt, AttemptStatus } from '../core/quiz/types.js';
+import type { Citizen, CitizenProfile, ConsentState } from '../core/registry/types.js';
+import type { SentPoll } from '../core/stores/telegram.js';
 
 /** The `quiz_attempts` columns an `Attempt` is read from. */
 export interface AttemptRow {
@@ -78,5 +81,57 @@ export function threadOf(r: ThreadRow): HandoffThread {
     lastAt: r.last_at,
     unread: r.unread,
     ...(r.suspended_quiz !== null && { suspendedQuiz: r.suspended_quiz }),
+  };
+}
+
+/** The `citizens` columns a `Citizen` is read from. */
+export interface CitizenRow {
+  readonly id: string;
+  readonly consent: ConsentState;
+  readonly display_name: string | null;
+  readonly hamlet: string | null;
+  readonly target_group: string | null;
+  readonly birth_year: number | null;
+  readonly created_at: string;
+}
+
+/** Builds a profile without `undefined` keys, so it compares and serialises cleanly. */
+export function profileOf(row: CitizenRow): CitizenProfile {
+  return {
+    ...(row.display_name !== null && { displayName: row.display_name }),
+    ...(row.hamlet !== null && { hamlet: row.hamlet }),
+    ...(row.target_group !== null && { group: row.target_group }),
+    ...(row.birth_year !== null && { birthYear: row.birth_year }),
+  };
+}
+
+export function citizenOf(row: CitizenRow): Citizen {
+  return { id: row.id, consent: row.consent, profile: profileOf(row), createdAt: row.created_at };
+}
+
+/** The `telegram_sent_polls` columns a `SentPoll` is read from. */
+export interface PollRow {
+  readonly poll_id: string;
+  readonly telegram_user_id: string;
+  readonly chat_id: number;
+  readonly message_id: number;
+  readonly attempt_id: string;
+  readonly question_index: number;
+  readonly values_json: string;
+  readonly explained: number;
+  readonly sent_at: string;
+}
+
+export function pollOf(row: PollRow): SentPoll {
+  return {
+    pollId: row.poll_id,
+    userId: row.telegram_user_id,
+    chatId: row.chat_id,
+    messageId: row.message_id,
+    attemptId: row.attempt_id,
+    questionIndex: row.question_index,
+    values: JSON.parse(row.values_json) as string[],
+    explained: row.explained === 1,
+    sentAt: row.sent_at,
   };
 }

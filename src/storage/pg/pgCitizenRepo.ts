@@ -25,6 +25,7 @@ import { bytewise } from './pgSql.js';
 import type { CitizensTable } from './schema.js';
 import { withCommune } from './tenant.js';
 import type { Selectable, Updateable } from 'kysely';
+import { citizenOf, profileOf } from '../rowForms.js';
 
 type CitizenRow = Pick<
   Selectable<CitizensTable>,
@@ -48,20 +49,6 @@ export interface PgCitizenRepoOptions {
    * (dated by the last of those passes) even though no new quiz was passed.
    */
   readonly coreQuizzes?: readonly string[];
-}
-
-/** Builds a profile without `undefined` keys, so it compares and serialises cleanly. */
-function profileOf(row: CitizenRow): CitizenProfile {
-  return {
-    ...(row.display_name !== null && { displayName: row.display_name }),
-    ...(row.hamlet !== null && { hamlet: row.hamlet }),
-    ...(row.target_group !== null && { group: row.target_group }),
-    ...(row.birth_year !== null && { birthYear: row.birth_year }),
-  };
-}
-
-function citizenOf(row: CitizenRow): Citizen {
-  return { id: row.id, consent: row.consent, profile: profileOf(row), createdAt: row.created_at };
 }
 
 export class PgCitizenRepo implements CitizenRepo {

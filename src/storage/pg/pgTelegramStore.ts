@@ -14,6 +14,7 @@ import type { SentPoll, TelegramStore } from '../../core/stores/telegram.js';
 import type { PgDb } from './db.js';
 import type { Database } from './schema.js';
 import { withCommune } from './tenant.js';
+import { pollOf } from '../rowForms.js';
 
 export class PgTelegramStore implements TelegramStore {
   constructor(
@@ -55,17 +56,7 @@ export class PgTelegramStore implements TelegramStore {
         .executeTakeFirst(),
     );
     if (!row) return undefined;
-    return {
-      pollId: row.poll_id,
-      userId: row.telegram_user_id,
-      chatId: row.chat_id,
-      messageId: row.message_id,
-      attemptId: row.attempt_id,
-      questionIndex: row.question_index,
-      values: JSON.parse(row.values_json) as string[],
-      explained: row.explained === 1,
-      sentAt: row.sent_at,
-    };
+    return pollOf(row);
   }
 
   async markInactive(chatId: number, reason: string, at: Date): Promise<void> {

@@ -13,16 +13,7 @@ import type { Citizen, CitizenProfile, ConsentState, Identity, RedeemResult } fr
 import type { Db } from './db.js';
 import { createEraser } from './erasure.js';
 import { COMPLETE_IF_ALL_PASSED_SQL } from './programmeSql.js';
-
-interface CitizenRow {
-  readonly id: string;
-  readonly consent: ConsentState;
-  readonly display_name: string | null;
-  readonly hamlet: string | null;
-  readonly target_group: string | null;
-  readonly birth_year: number | null;
-  readonly created_at: string;
-}
+import { citizenOf, profileOf, type CitizenRow } from '../rowForms.js';
 
 interface LinkCodeRow {
   readonly citizen_id: string;
@@ -40,20 +31,6 @@ export interface SqliteCitizenRepoOptions {
 }
 
 const CITIZEN_COLUMNS = 'id, consent, display_name, hamlet, target_group, birth_year, created_at';
-
-/** Builds a profile without `undefined` keys, so it compares and serialises cleanly. */
-function profileOf(row: CitizenRow): CitizenProfile {
-  return {
-    ...(row.display_name !== null && { displayName: row.display_name }),
-    ...(row.hamlet !== null && { hamlet: row.hamlet }),
-    ...(row.target_group !== null && { group: row.target_group }),
-    ...(row.birth_year !== null && { birthYear: row.birth_year }),
-  };
-}
-
-function citizenOf(row: CitizenRow): Citizen {
-  return { id: row.id, consent: row.consent, profile: profileOf(row), createdAt: row.created_at };
-}
 
 /** better-sqlite3 refuses to bind booleans; flags go in as 0 or 1. */
 const flag = (b: boolean): number => (b ? 1 : 0);

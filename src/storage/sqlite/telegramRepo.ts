@@ -8,18 +8,7 @@
  */
 import type { SentPoll, TelegramStore } from '../../core/stores/telegram.js';
 import type { Db } from './db.js';
-
-interface PollRow {
-  readonly poll_id: string;
-  readonly telegram_user_id: string;
-  readonly chat_id: number;
-  readonly message_id: number;
-  readonly attempt_id: string;
-  readonly question_index: number;
-  readonly values_json: string;
-  readonly explained: number;
-  readonly sent_at: string;
-}
+import { pollOf, type PollRow } from '../rowForms.js';
 
 export class SqliteTelegramStore implements TelegramStore {
   // Statements on the per-update path are prepared once.
@@ -65,17 +54,7 @@ export class SqliteTelegramStore implements TelegramStore {
       )
       .get(this.communeId, pollId) as PollRow | undefined;
     if (!row) return undefined;
-    return {
-      pollId: row.poll_id,
-      userId: row.telegram_user_id,
-      chatId: row.chat_id,
-      messageId: row.message_id,
-      attemptId: row.attempt_id,
-      questionIndex: row.question_index,
-      values: JSON.parse(row.values_json) as string[],
-      explained: row.explained === 1,
-      sentAt: row.sent_at,
-    };
+    return pollOf(row);
   }
 
   markInactive(chatId: number, reason: string, at: Date): void {
