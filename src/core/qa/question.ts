@@ -116,10 +116,20 @@ export function withoutQuantities(text: string): string {
 const FORMALITY =
   /\s*\b(?:theo|căn cứ|can cu)\s+(?:(?:các|cac|những|nhung)\s+)?(?:quy định|quy dinh)(?:\s+(?:của|cua))?(?:\s+(?:pháp luật|phap luat|luật|luat|nhà nước|nha nuoc))?(?:\s+(?:hiện hành|hien hanh|hiện nay|hien nay|mới nhất|moi nhat|mới|moi))?\b/giu;
 
+/**
+ * Letters to a newspaper's legal column speak to whoever answers ("Xin chào
+ * Luật sư X", "nhờ Luật sư tư vấn", "kính gửi Tòa soạn"): the addressee is
+ * never what is asked about, and "luật sư" would send the search to pages on
+ * lawyers' help.
+ */
+const ADDRESSEE =
+  /(?<![\p{L}\p{N}])(?:(?:xin\s+)?(?:chào|chao|kính gửi|kinh gui)\s+)?(?:luật sư|luat su|tòa soạn|toà soạn|toa soan|ban biên tập|ban bien tap|quý báo|quy bao)(?:\s+X(?![\p{L}\p{N}]))?(?![\p{L}\p{N}])/giu;
+
 export function withoutFormalities(text: string): string {
   return (
     text
       .replace(FORMALITY, '')
+      .replace(ADDRESSEE, '')
       .replace(/\s{2,}/g, ' ')
       .trim() || text
   );

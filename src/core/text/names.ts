@@ -110,8 +110,8 @@ const PLACES = [
 ];
 const CAPITALISED = ['Hòa Bình', 'Thái Bình', 'Long An', 'Huế', 'Cà Mau', 'Lâm Đồng', 'Điện Biên', 'Hải Phòng'];
 
-/** "tỉnh", "thành phố", "TP." before a name go with it. */
-const PREFIX = '(?:(?:t[ỉi]nh|th[àa]nh\\s+ph[ốo]|tp\\.?)\\s*)?';
+/** "tại", "tỉnh", "thành phố", "TP." before a name go with it ("tại" only with its mark: "tai" may be "tải"). */
+const PREFIX = '(?:tại\\s+)?(?:(?:t[ỉi]nh|th[àa]nh\\s+ph[ốo]|tp\\.?)\\s*)?';
 const LOOSE = new RegExp(
   `(?<![\\p{L}\\p{N}])${PREFIX}(?:${[...PLACES]
     .sort((a, b) => b.length - a.length)

@@ -5,10 +5,10 @@ import { analyzeQuestion } from '../../../../src/core/qa/question.js';
 describe('withoutNames', () => {
   it('takes provinces and cities out, with or without marks and prefixes', () => {
     expect(withoutNames('tôi phải về quê Quảng Ngãi làm lại CCCD hay làm ở nơi tạm trú tại TP.HCM?')).toBe(
-      'tôi phải về quê làm lại CCCD hay làm ở nơi tạm trú tại?',
+      'tôi phải về quê làm lại CCCD hay làm ở nơi tạm trú?',
     );
     expect(withoutNames('em o tinh thanh hoa, lam can cuoc o ha noi duoc ko')).toBe('em o, lam can cuoc o duoc ko');
-    expect(withoutNames('đăng ký tạm trú tại thành phố Hồ Chí Minh')).toBe('đăng ký tạm trú tại');
+    expect(withoutNames('đăng ký tạm trú tại thành phố Hồ Chí Minh')).toBe('đăng ký tạm trú');
   });
 
   it('keeps the commune’s own province: the knowledge base has a page on its portal', () => {
@@ -42,5 +42,15 @@ describe('withoutNames', () => {
     expect(a.terms).not.toContain('hcm');
     expect(a.focus).not.toMatch(/Hồ Chí Minh|Bình Định/u);
     expect(a.focus).toMatch(/tạm trú/u);
+  });
+});
+
+describe('the addressee of a letter to a legal column', () => {
+  it('is not searched for', () => {
+    const a = analyzeQuestion(
+      'Xin chào Luật sư X. Luật sư có thể hướng dẫn tôi cách lấy lại mật khẩu VssID được không?',
+    );
+    expect(a.terms).not.toContain('luat');
+    expect(a.focus).toMatch(/mật khẩu VssID/u);
   });
 });
