@@ -125,10 +125,18 @@ const FORMALITY =
 const ADDRESSEE =
   /(?<![\p{L}\p{N}])(?:(?:xin\s+)?(?:chào|chao|kính gửi|kinh gui)\s+)?(?:luật sư|luat su|tòa soạn|toà soạn|toa soan|ban biên tập|ban bien tap|quý báo|quy bao)(?:\s+X(?![\p{L}\p{N}]))?(?![\p{L}\p{N}])/giu;
 
+/**
+ * "Tôi muốn nhờ luật sư tư vấn về việc đổi bằng lái": the request wraps what
+ * is asked inside the same clause, and "tư vấn", "về việc" are not its topic.
+ */
+const ASKING_FOR_ADVICE =
+  /(?<![\p{L}\p{N}])(?:(?:tôi|toi|em|mình|minh|cháu|chau)\s+)?(?:(?:muốn|muon|xin)\s+)?(?:nhờ|nho|được|duoc)\s+(?:(?:luật sư|luat su|tòa soạn|toa soan)\s+)?(?:tư vấn|tu van|giải đáp|giai dap)(?:\s+(?:giúp|giup|dùm|dum))?(?:\s+(?:về việc|ve viec|về|ve))?(?![\p{L}\p{N}])/giu;
+
 export function withoutFormalities(text: string): string {
   return (
     text
       .replace(FORMALITY, '')
+      .replace(ASKING_FOR_ADVICE, '')
       .replace(ADDRESSEE, '')
       .replace(/\s{2,}/g, ' ')
       .trim() || text

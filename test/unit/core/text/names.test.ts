@@ -54,3 +54,11 @@ describe('the addressee of a letter to a legal column', () => {
     expect(a.focus).toMatch(/mật khẩu VssID/u);
   });
 });
+
+describe('a request for advice inside the asking clause', () => {
+  it('leaves only what is asked', () => {
+    const a = analyzeQuestion('Tôi muốn nhờ luật sư tư vấn về việc đổi giấy phép lái xe sang thẻ cứng?');
+    expect(a.focus).toBe('đổi giấy phép lái xe sang thẻ cứng?');
+    expect(analyzeQuestion('em muon nho tu van ve viec doi bang lai xe').focus).toBe('doi bang lai xe');
+  });
+});
