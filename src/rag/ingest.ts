@@ -11,7 +11,8 @@ import type { Clock } from '../core/ports.js';
 import { indexText } from '../core/text/normalize.js';
 import type { IndexedFile, IndexedPassage, KnowledgeStore } from '../core/knowledgeIndex.js';
 import { isConsoleRef } from './consoleFaq.js';
-import { hashFile, listKnowledgeFiles, loadKnowledgeFile, type LoadedFile } from './loadKnowledge.js';
+import { listCommuneKnowledgeFiles } from './knowledgeLayers.js';
+import { hashFile, loadKnowledgeFile, type LoadedFile } from './loadKnowledge.js';
 import { passagesOf } from './splitter.js';
 
 export interface IngestReport {
@@ -26,7 +27,14 @@ export interface IngestReport {
 }
 
 export interface IngestDeps {
+  /** The knowledge folder (national pages, and the default commune's as today). */
   readonly dir: string;
+  /**
+   * The commune indexed: its own folder `<dir>/communes/<communeId>/`, when
+   * there is one, adds pages and overrides national ones (rag/knowledgeLayers).
+   * Without it only `dir` is read.
+   */
+  readonly communeId?: string;
   /** SQLite, or one commune of PostgreSQL: every call is awaited. */
   readonly index: KnowledgeStore;
   readonly clock: Clock;
@@ -82,7 +90,7 @@ function sameEntryIds(a: readonly string[], b: ReadonlySet<string>): boolean {
 export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
   const { dir, index, clock } = deps;
   const force = deps.force === true || (await index.getMeta('index_recipe')) !== INDEX_RECIPE_VERSION;
-  const files = await listKnowledgeFiles(dir);
+  const files = await listCommuneKnowledgeFiles(dir, deps.communeId);
   // What the console wrote (approved answers and their sources) is not the folder's to remove.
   const documents = await index.documents();
   const stored = new Map(documents.filter((d) => !isConsoleRef(d.ref)).map((d) => [d.ref, d.hash]));

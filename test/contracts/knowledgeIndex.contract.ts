@@ -16,6 +16,7 @@ import { SqliteKnowledgeSearch } from '../../src/rag/knowledgeSearch.js';
 import { fixedClock, tempDir, writeTree } from '../helpers.js';
 
 export interface KnowledgeCommune {
+  readonly communeId: string;
   readonly store: KnowledgeStore;
   /** What a search of this commune reads, as it is now (built again after each ingestion where needed). */
   reader(): Promise<KnowledgeReader>;
@@ -192,6 +193,51 @@ export function describeKnowledgeIndexContract(name: string, make: () => MaybePr
       await b.store.removeFile('huong-dan-wifi.txt');
       expect((await a.reader()).allPassages()).toEqual(before);
       expect(await b.store.documents()).toEqual([]);
+    });
+
+    it("reads the national pages for every commune, and a commune's own folder for it alone", async () => {
+      const { commune } = await open();
+      const a = await commune();
+      const b = await commune();
+      const own = `communes/${a.communeId}`;
+      const dir = folder({
+        ...FOLDER,
+        [`${own}/dich-vu-cong/truoc-ba.md`]:
+          '# Lệ phí trước bạ tại xã\n\nBộ phận một cửa của xã nhận hồ sơ trước bạ sáng thứ bảy.\n',
+        [`${own}/xa/gio-lam-viec.md`]: '# Giờ làm việc của xã\n\nBộ phận một cửa làm việc cả sáng thứ bảy.\n',
+        [`${own}/faq/xa.yaml`]: [
+          '- id: mot-cua-thu-bay',
+          '  question: Thứ bảy xã có làm việc không?',
+          '  answer: Bộ phận một cửa làm việc cả sáng thứ bảy.',
+          '  source: xa/gio-lam-viec.md',
+          '',
+        ].join('\n'),
+      });
+      const ra = await ingestKnowledge({ dir, communeId: a.communeId, index: a.store, clock });
+      expect([...ra.added].sort()).toEqual([
+        'dich-vu-cong/truoc-ba.md',
+        'faq/chung.yaml',
+        'faq/xa.yaml',
+        'vneid/cai-dat.md',
+        'xa/gio-lam-viec.md',
+      ]);
+      const rb = await ingestKnowledge({ dir, communeId: b.communeId, index: b.store, clock });
+      expect([...rb.added].sort()).toEqual(['dich-vu-cong/truoc-ba.md', 'faq/chung.yaml', 'vneid/cai-dat.md']);
+      const titles = async (c: KnowledgeCommune): Promise<Record<string, string>> =>
+        Object.fromEntries((await c.store.documents()).map((d) => [d.ref, d.title]));
+      expect((await titles(a))['dich-vu-cong/truoc-ba.md']).toBe('Lệ phí trước bạ tại xã');
+      expect((await titles(b))['dich-vu-cong/truoc-ba.md']).toBe('Nộp lệ phí trước bạ xe máy trực tuyến');
+      expect((await a.store.faqEntries()).map((e) => e.id)).toEqual(['cai-vneid-o-dau', 'mot-cua-thu-bay']);
+      expect((await b.store.faqEntries()).map((e) => e.id)).toEqual(['cai-vneid-o-dau']);
+      expect((await topRefs(await a.reader(), 'thứ bảy xã có làm việc không'))[0]).toBe('xa/gio-lam-viec.md');
+      expect(await topRefs(await b.reader(), 'thứ bảy xã có làm việc không')).not.toContain('xa/gio-lam-viec.md');
+      // Without the commune's page, the national one comes back for that commune.
+      rmSync(join(dir, own, 'dich-vu-cong/truoc-ba.md'));
+      const again = await ingestKnowledge({ dir, communeId: a.communeId, index: a.store, clock });
+      expect(again).toMatchObject({ added: [], updated: ['dich-vu-cong/truoc-ba.md'], removed: [] });
+      expect((await titles(a))['dich-vu-cong/truoc-ba.md']).toBe('Nộp lệ phí trước bạ xe máy trực tuyến');
+      // Read without a commune, the folder is the national one alone, as in a single-commune install.
+      expect((await ingestKnowledge({ dir, index: b.store, clock })).unchanged).toBe(3);
     });
 
     it('caches embedding vectors by model and text hash, the last write winning', async () => {

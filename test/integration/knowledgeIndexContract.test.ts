@@ -15,7 +15,7 @@ describeKnowledgeIndexContract('SQLite', () => {
       const id = `xa-${++serial}`;
       ensureCommune(db, id);
       const index = new SqliteKnowledgeIndex(db, id);
-      return Promise.resolve({ store: index, reader: () => Promise.resolve(index) });
+      return Promise.resolve({ communeId: id, store: index, reader: () => Promise.resolve(index) });
     },
     embeddings: new SqliteEmbeddingCache(db),
     close() {

@@ -15,7 +15,7 @@ describeKnowledgeIndexContract('PostgreSQL', async () => {
     async commune() {
       const { communeId } = await pg.commune();
       const store = new PgKnowledgeIndex(pg.app, communeId);
-      return { store, reader: () => loadMemoryIndex(store) };
+      return { communeId, store, reader: () => loadMemoryIndex(store) };
     },
     embeddings: new PgEmbeddingCache(pg.app),
     close: () => pg.close(),
