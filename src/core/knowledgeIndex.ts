@@ -73,6 +73,11 @@ export interface KnowledgeStore {
   /** Replaces everything a file contributed, in one transaction. */
   replaceFile(file: IndexedFile, at: Date): MaybePromise<void>;
   removeFile(ref: string): MaybePromise<void>;
+  /**
+   * Replaces, in one transaction, every document whose ref satisfies `owns`
+   * with `files` (the console's FAQ entries, rebuilt whole at each approval).
+   */
+  replaceOwned(owns: (ref: string) => boolean, files: readonly IndexedFile[], at: Date): MaybePromise<void>;
   getMeta(key: string): MaybePromise<string | undefined>;
   setMeta(key: string, value: string): MaybePromise<void>;
 }

@@ -9,7 +9,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EmbeddingCache, KnowledgeReader, KnowledgeStore } from '../../src/core/knowledgeIndex.js';
+import type { EmbeddingCache, IndexedFile, KnowledgeReader, KnowledgeStore } from '../../src/core/knowledgeIndex.js';
+import { indexText } from '../../src/core/text/normalize.js';
 import type { MaybePromise } from '../../src/core/ports.js';
 import { ingestKnowledge } from '../../src/rag/ingest.js';
 import { SqliteKnowledgeSearch } from '../../src/rag/knowledgeSearch.js';
@@ -238,6 +239,58 @@ export function describeKnowledgeIndexContract(name: string, make: () => MaybePr
       expect((await titles(a))['dich-vu-cong/truoc-ba.md']).toBe('Nộp lệ phí trước bạ xe máy trực tuyến');
       // Read without a commune, the folder is the national one alone, as in a single-commune install.
       expect((await ingestKnowledge({ dir, index: b.store, clock })).unchanged).toBe(3);
+    });
+
+    it("replaces the console's documents whole and leaves the folder's alone", async () => {
+      const { commune } = await open();
+      const c = await commune();
+      await ingestKnowledge({ dir: folder(FOLDER), index: c.store, clock });
+      const consoleFile = (id: string, question: string): IndexedFile => ({
+        ref: '@console/faq',
+        kind: 'faq',
+        title: '@console/faq',
+        hash: id,
+        meta: { console: true },
+        passages: [
+          {
+            docRef: 'vneid/cai-dat.md',
+            heading: question,
+            text: 'Bà con mang điện thoại đến bộ phận một cửa để được cài giúp.',
+            titleTokens: indexText(question),
+            headingTokens: '',
+            bodyTokens: indexText('Bà con mang điện thoại đến bộ phận một cửa để được cài giúp.'),
+          },
+        ],
+        faqEntries: [
+          {
+            id,
+            question,
+            variants: [],
+            answer: 'Bà con mang điện thoại đến bộ phận một cửa để được cài giúp.',
+            sourceRef: 'vneid/cai-dat.md',
+          },
+        ],
+      });
+      const isConsole = (ref: string): boolean => ref.startsWith('@console/');
+      await c.store.replaceOwned(isConsole, [consoleFile('nho-cai-giup', 'Ai cài VNeID giúp tôi?')], clock.now());
+      await c.store.replaceOwned(isConsole, [consoleFile('cai-ho', 'Xã có cài hộ VNeID không?')], clock.now());
+      expect((await c.store.documents()).map((d) => d.ref)).toEqual([
+        '@console/faq',
+        'dich-vu-cong/truoc-ba.md',
+        'faq/chung.yaml',
+        'vneid/cai-dat.md',
+      ]);
+      expect((await c.store.faqEntries()).map((e) => e.id)).toEqual(['cai-ho', 'cai-vneid-o-dau']);
+      const reader = await c.reader();
+      const headings = reader.allPassages().map((p) => p.heading);
+      expect(headings).toContain('Xã có cài hộ VNeID không?');
+      expect(headings).not.toContain('Ai cài VNeID giúp tôi?');
+      expect(reader.faqEntries().map((e) => e.id)).toEqual(['cai-ho', 'cai-vneid-o-dau']);
+      // The folder's next ingestion does not take the console's document for a deleted file.
+      const again = await ingestKnowledge({ dir: folder(FOLDER), index: c.store, clock });
+      expect(again.removed).toEqual([]);
+      await c.store.replaceOwned(isConsole, [], clock.now());
+      expect((await c.store.faqEntries()).map((e) => e.id)).toEqual(['cai-vneid-o-dau']);
     });
 
     it('caches embedding vectors by model and text hash, the last write winning', async () => {
