@@ -30,8 +30,7 @@
 import { createHash } from 'node:crypto';
 import type { DocumentHit } from '../core/ports.js';
 import type { Logger } from '../logger.js';
-import type { SqliteEmbeddingCache } from '../storage/sqlite/embeddingCache.js';
-import type { PassageRow, SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
+import type { EmbeddingCache, KnowledgeReader, PassageRow } from '../core/knowledgeIndex.js';
 import type { Embedder } from './embeddings.js';
 import type { DenseReranker } from './knowledgeSearch.js';
 import { reciprocalRankFusion, RRF_K } from './rrf.js';
@@ -48,8 +47,8 @@ const QUESTION_CACHE = 256;
 
 export interface DenseIndexDeps {
   readonly embedder: Embedder;
-  readonly cache: SqliteEmbeddingCache;
-  readonly index: SqliteKnowledgeIndex;
+  readonly cache: EmbeddingCache;
+  readonly index: Pick<KnowledgeReader, 'allPassages'>;
   readonly logger: Pick<Logger, 'info' | 'warn'>;
   /** Monotonic milliseconds, for the pause after a failure (injected in tests). */
   readonly now?: () => number;
@@ -168,7 +167,7 @@ export class DenseIndex implements DenseReranker {
     const { embedder, cache, index } = this.deps;
     const rows = index.allPassages();
     const hashes = rows.map((r) => textHash(embeddingText(r)));
-    const vectors = cache.getMany(embedder.model, hashes);
+    const vectors = await cache.getMany(embedder.model, hashes);
     const todo = new Map<string, string>();
     rows.forEach((r, i) => {
       const h = hashes[i]!;
@@ -183,7 +182,7 @@ export class DenseIndex implements DenseReranker {
       try {
         const got = await embedder.embed(part.map(([, text]) => text));
         const entries = part.map(([hash], j) => ({ hash, vector: got[j]! }));
-        cache.putMany(embedder.model, entries);
+        await cache.putMany(embedder.model, entries);
         for (const e of entries) vectors.set(e.hash, e.vector);
         embedded += part.length;
         this.noteSuccess();

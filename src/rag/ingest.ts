@@ -9,9 +9,10 @@
  */
 import type { Clock } from '../core/ports.js';
 import { indexText } from '../core/text/normalize.js';
-import type { IndexedFile, IndexedPassage, SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
+import type { IndexedFile, IndexedPassage, KnowledgeStore } from '../core/knowledgeIndex.js';
 import { isConsoleRef } from './consoleFaq.js';
-import { hashFile, listKnowledgeFiles, loadKnowledgeFile, type LoadedFile } from './loadKnowledge.js';
+import { listCommuneKnowledgeFiles } from './knowledgeLayers.js';
+import { hashFile, loadKnowledgeFile, type LoadedFile } from './loadKnowledge.js';
 import { passagesOf } from './splitter.js';
 
 export interface IngestReport {
@@ -26,8 +27,16 @@ export interface IngestReport {
 }
 
 export interface IngestDeps {
+  /** The knowledge folder (national pages, and the default commune's as today). */
   readonly dir: string;
-  readonly index: SqliteKnowledgeIndex;
+  /**
+   * The commune indexed: its own folder `<dir>/communes/<communeId>/`, when
+   * there is one, adds pages and overrides national ones (rag/knowledgeLayers).
+   * Without it only `dir` is read.
+   */
+  readonly communeId?: string;
+  /** SQLite, or one commune of PostgreSQL: every call is awaited. */
+  readonly index: KnowledgeStore;
   readonly clock: Clock;
   /** Re-index every file even when its hash is unchanged (after an upgrade of the normaliser). */
   readonly force?: boolean;
@@ -80,23 +89,14 @@ function sameEntryIds(a: readonly string[], b: ReadonlySet<string>): boolean {
 /** Indexes new and changed files, removes deleted ones, and reports what happened. */
 export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
   const { dir, index, clock } = deps;
-  const force = deps.force === true || index.getMeta('index_recipe') !== INDEX_RECIPE_VERSION;
-  const files = await listKnowledgeFiles(dir);
+  const force = deps.force === true || (await index.getMeta('index_recipe')) !== INDEX_RECIPE_VERSION;
+  const files = await listCommuneKnowledgeFiles(dir, deps.communeId);
   // What the console wrote (approved answers and their sources) is not the folder's to remove.
-  const stored = new Map(
-    index
-      .documents()
-      .filter((d) => !isConsoleRef(d.ref))
-      .map((d) => [d.ref, d.hash]),
-  );
+  const documents = await index.documents();
+  const stored = new Map(documents.filter((d) => !isConsoleRef(d.ref)).map((d) => [d.ref, d.hash]));
   const knownDocs = new Set(files.filter((f) => f.kind === 'doc').map((f) => f.ref));
   const report: IngestReport = { added: [], updated: [], removed: [], unchanged: 0, failed: [], warnings: [] };
-  const storedDocs = new Set(
-    index
-      .documents()
-      .filter((d) => d.kind === 'doc' && !isConsoleRef(d.ref))
-      .map((d) => d.ref),
-  );
+  const storedDocs = new Set(documents.filter((d) => d.kind === 'doc' && !isConsoleRef(d.ref)).map((d) => d.ref));
   let indexedFaqIds: ReadonlySet<string> | undefined;
 
   // Documents first, so FAQ entries can be checked against what is really indexed.
@@ -122,7 +122,7 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
       const loaded = await loadKnowledgeFile(file);
       if (recheck && loaded.kind === 'faq') {
         // Unchanged unless the entries kept differ: a FAQ file nobody edited is not reported as changed.
-        indexedFaqIds ??= new Set(index.faqEntries().map((e) => e.id));
+        indexedFaqIds ??= new Set((await index.faqEntries()).map((e) => e.id));
         const ids = new Set(loaded.entries.map((e) => e.id));
         const before = [...indexedFaqIds].filter((id) => ids.has(id));
         const now = new Set(loaded.entries.filter((e) => knownDocs.has(e.sourceRef)).map((e) => e.id));
@@ -131,7 +131,7 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
           continue;
         }
       }
-      index.replaceFile(await toIndexedFile(loaded, hash, knownDocs, report.warnings), clock.now());
+      await index.replaceFile(await toIndexedFile(loaded, hash, knownDocs, report.warnings), clock.now());
       (previous === undefined ? report.added : report.updated).push(file.ref);
     } catch (err) {
       report.failed.push({ ref: file.ref, message: err instanceof Error ? err.message : String(err) });
@@ -141,11 +141,11 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
   const present = new Set(files.map((f) => f.ref));
   for (const ref of stored.keys()) {
     if (!present.has(ref)) {
-      index.removeFile(ref);
+      await index.removeFile(ref);
       report.removed.push(ref);
     }
   }
-  index.setMeta('index_recipe', INDEX_RECIPE_VERSION);
+  await index.setMeta('index_recipe', INDEX_RECIPE_VERSION);
   return report;
 }
 

@@ -1,13 +1,14 @@
 /**
  * @module rag/knowledgeSearch
  *
- * The `KnowledgeSearch` port of the core, over the SQLite index: passages from
+ * The `KnowledgeSearch` port of the core, over a synchronous `KnowledgeReader`
+ * (SQLite's FTS5 index, or one commune's index in memory built from PostgreSQL): passages from
  * the lexical ranker (optionally fused with dense scores), grouped into
  * documents, plus FAQ matches. Holds the small in-memory tables (titles, FAQ)
  * that are rebuilt after each ingestion.
  */
 import type { DocumentHit, FaqEntry, KnowledgeSearch, PassageHit, SearchResult } from '../core/ports.js';
-import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
+import type { KnowledgeReader } from '../core/knowledgeIndex.js';
 import { tokenize } from '../core/text/normalize.js';
 import { FaqMatcher } from './faqMatcher.js';
 import { LexicalRanker } from './lexicalRanker.js';
@@ -31,7 +32,7 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
   private speller = new Speller(new Map());
 
   constructor(
-    private readonly index: SqliteKnowledgeIndex,
+    private readonly index: KnowledgeReader,
     private readonly dense?: DenseReranker,
   ) {
     this.ranker = new LexicalRanker(index);

@@ -1,7 +1,8 @@
 /**
  * @module rag/lexicalRanker
  *
- * Vietnamese-aware lexical ranking over the SQLite FTS5 index. FTS5's bm25
+ * Vietnamese-aware lexical ranking over the full-text index (SQLite's FTS5, or
+ * the same scores from the in-memory index of rag/memoryKnowledgeIndex). FTS5's bm25
  * finds candidates among folded syllables and syllable bigrams; each candidate
  * is then re-scored by how much of the question's topic (IDF-weighted) it
  * covers. Coverage is what tells "I found the page about this" apart from "I
@@ -12,7 +13,7 @@ import type { DocumentHit, PassageHit } from '../core/ports.js';
 import { bigrams, tokenize } from '../core/text/normalize.js';
 import { ASKING_WORDS, STOPWORDS, contentTokens } from '../core/text/stopwords.js';
 import { SYNONYM_GROUPS } from '../core/text/synonyms.js';
-import type { SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
+import type { KnowledgeReader } from '../core/knowledgeIndex.js';
 
 /** Long messages are cut to their first words: a question's topic is stated early. */
 const MAX_QUERY_TOKENS = 48;
@@ -125,7 +126,7 @@ class IdfTable {
   private cache = new Map<string, number>();
   private total = -1;
 
-  constructor(private readonly index: SqliteKnowledgeIndex) {}
+  constructor(private readonly index: KnowledgeReader) {}
 
   clear(): void {
     this.cache.clear();
@@ -180,7 +181,7 @@ export function weightedShare(
 export class LexicalRanker {
   private readonly idf: IdfTable;
 
-  constructor(private readonly index: SqliteKnowledgeIndex) {
+  constructor(private readonly index: KnowledgeReader) {
     this.idf = new IdfTable(index);
   }
 
@@ -223,8 +224,7 @@ export class LexicalRanker {
     // Other wordings of the question's phrases only count in coverage: matching them too cost a scan each and found nothing new.
     const known = selectMatchTerms(all, df);
     if (known.length === 0) return { terms, passages: [], unknownTerms };
-    const match = known.map((t) => `"${t}"`).join(' OR ');
-    const rows = this.index.candidates(match, CANDIDATES);
+    const rows = this.index.candidates(known, CANDIDATES);
     if (rows.length === 0) return { terms, passages: [], unknownTerms };
     const weight = this.weightOf(df);
     // Words that only say what is asked ("mang theo", "mất tiền") do not tell which passage is about the topic.

@@ -18,6 +18,8 @@ import { sectionsOfMarkdown, sectionsOfPlainText, type Section } from './splitte
 
 export const DOCUMENT_EXTENSIONS = new Set(['.md', '.markdown', '.txt', '.pdf', '.docx']);
 const FAQ_EXTENSIONS = new Set(['.yaml', '.yml']);
+/** The folder of the knowledge folder that holds one sub-folder per commune. */
+export const COMMUNES_FOLDER = 'communes';
 
 export interface KnowledgeFile {
   /** Path relative to the knowledge folder, with "/" separators. */
@@ -49,6 +51,8 @@ function isIgnored(ref: string): boolean {
   const name = basename(ref);
   if (name.startsWith('.') || name.startsWith('_') || name.startsWith('~$')) return true;
   if (ref.startsWith('quizzes/')) return true;
+  // Each commune's own pages (rag/knowledgeLayers): indexed for that commune only, over the national ones.
+  if (ref.startsWith(`${COMMUNES_FOLDER}/`)) return true;
   if (/^readme\.(md|txt)$/i.test(ref)) return true;
   return false;
 }

@@ -6,17 +6,15 @@
  * for a CPU server, once per distinct text is what makes re-indexing and
  * restarts free.
  */
+import type { CachedEmbedding, EmbeddingCache } from '../../core/knowledgeIndex.js';
 import type { Db } from './db.js';
+
+export type { CachedEmbedding } from '../../core/knowledgeIndex.js';
 
 /** SQLite's bound-parameter limit is far higher; small chunks keep each statement cheap. */
 const CHUNK = 500;
 
-export interface CachedEmbedding {
-  readonly hash: string;
-  readonly vector: Float32Array;
-}
-
-export class SqliteEmbeddingCache {
+export class SqliteEmbeddingCache implements EmbeddingCache {
   constructor(private readonly db: Db) {}
 
   /** Vectors found for the given text hashes; absent hashes are simply missing from the map. */

@@ -6,61 +6,20 @@
  * in normalised form (folded syllables plus bigrams, see core/text). All SQL
  * for retrieval lives here so a server database can replace SQLite later.
  */
+import type {
+  CandidateRow,
+  DocumentRow,
+  IndexedFile,
+  KnowledgeReader,
+  KnowledgeRows,
+  KnowledgeStore,
+  PassageRow,
+} from '../../core/knowledgeIndex.js';
 import type { FaqEntry } from '../../core/ports.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 
-export interface IndexedPassage {
-  readonly docRef: string;
-  readonly heading: string;
-  readonly text: string;
-  /** Normalised forms for the FTS columns. */
-  readonly titleTokens: string;
-  readonly headingTokens: string;
-  readonly bodyTokens: string;
-}
-
-export interface IndexedFile {
-  readonly ref: string;
-  readonly kind: 'doc' | 'faq';
-  readonly title: string;
-  readonly url?: string;
-  readonly hash: string;
-  readonly meta: Record<string, unknown>;
-  readonly passages: readonly IndexedPassage[];
-  readonly faqEntries?: readonly FaqEntry[];
-}
-
-export interface CandidateRow {
-  readonly id: number;
-  readonly docRef: string;
-  readonly heading: string;
-  readonly text: string;
-  /** FTS5 bm25 (lower is better, negative). */
-  readonly bm25: number;
-  /** Normalised tokens of the document's title (the same for every passage of a document). */
-  readonly titleTokens: string;
-  /** Normalised tokens of the heading and body (what the passage itself says). */
-  readonly ownTokens: string;
-}
-
-export interface DocumentRow {
-  readonly ref: string;
-  readonly kind: 'doc' | 'faq';
-  readonly title: string;
-  readonly url?: string;
-  readonly hash: string;
-}
-
-/** A passage with the title and address of the document it is attributed to (for dense retrieval). */
-export interface PassageRow {
-  readonly id: number;
-  readonly docRef: string;
-  readonly heading: string;
-  readonly text: string;
-  readonly title: string;
-  readonly url?: string;
-}
+export type { CandidateRow, DocumentRow, IndexedFile, IndexedPassage, PassageRow } from '../../core/knowledgeIndex.js';
 
 /** A passage with its document's title and address; the WHERE clause follows. */
 const PASSAGE_SELECT = `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
@@ -77,7 +36,7 @@ function toPassageRow(r: PassageSqlRow): PassageRow {
 /** Column weights for bm25(): title, heading, body. Headings name the question a section answers. */
 const BM25_WEIGHTS = '3.0, 2.0, 1.0';
 
-export class SqliteKnowledgeIndex {
+export class SqliteKnowledgeIndex implements KnowledgeStore, KnowledgeReader {
   private candidatesStmt: Statement | undefined;
   constructor(
     private readonly db: Db,
@@ -144,11 +103,13 @@ export class SqliteKnowledgeIndex {
   }
 
   /**
-   * Best passages for an FTS5 MATCH expression, best first. The ranking runs
-   * on rowids and scores alone; texts are read only for the rows kept, which
-   * matters when a common word matches most of the index.
+   * Best passages holding any of the terms (each an FTS5 phrase), best first.
+   * The ranking runs on rowids and scores alone; texts are read only for the
+   * rows kept, which matters when a common word matches most of the index.
    */
-  candidates(match: string, limit: number): CandidateRow[] {
+  candidates(terms: readonly string[], limit: number): CandidateRow[] {
+    if (terms.length === 0) return [];
+    const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
     this.candidatesStmt ??= this.db.prepare(
       `SELECT c.id AS id, c.doc_ref AS docRef, c.heading AS heading, c.text AS text,
               f.title AS titleTokens, f.heading || ' ' || f.body AS ownTokens,
@@ -266,5 +227,43 @@ export class SqliteKnowledgeIndex {
       .prepare(`${PASSAGE_SELECT} WHERE c.commune_id = ? ORDER BY c.id`)
       .all(this.communeId) as PassageSqlRow[];
     return rows.map(toPassageRow);
+  }
+
+  /** The commune's rows without their tokens, for an index built in memory (rag/knowledgeSnapshot). */
+  rows(): KnowledgeRows {
+    const chunks = this.db
+      .prepare(
+        `SELECT id, owner_ref AS ownerRef, doc_ref AS docRef, heading, text FROM chunks WHERE commune_id = ? ORDER BY id`,
+      )
+      .all(this.communeId) as { id: number; ownerRef: string; docRef: string; heading: string; text: string }[];
+    const faqs = this.db
+      .prepare(
+        `SELECT id, file_ref, question, variants_json, answer, source_ref FROM faq_entries
+          WHERE commune_id = ? ORDER BY id`,
+      )
+      .all(this.communeId) as {
+      id: string;
+      file_ref: string;
+      question: string;
+      variants_json: string;
+      answer: string;
+      source_ref: string;
+    }[];
+    const extra = this.db
+      .prepare('SELECT faq_id, variants_json FROM faq_extra_variants WHERE commune_id = ?')
+      .all(this.communeId) as { faq_id: string; variants_json: string }[];
+    return {
+      documents: this.documents(),
+      chunks,
+      faqEntries: faqs.map((r) => ({
+        id: r.id,
+        fileRef: r.file_ref,
+        question: r.question,
+        variants: JSON.parse(r.variants_json) as string[],
+        answer: r.answer,
+        sourceRef: r.source_ref,
+      })),
+      extraVariants: new Map(extra.map((r) => [r.faq_id, JSON.parse(r.variants_json) as string[]])),
+    };
   }
 }
