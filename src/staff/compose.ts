@@ -17,7 +17,8 @@ import { SqliteAuditLog } from '../storage/sqlite/staffAudit.js';
 import { SqliteStaffChatLinks } from '../storage/sqlite/staffChatLinkRepo.js';
 import { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { createStaffApp } from './app.js';
-import type { StaffModule } from './types.js';
+import type { StaffStore } from './storePort.js';
+import type { AuditLog, AuditReader, StaffModule } from './types.js';
 
 /** Name of the generated key in `service_secrets`. */
 export const STAFF_SECRET_NAME = 'staff-session-key';
@@ -33,9 +34,10 @@ export function publicBaseUrl(config: Pick<Config, 'PUBLIC_BASE_URL' | 'PORT'>):
   return config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
 }
 
+/** The store and the audit log are ports: on PostgreSQL the lead passes PgStaffStore and PgAuditLog. */
 export interface StaffParts {
-  readonly store: SqliteStaffStore;
-  readonly audit: SqliteAuditLog;
+  readonly store: StaffStore;
+  readonly audit: AuditLog & AuditReader;
   /** Staff members' linked Telegram/Zalo chats and their one-time codes (the "Tài khoản" page). */
   readonly chats: SqliteStaffChatLinks;
 }
