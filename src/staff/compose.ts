@@ -25,7 +25,14 @@ export const STAFF_SECRET_NAME = 'staff-session-key';
 
 /** The console's key: never the web chat's own key, so one cannot stand in for the other. */
 export function staffSecret(db: Db, config: Pick<Config, 'SESSION_SECRET'>): Buffer {
-  const base = config.SESSION_SECRET ?? serviceSecret(db, STAFF_SECRET_NAME);
+  return staffKeyFrom(config.SESSION_SECRET ?? serviceSecret(db, STAFF_SECRET_NAME));
+}
+
+/**
+ * The console's key from its base (SESSION_SECRET, or the `staff-session-key`
+ * service secret): on PostgreSQL the base comes from pgServiceSecret.
+ */
+export function staffKeyFrom(base: string): Buffer {
   return createHmac('sha256', base).update('hocvuso staff console').digest();
 }
 
@@ -57,12 +64,14 @@ export function staffAppFor(opts: {
   readonly logger: Logger;
   readonly parts: StaffParts;
   readonly modules: readonly StaffModule[];
+  /** The console's key when it does not come from `db` (PostgreSQL: staffKeyFrom of pgServiceSecret). */
+  readonly secret?: Buffer;
 }): Hono {
   const { config } = opts;
   return createStaffApp({
     store: opts.parts.store,
     audit: opts.parts.audit,
-    secret: staffSecret(opts.db, config),
+    secret: opts.secret ?? staffSecret(opts.db, config),
     clock: opts.clock,
     logger: opts.logger,
     modules: opts.modules,
