@@ -157,7 +157,7 @@ export interface StaffSession {
 
 /** Creates an account (unless `accountId` is given) and signs it in through the login form. */
 export async function signIn(
-  t: Pick<StaffTestApp, 'app' | 'store' | 'clock'>,
+  t: Pick<StaffTestApp, 'app' | 'clock'> & { readonly store: StaffStore },
   opts: { role?: StaffRole; hamletId?: string; name?: string; id?: string; accountId?: string; password?: string } = {},
 ): Promise<StaffSession> {
   const password = opts.password ?? TEST_PASSWORD;
