@@ -20,6 +20,7 @@ import type { StaffModule, StaffPrincipal, StaffRole } from '../src/staff/types.
 import { ensureCommune, openDatabase, type Db } from '../src/storage/sqlite/db.js';
 import { SqliteAuditLog } from '../src/storage/sqlite/staffAudit.js';
 import { SqliteStaffStore } from '../src/storage/sqlite/staffStore.js';
+import type { StaffStore } from '../src/staff/storePort.js';
 import { fixedClock, memoryLogger } from './helpers.js';
 
 export const TEST_PASSWORD = 'mot cau dai de nho 2026';
@@ -71,11 +72,11 @@ export function staffTestApp(
 
 /** Creates an account with a password already set (no set-up link needed). */
 export async function createStaffAccount(
-  t: Pick<StaffTestApp, 'store' | 'clock'>,
+  t: Pick<StaffTestApp, 'clock'> & { readonly store: StaffStore },
   opts: { role: StaffRole; hamletId?: string; name?: string; id?: string; password?: string },
 ): Promise<string> {
   const hamletId = opts.role === 'hamlet' ? (opts.hamletId ?? 'xom-1') : undefined;
-  const added = addStaffAccount(
+  const added = await addStaffAccount(
     t.store,
     {
       name: opts.name ?? (opts.role === 'admin' ? 'Quản Trị Viên' : 'Tổ Xóm Một'),
@@ -87,7 +88,7 @@ export async function createStaffAccount(
   );
   if (!added) throw new Error(`staff account ${opts.id ?? ''} could not be created`);
   const hash = await hashPassword(opts.password ?? TEST_PASSWORD, FAST_SCRYPT);
-  if (t.store.useSetupToken(hashToken(added.token), hash, t.clock.now()) === undefined) {
+  if ((await t.store.useSetupToken(hashToken(added.token), hash, t.clock.now())) === undefined) {
     throw new Error('the set-up token of the test account was not usable');
   }
   return added.account.id;
@@ -156,7 +157,7 @@ export interface StaffSession {
 
 /** Creates an account (unless `accountId` is given) and signs it in through the login form. */
 export async function signIn(
-  t: Pick<StaffTestApp, 'app' | 'store' | 'clock'>,
+  t: Pick<StaffTestApp, 'app' | 'clock'> & { readonly store: StaffStore },
   opts: { role?: StaffRole; hamletId?: string; name?: string; id?: string; accountId?: string; password?: string } = {},
 ): Promise<StaffSession> {
   const password = opts.password ?? TEST_PASSWORD;

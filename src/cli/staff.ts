@@ -14,7 +14,7 @@ import { systemClock } from '../services.js';
 import { addStaffAccount, issueSetupToken, setupLink, SETUP_TOKEN_TTL_MS } from '../staff/accounts.js';
 import { publicBaseUrl, staffParts, type StaffParts } from '../staff/compose.js';
 import type { StaffChatChannel } from '../storage/sqlite/staffChatLinkRepo.js';
-import type { StaffAccount } from '../storage/sqlite/staffStore.js';
+import type { StaffAccount } from '../staff/storePort.js';
 import { ensureCommune, openDatabase } from '../storage/sqlite/db.js';
 import type { CliContext } from './index.js';
 
@@ -111,11 +111,11 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
   }
 
   const out = (line: string): boolean => ctx.stdout.write(`${line}\n`);
-  const withParts = <T>(fn: (parts: StaffParts) => T): T => {
+  const withParts = async <T>(fn: (parts: StaffParts) => T | Promise<T>): Promise<T> => {
     const db = openDatabase(ctx.config.DATABASE_PATH);
     try {
       ensureCommune(db, ctx.config.COMMUNE_ID);
-      return fn(staffParts(db, ctx.config.COMMUNE_ID, clock));
+      return await fn(staffParts(db, ctx.config.COMMUNE_ID, clock));
     } finally {
       db.close();
     }
@@ -139,7 +139,7 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
           );
         }
       }
-      const added = withParts(({ store, audit }) =>
+      const added = await withParts(({ store, audit }) =>
         addStaffAccount(
           store,
           { name, role, ...(hamlet !== undefined && { hamletId: hamlet }), ...(id !== undefined && { id }) },
@@ -153,8 +153,8 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
       return 0;
     }
     case 'list': {
-      const { accounts, chats } = withParts(({ store, chats }) => ({
-        accounts: store.accounts(),
+      const { accounts, chats } = await withParts(async ({ store, chats }) => ({
+        accounts: await store.accounts(),
         chats: chats.channelsByStaff(),
       }));
       if (values.json === true) {
@@ -171,9 +171,9 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
     case 'disable': {
       const parsed = IdArgs.safeParse(values);
       if (!parsed.success) return fail(zodMessage(parsed.error));
-      const done = withParts(({ store, audit }) => {
-        if (!store.disable(parsed.data.id, clock.now())) return false;
-        audit.record({ actorId: 'cli', action: 'staff.account.disable', target: parsed.data.id });
+      const done = await withParts(async ({ store, audit }) => {
+        if (!(await store.disable(parsed.data.id, clock.now()))) return false;
+        await audit.record({ actorId: 'cli', action: 'staff.account.disable', target: parsed.data.id });
         return true;
       });
       if (!done) return fail(`không có tài khoản đang dùng nào tên "${parsed.data.id}"`);
@@ -183,10 +183,10 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
     case 'reset': {
       const parsed = IdArgs.safeParse(values);
       if (!parsed.success) return fail(zodMessage(parsed.error));
-      const token = withParts(({ store, audit }) => {
-        const t = issueSetupToken(store, parsed.data.id, clock);
+      const token = await withParts(async ({ store, audit }) => {
+        const t = await issueSetupToken(store, parsed.data.id, clock);
         if (t !== undefined)
-          audit.record({ actorId: 'cli', action: 'staff.password.reset_link', target: parsed.data.id });
+          await audit.record({ actorId: 'cli', action: 'staff.password.reset_link', target: parsed.data.id });
         return t;
       });
       if (token === undefined) return fail(`không có tài khoản đang dùng nào tên "${parsed.data.id}"`);

@@ -77,11 +77,11 @@ export function createAccountModule(deps: AccountModuleDeps): StaffModule {
       return page(c, 200, notice !== undefined ? { notice } : {});
     });
 
-    router.post('/account/link', (c) => {
+    router.post('/account/link', async (c) => {
       const staff = c.get('staff');
       const fresh = issueStaffChatCode(deps.links, staff.id, deps.clock, deps.random);
       if (!fresh) return page(c, 409, { error: 'Chưa tạo được mã. Anh/chị vui lòng thử lại.' });
-      deps.audit.record({ actorId: staff.id, action: 'staff.chat.code', target: staff.id });
+      await deps.audit.record({ actorId: staff.id, action: 'staff.chat.code', target: staff.id });
       return page(c, 200, { fresh });
     });
 
@@ -92,7 +92,12 @@ export function createAccountModule(deps: AccountModuleDeps): StaffModule {
       const { channel } = parsed.data;
       const removed = deps.links.unlink(staff.id, channel);
       if (removed) {
-        deps.audit.record({ actorId: staff.id, action: 'staff.chat.unlink', target: staff.id, details: { channel } });
+        await deps.audit.record({
+          actorId: staff.id,
+          action: 'staff.chat.unlink',
+          target: staff.id,
+          details: { channel },
+        });
       }
       return c.redirect(`${ACCOUNT_LINK_PATH}?done=${removed ? 'unlinked' : 'none'}`, 303);
     });

@@ -8,8 +8,8 @@
  */
 import type { Clock } from '../core/ports.js';
 import { foldMarks } from '../core/text/normalize.js';
-import type { NewStaffAccount, SqliteStaffStore, StaffAccount } from '../storage/sqlite/staffStore.js';
 import { hashToken, randomToken } from './signing.js';
+import type { NewStaffAccount, StaffAccount, StaffStore } from './storePort.js';
 import type { AuditLog } from './types.js';
 
 export const SETUP_TOKEN_TTL_MS = 72 * 3_600_000;
@@ -32,12 +32,12 @@ export function setupLink(baseUrl: string, token: string): string {
 }
 
 /** A fresh set-up token for an active account (earlier unused links stop working), or undefined. */
-export function issueSetupToken(store: SqliteStaffStore, accountId: string, clock: Clock): string | undefined {
-  const account = store.account(accountId);
+export async function issueSetupToken(store: StaffStore, accountId: string, clock: Clock): Promise<string | undefined> {
+  const account = await store.account(accountId);
   if (!account || account.disabledAt !== undefined) return undefined;
   const token = randomToken();
   const now = clock.now();
-  store.addSetupToken(accountId, hashToken(token), now, new Date(now.getTime() + SETUP_TOKEN_TTL_MS));
+  await store.addSetupToken(accountId, hashToken(token), now, new Date(now.getTime() + SETUP_TOKEN_TTL_MS));
   return token;
 }
 
@@ -51,21 +51,21 @@ export interface AddedAccount {
  * (with -2, -3… when taken), and its first set-up token. Undefined when an
  * explicit `id` is taken.
  */
-export function addStaffAccount(
-  store: SqliteStaffStore,
+export async function addStaffAccount(
+  store: StaffStore,
   input: Omit<NewStaffAccount, 'id'> & { readonly id?: string },
   deps: { readonly clock: Clock; readonly audit?: AuditLog; readonly actorId?: string },
-): AddedAccount | undefined {
+): Promise<AddedAccount | undefined> {
   const base = input.id ?? loginIdFor(input.name);
   const candidates =
     input.id !== undefined ? [base] : [base, ...Array.from({ length: 98 }, (_, i) => `${base}-${i + 2}`)];
   const now = deps.clock.now();
   for (const id of candidates) {
-    if (!store.addAccount({ ...input, id }, now)) continue;
-    const token = issueSetupToken(store, id, deps.clock);
-    const account = store.account(id);
+    if (!(await store.addAccount({ ...input, id }, now))) continue;
+    const token = await issueSetupToken(store, id, deps.clock);
+    const account = await store.account(id);
     if (token === undefined || !account) return undefined;
-    deps.audit?.record({
+    await deps.audit?.record({
       actorId: deps.actorId ?? 'cli',
       action: 'staff.account.add',
       target: id,

@@ -31,7 +31,7 @@ export function apiModule(audit: AuditReader): StaffModule {
       return c.json({ ...staff, scope: scopeOf(staff), csrfToken: c.get('csrfToken') });
     });
 
-    router.get('/api/audit', requireRole('admin'), (c) => {
+    router.get('/api/audit', requireRole('admin'), async (c) => {
       const parsed = AuditQuery.safeParse(c.req.query());
       if (!parsed.success) {
         return c.json(
@@ -43,7 +43,7 @@ export function apiModule(audit: AuditReader): StaffModule {
           400,
         );
       }
-      const lines = audit.recent(parsed.data.limit, parsed.data.before);
+      const lines = await audit.recent(parsed.data.limit, parsed.data.before);
       const last = lines[lines.length - 1];
       return c.json({ lines, ...(lines.length === parsed.data.limit && last && { next: last.id }) });
     });

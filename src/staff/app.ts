@@ -14,7 +14,6 @@ import { Hono, type Context } from 'hono';
 import type { Clock } from '../core/ports.js';
 import { isSecure } from '../http/webVisitor.js';
 import type { Logger } from '../logger.js';
-import type { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { apiModule } from './apiModule.js';
 import { requireSession, sameOriginOnly } from './frontDoor.js';
@@ -24,11 +23,12 @@ import { mountLoginRoutes, mountLogout } from './loginRoutes.js';
 import { StaffSessions } from './sessions.js';
 import { mountSetupRoutes } from './setupRoutes.js';
 import { createStaffSigner } from './signing.js';
+import type { StaffStore } from './storePort.js';
 import { ACCOUNT_POLICY, NETWORK_POLICY, type ThrottlePolicy } from './throttle.js';
 import type { AuditLog, AuditReader, StaffEnv, StaffModule } from './types.js';
 
 export interface StaffAppDeps {
-  readonly store: SqliteStaffStore;
+  readonly store: StaffStore;
   /** Key of the session cookies and CSRF tokens (at least 32 bytes). */
   readonly secret: string | Buffer;
   readonly clock: Clock;

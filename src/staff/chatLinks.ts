@@ -69,11 +69,11 @@ export function createStaffChatDirectory(
 ): StaffDirectory & StaffChatLinks {
   return {
     isStaff: (channel, userId) => isStaffChatChannel(channel) && repo.isLinkedStaff(channel, userId),
-    redeem(code, identity, now) {
+    async redeem(code, identity, now) {
       if (!isStaffChatChannel(identity.channel)) return { ok: false, reason: 'unknown' };
       const outcome = repo.redeem(hashStaffCode(code), identity.channel, identity.userId, now);
       if (!outcome.ok) return outcome;
-      audit?.record({
+      await audit?.record({
         actorId: outcome.staffId,
         action: 'staff.chat.link',
         target: outcome.staffId,

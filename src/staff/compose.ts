@@ -17,14 +17,22 @@ import { SqliteAuditLog } from '../storage/sqlite/staffAudit.js';
 import { SqliteStaffChatLinks } from '../storage/sqlite/staffChatLinkRepo.js';
 import { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { createStaffApp } from './app.js';
-import type { StaffModule } from './types.js';
+import type { StaffStore } from './storePort.js';
+import type { AuditLog, AuditReader, StaffModule } from './types.js';
 
 /** Name of the generated key in `service_secrets`. */
 export const STAFF_SECRET_NAME = 'staff-session-key';
 
 /** The console's key: never the web chat's own key, so one cannot stand in for the other. */
 export function staffSecret(db: Db, config: Pick<Config, 'SESSION_SECRET'>): Buffer {
-  const base = config.SESSION_SECRET ?? serviceSecret(db, STAFF_SECRET_NAME);
+  return staffKeyFrom(config.SESSION_SECRET ?? serviceSecret(db, STAFF_SECRET_NAME));
+}
+
+/**
+ * The console's key from its base (SESSION_SECRET, or the `staff-session-key`
+ * service secret): on PostgreSQL the base comes from pgServiceSecret.
+ */
+export function staffKeyFrom(base: string): Buffer {
   return createHmac('sha256', base).update('hocvuso staff console').digest();
 }
 
@@ -33,9 +41,10 @@ export function publicBaseUrl(config: Pick<Config, 'PUBLIC_BASE_URL' | 'PORT'>):
   return config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
 }
 
+/** The store and the audit log are ports: on PostgreSQL the lead passes PgStaffStore and PgAuditLog. */
 export interface StaffParts {
-  readonly store: SqliteStaffStore;
-  readonly audit: SqliteAuditLog;
+  readonly store: StaffStore;
+  readonly audit: AuditLog & AuditReader;
   /** Staff members' linked Telegram/Zalo chats and their one-time codes (the "Tài khoản" page). */
   readonly chats: SqliteStaffChatLinks;
 }
@@ -55,12 +64,14 @@ export function staffAppFor(opts: {
   readonly logger: Logger;
   readonly parts: StaffParts;
   readonly modules: readonly StaffModule[];
+  /** The console's key when it does not come from `db` (PostgreSQL: staffKeyFrom of pgServiceSecret). */
+  readonly secret?: Buffer;
 }): Hono {
   const { config } = opts;
   return createStaffApp({
     store: opts.parts.store,
     audit: opts.parts.audit,
-    secret: staffSecret(opts.db, config),
+    secret: opts.secret ?? staffSecret(opts.db, config),
     clock: opts.clock,
     logger: opts.logger,
     modules: opts.modules,

@@ -41,12 +41,12 @@ export const ADMIN_ONLY_MESSAGE = 'Chỉ quản trị viên của xã được d
  * Approves a new entry; throws LearningError (403 not an admin, 400 source refused).
  * @param origin what the entry answers (a learning group) and extra audit details (ids and counts only)
  */
-export function approveFaqEntry(
+export async function approveFaqEntry(
   deps: FaqApprovalDeps,
   input: NewFaqInput,
   by: StaffPrincipal,
   origin: { readonly groupId?: string; readonly details?: Readonly<Record<string, unknown>> } = {},
-): { entryId: string; warning?: string } {
+): Promise<{ entryId: string; warning?: string }> {
   if (by.role !== 'admin') throw new LearningError(403, ADMIN_ONLY_MESSAGE);
   const checked = checkSource(input, deps.index.documents(), communeDayOf(deps.clock.now()));
   if (!checked.ok) throw new LearningError(400, checked.message);
@@ -61,7 +61,7 @@ export function approveFaqEntry(
     ...(origin.groupId !== undefined && { groupId: origin.groupId }),
   });
   deps.publish();
-  deps.audit.record({
+  await deps.audit.record({
     actorId: by.id,
     action: 'faq.approve',
     target: entryId,

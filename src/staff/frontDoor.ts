@@ -76,7 +76,7 @@ async function sentCsrfToken(c: Context): Promise<string | undefined> {
 /** Steps 2 and 3: a live session, and its CSRF token on every state-changing request. */
 export function requireSession(sessions: StaffSessions): MiddlewareHandler<StaffEnv> {
   return async (c, next) => {
-    const session = sessions.current(c);
+    const session = await sessions.current(c);
     if (!session) {
       c.header('Cache-Control', 'no-store');
       if (isApiPath(c)) return c.json({ error: 'unauthenticated', message: 'Vui lòng đăng nhập.' }, 401);

@@ -260,7 +260,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       const { text, confirmed } = input.data;
       const result = deps.actions.reply(thread.id, communeScopeOf(staff), staff.id, text, { confirmed });
       if (result.ok) {
-        deps.audit.record({
+        await deps.audit.record({
           actorId: staff.id,
           action: 'handoff.reply',
           target: String(thread.id),
@@ -287,7 +287,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       const staff = c.get('staff');
       const result = deps.actions.note(thread.id, communeScopeOf(staff), staff.id, input.data.text);
       if (result.ok) {
-        deps.audit.record({
+        await deps.audit.record({
           actorId: staff.id,
           action: 'handoff.note',
           target: String(thread.id),
@@ -304,14 +304,14 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       return renderThread(c, thread, { note: { text: input.data.text, error: REPLY_ERRORS[result.error] } }, status);
     });
 
-    router.post('/hoi-dap/:id{[0-9]+}/xong', (c) => {
+    router.post('/hoi-dap/:id{[0-9]+}/xong', async (c) => {
       const thread = threadOf(c);
       if (!thread) return notFound(c);
       const staff = c.get('staff');
       if (!deps.actions.close(thread.id, communeScopeOf(staff), staff.id)) {
         return renderThread(c, thread, { error: 'Cuộc trò chuyện này đã xong từ trước.' }, 409);
       }
-      deps.audit.record({ actorId: staff.id, action: 'handoff.close', target: String(thread.id) });
+      await deps.audit.record({ actorId: staff.id, action: 'handoff.close', target: String(thread.id) });
       return c.redirect(`${HANDOFF_PATH}?xong=1`, 303);
     });
 
@@ -331,7 +331,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
         );
       }
       const fields = await fieldsOf(c);
-      const saved = saveReplyAsFaq({ store: deps.store, approval: faqDeps }, thread, fields, staff);
+      const saved = await saveReplyAsFaq({ store: deps.store, approval: faqDeps }, thread, fields, staff);
       if (!saved.ok) {
         const faq = { messageId: Number(fields.messageId), values: fields, error: saved.error };
         return renderThread(c, thread, { faq }, saved.status);

@@ -87,7 +87,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
   /** Runs a change; maps the outcome to a redirect or JSON, and a LearningError to its status. */
   async function change(
     c: Context<StaffEnv>,
-    run: (body: unknown) => Record<string, unknown>,
+    run: (body: unknown) => Record<string, unknown> | Promise<Record<string, unknown>>,
     notice: keyof typeof NOTICES,
     adminOnly = true,
   ): Promise<Response> {
@@ -97,7 +97,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
       if (adminOnly && c.get('staff').role !== 'admin') {
         throw new LearningError(403, ADMIN_ONLY_MESSAGE);
       }
-      const result = run(await bodyOf(c));
+      const result = await run(await bodyOf(c));
       if (form) return c.redirect(`${LEARNING_PATH}?done=${notice}`, 303);
       return c.json({ ok: true, ...result });
     } catch (err) {
@@ -210,9 +210,9 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
     router.post('/learning/groups/:id/ignore', (c) =>
       change(
         c,
-        (body) => {
+        async (body) => {
           const id = parse(GroupIdSchema, c.req.param('id'));
-          service.ignore(id, parse(IgnoreSchema, body).reason, c.get('staff'));
+          await service.ignore(id, parse(IgnoreSchema, body).reason, c.get('staff'));
           return { group: id };
         },
         'ignored',
@@ -222,9 +222,9 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
     router.post('/learning/flag', (c) =>
       change(
         c,
-        (body) => {
+        async (body) => {
           const input = parse(FlagSchema, body);
-          return { question: service.flag(input, c.get('staff')) };
+          return { question: await service.flag(input, c.get('staff')) };
         },
         'flagged',
         false,

@@ -133,7 +133,11 @@ export function createLearningService(deps: LearningServiceDeps) {
     },
 
     /** Answers a group with a new FAQ entry; returns its id and any warning about the source. */
-    answer(groupId: string, input: AnswerInput, by: StaffPrincipal): { entryId: string; warning?: string } {
+    async answer(
+      groupId: string,
+      input: AnswerInput,
+      by: StaffPrincipal,
+    ): Promise<{ entryId: string; warning?: string }> {
       requireAdmin(by);
       const { view } = groupOf(groupId);
       if (view.state === 'answered') throw new LearningError(409, 'Nhóm câu hỏi này đã có câu trả lời được duyệt.');
@@ -142,7 +146,7 @@ export function createLearningService(deps: LearningServiceDeps) {
         input.variants.filter((v) => foldKey(v) !== foldKey(input.question)),
         MAX_NEW_VARIANTS,
       );
-      const approved = approveFaqEntry(deps, { ...input, variants, reason }, by, {
+      const approved = await approveFaqEntry(deps, { ...input, variants, reason }, by, {
         groupId,
         details: { questions: view.questions },
       });
@@ -151,12 +155,12 @@ export function createLearningService(deps: LearningServiceDeps) {
     },
 
     /** Adds a group's wordings as ways to ask an existing FAQ entry (of the folder or the console). */
-    attach(
+    async attach(
       groupId: string,
       asked: string,
       reasonIn: string | undefined,
       by: StaffPrincipal,
-    ): { entryId: string; revision: number } {
+    ): Promise<{ entryId: string; revision: number }> {
       requireAdmin(by);
       const { view, members } = groupOf(groupId);
       if (view.state === 'answered') throw new LearningError(409, 'Nhóm câu hỏi này đã có câu trả lời được duyệt.');
@@ -213,7 +217,7 @@ export function createLearningService(deps: LearningServiceDeps) {
       }
       decideAnswered(view, faqId, target?.question ?? console?.question ?? view.representative, by, reason);
       deps.publish();
-      deps.audit.record({
+      await deps.audit.record({
         actorId: by.id,
         action: 'faq.attach',
         target: faqId,
@@ -223,7 +227,7 @@ export function createLearningService(deps: LearningServiceDeps) {
     },
 
     /** Hides a group; similar new questions join it and stay hidden. */
-    ignore(groupId: string, reasonIn: string | undefined, by: StaffPrincipal): void {
+    async ignore(groupId: string, reasonIn: string | undefined, by: StaffPrincipal): Promise<void> {
       requireAdmin(by);
       const { view } = groupOf(groupId);
       if (view.state !== 'open') throw new LearningError(409, 'Chỉ bỏ qua được nhóm câu hỏi đang chờ xử lý.');
@@ -238,7 +242,7 @@ export function createLearningService(deps: LearningServiceDeps) {
         decidedAt: deps.clock.now().toISOString(),
         reason,
       });
-      deps.audit.record({
+      await deps.audit.record({
         actorId: by.id,
         action: 'learning.ignore',
         target: groupId,
@@ -247,7 +251,7 @@ export function createLearningService(deps: LearningServiceDeps) {
     },
 
     /** Flags a logged question (by its row id) or adds one staff heard elsewhere. Any signed-in staff may. */
-    flag(input: { questionId?: number; question?: string; note?: string }, by: StaffPrincipal): string {
+    async flag(input: { questionId?: number; question?: string; note?: string }, by: StaffPrincipal): Promise<string> {
       const at = deps.clock.now();
       let id: string;
       if (input.questionId !== undefined) {
@@ -258,7 +262,7 @@ export function createLearningService(deps: LearningServiceDeps) {
       } else {
         id = deps.questions.addTyped(input.question ?? '', input.note, by.id, at);
       }
-      deps.audit.record({ actorId: by.id, action: 'learning.flag', target: id });
+      await deps.audit.record({ actorId: by.id, action: 'learning.flag', target: id });
       return id;
     },
 
@@ -274,7 +278,11 @@ export function createLearningService(deps: LearningServiceDeps) {
     },
 
     /** Withdraws an entry's live revision; the one before it (or nothing) is live again. */
-    revert(entryId: string, reason: string, by: StaffPrincipal): { reverted: number; live: number | null } {
+    async revert(
+      entryId: string,
+      reason: string,
+      by: StaffPrincipal,
+    ): Promise<{ reverted: number; live: number | null }> {
       requireAdmin(by);
       if (deps.entries.revisions(entryId).length === 0) {
         throw new LearningError(404, `Không có câu trả lời mã "${entryId}" do xã soạn.`);
@@ -285,7 +293,7 @@ export function createLearningService(deps: LearningServiceDeps) {
       // The group the reverted revision answered is open again, unless what is live now answers it too.
       if (undone.groupId !== null && live?.groupId !== undone.groupId) deps.questions.reopen(undone.groupId);
       deps.publish();
-      deps.audit.record({
+      await deps.audit.record({
         actorId: by.id,
         action: 'faq.revert',
         target: entryId,

@@ -14,7 +14,6 @@ import { z } from 'zod';
 import type { Clock } from '../core/ports.js';
 import { networkOf } from '../http/webVisitor.js';
 import type { Logger } from '../logger.js';
-import type { FailureKind, SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { formTokenFor, formTokenValid } from './formToken.js';
 import { LOGIN_PATH } from './frontDoor.js';
@@ -22,11 +21,12 @@ import { loginPage } from './pages.js';
 import { dummyHash, MAX_PASSWORD_LENGTH, verifyPassword } from './password.js';
 import type { StaffSessions } from './sessions.js';
 import type { StaffSigner } from './signing.js';
+import type { FailureKind, StaffStore } from './storePort.js';
 import { lockedUntil, minutesLeft, type ThrottlePolicy } from './throttle.js';
 import type { AuditLog, StaffEnv } from './types.js';
 
 export interface LoginDeps {
-  readonly store: SqliteStaffStore;
+  readonly store: StaffStore;
   readonly sessions: StaffSessions;
   readonly signer: StaffSigner;
   readonly clock: Clock;
@@ -65,8 +65,8 @@ export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
     return c.html(loginPage({ formToken: formTokenFor(c, signer, deps.secureOf(c)), ...opts }), status);
   };
 
-  app.get('/login', (c) => {
-    if (sessions.current(c)) return c.redirect(STAFF_BASE_PATH, 302);
+  app.get('/login', async (c) => {
+    if (await sessions.current(c)) return c.redirect(STAFF_BASE_PATH, 302);
     const notice = LOGIN_NOTICES[c.req.query('done') ?? ''];
     return page(c, 200, notice ? { notice } : {});
   });
@@ -88,9 +88,11 @@ export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
       const now = clock.now();
       const memory = Math.max(deps.accountPolicy.memoryMs, deps.networkPolicy.memoryMs);
       const since = new Date(now.getTime() - memory);
-      const locks = keys
-        .map((k) => lockedUntil(store.failures(k.kind, k.key, since), now, k.policy))
-        .filter((d): d is Date => d !== undefined);
+      const locks: Date[] = [];
+      for (const k of keys) {
+        const until = lockedUntil(await store.failures(k.kind, k.key, since), now, k.policy);
+        if (until !== undefined) locks.push(until);
+      }
       if (locks.length > 0) {
         const until = new Date(Math.max(...locks.map((d) => d.getTime())));
         c.header('Retry-After', String(Math.ceil((until.getTime() - now.getTime()) / 1000)));
@@ -100,22 +102,22 @@ export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
         });
       }
 
-      const found = store.credentials(login);
+      const found = await store.credentials(login);
       const usable = found && !found.disabled && found.passwordHash !== undefined ? found : undefined;
       dummy ??= dummyHash();
       const ok = await verifyPassword(password, usable?.passwordHash ?? (await dummy));
       if (!usable || !ok) {
-        store.addFailure(keys, clock.now(), since);
-        audit.record({
+        await store.addFailure(keys, clock.now(), since);
+        await audit.record({
           actorId: found ? found.principal.id : '-',
           action: 'staff.login.failed',
           details: { network, reason: !found ? 'unknown' : found.disabled ? 'disabled' : 'password' },
         });
         return page(c, 401, { error: WRONG_LOGIN, loginId: login });
       }
-      store.clearFailures('account', login);
-      sessions.start(c, usable.principal.id, deps.secureOf(c));
-      audit.record({ actorId: usable.principal.id, action: 'staff.login', details: { network } });
+      await store.clearFailures('account', login);
+      await sessions.start(c, usable.principal.id, deps.secureOf(c));
+      await audit.record({ actorId: usable.principal.id, action: 'staff.login', details: { network } });
       deps.logger.info({ staff: usable.principal.id }, 'staff signed in');
       return c.redirect(STAFF_BASE_PATH, 303);
     },
@@ -124,9 +126,9 @@ export function mountLoginRoutes(app: Hono, deps: LoginDeps): void {
 
 /** POST /staff/logout, behind the front door (so it needs the session's CSRF token). */
 export function mountLogout(app: Hono<StaffEnv>, deps: Pick<LoginDeps, 'sessions' | 'audit' | 'secureOf'>): void {
-  app.post('/logout', (c) => {
-    deps.sessions.end(c, deps.secureOf(c));
-    deps.audit.record({ actorId: c.get('staff').id, action: 'staff.logout' });
+  app.post('/logout', async (c) => {
+    await deps.sessions.end(c, deps.secureOf(c));
+    await deps.audit.record({ actorId: c.get('staff').id, action: 'staff.logout' });
     return c.redirect(LOGIN_PATH, 303);
   });
 }

@@ -12,17 +12,17 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock } from '../core/ports.js';
-import type { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { consoleNavHtml } from './consoleNav.js';
 import { LOGIN_PATH } from './frontDoor.js';
 import { staffPage } from './pages.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem, verifyPassword } from './password.js';
 import { passwordBody } from './passwordPage.js';
+import type { StaffStore } from './storePort.js';
 import { ACCOUNT_POLICY, lockedUntil, minutesLeft, type ThrottlePolicy } from './throttle.js';
 import type { AuditLog, StaffEnv, StaffModule } from './types.js';
 
 export interface PasswordModuleDeps {
-  readonly store: SqliteStaffStore;
+  readonly store: StaffStore;
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly policy?: ThrottlePolicy;
@@ -66,15 +66,15 @@ export function createPasswordModule(deps: PasswordModuleDeps): StaffModule {
 
       const now = deps.clock.now();
       const since = new Date(now.getTime() - policy.memoryMs);
-      const lock = lockedUntil(deps.store.failures('account', staff.id, since), now, policy);
+      const lock = lockedUntil(await deps.store.failures('account', staff.id, since), now, policy);
       if (lock) {
         c.header('Retry-After', String(Math.ceil((lock.getTime() - now.getTime()) / 1000)));
         return page(c, 429, `Nhập sai mật khẩu quá nhiều lần. Vui lòng thử lại sau ${minutesLeft(lock, now)} phút.`);
       }
-      const stored = deps.store.credentials(staff.id)?.passwordHash;
+      const stored = (await deps.store.credentials(staff.id))?.passwordHash;
       if (stored === undefined || !(await verifyPassword(current, stored))) {
-        deps.store.addFailure([{ kind: 'account', key: staff.id }], deps.clock.now(), since);
-        deps.audit.record({ actorId: staff.id, action: 'staff.password.change.failed', target: staff.id });
+        await deps.store.addFailure([{ kind: 'account', key: staff.id }], deps.clock.now(), since);
+        await deps.audit.record({ actorId: staff.id, action: 'staff.password.change.failed', target: staff.id });
         return page(c, 401, 'Mật khẩu đang dùng chưa đúng.');
       }
       const problem = passwordProblem(password, staff.id);
@@ -82,11 +82,11 @@ export function createPasswordModule(deps: PasswordModuleDeps): StaffModule {
       if (password !== confirm) return page(c, 400, 'Hai lần nhập mật khẩu mới không giống nhau.');
       if (password === current) return page(c, 400, 'Mật khẩu mới phải khác mật khẩu đang dùng.');
 
-      if (!deps.store.changePassword(staff.id, await hashPassword(password))) {
+      if (!(await deps.store.changePassword(staff.id, await hashPassword(password)))) {
         return page(c, 400, 'Tài khoản này không còn hoạt động.');
       }
-      deps.store.clearFailures('account', staff.id);
-      deps.audit.record({ actorId: staff.id, action: 'staff.password.change', target: staff.id });
+      await deps.store.clearFailures('account', staff.id);
+      await deps.audit.record({ actorId: staff.id, action: 'staff.password.change', target: staff.id });
       return c.redirect(`${LOGIN_PATH}?done=2`, 303);
     });
   };

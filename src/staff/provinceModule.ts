@@ -96,8 +96,8 @@ export function createProvinceModule(deps: ProvinceModuleDeps): StaffModule {
   const { clock } = deps.province;
   const provinceOnly = requireRole('province');
 
-  const audit = (c: Ctx, format: 'csv' | 'xlsx', year: number, communes: number, extra = {}): void => {
-    deps.audit.record({
+  const audit = async (c: Ctx, format: 'csv' | 'xlsx', year: number, communes: number, extra = {}): Promise<void> => {
+    await deps.audit.record({
       actorId: c.get('staff').id,
       action: 'province.export',
       target: format,
@@ -124,11 +124,11 @@ export function createProvinceModule(deps: ProvinceModuleDeps): StaffModule {
       );
     });
 
-    router.get('/tinh.csv', provinceOnly, (c) => {
+    router.get('/tinh.csv', provinceOnly, async (c) => {
       const q = parse(c, clock.now());
       if (!('year' in q)) return q;
       const report = provinceReport(deps.province, q.year);
-      audit(c, 'csv', report.year, report.communes.length, {
+      await audit(c, 'csv', report.year, report.communes.length, {
         separator: q.separator === ';' ? 'semicolon' : 'comma',
       });
       const chunks = tablesCsv(provinceTitle(report), provinceTables(report), q.separator);
@@ -144,11 +144,11 @@ export function createProvinceModule(deps: ProvinceModuleDeps): StaffModule {
       return c.body(body, 200, fileHeaders(name, 'text/csv; charset=utf-8'));
     });
 
-    router.get('/tinh.xlsx', provinceOnly, (c) => {
+    router.get('/tinh.xlsx', provinceOnly, async (c) => {
       const q = parse(c, clock.now());
       if (!('year' in q)) return q;
       const report = provinceReport(deps.province, q.year);
-      audit(c, 'xlsx', report.year, report.communes.length);
+      await audit(c, 'xlsx', report.year, report.communes.length);
       const out = new PassThrough();
       // A failure half way ends the download with an error rather than a truncated file that looks whole.
       writeTablesXlsx(provinceTitle(report)[0] ?? '', provinceTables(report), out).catch((err: unknown) =>

@@ -69,8 +69,13 @@ function fileHeaders(name: string, type: string): Record<string, string> {
 }
 
 export function createReportsModule(deps: ReportsModuleDeps): StaffModule {
-  const audit = (c: Ctx, format: 'csv' | 'xlsx', query: ProgressQuery, extra: Record<string, unknown> = {}): void => {
-    deps.audit.record({
+  const audit = async (
+    c: Ctx,
+    format: 'csv' | 'xlsx',
+    query: ProgressQuery,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> => {
+    await deps.audit.record({
       actorId: c.get('staff').id,
       action: 'report.export',
       target: format,
@@ -86,11 +91,11 @@ export function createReportsModule(deps: ReportsModuleDeps): StaffModule {
       return c.json(progressReport(deps, s.query));
     });
 
-    router.get('/api/report.csv', (c) => {
+    router.get('/api/report.csv', async (c) => {
       const s = scoped(c, deps.clock);
       if (s instanceof Response) return s;
       const report = progressReport(deps, s.query);
-      audit(c, 'csv', s.query, { separator: s.separator === ';' ? 'semicolon' : 'comma' });
+      await audit(c, 'csv', s.query, { separator: s.separator === ';' ? 'semicolon' : 'comma' });
       const chunks = progressCsv(report, s.separator);
       const encoder = new TextEncoder();
       const body = new ReadableStream<Uint8Array>({
@@ -104,11 +109,11 @@ export function createReportsModule(deps: ReportsModuleDeps): StaffModule {
       return c.body(body, 200, fileHeaders(name, 'text/csv; charset=utf-8'));
     });
 
-    router.get('/api/report.xlsx', (c) => {
+    router.get('/api/report.xlsx', async (c) => {
       const s = scoped(c, deps.clock);
       if (s instanceof Response) return s;
       const report = progressReport(deps, s.query);
-      audit(c, 'xlsx', s.query);
+      await audit(c, 'xlsx', s.query);
       const out = new PassThrough();
       // A failure half way ends the download with an error rather than a truncated file that looks whole.
       writeProgressXlsx(report, out).catch((err: unknown) =>

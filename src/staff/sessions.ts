@@ -11,9 +11,9 @@
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { Clock } from '../core/ports.js';
-import type { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { hashToken, randomToken, type StaffSigner } from './signing.js';
+import type { StaffStore } from './storePort.js';
 import type { StaffPrincipal } from './types.js';
 
 export const STAFF_COOKIE = 'hocvuso_staff';
@@ -33,41 +33,41 @@ export function staffCookieOptions(secure: boolean, maxAgeSeconds: number) {
 
 export class StaffSessions {
   constructor(
-    private readonly store: SqliteStaffStore,
+    private readonly store: StaffStore,
     private readonly signer: StaffSigner,
     private readonly clock: Clock,
   ) {}
 
   /** The live session the request's cookie proves, or undefined (an expired one is removed). */
-  current(c: Context): CurrentSession | undefined {
+  async current(c: Context): Promise<CurrentSession | undefined> {
     const id = this.signer.open(getCookie(c, STAFF_COOKIE));
     if (id === undefined) return undefined;
     const hash = hashToken(id);
-    const record = this.store.session(hash);
+    const record = await this.store.session(hash);
     if (!record) return undefined;
     const now = this.clock.now().getTime();
     if (now >= record.expiresAt.getTime() || now - record.lastSeenAt.getTime() >= IDLE_MS) {
-      this.store.endSession(hash);
+      await this.store.endSession(hash);
       return undefined;
     }
-    if (now - record.lastSeenAt.getTime() >= TOUCH_EVERY_MS) this.store.touchSession(hash, new Date(now));
+    if (now - record.lastSeenAt.getTime() >= TOUCH_EVERY_MS) await this.store.touchSession(hash, new Date(now));
     return { id, principal: record.principal };
   }
 
   /** Starts a new session for `accountId` (a fresh id: the one before sign-in is never reused) and sends its cookie. */
-  start(c: Context, accountId: string, secure: boolean): void {
+  async start(c: Context, accountId: string, secure: boolean): Promise<void> {
     const previous = this.signer.open(getCookie(c, STAFF_COOKIE));
-    if (previous !== undefined) this.store.endSession(hashToken(previous));
+    if (previous !== undefined) await this.store.endSession(hashToken(previous));
     const id = randomToken();
     const now = this.clock.now();
-    this.store.addSession(hashToken(id), accountId, now, new Date(now.getTime() + ABSOLUTE_MS));
+    await this.store.addSession(hashToken(id), accountId, now, new Date(now.getTime() + ABSOLUTE_MS));
     setCookie(c, STAFF_COOKIE, this.signer.seal(id), staffCookieOptions(secure, ABSOLUTE_MS / 1000));
   }
 
   /** Ends the request's session on the server and clears its cookie. */
-  end(c: Context, secure: boolean): void {
+  async end(c: Context, secure: boolean): Promise<void> {
     const id = this.signer.open(getCookie(c, STAFF_COOKIE));
-    if (id !== undefined) this.store.endSession(hashToken(id));
+    if (id !== undefined) await this.store.endSession(hashToken(id));
     deleteCookie(c, STAFF_COOKIE, { path: STAFF_BASE_PATH, secure, httpOnly: true, sameSite: 'Strict' });
   }
 

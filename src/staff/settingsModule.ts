@@ -181,7 +181,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       throw err;
     }
     deps.commune.reload();
-    deps.audit.record({
+    await deps.audit.record({
       actorId,
       action: 'settings.hamlets',
       target: 'hamlets',
@@ -206,7 +206,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     const actorId = c.get('staff').id;
     deps.settings.saveContacts(checked.value, actorId, deps.clock.now());
     const after = deps.commune.reload();
-    deps.audit.record({
+    await deps.audit.record({
       actorId,
       action: 'settings.contacts',
       target: 'contacts',
@@ -228,7 +228,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     if (!edit.ok) return refuse(c, 400, 'population', edit.errors, { draft, lead: 'Chưa lưu vì có ô sai:' });
     const actorId = c.get('staff').id;
     const changes = deps.population.save(edit.value, actorId, deps.clock.now());
-    deps.audit.record({ actorId, action: 'population.update', target: 'grid', details: { changes } });
+    await deps.audit.record({ actorId, action: 'population.update', target: 'grid', details: { changes } });
     return saved(c, 'population', { changed: changes.length });
   }
 
@@ -251,7 +251,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     if (!bytes) return refuse(c, 400, 'population', ['Chưa chọn tệp CSV để tải lên.']);
     const { hamlets, groups } = inForce();
     const actorId = c.get('staff').id;
-    const result = importPopulation(
+    const result = await importPopulation(
       { lists: { hamlets, groups }, store: deps.population, clock: deps.clock, audit: deps.audit },
       bytes,
       actorId,
@@ -271,7 +271,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     return refuse(c, 413, 'population', [text]);
   }
 
-  function template(c: Ctx) {
+  async function template(c: Ctx) {
     const scope = communeScopeOf(c.get('staff'));
     const { hamlets, groups } = inForce();
     const mine = scope.kind === 'commune' ? hamlets : hamlets.filter((h) => h.id === scope.hamletId);
@@ -281,7 +281,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       deps.population.population().filter((p) => ids.has(p.hamletId)),
       deps.population.vneidCertified().filter((p) => ids.has(p.hamletId)),
     );
-    deps.audit.record({
+    await deps.audit.record({
       actorId: c.get('staff').id,
       action: 'population.template',
       target: 'csv',
@@ -294,8 +294,8 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     });
   }
 
-  function exportYaml(c: Ctx) {
-    deps.audit.record({ actorId: c.get('staff').id, action: 'settings.export', target: 'yaml' });
+  async function exportYaml(c: Ctx) {
+    await deps.audit.record({ actorId: c.get('staff').id, action: 'settings.export', target: 'yaml' });
     return c.body(communeToYaml(inForce()), 200, {
       'content-type': 'application/yaml; charset=utf-8',
       'content-disposition': 'attachment; filename="commune.yaml"',

@@ -11,17 +11,17 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { Clock } from '../core/ports.js';
-import type { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { formTokenFor, formTokenValid } from './formToken.js';
 import { LOGIN_PATH } from './frontDoor.js';
 import { messagePage, setupPage } from './pages.js';
 import { hashPassword, MAX_PASSWORD_LENGTH, passwordProblem } from './password.js';
 import { hashToken, isTokenShaped, type StaffSigner } from './signing.js';
+import type { StaffStore } from './storePort.js';
 import type { AuditLog } from './types.js';
 
 export interface SetupDeps {
-  readonly store: SqliteStaffStore;
+  readonly store: StaffStore;
   readonly signer: StaffSigner;
   readonly clock: Clock;
   readonly audit: AuditLog;
@@ -48,8 +48,8 @@ export function mountSetupRoutes(app: Hono, deps: SetupDeps): void {
     );
   };
 
-  const form = (c: Context, token: string, status: 200 | 400 | 403, error?: string) => {
-    const account = store.setupAccount(hashToken(token), clock.now());
+  const form = async (c: Context, token: string, status: 200 | 400 | 403, error?: string) => {
+    const account = await store.setupAccount(hashToken(token), clock.now());
     if (!account) return unusable(c);
     c.header('Cache-Control', 'no-store');
     // The token is in the address: no Referer may carry it to another site. Not 'no-referrer': under
@@ -80,14 +80,14 @@ export function mountSetupRoutes(app: Hono, deps: SetupDeps): void {
       return form(c, token, 403, 'Biểu mẫu đã hết hạn. Trang đã được tải lại, vui lòng nhập lại mật khẩu.');
     }
     const tokenHash = hashToken(token);
-    const account = store.setupAccount(tokenHash, clock.now());
+    const account = await store.setupAccount(tokenHash, clock.now());
     if (!account) return unusable(c);
     const problem = passwordProblem(password, account.id);
     if (problem) return form(c, token, 400, problem);
     if (password !== confirm) return form(c, token, 400, 'Hai lần nhập mật khẩu không giống nhau.');
-    const accountId = store.useSetupToken(tokenHash, await hashPassword(password), clock.now());
+    const accountId = await store.useSetupToken(tokenHash, await hashPassword(password), clock.now());
     if (accountId === undefined) return unusable(c);
-    deps.audit.record({ actorId: accountId, action: 'staff.password.set', target: accountId });
+    await deps.audit.record({ actorId: accountId, action: 'staff.password.set', target: accountId });
     return c.redirect(`${STAFF_BASE_PATH}/login?done=1`, 303);
   });
 }

@@ -9,6 +9,7 @@
  * the cookie; it only decides what the principal's role may see (`scopeOf`).
  */
 import type { Hono } from 'hono';
+import type { MaybePromise } from '../core/ports.js';
 
 export type StaffRole = 'admin' | 'hamlet' | 'province';
 
@@ -58,7 +59,8 @@ export interface AuditEntry {
 
 /** Every export and every change made in the console is recorded through this port. */
 export interface AuditLog {
-  record(entry: AuditEntry): void;
+  /** Resolves once the line is stored: a caller awaits it before saying the change is done. */
+  record(entry: AuditEntry): MaybePromise<void>;
 }
 
 /** What a commune's own staff may see: the whole commune, or one hamlet. */
@@ -108,5 +110,5 @@ export interface AuditLine {
 
 /** Reads the audit log back, newest first; `before` (a line id) pages further back. */
 export interface AuditReader {
-  recent(limit: number, before?: number): readonly AuditLine[];
+  recent(limit: number, before?: number): MaybePromise<readonly AuditLine[]>;
 }

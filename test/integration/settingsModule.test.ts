@@ -275,7 +275,7 @@ describe('POST /staff/settings/hamlets', () => {
 
   it('counts population rows and staff accounts as uses too', async () => {
     population.save({ population: [], certified: [{ hamletId: 'xom-2', certified: 3 }] }, 'a', new Date());
-    addStaffAccount(
+    await addStaffAccount(
       new SqliteStaffStore(db, COMMUNE),
       { id: 'team-1', name: 'Tổ xóm 1', role: 'hamlet', hamletId: 'xom-1' },
       { clock: { now: () => new Date() } },

@@ -98,7 +98,7 @@ describe('SqliteCommuneSettingsRepo', () => {
     });
   });
 
-  it('says what uses a hamlet id: citizens, anonymous counts, population, staff accounts', () => {
+  it('says what uses a hamlet id: citizens, anonymous counts, population, staff accounts', async () => {
     const citizens = new SqliteCitizenRepo(db, COMMUNE, { coreQuizzes: [] });
     const c = citizens.ensure({ channel: 'web', userId: 'u1' }, 'c1', NOW);
     citizens.update(c.id, { profile: { hamlet: 'xom-1' } }, NOW);
@@ -117,7 +117,7 @@ describe('SqliteCommuneSettingsRepo', () => {
     expect(settings.usage(['xom-1']).get('xom-1')).toEqual({ citizens: 1, anonymous: 0, population: 0, staff: 0 });
 
     // A hamlet team's staff account uses its hamlet's id too.
-    addStaffAccount(
+    await addStaffAccount(
       new SqliteStaffStore(db, COMMUNE),
       { id: 's1', name: 'Tổ xóm 5', role: 'hamlet', hamletId: 'xom-5' },
       { clock: { now: () => NOW } },

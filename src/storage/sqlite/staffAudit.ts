@@ -7,16 +7,8 @@
  */
 import type { Clock } from '../../core/ports.js';
 import type { AuditEntry, AuditLine, AuditLog, AuditReader } from '../../staff/types.js';
+import { auditLineOf, type AuditRow } from '../staffRowForms.js';
 import type { Db } from './db.js';
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor_id: string;
-  action: string;
-  target: string | null;
-  details_json: string;
-}
 
 export class SqliteAuditLog implements AuditLog, AuditReader {
   constructor(
@@ -48,13 +40,6 @@ export class SqliteAuditLog implements AuditLog, AuditReader {
          WHERE commune_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
       )
       .all(this.communeId, before ?? Number.MAX_SAFE_INTEGER, limit) as AuditRow[];
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at,
-      actorId: r.actor_id,
-      action: r.action,
-      ...(r.target !== null && { target: r.target }),
-      details: JSON.parse(r.details_json) as Record<string, unknown>,
-    }));
+    return rows.map(auditLineOf);
   }
 }

@@ -7,80 +7,23 @@
  * only as its scrypt hash. A session is valid only while its account is not
  * disabled, so disabling ends every session at its next request.
  */
-import type { StaffPrincipal, StaffRole } from '../../staff/types.js';
+import type {
+  FailureKind,
+  NewStaffAccount,
+  StaffAccount,
+  StaffCredentials,
+  StaffSessionRecord,
+  StaffStore,
+} from '../../staff/storePort.js';
+import { principalOf, staffAccountOf as toAccount, type StaffAccountRow as AccountRow } from '../staffRowForms.js';
 import type { Db } from './db.js';
 
-export interface StaffAccount {
-  readonly id: string;
-  readonly name: string;
-  readonly role: StaffRole;
-  readonly hamletId?: string;
-  readonly createdAt: string;
-  readonly disabledAt?: string;
-  readonly hasPassword: boolean;
-}
-
-export interface NewStaffAccount {
-  readonly id: string;
-  readonly name: string;
-  readonly role: StaffRole;
-  readonly hamletId?: string;
-}
-
-interface AccountRow {
-  id: string;
-  name: string;
-  role: StaffRole;
-  hamlet_id: string | null;
-  created_at: string;
-  disabled_at: string | null;
-  password_hash: string | null;
-}
-
-/** A signed-in session as the front door needs it. */
-export interface StaffSessionRecord {
-  readonly principal: StaffPrincipal;
-  readonly createdAt: Date;
-  readonly lastSeenAt: Date;
-  readonly expiresAt: Date;
-}
-
-export type FailureKind = 'account' | 'network';
-
-function toAccount(r: AccountRow): StaffAccount {
-  return {
-    id: r.id,
-    name: r.name,
-    role: r.role,
-    ...(r.hamlet_id !== null && { hamletId: r.hamlet_id }),
-    createdAt: r.created_at,
-    ...(r.disabled_at !== null && { disabledAt: r.disabled_at }),
-    hasPassword: r.password_hash !== null,
-  };
-}
-
-export function principalOf(r: {
-  id: string;
-  name: string;
-  role: StaffRole;
-  hamlet_id: string | null;
-}): StaffPrincipal {
-  // Each role by name: a role this code does not know must never sign in as an admin.
-  switch (r.role) {
-    case 'hamlet':
-      return { id: r.id, name: r.name, role: 'hamlet', hamletId: r.hamlet_id ?? '' };
-    case 'province':
-      return { id: r.id, name: r.name, role: 'province' };
-    case 'admin':
-      return { id: r.id, name: r.name, role: 'admin' };
-    default:
-      throw new Error(`unknown staff role ${String(r.role)} for account ${r.id}`);
-  }
-}
+export type { FailureKind, NewStaffAccount, StaffAccount, StaffSessionRecord } from '../../staff/storePort.js';
 
 const ACCOUNT_COLUMNS = 'id, name, role, hamlet_id, created_at, disabled_at, password_hash';
 
-export class SqliteStaffStore {
+/** Synchronous: callers inside a better-sqlite3 transaction may use it as it is (never await inside one). */
+export class SqliteStaffStore implements StaffStore {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
@@ -105,7 +48,7 @@ export class SqliteStaffStore {
   }
 
   /** The account and its password hash, for the login check only. */
-  credentials(id: string): { principal: StaffPrincipal; passwordHash?: string; disabled: boolean } | undefined {
+  credentials(id: string): StaffCredentials | undefined {
     const row = this.row(id);
     if (!row) return undefined;
     return {

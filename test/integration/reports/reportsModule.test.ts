@@ -49,7 +49,11 @@ beforeAll(async () => {
     commune: () => commune,
     quizzes: () => fx.services.quizzes.list(),
     clock: fx.clock,
-    audit: { record: (e) => audit.push(e) },
+    audit: {
+      record: (e) => {
+        audit.push(e);
+      },
+    },
   })(app);
 }, 120_000);
 

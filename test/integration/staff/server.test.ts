@@ -53,8 +53,8 @@ describe('the staff console on the real server', () => {
   it('signs a staff member in over HTTP and keeps one key across restarts', async () => {
     const clock = fixedClock(new Date().toISOString());
     const { store } = staffParts(services.db, services.config.COMMUNE_ID, clock);
-    const added = addStaffAccount(store, { id: 'lan', name: 'Nguyễn Thị Lan', role: 'admin' }, { clock });
-    store.useSetupToken(
+    const added = await addStaffAccount(store, { id: 'lan', name: 'Nguyễn Thị Lan', role: 'admin' }, { clock });
+    await store.useSetupToken(
       hashToken(added?.token ?? ''),
       await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 }),
       clock.now(),

@@ -35,8 +35,8 @@ async function setPassword(app: StaffTestApp['app'], token: string, password: st
   });
 }
 
-function newAccount(id = 'lan') {
-  const added = addStaffAccount(
+async function newAccount(id = 'lan') {
+  const added = await addStaffAccount(
     t.store,
     { id, name: 'Nguyễn Thị Lan', role: 'admin' },
     { clock: t.clock, audit: t.audit },
@@ -47,7 +47,7 @@ function newAccount(id = 'lan') {
 
 describe('password set-up link', () => {
   it('shows the login name, sets the password once, and the link is spent', async () => {
-    const { token } = newAccount();
+    const { token } = await newAccount();
     const page = await t.app.request(`/staff/setup?token=${token}`);
     expect(page.status).toBe(200);
     // Never to another site; same-origin (not no-referrer) so the browser's form post keeps its Origin.
@@ -73,7 +73,7 @@ describe('password set-up link', () => {
   });
 
   it('refuses a short, common or mismatched password and keeps the link usable', async () => {
-    const { token } = newAccount();
+    const { token } = await newAccount();
     const short = await setPassword(t.app, token, 'ngan');
     expect(short.status).toBe(400);
     expect(await short.text()).toContain('ít nhất 10 ký tự');
@@ -85,7 +85,7 @@ describe('password set-up link', () => {
   });
 
   it('refuses a post without the form token of this browser', async () => {
-    const { token } = newAccount();
+    const { token } = await newAccount();
     const res = await t.app.request('/staff/setup', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -96,7 +96,7 @@ describe('password set-up link', () => {
   });
 
   it('expires after 72 hours', async () => {
-    const { token } = newAccount();
+    const { token } = await newAccount();
     t.clock.set('2026-12-04T07:59:00.000Z');
     expect((await t.app.request(`/staff/setup?token=${token}`)).status).toBe(200);
     t.clock.set('2026-12-04T08:00:01.000Z');
@@ -106,8 +106,8 @@ describe('password set-up link', () => {
 
   it('a reset link replaces the password and ends the sessions made with the old one; the older link stops working', async () => {
     const s = await signIn(t, { role: 'admin', id: 'lan' });
-    const first = issueSetupToken(t.store, 'lan', t.clock) ?? '';
-    const second = issueSetupToken(t.store, 'lan', t.clock) ?? '';
+    const first = (await issueSetupToken(t.store, 'lan', t.clock)) ?? '';
+    const second = (await issueSetupToken(t.store, 'lan', t.clock)) ?? '';
     expect((await t.app.request(`/staff/setup?token=${first}`)).status).toBe(410);
     expect((await setPassword(t.app, second, NEW_PASSWORD)).status).toBe(303);
     expect((await t.app.request('/staff/api/me', { headers: s.headers() })).status).toBe(401);
@@ -115,10 +115,10 @@ describe('password set-up link', () => {
   });
 
   it("a disabled account's link does not work, nor does a made-up one", async () => {
-    const { token } = newAccount();
+    const { token } = await newAccount();
     t.store.disable('lan', t.clock.now());
     expect((await t.app.request(`/staff/setup?token=${token}`)).status).toBe(410);
-    expect(issueSetupToken(t.store, 'lan', t.clock)).toBeUndefined();
+    expect(await issueSetupToken(t.store, 'lan', t.clock)).toBeUndefined();
     expect((await t.app.request('/staff/setup?token=abc')).status).toBe(410);
     expect((await t.app.request('/staff/setup')).status).toBe(410);
   });
