@@ -76,7 +76,7 @@ export async function runPopulation(
     }
     const clock = { now: () => new Date() };
     const audit = options.audit?.(db) ?? new SqliteAuditLog(db, ctx.config.COMMUNE_ID, clock);
-    const result = importPopulation({ lists, store, clock, audit }, bytes, CLI_ACTOR, 'cli');
+    const result = await importPopulation({ lists, store, clock, audit }, bytes, CLI_ACTOR, 'cli');
     if (!result.ok) {
       stderr.write(`Chưa nhập gì từ ${rest[0]} vì tệp có chỗ sai:\n`);
       for (const e of result.errors) stderr.write(`  - ${e}\n`);

@@ -26,15 +26,15 @@ export type PopulationImportResult =
  * @param actorId who imports (a staff id, or `cli`)
  * @param source what the figures came from, for the audit log (`upload`, `cli`)
  */
-export function importPopulation(
+export async function importPopulation(
   deps: PopulationImportDeps,
   bytes: Uint8Array,
   actorId: string,
   source: string,
-): PopulationImportResult {
+): Promise<PopulationImportResult> {
   const parsed = parsePopulationCsv(bytes, deps.lists);
   if (!parsed.ok) return parsed;
-  const changes = deps.store.save(editOf(parsed.rows), actorId, deps.clock.now());
+  const changes = await deps.store.save(editOf(parsed.rows), actorId, deps.clock.now());
   deps.audit?.record({
     actorId,
     action: 'population.import',

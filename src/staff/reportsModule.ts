@@ -79,17 +79,17 @@ export function createReportsModule(deps: ReportsModuleDeps): StaffModule {
   };
 
   return (router) => {
-    router.get('/api/report', (c) => {
+    router.get('/api/report', async (c) => {
       const s = scoped(c, deps.clock);
       if (s instanceof Response) return s;
       c.header('Cache-Control', 'no-store');
-      return c.json(progressReport(deps, s.query));
+      return c.json(await progressReport(deps, s.query));
     });
 
-    router.get('/api/report.csv', (c) => {
+    router.get('/api/report.csv', async (c) => {
       const s = scoped(c, deps.clock);
       if (s instanceof Response) return s;
-      const report = progressReport(deps, s.query);
+      const report = await progressReport(deps, s.query);
       audit(c, 'csv', s.query, { separator: s.separator === ';' ? 'semicolon' : 'comma' });
       const chunks = progressCsv(report, s.separator);
       const encoder = new TextEncoder();
@@ -104,10 +104,10 @@ export function createReportsModule(deps: ReportsModuleDeps): StaffModule {
       return c.body(body, 200, fileHeaders(name, 'text/csv; charset=utf-8'));
     });
 
-    router.get('/api/report.xlsx', (c) => {
+    router.get('/api/report.xlsx', async (c) => {
       const s = scoped(c, deps.clock);
       if (s instanceof Response) return s;
-      const report = progressReport(deps, s.query);
+      const report = await progressReport(deps, s.query);
       audit(c, 'xlsx', s.query);
       const out = new PassThrough();
       // A failure half way ends the download with an error rather than a truncated file that looks whole.
