@@ -23,7 +23,7 @@ export interface ProvinceCommune {
   readonly reports: ReportSource;
   readonly population: PopulationSource;
   /** Its name, hamlets, groups and targets as they are in force now. */
-  commune(): CommuneConfig;
+  commune(): MaybePromise<CommuneConfig>;
 }
 
 export interface ProvinceDeps {
@@ -44,8 +44,8 @@ export async function provinceReport(deps: ProvinceDeps, year: number): Promise<
   const generatedAt = now.toISOString();
   const communes: ProvinceCommuneInput[] = [];
   for (const c of await deps.communes()) {
-    const commune = c.commune();
-    const [cohorts, weekly, population, certified] = await Promise.all([
+    const [commune, cohorts, weekly, population, certified] = await Promise.all([
+      c.commune(),
       c.reports.cohortCompletions({}),
       c.reports.weekly({ from: weekStart }),
       c.population.population(),
