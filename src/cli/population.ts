@@ -68,7 +68,7 @@ export async function runPopulation(
     const store = new SqlitePopulationRepo(db, ctx.config.COMMUNE_ID);
     const lists = { hamlets: commune.hamlets, groups: commune.groups };
     if (bytes === undefined) {
-      ctx.stdout.write(populationTemplate(lists, store.population(), store.vneidCertified()));
+      ctx.stdout.write(populationTemplate(lists, await store.population(), await store.vneidCertified()));
       if (lists.hamlets.length === 0) {
         stderr.write('Chú ý: xã chưa có xóm/khối nào, tệp mẫu chỉ có dòng tiêu đề. Thêm xóm/khối trước.\n');
       }
