@@ -162,8 +162,8 @@ export function describeReportSourceContract(name: string, makeWorld: ReportWorl
         { quizId: 'q1', passed: 3 },
         { quizId: 'q2', passed: 1 },
       ]);
-      // The erased resident's finished attempts still count here (report_daily keeps them: no trigger
-      // removes an attempt's count when its citizen goes), on both databases alike.
+      // The erased resident's finished attempts still count: report_daily keeps a deleted attempt as a
+      // count without a person (SQLite migration 014, PostgreSQL 019b).
       expect(await r.attemptCounts({})).toEqual([
         { quizId: 'q1', passed: 4, failed: 2 },
         { quizId: 'q2', passed: 2, failed: 0 },

@@ -85,7 +85,11 @@ export interface ReportSource {
   quizPasses(filter: ReportFilter): MaybePromise<QuizPassCount[]>;
   /** Completions and passes per local week (Monday) within the filter, oldest first. */
   weekly(filter: ReportFilter): MaybePromise<WeekCount[]>;
-  /** Finished attempts per quiz within the filter (an erased resident's attempts are gone with them). */
+  /**
+   * Finished attempts per quiz within the filter. An attempt deleted later (with its erased
+   * resident, or by retention) still counts: the summary keeps it as a count without a person
+   * (SQLite migration 014, PostgreSQL 019b).
+   */
   attemptCounts(filter: ReportFilter): MaybePromise<AttemptCount[]>;
   /**
    * Wrong answers per question over the latest `window` finished attempts
