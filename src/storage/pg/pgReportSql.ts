@@ -13,8 +13,19 @@
  * local days start and end (`communeDayStartUtc`), so a pass at 16:59:59.999Z
  * belongs to one day and one at 17:00Z to the next. Anonymous counts only
  * know the UTC day they were recorded on, which is taken as local, as SQLite
- * does. Every range comparison and ordering of that text says COLLATE "C"
- * (pgSql.ts): a linguistic collation could order punctuation differently.
+ * does.
+ *
+ * Collation. pgSql.ts has every comparison of stored text say COLLATE "C",
+ * byte order like SQLite's. The range conditions and the "latest attempts"
+ * ordering here do not, on purpose: an index follows the database's own
+ * collation, and `ORDER BY finished_at COLLATE "C" DESC LIMIT 2000` sorted
+ * all of a commune's finished attempts instead of walking the index back
+ * (measured on PostgreSQL 15, 500,000 attempts: 637 ms against 2 ms). Those
+ * values all have one shape ('YYYY-MM-DD', or toISOString's
+ * 'YYYY-MM-DDTHH:MM:SS.sssZ', digits and the same punctuation at the same
+ * places), and on strings of one shape every deterministic collation agrees
+ * with byte order: the digits decide, position by position. The keys a view
+ * is sorted by for display (quiz ids, weeks) still say COLLATE "C".
  *
  * Unlike SQLite, which keeps one statement per view and binds an absent
  * filter as NULL, each statement here names only the conditions the filter
@@ -39,8 +50,8 @@ const and = (parts: readonly RawBuilder<unknown>[]): RawBuilder<unknown> => sql.
 function dayRange(column: string, filter: ReportFilter): RawBuilder<unknown>[] {
   const col = sql.ref(column);
   return [
-    ...(filter.from !== undefined ? [sql`${col} COLLATE "C" >= ${filter.from}`] : []),
-    ...(filter.to !== undefined ? [sql`${col} COLLATE "C" <= ${filter.to}`] : []),
+    ...(filter.from !== undefined ? [sql`${col} >= ${filter.from}`] : []),
+    ...(filter.to !== undefined ? [sql`${col} <= ${filter.to}`] : []),
   ];
 }
 
@@ -59,8 +70,8 @@ export function instantRange(column: string, filter: ReportFilter): RawBuilder<u
   const end =
     filter.to === undefined ? undefined : new Date(Date.parse(communeDayStartUtc(filter.to)) + DAY_MS).toISOString();
   return [
-    ...(filter.from !== undefined ? [sql`${col} COLLATE "C" >= ${communeDayStartUtc(filter.from)}`] : []),
-    ...(end !== undefined ? [sql`${col} COLLATE "C" < ${end}`] : []),
+    ...(filter.from !== undefined ? [sql`${col} >= ${communeDayStartUtc(filter.from)}`] : []),
+    ...(end !== undefined ? [sql`${col} < ${end}`] : []),
   ];
 }
 
@@ -156,7 +167,7 @@ export function recentAttemptsSql(
       sql`(a.quiz_id, a.quiz_version) ${keyed}`,
     ]);
     return sql`SELECT a.quiz_id AS "quizId", a.answers_json AS answers FROM quiz_attempts a
- WHERE ${where} ORDER BY a.finished_at COLLATE "C" DESC LIMIT ${window}`;
+ WHERE ${where} ORDER BY a.finished_at DESC LIMIT ${window}`;
   }
   const where = and([
     sql`r.commune_id = ${communeId}`,
@@ -166,5 +177,5 @@ export function recentAttemptsSql(
   ]);
   return sql`SELECT a.quiz_id AS "quizId", a.answers_json AS answers
   FROM report_attempts r JOIN quiz_attempts a ON a.commune_id = r.commune_id AND a.id = r.attempt_id
- WHERE ${where} ORDER BY r.finished_at COLLATE "C" DESC LIMIT ${window}`;
+ WHERE ${where} ORDER BY r.finished_at DESC LIMIT ${window}`;
 }

@@ -4,8 +4,9 @@
  * Counts for the emulation board and the staff summary on PostgreSQL: the
  * twin of storage/sqlite/statsRepo.ts (its notes say how erased residents'
  * completions count for "today" and "this week"). One read per call, in its
- * own `withCommune` transaction; times are compared byte-wise (COLLATE "C"),
- * as SQLite compares them.
+ * own `withCommune` transaction. Times are compared in the column's own
+ * collation so the time indexes serve the ranges; pgReportSql.ts says why
+ * that orders these one-shape ISO strings exactly as SQLite does.
  */
 import { sql } from 'kysely';
 import type { CompletionStats, CompletionTally, HamletCompletions, TallyBounds } from '../../core/stats/types.js';
@@ -38,9 +39,9 @@ SELECT "hamletId", SUM(completed)::bigint AS completed FROM (
   tally(bounds: TallyBounds): Promise<CompletionTally> {
     const c = this.communeId;
     const since = (start: string) => sql<number>`
-  (SELECT COUNT(*) FROM programme_completions WHERE commune_id = ${c} AND completed_at COLLATE "C" >= ${start})
+  (SELECT COUNT(*) FROM programme_completions WHERE commune_id = ${c} AND completed_at >= ${start})
 + (SELECT COALESCE(SUM(completions), 0)::bigint FROM anonymous_completions
-    WHERE commune_id = ${c} AND completed_on COLLATE "C" > ${start.slice(0, 10)})`;
+    WHERE commune_id = ${c} AND completed_on > ${start.slice(0, 10)})`;
     return withCommune(this.db, c, async (trx) => {
       const { rows } = await sql<CompletionTally>`SELECT
   ${since(bounds.dayStart)} AS today,
