@@ -78,3 +78,28 @@ describe('the province read on PostgreSQL', () => {
     expect(await b.population.population()).toEqual([{ hamletId: 'x', groupId: 'g', people: 3 }]);
   });
 });
+
+describe('ISO days and times in a linguistic collation', () => {
+  it('order as bytes do, which is why pgReportSql.ts leaves them in the column collation', async () => {
+    const times = [
+      '2026-12-06T16:59:59.999Z',
+      '2026-12-06T17:00:00.000Z',
+      '2026-12-06T07:00:00.000Z',
+      '2025-12-31T23:59:59.999Z',
+      '2026-01-10T00:00:00.000Z',
+      '2026-10-01T09:09:09.009Z',
+      '2026-12-07T00:00:00.001Z',
+      '2026-12-07',
+      '2026-11-30',
+      '2026-12-10',
+      '2025-02-28',
+    ];
+    const bytes = [...times].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const { rows } = await sql<{ x: string }>`
+      SELECT x FROM unnest(${times}::text[]) AS t(x) ORDER BY x COLLATE "und-x-icu"`.execute(pg.app);
+    // Days and times are never compared with each other; each shape alone must sort as bytes.
+    const shape = (x: string): boolean => x.length === 10;
+    expect(rows.map((r) => r.x).filter(shape)).toEqual(bytes.filter(shape));
+    expect(rows.map((r) => r.x).filter((x) => !shape(x))).toEqual(bytes.filter((x) => !shape(x)));
+  });
+});
