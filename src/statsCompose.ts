@@ -10,7 +10,13 @@ import type { CommuneConfig } from './content/loadCommune.js';
 import type { Clock } from './core/ports.js';
 import type { StatsDeps } from './core/stats/feature.js';
 import { createLeaderboard, createSummarySource } from './core/stats/sources.js';
-import { NO_STAFF, type Leaderboard, type StaffChatLinks, type StaffDirectory } from './core/stats/types.js';
+import {
+  NO_STAFF,
+  type CompletionStats,
+  type Leaderboard,
+  type StaffChatLinks,
+  type StaffDirectory,
+} from './core/stats/types.js';
 import type { PopulationSource } from './core/stores/reports.js';
 import type { Db } from './storage/sqlite/db.js';
 import { SqliteCompletionStats } from './storage/sqlite/statsRepo.js';
@@ -23,6 +29,8 @@ export interface StatsParts {
 export function statsParts(opts: {
   readonly db: Db;
   readonly communeId: string;
+  /** The counts, when not the SQLite file's (a PostgreSQL install passes PgCompletionStats). */
+  readonly stats?: CompletionStats;
   /** Read at every count: hamlets and targets as the commune file says now. */
   readonly commune: () => Pick<CommuneConfig, 'hamlets' | 'targets'>;
   readonly population: PopulationSource;
@@ -32,7 +40,7 @@ export function statsParts(opts: {
   readonly links?: StaffChatLinks;
   readonly clock: Clock;
 }): StatsParts {
-  const stats = new SqliteCompletionStats(opts.db, opts.communeId);
+  const stats = opts.stats ?? new SqliteCompletionStats(opts.db, opts.communeId);
   const leaderboard = createLeaderboard({
     stats,
     population: opts.population,

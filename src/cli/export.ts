@@ -101,12 +101,12 @@ export async function runExport(
       const csv = buildCompletionCsv({
         commune,
         quizzes: catalog.list(),
-        completions: reports.completionCounts(),
-        programme: reports.programmeCounts(),
+        completions: await reports.completionCounts(),
+        programme: await reports.programmeCounts(),
       });
       await finish([csv.text], target, out);
     } else {
-      const report = progressReport(
+      const report = await progressReport(
         {
           reports,
           population: openPopulation(db, ctx.config.COMMUNE_ID),

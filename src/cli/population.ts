@@ -15,6 +15,8 @@ import { importPopulation } from '../staff/populationImport.js';
 import type { AuditLog } from '../staff/types.js';
 import { ensureCommune, openDatabase, type Db } from '../storage/sqlite/db.js';
 import { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
+import type { PopulationSource } from '../core/stores/reports.js';
+import type { PopulationStore } from '../core/stores/populationEdit.js';
 import { SqliteAuditLog } from '../storage/sqlite/staffAudit.js';
 import { communeInForce } from './communeInForce.js';
 import type { CliContext } from './index.js';
@@ -65,10 +67,11 @@ export async function runPopulation(
   try {
     ensureCommune(db, ctx.config.COMMUNE_ID);
     const commune = communeInForce(file, db, ctx.config.COMMUNE_ID, ctx.logger);
-    const store = new SqlitePopulationRepo(db, ctx.config.COMMUNE_ID);
+    // Typed as the ports, as a PostgreSQL store would be: reads and the import are awaited.
+    const store: PopulationSource & PopulationStore = new SqlitePopulationRepo(db, ctx.config.COMMUNE_ID);
     const lists = { hamlets: commune.hamlets, groups: commune.groups };
     if (bytes === undefined) {
-      ctx.stdout.write(populationTemplate(lists, store.population(), store.vneidCertified()));
+      ctx.stdout.write(populationTemplate(lists, await store.population(), await store.vneidCertified()));
       if (lists.hamlets.length === 0) {
         stderr.write('Chú ý: xã chưa có xóm/khối nào, tệp mẫu chỉ có dòng tiêu đề. Thêm xóm/khối trước.\n');
       }

@@ -30,35 +30,42 @@ export function answerKeys(quizzes: readonly Quiz[]): AnswerKey[] {
   return quizzes.map((q) => ({ quizId: q.id, version: q.version, answers: q.questions.map((x) => x.answer) }));
 }
 
-export function readProgressCounts(
+/** The five views a report counts, read together (each one query; on PostgreSQL each its own transaction). */
+export async function readProgressCounts(
   source: ReportSource,
   query: ProgressQuery,
   quizzes: readonly Quiz[],
-): ProgressCounts {
+): Promise<ProgressCounts> {
   const filter: ReportFilter = {
     ...(query.hamletId !== undefined && { hamletId: query.hamletId }),
     ...(query.groupId !== undefined && { groupId: query.groupId }),
     ...(query.from !== undefined && { from: query.from }),
     ...(query.to !== undefined && { to: query.to }),
   };
-  return {
-    cohorts: source.cohortCompletions(filter),
-    quizPasses: source.quizPasses(filter),
-    weekly: source.weekly(filter),
-    attempts: source.attemptCounts(filter),
-    misses: source.questionMisses(filter, answerKeys(quizzes), MISS_WINDOW, MISS_LIMIT),
-  };
+  const [cohorts, quizPasses, weekly, attempts, misses] = await Promise.all([
+    source.cohortCompletions(filter),
+    source.quizPasses(filter),
+    source.weekly(filter),
+    source.attemptCounts(filter),
+    source.questionMisses(filter, answerKeys(quizzes), MISS_WINDOW, MISS_LIMIT),
+  ]);
+  return { cohorts, quizPasses, weekly, attempts, misses };
 }
 
-export function progressReport(deps: ProgressDeps, query: ProgressQuery): ProgressReport {
+export async function progressReport(deps: ProgressDeps, query: ProgressQuery): Promise<ProgressReport> {
   const quizzes = deps.quizzes();
+  const [counts, population, certified] = await Promise.all([
+    readProgressCounts(deps.reports, query, quizzes),
+    deps.population.population(),
+    deps.population.vneidCertified(),
+  ]);
   return buildProgressReport({
     commune: deps.commune(),
     quizzes,
     query,
-    counts: readProgressCounts(deps.reports, query, quizzes),
-    population: deps.population.population(),
-    certified: deps.population.vneidCertified(),
+    counts,
+    population,
+    certified,
     generatedAt: deps.clock.now().toISOString(),
     missWindow: MISS_WINDOW,
   });

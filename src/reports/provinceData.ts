@@ -8,7 +8,7 @@
  * view shows is read: programme completions and this week's passes, not the
  * quiz and failed-question views a commune's report also carries.
  */
-import type { Clock } from '../core/ports.js';
+import type { Clock, MaybePromise } from '../core/ports.js';
 import { communeDayOf, mondayOf } from '../core/communeTime.js';
 import type { PopulationSource, ReportSource } from '../core/stores/reports.js';
 import type { CommuneConfig } from '../content/loadCommune.js';
@@ -23,45 +23,51 @@ export interface ProvinceCommune {
   readonly reports: ReportSource;
   readonly population: PopulationSource;
   /** Its name, hamlets, groups and targets as they are in force now. */
-  commune(): CommuneConfig;
+  commune(): MaybePromise<CommuneConfig>;
 }
 
 export interface ProvinceDeps {
   /** Every commune the install knows (any order). */
-  communes(): readonly ProvinceCommune[];
+  communes(): MaybePromise<readonly ProvinceCommune[]>;
   readonly clock: Clock;
 }
 
-export function provinceReport(deps: ProvinceDeps, year: number): ProvinceReport {
+/**
+ * Communes are read one after another, not all at once: on PostgreSQL each
+ * read is a transaction of its own, and a province of a hundred communes
+ * should not take every connection of the pool.
+ */
+export async function provinceReport(deps: ProvinceDeps, year: number): Promise<ProvinceReport> {
   const now = deps.clock.now();
   const planYear = clampPlanYear(year);
   const weekStart = mondayOf(communeDayOf(now));
   const generatedAt = now.toISOString();
-  const communes: ProvinceCommuneInput[] = deps.communes().map((c) => {
-    const commune = c.commune();
+  const communes: ProvinceCommuneInput[] = [];
+  for (const c of await deps.communes()) {
+    const [commune, cohorts, weekly, population, certified] = await Promise.all([
+      c.commune(),
+      c.reports.cohortCompletions({}),
+      c.reports.weekly({ from: weekStart }),
+      c.population.population(),
+      c.population.vneidCertified(),
+    ]);
     const report = buildProgressReport({
       commune,
       quizzes: [],
       query: { year: planYear },
-      counts: {
-        cohorts: c.reports.cohortCompletions({}),
-        weekly: c.reports.weekly({ from: weekStart }),
-        quizPasses: [],
-        attempts: [],
-        misses: [],
-      },
-      population: c.population.population(),
-      certified: c.population.vneidCertified(),
+      counts: { cohorts, weekly, quizPasses: [], attempts: [], misses: [] },
+      population,
+      certified,
       generatedAt,
       missWindow: MISS_WINDOW,
     });
-    return {
+    communes.push({
       communeId: c.id,
       communeName: commune.name,
       indicators: report.indicators,
       passesThisWeek: report.weekly.reduce((sum, w) => sum + (w.weekStart === weekStart ? w.passes : 0), 0),
-    };
-  });
+    });
+  }
   return buildProvinceReport({
     year: planYear,
     generatedAt,

@@ -34,7 +34,7 @@ export async function importPopulation(
 ): Promise<PopulationImportResult> {
   const parsed = parsePopulationCsv(bytes, deps.lists);
   if (!parsed.ok) return parsed;
-  const changes = deps.store.save(editOf(parsed.rows), actorId, deps.clock.now());
+  const changes = await deps.store.save(editOf(parsed.rows), actorId, deps.clock.now());
   await deps.audit?.record({
     actorId,
     action: 'population.import',

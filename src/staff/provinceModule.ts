@@ -110,10 +110,10 @@ export function createProvinceModule(deps: ProvinceModuleDeps): StaffModule {
       c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' }),
     );
 
-    router.get('/tinh', provinceOnly, (c) => {
+    router.get('/tinh', provinceOnly, async (c) => {
       const q = parse(c, clock.now());
       if (!('year' in q)) return q;
-      const report = provinceReport(deps.province, q.year);
+      const report = await provinceReport(deps.province, q.year);
       return c.html(
         staffPage(
           'Toàn tỉnh',
@@ -127,7 +127,7 @@ export function createProvinceModule(deps: ProvinceModuleDeps): StaffModule {
     router.get('/tinh.csv', provinceOnly, async (c) => {
       const q = parse(c, clock.now());
       if (!('year' in q)) return q;
-      const report = provinceReport(deps.province, q.year);
+      const report = await provinceReport(deps.province, q.year);
       await audit(c, 'csv', report.year, report.communes.length, {
         separator: q.separator === ';' ? 'semicolon' : 'comma',
       });
@@ -147,7 +147,7 @@ export function createProvinceModule(deps: ProvinceModuleDeps): StaffModule {
     router.get('/tinh.xlsx', provinceOnly, async (c) => {
       const q = parse(c, clock.now());
       if (!('year' in q)) return q;
-      const report = provinceReport(deps.province, q.year);
+      const report = await provinceReport(deps.province, q.year);
       await audit(c, 'xlsx', report.year, report.communes.length);
       const out = new PassThrough();
       // A failure half way ends the download with an error rather than a truncated file that looks whole.

@@ -84,17 +84,17 @@ export function createReportsModule(deps: ReportsModuleDeps): StaffModule {
   };
 
   return (router) => {
-    router.get('/api/report', (c) => {
+    router.get('/api/report', async (c) => {
       const s = scoped(c, deps.clock);
       if (s instanceof Response) return s;
       c.header('Cache-Control', 'no-store');
-      return c.json(progressReport(deps, s.query));
+      return c.json(await progressReport(deps, s.query));
     });
 
     router.get('/api/report.csv', async (c) => {
       const s = scoped(c, deps.clock);
       if (s instanceof Response) return s;
-      const report = progressReport(deps, s.query);
+      const report = await progressReport(deps, s.query);
       await audit(c, 'csv', s.query, { separator: s.separator === ';' ? 'semicolon' : 'comma' });
       const chunks = progressCsv(report, s.separator);
       const encoder = new TextEncoder();
@@ -112,7 +112,7 @@ export function createReportsModule(deps: ReportsModuleDeps): StaffModule {
     router.get('/api/report.xlsx', async (c) => {
       const s = scoped(c, deps.clock);
       if (s instanceof Response) return s;
-      const report = progressReport(deps, s.query);
+      const report = await progressReport(deps, s.query);
       await audit(c, 'xlsx', s.query);
       const out = new PassThrough();
       // A failure half way ends the download with an error rather than a truncated file that looks whole.

@@ -33,7 +33,6 @@ import type { LiveCommune } from '../content/liveCommune.js';
 import type { CommuneConfig } from '../content/loadCommune.js';
 import { POPULATION_CSV_MAX_BYTES, populationTemplate } from '../content/populationCsv.js';
 import { HamletInUseError, type SqliteCommuneSettingsRepo } from '../storage/sqlite/communeSettingsRepo.js';
-import type { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
 import { importPopulation } from './populationImport.js';
 import { consoleNavHtml } from './consoleNav.js';
 import { contactsAudit, isCsvBody, jsonBody, textFields, wantsJson, type Ctx } from './settingsHttp.js';
@@ -55,12 +54,14 @@ import {
   type SettingsPageData,
 } from './settingsView.js';
 import { communeScopeOf, type AuditLog, type StaffEnv, type StaffModule } from './types.js';
+import type { PopulationSource } from '../core/stores/reports.js';
+import type { PopulationStore } from '../core/stores/populationEdit.js';
 
 export interface SettingsModuleDeps {
   /** The commune the service runs on (services.commune); reloaded after each save. */
   readonly commune: LiveCommune;
   readonly settings: SqliteCommuneSettingsRepo;
-  readonly population: SqlitePopulationRepo;
+  readonly population: PopulationSource & PopulationStore;
   readonly audit: AuditLog;
   readonly clock: Clock;
 }
@@ -86,12 +87,13 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     return deps.commune.snapshot();
   }
 
-  function pageData(c: Ctx, message?: PageMessage, draft?: SettingsPageData['draft']): SettingsPageData {
+  async function pageData(c: Ctx, message?: PageMessage, draft?: SettingsPageData['draft']): Promise<SettingsPageData> {
     const principal = c.get('staff');
     const scope = communeScopeOf(principal);
     const commune = inForce();
     const overrides = deps.settings.overrides();
     const mine = (hamletId: string) => scope.kind === 'commune' || hamletId === scope.hamletId;
+    const [population, certified] = await Promise.all([deps.population.population(), deps.population.vneidCertified()]);
     return {
       commune,
       scope,
@@ -101,8 +103,8 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
         scope.kind === 'commune'
           ? new Set(deps.settings.usedAmong(commune.hamlets.map((h) => h.id)).keys())
           : new Set<string>(),
-      population: deps.population.population().filter((p) => mine(p.hamletId)),
-      certified: deps.population.vneidCertified().filter((p) => mine(p.hamletId)),
+      population: population.filter((p) => mine(p.hamletId)),
+      certified: certified.filter((p) => mine(p.hamletId)),
       ...(message && { message }),
       ...(draft && { draft }),
       nav: consoleNavHtml({
@@ -122,7 +124,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   ) {
     // Phone numbers and figures: no shared cache keeps a copy.
     c.header('Cache-Control', 'no-store');
-    return c.html(await settingsPage(pageData(c, message, draft)), status);
+    return c.html(await settingsPage(await pageData(c, message, draft)), status);
   }
 
   /**
@@ -227,7 +229,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     }
     if (!edit.ok) return refuse(c, 400, 'population', edit.errors, { draft, lead: 'Chưa lưu vì có ô sai:' });
     const actorId = c.get('staff').id;
-    const changes = deps.population.save(edit.value, actorId, deps.clock.now());
+    const changes = await deps.population.save(edit.value, actorId, deps.clock.now());
     await deps.audit.record({ actorId, action: 'population.update', target: 'grid', details: { changes } });
     return saved(c, 'population', { changed: changes.length });
   }
@@ -278,8 +280,8 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     const ids = new Set(mine.map((h) => h.id));
     const csv = populationTemplate(
       { hamlets: mine, groups },
-      deps.population.population().filter((p) => ids.has(p.hamletId)),
-      deps.population.vneidCertified().filter((p) => ids.has(p.hamletId)),
+      (await deps.population.population()).filter((p) => ids.has(p.hamletId)),
+      (await deps.population.vneidCertified()).filter((p) => ids.has(p.hamletId)),
     );
     await deps.audit.record({
       actorId: c.get('staff').id,

@@ -10,6 +10,8 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { DATABASE_COLUMNS } from '../../src/storage/pg/schemaColumns.js';
+import { PG_MIGRATIONS, PG_ONLY_MIGRATIONS } from '../../src/storage/pg/migrations/index.js';
+import { MIGRATIONS } from '../../src/storage/sqlite/migrations/index.js';
 import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.js';
 import { tempDir } from '../helpers.js';
 
@@ -134,5 +136,25 @@ describe('PostgreSQL schema parity with SQLite (every migration)', () => {
     expect(Object.fromEntries(Object.entries(DATABASE_COLUMNS).map(([name, columns]) => [name, [...columns]]))).toEqual(
       live,
     );
+  });
+
+  it('twins every SQLite migration above 19 by name, and lists every PostgreSQL-only one with its reason', () => {
+    const pad = (v: number): string => String(v).padStart(3, '0');
+    const twins = MIGRATIONS.filter((m) => m.version > 19).map((m) => `${pad(m.version)}_${m.name}`);
+    const pgNames = Object.keys(PG_MIGRATIONS).sort();
+    // Every SQLite migration after the baseline has its PostgreSQL twin under the same name.
+    expect(twins.filter((name) => !pgNames.includes(name))).toEqual([]);
+    // A PostgreSQL migration is the baseline, a twin, or declared PostgreSQL-only (with a reason).
+    const unexplained = pgNames.filter(
+      (name) => name !== '019a_baseline' && !twins.includes(name) && PG_ONLY_MIGRATIONS[name] === undefined,
+    );
+    expect(unexplained).toEqual([]);
+    for (const [name, why] of Object.entries(PG_ONLY_MIGRATIONS)) {
+      expect(pgNames).toContain(name);
+      expect(why.length).toBeGreaterThan(10);
+      // A PostgreSQL-only number ('023_…', not the baseline's '019b_…') is never also a SQLite version.
+      const number = /^(\d{3})_/.exec(name)?.[1];
+      if (number !== undefined) expect(MIGRATIONS.map((m) => pad(m.version))).not.toContain(number);
+    }
   });
 });

@@ -40,8 +40,11 @@ export function createLeaderboard(deps: {
       const now = deps.clock.now().getTime();
       // A clock set back (tests, a corrected system clock) counts again rather than serving the future.
       if (cached && now - cached.at < maxAgeMs && now >= cached.at) return cached.board;
-      const completions = await deps.stats.completionsPerHamlet();
-      const ranking = rankHamlets(deps.hamlets(), completions, deps.population.population());
+      const [completions, population] = await Promise.all([
+        deps.stats.completionsPerHamlet(),
+        deps.population.population(),
+      ]);
+      const ranking = rankHamlets(deps.hamlets(), completions, population);
       const board: Board = { ...ranking, countedAt: new Date(now).toISOString() };
       cached = { board, at: now };
       return board;
@@ -72,8 +75,7 @@ export function createSummarySource(deps: {
     async summary() {
       const now = deps.clock.now();
       const year = communeYearOf(now);
-      const tally = await deps.stats.tally(localBounds(now));
-      const rows = deps.population.population();
+      const [tally, rows] = await Promise.all([deps.stats.tally(localBounds(now)), deps.population.population()]);
       const people = rows.reduce((sum, r) => sum + r.people, 0);
       const population = rows.length > 0 ? people : null;
       return {

@@ -5,6 +5,7 @@
  * `cli population import`), and what it changed, for the audit log. Shared by
  * the parsers that build edits and the store that applies them.
  */
+import type { MaybePromise } from '../ports.js';
 
 /** One cell to set; `null` clears it (the figure becomes unknown again). */
 export interface PopulationCell {
@@ -34,5 +35,5 @@ export interface PopulationChange {
 
 /** Applies population edits in one transaction. */
 export interface PopulationStore {
-  save(edit: PopulationEdit, by: string, now: Date): PopulationChange[];
+  save(edit: PopulationEdit, by: string, now: Date): MaybePromise<PopulationChange[]>;
 }

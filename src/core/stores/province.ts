@@ -8,6 +8,8 @@
  * line of zeros that says nothing.
  */
 
+import type { MaybePromise } from '../ports.js';
+
 export interface KnownCommune {
   readonly id: string;
   /** The name stored with the commune (the install's own takes commune.yaml's name instead). */
@@ -16,5 +18,5 @@ export interface KnownCommune {
 
 export interface ProvinceSource {
   /** Every known commune, in no particular order (the view sorts by name). */
-  communes(): KnownCommune[];
+  communes(): MaybePromise<KnownCommune[]>;
 }

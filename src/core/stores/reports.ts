@@ -5,8 +5,10 @@
  * quiz. The counting is the storage's job (inside the database, so a
  * commune's million pass records never cross into JavaScript); the report
  * builders (src/reports) and the commands that export them see only this
- * port, so a second database can serve them unchanged.
+ * port, so a second database can serve them unchanged. Every method may
+ * answer now (SQLite) or later (PostgreSQL): callers await.
  */
+import type { MaybePromise } from '../ports.js';
 
 /** People who passed one quiz, for one hamlet and group; null means the profile does not say. */
 export interface CompletionCount {
@@ -74,23 +76,32 @@ export interface QuestionMiss {
 
 export interface ReportSource {
   /** One row per hamlet × group × quiz with at least one pass (anonymous counts of deleted citizens included). */
-  completionCounts(): CompletionCount[];
+  completionCounts(): MaybePromise<CompletionCount[]>;
   /** One row per hamlet × group with at least one completion of the programme. */
-  programmeCounts(): ProgrammeCount[];
+  programmeCounts(): MaybePromise<ProgrammeCount[]>;
   /** Programme completions per hamlet × group within the filter (erased residents' anonymous counts included). */
-  cohortCompletions(filter: ReportFilter): ProgrammeCount[];
+  cohortCompletions(filter: ReportFilter): MaybePromise<ProgrammeCount[]>;
   /** Passes per quiz within the filter (erased residents' anonymous counts included). */
-  quizPasses(filter: ReportFilter): QuizPassCount[];
+  quizPasses(filter: ReportFilter): MaybePromise<QuizPassCount[]>;
   /** Completions and passes per local week (Monday) within the filter, oldest first. */
-  weekly(filter: ReportFilter): WeekCount[];
-  /** Finished attempts per quiz within the filter (an erased resident's attempts are gone with them). */
-  attemptCounts(filter: ReportFilter): AttemptCount[];
+  weekly(filter: ReportFilter): MaybePromise<WeekCount[]>;
+  /**
+   * Finished attempts per quiz within the filter. An attempt deleted later (with its erased
+   * resident, or by retention) still counts: the summary keeps it as a count without a person
+   * (SQLite migration 014, PostgreSQL 019b).
+   */
+  attemptCounts(filter: ReportFilter): MaybePromise<AttemptCount[]>;
   /**
    * Wrong answers per question over the latest `window` finished attempts
    * within the filter that were taken on the version in `keys`, most missed
    * first, at most `limit` rows.
    */
-  questionMisses(filter: ReportFilter, keys: readonly AnswerKey[], window: number, limit: number): QuestionMiss[];
+  questionMisses(
+    filter: ReportFilter,
+    keys: readonly AnswerKey[],
+    window: number,
+    limit: number,
+  ): MaybePromise<QuestionMiss[]>;
 }
 
 /** People living in one hamlet who belong to one target group, as staff entered them. */
@@ -111,6 +122,6 @@ export interface CertifiedCount {
  * until they do: every report then shows counts and says the share is unknown.
  */
 export interface PopulationSource {
-  population(): PopulationCount[];
-  vneidCertified(): CertifiedCount[];
+  population(): MaybePromise<PopulationCount[]>;
+  vneidCertified(): MaybePromise<CertifiedCount[]>;
 }

@@ -27,7 +27,7 @@ import type {
   WeekCount,
 } from '../../core/stores/reports.js';
 import type { Db } from './db.js';
-import { countMisses, type RecentAttempt } from './reportMisses.js';
+import { countMisses, type RecentAttempt } from '../reportMisses.js';
 import { filterParams, progressSql, recentAttemptsSql } from './reportSql.js';
 
 export type { CompletionCount, ProgrammeCount } from '../../core/stores/reports.js';

@@ -54,7 +54,7 @@ const FINISHED = `a.commune_id = :commune AND a.status = 'finished'
  * The latest :window finished attempts within the filter that were taken on
  * the catalog's version of their quiz (:keys, a JSON array of {quizId,
  * version, answers}), newest first: their quiz and answers, which
- * reportMisses.ts counts. Commune-wide, the finished attempts are walked back
+ * storage/reportMisses.ts counts. Commune-wide, the finished attempts are walked back
  * by time (quiz_attempts_finished). With a hamlet or group asked for, the
  * walk goes along report_attempts (migration 019), which holds each finished
  * attempt under its citizen's hamlet and group, and joins back for the

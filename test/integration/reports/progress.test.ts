@@ -37,7 +37,7 @@ function deps(pop = population): ProgressDeps {
     clock: fx.clock,
   };
 }
-const report = (query: Partial<ProgressQuery> = {}, pop = population): ProgressReport =>
+const report = (query: Partial<ProgressQuery> = {}, pop = population): Promise<ProgressReport> =>
   progressReport(deps(pop), { year: 2026, ...query });
 
 beforeAll(async () => {
@@ -136,8 +136,8 @@ describe('counts in SQL', () => {
 });
 
 describe('the report', () => {
-  it('indicators follow III.2 in 2026: d is certified ÷ adults and 60% is not "trên 60%"', () => {
-    const r = report();
+  it('indicators follow III.2 in 2026: d is certified ÷ adults and 60% is not "trên 60%"', async () => {
+    const r = await report();
     expect(r.indicators.map((i) => i.letter)).toEqual(['a', 'b', 'c', 'd', 'đ']);
     const by = Object.fromEntries(r.indicators.map((i) => [i.letter, i]));
     expect(by.c).toMatchObject({ groupId: 'nguoi-dan', completed: 3, population: 10, share: 0.3, met: false });
@@ -147,24 +147,24 @@ describe('the report', () => {
     expect(by.d?.label).toContain('VNeID');
   });
 
-  it("in 2025 (III.1) the same 60% reaches d's 40%", () => {
-    const d = report({ year: 2025 }).indicators.find((i) => i.letter === 'd');
+  it("in 2025 (III.1) the same 60% reaches d's 40%", async () => {
+    const d = (await report({ year: 2025 })).indicators.find((i) => i.letter === 'd');
     expect(d).toMatchObject({ share: 0.6, met: true, target: { share: 0.4, strict: false } });
   });
 
-  it('unknown population gives a null share, a null "met" and a note naming the hamlet', () => {
-    const r = report();
+  it('unknown population gives a null share, a null "met" and a note naming the hamlet', async () => {
+    const r = await report();
     const b = r.indicators.find((i) => i.letter === 'b');
     expect(b).toMatchObject({ population: null, share: null, met: null });
     expect(r.notes.some((n) => n.includes('Xóm 2') && n.includes('Học sinh, sinh viên'))).toBe(true);
-    const empty = report({}, new FakePopulation());
+    const empty = await report({}, new FakePopulation());
     expect(empty.indicators.every((i) => i.share === null && i.met === null)).toBe(true);
     expect(empty.notes.join('\n')).toContain('Chưa nhập dân số');
     expect(empty.notes.join('\n')).toContain('VNeID');
   });
 
-  it('cells per hamlet × group and totals', () => {
-    const r = report();
+  it('cells per hamlet × group and totals', async () => {
+    const r = await report();
     const xom1 = r.hamlets.find((h) => h.hamletId === 'xom-1');
     expect(xom1?.completed).toBe(2);
     expect(xom1?.groups.find((g) => g.groupId === 'nguoi-dan')).toMatchObject({
@@ -177,8 +177,8 @@ describe('the report', () => {
     expect(r.quizzes.find((q) => q.quizId === 'nhan-dien-lua-dao')).toMatchObject({ passed: 3, failedAttempts: 2 });
   });
 
-  it('the most-failed questions are those of the failed quiz, with their prompts', () => {
-    const r = report();
+  it('the most-failed questions are those of the failed quiz, with their prompts', async () => {
+    const r = await report();
     expect(r.failedQuestions.length).toBeGreaterThan(0);
     const quiz = fx.services.quizzes.get('nhan-dien-lua-dao');
     for (const f of r.failedQuestions) {
@@ -188,8 +188,8 @@ describe('the report', () => {
     }
   });
 
-  it('a hamlet query sees that hamlet only', () => {
-    const r = report({ hamletId: 'xom-2' });
+  it('a hamlet query sees that hamlet only', async () => {
+    const r = await report({ hamletId: 'xom-2' });
     expect(r.hamlets.map((h) => h.hamletId)).toEqual(['xom-2']);
     expect(r.total.completed).toBe(1);
     expect(r.indicators.find((i) => i.letter === 'd')).toMatchObject({ completed: 3, population: 5, share: 0.6 });

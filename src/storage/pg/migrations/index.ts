@@ -37,6 +37,12 @@
  * Until that shared list exists, a SQLite migration above 19 gets a
  * hand-written twin here under the same zero-padded name: `020_handoff` is
  * the first.
+ *
+ * A few migrations are PostgreSQL's alone, because they change only what
+ * SQLite does not have (row-level security): they take the next free number
+ * so the names stay in order, and `PG_ONLY_MIGRATIONS` lists them, so
+ * test/pg/schemaParity.test.ts can tell them from a forgotten twin.
+ * `023_province_read` is the first.
  */
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { m019aBaseline } from './019a_baseline.js';
@@ -45,6 +51,7 @@ import { m019cRowLevelSecurity } from './019c_row_level_security.js';
 import { m020Handoff } from './020_handoff.js';
 import { m021ProvinceRole } from './021_province_role.js';
 import { m022Channels } from './022_channels.js';
+import { m023ProvinceRead } from './023_province_read.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they apply. */
 export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -54,6 +61,17 @@ export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '020_handoff': m020Handoff,
   '021_province_role': m021ProvinceRole,
   '022_channels': m022Channels,
+  '023_province_read': m023ProvinceRead,
+};
+
+/**
+ * Migrations with no SQLite twin, by name, and why (the SQLite list never
+ * gets their numbers, so a later SQLite migration takes the next one).
+ */
+export const PG_ONLY_MIGRATIONS: Readonly<Record<string, string>> = {
+  '019b_report_triggers': 'part of the 019 baseline: SQLite 014 and 019 triggers in PL/pgSQL',
+  '019c_row_level_security': 'row-level security, which SQLite has not',
+  '023_province_read': 'a read-only row-level security policy for the province view',
 };
 
 /** Raised when a migration fails; the schema is left as it was before the run. */

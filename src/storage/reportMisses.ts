@@ -1,5 +1,5 @@
 /**
- * @module storage/sqlite/reportMisses
+ * @module storage/reportMisses
  *
  * Counts wrong answers per question over the recent attempts the
  * failed-questions view reads (recentAttemptsSql). This used to be done in
@@ -7,9 +7,10 @@
  * about 16,000 generated rows for the 2,000 attempts of the window, the
  * slowest part of the report (bench:report). Parsing 2,000 short arrays here
  * costs a fraction of that, and gives the same figures: it follows the SQL's
- * rules exactly (see `differs`), so no number in a report changed.
+ * rules exactly (see `differs`), so no number in a report changed. Shared
+ * by both databases' report repositories, so they cannot count differently.
  */
-import type { AnswerKey, QuestionMiss } from '../../core/stores/reports.js';
+import type { AnswerKey, QuestionMiss } from '../core/stores/reports.js';
 
 /** One recent attempt: its quiz and its answers as stored (a JSON array, bank order). */
 export interface RecentAttempt {
