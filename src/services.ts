@@ -55,6 +55,7 @@ import { createStaffChatDirectory } from './staff/chatLinks.js';
 import { SqliteAuditLog } from './storage/sqlite/staffAudit.js';
 import { SqliteStaffChatLinks } from './storage/sqlite/staffChatLinkRepo.js';
 import { SqliteHandoffStore } from './storage/sqlite/handoffRepo.js';
+import { SqliteHandoffWriter } from './storage/sqlite/handoffWriter.js';
 import { SqliteOutboxStore } from './storage/sqlite/outboxStore.js';
 import { createHandoffService, type HandoffService } from './core/handoff/service.js';
 import { ReplyRoutes, StaffNotices } from './core/handoff/routes.js';
@@ -307,7 +308,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     notices: staffNotices,
     clock,
     // Committed when the console's call returns (a savepoint of the group commit if one is open).
-    transaction: (fn) => db.transaction(fn)(),
+    writer: new SqliteHandoffWriter(db, handoffStore),
     hamletName: (id) => commune.hamlets.find((h) => h.id === id)?.name,
     quizTitle: (id) => quizzes.get(id)?.title,
     // Only the channel and the error: never the reply's text.
@@ -317,6 +318,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const webOutbox = new SqliteOutboxStore<WebReply>(db, config.COMMUNE_ID, 'web', writes);
   replyRoutes.register('web', {
     queue: (userId, replies, at) => webOutbox.enqueue(userId, toChatResponse(replies).replies, at),
+    render: (_userId, replies) => toChatResponse(replies).replies,
   });
   const inner = createEngine({
     search,

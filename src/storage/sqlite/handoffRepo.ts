@@ -15,7 +15,7 @@ import type {
   HandoffMessage,
   HandoffScope,
   HandoffStatus,
-  HandoffStore,
+  SyncHandoffStore,
   HandoffThread,
   OpenThreadInput,
 } from '../../core/stores/handoff.js';
@@ -100,7 +100,7 @@ function deliveryOf(status: string | undefined): HandoffDelivery {
   return 'pending';
 }
 
-export class SqliteHandoffStore implements HandoffStore {
+export class SqliteHandoffStore implements SyncHandoffStore {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
