@@ -60,6 +60,7 @@ import { SqliteOutboxStore } from './storage/sqlite/outboxStore.js';
 import { createHandoffService, type HandoffService } from './core/handoff/service.js';
 import { ReplyRoutes, StaffNotices } from './core/handoff/routes.js';
 import type { HandoffStore } from './core/stores/handoff.js';
+import type { StaffChatLinkStore } from './staff/types.js';
 import { toChatResponse, type WebReply } from './channels/web/chatApi.js';
 
 /**
@@ -117,7 +118,7 @@ export interface Services {
   /** FAQ entries approved in the console, with their revisions. */
   readonly consoleFaq: SqliteConsoleFaqRepo;
   /** Staff accounts' linked Telegram/Zalo chats (who `/thongke` answers) and their one-time codes. */
-  readonly staffChats: SqliteStaffChatLinks;
+  readonly staffChats: StaffChatLinkStore;
   /** Threads residents opened to reach a person, and what staff do to them (the console's inbox). */
   readonly handoff: HandoffParts;
   /**
