@@ -55,10 +55,12 @@ import { createStaffChatDirectory } from './staff/chatLinks.js';
 import { SqliteAuditLog } from './storage/sqlite/staffAudit.js';
 import { SqliteStaffChatLinks } from './storage/sqlite/staffChatLinkRepo.js';
 import { SqliteHandoffStore } from './storage/sqlite/handoffRepo.js';
+import { SqliteHandoffWriter } from './storage/sqlite/handoffWriter.js';
 import { SqliteOutboxStore } from './storage/sqlite/outboxStore.js';
 import { createHandoffService, type HandoffService } from './core/handoff/service.js';
 import { ReplyRoutes, StaffNotices } from './core/handoff/routes.js';
 import type { HandoffStore } from './core/stores/handoff.js';
+import type { StaffChatLinkStore } from './staff/types.js';
 import { toChatResponse, type WebReply } from './channels/web/chatApi.js';
 
 /**
@@ -116,7 +118,7 @@ export interface Services {
   /** FAQ entries approved in the console, with their revisions. */
   readonly consoleFaq: SqliteConsoleFaqRepo;
   /** Staff accounts' linked Telegram/Zalo chats (who `/thongke` answers) and their one-time codes. */
-  readonly staffChats: SqliteStaffChatLinks;
+  readonly staffChats: StaffChatLinkStore;
   /** Threads residents opened to reach a person, and what staff do to them (the console's inbox). */
   readonly handoff: HandoffParts;
   /**
@@ -307,7 +309,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     notices: staffNotices,
     clock,
     // Committed when the console's call returns (a savepoint of the group commit if one is open).
-    transaction: (fn) => db.transaction(fn)(),
+    writer: new SqliteHandoffWriter(db, handoffStore),
     hamletName: (id) => commune.hamlets.find((h) => h.id === id)?.name,
     quizTitle: (id) => quizzes.get(id)?.title,
     // Only the channel and the error: never the reply's text.
@@ -317,6 +319,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   const webOutbox = new SqliteOutboxStore<WebReply>(db, config.COMMUNE_ID, 'web', writes);
   replyRoutes.register('web', {
     queue: (userId, replies, at) => webOutbox.enqueue(userId, toChatResponse(replies).replies, at),
+    render: (_userId, replies) => toChatResponse(replies).replies,
   });
   const inner = createEngine({
     search,

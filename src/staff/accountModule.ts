@@ -13,19 +13,21 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Clock, Random } from '../core/ports.js';
-import {
-  STAFF_CHAT_CHANNELS,
-  type SqliteStaffChatLinks,
-  type StaffChatChannel,
-} from '../storage/sqlite/staffChatLinkRepo.js';
 import { accountBody, ACCOUNT_LINK_PATH, type AccountPageData } from './accountPage.js';
 import { issueStaffChatCode } from './chatLinks.js';
 import { consoleNavHtml } from './consoleNav.js';
 import { staffPage } from './pages.js';
-import type { AuditLog, StaffEnv, StaffModule } from './types.js';
+import {
+  STAFF_CHAT_CHANNELS,
+  type AuditLog,
+  type StaffChatChannel,
+  type StaffChatLinkStore,
+  type StaffEnv,
+  type StaffModule,
+} from './types.js';
 
 export interface AccountModuleDeps {
-  readonly links: SqliteStaffChatLinks;
+  readonly links: StaffChatLinkStore;
   readonly audit: AuditLog;
   readonly clock: Clock;
   /** The code's randomness; the OS CSPRNG unless a test fixes it. */
@@ -44,7 +46,7 @@ const NOTICES: Readonly<Record<string, string>> = {
 };
 
 export function createAccountModule(deps: AccountModuleDeps): StaffModule {
-  function page(
+  async function page(
     c: Context<StaffEnv>,
     status: 200 | 400 | 409,
     extra: Partial<Pick<AccountPageData, 'fresh' | 'notice' | 'error'>> = {},
@@ -54,11 +56,11 @@ export function createAccountModule(deps: AccountModuleDeps): StaffModule {
     const data: AccountPageData = {
       name: staff.name,
       csrfToken,
-      links: deps.links.linksOf(staff.id),
+      links: await deps.links.linksOf(staff.id),
       channels: STAFF_CHAT_CHANNELS,
       ...extra,
     };
-    const live = extra.fresh ? undefined : deps.links.liveCodeExpiry(staff.id, deps.clock.now());
+    const live = extra.fresh ? undefined : await deps.links.liveCodeExpiry(staff.id, deps.clock.now());
     c.header('Cache-Control', 'no-store');
     return c.html(
       staffPage(
@@ -79,7 +81,7 @@ export function createAccountModule(deps: AccountModuleDeps): StaffModule {
 
     router.post('/account/link', async (c) => {
       const staff = c.get('staff');
-      const fresh = issueStaffChatCode(deps.links, staff.id, deps.clock, deps.random);
+      const fresh = await issueStaffChatCode(deps.links, staff.id, deps.clock, deps.random);
       if (!fresh) return page(c, 409, { error: 'Chưa tạo được mã. Anh/chị vui lòng thử lại.' });
       await deps.audit.record({ actorId: staff.id, action: 'staff.chat.code', target: staff.id });
       return page(c, 200, { fresh });
@@ -90,7 +92,7 @@ export function createAccountModule(deps: AccountModuleDeps): StaffModule {
       const parsed = UnlinkForm.safeParse(await c.req.parseBody());
       if (!parsed.success) return page(c, 400, { error: parsed.error.issues[0]?.message ?? 'Biểu mẫu không hợp lệ.' });
       const { channel } = parsed.data;
-      const removed = deps.links.unlink(staff.id, channel);
+      const removed = await deps.links.unlink(staff.id, channel);
       if (removed) {
         await deps.audit.record({
           actorId: staff.id,

@@ -9,7 +9,7 @@
  */
 import { html } from 'hono/html';
 import { STAFF_CODE_MINUTES } from '../core/stats/staffLink.js';
-import type { StaffChatChannel, StaffChatLink } from '../storage/sqlite/staffChatLinkRepo.js';
+import type { StaffChatChannel, StaffChatLink } from './types.js';
 import { STAFF_BASE_PATH } from './accounts.js';
 import { csrfField, type Html } from './pages.js';
 import { PASSWORD_PATH } from './passwordPage.js';

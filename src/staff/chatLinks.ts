@@ -14,13 +14,8 @@ import type { Clock, Random } from '../core/ports.js';
 import { newLinkCode } from '../core/random.js';
 import { STAFF_CODE_MINUTES } from '../core/stats/staffLink.js';
 import type { StaffChatLinks, StaffDirectory } from '../core/stats/types.js';
-import {
-  STAFF_CHAT_CHANNELS,
-  type SqliteStaffChatLinks,
-  type StaffChatChannel,
-} from '../storage/sqlite/staffChatLinkRepo.js';
 import { hashToken } from './signing.js';
-import type { AuditLog } from './types.js';
+import { STAFF_CHAT_CHANNELS, type AuditLog, type StaffChatChannel, type StaffChatLinkStore } from './types.js';
 
 const osRandom: Random = { next: () => randomInt(0, 2 ** 47) / 2 ** 47 };
 
@@ -43,17 +38,17 @@ export interface IssuedStaffCode {
  * undefined for a missing or disabled account. A drawn code whose hash is
  * already stored (about one chance in 10^11) is simply drawn again.
  */
-export function issueStaffChatCode(
-  repo: SqliteStaffChatLinks,
+export async function issueStaffChatCode(
+  repo: StaffChatLinkStore,
   staffId: string,
   clock: Clock,
   random: Random = osRandom,
-): IssuedStaffCode | undefined {
+): Promise<IssuedStaffCode | undefined> {
   const now = clock.now();
   const expiresAt = new Date(now.getTime() + STAFF_CODE_MINUTES * 60_000);
   for (let attempt = 0; attempt < 3; attempt++) {
     const code = newLinkCode(random);
-    if (repo.addCode(staffId, hashStaffCode(code), now, expiresAt)) return { code, expiresAt };
+    if (await repo.addCode(staffId, hashStaffCode(code), now, expiresAt)) return { code, expiresAt };
   }
   return undefined;
 }
@@ -63,15 +58,12 @@ export function issueStaffChatCode(
  * staff member's own act (`staff.chat.link`), with the channel and never the
  * chat id: the audit log is read by every admin.
  */
-export function createStaffChatDirectory(
-  repo: SqliteStaffChatLinks,
-  audit?: AuditLog,
-): StaffDirectory & StaffChatLinks {
+export function createStaffChatDirectory(repo: StaffChatLinkStore, audit?: AuditLog): StaffDirectory & StaffChatLinks {
   return {
     isStaff: (channel, userId) => isStaffChatChannel(channel) && repo.isLinkedStaff(channel, userId),
     async redeem(code, identity, now) {
       if (!isStaffChatChannel(identity.channel)) return { ok: false, reason: 'unknown' };
-      const outcome = repo.redeem(hashStaffCode(code), identity.channel, identity.userId, now);
+      const outcome = await repo.redeem(hashStaffCode(code), identity.channel, identity.userId, now);
       if (!outcome.ok) return outcome;
       await audit?.record({
         actorId: outcome.staffId,

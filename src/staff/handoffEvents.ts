@@ -54,8 +54,8 @@ export function messageEvent(m: HandoffMessage): MessageEvent {
 }
 
 /** Open threads the scope may see, for the navigation bar. */
-export function openCount(store: HandoffStore, scope: HandoffScope): number {
-  return store.list(scope, { status: 'open', limit: COUNT_LIMIT }).length;
+export async function openCount(store: HandoffStore, scope: HandoffScope): Promise<number> {
+  return (await store.list(scope, { status: 'open', limit: COUNT_LIMIT })).length;
 }
 
 export interface LiveFeedDeps {
@@ -68,8 +68,8 @@ export interface LiveFeedDeps {
   readonly logger?: Logger;
 }
 
-function isFirstOfThread(store: HandoffStore, m: HandoffMessage): boolean {
-  return store.messages(m.threadId, 0, 1)[0]?.id === m.id;
+async function isFirstOfThread(store: HandoffStore, m: HandoffMessage): Promise<boolean> {
+  return (await store.messages(m.threadId, 0, 1))[0]?.id === m.id;
 }
 
 function threadEvent(t: HandoffThread, hamletName: (id: string | undefined) => string): ThreadView & { url: string } {
@@ -103,10 +103,10 @@ export function liveFeed(c: Context<StaffEnv>, deps: LiveFeedDeps): Response {
     while (!stopped && !stream.aborted) {
       let batch: readonly HandoffMessage[];
       try {
-        batch = deps.store.since(deps.scope, last, BATCH);
+        batch = await deps.store.since(deps.scope, last, BATCH);
         for (const m of batch) {
-          if (isFirstOfThread(deps.store, m)) {
-            const thread = deps.store.get(m.threadId, deps.scope);
+          if (await isFirstOfThread(deps.store, m)) {
+            const thread = await deps.store.get(m.threadId, deps.scope);
             if (thread?.status === 'open') {
               await stream.writeSSE({ event: 'thread', data: JSON.stringify(threadEvent(thread, deps.hamletName)) });
             }
@@ -115,7 +115,10 @@ export function liveFeed(c: Context<StaffEnv>, deps: LiveFeedDeps): Response {
           last = m.id;
         }
         if (batch.length > 0) {
-          await stream.writeSSE({ event: 'count', data: JSON.stringify({ open: openCount(deps.store, deps.scope) }) });
+          await stream.writeSSE({
+            event: 'count',
+            data: JSON.stringify({ open: await openCount(deps.store, deps.scope) }),
+          });
         }
       } catch (err) {
         // The browser reconnects from its Last-Event-ID; nothing is lost by ending here.

@@ -32,7 +32,7 @@ export async function saveReplyAsFaq(
   const input = FaqFromReplySchema.safeParse(fields);
   if (!input.success) return { ok: false, status: 400, error: firstProblem(input.error) };
   const { messageId, question, variants, answer, reason, ...source } = input.data;
-  const reply = deps.store.messages(thread.id, messageId - 1, 1)[0];
+  const reply = (await deps.store.messages(thread.id, messageId - 1, 1))[0];
   if (reply?.id !== messageId || reply.author !== 'staff') {
     return { ok: false, status: 400, error: 'Chỉ lưu được câu trả lời của cán bộ trong cuộc trò chuyện này.' };
   }

@@ -112,23 +112,23 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
     return deps.hamlets().find((h) => h.id === id)?.name ?? id;
   }
 
-  function nav(c: Context<StaffEnv>) {
+  async function nav(c: Context<StaffEnv>) {
     return consoleNavHtml({
       principal: c.get('staff'),
       csrfToken: c.get('csrfToken'),
       current: 'handoff',
-      handoffOpen: c.get('handoffOpen') ?? openCount(deps.store, communeScopeOf(c.get('staff'))),
+      handoffOpen: c.get('handoffOpen') ?? (await openCount(deps.store, communeScopeOf(c.get('staff')))),
     });
   }
 
-  function notFound(c: Context<StaffEnv>): Response | Promise<Response> {
-    return c.html(handoffErrorPage(NOT_FOUND.title, NOT_FOUND.text, nav(c)), 404);
+  async function notFound(c: Context<StaffEnv>): Promise<Response> {
+    return c.html(handoffErrorPage(NOT_FOUND.title, NOT_FOUND.text, await nav(c)), 404);
   }
 
   /** The thread named in the path, if this principal may see it. */
-  function threadOf(c: Context<StaffEnv>): HandoffThread | undefined {
+  async function threadOf(c: Context<StaffEnv>): Promise<HandoffThread | undefined> {
     const id = ThreadIdSchema.safeParse(c.req.param('id'));
-    return id.success ? deps.store.get(id.data, communeScopeOf(c.get('staff'))) : undefined;
+    return id.success ? await deps.store.get(id.data, communeScopeOf(c.get('staff'))) : undefined;
   }
 
   function documents(): { ref: string; title: string }[] {
@@ -138,25 +138,27 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       .map((d) => ({ ref: d.ref, title: d.title }));
   }
 
-  function renderThread(
+  async function renderThread(
     c: Context<StaffEnv>,
     thread: HandoffThread,
     extra: Partial<Pick<ThreadData, 'notice' | 'error' | 'reply' | 'note' | 'faq'>> = {},
     status: 200 | 400 | 403 | 404 | 409 = 200,
-  ): Response | Promise<Response> {
+  ): Promise<Response> {
     const staff = c.get('staff');
     // The head first: a message written while the page is read comes again in the feed (the script drops duplicates).
-    const after = deps.store.headId();
-    deps.store.refreshDelivery(thread.id);
+    const after = await deps.store.headId();
+    await deps.store.refreshDelivery(thread.id);
+    const messages = await deps.store.messages(thread.id, 0, THREAD_MESSAGES);
+    const navHtml = await nav(c);
     const canFaq = staff.role === 'admin';
     c.header('Cache-Control', 'no-store');
     return c.html(
       threadPage({
         thread: threadView(thread, hamletName),
-        messages: deps.store.messages(thread.id, 0, THREAD_MESSAGES),
+        messages,
         after,
         csrfToken: c.get('csrfToken'),
-        nav: nav(c),
+        nav: navHtml,
         canFaq,
         documents: canFaq ? documents() : [],
         ...(thread.closedAt !== undefined && { closedAt: thread.closedAt }),
@@ -172,7 +174,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       // A province account sees no commune's threads (its pages show no "Hỏi cán bộ" link).
       const staff = c.get('staff');
       if (staff.role !== 'province' && c.req.method === 'GET' && !/\.(css|js)$|\/(events|tin-nhan)$/.test(c.req.path)) {
-        c.set('handoffOpen', openCount(deps.store, communeScopeOf(staff)));
+        c.set('handoffOpen', await openCount(deps.store, communeScopeOf(staff)));
       }
       await next();
     });
@@ -189,28 +191,28 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       return c.body(script);
     });
 
-    router.get('/hoi-dap', (c) => {
+    router.get('/hoi-dap', async (c) => {
       const staff = c.get('staff');
       const scope = communeScopeOf(staff);
-      const after = deps.store.headId();
-      const threads = deps.store.list(scope, { limit: INBOX_LIMIT }).map((t) => threadView(t, hamletName));
+      const after = await deps.store.headId();
+      const threads = (await deps.store.list(scope, { limit: INBOX_LIMIT })).map((t) => threadView(t, hamletName));
       const done = c.req.query('xong');
       c.header('Cache-Control', 'no-store');
       const page = inboxPage({
         threads,
         after,
-        nav: nav(c),
+        nav: await nav(c),
         scopeText: scope.kind === 'commune' ? 'toàn xã' : hamletName(scope.hamletId),
         ...(done === '1' && { notice: NOTICES.xong }),
       });
       return c.html(page);
     });
 
-    router.get('/hoi-dap/events', (c) => {
+    router.get('/hoi-dap/events', async (c) => {
       const scope = communeScopeOf(c.get('staff'));
       const raw = c.req.header('last-event-id') ?? c.req.query('sau');
       let after: number;
-      if (raw === undefined || raw === '') after = deps.store.headId();
+      if (raw === undefined || raw === '') after = await deps.store.headId();
       else {
         const parsed = AfterSchema.safeParse(raw);
         if (!parsed.success) return c.json({ error: firstProblem(parsed.error) }, 400);
@@ -226,30 +228,31 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       });
     });
 
-    router.get('/hoi-dap/:id{[0-9]+}', (c) => {
-      const thread = threadOf(c);
+    router.get('/hoi-dap/:id{[0-9]+}', async (c) => {
+      const thread = await threadOf(c);
       if (!thread) return notFound(c);
       const done = c.req.query('xong');
       const notice = done !== undefined ? NOTICES[done] : undefined;
       return renderThread(c, thread, notice !== undefined ? { notice } : {});
     });
 
-    router.get('/hoi-dap/:id{[0-9]+}/tin-nhan', (c) => {
-      const thread = threadOf(c);
+    router.get('/hoi-dap/:id{[0-9]+}/tin-nhan', async (c) => {
+      const thread = await threadOf(c);
       if (!thread) return c.json({ error: NOT_FOUND.text }, 404);
       const sau = AfterSchema.safeParse(c.req.query('sau') ?? '0');
       if (!sau.success) return c.json({ error: firstProblem(sau.error) }, 400);
-      deps.store.refreshDelivery(thread.id);
+      await deps.store.refreshDelivery(thread.id);
+      const messages = await deps.store.messages(thread.id, sau.data, THREAD_MESSAGES);
       c.header('Cache-Control', 'no-store');
       return c.json({
         thread: thread.id,
         open: thread.status === 'open',
-        messages: deps.store.messages(thread.id, sau.data, THREAD_MESSAGES).map(messageEvent),
+        messages: messages.map(messageEvent),
       });
     });
 
     router.post('/hoi-dap/:id{[0-9]+}/tra-loi', async (c) => {
-      const thread = threadOf(c);
+      const thread = await threadOf(c);
       if (!thread) return notFound(c);
       const fields = await fieldsOf(c);
       const typed = fields.text ?? '';
@@ -258,7 +261,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
         return renderThread(c, thread, { reply: { text: typed, error: firstProblem(input.error) } }, 400);
       const staff = c.get('staff');
       const { text, confirmed } = input.data;
-      const result = deps.actions.reply(thread.id, communeScopeOf(staff), staff.id, text, { confirmed });
+      const result = await deps.actions.reply(thread.id, communeScopeOf(staff), staff.id, text, { confirmed });
       if (result.ok) {
         await deps.audit.record({
           actorId: staff.id,
@@ -277,7 +280,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
     });
 
     router.post('/hoi-dap/:id{[0-9]+}/ghi-chu', async (c) => {
-      const thread = threadOf(c);
+      const thread = await threadOf(c);
       if (!thread) return notFound(c);
       const fields = await fieldsOf(c);
       const typed = fields.text ?? '';
@@ -285,7 +288,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
       if (!input.success)
         return renderThread(c, thread, { note: { text: typed, error: firstProblem(input.error) } }, 400);
       const staff = c.get('staff');
-      const result = deps.actions.note(thread.id, communeScopeOf(staff), staff.id, input.data.text);
+      const result = await deps.actions.note(thread.id, communeScopeOf(staff), staff.id, input.data.text);
       if (result.ok) {
         await deps.audit.record({
           actorId: staff.id,
@@ -305,10 +308,10 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
     });
 
     router.post('/hoi-dap/:id{[0-9]+}/xong', async (c) => {
-      const thread = threadOf(c);
+      const thread = await threadOf(c);
       if (!thread) return notFound(c);
       const staff = c.get('staff');
-      if (!deps.actions.close(thread.id, communeScopeOf(staff), staff.id)) {
+      if (!(await deps.actions.close(thread.id, communeScopeOf(staff), staff.id))) {
         return renderThread(c, thread, { error: 'Cuộc trò chuyện này đã xong từ trước.' }, 409);
       }
       await deps.audit.record({ actorId: staff.id, action: 'handoff.close', target: String(thread.id) });
@@ -316,7 +319,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
     });
 
     router.post('/hoi-dap/:id{[0-9]+}/faq', async (c) => {
-      const thread = threadOf(c);
+      const thread = await threadOf(c);
       if (!thread) return notFound(c);
       const staff = c.get('staff');
       // Refused before the form is read, as in the learning loop: only the commune's admins change what the bot says.
@@ -325,7 +328,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
           handoffErrorPage(
             'Không lưu được',
             'Chỉ quản trị viên của xã được đưa câu trả lời vào câu hỏi thường gặp.',
-            nav(c),
+            await nav(c),
           ),
           403,
         );

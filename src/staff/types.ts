@@ -112,3 +112,48 @@ export interface AuditLine {
 export interface AuditReader {
   recent(limit: number, before?: number): MaybePromise<readonly AuditLine[]>;
 }
+
+/** The channels a staff member can link: the ones with a verified identity of their own. */
+export type StaffChatChannel = 'telegram' | 'zalo';
+
+export const STAFF_CHAT_CHANNELS: readonly StaffChatChannel[] = ['telegram', 'zalo'];
+
+/** Spent and expired codes are kept a day (so a late try hears "expired", not "wrong"), then dropped. */
+export const KEEP_SPENT_MS = 24 * 3_600_000;
+
+export interface StaffChatLink {
+  readonly channel: StaffChatChannel;
+  /** ISO 8601, UTC. */
+  readonly linkedAt: string;
+}
+
+export type StaffCodeRedemption =
+  { readonly ok: true; readonly staffId: string } | { readonly ok: false; readonly reason: 'unknown' | 'expired' };
+
+/**
+ * Staff accounts joined to their own Telegram or Zalo chat, and the one-time
+ * codes that make the link (staff/chatLinks.ts hashes the codes first). Every
+ * read that decides something skips a disabled account. SQLite answers at
+ * once (storage/sqlite/staffChatLinkRepo.ts), PostgreSQL with promises
+ * (storage/pg/pgStaffChatLinks.ts): callers await.
+ */
+export interface StaffChatLinkStore {
+  /**
+   * Stores a new code for an active account; its unused earlier code stops
+   * working. False when the account is missing or disabled, or the hash is
+   * taken (the caller draws another code).
+   */
+  addCode(staffId: string, codeHash: string, at: Date, expiresAt: Date): MaybePromise<boolean>;
+  /** When the account's unused code stops working, if it has one that still works. */
+  liveCodeExpiry(staffId: string, now: Date): MaybePromise<Date | undefined>;
+  /** Spends the code and links the chat identity to its account, at once (it leaves any other account). */
+  redeem(codeHash: string, channel: StaffChatChannel, userId: string, now: Date): MaybePromise<StaffCodeRedemption>;
+  /** Whether this chat identity belongs to an active staff account. */
+  isLinkedStaff(channel: string, userId: string): MaybePromise<boolean>;
+  /** The channels an account is linked on (never the chat ids). */
+  linksOf(staffId: string): MaybePromise<StaffChatLink[]>;
+  /** Linked channels of every account, for `cli staff list`. */
+  channelsByStaff(): MaybePromise<Map<string, StaffChatChannel[]>>;
+  /** Removes the account's link on that channel. False when there was none. */
+  unlink(staffId: string, channel: StaffChatChannel): MaybePromise<boolean>;
+}

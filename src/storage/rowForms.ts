@@ -4,12 +4,18 @@
  * Rows as the core reads them, for both databases. The PostgreSQL schema
  * keeps SQLite's forms on purpose (ISO text times, 0/1 flags, JSON as text;
  * see storage/pg/migrations/019a_baseline), so a row of `quiz_attempts` or
- * `handoff_threads` (or `citizens`, `telegram_sent_polls`) becomes the core's
+ * `handoff_threads` (or `handoff_messages`, `citizens`, `telegram_sent_polls`) becomes the core's
  * type the same way
  * whichever database it came from. One mapper each, so the two stores cannot
  * drift apart on, say, which NULL means an absent field.
  */
-import type { HandoffStatus, HandoffThread } from '../core/stores/handoff.js';
+import type {
+  HandoffAuthor,
+  HandoffDelivery,
+  HandoffMessage,
+  HandoffStatus,
+  HandoffThread,
+} from '../core/stores/handoff.js';
 import type { Attempt, AttemptStatus } from '../core/quiz/types.js';
 import type { Citizen, CitizenProfile, ConsentState } from '../core/registry/types.js';
 import type { SentPoll } from '../core/stores/telegram.js';
@@ -82,6 +88,41 @@ export function threadOf(r: ThreadRow): HandoffThread {
     unread: r.unread,
     ...(r.suspended_quiz !== null && { suspendedQuiz: r.suspended_quiz }),
   };
+}
+
+/** The `handoff_messages` columns a `HandoffMessage` is read from. */
+export interface MessageRow {
+  readonly id: number;
+  readonly thread_id: number;
+  readonly author: HandoffAuthor;
+  readonly staff_id: string | null;
+  readonly text: string;
+  readonly at: string;
+  readonly delivery: HandoffDelivery;
+  readonly outbox_id: number | null;
+}
+
+export function messageOf(r: MessageRow): HandoffMessage {
+  return {
+    id: r.id,
+    threadId: r.thread_id,
+    author: r.author,
+    ...(r.staff_id !== null && { staffId: r.staff_id }),
+    text: r.text,
+    at: r.at,
+    delivery: r.delivery,
+    ...(r.outbox_id !== null && { outboxId: r.outbox_id }),
+  };
+}
+
+/**
+ * What an outbox row's status means for the staff reply it carries; a row
+ * that is gone was delivered and removed (`forgetDone`).
+ */
+export function deliveryOfOutbox(status: string | undefined): HandoffDelivery {
+  if (status === undefined || status === 'sent') return 'sent';
+  if (status === 'held' || status === 'failed' || status === 'pending') return status;
+  return 'pending';
 }
 
 /** The `citizens` columns a `Citizen` is read from. */

@@ -50,10 +50,10 @@ describe('web chat during a handoff, in a real browser', () => {
     const opening = page.locator('#log .msg.bot', { hasText: 'chuyển cuộc trò chuyện cho cán bộ xã' });
     await expect.poll(() => opening.count()).toBe(1);
 
-    const [thread] = services.handoff.store.list({ kind: 'commune' }, { status: 'open', limit: 5 });
+    const [thread] = await services.handoff.store.list({ kind: 'commune' }, { status: 'open', limit: 5 });
     if (!thread) throw new Error('no thread opened');
     const polled = page.waitForRequest((r) => r.url().endsWith('/api/chat/pending'), { timeout: 15_000 });
-    const reply = services.handoff.actions.reply(
+    const reply = await services.handoff.actions.reply(
       thread.id,
       { kind: 'commune' },
       'staff-1',
@@ -68,7 +68,7 @@ describe('web chat during a handoff, in a real browser', () => {
     await expect.poll(() => staff.count(), { timeout: 15_000 }).toBe(1);
     expect(await staff.textContent()).toContain('Cán bộ xã trả lời');
 
-    expect(services.handoff.actions.close(thread.id, { kind: 'commune' }, 'staff-1')).toBe(true);
+    expect(await services.handoff.actions.close(thread.id, { kind: 'commune' }, 'staff-1')).toBe(true);
     await expect.poll(() => page.locator('#log .msg.bot', { hasText: CLOSED }).count(), { timeout: 15_000 }).toBe(1);
     expect(errors).toEqual([]);
     await context.close();

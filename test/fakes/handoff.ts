@@ -209,21 +209,21 @@ export class MemoryHandoffActions implements HandoffActions {
     staffId: string,
     text: string,
     options: { readonly confirmed: boolean },
-  ): StaffReplyResult {
+  ): Promise<StaffReplyResult> {
     this.calls.push({ kind: 'reply', threadId, staffId, confirmed: options.confirmed });
-    return this.write('staff', threadId, scope, staffId, text, options.confirmed);
+    return Promise.resolve(this.write('staff', threadId, scope, staffId, text, options.confirmed));
   }
 
-  note(threadId: number, scope: HandoffScope, staffId: string, text: string): StaffReplyResult {
+  note(threadId: number, scope: HandoffScope, staffId: string, text: string): Promise<StaffReplyResult> {
     this.calls.push({ kind: 'note', threadId, staffId });
-    return this.write('note', threadId, scope, staffId, text, true);
+    return Promise.resolve(this.write('note', threadId, scope, staffId, text, true));
   }
 
-  close(threadId: number, scope: HandoffScope, staffId: string): boolean {
+  close(threadId: number, scope: HandoffScope, staffId: string): Promise<boolean> {
     this.calls.push({ kind: 'close', threadId, staffId });
     const thread = this.store.get(threadId, scope);
-    if (!thread || thread.status === 'closed') return false;
+    if (!thread || thread.status === 'closed') return Promise.resolve(false);
     this.store.close(threadId, staffId, this.clock.now());
-    return true;
+    return Promise.resolve(true);
   }
 }

@@ -159,12 +159,12 @@ describe('"xóa dữ liệu của tôi" leaves nothing about the person in any t
 
     // They asked a person on Zalo and on the web; staff answered (handoff threads, issue 18 item 6).
     const handoff = services.handoff.store;
-    const zaloThread = handoff.open({ ...ZALO, citizenId, hamletId: 'bai-dau', reason: 'asked', at });
-    handoff.append(zaloThread.id, { author: 'resident', text: QUESTION, at });
-    handoff.append(zaloThread.id, { author: 'staff', staffId: 'staff-1', text: `Chào ${NAME}`, at });
-    handoff.close(zaloThread.id, 'staff-1', at);
-    const webThread = handoff.open({ ...WEB, reason: 'offered', at });
-    handoff.append(webThread.id, { author: 'resident', text: QUESTION, at });
+    const zaloThread = await handoff.open({ ...ZALO, citizenId, hamletId: 'bai-dau', reason: 'asked', at });
+    await handoff.append(zaloThread.id, { author: 'resident', text: QUESTION, at });
+    await handoff.append(zaloThread.id, { author: 'staff', staffId: 'staff-1', text: `Chào ${NAME}`, at });
+    await handoff.close(zaloThread.id, 'staff-1', at);
+    const webThread = await handoff.open({ ...WEB, reason: 'offered', at });
+    await handoff.append(webThread.id, { author: 'resident', text: QUESTION, at });
   });
 
   afterEach(() => services.close());

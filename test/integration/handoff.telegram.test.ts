@@ -103,7 +103,7 @@ describe('handoff on Telegram', () => {
     expect(opening).toMatch(/chuyển cuộc trò chuyện cho cán bộ xã/);
     expect(opening).toContain(HOURS);
     expect(opening).toMatch(/Bài kiểm tra bà con đang làm dở được giữ lại/);
-    const thread = services.handoff.store.openThreadOf('telegram', String(RESIDENT));
+    const thread = await services.handoff.store.openThreadOf('telegram', String(RESIDENT));
     expect(thread).toMatchObject({
       hamletId: XOM.id,
       citizenId: 'cit-dong-1',
@@ -125,7 +125,7 @@ describe('handoff on Telegram', () => {
     await learner.say('Con tôi mới sinh, làm khai sinh online thế nào?');
     await learner.say('Tôi ở gần trạm y tế');
     expect(sentSince(seen)).toEqual([ACKNOWLEDGED]);
-    expect(services.handoff.store.messages(thread.id, 0, 10).map((m) => m.text)).toEqual([
+    expect((await services.handoff.store.messages(thread.id, 0, 10)).map((m) => m.text)).toEqual([
       'Con tôi mới sinh, làm khai sinh online thế nào?',
       'Tôi ở gần trạm y tế',
     ]);
@@ -133,7 +133,7 @@ describe('handoff on Telegram', () => {
     // A staff reply that Telegram first refuses (429): still pending, then sent once accepted.
     api.refuseNext('sendMessage', 429, 'Too Many Requests: retry after 30', 30);
     seen = api.texts(RESIDENT).length;
-    const reply = services.handoff.actions.reply(
+    const reply = await services.handoff.actions.reply(
       thread.id,
       { kind: 'hamlet', hamletId: XOM.id },
       'staff-dong',
@@ -142,28 +142,28 @@ describe('handoff on Telegram', () => {
     );
     if (!reply.ok) throw new Error(JSON.stringify(reply));
     await flush(String(RESIDENT));
-    services.handoff.store.refreshDelivery(thread.id);
-    const delivery = () =>
-      services.handoff.store.messages(thread.id, 0, 10).find((m) => m.author === 'staff')?.delivery;
-    expect(delivery()).toBe('pending');
+    await services.handoff.store.refreshDelivery(thread.id);
+    const delivery = async () =>
+      (await services.handoff.store.messages(thread.id, 0, 10)).find((m) => m.author === 'staff')?.delivery;
+    expect(await delivery()).toBe('pending');
     clock.set(new Date(clock.now().getTime() + 31_000).toISOString());
     await flush(String(RESIDENT));
-    services.handoff.store.refreshDelivery(thread.id);
-    expect(delivery()).toBe('sent');
+    await services.handoff.store.refreshDelivery(thread.id);
+    expect(await delivery()).toBe('sent');
     expect(sentSince(seen).at(-1)).toBe(
       '👤 Cán bộ xã trả lời:\nBà con vào dichvucong.gov.vn, chọn Liên thông khai sinh nhé.',
     );
 
     // "Xong": the bot is back, and offers the quiz back.
     seen = api.texts(RESIDENT).length;
-    expect(services.handoff.actions.close(thread.id, COMMUNE, 'staff-dong')).toBe(true);
+    expect(await services.handoff.actions.close(thread.id, COMMUNE, 'staff-dong')).toBe(true);
     await flush(String(RESIDENT));
     const closing = sentSince(seen);
     expect(closing[0]).toBe(CLOSED);
     expect(closing[1]).toContain(quiz.title);
     await learner.press('Tiếp tục bài đang làm');
     expect(learner.lastMessage().text).toMatch(/Câu 1/);
-    expect(services.handoff.store.openThreadOf('telegram', String(RESIDENT))).toBeUndefined();
+    expect(await services.handoff.store.openThreadOf('telegram', String(RESIDENT))).toBeUndefined();
   });
 
   it('in a group, /nguoi is turned away and opens nothing', async () => {
@@ -171,7 +171,7 @@ describe('handoff on Telegram', () => {
     await member.say(`/nguoi@${BOT_INFO.username}`);
     await flush('5550002');
     expect(api.texts(GROUP_ID).at(-1)).toMatch(/nhắn riêng với trợ lý/);
-    expect(services.handoff.store.openThreadOf('telegram', '5550002')).toBeUndefined();
+    expect(await services.handoff.store.openThreadOf('telegram', '5550002')).toBeUndefined();
   });
 
   it('TELEGRAM_STAFF_CHAT_ID is optional, parsed once with the channel settings, and a bad one is named', () => {

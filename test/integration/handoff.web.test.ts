@@ -96,7 +96,7 @@ describe('handoff on the web chat', () => {
     // No hours are filled in the bundled commune.yaml: none are made up.
     expect(texts(opened).join('\n')).toMatch(/sớm nhất có thể trong giờ làm việc của xã/);
     expect(texts(opened).join('\n')).not.toMatch(/\d{1,2}\s*(?:h|giờ)\s*\d{0,2}/);
-    const thread = services.handoff.store.openThreadOf('web', page.sessionId);
+    const thread = await services.handoff.store.openThreadOf('web', page.sessionId);
     expect(thread).toMatchObject({ channel: 'web', reason: 'asked', status: 'open' });
     expect(thread?.hamletId).toBeUndefined();
     if (!thread) throw new Error('no thread');
@@ -105,43 +105,45 @@ describe('handoff on the web chat', () => {
     expect(texts(await page.send({ text: 'Tôi không đăng nhập được VNeID' }))).toEqual([ACKNOWLEDGED]);
     const second = await page.send({ text: 'quên mật khẩu VNeID thì làm sao?' });
     expect(second).toEqual({ replies: [], handoff: true });
-    expect(services.handoff.store.messages(thread.id, 0, 10).map((m) => [m.author, m.text])).toEqual([
+    expect((await services.handoff.store.messages(thread.id, 0, 10)).map((m) => [m.author, m.text])).toEqual([
       ['resident', 'Tôi không đăng nhập được VNeID'],
       ['resident', 'quên mật khẩu VNeID thì làm sao?'],
     ]);
 
     // Staff reply: queued on the web's outbox, "sent" only once the page's poll carried it.
     const actions = services.handoff.actions;
-    const reply = actions.reply(thread.id, COMMUNE, 'staff-1', 'Bà con mang căn cước ra bộ phận một cửa nhé.', {
+    const reply = await actions.reply(thread.id, COMMUNE, 'staff-1', 'Bà con mang căn cước ra bộ phận một cửa nhé.', {
       confirmed: false,
     });
     if (!reply.ok) throw new Error(JSON.stringify(reply));
     expect(reply.message).toMatchObject({ author: 'staff', delivery: 'pending' });
-    services.handoff.store.refreshDelivery(thread.id);
-    expect(services.handoff.store.messages(thread.id, 0, 10).at(-1)?.delivery).toBe('pending');
-    const note = actions.note(thread.id, COMMUNE, 'staff-1', 'Bà này ở gần nhà văn hóa, gọi lại sau');
+    await services.handoff.store.refreshDelivery(thread.id);
+    expect((await services.handoff.store.messages(thread.id, 0, 10)).at(-1)?.delivery).toBe('pending');
+    const note = await actions.note(thread.id, COMMUNE, 'staff-1', 'Bà này ở gần nhà văn hóa, gọi lại sau');
     expect(note.ok).toBe(true);
 
     const polled = await page.poll();
     expect(polled.status).toBe(200);
     expect(polled.body.handoff).toBe(true);
     expect(texts(polled.body)).toEqual(['👤 Cán bộ xã trả lời:\nBà con mang căn cước ra bộ phận một cửa nhé.']);
-    services.handoff.store.refreshDelivery(thread.id);
-    const staff = services.handoff.store.messages(thread.id, 0, 10).find((m) => m.author === 'staff');
+    await services.handoff.store.refreshDelivery(thread.id);
+    const staff = (await services.handoff.store.messages(thread.id, 0, 10)).find((m) => m.author === 'staff');
     expect(staff?.delivery).toBe('sent');
     // The note never reaches the page; nothing is owed twice.
     expect((await page.poll()).body).toEqual({ replies: [], handoff: true });
 
     // "Xong": the page hears the bot is back, and the next question is answered by the bot.
-    expect(actions.close(thread.id, COMMUNE, 'staff-1')).toBe(true);
+    expect(await actions.close(thread.id, COMMUNE, 'staff-1')).toBe(true);
     const closed = await page.poll();
     expect(texts(closed.body)).toEqual([CLOSED]);
     expect(closed.body.handoff).toBeUndefined();
     const back = await page.send({ text: 'quên mật khẩu VNeID thì làm sao?' });
     expect(back.handoff).toBeUndefined();
     expect(back.replies.length).toBeGreaterThan(0);
-    expect(services.handoff.store.messages(thread.id, 0, 20).filter((m) => m.author === 'resident')).toHaveLength(2);
-    expect(actions.reply(thread.id, COMMUNE, 'staff-1', 'còn nữa', { confirmed: false })).toEqual({
+    expect(
+      (await services.handoff.store.messages(thread.id, 0, 20)).filter((m) => m.author === 'resident'),
+    ).toHaveLength(2);
+    expect(await actions.reply(thread.id, COMMUNE, 'staff-1', 'còn nữa', { confirmed: false })).toEqual({
       ok: false,
       error: 'closed',
     });
@@ -149,28 +151,33 @@ describe('handoff on the web chat', () => {
 
   it('a reply asking for an OTP, a password or linking outside the allow-list needs a second confirmation', async () => {
     await page.send({ text: 'gap can bo' });
-    const thread = services.handoff.store.openThreadOf('web', page.sessionId);
+    const thread = await services.handoff.store.openThreadOf('web', page.sessionId);
     if (!thread) throw new Error('no thread');
     const webOutbox = new SqliteOutboxStore(services.db, services.config.COMMUNE_ID, 'web');
     const actions = services.handoff.actions;
     const ask = (text: string, confirmed = false) => actions.reply(thread.id, COMMUNE, 's1', text, { confirmed });
 
-    expect(ask('Bà con đọc mã OTP cho tôi')).toEqual({ ok: false, needsConfirmation: ['otp'] });
-    expect(ask('Cho tôi mat khau VNeID')).toEqual({ ok: false, needsConfirmation: ['password'] });
-    expect(ask('Bà con vào http://vneid-capnhat.online')).toEqual({ ok: false, needsConfirmation: ['link'] });
+    expect(await ask('Bà con đọc mã OTP cho tôi')).toEqual({ ok: false, needsConfirmation: ['otp'] });
+    expect(await ask('Cho tôi mat khau VNeID')).toEqual({ ok: false, needsConfirmation: ['password'] });
+    expect(await ask('Bà con vào http://vneid-capnhat.online')).toEqual({ ok: false, needsConfirmation: ['link'] });
     expect(webOutbox.pendingOf(page.sessionId, 10)).toHaveLength(0);
-    expect(services.handoff.store.messages(thread.id, 0, 10)).toHaveLength(0);
+    expect(await services.handoff.store.messages(thread.id, 0, 10)).toHaveLength(0);
 
-    expect(ask('Bà con nộp hồ sơ tại https://dichvucong.gov.vn').ok).toBe(true);
-    expect(ask('Không ai được hỏi mã OTP của bà con đâu ạ', true).ok).toBe(true);
+    expect((await ask('Bà con nộp hồ sơ tại https://dichvucong.gov.vn')).ok).toBe(true);
+    expect((await ask('Không ai được hỏi mã OTP của bà con đâu ạ', true)).ok).toBe(true);
     expect(webOutbox.pendingOf(page.sessionId, 10)).toHaveLength(2);
-    expect(ask('   ')).toEqual({ ok: false, error: 'empty' });
-    expect(ask('x'.repeat(2001))).toEqual({ ok: false, error: 'too-long' });
+    expect(await ask('   ')).toEqual({ ok: false, error: 'empty' });
+    expect(await ask('x'.repeat(2001))).toEqual({ ok: false, error: 'too-long' });
   });
 
-  it('a reply to a resident whose channel is switched off here is kept and shown as not delivered', () => {
-    const thread = services.handoff.store.open({ channel: 'zalo', userId: 'z-off', reason: 'asked', at: clock.now() });
-    const result = services.handoff.actions.reply(thread.id, COMMUNE, 's1', 'Chào bà con', { confirmed: false });
+  it('a reply to a resident whose channel is switched off here is kept and shown as not delivered', async () => {
+    const thread = await services.handoff.store.open({
+      channel: 'zalo',
+      userId: 'z-off',
+      reason: 'asked',
+      at: clock.now(),
+    });
+    const result = await services.handoff.actions.reply(thread.id, COMMUNE, 's1', 'Chào bà con', { confirmed: false });
     if (!result.ok) throw new Error(JSON.stringify(result));
     expect(result.message).toMatchObject({ author: 'staff', delivery: 'failed' });
     expect(result.message.outboxId).toBeUndefined();
@@ -180,16 +187,19 @@ describe('handoff on the web chat', () => {
 
   it('a hamlet team cannot act on a thread of the commune queue', async () => {
     await page.send({ text: 'cho tôi hỏi người thật' });
-    const thread = services.handoff.store.openThreadOf('web', page.sessionId);
+    const thread = await services.handoff.store.openThreadOf('web', page.sessionId);
     if (!thread) throw new Error('no thread');
     const team: HandoffScope = { kind: 'hamlet', hamletId: 'xom-1' };
-    expect(services.handoff.actions.reply(thread.id, team, 's2', 'chào bà con', { confirmed: false })).toEqual({
+    expect(await services.handoff.actions.reply(thread.id, team, 's2', 'chào bà con', { confirmed: false })).toEqual({
       ok: false,
       error: 'not-found',
     });
-    expect(services.handoff.actions.note(thread.id, team, 's2', 'ghi chú')).toEqual({ ok: false, error: 'not-found' });
-    expect(services.handoff.actions.close(thread.id, team, 's2')).toBe(false);
-    expect(services.handoff.store.openThreadOf('web', page.sessionId)?.status).toBe('open');
+    expect(await services.handoff.actions.note(thread.id, team, 's2', 'ghi chú')).toEqual({
+      ok: false,
+      error: 'not-found',
+    });
+    expect(await services.handoff.actions.close(thread.id, team, 's2')).toBe(false);
+    expect((await services.handoff.store.openThreadOf('web', page.sessionId))?.status).toBe('open');
   });
 
   it('offers a person after two unsure answers in a row, and accepting opens the thread', async () => {
@@ -203,7 +213,7 @@ describe('handoff on the web chat', () => {
     expect(offer).toBeDefined();
     const accepted = await page.send({ choice: offer?.value });
     expect(accepted.handoff).toBe(true);
-    expect(services.handoff.store.openThreadOf('web', page.sessionId)?.reason).toBe('offered');
+    expect((await services.handoff.store.openThreadOf('web', page.sessionId))?.reason).toBe('offered');
   });
 
   it('the poll: no cookie → nothing; a parameter → 400', async () => {
@@ -236,13 +246,18 @@ describe('handoff on the web chat', () => {
     });
     await engineStarted;
     // Staff take over (the resident's own "gặp cán bộ" from another path) while the engine is waiting.
-    const thread = services.handoff.store.open({ channel: 'telegram', userId: '77', reason: 'asked', at: clock.now() });
+    const thread = await services.handoff.store.open({
+      channel: 'telegram',
+      userId: '77',
+      reason: 'asked',
+      at: clock.now(),
+    });
     release();
     const outcome = await turn;
     expect(outcome.duplicate).toBe(false);
     const queued = outbox.pendingOf('77', 10).map((i) => i.payload.text);
     expect(queued).not.toContain('Câu trả lời của trợ lý');
     expect(queued).toEqual([ACKNOWLEDGED]);
-    expect(services.handoff.store.messages(thread.id, 0, 10).map((m) => m.text)).toEqual(['cách cài VNeID']);
+    expect((await services.handoff.store.messages(thread.id, 0, 10)).map((m) => m.text)).toEqual(['cách cài VNeID']);
   });
 });

@@ -56,26 +56,26 @@ describe('handoff on Zalo', () => {
     const opening = (await say(String(n))).join('\n');
     expect(opening).toMatch(/chuyển cuộc trò chuyện cho cán bộ xã/);
     expect(opening).toMatch(/gửi một tin nhắn bất kỳ/);
-    const thread = h.services.handoff.store.openThreadOf('zalo', USER);
+    const thread = await h.services.handoff.store.openThreadOf('zalo', USER);
     if (!thread) throw new Error('no thread');
     expect(thread.hamletId).toBeUndefined();
 
     expect(await say('Tôi muốn hỏi về đăng ký tạm trú')).toEqual([ACKNOWLEDGED]);
     expect(await say('quên mật khẩu VNeID')).toEqual([]);
-    expect(h.services.handoff.store.messages(thread.id, 0, 10).map((m) => m.text)).toEqual([
+    expect((await h.services.handoff.store.messages(thread.id, 0, 10)).map((m) => m.text)).toEqual([
       'Tôi muốn hỏi về đăng ký tạm trú',
       'quên mật khẩu VNeID',
     ]);
 
     const actions = h.services.handoff.actions;
-    const delivery = (id: number) => {
-      h.services.handoff.store.refreshDelivery(thread.id);
-      return h.services.handoff.store.messages(thread.id, 0, 20).find((m) => m.id === id)?.delivery;
+    const delivery = async (id: number) => {
+      await h.services.handoff.store.refreshDelivery(thread.id);
+      return (await h.services.handoff.store.messages(thread.id, 0, 20)).find((m) => m.id === id)?.delivery;
     };
 
     // Within the free window: out at once, "sent" once Zalo accepted it.
     const before = sent.length;
-    const first = actions.reply(thread.id, COMMUNE, 'staff-1', 'Bà con khai tạm trú trên VNeID nhé.', {
+    const first = await actions.reply(thread.id, COMMUNE, 'staff-1', 'Bà con khai tạm trú trên VNeID nhé.', {
       confirmed: false,
     });
     if (!first.ok) throw new Error(JSON.stringify(first));
@@ -83,7 +83,7 @@ describe('handoff on Zalo', () => {
     expect(sent.slice(before).map((s) => s.text)).toEqual([
       '👤 Cán bộ xã trả lời:\nBà con khai tạm trú trên VNeID nhé.',
     ]);
-    expect(delivery(first.message.id)).toBe('sent');
+    expect(await delivery(first.message.id)).toBe('sent');
 
     // 49 hours later the free window is closed: held, nothing sent.
     later(49);
@@ -96,24 +96,28 @@ describe('handoff on Zalo', () => {
       },
       h.clock.now(),
     );
-    const held = actions.reply(thread.id, COMMUNE, 'staff-1', 'Hồ sơ của bà con đã được duyệt.', { confirmed: false });
+    const held = await actions.reply(thread.id, COMMUNE, 'staff-1', 'Hồ sơ của bà con đã được duyệt.', {
+      confirmed: false,
+    });
     if (!held.ok) throw new Error(JSON.stringify(held));
     await h.channel.outbox.flush(USER);
     expect(sent.length).toBe(before + 1);
-    expect(delivery(held.message.id)).toBe('held');
+    expect(await delivery(held.message.id)).toBe('held');
 
     // The resident writes again: the window reopens and the held reply goes out (no second acknowledgement).
     expect(await say('ok')).toEqual(['👤 Cán bộ xã trả lời:\nHồ sơ của bà con đã được duyệt.']);
-    expect(delivery(held.message.id)).toBe('sent');
+    expect(await delivery(held.message.id)).toBe('sent');
 
     // "Xong": the bot answers again.
-    expect(actions.close(thread.id, COMMUNE, 'staff-1')).toBe(true);
+    expect(await actions.close(thread.id, COMMUNE, 'staff-1')).toBe(true);
     await h.channel.outbox.flush(USER);
     expect(sent.at(-1)?.text).toBe(CLOSED);
     const back = await say('quên mật khẩu VNeID');
     expect(back.length).toBeGreaterThan(0);
     expect(back.join('\n')).not.toContain(ACKNOWLEDGED);
-    expect(h.services.handoff.store.messages(thread.id, 0, 20).filter((m) => m.author === 'resident')).toHaveLength(3);
+    expect(
+      (await h.services.handoff.store.messages(thread.id, 0, 20)).filter((m) => m.author === 'resident'),
+    ).toHaveLength(3);
     // Logs never carry what the resident or staff wrote.
     for (const words of ['đăng ký tạm trú', 'khai tạm trú', 'đã được duyệt']) {
       expect(h.lines.some((l) => l.includes(words))).toBe(false);
@@ -123,6 +127,6 @@ describe('handoff on Zalo', () => {
 
   it('"gap can bo" typed without marks opens the thread too', async () => {
     await say('gap can bo');
-    expect(h.services.handoff.store.openThreadOf('zalo', USER)?.reason).toBe('asked');
+    expect((await h.services.handoff.store.openThreadOf('zalo', USER))?.reason).toBe('asked');
   });
 });

@@ -180,8 +180,8 @@ describe('linking a staff member’s chat with a console code', () => {
     const binh = await signIn(t, { role: 'hamlet', hamletId: 'xom-2', id: 'binh' });
     expect(await say(TELEGRAM, `/canbo ${await issueCode(lan)}`)).toMatch(LINKED);
     expect(await say(TELEGRAM, `/canbo ${await issueCode(binh)}`)).toMatch(LINKED);
-    expect(services.staffChats.linksOf('lan')).toEqual([]);
-    expect(services.staffChats.linksOf('binh')).toEqual([
+    expect(await services.staffChats.linksOf('lan')).toEqual([]);
+    expect(await services.staffChats.linksOf('binh')).toEqual([
       { channel: 'telegram', linkedAt: '2026-12-01T08:00:00.000Z' },
     ]);
   });

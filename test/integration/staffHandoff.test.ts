@@ -191,13 +191,15 @@ describe('the inbox', () => {
 describe('a conversation', () => {
   it('shows the messages in order, each author styled apart, with the delivery state of replies', async () => {
     const id = thread('xom-1', '2026-12-01T07:00:00.000Z', 'Làm sao cài VNeID?');
-    const sent = actions.reply(id, { kind: 'commune' }, 'lan', 'Anh tải ứng dụng VNeID trên kho ứng dụng.', {
+    const sent = await actions.reply(id, { kind: 'commune' }, 'lan', 'Anh tải ứng dụng VNeID trên kho ứng dụng.', {
       confirmed: false,
     });
-    const held = actions.reply(id, { kind: 'commune' }, 'lan', 'Anh nhắn lại để nhận tin nhé.', { confirmed: false });
-    const failed = actions.reply(id, { kind: 'commune' }, 'lan', 'Tin này không đi được.', { confirmed: false });
-    const pending = actions.reply(id, { kind: 'commune' }, 'lan', 'Tin này đang đi.', { confirmed: false });
-    actions.note(id, { kind: 'commune' }, 'lan', 'Người dân lớn tuổi, nên gọi điện.');
+    const held = await actions.reply(id, { kind: 'commune' }, 'lan', 'Anh nhắn lại để nhận tin nhé.', {
+      confirmed: false,
+    });
+    const failed = await actions.reply(id, { kind: 'commune' }, 'lan', 'Tin này không đi được.', { confirmed: false });
+    const pending = await actions.reply(id, { kind: 'commune' }, 'lan', 'Tin này đang đi.', { confirmed: false });
+    await actions.note(id, { kind: 'commune' }, 'lan', 'Người dân lớn tuổi, nên gọi điện.');
     if (!sent.ok || !held.ok || !failed.ok || !pending.ok) throw new Error('replies refused');
     store.deliver(sent.message.id, 'sent');
     store.deliver(held.message.id, 'held');
@@ -438,9 +440,9 @@ describe('saving a reply as an FAQ entry', () => {
     };
   }
 
-  function replied(): { id: number; question: number; reply: number } {
+  async function replied(): Promise<{ id: number; question: number; reply: number }> {
     const id = thread('xom-1', '2026-12-01T07:00:00.000Z', 'Làm sao cài VNeID?');
-    const r = actions.reply(id, { kind: 'commune' }, 'lan', 'Tải ứng dụng VNeID trên kho ứng dụng.', {
+    const r = await actions.reply(id, { kind: 'commune' }, 'lan', 'Tải ứng dụng VNeID trên kho ứng dụng.', {
       confirmed: false,
     });
     if (!r.ok) throw new Error('reply refused');
@@ -448,7 +450,7 @@ describe('saving a reply as an FAQ entry', () => {
   }
 
   it('goes through the learning loop: stored as a revision, published, audited with ids only', async () => {
-    const { id, reply } = replied();
+    const { id, reply } = await replied();
     const admin = await signIn(t, { role: 'admin' });
     const res = await form(admin, `/staff/hoi-dap/${id}/faq`, faqFields(reply, { variants: 'cài vneid thế nào' }));
     expect(res.status).toBe(303);
@@ -471,7 +473,7 @@ describe('saving a reply as an FAQ entry', () => {
   });
 
   it('asks for a source as the learning loop does, keeping the form as typed', async () => {
-    const { id, reply } = replied();
+    const { id, reply } = await replied();
     const admin = await signIn(t, { role: 'admin' });
     const res = await form(admin, `/staff/hoi-dap/${id}/faq`, faqFields(reply, { sourceKind: 'doc', sourceRef: '' }));
     expect(res.status).toBe(400);
@@ -485,7 +487,7 @@ describe('saving a reply as an FAQ entry', () => {
   });
 
   it('saves only a staff reply of this conversation, and only for an administrator', async () => {
-    const { id, question, reply } = replied();
+    const { id, question, reply } = await replied();
     const admin = await signIn(t, { role: 'admin' });
     const wrong = await form(admin, `/staff/hoi-dap/${id}/faq`, faqFields(question));
     expect(wrong.status).toBe(400);

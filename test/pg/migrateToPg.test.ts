@@ -133,7 +133,7 @@ async function fillInstall(file: string): Promise<void> {
     staff.addSession('session-hash', 'admin1', at('2026-10-08T00:00:00.000Z'), at('2026-10-15T00:00:00.000Z'));
 
     const handoff = services.handoff.store;
-    const thread = handoff.open({
+    const thread = await handoff.open({
       channel: 'zalo',
       userId: 'z-2002',
       citizenId: 'c2',
@@ -141,12 +141,12 @@ async function fillInstall(file: string): Promise<void> {
       reason: 'asked',
       at: at('2026-10-08T01:00:00.000Z'),
     });
-    handoff.append(thread.id, {
+    await handoff.append(thread.id, {
       author: 'resident',
       text: 'Cho tôi hỏi cán bộ xã ạ',
       at: at('2026-10-08T01:00:05.000Z'),
     });
-    handoff.append(thread.id, {
+    await handoff.append(thread.id, {
       author: 'staff',
       staffId: 'admin1',
       text: 'Dạ, bác cần gì ạ?',
@@ -155,14 +155,14 @@ async function fillInstall(file: string): Promise<void> {
     });
     // A resident erased after writing: their thread and message are gone, their ids never come back
     // (AUTOINCREMENT), so PostgreSQL's sequences must start past them, not past the largest id left.
-    const gone = handoff.open({
+    const gone = await handoff.open({
       channel: 'web',
       userId: 'w-gone',
       reason: 'offered',
       at: at('2026-10-08T05:00:00.000Z'),
     });
-    handoff.append(gone.id, { author: 'resident', text: 'Xin chào', at: at('2026-10-08T05:00:01.000Z') });
-    handoff.forget('web', 'w-gone');
+    await handoff.append(gone.id, { author: 'resident', text: 'Xin chào', at: at('2026-10-08T05:00:01.000Z') });
+    await handoff.forget('web', 'w-gone');
 
     services.unanswered.record({
       channel: 'web',

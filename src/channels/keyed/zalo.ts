@@ -138,6 +138,11 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
         if (!route) throw new Error(`no enabled Zalo channel row for commune ${communeId}`);
         return route.queue(userId, replies, at);
       },
+      render: (userId, replies) => {
+        const route = channelOfCommune(communeId)?.replyRoute;
+        if (!route?.render) throw new Error(`no enabled Zalo channel row for commune ${communeId}`);
+        return route.render(userId, replies);
+      },
       flush: async (userId) => {
         await channelOfCommune(communeId)?.replyRoute?.flush?.(userId);
       },

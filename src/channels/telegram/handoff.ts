@@ -8,6 +8,7 @@
  * same outbox, with where it came from and never who.
  */
 import type { ReplyRoute, StaffNotice } from '../../core/handoff/routes.js';
+import type { OutgoingReply } from '../../core/messages.js';
 import type { OutboxStore } from '../../core/stores/outbox.js';
 import type { Dispatcher } from '../outbox.js';
 import { replyRows, type TelegramPayload } from './send.js';
@@ -16,9 +17,11 @@ export function telegramReplyRoute(
   outbox: OutboxStore<TelegramPayload>,
   dispatcher: Pick<Dispatcher<TelegramPayload>, 'flush'>,
 ): ReplyRoute {
+  const render = (userId: string, replies: readonly OutgoingReply[]) =>
+    replyRows({ chatId: Number(userId), userId, isPrivate: true }, replies);
   return {
-    queue: (userId, replies, at) =>
-      outbox.enqueue(userId, replyRows({ chatId: Number(userId), userId, isPrivate: true }, replies), at),
+    queue: (userId, replies, at) => outbox.enqueue(userId, render(userId, replies), at),
+    render,
     flush: (userId) => dispatcher.flush(userId),
   };
 }

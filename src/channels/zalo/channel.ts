@@ -192,6 +192,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   // A staff reply is queued and sent like a bot reply: the window holds it past the free hours (handoff).
   const replyRoute: ReplyRoute = {
     queue: (userId, replies, at) => store.outbox.enqueue(userId, render(replies), at),
+    render: (_userId, replies) => render(replies),
     flush: (userId) => outbox.flush(userId),
   };
 

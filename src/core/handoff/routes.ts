@@ -13,6 +13,12 @@ import type { OutgoingReply } from '../messages.js';
 export interface ReplyRoute {
   /** Queues the replies for the resident; joins the caller's transaction; the outbox ids, in order. */
   queue(userId: string, replies: readonly OutgoingReply[], at: Date): readonly number[];
+  /**
+   * The outbox payloads `queue` would store, for a writer that inserts the
+   * rows in a transaction of its own (PostgreSQL: storage/pg/pgHandoffWriter.ts).
+   * A route without it cannot carry a staff reply on PostgreSQL.
+   */
+  render?(userId: string, replies: readonly OutgoingReply[]): readonly unknown[];
   /** Starts delivering what is queued for the resident (after the commit). */
   flush?(userId: string): Promise<void>;
 }

@@ -3,35 +3,78 @@
  *
  * The handoff's actions (core/stores/handoff.ts `HandoffActions`): what the
  * console does to a thread, and what happens when the turn runner opens one.
- * Pure: the store, the channels' routes, the transaction and the clock are
+ * Pure: the store, the writer, the channels' routes and the clock are
  * ports. A staff reply is queued on the resident's channel outbox and
  * recorded as a thread message pointing at its outbox row in ONE transaction
- * (never a message shown as sent that was never queued, nor a reply sent
- * that the thread does not show); it is flushed after the commit, and its
+ * of storage's database (`HandoffWriter`: never a message shown as sent that
+ * was never queued, nor a reply sent that the thread does not show); the
+ * service says what to write, the writer commits it together (SQLite:
+ * storage/sqlite/handoffWriter.ts, PostgreSQL: storage/pg/pgHandoffWriter.ts).
+ * The reply is flushed after the commit, and its
  * delivery is read back from the outbox row (`refreshDelivery`). Every action
  * reads the thread through the caller's scope first, so a hamlet team cannot
  * act on another hamlet's thread.
  */
 import type { OutgoingReply } from '../messages.js';
-import type { Clock } from '../ports.js';
+import type { Clock, MaybePromise } from '../ports.js';
 import { BTN_QUIT, BTN_RESUME, resumeHint } from '../quiz/texts.js';
 import { QUIZ_QUIT, QUIZ_RESUME } from '../quiz/feature.js';
-import type { HandoffActions, HandoffScope, HandoffStore, HandoffThread, StaffReplyResult } from '../stores/handoff.js';
+import type {
+  HandoffActions,
+  HandoffMessage,
+  HandoffScope,
+  HandoffStore,
+  HandoffThread,
+  StaffReplyResult,
+} from '../stores/handoff.js';
 import { cleanText } from '../text/normalize.js';
 import { replyChecks } from './replyCheck.js';
-import type { ReplyRoutes, StaffNotices } from './routes.js';
+import type { ReplyRoute, ReplyRoutes, StaffNotices } from './routes.js';
 import * as T from './texts.js';
 
 /** Longest staff reply: what every channel takes in one or two messages. */
 export const MAX_STAFF_REPLY_CHARS = 2000;
 
+/** A staff line of a thread, as the writer records it. */
+export interface StaffLine {
+  readonly staffId: string;
+  readonly text: string;
+  readonly at: Date;
+}
+
+/**
+ * The writes of one staff action that must commit together, in one
+ * transaction of storage's database. `route` is the resident's channel's
+ * (its `queue` on SQLite; its `render` on PostgreSQL, where the rows are
+ * inserted in the writer's own transaction).
+ */
+export interface HandoffWriter {
+  /** Queues `replies` for the thread's resident and records the staff message pointing at the last outbox row. */
+  reply(
+    thread: HandoffThread,
+    route: ReplyRoute,
+    replies: readonly OutgoingReply[],
+    line: StaffLine,
+  ): MaybePromise<HandoffMessage>;
+  /**
+   * Closes the thread (`line.staffId` closed it), records `line.text` as a
+   * system message, and queues `replies` for the resident when their channel
+   * runs here (`route`).
+   */
+  close(
+    thread: HandoffThread,
+    route: ReplyRoute | undefined,
+    replies: readonly OutgoingReply[],
+    line: StaffLine,
+  ): MaybePromise<void>;
+}
+
 export interface HandoffServiceDeps {
   readonly store: HandoffStore;
+  readonly writer: HandoffWriter;
   readonly routes: ReplyRoutes;
   readonly notices?: StaffNotices;
   readonly clock: Clock;
-  /** Runs `fn` in one transaction (storage's). */
-  readonly transaction: <T>(fn: () => T) => T;
   /** A hamlet's name for the staff notice (the id when unknown). */
   readonly hamletName?: (hamletId: string) => string | undefined;
   /** A quiz's title for the offer to go on with it. */
@@ -46,7 +89,7 @@ export interface HandoffService extends HandoffActions {
 }
 
 export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
-  const { store, routes, clock } = deps;
+  const { store, writer, routes, clock } = deps;
 
   function flushLater(thread: HandoffThread): void {
     const route = routes.get(thread.channel);
@@ -57,8 +100,8 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
       .catch((err: unknown) => deps.onFlushError?.(err, thread.channel));
   }
 
-  function usable(threadId: number, scope: HandoffScope): HandoffThread | 'not-found' | 'closed' {
-    const thread = store.get(threadId, scope);
+  async function usable(threadId: number, scope: HandoffScope): Promise<HandoffThread | 'not-found' | 'closed'> {
+    const thread = await store.get(threadId, scope);
     if (!thread) return 'not-found';
     return thread.status === 'open' ? thread : 'closed';
   }
@@ -70,14 +113,14 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
     return text;
   }
 
-  function reply(
+  async function reply(
     threadId: number,
     scope: HandoffScope,
     staffId: string,
     raw: string,
     options: { readonly confirmed: boolean },
-  ): StaffReplyResult {
-    const thread = usable(threadId, scope);
+  ): Promise<StaffReplyResult> {
+    const thread = await usable(threadId, scope);
     if (typeof thread === 'string') return { ok: false, error: thread };
     const text = checkText(raw);
     if (typeof text !== 'string') return { ok: false, ...text };
@@ -88,22 +131,25 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
     const at = clock.now();
     const route = routes.get(thread.channel);
     // The resident's channel is switched off in this service: the reply is kept and shown as not delivered.
-    if (!route)
-      return { ok: true, message: store.append(thread.id, { author: 'staff', staffId, text, at, delivery: 'failed' }) };
-    const message = deps.transaction(() => {
-      const ids = route.queue(thread.userId, [{ kind: 'notice', text: T.staffReply(text) }], at);
-      return store.append(thread.id, { author: 'staff', staffId, text, outboxId: ids[ids.length - 1], at });
+    if (!route) {
+      const failed = await store.append(thread.id, { author: 'staff', staffId, text, at, delivery: 'failed' });
+      return { ok: true, message: failed };
+    }
+    const message = await writer.reply(thread, route, [{ kind: 'notice', text: T.staffReply(text) }], {
+      staffId,
+      text,
+      at,
     });
     flushLater(thread);
     return { ok: true, message };
   }
 
-  function note(threadId: number, scope: HandoffScope, staffId: string, raw: string): StaffReplyResult {
-    const thread = store.get(threadId, scope);
+  async function note(threadId: number, scope: HandoffScope, staffId: string, raw: string): Promise<StaffReplyResult> {
+    const thread = await store.get(threadId, scope);
     if (!thread) return { ok: false, error: 'not-found' };
     const text = checkText(raw);
     if (typeof text !== 'string') return { ok: false, ...text };
-    return { ok: true, message: store.append(thread.id, { author: 'note', staffId, text, at: clock.now() }) };
+    return { ok: true, message: await store.append(thread.id, { author: 'note', staffId, text, at: clock.now() }) };
   }
 
   /** The resident's way back to the quiz they left when the thread opened. */
@@ -122,15 +168,15 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
     ];
   }
 
-  function close(threadId: number, scope: HandoffScope, staffId: string): boolean {
-    const thread = usable(threadId, scope);
+  async function close(threadId: number, scope: HandoffScope, staffId: string): Promise<boolean> {
+    const thread = await usable(threadId, scope);
     if (typeof thread === 'string') return false;
     const at = clock.now();
     const route = routes.get(thread.channel);
-    deps.transaction(() => {
-      store.close(thread.id, staffId, at);
-      store.append(thread.id, { author: 'system', text: T.CLOSED, at });
-      route?.queue(thread.userId, [{ kind: 'notice', text: T.CLOSED }, ...quizOffer(thread)], at);
+    await writer.close(thread, route, [{ kind: 'notice', text: T.CLOSED }, ...quizOffer(thread)], {
+      staffId,
+      text: T.CLOSED,
+      at,
     });
     flushLater(thread);
     return true;

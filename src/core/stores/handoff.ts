@@ -20,6 +20,8 @@
  * threads; admins see all. The SQLite version is storage/sqlite/handoffRepo.ts.
  */
 
+import type { MaybePromise } from '../ports.js';
+
 export type HandoffStatus = 'open' | 'closed';
 
 /** Who wrote a thread message. 'note' is staff-only and never reaches the resident. */
@@ -81,11 +83,18 @@ export interface OpenThreadInput {
 /** What a list or a read may see: the whole commune or one hamlet (staff/types.ts StaffScope). */
 export type HandoffScope = { readonly kind: 'commune' } | { readonly kind: 'hamlet'; readonly hamletId: string };
 
+/**
+ * The store as the console and the handoff service use it: SQLite answers at
+ * once, PostgreSQL (storage/pg/pgHandoffStore.ts) with promises, so every
+ * caller awaits. "Joins the caller's transaction" holds for the SQLite store
+ * only; on PostgreSQL each call is its own transaction, and the writes that
+ * must commit together go through `HandoffWriter` (core/handoff/service.ts).
+ */
 export interface HandoffStore {
   /** The open thread of this conversation, if any (the runner asks this before every turn). */
-  openThreadOf(channel: string, userId: string): HandoffThread | undefined;
+  openThreadOf(channel: string, userId: string): MaybePromise<HandoffThread | undefined>;
   /** Opens a thread (or returns the one already open). Joins the caller's transaction. */
-  open(input: OpenThreadInput): HandoffThread;
+  open(input: OpenThreadInput): MaybePromise<HandoffThread>;
   /**
    * Appends a message; joins the caller's transaction. A staff reply starts
    * 'pending' unless `delivery` says otherwise ('failed': it could not be
@@ -101,27 +110,37 @@ export interface HandoffStore {
       at: Date;
       delivery?: HandoffDelivery;
     },
-  ): HandoffMessage;
+  ): MaybePromise<HandoffMessage>;
   /** Closes the thread ("Xong"); the bot answers again from the next message. */
-  close(threadId: number, staffId: string, at: Date): void;
-  assign(threadId: number, staffId: string): void;
+  close(threadId: number, staffId: string, at: Date): MaybePromise<void>;
+  assign(threadId: number, staffId: string): MaybePromise<void>;
   /** One thread, if the scope may see it; undefined otherwise (the console answers 404). */
-  get(threadId: number, scope: HandoffScope): HandoffThread | undefined;
+  get(threadId: number, scope: HandoffScope): MaybePromise<HandoffThread | undefined>;
   /** Threads the scope may see, open first, newest activity first. */
-  list(scope: HandoffScope, filter: { status?: HandoffStatus; limit: number }): readonly HandoffThread[];
+  list(scope: HandoffScope, filter: { status?: HandoffStatus; limit: number }): MaybePromise<readonly HandoffThread[]>;
   /** Messages of a thread after `afterId` (0: from the start), in order. */
-  messages(threadId: number, afterId: number, limit: number): readonly HandoffMessage[];
+  messages(threadId: number, afterId: number, limit: number): MaybePromise<readonly HandoffMessage[]>;
   /** Whether the resident has written in the thread yet (the runner acknowledges their first message only). */
-  residentWrote(threadId: number): boolean;
+  residentWrote(threadId: number): MaybePromise<boolean>;
   /** Messages of every thread the scope may see with id > afterId (the console's live feed). */
-  since(scope: HandoffScope, afterId: number, limit: number): readonly HandoffMessage[];
+  since(scope: HandoffScope, afterId: number, limit: number): MaybePromise<readonly HandoffMessage[]>;
   /** The newest message id of the commune (0: none yet): where a live feed starts; scoping is the feed's. */
-  headId(): number;
+  headId(): MaybePromise<number>;
   /** Copies the delivery state of staff replies from their outbox rows (pending → sent/held/failed). */
-  refreshDelivery(threadId: number): void;
+  refreshDelivery(threadId: number): MaybePromise<void>;
   /** Deletes every thread and message of a resident (erasure). */
-  forget(channel: string, userId: string): void;
+  forget(channel: string, userId: string): MaybePromise<void>;
 }
+
+/**
+ * The store as a caller inside a synchronous transaction uses it (the SQLite
+ * turn runner's commit, the SQLite handoff writer): the same methods, every
+ * answer at once, so nothing is awaited while better-sqlite3 holds its
+ * transaction open. The SQLite store implements it; it is a `HandoffStore` too.
+ */
+export type SyncHandoffStore = {
+  [K in keyof HandoffStore]: (...args: Parameters<HandoffStore[K]>) => Awaited<ReturnType<HandoffStore[K]>>;
+};
 
 /** What a staff reply needs a second confirmation for (issue 18 item 6). */
 export type ReplyCheck = 'otp' | 'password' | 'link';
@@ -145,9 +164,9 @@ export interface HandoffActions {
     staffId: string,
     text: string,
     options: { readonly confirmed: boolean },
-  ): StaffReplyResult;
+  ): Promise<StaffReplyResult>;
   /** A private note: stored in the thread, never sent. */
-  note(threadId: number, scope: HandoffScope, staffId: string, text: string): StaffReplyResult;
+  note(threadId: number, scope: HandoffScope, staffId: string, text: string): Promise<StaffReplyResult>;
   /** "Xong": the bot answers again; the resident is told, and offered their suspended quiz back. */
-  close(threadId: number, scope: HandoffScope, staffId: string): boolean;
+  close(threadId: number, scope: HandoffScope, staffId: string): Promise<boolean>;
 }

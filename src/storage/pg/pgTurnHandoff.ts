@@ -8,13 +8,93 @@
  * whatever transaction is open; on PostgreSQL a transaction is a connection,
  * so each call here takes it. The open thread is read `FOR SHARE`: a close
  * by staff waits for the turn that is appending to it. The console's side
- * of the handoff (list, read, reply, close) is not here: it is a PostgreSQL
- * HandoffStore still to write.
+ * of the handoff (list, read, close) is storage/pg/pgHandoffStore.ts, and a
+ * staff reply with its outbox row storage/pg/pgHandoffWriter.ts; both write
+ * messages and closes through `appendThreadMessage` and `closeThread` here.
  */
 import type { Transaction } from 'kysely';
-import type { HandoffThread, OpenThreadInput } from '../../core/stores/handoff.js';
+import type {
+  HandoffAuthor,
+  HandoffDelivery,
+  HandoffMessage,
+  HandoffThread,
+  OpenThreadInput,
+} from '../../core/stores/handoff.js';
 import type { Database } from './schema.js';
-import { threadOf } from '../rowForms.js';
+import { messageOf, threadOf } from '../rowForms.js';
+
+/** A message to append, as `HandoffStore.append` takes it. */
+export interface NewThreadMessage {
+  readonly author: HandoffAuthor;
+  readonly text: string;
+  readonly staffId?: string;
+  readonly outboxId?: number;
+  readonly at: Date;
+  readonly delivery?: HandoffDelivery;
+}
+
+/**
+ * Appends a message in `trx` and moves the thread's activity: a resident's
+ * message counts unread, a staff reply clears it and claims the thread for
+ * its writer if nobody had; a staff reply starts 'pending' unless told.
+ */
+export async function appendThreadMessage(
+  trx: Transaction<Database>,
+  communeId: string,
+  threadId: number,
+  message: NewThreadMessage,
+): Promise<HandoffMessage> {
+  const iso = message.at.toISOString();
+  const delivery: HandoffDelivery = message.author === 'staff' ? (message.delivery ?? 'pending') : 'none';
+  const row = await trx
+    .insertInto('handoff_messages')
+    .values({
+      commune_id: communeId,
+      thread_id: threadId,
+      author: message.author,
+      staff_id: message.staffId ?? null,
+      text: message.text,
+      at: iso,
+      delivery,
+      outbox_id: message.outboxId ?? null,
+    })
+    .returning(['id', 'thread_id', 'author', 'staff_id', 'text', 'at', 'delivery', 'outbox_id'])
+    .executeTakeFirstOrThrow();
+  const thread = trx.updateTable('handoff_threads').where('commune_id', '=', communeId).where('id', '=', threadId);
+  if (message.author === 'resident') {
+    await thread.set((eb) => ({ last_at: iso, unread: eb('unread', '+', 1) })).execute();
+  } else if (message.author === 'staff') {
+    await thread
+      .set((eb) => ({
+        last_at: iso,
+        unread: 0,
+        assignee_id: eb.fn.coalesce('assignee_id', eb.val(message.staffId ?? null)),
+      }))
+      .execute();
+  } else {
+    await thread.set({ last_at: iso }).execute();
+  }
+  return messageOf(row);
+}
+
+/** Closes the thread in `trx` if it is open ("Xong"); false when it was not. */
+export async function closeThread(
+  trx: Transaction<Database>,
+  communeId: string,
+  threadId: number,
+  staffId: string,
+  at: Date,
+): Promise<boolean> {
+  const iso = at.toISOString();
+  const r = await trx
+    .updateTable('handoff_threads')
+    .set({ status: 'closed', closed_at: iso, closed_by: staffId, last_at: iso })
+    .where('commune_id', '=', communeId)
+    .where('id', '=', threadId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
 
 /** The handoff as the PostgreSQL turn runner uses it, each call inside the turn's transaction. */
 export interface PgTurnHandoffStore {
@@ -57,17 +137,7 @@ export class PgTurnHandoff implements PgTurnHandoffStore {
   }
 
   async appendResident(trx: Transaction<Database>, threadId: number, text: string, at: Date): Promise<void> {
-    const iso = at.toISOString();
-    await trx
-      .insertInto('handoff_messages')
-      .values({ commune_id: this.communeId, thread_id: threadId, author: 'resident', text, at: iso })
-      .execute();
-    await trx
-      .updateTable('handoff_threads')
-      .set((eb) => ({ last_at: iso, unread: eb('unread', '+', 1) }))
-      .where('commune_id', '=', this.communeId)
-      .where('id', '=', threadId)
-      .execute();
+    await appendThreadMessage(trx, this.communeId, threadId, { author: 'resident', text, at });
   }
 
   async open(trx: Transaction<Database>, input: OpenThreadInput): Promise<HandoffThread> {

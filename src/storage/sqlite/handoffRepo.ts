@@ -15,23 +15,12 @@ import type {
   HandoffMessage,
   HandoffScope,
   HandoffStatus,
-  HandoffStore,
   HandoffThread,
   OpenThreadInput,
+  SyncHandoffStore,
 } from '../../core/stores/handoff.js';
 import type { Db } from './db.js';
-import { threadOf, type ThreadRow } from '../rowForms.js';
-
-interface MessageRow {
-  id: number;
-  thread_id: number;
-  author: HandoffAuthor;
-  staff_id: string | null;
-  text: string;
-  at: string;
-  delivery: HandoffDelivery;
-  outbox_id: number | null;
-}
+import { deliveryOfOutbox, messageOf, threadOf, type MessageRow, type ThreadRow } from '../rowForms.js';
 
 const THREAD_COLUMNS = `id, channel, user_id, citizen_id, hamlet_id, status, reason, opened_at, closed_at,
   assignee_id, last_at, unread, suspended_quiz`;
@@ -80,27 +69,7 @@ const SQL = {
   forgetThreads: `DELETE FROM handoff_threads WHERE commune_id = ? AND channel = ? AND user_id = ?`,
 } as const;
 
-function toMessage(r: MessageRow): HandoffMessage {
-  return {
-    id: r.id,
-    threadId: r.thread_id,
-    author: r.author,
-    ...(r.staff_id !== null && { staffId: r.staff_id }),
-    text: r.text,
-    at: r.at,
-    delivery: r.delivery,
-    ...(r.outbox_id !== null && { outboxId: r.outbox_id }),
-  };
-}
-
-/** What an outbox row's state means for the staff reply it carries (a missing row was delivered and removed). */
-function deliveryOf(status: string | undefined): HandoffDelivery {
-  if (status === undefined || status === 'sent') return 'sent';
-  if (status === 'held' || status === 'failed' || status === 'pending') return status;
-  return 'pending';
-}
-
-export class SqliteHandoffStore implements HandoffStore {
+export class SqliteHandoffStore implements SyncHandoffStore {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
@@ -163,7 +132,7 @@ export class SqliteHandoffStore implements HandoffStore {
       else if (message.author === 'staff')
         this.prep(SQL.touchStaff).run(iso, message.staffId ?? null, this.communeId, threadId);
       else this.prep(SQL.touchOther).run(iso, this.communeId, threadId);
-      return toMessage({
+      return messageOf({
         id: Number(r.lastInsertRowid),
         thread_id: threadId,
         author: message.author,
@@ -210,7 +179,7 @@ export class SqliteHandoffStore implements HandoffStore {
   }
 
   messages(threadId: number, afterId: number, limit: number): readonly HandoffMessage[] {
-    return (this.prep(SQL.messages).all(this.communeId, threadId, afterId, limit) as MessageRow[]).map(toMessage);
+    return (this.prep(SQL.messages).all(this.communeId, threadId, afterId, limit) as MessageRow[]).map(messageOf);
   }
 
   residentWrote(threadId: number): boolean {
@@ -222,7 +191,7 @@ export class SqliteHandoffStore implements HandoffStore {
       scope.kind === 'commune'
         ? this.prep(SQL.sinceAll).all(this.communeId, afterId, limit)
         : this.prep(SQL.sinceHamlet).all(this.communeId, afterId, scope.hamletId, limit);
-    return (rows as MessageRow[]).map(toMessage);
+    return (rows as MessageRow[]).map(messageOf);
   }
 
   headId(): number {
@@ -240,7 +209,7 @@ export class SqliteHandoffStore implements HandoffStore {
       for (const r of rows) {
         if (r.outbox_id === null) continue;
         const row = this.prep(SQL.outboxStatus).get(this.communeId, r.outbox_id) as { status: string } | undefined;
-        const next = deliveryOf(row?.status);
+        const next = deliveryOfOutbox(row?.status);
         if (next !== r.delivery) this.prep(SQL.setDelivery).run(next, this.communeId, r.id);
       }
     })();

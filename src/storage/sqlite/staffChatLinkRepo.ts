@@ -7,24 +7,16 @@
  * an account ends its chat links and its unused code at once, without a
  * second write to forget.
  */
+import type { StaffChatChannel, StaffChatLink, StaffChatLinkStore, StaffCodeRedemption } from '../../staff/types.js';
+import { KEEP_SPENT_MS } from '../../staff/types.js';
 import type { Db } from './db.js';
 
-/** The channels a staff member can link: the ones with a verified identity of their own. */
-export type StaffChatChannel = 'telegram' | 'zalo';
-
-export const STAFF_CHAT_CHANNELS: readonly StaffChatChannel[] = ['telegram', 'zalo'];
-
-export interface StaffChatLink {
-  readonly channel: StaffChatChannel;
-  /** ISO 8601, UTC. */
-  readonly linkedAt: string;
-}
-
-export type StaffCodeRedemption =
-  { readonly ok: true; readonly staffId: string } | { readonly ok: false; readonly reason: 'unknown' | 'expired' };
-
-/** Spent and expired codes are kept a day (so a late try hears "expired", not "wrong"), then dropped. */
-const KEEP_SPENT_MS = 24 * 3_600_000;
+export {
+  STAFF_CHAT_CHANNELS,
+  type StaffChatChannel,
+  type StaffChatLink,
+  type StaffCodeRedemption,
+} from '../../staff/types.js';
 
 interface CodeRow {
   staff_id: string;
@@ -33,7 +25,7 @@ interface CodeRow {
   disabled_at: string | null;
 }
 
-export class SqliteStaffChatLinks {
+export class SqliteStaffChatLinks implements StaffChatLinkStore {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,

@@ -41,7 +41,7 @@ import type { Engine } from '../../core/conversation/engine.js';
 import { ACKNOWLEDGED, OWNED } from '../../core/handoff/texts.js';
 import { forChannel, threadText } from '../../core/handoff/turnMessages.js';
 import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
-import type { HandoffStore, HandoffThread } from '../../core/stores/handoff.js';
+import type { HandoffThread, SyncHandoffStore } from '../../core/stores/handoff.js';
 import type { Clock, ConversationKey, ConversationState, ConversationStateRepo } from '../../core/ports.js';
 import type { TurnOutcome, TurnRequest, TurnRunner } from '../../core/stores/turns.js';
 import type { Db } from './db.js';
@@ -109,7 +109,7 @@ export class TurnStateBuffer implements ConversationStateRepo {
 
 /** What the runner needs of the handoff: the threads, and who hears of a new one. */
 export interface TurnHandoff {
-  readonly store: HandoffStore;
+  readonly store: SyncHandoffStore;
   /** Called inside the commit that opened `thread` (the staff notice is queued there). */
   opened?(thread: HandoffThread, at: Date): void;
 }

@@ -1,0 +1,70 @@
+/**
+ * @module storage/pg/pgHandoffWriter
+ *
+ * The handoff service's writes that must commit together
+ * (core/handoff/service.ts `HandoffWriter`), on PostgreSQL: the staff reply
+ * and the outbox row that carries it, or the close with its system line and
+ * the resident's notice, in ONE `withCommune` transaction. A channel's route
+ * queues into its SQLite outbox, so here it only renders (`ReplyRoute.render`)
+ * and the rows are inserted in this transaction into the shared `outbox`
+ * table, where the channel's PostgreSQL dispatcher (pgOutboxStore.ts) claims
+ * them; the flush after the commit is the service's, as on SQLite.
+ */
+import type { Transaction } from 'kysely';
+import type { HandoffWriter } from '../../core/handoff/service.js';
+import type { ReplyRoute } from '../../core/handoff/routes.js';
+import type { OutgoingReply } from '../../core/messages.js';
+import type { HandoffMessage, HandoffThread } from '../../core/stores/handoff.js';
+import type { PgDb } from './db.js';
+import { insertOutboxRows } from './pgOutboxStore.js';
+import { appendThreadMessage, closeThread } from './pgTurnHandoff.js';
+import type { Database } from './schema.js';
+import { withCommune } from './tenant.js';
+
+export class PgHandoffWriter implements HandoffWriter {
+  constructor(
+    private readonly db: PgDb,
+    private readonly communeId: string,
+  ) {}
+
+  /** Inserts the rendered replies as the resident's pending outbox rows; their ids in order. */
+  private queue(
+    trx: Transaction<Database>,
+    thread: HandoffThread,
+    route: ReplyRoute,
+    replies: readonly OutgoingReply[],
+    at: Date,
+  ): Promise<number[]> {
+    if (!route.render) {
+      // Refused before anything is written: a reply the thread shows must be a reply that was queued.
+      throw new Error(`the ${thread.channel} reply route cannot render outbox rows for PostgreSQL`);
+    }
+    return insertOutboxRows(
+      trx,
+      this.communeId,
+      thread.channel,
+      thread.userId,
+      route.render(thread.userId, replies),
+      at,
+    );
+  }
+
+  reply: HandoffWriter['reply'] = (thread, route, replies, line): Promise<HandoffMessage> =>
+    withCommune(this.db, this.communeId, async (trx) => {
+      const ids = await this.queue(trx, thread, route, replies, line.at);
+      return appendThreadMessage(trx, this.communeId, thread.id, {
+        author: 'staff',
+        staffId: line.staffId,
+        text: line.text,
+        ...(ids.length > 0 && { outboxId: ids[ids.length - 1] }),
+        at: line.at,
+      });
+    });
+
+  close: HandoffWriter['close'] = (thread, route, replies, line): Promise<void> =>
+    withCommune(this.db, this.communeId, async (trx) => {
+      await closeThread(trx, this.communeId, thread.id, line.staffId, line.at);
+      await appendThreadMessage(trx, this.communeId, thread.id, { author: 'system', text: line.text, at: line.at });
+      if (route) await this.queue(trx, thread, route, replies, line.at);
+    });
+}
