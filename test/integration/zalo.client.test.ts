@@ -101,7 +101,7 @@ describe('Zalo client, tokens and outbox', () => {
       .reply(200, { error: 0, data: { message_id: 'ok' } });
     await expect(z.channel.client?.sendText(USER, 'x')).resolves.toEqual({ messageId: 'ok' });
     expect(first.isDone() && refresh.isDone() && retried.isDone()).toBe(true);
-    const t = z.channel.store.tokens();
+    const t = await z.channel.store.tokens();
     expect(t).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
     expect(t.expiresAt?.getTime()).toBe(z.clock.now().getTime() + 90_000_000);
   });
@@ -123,7 +123,7 @@ describe('Zalo client, tokens and outbox', () => {
       .post('/v4/oa/access_token')
       .reply(200, { access_token: 'a', refresh_token: 'r', expires_in: 3600 });
     await z.channel.tokens?.refresh('test');
-    expect(z.channel.store.tokens().expiresAt?.getTime()).toBe(z.clock.now().getTime() + 3_600_000);
+    expect((await z.channel.store.tokens()).expiresAt?.getTime()).toBe(z.clock.now().getTime() + 3_600_000);
   });
 
   it('collapses concurrent refreshes into one call', async () => {
@@ -175,16 +175,16 @@ describe('Zalo client, tokens and outbox', () => {
     z.channel.store.setRefreshToken('used-token', z.clock.now());
     nock(OAUTH_BASE).post('/v4/oa/access_token').reply(200, { error: -14014, error_name: 'Invalid refresh token' });
     await expect(z.channel.tokens?.refresh('test')).rejects.toBeInstanceOf(ZaloTokenError);
-    expect(z.channel.store.tokens().lastError).toMatch(/-14014.*Invalid refresh token/);
+    expect((await z.channel.store.tokens()).lastError).toMatch(/-14014.*Invalid refresh token/);
   });
 
   it('takes the first refresh token from ZALO_REFRESH_TOKEN once, not again after it rotated', async () => {
     const z = await harness({ tokens: false, env: { ZALO_REFRESH_TOKEN: 'from-env' } });
-    expect(z.channel.store.tokens().refreshToken).toBe('from-env');
+    expect((await z.channel.store.tokens()).refreshToken).toBe('from-env');
     nockRefresh('access-1', 'refresh-1');
     await z.channel.tokens?.accessToken();
     await z.channel.start(); // a restart with the same (now spent) environment value
-    expect(z.channel.store.tokens().refreshToken).toBe('refresh-1');
+    expect((await z.channel.store.tokens()).refreshToken).toBe('refresh-1');
   });
 
   it('refreshes ahead of expiry on the background tick', async () => {
@@ -195,7 +195,7 @@ describe('Zalo client, tokens and outbox', () => {
     z.clock.set(new Date(z.clock.now().getTime() + 24.7 * HOUR).toISOString());
     await z.channel.tick();
     expect(refresh.isDone()).toBe(true);
-    expect(z.channel.store.tokens().accessToken).toBe('access-1');
+    expect((await z.channel.store.tokens()).accessToken).toBe('access-1');
   });
 
   it('retries a 5xx a bounded number of times, then succeeds or gives up as unavailable', async () => {
@@ -219,7 +219,7 @@ describe('Zalo client, tokens and outbox', () => {
     const { sent } = recordSends((_m, n) => (n === 1 ? refusal(-32, 'rate limit') : undefined));
     await z.deliver(signed(textEvent(USER, 'xin chào', z.clock.now())));
     expect(sent).toHaveLength(0);
-    expect(z.channel.store.counts().pending).toBe(1);
+    expect((await z.channel.store.counts()).pending).toBe(1);
     await z.channel.tick(); // not due yet
     expect(sent).toHaveLength(0);
     z.clock.set(new Date(z.clock.now().getTime() + 2001).toISOString());
@@ -235,7 +235,7 @@ describe('Zalo client, tokens and outbox', () => {
     await z.deliver(signed(textEvent('user-a', 'xin chào', z.clock.now())));
     await z.deliver(signed(textEvent('user-b', 'xin chào', z.clock.now())));
     expect(sent).toHaveLength(0);
-    expect(z.channel.store.counts().pending).toBe(2);
+    expect((await z.channel.store.counts()).pending).toBe(2);
     z.clock.set(new Date(z.clock.now().getTime() + 2001).toISOString());
     await z.channel.tick();
     expect(sent.map((s) => s.userId).sort()).toEqual(['user-a', 'user-b']);
@@ -265,7 +265,7 @@ describe('Zalo client, tokens and outbox', () => {
     z.channel.store.enqueue(USER, [{ text: 'Trả lời muộn' }], z.clock.now());
     await z.channel.tick();
     expect(sent).toHaveLength(0);
-    expect(z.channel.store.counts().held).toBe(1);
+    expect((await z.channel.store.counts()).held).toBe(1);
     expect(z.lines.some((l) => l.includes('outside free window'))).toBe(true);
   });
 
@@ -286,8 +286,8 @@ describe('Zalo client, tokens and outbox', () => {
     const z = await harness();
     recordSends(() => refusal(-213, 'User has not followed OA'));
     await z.deliver(signed(textEvent(USER, 'xin chào', z.clock.now())));
-    expect(z.channel.store.resident(USER)?.inactive).toBe(true);
-    expect(z.channel.store.counts().held).toBe(1);
+    expect((await z.channel.store.resident(USER))?.inactive).toBe(true);
+    expect((await z.channel.store.counts()).held).toBe(1);
     expect(z.channel.store.inactiveResidents()).toBe(1);
   });
 

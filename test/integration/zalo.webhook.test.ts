@@ -178,7 +178,7 @@ describe('Zalo webhook', () => {
   it('marks a resident who unfollows inactive and sends nothing', async () => {
     const { sent } = recordSends();
     await h.deliver(signed(followEvent(USER, h.clock.now(), 'unfollow')));
-    expect(h.channel.store.resident(USER)?.inactive).toBe(true);
+    expect((await h.channel.store.resident(USER))?.inactive).toBe(true);
     expect(sent).toHaveLength(0);
   });
 
