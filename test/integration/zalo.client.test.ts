@@ -118,7 +118,7 @@ describe('Zalo client, tokens and outbox', () => {
 
   it('accepts expires_in as a number too', async () => {
     const z = await harness({ tokens: false });
-    z.channel.store.setRefreshToken(REFRESH_0, z.clock.now());
+    await z.channel.store.setRefreshToken(REFRESH_0, z.clock.now());
     nock(OAUTH_BASE)
       .post('/v4/oa/access_token')
       .reply(200, { access_token: 'a', refresh_token: 'r', expires_in: 3600 });
@@ -141,7 +141,7 @@ describe('Zalo client, tokens and outbox', () => {
       .post('/v3.0/oa/message/cs')
       .times(2)
       .reply(200, { error: 0, data: {} });
-    z.channel.store.saveRefreshed(
+    await z.channel.store.saveRefreshed(
       { accessToken: 'stale', refreshToken: 'refresh-1', expiresAt: new Date(z.clock.now().getTime() + HOUR) },
       z.clock.now(),
     );
@@ -172,7 +172,7 @@ describe('Zalo client, tokens and outbox', () => {
 
   it('records a refused refresh as the last error, for cli zalo status', async () => {
     const z = await harness({ tokens: false });
-    z.channel.store.setRefreshToken('used-token', z.clock.now());
+    await z.channel.store.setRefreshToken('used-token', z.clock.now());
     nock(OAUTH_BASE).post('/v4/oa/access_token').reply(200, { error: -14014, error_name: 'Invalid refresh token' });
     await expect(z.channel.tokens?.refresh('test')).rejects.toBeInstanceOf(ZaloTokenError);
     expect((await z.channel.store.tokens()).lastError).toMatch(/-14014.*Invalid refresh token/);
@@ -261,7 +261,7 @@ describe('Zalo client, tokens and outbox', () => {
     const z = await harness();
     const { sent } = recordSends();
     // The resident last wrote 49 hours ago; a reply queued now (e.g. by staff later) must wait.
-    z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
+    await z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
     z.channel.store.enqueue(USER, [{ text: 'Trả lời muộn' }], z.clock.now());
     await z.channel.tick();
     expect(sent).toHaveLength(0);
@@ -272,11 +272,11 @@ describe('Zalo client, tokens and outbox', () => {
   it('sends within 7 days when billed messages are allowed', async () => {
     const z = await harness({ env: { ZALO_ALLOW_BILLED: 'true' } });
     const { sent } = recordSends();
-    z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
+    await z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
     z.channel.store.enqueue(USER, [{ text: 'Trả lời muộn' }], z.clock.now());
     await z.channel.tick();
     expect(sent.map((s) => s.text)).toEqual(['Trả lời muộn']);
-    z.channel.store.touch('old-user', new Date(z.clock.now().getTime() - 8 * 24 * HOUR));
+    await z.channel.store.touch('old-user', new Date(z.clock.now().getTime() - 8 * 24 * HOUR));
     z.channel.store.enqueue('old-user', [{ text: 'Quá hạn' }], z.clock.now());
     await z.channel.tick();
     expect(sent).toHaveLength(1);
@@ -294,7 +294,7 @@ describe('Zalo client, tokens and outbox', () => {
   it('gives up a bad request and goes on with the next message', async () => {
     const z = await harness();
     const { sent } = recordSends((m) => (m.text === 'hỏng' ? refusal(-201, 'invalid param') : undefined));
-    z.channel.store.touch(USER, z.clock.now());
+    await z.channel.store.touch(USER, z.clock.now());
     z.channel.store.enqueue(USER, [{ text: 'hỏng' }, { text: 'tốt' }], z.clock.now());
     await z.channel.tick();
     expect(sent.map((s) => s.text)).toEqual(['tốt']);
@@ -308,7 +308,7 @@ describe('Zalo client, tokens and outbox', () => {
     z.channel.store.enqueue(USER, [{ text: 'hỏng' }], z.clock.now());
     await z.channel.tick();
     z.channel.store.enqueue('gone', [{ text: 'giữ lại' }], z.clock.now());
-    z.channel.store.holdAll('gone', 'outside free window', z.clock.now());
+    await z.channel.store.holdAll('gone', 'outside free window', z.clock.now());
     expect(z.channel.store.counts()).toMatchObject({ sent: 1, failed: 1, held: 1 });
     z.clock.set(new Date(z.clock.now().getTime() + 8 * 24 * HOUR).toISOString());
     await z.channel.tick();
@@ -322,7 +322,7 @@ describe('Zalo client, tokens and outbox', () => {
     const long = Array.from({ length: 70 }, (_, i) => `Bước ${i + 1}: mở ứng dụng VNeID và làm theo hướng dẫn.`).join(
       ' ',
     );
-    z.channel.store.touch(USER, z.clock.now());
+    await z.channel.store.touch(USER, z.clock.now());
     z.channel.store.enqueue(USER, renderLong(long), z.clock.now());
     await z.channel.tick();
     expect(sent.length).toBeGreaterThan(1);

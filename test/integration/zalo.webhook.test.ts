@@ -233,7 +233,7 @@ describe('Zalo webhook', () => {
   it('handles an event recorded before a crash at the next start', async () => {
     const { sent } = recordSends();
     // Recorded (as the webhook does before answering) but never handled: the process died in between.
-    h.channel.store.receive(
+    await h.channel.store.receive(
       'msg:lost-1',
       USER,
       JSON.stringify({ kind: 'text', userId: USER, msgId: 'lost-1', text: 'xin chào' }),
@@ -257,7 +257,7 @@ describe('Zalo webhook', () => {
     // The crashed run: the engine's turn for "1" was committed, then the process died before queueing its replies.
     const first = await h.services.engine.handle({ channel: 'zalo', userId: USER, text: '1', id: 'lost-2' });
     const after = state();
-    h.channel.store.receive(
+    await h.channel.store.receive(
       'msg:lost-2',
       USER,
       JSON.stringify({ kind: 'text', userId: USER, msgId: 'lost-2', text: '1' }),

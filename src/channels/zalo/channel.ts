@@ -104,7 +104,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const logger = deps.logger.child({ channel: 'zalo' });
   const http = deps.http ?? createHttp({ envProxy: deps.envProxy });
   const isOa = config.ZALO_MODE === 'oa';
-  const store = new SqliteZaloStore(
+  // Typed as the port: every call of its state is awaited, as the PostgreSQL twin needs.
+  const store: ZaloStore = new SqliteZaloStore(
     deps.db,
     deps.communeId,
     isOa ? config.ZALO_APP_ID : BOT_ACCOUNT,
