@@ -10,6 +10,8 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
 import { DATABASE_COLUMNS } from '../../src/storage/pg/schemaColumns.js';
+import { PG_MIGRATIONS } from '../../src/storage/pg/migrations/index.js';
+import { MIGRATIONS } from '../../src/storage/sqlite/migrations/index.js';
 import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.js';
 import { tempDir } from '../helpers.js';
 
@@ -20,6 +22,17 @@ import { tempDir } from '../helpers.js';
  */
 const SQLITE_ONLY = /^(chunks_fts.*|chunks_vocab|sqlite_.*|schema_migrations)$/;
 const PG_ONLY = /^kysely_migration.*$/;
+
+/**
+ * PostgreSQL-only migrations: what SQLite (one commune per file, no row-level
+ * security) has no use for. Each takes a number no SQLite migration uses, and
+ * adds no table, column, index or trigger (those the checks below compare);
+ * what it does add is listed here, and the live schema must have exactly that.
+ */
+const PG_ONLY_MIGRATIONS: Readonly<Record<string, { functions: string[]; policies: string[] }>> = {
+  // The webhook's lookup of a channel key before its commune is known (SECURITY DEFINER).
+  '024_channel_lookup': { functions: ['channel_by_key'], policies: ['channel_key_lookup'] },
+};
 
 interface Table {
   readonly columns: Record<string, { readonly notNull: boolean }>;
@@ -134,5 +147,35 @@ describe('PostgreSQL schema parity with SQLite (every migration)', () => {
     expect(Object.fromEntries(Object.entries(DATABASE_COLUMNS).map(([name, columns]) => [name, [...columns]]))).toEqual(
       live,
     );
+  });
+
+  it('has a SQLite twin for every migration but the baseline and the listed PostgreSQL-only ones', () => {
+    const sqliteNames = new Set(MIGRATIONS.map((m) => `${String(m.version).padStart(3, '0')}_${m.name}`));
+    const sqliteNumbers = new Set(MIGRATIONS.map((m) => m.version));
+    for (const name of Object.keys(PG_MIGRATIONS)) {
+      if (/^019[a-z]_/.test(name)) continue; // The baseline: SQLite 001–019 as one schema.
+      if (name in PG_ONLY_MIGRATIONS) {
+        expect({ name, numberTakenBySqlite: sqliteNumbers.has(Number(name.slice(0, 3))) }).toEqual({
+          name,
+          numberTakenBySqlite: false,
+        });
+      } else {
+        expect({ name, twin: sqliteNames.has(name) }).toEqual({ name, twin: true });
+      }
+    }
+    for (const name of Object.keys(PG_ONLY_MIGRATIONS)) expect(Object.keys(PG_MIGRATIONS)).toContain(name);
+  });
+
+  it('runs as its owner only the functions, and has only the extra policies, of the PostgreSQL-only list', async () => {
+    const listed = Object.values(PG_ONLY_MIGRATIONS);
+    // SECURITY DEFINER: the ways past row-level security. The report triggers' helpers run as their caller.
+    const functions = await sql<{ proname: string }>`
+      SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname = 'public' AND p.prosecdef ORDER BY p.proname`.execute(pg);
+    expect(functions.rows.map((r) => r.proname)).toEqual(listed.flatMap((m) => m.functions).sort());
+    const policies = await sql<{ policyname: string }>`
+      SELECT DISTINCT policyname FROM pg_policies
+       WHERE schemaname = 'public' AND policyname <> 'commune_isolation' ORDER BY policyname`.execute(pg);
+    expect(policies.rows.map((r) => r.policyname)).toEqual(listed.flatMap((m) => m.policies).sort());
   });
 });

@@ -37,6 +37,10 @@
  * Until that shared list exists, a SQLite migration above 19 gets a
  * hand-written twin here under the same zero-padded name: `020_handoff` is
  * the first.
+ *
+ * A few migrations exist on PostgreSQL only (what SQLite, one commune per
+ * file, has no use for): they take a number no SQLite migration uses, and
+ * test/pg/schemaParity.test.ts keeps their list (`024_channel_lookup`).
  */
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { m019aBaseline } from './019a_baseline.js';
@@ -45,6 +49,7 @@ import { m019cRowLevelSecurity } from './019c_row_level_security.js';
 import { m020Handoff } from './020_handoff.js';
 import { m021ProvinceRole } from './021_province_role.js';
 import { m022Channels } from './022_channels.js';
+import { m024ChannelLookup } from './024_channel_lookup.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they apply. */
 export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -54,6 +59,7 @@ export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '020_handoff': m020Handoff,
   '021_province_role': m021ProvinceRole,
   '022_channels': m022Channels,
+  '024_channel_lookup': m024ChannelLookup,
 };
 
 /** Raised when a migration fails; the schema is left as it was before the run. */
