@@ -38,6 +38,7 @@ import type {
 import { SecretOpenError, type SecretBox } from '../secretBox.js';
 import type { PgDb } from './db.js';
 import type { Database, ZaloTokensTable } from './schema.js';
+import { runJobOnce } from './jobLock.js';
 import { withCommune } from './tenant.js';
 
 type TokenColumn = 'access_token' | 'refresh_token';
@@ -368,10 +369,14 @@ export class PgZaloStore implements ZaloStateStore {
     return { pending: of('pending'), held: of('held'), failed: of('failed'), sent: of('sent') };
   }
 
-  prune(before: Date): Promise<{ events: number; sent: number; failed: number }> {
+  /**
+   * Every process's channel runs this on its timer: one job per commune and
+   * app at a time (jobLock.ts), the others skip (all zero) that round.
+   */
+  async prune(before: Date): Promise<{ events: number; sent: number; failed: number }> {
     const iso = before.toISOString();
     const { communeId } = this;
-    return this.tx(async (trx) => {
+    const run = await runJobOnce(this.db, communeId, `zalo-prune:${this.appId}`, async (trx) => {
       const events = await trx
         .deleteFrom('zalo_events')
         .where('commune_id', '=', communeId)
@@ -398,5 +403,6 @@ export class PgZaloStore implements ZaloStateStore {
         failed: Number(failed.numDeletedRows),
       };
     });
+    return run.ran ? run.result : { events: 0, sent: 0, failed: 0 };
   }
 }
