@@ -6,7 +6,8 @@
  * Tokens and secrets are read from stdin, never from the command line (argv
  * shows in `ps` and in the shell's history), sealed before they are written,
  * and never printed again: `list` shows no secret. The webhook secret and the
- * public key are generated here.
+ * public key are generated here. With DATABASE_URL the rows are PostgreSQL's
+ * (storage/pg/pgChannelRepo.ts), else the SQLite file's.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -116,6 +117,26 @@ export async function runChannel(
   const { values, positionals } = parsed;
   const out = (line: string): boolean => ctx.stdout.write(`${line}\n`);
   const withRepo = async <T>(fn: (repo: ChannelDirectory) => MaybePromise<T>): Promise<T> => {
+    const url = ctx.config.DATABASE_URL;
+    if (url !== undefined) {
+      // PostgreSQL: rows of the communes named (list without --commune: this install's COMMUNE_ID).
+      const [{ openPgDatabase }, { PgChannelRepo }] = await Promise.all([
+        import('../storage/pg/db.js'),
+        import('../storage/pg/pgChannelRepo.js'),
+      ]);
+      const pg = openPgDatabase(url, { max: 1, applicationName: 'hocvuso-cli' });
+      try {
+        return await fn(
+          new PgChannelRepo(
+            pg,
+            () => secretBoxFor(ctx.config),
+            () => [ctx.config.COMMUNE_ID],
+          ),
+        );
+      } finally {
+        await pg.destroy();
+      }
+    }
     const db = openDatabase(ctx.config.DATABASE_PATH);
     try {
       ensureCommune(db, ctx.config.COMMUNE_ID);

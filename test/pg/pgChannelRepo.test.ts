@@ -13,6 +13,9 @@ import { PgChannelRepo } from '../../src/storage/pg/pgChannelRepo.js';
 import type { Database } from '../../src/storage/pg/schema.js';
 import { withCommune } from '../../src/storage/pg/tenant.js';
 import { createSecretBox } from '../../src/storage/secretBox.js';
+import { runChannel } from '../../src/cli/channel.js';
+import type { CliContext } from '../../src/cli/index.js';
+import { fixedClock, memoryLogger, tempDir, testConfig } from '../helpers.js';
 import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.js';
 
 const A = 'xa-a';
@@ -130,5 +133,33 @@ describe('the PostgreSQL channel rows', () => {
     expect((await both.list(B))[0]).toMatchObject({ publicKey: keyB, enabled: false });
     // B may now have a new bot.
     expect(await both.add(B, telegram(TOKEN_B), NOW)).toMatchObject({ ok: true });
+  });
+
+  it('is what `cli channel` adds to and lists when DATABASE_URL is set', async () => {
+    const dir = tempDir();
+    try {
+      await withCommune(app, 'xa-c', (trx) =>
+        trx.insertInto('communes').values({ id: 'xa-c', name: 'Xã C' }).execute(),
+      );
+      const text: string[] = [];
+      const ctx: CliContext = {
+        config: testConfig({ DATABASE_URL: t.appUrl, DATABASE_PATH: `${dir.dir}/unused.db`, COMMUNE_ID: 'xa-c' }),
+        logger: memoryLogger().logger,
+        args: [],
+        stdout: { write: (chunk: string) => text.push(chunk) > 0 } as unknown as NodeJS.WritableStream,
+      };
+      const io = { readStdin: () => TOKEN_A, env: {}, clock: fixedClock() };
+      expect(await runChannel(ctx, ['add', 'telegram', '--commune', 'xa-c'], io)).toBe(0);
+      const key = /\/webhooks\/telegram\/([A-Za-z0-9_-]{32})/.exec(text.join(''))?.[1];
+      expect(key).toBeDefined();
+      text.length = 0;
+      expect(await runChannel(ctx, ['list', '--json'], io)).toBe(0);
+      expect(JSON.parse(text.join(''))).toEqual([expect.objectContaining({ communeId: 'xa-c', publicKey: key })]);
+      // The row is PostgreSQL's, sealed with the key file the CLI made.
+      const row = await admin.selectFrom('channels').selectAll().where('public_key', '=', key!).executeTakeFirst();
+      expect(row?.secrets).toMatch(/^enc:v1:/);
+    } finally {
+      dir.cleanup();
+    }
   });
 });
