@@ -20,7 +20,7 @@
  * twice. A reply committed but never tried (a crash between the turn's commit
  * and its send) goes out once.
  */
-import type { Clock, Random } from '../core/ports.js';
+import type { Clock, MaybePromise, Random } from '../core/ports.js';
 import type { OutboxStore, QueuedItem } from '../core/stores/outbox.js';
 import type { Logger } from '../logger.js';
 import { KeyedSerializer } from './serializer.js';
@@ -45,10 +45,10 @@ export type GateDecision = { readonly send: true } | { readonly send: false; rea
 export interface Sender<P> {
   send(userId: string, payload: P): Promise<{ messageId?: string }>;
   /** What a failed send of `item` means (the sender may note what it learnt, e.g. a resident who left). */
-  classify(err: unknown, item: QueuedItem<P>): Failure;
-  gate?(userId: string, now: Date): GateDecision;
+  classify(err: unknown, item: QueuedItem<P>): MaybePromise<Failure>;
+  gate?(userId: string, now: Date): MaybePromise<GateDecision>;
   /** Told once a reply is done with (sent, or given up): Zalo forgets a resident after the erasure's confirmation. */
-  done?(item: QueuedItem<P>, outcome: 'sent' | 'failed'): void;
+  done?(item: QueuedItem<P>, outcome: 'sent' | 'failed'): MaybePromise<void>;
 }
 
 export interface BackoffPolicy {
@@ -106,7 +106,7 @@ export class Dispatcher<P> {
       if (clock.now().getTime() < this.pausedUntil) return;
       const item = store.nextPending(userId);
       if (!item || item.nextAttemptAt.getTime() > clock.now().getTime()) return;
-      const decision = sender.gate?.(userId, clock.now()) ?? { send: true };
+      const decision = (await sender.gate?.(userId, clock.now())) ?? { send: true };
       if (!decision.send) {
         store.holdAll(userId, decision.reason, clock.now());
         logger.info(
@@ -126,18 +126,18 @@ export class Dispatcher<P> {
         await store.markSending(item.id, clock.now());
         const { messageId } = await sender.send(userId, item.payload);
         store.markSent(item.id, clock.now(), messageId);
-        sender.done?.(item, 'sent');
+        await sender.done?.(item, 'sent');
       } catch (err) {
-        if (!this.onError(item, err)) return;
+        if (!(await this.onError(item, err))) return;
       }
     }
   }
 
   /** Applies a failed send to the queue; true when the next reply may be tried at once. */
-  private onError(item: QueuedItem<P>, err: unknown): boolean {
+  private async onError(item: QueuedItem<P>, err: unknown): Promise<boolean> {
     const { store, sender, clock, logger } = this.deps;
     const now = clock.now();
-    const failure = sender.classify(err, item);
+    const failure = await sender.classify(err, item);
     const channel = store.channel;
     if (failure.action === 'hold') {
       store.holdAll(item.userId, failure.reason, now);
@@ -153,7 +153,7 @@ export class Dispatcher<P> {
       return false;
     }
     store.markFailed(item.id, failure.reason, now);
-    sender.done?.(item, 'failed');
+    await sender.done?.(item, 'failed');
     logger.error({ channel, err: failure.reason, attempts: item.attempts + 1 }, 'reply given up');
     return true;
   }

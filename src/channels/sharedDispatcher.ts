@@ -58,14 +58,15 @@ export class SharedDispatcher<P> {
   private async deliver(item: ClaimedItem<P>): Promise<void> {
     const { store, sender, clock, logger } = this.deps;
     const channel = store.channel;
-    const decision = sender.gate?.(item.userId, clock.now()) ?? { send: true };
+    const decision = (await sender.gate?.(item.userId, clock.now())) ?? { send: true };
     if (!decision.send) {
       await store.holdAll(item.userId, decision.reason, clock.now());
       logger.info({ channel, reason: decision.reason }, 'replies held until the resident writes again');
       return;
     }
     if (item.sendingAt && item.attempts >= this.backoff.maxAttempts) {
-      if (await store.markFailed(item, 'every try stopped during the send', clock.now())) sender.done?.(item, 'failed');
+      if (await store.markFailed(item, 'every try stopped during the send', clock.now()))
+        await sender.done?.(item, 'failed');
       logger.error({ channel, outboxId: item.id, attempts: item.attempts }, 'reply given up: no try ever finished');
       return;
     }
@@ -82,7 +83,7 @@ export class SharedDispatcher<P> {
       await this.onError(item, err);
       return;
     }
-    if (await store.markSent(item, clock.now(), messageId)) sender.done?.(item, 'sent');
+    if (await store.markSent(item, clock.now(), messageId)) await sender.done?.(item, 'sent');
     else logger.warn({ channel, outboxId: item.id }, 'a reply was sent after its lease ended; another process owns it');
   }
 
@@ -90,7 +91,7 @@ export class SharedDispatcher<P> {
   private async onError(item: ClaimedItem<P>, err: unknown): Promise<void> {
     const { store, sender, clock, logger } = this.deps;
     const now = clock.now();
-    const failure = sender.classify(err, item);
+    const failure = await sender.classify(err, item);
     const channel = store.channel;
     if (failure.action === 'hold') {
       await store.holdAll(item.userId, failure.reason, now);
@@ -105,7 +106,7 @@ export class SharedDispatcher<P> {
       logger.warn({ channel, err: failure.reason, attempts, retryInMs: delay }, 'send failed; will retry');
       return;
     }
-    if (await store.markFailed(item, failure.reason, now)) sender.done?.(item, 'failed');
+    if (await store.markFailed(item, failure.reason, now)) await sender.done?.(item, 'failed');
     logger.error({ channel, err: failure.reason, attempts: item.attempts + 1 }, 'reply given up');
   }
 }

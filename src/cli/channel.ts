@@ -6,13 +6,14 @@
  * Tokens and secrets are read from stdin, never from the command line (argv
  * shows in `ps` and in the shell's history), sealed before they are written,
  * and never printed again: `list` shows no secret. The webhook secret and the
- * public key are generated here.
+ * public key are generated here. With DATABASE_URL the rows are PostgreSQL's
+ * (storage/pg/pgChannelRepo.ts), else the SQLite file's.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { ChannelRow, ChannelSecrets } from '../core/stores/channels.js';
-import type { Clock } from '../core/ports.js';
+import type { ChannelDirectory, ChannelRow, ChannelSecrets } from '../core/stores/channels.js';
+import type { Clock, MaybePromise } from '../core/ports.js';
 import { systemClock } from '../services.js';
 import { secretBoxFor } from '../storage/secretKey.js';
 import { newWebhookSecret, SqliteChannelRepo } from '../storage/sqlite/channelRepo.js';
@@ -101,7 +102,11 @@ const defaultIo: ChannelCliIo = {
   clock: systemClock,
 };
 
-export function runChannel(ctx: CliContext, args: readonly string[], io: ChannelCliIo = defaultIo): number {
+export async function runChannel(
+  ctx: CliContext,
+  args: readonly string[],
+  io: ChannelCliIo = defaultIo,
+): Promise<number> {
   const [sub, ...rest] = args;
   let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
   try {
@@ -111,11 +116,31 @@ export function runChannel(ctx: CliContext, args: readonly string[], io: Channel
   }
   const { values, positionals } = parsed;
   const out = (line: string): boolean => ctx.stdout.write(`${line}\n`);
-  const withRepo = <T>(fn: (repo: SqliteChannelRepo) => T): T => {
+  const withRepo = async <T>(fn: (repo: ChannelDirectory) => MaybePromise<T>): Promise<T> => {
+    const url = ctx.config.DATABASE_URL;
+    if (url !== undefined) {
+      // PostgreSQL: rows of the communes named (list without --commune: this install's COMMUNE_ID).
+      const [{ openPgDatabase }, { PgChannelRepo }] = await Promise.all([
+        import('../storage/pg/db.js'),
+        import('../storage/pg/pgChannelRepo.js'),
+      ]);
+      const pg = openPgDatabase(url, { max: 1, applicationName: 'hocvuso-cli' });
+      try {
+        return await fn(
+          new PgChannelRepo(
+            pg,
+            () => secretBoxFor(ctx.config),
+            () => [ctx.config.COMMUNE_ID],
+          ),
+        );
+      } finally {
+        await pg.destroy();
+      }
+    }
     const db = openDatabase(ctx.config.DATABASE_PATH);
     try {
       ensureCommune(db, ctx.config.COMMUNE_ID);
-      return fn(new SqliteChannelRepo(db, () => secretBoxFor(ctx.config)));
+      return await fn(new SqliteChannelRepo(db, () => secretBoxFor(ctx.config)));
     } finally {
       db.close();
     }
@@ -163,7 +188,7 @@ export function runChannel(ctx: CliContext, args: readonly string[], io: Channel
             'hãy bỏ cấu hình đó trước khi thêm kênh dạng hàng, để hai bot không dùng chung hàng đợi tin trả lời',
         );
       }
-      const added = withRepo((repo) => repo.add(commune, secrets, io.clock.now()));
+      const added = await withRepo((repo) => repo.add(commune, secrets, io.clock.now()));
       if (!added.ok) {
         return fail(
           added.reason === 'unknown_commune'
@@ -185,7 +210,7 @@ export function runChannel(ctx: CliContext, args: readonly string[], io: Channel
     case 'list': {
       const a = ListArgs.safeParse(values);
       if (!a.success) return fail(zodMessage(a.error));
-      const rows = withRepo((repo) => repo.list(a.data.commune));
+      const rows = await withRepo((repo) => repo.list(a.data.commune));
       if (a.data.json === true) {
         out(JSON.stringify(rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }))));
         return 0;
@@ -197,7 +222,7 @@ export function runChannel(ctx: CliContext, args: readonly string[], io: Channel
     case 'disable': {
       const key = PublicKey.safeParse(positionals[0]);
       if (!key.success) return fail(zodMessage(key.error));
-      const done = withRepo((repo) => repo.disable(key.data, io.clock.now()));
+      const done = await withRepo((repo) => repo.disable(key.data, io.clock.now()));
       if (!done) return fail('không có kênh nào đang bật với mã này (xem: channel list)');
       out('Đã tắt kênh. Webhook của kênh từ nay trả lời 404.');
       return 0;

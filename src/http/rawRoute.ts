@@ -39,7 +39,10 @@ export interface RawRoute {
   /** Larger bodies get 413 without being read to the end. */
   readonly maxBodyBytes: number;
   /** Checked before the body is read (a secret header); a reply here ends the request. */
-  readonly precheck?: (header: HeaderReader, param?: ParamReader) => RawReply | undefined;
+  readonly precheck?: (
+    header: HeaderReader,
+    param?: ParamReader,
+  ) => RawReply | undefined | Promise<RawReply | undefined>;
   /** Must not throw for bad input: a bad delivery is a 4xx reply, not an exception. */
   readonly handle: (body: Buffer, header: HeaderReader, param?: ParamReader) => RawReply | Promise<RawReply>;
 }
@@ -66,7 +69,7 @@ export function mountRawRoute(app: Hono, route: RawRoute, logger: Logger, reject
   app.post(
     route.path,
     async (c, next) => {
-      const early = route.precheck?.(
+      const early = await route.precheck?.(
         (name) => c.req.header(name),
         (name) => c.req.param(name),
       );

@@ -42,7 +42,7 @@ describe('cli channel', () => {
     tmp.cleanup();
   });
 
-  function inProcess(args: string[], stdin = '', env: Record<string, string> = {}) {
+  async function inProcess(args: string[], stdin = '', env: Record<string, string> = {}) {
     const out = sink();
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const ctx: CliContext = {
@@ -52,7 +52,7 @@ describe('cli channel', () => {
       stdout: out.stream,
     };
     const io: ChannelCliIo = { readStdin: () => stdin, env, clock: fixedClock() };
-    const code = runChannel(ctx, args, io);
+    const code = await runChannel(ctx, args, io);
     const stderr = err.mock.calls.map((c) => String(c[0])).join('');
     err.mockRestore();
     return { code, stdout: out.text(), stderr };
@@ -92,56 +92,56 @@ describe('cli channel', () => {
     }
   }, 60_000);
 
-  it('refuses a token given on the command line, and a malformed one on stdin', () => {
-    const argv = inProcess(['add', 'telegram', TOKEN, '--commune', 'hung-chau'], TOKEN);
+  it('refuses a token given on the command line, and a malformed one on stdin', async () => {
+    const argv = await inProcess(['add', 'telegram', TOKEN, '--commune', 'hung-chau'], TOKEN);
     expect(argv.code).toBe(1);
     expect(argv.stderr).toContain('không ghi mã bí mật trên dòng lệnh');
-    const bad = inProcess(['add', 'telegram', '--commune', 'hung-chau'], 'not-a-token');
+    const bad = await inProcess(['add', 'telegram', '--commune', 'hung-chau'], 'not-a-token');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('không đúng dạng của BotFather');
     expect(bad.stderr).not.toContain('not-a-token');
-    expect(inProcess(['list']).stdout).toContain('Chưa có kênh nào.');
+    expect((await inProcess(['list'])).stdout).toContain('Chưa có kênh nào.');
   });
 
-  it('names a missing or bad --commune, an unknown commune, and a second enabled bot', () => {
-    expect(inProcess(['add', 'telegram'], TOKEN).stderr).toContain('thiếu --commune');
-    expect(inProcess(['add', 'telegram', '--commune', 'Xã B'], TOKEN).stderr).toContain('--commune là mã xã');
-    expect(inProcess(['add', 'telegram', '--commune', 'xa-chua-co'], TOKEN).stderr).toContain(
+  it('names a missing or bad --commune, an unknown commune, and a second enabled bot', async () => {
+    expect((await inProcess(['add', 'telegram'], TOKEN)).stderr).toContain('thiếu --commune');
+    expect((await inProcess(['add', 'telegram', '--commune', 'Xã B'], TOKEN)).stderr).toContain('--commune là mã xã');
+    expect((await inProcess(['add', 'telegram', '--commune', 'xa-chua-co'], TOKEN)).stderr).toContain(
       'chưa có xã "xa-chua-co"',
     );
-    const first = inProcess(['add', 'telegram', '--commune', 'hung-chau'], TOKEN);
+    const first = await inProcess(['add', 'telegram', '--commune', 'hung-chau'], TOKEN);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/Địa chỉ đầy đủ: https:\/\/hocvuso\.example\.vn\/webhooks\/telegram\/[\w-]{32}/);
-    const second = inProcess(['add', 'telegram', '--commune', 'hung-chau'], TOKEN);
+    const second = await inProcess(['add', 'telegram', '--commune', 'hung-chau'], TOKEN);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('đã có một kênh Telegram đang bật');
   });
 
-  it('refuses a row for the commune whose channel of that kind is configured in .env', () => {
-    const res = inProcess(['add', 'telegram', '--commune', 'hung-chau'], TOKEN, { TELEGRAM_BOT_TOKEN: '1:x' });
+  it('refuses a row for the commune whose channel of that kind is configured in .env', async () => {
+    const res = await inProcess(['add', 'telegram', '--commune', 'hung-chau'], TOKEN, { TELEGRAM_BOT_TOKEN: '1:x' });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('đã có kênh Telegram cấu hình trong tệp .env');
   });
 
-  it('adds a Zalo OA of another commune from stdin lines, and disables a channel by its key', () => {
+  it('adds a Zalo OA of another commune from stdin lines, and disables a channel by its key', async () => {
     const db = openDatabase(dbPath);
     ensureCommune(db, 'xa-b');
     db.close();
-    expect(inProcess(['add', 'zalo', '--commune', 'xa-b'], 'k\ns').stderr).toContain('thiếu --app-id');
-    expect(inProcess(['add', 'zalo', '--commune', 'xa-b', '--app-id', '42'], 'only-one').stderr).toContain(
+    expect((await inProcess(['add', 'zalo', '--commune', 'xa-b'], 'k\ns')).stderr).toContain('thiếu --app-id');
+    expect((await inProcess(['add', 'zalo', '--commune', 'xa-b', '--app-id', '42'], 'only-one')).stderr).toContain(
       'stdin cần 2–3 dòng',
     );
-    const added = inProcess(['add', 'zalo', '--commune', 'xa-b', '--app-id', '42'], 'oa-key\napp-secret\n');
+    const added = await inProcess(['add', 'zalo', '--commune', 'xa-b', '--app-id', '42'], 'oa-key\napp-secret\n');
     expect(added.code).toBe(0);
     const key = /\/webhooks\/zalo\/([\w-]{32})/.exec(added.stdout)?.[1] ?? '';
     expect(key).not.toBe('');
 
-    expect(inProcess(['disable', 'short']).stderr).toContain('mã công khai không đúng dạng');
-    const off = inProcess(['disable', key]);
+    expect((await inProcess(['disable', 'short'])).stderr).toContain('mã công khai không đúng dạng');
+    const off = await inProcess(['disable', key]);
     expect(off.code).toBe(0);
     expect(off.stdout).toContain('Đã tắt kênh');
-    expect(inProcess(['disable', key]).stderr).toContain('không có kênh nào đang bật');
-    const list = inProcess(['list', '--commune', 'xa-b']).stdout;
+    expect((await inProcess(['disable', key])).stderr).toContain('không có kênh nào đang bật');
+    const list = (await inProcess(['list', '--commune', 'xa-b'])).stdout;
     expect(list).toContain('Zalo OA\txa-b');
     expect(list).toContain('đã tắt');
     expect(list).not.toContain('oa-key');

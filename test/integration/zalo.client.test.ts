@@ -101,7 +101,7 @@ describe('Zalo client, tokens and outbox', () => {
       .reply(200, { error: 0, data: { message_id: 'ok' } });
     await expect(z.channel.client?.sendText(USER, 'x')).resolves.toEqual({ messageId: 'ok' });
     expect(first.isDone() && refresh.isDone() && retried.isDone()).toBe(true);
-    const t = z.channel.store.tokens();
+    const t = await z.channel.store.tokens();
     expect(t).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
     expect(t.expiresAt?.getTime()).toBe(z.clock.now().getTime() + 90_000_000);
   });
@@ -118,12 +118,12 @@ describe('Zalo client, tokens and outbox', () => {
 
   it('accepts expires_in as a number too', async () => {
     const z = await harness({ tokens: false });
-    z.channel.store.setRefreshToken(REFRESH_0, z.clock.now());
+    await z.channel.store.setRefreshToken(REFRESH_0, z.clock.now());
     nock(OAUTH_BASE)
       .post('/v4/oa/access_token')
       .reply(200, { access_token: 'a', refresh_token: 'r', expires_in: 3600 });
     await z.channel.tokens?.refresh('test');
-    expect(z.channel.store.tokens().expiresAt?.getTime()).toBe(z.clock.now().getTime() + 3_600_000);
+    expect((await z.channel.store.tokens()).expiresAt?.getTime()).toBe(z.clock.now().getTime() + 3_600_000);
   });
 
   it('collapses concurrent refreshes into one call', async () => {
@@ -141,7 +141,7 @@ describe('Zalo client, tokens and outbox', () => {
       .post('/v3.0/oa/message/cs')
       .times(2)
       .reply(200, { error: 0, data: {} });
-    z.channel.store.saveRefreshed(
+    await z.channel.store.saveRefreshed(
       { accessToken: 'stale', refreshToken: 'refresh-1', expiresAt: new Date(z.clock.now().getTime() + HOUR) },
       z.clock.now(),
     );
@@ -172,19 +172,19 @@ describe('Zalo client, tokens and outbox', () => {
 
   it('records a refused refresh as the last error, for cli zalo status', async () => {
     const z = await harness({ tokens: false });
-    z.channel.store.setRefreshToken('used-token', z.clock.now());
+    await z.channel.store.setRefreshToken('used-token', z.clock.now());
     nock(OAUTH_BASE).post('/v4/oa/access_token').reply(200, { error: -14014, error_name: 'Invalid refresh token' });
     await expect(z.channel.tokens?.refresh('test')).rejects.toBeInstanceOf(ZaloTokenError);
-    expect(z.channel.store.tokens().lastError).toMatch(/-14014.*Invalid refresh token/);
+    expect((await z.channel.store.tokens()).lastError).toMatch(/-14014.*Invalid refresh token/);
   });
 
   it('takes the first refresh token from ZALO_REFRESH_TOKEN once, not again after it rotated', async () => {
     const z = await harness({ tokens: false, env: { ZALO_REFRESH_TOKEN: 'from-env' } });
-    expect(z.channel.store.tokens().refreshToken).toBe('from-env');
+    expect((await z.channel.store.tokens()).refreshToken).toBe('from-env');
     nockRefresh('access-1', 'refresh-1');
     await z.channel.tokens?.accessToken();
     await z.channel.start(); // a restart with the same (now spent) environment value
-    expect(z.channel.store.tokens().refreshToken).toBe('refresh-1');
+    expect((await z.channel.store.tokens()).refreshToken).toBe('refresh-1');
   });
 
   it('refreshes ahead of expiry on the background tick', async () => {
@@ -195,7 +195,7 @@ describe('Zalo client, tokens and outbox', () => {
     z.clock.set(new Date(z.clock.now().getTime() + 24.7 * HOUR).toISOString());
     await z.channel.tick();
     expect(refresh.isDone()).toBe(true);
-    expect(z.channel.store.tokens().accessToken).toBe('access-1');
+    expect((await z.channel.store.tokens()).accessToken).toBe('access-1');
   });
 
   it('retries a 5xx a bounded number of times, then succeeds or gives up as unavailable', async () => {
@@ -219,7 +219,7 @@ describe('Zalo client, tokens and outbox', () => {
     const { sent } = recordSends((_m, n) => (n === 1 ? refusal(-32, 'rate limit') : undefined));
     await z.deliver(signed(textEvent(USER, 'xin chào', z.clock.now())));
     expect(sent).toHaveLength(0);
-    expect(z.channel.store.counts().pending).toBe(1);
+    expect((await z.channel.store.counts()).pending).toBe(1);
     await z.channel.tick(); // not due yet
     expect(sent).toHaveLength(0);
     z.clock.set(new Date(z.clock.now().getTime() + 2001).toISOString());
@@ -235,7 +235,7 @@ describe('Zalo client, tokens and outbox', () => {
     await z.deliver(signed(textEvent('user-a', 'xin chào', z.clock.now())));
     await z.deliver(signed(textEvent('user-b', 'xin chào', z.clock.now())));
     expect(sent).toHaveLength(0);
-    expect(z.channel.store.counts().pending).toBe(2);
+    expect((await z.channel.store.counts()).pending).toBe(2);
     z.clock.set(new Date(z.clock.now().getTime() + 2001).toISOString());
     await z.channel.tick();
     expect(sent.map((s) => s.userId).sort()).toEqual(['user-a', 'user-b']);
@@ -261,22 +261,22 @@ describe('Zalo client, tokens and outbox', () => {
     const z = await harness();
     const { sent } = recordSends();
     // The resident last wrote 49 hours ago; a reply queued now (e.g. by staff later) must wait.
-    z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
+    await z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
     z.channel.store.enqueue(USER, [{ text: 'Trả lời muộn' }], z.clock.now());
     await z.channel.tick();
     expect(sent).toHaveLength(0);
-    expect(z.channel.store.counts().held).toBe(1);
+    expect((await z.channel.store.counts()).held).toBe(1);
     expect(z.lines.some((l) => l.includes('outside free window'))).toBe(true);
   });
 
   it('sends within 7 days when billed messages are allowed', async () => {
     const z = await harness({ env: { ZALO_ALLOW_BILLED: 'true' } });
     const { sent } = recordSends();
-    z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
+    await z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
     z.channel.store.enqueue(USER, [{ text: 'Trả lời muộn' }], z.clock.now());
     await z.channel.tick();
     expect(sent.map((s) => s.text)).toEqual(['Trả lời muộn']);
-    z.channel.store.touch('old-user', new Date(z.clock.now().getTime() - 8 * 24 * HOUR));
+    await z.channel.store.touch('old-user', new Date(z.clock.now().getTime() - 8 * 24 * HOUR));
     z.channel.store.enqueue('old-user', [{ text: 'Quá hạn' }], z.clock.now());
     await z.channel.tick();
     expect(sent).toHaveLength(1);
@@ -286,15 +286,15 @@ describe('Zalo client, tokens and outbox', () => {
     const z = await harness();
     recordSends(() => refusal(-213, 'User has not followed OA'));
     await z.deliver(signed(textEvent(USER, 'xin chào', z.clock.now())));
-    expect(z.channel.store.resident(USER)?.inactive).toBe(true);
-    expect(z.channel.store.counts().held).toBe(1);
+    expect((await z.channel.store.resident(USER))?.inactive).toBe(true);
+    expect((await z.channel.store.counts()).held).toBe(1);
     expect(z.channel.store.inactiveResidents()).toBe(1);
   });
 
   it('gives up a bad request and goes on with the next message', async () => {
     const z = await harness();
     const { sent } = recordSends((m) => (m.text === 'hỏng' ? refusal(-201, 'invalid param') : undefined));
-    z.channel.store.touch(USER, z.clock.now());
+    await z.channel.store.touch(USER, z.clock.now());
     z.channel.store.enqueue(USER, [{ text: 'hỏng' }, { text: 'tốt' }], z.clock.now());
     await z.channel.tick();
     expect(sent.map((s) => s.text)).toEqual(['tốt']);
@@ -308,7 +308,7 @@ describe('Zalo client, tokens and outbox', () => {
     z.channel.store.enqueue(USER, [{ text: 'hỏng' }], z.clock.now());
     await z.channel.tick();
     z.channel.store.enqueue('gone', [{ text: 'giữ lại' }], z.clock.now());
-    z.channel.store.holdAll('gone', 'outside free window', z.clock.now());
+    await z.channel.store.holdAll('gone', 'outside free window', z.clock.now());
     expect(z.channel.store.counts()).toMatchObject({ sent: 1, failed: 1, held: 1 });
     z.clock.set(new Date(z.clock.now().getTime() + 8 * 24 * HOUR).toISOString());
     await z.channel.tick();
@@ -322,7 +322,7 @@ describe('Zalo client, tokens and outbox', () => {
     const long = Array.from({ length: 70 }, (_, i) => `Bước ${i + 1}: mở ứng dụng VNeID và làm theo hướng dẫn.`).join(
       ' ',
     );
-    z.channel.store.touch(USER, z.clock.now());
+    await z.channel.store.touch(USER, z.clock.now());
     z.channel.store.enqueue(USER, renderLong(long), z.clock.now());
     await z.channel.tick();
     expect(sent.length).toBeGreaterThan(1);

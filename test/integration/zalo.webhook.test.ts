@@ -178,7 +178,7 @@ describe('Zalo webhook', () => {
   it('marks a resident who unfollows inactive and sends nothing', async () => {
     const { sent } = recordSends();
     await h.deliver(signed(followEvent(USER, h.clock.now(), 'unfollow')));
-    expect(h.channel.store.resident(USER)?.inactive).toBe(true);
+    expect((await h.channel.store.resident(USER))?.inactive).toBe(true);
     expect(sent).toHaveLength(0);
   });
 
@@ -233,7 +233,7 @@ describe('Zalo webhook', () => {
   it('handles an event recorded before a crash at the next start', async () => {
     const { sent } = recordSends();
     // Recorded (as the webhook does before answering) but never handled: the process died in between.
-    h.channel.store.receive(
+    await h.channel.store.receive(
       'msg:lost-1',
       USER,
       JSON.stringify({ kind: 'text', userId: USER, msgId: 'lost-1', text: 'xin chào' }),
@@ -257,7 +257,7 @@ describe('Zalo webhook', () => {
     // The crashed run: the engine's turn for "1" was committed, then the process died before queueing its replies.
     const first = await h.services.engine.handle({ channel: 'zalo', userId: USER, text: '1', id: 'lost-2' });
     const after = state();
-    h.channel.store.receive(
+    await h.channel.store.receive(
       'msg:lost-2',
       USER,
       JSON.stringify({ kind: 'text', userId: USER, msgId: 'lost-2', text: '1' }),

@@ -23,6 +23,20 @@ import { tempDir } from '../helpers.js';
 const SQLITE_ONLY = /^(chunks_fts.*|chunks_vocab|sqlite_.*|schema_migrations)$/;
 const PG_ONLY = /^kysely_migration.*$/;
 
+/**
+ * PostgreSQL-only migrations: what SQLite (one commune per file, no row-level
+ * security) has no use for. Each takes a number no SQLite migration uses, and
+ * adds no table, column, index or trigger (those the checks below compare);
+ * what it does add is listed here, and the live schema must have exactly that.
+ */
+/** What each PostgreSQL-only migration adds past row-level security: SECURITY DEFINER functions, extra policies. */
+const PG_ONLY_EXTRAS: Readonly<Record<string, { functions: string[]; policies: string[] }>> = {
+  // The province view reads every commune's id and name, in a transaction that asks for it.
+  '023_province_read': { functions: [], policies: ['province_read'] },
+  // The webhook's lookup of a channel key before its commune is known (SECURITY DEFINER).
+  '024_channel_lookup': { functions: ['channel_by_key'], policies: ['channel_key_lookup'] },
+};
+
 interface Table {
   readonly columns: Record<string, { readonly notNull: boolean }>;
   readonly primaryKey: readonly string[];
@@ -156,5 +170,21 @@ describe('PostgreSQL schema parity with SQLite (every migration)', () => {
       const number = /^(\d{3})_/.exec(name)?.[1];
       if (number !== undefined) expect(MIGRATIONS.map((m) => pad(m.version))).not.toContain(number);
     }
+  });
+
+  it('runs as its owner only the functions, and has only the extra policies, of the PostgreSQL-only list', async () => {
+    expect(Object.keys(PG_ONLY_EXTRAS).sort()).toEqual(
+      Object.keys(PG_ONLY_MIGRATIONS).filter((n) => !n.startsWith('019')).sort(),
+    );
+    const listed = Object.values(PG_ONLY_EXTRAS);
+    // SECURITY DEFINER: the ways past row-level security. The report triggers' helpers run as their caller.
+    const functions = await sql<{ proname: string }>`
+      SELECT p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+       WHERE n.nspname = 'public' AND p.prosecdef ORDER BY p.proname`.execute(pg);
+    expect(functions.rows.map((r) => r.proname)).toEqual(listed.flatMap((m) => m.functions).sort());
+    const policies = await sql<{ policyname: string }>`
+      SELECT DISTINCT policyname FROM pg_policies
+       WHERE schemaname = 'public' AND policyname <> 'commune_isolation' ORDER BY policyname`.execute(pg);
+    expect(policies.rows.map((r) => r.policyname)).toEqual(listed.flatMap((m) => m.policies).sort());
   });
 });

@@ -34,11 +34,14 @@ export interface Resolved {
 }
 
 /** A resolver for one kind; it warns once per row that cannot be served here, never naming the key. */
-export function keyResolver(deps: KeyedDeps, kind: ChannelKind): (key: string | undefined) => Resolved | undefined {
+export function keyResolver(
+  deps: KeyedDeps,
+  kind: ChannelKind,
+): (key: string | undefined) => Promise<Resolved | undefined> {
   const warned = new Set<number>();
-  return (key) => {
+  return async (key) => {
     if (key === undefined || !/^[A-Za-z0-9_-]{1,128}$/.test(key)) return undefined;
-    const channel = deps.keyring.find(kind, key);
+    const channel = await deps.keyring.find(kind, key);
     if (!channel) return undefined;
     const { communeId, id } = channel.row;
     const services = deps.reserved(communeId, kind) ? undefined : deps.communes(communeId);

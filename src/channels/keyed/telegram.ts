@@ -131,8 +131,8 @@ export function createKeyedTelegram(deps: KeyedTelegramDeps): KeyedTelegram {
   }
 
   /** The entry of an enabled, servable row; a row gone since is dropped from the cache. */
-  function entryFor(key: string | undefined): Entry | undefined {
-    const found = resolve(key);
+  async function entryFor(key: string | undefined): Promise<Entry | undefined> {
+    const found = await resolve(key);
     if (!found) {
       if (key !== undefined) cache.delete(key);
       return undefined;
@@ -197,8 +197,8 @@ export function createKeyedTelegram(deps: KeyedTelegramDeps): KeyedTelegram {
   const route: RawRoute = {
     path: KEYED_TELEGRAM_PATH,
     maxBodyBytes: MAX_UPDATE_BYTES,
-    precheck: (header, param) => {
-      const entry = entryFor(param?.('key'));
+    precheck: async (header, param) => {
+      const entry = await entryFor(param?.('key'));
       if (!entry) return NOT_FOUND;
       return sameSecret(header(SECRET_HEADER), entry.secretDigest) ? undefined : UNAUTHORIZED;
     },
@@ -230,9 +230,9 @@ export function createKeyedTelegram(deps: KeyedTelegramDeps): KeyedTelegram {
     replyRouteFor,
     flushDue,
     async start() {
-      const rows = deps.keyring.enabled('telegram');
+      const rows = await deps.keyring.enabled('telegram');
       for (const row of rows) {
-        const entry = entryFor(row.row.publicKey);
+        const entry = await entryFor(row.row.publicKey);
         if (entry) await register(row.row.publicKey, entry);
       }
       if (rows.length > 0) log.info({ rows: cache.size }, 'telegram: channel rows ready');

@@ -36,6 +36,7 @@ export interface KeyedZaloDeps extends KeyedDeps {
 
 interface Entry {
   readonly stamp: string;
+  readonly communeId: string;
   readonly channel: ZaloChannel;
   readonly started: Promise<void>;
 }
@@ -85,7 +86,12 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
         ...(deps.timers !== undefined && { timers: deps.timers }),
       });
       if (cached) retire(cached);
-      const entry: Entry = { stamp: channel.stamp, channel: zalo, started: running ? zalo.start() : Promise.resolve() };
+      const entry: Entry = {
+        stamp: channel.stamp,
+        communeId,
+        channel: zalo,
+        started: running ? zalo.start() : Promise.resolve(),
+      };
       cache.set(publicKey, entry);
       return entry;
     } catch (err) {
@@ -100,8 +106,8 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
     }
   }
 
-  function entryFor(key: string | undefined): Entry | undefined {
-    const found = resolve(key);
+  async function entryFor(key: string | undefined): Promise<Entry | undefined> {
+    const found = await resolve(key);
     if (!found) {
       const gone = key === undefined ? undefined : cache.get(key);
       if (key !== undefined && gone) {
@@ -117,7 +123,7 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
     path: KEYED_ZALO_PATH,
     maxBodyBytes: deps.maxBodyBytes,
     handle: async (raw, header, param) => {
-      const entry = entryFor(param?.('key'));
+      const entry = await entryFor(param?.('key'));
       const webhook = entry?.channel.webhooks?.[0];
       if (!entry || !webhook) return NOT_FOUND;
       await entry.started;
@@ -126,25 +132,32 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
   };
 
   /** The commune's enabled row's channel, built if needed. */
-  function channelOfCommune(communeId: string): ZaloChannel | undefined {
-    const row = deps.keyring.enabled('zalo').find((r) => r.row.communeId === communeId);
-    return row ? entryFor(row.row.publicKey)?.channel : undefined;
+  async function channelOfCommune(communeId: string): Promise<ZaloChannel | undefined> {
+    const row = (await deps.keyring.enabled('zalo')).find((r) => r.row.communeId === communeId);
+    return row ? (await entryFor(row.row.publicKey))?.channel : undefined;
+  }
+
+  /** The channel already built for the commune's row (at start, or by a delivery). */
+  function builtOfCommune(communeId: string): ZaloChannel | undefined {
+    return [...cache.values()].find((e) => e.communeId === communeId)?.channel;
   }
 
   function replyRouteFor(communeId: string): ReplyRoute {
     return {
+      // Synchronous (it joins the staff reply's transaction): the row's channel was built at start or when
+      // the resident last wrote through it, which they must have done for staff to answer them.
       queue: (userId, replies, at) => {
-        const route = channelOfCommune(communeId)?.replyRoute;
+        const route = builtOfCommune(communeId)?.replyRoute;
         if (!route) throw new Error(`no enabled Zalo channel row for commune ${communeId}`);
         return route.queue(userId, replies, at);
       },
       render: (userId, replies) => {
-        const route = channelOfCommune(communeId)?.replyRoute;
+        const route = builtOfCommune(communeId)?.replyRoute;
         if (!route?.render) throw new Error(`no enabled Zalo channel row for commune ${communeId}`);
         return route.render(userId, replies);
       },
       flush: async (userId) => {
-        await channelOfCommune(communeId)?.replyRoute?.flush?.(userId);
+        await (await channelOfCommune(communeId))?.replyRoute?.flush?.(userId);
       },
     };
   }
@@ -154,7 +167,7 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
     replyRouteFor,
     channelOf: (key) => cache.get(key)?.channel,
     async start() {
-      for (const row of deps.keyring.enabled('zalo')) entryFor(row.row.publicKey);
+      for (const row of await deps.keyring.enabled('zalo')) await entryFor(row.row.publicKey);
       // Built now or by a delivery that came before start; any built from here on starts as it is built.
       running = true;
       await Promise.all(

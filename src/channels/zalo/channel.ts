@@ -104,7 +104,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   const logger = deps.logger.child({ channel: 'zalo' });
   const http = deps.http ?? createHttp({ envProxy: deps.envProxy });
   const isOa = config.ZALO_MODE === 'oa';
-  const store = new SqliteZaloStore(
+  // Typed as the port: every call of its state is awaited, as the PostgreSQL twin needs.
+  const store: ZaloStore = new SqliteZaloStore(
     deps.db,
     deps.communeId,
     isOa ? config.ZALO_APP_ID : BOT_ACCOUNT,
@@ -227,7 +228,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
   }
 
   /** Records a classified Bot Platform update (once per message id) and schedules it. */
-  function acceptBot(c: ClassifiedEvent): void {
+  async function acceptBot(c: ClassifiedEvent): Promise<void> {
     if (c.action === 'ignore') {
       logger[c.reason === 'unknown' || c.reason === 'malformed' ? 'warn' : 'debug'](
         { reason: c.reason },
@@ -235,18 +236,18 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
       );
       return;
     }
-    if (store.receive(c.key, c.event.userId, JSON.stringify(c.event), clock.now())) {
+    if (await store.receive(c.key, c.event.userId, JSON.stringify(c.event), clock.now())) {
       dispatch({ event: c.event, key: c.key, at: c.at });
     }
   }
 
   /** Events recorded before a stop or crash but never handled: handle them now, oldest first. */
-  function recover(): void {
-    const rows = store.unhandled(10_000);
+  async function recover(): Promise<void> {
+    const rows = await store.unhandled(10_000);
     for (const row of rows) {
       const event = parseStoredEvent(row.event);
       if (event) dispatch({ event, key: row.key });
-      else store.markHandled(row.key, clock.now());
+      else await store.markHandled(row.key, clock.now());
     }
     if (rows.length > 0) logger.info({ events: rows.length }, 'zalo events recovered after a restart');
   }
@@ -264,8 +265,8 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     });
   }
 
-  function prune(): void {
-    const pruned = store.prune(new Date(clock.now().getTime() - RETENTION_MS));
+  async function prune(): Promise<void> {
+    const pruned = await store.prune(new Date(clock.now().getTime() - RETENTION_MS));
     if (pruned.events + pruned.sent + pruned.failed > 0) logger.debug(pruned, 'zalo history pruned');
   }
 
@@ -273,7 +274,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     await refreshIfDue();
     flushDue();
     await scheduler.idle();
-    prune();
+    await prune();
   }
 
   const timerHandles: NodeJS.Timeout[] = [];
@@ -309,7 +310,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     async start() {
       stopping = false;
       if (config.ZALO_MODE === 'oa' && config.ZALO_REFRESH_TOKEN) {
-        if (store.seedRefreshToken(config.ZALO_REFRESH_TOKEN, clock.now())) {
+        if (await store.seedRefreshToken(config.ZALO_REFRESH_TOKEN, clock.now())) {
           logger.info('zalo refresh token taken from ZALO_REFRESH_TOKEN');
         }
       }
@@ -329,7 +330,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
           });
         }
       }
-      recover();
+      await recover();
       const timers = deps.timers ?? DEFAULT_TIMERS;
       if (timers && timerHandles.length === 0) {
         const every = (ms: number, fn: () => unknown): void => {

@@ -84,10 +84,7 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
     if (!deps.rateLimit || event.kind === 'follow' || event.kind === 'unfollow') return undefined;
     const taken = deps.rateLimit.take(`zalo:${event.userId}`);
     if (taken.ok) return undefined;
-    if (!taken.first) {
-      store.markHandled(key, clock.now());
-      return Promise.resolve();
-    }
+    if (!taken.first) return Promise.resolve(store.markHandled(key, clock.now()));
     logger.info({ user: event.userId }, 'zalo: messages refused by the rate limit');
     return turn(event.userId, key, at, { replies: [{ kind: 'notice', text: tooFastText(retrySeconds(taken)) }] });
   }
@@ -98,9 +95,9 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
     if (flood) return flood;
     switch (event.kind) {
       case 'unfollow':
-        store.markInactive(userId, 'unfollow', clock.now());
-        store.holdAll(userId, 'unfollow', clock.now());
-        store.markHandled(key, clock.now());
+        await store.markInactive(userId, 'unfollow', clock.now());
+        await store.holdAll(userId, 'unfollow', clock.now());
+        await store.markHandled(key, clock.now());
         return;
       case 'follow': {
         const name = await deps.displayName?.(userId).catch(() => undefined);

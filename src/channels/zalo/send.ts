@@ -21,14 +21,14 @@ import {
   ZaloTokenError,
   ZaloUnavailableError,
 } from './errors.js';
-import type { ZaloStore } from './store.js';
+import type { ZaloStateStore } from './store.js';
 import type { WindowPolicy } from './window.js';
 
 /** Sends one message; throws ZaloApiError subclasses. */
 export type Transport = (userId: string, message: OutboundMessage) => Promise<{ messageId?: string }>;
 
 export interface ZaloSenderDeps {
-  readonly store: ZaloStore;
+  readonly store: ZaloStateStore;
   readonly send: Transport;
   readonly window: WindowPolicy;
   readonly clock: Clock;
@@ -47,17 +47,17 @@ export function zaloSender(deps: ZaloSenderDeps): Sender<OutboundMessage> {
   const { store, clock } = deps;
   return {
     send: deps.send,
-    classify(err, item) {
+    async classify(err, item) {
       if (err instanceof ZaloNotFollowerError) {
         const reason = `${err.name} ${err.code}: ${err.description}`;
-        store.markInactive(item.userId, reason, clock.now());
+        await store.markInactive(item.userId, reason, clock.now());
         return { action: 'hold', reason };
       }
       return classifyZaloError(err);
     },
-    gate: (userId, now) => deps.window(store.resident(userId), now),
-    done(item) {
-      if (item.payload.forget) store.forget(item.userId);
+    gate: async (userId, now) => deps.window(await store.resident(userId), now),
+    async done(item) {
+      if (item.payload.forget) await store.forget(item.userId);
     },
   };
 }

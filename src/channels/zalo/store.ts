@@ -14,6 +14,9 @@ export type {
   OutboxItem,
   OutboxStatus,
   ResidentState,
+  RotatedTokens,
+  TokenRotation,
   TokenState,
+  ZaloStateStore,
   ZaloStore,
 } from '../../core/stores/zalo.js';

@@ -8,16 +8,19 @@
  * the only refresh token that still works), and two refreshes never run at
  * once (the second would spend a token the first already spent). So every
  * caller shares one in-flight refresh, and a call rejected with a token the
- * store has already replaced just picks up the new one.
+ * store has already replaced just picks up the new one. Across processes
+ * (several on one PostgreSQL database) the store's `rotateRefreshToken` locks
+ * the token row, so a process that finds the token already rotated takes the
+ * stored access token instead of spending the new refresh token again.
  */
 import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../logger.js';
 import { ZaloApiError, ZaloTokenError } from './errors.js';
 import { OAUTH_PATH, type RefreshedTokens } from './oauth.js';
-import type { ZaloStore } from './store.js';
+import type { ZaloStateStore } from './store.js';
 
 export interface TokenManagerDeps {
-  readonly store: ZaloStore;
+  readonly store: ZaloStateStore;
   readonly refresh: (refreshToken: string) => Promise<RefreshedTokens>;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -43,21 +46,21 @@ export class TokenManager {
 
   /** A token to call with, refreshed first when missing or about to expire. */
   async accessToken(): Promise<string> {
-    const t = this.deps.store.tokens();
+    const t = await this.deps.store.tokens();
     if (t.accessToken && this.msLeft(t.expiresAt) > this.callMarginMs) return t.accessToken;
     return this.refresh('expired or missing');
   }
 
   /** After Zalo rejected `rejected` (-216/-220): refreshes, unless another call already did. */
   async renew(rejected: string): Promise<string> {
-    const t = this.deps.store.tokens();
+    const t = await this.deps.store.tokens();
     if (t.accessToken && t.accessToken !== rejected && this.msLeft(t.expiresAt) > 0) return t.accessToken;
     return this.refresh('rejected by Zalo');
   }
 
   /** Refreshes ahead of expiry (the background check), so residents never wait on a refresh. */
   async refreshIfDue(): Promise<boolean> {
-    const t = this.deps.store.tokens();
+    const t = await this.deps.store.tokens();
     if (!t.refreshToken || !t.accessToken) return false;
     if (this.msLeft(t.expiresAt) > this.aheadMarginMs) return false;
     await this.refresh('expiring soon');
@@ -76,26 +79,36 @@ export class TokenManager {
 
   private async doRefresh(reason: string): Promise<string> {
     const { store, clock, logger } = this.deps;
-    const { refreshToken } = store.tokens();
+    const { refreshToken } = await store.tokens();
     if (!refreshToken) {
       const msg = 'no refresh token stored: set ZALO_REFRESH_TOKEN or run `cli zalo set-token <token>`';
-      store.recordTokenError(msg, clock.now());
+      await store.recordTokenError(msg, clock.now());
       throw new ZaloTokenError(0, OAUTH_PATH, msg);
     }
-    let fresh: RefreshedTokens;
+    let result;
     try {
-      fresh = await this.deps.refresh(refreshToken);
+      // The old refresh token is spent by the call: the store keeps the new pair before the access token is used.
+      result = await store.rotateRefreshToken(
+        refreshToken,
+        async (spent) => {
+          const fresh = await this.deps.refresh(spent);
+          const expiresAt = new Date(clock.now().getTime() + fresh.expiresIn * 1000);
+          return { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresAt };
+        },
+        () => clock.now(),
+      );
     } catch (err) {
       const msg = err instanceof ZaloApiError ? err.message : `refresh failed: ${String(err)}`;
-      store.recordTokenError(msg, clock.now());
+      await store.recordTokenError(msg, clock.now());
       logger.error({ reason, err: msg }, 'zalo token refresh failed');
       throw err;
     }
-    const now = clock.now();
-    const expiresAt = new Date(now.getTime() + fresh.expiresIn * 1000);
-    // The old refresh token is spent now: store the new pair before the access token is used anywhere.
-    store.saveRefreshed({ accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresAt }, now);
-    logger.info({ reason, expiresAt: expiresAt.toISOString() }, 'zalo access token refreshed');
-    return fresh.accessToken;
+    const { accessToken, expiresAt } = result.tokens;
+    if (!accessToken) throw new ZaloTokenError(0, OAUTH_PATH, 'the stored access token is unreadable');
+    logger.info(
+      { reason, expiresAt: expiresAt?.toISOString() },
+      result.rotated ? 'zalo access token refreshed' : 'zalo access token already refreshed by another process',
+    );
+    return accessToken;
   }
 }

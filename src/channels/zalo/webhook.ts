@@ -21,7 +21,7 @@ import type { Logger } from '../../logger.js';
 import type { ZaloOaConfig } from './config.js';
 import { classifyEvent, timestampMs, type ZaloInbound } from './events.js';
 import { macOf, signatureMatches, zaloMac } from './signature.js';
-import type { ZaloStore } from './store.js';
+import type { ZaloStateStore } from './store.js';
 
 export const WEBHOOK_PATH = '/webhooks/zalo';
 
@@ -43,7 +43,7 @@ export interface WebhookDeps {
     'ZALO_APP_ID' | 'ZALO_OA_SECRET_KEY' | 'ZALO_SIGNATURE_HEADER' | 'ZALO_SIGNATURE_WINDOW_SECONDS'
   >;
   /** Where deliveries are recorded: the commune database, or the inbox file when a thread handles them. */
-  readonly store: Pick<ZaloStore, 'receive' | 'durable'>;
+  readonly store: Pick<ZaloStateStore, 'receive' | 'durable'>;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -67,11 +67,11 @@ function storable(event: ZaloInbound): ZaloInbound {
  * Verifies, classifies and records one delivery. Pure apart from the store
  * write; `header` reads a request header by name (case-insensitive).
  */
-export function receiveDelivery(
+export async function receiveDelivery(
   deps: WebhookDeps,
   raw: Uint8Array,
   header: (name: string) => string | undefined,
-): { outcome: WebhookOutcome; accepted?: Accepted } {
+): Promise<{ outcome: WebhookOutcome; accepted?: Accepted }> {
   const { config, logger } = deps;
   let body: unknown;
   try {
@@ -117,7 +117,7 @@ export function receiveDelivery(
     logger[level]({ event: asText(body.event_name), reason: c.reason }, 'zalo event ignored');
     return { outcome: { status: 200, result: 'ignored' } };
   }
-  const fresh = deps.store.receive(c.key, c.event.userId, JSON.stringify(storable(c.event)), deps.clock.now());
+  const fresh = await deps.store.receive(c.key, c.event.userId, JSON.stringify(storable(c.event)), deps.clock.now());
   if (!fresh) return { outcome: { status: 200, result: 'duplicate' } };
   return { outcome: { status: 200, result: 'accepted' }, accepted: { event: c.event, key: c.key, at: c.at } };
 }
@@ -135,7 +135,7 @@ export function zaloWebhookRoute(
     path: WEBHOOK_PATH,
     maxBodyBytes: deps.maxBodyBytes,
     handle: async (raw, header) => {
-      const { outcome, accepted } = receiveDelivery(deps, raw, header);
+      const { outcome, accepted } = await receiveDelivery(deps, raw, header);
       // Anything refused answers at once; a recorded delivery once it is durable.
       if (outcome.result === 'accepted') await deps.store.durable();
       if (accepted) deps.dispatch(accepted);

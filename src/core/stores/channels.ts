@@ -6,8 +6,10 @@
  * split on purpose: staff tools (the CLI) get a `ChannelDirectory`, which
  * adds, lists and disables rows and never hands back a secret; only the
  * webhook runtime gets a `ChannelKeyring`, which opens a row's secrets when
- * it builds that row's bot.
+ * it builds that row's bot. Synchronous on SQLite, a promise on PostgreSQL
+ * (storage/pg/pgChannelRepo.ts): callers await.
  */
+import type { MaybePromise } from '../ports.js';
 
 export type ChannelKind = 'telegram' | 'zalo';
 
@@ -46,11 +48,11 @@ export type AddChannelResult =
 /** For staff tools: never returns a secret. */
 export interface ChannelDirectory {
   /** Seals the secrets and stores a new enabled row under a fresh random public key. */
-  add(communeId: string, secrets: ChannelSecrets, now: Date): AddChannelResult;
+  add(communeId: string, secrets: ChannelSecrets, now: Date): MaybePromise<AddChannelResult>;
   /** Every row (of one commune when given), oldest first. */
-  list(communeId?: string): readonly ChannelRow[];
+  list(communeId?: string): MaybePromise<readonly ChannelRow[]>;
   /** Switches a channel off; false when no enabled channel has that key. */
-  disable(publicKey: string, now: Date): boolean;
+  disable(publicKey: string, now: Date): MaybePromise<boolean>;
 }
 
 /** An enabled row found by its key; the secrets are opened only when asked. */
@@ -64,7 +66,7 @@ export interface KeyedChannel {
 /** For the webhook runtime only. */
 export interface ChannelKeyring {
   /** The enabled channel of that kind with that key; undefined for an unknown, disabled or other-kind key. */
-  find(kind: ChannelKind, publicKey: string): KeyedChannel | undefined;
+  find(kind: ChannelKind, publicKey: string): MaybePromise<KeyedChannel | undefined>;
   /** Every enabled channel of a kind: start-up registers their webhooks and sends what they still owe. */
-  enabled(kind: ChannelKind): readonly KeyedChannel[];
+  enabled(kind: ChannelKind): MaybePromise<readonly KeyedChannel[]>;
 }

@@ -77,6 +77,11 @@ export async function grantAppRole(owner: Kysely<unknown>, appRole: string): Pro
     owner,
   );
   await sql`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${app}`.execute(owner);
+  // The webhook's lookup of a channel key before its commune is known (migration 024; PUBLIC has no EXECUTE).
+  const lookup = await sql<{ fn: string | null }>`SELECT to_regprocedure('channel_by_key(text)')::text AS fn`.execute(
+    owner,
+  );
+  if (lookup.rows[0]?.fn) await sql`GRANT EXECUTE ON FUNCTION channel_by_key(text) TO ${app}`.execute(owner);
   // The ledger says which schema changes ran; the service has no business changing it.
   await sql`REVOKE ALL ON ${sql.table(DEFAULT_MIGRATION_TABLE)}, ${sql.table(DEFAULT_MIGRATION_LOCK_TABLE)} FROM ${app}`.execute(
     owner,

@@ -7,7 +7,6 @@
  * holds no plaintext token. The box is asked for only when a secret is sealed
  * or opened, so listing or disabling channels never creates a key file.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import type {
   AddChannelResult,
   ChannelDirectory,
@@ -17,47 +16,21 @@ import type {
   ChannelSecrets,
   KeyedChannel,
 } from '../../core/stores/channels.js';
+import {
+  channelRowOf,
+  channelSecretContext as context,
+  keyedChannelOf,
+  newPublicKey,
+  type StoredChannelRow,
+} from '../channelRowForms.js';
 import type { SecretBox } from '../secretBox.js';
 import type { Db } from './db.js';
 
-/** 24 random bytes: 192 bits, 32 URL-safe characters. */
-const KEY_BYTES = 24;
+export { newPublicKey, newWebhookSecret } from '../channelRowForms.js';
 
-/** A fresh public key: random, URL-safe, well over 128 bits. */
-export function newPublicKey(): string {
-  return randomBytes(KEY_BYTES).toString('base64url');
-}
-
-/** A fresh webhook secret in the alphabet Telegram's `secret_token` accepts (256 bits). */
-export function newWebhookSecret(): string {
-  return randomBytes(32).toString('base64url');
-}
-
-interface Row {
-  id: number;
-  commune_id: string;
-  kind: ChannelKind;
-  public_key: string;
-  secrets: string;
-  enabled: number;
-  created_at: string;
-}
+type Row = StoredChannelRow & { secrets: string };
 
 const COLUMNS = 'id, commune_id, kind, public_key, enabled, created_at';
-
-const context = (communeId: string, kind: ChannelKind, publicKey: string): string =>
-  `channels:${communeId}:${kind}:${publicKey}`;
-
-function toRow(r: Omit<Row, 'secrets'>): ChannelRow {
-  return {
-    id: r.id,
-    communeId: r.commune_id,
-    kind: r.kind,
-    publicKey: r.public_key,
-    enabled: r.enabled === 1,
-    createdAt: new Date(r.created_at),
-  };
-}
 
 export class SqliteChannelRepo implements ChannelDirectory, ChannelKeyring {
   /** `box` is called at the first seal or open (services.secrets makes the key file then). */
@@ -101,7 +74,7 @@ export class SqliteChannelRepo implements ChannelDirectory, ChannelKeyring {
       communeId === undefined
         ? this.db.prepare(`SELECT ${COLUMNS} FROM channels ORDER BY id`).all()
         : this.db.prepare(`SELECT ${COLUMNS} FROM channels WHERE commune_id = ? ORDER BY id`).all(communeId);
-    return (rows as Omit<Row, 'secrets'>[]).map(toRow);
+    return (rows as StoredChannelRow[]).map(channelRowOf);
   }
 
   disable(publicKey: string, now: Date): boolean {
@@ -126,17 +99,6 @@ export class SqliteChannelRepo implements ChannelDirectory, ChannelKeyring {
   }
 
   private keyed(r: Row): KeyedChannel {
-    const row = toRow(r);
-    const sealed = r.secrets;
-    return {
-      row,
-      stamp: createHash('sha256').update(sealed, 'utf8').digest('base64url'),
-      secrets: () => {
-        const plain = this.box().open(sealed, context(row.communeId, row.kind, row.publicKey));
-        const parsed = JSON.parse(plain) as ChannelSecrets;
-        if (parsed.kind !== row.kind) throw new Error(`channel ${row.id}: sealed secrets are for another kind`);
-        return parsed;
-      },
-    };
+    return keyedChannelOf(r, this.box);
   }
 }

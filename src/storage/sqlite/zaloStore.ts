@@ -10,7 +10,14 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { OutboxCounts } from '../../core/stores/outbox.js';
-import type { OutboundMessage, ResidentState, TokenState, ZaloStore } from '../../core/stores/zalo.js';
+import type {
+  OutboundMessage,
+  ResidentState,
+  RotatedTokens,
+  TokenRotation,
+  TokenState,
+  ZaloStore,
+} from '../../core/stores/zalo.js';
 import { SecretOpenError, type SecretBox } from '../secretBox.js';
 import { secretBoxFor } from '../secretKey.js';
 import type { Db } from './db.js';
@@ -160,7 +167,7 @@ export class SqliteZaloStore implements ZaloStore {
     };
   }
 
-  saveRefreshed(t: { accessToken: string; refreshToken: string; expiresAt: Date }, at: Date): void {
+  saveRefreshed(t: RotatedTokens, at: Date): void {
     this.db.transaction(() => {
       this.ensureTokenRow(at);
       const iso = at.toISOString();
@@ -174,6 +181,23 @@ export class SqliteZaloStore implements ZaloStore {
         this.appId,
       );
     })();
+  }
+
+  /**
+   * One process serves a SQLite file, and its TokenManager already lets one
+   * refresh run at a time; the re-read still catches a token rotated by
+   * another process on the same file (a second `serve` by mistake).
+   */
+  async rotateRefreshToken(
+    seen: string,
+    refresh: (refreshToken: string) => Promise<RotatedTokens>,
+    now: () => Date,
+  ): Promise<TokenRotation> {
+    const current = this.tokens();
+    if (current.refreshToken !== seen) return { rotated: false, tokens: current };
+    const fresh = await refresh(seen);
+    this.saveRefreshed(fresh, now());
+    return { rotated: true, tokens: this.tokens() };
   }
 
   setRefreshToken(token: string, at: Date): void {

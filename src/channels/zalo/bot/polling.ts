@@ -11,7 +11,7 @@ import type { ZaloBotClient } from './client.js';
 
 export interface PollingDeps {
   readonly client: Pick<ZaloBotClient, 'getUpdates'>;
-  readonly onUpdate: (update: unknown) => void;
+  readonly onUpdate: (update: unknown) => void | Promise<void>;
   readonly logger: Logger;
   readonly timeoutSeconds?: number;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -38,7 +38,7 @@ export function startPolling(deps: PollingDeps): { stop(): Promise<void> } {
     while (!controller.signal.aborted) {
       try {
         const updates = await deps.client.getUpdates(deps.timeoutSeconds ?? 30, controller.signal);
-        for (const u of updates) deps.onUpdate(u);
+        for (const u of updates) await deps.onUpdate(u);
         pause = 1000;
       } catch (err) {
         if (controller.signal.aborted) break;

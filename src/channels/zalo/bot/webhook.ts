@@ -15,7 +15,7 @@ export interface BotWebhookDeps {
   readonly secret: string;
   readonly maxBodyBytes: number;
   /** Records and schedules one classified update (de-duplicated by the caller). */
-  readonly accept: (c: ClassifiedEvent) => void;
+  readonly accept: (c: ClassifiedEvent) => void | Promise<void>;
 }
 
 export function zaloBotWebhookRoute(deps: BotWebhookDeps): RawRoute {
@@ -26,14 +26,14 @@ export function zaloBotWebhookRoute(deps: BotWebhookDeps): RawRoute {
       status: 401,
       json: { error: 'unauthorized' },
     }),
-    handle: (raw) => {
+    handle: async (raw) => {
       let body: unknown;
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
         return { status: 400, json: { error: 'invalid_json' } };
       }
-      for (const u of updatesIn(body)) deps.accept(classifyBotUpdate(u));
+      for (const u of updatesIn(body)) await deps.accept(classifyBotUpdate(u));
       return { status: 200, json: { ok: true } };
     },
   };

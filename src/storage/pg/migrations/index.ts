@@ -42,7 +42,7 @@
  * SQLite does not have (row-level security): they take the next free number
  * so the names stay in order, and `PG_ONLY_MIGRATIONS` lists them, so
  * test/pg/schemaParity.test.ts can tell them from a forgotten twin.
- * `023_province_read` is the first.
+ * `023_province_read` is the first, `024_channel_lookup` the second.
  */
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { m019aBaseline } from './019a_baseline.js';
@@ -52,6 +52,7 @@ import { m020Handoff } from './020_handoff.js';
 import { m021ProvinceRole } from './021_province_role.js';
 import { m022Channels } from './022_channels.js';
 import { m023ProvinceRead } from './023_province_read.js';
+import { m024ChannelLookup } from './024_channel_lookup.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they apply. */
 export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -62,6 +63,7 @@ export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '021_province_role': m021ProvinceRole,
   '022_channels': m022Channels,
   '023_province_read': m023ProvinceRead,
+  '024_channel_lookup': m024ChannelLookup,
 };
 
 /**
@@ -72,6 +74,7 @@ export const PG_ONLY_MIGRATIONS: Readonly<Record<string, string>> = {
   '019b_report_triggers': 'part of the 019 baseline: SQLite 014 and 019 triggers in PL/pgSQL',
   '019c_row_level_security': 'row-level security, which SQLite has not',
   '023_province_read': 'a read-only row-level security policy for the province view',
+  '024_channel_lookup': 'a SECURITY DEFINER lookup of a webhook key before its commune is known',
 };
 
 /** Raised when a migration fails; the schema is left as it was before the run. */
