@@ -23,12 +23,12 @@ export type FaqOutcome =
   | { readonly ok: true; readonly entryId: string; readonly messageId: number }
   | { readonly ok: false; readonly status: 400 | 403 | 404 | 409; readonly error: string };
 
-export function saveReplyAsFaq(
+export async function saveReplyAsFaq(
   deps: { readonly store: HandoffStore; readonly approval: FaqApprovalDeps },
   thread: HandoffThread,
   fields: Readonly<Record<string, string>>,
   by: StaffPrincipal,
-): FaqOutcome {
+): Promise<FaqOutcome> {
   const input = FaqFromReplySchema.safeParse(fields);
   if (!input.success) return { ok: false, status: 400, error: firstProblem(input.error) };
   const { messageId, question, variants, answer, reason, ...source } = input.data;
@@ -37,7 +37,7 @@ export function saveReplyAsFaq(
     return { ok: false, status: 400, error: 'Chỉ lưu được câu trả lời của cán bộ trong cuộc trò chuyện này.' };
   }
   try {
-    const { entryId } = approveFaqEntry(
+    const { entryId } = await approveFaqEntry(
       deps.approval,
       {
         ...source,

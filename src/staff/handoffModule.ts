@@ -331,7 +331,7 @@ export function createHandoffModule(deps: HandoffModuleDeps): StaffModule {
         );
       }
       const fields = await fieldsOf(c);
-      const saved = saveReplyAsFaq({ store: deps.store, approval: faqDeps }, thread, fields, staff);
+      const saved = await saveReplyAsFaq({ store: deps.store, approval: faqDeps }, thread, fields, staff);
       if (!saved.ok) {
         const faq = { messageId: Number(fields.messageId), values: fields, error: saved.error };
         return renderThread(c, thread, { faq }, saved.status);
