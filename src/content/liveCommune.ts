@@ -87,6 +87,20 @@ export async function openLiveCommune(
   return live;
 }
 
+/**
+ * The live commune over any store, not loaded yet: it serves the file's
+ * sections until `await live.reload()`. For a constructor that cannot wait
+ * (services.ts builds its parts synchronously): reload in its async start-up
+ * (`load()`/`ingest()`) before the first message is served.
+ */
+export function liveCommuneOver(
+  file: CommuneConfig,
+  store: CommuneSettingsSource,
+  options: LiveCommuneOptions = {},
+): LiveCommune {
+  return liveOver(file, store, options);
+}
+
 function liveOver(
   file: CommuneConfig,
   store: CommuneSettingsSource | undefined,
