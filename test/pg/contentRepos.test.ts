@@ -17,6 +17,8 @@ import { PgCommuneSettingsRepo } from '../../src/storage/pg/pgCommuneSettingsRep
 import { PgConsoleFaqRepo } from '../../src/storage/pg/pgConsoleFaqRepo.js';
 import { PgLearningRepo } from '../../src/storage/pg/pgLearningRepo.js';
 import { PgUnansweredLog } from '../../src/storage/pg/pgUnansweredLog.js';
+import { createLearningService } from '../../src/staff/learningService.js';
+import type { AuditEntry } from '../../src/staff/types.js';
 import { SqliteConsoleFaqRepo } from '../../src/storage/sqlite/consoleFaqRepo.js';
 import { ensureCommune, openDatabase } from '../../src/storage/sqlite/db.js';
 import { SqliteKnowledgeIndex } from '../../src/storage/sqlite/knowledgeIndex.js';
@@ -238,6 +240,80 @@ describe('console entries on PostgreSQL published into the SQLite knowledge inde
       await entries.revert(id, 'admin', NOW, 'rút');
       await publish();
       expect(index.faqEntries().find((e) => e.id === id)).toBeUndefined();
+    } finally {
+      db.close();
+      tmp.cleanup();
+    }
+  });
+});
+
+describe('the learning loop over PostgreSQL stores', () => {
+  it('answers a group, publishes it, and a revert opens the group again', async () => {
+    const tmp = tempDir('hocvuso-pg-learning-');
+    const db = openDatabase(join(tmp.dir, 'hocvuso.db'));
+    try {
+      const { communeId } = await pg.commune();
+      ensureCommune(db, communeId);
+      const dir = join(tmp.dir, 'kb');
+      writeTree(dir, { 'guide.md': '# Hướng dẫn\n\nNội dung hướng dẫn đủ dài để thành một đoạn văn có nghĩa.' });
+      const index = new SqliteKnowledgeIndex(db, communeId);
+      const clock = fixedClock('2026-12-05T08:00:00.000Z');
+      await ingestKnowledge({ dir, index, clock });
+      const log = new PgUnansweredLog(pg.app, communeId);
+      for (const [user, question] of [
+        ['a', 'Lớp học buổi tối mở khi nào?'],
+        ['b', 'lớp học buổi tối mở khi nào vậy'],
+      ] as const) {
+        await log.record({
+          channel: 'web',
+          userId: user,
+          kind: 'miss',
+          question,
+          at: new Date('2026-12-04T01:00:00Z'),
+        });
+      }
+      const entries = new PgConsoleFaqRepo(pg.app, communeId);
+      const audit: AuditEntry[] = [];
+      const service = createLearningService({
+        questions: new PgLearningRepo(pg.app, communeId),
+        entries,
+        index,
+        // Retrieval only suggests pages to staff; none is needed here.
+        search: {
+          search: () => Promise.resolve({ documents: [], faqs: [], queryTerms: [], unknownTerms: [] }),
+          faq: () => undefined,
+          document: () => undefined,
+        },
+        publish: consolePublisher(index, entries, new SqliteConsoleFaqRepo(db, communeId), () => clock.now()),
+        audit: { record: (e) => void audit.push(e) },
+        clock,
+      });
+      const [group] = await service.groups();
+      expect(group).toMatchObject({ questions: 2, residents: 2 });
+      const admin = { id: 'admin', name: 'Quản trị', role: 'admin' } as const;
+      const { entryId } = await service.answer(
+        group!.id,
+        {
+          question: 'Lớp học buổi tối mở khi nào?',
+          variants: [],
+          answer: 'Tối thứ Ba và thứ Năm.',
+          sourceKind: 'decision',
+          decisionTitle: 'Thông báo lịch học',
+          signer: 'Chủ tịch UBND xã',
+          signedOn: '2026-12-01',
+        },
+        admin,
+      );
+      expect(entryId).toBe('console_1');
+      expect(await service.groups()).toEqual([]);
+      expect((await service.groups('answered')).map((g) => g.id)).toEqual([group!.id]);
+      expect(index.faqEntries().map((e) => e.id)).toContain('console_1');
+      expect((await service.entries()).map((e) => [e.id, e.live?.revision])).toEqual([['console_1', 1]]);
+      await service.revert('console_1', 'nhầm lịch', admin);
+      expect(index.faqEntries().map((e) => e.id)).not.toContain('console_1');
+      expect((await service.groups()).map((g) => g.id)).toEqual([group!.id]);
+      expect(audit.map((e) => e.action)).toEqual(['faq.approve', 'faq.revert']);
+      expect(await service.weekly(2)).toHaveLength(2);
     } finally {
       db.close();
       tmp.cleanup();
