@@ -184,10 +184,10 @@ async function approveToAnswer(knowledgeDir: string, label: string): Promise<voi
       audit: { record: () => undefined },
       clock: { now: () => new Date() },
     });
-    const group = learning.groups().find((g) => g.wordings.includes(QUESTION));
+    const group = (await learning.groups()).find((g) => g.wordings.includes(QUESTION));
     if (!group) throw new Error('the question was answered before any approval: pick another for the bench');
     const t0 = performance.now();
-    learning.answer(
+    await learning.answer(
       group.id,
       {
         question: QUESTION,

@@ -11,9 +11,10 @@
  * `faq_extra_variants`. Refs under `@console/` have no file extension, so no
  * file of the knowledge folder can ever have one: ingestion leaves them alone.
  */
-import type { FaqEntry } from '../core/ports.js';
+import type { FaqEntry, MaybePromise } from '../core/ports.js';
+import type { ConsoleRevision, ConsoleSource } from '../core/stores/consoleFaq.js';
 import { indexText } from '../core/text/normalize.js';
-import type { ConsoleRevision, ConsoleSource, SqliteConsoleFaqRepo } from '../storage/sqlite/consoleFaqRepo.js';
+import type { SqliteConsoleFaqRepo } from '../storage/sqlite/consoleFaqRepo.js';
 import type { IndexedFile, SqliteKnowledgeIndex } from '../storage/sqlite/knowledgeIndex.js';
 
 export const CONSOLE_OWNER_REF = '@console/faq';
@@ -91,11 +92,69 @@ export function consoleFiles(live: readonly ConsoleRevision[]): {
   return { files, extraVariants };
 }
 
-/** Rebuilds what the bot searches from the console's live entries (one transaction). */
+/** What publishing reads: the live revisions (SQLite's or PostgreSQL's console FAQ store). */
+export interface LiveConsoleEntries {
+  allLive(): MaybePromise<ConsoleRevision[]>;
+}
+
+/**
+ * Where the ways to ask added to knowledge entries go: the table the index
+ * reads them from, in the index's own database, written in one transaction
+ * with the index (a SqliteConsoleFaqRepo over the index's database).
+ */
+export interface ExtraVariantsTable {
+  atomically(fn: () => void): void;
+  replaceExtraVariants(byFaqId: ReadonlyMap<string, readonly string[]>): void;
+}
+
+/** Rebuilds what the bot searches from the console's live entries (one transaction), all on SQLite. */
 export function publishConsoleFaq(index: SqliteKnowledgeIndex, repo: SqliteConsoleFaqRepo, at: Date): void {
-  repo.atomically(() => {
-    const { files, extraVariants } = consoleFiles(repo.allLive());
-    index.replaceOwned(isConsoleRef, files, at);
-    repo.replaceExtraVariants(extraVariants);
-  });
+  repo.atomically(() => writeConsoleFaq(index, repo, repo.allLive(), at));
+}
+
+/**
+ * The same from entries kept elsewhere (PostgreSQL): the live revisions are
+ * read first, then the index and its extra ways to ask are replaced in one
+ * SQLite transaction. A revision approved between the two reads is published
+ * by the next call (every approval and revert calls it).
+ */
+export async function publishConsoleFaqFrom(
+  index: SqliteKnowledgeIndex,
+  entries: LiveConsoleEntries,
+  extras: ExtraVariantsTable,
+  at: Date,
+): Promise<void> {
+  const live = await entries.allLive();
+  extras.atomically(() => writeConsoleFaq(index, extras, live, at));
+}
+
+function writeConsoleFaq(
+  index: SqliteKnowledgeIndex,
+  extras: ExtraVariantsTable,
+  live: readonly ConsoleRevision[],
+  at: Date,
+): void {
+  const { files, extraVariants } = consoleFiles(live);
+  index.replaceOwned(isConsoleRef, files, at);
+  extras.replaceExtraVariants(extraVariants);
+}
+
+/**
+ * `publishConsoleFaqFrom` for a running service: calls take turns, so a
+ * publish that read the entries earlier never overwrites one that read them
+ * later (two administrators approving at once). A failed call fails its
+ * caller and does not stop the next.
+ */
+export function consolePublisher(
+  index: SqliteKnowledgeIndex,
+  entries: LiveConsoleEntries,
+  extras: ExtraVariantsTable,
+  now: () => Date,
+): () => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return () => {
+    const run = last.then(() => publishConsoleFaqFrom(index, entries, extras, now()));
+    last = run.catch(() => undefined);
+    return run;
+  };
 }

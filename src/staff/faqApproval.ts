@@ -10,8 +10,8 @@
  * through here, so neither can approve an answer on weaker terms.
  */
 import { communeDayOf } from '../core/communeTime.js';
-import type { Clock } from '../core/ports.js';
-import type { SqliteConsoleFaqRepo } from '../storage/sqlite/consoleFaqRepo.js';
+import type { Clock, MaybePromise } from '../core/ports.js';
+import type { ConsoleFaqStore } from '../core/stores/consoleFaq.js';
 import type { DocumentRow } from '../storage/sqlite/knowledgeIndex.js';
 import { checkSource, type SourceInput } from './learningSource.js';
 import { LearningError } from './learningService.js';
@@ -19,10 +19,10 @@ import type { AuditLog, StaffPrincipal } from './types.js';
 
 /** What approving an entry needs from the learning loop's storage and the bot. */
 export interface FaqApprovalDeps {
-  readonly entries: Pick<SqliteConsoleFaqRepo, 'create'>;
+  readonly entries: Pick<ConsoleFaqStore, 'create'>;
   readonly index: { documents(): readonly DocumentRow[] };
   /** Makes the console's entries live for the bot (services.publishConsoleFaq). */
-  readonly publish: () => void;
+  readonly publish: () => MaybePromise<void>;
   readonly audit: AuditLog;
   readonly clock: Clock;
 }
@@ -50,7 +50,7 @@ export async function approveFaqEntry(
   if (by.role !== 'admin') throw new LearningError(403, ADMIN_ONLY_MESSAGE);
   const checked = checkSource(input, deps.index.documents(), communeDayOf(deps.clock.now()));
   if (!checked.ok) throw new LearningError(400, checked.message);
-  const entryId = deps.entries.create({
+  const entryId = await deps.entries.create({
     question: input.question.trim(),
     variants: input.variants,
     answer: input.answer.trim(),
@@ -60,7 +60,7 @@ export async function approveFaqEntry(
     reason: checked.warning ? `${input.reason} (${checked.warning})` : input.reason,
     ...(origin.groupId !== undefined && { groupId: origin.groupId }),
   });
-  deps.publish();
+  await deps.publish();
   await deps.audit.record({
     actorId: by.id,
     action: 'faq.approve',

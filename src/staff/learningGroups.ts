@@ -10,7 +10,7 @@
  */
 import { groupQuestions, type GroupSeed } from '../core/learning/grouping.js';
 import { foldMarks } from '../core/text/normalize.js';
-import type { GroupDecision, LearningQuestion } from '../storage/sqlite/learningRepo.js';
+import type { GroupDecision, LearningQuestion } from '../core/stores/learning.js';
 
 export type GroupState = 'open' | 'ignored' | 'answered';
 

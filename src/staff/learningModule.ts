@@ -107,9 +107,9 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
     }
   }
 
-  function readOnly<T>(c: Context<StaffEnv>, run: () => T): Response | T {
+  async function readOnly<T>(c: Context<StaffEnv>, run: () => Promise<T>): Promise<Response | T> {
     try {
-      return run();
+      return await run();
     } catch (err) {
       if (err instanceof LearningError) return c.json({ error: err.message }, err.status);
       throw err;
@@ -126,7 +126,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
     router.get('/learning', async (c) => {
       const q = GroupsQuerySchema.safeParse({ state: c.req.query('state') });
       if (!q.success) return c.html(learningErrorPage(firstProblem(q.error)), 400);
-      const groups = service.groups(q.data.state).slice(0, PAGE_GROUPS);
+      const groups = (await service.groups(q.data.state)).slice(0, PAGE_GROUPS);
       const withCandidates = await Promise.all(
         groups.map(async (view) => ({ view, candidates: await service.candidates(view.representative) })),
       );
@@ -137,14 +137,14 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
         learningPage({
           state: q.data.state,
           groups: withCandidates,
-          weekly: service.weekly(8),
-          entries: service.entries(),
+          weekly: await service.weekly(8),
+          entries: await service.entries(),
           faqIds: deps.index.faqEntries().map((e) => ({ id: e.id, question: e.question })),
           documents: deps.index
             .documents()
             .filter((d) => d.kind === 'doc' && !isConsoleRef(d.ref))
             .map((d) => ({ ref: d.ref, title: d.title })),
-          setAside: service.setAside(),
+          setAside: await service.setAside(),
           canDecide: staff.role === 'admin',
           csrfToken: c.get('csrfToken'),
           nav: consoleNavHtml({
@@ -161,7 +161,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
     router.get('/api/learning/groups', async (c) => {
       const q = GroupsQuerySchema.safeParse(c.req.query());
       if (!q.success) return c.json({ error: firstProblem(q.error) }, 400);
-      const groups = service.groups(q.data.state).slice(0, q.data.limit);
+      const groups = (await service.groups(q.data.state)).slice(0, q.data.limit);
       c.header('Cache-Control', 'no-store');
       return c.json({
         state: q.data.state,
@@ -171,23 +171,23 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
       });
     });
 
-    router.get('/api/learning/weekly', (c) => {
+    router.get('/api/learning/weekly', async (c) => {
       const q = WeeklyQuerySchema.safeParse(c.req.query());
       if (!q.success) return c.json({ error: firstProblem(q.error) }, 400);
-      return c.json({ weeks: service.weekly(q.data.weeks) });
+      return c.json({ weeks: await service.weekly(q.data.weeks) });
     });
 
     router.get('/api/learning/entries/:id/revisions', (c) =>
-      readOnly(c, () => {
+      readOnly(c, async () => {
         const id = parse(EntryIdSchema, c.req.param('id'));
-        return c.json({ entry: id, revisions: service.revisions(id) });
+        return c.json({ entry: id, revisions: await service.revisions(id) });
       }),
     );
 
     router.post('/learning/groups/:id/answer', (c) =>
       change(
         c,
-        (body) => {
+        async (body) => {
           const id = parse(GroupIdSchema, c.req.param('id'));
           return service.answer(id, parse(AnswerSchema, body), c.get('staff'));
         },
@@ -198,7 +198,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
     router.post('/learning/groups/:id/attach', (c) =>
       change(
         c,
-        (body) => {
+        async (body) => {
           const id = parse(GroupIdSchema, c.req.param('id'));
           const input = parse(AttachSchema, body);
           return service.attach(id, input.faqId, input.reason, c.get('staff'));
@@ -234,7 +234,7 @@ export function createLearningModule(deps: LearningModuleDeps): StaffModule {
     router.post('/learning/entries/:id/revert', (c) =>
       change(
         c,
-        (body) => {
+        async (body) => {
           const id = parse(EntryIdSchema, c.req.param('id'));
           return service.revert(id, parse(RevertSchema, body).reason, c.get('staff'));
         },

@@ -14,7 +14,7 @@ import { html } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import type { WeekFigures } from '../core/learning/weekly.js';
 import { sourceTitle, vietnameseDate } from '../rag/consoleFaq.js';
-import type { ConsoleRevision } from '../storage/sqlite/consoleFaqRepo.js';
+import type { ConsoleRevision } from '../core/stores/consoleFaq.js';
 import type { CandidatePage, GroupState, GroupView } from './learningService.js';
 import { csrfField, staffPage } from './pages.js';
 

@@ -12,10 +12,10 @@
  */
 import { communeDayOf } from '../core/communeTime.js';
 import { firstDayOf, weeklyFigures, type WeekFigures } from '../core/learning/weekly.js';
-import type { Clock, FaqEntry, KnowledgeSearch } from '../core/ports.js';
-import type { ConsoleRevision, SqliteConsoleFaqRepo } from '../storage/sqlite/consoleFaqRepo.js';
+import type { Clock, FaqEntry, KnowledgeSearch, MaybePromise } from '../core/ports.js';
+import type { ConsoleFaqStore, ConsoleRevision } from '../core/stores/consoleFaq.js';
+import type { LearningQuestion, LearningStore, SetAsideQuestion } from '../core/stores/learning.js';
 import type { DocumentRow } from '../storage/sqlite/knowledgeIndex.js';
-import type { LearningQuestion, SqliteLearningRepo } from '../storage/sqlite/learningRepo.js';
 import {
   describeGroups,
   distinctWordings,
@@ -55,12 +55,14 @@ export interface AnswerInput extends SourceInput {
 }
 
 export interface LearningServiceDeps {
-  readonly questions: SqliteLearningRepo;
-  readonly entries: SqliteConsoleFaqRepo;
+  /** The learning loop's questions and decisions (SQLite or PostgreSQL). */
+  readonly questions: LearningStore;
+  /** The console's FAQ entries and their revisions (SQLite or PostgreSQL). */
+  readonly entries: ConsoleFaqStore;
   readonly index: { documents(): DocumentRow[]; faqEntries(): FaqEntry[] };
   readonly search: KnowledgeSearch;
   /** Makes the console's entries live for the bot (services.publishConsoleFaq). */
-  readonly publish: () => void;
+  readonly publish: () => MaybePromise<void>;
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly threshold?: number;
@@ -69,12 +71,13 @@ export interface LearningServiceDeps {
 const MAX_NEW_VARIANTS = 20;
 
 export function createLearningService(deps: LearningServiceDeps) {
-  function compute(): DescribedGroups {
-    return describeGroups(deps.questions.questions(), deps.questions.decisions(), deps.threshold);
+  async function compute(): Promise<DescribedGroups> {
+    const questions = await deps.questions.questions();
+    return describeGroups(questions, await deps.questions.decisions(), deps.threshold);
   }
 
-  function groupOf(id: string): { view: GroupView; members: LearningQuestion[] } {
-    const c = compute();
+  async function groupOf(id: string): Promise<{ view: GroupView; members: LearningQuestion[] }> {
+    const c = await compute();
     const view = c.views.find((v) => v.id === id);
     if (!view) {
       throw new LearningError(
@@ -102,8 +105,14 @@ export function createLearningService(deps: LearningServiceDeps) {
    * kept past the retention of the log. An ignored group keeps its
    * representative question (see docs/learning-loop.md).
    */
-  function decideAnswered(view: GroupView, entryId: string, anchor: string, by: StaffPrincipal, reason: string): void {
-    deps.questions.decide({
+  async function decideAnswered(
+    view: GroupView,
+    entryId: string,
+    anchor: string,
+    by: StaffPrincipal,
+    reason: string,
+  ): Promise<void> {
+    await deps.questions.decide({
       id: view.id,
       status: 'answered',
       anchor,
@@ -117,8 +126,8 @@ export function createLearningService(deps: LearningServiceDeps) {
 
   return {
     /** Groups in a state (default: open), most residents first. */
-    groups(state: GroupState = 'open'): GroupView[] {
-      return compute().views.filter((v) => v.state === state && (state !== 'open' || v.questions > 0));
+    async groups(state: GroupState = 'open'): Promise<GroupView[]> {
+      return (await compute()).views.filter((v) => v.state === state && (state !== 'open' || v.questions > 0));
     },
 
     /** The pages retrieval finds for a group's question: where an answer most likely is. */
@@ -139,7 +148,7 @@ export function createLearningService(deps: LearningServiceDeps) {
       by: StaffPrincipal,
     ): Promise<{ entryId: string; warning?: string }> {
       requireAdmin(by);
-      const { view } = groupOf(groupId);
+      const { view } = await groupOf(groupId);
       if (view.state === 'answered') throw new LearningError(409, 'Nhóm câu hỏi này đã có câu trả lời được duyệt.');
       const reason = input.reason?.trim() || 'Trả lời nhóm câu hỏi trợ lý chưa trả lời được';
       const variants = distinctWordings(
@@ -150,7 +159,7 @@ export function createLearningService(deps: LearningServiceDeps) {
         groupId,
         details: { questions: view.questions },
       });
-      decideAnswered(view, approved.entryId, input.question.trim(), by, reason);
+      await decideAnswered(view, approved.entryId, input.question.trim(), by, reason);
       return approved;
     },
 
@@ -162,12 +171,12 @@ export function createLearningService(deps: LearningServiceDeps) {
       by: StaffPrincipal,
     ): Promise<{ entryId: string; revision: number }> {
       requireAdmin(by);
-      const { view, members } = groupOf(groupId);
+      const { view, members } = await groupOf(groupId);
       if (view.state === 'answered') throw new LearningError(409, 'Nhóm câu hỏi này đã có câu trả lời được duyệt.');
       // Ways to ask added earlier to a folder entry are an entry of their own: adding to them adds to that entry.
-      const faqId = deps.entries.live(asked)?.baseFaqId ?? asked;
+      const faqId = (await deps.entries.live(asked))?.baseFaqId ?? asked;
       const target = deps.index.faqEntries().find((e) => e.id === faqId);
-      const console = deps.entries.live(faqId);
+      const console = await deps.entries.live(faqId);
       if (!target && !console) throw new LearningError(404, `Không có câu hỏi thường gặp mã "${faqId}".`);
       const reason = reasonIn?.trim() || 'Thêm cách hỏi từ nhóm câu hỏi trợ lý chưa trả lời được';
       const now = deps.clock.now();
@@ -178,7 +187,7 @@ export function createLearningService(deps: LearningServiceDeps) {
         const known = [console.question, ...console.variants];
         const added = distinctWordings([...known, ...wordings], known.length + MAX_NEW_VARIANTS).slice(known.length);
         entryId = faqId;
-        revision = deps.entries.revise(faqId, {
+        revision = await deps.entries.revise(faqId, {
           question: console.question,
           variants: [...console.variants, ...added],
           answer: console.answer,
@@ -189,8 +198,8 @@ export function createLearningService(deps: LearningServiceDeps) {
           groupId,
         });
       } else {
-        const overlayId = deps.entries.overlayOf(faqId);
-        const current = overlayId ? deps.entries.live(overlayId) : undefined;
+        const overlayId = await deps.entries.overlayOf(faqId);
+        const current = overlayId ? await deps.entries.live(overlayId) : undefined;
         const known = target ? [target.question, ...target.variants] : [];
         const mine = current ? [current.question, ...current.variants].filter(Boolean) : [];
         const added = distinctWordings(
@@ -209,14 +218,14 @@ export function createLearningService(deps: LearningServiceDeps) {
         };
         if (overlayId) {
           entryId = overlayId;
-          revision = deps.entries.revise(overlayId, next);
+          revision = await deps.entries.revise(overlayId, next);
         } else {
-          entryId = deps.entries.create(next, faqId);
+          entryId = await deps.entries.create(next, faqId);
           revision = 1;
         }
       }
-      decideAnswered(view, faqId, target?.question ?? console?.question ?? view.representative, by, reason);
-      deps.publish();
+      await decideAnswered(view, faqId, target?.question ?? console?.question ?? view.representative, by, reason);
+      await deps.publish();
       await deps.audit.record({
         actorId: by.id,
         action: 'faq.attach',
@@ -229,10 +238,10 @@ export function createLearningService(deps: LearningServiceDeps) {
     /** Hides a group; similar new questions join it and stay hidden. */
     async ignore(groupId: string, reasonIn: string | undefined, by: StaffPrincipal): Promise<void> {
       requireAdmin(by);
-      const { view } = groupOf(groupId);
+      const { view } = await groupOf(groupId);
       if (view.state !== 'open') throw new LearningError(409, 'Chỉ bỏ qua được nhóm câu hỏi đang chờ xử lý.');
       const reason = reasonIn?.trim() || null;
-      deps.questions.decide({
+      await deps.questions.decide({
         id: groupId,
         status: 'ignored',
         anchor: view.representative,
@@ -255,24 +264,24 @@ export function createLearningService(deps: LearningServiceDeps) {
       const at = deps.clock.now();
       let id: string;
       if (input.questionId !== undefined) {
-        if (!deps.questions.flagLogged(input.questionId, by.id, at)) {
+        if (!(await deps.questions.flagLogged(input.questionId, by.id, at))) {
           throw new LearningError(404, `Không có câu hỏi số ${input.questionId} trong nhật ký.`);
         }
         id = `u${input.questionId}`;
       } else {
-        id = deps.questions.addTyped(input.question ?? '', input.note, by.id, at);
+        id = await deps.questions.addTyped(input.question ?? '', input.note, by.id, at);
       }
       await deps.audit.record({ actorId: by.id, action: 'learning.flag', target: id });
       return id;
     },
 
     /** Recent questions set aside as out of scope or without a topic, not flagged yet. */
-    setAside(limit = 20): ReturnType<SqliteLearningRepo['setAside']> {
+    async setAside(limit = 20): Promise<SetAsideQuestion[]> {
       return deps.questions.setAside(limit);
     },
 
-    revisions(entryId: string): ConsoleRevision[] {
-      const list = deps.entries.revisions(entryId);
+    async revisions(entryId: string): Promise<ConsoleRevision[]> {
+      const list = await deps.entries.revisions(entryId);
       if (list.length === 0) throw new LearningError(404, `Không có câu trả lời mã "${entryId}" do xã soạn.`);
       return list;
     },
@@ -284,15 +293,15 @@ export function createLearningService(deps: LearningServiceDeps) {
       by: StaffPrincipal,
     ): Promise<{ reverted: number; live: number | null }> {
       requireAdmin(by);
-      if (deps.entries.revisions(entryId).length === 0) {
+      if ((await deps.entries.revisions(entryId)).length === 0) {
         throw new LearningError(404, `Không có câu trả lời mã "${entryId}" do xã soạn.`);
       }
-      const undone = deps.entries.revert(entryId, by.id, deps.clock.now(), reason);
+      const undone = await deps.entries.revert(entryId, by.id, deps.clock.now(), reason);
       if (!undone) throw new LearningError(409, 'Câu trả lời này không còn phiên bản nào đang dùng để hoàn tác.');
-      const live = deps.entries.live(entryId);
+      const live = await deps.entries.live(entryId);
       // The group the reverted revision answered is open again, unless what is live now answers it too.
-      if (undone.groupId !== null && live?.groupId !== undone.groupId) deps.questions.reopen(undone.groupId);
-      deps.publish();
+      if (undone.groupId !== null && live?.groupId !== undone.groupId) await deps.questions.reopen(undone.groupId);
+      await deps.publish();
       await deps.audit.record({
         actorId: by.id,
         action: 'faq.revert',
@@ -307,11 +316,13 @@ export function createLearningService(deps: LearningServiceDeps) {
     },
 
     /** Console entries with their live revision (or the last one, when withdrawn). */
-    entries(): { id: string; baseFaqId: string | null; live: ConsoleRevision | undefined; last: ConsoleRevision }[] {
-      const ids = new Set(deps.entries.allIds());
+    async entries(): Promise<
+      { id: string; baseFaqId: string | null; live: ConsoleRevision | undefined; last: ConsoleRevision }[]
+    > {
+      const ids = new Set(await deps.entries.allIds());
       const out = [];
       for (const id of ids) {
-        const revs = deps.entries.revisions(id);
+        const revs = await deps.entries.revisions(id);
         const last = revs[0];
         if (!last) continue;
         out.push({ id, baseFaqId: last.baseFaqId, live: revs.find((r) => r.status === 'active'), last });
@@ -319,12 +330,11 @@ export function createLearningService(deps: LearningServiceDeps) {
       return out;
     },
 
-    weekly(weeks = 8): WeekFigures[] {
+    async weekly(weeks = 8): Promise<WeekFigures[]> {
       const now = deps.clock.now();
       const from = firstDayOf(now, weeks);
-      const days = deps.questions.outcomes(from, communeDayOf(now));
-      const answered = deps.questions
-        .decisions()
+      const days = await deps.questions.outcomes(from, communeDayOf(now));
+      const answered = (await deps.questions.decisions())
         .filter((d) => d.status === 'answered')
         .map((d) => ({ firstAskedAt: d.firstAskedAt, decidedAt: d.decidedAt }));
       return weeklyFigures(days, answered, now, weeks);

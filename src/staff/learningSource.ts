@@ -9,7 +9,7 @@
  * (accepted, with a warning kept in the revision and the audit log); a
  * decision of the commune needs who signed it and when.
  */
-import type { ConsoleSource } from '../storage/sqlite/consoleFaqRepo.js';
+import type { ConsoleSource } from '../core/stores/consoleFaq.js';
 import { isConsoleRef } from '../rag/consoleFaq.js';
 
 export interface SourceInput {

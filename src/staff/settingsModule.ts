@@ -32,7 +32,7 @@ import { communeToYaml } from '../content/communeYaml.js';
 import type { LiveCommune } from '../content/liveCommune.js';
 import type { CommuneConfig } from '../content/loadCommune.js';
 import { POPULATION_CSV_MAX_BYTES, populationTemplate } from '../content/populationCsv.js';
-import { HamletInUseError, type SqliteCommuneSettingsRepo } from '../storage/sqlite/communeSettingsRepo.js';
+import { HamletInUseError, type CommuneSettingsStore } from '../core/stores/communeSettings.js';
 import { importPopulation } from './populationImport.js';
 import { consoleNavHtml } from './consoleNav.js';
 import { contactsAudit, isCsvBody, jsonBody, textFields, wantsJson, type Ctx } from './settingsHttp.js';
@@ -60,7 +60,8 @@ import type { PopulationStore } from '../core/stores/populationEdit.js';
 export interface SettingsModuleDeps {
   /** The commune the service runs on (services.commune); reloaded after each save. */
   readonly commune: LiveCommune;
-  readonly settings: SqliteCommuneSettingsRepo;
+  /** The console's saved sections (SQLite or PostgreSQL). */
+  readonly settings: CommuneSettingsStore;
   readonly population: PopulationSource & PopulationStore;
   readonly audit: AuditLog;
   readonly clock: Clock;
@@ -82,16 +83,15 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   const js = read('settings.js');
 
   /** The commune now, including a save another process made (one small read). */
-  function inForce(): CommuneConfig {
-    deps.commune.refresh();
-    return deps.commune.snapshot();
+  function inForce(): Promise<CommuneConfig> {
+    return deps.commune.refreshed();
   }
 
   async function pageData(c: Ctx, message?: PageMessage, draft?: SettingsPageData['draft']): Promise<SettingsPageData> {
     const principal = c.get('staff');
     const scope = communeScopeOf(principal);
-    const commune = inForce();
-    const overrides = deps.settings.overrides();
+    const commune = await inForce();
+    const overrides = await deps.settings.overrides();
     const mine = (hamletId: string) => scope.kind === 'commune' || hamletId === scope.hamletId;
     const [population, certified] = await Promise.all([deps.population.population(), deps.population.vneidCertified()]);
     return {
@@ -101,7 +101,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       saved: { hamlets: overrides.hamlets !== undefined, contacts: overrides.contacts !== undefined },
       usedIds:
         scope.kind === 'commune'
-          ? new Set(deps.settings.usedAmong(commune.hamlets.map((h) => h.id)).keys())
+          ? new Set((await deps.settings.usedAmong(commune.hamlets.map((h) => h.id))).keys())
           : new Set<string>(),
       population: population.filter((p) => mine(p.hamletId)),
       certified: certified.filter((p) => mine(p.hamletId)),
@@ -166,13 +166,13 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     if (!edits.ok) return refuse(c, 400, 'hamlets', edits.errors);
     const checked = checkHamletsInput(edits.value.map((h) => ({ id: h.id, name: h.name })));
     if (!checked.ok) return refuse(c, 400, 'hamlets', checked.errors, { draft });
-    const before = inForce().hamlets;
+    const before = (await inForce()).hamlets;
     const away = idsTakenAway(before, edits.value);
-    const refusals = usedIdRefusals(away, deps.settings.usedAmong(away.map((a) => a.id)));
+    const refusals = usedIdRefusals(away, await deps.settings.usedAmong(away.map((a) => a.id)));
     if (refusals.length > 0) return refuse(c, 409, 'hamlets', refusals, { draft });
     const actorId = c.get('staff').id;
     try {
-      deps.settings.saveHamlets(
+      await deps.settings.saveHamlets(
         checked.value,
         away.map((a) => a.id),
         actorId,
@@ -182,7 +182,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       if (err instanceof HamletInUseError) return refuse(c, 409, 'hamlets', usedIdRefusals(away, err.usage), { draft });
       throw err;
     }
-    deps.commune.reload();
+    await deps.commune.reload();
     await deps.audit.record({
       actorId,
       action: 'settings.hamlets',
@@ -193,7 +193,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   }
 
   async function saveContacts(c: Ctx) {
-    const current = inForce();
+    const current = await inForce();
     let raw: Parsed<Record<string, unknown>>;
     let draft: SettingsPageData['draft'];
     if (wantsJson(c)) raw = contactsFromJson(await jsonBody(c));
@@ -206,8 +206,8 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
     const checked = checkContactsInput(raw.value, current.hamlets);
     if (!checked.ok) return refuse(c, 400, 'contacts', checked.errors, { draft });
     const actorId = c.get('staff').id;
-    deps.settings.saveContacts(checked.value, actorId, deps.clock.now());
-    const after = deps.commune.reload();
+    await deps.settings.saveContacts(checked.value, actorId, deps.clock.now());
+    const after = await deps.commune.reload();
     await deps.audit.record({
       actorId,
       action: 'settings.contacts',
@@ -218,7 +218,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
   }
 
   async function savePopulation(c: Ctx) {
-    const { hamlets, groups } = inForce();
+    const { hamlets, groups } = await inForce();
     let edit: Parsed<PopulationEdit>;
     let draft: SettingsPageData['draft'];
     if (wantsJson(c)) edit = populationFromJson(await jsonBody(c), { hamlets, groups });
@@ -251,7 +251,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
       if (bytes.byteLength > POPULATION_CSV_MAX_BYTES) return tooLarge(c);
     }
     if (!bytes) return refuse(c, 400, 'population', ['Chưa chọn tệp CSV để tải lên.']);
-    const { hamlets, groups } = inForce();
+    const { hamlets, groups } = await inForce();
     const actorId = c.get('staff').id;
     const result = await importPopulation(
       { lists: { hamlets, groups }, store: deps.population, clock: deps.clock, audit: deps.audit },
@@ -275,7 +275,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
 
   async function template(c: Ctx) {
     const scope = communeScopeOf(c.get('staff'));
-    const { hamlets, groups } = inForce();
+    const { hamlets, groups } = await inForce();
     const mine = scope.kind === 'commune' ? hamlets : hamlets.filter((h) => h.id === scope.hamletId);
     const ids = new Set(mine.map((h) => h.id));
     const csv = populationTemplate(
@@ -298,7 +298,7 @@ export function createSettingsModule(deps: SettingsModuleDeps): StaffModule {
 
   async function exportYaml(c: Ctx) {
     await deps.audit.record({ actorId: c.get('staff').id, action: 'settings.export', target: 'yaml' });
-    return c.body(communeToYaml(inForce()), 200, {
+    return c.body(communeToYaml(await inForce()), 200, {
       'content-type': 'application/yaml; charset=utf-8',
       'content-disposition': 'attachment; filename="commune.yaml"',
       'cache-control': 'no-store',

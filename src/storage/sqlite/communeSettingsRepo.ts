@@ -8,24 +8,25 @@
  * two staff saving at once cannot slip one past the check the console made.
  */
 import type { NamedItem } from '../../core/registry/types.js';
-import type { CommuneOverrides, CommuneSettingsSource, HamletUsage } from '../../core/stores/communeSettings.js';
+import {
+  contactsWithoutGoneHamlets,
+  HamletInUseError,
+  NO_HAMLET_USAGE,
+  usedOnly,
+  type CommuneOverrides,
+  type CommuneSettingsStore,
+  type HamletUsage,
+  type SyncCommuneSettingsSource,
+} from '../../core/stores/communeSettings.js';
 import type { Db } from './db.js';
 
-/** An edit tried to take away hamlet ids that records are filed under. */
-export class HamletInUseError extends Error {
-  constructor(readonly usage: ReadonlyMap<string, HamletUsage>) {
-    super(`hamlet ids in use: ${[...usage.keys()].join(', ')}`);
-    this.name = 'HamletInUseError';
-  }
-}
+export { HamletInUseError };
 
 interface SettingsRow {
   revision: number;
   hamlets_saved: number;
   contacts: string | null;
 }
-
-const NO_USAGE: HamletUsage = { citizens: 0, anonymous: 0, population: 0, staff: 0 };
 
 const USAGE_SQL = `SELECT
    (SELECT COUNT(*) FROM citizens WHERE commune_id = @commune AND hamlet = @hamlet) AS citizens,
@@ -34,7 +35,7 @@ const USAGE_SQL = `SELECT
    (SELECT COUNT(*) FROM population WHERE commune_id = @commune AND hamlet_id = @hamlet)
      + (SELECT COUNT(*) FROM vneid_certified WHERE commune_id = @commune AND hamlet_id = @hamlet) AS population`;
 
-export class SqliteCommuneSettingsRepo implements CommuneSettingsSource {
+export class SqliteCommuneSettingsRepo implements CommuneSettingsStore, SyncCommuneSettingsSource {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
@@ -73,18 +74,14 @@ export class SqliteCommuneSettingsRepo implements CommuneSettingsSource {
     for (const hamlet of new Set(hamletIds)) {
       const counts = usage.get({ commune: this.communeId, hamlet }) as Omit<HamletUsage, 'staff'>;
       const accounts = staff ? (staff.get(this.communeId, hamlet) as { n: number }).n : 0;
-      out.set(hamlet, { ...NO_USAGE, ...counts, staff: accounts });
+      out.set(hamlet, { ...NO_HAMLET_USAGE, ...counts, staff: accounts });
     }
     return out;
   }
 
   /** Ids among `hamletIds` that some record uses, with what uses them. */
   usedAmong(hamletIds: readonly string[]): Map<string, HamletUsage> {
-    const used = new Map<string, HamletUsage>();
-    for (const [id, u] of this.usage(hamletIds)) {
-      if (u.citizens + u.anonymous + u.population + u.staff > 0) used.set(id, u);
-    }
-    return used;
+    return usedOnly(this.usage(hamletIds));
   }
 
   /** Staff accounts live in another migration's table; before it exists, no account can use an id. */
@@ -118,19 +115,9 @@ export class SqliteCommuneSettingsRepo implements CommuneSettingsSource {
       );
       hamlets.forEach((h, i) => upsert.run(this.communeId, h.id, h.name, i, at));
       this.bump(by, at, { hamlets: true });
-      const contacts = this.row()?.contacts;
-      if (contacts) {
-        const raw = JSON.parse(contacts) as Record<string, unknown>;
-        if (Array.isArray(raw.digital_teams)) {
-          const teams = (raw.digital_teams as { hamlet?: unknown }[]).filter(
-            (t) => typeof t.hamlet === 'string' && kept.has(t.hamlet),
-          );
-          const { digital_teams: _old, ...rest } = raw;
-          const next = teams.length > 0 ? { ...rest, digital_teams: teams } : rest;
-          this.db
-            .prepare('UPDATE commune_settings SET contacts = ? WHERE commune_id = ?')
-            .run(JSON.stringify(next), this.communeId);
-        }
+      const contacts = contactsWithoutGoneHamlets(this.row()?.contacts, kept);
+      if (contacts !== undefined) {
+        this.db.prepare('UPDATE commune_settings SET contacts = ? WHERE commune_id = ?').run(contacts, this.communeId);
       }
     })();
   }

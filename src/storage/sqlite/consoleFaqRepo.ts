@@ -8,66 +8,17 @@
  * is live again and nothing is ever deleted. What the bot uses is built from
  * the live revisions (rag/consoleFaq.ts).
  */
+import {
+  CONSOLE_ID_PREFIX,
+  type ConsoleFaqStore,
+  type ConsoleRevision,
+  type NewRevision,
+} from '../../core/stores/consoleFaq.js';
+import { revisionOf, sourceColumns, type RevisionRow } from '../contentRows.js';
 import type { Db } from './db.js';
 
-/** Where an answer comes from: a knowledge document, an official page, or a commune decision. */
-export type ConsoleSource =
-  | { readonly kind: 'doc'; readonly ref: string }
-  | { readonly kind: 'url'; readonly url: string; readonly title?: string }
-  | { readonly kind: 'decision'; readonly title: string; readonly signer: string; readonly date: string }
-  /** The entry only adds ways to ask an entry of the knowledge folder, which keeps its own answer and source. */
-  | { readonly kind: 'base' };
-
-export interface ConsoleRevision {
-  readonly entryId: string;
-  readonly baseFaqId: string | null;
-  readonly revision: number;
-  readonly question: string;
-  readonly variants: readonly string[];
-  readonly answer: string;
-  readonly source: ConsoleSource;
-  readonly authorId: string;
-  readonly createdAt: string;
-  readonly reason: string;
-  readonly groupId: string | null;
-  readonly status: 'active' | 'reverted';
-  readonly revertedBy: string | null;
-  readonly revertedAt: string | null;
-  readonly revertReason: string | null;
-}
-
-export interface NewRevision {
-  readonly question: string;
-  readonly variants: readonly string[];
-  readonly answer: string;
-  readonly source: ConsoleSource;
-  readonly authorId: string;
-  readonly at: Date;
-  readonly reason: string;
-  readonly groupId?: string;
-}
-
-interface RevisionSqlRow {
-  entryId: string;
-  baseFaqId: string | null;
-  revision: number;
-  question: string;
-  variants_json: string;
-  answer: string;
-  source_kind: string;
-  source_value: string;
-  source_title: string | null;
-  source_signer: string | null;
-  source_date: string | null;
-  authorId: string;
-  createdAt: string;
-  reason: string;
-  groupId: string | null;
-  status: 'active' | 'reverted';
-  revertedBy: string | null;
-  revertedAt: string | null;
-  revertReason: string | null;
-}
+export type { ConsoleRevision, ConsoleSource, NewRevision } from '../../core/stores/consoleFaq.js';
+export { CONSOLE_ID_PREFIX };
 
 const SELECT = `SELECT r.entry_id AS entryId, e.base_faq_id AS baseFaqId, r.revision, r.question, r.variants_json, r.answer,
        r.source_kind, r.source_value, r.source_title, r.source_signer, r.source_date, r.author_id AS authorId,
@@ -76,43 +27,7 @@ const SELECT = `SELECT r.entry_id AS entryId, e.base_faq_id AS baseFaqId, r.revi
   FROM console_faq_revisions r
   JOIN console_faq_entries e ON e.commune_id = r.commune_id AND e.id = r.entry_id`;
 
-function sourceOf(r: RevisionSqlRow): ConsoleSource {
-  switch (r.source_kind) {
-    case 'doc':
-      return { kind: 'doc', ref: r.source_value };
-    case 'url':
-      return { kind: 'url', url: r.source_value, ...(r.source_title !== null && { title: r.source_title }) };
-    case 'decision':
-      return { kind: 'decision', title: r.source_value, signer: r.source_signer ?? '', date: r.source_date ?? '' };
-    default:
-      return { kind: 'base' };
-  }
-}
-
-function toRevision(r: RevisionSqlRow): ConsoleRevision {
-  return {
-    entryId: r.entryId,
-    baseFaqId: r.baseFaqId,
-    revision: r.revision,
-    question: r.question,
-    variants: JSON.parse(r.variants_json) as string[],
-    answer: r.answer,
-    source: sourceOf(r),
-    authorId: r.authorId,
-    createdAt: r.createdAt,
-    reason: r.reason,
-    groupId: r.groupId,
-    status: r.status,
-    revertedBy: r.revertedBy,
-    revertedAt: r.revertedAt,
-    revertReason: r.revertReason,
-  };
-}
-
-/** Prefix of console entry ids; `_` cannot occur in a knowledge-file FAQ id, so the two never collide. */
-export const CONSOLE_ID_PREFIX = 'console_';
-
-export class SqliteConsoleFaqRepo {
+export class SqliteConsoleFaqRepo implements ConsoleFaqStore {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
@@ -177,7 +92,7 @@ export class SqliteConsoleFaqRepo {
   }
 
   private insertRevision(entryId: string, revision: number, r: NewRevision): void {
-    const s = r.source;
+    const s = sourceColumns(r.source);
     this.db
       .prepare(
         `INSERT INTO console_faq_revisions (commune_id, entry_id, revision, question, variants_json, answer, source_kind,
@@ -191,11 +106,11 @@ export class SqliteConsoleFaqRepo {
         r.question,
         JSON.stringify(r.variants),
         r.answer,
-        s.kind,
-        s.kind === 'doc' ? s.ref : s.kind === 'url' ? s.url : s.kind === 'decision' ? s.title : '',
-        s.kind === 'url' ? (s.title ?? null) : null,
-        s.kind === 'decision' ? s.signer : null,
-        s.kind === 'decision' ? s.date : null,
+        s.source_kind,
+        s.source_value,
+        s.source_title,
+        s.source_signer,
+        s.source_date,
         r.authorId,
         r.at.toISOString(),
         r.reason,
@@ -208,8 +123,8 @@ export class SqliteConsoleFaqRepo {
     return (
       this.db
         .prepare(`${SELECT} WHERE r.commune_id = ? AND r.entry_id = ? ORDER BY r.revision DESC`)
-        .all(this.communeId, entryId) as RevisionSqlRow[]
-    ).map(toRevision);
+        .all(this.communeId, entryId) as RevisionRow[]
+    ).map(revisionOf);
   }
 
   /** The live revision of an entry: its newest one still active. */
@@ -226,8 +141,8 @@ export class SqliteConsoleFaqRepo {
                               WHERE x.commune_id = r.commune_id AND x.entry_id = r.entry_id AND x.status = 'active')
          ORDER BY r.entry_id`,
       )
-      .all(this.communeId) as RevisionSqlRow[];
-    return rows.map(toRevision);
+      .all(this.communeId) as RevisionRow[];
+    return rows.map(revisionOf);
   }
 
   /** Marks the live revision reverted; returns it, or undefined when the entry has none left. */

@@ -9,59 +9,26 @@
  * more than a count.
  */
 import type { AnswerOutcome, AnswerOutcomeLog } from '../../core/ports.js';
-import { CONSOLE_ID_PREFIX } from './consoleFaqRepo.js';
+import { CONSOLE_ID_PREFIX } from '../../core/stores/consoleFaq.js';
+import {
+  MAX_LEARNING_QUESTIONS,
+  oldestFirst,
+  type DayOutcome,
+  type GroupDecision,
+  type LearningQuestion,
+  type LearningStore,
+  type SetAsideQuestion,
+} from '../../core/stores/learning.js';
 import { communeDayOf } from '../../core/communeTime.js';
+import { loggedQuestionOf, typedQuestionOf, type LoggedQuestionRow } from '../contentRows.js';
 import type { Db } from './db.js';
 
-/** One question to group. `id` is `u<row id>` (logged question) or `f<id>` (typed in by staff). */
-export interface LearningQuestion {
-  readonly id: string;
-  readonly text: string;
-  /** `miss`, `thumbs-down`, `flag` (a logged row staff flagged) or `staff` (typed in by staff). */
-  readonly kind: string;
-  /** For a 👎: the answer the assistant gave. */
-  readonly answer: string | null;
-  /** Who asked (`channel:user`), or null when unknown (then counted as one person per question). */
-  readonly asker: string | null;
-  readonly createdAt: string;
-}
+export type { DayOutcome, GroupDecision, GroupStatus, LearningQuestion } from '../../core/stores/learning.js';
+export { MAX_LEARNING_QUESTIONS };
 
-export type GroupStatus = 'ignored' | 'answered';
-
-export interface GroupDecision {
-  readonly id: string;
-  readonly status: GroupStatus;
-  readonly anchor: string;
-  readonly entryId: string | null;
-  readonly firstAskedAt: string;
-  readonly decidedBy: string;
-  readonly decidedAt: string;
-  readonly reason: string | null;
-}
-
-export interface DayOutcome {
-  readonly day: string;
-  readonly asked: number;
-  readonly unanswered: number;
-  readonly byConsole: number;
-}
-
-/** Most questions read for grouping: the newest ones, far more than staff can answer in a month. */
-export const MAX_LEARNING_QUESTIONS = 10_000;
 const PAGE = 2_000;
 
-interface QuestionSqlRow {
-  rowid: number;
-  question: string;
-  kind: string;
-  answer: string | null;
-  channel: string;
-  user_id: string | null;
-  created_at: string;
-  flagged_by: string | null;
-}
-
-export class SqliteLearningRepo implements AnswerOutcomeLog {
+export class SqliteLearningRepo implements LearningStore, AnswerOutcomeLog {
   constructor(
     private readonly db: Db,
     private readonly communeId: string,
@@ -69,7 +36,7 @@ export class SqliteLearningRepo implements AnswerOutcomeLog {
 
   /** The questions to group, oldest first (the newest `limit` of them), read in pages by row id. */
   questions(limit = MAX_LEARNING_QUESTIONS): LearningQuestion[] {
-    const rows: QuestionSqlRow[] = [];
+    const rows: LoggedQuestionRow[] = [];
     let before = Number.MAX_SAFE_INTEGER;
     while (rows.length < limit) {
       const page = this.db
@@ -79,52 +46,35 @@ export class SqliteLearningRepo implements AnswerOutcomeLog {
             WHERE commune_id = ? AND id < ? AND (kind IN ('miss', 'thumbs-down') OR flagged_by IS NOT NULL)
             ORDER BY id DESC LIMIT ?`,
         )
-        .all(this.communeId, before, Math.min(PAGE, limit - rows.length)) as QuestionSqlRow[];
+        .all(this.communeId, before, Math.min(PAGE, limit - rows.length)) as LoggedQuestionRow[];
       rows.push(...page);
       const last = page.at(-1);
       if (!last || page.length < PAGE) break;
       before = last.rowid;
     }
-    const logged: LearningQuestion[] = rows.reverse().map((r) => ({
-      id: `u${r.rowid}`,
-      text: r.question,
-      kind: r.flagged_by !== null && r.kind !== 'thumbs-down' && r.kind !== 'miss' ? 'flag' : r.kind,
-      answer: r.answer,
-      asker: r.user_id === null ? null : `${r.channel}:${r.user_id}`,
-      createdAt: r.created_at,
-    }));
+    const logged = rows.reverse().map(loggedQuestionOf);
     const typed = (
       this.db
         .prepare(`SELECT id, question, created_at FROM learning_flags WHERE commune_id = ? ORDER BY id DESC LIMIT ?`)
         .all(this.communeId, limit) as { id: number; question: string; created_at: string }[]
     )
       .reverse()
-      .map((r) => ({
-        id: `f${r.id}`,
-        text: r.question,
-        kind: 'staff',
-        answer: null,
-        asker: null,
-        createdAt: r.created_at,
-      }));
-    // Oldest first by time, then by id, so the grouping's leaders are the first questions asked.
-    return [...logged, ...typed].sort((a, b) =>
-      a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1,
-    );
+      .map(typedQuestionOf);
+    return oldestFirst([...logged, ...typed]);
   }
 
   /**
    * The latest questions the assistant set aside as out of scope or as naming
    * no topic, not flagged yet: staff may flag one that it should answer after all.
    */
-  setAside(limit = 20): { id: number; question: string; kind: string; createdAt: string }[] {
+  setAside(limit = 20): SetAsideQuestion[] {
     return this.db
       .prepare(
         `SELECT id, question, kind, created_at AS createdAt FROM unanswered_questions
           WHERE commune_id = ? AND kind IN ('out-of-scope', 'unclear') AND flagged_by IS NULL
           ORDER BY id DESC LIMIT ?`,
       )
-      .all(this.communeId, limit) as { id: number; question: string; kind: string; createdAt: string }[];
+      .all(this.communeId, limit) as SetAsideQuestion[];
   }
 
   /** Marks a logged question for staff attention; false when there is no such question. */
