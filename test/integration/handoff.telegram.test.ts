@@ -49,7 +49,7 @@ describe('handoff on Telegram', () => {
     const settings = new SqliteCommuneSettingsRepo(services.db, services.config.COMMUNE_ID);
     settings.saveHamlets([XOM], [], 'admin', clock.now());
     settings.saveContacts({ office: { hours: HOURS } }, 'admin', clock.now());
-    services.commune.reload();
+    await services.commune.reload();
     api = new FakeBotApi();
     const { outbox, turns } = telegramTurns(services);
     const { bot, dispatcher } = createTelegramChannelBot({

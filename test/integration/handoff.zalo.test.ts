@@ -88,7 +88,7 @@ describe('handoff on Zalo', () => {
     // 49 hours later the free window is closed: held, nothing sent.
     later(49);
     // The OA's access token was refreshed meanwhile (the token manager's business, not this test's).
-    h.channel.store.saveRefreshed(
+    await h.channel.store.saveRefreshed(
       {
         accessToken: 'access-1',
         refreshToken: 'refresh-1',

@@ -156,7 +156,7 @@ describe('GET /staff/settings', () => {
 
   it('escapes what staff typed', async () => {
     settings.saveHamlets([{ id: 'xom-1', name: '<b>Xóm</b> "1"' }], ['xom-2'], 'a', new Date());
-    commune.reload();
+    await commune.reload();
     const page = await (await appFor(ADMIN).request('/staff/settings')).text();
     expect(page).toContain('&lt;b&gt;Xóm&lt;/b&gt;');
     expect(page).not.toContain('<b>Xóm</b>');

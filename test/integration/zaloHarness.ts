@@ -73,7 +73,7 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
     rateLimit: opts.rateLimit?.(clock),
   });
   if (opts.tokens !== false) {
-    channel.store.saveRefreshed(
+    await channel.store.saveRefreshed(
       { accessToken: ACCESS_0, refreshToken: REFRESH_0, expiresAt: new Date(clock.now().getTime() + 25 * 3_600_000) },
       clock.now(),
     );

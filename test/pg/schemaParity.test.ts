@@ -174,7 +174,9 @@ describe('PostgreSQL schema parity with SQLite (every migration)', () => {
 
   it('runs as its owner only the functions, and has only the extra policies, of the PostgreSQL-only list', async () => {
     expect(Object.keys(PG_ONLY_EXTRAS).sort()).toEqual(
-      Object.keys(PG_ONLY_MIGRATIONS).filter((n) => !n.startsWith('019')).sort(),
+      Object.keys(PG_ONLY_MIGRATIONS)
+        .filter((n) => !n.startsWith('019'))
+        .sort(),
     );
     const listed = Object.values(PG_ONLY_EXTRAS);
     // SECURITY DEFINER: the ways past row-level security. The report triggers' helpers run as their caller.
