@@ -12,9 +12,7 @@ import type { Logger } from '../../logger.js';
 import type { PruneReport, RetentionDays } from '../sqlite/retention.js';
 import type { PgDb } from './db.js';
 import { pgPruneExpired } from './pgRetention.js';
-
-const HOUR_MS = 3_600_000;
-const FIRST_ROUND_MS = 30_000;
+import { startHourlyJob } from '../hourlyJob.js';
 
 export interface PgPruner {
   /** One round now (also what the timer runs); undefined when another process was pruning. */
@@ -33,37 +31,18 @@ export interface PgPrunerDeps {
 }
 
 export function startPgPruner(deps: PgPrunerDeps): PgPruner {
-  let running: Promise<PruneReport | undefined> | undefined;
-  let stopped = false;
-
-  const run = (): Promise<PruneReport | undefined> => {
-    running ??= pgPruneExpired(deps.db, deps.communeId, deps.days, deps.clock.now())
-      .then((report) => {
-        if (report === undefined) deps.logger.debug('retention pruning skipped: another process is running it');
-        else if (Object.keys(report).length > 0) deps.logger.info({ removed: report }, 'old rows pruned (retention)');
-        return report;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const round = (): void => {
-    if (stopped) return;
-    run().catch((err: unknown) => deps.logger.warn({ err }, 'pruning old rows failed; will retry in an hour'));
-  };
-
-  const first = setTimeout(round, deps.firstMs ?? FIRST_ROUND_MS);
-  const every = setInterval(round, deps.intervalMs ?? HOUR_MS);
-  first.unref();
-  every.unref();
-  return {
-    run,
-    stop: async () => {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(every);
-      await running?.catch(() => undefined);
+  return startHourlyJob(
+    async () => {
+      const report = await pgPruneExpired(deps.db, deps.communeId, deps.days, deps.clock.now());
+      if (report === undefined) deps.logger.debug('retention pruning skipped: another process is running it');
+      else if (Object.keys(report).length > 0) deps.logger.info({ removed: report }, 'old rows pruned (retention)');
+      return report;
     },
-  };
+    {
+      logger: deps.logger,
+      failure: 'pruning old rows failed; will retry in an hour',
+      ...(deps.intervalMs !== undefined && { intervalMs: deps.intervalMs }),
+      ...(deps.firstMs !== undefined && { firstMs: deps.firstMs }),
+    },
+  );
 }

@@ -10,10 +10,7 @@ import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../logger.js';
 import type { Db } from './db.js';
 import { pruneExpired, type PruneReport, type RetentionDays } from './retention.js';
-
-const HOUR_MS = 3_600_000;
-/** The first round waits a little, so start-up and the first residents go first. */
-const FIRST_ROUND_MS = 30_000;
+import { startHourlyJob } from '../hourlyJob.js';
 
 export interface Pruner {
   /** One round now (also what the timer runs). */
@@ -32,36 +29,18 @@ export interface PrunerDeps {
 }
 
 export function startPruner(deps: PrunerDeps): Pruner {
-  let running: Promise<PruneReport> | undefined;
-  let stopped = false;
-
-  const run = (): Promise<PruneReport> => {
-    running ??= pruneExpired(deps.db, deps.communeId, deps.days, deps.clock.now())
-      .then((report) => {
-        if (Object.keys(report).length > 0) deps.logger.info({ removed: report }, 'old rows pruned (retention)');
-        return report;
-      })
-      .finally(() => {
-        running = undefined;
-      });
-    return running;
-  };
-  const round = (): void => {
-    if (stopped || !deps.db.open) return;
-    run().catch((err: unknown) => deps.logger.warn({ err }, 'pruning old rows failed; will retry in an hour'));
-  };
-
-  const first = setTimeout(round, deps.firstMs ?? FIRST_ROUND_MS);
-  const every = setInterval(round, deps.intervalMs ?? HOUR_MS);
-  first.unref();
-  every.unref();
-  return {
-    run,
-    stop: async () => {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(every);
-      await running?.catch(() => undefined);
+  return startHourlyJob(
+    async () => {
+      const report = await pruneExpired(deps.db, deps.communeId, deps.days, deps.clock.now());
+      if (Object.keys(report).length > 0) deps.logger.info({ removed: report }, 'old rows pruned (retention)');
+      return report;
     },
-  };
+    {
+      logger: deps.logger,
+      failure: 'pruning old rows failed; will retry in an hour',
+      alive: () => deps.db.open,
+      ...(deps.intervalMs !== undefined && { intervalMs: deps.intervalMs }),
+      ...(deps.firstMs !== undefined && { firstMs: deps.firstMs }),
+    },
+  );
 }
