@@ -8,6 +8,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { QaAnswer } from '../core/qa/answerer.js';
+import type { Engine } from '../core/conversation/engine.js';
 import { createServices } from '../services.js';
 import type { CliContext } from './index.js';
 
@@ -34,22 +35,40 @@ export async function runAsk(
   parsed: { values: { json?: boolean }; positionals: string[] },
 ): Promise<number> {
   const json = parsed.values.json === true;
-  const services = createServices(ctx.config, ctx.logger);
-  try {
-    await services.ingest();
-    const print = (a: QaAnswer): void => {
-      ctx.stdout.write(json ? `${JSON.stringify(toAskJson(a))}\n` : `${formatText(a)}\n`);
-    };
+  const print = (a: QaAnswer): void => {
+    ctx.stdout.write(json ? `${JSON.stringify(toAskJson(a))}\n` : `${formatText(a)}\n`);
+  };
+  const answerAll = async (engine: Engine): Promise<number> => {
     if (parsed.positionals.length > 0) {
-      print(await services.engine.ask(parsed.positionals.join(' ')));
+      print(await engine.ask(parsed.positionals.join(' ')));
       return 0;
     }
     const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
     for await (const line of lines) {
       if (!line.trim()) continue;
-      print(await services.engine.ask(line));
+      print(await engine.ask(line));
     }
     return 0;
+  };
+  const url = ctx.config.DATABASE_URL;
+  if (url !== undefined) {
+    // PostgreSQL: the commune's knowledge, settings and logs are that database's (issue 20).
+    const [{ openPgDatabase }, { openPgCommune }] = await Promise.all([
+      import('../storage/pg/db.js'),
+      import('../pgCommune.js'),
+    ]);
+    const pg = openPgDatabase(url, { applicationName: 'hocvuso-cli' });
+    try {
+      const commune = await openPgCommune(ctx.config, ctx.logger, pg, ctx.config.COMMUNE_ID);
+      return await answerAll(commune.engine);
+    } finally {
+      await pg.destroy();
+    }
+  }
+  const services = createServices(ctx.config, ctx.logger);
+  try {
+    await services.ingest();
+    return await answerAll(services.engine);
   } finally {
     services.close();
   }
