@@ -49,24 +49,30 @@ export interface StaffLine {
  * inserted in the writer's own transaction).
  */
 export interface HandoffWriter {
-  /** Queues `replies` for the thread's resident and records the staff message pointing at the last outbox row. */
+  /**
+   * Queues `replies` for the thread's resident and records the staff message
+   * pointing at the last outbox row. 'closed' (nothing written) when the
+   * thread is no longer open inside the writer's transaction: `thread` was
+   * read before, and on PostgreSQL another process may have closed it since.
+   */
   reply(
     thread: HandoffThread,
     route: ReplyRoute,
     replies: readonly OutgoingReply[],
     line: StaffLine,
-  ): MaybePromise<HandoffMessage>;
+  ): MaybePromise<HandoffMessage | 'closed'>;
   /**
    * Closes the thread (`line.staffId` closed it), records `line.text` as a
    * system message, and queues `replies` for the resident when their channel
-   * runs here (`route`).
+   * runs here (`route`). False (nothing written) when the thread was closed
+   * already: two "Xong" at once tell the resident once.
    */
   close(
     thread: HandoffThread,
     route: ReplyRoute | undefined,
     replies: readonly OutgoingReply[],
     line: StaffLine,
-  ): MaybePromise<void>;
+  ): MaybePromise<boolean>;
 }
 
 export interface HandoffServiceDeps {
@@ -140,6 +146,7 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
       text,
       at,
     });
+    if (message === 'closed') return { ok: false, error: 'closed' };
     flushLater(thread);
     return { ok: true, message };
   }
@@ -173,13 +180,13 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
     if (typeof thread === 'string') return false;
     const at = clock.now();
     const route = routes.get(thread.channel);
-    await writer.close(thread, route, [{ kind: 'notice', text: T.CLOSED }, ...quizOffer(thread)], {
+    const closed = await writer.close(thread, route, [{ kind: 'notice', text: T.CLOSED }, ...quizOffer(thread)], {
       staffId,
       text: T.CLOSED,
       at,
     });
-    flushLater(thread);
-    return true;
+    if (closed) flushLater(thread);
+    return closed;
   }
 
   function opened(thread: HandoffThread, at: Date): void {
