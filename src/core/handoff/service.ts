@@ -92,6 +92,8 @@ export interface HandoffServiceDeps {
 export interface HandoffService extends HandoffActions {
   /** Called by the turn runner inside the commit that opened `thread`: the staff notice is queued there. */
   opened(thread: HandoffThread, at: Date): void;
+  /** The staff notice of a new thread (where it came from, never who), for a runner that writes it itself (PostgreSQL). */
+  noticeOf(thread: HandoffThread): string;
 }
 
 export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
@@ -189,10 +191,14 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
     return closed;
   }
 
-  function opened(thread: HandoffThread, at: Date): void {
+  function noticeOf(thread: HandoffThread): string {
     const hamlet = thread.hamletId === undefined ? undefined : (deps.hamletName?.(thread.hamletId) ?? thread.hamletId);
-    deps.notices?.notify(T.newThreadNotice(hamlet, thread.channel), at);
+    return T.newThreadNotice(hamlet, thread.channel);
   }
 
-  return { reply, note, close, opened };
+  function opened(thread: HandoffThread, at: Date): void {
+    deps.notices?.notify(noticeOf(thread), at);
+  }
+
+  return { reply, note, close, opened, noticeOf };
 }
