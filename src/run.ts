@@ -44,7 +44,7 @@ function enabledChannels(settings: ChannelSettings, services: Services, logger: 
 export function connectHandoff(services: Pick<Services, 'handoff'>, channels: readonly ChannelRuntime[]): void {
   for (const c of channels) {
     if (c.replyRoute) services.handoff.routes.register(c.name, c.replyRoute);
-    if (c.staffNotice) services.handoff.notices.register(c.staffNotice);
+    if (c.staffNotice) services.handoff.notices.register(c.staffNotice, c.staffNoticeRows);
   }
   for (const c of channels) {
     for (const [name, route] of Object.entries(c.replyRoutes ?? {})) services.handoff.routes.register(name, route);

@@ -7,7 +7,7 @@
  * main.ts drives with the server's lifecycle. The web chat is always on and
  * is not a runtime.
  */
-import type { ReplyRoute, StaffNotice } from '../core/handoff/routes.js';
+import type { ReplyRoute, StaffNotice, StaffNoticeRows } from '../core/handoff/routes.js';
 import type { RawRoute } from '../http/rawRoute.js';
 import type { ChannelSettings } from '../channelSettings.js';
 import type { Logger } from '../logger.js';
@@ -26,6 +26,8 @@ export interface ChannelRuntime {
   readonly replyRoutes?: Readonly<Record<string, ReplyRoute>>;
   /** Where staff hear of a new handoff thread (Telegram's staff group, when set). */
   readonly staffNotice?: StaffNotice;
+  /** The same notice as outbox rows, for PostgreSQL's turn runner (storage/pg/pgStaffNotices.ts). */
+  readonly staffNoticeRows?: StaffNoticeRows;
   /** Starts background work (long polling, token refresh, outbox) once the server listens. */
   start(): Promise<void>;
   /** Stops background work; in-flight handling finishes first. */

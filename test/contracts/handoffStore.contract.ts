@@ -9,8 +9,8 @@
  * vitest config collects it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HandoffWriter } from '../../src/core/handoff/service.js';
-import type { ReplyRoute } from '../../src/core/handoff/routes.js';
+import { createHandoffService, type HandoffWriter } from '../../src/core/handoff/service.js';
+import { ReplyRoutes, type ReplyRoute } from '../../src/core/handoff/routes.js';
 import type { OutgoingReply } from '../../src/core/messages.js';
 import type { MaybePromise } from '../../src/core/ports.js';
 import type { HandoffScope, HandoffStore, HandoffThread } from '../../src/core/stores/handoff.js';
@@ -307,19 +307,22 @@ export function describeHandoffStoreContract(name: string, make: () => MaybeProm
       expect(rows.map((r) => [r['channel'], r['user_id'], r['status'], payloadOf(r)])).toEqual([
         ['zalo', 'u1', 'pending', { text: 'Cán bộ xã: Chào bác' }],
       ]);
+      if (message === 'closed') throw new Error('the thread is open');
       expect(message).toMatchObject({ author: 'staff', staffId: 'lan', text: 'Chào bác', delivery: 'pending' });
       expect(message.outboxId).toBe(Number(rows[0]?.['id']));
       expect(await store.get(t.id, COMMUNE)).toMatchObject({ unread: 0, assigneeId: 'lan' });
 
-      await writer.close(
-        t,
-        route,
-        [
-          { kind: 'notice', text: 'Đã xong' },
-          { kind: 'notice', text: 'Tiếp tục bài?' },
-        ],
-        { staffId: 'lan', text: 'Đã xong', at: at(3) },
-      );
+      expect(
+        await writer.close(
+          t,
+          route,
+          [
+            { kind: 'notice', text: 'Đã xong' },
+            { kind: 'notice', text: 'Tiếp tục bài?' },
+          ],
+          { staffId: 'lan', text: 'Đã xong', at: at(3) },
+        ),
+      ).toBe(true);
       expect(await store.get(t.id, COMMUNE)).toMatchObject({ status: 'closed', closedAt: at(3).toISOString() });
       expect((await store.messages(t.id, message.id, 10)).map((m) => [m.author, m.text])).toEqual([
         ['system', 'Đã xong'],
@@ -340,5 +343,66 @@ export function describeHandoffStoreContract(name: string, make: () => MaybeProm
       expect((await store.get(other.id, COMMUNE))?.status).toBe('closed');
       expect(await tables.rows('outbox')).toHaveLength(3);
     });
+
+    it('refuses a staff reply when "Xong" committed after the service read the thread: no message, no outbox row', async () => {
+      const { store, writer, route, tables } = await start();
+      const t = await openFor(store, 'u1', 'xom-1', 0);
+      await store.append(t.id, { author: 'resident', text: 'Cho tôi hỏi', at: at(1) });
+      // Another process closes the thread between the service's read and the writer's transaction.
+      const racing = withGet(store, async (id, scope) => {
+        const read = await store.get(id, scope);
+        await store.close(id, 'hoa', at(2));
+        return read;
+      });
+      const routes = new ReplyRoutes();
+      routes.register('zalo', route);
+      const service = createHandoffService({ store: racing, writer, routes, clock: { now: () => at(3) } });
+
+      expect(await service.reply(t.id, COMMUNE, 'lan', 'Chào bác', { confirmed: true })).toEqual({
+        ok: false,
+        error: 'closed',
+      });
+      expect((await store.messages(t.id, 0, 10)).map((m) => m.author)).toEqual(['resident']);
+      expect(await tables.rows('outbox')).toEqual([]);
+      expect(await store.get(t.id, COMMUNE)).toMatchObject({ status: 'closed', unread: 1 });
+      expect((await store.get(t.id, COMMUNE))?.assigneeId).toBeUndefined();
+    });
+
+    it('does a second "Xong" of a thread read while open nothing: one line, one notice to the resident', async () => {
+      const { store, writer, route, tables } = await start();
+      const t = await openFor(store, 'u1', 'xom-1', 0);
+      const line = (minute: number) => ({ staffId: 'lan', text: 'Đã xong', at: at(minute) });
+      expect(await writer.close(t, route, [{ kind: 'notice', text: 'Đã xong' }], line(1))).toBe(true);
+      // `t` still says open, as a second staff member's page read before the first "Xong".
+      expect(await writer.close(t, route, [{ kind: 'notice', text: 'Đã xong' }], line(2))).toBe(false);
+      expect(await writer.reply(t, route, [{ kind: 'notice', text: 'Cán bộ xã: Chào bác' }], line(3))).toBe('closed');
+      expect((await store.messages(t.id, 0, 10)).map((m) => [m.author, m.at])).toEqual([
+        ['system', at(1).toISOString()],
+      ]);
+      expect((await tables.rows('outbox')).map(payloadOf)).toEqual([{ text: 'Đã xong' }]);
+      expect(await store.get(t.id, COMMUNE)).toMatchObject({ status: 'closed', closedAt: at(1).toISOString() });
+
+      // Through the service, a close that lost the race answers false and queues nothing more.
+      const routes = new ReplyRoutes();
+      routes.register('zalo', route);
+      const service = createHandoffService({
+        store: withGet(store, () => t),
+        writer,
+        routes,
+        clock: { now: () => at(4) },
+      });
+      expect(await service.close(t.id, COMMUNE, 'hoa')).toBe(false);
+      expect(await tables.rows('outbox')).toHaveLength(1);
+    });
+  });
+}
+
+/**
+ * The store with its `get` replaced: what the service reads when another
+ * process acts on the thread right after (or right before) the service read it.
+ */
+function withGet(store: HandoffStore, get: HandoffStore['get']): HandoffStore {
+  return new Proxy(store, {
+    get: (target, key, receiver): unknown => (key === 'get' ? get : Reflect.get(target, key, receiver)),
   });
 }

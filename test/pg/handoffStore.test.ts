@@ -3,12 +3,16 @@
  * on PostgreSQL, as the app role, a fresh commune per case: the same cases
  * test/integration/handoffStoreContract.test.ts runs on SQLite. And what only
  * PostgreSQL has to keep: processes racing to open the same resident's thread
- * get one thread, and a commune never sees another commune's threads.
+ * get one thread, a staff reply racing a "Xong" not yet committed by another
+ * process waits for it and is refused, and a commune never sees another
+ * commune's threads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HandoffScope } from '../../src/core/stores/handoff.js';
 import { PgHandoffStore } from '../../src/storage/pg/pgHandoffStore.js';
 import { PgHandoffWriter } from '../../src/storage/pg/pgHandoffWriter.js';
+import { closeThread } from '../../src/storage/pg/pgTurnHandoff.js';
+import { withCommune } from '../../src/storage/pg/tenant.js';
 import { contractRender, describeHandoffStoreContract } from '../contracts/handoffStore.contract.js';
 import { openPgContractDb, type PgContractDb } from './pgContractDb.js';
 
@@ -51,6 +55,36 @@ describe('handoff store on PostgreSQL only', () => {
     const ids = new Set(threads.map((t) => t.id));
     expect(ids.size).toBe(1);
     expect(await stores[0]?.list(COMMUNE, { limit: 10 })).toHaveLength(1);
+  });
+
+  it('makes a staff reply wait for a "Xong" another process has not committed yet, then refuses it', async () => {
+    const { communeId, tables } = await pg.commune();
+    const store = new PgHandoffStore(pg.app, communeId);
+    const thread = await store.open({ channel: 'zalo', userId: 'u1', reason: 'asked', at: AT });
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let closed!: () => void;
+    const isClosed = new Promise<void>((resolve) => (closed = resolve));
+    // The other process: its close is written, its transaction still open.
+    const other = withCommune(pg.pool(), communeId, async (trx) => {
+      expect(await closeThread(trx, communeId, thread.id, 'hoa', AT)).toBe(true);
+      closed();
+      await held;
+    });
+    await isClosed;
+    const reply = new PgHandoffWriter(pg.app, communeId).reply(
+      thread,
+      { queue: () => [], render: contractRender },
+      [{ kind: 'notice', text: 'Cán bộ xã: Chào bác' }],
+      { staffId: 'lan', text: 'Chào bác', at: new Date(AT.getTime() + 1000) },
+    );
+    await pg.lockWaiters(1);
+    commit();
+    await other;
+    expect(await reply).toBe('closed');
+    expect(await store.messages(thread.id, 0, 10)).toEqual([]);
+    expect(await tables.rows('outbox')).toEqual([]);
+    expect(await store.get(thread.id, COMMUNE)).toMatchObject({ status: 'closed' });
   });
 
   it('shows a commune none of another commune’s threads, messages or head, even by id', async () => {

@@ -15,6 +15,10 @@ import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.j
 export interface PgContractDb {
   /** As the app role (what the service uses). */
   readonly app: Kysely<Database>;
+  /** Another pool as the app role, as a second process has (closed with the rest). */
+  pool(): Kysely<Database>;
+  /** Waits until at least `count` sessions of the app wait for a lock (a race's loser is parked). */
+  lockWaiters(count: number): Promise<void>;
   /** A new commune (its `communes` row made), and the tables seen for it. */
   commune(): Promise<{ communeId: string; tables: TableAccess }>;
   close(): Promise<void>;
@@ -39,8 +43,25 @@ export async function openPgContractDb(): Promise<PgContractDb> {
        WHERE table_schema = current_schema() AND table_name = ${table} AND column_name = 'id'`.execute(admin);
     return (rows[0]?.n ?? 0) > 0;
   };
+  const pools: Kysely<Database>[] = [];
   return {
     app,
+    pool() {
+      const pool = connect<Database>(t.appUrl, 2);
+      pools.push(pool);
+      return pool;
+    },
+    async lockWaiters(count) {
+      // Polls the server's own view of who waits; gives up loudly rather than hang the file.
+      for (let i = 0; i < 2000; i++) {
+        const { rows } = await sql<{ n: number }>`
+          SELECT COUNT(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(admin);
+        if ((rows[0]?.n ?? 0) >= count) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`fewer than ${count} sessions ever waited for a lock`);
+    },
     async commune() {
       const communeId = `xa-${process.pid}-${++serial}`;
       await withCommune(app, communeId, (trx) =>
@@ -74,6 +95,7 @@ export async function openPgContractDb(): Promise<PgContractDb> {
       return { communeId, tables };
     },
     async close() {
+      for (const pool of pools) await pool.destroy();
       await app.destroy();
       await admin.destroy();
       await t.drop();

@@ -7,7 +7,7 @@
  * announced in the optional staff group (TELEGRAM_STAFF_CHAT_ID) through the
  * same outbox, with where it came from and never who.
  */
-import type { ReplyRoute, StaffNotice } from '../../core/handoff/routes.js';
+import type { ReplyRoute, StaffNotice, StaffNoticeRows } from '../../core/handoff/routes.js';
 import type { OutgoingReply } from '../../core/messages.js';
 import type { OutboxStore } from '../../core/stores/outbox.js';
 import type { Dispatcher } from '../outbox.js';
@@ -26,9 +26,24 @@ export function telegramReplyRoute(
   };
 }
 
+interface TelegramNoticeRows extends StaffNoticeRows {
+  render(text: string): TelegramPayload[];
+}
+
+/** The staff group's notice as Telegram outbox rows (PostgreSQL inserts them in the turn's own commit). */
+export function telegramStaffNoticeRows(chatId: number): TelegramNoticeRows {
+  const render = (text: string): TelegramPayload[] => [{ op: 'reply', chatId, reply: { kind: 'notice', text } }];
+  return {
+    channel: 'telegram',
+    userId: String(chatId),
+    render,
+  };
+}
+
 /** Queues the notice for the staff group; the outbox timer sends it once the opening is committed. */
 export function telegramStaffNotice(outbox: OutboxStore<TelegramPayload>, chatId: number): StaffNotice {
+  const rows = telegramStaffNoticeRows(chatId);
   return (text, at) => {
-    outbox.enqueue(String(chatId), [{ op: 'reply', chatId, reply: { kind: 'notice', text } }], at);
+    outbox.enqueue(rows.userId, rows.render(text), at);
   };
 }

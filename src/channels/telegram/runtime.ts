@@ -24,7 +24,7 @@ import type { BackoffPolicy } from '../outbox.js';
 import type { ChannelFactory, ChannelRuntime } from '../runtime.js';
 import { ALLOWED_UPDATES, createTelegramChannelBot, type TelegramBotDeps } from './bot.js';
 import type { TelegramConfig } from './config.js';
-import { telegramReplyRoute, telegramStaffNotice } from './handoff.js';
+import { telegramReplyRoute, telegramStaffNotice, telegramStaffNoticeRows } from './handoff.js';
 import type { TelegramPayload } from './send.js';
 import type { TelegramStore } from './store.js';
 import { GROUP_COMMANDS, PRIVATE_COMMANDS } from './texts.js';
@@ -185,7 +185,10 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
     bot,
     flushDue,
     replyRoute: telegramReplyRoute(deps.outbox, dispatcher),
-    ...(staffChat !== undefined && { staffNotice: telegramStaffNotice(deps.outbox, staffChat) }),
+    ...(staffChat !== undefined && {
+      staffNotice: telegramStaffNotice(deps.outbox, staffChat),
+      staffNoticeRows: telegramStaffNoticeRows(staffChat),
+    }),
     ...(config.TELEGRAM_MODE === 'webhook'
       ? {
           webhooks: [

@@ -39,15 +39,34 @@ export class ReplyRoutes {
 /** Where staff hear of a new thread (the optional Telegram staff group); called inside the opening's commit. */
 export type StaffNotice = (text: string, at: Date) => void;
 
+/**
+ * The same sink as outbox rows, for a writer that inserts them in its own
+ * transaction (PostgreSQL: storage/pg/pgStaffNotices.ts), as `ReplyRoute.render`
+ * is for replies: on which channel, for which chat, and the payloads.
+ */
+export interface StaffNoticeRows {
+  readonly channel: string;
+  readonly userId: string;
+  render(text: string): readonly unknown[];
+}
+
 /** The sinks of new-thread notices; none by default. */
 export class StaffNotices {
   private readonly sinks: StaffNotice[] = [];
+  private readonly rowSinks: StaffNoticeRows[] = [];
 
-  register(sink: StaffNotice): void {
+  /** `rows`: the sink's outbox rows, without which it stays silent on PostgreSQL. */
+  register(sink: StaffNotice, rows?: StaffNoticeRows): void {
     this.sinks.push(sink);
+    if (rows) this.rowSinks.push(rows);
   }
 
   notify(text: string, at: Date): void {
     for (const sink of this.sinks) sink(text, at);
+  }
+
+  /** The sinks that can be written as outbox rows, as registered so far. */
+  rows(): readonly StaffNoticeRows[] {
+    return [...this.rowSinks];
   }
 }

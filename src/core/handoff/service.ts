@@ -49,24 +49,30 @@ export interface StaffLine {
  * inserted in the writer's own transaction).
  */
 export interface HandoffWriter {
-  /** Queues `replies` for the thread's resident and records the staff message pointing at the last outbox row. */
+  /**
+   * Queues `replies` for the thread's resident and records the staff message
+   * pointing at the last outbox row. 'closed' (nothing written) when the
+   * thread is no longer open inside the writer's transaction: `thread` was
+   * read before, and on PostgreSQL another process may have closed it since.
+   */
   reply(
     thread: HandoffThread,
     route: ReplyRoute,
     replies: readonly OutgoingReply[],
     line: StaffLine,
-  ): MaybePromise<HandoffMessage>;
+  ): MaybePromise<HandoffMessage | 'closed'>;
   /**
    * Closes the thread (`line.staffId` closed it), records `line.text` as a
    * system message, and queues `replies` for the resident when their channel
-   * runs here (`route`).
+   * runs here (`route`). False (nothing written) when the thread was closed
+   * already: two "Xong" at once tell the resident once.
    */
   close(
     thread: HandoffThread,
     route: ReplyRoute | undefined,
     replies: readonly OutgoingReply[],
     line: StaffLine,
-  ): MaybePromise<void>;
+  ): MaybePromise<boolean>;
 }
 
 export interface HandoffServiceDeps {
@@ -86,6 +92,8 @@ export interface HandoffServiceDeps {
 export interface HandoffService extends HandoffActions {
   /** Called by the turn runner inside the commit that opened `thread`: the staff notice is queued there. */
   opened(thread: HandoffThread, at: Date): void;
+  /** The staff notice of a new thread (where it came from, never who), for a runner that writes it itself (PostgreSQL). */
+  noticeOf(thread: HandoffThread): string;
 }
 
 export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
@@ -140,6 +148,7 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
       text,
       at,
     });
+    if (message === 'closed') return { ok: false, error: 'closed' };
     flushLater(thread);
     return { ok: true, message };
   }
@@ -173,19 +182,23 @@ export function createHandoffService(deps: HandoffServiceDeps): HandoffService {
     if (typeof thread === 'string') return false;
     const at = clock.now();
     const route = routes.get(thread.channel);
-    await writer.close(thread, route, [{ kind: 'notice', text: T.CLOSED }, ...quizOffer(thread)], {
+    const closed = await writer.close(thread, route, [{ kind: 'notice', text: T.CLOSED }, ...quizOffer(thread)], {
       staffId,
       text: T.CLOSED,
       at,
     });
-    flushLater(thread);
-    return true;
+    if (closed) flushLater(thread);
+    return closed;
+  }
+
+  function noticeOf(thread: HandoffThread): string {
+    const hamlet = thread.hamletId === undefined ? undefined : (deps.hamletName?.(thread.hamletId) ?? thread.hamletId);
+    return T.newThreadNotice(hamlet, thread.channel);
   }
 
   function opened(thread: HandoffThread, at: Date): void {
-    const hamlet = thread.hamletId === undefined ? undefined : (deps.hamletName?.(thread.hamletId) ?? thread.hamletId);
-    deps.notices?.notify(T.newThreadNotice(hamlet, thread.channel), at);
+    deps.notices?.notify(noticeOf(thread), at);
   }
 
-  return { reply, note, close, opened };
+  return { reply, note, close, opened, noticeOf };
 }

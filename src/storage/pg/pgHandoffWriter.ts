@@ -9,6 +9,13 @@
  * and the rows are inserted in this transaction into the shared `outbox`
  * table, where the channel's PostgreSQL dispatcher (pgOutboxStore.ts) claims
  * them; the flush after the commit is the service's, as on SQLite.
+ *
+ * The service read the thread in a transaction of its own, so another
+ * process may have closed it since: each write here first locks the thread
+ * row `FOR UPDATE` and writes nothing unless it is still open. A close and a
+ * reply racing thus come out in one order: a reply after "Xong" is refused
+ * ('closed': no message, no outbox row), and the second of two "Xong" does
+ * nothing (the resident hears it once).
  */
 import type { Transaction } from 'kysely';
 import type { HandoffWriter } from '../../core/handoff/service.js';
@@ -17,7 +24,7 @@ import type { OutgoingReply } from '../../core/messages.js';
 import type { HandoffMessage, HandoffThread } from '../../core/stores/handoff.js';
 import type { PgDb } from './db.js';
 import { insertOutboxRows } from './pgOutboxStore.js';
-import { appendThreadMessage, closeThread } from './pgTurnHandoff.js';
+import { appendThreadMessage, closeThread, lockOpenThread } from './pgTurnHandoff.js';
 import type { Database } from './schema.js';
 import { withCommune } from './tenant.js';
 
@@ -49,8 +56,9 @@ export class PgHandoffWriter implements HandoffWriter {
     );
   }
 
-  reply: HandoffWriter['reply'] = (thread, route, replies, line): Promise<HandoffMessage> =>
-    withCommune(this.db, this.communeId, async (trx) => {
+  reply: HandoffWriter['reply'] = (thread, route, replies, line): Promise<HandoffMessage | 'closed'> =>
+    withCommune(this.db, this.communeId, async (trx): Promise<HandoffMessage | 'closed'> => {
+      if (!(await lockOpenThread(trx, this.communeId, thread.id))) return 'closed';
       const ids = await this.queue(trx, thread, route, replies, line.at);
       return appendThreadMessage(trx, this.communeId, thread.id, {
         author: 'staff',
@@ -61,10 +69,12 @@ export class PgHandoffWriter implements HandoffWriter {
       });
     });
 
-  close: HandoffWriter['close'] = (thread, route, replies, line): Promise<void> =>
-    withCommune(this.db, this.communeId, async (trx) => {
-      await closeThread(trx, this.communeId, thread.id, line.staffId, line.at);
+  close: HandoffWriter['close'] = (thread, route, replies, line): Promise<boolean> =>
+    withCommune(this.db, this.communeId, async (trx): Promise<boolean> => {
+      // The conditional update takes the row lock itself: a second "Xong" waits, then finds it closed.
+      if (!(await closeThread(trx, this.communeId, thread.id, line.staffId, line.at))) return false;
       await appendThreadMessage(trx, this.communeId, thread.id, { author: 'system', text: line.text, at: line.at });
       if (route) await this.queue(trx, thread, route, replies, line.at);
+      return true;
     });
 }

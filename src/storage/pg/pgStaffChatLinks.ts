@@ -8,8 +8,9 @@
  * redeemed is read `FOR UPDATE`, so two processes handed the same code (a
  * redelivered `/canbo`) spend it once, the second one hearing "expired"; and
  * a new code locks its account's row, so two clicks on "Tạo mã" leave one
- * live code. Reads that decide something join the account and skip a
- * disabled one, as on SQLite.
+ * live code. Two accounts' codes redeemed from one chat at once end as one
+ * after the other would: the chat is the later account's. Reads that decide
+ * something join the account and skip a disabled one, as on SQLite.
  */
 import type { Transaction } from 'kysely';
 import {
@@ -122,6 +123,15 @@ export class PgStaffChatLinks implements StaffChatLinkStore {
       await trx
         .insertInto('staff_chat_links')
         .values({ commune_id: this.communeId, staff_id: row.staff_id, channel, user_id: userId, linked_at: at })
+        // Another account's code redeemed from the same chat at once: its link, not yet committed,
+        // escaped the delete above. Waiting for it and taking the chat over is what one redeem
+        // after the other does (the chat is the later account's), where a plain insert would throw.
+        .onConflict((oc) =>
+          oc.columns(['commune_id', 'channel', 'user_id']).doUpdateSet((eb) => ({
+            staff_id: eb.ref('excluded.staff_id'),
+            linked_at: eb.ref('excluded.linked_at'),
+          })),
+        )
         .execute();
       return { ok: true, staffId: row.staff_id };
     });

@@ -77,6 +77,27 @@ export async function appendThreadMessage(
   return messageOf(row);
 }
 
+/**
+ * Locks the thread row in `trx` (`FOR UPDATE`, until the commit) and says
+ * whether it is open: a writer that read the thread in an earlier
+ * transaction checks it again here, and a close by another process waits
+ * for this transaction or is seen by it.
+ */
+export async function lockOpenThread(
+  trx: Transaction<Database>,
+  communeId: string,
+  threadId: number,
+): Promise<boolean> {
+  const r = await trx
+    .selectFrom('handoff_threads')
+    .select('status')
+    .where('commune_id', '=', communeId)
+    .where('id', '=', threadId)
+    .forUpdate()
+    .executeTakeFirst();
+  return r?.status === 'open';
+}
+
 /** Closes the thread in `trx` if it is open ("Xong"); false when it was not. */
 export async function closeThread(
   trx: Transaction<Database>,

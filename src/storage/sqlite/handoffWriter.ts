@@ -7,10 +7,15 @@
  * the store's writes, all synchronous, so the staff message and the outbox
  * row that carries it are stored together or not at all. Inside the turn
  * group-commit's open transaction it becomes a savepoint, as every write here.
+ * Each write first re-reads the thread in its transaction and writes nothing
+ * to a thread closed since the service read it: SQLite's single writer makes
+ * that rare, but the answer ('closed', false) is the port's, as on PostgreSQL.
  */
 import type { HandoffWriter } from '../../core/handoff/service.js';
-import type { HandoffMessage, SyncHandoffStore } from '../../core/stores/handoff.js';
+import type { HandoffMessage, HandoffScope, SyncHandoffStore } from '../../core/stores/handoff.js';
 import type { Db } from './db.js';
+
+const COMMUNE: HandoffScope = { kind: 'commune' };
 
 export class SqliteHandoffWriter implements HandoffWriter {
   constructor(
@@ -18,8 +23,13 @@ export class SqliteHandoffWriter implements HandoffWriter {
     private readonly store: SyncHandoffStore,
   ) {}
 
-  reply: HandoffWriter['reply'] = (thread, route, replies, line): HandoffMessage =>
-    this.db.transaction(() => {
+  private isOpen(threadId: number): boolean {
+    return this.store.get(threadId, COMMUNE)?.status === 'open';
+  }
+
+  reply: HandoffWriter['reply'] = (thread, route, replies, line): HandoffMessage | 'closed' =>
+    this.db.transaction((): HandoffMessage | 'closed' => {
+      if (!this.isOpen(thread.id)) return 'closed';
       const ids = route.queue(thread.userId, replies, line.at);
       return this.store.append(thread.id, {
         author: 'staff',
@@ -30,11 +40,12 @@ export class SqliteHandoffWriter implements HandoffWriter {
       });
     })();
 
-  close: HandoffWriter['close'] = (thread, route, replies, line): void => {
-    this.db.transaction(() => {
+  close: HandoffWriter['close'] = (thread, route, replies, line): boolean =>
+    this.db.transaction((): boolean => {
+      if (!this.isOpen(thread.id)) return false;
       this.store.close(thread.id, line.staffId, line.at);
       this.store.append(thread.id, { author: 'system', text: line.text, at: line.at });
       route?.queue(thread.userId, replies, line.at);
+      return true;
     })();
-  };
 }
