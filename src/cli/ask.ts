@@ -53,14 +53,20 @@ export async function runAsk(
   const url = ctx.config.DATABASE_URL;
   if (url !== undefined) {
     // PostgreSQL: the commune's knowledge, settings and logs are that database's (issue 20).
-    const [{ openPgDatabase }, { openPgCommune }] = await Promise.all([
+    const [{ openPgDatabase }, { openPgCommune }, { pgConnectionProblem }] = await Promise.all([
       import('../storage/pg/db.js'),
       import('../pgCommune.js'),
+      import('../storage/pg/pgProblems.js'),
     ]);
     const pg = openPgDatabase(url, { applicationName: 'hocvuso-cli' });
     try {
       const commune = await openPgCommune(ctx.config, ctx.logger, pg, ctx.config.COMMUNE_ID);
       return await answerAll(commune.engine);
+    } catch (err) {
+      const problem = pgConnectionProblem(err);
+      if (problem === undefined) throw err;
+      process.stderr.write(`Lỗi: ${problem}\n`);
+      return 1;
     } finally {
       await pg.destroy();
     }

@@ -28,6 +28,7 @@ import { grantAppRole } from '../storage/pg/roles.js';
 import { openDatabase } from '../storage/sqlite/db.js';
 import { countsTable, vi } from './countsTable.js';
 import type { CliContext } from './index.js';
+import { pgConnectionProblem } from '../storage/pg/pgProblems.js';
 
 const USAGE =
   'Cách dùng: npm run -s cli -- migrate-to-pg [--from TỆP.db] [--to postgres://…] [--replace] [--app-role TÊN]\n' +
@@ -198,17 +199,9 @@ function explain(err: unknown, ctx: CliContext): string {
   if (err instanceof SchemaMismatchError) {
     return `cấu trúc SQLite và PostgreSQL khác nhau (mã nguồn hai bên không cùng phiên bản?): ${err.problems.join('; ')}. ${unchanged}`;
   }
+  const problem = pgConnectionProblem(err);
+  if (problem !== undefined) return `${problem} ${unchanged}`;
   const detail = err instanceof Error ? err.message : String(err);
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
-  if (['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN'].includes(code)) {
-    return `không kết nối được tới PostgreSQL (${detail}): kiểm tra tên máy, cổng trong địa chỉ và máy chủ có đang chạy không. ${unchanged}`;
-  }
-  if (code === '28P01' || code === '28000') {
-    return `PostgreSQL từ chối đăng nhập (${detail}): kiểm tra tên tài khoản và mật khẩu trong địa chỉ. ${unchanged}`;
-  }
-  if (code === '3D000') {
-    return `chưa có cơ sở dữ liệu này (${detail}): tạo trước bằng CREATE DATABASE … OWNER <tài khoản chủ sở hữu>. ${unchanged}`;
-  }
   const where =
     typeof err === 'object' && err !== null && 'table' in err && typeof err.table === 'string'
       ? ` (bảng ${err.table})`

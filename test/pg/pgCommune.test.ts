@@ -4,7 +4,7 @@
  * `cli ask --json` answers from it when DATABASE_URL is set, and a channel's
  * turn on it saves the conversation, the claim and the replies together.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { openPgCommune, type PgCommune } from '../../src/pgCommune.js';
@@ -14,7 +14,7 @@ import { withCommune } from '../../src/storage/pg/tenant.js';
 import { runAsk } from '../../src/cli/ask.js';
 import { Writable } from 'node:stream';
 import { fixedClock, memoryLogger, testConfig } from '../helpers.js';
-import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.js';
+import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from './pgTestDb.js';
 
 const QUESTIONS = [
   'quên mật khẩu VNeID thì làm sao',
@@ -109,5 +109,27 @@ describe('a commune on PostgreSQL', () => {
     const expected = await lite.engine.ask('quên mật khẩu VNeID thì làm sao');
     expect(answer.answer).toBe(expected.text);
     expect(answer.sources.map((s) => s.ref)).toEqual(expected.sources.map((s) => s.ref));
+  });
+
+  it('says in Vietnamese what to run when the database has no tables yet', async () => {
+    const empty = await createTestDatabase();
+    const errors: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      errors.push(String(chunk));
+      return true;
+    });
+    try {
+      const config = testConfig({ DATABASE_URL: empty.appUrl, COMMUNE_ID: 'xa-pg' });
+      const stdout = new Writable({ write: (_c, _e, cb) => cb() });
+      const code = await runAsk(
+        { config, logger: memoryLogger().logger, args: [], stdout },
+        { values: { json: true }, positionals: ['quên mật khẩu VNeID'] },
+      );
+      expect(code).toBe(1);
+      expect(errors.join('')).toMatch(/chưa có các bảng của Hocvuso.*migrate-to-pg/u);
+    } finally {
+      spy.mockRestore();
+      await empty.drop();
+    }
   });
 });
