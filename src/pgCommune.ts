@@ -9,12 +9,9 @@
  * this is the first piece of "one Services per commune": the server and the
  * channels do not use it yet, `cli ask` does when DATABASE_URL is set.
  */
-import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
 import type { Config } from './config.js';
 import { createEngine, type Engine } from './core/conversation/engine.js';
 import type { Clock, Random } from './core/ports.js';
-import { COMMUNE_FILE, DEFAULT_COMMUNE, parseCommune, type CommuneConfig } from './content/loadCommune.js';
 import { liveCommuneOver, type LiveCommune } from './content/liveCommune.js';
 import { loadQuizBanks } from './content/loadQuizzes.js';
 import type { Logger } from './logger.js';
@@ -31,7 +28,16 @@ import { PgTurnRunner } from './storage/pg/pgTurnRunner.js';
 import { PgTurnStateBuffer } from './storage/pg/pgTurnState.js';
 import { PgUnansweredLog } from './storage/pg/pgUnansweredLog.js';
 import { withCommune } from './storage/pg/tenant.js';
-import { cryptoRandom, ReloadableQuizCatalog, systemClock } from './services.js';
+import {
+  COMMUNE_PROBLEM,
+  cryptoRandom,
+  QUIZ_PROBLEM,
+  readCommune,
+  ReloadableQuizCatalog,
+  SETTINGS_PROBLEM,
+  systemClock,
+} from './services.js';
+import { checkCoreQuizzes } from './content/loadCommune.js';
 
 export interface PgCommune {
   readonly communeId: string;
@@ -51,17 +57,6 @@ export interface PgCommune {
 export interface PgCommuneOptions {
   readonly clock?: Clock;
   readonly random?: Random;
-}
-
-/** The commune file, or the plan's defaults when it is missing or unreadable (start-up logs why). */
-function readCommuneFile(dir: string, logger: Logger): CommuneConfig {
-  try {
-    const { commune, problems } = parseCommune(readFileSync(join(dir, COMMUNE_FILE)));
-    for (const p of problems) logger.warn({ problem: p }, 'commune.yaml có chỗ sai, phần đó dùng giá trị mặc định');
-    return commune;
-  } catch {
-    return DEFAULT_COMMUNE;
-  }
 }
 
 /**
@@ -84,22 +79,18 @@ export async function openPgCommune(
       .onConflict((oc) => oc.column('id').doNothing())
       .execute(),
   );
-  const commune = liveCommuneOver(
-    readCommuneFile(config.KNOWLEDGE_DIR, logger),
-    new PgCommuneSettingsRepo(pg, communeId),
-    {
-      report: (problems) => {
-        for (const p of problems)
-          logger.warn({ problem: p }, 'cài đặt của xã có mục không dùng được, mục đó được bỏ qua');
-      },
-      onError: (err) => logger.warn({ err }, 'could not re-read the commune settings; the loaded copy stays in use'),
+  const commune = liveCommuneOver(readCommune(config.KNOWLEDGE_DIR, logger), new PgCommuneSettingsRepo(pg, communeId), {
+    report: (problems) => {
+      for (const p of problems) logger.warn({ problem: p }, SETTINGS_PROBLEM);
     },
-  );
+    onError: (err) => logger.warn({ err }, 'could not re-read the commune settings; the loaded copy stays in use'),
+  });
   await commune.reload();
   const quizzes = new ReloadableQuizCatalog();
   const banks = await loadQuizBanks(config.KNOWLEDGE_DIR);
-  for (const p of banks.problems) logger.warn({ problem: p }, 'bộ câu hỏi kiểm tra có chỗ sai, bài đó chưa được dùng');
+  for (const p of banks.problems) logger.warn({ problem: p }, QUIZ_PROBLEM);
   quizzes.replace(banks.quizzes, commune.coreQuizzes);
+  for (const p of checkCoreQuizzes(commune, quizzes)) logger.warn({ problem: p }, COMMUNE_PROBLEM);
 
   const knowledge = new CommuneKnowledge({
     store: new PgKnowledgeIndex(pg, communeId),

@@ -173,18 +173,18 @@ export class ReloadableQuizCatalog implements QuizCatalog {
  * What staff read at start-up when commune.yaml or a quiz bank has a mistake.
  * The detail (`problem`) is the same line `cli quiz check` prints.
  */
-const COMMUNE_PROBLEM =
+export const COMMUNE_PROBLEM =
   'commune.yaml có chỗ sai, phần đó dùng giá trị mặc định; chạy "npm run -s cli -- quiz check" để xem và sửa';
-const SETTINGS_PROBLEM =
+export const SETTINGS_PROBLEM =
   'cài đặt của xã (trang quản trị) có mục không dùng được, mục đó được bỏ qua; mở trang Cài đặt để xem và sửa';
-const QUIZ_PROBLEM =
+export const QUIZ_PROBLEM =
   'bộ câu hỏi kiểm tra có chỗ sai, bài đó chưa được dùng; chạy "npm run -s cli -- quiz check" để xem và sửa';
 
 /**
  * Reads commune.yaml once at start (hamlets, groups, targets, core quizzes);
  * a missing or broken file falls back to the plan's groups and is logged.
  */
-function readCommune(dir: string, logger: Logger): CommuneConfig {
+export function readCommune(dir: string, logger: Logger): CommuneConfig {
   let content: Buffer;
   try {
     content = readFileSync(join(dir, COMMUNE_FILE));
