@@ -125,6 +125,11 @@ export async function runChannel(
         import('../storage/pg/pgChannelRepo.js'),
       ]);
       const pg = openPgDatabase(url, { max: 1, applicationName: 'hocvuso-cli' });
+      // Until the server itself runs on PostgreSQL, a row written here is not one `npm start` serves.
+      process.stderr.write(
+        'Lưu ý: lệnh này dùng cơ sở dữ liệu PostgreSQL (DATABASE_URL), nhưng dịch vụ (npm start) vẫn chạy trên ' +
+          'SQLite (DATABASE_PATH): kênh thêm ở đây chưa được dịch vụ dùng. Bỏ DATABASE_URL để làm việc với SQLite.\n',
+      );
       try {
         return await fn(
           new PgChannelRepo(
