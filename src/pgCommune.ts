@@ -13,7 +13,7 @@ import type { Config } from './config.js';
 import { createEngine, type Engine } from './core/conversation/engine.js';
 import type { Clock, Random } from './core/ports.js';
 import { liveCommuneOver, type LiveCommune } from './content/liveCommune.js';
-import { loadQuizBanks } from './content/loadQuizzes.js';
+import { communeContent, communeWithoutFile, loadCommuneQuizBanks } from './content/communeContent.js';
 import type { Logger } from './logger.js';
 import { CommuneKnowledge } from './rag/communeKnowledge.js';
 import type { IngestReport } from './rag/ingest.js';
@@ -63,6 +63,10 @@ export interface PgCommuneOptions {
  * Opens `communeId` on the database `pg`: makes its `communes` row if it has
  * none, indexes the knowledge folder into its rows when something changed,
  * and loads the search, the settings and the quiz banks before returning.
+ * Content is the national folder with `<KNOWLEDGE_DIR>/communes/<communeId>/`
+ * over it (content/communeContent says what each part may add or replace);
+ * the top-level commune.yaml is read only for the install's own COMMUNE_ID.
+ * A server serving many communes calls this once per commune on one pool.
  */
 export async function openPgCommune(
   config: Config,
@@ -72,26 +76,39 @@ export async function openPgCommune(
   options: PgCommuneOptions = {},
 ): Promise<PgCommune> {
   const clock = options.clock ?? systemClock;
-  await withCommune(pg, communeId, (trx) =>
-    trx
+  // National content, the commune's own folder over it (content/communeContent).
+  const content = await communeContent(config.KNOWLEDGE_DIR, communeId, config.COMMUNE_ID);
+  const log = logger.child({ commune: communeId });
+  const fromFile = content.communeFileDir === undefined ? undefined : readCommune(content.communeFileDir, log);
+  const name = await withCommune(pg, communeId, async (trx) => {
+    await trx
       .insertInto('communes')
-      .values({ id: communeId, name: communeId })
+      .values({ id: communeId, name: fromFile?.name ?? communeId })
       .onConflict((oc) => oc.column('id').doNothing())
-      .execute(),
-  );
-  const commune = liveCommuneOver(readCommune(config.KNOWLEDGE_DIR, logger), new PgCommuneSettingsRepo(pg, communeId), {
+      .execute();
+    const row = await trx.selectFrom('communes').select('name').where('id', '=', communeId).executeTakeFirst();
+    return row?.name ?? communeId;
+  });
+  if (fromFile === undefined) {
+    log.warn(
+      `Xã ${communeId} chưa có tệp ${content.folder}/commune.yaml: dùng các nhóm đối tượng của Kế hoạch, ` +
+        'chưa có xóm/khối, mục tiêu và nơi liên hệ; tạo tệp bằng "npm run -s cli -- commune add"',
+    );
+  }
+  const commune = liveCommuneOver(fromFile ?? communeWithoutFile(name), new PgCommuneSettingsRepo(pg, communeId), {
     report: (problems) => {
-      for (const p of problems) logger.warn({ problem: p }, SETTINGS_PROBLEM);
+      for (const p of problems) log.warn({ problem: p }, SETTINGS_PROBLEM);
     },
-    onError: (err) => logger.warn({ err }, 'could not re-read the commune settings; the loaded copy stays in use'),
+    onError: (err) => log.warn({ err }, 'could not re-read the commune settings; the loaded copy stays in use'),
   });
   await commune.reload();
   const quizzes = new ReloadableQuizCatalog();
-  const banks = await loadQuizBanks(config.KNOWLEDGE_DIR);
-  for (const p of banks.problems) logger.warn({ problem: p }, QUIZ_PROBLEM);
+  const banks = await loadCommuneQuizBanks(content);
+  for (const p of banks.problems) log.warn({ problem: p }, QUIZ_PROBLEM);
   quizzes.replace(banks.quizzes, commune.coreQuizzes);
-  for (const p of checkCoreQuizzes(commune, quizzes)) logger.warn({ problem: p }, COMMUNE_PROBLEM);
+  for (const p of checkCoreQuizzes(commune, quizzes)) log.warn({ problem: p }, COMMUNE_PROBLEM);
 
+  // Ingestion lays the commune's folder over the national pages (rag/knowledgeLayers) by its id.
   const knowledge = new CommuneKnowledge({
     store: new PgKnowledgeIndex(pg, communeId),
     dir: config.KNOWLEDGE_DIR,
