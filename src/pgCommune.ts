@@ -92,7 +92,7 @@ export async function openPgCommune(
   if (fromFile === undefined) {
     log.warn(
       `Xã ${communeId} chưa có tệp ${content.folder}/commune.yaml: dùng các nhóm đối tượng của Kế hoạch, ` +
-        'chưa có xóm/khối, mục tiêu và nơi liên hệ; tạo tệp bằng "npm run -s cli -- commune add"',
+        `chưa có xóm/khối, mục tiêu và nơi liên hệ; tạo tệp bằng "npm run -s cli -- commune add ${communeId} --name <Tên xã>"`,
     );
   }
   const commune = liveCommuneOver(fromFile ?? communeWithoutFile(name), new PgCommuneSettingsRepo(pg, communeId), {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runCommune } from '../../src/cli/commune.js';
+import { runQuiz } from '../../src/cli/quiz.js';
 import type { CliContext } from '../../src/cli/index.js';
 import { DEFAULT_COMMUNE, parseCommune } from '../../src/content/loadCommune.js';
 import { ensureCommune, openDatabase } from '../../src/storage/sqlite/db.js';
@@ -150,5 +151,28 @@ describe('cli commune', () => {
     ]);
     const text = await inProcess(['list']);
     expect(text.stdout).toContain('xa-b\tXã B\tchưa có tệp commune.yaml (chạy commune add)');
+  });
+
+  it("checks a commune's own file and banks with `quiz check --commune`, and names what is missing", async () => {
+    writeTree(knowledge, { 'quizzes/.keep': '' });
+    expect((await inProcess(['add', 'xa-a', '--name', 'Xã A'])).code).toBe(0);
+    const check = async (args: string[]) => {
+      const out = sink();
+      const ctx: CliContext = {
+        config: testConfig({ DATABASE_PATH: dbPath, KNOWLEDGE_DIR: knowledge }),
+        logger: memoryLogger().logger,
+        args,
+        stdout: out.stream,
+      };
+      return { code: await runQuiz(ctx, args), stdout: out.text() };
+    };
+    const a = await check(['check', '--commune', 'xa-a']);
+    // No bank yet: the starter's core quizzes are named as problems, with the commune's file and no target.
+    expect(a.code).toBe(1);
+    expect(a.stdout).toContain('Commune: Xã A: 0 hamlets, 5 target groups, targets for no year, 5 core quizzes.');
+    expect(a.stdout).toContain('core_quizzes: no valid quiz has the id "vneid-co-ban"');
+    expect(a.stdout).toContain('chưa có mục tiêu nào (mục "targets:")');
+    const none = await check(['check', '--commune', 'xa-khong-co']);
+    expect(none.stdout).toContain(`commune.yaml: not found in ${join(knowledge, 'communes', 'xa-khong-co')}`);
   });
 });
