@@ -16,7 +16,7 @@
  */
 import { checkCoreQuizzes } from './content/loadCommune.js';
 import { liveCommuneOver, type LiveCommune } from './content/liveCommune.js';
-import { loadQuizBanks } from './content/loadQuizzes.js';
+import { communeContent, communeWithoutFile, loadCommuneQuizBanks } from './content/communeContent.js';
 import type { Config } from './config.js';
 import { createEngine, type Engine } from './core/conversation/engine.js';
 import { createHandoffService } from './core/handoff/service.js';
@@ -113,21 +113,14 @@ export interface PgCommuneOptions {
   readonly chatModel?: ChatModel;
 }
 
-/** Makes the commune's `communes` row if it has none (its name is the id until staff set one). */
-async function ensureCommuneRow(pg: PgDb, communeId: string): Promise<void> {
-  await withCommune(pg, communeId, (trx) =>
-    trx
-      .insertInto('communes')
-      .values({ id: communeId, name: communeId })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute(),
-  );
-}
-
 /**
  * Opens `communeId` on the database `pg`: makes its `communes` row if it has
  * none, indexes the knowledge folder into its rows when something changed,
  * and loads the search, the settings and the quiz banks before returning.
+ * Content is the national folder with `<KNOWLEDGE_DIR>/communes/<communeId>/`
+ * over it (content/communeContent says what each part may add or replace);
+ * the top-level commune.yaml is read only for the install's own COMMUNE_ID.
+ * A server serving many communes calls this once per commune on one pool.
  */
 export async function openPgCommune(
   config: Config,
@@ -137,25 +130,44 @@ export async function openPgCommune(
   options: PgCommuneOptions = {},
 ): Promise<PgCommune> {
   const clock = options.clock ?? systemClock;
-  await ensureCommuneRow(pg, communeId);
+  // National content, the commune's own folder over it (content/communeContent).
+  const content = await communeContent(config.KNOWLEDGE_DIR, communeId, config.COMMUNE_ID);
+  const log = logger.child({ commune: communeId });
+  const fromFile = content.communeFileDir === undefined ? undefined : readCommune(content.communeFileDir, log);
+  const name = await withCommune(pg, communeId, async (trx) => {
+    await trx
+      .insertInto('communes')
+      .values({ id: communeId, name: fromFile?.name ?? communeId })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    const row = await trx.selectFrom('communes').select('name').where('id', '=', communeId).executeTakeFirst();
+    return row?.name ?? communeId;
+  });
+  if (fromFile === undefined) {
+    log.warn(
+      `Xã ${communeId} chưa có tệp ${content.folder}/commune.yaml: dùng các nhóm đối tượng của Kế hoạch, ` +
+        `chưa có xóm/khối, mục tiêu và nơi liên hệ; tạo tệp bằng "npm run -s cli -- commune add ${communeId} --name <Tên xã>"`,
+    );
+  }
   const settings = new PgCommuneSettingsRepo(pg, communeId);
-  const commune = liveCommuneOver(readCommune(config.KNOWLEDGE_DIR, logger), settings, {
+  const commune = liveCommuneOver(fromFile ?? communeWithoutFile(name), settings, {
     report: (problems) => {
-      for (const p of problems) logger.warn({ problem: p }, SETTINGS_PROBLEM);
+      for (const p of problems) log.warn({ problem: p }, SETTINGS_PROBLEM);
     },
-    onError: (err) => logger.warn({ err }, 'could not re-read the commune settings; the loaded copy stays in use'),
+    onError: (err) => log.warn({ err }, 'could not re-read the commune settings; the loaded copy stays in use'),
   });
   await commune.reload();
   const quizzes = new ReloadableQuizCatalog();
-  const banks = await loadQuizBanks(config.KNOWLEDGE_DIR);
-  for (const p of banks.problems) logger.warn({ problem: p }, QUIZ_PROBLEM);
+  const banks = await loadCommuneQuizBanks(content);
+  for (const p of banks.problems) log.warn({ problem: p }, QUIZ_PROBLEM);
   quizzes.replace(banks.quizzes, commune.coreQuizzes);
-  for (const p of checkCoreQuizzes(commune, quizzes)) logger.warn({ problem: p }, COMMUNE_PROBLEM);
+  for (const p of checkCoreQuizzes(commune, quizzes)) log.warn({ problem: p }, COMMUNE_PROBLEM);
 
   const store = new PgKnowledgeIndex(pg, communeId);
   const embedder = options.embedder ?? embedderFor(config);
   // The dense index reads the passages of the in-memory index, which CommuneKnowledge owns: made in two steps.
   let dense: DenseIndex | undefined;
+  // Ingestion lays the commune's folder over the national pages (rag/knowledgeLayers) by its id.
   const knowledge = new CommuneKnowledge({
     store,
     dir: config.KNOWLEDGE_DIR,
@@ -165,7 +177,8 @@ export async function openPgCommune(
       dense: { fuse: (question, docs) => (dense ? dense.fuse(question, docs) : Promise.resolve(docs)) },
     }),
   });
-  if (embedder) dense = new DenseIndex({ embedder, cache: new PgEmbeddingCache(pg), index: knowledge.index, logger });
+  if (embedder)
+    dense = new DenseIndex({ embedder, cache: new PgEmbeddingCache(pg), index: knowledge.index, logger: log });
 
   const citizens = new PgCitizenRepo(pg, communeId, { coreQuizzes: commune.coreQuizzes });
   const attempts = new PgAttemptRepo(pg, communeId);
@@ -200,7 +213,7 @@ export async function openPgCommune(
     hamletName: (id) => commune.hamlets.find((h) => h.id === id)?.name,
     quizTitle: (id) => quizzes.get(id)?.title,
     // Only the channel and the error: never the reply's text.
-    onFlushError: (err, channel) => logger.warn({ err, channel }, 'staff reply not sent yet; it will be retried'),
+    onFlushError: (err, channel) => log.warn({ err, channel }, 'staff reply not sent yet; it will be retried'),
   });
   const webOutbox = new PgOutboxStore<WebReply>(pg, communeId, 'web');
   // The web's staff replies wait in its outbox rows for the visitor's next answer or poll.
@@ -212,7 +225,7 @@ export async function openPgCommune(
     render: (_userId, replies) => toChatResponse(replies).replies,
   });
 
-  const writer = writerFor(config, logger, clock, options.chatModel);
+  const writer = writerFor(config, log, clock, options.chatModel);
   const deps = {
     search: knowledge.search,
     unanswered,
@@ -255,9 +268,9 @@ export async function openPgCommune(
   async function syncDense(d: DenseIndex): Promise<void> {
     try {
       const r = await d.sync();
-      if (r.embedded > 0 || r.error !== undefined) logger.info({ model: d.model, ...r }, 'dense index updated');
+      if (r.embedded > 0 || r.error !== undefined) log.info({ model: d.model, ...r }, 'dense index updated');
     } catch (err) {
-      logger.warn({ err }, 'không nạp được chỉ mục vector (embeddings): trợ lý chỉ tìm theo từ khóa');
+      log.warn({ err }, 'không nạp được chỉ mục vector (embeddings): trợ lý chỉ tìm theo từ khóa');
     }
   }
 
@@ -279,9 +292,8 @@ export async function openPgCommune(
     // A new indexing recipe re-indexes every file; the console's entries are re-indexed with it.
     const reindexAll = opts.force === true || (await store.getMeta('index_recipe')) !== INDEX_RECIPE_VERSION;
     const report = await knowledge.ingest(opts);
-    for (const f of report.failed)
-      logger.warn({ file: f.ref, reason: f.message }, 'bỏ qua tệp tài liệu không đọc được');
-    for (const w of report.warnings) logger.warn({ problem: w }, 'tệp câu hỏi thường gặp có câu bị bỏ qua vì sai');
+    for (const f of report.failed) log.warn({ file: f.ref, reason: f.message }, 'bỏ qua tệp tài liệu không đọc được');
+    for (const w of report.warnings) log.warn({ problem: w }, 'tệp câu hỏi thường gặp có câu bị bỏ qua vì sai');
     const changed = report.added.length + report.updated.length + report.removed.length > 0;
     if (reindexAll) await publishConsoleFaq();
     else if (changed) {
@@ -292,8 +304,8 @@ export async function openPgCommune(
       if (dense) await syncDense(dense);
     }
     if (changed)
-      logger.info(
-        { communeId, added: report.added.length, updated: report.updated.length, removed: report.removed.length },
+      log.info(
+        { added: report.added.length, updated: report.updated.length, removed: report.removed.length },
         'knowledge index updated',
       );
     return report;
@@ -303,7 +315,7 @@ export async function openPgCommune(
     const generation = await store.getMeta(INDEX_GENERATION);
     if (generation !== loadedGeneration) {
       await reloadSearch();
-      logger.info({ communeId, generation }, 'knowledge index changed by another process: search tables reloaded');
+      log.info({ generation }, 'knowledge index changed by another process: search tables reloaded');
     }
     await commune.refreshed();
   }
@@ -314,7 +326,7 @@ export async function openPgCommune(
       if (running) return;
       running = true;
       refresh()
-        .catch((err: unknown) => logger.warn({ err, communeId }, 'could not check for changes made by another process'))
+        .catch((err: unknown) => log.warn({ err }, 'could not check for changes made by another process'))
         .finally(() => {
           running = false;
         });
