@@ -23,7 +23,7 @@ import { startPgServer } from './pgServer.js';
 import type { RunningService } from './run.js';
 import { systemClock } from './services.js';
 import { openPgDatabase, type PgDb } from './storage/pg/db.js';
-import { allCommunes } from './storage/pg/pgCommuneList.js';
+import { PgCommuneRegistry } from './storage/pg/pgCommuneRegistry.js';
 import { pgConnectionProblem } from './storage/pg/pgProblems.js';
 import { startPgPruner, type PgPruner } from './storage/pg/pgPruner.js';
 
@@ -44,7 +44,7 @@ export function channelsNotOnPg(settings: ChannelSettings): string[] {
 async function openCommunes(config: Config, logger: Logger, pg: PgDb): Promise<PgCommune[]> {
   const home = await openPgCommune(config, logger, pg, config.COMMUNE_ID);
   const out = [home];
-  for (const row of await allCommunes(pg, config.COMMUNE_ID)) {
+  for (const row of await new PgCommuneRegistry(pg, config.COMMUNE_ID).list()) {
     if (row.id === config.COMMUNE_ID) continue;
     out.push(await openPgCommune(config, logger, pg, row.id));
   }
