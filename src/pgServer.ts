@@ -144,7 +144,9 @@ export async function startPgServer(deps: PgServerDeps): Promise<RunningServer> 
     const path = communePath(other.communeId);
     // The page's links are relative to its folder: `/x/<id>` without the slash would reach the install's own.
     root.get(path, (ctx) => ctx.redirect(`${path}/`, 308));
-    root.route(path, communeApp(other, assets));
+    // Mounted, not routed: the commune's app sees `/x/<id>/api/chat` as `/api/chat`, with the connection's
+    // details (the client's address) passed on.
+    root.mount(path, communeApp(other, assets).fetch);
   }
   root.route(
     '/',
