@@ -28,7 +28,7 @@ import { SqliteCommuneSettingsRepo } from '../../src/storage/sqlite/communeSetti
 import { ensureCommune, openDatabase } from '../../src/storage/sqlite/db.js';
 import { SqliteAuditLog } from '../../src/storage/sqlite/staffAudit.js';
 import { SqliteUnansweredLog } from '../../src/storage/sqlite/unansweredRepo.js';
-import { BUNDLED_KNOWLEDGE, fixedClock, memoryLogger, tempDir, testConfig } from '../helpers.js';
+import { BUNDLED_KNOWLEDGE, fixedClock, memoryLogger, runCli, tempDir, testConfig } from '../helpers.js';
 import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from './pgTestDb.js';
 
 const COMMUNE = 'hung-chau';
@@ -250,6 +250,15 @@ describe('the staff commands on PostgreSQL print what they print on SQLite', () 
     const pruned = await same('prune', (ctx) => runPrune(ctx));
     expect(pruned.out).toContain('staff_audit: 0 removed (kept 730 days)');
   });
+
+  it('runs from the real command line on PostgreSQL and ends, and refuses a SQLite-only command', async () => {
+    const env = { DATABASE_URL: t.appUrl, KNOWLEDGE_DIR: tmp.dir, COMMUNE_ID: COMMUNE, LOG_LEVEL: 'warn' };
+    const [list, ingest] = await Promise.all([runCli(['staff', 'list'], env), runCli(['ingest'], env)]);
+    expect({ code: list.code, err: list.stderr }).toEqual({ code: 0, err: '' });
+    expect(list.stdout).toContain('an\tNguyễn Văn An\tquản trị viên xã');
+    expect(ingest.code).toBe(1);
+    expect(ingest.stderr).toContain('Lỗi: lệnh ingest chưa chạy được trên PostgreSQL');
+  }, 60_000);
 });
 
 describe('the staff commands when PostgreSQL is not ready', () => {
