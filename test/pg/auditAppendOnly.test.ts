@@ -18,7 +18,8 @@ import type { Database } from '../../src/storage/pg/schema.js';
 import { withCommune } from '../../src/storage/pg/tenant.js';
 import type { RetentionDays } from '../../src/storage/sqlite/retention.js';
 import { fixedClock, memoryLogger } from '../helpers.js';
-import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.js';
+import { migrateToLatest, PG_MIGRATIONS } from '../../src/storage/pg/migrations/index.js';
+import { connect, createMigratedDatabase, createTestDatabase, type TestDatabase } from './pgTestDb.js';
 
 const NOW = new Date('2026-12-01T08:00:00.000Z');
 const DAY = 86_400_000;
@@ -108,6 +109,40 @@ describe('the staff audit log on PostgreSQL is append-only for the service', () 
     expect(await outcome(() => sql`SELECT prune_staff_audit(${ago(800).toISOString()})`.execute(app))).toBe('P0001');
     expect(await new PgAuditLog(app, 'xa-a', fixedClock()).recent(10)).not.toHaveLength(0);
   });
+});
+
+describe('migration 025 on an install that already granted its app role', () => {
+  it('takes UPDATE and DELETE on staff_audit back from the app role, and only those', async () => {
+    const t = await createTestDatabase();
+    const owner = connect<unknown>(t.ownerUrl, 1);
+    try {
+      // An install upgraded from 024: the app role was granted every right on every table.
+      const upTo024 = Object.fromEntries(Object.entries(PG_MIGRATIONS).filter(([name]) => name < '025'));
+      await migrateToLatest(owner, upTo024);
+      await grantAppRole(owner, t.appRole);
+      const rights = async () => {
+        const { rows } = await sql<{ table: string; update: boolean; delete: boolean; insert: boolean }>`
+          SELECT t AS table,
+                 has_table_privilege(${t.appRole}, t, 'UPDATE') AS update,
+                 has_table_privilege(${t.appRole}, t, 'DELETE') AS delete,
+                 has_table_privilege(${t.appRole}, t, 'INSERT') AS insert
+            FROM unnest(ARRAY['staff_audit', 'staff_sessions']) AS t ORDER BY t`.execute(owner);
+        return rows;
+      };
+      expect(await rights()).toEqual([
+        { table: 'staff_audit', update: true, delete: true, insert: true },
+        { table: 'staff_sessions', update: true, delete: true, insert: true },
+      ]);
+      expect(await migrateToLatest(owner)).toEqual(['025_staff_audit_append_only']);
+      expect(await rights()).toEqual([
+        { table: 'staff_audit', update: false, delete: false, insert: true },
+        { table: 'staff_sessions', update: true, delete: true, insert: true },
+      ]);
+    } finally {
+      await owner.destroy();
+      await t.drop();
+    }
+  }, 60_000);
 });
 
 describe('the pruner clears staff sign-ins of every commune the install serves', () => {
