@@ -8,6 +8,8 @@
  * XLSX is binary: it goes to stdout only when stdout is not a terminal.
  * `--format completions-csv` still writes the older per-quiz completion
  * counts (hamlet × group × quiz). Messages go to stderr, in Vietnamese.
+ * With DATABASE_URL the counts are PostgreSQL's (cliStores.ts), else the
+ * SQLite file's.
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -17,12 +19,9 @@ import { parseArgs } from 'node:util';
 import { buildCompletionCsv } from '../reports/completionCsv.js';
 import { loadCommune } from '../content/loadCommune.js';
 import { loadQuizBanks, MemoryQuizCatalog } from '../content/loadQuizzes.js';
-import { openDatabase, type Db } from '../storage/sqlite/db.js';
 import type { PopulationSource, ReportSource } from '../core/stores/reports.js';
-import { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
-import { SqliteAuditLog } from '../storage/sqlite/staffAudit.js';
-import { SqliteReportRepo } from '../storage/sqlite/reportRepo.js';
-import { communeInForce } from './communeInForce.js';
+import { openCliStores, pgProblemExit, type CliStores } from './cliStores.js';
+import { pgConnectionProblem } from '../storage/pg/pgProblems.js';
 import { progressCsv } from '../reports/progressCsv.js';
 import { progressReport } from '../reports/progressData.js';
 import { writeProgressXlsx } from '../reports/progressXlsx.js';
@@ -36,11 +35,11 @@ const USAGE =
   'Cách dùng: npm run -s cli -- export --format csv|xlsx [--year 2026] [--hamlet xom-1] [--group nguoi-dan] ' +
   '[--from 2026-01-01] [--to 2026-12-31] [--sep semicolon|comma] [--out TỆP]\n';
 
-/** Where the population staff entered comes from; the default knows none (every share is then "chưa rõ"). */
-export type PopulationOpener = (db: Db, communeId: string) => PopulationSource;
+/** Where the population the shares are computed over comes from. */
+export type PopulationOpener = (stores: CliStores) => PopulationSource;
 
 /** The population and VNeID-certified counts staff entered (console or `cli population import`). */
-const STAFF_POPULATION: PopulationOpener = (db, communeId) => new SqlitePopulationRepo(db, communeId);
+const STAFF_POPULATION: PopulationOpener = (stores) => stores.population;
 
 const fail = (message: string): number => {
   process.stderr.write(`${message}\n${USAGE}`);
@@ -90,11 +89,12 @@ export async function runExport(
   for (const problem of [...banks.problems, ...communeResult.problems]) ctx.logger.warn(problem);
   const catalog = new MemoryQuizCatalog(banks.quizzes, communeResult.commune.coreQuizzes);
 
-  const db = openDatabase(ctx.config.DATABASE_PATH);
+  const clock = { now: () => new Date() };
+  const stores = await openCliStores(ctx, clock);
   try {
     // Hamlets and their names as staff set them in the console, over commune.yaml.
-    const commune = communeInForce(communeResult.commune, db, ctx.config.COMMUNE_ID, ctx.logger);
-    const reports: ReportSource = new SqliteReportRepo(db, ctx.config.COMMUNE_ID);
+    const commune = await stores.communeInForce(communeResult.commune, ctx.logger);
+    const reports: ReportSource = stores.reports;
     const target: NodeJS.WritableStream = out === undefined ? ctx.stdout : createWriteStream(out);
     const kind = format as ExportFormat;
     if (kind === 'completions-csv') {
@@ -109,10 +109,10 @@ export async function runExport(
       const report = await progressReport(
         {
           reports,
-          population: openPopulation(db, ctx.config.COMMUNE_ID),
+          population: openPopulation(stores),
           commune: () => commune,
           quizzes: () => catalog.list(),
-          clock: { now: () => new Date() },
+          clock,
         },
         parsed.query,
       );
@@ -126,18 +126,20 @@ export async function runExport(
       }
     }
     // Every export is on record, from the console or from here.
-    new SqliteAuditLog(db, ctx.config.COMMUNE_ID, { now: () => new Date() }).record({
+    await stores.audit.record({
       actorId: 'cli',
       action: 'report.export',
       target: kind,
       details: kind === 'completions-csv' ? {} : { ...parsed.query },
     });
   } catch (err) {
+    // PostgreSQL not set up (no server, no tables): said as every command says it, not as a write error.
+    if (stores.database === 'postgres' && pgConnectionProblem(err) !== undefined) return pgProblemExit(ctx, err);
     const reason = err instanceof Error && 'code' in err ? String(err.code) : String(err);
     process.stderr.write(`Không ghi được ${out ?? 'ra màn hình'} (${reason}).\n`);
     return 1;
   } finally {
-    db.close();
+    await stores.close();
   }
   if (out !== undefined) process.stderr.write(`Đã ghi báo cáo (${format}) vào ${out}\n`);
   return 0;

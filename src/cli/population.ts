@@ -6,19 +6,17 @@
  * and the same messages as the console's upload. An import saves everything
  * or nothing: with any wrong row it lists each by line number and exits 1.
  * The hamlets and groups are those in force: commune.yaml with what staff
- * saved in the console laid over it.
+ * saved in the console laid over it. With DATABASE_URL the figures are
+ * PostgreSQL's (cliStores.ts), else the SQLite file's.
  */
 import { readFile } from 'node:fs/promises';
 import { loadCommune } from '../content/loadCommune.js';
 import { populationTemplate, POPULATION_CSV_MAX_BYTES } from '../content/populationCsv.js';
 import { importPopulation } from '../staff/populationImport.js';
 import type { AuditLog } from '../staff/types.js';
-import { ensureCommune, openDatabase, type Db } from '../storage/sqlite/db.js';
-import { SqlitePopulationRepo } from '../storage/sqlite/populationRepo.js';
 import type { PopulationSource } from '../core/stores/reports.js';
 import type { PopulationStore } from '../core/stores/populationEdit.js';
-import { SqliteAuditLog } from '../storage/sqlite/staffAudit.js';
-import { communeInForce } from './communeInForce.js';
+import { pgProblemExit, withCliStores } from './cliStores.js';
 import type { CliContext } from './index.js';
 
 const USAGE =
@@ -31,7 +29,7 @@ export const CLI_ACTOR = 'cli';
 export interface PopulationCliOptions {
   readonly stderr?: NodeJS.WritableStream;
   /** Where the import is recorded; the database's own staff audit log when absent. */
-  readonly audit?: (db: Db) => AuditLog;
+  readonly audit?: AuditLog;
 }
 
 export async function runPopulation(
@@ -63,37 +61,38 @@ export async function runPopulation(
 
   const { commune: file, problems } = await loadCommune(ctx.config.KNOWLEDGE_DIR);
   for (const p of problems) ctx.logger.warn(p);
-  const db = openDatabase(ctx.config.DATABASE_PATH);
+  const clock = { now: () => new Date() };
   try {
-    ensureCommune(db, ctx.config.COMMUNE_ID);
-    const commune = communeInForce(file, db, ctx.config.COMMUNE_ID, ctx.logger);
-    // Typed as the ports, as a PostgreSQL store would be: reads and the import are awaited.
-    const store: PopulationSource & PopulationStore = new SqlitePopulationRepo(db, ctx.config.COMMUNE_ID);
-    const lists = { hamlets: commune.hamlets, groups: commune.groups };
-    if (bytes === undefined) {
-      ctx.stdout.write(populationTemplate(lists, await store.population(), await store.vneidCertified()));
-      if (lists.hamlets.length === 0) {
-        stderr.write('Chú ý: xã chưa có xóm/khối nào, tệp mẫu chỉ có dòng tiêu đề. Thêm xóm/khối trước.\n');
+    return await withCliStores(ctx, clock, async (stores) => {
+      await stores.ensureCommune();
+      const commune = await stores.communeInForce(file, ctx.logger);
+      // Typed as the ports: reads and the import are awaited on either database.
+      const store: PopulationSource & PopulationStore = stores.population;
+      const lists = { hamlets: commune.hamlets, groups: commune.groups };
+      if (bytes === undefined) {
+        ctx.stdout.write(populationTemplate(lists, await store.population(), await store.vneidCertified()));
+        if (lists.hamlets.length === 0) {
+          stderr.write('Chú ý: xã chưa có xóm/khối nào, tệp mẫu chỉ có dòng tiêu đề. Thêm xóm/khối trước.\n');
+        }
+        return 0;
       }
+      const audit = options.audit ?? stores.audit;
+      const result = await importPopulation({ lists, store, clock, audit }, bytes, CLI_ACTOR, 'cli');
+      if (!result.ok) {
+        stderr.write(`Chưa nhập gì từ ${rest[0]} vì tệp có chỗ sai:\n`);
+        for (const e of result.errors) stderr.write(`  - ${e}\n`);
+        return 1;
+      }
+      ctx.stdout.write(`Đã nhập số liệu dân số từ ${rest[0]}:\n`);
+      for (const line of result.summary) ctx.stdout.write(`  ${line}\n`);
+      ctx.stdout.write(
+        result.changes.length === 0
+          ? 'Số liệu trong tệp giống hệt số liệu đã có, không có gì thay đổi.\n'
+          : `Đã thay đổi ${result.changes.length} ô số liệu.\n`,
+      );
       return 0;
-    }
-    const clock = { now: () => new Date() };
-    const audit = options.audit?.(db) ?? new SqliteAuditLog(db, ctx.config.COMMUNE_ID, clock);
-    const result = await importPopulation({ lists, store, clock, audit }, bytes, CLI_ACTOR, 'cli');
-    if (!result.ok) {
-      stderr.write(`Chưa nhập gì từ ${rest[0]} vì tệp có chỗ sai:\n`);
-      for (const e of result.errors) stderr.write(`  - ${e}\n`);
-      return 1;
-    }
-    ctx.stdout.write(`Đã nhập số liệu dân số từ ${rest[0]}:\n`);
-    for (const line of result.summary) ctx.stdout.write(`  ${line}\n`);
-    ctx.stdout.write(
-      result.changes.length === 0
-        ? 'Số liệu trong tệp giống hệt số liệu đã có, không có gì thay đổi.\n'
-        : `Đã thay đổi ${result.changes.length} ô số liệu.\n`,
-    );
-    return 0;
-  } finally {
-    db.close();
+    });
+  } catch (err) {
+    return pgProblemExit(ctx, err, stderr);
   }
 }

@@ -4,7 +4,8 @@
  * `cli staff add|list|disable|reset`: staff accounts of the console, from the
  * server's terminal. No password is ever typed here: `add` and `reset` print
  * a one-time link (valid 72 hours) with which the person chooses their own.
- * The link is printed on stdout only, never logged.
+ * The link is printed on stdout only, never logged. With DATABASE_URL the
+ * accounts are PostgreSQL's (cliStores.ts), else the SQLite file's.
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -12,10 +13,10 @@ import { loadCommune } from '../content/loadCommune.js';
 import type { Clock } from '../core/ports.js';
 import { systemClock } from '../services.js';
 import { addStaffAccount, issueSetupToken, setupLink, SETUP_TOKEN_TTL_MS } from '../staff/accounts.js';
-import { publicBaseUrl, staffParts, type StaffParts } from '../staff/compose.js';
+import { publicBaseUrl } from '../staff/compose.js';
 import type { StaffChatChannel } from '../storage/sqlite/staffChatLinkRepo.js';
 import type { StaffAccount } from '../staff/storePort.js';
-import { ensureCommune, openDatabase } from '../storage/sqlite/db.js';
+import { pgProblemExit, withCliStores, type CliStores } from './cliStores.js';
 import type { CliContext } from './index.js';
 
 const USAGE = `Cách dùng:
@@ -110,16 +111,26 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
     return fail(err instanceof Error ? err.message : String(err));
   }
 
+  const withParts = <T>(fn: (parts: CliStores) => Promise<T>): Promise<T> =>
+    withCliStores(ctx, clock, async (stores) => {
+      await stores.ensureCommune();
+      return fn(stores);
+    });
+  try {
+    return await staffCommand(ctx, sub, values, clock, withParts);
+  } catch (err) {
+    return pgProblemExit(ctx, err);
+  }
+}
+
+async function staffCommand(
+  ctx: CliContext,
+  sub: string | undefined,
+  values: Record<string, string | boolean | undefined>,
+  clock: Clock,
+  withParts: <T>(fn: (parts: CliStores) => Promise<T>) => Promise<T>,
+): Promise<number> {
   const out = (line: string): boolean => ctx.stdout.write(`${line}\n`);
-  const withParts = async <T>(fn: (parts: StaffParts) => T | Promise<T>): Promise<T> => {
-    const db = openDatabase(ctx.config.DATABASE_PATH);
-    try {
-      ensureCommune(db, ctx.config.COMMUNE_ID);
-      return await fn(staffParts(db, ctx.config.COMMUNE_ID, clock));
-    } finally {
-      db.close();
-    }
-  };
   const base = publicBaseUrl(ctx.config);
 
   switch (sub) {
@@ -139,9 +150,9 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
           );
         }
       }
-      const added = await withParts(({ store, audit }) =>
+      const added = await withParts(({ staff, audit }) =>
         addStaffAccount(
-          store,
+          staff,
           { name, role, ...(hamlet !== undefined && { hamletId: hamlet }), ...(id !== undefined && { id }) },
           { clock, audit },
         ),
@@ -153,9 +164,9 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
       return 0;
     }
     case 'list': {
-      const { accounts, chats } = await withParts(async ({ store, chats }) => ({
-        accounts: await store.accounts(),
-        chats: await chats.channelsByStaff(),
+      const { accounts, chats } = await withParts(async ({ staff, staffChats }) => ({
+        accounts: await staff.accounts(),
+        chats: await staffChats.channelsByStaff(),
       }));
       if (values.json === true) {
         for (const a of accounts) out(JSON.stringify({ ...a, chats: chats.get(a.id) ?? [] }));
@@ -171,8 +182,8 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
     case 'disable': {
       const parsed = IdArgs.safeParse(values);
       if (!parsed.success) return fail(zodMessage(parsed.error));
-      const done = await withParts(async ({ store, audit }) => {
-        if (!(await store.disable(parsed.data.id, clock.now()))) return false;
+      const done = await withParts(async ({ staff, audit }) => {
+        if (!(await staff.disable(parsed.data.id, clock.now()))) return false;
         await audit.record({ actorId: 'cli', action: 'staff.account.disable', target: parsed.data.id });
         return true;
       });
@@ -183,8 +194,8 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
     case 'reset': {
       const parsed = IdArgs.safeParse(values);
       if (!parsed.success) return fail(zodMessage(parsed.error));
-      const token = await withParts(async ({ store, audit }) => {
-        const t = await issueSetupToken(store, parsed.data.id, clock);
+      const token = await withParts(async ({ staff, audit }) => {
+        const t = await issueSetupToken(staff, parsed.data.id, clock);
         if (t !== undefined)
           await audit.record({ actorId: 'cli', action: 'staff.password.reset_link', target: parsed.data.id });
         return t;

@@ -6,11 +6,10 @@
  * everyone. Personal numbers and secrets were masked before they were stored.
  * With `--groups`, the same questions grouped as the console groups them
  * (staff/learningGroups): how many residents asked each, in how many words.
+ * With DATABASE_URL the rows are PostgreSQL's (cliStores.ts).
  */
-import { openDatabase } from '../storage/sqlite/db.js';
-import { SqliteUnansweredLog } from '../storage/sqlite/unansweredRepo.js';
-import { SqliteLearningRepo } from '../storage/sqlite/learningRepo.js';
 import { describeGroups } from '../staff/learningGroups.js';
+import { pgProblemExit, withCliStores, type CliStores } from './cliStores.js';
 import type { CliContext } from './index.js';
 import { communeClock } from '../core/communeTime.js';
 
@@ -30,37 +29,42 @@ export function localTime(iso: string): string {
   return `${day} ${time} (giờ VN)`;
 }
 
-export function runUnanswered(ctx: CliContext, limitArg: string | undefined, grouped = false): number {
+export async function runUnanswered(ctx: CliContext, limitArg: string | undefined, grouped = false): Promise<number> {
   const limit = limitArg === undefined ? 50 : Number(limitArg);
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
     process.stderr.write(`--limit must be a whole number from 1 to 10000 (got "${limitArg}").\n`);
     return 1;
   }
-  const db = openDatabase(ctx.config.DATABASE_PATH);
   try {
-    if (grouped) return printGroups(ctx, new SqliteLearningRepo(db, ctx.config.COMMUNE_ID), limit);
-    const rows = new SqliteUnansweredLog(db, ctx.config.COMMUNE_ID).recent(limit);
-    if (rows.length === 0) {
-      ctx.stdout.write('No unanswered questions yet.\n');
-      return 0;
-    }
-    for (const r of rows) {
-      const best = r.bestRef ? ` (closest: ${r.bestRef}, ${r.bestScore?.toFixed(2) ?? '?'})` : '';
-      const kind = KIND_LABELS[r.kind] ?? r.kind;
-      ctx.stdout.write(
-        `${localTime(r.createdAt)}  [${r.channel}] [${kind}]  ${r.question.replace(/\s+/g, ' ')}${best}\n`,
-      );
-      if (r.answer) ctx.stdout.write(`    answer given: ${r.answer.replace(/\s+/g, ' ').slice(0, 300)}\n`);
-    }
-    return 0;
-  } finally {
-    db.close();
+    return await withCliStores(ctx, { now: () => new Date() }, (stores) =>
+      grouped ? printGroups(ctx, stores.learning, limit) : printRecent(ctx, stores.unanswered, limit),
+    );
+  } catch (err) {
+    return pgProblemExit(ctx, err);
   }
 }
 
+/** The newest rows first, one line each (and the answer given, when there was one). */
+async function printRecent(ctx: CliContext, log: CliStores['unanswered'], limit: number): Promise<number> {
+  const rows = await log.recent(limit);
+  if (rows.length === 0) {
+    ctx.stdout.write('No unanswered questions yet.\n');
+    return 0;
+  }
+  for (const r of rows) {
+    const best = r.bestRef ? ` (closest: ${r.bestRef}, ${r.bestScore?.toFixed(2) ?? '?'})` : '';
+    const kind = KIND_LABELS[r.kind] ?? r.kind;
+    ctx.stdout.write(
+      `${localTime(r.createdAt)}  [${r.channel}] [${kind}]  ${r.question.replace(/\s+/g, ' ')}${best}\n`,
+    );
+    if (r.answer) ctx.stdout.write(`    answer given: ${r.answer.replace(/\s+/g, ' ').slice(0, 300)}\n`);
+  }
+  return 0;
+}
+
 /** The open groups, most residents first: what to answer first in the console (/staff/learning). */
-function printGroups(ctx: CliContext, repo: SqliteLearningRepo, limit: number): number {
-  const open = describeGroups(repo.questions(), repo.decisions()).views.filter(
+async function printGroups(ctx: CliContext, repo: CliStores['learning'], limit: number): Promise<number> {
+  const open = describeGroups(await repo.questions(), await repo.decisions()).views.filter(
     (v) => v.state === 'open' && v.questions > 0,
   );
   if (open.length === 0) {

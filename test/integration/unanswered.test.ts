@@ -27,7 +27,7 @@ describe('cli unanswered', () => {
     });
     await services.engine.handle({ channel: 'zalo', userId: 'u2', text: 'thời tiết ngày mai thế nào' });
     const out = capture();
-    const code = runUnanswered(
+    const code = await runUnanswered(
       { config: services.config, logger: memoryLogger().logger, args: [], stdout: out.stream },
       undefined,
     );
@@ -51,7 +51,10 @@ describe('cli unanswered', () => {
     expect(answer[0]?.buttons?.map((b) => b.value)).toContain('fb:down');
     await services.engine.handle({ ...who, choice: 'fb:down' });
     const out = capture();
-    runUnanswered({ config: services.config, logger: memoryLogger().logger, args: [], stdout: out.stream }, undefined);
+    await runUnanswered(
+      { config: services.config, logger: memoryLogger().logger, args: [], stdout: out.stream },
+      undefined,
+    );
     services.close();
     expect(out.text()).toContain('[answered, marked 👎]  VNeID là gì?');
     expect(out.text()).toContain('answer given: ');
@@ -66,7 +69,7 @@ describe('cli unanswered', () => {
     ] as const;
     for (const [userId, text] of asked) await services.engine.handle({ channel: 'web', userId, text });
     const out = capture();
-    const code = runUnanswered(
+    const code = await runUnanswered(
       { config: services.config, logger: memoryLogger().logger, args: [], stdout: out.stream },
       undefined,
       true,
@@ -83,7 +86,7 @@ describe('cli unanswered', () => {
     expect(localTime('2026-12-01T20:30:00.000Z')).toBe('2026-12-02 03:30 (giờ VN)');
   });
 
-  it('rejects a bad --limit with a clear message', () => {
+  it('rejects a bad --limit with a clear message', async () => {
     const out = capture();
     const ctx = {
       config: testConfig({ DATABASE_PATH: `${tmp.dir}/u.db` }),
@@ -91,7 +94,7 @@ describe('cli unanswered', () => {
       args: [],
       stdout: out.stream,
     };
-    expect(runUnanswered(ctx, 'abc')).toBe(1);
-    expect(runUnanswered(ctx, '0')).toBe(1);
+    expect(await runUnanswered(ctx, 'abc')).toBe(1);
+    expect(await runUnanswered(ctx, '0')).toBe(1);
   });
 });

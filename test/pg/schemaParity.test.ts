@@ -35,6 +35,8 @@ const PG_ONLY_EXTRAS: Readonly<Record<string, { functions: string[]; policies: s
   '023_province_read': { functions: [], policies: ['province_read'] },
   // The webhook's lookup of a channel key before its commune is known (SECURITY DEFINER).
   '024_channel_lookup': { functions: ['channel_by_key'], policies: ['channel_key_lookup'] },
+  // The audit log's retention pruning, the one deletion the app role may still ask for (SECURITY DEFINER).
+  '025_staff_audit_append_only': { functions: ['prune_staff_audit'], policies: [] },
 };
 
 interface Table {

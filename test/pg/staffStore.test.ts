@@ -67,12 +67,15 @@ describe('staff tables behind row-level security (postgresql)', () => {
       }));
     expect(await seen(a.communeId)).toEqual({ accounts: 1, tokens: 1, sessions: 1, failures: 1, audit: 1 });
     expect(await seen(b.communeId)).toEqual({ accounts: 0, tokens: 0, sessions: 0, failures: 0, audit: 0 });
-    // A's audit line cannot be rewritten or removed from B either.
-    const touched = await withCommune(pg.app, b.communeId, async (trx) => ({
-      updated: Number((await trx.updateTable('staff_audit').set({ action: 'x' }).executeTakeFirst()).numUpdatedRows),
-      deleted: Number((await trx.deleteFrom('staff_sessions').executeTakeFirst()).numDeletedRows),
-    }));
-    expect(touched).toEqual({ updated: 0, deleted: 0 });
+    // A's audit line cannot be rewritten from B either: the app role may rewrite none at all (migration 025).
+    const rewrite = withCommune(pg.app, b.communeId, (trx) =>
+      trx.updateTable('staff_audit').set({ action: 'x' }).execute(),
+    );
+    await expect(rewrite).rejects.toMatchObject({ code: '42501' });
+    const deleted = await withCommune(pg.app, b.communeId, async (trx) =>
+      Number((await trx.deleteFrom('staff_sessions').executeTakeFirst()).numDeletedRows),
+    );
+    expect(deleted).toBe(0);
     expect(await seen(a.communeId)).toEqual({ accounts: 1, tokens: 1, sessions: 1, failures: 1, audit: 1 });
   });
 });

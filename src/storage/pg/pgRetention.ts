@@ -12,9 +12,21 @@
  * advisory lock is transaction-scoped); PostgreSQL's row locks hold up no
  * reader and no writer of other rows, so a long run costs no one a wait, unlike
  * SQLite's single writer, which is why SQLite commits batch by batch.
+ *
+ * Two differences from SQLite, both from what PostgreSQL adds:
+ * - The service's role may not delete audit lines (migration 025): old ones
+ *   go through the owner's `prune_staff_audit`, which refuses to touch the
+ *   last 30 days.
+ * - Expired staff sessions and failed sign-ins older than the throttle's
+ *   memory are cleared here too. SQLite clears them for the whole file at
+ *   each sign-in (staffStore.ts); on PostgreSQL the store's clean-up sees only
+ *   its own commune (row-level security), so a commune nobody signs in to
+ *   would keep them forever. The pruner runs this for every commune the
+ *   install serves (pgPruner.ts).
  */
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { PruneReport, RetentionDays } from '../sqlite/retention.js';
+import { ACCOUNT_POLICY, NETWORK_POLICY } from '../../staff/throttle.js';
 import type { PgDb } from './db.js';
 import { runJobOnce } from './jobLock.js';
 import type { Database } from './schema.js';
@@ -31,6 +43,14 @@ interface Policy {
   readonly days: keyof RetentionDays;
   /** Which rows of the commune have expired by `cutoff` (an ISO time). */
   readonly expired: (cutoff: string) => RawBuilder<unknown>;
+  /** Deletes them another way than a DELETE by the service's role; the number deleted. */
+  readonly prune?: (trx: Transaction<Database>, cutoff: string) => Promise<number>;
+}
+
+/** The audit log is append-only for the service (migration 025): its old lines go through the owner's function. */
+async function pruneAudit(trx: Transaction<Database>, cutoff: string): Promise<number> {
+  const { rows } = await sql<{ n: number }>`SELECT prune_staff_audit(${cutoff}) AS n`.execute(trx);
+  return rows[0]?.n ?? 0;
 }
 
 /** In the order of SQLite's POLICIES (RETAINED_TABLES), with the same rules. */
@@ -56,7 +76,7 @@ const POLICIES: readonly Policy[] = [
       AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.commune_id = zalo_residents.commune_id AND o.channel = 'zalo'
                         AND o.user_id = zalo_residents.user_id AND o.status IN ('pending', 'held'))`,
   },
-  { table: 'staff_audit', days: 'audit', expired: (c) => sql`at < ${c}` },
+  { table: 'staff_audit', days: 'audit', expired: (c) => sql`at < ${c}`, prune: pruneAudit },
 ];
 
 /** The tables pruned, in order (test/pg compares them with SQLite's RETAINED_TABLES). */
@@ -65,6 +85,7 @@ export const PG_RETAINED_TABLES: readonly { table: string; days: keyof Retention
 );
 
 async function prunePolicy(trx: Transaction<Database>, p: Policy, communeId: string, cutoff: string): Promise<number> {
+  if (p.prune) return p.prune(trx, cutoff);
   const t = sql.table(p.table);
   let total = 0;
   for (;;) {
@@ -93,7 +114,34 @@ export async function pgPruneExpired(
       const n = await prunePolicy(trx, p, communeId, cutoff);
       if (n > 0) report[p.table] = n;
     }
+    Object.assign(report, await clearStaffSignIns(trx, communeId, now));
     return report;
   });
   return run.ran ? run.result : undefined;
+}
+
+/** How long a failed sign-in still counts (the throttle's memory); older ones are cleared. */
+const SIGN_IN_MEMORY_MS = Math.max(ACCOUNT_POLICY.memoryMs, NETWORK_POLICY.memoryMs);
+
+/**
+ * Clears the commune's expired staff sessions and failed sign-ins the throttle
+ * no longer reads, as SQLite's store does at each sign-in for the whole file;
+ * counts by table, only those above zero.
+ */
+async function clearStaffSignIns(trx: Transaction<Database>, communeId: string, now: Date): Promise<PruneReport> {
+  const sessions = await trx
+    .deleteFrom('staff_sessions')
+    .where('commune_id', '=', communeId)
+    .where('expires_at', '<=', now.toISOString())
+    .executeTakeFirst();
+  const failures = await trx
+    .deleteFrom('staff_login_failures')
+    .where('commune_id', '=', communeId)
+    .where('at', '<=', new Date(now.getTime() - SIGN_IN_MEMORY_MS).toISOString())
+    .executeTakeFirst();
+  const report: PruneReport = {};
+  const [s, f] = [Number(sessions.numDeletedRows), Number(failures.numDeletedRows)];
+  if (s > 0) report.staff_sessions = s;
+  if (f > 0) report.staff_login_failures = f;
+  return report;
 }

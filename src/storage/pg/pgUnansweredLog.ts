@@ -2,12 +2,14 @@
  * @module storage/pg/pgUnansweredLog
  *
  * The log of questions the bot could not answer confidently, on PostgreSQL:
- * the twin of storage/sqlite/unansweredRepo's `record`. The engine masks
+ * the twin of storage/sqlite/unansweredRepo (`record`, and `recent` for
+ * `cli unanswered`). The engine masks
  * personal numbers and secrets before a question reaches it; who asked is kept
  * (never shown to staff) only so the row goes when they erase their data.
- * One insert, in its own `withCommune` transaction.
+ * Each call is one `withCommune` transaction.
  */
 import type { UnansweredLog, UnansweredQuestion } from '../../core/ports.js';
+import type { UnansweredRow } from '../sqlite/unansweredRepo.js';
 import type { PgDb } from './db.js';
 import { withCommune } from './tenant.js';
 
@@ -37,5 +39,27 @@ export class PgUnansweredLog implements UnansweredLog {
         })
         .execute(),
     );
+  }
+
+  /** The latest rows, newest first, as SQLite's `recent` gives them (`cli unanswered`). */
+  async recent(limit = 50): Promise<UnansweredRow[]> {
+    const rows = await withCommune(this.db, this.communeId, (trx) =>
+      trx
+        .selectFrom('unanswered_questions')
+        .select(['channel', 'question', 'best_ref', 'best_score', 'created_at', 'kind', 'answer'])
+        .where('commune_id', '=', this.communeId)
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((r) => ({
+      channel: r.channel,
+      question: r.question,
+      bestRef: r.best_ref,
+      bestScore: r.best_score,
+      createdAt: r.created_at,
+      kind: r.kind,
+      answer: r.answer,
+    }));
   }
 }

@@ -9,7 +9,9 @@
  *   nothing, is not a superuser and has no BYPASSRLS, so row-level security
  *   (migration 019c) always applies to it and it cannot disable it (only an
  *   owner may ALTER a table). It may read and write rows, nothing else: no
- *   DDL, no access to the migration ledger.
+ *   DDL, no access to the migration ledger, and no UPDATE or DELETE on the
+ *   staff audit log (migration 025: it appends, and prunes old lines only
+ *   through `prune_staff_audit`).
  *
  * Setting up a database, once, in this order:
  *  1. `createRoles` as a PostgreSQL administrator (a superuser or a role with
@@ -82,6 +84,16 @@ export async function grantAppRole(owner: Kysely<unknown>, appRole: string): Pro
     owner,
   );
   if (lookup.rows[0]?.fn) await sql`GRANT EXECUTE ON FUNCTION channel_by_key(text) TO ${app}`.execute(owner);
+  // The staff audit log is append-only for the service (migration 025): the grant above gave UPDATE and
+  // DELETE on every table, so they are taken back here, every time; old lines go through the owner's
+  // bounded prune_staff_audit only.
+  const prune = await sql<{ fn: string | null }>`SELECT to_regprocedure('prune_staff_audit(text)')::text AS fn`.execute(
+    owner,
+  );
+  if (prune.rows[0]?.fn) {
+    await sql`REVOKE UPDATE, DELETE, TRUNCATE ON staff_audit FROM ${app}`.execute(owner);
+    await sql`GRANT EXECUTE ON FUNCTION prune_staff_audit(text) TO ${app}`.execute(owner);
+  }
   // The ledger says which schema changes ran; the service has no business changing it.
   await sql`REVOKE ALL ON ${sql.table(DEFAULT_MIGRATION_TABLE)}, ${sql.table(DEFAULT_MIGRATION_LOCK_TABLE)} FROM ${app}`.execute(
     owner,

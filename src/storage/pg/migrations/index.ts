@@ -42,7 +42,8 @@
  * SQLite does not have (row-level security): they take the next free number
  * so the names stay in order, and `PG_ONLY_MIGRATIONS` lists them, so
  * test/pg/schemaParity.test.ts can tell them from a forgotten twin.
- * `023_province_read` is the first, `024_channel_lookup` the second.
+ * `023_province_read` is the first, `024_channel_lookup` the second,
+ * `025_staff_audit_append_only` the third.
  */
 import { Migrator, type Kysely, type Migration, type MigrationResultSet } from 'kysely';
 import { m019aBaseline } from './019a_baseline.js';
@@ -53,6 +54,7 @@ import { m021ProvinceRole } from './021_province_role.js';
 import { m022Channels } from './022_channels.js';
 import { m023ProvinceRead } from './023_province_read.js';
 import { m024ChannelLookup } from './024_channel_lookup.js';
+import { m025StaffAuditAppendOnly } from './025_staff_audit_append_only.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they apply. */
 export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -64,6 +66,7 @@ export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '022_channels': m022Channels,
   '023_province_read': m023ProvinceRead,
   '024_channel_lookup': m024ChannelLookup,
+  '025_staff_audit_append_only': m025StaffAuditAppendOnly,
 };
 
 /**
@@ -75,6 +78,8 @@ export const PG_ONLY_MIGRATIONS: Readonly<Record<string, string>> = {
   '019c_row_level_security': 'row-level security, which SQLite has not',
   '023_province_read': 'a read-only row-level security policy for the province view',
   '024_channel_lookup': 'a SECURITY DEFINER lookup of a webhook key before its commune is known',
+  '025_staff_audit_append_only':
+    'the app role loses UPDATE/DELETE on staff_audit; pruning via a SECURITY DEFINER function',
 };
 
 /** Raised when a migration fails; the schema is left as it was before the run. */

@@ -1,0 +1,25 @@
+/**
+ * @module cli/sqliteOnly
+ *
+ * The commands that still work on the SQLite file only (issue 20): with
+ * DATABASE_URL set, each says so in Vietnamese and exits 1, instead of
+ * quietly reading and writing the SQLite file while staff believe they work
+ * on PostgreSQL, or failing on a driver error.
+ */
+
+/** Why each command has no PostgreSQL path yet, and what to do meanwhile. */
+const SQLITE_ONLY: Readonly<Record<string, string>> = {
+  chat: 'Để thử trợ lý trên PostgreSQL, dùng lệnh ask (ví dụ: npm run -s cli -- ask "câu hỏi").',
+  ingest: 'Trên PostgreSQL, lệnh ask tự lập chỉ mục những tệp kiến thức đã thay đổi trước khi trả lời.',
+  zalo: 'Trên PostgreSQL, Zalo OA của mỗi xã là một kênh dạng hàng: xem lệnh channel add zalo.',
+};
+
+/** The message for `command` when it cannot run on PostgreSQL and DATABASE_URL is set; undefined otherwise. */
+export function sqliteOnlyMessage(command: string, databaseUrl: string | undefined): string | undefined {
+  const meanwhile = SQLITE_ONLY[command];
+  if (databaseUrl === undefined || meanwhile === undefined) return undefined;
+  return (
+    `Lỗi: lệnh ${command} chưa chạy được trên PostgreSQL (DATABASE_URL đang được đặt), và không tự chuyển sang ` +
+    `tệp SQLite. Bỏ DATABASE_URL để dùng lệnh này với tệp SQLite (DATABASE_PATH). ${meanwhile}\n`
+  );
+}
