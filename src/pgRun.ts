@@ -66,7 +66,7 @@ export async function runPgService(
     );
   }
   const pg = openPgDatabase(url, { applicationName: 'hocvuso', max: POOL_SIZE });
-  const pruners: PgPruner[] = [];
+  let pruner: PgPruner | undefined;
   const unwatch: (() => void)[] = [];
   try {
     let communes: PgCommune[];
@@ -77,12 +77,10 @@ export async function runPgService(
       throw problem === undefined ? err : new PgStartError(problem);
     }
     const [home, ...others] = communes as [PgCommune, ...PgCommune[]];
-    for (const c of communes) {
-      unwatch.push(c.watch(WATCH_EVERY_MS));
-      pruners.push(
-        startPgPruner({ db: pg, communeId: c.communeId, days: retentionOf(config), clock: systemClock, logger }),
-      );
-    }
+    for (const c of communes) unwatch.push(c.watch(WATCH_EVERY_MS));
+    // One round prunes every commune served here, once across processes (an advisory lock per commune).
+    const ids = communes.map((c) => c.communeId);
+    pruner = startPgPruner({ db: pg, communes: () => ids, days: retentionOf(config), clock: systemClock, logger });
     const server = await startPgServer({ pg, config, logger, home, others });
     logger.info(
       {
@@ -103,13 +101,13 @@ export async function runPgService(
         server.drain();
         await server.stop();
         for (const stop of unwatch) stop();
-        for (const p of pruners) await p.stop();
+        await pruner?.stop();
         await pg.destroy();
       },
     };
   } catch (err) {
     for (const stop of unwatch) stop();
-    for (const p of pruners) await p.stop();
+    await pruner?.stop();
     await pg.destroy();
     throw err;
   }

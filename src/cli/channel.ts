@@ -125,10 +125,10 @@ export async function runChannel(
         import('../storage/pg/pgChannelRepo.js'),
       ]);
       const pg = openPgDatabase(url, { max: 1, applicationName: 'hocvuso-cli' });
-      // Until the server itself runs on PostgreSQL, a row written here is not one `npm start` serves.
+      // The server on PostgreSQL (pgRun.ts) does not serve channel rows yet: a row written here waits.
       process.stderr.write(
-        'Lưu ý: lệnh này dùng cơ sở dữ liệu PostgreSQL (DATABASE_URL), nhưng dịch vụ (npm start) vẫn chạy trên ' +
-          'SQLite (DATABASE_PATH): kênh thêm ở đây chưa được dịch vụ dùng. Bỏ DATABASE_URL để làm việc với SQLite.\n',
+        'Lưu ý: dịch vụ chạy trên PostgreSQL (npm start với DATABASE_URL) chưa nhận tin qua các kênh thêm bằng ' +
+          'lệnh này; kênh được lưu và sẽ dùng được khi bản sau hỗ trợ. Bỏ DATABASE_URL để dùng kênh ngay trên SQLite.\n',
       );
       try {
         return await fn(
