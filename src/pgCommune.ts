@@ -94,6 +94,8 @@ export interface PgCommune {
   readonly leaderboard: Leaderboard;
   readonly handoff: HandoffParts;
   readonly limits: TurnLimits;
+  /** What the ingestion at opening did (files added, updated, removed, skipped). */
+  readonly opened: IngestReport;
   /** Indexes the knowledge folder into this commune's rows if a file changed, and reloads the search. */
   ingest(options?: { force?: boolean }): Promise<IngestReport>;
   /** Makes the console's approved FAQ entries what the bot searches, here now and in other processes soon. */
@@ -335,8 +337,9 @@ export async function openPgCommune(
     return () => clearInterval(timer);
   }
 
-  await ingest();
+  const opened = await ingest();
   return {
+    opened,
     communeId,
     commune,
     quizzes,

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { loadCommune } from '../content/loadCommune.js';
 import { isPostgresUrl, redactDatabaseUrl } from '../databaseUrl.js';
 import { kyselyOver } from '../storage/pg/db.js';
+import { migrateToLatest } from '../storage/pg/migrations/index.js';
 import {
   copySqliteToPg,
   CountMismatchError,
@@ -36,7 +37,8 @@ const USAGE =
   '  --to        cơ sở dữ liệu PostgreSQL, với tài khoản chủ sở hữu các bảng (mặc định: DATABASE_URL)\n' +
   '  --replace   xoá dữ liệu đang có ở PostgreSQL rồi chép lại (cùng một giao dịch)\n' +
   '  --app-role  cấp quyền đọc/ghi các bảng cho tài khoản mà dịch vụ dùng khi chạy\n' +
-  '  --batch N   số dòng mỗi lần ghi (mặc định 500)';
+  '  --batch N   số dòng mỗi lần ghi (mặc định 500)\n' +
+  '  --schema-only  cài đặt mới, chưa có tệp SQLite: chỉ tạo bảng (và cấp quyền với --app-role), không chép gì';
 
 const Args = z.object({
   from: z.string().trim().min(1, '--from: thiếu đường dẫn tệp SQLite').optional(),
@@ -46,6 +48,7 @@ const Args = z.object({
     .refine(isPostgresUrl, { message: '--to: phải là địa chỉ PostgreSQL, bắt đầu bằng postgres:// hoặc postgresql://' })
     .optional(),
   replace: z.boolean().default(false),
+  'schema-only': z.boolean().default(false),
   'app-role': z
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, '--app-role: tên tài khoản chỉ gồm chữ thường không dấu, số và dấu gạch dưới')
@@ -86,6 +89,7 @@ export async function runMigrateToPg(
         replace: { type: 'boolean' },
         'app-role': { type: 'string' },
         batch: { type: 'string' },
+        'schema-only': { type: 'boolean' },
       },
     }).values;
   } catch (err) {
@@ -98,8 +102,13 @@ export async function runMigrateToPg(
   if (to === undefined) {
     return fail(`chưa có địa chỉ PostgreSQL: đặt DATABASE_URL hoặc thêm --to postgres://…\n\n${USAGE}`);
   }
+  if (parsed.data['schema-only']) return schemaOnly(ctx, to, parsed.data['app-role'], stderr, fail);
   // openDatabase would create a missing file: an empty copy must not look like a successful move.
-  if (from === ':memory:' || !existsSync(from)) return fail(`không tìm thấy tệp SQLite "${from}".`);
+  if (from === ':memory:' || !existsSync(from)) {
+    return fail(
+      `không tìm thấy tệp SQLite "${from}". Cài đặt mới, chưa có dữ liệu SQLite: chạy lại với --schema-only để chỉ tạo bảng.`,
+    );
+  }
 
   const shownUrl = redactDatabaseUrl(to);
   stderr.write(`Chuyển dữ liệu từ SQLite ${from} sang PostgreSQL ${shownUrl}\n`);
@@ -139,6 +148,39 @@ export async function runMigrateToPg(
     return fail(explain(err, ctx));
   } finally {
     sqlite.close();
+    await pg.destroy();
+  }
+}
+
+/**
+ * A new install on PostgreSQL: the tables made (or brought up to date) as the
+ * owner, and the service's role granted its rights; nothing is copied.
+ */
+async function schemaOnly(
+  ctx: CliContext,
+  to: string,
+  appRole: string | undefined,
+  stderr: NodeJS.WritableStream,
+  fail: (message: string) => number,
+): Promise<number> {
+  const pg = kyselyOver<unknown>(
+    createPgPool(to, { max: 1, applicationName: 'hocvuso-migrate-to-pg', logger: ctx.logger }),
+  );
+  try {
+    const applied = await migrateToLatest(pg);
+    ctx.stdout.write(
+      applied.length > 0
+        ? `Đã tạo/cập nhật cấu trúc PostgreSQL ${redactDatabaseUrl(to)}: ${applied.join(', ')}\n`
+        : `Cấu trúc PostgreSQL ${redactDatabaseUrl(to)} đã mới nhất.\n`,
+    );
+    if (appRole !== undefined) {
+      await grantAppRole(pg, appRole);
+      stderr.write(`Đã cấp quyền đọc/ghi các bảng cho tài khoản ${appRole}.\n`);
+    }
+    return 0;
+  } catch (err) {
+    return fail(explain(err, ctx));
+  } finally {
     await pg.destroy();
   }
 }

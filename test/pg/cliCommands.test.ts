@@ -253,11 +253,19 @@ describe('the staff commands on PostgreSQL print what they print on SQLite', () 
 
   it('runs from the real command line on PostgreSQL and ends, and refuses a SQLite-only command', async () => {
     const env = { DATABASE_URL: t.appUrl, KNOWLEDGE_DIR: tmp.dir, COMMUNE_ID: COMMUNE, LOG_LEVEL: 'warn' };
-    const [list, ingest] = await Promise.all([runCli(['staff', 'list'], env), runCli(['ingest'], env)]);
+    const [list, chat, ingest] = await Promise.all([
+      runCli(['staff', 'list'], env),
+      runCli(['chat'], env),
+      runCli(['ingest', '--force'], env),
+    ]);
     expect({ code: list.code, err: list.stderr }).toEqual({ code: 0, err: '' });
     expect(list.stdout).toContain('an\tNguyễn Văn An\tquản trị viên xã');
-    expect(ingest.code).toBe(1);
-    expect(ingest.stderr).toContain('Lỗi: lệnh ingest chưa chạy được trên PostgreSQL');
+    expect(chat.code).toBe(1);
+    expect(chat.stderr).toContain('Lỗi: lệnh chat chưa chạy được trên PostgreSQL');
+    // ingest indexes the commune's rows in PostgreSQL, the password masked in what it prints.
+    expect(ingest.code).toBe(0);
+    expect(ingest.stdout).toMatch(/^Database: postgres:\/\/.*\*\*\*/m);
+    expect(ingest.stdout).toMatch(/passages indexed in \d+ ms/);
   }, 60_000);
 });
 

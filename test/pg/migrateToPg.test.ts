@@ -474,6 +474,7 @@ describe('cli migrate-to-pg', () => {
     const missing = await cli([], { DATABASE_PATH: join(tmp.dir, 'khong-co.db'), DATABASE_URL: t.ownerUrl });
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/không tìm thấy tệp SQLite/);
+    expect(missing.err).toMatch(/--schema-only/);
     const refused = await cli([], { DATABASE_PATH: file, DATABASE_URL: 'postgres://u:s3cr3t-pw@127.0.0.1:1/db' });
     expect(refused.code).toBe(1);
     expect(refused.err).toMatch(/không kết nối được tới PostgreSQL/);
@@ -484,6 +485,35 @@ describe('cli migrate-to-pg', () => {
     expect(denied.code).toBe(1);
     expect(denied.err).toMatch(/PostgreSQL từ chối đăng nhập/);
     expect(denied.err).not.toContain('wrong-pw');
+  });
+});
+
+describe('cli migrate-to-pg --schema-only (a new install, no SQLite file)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+  }, 60_000);
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('makes the tables, grants the app role, copies nothing, and says so again at a second run', async () => {
+    const env = { DATABASE_PATH: '/nonexistent/hocvuso.db', DATABASE_URL: t.ownerUrl };
+    const first = await cli(['--schema-only', '--app-role', t.appRole], env);
+    expect(first.err).not.toMatch(/Lỗi/);
+    expect(first.code).toBe(0);
+    expect(first.out).toMatch(/Đã tạo\/cập nhật cấu trúc PostgreSQL .*019a_baseline/);
+    expect(first.err).toContain(`Đã cấp quyền đọc/ghi các bảng cho tài khoản ${t.appRole}`);
+    const app = connect<Database>(t.appUrl, 1);
+    try {
+      const rows = await withCommune(app, 'hung-chau', (trx) => trx.selectFrom('citizens').select('id').execute());
+      expect(rows).toEqual([]);
+    } finally {
+      await app.destroy();
+    }
+    const again = await cli(['--schema-only'], env);
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/đã mới nhất/);
   });
 });
 
