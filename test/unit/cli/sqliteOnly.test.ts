@@ -17,7 +17,17 @@ describe('commands that still work on SQLite only', () => {
 
   it('lets them run on SQLite, and never stops the commands that work on PostgreSQL', () => {
     expect(sqliteOnlyMessage('chat', undefined)).toBeUndefined();
-    for (const command of ['ask', 'ingest', 'staff', 'export', 'population', 'unanswered', 'prune', 'channel', 'quiz']) {
+    for (const command of [
+      'ask',
+      'ingest',
+      'staff',
+      'export',
+      'population',
+      'unanswered',
+      'prune',
+      'channel',
+      'quiz',
+    ]) {
       expect(sqliteOnlyMessage(command, URL)).toBeUndefined();
     }
   });
