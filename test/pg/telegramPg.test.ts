@@ -24,7 +24,9 @@ import { mountRawRoute } from '../../src/http/rawRoute.js';
 import { openPgCommune, type PgCommune } from '../../src/pgCommune.js';
 import { runPgService } from '../../src/pgRun.js';
 import { connectHandoff } from '../../src/run.js';
+import { runJobOnce } from '../../src/storage/pg/jobLock.js';
 import { PgOutboxStore } from '../../src/storage/pg/pgOutboxStore.js';
+import { PgTelegramStore } from '../../src/storage/pg/pgTelegramStore.js';
 import type { Database } from '../../src/storage/pg/schema.js';
 import { withCommune } from '../../src/storage/pg/tenant.js';
 import { fixedClock, memoryLogger, testConfig } from '../helpers.js';
@@ -190,6 +192,20 @@ describe('Telegram on PostgreSQL, two processes', () => {
     await eventually(() => api.texts(user).includes(staffText));
     expect(api.texts(user).slice(seen)).toEqual([staffText]);
     await eventually(() => api.texts(user).filter((x) => x === staffText).length === 1);
+  });
+
+  it('prunes once across processes: a process finding the prune running elsewhere skips it', async () => {
+    const id = testConfig().COMMUNE_ID;
+    const [storeA, storeB] = [new PgTelegramStore(a.pg, id), new PgTelegramStore(b.pg, id)];
+    const old = new Date(clock.now().getTime() - 40 * 24 * 3_600_000);
+    await storeA.putCallbackValue('old-value', 'quiz:answer:1', old);
+    const cutoff = new Date(clock.now().getTime() - 30 * 24 * 3_600_000);
+    // Process A is pruning right now (it holds the job's lock): B skips, and deletes nothing.
+    const skipped = await runJobOnce(a.pg, id, 'telegram-prune', () => storeB.prune(cutoff, cutoff));
+    expect(skipped).toEqual({ ran: true, result: 0 });
+    expect(await storeB.callbackValue('old-value')).toBe('quiz:answer:1');
+    expect(await storeB.prune(cutoff, cutoff)).toBeGreaterThanOrEqual(1);
+    expect(await storeA.callbackValue('old-value')).toBeUndefined();
   });
 });
 
