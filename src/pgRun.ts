@@ -9,18 +9,21 @@
  * process changed (an ingestion, an approved FAQ entry, a settings save)
  * within a few seconds. The tables must exist: `cli migrate-to-pg` makes them.
  *
- * Telegram and Zalo from .env do not run on PostgreSQL yet: with their
- * settings present the service refuses to start rather than drop their
- * messages (run.ts says so in Vietnamese).
+ * Telegram from .env runs for the install's own commune
+ * (channels/telegram/pgRuntime.ts). Zalo does not run on PostgreSQL yet:
+ * with its settings present the service refuses to start rather than drop
+ * its messages (run.ts says so in Vietnamese).
  */
 import type { ChannelSettings } from './channelSettings.js';
+import type { ChannelRuntime } from './channels/runtime.js';
+import { pgTelegramRuntime } from './channels/telegram/pgRuntime.js';
 import type { Config } from './config.js';
 import { redactDatabaseUrl } from './databaseUrl.js';
 import { retentionOf } from './limitsConfig.js';
 import type { Logger } from './logger.js';
 import { openPgCommune, type PgCommune } from './pgCommune.js';
 import { startPgServer } from './pgServer.js';
-import type { RunningService } from './run.js';
+import { connectHandoff, type RunningService } from './run.js';
 import { systemClock } from './services.js';
 import { openPgDatabase, type PgDb } from './storage/pg/db.js';
 import { PgCommuneRegistry } from './storage/pg/pgCommuneRegistry.js';
@@ -38,7 +41,7 @@ export class PgStartError extends Error {}
 
 /** The channels from .env that cannot run on PostgreSQL yet. */
 export function channelsNotOnPg(settings: ChannelSettings): string[] {
-  return [...(settings.telegram ? ['Telegram'] : []), ...(settings.zalo ? ['Zalo'] : [])];
+  return settings.zalo ? ['Zalo'] : [];
 }
 
 async function openCommunes(config: Config, logger: Logger, pg: PgDb): Promise<PgCommune[]> {
@@ -68,6 +71,7 @@ export async function runPgService(
   const pg = openPgDatabase(url, { applicationName: 'hocvuso', max: POOL_SIZE });
   let pruner: PgPruner | undefined;
   const unwatch: (() => void)[] = [];
+  const channels: ChannelRuntime[] = [];
   try {
     let communes: PgCommune[];
     try {
@@ -81,7 +85,11 @@ export async function runPgService(
     // One round prunes every commune served here, once across processes (an advisory lock per commune).
     const ids = communes.map((c) => c.communeId);
     pruner = startPgPruner({ db: pg, communes: () => ids, days: retentionOf(config), clock: systemClock, logger });
-    const server = await startPgServer({ pg, config, logger, home, others });
+    // The .env bot serves the install's own commune; its updates may reach any process.
+    if (channelSettings.telegram) channels.push(pgTelegramRuntime(channelSettings.telegram, pg, home, logger));
+    connectHandoff(home, channels);
+    const server = await startPgServer({ pg, config, logger, home, others, channels });
+    for (const c of channels) await c.start();
     logger.info(
       {
         port: server.port,
@@ -90,7 +98,7 @@ export async function runPgService(
         communes: communes.map((c) => c.communeId),
         documents: home.knowledge.index.documents().length,
         quizzes: home.quizzes.list().length,
-        channels: ['web'],
+        channels: ['web', ...channels.map((c) => c.name)],
         readyMs: Math.round(performance.now() - started),
       },
       `Hocvuso is ready: open http://localhost:${server.port}/`,
@@ -99,6 +107,7 @@ export async function runPgService(
       port: server.port,
       stop: async () => {
         server.drain();
+        for (const c of channels) await c.stop();
         await server.stop();
         for (const stop of unwatch) stop();
         await pruner?.stop();
@@ -106,6 +115,7 @@ export async function runPgService(
       },
     };
   } catch (err) {
+    for (const c of channels) await c.stop().catch(() => undefined);
     for (const stop of unwatch) stop();
     await pruner?.stop();
     await pg.destroy();

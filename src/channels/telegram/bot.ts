@@ -9,10 +9,13 @@
  * Order matters: one learner's updates (messages, presses and poll answers,
  * which have no chat) run one after another; everything else sits inside one
  * error boundary; the catch-all for button presses stays last. Each message,
- * press or poll answer is one turn (storage/sqlite/turns.ts) claimed by its
- * update id, so a redelivered update is recognised there; its replies are
- * queued in the turn's commit and delivered by the outbox's dispatcher
- * through `send.ts`, never by the handler itself.
+ * press or poll answer is one turn (storage/sqlite/turns.ts, or
+ * storage/pg/pgTurnRunner.ts) claimed by its update id, so a redelivered
+ * update is recognised there; its replies are queued in the turn's commit and
+ * delivered by the outbox's dispatcher through `send.ts`, never by the
+ * handler itself. Which runner and which dispatcher is the delivery's
+ * business (delivery.ts): `createTelegramChannelBot` builds the SQLite one,
+ * `createTelegramBotOver` takes any (PostgreSQL: pgDelivery.ts).
  */
 import type { AutoRetryOptions } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
@@ -23,8 +26,9 @@ import type { RateLimiter } from '../../core/rateLimit.js';
 import type { OutboxStore } from '../../core/stores/outbox.js';
 import type { TurnRunner } from '../../core/stores/turns.js';
 import type { Logger } from '../../logger.js';
-import { Dispatcher, type BackoffPolicy } from '../outbox.js';
+import type { BackoffPolicy, Dispatcher } from '../outbox.js';
 import type { QuizStyle } from './config.js';
+import { sqliteTelegramDelivery, type TelegramDelivery, type TelegramDeliveryPlan } from './delivery.js';
 import { telegramErrorHandler } from './errors.js';
 import { callbackFeature } from './features/callback.js';
 import type { FeatureDeps } from './features/deps.js';
@@ -39,18 +43,12 @@ import { outgoingTransformers, type NetworkRetry } from './transformers.js';
 /** The updates the bot asks for, on every setWebhook and getUpdates (Telegram keeps the last list otherwise). */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll_answer', 'my_chat_member'] as const;
 
-export interface TelegramBotDeps {
+/** What the bot needs whichever delivery (database) it runs over. */
+export interface TelegramBotBase {
   readonly token: string;
-  /** services.turns: each message, press or poll answer is one turn, committed with its queued replies. */
-  readonly turns: TurnRunner;
-  /** Telegram's rows of the outbox. */
-  readonly outbox: OutboxStore<TelegramPayload>;
   readonly store: TelegramStore;
   readonly logger: Logger;
   readonly clock: Clock;
-  /** The outbox's retry pauses and their jitter (defaults: channels/outbox.ts, none). */
-  readonly backoff?: BackoffPolicy;
-  readonly random?: Random;
   readonly quizStyle: QuizStyle;
   /** Per-quiz exceptions to `quizStyle`, by quiz id. */
   readonly quizStyles?: Readonly<Record<string, QuizStyle>>;
@@ -66,6 +64,17 @@ export interface TelegramBotDeps {
   readonly timeoutSeconds?: number;
   /** Messages and presses each user may send (none when absent). */
   readonly rateLimit?: RateLimiter;
+}
+
+/** The bot over SQLite: the service's turn runner and Telegram's rows of its outbox. */
+export interface TelegramBotDeps extends TelegramBotBase {
+  /** services.turns: each message, press or poll answer is one turn, committed with its queued replies. */
+  readonly turns: TurnRunner;
+  /** Telegram's rows of the outbox. */
+  readonly outbox: OutboxStore<TelegramPayload>;
+  /** The outbox's retry pauses and their jitter (defaults: channels/outbox.ts, none). */
+  readonly backoff?: BackoffPolicy;
+  readonly random?: Random;
 }
 
 /** Keys that keep one learner's turns in order: the chat, and the user (a poll answer has only the user). */
@@ -88,6 +97,15 @@ export function createTelegramBot(deps: TelegramBotDeps): Bot {
 }
 
 export function createTelegramChannelBot(deps: TelegramBotDeps): TelegramBot {
+  const { bot, delivery } = createTelegramBotOver(deps, sqliteTelegramDelivery(deps));
+  return { bot, dispatcher: delivery.dispatcher };
+}
+
+/** The bot over a delivery (delivery.ts): SQLite's, or PostgreSQL's for several processes. */
+export function createTelegramBotOver<D extends TelegramDelivery>(
+  deps: TelegramBotBase,
+  plan: TelegramDeliveryPlan<D>,
+): { bot: Bot; delivery: D } {
   const bot = new Bot(deps.token, {
     botInfo: deps.botInfo,
     client: { apiRoot: deps.apiRoot, timeoutSeconds: deps.timeoutSeconds ?? 60 },
@@ -106,20 +124,13 @@ export function createTelegramChannelBot(deps: TelegramBotDeps): TelegramBot {
 
   const sendDeps = {
     store: deps.store,
-    outbox: deps.outbox,
+    outbox: { forgetDone: (userId: string) => plan.forgetDone(userId) },
     clock: deps.clock,
     quizStyle: deps.quizStyle,
     quizStyles: deps.quizStyles,
   };
-  const dispatcher = new Dispatcher<TelegramPayload>({
-    store: deps.outbox,
-    sender: telegramSender(bot.api, sendDeps),
-    clock: deps.clock,
-    logger: deps.logger,
-    backoff: deps.backoff,
-    random: deps.random,
-  });
-  const features: FeatureDeps = { ...sendDeps, turns: deps.turns, dispatcher, logger: deps.logger };
+  const delivery = plan.over(telegramSender(bot.api, sendDeps), deps.logger);
+  const features: FeatureDeps = { ...sendDeps, delivery, logger: deps.logger };
   bot.use(sequentialize(orderKeys));
   const guarded = bot.errorBoundary(telegramErrorHandler(deps.logger));
   if (deps.rateLimit) guarded.use(rateLimitFeature(deps.rateLimit, features));
@@ -128,5 +139,5 @@ export function createTelegramChannelBot(deps: TelegramBotDeps): TelegramBot {
   guarded.use(callbackFeature(features));
   // A webhook or runner still gets a clean result when an error escapes the boundary's own handler.
   bot.catch((err) => deps.logger.error({ err: err.error }, 'telegram: unhandled error'));
-  return { bot, dispatcher };
+  return { bot, delivery };
 }

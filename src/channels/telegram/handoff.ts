@@ -13,12 +13,16 @@ import type { OutboxStore } from '../../core/stores/outbox.js';
 import type { Dispatcher } from '../outbox.js';
 import { replyRows, type TelegramPayload } from './send.js';
 
+/** A staff reply's rows: a private chat's id is the resident's user id. */
+export function staffReplyRows(userId: string, replies: readonly OutgoingReply[]): TelegramPayload[] {
+  return replyRows({ chatId: Number(userId), userId, isPrivate: true }, replies);
+}
+
 export function telegramReplyRoute(
   outbox: OutboxStore<TelegramPayload>,
   dispatcher: Pick<Dispatcher<TelegramPayload>, 'flush'>,
 ): ReplyRoute {
-  const render = (userId: string, replies: readonly OutgoingReply[]) =>
-    replyRows({ chatId: Number(userId), userId, isPrivate: true }, replies);
+  const render = staffReplyRows;
   return {
     queue: (userId, replies, at) => outbox.enqueue(userId, render(userId, replies), at),
     render,

@@ -8,7 +8,10 @@
  * and the update list) or removes any webhook and long-polls with
  * @grammyjs/runner. If Telegram cannot be reached at start, the web chat
  * still starts and the channel keeps retrying in the background; a token
- * Telegram refuses is reported once and not retried.
+ * Telegram refuses is reported once and not retried. Over SQLite
+ * (`createTelegramRuntime`) or, for several processes, over PostgreSQL
+ * (`createTelegramRuntimeOver` with pgDelivery.ts): the same channel, only
+ * its delivery (delivery.ts) differs.
  */
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { GrammyError, type Bot } from 'grammy';
@@ -22,9 +25,10 @@ import { SqliteOutboxStore } from '../../storage/sqlite/outboxStore.js';
 import { SqliteTelegramStore } from '../../storage/sqlite/telegramRepo.js';
 import type { BackoffPolicy } from '../outbox.js';
 import type { ChannelFactory, ChannelRuntime } from '../runtime.js';
-import { ALLOWED_UPDATES, createTelegramChannelBot, type TelegramBotDeps } from './bot.js';
+import { ALLOWED_UPDATES, createTelegramBotOver, type TelegramBotDeps } from './bot.js';
 import type { TelegramConfig } from './config.js';
-import { telegramReplyRoute, telegramStaffNotice, telegramStaffNoticeRows } from './handoff.js';
+import { sqliteTelegramDelivery, type TelegramDeliveryPlan } from './delivery.js';
+import { telegramStaffNoticeRows } from './handoff.js';
 import type { TelegramPayload } from './send.js';
 import type { TelegramStore } from './store.js';
 import { GROUP_COMMANDS, PRIVATE_COMMANDS } from './texts.js';
@@ -42,19 +46,24 @@ const START_WAIT_MS = 10_000;
 /** How often replies due for a retry (or left by a stop) are looked for. */
 const OUTBOX_EVERY_MS = 5_000;
 
-export interface TelegramRuntimeDeps {
+/** What the runtime needs whichever delivery (database) it runs over. */
+export interface TelegramRuntimeBase {
   readonly config: TelegramConfig;
-  readonly turns: TurnRunner;
-  readonly outbox: OutboxStore<TelegramPayload>;
   readonly store: TelegramStore;
   readonly logger: Logger;
   readonly clock: Clock;
-  readonly backoff?: BackoffPolicy;
-  readonly random?: Random;
   /** Messages and presses each user may send (none when absent). */
   readonly rateLimit?: RateLimiter;
   /** Test hooks: bot info, a fake transport, retry and timeout settings. */
   readonly bot?: Pick<TelegramBotDeps, 'botInfo' | 'transport' | 'retry' | 'networkRetry' | 'timeoutSeconds'>;
+}
+
+/** The runtime over SQLite: the service's turn runner and Telegram's rows of its outbox. */
+export interface TelegramRuntimeDeps extends TelegramRuntimeBase {
+  readonly turns: TurnRunner;
+  readonly outbox: OutboxStore<TelegramPayload>;
+  readonly backoff?: BackoffPolicy;
+  readonly random?: Random;
 }
 
 export interface TelegramRuntime extends ChannelRuntime {
@@ -87,24 +96,28 @@ export function webhookUrl(configured: string): string {
 }
 
 export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntime {
+  return createTelegramRuntimeOver(deps, sqliteTelegramDelivery(deps));
+}
+
+/** The runtime over a delivery (delivery.ts): SQLite's, or PostgreSQL's for several processes. */
+export function createTelegramRuntimeOver(deps: TelegramRuntimeBase, plan: TelegramDeliveryPlan): TelegramRuntime {
   const { config, logger } = deps;
   const log = logger.child({ channel: 'telegram' });
-  const { bot, dispatcher } = createTelegramChannelBot({
-    token: config.TELEGRAM_BOT_TOKEN,
-    turns: deps.turns,
-    outbox: deps.outbox,
-    store: deps.store,
-    logger: log,
-    clock: deps.clock,
-    backoff: deps.backoff,
-    random: deps.random,
-    quizStyle: config.TELEGRAM_QUIZ_STYLE,
-    quizStyles: config.TELEGRAM_QUIZ_STYLE_BY_QUIZ,
-    apiRoot: config.TELEGRAM_API_ROOT,
-    throttle: config.TELEGRAM_THROTTLE === 'on',
-    rateLimit: deps.rateLimit,
-    ...deps.bot,
-  });
+  const { bot, delivery } = createTelegramBotOver(
+    {
+      token: config.TELEGRAM_BOT_TOKEN,
+      store: deps.store,
+      logger: log,
+      clock: deps.clock,
+      quizStyle: config.TELEGRAM_QUIZ_STYLE,
+      quizStyles: config.TELEGRAM_QUIZ_STYLE_BY_QUIZ,
+      apiRoot: config.TELEGRAM_API_ROOT,
+      throttle: config.TELEGRAM_THROTTLE === 'on',
+      rateLimit: deps.rateLimit,
+      ...deps.bot,
+    },
+    plan,
+  );
   let runner: RunnerHandle | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -114,12 +127,11 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
   /**
    * Replies owed and due: left by a stop or a crash between a turn's commit
    * and its send, or waiting out a retry pause. Each resident's are sent in
-   * order (the dispatcher serialises per resident).
+   * order (the dispatcher keeps each resident's order).
    */
   async function flushDue(): Promise<void> {
     if (!bot.isInited()) await bot.init();
-    const users = deps.outbox.dueUsers(deps.clock.now(), 500);
-    await Promise.all(users.map((u) => dispatcher.flush(u)));
+    await delivery.deliverDue();
   }
 
   async function prune(): Promise<void> {
@@ -184,9 +196,9 @@ export function createTelegramRuntime(deps: TelegramRuntimeDeps): TelegramRuntim
     name: 'telegram',
     bot,
     flushDue,
-    replyRoute: telegramReplyRoute(deps.outbox, dispatcher),
+    replyRoute: delivery.replyRoute,
     ...(staffChat !== undefined && {
-      staffNotice: telegramStaffNotice(deps.outbox, staffChat),
+      staffNotice: delivery.staffNotice(staffChat),
       staffNoticeRows: telegramStaffNoticeRows(staffChat),
     }),
     ...(config.TELEGRAM_MODE === 'webhook'

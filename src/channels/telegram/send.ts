@@ -20,8 +20,8 @@
  */
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { OutgoingReply } from '../../core/messages.js';
-import type { Clock } from '../../core/ports.js';
-import type { OutboxStore, QueuedItem } from '../../core/stores/outbox.js';
+import type { Clock, MaybePromise } from '../../core/ports.js';
+import type { QueuedItem } from '../../core/stores/outbox.js';
 import type { Failure, Sender } from '../outbox.js';
 import { encodeCallback } from './callbackData.js';
 import type { QuizStyle } from './config.js';
@@ -34,7 +34,7 @@ import type { TelegramStore } from './store.js';
 export interface SendDeps {
   readonly store: TelegramStore;
   /** Telegram's rows of the outbox (to forget a resident whose data was erased). */
-  readonly outbox?: Pick<OutboxStore<TelegramPayload>, 'forgetDone'>;
+  readonly outbox?: { forgetDone(userId: string): MaybePromise<void> };
   readonly clock: Clock;
   readonly quizStyle: QuizStyle;
   /** Per-quiz exceptions to `quizStyle` (TELEGRAM_QUIZ_STYLE_BY_QUIZ), by quiz id. */
@@ -226,9 +226,10 @@ export function telegramSender(api: Api, deps: SendDeps): Sender<TelegramPayload
       }
     },
     classify: classifyTelegramError,
-    done(item: QueuedItem<TelegramPayload>) {
+    done(item: QueuedItem<TelegramPayload>): MaybePromise<void> {
       // The confirmation that their data was erased: once it is done with, no row of theirs stays.
-      if (item.payload.op === 'reply' && item.payload.reply.forget) deps.outbox?.forgetDone(item.userId);
+      if (item.payload.op === 'reply' && item.payload.reply.forget) return deps.outbox?.forgetDone(item.userId);
+      return undefined;
     },
   };
 }

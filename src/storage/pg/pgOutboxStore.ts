@@ -55,6 +55,30 @@ export async function insertOutboxRows<P>(
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
+/**
+ * Moves the user's held rows back to pending in `trx` (a turn's, or the
+ * store's own); returns how many. In a turn's transaction they come back in
+ * the same commit as the turn's new rows, which have higher ids and so go
+ * out after them.
+ */
+export async function releaseHeldRows(
+  trx: Transaction<Database>,
+  communeId: string,
+  channel: string,
+  userId: string,
+  at: Date,
+): Promise<number> {
+  const r = await trx
+    .updateTable('outbox')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: at.toISOString(), reason: null })
+    .where('commune_id', '=', communeId)
+    .where('channel', '=', channel)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'held')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export class PgOutboxStore<P> implements SharedOutboxStore<P> {
   constructor(
     private readonly db: PgDb,
@@ -226,18 +250,8 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
     );
   }
 
-  async release(userId: string, at: Date): Promise<number> {
-    const r = await this.tx((trx) =>
-      trx
-        .updateTable('outbox')
-        .set({ status: 'pending', attempts: 0, next_attempt_at: at.toISOString(), reason: null })
-        .where('commune_id', '=', this.communeId)
-        .where('channel', '=', this.channel)
-        .where('user_id', '=', userId)
-        .where('status', '=', 'held')
-        .executeTakeFirst(),
-    );
-    return Number(r.numUpdatedRows);
+  release(userId: string, at: Date): Promise<number> {
+    return this.tx((trx) => releaseHeldRows(trx, this.communeId, this.channel, userId, at));
   }
 
   async forgetDone(userId: string): Promise<void> {

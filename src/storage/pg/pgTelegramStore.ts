@@ -13,6 +13,7 @@ import type { Transaction } from 'kysely';
 import type { SentPoll, TelegramStore } from '../../core/stores/telegram.js';
 import type { PgDb } from './db.js';
 import type { Database } from './schema.js';
+import { runJobOnce } from './jobLock.js';
 import { withCommune } from './tenant.js';
 import { pollOf } from '../rowForms.js';
 
@@ -115,9 +116,14 @@ export class PgTelegramStore implements TelegramStore {
     return row?.value;
   }
 
+  /**
+   * Deletes what is past keeping. Every process of the channel prunes on its
+   * own timer: the run takes the job's advisory lock (jobLock.ts), so while
+   * one process prunes another skips (0) instead of deleting the same rows.
+   */
   async prune(updatesBefore: Date, dataBefore: Date): Promise<number> {
     const { communeId } = this;
-    return this.tx(async (trx) => {
+    const run = await runJobOnce(this.db, communeId, 'telegram-prune', async (trx) => {
       const updates = await trx
         .deleteFrom('telegram_processed_updates')
         .where('commune_id', '=', communeId)
@@ -135,5 +141,6 @@ export class PgTelegramStore implements TelegramStore {
         .executeTakeFirst();
       return Number(updates.numDeletedRows) + Number(polls.numDeletedRows) + Number(values.numDeletedRows);
     });
+    return run.ran ? run.result : 0;
   }
 }
