@@ -9,9 +9,10 @@
  * process changed (an ingestion, an approved FAQ entry, a settings save)
  * within a few seconds. The tables must exist: `cli migrate-to-pg` makes them.
  *
- * Telegram and Zalo from .env do not run on PostgreSQL yet: with their
- * settings present the service refuses to start rather than drop their
- * messages (run.ts says so in Vietnamese).
+ * Zalo from .env runs for the home commune (channels/zalo/pgChannel.ts).
+ * Telegram from .env does not run on PostgreSQL yet: with its settings
+ * present the service refuses to start rather than drop its messages (run.ts
+ * says so in Vietnamese).
  */
 import type { ChannelSettings } from './channelSettings.js';
 import type { Config } from './config.js';
@@ -20,8 +21,11 @@ import { retentionOf } from './limitsConfig.js';
 import type { Logger } from './logger.js';
 import { openPgCommune, type PgCommune } from './pgCommune.js';
 import { startPgServer } from './pgServer.js';
-import type { RunningService } from './run.js';
+import { connectHandoff, type RunningService } from './run.js';
 import { systemClock } from './services.js';
+import type { ChannelRuntime } from './channels/runtime.js';
+import { pgZaloChannel } from './channels/zalo/pgIndex.js';
+import { secretBoxFor } from './storage/secretKey.js';
 import { openPgDatabase, type PgDb } from './storage/pg/db.js';
 import { PgCommuneRegistry } from './storage/pg/pgCommuneRegistry.js';
 import { pgConnectionProblem } from './storage/pg/pgProblems.js';
@@ -38,7 +42,7 @@ export class PgStartError extends Error {}
 
 /** The channels from .env that cannot run on PostgreSQL yet. */
 export function channelsNotOnPg(settings: ChannelSettings): string[] {
-  return [...(settings.telegram ? ['Telegram'] : []), ...(settings.zalo ? ['Zalo'] : [])];
+  return [...(settings.telegram ? ['Telegram'] : [])];
 }
 
 async function openCommunes(config: Config, logger: Logger, pg: PgDb): Promise<PgCommune[]> {
@@ -68,6 +72,7 @@ export async function runPgService(
   const pg = openPgDatabase(url, { applicationName: 'hocvuso', max: POOL_SIZE });
   const pruners: PgPruner[] = [];
   const unwatch: (() => void)[] = [];
+  const channels: ChannelRuntime[] = [];
   try {
     let communes: PgCommune[];
     try {
@@ -83,7 +88,18 @@ export async function runPgService(
         startPgPruner({ db: pg, communeId: c.communeId, days: retentionOf(config), clock: systemClock, logger }),
       );
     }
-    const server = await startPgServer({ pg, config, logger, home, others });
+    const zalo = pgZaloChannel({
+      settings: channelSettings,
+      commune: home,
+      pg,
+      secrets: () => secretBoxFor(config),
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      logger,
+    });
+    if (zalo) channels.push(zalo);
+    connectHandoff(home, channels);
+    const server = await startPgServer({ pg, config, logger, home, others, channels });
+    for (const c of channels) await c.start();
     logger.info(
       {
         port: server.port,
@@ -92,7 +108,7 @@ export async function runPgService(
         communes: communes.map((c) => c.communeId),
         documents: home.knowledge.index.documents().length,
         quizzes: home.quizzes.list().length,
-        channels: ['web'],
+        channels: ['web', ...channels.map((c) => c.name)],
         readyMs: Math.round(performance.now() - started),
       },
       `Hocvuso is ready: open http://localhost:${server.port}/`,
@@ -101,6 +117,7 @@ export async function runPgService(
       port: server.port,
       stop: async () => {
         server.drain();
+        for (const c of channels) await c.stop();
         await server.stop();
         for (const stop of unwatch) stop();
         for (const p of pruners) await p.stop();
@@ -108,6 +125,7 @@ export async function runPgService(
       },
     };
   } catch (err) {
+    for (const c of channels) await c.stop().catch(() => undefined);
     for (const stop of unwatch) stop();
     for (const p of pruners) await p.stop();
     await pg.destroy();
