@@ -41,7 +41,10 @@ export interface ZaloDelivery {
    * The retry round: what is due now. `schedule` runs a resident's flush in
    * their order of work (SQLite); `busy` says a resident already has work.
    */
-  retryDue(schedule: (userId: string, task: () => Promise<void>) => void, busy: (userId: string) => boolean): Promise<void>;
+  retryDue(
+    schedule: (userId: string, task: () => Promise<void>) => void,
+    busy: (userId: string) => boolean,
+  ): Promise<void>;
   /** How a staff reply reaches a resident (core/handoff/routes.ts). */
   route(render: (replies: readonly OutgoingReply[]) => OutboundMessage[]): ReplyRoute;
 }

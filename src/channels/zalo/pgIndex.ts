@@ -24,7 +24,9 @@ export function pgZaloChannel(ctx: {
   const zalo = ctx.settings.zalo;
   if (!zalo) return undefined;
   if (zalo.removedThreadsSetting) {
-    ctx.logger.warn('ZALO_HANDLER_THREADS không còn được dùng: tin nhắn Zalo luôn được xử lý ngay trong tiến trình nhận');
+    ctx.logger.warn(
+      'ZALO_HANDLER_THREADS không còn được dùng: tin nhắn Zalo luôn được xử lý ngay trong tiến trình nhận',
+    );
   }
   return createPgZaloChannel({
     config: zalo.config,
