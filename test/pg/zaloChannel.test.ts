@@ -16,6 +16,7 @@ import { createPgZaloChannel, type PgZaloChannel } from '../../src/channels/zalo
 import type { PgTurns } from '../../src/channels/zalo/pgDelivery.js';
 import type { ConversationStateRepo } from '../../src/core/ports.js';
 import { mountRawRoute } from '../../src/http/rawRoute.js';
+import { PgHandoffWriter } from '../../src/storage/pg/pgHandoffWriter.js';
 import { PgTurnHandoff } from '../../src/storage/pg/pgTurnHandoff.js';
 import { PgTurnRunner } from '../../src/storage/pg/pgTurnRunner.js';
 import { PgTurnStateBuffer } from '../../src/storage/pg/pgTurnState.js';
@@ -228,14 +229,32 @@ describe('the Zalo channel on PostgreSQL', () => {
     expect(await windowOf('u-5')).toBe(clock.now().toISOString());
   });
 
-  it('carries a staff reply: the route renders the rows and its flush sends them', async () => {
+  it('releases held replies in the turn of the resident writing again, and sends them first', async () => {
+    const { sent } = recordSends();
+    const p = processOver(one);
+    await p.channel.start();
+    await p.channel.outbox.enqueue('u-7', [{ text: 'Trả lời còn giữ lại.' }], clock.now());
+    await p.channel.store.holdAll('u-7', 'outside free window', clock.now());
+    expect(await p.channel.outbox.counts()).toMatchObject({ held: 1 });
+    await p.post(signed(textEvent('u-7', 'tôi đây', clock.now(), 'ff01')));
+    await p.channel.idle();
+    expect(textsTo(sent, 'u-7')).toEqual(['Trả lời còn giữ lại.', '#1 tôi đây']);
+  });
+
+  it('carries a staff reply: PgHandoffWriter inserts the rows the route renders, its flush sends them', async () => {
     const { sent } = recordSends();
     const p = processOver(one);
     await p.channel.start();
     const route = p.channel.replyRoute;
-    const payloads = route?.render?.('u-6', [{ kind: 'notice', text: 'Cán bộ xã trả lời: đã nhận hồ sơ.' }]) ?? [];
-    await p.channel.outbox.enqueue('u-6', payloads as never[], clock.now());
-    await route?.flush?.('u-6');
-    expect(textsTo(sent, 'u-6')).toEqual(['Cán bộ xã trả lời: đã nhận hồ sơ.']);
+    if (!route) throw new Error('the Zalo channel has no reply route');
+    const thread = await withCommune(one, COMMUNE, (trx) =>
+      new PgTurnHandoff(COMMUNE).open(trx, { channel: 'zalo', userId: 'u-6', reason: 'asked', at: clock.now() }),
+    );
+    const text = 'Cán bộ xã trả lời: đã nhận hồ sơ.';
+    const line = { staffId: 'staff-1', text, at: clock.now() };
+    const written = await new PgHandoffWriter(one, COMMUNE).reply(thread, route, [{ kind: 'answer', text }], line);
+    expect(written).not.toBe('closed');
+    await route.flush?.('u-6');
+    expect(textsTo(sent, 'u-6')).toEqual([text]);
   });
 });
