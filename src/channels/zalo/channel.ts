@@ -8,7 +8,10 @@
  * de-duplication and the outbox. Each event is handled after the HTTP answer,
  * in order per resident (KeyedSerializer); background work (due retries,
  * token refresh ahead of expiry, pruning) runs on timers between start() and
- * stop(), and stop() waits for handling in progress.
+ * stop(), and stop() waits for handling in progress. What depends on the
+ * database (the state store, how a turn commits, how replies are sent) comes
+ * in as a store and a delivery (delivery.ts): `createZaloChannel` here for
+ * SQLite, `createPgZaloChannel` (pgChannel.ts) for PostgreSQL.
  */
 import type { AxiosInstance } from 'axios';
 import type { RateLimiter } from '../../core/rateLimit.js';

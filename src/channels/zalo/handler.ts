@@ -5,9 +5,10 @@
  * follow asks the engine for its welcome menu, a text goes to the engine as
  * typed (numbers and option texts pick among the buttons it last offered),
  * and anything the engine cannot read gets a friendly request to type. Every
- * event is one turn (storage/sqlite/turns.ts): its replies are queued in the
- * outbox in the same commit as the conversation's state and the event's
- * handled mark, then the outbox is flushed. A resident who writes reopens the
+ * event is one turn (delivery.ts: the turn runner of SQLite or PostgreSQL):
+ * its replies are queued in the outbox in the same commit as the
+ * conversation's state, the window and the event's handled mark, then the
+ * outbox is flushed. A resident who writes reopens the
  * free window, so replies held for them go out first, in their original order.
  */
 import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
