@@ -229,6 +229,21 @@ describe('the Zalo channel on PostgreSQL', () => {
     expect(await windowOf('u-5')).toBe(clock.now().toISOString());
   });
 
+  it('takes over, on its retry round, an event another process left unhandled; not one just recorded', async () => {
+    const { sent } = recordSends();
+    const p = processOver(two);
+    await p.channel.start();
+    const old = new Date(clock.now().getTime() - 10 * 60_000);
+    const left = { kind: 'text', userId: 'u-8', msgId: 'gg01', text: 'ai trả lời tôi' };
+    const fresh = { kind: 'text', userId: 'u-9', msgId: 'gg02', text: 'đang được trả lời' };
+    await p.channel.store.receive('msg:gg01', 'u-8', JSON.stringify(left), old);
+    await p.channel.store.receive('msg:gg02', 'u-9', JSON.stringify(fresh), clock.now());
+    await p.channel.tick();
+    expect(textsTo(sent, 'u-8')).toEqual(['#1 ai trả lời tôi']);
+    expect(textsTo(sent, 'u-9')).toEqual([]);
+    expect((await eventRow('msg:gg02'))?.handled_at).toBeNull();
+  });
+
   it('releases held replies in the turn of the resident writing again, and sends them first', async () => {
     const { sent } = recordSends();
     const p = processOver(one);

@@ -295,9 +295,23 @@ export function buildZaloChannel(
     if (rows.length > 0) logger.info({ events: rows.length }, 'zalo events recovered after a restart');
   }
 
+  /** Another process's events left unhandled (PostgreSQL): handled here; the turn's claim answers each once. */
+  async function recoverStale(): Promise<void> {
+    if (!deliver.stale || stopping) return;
+    const rows = await deliver.stale(clock.now());
+    for (const row of rows) {
+      const event = parseStoredEvent(row.event);
+      if (event) dispatch({ event, key: row.key });
+      else await store.markHandled(row.key, clock.now());
+    }
+    if (rows.length > 0)
+      logger.warn({ events: rows.length }, 'zalo events left unhandled by another process taken over');
+  }
+
   /** Sends what is now due (SQLite: a flush for each such resident with no work of their own in progress). */
-  function flushDue(): Promise<void> {
-    return deliver.retryDue(schedule, (u) => busy.has(u));
+  async function flushDue(): Promise<void> {
+    await recoverStale();
+    await deliver.retryDue(schedule, (u) => busy.has(u));
   }
 
   async function refreshIfDue(): Promise<void> {

@@ -45,6 +45,12 @@ export interface ZaloDelivery {
     schedule: (userId: string, task: () => Promise<void>) => void,
     busy: (userId: string) => boolean,
   ): Promise<void>;
+  /**
+   * Events another process recorded but has not handled for a while (it
+   * stopped or died meanwhile), for this one to handle on its retry round;
+   * absent on SQLite, where the one process recovers its own at start.
+   */
+  stale?(now: Date): Promise<readonly { key: string; event: string }[]>;
   /** How a staff reply reaches a resident (core/handoff/routes.ts). */
   route(render: (replies: readonly OutgoingReply[]) => OutboundMessage[]): ReplyRoute;
 }

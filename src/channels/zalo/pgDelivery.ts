@@ -12,7 +12,8 @@
  * each pass claims due rows under a lease, one per resident at a time, so a
  * resident's replies go out in order whichever process sends them. A flush
  * after a turn passes until nothing more is due (a reply split in several
- * messages goes out whole); the retry timer runs one pass.
+ * messages goes out whole), and so does the retry timer, which also takes
+ * over events another process recorded but left unhandled (STALE_MS).
  */
 import type { Transaction } from 'kysely';
 import type { TurnOutcome } from '../../core/stores/turns.js';
@@ -30,6 +31,14 @@ export interface PgTurns {
 
 /** The channel's name in the outbox and in turn claims. */
 const CHANNEL = 'zalo';
+
+/**
+ * An event unhandled this long after it was recorded is taken over by any
+ * process (its own died or stopped): far longer than a turn takes, so a live
+ * turn is rarely waited on (and then its claim answers the event once).
+ */
+const STALE_MS = 2 * 60_000;
+const STALE_BATCH = 100;
 
 /** Passes one flush makes at most (each sends the next row of every resident with one due). */
 const MAX_PASSES = 50;
@@ -70,6 +79,7 @@ export function pgDelivery(deps: {
     },
     flush: () => drain(),
     retryDue: () => drain(),
+    stale: (now) => store.unhandledBefore(new Date(now.getTime() - STALE_MS), STALE_BATCH),
     route: (render) => ({
       queue: () => {
         throw new Error('on PostgreSQL a staff reply is queued by PgHandoffWriter through render()');

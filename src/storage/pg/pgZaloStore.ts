@@ -236,6 +236,23 @@ export class PgZaloStore implements ZaloStateStore {
     return rows.map((r) => ({ key: r.event_key, userId: r.user_id, event: r.event_json ?? '' }));
   }
 
+  /** Unhandled events recorded before `before` (another process left them), oldest first. */
+  async unhandledBefore(before: Date, limit: number): Promise<{ key: string; event: string }[]> {
+    const rows = await this.tx((trx) =>
+      trx
+        .selectFrom('zalo_events')
+        .select(['event_key', 'event_json'])
+        .where('commune_id', '=', this.communeId)
+        .where('handled_at', 'is', null)
+        .where('received_at', '<', before.toISOString())
+        .orderBy('received_at')
+        .orderBy('event_key')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((r) => ({ key: r.event_key, event: r.event_json ?? '' }));
+  }
+
   async markHandled(key: string, at: Date): Promise<void> {
     await this.tx((trx) =>
       trx
