@@ -9,10 +9,10 @@
  * process changed (an ingestion, an approved FAQ entry, a settings save)
  * within a few seconds. The tables must exist: `cli migrate-to-pg` makes them.
  *
- * Telegram from .env runs for the install's own commune
- * (channels/telegram/pgRuntime.ts). Zalo does not run on PostgreSQL yet:
- * with its settings present the service refuses to start rather than drop
- * its messages (run.ts says so in Vietnamese).
+ * Telegram and Zalo from .env run for the install's own commune
+ * (channels/telegram/pgRuntime.ts, channels/zalo/pgIndex.ts). Channels as
+ * rows (`cli channel add`, webhooks at /webhooks/<kind>/<key>) are not served
+ * on PostgreSQL yet.
  */
 import type { ChannelSettings } from './channelSettings.js';
 import type { ChannelRuntime } from './channels/runtime.js';
@@ -25,6 +25,8 @@ import { openPgCommune, type PgCommune } from './pgCommune.js';
 import { startPgServer } from './pgServer.js';
 import { connectHandoff, type RunningService } from './run.js';
 import { systemClock } from './services.js';
+import { pgZaloChannel } from './channels/zalo/pgIndex.js';
+import { secretBoxFor } from './storage/secretKey.js';
 import { openPgDatabase, type PgDb } from './storage/pg/db.js';
 import { PgCommuneRegistry } from './storage/pg/pgCommuneRegistry.js';
 import { pgConnectionProblem } from './storage/pg/pgProblems.js';
@@ -38,11 +40,6 @@ const POOL_SIZE = 20;
 
 /** What stops a PostgreSQL start before anything runs, in the staff's words. */
 export class PgStartError extends Error {}
-
-/** The channels from .env that cannot run on PostgreSQL yet. */
-export function channelsNotOnPg(settings: ChannelSettings): string[] {
-  return settings.zalo ? ['Zalo'] : [];
-}
 
 async function openCommunes(config: Config, logger: Logger, pg: PgDb): Promise<PgCommune[]> {
   const home = await openPgCommune(config, logger, pg, config.COMMUNE_ID);
@@ -61,13 +58,6 @@ export async function runPgService(
   url: string,
 ): Promise<RunningService> {
   const started = performance.now();
-  const waiting = channelsNotOnPg(channelSettings);
-  if (waiting.length > 0) {
-    throw new PgStartError(
-      `${waiting.join(' và ')} chưa chạy được trên PostgreSQL trong phiên bản này: bỏ DATABASE_URL để chạy trên SQLite, ` +
-        `hoặc bỏ các biến của ${waiting.join(' và ')} trong .env để chạy trang hỏi đáp trên web với PostgreSQL.`,
-    );
-  }
   const pg = openPgDatabase(url, { applicationName: 'hocvuso', max: POOL_SIZE });
   let pruner: PgPruner | undefined;
   const unwatch: (() => void)[] = [];
@@ -87,6 +77,15 @@ export async function runPgService(
     pruner = startPgPruner({ db: pg, communes: () => ids, days: retentionOf(config), clock: systemClock, logger });
     // The .env bot serves the install's own commune; its updates may reach any process.
     if (channelSettings.telegram) channels.push(pgTelegramRuntime(channelSettings.telegram, pg, home, logger));
+    const zalo = pgZaloChannel({
+      settings: channelSettings,
+      commune: home,
+      pg,
+      secrets: () => secretBoxFor(config),
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      logger,
+    });
+    if (zalo) channels.push(zalo);
     connectHandoff(home, channels);
     const server = await startPgServer({ pg, config, logger, home, others, channels });
     for (const c of channels) await c.start();

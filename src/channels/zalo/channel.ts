@@ -8,7 +8,10 @@
  * de-duplication and the outbox. Each event is handled after the HTTP answer,
  * in order per resident (KeyedSerializer); background work (due retries,
  * token refresh ahead of expiry, pruning) runs on timers between start() and
- * stop(), and stop() waits for handling in progress.
+ * stop(), and stop() waits for handling in progress. What depends on the
+ * database (the state store, how a turn commits, how replies are sent) comes
+ * in as a store and a delivery (delivery.ts): `createZaloChannel` here for
+ * SQLite, `createPgZaloChannel` (pgChannel.ts) for PostgreSQL.
  */
 import type { AxiosInstance } from 'axios';
 import type { RateLimiter } from '../../core/rateLimit.js';
@@ -36,11 +39,12 @@ import { createZaloOutbox, type BackoffPolicy, type Outbox, type Transport } fro
 import { renderReplies, type OutboundMessage } from './render.js';
 import type { OutgoingReply } from '../../core/messages.js';
 import type { ReplyRoute } from '../../core/handoff/routes.js';
+import { sqliteDelivery, type ZaloDelivery } from './delivery.js';
 import { TurnScheduler } from './scheduler.js';
-import type { ZaloStore } from './store.js';
+import type { ZaloStateStore, ZaloStore } from './store.js';
 import { TokenManager } from './tokens.js';
 import { zaloWebhookRoute, type Accepted } from './webhook.js';
-import { alwaysOpen, messagingWindow } from './window.js';
+import { alwaysOpen, messagingWindow, type WindowPolicy } from './window.js';
 
 /** Label under which the Bot Platform's rows are kept (it has no OAuth tokens). */
 const BOT_ACCOUNT = 'bot';
@@ -57,18 +61,11 @@ export interface ZaloTimers {
 
 export const DEFAULT_TIMERS: ZaloTimers = { outboxMs: 5_000, tokenMs: 60_000, pruneMs: 3_600_000 };
 
-export interface ZaloChannelDeps {
+/** What the channel needs whatever database it runs on. */
+export interface ZaloChannelOptions {
   readonly config: ZaloConfig;
-  /** services.turns: each event is one turn, committed with the replies it queues (handler.ts). */
-  readonly turns: TurnRunner;
-  readonly db: Db;
-  /** Seals the OA's tokens in the database (services.secrets); by default the key file beside the database. */
-  readonly secrets?: SecretBox;
-  /** The group commit the store's writes join (handed to storage; the channel itself never uses it). */
-  readonly writes?: WriteScope;
   /** Jitter of the outbox's retry pauses (absent: none). */
   readonly random?: Random;
-  readonly communeId: string;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   readonly clock: Clock;
@@ -87,9 +84,25 @@ export interface ZaloChannelDeps {
   readonly rateLimit?: RateLimiter;
 }
 
-export interface ZaloChannel extends ChannelRuntime {
-  readonly store: ZaloStore;
-  readonly outbox: Outbox;
+export interface ZaloChannelDeps extends ZaloChannelOptions {
+  /** services.turns: each event is one turn, committed with the replies it queues (handler.ts). */
+  readonly turns: TurnRunner;
+  readonly db: Db;
+  /** Seals the OA's tokens in the database (services.secrets); by default the key file beside the database. */
+  readonly secrets?: SecretBox;
+  /** The group commit the store's writes join (handed to storage; the channel itself never uses it). */
+  readonly writes?: WriteScope;
+  readonly communeId: string;
+}
+
+/** What the delivery is built from: the transport (which needs the store's tokens) and the window. */
+export interface DeliveryParts {
+  readonly send: Transport;
+  readonly window: WindowPolicy;
+}
+
+/** The channel on either database (channel.ts for SQLite, pgChannel.ts for PostgreSQL). */
+export interface ZaloRuntime extends ChannelRuntime {
   /** OA mode only. */
   readonly tokens?: TokenManager;
   readonly client?: ZaloOaClient;
@@ -99,19 +112,56 @@ export interface ZaloChannel extends ChannelRuntime {
   tick(): Promise<void>;
 }
 
+export interface ZaloChannel extends ZaloRuntime {
+  readonly store: ZaloStore;
+  readonly outbox: Outbox;
+}
+
+/** The label the channel's tokens and rows are kept under: the OA's app id, or the Bot Platform's. */
+export function zaloAccountOf(config: ZaloConfig): string {
+  return config.ZALO_MODE === 'oa' ? config.ZALO_APP_ID : BOT_ACCOUNT;
+}
+
+/** The one-process channel on SQLite. */
 export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
-  const { config, clock } = deps;
-  const logger = deps.logger.child({ channel: 'zalo' });
-  const http = deps.http ?? createHttp({ envProxy: deps.envProxy });
-  const isOa = config.ZALO_MODE === 'oa';
   // Typed as the port: every call of its state is awaited, as the PostgreSQL twin needs.
   const store: ZaloStore = new SqliteZaloStore(
     deps.db,
     deps.communeId,
-    isOa ? config.ZALO_APP_ID : BOT_ACCOUNT,
+    zaloAccountOf(deps.config),
     deps.writes,
     deps.secrets,
   );
+  let outbox: Outbox | undefined;
+  const runtime = buildZaloChannel(deps, store, (parts, logger) => {
+    outbox = createZaloOutbox({
+      store,
+      send: parts.send,
+      clock: deps.clock,
+      logger,
+      backoff: deps.backoff,
+      random: deps.random,
+      window: parts.window,
+    });
+    return sqliteDelivery({ turns: deps.turns, store, outbox, now: () => deps.clock.now() });
+  });
+  if (!outbox) throw new Error('the zalo outbox was not built');
+  return { ...runtime, store, outbox };
+}
+
+/**
+ * The channel over a state store and a delivery (delivery.ts), the same for
+ * both databases; `delivery` is called once, when the transport is ready.
+ */
+export function buildZaloChannel(
+  deps: ZaloChannelOptions,
+  store: ZaloStateStore,
+  delivery: (parts: DeliveryParts, logger: Logger) => ZaloDelivery,
+): ZaloRuntime {
+  const { config, clock } = deps;
+  const logger = deps.logger.child({ channel: 'zalo' });
+  const http = deps.http ?? createHttp({ envProxy: deps.envProxy });
+  const isOa = config.ZALO_MODE === 'oa';
   const serializer = new KeyedSerializer();
   const scheduler = new TurnScheduler((err) => logger.error({ err }, 'zalo background handling failed'), deps.perTurn);
 
@@ -159,21 +209,19 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     send = (userId, message) => b.sendMessage(userId, message.text);
   }
 
-  const outbox = createZaloOutbox({
-    store,
-    send,
-    clock,
+  const deliver = delivery(
+    {
+      send,
+      window: isOa
+        ? messagingWindow({
+            freeWindowHours: config.ZALO_FREE_WINDOW_HOURS,
+            maxWindowDays: config.ZALO_MAX_WINDOW_DAYS,
+            allowBilled: config.ZALO_ALLOW_BILLED,
+          })
+        : alwaysOpen,
+    },
     logger,
-    backoff: deps.backoff,
-    random: deps.random,
-    window: isOa
-      ? messagingWindow({
-          freeWindowHours: config.ZALO_FREE_WINDOW_HOURS,
-          maxWindowDays: config.ZALO_MAX_WINDOW_DAYS,
-          allowBilled: config.ZALO_ALLOW_BILLED,
-        })
-      : alwaysOpen,
-  });
+  );
 
   const render = (replies: readonly OutgoingReply[]): OutboundMessage[] =>
     renderReplies(replies, {
@@ -182,20 +230,15 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     });
   const handle = createEventHandler({
     rateLimit: deps.rateLimit,
-    turns: deps.turns,
+    delivery: deliver,
     store,
-    outbox,
     clock,
     logger,
     render,
     displayName,
   });
   // A staff reply is queued and sent like a bot reply: the window holds it past the free hours (handoff).
-  const replyRoute: ReplyRoute = {
-    queue: (userId, replies, at) => store.outbox.enqueue(userId, render(replies), at),
-    render: (_userId, replies) => render(replies),
-    flush: (userId) => outbox.flush(userId),
-  };
+  const replyRoute: ReplyRoute = deliver.route(render);
 
   let stopping = false;
   /** Events queued or being handled, so a recovery pass never queues one twice. */
@@ -252,11 +295,23 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
     if (rows.length > 0) logger.info({ events: rows.length }, 'zalo events recovered after a restart');
   }
 
-  /** Queues a flush for each resident with a retry now due (and no work of their own in progress). */
-  function flushDue(): void {
-    for (const u of store.outbox.dueUsers(clock.now(), 500)) {
-      if (!busy.has(u)) schedule(u, () => outbox.flush(u));
+  /** Another process's events left unhandled (PostgreSQL): handled here; the turn's claim answers each once. */
+  async function recoverStale(): Promise<void> {
+    if (!deliver.stale || stopping) return;
+    const rows = await deliver.stale(clock.now());
+    for (const row of rows) {
+      const event = parseStoredEvent(row.event);
+      if (event) dispatch({ event, key: row.key });
+      else await store.markHandled(row.key, clock.now());
     }
+    if (rows.length > 0)
+      logger.warn({ events: rows.length }, 'zalo events left unhandled by another process taken over');
+  }
+
+  /** Sends what is now due (SQLite: a flush for each such resident with no work of their own in progress). */
+  async function flushDue(): Promise<void> {
+    await recoverStale();
+    await deliver.retryDue(schedule, (u) => busy.has(u));
   }
 
   async function refreshIfDue(): Promise<void> {
@@ -272,7 +327,7 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 
   async function tick(): Promise<void> {
     await refreshIfDue();
-    flushDue();
+    await flushDue();
     await scheduler.idle();
     await prune();
   }
@@ -299,8 +354,6 @@ export function createZaloChannel(deps: ZaloChannelDeps): ZaloChannel {
 
   return {
     name: 'zalo',
-    store,
-    outbox,
     replyRoute,
     tokens,
     client,

@@ -5,26 +5,26 @@
  * follow asks the engine for its welcome menu, a text goes to the engine as
  * typed (numbers and option texts pick among the buttons it last offered),
  * and anything the engine cannot read gets a friendly request to type. Every
- * event is one turn (storage/sqlite/turns.ts): its replies are queued in the
- * outbox in the same commit as the conversation's state and the event's
- * handled mark, then the outbox is flushed. A resident who writes reopens the
+ * event is one turn (delivery.ts: the turn runner of SQLite or PostgreSQL):
+ * its replies are queued in the outbox in the same commit as the
+ * conversation's state, the window and the event's handled mark, then the
+ * outbox is flushed. A resident who writes reopens the
  * free window, so replies held for them go out first, in their original order.
  */
 import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
 import type { Clock } from '../../core/ports.js';
 import { retrySeconds, tooFastText, type RateLimiter } from '../../core/rateLimit.js';
-import type { TurnRunner } from '../../core/stores/turns.js';
 import type { Logger } from '../../logger.js';
+import type { ZaloDelivery, ZaloTurnInput } from './delivery.js';
 import type { ZaloInbound } from './events.js';
-import type { Outbox } from './outbox.js';
 import type { OutboundMessage } from './render.js';
-import type { ZaloStore } from './store.js';
+import type { ZaloStateStore } from './store.js';
 import { greetByName, INFO_NOT_NEEDED, TEXT_ONLY, TROUBLE } from './texts.js';
 
 export interface HandlerDeps {
-  readonly turns: TurnRunner;
-  readonly store: ZaloStore;
-  readonly outbox: Outbox;
+  /** How a turn commits and its replies go out, on SQLite or PostgreSQL (delivery.ts). */
+  readonly delivery: ZaloDelivery;
+  readonly store: ZaloStateStore;
   readonly render: (replies: readonly OutgoingReply[]) => OutboundMessage[];
   readonly clock: Clock;
   readonly logger: Logger;
@@ -37,10 +37,8 @@ export interface HandlerDeps {
 /** Handles one received event; `key` is its de-duplication key, `at` its Zalo timestamp (ms). */
 export type EventHandler = (event: ZaloInbound, key: string, at?: number) => Promise<void>;
 
-type Turn = { readonly message: IncomingMessage } | { readonly replies: readonly OutgoingReply[] };
-
 export function createEventHandler(deps: HandlerDeps): EventHandler {
-  const { store, outbox, clock, logger } = deps;
+  const { store, delivery, clock, logger } = deps;
 
   /**
    * One turn: the engine answers (or the channel does), then in one commit
@@ -50,29 +48,34 @@ export function createEventHandler(deps: HandlerDeps): EventHandler {
    * flushed. A crash before that commit leaves the event unhandled: it is
    * handled again at the next start.
    */
-  async function turn(userId: string, key: string, at: number | undefined, t: Turn, greet?: string): Promise<void> {
+  async function turn(
+    userId: string,
+    key: string,
+    at: number | undefined,
+    input: ZaloTurnInput,
+    greet?: string,
+  ): Promise<void> {
     const now = clock.now();
     const interactionAt = new Date(Math.min(at ?? now.getTime(), now.getTime()));
-    let released = 0;
-    await deps.turns.run({
-      ...t,
+    const released = await delivery.turn({
+      input,
       userId,
-      outbox: store.outbox,
+      key,
+      interactionAt,
+      now,
       render: (replies) => {
         const [first, ...rest] = replies;
         const named =
           first && greet !== undefined ? [{ ...first, text: greetByName(first.text, greet) }, ...rest] : replies;
         return deps.render(named);
       },
-      // Nothing new is queued here: only the window, the release of held replies and the handled mark.
-      alongside: () => (released = store.enqueue(userId, [], now, { handledKey: key, interactionAt })),
       onError: (err) => {
         logger.error({ err }, 'engine failed on a zalo message');
         return [{ kind: 'error', text: TROUBLE }];
       },
     });
     if (released > 0) logger.info({ released }, 'zalo held replies released: the resident wrote again');
-    await outbox.flush(userId);
+    await delivery.flush(userId);
   }
 
   /**

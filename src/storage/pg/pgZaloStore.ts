@@ -236,6 +236,23 @@ export class PgZaloStore implements ZaloStateStore {
     return rows.map((r) => ({ key: r.event_key, userId: r.user_id, event: r.event_json ?? '' }));
   }
 
+  /** Unhandled events recorded before `before` (another process left them), oldest first. */
+  async unhandledBefore(before: Date, limit: number): Promise<{ key: string; event: string }[]> {
+    const rows = await this.tx((trx) =>
+      trx
+        .selectFrom('zalo_events')
+        .select(['event_key', 'event_json'])
+        .where('commune_id', '=', this.communeId)
+        .where('handled_at', 'is', null)
+        .where('received_at', '<', before.toISOString())
+        .orderBy('received_at')
+        .orderBy('event_key')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.map((r) => ({ key: r.event_key, event: r.event_json ?? '' }));
+  }
+
   async markHandled(key: string, at: Date): Promise<void> {
     await this.tx((trx) =>
       trx
@@ -253,23 +270,62 @@ export class PgZaloStore implements ZaloStateStore {
     return Promise.resolve();
   }
 
-  async touch(userId: string, at: Date): Promise<void> {
+  private async touchIn(trx: Transaction<Database>, userId: string, interactionAt: Date, at: Date): Promise<void> {
     const iso = at.toISOString();
-    await this.tx((trx) =>
-      trx
-        .insertInto('zalo_residents')
-        .values({ commune_id: this.communeId, user_id: userId, last_interaction_at: iso, inactive: 0, updated_at: iso })
-        .onConflict((oc) =>
-          oc.columns(['commune_id', 'user_id']).doUpdateSet({
-            // The window moves forward, never back (a late redelivery of an old message).
-            last_interaction_at: sql<string>`GREATEST(COALESCE(zalo_residents.last_interaction_at, ''), excluded.last_interaction_at)`,
-            inactive: 0,
-            inactive_reason: null,
-            updated_at: (eb) => eb.ref('excluded.updated_at'),
-          }),
-        )
-        .execute(),
-    );
+    await trx
+      .insertInto('zalo_residents')
+      .values({
+        commune_id: this.communeId,
+        user_id: userId,
+        last_interaction_at: interactionAt.toISOString(),
+        inactive: 0,
+        updated_at: iso,
+      })
+      .onConflict((oc) =>
+        oc.columns(['commune_id', 'user_id']).doUpdateSet({
+          // The window moves forward, never back (a late redelivery of an old message).
+          last_interaction_at: sql<string>`GREATEST(COALESCE(zalo_residents.last_interaction_at, ''), excluded.last_interaction_at)`,
+          inactive: 0,
+          inactive_reason: null,
+          updated_at: (eb) => eb.ref('excluded.updated_at'),
+        }),
+      )
+      .execute();
+  }
+
+  async touch(userId: string, at: Date): Promise<void> {
+    await this.tx((trx) => this.touchIn(trx, userId, at, at));
+  }
+
+  /**
+   * A turn's own writes, in the turn's transaction (storage/pg/pgTurnRunner.ts
+   * `alongside`), as the SQLite store's `enqueue` with nothing to queue: the
+   * resident's window moves to `interactionAt`, their held replies go back to
+   * pending (their ids are older than the turn's replies, so they go out
+   * first) and the event is marked handled. Returns how many were released.
+   */
+  async turnWrites(
+    trx: Transaction<Database>,
+    w: { readonly userId: string; readonly handledKey: string; readonly interactionAt: Date; readonly at: Date },
+  ): Promise<number> {
+    const iso = w.at.toISOString();
+    await this.touchIn(trx, w.userId, w.interactionAt, w.at);
+    const released = await trx
+      .updateTable('outbox')
+      .set({ status: 'pending', attempts: 0, next_attempt_at: iso, reason: null })
+      .where('commune_id', '=', this.communeId)
+      .where('channel', '=', 'zalo')
+      .where('user_id', '=', w.userId)
+      .where('status', '=', 'held')
+      .executeTakeFirst();
+    await trx
+      .updateTable('zalo_events')
+      .set({ handled_at: iso, event_json: null })
+      .where('commune_id', '=', this.communeId)
+      .where('event_key', '=', w.handledKey)
+      .where('handled_at', 'is', null)
+      .execute();
+    return Number(released.numUpdatedRows);
   }
 
   async markInactive(userId: string, reason: string, at: Date): Promise<void> {

@@ -1,0 +1,91 @@
+/**
+ * @module channels/zalo/pgDelivery
+ *
+ * The Zalo delivery (delivery.ts) when several processes share one
+ * PostgreSQL database (issue 20). A turn goes through the commune's
+ * PgTurnRunner, which claims the event (`zalo:<key>`: a second process
+ * handling the same event, say one recovering it at start while this one
+ * answers it, waits on the claim and answers nothing) and writes the queued
+ * replies as outbox rows in the turn's transaction; the window, the release of
+ * held replies and the handled mark go in that same transaction (`alongside`),
+ * so a turn that fails leaves none of them. Delivery is the SharedDispatcher:
+ * each pass claims due rows under a lease, one per resident at a time, so a
+ * resident's replies go out in order whichever process sends them. A flush
+ * after a turn passes until nothing more is due (a reply split in several
+ * messages goes out whole), and so does the retry timer, which also takes
+ * over events another process recorded but left unhandled (STALE_MS).
+ */
+import type { Transaction } from 'kysely';
+import type { TurnOutcome } from '../../core/stores/turns.js';
+import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
+import type { PgZaloStore } from '../../storage/pg/pgZaloStore.js';
+import type { Database } from '../../storage/pg/schema.js';
+import type { SharedDispatcher } from '../sharedDispatcher.js';
+import type { ZaloDelivery } from './delivery.js';
+import type { OutboundMessage } from './render.js';
+
+/** The commune's turn runner as this channel uses it (PgTurnRunner). */
+export interface PgTurns {
+  run<P>(req: PgTurnRequest<P>): Promise<TurnOutcome>;
+}
+
+/** The channel's name in the outbox and in turn claims. */
+const CHANNEL = 'zalo';
+
+/**
+ * An event unhandled this long after it was recorded is taken over by any
+ * process (its own died or stopped): far longer than a turn takes, so a live
+ * turn is rarely waited on (and then its claim answers the event once).
+ */
+const STALE_MS = 2 * 60_000;
+const STALE_BATCH = 100;
+
+/** Passes one flush makes at most (each sends the next row of every resident with one due). */
+const MAX_PASSES = 50;
+
+export function pgDelivery(deps: {
+  readonly turns: PgTurns;
+  readonly store: PgZaloStore;
+  readonly dispatcher: SharedDispatcher<OutboundMessage>;
+}): ZaloDelivery {
+  const { turns, store, dispatcher } = deps;
+
+  async function drain(): Promise<void> {
+    for (let i = 0; i < MAX_PASSES; i++) {
+      if ((await dispatcher.pass()) === 0) return;
+    }
+  }
+
+  return {
+    async turn(t) {
+      let released = 0;
+      await turns.run<OutboundMessage>({
+        ...t.input,
+        userId: t.userId,
+        claim: `${CHANNEL}:${t.key}`,
+        outbox: { channel: CHANNEL },
+        render: t.render,
+        alongside: async (trx: Transaction<Database>) => {
+          released = await store.turnWrites(trx, {
+            userId: t.userId,
+            handledKey: t.key,
+            interactionAt: t.interactionAt,
+            at: t.now,
+          });
+        },
+        onError: t.onError,
+      });
+      return released;
+    },
+    flush: () => drain(),
+    retryDue: () => drain(),
+    stale: (now) => store.unhandledBefore(new Date(now.getTime() - STALE_MS), STALE_BATCH),
+    route: (render) => ({
+      queue: () => {
+        throw new Error('on PostgreSQL a staff reply is queued by PgHandoffWriter through render()');
+      },
+      render: (_userId, replies) => render(replies),
+      flush: () => drain(),
+    }),
+  };
+}
