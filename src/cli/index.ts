@@ -38,6 +38,8 @@ Commands:
                               The latest questions the assistant was not sure about (personal data masked);
                               --groups: grouped as in the console, most residents first.
   prune                       Remove rows older than their retention (RETENTION_*), as the service does hourly.
+  backup FILE                 Copy the SQLite database to FILE while the service runs (SQLite's online backup);
+                              refuses an existing FILE. On PostgreSQL use pg_dump.
   staff add --name "…" --role admin|hamlet|province [--hamlet ID] | staff list | staff disable --id ID | staff reset --id ID
                               Staff console accounts; add and reset print a one-time password set-up link.
   migrate-to-pg [--from FILE] [--to URL] [--replace] [--app-role NAME]
@@ -119,6 +121,8 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'prune':
       return (await import('./prune.js')).runPrune(ctx);
+    case 'backup':
+      return (await import('./backup.js')).runBackup(ctx, rest);
     case 'staff':
       return (await import('./staff.js')).runStaff(ctx, rest);
     case 'migrate-to-pg':
