@@ -59,7 +59,8 @@ import {
   type Seen,
   type Sender,
 } from './lib/scaleLoad.js';
-import { randomPort, startServiceProcess, type ServiceProcess } from './lib/serviceProcess.js';
+import { randomPort, startFlags, startServiceProcess, type ServiceProcess } from './lib/serviceProcess.js';
+import { writeCommuneFolders } from './lib/communeFolders.js';
 import { tempDir } from './lib/temp.js';
 
 const { values: args } = parseArgs({
@@ -69,17 +70,24 @@ const { values: args } = parseArgs({
     residents: { type: 'string' },
     /** Residents in flight at once (all channels together). */
     concurrency: { type: 'string' },
-    /** Which legs: sqlite,pg1,pg2,kill,communes. */
+    /** Which legs: sqlite,pg1,pg2,kill,communes (and sqlite-kill: the kill leg on one SQLite file). */
     legs: { type: 'string', default: 'sqlite,pg1,pg2,kill,communes' },
     /** Communes and documents per commune of the memory leg. */
     communes: { type: 'string' },
     documents: { type: 'string', default: '50' },
+    /** Whether each commune also sees the bundled national pages (yes) or only its own (no). */
+    national: { type: 'string', default: 'yes' },
   },
 });
 const QUICK = args.quick;
 const RESIDENTS = Number(args.residents ?? (QUICK ? 6 : 150));
 const C = Number(args.concurrency ?? (QUICK ? 6 : 48));
 const LEGS = new Set((args.legs ?? '').split(',').map((x) => x.trim()));
+const COMMUNES = Number(args.communes ?? (QUICK ? 4 : 100));
+const DOCUMENTS = Number(args.documents);
+const NATIONAL = args.national !== 'no';
+/** Issue 20: 100 communes of 50 documents each, memory per process. */
+const COMMUNES_TARGET_MB = 400;
 const REPLY_TIMEOUT_MS = 30_000;
 /** Issue 20's targets. */
 const PG_VS_SQLITE = 0.6;
@@ -91,7 +99,7 @@ const ZALO = { appId: '1234567890123456789', oaSecret: 'TestOaSecretKey123', app
 
 // ------------------------------------------------------------------ PostgreSQL from pg_virtualenv
 
-const wantsPg = ['pg1', 'pg2', 'kill'].some((l) => LEGS.has(l));
+const wantsPg = ['pg1', 'pg2', 'kill', 'communes'].some((l) => LEGS.has(l));
 if (wantsPg && !pgAvailable() && !process.env.HOCVUSO_BENCH_NO_PG) {
   // Run again under a throw-away PostgreSQL server; its exit code is ours.
   const child = spawn(
@@ -241,7 +249,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
     // One after the other: two first starts on one database would race for its set-up, which is not measured.
     for (let i = 0; i < spec.processes; i++) services.push(await startServiceProcess({ env, port: randomPort() }));
     const served = services[0]?.ready.database ?? '?';
-    if (spec.db === 'pg' && !/^postgres(ql)?:/.test(served)) {
+    if (spec.db === 'pg' && !/postgres/i.test(served)) {
       return {
         leg: spec.name,
         database: served,
@@ -375,6 +383,60 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
   }
 }
 
+// ------------------------------------------------------------------ many communes in one process
+
+interface MemoryResult {
+  readonly measured: boolean;
+  readonly note?: string;
+  readonly communes?: number;
+  readonly documentsPerCommune?: number;
+  readonly nationalPages?: boolean;
+  readonly documentsHeld?: number;
+  readonly loadSeconds?: number;
+  readonly baseRssMb?: number;
+  readonly firstCommuneRssMb?: number;
+  readonly allRssMb?: number;
+  readonly peakRssMb?: number;
+  readonly heapUsedMb?: number;
+}
+
+/**
+ * One process opening every commune (lib/communeMemory, src/pgCommune.ts's
+ * `openPgCommune` per commune) over synthetic folders (lib/communeFolders).
+ */
+async function memoryLeg(): Promise<MemoryResult> {
+  if (!pgAvailable())
+    return { measured: false, note: 'needs PostgreSQL: per-commune loading exists only there (src/pgCommune.ts)' };
+  const work = tempDir();
+  try {
+    const sqliteFile = join(work.dir, 'seed.db');
+    ingest(sqliteFile);
+    const db = await createBenchDatabase('hocvuso_scale_communes', sqliteFile);
+    const { root, communeIds } = writeCommuneFolders(join(work.dir, 'knowledge'), {
+      communes: COMMUNES,
+      documents: DOCUMENTS,
+      national: NATIONAL,
+    });
+    const flags = startFlags().split(' ').filter(Boolean);
+    const out = execFileSync(
+      process.execPath,
+      [...flags, '--expose-gc', '--import', 'tsx', 'bench/lib/communeMemory.ts', root, communeIds.join(',')],
+      {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.appUrl },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 20,
+      },
+    ).toString('utf8');
+    const line = out.trim().split('\n').at(-1) ?? '{}';
+    const m = JSON.parse(line) as Omit<MemoryResult, 'measured'>;
+    return { measured: true, documentsPerCommune: DOCUMENTS, nationalPages: NATIONAL, ...m };
+  } catch (err) {
+    return { measured: false, note: `failed: ${err instanceof Error ? err.message.slice(0, 600) : String(err)}` };
+  } finally {
+    work.cleanup();
+  }
+}
+
 // ------------------------------------------------------------------ main
 
 async function main(): Promise<void> {
@@ -384,6 +446,8 @@ async function main(): Promise<void> {
     { name: 'pg-1', db: 'pg', processes: 1, kill: false, key: 'pg1' },
     { name: 'pg-2', db: 'pg', processes: 2, kill: false, key: 'pg2' },
     { name: 'pg-2-kill', db: 'pg', processes: 2, kill: true, key: 'kill' },
+    // Not in the default run: the kill machinery on two processes sharing one SQLite file (WAL).
+    { name: 'sqlite-2-kill', db: 'sqlite', processes: 2, kill: true, key: 'sqlite-kill' },
   ];
   const specs = all.filter((s) => LEGS.has(s.key));
   const results: LegResult[] = [];
@@ -419,10 +483,17 @@ async function main(): Promise<void> {
     }
   }
   closeAgent();
-  report(results);
+  let memory: MemoryResult | undefined;
+  if (LEGS.has('communes')) {
+    console.error(
+      `leg communes: ${COMMUNES} communes × ${DOCUMENTS} synthetic pages${NATIONAL ? ' + the national pages' : ''} in one process…`,
+    );
+    memory = await memoryLeg();
+  }
+  report(results, memory);
 }
 
-function report(results: readonly LegResult[]): void {
+function report(results: readonly LegResult[], memory: MemoryResult | undefined): void {
   const f = (x: number | undefined, d = 0): string => (x !== undefined && Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   console.log(
     `\nbench:scale — ${cpus().length} CPUs, Node ${process.version}, load average ${loadavg()
@@ -485,17 +556,25 @@ function report(results: readonly LegResult[]): void {
     `\nTargets:\n  ${verdict('PostgreSQL 1 process vs SQLite 1 process', rate('pg-1'), rate('sqlite-1'), PG_VS_SQLITE)}` +
       `\n  ${verdict('PostgreSQL 2 processes vs 1', rate('pg-2'), rate('pg-1'), TWO_VS_ONE)}`,
   );
-  const kill = results.find((r) => r.leg === 'pg-2-kill');
-  if (kill?.measured) {
+  for (const kill of results.filter((r) => r.leg.endsWith('-kill') && r.measured)) {
     const lost = (kill.completions?.notRecorded ?? 0) + (kill.order?.missing ?? 0) + (kill.errors ?? 0);
     console.log(
       `  kill -9 of one of 2 processes after ${f(kill.killedAfterSeconds, 1)} s: ${kill.redeliveries} deliveries went again to the survivor; ` +
         `${lost === 0 ? 'nothing lost → MET' : `${lost} lost (errors, unrecorded passes, missing replies) → NOT MET`}`,
     );
   }
+  if (memory?.measured) {
+    const peak = memory.peakRssMb ?? NaN;
+    console.log(
+      `  ${memory.communes} communes × ${memory.documentsPerCommune} pages${memory.nationalPages ? ' (+ the national pages each)' : ''} in one process ` +
+        `(${memory.documentsHeld ?? '?'} documents indexed, loaded in ${f(memory.loadSeconds, 1)} s): RSS ${f(memory.baseRssMb)} MB at start, ` +
+        `${f(memory.firstCommuneRssMb)} MB with one commune, ${f(memory.allRssMb)} MB with all (peak ${f(peak)} MB) ` +
+        `→ ${peak <= COMMUNES_TARGET_MB ? 'MET' : 'NOT MET'} (target ≤ ${COMMUNES_TARGET_MB} MB)`,
+    );
+  } else if (memory) console.log(`  communes in one process: not measured (${memory.note})`);
   mkdirSync('bench/out', { recursive: true });
   writeFileSync(
     'bench/out/scale.json',
-    `${JSON.stringify({ cpus: cpus().length, node: process.version, loadAverage: loadavg(), residentsPerChannel: RESIDENTS, concurrency: C, legs: results }, null, 2)}\n`,
+    `${JSON.stringify({ cpus: cpus().length, node: process.version, loadAverage: loadavg(), residentsPerChannel: RESIDENTS, concurrency: C, legs: results, communes: memory }, null, 2)}\n`,
   );
 }
