@@ -150,6 +150,8 @@ interface LegResult {
   readonly perSecond?: number;
   readonly p50Ms?: number;
   readonly p95Ms?: number;
+  /** The time from a message to the reply ending its turn, per channel (Telegram and Zalo: to the fake API). */
+  readonly p95MsByChannel?: Record<string, number>;
   readonly serviceCpuMsPerMessage?: number;
   readonly pgCpuMsPerMessage?: number;
   readonly errors?: number;
@@ -277,6 +279,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
       web: webSender(delivery),
     };
     const latencies: number[] = [];
+    const byChannel: Record<ChannelName, number[]> = { telegram: [], zalo: [], web: [] };
     const passed: string[] = [];
     const expected = new Map<string, number>();
     let messages = 0;
@@ -291,7 +294,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
                 quizzes,
                 replyTimeoutMs: REPLY_TIMEOUT_MS,
                 receive,
-                latencies,
+                latencies: byChannel[r.channel],
               });
               messages += j.acts;
               expected.set(r.who, j.questions + 1);
@@ -315,7 +318,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
       });
     // Warm-up (JIT, caches, the Zalo token): checked like the rest, not timed.
     await runResidents(residents(QUICK ? 2 : 10, 500_000));
-    latencies.length = 0;
+    for (const list of Object.values(byChannel)) list.length = 0;
     messages = 0;
 
     const cpu0 = services.map((s) => cpuSeconds(s.pid));
@@ -343,6 +346,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
     }
     await runResidents(residents(RESIDENTS, 1_000_000));
     const seconds = (performance.now() - t0) / 1000;
+    latencies.push(...byChannel.telegram, ...byChannel.zalo, ...byChannel.web);
     clearTimeout(killer);
     clearInterval(sampler);
     const serviceCpu = services.reduce((sum, s, i) => {
@@ -364,6 +368,9 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
       perSecond: messages / seconds,
       p50Ms: percentile(latencies, 50),
       p95Ms: percentile(latencies, 95),
+      p95MsByChannel: Object.fromEntries(
+        Object.entries(byChannel).map(([k, v]) => [k, Number(percentile(v, 95).toFixed(2))]),
+      ),
       serviceCpuMsPerMessage: (serviceCpu * 1000) / messages,
       pgCpuMsPerMessage: (pgCpu * 1000) / messages,
       errors,
@@ -512,7 +519,7 @@ function report(results: readonly LegResult[], memory: MemoryResult | undefined)
         'CPU ms/msg PG',
         'errors',
         'redelivered',
-        'passes once',
+        'passes once (incl. warm-up)',
         'not recorded',
         'twice',
         'replies in order',
@@ -545,6 +552,7 @@ function report(results: readonly LegResult[], memory: MemoryResult | undefined)
     ),
   );
   for (const r of results) {
+    if (r.p95MsByChannel) console.log(`  ${r.leg}: p95 by channel ${JSON.stringify(r.p95MsByChannel)}`);
     for (const e of [...(r.firstErrors ?? []), ...(r.order?.examples ?? [])]) console.log(`  ${r.leg}: ${e}`);
   }
   const rate = (name: string): number | undefined => results.find((r) => r.leg === name && r.measured)?.perSecond;
@@ -558,18 +566,41 @@ function report(results: readonly LegResult[], memory: MemoryResult | undefined)
   );
   for (const kill of results.filter((r) => r.leg.endsWith('-kill') && r.measured)) {
     const lost = (kill.completions?.notRecorded ?? 0) + (kill.order?.missing ?? 0) + (kill.errors ?? 0);
+    const extra =
+      (kill.order?.duplicated ?? 0) + (kill.order?.outOfOrder ?? 0) + (kill.completions?.recordedTwice ?? 0);
     console.log(
-      `  kill -9 of one of 2 processes after ${f(kill.killedAfterSeconds, 1)} s: ${kill.redeliveries} deliveries went again to the survivor; ` +
-        `${lost === 0 ? 'nothing lost → MET' : `${lost} lost (errors, unrecorded passes, missing replies) → NOT MET`}`,
+      `  ${kill.leg}: kill -9 of one of 2 processes after ${f(kill.killedAfterSeconds, 1)} s; ${kill.redeliveries} deliveries went again to the survivor; ` +
+        `${lost === 0 ? 'nothing lost → MET' : `${lost} lost (resident errors, unrecorded passes, missing replies) → NOT MET`}` +
+        (extra > 0
+          ? `; but ${kill.order?.duplicated ?? 0} replies sent twice, ${kill.order?.outOfOrder ?? 0} out of order, ${kill.completions?.recordedTwice ?? 0} completions recorded twice`
+          : '; no reply sent twice or out of order'),
+    );
+  }
+  // The province: CPU per message × messages per second, for the reader's own peak figure.
+  const perMsg = results
+    .filter((r) => r.measured && r.leg !== 'sqlite-1' && !r.leg.endsWith('-kill'))
+    .map((r) => ({
+      leg: r.leg,
+      ms: (r.serviceCpuMsPerMessage ?? NaN) + (Number.isFinite(r.pgCpuMsPerMessage) ? (r.pgCpuMsPerMessage ?? 0) : 0),
+    }));
+  for (const p of perMsg) {
+    console.log(
+      `  projection (${p.leg}): ${p.ms.toFixed(2)} CPU ms per message (service + PostgreSQL) → 130 communes at 1 message/s each need ` +
+        `${((130 * p.ms) / 1000).toFixed(2)} cores; multiply by the peak messages/s of one commune`,
     );
   }
   if (memory?.measured) {
     const peak = memory.peakRssMb ?? NaN;
+    const n = memory.communes ?? 0;
+    const first = memory.firstCommuneRssMb ?? NaN;
+    // Below 100 communes, the growth per commune after the first carries the figure to 100.
+    const at100 = n >= 100 ? peak : first + (((memory.allRssMb ?? NaN) - first) / Math.max(1, n - 1)) * 99;
     console.log(
-      `  ${memory.communes} communes × ${memory.documentsPerCommune} pages${memory.nationalPages ? ' (+ the national pages each)' : ''} in one process ` +
+      `  ${n} communes × ${memory.documentsPerCommune} pages${memory.nationalPages ? ' (+ the national pages each)' : ''} in one process ` +
         `(${memory.documentsHeld ?? '?'} documents indexed, loaded in ${f(memory.loadSeconds, 1)} s): RSS ${f(memory.baseRssMb)} MB at start, ` +
-        `${f(memory.firstCommuneRssMb)} MB with one commune, ${f(memory.allRssMb)} MB with all (peak ${f(peak)} MB) ` +
-        `→ ${peak <= COMMUNES_TARGET_MB ? 'MET' : 'NOT MET'} (target ≤ ${COMMUNES_TARGET_MB} MB)`,
+        `${f(first)} MB with one commune, ${f(memory.allRssMb)} MB with all (peak ${f(peak)} MB)` +
+        `${n >= 100 ? '' : `; at 100 communes, growing as from the 1st to the ${n}th: ~${f(at100)} MB`} ` +
+        `→ ${at100 <= COMMUNES_TARGET_MB ? 'MET' : 'NOT MET'} (target ≤ ${COMMUNES_TARGET_MB} MB for 100 communes)`,
     );
   } else if (memory) console.log(`  communes in one process: not measured (${memory.note})`);
   mkdirSync('bench/out', { recursive: true });
