@@ -57,6 +57,11 @@ export async function runService(
   logger: Logger,
   channelSettings: ChannelSettings,
 ): Promise<RunningService> {
+  if (config.DATABASE_URL !== undefined) {
+    // Several processes on one PostgreSQL database (issue 20); loaded only when asked for.
+    const { runPgService } = await import('./pgRun.js');
+    return runPgService(config, logger, channelSettings, config.DATABASE_URL);
+  }
   const started = performance.now();
   const services = createServices(config, logger);
   let channels: ChannelRuntime[] = [];

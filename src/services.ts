@@ -46,6 +46,7 @@ import { SqliteKnowledgeIndex } from './storage/sqlite/knowledgeIndex.js';
 import { SqliteTurnRunner, TurnStateBuffer } from './storage/sqlite/turns.js';
 import { SqliteUnansweredLog } from './storage/sqlite/unansweredRepo.js';
 import { statsParts } from './statsCompose.js';
+import { SqliteCompletionStats } from './storage/sqlite/statsRepo.js';
 import type { Leaderboard } from './core/stats/types.js';
 import { SqlitePopulationRepo } from './storage/sqlite/populationRepo.js';
 import { SqliteLearningRepo } from './storage/sqlite/learningRepo.js';
@@ -218,7 +219,12 @@ export interface ServiceOptions {
  * staff's log of rewrites and fallbacks. A missing prompt file stops
  * start-up with its name.
  */
-function writerFor(config: Config, logger: Logger, clock: Clock, chatModel?: ChatModel): AnswerWriter | undefined {
+export function writerFor(
+  config: Config,
+  logger: Logger,
+  clock: Clock,
+  chatModel?: ChatModel,
+): AnswerWriter | undefined {
   const model =
     chatModel ??
     (llmEnabled(config) && config.LLM_MODEL !== undefined
@@ -249,7 +255,7 @@ function writerFor(config: Config, logger: Logger, clock: Clock, chatModel?: Cha
  * at the first request (see rag/embeddings), so an install without these
  * variables starts exactly as before.
  */
-function embedderFor(config: Config): Embedder | undefined {
+export function embedderFor(config: Config): Embedder | undefined {
   if (!embeddingsEnabled(config) || config.EMBEDDINGS_MODEL === undefined) return undefined;
   return new OpenAiEmbedder({
     model: config.EMBEDDINGS_MODEL,
@@ -288,8 +294,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
   // Linked chats of active staff accounts; a link made by `/canbo` is audited like a console change.
   const staffDirectory = createStaffChatDirectory(staffChats, new SqliteAuditLog(db, config.COMMUNE_ID, clock));
   const stats = statsParts({
-    db,
-    communeId: config.COMMUNE_ID,
+    stats: new SqliteCompletionStats(db, config.COMMUNE_ID),
     commune: () => commune,
     population,
     staff: staffDirectory,

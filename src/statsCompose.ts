@@ -2,7 +2,7 @@
  * @module statsCompose
  *
  * The emulation board and the staff summary put together over the service's
- * database, so the composition root wires them in one call: the engine takes
+ * counts, so the composition root wires them in one call: the engine takes
  * `engine` (for `/bangxephang` and `/thongke`), the HTTP app mounts a board
  * built on `leaderboard` at `/thi-dua`. Both read the same counted board.
  */
@@ -18,8 +18,6 @@ import {
   type StaffDirectory,
 } from './core/stats/types.js';
 import type { PopulationSource } from './core/stores/reports.js';
-import type { Db } from './storage/sqlite/db.js';
-import { SqliteCompletionStats } from './storage/sqlite/statsRepo.js';
 
 export interface StatsParts {
   readonly engine: StatsDeps;
@@ -27,10 +25,8 @@ export interface StatsParts {
 }
 
 export function statsParts(opts: {
-  readonly db: Db;
-  readonly communeId: string;
-  /** The counts, when not the SQLite file's (a PostgreSQL install passes PgCompletionStats). */
-  readonly stats?: CompletionStats;
+  /** The completions counted (SqliteCompletionStats, or PgCompletionStats on PostgreSQL). */
+  readonly stats: CompletionStats;
   /** Read at every count: hamlets and targets as the commune file says now. */
   readonly commune: () => Pick<CommuneConfig, 'hamlets' | 'targets'>;
   readonly population: PopulationSource;
@@ -40,7 +36,7 @@ export function statsParts(opts: {
   readonly links?: StaffChatLinks;
   readonly clock: Clock;
 }): StatsParts {
-  const stats = opts.stats ?? new SqliteCompletionStats(opts.db, opts.communeId);
+  const { stats } = opts;
   const leaderboard = createLeaderboard({
     stats,
     population: opts.population,

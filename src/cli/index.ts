@@ -21,7 +21,8 @@ Commands:
   chat                        Talk to the assistant in the terminal (type a number to pick a button).
   ingest [--force]            Index the knowledge folder into the database (only changed files).
   serve                       Start the HTTP server (same as npm start).
-  quiz check                  Check the quiz banks and commune.yaml; list every problem (exit 1 if any).
+  quiz check [--commune ID]   Check the quiz banks and commune.yaml; list every problem (exit 1 if any).
+                              --commune: that commune's, its folder knowledge/communes/<ID>/ over the national ones.
   export --format csv|xlsx [--year 2026] [--hamlet ID] [--group ID] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
          [--sep semicolon|comma] [--out FILE]
                               Progress against the plan's targets (indicators a–đ, hamlets, groups, weeks,
@@ -46,6 +47,10 @@ Commands:
   channel add telegram|zalo --commune ID [--app-id N] | channel list [--commune ID] | channel disable KEY
                               Channels as rows (one bot per commune, webhook /webhooks/<kind>/<key>);
                               tokens are read from stdin, never from the command line.
+  commune add ID --name "Tên xã" | commune list [--json]
+                              Communes of a many-commune install: add makes the commune's row (PostgreSQL with
+                              DATABASE_URL, else SQLite) and knowledge/communes/<ID>/commune.yaml to fill in, and
+                              says what to do next; an existing commune is left unchanged. Web chat page: /x/<ID>.
   help                        Show this help.
 
 Environment: DATABASE_PATH, DATABASE_URL, KNOWLEDGE_DIR, PORT, HOST, LOG_LEVEL, COMMUNE_ID, … (see .env.example).`;
@@ -114,6 +119,8 @@ async function run(argv: string[]): Promise<number> {
       return (await import('./migrateToPg.js')).runMigrateToPg(ctx, rest);
     case 'channel':
       return (await import('./channel.js')).runChannel(ctx, rest);
+    case 'commune':
+      return (await import('./commune.js')).runCommune(ctx, rest);
     default:
       process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
       return 1;

@@ -155,7 +155,7 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
     case 'list': {
       const { accounts, chats } = await withParts(async ({ store, chats }) => ({
         accounts: await store.accounts(),
-        chats: chats.channelsByStaff(),
+        chats: await chats.channelsByStaff(),
       }));
       if (values.json === true) {
         for (const a of accounts) out(JSON.stringify({ ...a, chats: chats.get(a.id) ?? [] }));

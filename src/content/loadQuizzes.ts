@@ -188,7 +188,35 @@ export interface QuizBanksResult {
  * unreadable folder or file is one more problem line.
  */
 export async function loadQuizBanks(knowledgeDir: string): Promise<QuizBanksResult> {
-  const folder = join(knowledgeDir, 'quizzes');
+  return loadQuizFolder(join(knowledgeDir, 'quizzes'), 'quizzes/');
+}
+
+/** One folder of quiz banks and how its files are named in messages. */
+export interface QuizLayer {
+  readonly dir: string;
+  /** Prefix of each file's name in messages, e.g. "quizzes/" or "communes/xa-a/quizzes/". */
+  readonly refPrefix: string;
+}
+
+/**
+ * Loads layered quiz folders (content/communeContent: the national banks,
+ * then a commune's own): a valid bank of a later layer replaces the earlier
+ * bank with the same id, any other id adds a quiz. A later bank with an error
+ * replaces nothing, so a typo in a commune's copy leaves the national quiz
+ * working while the problem is reported. Only the first layer must exist.
+ */
+export async function loadLayeredQuizBanks(layers: readonly QuizLayer[]): Promise<QuizBanksResult> {
+  const byId = new Map<string, Quiz>();
+  const problems: string[] = [];
+  for (const [i, layer] of layers.entries()) {
+    const result = await loadQuizFolder(layer.dir, layer.refPrefix, i > 0);
+    problems.push(...result.problems);
+    for (const quiz of result.quizzes) byId.set(quiz.id, quiz);
+  }
+  return { quizzes: [...byId.values()], problems };
+}
+
+async function loadQuizFolder(folder: string, refPrefix: string, missingIsFine = false): Promise<QuizBanksResult> {
   const quizzes: Quiz[] = [];
   const problems: string[] = [];
   let names: string[];
@@ -199,12 +227,14 @@ export async function loadQuizBanks(knowledgeDir: string): Promise<QuizBanksResu
       .filter((n) => !n.startsWith('.') && !n.startsWith('_'))
       .sort();
   } catch (err) {
-    problems.push(`quizzes/: cannot read the folder ${folder} (${errorCode(err)}); no quiz is available`);
+    if (missingIsFine && errorCode(err) === 'ENOENT') return { quizzes, problems };
+    const lost = missingIsFine ? 'its quizzes are left out' : 'no quiz is available';
+    problems.push(`${refPrefix}: cannot read the folder ${folder} (${errorCode(err)}); ${lost}`);
     return { quizzes, problems };
   }
   const fileOfId = new Map<string, string>();
   for (const name of names) {
-    const ref = `quizzes/${name}`;
+    const ref = `${refPrefix}${name}`;
     let content: Buffer;
     try {
       const info = await stat(join(folder, name));

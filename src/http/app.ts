@@ -125,13 +125,13 @@ export function createApp(deps: AppDeps): Hono {
   // Staff replies for a page that has nothing to send: only a session the cookie proves has any.
   const pending = deps.pending;
   if (pending) {
-    app.get('/api/chat/pending', (c) => {
+    app.get('/api/chat/pending', async (c) => {
       const query = PendingQuerySchema.safeParse(c.req.query());
       if (!query.success) return c.json(problem('invalid_request', 'Địa chỉ này không nhận tham số nào.'), 400);
       c.header('Cache-Control', 'no-store');
       const visitor = visitorOf(c, sessions, deps.trustProxy ?? false);
       if (!visitor.known) return c.json({ replies: [] });
-      const body = pending(visitor.sessionId);
+      const body = await pending(visitor.sessionId);
       sendSessionCookie(c, sessions, visitor.sessionId, visitor.secure);
       return c.json(body);
     });

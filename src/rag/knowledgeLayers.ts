@@ -25,12 +25,23 @@ export function communeKnowledgeDir(root: string, communeId: string): string {
   return join(root, COMMUNES_FOLDER, communeId);
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+/** Whether `path` is a folder (false when it is missing or unreadable). */
+export async function isDirectory(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();
   } catch {
     return false;
   }
+}
+
+/** The folders a commune's pages are read from, in order: the national one, then its own when it exists. */
+export async function knowledgeLayerDirs(root: string, communeId?: string): Promise<string[]> {
+  const layers = [root];
+  if (communeId !== undefined) {
+    const own = communeKnowledgeDir(root, communeId);
+    if (await isDirectory(own)) layers.push(own);
+  }
+  return layers;
 }
 
 /**
@@ -39,11 +50,7 @@ async function isDirectory(path: string): Promise<boolean> {
  * earlier one of the same ref. Sorted by ref, as `listKnowledgeFiles`.
  */
 export async function listCommuneKnowledgeFiles(root: string, communeId?: string): Promise<KnowledgeFile[]> {
-  const layers = [root];
-  if (communeId !== undefined) {
-    const own = communeKnowledgeDir(root, communeId);
-    if (await isDirectory(own)) layers.push(own);
-  }
+  const layers = await knowledgeLayerDirs(root, communeId);
   const byRef = new Map<string, KnowledgeFile>();
   for (const dir of layers) for (const f of await listKnowledgeFiles(dir)) byRef.set(f.ref, f);
   return [...byRef.values()].sort((a, b) => a.ref.localeCompare(b.ref));

@@ -18,7 +18,7 @@ import { SqliteStaffChatLinks } from '../storage/sqlite/staffChatLinkRepo.js';
 import { SqliteStaffStore } from '../storage/sqlite/staffStore.js';
 import { createStaffApp } from './app.js';
 import type { StaffStore } from './storePort.js';
-import type { AuditLog, AuditReader, StaffModule } from './types.js';
+import type { AuditLog, AuditReader, StaffChatLinkStore, StaffModule } from './types.js';
 
 /** Name of the generated key in `service_secrets`. */
 export const STAFF_SECRET_NAME = 'staff-session-key';
@@ -46,7 +46,7 @@ export interface StaffParts {
   readonly store: StaffStore;
   readonly audit: AuditLog & AuditReader;
   /** Staff members' linked Telegram/Zalo chats and their one-time codes (the "Tài khoản" page). */
-  readonly chats: SqliteStaffChatLinks;
+  readonly chats: StaffChatLinkStore;
 }
 
 export function staffParts(db: Db, communeId: string, clock: Clock): StaffParts {
@@ -58,20 +58,19 @@ export function staffParts(db: Db, communeId: string, clock: Clock): StaffParts 
 }
 
 export function staffAppFor(opts: {
-  readonly db: Db;
   readonly config: Config;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly parts: StaffParts;
   readonly modules: readonly StaffModule[];
-  /** The console's key when it does not come from `db` (PostgreSQL: staffKeyFrom of pgServiceSecret). */
-  readonly secret?: Buffer;
+  /** The console's key: staffSecret (SQLite), or staffKeyFrom of pgServiceSecret (PostgreSQL). */
+  readonly secret: Buffer;
 }): Hono {
   const { config } = opts;
   return createStaffApp({
     store: opts.parts.store,
     audit: opts.parts.audit,
-    secret: opts.secret ?? staffSecret(opts.db, config),
+    secret: opts.secret,
     clock: opts.clock,
     logger: opts.logger,
     modules: opts.modules,

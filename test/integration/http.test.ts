@@ -123,7 +123,8 @@ describe('HTTP app (in-process)', () => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       const html = await res.text();
       expect(html).toMatch(/<html/i);
-      expect(html).toContain('/assets/chat.js');
+      // Relative to the page's folder, so a commune's page at /x/<commune>/ loads its own (pgServer.ts).
+      expect(html).toContain('src="assets/chat.js"');
     });
 
     it('serves the script and style with their content types', async () => {

@@ -147,8 +147,7 @@ describe('emulation board', () => {
     const population = new FakePopulation();
     population.rows = [{ hamletId: 'xom-1', groupId: 'nguoi-dan', people: 70 }];
     const parts = statsParts({
-      db,
-      communeId: COMMUNE,
+      stats: new SqliteCompletionStats(db, COMMUNE),
       commune: () => ({ ...DEFAULT_COMMUNE, hamlets: HAMLETS }),
       population,
       // Sunday 6 December 2026, 12:00 in Hà Nội (the c4 completion above came at 10:00).

@@ -24,8 +24,7 @@ import { z } from 'zod';
 import type { DraftSink, OutgoingReply } from '../../core/messages.js';
 import type { Clock, MaybePromise } from '../../core/ports.js';
 import { retrySeconds, takeAll, tooFastText, type TurnLimits } from '../../core/rateLimit.js';
-import type { OutboxStore } from '../../core/stores/outbox.js';
-import type { TurnRunner } from '../../core/stores/turns.js';
+import type { TurnOutcome, TurnRequest } from '../../core/stores/turns.js';
 import { KeyedSerializer } from '../serializer.js';
 
 export const ChatRequestSchema = z
@@ -108,13 +107,25 @@ export interface WebChatOptions {
   /** When replies are marked delivered (default: the system clock). */
   readonly clock?: Clock;
   /** Whether a person from the commune owns the session's conversation (the answer then says so). */
-  readonly handoffOpen?: (sessionId: string) => boolean;
+  readonly handoffOpen?: (sessionId: string) => MaybePromise<boolean>;
 }
 
-/** What a web turn goes through: the turn runner, and the web's rows of the outbox. */
+/** A web turn as the chat hands it over: the outbox is the web's own rows, which the composition names. */
+export type WebTurnRequest = Omit<TurnRequest<WebReply>, 'outbox'>;
+
+/**
+ * What a web turn goes through, on either database (channels/web/compose.ts
+ * builds both): the turn runner over the web's rows of the outbox, and the
+ * one step that takes what is owed to a session.
+ */
 export interface WebTurns {
-  readonly turns: TurnRunner;
-  readonly outbox: OutboxStore<WebReply>;
+  /** Resolves once the turn, its state and its queued replies are committed together. */
+  run(request: WebTurnRequest): Promise<TurnOutcome>;
+  /**
+   * The session's oldest owed replies (at most `limit`), marked delivered in
+   * the same step: two answers or polls never carry the same reply.
+   */
+  take(sessionId: string, limit: number, at: Date): MaybePromise<WebReply[]>;
 }
 
 /**
@@ -123,7 +134,7 @@ export interface WebTurns {
  * first quiz), the session gets a new id before the answer goes out: an id
  * seen or planted before that moment no longer reaches the person.
  */
-export function createWebChat({ turns, outbox }: WebTurns, options: WebChatOptions = {}): WebChat {
+export function createWebChat(turns: WebTurns, options: WebChatOptions = {}): WebChat {
   const serial = new KeyedSerializer();
   const { limits, citizenOf, rotate, newSessionId } = options;
   const now = (): Date => options.clock?.now() ?? new Date();
@@ -157,15 +168,10 @@ export function createWebChat({ turns, outbox }: WebTurns, options: WebChatOptio
           ...(draft && { draft }),
         },
         userId: sessionId,
-        outbox,
         render: (replies) => toChatResponse(replies).replies,
       });
       // This turn's replies, after any an earlier answer never carried.
-      const owed = outbox.pendingOf(sessionId, MAX_CARRIED);
-      outbox.markDelivered(
-        owed.map((r) => r.id),
-        now(),
-      );
+      const owed = await turns.take(sessionId, MAX_CARRIED, now());
       let current = sessionId;
       if (citizenOf && rotate && newSessionId) {
         const after = await citizenOf(sessionId);
@@ -174,10 +180,10 @@ export function createWebChat({ turns, outbox }: WebTurns, options: WebChatOptio
           await rotate(sessionId, current);
         }
       }
-      const handoff = options.handoffOpen?.(current) === true;
+      const handoff = (await options.handoffOpen?.(current)) === true;
       return {
         status: 200,
-        body: { replies: owed.map((r) => r.payload), ...(handoff && { handoff: true as const }) },
+        body: { replies: owed, ...(handoff && { handoff: true as const }) },
         sessionId: current,
       };
     });
@@ -185,24 +191,20 @@ export function createWebChat({ turns, outbox }: WebTurns, options: WebChatOptio
 }
 
 /** What a poll of the chat page gets: the replies owed to the session (a staff member's), marked delivered. */
-export type WebPending = (sessionId: string) => ChatResponse;
+export type WebPending = (sessionId: string) => Promise<ChatResponse>;
 
 /**
  * The web's way to receive a staff reply without writing first: the page
  * polls while a person owns the conversation. Reading and marking are one
- * synchronous step, so two polls never carry the same reply.
+ * step (`take`), so two polls never carry the same reply.
  */
 export function createWebPending(
-  outbox: OutboxStore<WebReply>,
+  turns: Pick<WebTurns, 'take'>,
   options: Pick<WebChatOptions, 'clock' | 'handoffOpen'> = {},
 ): WebPending {
-  return (sessionId) => {
-    const owed = outbox.pendingOf(sessionId, MAX_CARRIED);
-    outbox.markDelivered(
-      owed.map((r) => r.id),
-      options.clock?.now() ?? new Date(),
-    );
-    const handoff = options.handoffOpen?.(sessionId) === true;
-    return { replies: owed.map((r) => r.payload), ...(handoff && { handoff: true as const }) };
+  return async (sessionId) => {
+    const owed = await turns.take(sessionId, MAX_CARRIED, options.clock?.now() ?? new Date());
+    const handoff = (await options.handoffOpen?.(sessionId)) === true;
+    return { replies: owed, ...(handoff && { handoff: true as const }) };
   };
 }

@@ -4,8 +4,12 @@
  * The web chat as the server runs it: the session key (SESSION_SECRET, or
  * one the install made and keeps in its database, so a restart keeps every
  * visitor's session), the shared rate limits, the web's rows of the outbox,
- * and session rotation (durable before the new cookie goes out).
+ * and session rotation (durable before the new cookie goes out). `webChatOver`
+ * takes those parts from either database; `webChatFor` gives it SQLite's
+ * (the PostgreSQL ones are in pgServer.ts).
  */
+import type { MaybePromise } from '../../core/ports.js';
+import type { TurnLimits } from '../../core/rateLimit.js';
 import type { Services } from '../../services.js';
 import { SqliteOutboxStore } from '../../storage/sqlite/outboxStore.js';
 import { serviceSecret } from '../../storage/sqlite/serviceSecrets.js';
@@ -31,26 +35,57 @@ export interface WebChatParts {
   readonly trustProxy: boolean;
 }
 
-/** The turn runner and the web's outbox rows of these services. */
+/** The turn runner and the web's outbox rows of these (SQLite) services. */
 export function webTurns(services: Services): WebTurns {
+  const outbox = new SqliteOutboxStore<WebReply>(services.db, services.config.COMMUNE_ID, 'web', services.writes);
   return {
-    turns: services.turns,
-    outbox: new SqliteOutboxStore<WebReply>(services.db, services.config.COMMUNE_ID, 'web', services.writes),
+    run: (request) => services.turns.run({ ...request, outbox }),
+    // Read and marked in one synchronous step: nothing runs between them.
+    take: (sessionId, limit, at) => {
+      const owed = outbox.pendingOf(sessionId, limit);
+      outbox.markDelivered(
+        owed.map((r) => r.id),
+        at,
+      );
+      return owed.map((r) => r.payload);
+    },
   };
+}
+
+/** What the web chat needs from a commune's storage, whichever database holds it. */
+export interface WebChatSources {
+  readonly turns: WebTurns;
+  /** The key that signs session cookies (SESSION_SECRET, or the install's own). */
+  readonly sessionKey: string | Buffer;
+  readonly limits: TurnLimits;
+  readonly trustProxy: boolean;
+  readonly handoffOpen: (sessionId: string) => MaybePromise<boolean>;
+  readonly citizenOf: (sessionId: string) => MaybePromise<string | undefined>;
+  readonly rotate: (from: string, to: string) => Promise<void>;
+}
+
+export function webChatOver(sources: WebChatSources): WebChatParts {
+  const sessions = createWebSessions(sources.sessionKey);
+  const { turns, handoffOpen } = sources;
+  const chat = createWebChat(turns, {
+    handoffOpen,
+    limits: sources.limits,
+    citizenOf: sources.citizenOf,
+    rotate: sources.rotate,
+    newSessionId: () => sessions.issue(),
+  });
+  return { chat, pending: createWebPending(turns, { handoffOpen }), sessions, trustProxy: sources.trustProxy };
 }
 
 export function webChatFor(services: Services): WebChatParts {
   const { config, db, citizens, writes } = services;
-  const sessions = createWebSessions(config.SESSION_SECRET ?? serviceSecret(db, SESSION_SECRET_NAME));
-  const turns = webTurns(services);
-  const handoffOpen = (sessionId: string): boolean =>
-    services.handoff.store.openThreadOf('web', sessionId) !== undefined;
-  const chat = createWebChat(turns, {
-    handoffOpen,
+  return webChatOver({
+    turns: webTurns(services),
+    sessionKey: config.SESSION_SECRET ?? serviceSecret(db, SESSION_SECRET_NAME),
     limits: services.limits,
+    trustProxy: config.TRUST_PROXY,
+    handoffOpen: async (sessionId) => (await services.handoff.store.openThreadOf('web', sessionId)) !== undefined,
     citizenOf: (sessionId) => citizens.findByIdentity({ channel: 'web', userId: sessionId })?.id,
     rotate: (from, to) => rotateWebIdentity(db, writes, config.COMMUNE_ID, from, to),
-    newSessionId: () => sessions.issue(),
   });
-  return { chat, pending: createWebPending(turns.outbox, { handoffOpen }), sessions, trustProxy: config.TRUST_PROXY };
 }

@@ -181,6 +181,38 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
     return this.settle(item, { status: 'failed', reason: error, next_attempt_at: at.toISOString(), sending_at: null });
   }
 
+  /**
+   * The web's delivery (its "sender" is the HTTP answer): removes and returns
+   * the user's oldest pending rows, at most `limit`, in one statement. Rows
+   * another request is taking right now are skipped, not waited for, so two
+   * answers or polls of one session never carry the same reply.
+   */
+  async takeOwed(userId: string, limit: number): Promise<P[]> {
+    const { communeId, channel } = this;
+    const rows = await this.tx((trx) =>
+      trx
+        .with('owed', (qb) =>
+          qb
+            .selectFrom('outbox')
+            .select('id')
+            .where('commune_id', '=', communeId)
+            .where('channel', '=', channel)
+            .where('user_id', '=', userId)
+            .where('status', '=', 'pending')
+            .orderBy('id')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
+        )
+        .deleteFrom('outbox')
+        .using('owed')
+        .whereRef('outbox.id', '=', 'owed.id')
+        .returning(['outbox.id', 'outbox.payload_json'])
+        .execute(),
+    );
+    return rows.sort((a, b) => a.id - b.id).map((r) => JSON.parse(r.payload_json ?? 'null') as P);
+  }
+
   async holdAll(userId: string, reason: string, at: Date): Promise<void> {
     await this.tx((trx) =>
       trx

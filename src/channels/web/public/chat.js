@@ -119,7 +119,7 @@
   }
 
   function poll() {
-    fetch('/api/chat/pending', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    fetch('api/chat/pending', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then(function (res) {
         return res.ok ? res.json() : null;
       })
@@ -162,9 +162,12 @@
     });
   }
 
+  // Every address here is relative to the page: at /x/<commune>/ (several communes on one install)
+  // the page talks to its own commune's api/chat.
+
   /** One turn through POST /api/chat: the whole answer at once. */
   function viaPlain(body) {
-    return fetch('/api/chat', {
+    return fetch('api/chat', {
       method: 'POST',
       headers: HEADERS,
       credentials: 'same-origin',
@@ -210,7 +213,7 @@
    */
   function viaStream(body, onDraft) {
     if (!window.ReadableStream || !window.TextDecoder) return Promise.reject(new Error('no stream'));
-    return fetch('/api/chat/stream', {
+    return fetch('api/chat/stream', {
       method: 'POST',
       headers: HEADERS,
       credentials: 'same-origin',

@@ -1,0 +1,164 @@
+/**
+ * @module pgServer
+ *
+ * The HTTP app of `npm start` on PostgreSQL (issue 20): the same pages and
+ * endpoints as server.ts, over the communes this process serves. The
+ * install's own commune (COMMUNE_ID) is served at `/` with its staff console
+ * and the webhooks; every other commune has its web chat and its emulation
+ * board at `/x/<commune>/`. Staff of another commune reach their console on
+ * an install whose COMMUNE_ID is theirs (one more process on the same
+ * database): the console's pages and cookies live at `/staff`.
+ */
+import { Hono } from 'hono';
+import type { ChannelRuntime } from './channels/runtime.js';
+import { loadWebAssets, type WebAssets } from './channels/web/assets.js';
+import { SESSION_SECRET_NAME, webChatOver, type WebChatParts } from './channels/web/compose.js';
+import type { Config } from './config.js';
+import { createApp } from './http/app.js';
+import { createBoardApp } from './http/board.js';
+import { createHealthMonitor } from './http/health.js';
+import { RejectionLog } from './http/rejectionLog.js';
+import { serveApp, type RunningServer } from './http/serve.js';
+import type { Logger } from './logger.js';
+import type { PgCommune } from './pgCommune.js';
+import { systemClock } from './services.js';
+import { STAFF_SECRET_NAME, staffAppFor, staffKeyFrom } from './staff/compose.js';
+import { staffModules } from './staff/modules.js';
+import { pgProvinceDeps } from './staff/pgProvinceCompose.js';
+import type { PgDb } from './storage/pg/db.js';
+import { PgCommuneSettingsRepo } from './storage/pg/pgCommuneSettingsRepo.js';
+import { createPgDatabaseProbe } from './storage/pg/pgHealth.js';
+import { PgReportRepo } from './storage/pg/pgReportRepo.js';
+import { pgServiceSecret } from './storage/pg/pgServiceSecrets.js';
+import { PgStaffStore } from './storage/pg/pgStaffStore.js';
+import { pgMoveWebIdentity } from './storage/pg/pgWebIdentity.js';
+
+/** Where another commune's web chat is served: `/x/<id>/` (ids are lowercase slugs). */
+export function communePath(communeId: string): string {
+  return `/x/${communeId}`;
+}
+
+/** The web chat of one commune over its PostgreSQL parts. */
+export function pgWebChat(
+  pg: PgDb,
+  c: PgCommune,
+  config: Pick<Config, 'TRUST_PROXY'>,
+  sessionKey: string,
+): WebChatParts {
+  return webChatOver({
+    turns: {
+      run: (request) => c.turns.run({ ...request, outbox: { channel: 'web' } }),
+      take: (sessionId, limit) => c.webOutbox.takeOwed(sessionId, limit),
+    },
+    sessionKey,
+    limits: c.limits,
+    trustProxy: config.TRUST_PROXY,
+    handoffOpen: async (sessionId) => (await c.handoff.store.openThreadOf('web', sessionId)) !== undefined,
+    citizenOf: async (sessionId) => (await c.citizens.findByIdentity({ channel: 'web', userId: sessionId }))?.id,
+    rotate: async (from, to) => {
+      await pgMoveWebIdentity(pg, c.communeId, from, to);
+    },
+  });
+}
+
+/** The staff console of the install's own commune, over its PostgreSQL stores. */
+function pgStaffConsole(pg: PgDb, home: PgCommune, config: Config, logger: Logger, secret: Buffer): Hono {
+  const id = home.communeId;
+  const store = new PgStaffStore(pg, id);
+  const modules = staffModules({
+    commune: home.commune,
+    quizzes: () => home.quizzes.list(),
+    clock: systemClock,
+    logger,
+    audit: home.audit,
+    handoff: home.handoff,
+    learning: {
+      questions: home.learning,
+      entries: home.consoleFaq,
+      index: home.knowledge.index,
+      search: home.knowledge.search,
+      publish: () => home.publishConsoleFaq(),
+    },
+    reports: new PgReportRepo(pg, id),
+    population: home.population,
+    settings: home.settings,
+    province: pgProvinceDeps({
+      db: pg,
+      homeId: id,
+      home: () => home.commune.snapshot(),
+      clock: systemClock,
+      // Another commune's hamlets as its own console saved them.
+      overridesOf: (communeId) => new PgCommuneSettingsRepo(pg, communeId).overrides(),
+    }),
+    chats: home.staffChats,
+    accounts: store,
+  });
+  return staffAppFor({
+    config,
+    clock: systemClock,
+    logger,
+    parts: { store, audit: home.audit, chats: home.staffChats },
+    modules,
+    secret,
+  });
+}
+
+export interface PgServerDeps {
+  readonly pg: PgDb;
+  readonly config: Config;
+  readonly logger: Logger;
+  /** The install's own commune (COMMUNE_ID), served at `/`. */
+  readonly home: PgCommune;
+  /** The other communes of the database, each at `/x/<id>/`. */
+  readonly others: readonly PgCommune[];
+  readonly channels?: readonly ChannelRuntime[];
+  /** How long one /healthz answer is reused (default 1 s; tests use 0). */
+  readonly healthReuseMs?: number;
+}
+
+export async function startPgServer(deps: PgServerDeps): Promise<RunningServer> {
+  const { pg, config, logger, home } = deps;
+  const health = createHealthMonitor({
+    probe: createPgDatabaseProbe({ db: pg, communeId: home.communeId, now: () => systemClock.now() }),
+    logger,
+    reuseMs: deps.healthReuseMs,
+  });
+  const rejections = new RejectionLog(logger);
+  const assets = loadWebAssets();
+  // One key per install for every commune's page, kept in the database so every process signs alike.
+  const sessionKey = config.SESSION_SECRET ?? (await pgServiceSecret(pg, SESSION_SECRET_NAME));
+  const staffKey = staffKeyFrom(config.SESSION_SECRET ?? (await pgServiceSecret(pg, STAFF_SECRET_NAME)));
+  const healthy = () => health.check();
+  const communeApp = (c: PgCommune, assetsOf: WebAssets): Hono =>
+    createApp({
+      rejections,
+      ...pgWebChat(pg, c, config, sessionKey),
+      healthy,
+      assets: assetsOf,
+      logger,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      board: createBoardApp({ leaderboard: c.leaderboard, communeName: () => c.commune.name }),
+    });
+  const root = new Hono();
+  for (const other of deps.others) {
+    const path = communePath(other.communeId);
+    // The page's links are relative to its folder: `/x/<id>` without the slash would reach the install's own.
+    root.get(path, (ctx) => ctx.redirect(`${path}/`, 308));
+    root.route(path, communeApp(other, assets));
+  }
+  root.route(
+    '/',
+    createApp({
+      webhooks: (deps.channels ?? []).flatMap((c) => c.webhooks ?? []),
+      rejections,
+      ...pgWebChat(pg, home, config, sessionKey),
+      healthy,
+      assets,
+      logger,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+      board: createBoardApp({ leaderboard: home.leaderboard, communeName: () => home.commune.name }),
+      staff: pgStaffConsole(pg, home, config, logger, staffKey),
+    }),
+  );
+  return serveApp({ app: root, port: config.PORT, host: config.HOST, health, rejections });
+}
