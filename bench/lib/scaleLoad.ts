@@ -6,7 +6,8 @@
  * was shown, press or type the right answer, wait for the next question.
  *
  * Requests go round-robin over the service's ports (one or several
- * processes on one database). A webhook that fails — a non-2xx answer or a
+ * processes on one database; a port that refused a connection is skipped
+ * for a few seconds, as a load balancer would). A webhook that fails — a non-2xx answer or a
  * dropped connection — is delivered again to the next port after a short
  * pause, as Telegram and Zalo redeliver; a web request that fails is sent
  * again too, as a resident presses again. Replies reach the residents
@@ -126,7 +127,25 @@ function postOnce(
   });
 }
 
-/** Posts to the next port in turn; a failure is delivered again to the following port after a pause. */
+/** Ports that refused a connection, until when they are skipped (as a load balancer's fail_timeout). */
+const downUntil = new Map<number, number>();
+const DOWN_MS = 5_000;
+
+/** The next port in turn, skipping one that refused a connection lately (unless all did). */
+function nextPort(ports: readonly number[]): number {
+  const now = performance.now();
+  for (let i = 0; i < ports.length; i++) {
+    const port = ports[rr++ % ports.length] ?? 0;
+    if ((downUntil.get(port) ?? 0) <= now) return port;
+  }
+  return ports[rr++ % ports.length] ?? 0;
+}
+
+/**
+ * Posts to the next port in turn; a failure is delivered again to the next
+ * port after a pause, and a port that refused a connection is left out for
+ * a few seconds, as a simple load balancer does.
+ */
 export async function deliver(
   d: Delivery,
   path: string,
@@ -135,13 +154,14 @@ export async function deliver(
 ): Promise<{ status: number; text: string; setCookie?: string[] }> {
   let last = '';
   for (let attempt = 0; attempt < d.attempts; attempt++) {
-    const port = d.ports[rr++ % d.ports.length] ?? 0;
+    const port = nextPort(d.ports);
     try {
       const r = await postOnce(port, path, body, headers());
       if (r.status >= 200 && r.status < 300) return r;
       last = `${path} answered ${r.status}`;
     } catch (err) {
       last = `${path}: ${err instanceof Error ? err.message : String(err)}`;
+      if ((err as NodeJS.ErrnoException).code === 'ECONNREFUSED') downUntil.set(port, performance.now() + DOWN_MS);
     }
     d.onRetry(last);
     await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
