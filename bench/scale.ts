@@ -43,7 +43,7 @@ import type { FakeZaloThreadInit, FromFakeZalo } from './lib/fakeZaloThread.js';
 import { startFakeTelegram } from './lib/fakeTelegramServer.js';
 import { ms, percentile, table } from './lib/metrics.js';
 import { checkOrder, type OrderReport } from './lib/orderCheck.js';
-import { createBenchDatabase, pgAvailable, postmasterPid } from './lib/pgBench.js';
+import { createBenchDatabase, pgAvailable, pgTransactions, postmasterPid } from './lib/pgBench.js';
 import { cpuSeconds, treeCpuSeconds } from './lib/procStats.js';
 import {
   closeAgent,
@@ -156,6 +156,8 @@ interface LegResult {
   readonly p95MsByChannel?: Record<string, number>;
   readonly serviceCpuMsPerMessage?: number;
   readonly pgCpuMsPerMessage?: number;
+  /** PostgreSQL transactions (committed or rolled back) in the leg's database per message. */
+  readonly pgTransactionsPerMessage?: number;
   readonly errors?: number;
   readonly redeliveries?: number;
   readonly serviceErrorLines?: number;
@@ -353,6 +355,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
 
     const cpu0 = services.map((s) => cpuSeconds(s.pid));
     const pg0 = pgPid ? treeCpuSeconds(pgPid) : Number.NaN;
+    const xact0 = pgDb ? await pgTransactions(pgDb) : Number.NaN;
     let killedAt: number | undefined;
     const t0 = performance.now();
     let killer: NodeJS.Timeout | undefined;
@@ -386,6 +389,8 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
     const pgCpu = pgPid ? treeCpuSeconds(pgPid) - pg0 : Number.NaN;
     // Replies still on their way (a retry pause, the outbox's next round) may arrive: then the checks.
     await new Promise((r) => setTimeout(r, QUICK ? 1000 : 3000));
+    // Read after the pause, as the server's statistics are flushed about once a second (includes that pause's background work).
+    const xacts = pgDb ? (await pgTransactions(pgDb)) - xact0 : Number.NaN;
     const rows = spec.db === 'pg' && pgDb ? await pgCompletions(pgDb) : sqliteCompletions(sqliteFile);
     return {
       leg: spec.name,
@@ -406,6 +411,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
       ),
       serviceCpuMsPerMessage: (serviceCpu * 1000) / messages,
       pgCpuMsPerMessage: (pgCpu * 1000) / messages,
+      pgTransactionsPerMessage: xacts / messages,
       errors,
       redeliveries,
       serviceErrorLines: services.reduce((n, s) => n + s.errors.count, 0),
@@ -562,6 +568,7 @@ function report(results: readonly LegResult[], memory: MemoryResult | undefined)
         'p95',
         'CPU ms/msg service',
         'CPU ms/msg PG',
+        'PG xact/msg',
         'errors',
         'redelivered',
         'passes once (incl. warm-up)',
@@ -582,6 +589,7 @@ function report(results: readonly LegResult[], memory: MemoryResult | undefined)
               ms(r.p95Ms ?? NaN),
               f(r.serviceCpuMsPerMessage, 2),
               f(r.pgCpuMsPerMessage, 2),
+              f(r.pgTransactionsPerMessage, 1),
               String(r.errors),
               String(r.redeliveries),
               `${r.completions?.exactlyOnce}/${r.passed}`,

@@ -97,3 +97,15 @@ export async function postmasterPid(): Promise<number | undefined> {
     await admin.destroy();
   }
 }
+
+/** Transactions committed and rolled back so far in `database` (pg_stat_database; the statistics lag by up to a second). */
+export async function pgTransactions(database: string): Promise<number> {
+  const admin = adminDb();
+  try {
+    const { rows } = await sql<{ n: string }>`
+      SELECT (xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = ${database}`.execute(admin);
+    return Number(rows[0]?.n ?? NaN);
+  } finally {
+    await admin.destroy();
+  }
+}
