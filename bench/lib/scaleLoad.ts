@@ -343,5 +343,8 @@ export async function journey(who: string, n: number, send: Sender, deps: Journe
     seen = await act({ kind: 'press', on: question, data: choice.data }, (s) => isQuestion(s) || isResult(s));
     if (seen.some((s) => s.text.includes('Chúc mừng'))) passed = true;
   }
+  // A turn that showed neither the next question nor the result leaves the resident stuck: said, not hidden.
+  if (!seen.some(isResult))
+    throw new Error(`neither a question nor the result was shown: ${seen.at(-1)?.text.slice(0, 160)}`);
   return { passed, quizId: quiz.id, questions: quiz.questions.length, acts };
 }
