@@ -3,7 +3,8 @@
  * `npm start` starts it (same Node flags), for the benches that measure it
  * from outside: it waits for the "Hocvuso is ready" log line and keeps what
  * that line says (the database it serves from, the channels on), and counts
- * the error lines the service logs while it runs.
+ * the error lines the service logs while it runs. `BENCH_LOG=1` echoes the
+ * service's log lines to the bench's stderr.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
