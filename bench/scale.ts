@@ -43,7 +43,14 @@ import type { FakeZaloThreadInit, FromFakeZalo } from './lib/fakeZaloThread.js';
 import { startFakeTelegram } from './lib/fakeTelegramServer.js';
 import { ms, percentile, table } from './lib/metrics.js';
 import { checkOrder, type OrderReport } from './lib/orderCheck.js';
-import { createBenchDatabase, pgAvailable, pgTransactions, postmasterPid } from './lib/pgBench.js';
+import {
+  activityPerMessage,
+  createBenchDatabase,
+  pgAvailable,
+  pgTableActivity,
+  pgTransactions,
+  postmasterPid,
+} from './lib/pgBench.js';
 import { cpuSeconds, treeCpuSeconds } from './lib/procStats.js';
 import {
   closeAgent,
@@ -158,6 +165,8 @@ interface LegResult {
   readonly pgCpuMsPerMessage?: number;
   /** PostgreSQL transactions (committed or rolled back) in the leg's database per message. */
   readonly pgTransactionsPerMessage?: number;
+  /** The tables most written and scanned per message (pg_stat_user_tables), in scale.json only. */
+  readonly pgTablesPerMessage?: readonly { table: string; writesPerMessage: number; scansPerMessage: number }[];
   readonly errors?: number;
   readonly redeliveries?: number;
   readonly serviceErrorLines?: number;
@@ -356,6 +365,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
     const cpu0 = services.map((s) => cpuSeconds(s.pid));
     const pg0 = pgPid ? treeCpuSeconds(pgPid) : Number.NaN;
     const xact0 = pgDb ? await pgTransactions(pgDb) : Number.NaN;
+    const tables0 = pgDb ? await pgTableActivity(pgDb) : undefined;
     let killedAt: number | undefined;
     const t0 = performance.now();
     let killer: NodeJS.Timeout | undefined;
@@ -391,6 +401,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
     await new Promise((r) => setTimeout(r, QUICK ? 1000 : 3000));
     // Read after the pause, as the server's statistics are flushed about once a second (includes that pause's background work).
     const xacts = pgDb ? (await pgTransactions(pgDb)) - xact0 : Number.NaN;
+    const tables = pgDb && tables0 ? activityPerMessage(tables0, await pgTableActivity(pgDb), messages) : undefined;
     const rows = spec.db === 'pg' && pgDb ? await pgCompletions(pgDb) : sqliteCompletions(sqliteFile);
     return {
       leg: spec.name,
@@ -412,6 +423,7 @@ async function runLeg(spec: LegSpec, quizzes: readonly Quiz[]): Promise<LegResul
       serviceCpuMsPerMessage: (serviceCpu * 1000) / messages,
       pgCpuMsPerMessage: (pgCpu * 1000) / messages,
       pgTransactionsPerMessage: xacts / messages,
+      ...(tables ? { pgTablesPerMessage: tables } : {}),
       errors,
       redeliveries,
       serviceErrorLines: services.reduce((n, s) => n + s.errors.count, 0),
@@ -607,6 +619,12 @@ function report(results: readonly LegResult[], memory: MemoryResult | undefined)
   for (const r of results) {
     if (!r.measured) console.log(`  ${r.leg}: not measured: ${r.note ?? ''}`);
     if (r.p95MsByChannel) console.log(`  ${r.leg}: p95 by channel ${JSON.stringify(r.p95MsByChannel)}`);
+    if (r.pgTablesPerMessage) {
+      const top = r.pgTablesPerMessage
+        .slice(0, 6)
+        .map((t) => `${t.table} ${t.writesPerMessage}w/${t.scansPerMessage}s`);
+      console.log(`  ${r.leg}: PostgreSQL rows written (w) and scans (s) per message: ${top.join(', ')}`);
+    }
     for (const e of [...(r.firstErrors ?? []), ...(r.order?.examples ?? [])]) console.log(`  ${r.leg}: ${e}`);
   }
   const rate = (name: string): number | undefined => results.find((r) => r.leg === name && r.measured)?.perSecond;

@@ -109,3 +109,37 @@ export async function pgTransactions(database: string): Promise<number> {
     await admin.destroy();
   }
 }
+
+/** Rows written (inserted + updated + deleted) and index/sequential scans so far, per table of `database`. */
+export async function pgTableActivity(database: string): Promise<Map<string, { writes: number; scans: number }>> {
+  const db = adminDb(database);
+  try {
+    const { rows } = await sql<{ t: string; w: string; s: string }>`
+      SELECT relname AS t, (n_tup_ins + n_tup_upd + n_tup_del)::text AS w,
+             (coalesce(seq_scan, 0) + coalesce(idx_scan, 0))::text AS s
+      FROM pg_stat_user_tables`.execute(db);
+    return new Map(rows.map((r) => [r.t, { writes: Number(r.w), scans: Number(r.s) }]));
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Per message, the tables most written and most scanned between two readings of `pgTableActivity`. */
+export function activityPerMessage(
+  before: ReadonlyMap<string, { writes: number; scans: number }>,
+  after: ReadonlyMap<string, { writes: number; scans: number }>,
+  messages: number,
+): { table: string; writesPerMessage: number; scansPerMessage: number }[] {
+  return [...after]
+    .map(([table, a]) => {
+      const b = before.get(table) ?? { writes: 0, scans: 0 };
+      return {
+        table,
+        writesPerMessage: Number(((a.writes - b.writes) / messages).toFixed(2)),
+        scansPerMessage: Number(((a.scans - b.scans) / messages).toFixed(2)),
+      };
+    })
+    .filter((x) => x.writesPerMessage > 0 || x.scansPerMessage > 0)
+    .sort((x, y) => y.writesPerMessage + y.scansPerMessage - (x.writesPerMessage + x.scansPerMessage))
+    .slice(0, 12);
+}
