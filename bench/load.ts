@@ -25,6 +25,8 @@ import { parseArgs } from 'node:util';
 import { BENCH_LIMITS, CookieJar } from './lib/cookieJar.js';
 import { loadGolden } from './lib/golden.js';
 import { ms, percentile, table } from './lib/metrics.js';
+import { cpuSeconds, rssOf } from './lib/procStats.js';
+import { startFlags } from './lib/serviceProcess.js';
 import { measureRateLimitCost } from './lib/rateLimitCost.js';
 import { waitUntilReady } from './lib/serviceReady.js';
 import { tempDir } from './lib/temp.js';
@@ -40,12 +42,6 @@ const { values } = parseArgs({
     'service-flags': { type: 'string' },
   },
 });
-/** The flags `npm start` gives Node before `--import`: the service is measured as it runs. */
-function startFlags(): string {
-  const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-  const words = (scripts.start ?? '').split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('--import')).join(' ');
-}
 const SERVICE_FLAGS = (values['service-flags'] ?? startFlags()).split(' ').filter(Boolean);
 const USERS = Number(values.users);
 const SECONDS = Number(values.seconds);
@@ -53,25 +49,6 @@ const C = Number(values.concurrency);
 const IDLE_S = Number(values.idle);
 /** README's promise for the resident memory of the service. */
 const TARGET_MB = 200;
-
-// ---------------------------------------------------------------- memory of the service process
-
-interface Rss {
-  readonly rssMb: number;
-  readonly peakMb: number;
-}
-
-function rssOf(pid: number): Rss {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
-}
-
-/** CPU seconds used so far by a process (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
 
 interface Heap {
   readonly heapUsedMb: number;

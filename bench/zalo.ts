@@ -25,7 +25,7 @@
  * Figures are printed and written to bench/out/zalo.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,7 @@ import type { FakeZaloThreadInit, FromFakeZalo, ReportedSend } from './lib/fakeZ
 import type { OpenLoopJob, OpenLoopResult } from './lib/zaloOpenLoop.js';
 import { loadGolden } from './lib/golden.js';
 import { ms, percentile, table } from './lib/metrics.js';
+import { cpuSeconds } from './lib/procStats.js';
 import { waitUntilReady } from './lib/serviceReady.js';
 import { tempDir } from './lib/temp.js';
 
@@ -262,16 +263,6 @@ async function closedLoop(label: string, tasks: number, run: (i: number, out: Tu
   const serviceCpu = (cpuSeconds(servicePid) - cpu0) / seconds;
   const loadCpu = (self.user + self.system) / 1e6 / seconds;
   return { label, events: out.length, seconds, perSecond: out.length / seconds, figures: out, serviceCpu, loadCpu };
-}
-
-/** CPU seconds used so far by a process (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return NaN;
-  }
 }
 
 function summary(r: Awaited<ReturnType<typeof closedLoop>>) {

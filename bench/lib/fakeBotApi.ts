@@ -3,6 +3,7 @@
  * calls like Telegram (a message id for each message sent) and keeps, per
  * chat, what the learner was shown since it last looked, buttons included.
  */
+import { BOT_INFO } from '../../test/integration/telegramFixtures.js';
 
 export interface Shown {
   readonly messageId: number;
@@ -13,6 +14,8 @@ export interface Shown {
 
 export class RecordingBotApi {
   calls = 0;
+  /** Told of every message shown (sent or edited), as it is recorded. */
+  onShown?: (chatId: number, shown: Shown, method: string) => void;
   private nextId = 1;
   private readonly shown = new Map<number, Shown[]>();
 
@@ -27,10 +30,14 @@ export class RecordingBotApi {
       const messageId = method === 'sendMessage' ? this.nextId++ : Number(payload.message_id);
       const buttons = (markup?.inline_keyboard ?? []).flat().map((b) => ({ label: b.text, data: b.callback_data }));
       const list = this.shown.get(chatId) ?? [];
-      list.push({ messageId, text: String(payload.text), buttons, markup });
+      const shown: Shown = { messageId, text: String(payload.text), buttons, markup };
+      list.push(shown);
       this.shown.set(chatId, list);
+      this.onShown?.(chatId, shown, method);
       return { message_id: messageId, date: 1_764_576_000, chat, text: payload.text };
     }
+    // A bot started as a process (not given its identity) asks who it is first.
+    if (method === 'getMe') return BOT_INFO;
     return true;
   }
 
