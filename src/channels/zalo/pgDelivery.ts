@@ -34,10 +34,13 @@ const CHANNEL = 'zalo';
 
 /**
  * An event unhandled this long after it was recorded is taken over by any
- * process (its own died or stopped): far longer than a turn takes, so a live
- * turn is rarely waited on (and then its claim answers the event once).
+ * process (its own died or stopped). Longer than a turn usually takes, and
+ * short enough that the resident of a killed process is answered within
+ * about half a minute (this plus the 5 s retry round; bench:scale's kill leg
+ * measured replies missing for 30 s at 2 minutes). A live turn slower than
+ * this is waited on by the taker, and its claim still answers the event once.
  */
-const STALE_MS = 2 * 60_000;
+const STALE_MS = 20_000;
 const STALE_BATCH = 100;
 
 /** Passes one flush makes at most (each sends the next row of every resident with one due). */
