@@ -17,7 +17,7 @@
  */
 import { Agent, request } from 'node:http';
 import { followEvent, signed, textEvent } from '../../test/fixtures/zalo.js';
-import { BOT_INFO } from '../../test/integration/telegramFixtures.js';
+import { telegramUpdate } from './telegramUpdates.js';
 import type { Quiz } from '../../src/core/quiz/types.js';
 import { CookieJar } from './cookieJar.js';
 
@@ -191,37 +191,13 @@ let zaloMsg = 0;
 export function telegramSender(d: Delivery, secret: string): Sender {
   return async (who, act) => {
     const id = Number(who.slice(3));
-    const chat = { id, type: 'private', first_name: 'Lan' };
-    const from = { id, is_bot: false, first_name: 'Lan' };
-    const update_id = updateId++;
-    let update: unknown;
-    if (act.kind === 'press') {
-      const on = { message_id: act.on.messageId, date: 1_764_576_000, chat, from: BOT_INFO, text: act.on.text };
-      update = {
-        update_id,
-        callback_query: {
-          id: `cb${update_id}`,
-          from,
-          chat_instance: 'ci',
-          data: act.data,
-          message: { ...on, reply_markup: act.on.markup },
-        },
-      };
-    } else {
-      const text = act.kind === 'start' ? '/start' : act.text;
-      const command = /^\/\w+/.exec(text)?.[0];
-      update = {
-        update_id,
-        message: {
-          message_id: update_id,
-          date: 1_764_576_000,
-          chat,
-          from,
-          text,
-          ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
-        },
-      };
-    }
+    const update = telegramUpdate(
+      updateId++,
+      id,
+      act.kind === 'press'
+        ? { kind: 'press', on: act.on, data: act.data }
+        : { kind: 'text', text: act.kind === 'start' ? '/start' : act.text },
+    );
     await deliver(d, '/webhooks/telegram', JSON.stringify(update), () => ({
       'x-telegram-bot-api-secret-token': secret,
     }));

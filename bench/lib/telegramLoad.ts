@@ -18,7 +18,7 @@
 import { CookieJar } from './cookieJar.js';
 import { createServer, Agent, request, type Server } from 'node:http';
 import { parentPort } from 'node:worker_threads';
-import { BOT_INFO } from '../../test/integration/telegramFixtures.js';
+import { telegramUpdate } from './telegramUpdates.js';
 import { RecordingBotApi, type Shown } from './fakeBotApi.js';
 import { mulberry32 } from './seeded.js';
 
@@ -150,38 +150,19 @@ type Action =
 let updateId = 1;
 
 async function sendTelegram(job: LoadJob, learner: number, action: Action): Promise<Shown[]> {
-  const chat = { id: learner, type: 'private', first_name: 'Lan' };
-  const from = { id: learner, is_bot: false, first_name: 'Lan' };
-  const update_id = updateId++;
-  let update: unknown;
-  if (action.kind === 'press') {
-    const on = { message_id: action.on.messageId, date: 1_764_576_000, chat, from: BOT_INFO, text: action.on.text };
-    update = {
-      update_id,
-      callback_query: {
-        id: `cb${update_id}`,
-        from,
-        chat_instance: 'ci',
-        data: action.data,
-        message: { ...on, reply_markup: action.on.markup },
-      },
-    };
-  } else {
-    const text =
-      action.kind === 'ask' ? action.text : { start: '/start', quizzes: '/quiz', results: '/ketqua' }[action.kind];
-    const command = /^\/\w+/.exec(text)?.[0];
-    update = {
-      update_id,
-      message: {
-        message_id: update_id,
-        date: 1_764_576_000,
-        chat,
-        from,
-        text,
-        ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
-      },
-    };
-  }
+  const update = telegramUpdate(
+    updateId++,
+    learner,
+    action.kind === 'press'
+      ? { kind: 'press', on: action.on, data: action.data }
+      : {
+          kind: 'text',
+          text:
+            action.kind === 'ask'
+              ? action.text
+              : { start: '/start', quizzes: '/quiz', results: '/ketqua' }[action.kind],
+        },
+  );
   const req = nextReq++;
   const headers = {
     'x-telegram-bot-api-secret-token': job.secret,
