@@ -38,6 +38,19 @@ export const WATCH_EVERY_MS = 5_000;
 /** Connections per process: a turn holds one while the engine runs, and its stores take others. */
 const POOL_SIZE = 20;
 
+/**
+ * Said at start when the Telegram bot long-polls: Telegram gives updates to
+ * one reader per bot, so a second process polling makes both fail with 409.
+ * Several processes on PostgreSQL need TELEGRAM_MODE=webhook.
+ */
+export function pollingWarning(settings: ChannelSettings): string | undefined {
+  if (settings.telegram?.TELEGRAM_MODE !== 'polling') return undefined;
+  return (
+    'Telegram đang ở chế độ hỏi liên tục (TELEGRAM_MODE=polling): Telegram chỉ cho một tiến trình nhận tin của mỗi bot. ' +
+    'Khi chạy từ hai tiến trình trở lên trên cùng PostgreSQL, hãy đặt TELEGRAM_MODE=webhook và TELEGRAM_WEBHOOK_URL.'
+  );
+}
+
 /** What stops a PostgreSQL start before anything runs, in the staff's words. */
 export class PgStartError extends Error {}
 
@@ -77,6 +90,8 @@ export async function runPgService(
     pruner = startPgPruner({ db: pg, communes: () => ids, days: retentionOf(config), clock: systemClock, logger });
     // The .env bot serves the install's own commune; its updates may reach any process.
     if (channelSettings.telegram) channels.push(pgTelegramRuntime(channelSettings.telegram, pg, home, logger));
+    const polling = pollingWarning(channelSettings);
+    if (polling !== undefined) logger.warn(polling);
     const zalo = pgZaloChannel({
       settings: channelSettings,
       commune: home,
