@@ -22,12 +22,12 @@ import { createEngine, type Engine } from './core/conversation/engine.js';
 import { createHandoffService } from './core/handoff/service.js';
 import { ReplyRoutes, StaffNotices } from './core/handoff/routes.js';
 import type { ChatModel, Clock, Random } from './core/ports.js';
-import { RateLimiter, type TurnLimits } from './core/rateLimit.js';
+import type { TurnLimits } from './core/rateLimit.js';
 import type { Leaderboard } from './core/stats/types.js';
 import { toChatResponse, type WebReply } from './channels/web/chatApi.js';
 import type { Logger } from './logger.js';
 import { CommuneKnowledge } from './rag/communeKnowledge.js';
-import { consoleFiles, isConsoleRef } from './rag/consoleFaq.js';
+import { consoleFiles, consolePublisher, isConsoleRef } from './rag/consoleFaq.js';
 import { DenseIndex } from './rag/denseIndex.js';
 import type { Embedder } from './rag/embeddings.js';
 import { INDEX_RECIPE_VERSION, type IngestReport } from './rag/ingest.js';
@@ -37,11 +37,14 @@ import {
   cryptoRandom,
   embedderFor,
   INDEX_GENERATION,
+  logIngestProblems,
   QUIZ_PROBLEM,
   readCommune,
   ReloadableQuizCatalog,
   SETTINGS_PROBLEM,
+  syncDenseLogged,
   systemClock,
+  turnLimitsFor,
   writerFor,
 } from './services.js';
 import { createStaffChatDirectory } from './staff/chatLinks.js';
@@ -266,36 +269,26 @@ export async function openPgCommune(
     await store.setMeta(INDEX_GENERATION, String(Number((await store.getMeta(INDEX_GENERATION)) ?? '0') + 1));
   }
 
-  /** Never fails: without vectors, search is lexical as if embeddings were not configured. */
-  async function syncDense(d: DenseIndex): Promise<void> {
-    try {
-      const r = await d.sync();
-      if (r.embedded > 0 || r.error !== undefined) log.info({ model: d.model, ...r }, 'dense index updated');
-    } catch (err) {
-      log.warn({ err }, 'không nạp được chỉ mục vector (embeddings): trợ lý chỉ tìm theo từ khóa');
-    }
-  }
+  const syncDense = (d: DenseIndex): Promise<void> => syncDenseLogged(d, log);
 
-  // Publishes take turns: one that read the entries earlier never overwrites one that read them later.
-  let publishing: Promise<void> = Promise.resolve();
-  function publishConsoleFaq(): Promise<void> {
-    const run = publishing.then(async () => {
-      const { files, extraVariants } = consoleFiles(await consoleFaq.allLive());
-      await store.replaceOwned(isConsoleRef, files, clock.now());
+  // Publishes take turns (consolePublisher): one that read the entries earlier never overwrites a later one.
+  const publishConsoleFaq = consolePublisher(
+    consoleFaq,
+    async (live, at) => {
+      const { files, extraVariants } = consoleFiles(live);
+      await store.replaceOwned(isConsoleRef, files, at);
       await consoleFaq.replaceExtraVariants(extraVariants);
       await nextGeneration();
       await reloadSearch();
-    });
-    publishing = run.catch(() => undefined);
-    return run;
-  }
+    },
+    () => clock.now(),
+  );
 
   async function ingest(opts: { force?: boolean } = {}): Promise<IngestReport> {
     // A new indexing recipe re-indexes every file; the console's entries are re-indexed with it.
     const reindexAll = opts.force === true || (await store.getMeta('index_recipe')) !== INDEX_RECIPE_VERSION;
     const report = await knowledge.ingest(opts);
-    for (const f of report.failed) log.warn({ file: f.ref, reason: f.message }, 'bỏ qua tệp tài liệu không đọc được');
-    for (const w of report.warnings) log.warn({ problem: w }, 'tệp câu hỏi thường gặp có câu bị bỏ qua vì sai');
+    logIngestProblems(report, log);
     const changed = report.added.length + report.updated.length + report.removed.length > 0;
     if (reindexAll) await publishConsoleFaq();
     else if (changed) {
@@ -359,13 +352,7 @@ export async function openPgCommune(
     audit,
     leaderboard: stats.leaderboard,
     handoff: { store: handoffStore, actions, routes, notices },
-    limits: {
-      perIdentity: new RateLimiter({ burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE }, clock),
-      perAddress: new RateLimiter(
-        { burst: config.RATE_LIMIT_IP_PER_MINUTE, perMinute: config.RATE_LIMIT_IP_PER_MINUTE },
-        clock,
-      ),
-    },
+    limits: turnLimitsFor(config, clock),
     ingest,
     publishConsoleFaq,
     refresh,

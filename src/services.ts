@@ -264,6 +264,33 @@ export function embedderFor(config: Config): Embedder | undefined {
   });
 }
 
+/** What residents may send, per person and per web address (one pair per process, whichever database). */
+export function turnLimitsFor(config: Config, clock: Clock): TurnLimits {
+  return {
+    perIdentity: new RateLimiter({ burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE }, clock),
+    perAddress: new RateLimiter(
+      { burst: config.RATE_LIMIT_IP_PER_MINUTE, perMinute: config.RATE_LIMIT_IP_PER_MINUTE },
+      clock,
+    ),
+  };
+}
+
+/** The files an ingestion skipped and the FAQ lines it dropped, for staff, whichever database holds the index. */
+export function logIngestProblems(report: IngestReport, logger: Logger): void {
+  for (const f of report.failed) logger.warn({ file: f.ref, reason: f.message }, 'bỏ qua tệp tài liệu không đọc được');
+  for (const w of report.warnings) logger.warn({ problem: w }, 'tệp câu hỏi thường gặp có câu bị bỏ qua vì sai');
+}
+
+/** Never fails ingestion: without vectors, search is lexical as if embeddings were not configured. */
+export async function syncDenseLogged(d: DenseIndex, logger: Logger): Promise<void> {
+  try {
+    const r = await d.sync();
+    if (r.embedded > 0 || r.error !== undefined) logger.info({ model: d.model, ...r }, 'dense index updated');
+  } catch (err) {
+    logger.warn({ err }, 'không nạp được chỉ mục vector (embeddings): trợ lý chỉ tìm theo từ khóa');
+  }
+}
+
 export function createServices(config: Config, logger: Logger, options: ServiceOptions = {}): Services {
   const clock = options.clock ?? systemClock;
   const db = openDatabase(config.DATABASE_PATH);
@@ -395,9 +422,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     const reindexAll = opts.force === true || index.getMeta('index_recipe') !== INDEX_RECIPE_VERSION;
     const report = await ingestKnowledge({ dir: config.KNOWLEDGE_DIR, index, clock, force: opts.force });
     if (reindexAll) publishConsoleFaq(index, consoleFaq, clock.now());
-    for (const f of report.failed)
-      logger.warn({ file: f.ref, reason: f.message }, 'bỏ qua tệp tài liệu không đọc được');
-    for (const w of report.warnings) logger.warn({ problem: w }, 'tệp câu hỏi thường gặp có câu bị bỏ qua vì sai');
+    logIngestProblems(report, logger);
     if (report.added.length + report.updated.length + report.removed.length > 0) {
       nextGeneration();
       logger.info(
@@ -428,17 +453,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     if (dense) await syncDense(dense);
   }
 
-  /** Never fails ingestion: without vectors, search is lexical as if embeddings were not configured. */
-  async function syncDense(d: DenseIndex): Promise<void> {
-    try {
-      const r = await d.sync();
-      if (r.embedded > 0 || r.error !== undefined) {
-        logger.info({ model: d.model, ...r }, 'dense index updated');
-      }
-    } catch (err) {
-      logger.warn({ err }, 'không nạp được chỉ mục vector (embeddings): trợ lý chỉ tìm theo từ khóa');
-    }
-  }
+  const syncDense = (d: DenseIndex): Promise<void> => syncDenseLogged(d, logger);
 
   return {
     config,
@@ -463,13 +478,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     staffChats,
     handoff: { store: handoffStore, actions: handoffActions, routes: replyRoutes, notices: staffNotices },
     publishConsoleFaq: publishConsole,
-    limits: {
-      perIdentity: new RateLimiter({ burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE }, clock),
-      perAddress: new RateLimiter(
-        { burst: config.RATE_LIMIT_IP_PER_MINUTE, perMinute: config.RATE_LIMIT_IP_PER_MINUTE },
-        clock,
-      ),
-    },
+    limits: turnLimitsFor(config, clock),
     ingest,
     load,
     close: () => {

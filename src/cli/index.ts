@@ -42,11 +42,12 @@ Commands:
                               refuses an existing FILE. On PostgreSQL use pg_dump.
   staff add --name "…" --role admin|hamlet|province [--hamlet ID] | staff list | staff disable --id ID | staff reset --id ID
                               Staff console accounts; add and reset print a one-time password set-up link.
-  migrate-to-pg [--from FILE] [--to URL] [--replace] [--app-role NAME]
+  migrate-to-pg [--from FILE] [--to URL] [--replace] [--app-role NAME] [--schema-only]
                               Move the install to PostgreSQL: copy every row of the SQLite file (DATABASE_PATH)
                               into the database DATABASE_URL names, connected as the tables' owner, in one
                               transaction; print the row counts per table (exit 0 only when all match). Refuses a
-                              database that holds rows unless --replace; --app-role grants the service's role.
+                              database that holds rows unless --replace; --app-role grants the service's role;
+                              --schema-only: a new install with no SQLite file, make the tables only.
   channel add telegram|zalo --commune ID [--app-id N] | channel list [--commune ID] | channel disable KEY
                               Channels as rows (one bot per commune, webhook /webhooks/<kind>/<key>);
                               tokens are read from stdin, never from the command line.

@@ -113,19 +113,16 @@ export function publishConsoleFaq(index: SqliteKnowledgeIndex, repo: SqliteConso
 }
 
 /**
- * The same from entries kept elsewhere (PostgreSQL): the live revisions are
- * read first, then the index and its extra ways to ask are replaced in one
- * SQLite transaction. A revision approved between the two reads is published
- * by the next call (every approval and revert calls it).
+ * Writes the live revisions into a SQLite index and its extra ways to ask in
+ * one SQLite transaction: `consolePublisher`'s write step when the entries
+ * are kept elsewhere (PostgreSQL). A revision approved between the read and
+ * this write is published by the next call (every approval and revert calls it).
  */
-export async function publishConsoleFaqFrom(
+export function sqliteConsoleWrite(
   index: SqliteKnowledgeIndex,
-  entries: LiveConsoleEntries,
   extras: ExtraVariantsTable,
-  at: Date,
-): Promise<void> {
-  const live = await entries.allLive();
-  extras.atomically(() => writeConsoleFaq(index, extras, live, at));
+): (live: readonly ConsoleRevision[], at: Date) => void {
+  return (live, at) => extras.atomically(() => writeConsoleFaq(index, extras, live, at));
 }
 
 function writeConsoleFaq(
@@ -140,20 +137,21 @@ function writeConsoleFaq(
 }
 
 /**
- * `publishConsoleFaqFrom` for a running service: calls take turns, so a
+ * Publishing for a running service: reads the live revisions, then `write`s
+ * them where the bot searches (sqliteConsoleWrite; pgCommune.ts writes a
+ * commune's PostgreSQL rows and reloads its index). Calls take turns, so a
  * publish that read the entries earlier never overwrites one that read them
  * later (two administrators approving at once). A failed call fails its
  * caller and does not stop the next.
  */
 export function consolePublisher(
-  index: SqliteKnowledgeIndex,
   entries: LiveConsoleEntries,
-  extras: ExtraVariantsTable,
+  write: (live: readonly ConsoleRevision[], at: Date) => MaybePromise<void>,
   now: () => Date,
 ): () => Promise<void> {
   let last: Promise<void> = Promise.resolve();
   return () => {
-    const run = last.then(() => publishConsoleFaqFrom(index, entries, extras, now()));
+    const run = last.then(async () => write(await entries.allLive(), now()));
     last = run.catch(() => undefined);
     return run;
   };

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLiveCommune } from '../../src/content/liveCommune.js';
 import { DEFAULT_COMMUNE } from '../../src/content/loadCommune.js';
-import { consolePublisher } from '../../src/rag/consoleFaq.js';
+import { consolePublisher, sqliteConsoleWrite } from '../../src/rag/consoleFaq.js';
 import { ingestKnowledge } from '../../src/rag/ingest.js';
 import { PgCommuneSettingsRepo } from '../../src/storage/pg/pgCommuneSettingsRepo.js';
 import { PgConsoleFaqRepo } from '../../src/storage/pg/pgConsoleFaqRepo.js';
@@ -225,7 +225,11 @@ describe('console entries on PostgreSQL published into the SQLite knowledge inde
       const clock = fixedClock();
       await ingestKnowledge({ dir, index, clock });
       const entries = new PgConsoleFaqRepo(pg.app, communeId);
-      const publish = consolePublisher(index, entries, new SqliteConsoleFaqRepo(db, communeId), () => clock.now());
+      const publish = consolePublisher(
+        entries,
+        sqliteConsoleWrite(index, new SqliteConsoleFaqRepo(db, communeId)),
+        () => clock.now(),
+      );
       const id = await entries.create(FIRST);
       await entries.create(
         { ...FIRST, question: '', variants: ['cau co san hoi kieu khac'], answer: '', source: { kind: 'base' } },
@@ -284,7 +288,9 @@ describe('the learning loop over PostgreSQL stores', () => {
           faq: () => undefined,
           document: () => undefined,
         },
-        publish: consolePublisher(index, entries, new SqliteConsoleFaqRepo(db, communeId), () => clock.now()),
+        publish: consolePublisher(entries, sqliteConsoleWrite(index, new SqliteConsoleFaqRepo(db, communeId)), () =>
+          clock.now(),
+        ),
         audit: { record: (e) => void audit.push(e) },
         clock,
       });
