@@ -12,7 +12,7 @@
  * không").
  */
 import type { DocumentHit, FaqMatch, PassageHit, SearchResult } from '../ports.js';
-import { compatible, intentFit, intentsOf, offerOf, type Intent, type PassageOffer } from './intent.js';
+import { compatible, intentFit, intentsOf, offerOf, sharePrecise, type Intent, type PassageOffer } from './intent.js';
 import type { AnalyzedQuestion } from './question.js';
 import { GENERIC } from './followUp.js';
 import { LruCache } from '../lruCache.js';
@@ -186,7 +186,8 @@ export function bestFaq(
     // ("lương hưu chuyển vào tài khoản của con" for "nhận lương hưu qua ATM") loses to a passage that fits.
     const value =
       qCov +
-      INTENT_WEIGHT * (intents.length > 0 && own.length > 0 ? 1 : 0.5) +
+      // Sharing only the yes/no form ("… được không?") is no evidence of asking the same thing.
+      INTENT_WEIGHT * (sharePrecise(intents, own) ? 1 : 0.5) +
       FAQ_PREFERENCE -
       HEADING_MISMATCH * (1 - eCov);
     if (!best || value > best.value) best = { match: m, coverage: qCov, value };

@@ -11,7 +11,18 @@
 import { tokenize } from '../text/normalize.js';
 
 export type Intent =
-  'definition' | 'how' | 'where' | 'papers' | 'cost' | 'who' | 'when' | 'duration' | 'penalty' | 'amount';
+  | 'definition'
+  | 'how'
+  | 'where'
+  | 'papers'
+  | 'cost'
+  | 'who'
+  | 'when'
+  | 'duration'
+  | 'penalty'
+  | 'amount'
+  | 'why'
+  | 'yesno';
 
 /**
  * The text as the shared normaliser reads it (marks folded, chat shorthand
@@ -58,7 +69,15 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
     'how',
     / (the nao|lam sao|nhu the nao|ra sao|cach nao|cach lam|cach de|cach|huong dan|cac buoc|tung buoc|quy trinh|thu tuc|hinh thuc nao|nhung hinh thuc|lam gi|phai lam|xu ly|khac phuc|khac gi|lay lai|sua loi|sua lai|sua thong tin|doi so|doi mat khau|doi dien thoai|doi sang|doi lai|doi the|cai dat|cai vneid|cai ung dung|cai app|dang ky|dang nhap|kich hoat|khoi phuc) /,
   ],
+  ['why', / (tai sao|vi sao|sao lai|ly do gi|ly do nao|vi ly do gi|nguyen nhan gi|nguyen nhan nao) /],
+  [
+    'yesno',
+    / (?:co duoc|co phai|co bat buoc|co can|co bi|co con|co the|duoc|con|phai|bi)(?: \S+){0,10}? (?:khong|ko|k|chua|hay khong|hay chua)(?= |$)| (?:duoc khong|hay khong|phai khong|dung khong|duoc ko) /,
+  ],
 ];
+
+/** Intents that only say the question wants a yes or no, or a reason: a more precise intent beside them wins. */
+const BROAD: ReadonlySet<Intent> = new Set(['yesno', 'why']);
 
 /** Phrases that mean the sentence asks something, anywhere in it. */
 const QUESTION_WORDS =
@@ -71,6 +90,9 @@ export function intentsOf(text: string): Intent[] {
   const folded = foldedWords(text);
   const out: Intent[] = [];
   for (const [intent, re] of ASKS) if (re.test(folded)) out.push(intent);
+  // "có mất tiền không" is a yes/no question about the cost: the cost is what it asks.
+  if (out.some((i) => !BROAD.has(i)) && out.some((i) => BROAD.has(i)))
+    out.splice(0, out.length, ...out.filter((i) => !BROAD.has(i)));
   // "cách" and "làm sao" also appear around other intents; "how" stays only when nothing more precise was asked.
   if (
     out.length > 1 &&
@@ -112,7 +134,12 @@ const TEXT_SIGNALS: ReadonlyArray<readonly [Intent, RegExp]> = [
   ['when', / (tu ngay|den ngay|truoc ngay|nam 20\d\d|ngay \d+|thang \d+|hieu luc|han) /],
   ['who', / (cong dan|doi tuong|nguoi tu|tu du|duoi \d+ tuoi|tren \d+ tuoi|moi nguoi|nguoi dan|can bo) /],
   ['amount', / phan tram /],
+  ['why', / (boi vi|ly do la|nham muc dich|de bao dam|de dam bao) /],
 ];
+
+/** A passage that opens with a plain yes or no ("Có.", "Không.", "Được, nếu…") answers a yes/no question. */
+const YES_NO_OPENING =
+  /^\s*(?:có|không|được|chưa|vẫn|không cần|không bắt buộc|bắt buộc|không phải|phải)(?:[.,:;!]|\s+(?:được|phải|cần|bắt buộc)\b)/iu;
 
 /** Reads what a passage offers; numbered steps count as "how" even without the words. */
 export function offerOf(heading: string, text: string): PassageOffer {
@@ -125,6 +152,7 @@ export function offerOf(heading: string, text: string): PassageOffer {
   const fromText = new Set<Intent>();
   for (const [intent, re] of TEXT_SIGNALS) if (re.test(t)) fromText.add(intent);
   if (/^\s*\d+[.)]\s/m.test(text) || /^\s*(bước|buoc)\s*\d/im.test(text)) fromText.add('how');
+  if (YES_NO_OPENING.test(text)) fromText.add('yesno');
   return { heading: fromHeading, text: fromText };
 }
 
@@ -135,9 +163,11 @@ export function offerOf(heading: string, text: string): PassageOffer {
  */
 export function intentFit(asked: readonly Intent[], offer: PassageOffer): number {
   if (asked.length === 0) return 0.5;
-  let best = 0;
+  // Any passage may answer a yes/no question: one that says yes or no plainly fits better, none fits worse.
+  let best = asked.every((i) => BROAD.has(i)) ? 0.5 : 0;
   for (const i of asked) {
-    if (offer.heading.has(i)) best = Math.max(best, 1);
+    // Yes/no headings are everywhere ("… có được … không?"): sharing that form says little.
+    if (offer.heading.has(i)) best = Math.max(best, BROAD.has(i) ? BROAD_HEADING_FIT : 1);
     else if (offer.text.has(i)) best = Math.max(best, TEXT_FIT[i]);
   }
   return best;
@@ -155,7 +185,17 @@ const TEXT_FIT: Record<Intent, number> = {
   duration: 0.3,
   penalty: 0.5,
   amount: 0.5,
+  why: 0.2,
+  yesno: 0.6,
 };
+
+/** Fit of a heading asking the same yes/no question. */
+const BROAD_HEADING_FIT = 0.7;
+
+/** True when two intent lists share an intent more precise than the yes/no form. */
+export function sharePrecise(a: readonly Intent[], b: readonly Intent[]): boolean {
+  return a.some((i) => !BROAD.has(i) && b.includes(i));
+}
 
 /** Two intent lists are compatible when they share one, or either is empty (a bare topic). */
 export function compatible(a: readonly Intent[], b: readonly Intent[]): boolean {

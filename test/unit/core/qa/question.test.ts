@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intentsOf, isQuestionClause } from '../../../../src/core/qa/intent.js';
+import { intentFit, intentsOf, isQuestionClause, offerOf } from '../../../../src/core/qa/intent.js';
 import { analyzeQuestion, clausesOf, withoutFormalities, withoutQuantities } from '../../../../src/core/qa/question.js';
 import { effectiveQuestion, namesNoTopic } from '../../../../src/core/qa/followUp.js';
 import { askedTerms, headingShare } from '../../../../src/core/qa/choose.js';
@@ -26,6 +26,46 @@ describe('intentsOf', () => {
 
   it('keeps "how" only when nothing more precise is asked', () => {
     expect(intentsOf('đăng ký ở đâu')).toEqual(['where']);
+  });
+
+  it.each([
+    'người khuyết tật có được làm thẻ căn cước không?',
+    'sức khỏe còn yếu thì có được nghỉ thêm không',
+    'vay co phai lua dao ko',
+    'nghỉ việc rồi thẻ BHYT dùng được không',
+  ])('%j asks for a yes or no', (q) => {
+    expect(intentsOf(q)).toEqual(['yesno']);
+  });
+
+  it('drops the yes/no form when the question asks something more precise', () => {
+    expect(intentsOf('làm mức 2 có mất tiền không')).toEqual(['cost']);
+    expect(intentsOf('chưa đăng ký có bị phạt không')).toEqual(['penalty']);
+  });
+
+  it('reads "tại sao" as asking for a reason', () => {
+    expect(intentsOf('tại sao phải lên công an lăn tay lại')).toContain('why');
+    expect(intentsOf('vi sao the bhyt cua toi bi khoa')).toContain('why');
+  });
+});
+
+describe('intentFit for yes/no questions', () => {
+  const asked = intentsOf('người khuyết tật có được làm thẻ căn cước không?');
+
+  it('prefers a passage that answers yes or no plainly, and never penalises one that does not', () => {
+    const plain = intentFit(
+      asked,
+      offerOf('Người khuyết tật làm thẻ thế nào', 'Được. Người khuyết tật được cấp thẻ như mọi công dân.'),
+    );
+    const none = intentFit(asked, offerOf('Làm thẻ ở đâu', 'Bà con đến công an xã nơi cư trú.'));
+    const heading = intentFit(
+      asked,
+      offerOf('Người khuyết tật có được làm thẻ căn cước không?', 'Cán bộ ghi lại tình trạng.'),
+    );
+    expect(none).toBe(0.5);
+    expect(plain).toBeGreaterThan(none);
+    expect(heading).toBeGreaterThan(plain);
+    // A heading in the same yes/no form is weaker evidence than one asking the same precise thing.
+    expect(heading).toBeLessThan(intentFit(['where'], offerOf('Làm thẻ ở đâu?', '')));
   });
 });
 
