@@ -20,7 +20,12 @@ const PATTERNS: ReadonlyArray<readonly [OutOfScopeTopic, RegExp]> = [
     'medical',
     /\b(uong thuoc|thuoc gi|benh gi|bi (dau|sot|tieu chay|cum)|dau (dau|bung|rang|lung|hong)|huyet ap|tieu duong|sot cao|trieu chung)\b/,
   ],
-  ['legal', /\b(ly hon|tranh chap|kien (ai|nguoi|ra toa)|khoi kien|thua ke|chia (tai san|dat)|an phi)\b/],
+  [
+    'legal',
+    // Family and work disputes too: wages owed, dismissal, custody are one person's case for a lawyer or the
+    // commune's justice officer, and a page sharing their words ("đòi" folds like "đổi") would answer wrongly.
+    /\b(ly hon|tranh chap|kien (ai|nguoi|ra toa)|khoi kien|thua ke|chia (tai san|dat)|an phi|no luong|doi (lai )?(tien )?luong|(chua|khong|cham|cham tre|quyt) tra luong|tru luong|cat luong|sa thai|duoi viec|quyen nuoi con|cap duong)\b/,
+  ],
   [
     'finance',
     /\b(gia vang|ty gia|chung khoan|co phieu|gia bitcoin|bitcoin|lai suat (gui|vay)|gia (lua|heo|lon) hom nay)\b/,

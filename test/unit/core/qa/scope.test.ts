@@ -17,6 +17,9 @@ describe('outOfScopeTopic', () => {
     ['thủ tục ly hôn', 'legal'],
     ['tranh chấp đất đai với hàng xóm', 'legal'],
     ['chia tài sản thừa kế thế nào', 'legal'],
+    ['nhà hàng còn nợ lương em 3 tháng, muốn đòi lại tiền lương thì đến cơ quan nào', 'legal'],
+    ['cong ty cham tra luong thi kien o dau', 'legal'],
+    ['bị công ty sa thải không báo trước', 'legal'],
     ['giá vàng hôm nay', 'finance'],
     ['kể chuyện cười đi', 'entertainment'],
   ])('puts %j under %s', (question, topic) => {
@@ -69,6 +72,8 @@ describe('outOfScopeTopic: words that fold onto civic words', () => {
     'nộp sổ để đóng bảo hiểm thì làm sao',
     'bị họ lừa mất tiền rồi phải làm gì',
     'lừa đảo trúng thưởng xổ số qua tin nhắn',
+    'nghỉ việc thì công ty có phải trả sổ bảo hiểm xã hội không',
+    'đổi lương hưu sang nhận qua tài khoản',
   ])('keeps %j in scope (a field word, or a word that only looks like an off-topic one)', (q) => {
     expect(outOfScopeTopic(q)).toBeUndefined();
   });
