@@ -121,6 +121,16 @@ export function offerFor(p: PassageHit): PassageOffer {
   return offer;
 }
 
+/**
+ * A page's opening says what the page's subject is, in whatever words: for
+ * "kế hoạch của xã … là gì" it is the definition ("Tháng 7/2025, UBND xã ban
+ * hành kế hoạch …"), as much as a passage whose text holds one.
+ */
+function openingOffer(offer: PassageOffer): PassageOffer {
+  if (offer.text.has('definition')) return offer;
+  return { heading: offer.heading, text: new Set([...offer.text, 'definition']) };
+}
+
 function candidatesOf(result: SearchResult): PassageHit[] {
   return result.passages && result.passages.length > 0 ? [...result.passages] : result.documents.map((d) => d.best);
 }
@@ -140,7 +150,7 @@ export function rankCandidates(result: SearchResult, intents: readonly Intent[],
     if (seen.has(key)) continue;
     seen.add(key);
     if (p.coverage < topCoverage - COVERAGE_SLACK) continue;
-    const fit = intentFit(intents, offerFor(p));
+    const fit = intentFit(intents, p.heading ? offerFor(p) : openingOffer(offerFor(p)));
     const rankBonus = RANK_BONUS[docs.indexOf(doc)] ?? 0;
     const own = p.ownCoverage ?? p.coverage;
     // A page's opening has no heading of its own: it is about the page's title.

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { answerQuestion } from '../../../../src/core/qa/answerer.js';
+import { rankCandidates } from '../../../../src/core/qa/choose.js';
 import type { PassageHit } from '../../../../src/core/ports.js';
 import { documentHit, faqEntry, FakeKnowledgeSearch, searchResult } from '../../../fakes/knowledgeSearch.js';
 
@@ -50,5 +51,38 @@ describe('an FAQ entry against a passage', () => {
     const a = await answerQuestion(question, searchWith(1));
     expect(a.kind).toBe('faq');
     expect(a.faqId).toBe(FAQ_CHILD.id);
+  });
+});
+
+describe('a page\'s opening for a "… là gì" question', () => {
+  const plan = documentHit({
+    ref: 'phong-trao/ke-hoach.md',
+    title: 'Kế hoạch của xã về Bình dân học vụ số',
+    coverage: 0.85,
+    text: 'Tháng 7/2025, UBND xã ban hành kế hoạch triển khai phong trào, với các chỉ tiêu cho từng năm.',
+  });
+  const other: PassageHit = {
+    id: 2,
+    docRef: 'phong-trao/chuong-trinh.md',
+    heading: 'Chương trình › Phong trào thi đua đổi mới sáng tạo là gì?',
+    text: 'Đây là phong trào thi đua theo một quyết định khác, có bảy nội dung thi đua.',
+    score: 0.92,
+    coverage: 0.92,
+    ownCoverage: 0.92,
+  };
+  const result = searchResult({
+    documents: [plan, { ...documentHit({ ref: other.docRef, title: 'Chương trình', coverage: 0.92 }), best: other }],
+    passages: [plan.best, other],
+  });
+
+  it('holds the definition of the page subject, as a passage whose text gives one', () => {
+    const ranked = rankCandidates(result, ['definition'], 'kế hoạch của xã về bình dân học vụ số là gì');
+    expect(ranked.find((c) => c.doc.ref === plan.ref)?.fit).toBe(0.4);
+    expect(ranked[0]?.doc.ref).toBe(plan.ref);
+  });
+
+  it('offers no cost it does not name', () => {
+    const ranked = rankCandidates(result, ['cost'], 'kế hoạch của xã có mất tiền không');
+    expect(ranked.find((c) => c.doc.ref === plan.ref)?.fit).toBe(0);
   });
 });
