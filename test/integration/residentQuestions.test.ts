@@ -40,6 +40,12 @@ describe('questions inside stories, and in two parts', () => {
     );
     expect(a.sources.slice(0, 3).map((x) => x.ref)).toContain('an-toan/lua-dao-buu-pham-qua-tang.md');
   });
+
+  it('reads a complaint with no question in it, in the words residents use ("reset", "máy cũ")', async () => {
+    const a = await s.engine.ask('Máy cũ đã reset ngay khi giao cho cửa hàng nên không có cách nào vào được VNeID');
+    expect(a.confident).toBe(true);
+    expect(folded(a.text)).toContain('quet chip');
+  });
 });
 
 describe('what is asked decides the answer', () => {
@@ -65,6 +71,27 @@ describe('what is asked decides the answer', () => {
       const a = await s.engine.ask(q);
       expect(a.text).not.toMatch(/^Trang này/);
     }
+  });
+
+  it('answers "what is the commune plan" from the plan, not from another movement named in it', async () => {
+    const a = await s.engine.ask('ke hoach cua xa hung chau ve binh dan hoc vu so la gi');
+    expect(a.sources[0]?.ref).toBe('phong-trao/ke-hoach-xa-hung-chau.md');
+    expect(a.text).not.toMatch(/^Đây là phong trào thi đua/);
+  });
+
+  it('answers "how" with steps, not with an FAQ that only lists procedures', async () => {
+    for (const q of ['dang ky tam tru online the nao', 'đăng ký tạm trú online thế nào']) {
+      const a = await s.engine.ask(q);
+      expect(a.confident).toBe(true);
+      expect(a.text).not.toMatch(/^Ví dụ:/);
+      expect(a.text).toContain('VNeID');
+    }
+  });
+
+  it('turns away a wage dispute instead of answering with a page that shares its folded words', async () => {
+    const a = await s.engine.ask('Nhà hàng còn nợ em lương 3 tháng, em muốn đòi lại tiền lương thì đến cơ quan nào?');
+    expect(a.confident).toBe(false);
+    expect(a.outOfScope).toBe('legal');
   });
 
   it('answers the most basic questions, with or without marks', async () => {

@@ -42,6 +42,10 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['chuyen tien', 'chuyen khoan'],
   ['mat khau', 'passcode', 'ma pin'],
   ['dien thoai moi', 'may moi', 'thiet bi moi', 'doi may'],
+  ['dien thoai cu', 'may cu', 'thiet bi cu'],
+  // A phone wiped back to how it left the shop: residents say "reset", pages say "khôi phục cài đặt gốc".
+  // "reset" reaches here as two syllables, "re set".
+  ['khoi phuc cai dat goc', 'cai dat goc', 'cai lai may', 're set may', 're set', 'format may'],
   ['khoa tai khoan', 'tai khoan bi khoa', 'bi khoa'],
   ['thoi han', 'het han', 'gia tri su dung', 'con han'],
   ['sinh trac hoc', 'van tay', 'khuon mat', 'chup anh'],
