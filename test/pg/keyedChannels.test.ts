@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -20,6 +21,8 @@ import type { Update } from 'grammy/types';
 import type { Config } from '../../src/config.js';
 import type { ChannelSecrets } from '../../src/core/stores/channels.js';
 import { WELCOME } from '../../src/core/conversation/texts.js';
+import { pgKeyedChannels } from '../../src/channels/keyed/pgKeyed.js';
+import { mountRawRoute } from '../../src/http/rawRoute.js';
 import { openPgCommune } from '../../src/pgCommune.js';
 import { runPgService } from '../../src/pgRun.js';
 import type { RunningService } from '../../src/run.js';
@@ -291,5 +294,52 @@ describe('channels as rows on PostgreSQL, two processes', () => {
     }
     expect(status).toBe(404);
     expect(sent.filter((s) => s.chatId === 7_401)).toEqual([]);
+  });
+  it("carries a staff reply of commune B's handoff to the resident through B's rows, with B's token", async () => {
+    // A third process, in this file's own process, so the test holds its communes' handoff services.
+    const own = connect<Database>(t.appUrl, 8);
+    const logger = memoryLogger().logger;
+    const communes = [
+      await openPgCommune(config, logger, own, HOME),
+      await openPgCommune(config, logger, own, B),
+    ] as const;
+    const keyed = pgKeyedChannels({
+      pg: own,
+      communes,
+      homeId: HOME,
+      settings: {},
+      secrets: () => secretBoxFor(config),
+      maxBodyBytes: 64_000,
+      logger,
+      keyCacheMs: 0,
+      telegram: { bot: { botInfo: BOT_INFO, retry: { maxRetryAttempts: 0 } }, throttle: false },
+      zalo: { timers: false },
+    });
+    const app = new Hono();
+    for (const route of keyed.webhooks ?? []) mountRawRoute(app, route, logger);
+    await keyed.start();
+    try {
+      const user = 7_500;
+      const asks = await app.request(`/webhooks/telegram/${keys.tgB}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET_B },
+        body: JSON.stringify(textUpdate(user, '/nguoi')),
+      });
+      expect(asks.status).toBe(200);
+      const b = communes[1];
+      const thread = await b.handoff.store.openThreadOf('telegram', String(user));
+      if (!thread) throw new Error('no thread opened in commune B');
+      expect(await communes[0].handoff.store.openThreadOf('telegram', String(user))).toBeUndefined();
+      sent.length = 0;
+      const reply = await b.handoff.actions.reply(thread.id, { kind: 'commune' }, 'lan-b', 'Bác mang CCCD đến nhé.', {
+        confirmed: false,
+      });
+      expect(reply.ok).toBe(true);
+      await eventually(() => sent.some((m) => m.chatId === user));
+      expect(sent).toEqual([{ token: TOKEN_B, chatId: user, text: '👤 Cán bộ xã trả lời:\nBác mang CCCD đến nhé.' }]);
+    } finally {
+      await keyed.stop();
+      await own.destroy();
+    }
   });
 });
