@@ -11,8 +11,8 @@
  *
  * Telegram and Zalo from .env run for the install's own commune
  * (channels/telegram/pgRuntime.ts, channels/zalo/pgIndex.ts). Channels as
- * rows (`cli channel add`, webhooks at /webhooks/<kind>/<key>) are not served
- * on PostgreSQL yet.
+ * rows (`cli channel add`, webhooks at /webhooks/<kind>/<key>) run for every
+ * commune served (channels/keyed/pgKeyed.ts).
  */
 import type { ChannelSettings } from './channelSettings.js';
 import type { ChannelRuntime } from './channels/runtime.js';
@@ -26,6 +26,8 @@ import { startPgServer } from './pgServer.js';
 import { connectHandoff, type RunningService } from './run.js';
 import { systemClock } from './services.js';
 import { pgZaloChannel } from './channels/zalo/pgIndex.js';
+import { pgKeyedChannels } from './channels/keyed/pgKeyed.js';
+import type { SecretBox } from './storage/secretBox.js';
 import { secretBoxFor } from './storage/secretKey.js';
 import { openPgDatabase, type PgDb } from './storage/pg/db.js';
 import { PgCommuneRegistry } from './storage/pg/pgCommuneRegistry.js';
@@ -62,6 +64,32 @@ async function openCommunes(config: Config, logger: Logger, pg: PgDb): Promise<P
     out.push(await openPgCommune(config, logger, pg, row.id));
   }
   return out;
+}
+
+/**
+ * Channels as rows, for every commune served: each row's webhook runs its
+ * turns in its own commune; it registers their handoff routes itself (for the
+ * kinds .env does not run in the install's own commune).
+ */
+function keyedChannelsOf(
+  config: Config,
+  logger: Logger,
+  settings: ChannelSettings,
+  pg: PgDb,
+  communes: readonly PgCommune[],
+): ChannelRuntime {
+  // The key file is read when the first row is opened (none: never), then kept.
+  let box: SecretBox | undefined;
+  return pgKeyedChannels({
+    pg,
+    communes,
+    homeId: config.COMMUNE_ID,
+    settings,
+    secrets: () => (box ??= secretBoxFor(config)),
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    logger,
+  });
 }
 
 export async function runPgService(
@@ -102,6 +130,7 @@ export async function runPgService(
     });
     if (zalo) channels.push(zalo);
     connectHandoff(home, channels);
+    channels.push(keyedChannelsOf(config, logger, channelSettings, pg, communes));
     const server = await startPgServer({ pg, config, logger, home, others, channels });
     for (const c of channels) await c.start();
     logger.info(

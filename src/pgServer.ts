@@ -4,10 +4,9 @@
  * The HTTP app of `npm start` on PostgreSQL (issue 20): the same pages and
  * endpoints as server.ts, over the communes this process serves. The
  * install's own commune (COMMUNE_ID) is served at `/` with its staff console
- * and the webhooks; every other commune has its web chat and its emulation
- * board at `/x/<commune>/`. Staff of another commune reach their console on
- * an install whose COMMUNE_ID is theirs (one more process on the same
- * database): the console's pages and cookies live at `/staff`.
+ * and the webhooks; every other commune has its web chat, its emulation
+ * board and its staff console at `/x/<commune>/` (`/x/<commune>/staff`: its
+ * own accounts, sessions and key, staff/rebase.ts).
  */
 import { Hono } from 'hono';
 import type { ChannelRuntime } from './channels/runtime.js';
@@ -24,6 +23,7 @@ import type { PgCommune } from './pgCommune.js';
 import { systemClock } from './services.js';
 import { STAFF_SECRET_NAME, staffAppFor, staffKeyFrom } from './staff/compose.js';
 import { staffModules } from './staff/modules.js';
+import { communeStaffKey, rebasedStaff } from './staff/rebase.js';
 import { pgProvinceDeps } from './staff/pgProvinceCompose.js';
 import type { PgDb } from './storage/pg/db.js';
 import { PgCommuneSettingsRepo } from './storage/pg/pgCommuneSettingsRepo.js';
@@ -61,7 +61,7 @@ export function pgWebChat(
   });
 }
 
-/** The staff console of the install's own commune, over its PostgreSQL stores. */
+/** The staff console of one commune, over its PostgreSQL stores. */
 function pgStaffConsole(pg: PgDb, home: PgCommune, config: Config, logger: Logger, secret: Buffer): Hono {
   const id = home.communeId;
   const store = new PgStaffStore(pg, id);
@@ -103,6 +103,16 @@ function pgStaffConsole(pg: PgDb, home: PgCommune, config: Config, logger: Logge
   });
 }
 
+/**
+ * The staff console of a commune other than the install's own, at
+ * `/x/<id>/staff`: its accounts and sessions are its commune's rows, its
+ * cookies are limited to its folder, and it signs with a key of its own.
+ */
+function otherStaffConsole(pg: PgDb, c: PgCommune, config: Config, logger: Logger, installKey: Buffer): Hono {
+  const secret = communeStaffKey(installKey, c.communeId);
+  return rebasedStaff(pgStaffConsole(pg, c, config, logger, secret), communePath(c.communeId));
+}
+
 export interface PgServerDeps {
   readonly pg: PgDb;
   readonly config: Config;
@@ -129,7 +139,7 @@ export async function startPgServer(deps: PgServerDeps): Promise<RunningServer> 
   const sessionKey = config.SESSION_SECRET ?? (await pgServiceSecret(pg, SESSION_SECRET_NAME));
   const staffKey = staffKeyFrom(config.SESSION_SECRET ?? (await pgServiceSecret(pg, STAFF_SECRET_NAME)));
   const healthy = () => health.check();
-  const communeApp = (c: PgCommune, assetsOf: WebAssets): Hono =>
+  const communeApp = (c: PgCommune, assetsOf: WebAssets, staff: Hono): Hono =>
     createApp({
       rejections,
       ...pgWebChat(pg, c, config, sessionKey),
@@ -138,6 +148,7 @@ export async function startPgServer(deps: PgServerDeps): Promise<RunningServer> 
       logger,
       maxBodyBytes: config.MAX_BODY_BYTES,
       board: createBoardApp({ leaderboard: c.leaderboard, communeName: () => c.commune.name }),
+      staff,
     });
   const root = new Hono();
   for (const other of deps.others) {
@@ -146,7 +157,7 @@ export async function startPgServer(deps: PgServerDeps): Promise<RunningServer> 
     root.get(path, (ctx) => ctx.redirect(`${path}/`, 308));
     // Mounted, not routed: the commune's app sees `/x/<id>/api/chat` as `/api/chat`, with the connection's
     // details (the client's address) passed on.
-    root.mount(path, communeApp(other, assets).fetch);
+    root.mount(path, communeApp(other, assets, otherStaffConsole(pg, other, config, logger, staffKey)).fetch);
   }
   root.route(
     '/',

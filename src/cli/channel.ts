@@ -29,7 +29,7 @@ const USAGE = `Cách dùng:
   channel list [--commune <mã xã>] [--json]
       Danh sách kênh (không hiện mã bí mật nào).
   channel disable <mã công khai>
-      Tắt một kênh: webhook của kênh trả lời 404 ngay.`;
+      Tắt một kênh: webhook của kênh trả lời 404 (chậm nhất sau 5 giây ở mọi tiến trình).`;
 
 const communeId = z
   .string({ error: 'thiếu --commune <mã xã>' })
@@ -125,11 +125,6 @@ export async function runChannel(
         import('../storage/pg/pgChannelRepo.js'),
       ]);
       const pg = openPgDatabase(url, { max: 1, applicationName: 'hocvuso-cli' });
-      // The server on PostgreSQL (pgRun.ts) does not serve channel rows yet: a row written here waits.
-      process.stderr.write(
-        'Lưu ý: dịch vụ chạy trên PostgreSQL (npm start với DATABASE_URL) chưa nhận tin qua các kênh thêm bằng ' +
-          'lệnh này; kênh được lưu và sẽ dùng được khi bản sau hỗ trợ. Bỏ DATABASE_URL để dùng kênh ngay trên SQLite.\n',
-      );
       try {
         return await fn(
           new PgChannelRepo(
@@ -207,7 +202,7 @@ export async function runChannel(
       if (ctx.config.PUBLIC_BASE_URL !== undefined) out(`Địa chỉ đầy đủ: ${ctx.config.PUBLIC_BASE_URL}${path}`);
       out(
         kind === 'telegram'
-          ? 'Khi máy chủ khởi động lại, hệ thống tự đăng ký địa chỉ này với Telegram (cần PUBLIC_BASE_URL dạng https).'
+          ? 'Trong vòng một phút, dịch vụ đang chạy tự đăng ký địa chỉ này với Telegram (cần PUBLIC_BASE_URL dạng https).'
           : 'Hãy dán địa chỉ đầy đủ này vào mục Webhook của ứng dụng trong trang Zalo for Developers.',
       );
       return 0;

@@ -55,6 +55,6 @@ describe('npm start on PostgreSQL with Zalo', () => {
     expect(sent[0]?.accessToken).toBe('access-1');
     expect(sent[0]?.text.length).toBeGreaterThan(0);
     expect(refresh.isDone()).toBe(true);
-    expect(mem.lines.join('\n')).toContain('"channels":["web","zalo"]');
+    expect(mem.lines.join('\n')).toContain('"channels":["web","zalo","channel-rows"]');
   }, 180_000);
 });

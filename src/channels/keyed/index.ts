@@ -8,11 +8,11 @@
  * every key is a 404, and nothing reads the secret key file until a row is
  * found.
  *
- * Which commune a row's turns run in: `communes` maps a commune id to its
- * services. One process serves one commune today, so the factory below
- * serves only config COMMUNE_ID's rows (others are logged once and answered
- * 404); the lead connects a per-commune map here when services become per
- * commune.
+ * Which commune a row's turns run in: `communes` maps a commune id to what
+ * runs its turns. On SQLite one process serves one commune, so the factory
+ * below serves only config COMMUNE_ID's rows (others are logged once and
+ * answered 404); on PostgreSQL every commune of the database is served
+ * (pgKeyed.ts builds the same runtime over each commune's PgCommune).
  */
 import type { ChannelKind } from '../../core/stores/channels.js';
 import { cryptoRandom, systemClock, type Services } from '../../services.js';
@@ -26,14 +26,17 @@ export interface KeyedChannelsDeps {
   readonly zalo: KeyedZaloDeps;
 }
 
-export interface KeyedChannels extends ChannelRuntime {
-  readonly telegram: KeyedTelegram;
+export interface KeyedChannels<C = Services> extends ChannelRuntime {
+  readonly telegram: KeyedTelegram<C>;
   readonly zalo: KeyedZalo;
 }
 
 export function createKeyedChannels(deps: KeyedChannelsDeps): KeyedChannels {
-  const telegram = createKeyedTelegram(deps.telegram);
-  const zalo = createKeyedZalo(deps.zalo);
+  return keyedRuntime(createKeyedTelegram(deps.telegram), createKeyedZalo(deps.zalo));
+}
+
+/** One runtime of the two kinds' webhooks, whatever the database. */
+export function keyedRuntime<C>(telegram: KeyedTelegram<C>, zalo: KeyedZalo): KeyedChannels<C> {
   return {
     name: 'channel-rows',
     telegram,
@@ -73,7 +76,7 @@ export const keyedChannels: ChannelFactory = ({ settings, services, logger }) =>
   });
   // Staff replies in the handoff reach residents of this commune's rows, unless .env's bot of that kind owns them.
   const replyRoutes = {
-    ...(settings.telegram === undefined && { telegram: keyed.telegram.replyRouteFor(services) }),
+    ...(settings.telegram === undefined && { telegram: keyed.telegram.replyRouteFor(services, own) }),
     ...(settings.zalo === undefined && { zalo: keyed.zalo.replyRouteFor(own) }),
   };
   return { ...keyed, replyRoutes };

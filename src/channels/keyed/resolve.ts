@@ -2,7 +2,8 @@
  * @module channels/keyed/resolve
  *
  * What the per-row webhooks (`/webhooks/<kind>/:key`) share: finding the
- * enabled row of a key and the services of its commune. An unknown key, a
+ * enabled row of a key and what runs its commune's turns (the services on
+ * SQLite, the PgCommune on PostgreSQL). An unknown key, a
  * disabled row, a commune this process does not serve, and a commune whose
  * channel of that kind is still configured in the environment (the old path,
  * which owns that commune's queue of replies) all get the same 404 with no
@@ -15,37 +16,36 @@ import type { Services } from '../../services.js';
 
 export const NOT_FOUND: RawReply = { status: 404, json: { ok: false, error: 'not_found' } };
 
-export interface KeyedDeps {
+export interface KeyedDeps<C = Services> {
   readonly keyring: ChannelKeyring;
   /**
-   * The services of a commune this process serves; undefined for any other.
-   * Today one process serves one commune (config COMMUNE_ID); when the
-   * services are per commune (issue 20), this is where the lead connects them.
+   * What runs a commune's turns in this process (its `Services` on SQLite,
+   * its `PgCommune` on PostgreSQL); undefined for a commune not served here.
    */
-  readonly communes: (communeId: string) => Services | undefined;
+  readonly communes: (communeId: string) => C | undefined;
   /** Whether the channel configured in the environment already serves (commune, kind) at the old path. */
   readonly reserved: (communeId: string, kind: ChannelKind) => boolean;
   readonly logger: Logger;
 }
 
-export interface Resolved {
+export interface Resolved<C = Services> {
   readonly channel: KeyedChannel;
-  readonly services: Services;
+  readonly commune: C;
 }
 
 /** A resolver for one kind; it warns once per row that cannot be served here, never naming the key. */
-export function keyResolver(
-  deps: KeyedDeps,
+export function keyResolver<C>(
+  deps: KeyedDeps<C>,
   kind: ChannelKind,
-): (key: string | undefined) => Promise<Resolved | undefined> {
+): (key: string | undefined) => Promise<Resolved<C> | undefined> {
   const warned = new Set<number>();
   return async (key) => {
     if (key === undefined || !/^[A-Za-z0-9_-]{1,128}$/.test(key)) return undefined;
     const channel = await deps.keyring.find(kind, key);
     if (!channel) return undefined;
     const { communeId, id } = channel.row;
-    const services = deps.reserved(communeId, kind) ? undefined : deps.communes(communeId);
-    if (!services) {
+    const commune = deps.reserved(communeId, kind) ? undefined : deps.communes(communeId);
+    if (commune === undefined) {
       if (!warned.has(id)) {
         warned.add(id);
         deps.logger.warn(
@@ -57,6 +57,6 @@ export function keyResolver(
       }
       return undefined;
     }
-    return { channel, services };
+    return { channel, commune };
   };
 }

@@ -7,9 +7,12 @@
  * secret key over the raw body (constant-time compare, channels/zalo/
  * signature.ts); a wrong or missing one gets 401 and nothing is recorded.
  * Each row gets its own Zalo channel (built lazily, cached until the row's
- * secrets change): its tokens, events and outbox in its commune, its turns on
- * its commune's services. The row's first refresh token seeds the token
- * store once, as ZALO_REFRESH_TOKEN does on the old path.
+ * secrets change): its tokens, events and outbox in its commune, its turns
+ * in its commune. The row's first refresh token seeds the token store once,
+ * as ZALO_REFRESH_TOKEN does on the old path. Which database holds them is
+ * the `KeyedZaloPort`: SQLite's services (below) or PostgreSQL's communes
+ * (pgKeyed.ts, where the token row is locked across a refresh so one process
+ * at a time spends the refresh token).
  */
 import type { AxiosInstance } from 'axios';
 import type { Clock, Random } from '../../core/ports.js';
@@ -19,13 +22,33 @@ import type { RawRoute } from '../../http/rawRoute.js';
 import { SecretOpenError } from '../../storage/secretBox.js';
 import type { Services } from '../../services.js';
 import { ConfigError } from '../../config.js';
-import { createZaloChannel, type ZaloChannel, type ZaloTimers } from '../zalo/channel.js';
+import { createZaloChannel, type ZaloChannelOptions, type ZaloRuntime, type ZaloTimers } from '../zalo/channel.js';
 import { zaloOaConfigOf } from '../zalo/config.js';
 import { keyResolver, NOT_FOUND, type KeyedDeps } from './resolve.js';
 
 export const KEYED_ZALO_PATH = '/webhooks/zalo/:key';
 
-export interface KeyedZaloDeps extends KeyedDeps {
+/** What a row's Zalo channel needs of its commune's database: SQLite's services or a PostgreSQL commune. */
+export interface KeyedZaloPort<C> {
+  /** The row's channel in `communeId`, over the commune's turns, state and outbox. */
+  open(commune: C, communeId: string, options: ZaloChannelOptions): ZaloRuntime;
+}
+
+/** SQLite: the commune's services. */
+export const sqliteKeyedZaloPort: KeyedZaloPort<Services> = {
+  open: (services, communeId, options) =>
+    createZaloChannel({
+      ...options,
+      turns: services.turns,
+      db: services.db,
+      secrets: services.secrets(),
+      writes: services.writes,
+      communeId,
+      rateLimit: services.limits.perIdentity,
+    }),
+};
+
+export interface KeyedZaloDeps<C = Services> extends KeyedDeps<C> {
   readonly clock: Clock;
   readonly random?: Random;
   readonly maxBodyBytes: number;
@@ -37,7 +60,7 @@ export interface KeyedZaloDeps extends KeyedDeps {
 interface Entry {
   readonly stamp: string;
   readonly communeId: string;
-  readonly channel: ZaloChannel;
+  readonly channel: ZaloRuntime;
   readonly started: Promise<void>;
 }
 
@@ -46,12 +69,18 @@ export interface KeyedZalo {
   /** How a staff reply reaches a resident of this commune's Zalo row (the handoff); undefined when it has none. */
   replyRouteFor(communeId: string): ReplyRoute;
   /** The channel built for a row (tests wait on its `idle()`). */
-  channelOf(publicKey: string): ZaloChannel | undefined;
+  channelOf(publicKey: string): ZaloRuntime | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
+/** The keyed Zalo channels on SQLite (the services of each commune). */
 export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
+  return createKeyedZaloOver(deps, sqliteKeyedZaloPort);
+}
+
+/** The keyed Zalo channels over `port`: SQLite's, or PostgreSQL's (pgKeyed.ts). */
+export function createKeyedZaloOver<C>(deps: KeyedZaloDeps<C>, port: KeyedZaloPort<C>): KeyedZalo {
   const log = deps.logger.child({ channel: 'zalo', keyed: true });
   const resolve = keyResolver(deps, 'zalo');
   const cache = new Map<string, Entry>();
@@ -62,7 +91,7 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
     e.channel.stop().catch((err: unknown) => log.warn({ err }, 'zalo: stopping a channel row failed'));
   }
 
-  function build(channel: KeyedChannel, services: Services): Entry | undefined {
+  function build(channel: KeyedChannel, commune: C): Entry | undefined {
     const { publicKey, communeId, id } = channel.row;
     const cached = cache.get(publicKey);
     if (cached?.stamp === channel.stamp) return cached;
@@ -70,18 +99,12 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
       const secrets = channel.secrets();
       if (secrets.kind !== 'zalo') return undefined;
       const config = zaloOaConfigOf(secrets);
-      const zalo = createZaloChannel({
+      const zalo = port.open(commune, communeId, {
         config,
-        turns: services.turns,
-        db: services.db,
-        secrets: services.secrets(),
-        writes: services.writes,
-        communeId,
         logger: log.child({ commune: communeId, row: id }),
         maxBodyBytes: deps.maxBodyBytes,
         clock: deps.clock,
         random: deps.random,
-        rateLimit: services.limits.perIdentity,
         ...(deps.http !== undefined && { http: deps.http }),
         ...(deps.timers !== undefined && { timers: deps.timers }),
       });
@@ -116,7 +139,7 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
       }
       return undefined;
     }
-    return build(found.channel, found.services);
+    return build(found.channel, found.commune);
   }
 
   const route: RawRoute = {
@@ -132,13 +155,13 @@ export function createKeyedZalo(deps: KeyedZaloDeps): KeyedZalo {
   };
 
   /** The commune's enabled row's channel, built if needed. */
-  async function channelOfCommune(communeId: string): Promise<ZaloChannel | undefined> {
+  async function channelOfCommune(communeId: string): Promise<ZaloRuntime | undefined> {
     const row = (await deps.keyring.enabled('zalo')).find((r) => r.row.communeId === communeId);
     return row ? (await entryFor(row.row.publicKey))?.channel : undefined;
   }
 
   /** The channel already built for the commune's row (at start, or by a delivery). */
-  function builtOfCommune(communeId: string): ZaloChannel | undefined {
+  function builtOfCommune(communeId: string): ZaloRuntime | undefined {
     return [...cache.values()].find((e) => e.communeId === communeId)?.channel;
   }
 
