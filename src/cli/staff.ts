@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { communeContent, COMMUNE_SLUG } from '../content/communeContent.js';
 import { loadCommune } from '../content/loadCommune.js';
 import type { Clock } from '../core/ports.js';
 import { systemClock } from '../services.js';
@@ -28,7 +29,9 @@ const USAGE = `Cách dùng:
   staff disable --id <tên đăng nhập>
       Khóa tài khoản; mọi phiên đăng nhập của tài khoản kết thúc ngay.
   staff reset --id <tên đăng nhập>
-      In đường dẫn đặt lại mật khẩu (đường dẫn cũ chưa dùng sẽ hết hiệu lực).`;
+      In đường dẫn đặt lại mật khẩu (đường dẫn cũ chưa dùng sẽ hết hiệu lực).
+  Thêm --commune <mã xã> để làm việc với tài khoản của một xã khác trong cùng hệ thống (PostgreSQL): đường dẫn
+  in ra trỏ vào trang cán bộ của xã đó (/x/<mã xã>/staff).`;
 
 const loginId = z
   .string({ error: 'thiếu --id <tên đăng nhập>' })
@@ -95,6 +98,7 @@ function hoursText(): string {
 
 export async function runStaff(ctx: CliContext, args: readonly string[], clock: Clock = systemClock): Promise<number> {
   const [sub, ...rest] = args;
+  const home = ctx.config.COMMUNE_ID;
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -105,19 +109,28 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
         hamlet: { type: 'string' },
         id: { type: 'string' },
         json: { type: 'boolean' },
+        commune: { type: 'string' },
       },
     }).values;
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
   }
 
+  const commune = values.commune;
+  if (commune !== undefined) {
+    if (typeof commune !== 'string' || !COMMUNE_SLUG.test(commune))
+      return fail('--commune là mã xã gồm chữ thường không dấu, số và gạch ngang (vd. hung-chau)');
+    // Another commune of the install: its accounts, and links into its own console folder.
+    if (commune !== ctx.config.COMMUNE_ID) ctx = { ...ctx, config: { ...ctx.config, COMMUNE_ID: commune } };
+  }
+  const consolePath = commune !== undefined && commune !== home ? `/x/${commune}` : '';
   const withParts = <T>(fn: (parts: CliStores) => Promise<T>): Promise<T> =>
     withCliStores(ctx, clock, async (stores) => {
       await stores.ensureCommune();
       return fn(stores);
     });
   try {
-    return await staffCommand(ctx, sub, values, clock, withParts);
+    return await staffCommand(ctx, sub, values, clock, withParts, consolePath, home);
   } catch (err) {
     return pgProblemExit(ctx, err);
   }
@@ -129,9 +142,11 @@ async function staffCommand(
   values: Record<string, string | boolean | undefined>,
   clock: Clock,
   withParts: <T>(fn: (parts: CliStores) => Promise<T>) => Promise<T>,
+  consolePath: string,
+  home: string,
 ): Promise<number> {
   const out = (line: string): boolean => ctx.stdout.write(`${line}\n`);
-  const base = publicBaseUrl(ctx.config);
+  const base = `${publicBaseUrl(ctx.config).replace(/\/+$/, '')}${consolePath}`;
 
   switch (sub) {
     case 'add': {
@@ -139,10 +154,13 @@ async function staffCommand(
       if (!parsed.success) return fail(zodMessage(parsed.error));
       const { name, role, hamlet, id } = parsed.data;
       if (hamlet !== undefined) {
-        const { commune } = await loadCommune(ctx.config.KNOWLEDGE_DIR);
+        const content = await communeContent(ctx.config.KNOWLEDGE_DIR, ctx.config.COMMUNE_ID, home);
+        const { commune } = content.communeFileDir
+          ? await loadCommune(content.communeFileDir)
+          : { commune: { hamlets: [] as readonly { id: string }[] } };
         const known = commune.hamlets.map((h) => h.id);
         if (known.length > 0 && !known.includes(hamlet)) {
-          return fail(`không có xóm/khối "${hamlet}" trong commune.yaml; các mã hiện có: ${known.join(', ')}`);
+          return fail(`không có xóm/khối "${hamlet}" trong commune.yaml của xã; các mã hiện có: ${known.join(', ')}`);
         }
         if (known.length === 0) {
           process.stderr.write(

@@ -180,6 +180,25 @@ describe('the staff commands on PostgreSQL print what they print on SQLite', () 
     expect((await same('no sub-command', staff([]))).code).toBe(1);
   });
 
+  it("staff --commune: another commune's accounts, with links into its own console folder", async () => {
+    const staff = (args: string[]) => (ctx: CliContext) => runStaff(ctx, args, clock);
+    const added = await capture(
+      onPg,
+      staff(['add', '--name', 'Phan Thị Dung', '--role', 'admin', '--id', 'dung', '--commune', 'xa-khac']),
+    );
+    expect(added.code).toBe(0);
+    expect(added.out).toMatch(/\/x\/xa-khac\/staff\/setup\?token=/);
+    const there = await capture(onPg, staff(['list', '--commune', 'xa-khac']));
+    expect(there.out).toContain('dung\tPhan Thị Dung');
+    const home = await capture(onPg, staff(['list']));
+    expect(home.out).not.toContain('dung');
+    const reset = await capture(onPg, staff(['reset', '--id', 'dung', '--commune', 'xa-khac']));
+    expect(reset.out).toMatch(/\/x\/xa-khac\/staff\/setup\?token=/);
+    const bad = await capture(onPg, staff(['list', '--commune', 'Xã Khác']));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--commune là mã xã');
+  });
+
   it('population: the template with the console hamlets, an import, a refused file', async () => {
     const template = await same('template', (ctx, stderr) => runPopulation(ctx, ['template'], { stderr }));
     expect(template.out).toContain('xom-3,Xóm Mới');
