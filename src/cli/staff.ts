@@ -120,8 +120,13 @@ export async function runStaff(ctx: CliContext, args: readonly string[], clock: 
   if (commune !== undefined) {
     if (typeof commune !== 'string' || !COMMUNE_SLUG.test(commune))
       return fail('--commune là mã xã gồm chữ thường không dấu, số và gạch ngang (vd. hung-chau)');
+    // A SQLite install serves one commune: accounts of another would sign in nowhere.
+    if (commune !== home && ctx.config.DATABASE_URL === undefined)
+      return fail(
+        `--commune ${commune}: cài đặt dùng tệp SQLite chỉ phục vụ xã ${home}; nhiều xã cần PostgreSQL (DATABASE_URL)`,
+      );
     // Another commune of the install: its accounts, and links into its own console folder.
-    if (commune !== ctx.config.COMMUNE_ID) ctx = { ...ctx, config: { ...ctx.config, COMMUNE_ID: commune } };
+    if (commune !== home) ctx = { ...ctx, config: { ...ctx.config, COMMUNE_ID: commune } };
   }
   const consolePath = commune !== undefined && commune !== home ? `/x/${commune}` : '';
   const withParts = <T>(fn: (parts: CliStores) => Promise<T>): Promise<T> =>

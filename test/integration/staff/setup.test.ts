@@ -192,6 +192,23 @@ describe('cli staff', () => {
     ]);
   });
 
+  it("--commune names only the install's own commune on SQLite, and another one is refused", async () => {
+    const c = cli();
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const said = () => stderr.mock.calls.map((call) => String(call[0])).join('');
+    try {
+      const own = c.ctx.config.COMMUNE_ID;
+      expect(await c.run(['add', '--name', 'Hồ Văn Nam', '--role', 'admin', '--commune', own])).toBe(0);
+      expect(c.out()).toMatch(/localhost:8080\/staff\/setup\?token=/);
+      expect(await c.run(['add', '--name', 'Hồ Văn Bắc', '--role', 'admin', '--commune', 'xa-khac'])).toBe(1);
+      expect(said()).toContain('nhiều xã cần PostgreSQL');
+      expect(await c.run(['list'])).toBe(0);
+      expect(c.out()).not.toContain('ho-van-bac');
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
   it('staff add --role province makes an account without a hamlet, listed as the province', async () => {
     const c = cli();
     expect(await c.run(['add', '--name', 'Lê Văn Tỉnh', '--role', 'province'])).toBe(0);
