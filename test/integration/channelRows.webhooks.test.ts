@@ -26,24 +26,23 @@ import { createSecretBox } from '../../src/storage/secretBox.js';
 import { SqliteChannelRepo } from '../../src/storage/sqlite/channelRepo.js';
 import { ensureCommune } from '../../src/storage/sqlite/db.js';
 import { signed, textEvent } from '../fixtures/zalo.js';
+import {
+  recordSendMessage,
+  SECRET_A,
+  SECRET_B,
+  sendMessagePath,
+  TOKEN_A,
+  TOKEN_B,
+  type Sent,
+} from '../fixtures/channelRows.js';
 import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
 import { BOT_INFO, textUpdate } from './telegramFixtures.js';
 
-const TOKEN_A = '111111111:AAA-token_of_hung_chau_bot';
-const TOKEN_B = '222222222:BBB-token_of_xa_b_bot';
-const SECRET_A = 'secret-of-row-a_0123456789abcdef';
-const SECRET_B = 'secret-of-row-b_0123456789abcdef';
 const ZALO_APP = '998877665544';
 const ZALO_OA_SECRET = 'OaSecretOfXaB-never-on-disk';
 const USER_A = 7_001;
 const USER_B = 7_002;
 const NOW = new Date('2026-12-01T08:00:00.000Z');
-
-interface Sent {
-  readonly token: string;
-  readonly chatId: unknown;
-  readonly text: unknown;
-}
 
 describe('channel rows: keyed webhooks', () => {
   let tmp: { dir: string; cleanup: () => void };
@@ -112,18 +111,10 @@ describe('channel rows: keyed webhooks', () => {
 
   /** Telegram's Bot API for one token only: any call with another token has no interceptor and fails. */
   function telegramApi(token: string): nock.Scope {
-    let id = 500;
     return nock('https://api.telegram.org')
       .persist()
-      .post(new RegExp(`^/bot${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/sendMessage$`))
-      .reply(200, (_uri, body) => {
-        const b = body as { chat_id: number; text: string };
-        sent.push({ token, chatId: b.chat_id, text: b.text });
-        return {
-          ok: true,
-          result: { message_id: ++id, date: 1_764_576_000, chat: { id: b.chat_id, type: 'private' }, text: b.text },
-        };
-      });
+      .post(sendMessagePath(token))
+      .reply(200, recordSendMessage(token, sent));
   }
 
   const postTelegram = (key: string, body: unknown, secret?: string) =>

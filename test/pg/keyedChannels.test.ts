@@ -32,33 +32,30 @@ import type { Database } from '../../src/storage/pg/schema.js';
 import { withCommune } from '../../src/storage/pg/tenant.js';
 import { secretBoxFor } from '../../src/storage/secretKey.js';
 import { API_BASE, signed, textEvent } from '../fixtures/zalo.js';
+import {
+  recordSendMessage,
+  SECRET_A,
+  SECRET_B,
+  sendMessagePath,
+  TOKEN_A,
+  TOKEN_B,
+  type Sent,
+} from '../fixtures/channelRows.js';
 import { BOT_INFO, eventually, textUpdate } from '../integration/telegramFixtures.js';
 import { memoryLogger, testConfig } from '../helpers.js';
 import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.js';
 
 const HOME = 'hung-chau';
 const B = 'xa-b';
-const TOKEN_A = '111111111:AAA-token_of_hung_chau_bot';
-const TOKEN_B = '222222222:BBB-token_of_xa_b_bot';
 const TOKEN_C = '333333333:CCC-token_added_while_running';
-const SECRET_A = 'secret-of-row-a_0123456789abcdef';
-const SECRET_B = 'secret-of-row-b_0123456789abcdef';
 const ZALO_A = { appId: '100000000000000001', oaSecretKey: 'OaSecretOfHungChau', appSecret: 'app-secret-a' };
 const ZALO_B = { appId: '200000000000000002', oaSecretKey: 'OaSecretOfXaB', appSecret: 'app-secret-b' };
-
-interface Sent {
-  readonly token: string;
-  readonly chatId: unknown;
-  readonly text: unknown;
-}
 
 interface ZaloSent {
   readonly accessToken: string;
   readonly userId: string;
   readonly text: string;
 }
-
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('channels as rows on PostgreSQL, two processes', () => {
   let t: TestDatabase;
@@ -73,21 +70,13 @@ describe('channels as rows on PostgreSQL, two processes', () => {
 
   /** The Bot API for these tokens only: getMe (a bot's first call) and sendMessage, recorded. */
   function telegramApi(...tokens: string[]): void {
-    let id = 500;
     for (const token of tokens) {
       nock('https://api.telegram.org')
         .persist()
         .post(`/bot${token}/getMe`)
         .reply(200, { ok: true, result: BOT_INFO })
-        .post(new RegExp(`^/bot${escape(token)}/sendMessage$`))
-        .reply(200, (_uri, body) => {
-          const b = body as { chat_id: number; text: string };
-          sent.push({ token, chatId: b.chat_id, text: b.text });
-          return {
-            ok: true,
-            result: { message_id: ++id, date: 1_764_576_000, chat: { id: b.chat_id, type: 'private' }, text: b.text },
-          };
-        });
+        .post(sendMessagePath(token))
+        .reply(200, recordSendMessage(token, sent));
     }
   }
 
