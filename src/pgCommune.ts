@@ -31,6 +31,7 @@ import { consoleFiles, consolePublisher, isConsoleRef } from './rag/consoleFaq.j
 import { DenseIndex } from './rag/denseIndex.js';
 import type { Embedder } from './rag/embeddings.js';
 import { INDEX_RECIPE_VERSION, type IngestReport } from './rag/ingest.js';
+import { sharedNationalKnowledge } from './rag/nationalKnowledge.js';
 import type { HandoffParts } from './services.js';
 import {
   COMMUNE_PROBLEM,
@@ -172,12 +173,14 @@ export async function openPgCommune(
   const embedder = options.embedder ?? embedderFor(config);
   // The dense index reads the passages of the in-memory index, which CommuneKnowledge owns: made in two steps.
   let dense: DenseIndex | undefined;
-  // Ingestion lays the commune's folder over the national pages (rag/knowledgeLayers) by its id.
+  // Ingestion lays the commune's folder over the national pages (rag/knowledgeLayers) by its id; the search
+  // keeps only what is the commune's own over the national index every commune of the process shares.
   const knowledge = new CommuneKnowledge({
     store,
     dir: config.KNOWLEDGE_DIR,
     communeId,
     clock,
+    national: await sharedNationalKnowledge(config.KNOWLEDGE_DIR),
     ...(embedder && {
       dense: { fuse: (question, docs) => (dense ? dense.fuse(question, docs) : Promise.resolve(docs)) },
     }),

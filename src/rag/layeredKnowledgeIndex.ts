@@ -23,12 +23,80 @@ import type { CandidateRow, DocumentRow, KnowledgeReader, KnowledgeRows, Passage
 import type { FaqEntry, FaqMatch } from '../core/ports.js';
 import { bestFirst, FaqMatcher, questionForm, type FaqLookup } from './faqMatcher.js';
 import { faqEntryOf, snapshotFromRows } from './knowledgeSnapshot.js';
+import { bigrams } from '../core/text/normalize.js';
 import { bm25Idf, bm25Term, candidateOf, type SnapshotPassage } from './memoryKnowledgeIndex.js';
 import type { NationalKnowledge, StoredFaqEntry } from './nationalKnowledge.js';
 import { byText, Postings, tokensOf } from './postings.js';
 import { deletionTable, Speller, type SpellerWords } from './speller.js';
 
 type Chunk = KnowledgeRows['chunks'][number];
+
+/** What a passage row shows of a passage, national or own. */
+type PassageText = Pick<SnapshotPassage, 'docRef' | 'heading' | 'text'>;
+
+/**
+ * A commune's own passage. Its full-text columns (rag/ingest: syllables, then
+ * their bigrams) are kept as their syllables only when the bigrams can be
+ * joined again from them exactly: the bigrams are two thirds of a column, and
+ * the columns were most of a commune's memory after the lists were packed. A
+ * search joins them again for the few dozen candidates it returns.
+ */
+interface OwnPassage {
+  readonly id: number;
+  readonly docRef: string;
+  readonly heading: string;
+  readonly text: string;
+  /** Title, heading and body columns: syllables only, or the whole column when `whole` says so. */
+  readonly columns: readonly [string, string, string];
+  readonly whole: readonly [boolean, boolean, boolean];
+}
+
+/** A column with its bigrams joined again from its syllables (rag/ingest's `indexText`). */
+function withBigrams(syllables: string): string {
+  if (syllables === '') return '';
+  const t = syllables.split(' ');
+  return [...t, ...bigrams(t)].join(' ');
+}
+
+/** The syllables of a column, or undefined when the column is not syllables followed by their bigrams. */
+function syllablesOf(column: string): string | undefined {
+  if (column === '') return '';
+  const parts = column.split(' ');
+  const syllables = parts.slice(0, (parts.length + 1) / 2).join(' ');
+  return withBigrams(syllables) === column ? syllables : undefined;
+}
+
+/** The compact form of a passage; equal titles (every passage of a page has its title) are kept once. */
+function compact(p: SnapshotPassage, titles: Map<string, string>): OwnPassage {
+  const full = [p.titleTokens, p.headingTokens, p.bodyTokens] as const;
+  const short = full.map(syllablesOf);
+  const columns = full.map((c, i) => short[i] ?? c) as [string, string, string];
+  const title = titles.get(columns[0]);
+  if (title === undefined) titles.set(columns[0], columns[0]);
+  else columns[0] = title;
+  return {
+    id: p.id,
+    docRef: p.docRef,
+    heading: p.heading,
+    text: p.text,
+    columns,
+    whole: short.map((x) => x === undefined) as [boolean, boolean, boolean],
+  };
+}
+
+/** The passage with its columns whole again, as the national passages are kept. */
+function expanded(p: OwnPassage): SnapshotPassage {
+  const [title, heading, body] = p.columns.map((c, i) => (p.whole[i] ? c : withBigrams(c))) as [string, string, string];
+  return {
+    id: p.id,
+    docRef: p.docRef,
+    heading: p.heading,
+    text: p.text,
+    titleTokens: title,
+    headingTokens: heading,
+    bodyTokens: body,
+  };
+}
 
 interface Layer {
   /** The commune's id of each national row; -1 when its rows do not hold that passage as it is nationally. */
@@ -45,7 +113,7 @@ interface Layer {
   readonly passageCount: number;
   readonly avgdl: number;
   /** The commune's own passages, by id. */
-  readonly own: readonly SnapshotPassage[];
+  readonly own: readonly OwnPassage[];
   readonly ownPostings: Postings;
   readonly ownDocs: readonly DocumentRow[];
   readonly ownDocByRef: ReadonlyMap<string, DocumentRow>;
@@ -141,8 +209,10 @@ function layer(national: NationalKnowledge, rows: KnowledgeRows): Layer {
     faqEntries: rows.faqEntries.filter((e) => !shared.has(e.fileRef)),
     extraVariants: rows.extraVariants,
   };
-  const own = [...snapshotFromRows(ownRows).passages].sort((a, b) => a.id - b.id);
-  const ownPostings = new Postings(own, national.postings);
+  const ownFull = [...snapshotFromRows(ownRows).passages].sort((a, b) => a.id - b.id);
+  const ownPostings = new Postings(ownFull, national.postings);
+  const titles = new Map<string, string>();
+  const own = ownFull.map((p) => compact(p, titles));
   const ownDocs = rows.documents.filter((d) => !shared.has(d.ref)).sort((a, b) => byText(a.ref, b.ref));
 
   const sharedFaq = new Set<string>();
@@ -347,7 +417,7 @@ export class LayeredKnowledgeIndex implements KnowledgeReader {
     const ranked = [...score].map(([row, s]) => ({ row, bm25: -1.0 * s }));
     ranked.sort((a, b) => a.bm25 - b.bm25 || idOf(a.row) - idOf(b.row));
     return ranked.slice(0, Math.max(0, limit)).map(({ row, bm25 }) => {
-      const p = row < natCount ? this.national.passages[row]! : own[row - natCount]!;
+      const p = row < natCount ? this.national.passages[row]! : expanded(own[row - natCount]!);
       return candidateOf(p, idOf(row), bm25);
     });
   }
@@ -369,13 +439,17 @@ export class LayeredKnowledgeIndex implements KnowledgeReader {
 
   allPassages(): PassageRow[] {
     const { own, natSortedIds, natSortedRows } = this.built;
-    const national = Array.from(natSortedRows, (row, i) => ({ p: this.national.passages[row]!, id: natSortedIds[i]! }));
-    const mine = own.map((p) => ({ p, id: p.id }));
+    type Placed = { readonly p: PassageText; readonly id: number };
+    const national = Array.from(natSortedRows, (row, i): Placed => ({
+      p: this.national.passages[row]!,
+      id: natSortedIds[i]!,
+    }));
+    const mine = own.map((p): Placed => ({ p, id: p.id }));
     return mergeSorted(national, mine, (a, b) => a.id - b.id).map(({ p, id }) => this.passageRow(p, id));
   }
 
   /** The passage with its document's title and address as the commune has them; the ref itself when gone. */
-  private passageRow(p: SnapshotPassage, id: number): PassageRow {
+  private passageRow(p: PassageText, id: number): PassageRow {
     const { ownDocByRef, hiddenRefs } = this.built;
     const doc =
       ownDocByRef.get(p.docRef) ?? (hiddenRefs.has(p.docRef) ? undefined : this.national.docByRef.get(p.docRef));
