@@ -290,14 +290,16 @@ export async function openPgCommune(
   async function ingest(opts: { force?: boolean } = {}): Promise<IngestReport> {
     // A new indexing recipe re-indexes every file; the console's entries are re-indexed with it.
     const reindexAll = opts.force === true || (await store.getMeta('index_recipe')) !== INDEX_RECIPE_VERSION;
-    const report = await knowledge.ingest(opts);
+    // The search is built once below, after every write of this ingestion, not also by the ingestion itself.
+    const report = await knowledge.ingest({ ...opts, reload: false });
     logIngestProblems(report, log);
     const changed = report.added.length + report.updated.length + report.removed.length > 0;
     if (reindexAll) await publishConsoleFaq();
     else if (changed) {
       await nextGeneration();
       await reloadSearch();
-    } else {
+    } else if (!knowledge.isLoaded) await reloadSearch();
+    else {
       loadedGeneration = await store.getMeta(INDEX_GENERATION);
       if (dense) await syncDense(dense);
     }

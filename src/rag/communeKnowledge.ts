@@ -48,12 +48,21 @@ export class CommuneKnowledge {
   /**
    * Brings the commune's rows in line with its folders, then the in-memory
    * index with the rows when anything changed (or on the first call).
+   * `reload: false` leaves the index to the caller, who reloads it once after
+   * its own writes (pgCommune: the console's FAQ, the generation) instead of
+   * building it twice.
    */
-  async ingest(opts: { force?: boolean } = {}): Promise<IngestReport> {
+  async ingest(opts: { force?: boolean; reload?: boolean } = {}): Promise<IngestReport> {
     const { dir, communeId, store, clock } = this.deps;
     const report = await ingestKnowledge({ dir, communeId, index: store, clock, force: opts.force });
-    if (!this.loaded || report.added.length + report.updated.length + report.removed.length > 0) await this.reload();
+    const changed = report.added.length + report.updated.length + report.removed.length > 0;
+    if (opts.reload !== false && (!this.loaded || changed)) await this.reload();
     return report;
+  }
+
+  /** Whether the in-memory index has been built from the rows at least once. */
+  get isLoaded(): boolean {
+    return this.loaded;
   }
 
   /** Builds the in-memory index from the rows as they are now (after another process ingested, say). */
