@@ -102,7 +102,14 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
     const ranked = this.ranker.rankPassages(question);
     let documents = LexicalRanker.documents(ranked.passages, this.titles, Math.max(limit, 10));
     if (this.dense) documents = await this.dense.fuse(question, documents);
-    const faqs = this.faqs.match(question, this.ranker.weight);
+    // The matcher weighs the same few dozen terms once per entry phrasing: each is looked up once per search.
+    const weights = new Map<string, number>();
+    const weight = (t: string): number => {
+      let w = weights.get(t);
+      if (w === undefined) weights.set(t, (w = this.ranker.weight(t)));
+      return w;
+    };
+    const faqs = this.faqs.match(question, weight);
     return {
       documents: documents.slice(0, limit),
       passages: ranked.passages.slice(0, MAX_PASSAGES),

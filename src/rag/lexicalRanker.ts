@@ -121,6 +121,15 @@ export interface RankedPassages {
   readonly unknownTerms: string[];
 }
 
+/** An index that counts one term's passages without allocating (the in-memory ones). */
+export interface TermCounter {
+  df(term: string): number;
+}
+
+function countsTerms(index: KnowledgeReader): index is KnowledgeReader & TermCounter {
+  return typeof (index as Partial<TermCounter>).df === 'function';
+}
+
 /** IDF statistics with a small cache; cleared whenever the index changes. */
 class IdfTable {
   private cache = new Map<string, number>();
@@ -139,7 +148,9 @@ class IdfTable {
   /** Number of passages containing the term (0 when unknown). */
   df(terms: readonly string[]): Map<string, number> {
     if (!this.caching) {
-      const found = this.index.documentFrequencies(terms);
+      const index = this.index;
+      if (countsTerms(index)) return new Map(terms.map((t) => [t, index.df(t)]));
+      const found = index.documentFrequencies(terms);
       return new Map(terms.map((t) => [t, found.get(t) ?? 0]));
     }
     const missing = terms.filter((t) => !this.cache.has(t));
@@ -153,7 +164,10 @@ class IdfTable {
 
   /** Passage count of one term, from the cache when known. */
   dfOf(term: string): number {
-    if (!this.caching) return this.index.documentFrequencies([term]).get(term) ?? 0;
+    if (!this.caching) {
+      const index = this.index;
+      return countsTerms(index) ? index.df(term) : (index.documentFrequencies([term]).get(term) ?? 0);
+    }
     const cached = this.cache.get(term);
     if (cached !== undefined) return cached;
     return this.df([term]).get(term) ?? 0;

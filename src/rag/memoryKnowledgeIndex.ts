@@ -124,6 +124,11 @@ export class MemoryKnowledgeIndex implements KnowledgeReader {
     return out;
   }
 
+  /** Passages holding `term` (rag/lexicalRanker reads it without a cache). */
+  df(term: string): number {
+    return this.built.postings.df(term);
+  }
+
   documentFrequencies(terms: readonly string[]): Map<string, number> {
     const out = new Map<string, number>();
     for (const t of terms) {

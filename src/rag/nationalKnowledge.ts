@@ -58,7 +58,8 @@ export class NationalKnowledge {
       else rowsOf.set(c.ownerRef, { start: row, end: row + 1 });
     });
     this.rowsOf = rowsOf;
-    this.postings = new Postings(this.passages);
+    // Every commune's searches look its terms up: by a map, built once for the process.
+    this.postings = new Postings(this.passages, undefined, { termMap: true });
     this.documents = snapshot.documents;
     this.docByRef = new Map(this.documents.map((d) => [d.ref, d]));
     const stored = new Map<string, StoredFaqEntry[]>();

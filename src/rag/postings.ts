@@ -74,7 +74,10 @@ export class Postings {
    * that `shared` holds too are kept as its string, so a commune's index over
    * the national one adds no second copy of the words they have in common.
    */
-  constructor(rows: readonly IndexedColumns[], shared?: Postings) {
+  /** Term → index, for an index searched by every commune (the national one): a map read instead of a search. */
+  private readonly byTerm?: ReadonlyMap<string, number>;
+
+  constructor(rows: readonly IndexedColumns[], shared?: Postings, options: { termMap?: boolean } = {}) {
     const lists = new Map<string, number[]>();
     const lengths: number[] = [];
     let total = 0;
@@ -128,6 +131,7 @@ export class Postings {
     this.length = uints(lengths.length, maxLength);
     this.length.set(lengths);
     this.totalLength = total;
+    if (options.termMap) this.byTerm = new Map(terms.map((t, k) => [t, k]));
   }
 
   get rowCount(): number {
@@ -136,7 +140,7 @@ export class Postings {
 
   /** The term's index, or -1 when no row holds it. */
   find(term: string): number {
-    return findSorted(this.terms, term);
+    return this.byTerm ? (this.byTerm.get(term) ?? -1) : findSorted(this.terms, term);
   }
 
   /** Rows holding the term at index `k` (-1: none). */
