@@ -54,7 +54,15 @@ export class CommuneKnowledge {
    */
   async ingest(opts: { force?: boolean; reload?: boolean } = {}): Promise<IngestReport> {
     const { dir, communeId, store, clock } = this.deps;
-    const report = await ingestKnowledge({ dir, communeId, index: store, clock, force: opts.force });
+    const national = this.deps.national;
+    const report = await ingestKnowledge({
+      dir,
+      communeId,
+      index: store,
+      clock,
+      force: opts.force,
+      ...(national && { indexed: (file, hash) => national.indexedFile(file, hash) }),
+    });
     const changed = report.added.length + report.updated.length + report.removed.length > 0;
     if (opts.reload !== false && (!this.loaded || changed)) await this.reload();
     return report;

@@ -13,7 +13,7 @@ import type { IndexedFile, IndexedPassage, KnowledgeStore } from '../core/knowle
 import type { MaybePromise } from '../core/ports.js';
 import { isConsoleRef } from './consoleFaq.js';
 import { listCommuneKnowledgeFiles } from './knowledgeLayers.js';
-import { hashFile, loadKnowledgeFile, type LoadedFile } from './loadKnowledge.js';
+import { hashFile, loadKnowledgeFile, type KnowledgeFile, type LoadedFile } from './loadKnowledge.js';
 import { passagesOf } from './splitter.js';
 
 export interface IngestReport {
@@ -41,6 +41,11 @@ export interface IngestDeps {
   readonly clock: Clock;
   /** Re-index every file even when its hash is unchanged (after an upgrade of the normaliser). */
   readonly force?: boolean;
+  /**
+   * A document already indexed elsewhere in the process, as this ingestion
+   * would index it (rag/nationalKnowledge `indexedFile`), or undefined to read it.
+   */
+  readonly indexed?: (file: KnowledgeFile, hash: string) => IndexedFile | undefined;
 }
 
 /**
@@ -203,6 +208,11 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
       continue;
     }
     try {
+      const known = file.kind === 'doc' ? deps.indexed?.(file, hash) : undefined;
+      if (known) {
+        await writer.write(known, previous === undefined);
+        continue;
+      }
       const loaded = await loadKnowledgeFile(file);
       if (recheck && loaded.kind === 'faq') {
         // Unchanged unless the entries kept differ: a FAQ file nobody edited is not reported as changed.

@@ -64,6 +64,11 @@ export class MemoryKnowledgeStore implements KnowledgeStore {
     this.meta.set(key, value);
   }
 
+  /** The front matter a document was indexed with (documents' `meta_json` in a database store). */
+  metaOf(ref: string): Record<string, unknown> | undefined {
+    return this.files.get(ref)?.file.meta;
+  }
+
   /** The rows as a database store hands them over (rag/knowledgeSnapshot rebuilds the tokens). */
   rows(): KnowledgeRows {
     const stored = [...this.files.values()].sort((a, b) => a.firstId - b.firstId);

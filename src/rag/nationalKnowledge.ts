@@ -17,10 +17,11 @@
  * no longer match), never a wrong answer.
  */
 import { resolve } from 'node:path';
-import type { DocumentRow, KnowledgeRows } from '../core/knowledgeIndex.js';
+import type { DocumentRow, IndexedFile, KnowledgeRows } from '../core/knowledgeIndex.js';
 import type { FaqEntry } from '../core/ports.js';
 import { FaqMatcher } from './faqMatcher.js';
 import { ingestKnowledge } from './ingest.js';
+import type { KnowledgeFile } from './loadKnowledge.js';
 import { faqEntryOf, snapshotFromRows } from './knowledgeSnapshot.js';
 import type { SnapshotPassage } from './memoryKnowledgeIndex.js';
 import { MemoryKnowledgeStore } from './memoryKnowledgeStore.js';
@@ -48,7 +49,17 @@ export class NationalKnowledge {
   /** The speller's deletion keys of the national words (rag/speller), in term order. */
   readonly deletions: ReadonlyMap<string, readonly string[]>;
 
-  constructor(rows: KnowledgeRows) {
+  /**
+   * @param rows the national layer's rows
+   * @param source where they were read: the folder, and each page's front matter (to hand a page to ingestion again)
+   */
+  constructor(
+    rows: KnowledgeRows,
+    private readonly source?: {
+      readonly root: string;
+      readonly metaOf: (ref: string) => Record<string, unknown> | undefined;
+    },
+  ) {
     const snapshot = snapshotFromRows(rows);
     this.passages = snapshot.passages;
     const rowsOf = new Map<string, { start: number; end: number }>();
@@ -79,7 +90,40 @@ export class NationalKnowledge {
   static async fromFolder(dir: string): Promise<NationalKnowledge> {
     const store = new MemoryKnowledgeStore();
     await ingestKnowledge({ dir, index: store, clock: { now: () => new Date(0) } });
-    return new NationalKnowledge(store.rows());
+    return new NationalKnowledge(store.rows(), { root: resolve(dir), metaOf: (ref) => store.metaOf(ref) });
+  }
+
+  /**
+   * A national page as ingestion would index it, when `file` is that very
+   * page (same folder, same content hash): a commune's first ingestion then
+   * writes ~100 national pages without reading and tokenizing each again.
+   * FAQ files are left to ingestion: their entries depend on the commune's
+   * documents.
+   */
+  indexedFile(file: KnowledgeFile, hash: string): IndexedFile | undefined {
+    const doc = this.docByRef.get(file.ref);
+    const range = this.rowsOf.get(file.ref);
+    const meta = this.source?.metaOf(file.ref);
+    if (!this.source || !doc || doc.kind !== 'doc' || file.kind !== 'doc' || doc.hash !== hash || !meta)
+      return undefined;
+    if (resolve(file.absPath) !== resolve(this.source.root, file.ref)) return undefined;
+    const passages = range ? this.passages.slice(range.start, range.end) : [];
+    return {
+      ref: doc.ref,
+      kind: 'doc',
+      title: doc.title,
+      ...(doc.url !== undefined && { url: doc.url }),
+      hash,
+      meta,
+      passages: passages.map(({ docRef, heading, text, titleTokens, headingTokens, bodyTokens }) => ({
+        docRef,
+        heading,
+        text,
+        titleTokens,
+        headingTokens,
+        bodyTokens,
+      })),
+    };
   }
 }
 

@@ -133,4 +133,27 @@ describe('a commune over the shared national index', () => {
     const top = (await mem.search('quên mật khẩu vneid thì làm sao', 5)).documents[0];
     expect(top?.title).toBe('Quên mật khẩu VNeID ở xã');
   });
+
+  it('writes the national pages ingestion takes from the national index exactly as it writes them read from disk', async () => {
+    const read = new MemoryKnowledgeStore();
+    const reused = new MemoryKnowledgeStore();
+    const taken: string[] = [];
+    await ingestKnowledge({ dir: root, communeId: COMMUNE, index: read, clock: fixedClock() });
+    await ingestKnowledge({
+      dir: root,
+      communeId: COMMUNE,
+      index: reused,
+      clock: fixedClock(),
+      indexed: (file, hash) => {
+        const known = national.indexedFile(file, hash);
+        if (known) taken.push(file.ref);
+        return known;
+      },
+    });
+    expect(taken.length).toBeGreaterThan(50);
+    // The commune's own version of a national page is read from its own folder.
+    expect(taken).not.toContain(REPLACED_PAGE);
+    expect(reused.rows()).toEqual(read.rows());
+    for (const d of read.documents()) expect(reused.metaOf(d.ref)).toEqual(read.metaOf(d.ref));
+  });
 });
