@@ -31,6 +31,7 @@ import { consoleFiles, consolePublisher, isConsoleRef } from './rag/consoleFaq.j
 import { DenseIndex } from './rag/denseIndex.js';
 import type { Embedder } from './rag/embeddings.js';
 import { INDEX_RECIPE_VERSION, type IngestReport } from './rag/ingest.js';
+import { sharedNationalKnowledge } from './rag/nationalKnowledge.js';
 import type { HandoffParts } from './services.js';
 import {
   COMMUNE_PROBLEM,
@@ -172,12 +173,14 @@ export async function openPgCommune(
   const embedder = options.embedder ?? embedderFor(config);
   // The dense index reads the passages of the in-memory index, which CommuneKnowledge owns: made in two steps.
   let dense: DenseIndex | undefined;
-  // Ingestion lays the commune's folder over the national pages (rag/knowledgeLayers) by its id.
+  // Ingestion lays the commune's folder over the national pages (rag/knowledgeLayers) by its id; the search
+  // keeps only what is the commune's own over the national index every commune of the process shares.
   const knowledge = new CommuneKnowledge({
     store,
     dir: config.KNOWLEDGE_DIR,
     communeId,
     clock,
+    national: await sharedNationalKnowledge(config.KNOWLEDGE_DIR),
     ...(embedder && {
       dense: { fuse: (question, docs) => (dense ? dense.fuse(question, docs) : Promise.resolve(docs)) },
     }),
@@ -287,14 +290,16 @@ export async function openPgCommune(
   async function ingest(opts: { force?: boolean } = {}): Promise<IngestReport> {
     // A new indexing recipe re-indexes every file; the console's entries are re-indexed with it.
     const reindexAll = opts.force === true || (await store.getMeta('index_recipe')) !== INDEX_RECIPE_VERSION;
-    const report = await knowledge.ingest(opts);
+    // The search is built once below, after every write of this ingestion, not also by the ingestion itself.
+    const report = await knowledge.ingest({ ...opts, reload: false });
     logIngestProblems(report, log);
     const changed = report.added.length + report.updated.length + report.removed.length > 0;
     if (reindexAll) await publishConsoleFaq();
     else if (changed) {
       await nextGeneration();
       await reloadSearch();
-    } else {
+    } else if (!knowledge.isLoaded) await reloadSearch();
+    else {
       loadedGeneration = await store.getMeta(INDEX_GENERATION);
       if (dense) await syncDense(dense);
     }

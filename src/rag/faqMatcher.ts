@@ -44,7 +44,17 @@ function similarity(q: Form, f: Form, weight: (t: string) => number): number {
   return 0.75 * uniSim + 0.25 * biSim;
 }
 
-export class FaqMatcher {
+/** What a search asks of its FAQ entries (one matcher, or a commune's over the national one). */
+export interface FaqLookup {
+  readonly size: number;
+  /** Every distinct topic syllable of all entries (to prefetch IDF statistics). */
+  vocabulary(): string[];
+  get(id: string): FaqEntry | undefined;
+  /** Entries with some similarity, best first. */
+  match(question: string, weight: (t: string) => number, limit?: number): FaqMatch[];
+}
+
+export class FaqMatcher implements FaqLookup {
   private readonly entries: IndexedEntry[];
   private readonly byId: Map<string, FaqEntry>;
   /** Topic syllable → entries with a phrasing that contains it: an entry sharing none has similarity 0. */
@@ -83,14 +93,22 @@ export class FaqMatcher {
 
   /** Entries with some similarity, best first. */
   match(question: string, weight: (t: string) => number, limit = 5): FaqMatch[] {
-    const q = formOf(question);
+    return bestFirst(this.scored(questionForm(question), weight), limit);
+  }
+
+  /**
+   * Every entry with some similarity to the question, in entry order (the
+   * order given, by id), leaving out the ids `skip` names: what `match` ranks,
+   * and what a commune's matcher merges with the national one's.
+   */
+  scored(q: QuestionForm, weight: (t: string) => number, skip?: (id: string) => boolean): FaqMatch[] {
     if (q.uni.size === 0) return [];
     const scored: FaqMatch[] = [];
     const candidates = new Set<number>();
     for (const t of q.uni) for (const i of this.byTerm.get(t) ?? []) candidates.add(i);
     for (const i of [...candidates].sort((a, b) => a - b)) {
       const indexed = this.entries[i];
-      if (!indexed) continue;
+      if (!indexed || skip?.(indexed.entry.id)) continue;
       const { entry, forms, texts } = indexed;
       let best = 0;
       let at = 0;
@@ -111,7 +129,16 @@ export class FaqMatcher {
         phrasing: texts[at],
       });
     }
-    scored.sort((a, b) => b.similarity - a.similarity);
-    return scored.slice(0, limit);
+    return scored;
   }
+}
+
+/** A question's terms as the matcher compares them (computed once for both layers of a commune). */
+export type QuestionForm = Form;
+export const questionForm = formOf;
+
+/** The best `limit` of matches in entry order; equal similarities keep that order (a stable sort). */
+export function bestFirst(scored: FaqMatch[], limit: number): FaqMatch[] {
+  scored.sort((a, b) => b.similarity - a.similarity);
+  return scored.slice(0, limit);
 }

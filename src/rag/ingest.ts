@@ -10,9 +10,10 @@
 import type { Clock } from '../core/ports.js';
 import { indexText } from '../core/text/normalize.js';
 import type { IndexedFile, IndexedPassage, KnowledgeStore } from '../core/knowledgeIndex.js';
+import type { MaybePromise } from '../core/ports.js';
 import { isConsoleRef } from './consoleFaq.js';
 import { listCommuneKnowledgeFiles } from './knowledgeLayers.js';
-import { hashFile, loadKnowledgeFile, type LoadedFile } from './loadKnowledge.js';
+import { hashFile, loadKnowledgeFile, type KnowledgeFile, type LoadedFile } from './loadKnowledge.js';
 import { passagesOf } from './splitter.js';
 
 export interface IngestReport {
@@ -40,6 +41,85 @@ export interface IngestDeps {
   readonly clock: Clock;
   /** Re-index every file even when its hash is unchanged (after an upgrade of the normaliser). */
   readonly force?: boolean;
+  /**
+   * A document already indexed elsewhere in the process, as this ingestion
+   * would index it (rag/nationalKnowledge `indexedFile`), or undefined to read it.
+   */
+  readonly indexed?: (file: KnowledgeFile, hash: string) => IndexedFile | undefined;
+}
+
+/**
+ * A store that replaces many files in one transaction (storage/pg/pgKnowledgeIndex):
+ * the first ingestion of a commune on PostgreSQL writes ~150 files, and one
+ * transaction per file was about 1,300 round trips to the server.
+ */
+export interface BatchKnowledgeStore extends KnowledgeStore {
+  /** As `replaceFile` for each file in order, in one transaction. */
+  replaceFiles(files: readonly IndexedFile[], at: Date): MaybePromise<void>;
+}
+
+function canBatch(index: KnowledgeStore): index is BatchKnowledgeStore {
+  return typeof (index as Partial<BatchKnowledgeStore>).replaceFiles === 'function';
+}
+
+/** Passages held back at most before a batch is written (bounds the memory of a first ingestion). */
+const BATCH_PASSAGES = 5000;
+
+/**
+ * Writes files as ingestion indexes them: at once, or, when the store can,
+ * held back and written together before the next read of the store and at
+ * the end. A batch the store refuses is written again file by file, so one
+ * bad file is reported alone, as without batches.
+ */
+class FileWriter {
+  private pending: { file: IndexedFile; added: boolean }[] = [];
+  private passages = 0;
+
+  constructor(
+    private readonly index: KnowledgeStore,
+    private readonly clock: Clock,
+    private readonly report: IngestReport,
+    /** Called for a file that could not be written (after it is reported failed). */
+    private readonly onFail: (file: IndexedFile, added: boolean) => void,
+  ) {}
+
+  async write(file: IndexedFile, added: boolean): Promise<void> {
+    if (!canBatch(this.index)) {
+      await this.index.replaceFile(file, this.clock.now());
+      (added ? this.report.added : this.report.updated).push(file.ref);
+      return;
+    }
+    this.pending.push({ file, added });
+    this.passages += file.passages.length;
+    if (this.passages >= BATCH_PASSAGES) await this.flush();
+  }
+
+  /** Writes what is held back; a file that cannot be written is reported failed (and handed to `onFail`). */
+  async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.passages = 0;
+    if (batch.length === 0 || !canBatch(this.index)) return;
+    try {
+      await this.index.replaceFiles(
+        batch.map((b) => b.file),
+        this.clock.now(),
+      );
+      for (const { file, added } of batch) (added ? this.report.added : this.report.updated).push(file.ref);
+      return;
+    } catch {
+      // One by one below: each file succeeds or is reported on its own.
+    }
+    for (const { file, added } of batch) {
+      try {
+        await this.index.replaceFile(file, this.clock.now());
+        (added ? this.report.added : this.report.updated).push(file.ref);
+      } catch (err) {
+        this.report.failed.push({ ref: file.ref, message: err instanceof Error ? err.message : String(err) });
+        this.onFail(file, added);
+      }
+    }
+  }
 }
 
 /** Version of the indexing recipe; bumping it re-indexes everything once. */
@@ -98,9 +178,18 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
   const report: IngestReport = { added: [], updated: [], removed: [], unchanged: 0, failed: [], warnings: [] };
   const storedDocs = new Set(documents.filter((d) => d.kind === 'doc' && !isConsoleRef(d.ref)).map((d) => d.ref));
   let indexedFaqIds: ReadonlySet<string> | undefined;
+  // A new document that could not be written is not indexed: FAQ entries citing it are left out.
+  const writer = new FileWriter(index, clock, report, (file, added) => {
+    if (file.kind === 'doc' && added) knownDocs.delete(file.ref);
+  });
+  let docsWritten = false;
 
   // Documents first, so FAQ entries can be checked against what is really indexed.
   for (const file of [...files.filter((f) => f.kind === 'doc'), ...files.filter((f) => f.kind === 'faq')]) {
+    if (file.kind === 'faq' && !docsWritten) {
+      await writer.flush();
+      docsWritten = true;
+    }
     let hash: string;
     try {
       hash = await hashFile(file.absPath);
@@ -119,10 +208,18 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
       continue;
     }
     try {
+      const known = file.kind === 'doc' ? deps.indexed?.(file, hash) : undefined;
+      if (known) {
+        await writer.write(known, previous === undefined);
+        continue;
+      }
       const loaded = await loadKnowledgeFile(file);
       if (recheck && loaded.kind === 'faq') {
         // Unchanged unless the entries kept differ: a FAQ file nobody edited is not reported as changed.
-        indexedFaqIds ??= new Set((await index.faqEntries()).map((e) => e.id));
+        if (indexedFaqIds === undefined) {
+          await writer.flush();
+          indexedFaqIds = new Set((await index.faqEntries()).map((e) => e.id));
+        }
         const ids = new Set(loaded.entries.map((e) => e.id));
         const before = [...indexedFaqIds].filter((id) => ids.has(id));
         const now = new Set(loaded.entries.filter((e) => knownDocs.has(e.sourceRef)).map((e) => e.id));
@@ -131,13 +228,13 @@ export async function ingestKnowledge(deps: IngestDeps): Promise<IngestReport> {
           continue;
         }
       }
-      await index.replaceFile(await toIndexedFile(loaded, hash, knownDocs, report.warnings), clock.now());
-      (previous === undefined ? report.added : report.updated).push(file.ref);
+      await writer.write(await toIndexedFile(loaded, hash, knownDocs, report.warnings), previous === undefined);
     } catch (err) {
       report.failed.push({ ref: file.ref, message: err instanceof Error ? err.message : String(err) });
       if (file.kind === 'doc' && previous === undefined) knownDocs.delete(file.ref);
     }
   }
+  await writer.flush();
   const present = new Set(files.map((f) => f.ref));
   for (const ref of stored.keys()) {
     if (!present.has(ref)) {

@@ -10,7 +10,7 @@
 import type { DocumentHit, FaqEntry, KnowledgeSearch, PassageHit, SearchResult } from '../core/ports.js';
 import type { KnowledgeReader } from '../core/knowledgeIndex.js';
 import { tokenize } from '../core/text/normalize.js';
-import { FaqMatcher } from './faqMatcher.js';
+import { FaqMatcher, type FaqLookup } from './faqMatcher.js';
 import { LexicalRanker } from './lexicalRanker.js';
 import { SearchResultCache } from './resultCache.js';
 import { Speller } from './speller.js';
@@ -18,6 +18,28 @@ import { Speller } from './speller.js';
 export interface DenseReranker {
   /** Re-orders passages of a result by fusing dense similarity with the lexical rank. */
   fuse(question: string, docs: DocumentHit[]): Promise<DocumentHit[]>;
+}
+
+/**
+ * An index that makes its own speller and FAQ matcher (rag/layeredKnowledgeIndex:
+ * a commune's over the national ones every commune shares) instead of the
+ * search building them from its whole vocabulary and entry list.
+ */
+export interface SearchTablesSource {
+  searchTables(): { speller: Speller; faqs: FaqLookup };
+}
+
+function hasSearchTables(index: KnowledgeReader): index is KnowledgeReader & SearchTablesSource {
+  return typeof (index as Partial<SearchTablesSource>).searchTables === 'function';
+}
+
+export interface KnowledgeSearchOptions {
+  /**
+   * Keep the index's term counts in a cache (default). An index held in
+   * memory answers them with an array read: a cache per commune would only
+   * hold a second copy of its vocabulary.
+   */
+  readonly cacheStatistics?: boolean;
 }
 
 /** Candidate passages handed to the answerer, which picks the one that answers what is asked. */
@@ -28,14 +50,15 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
   /** Normalised question → result, within a memory budget (see resultCache); emptied whenever the index changes. */
   readonly cache = new SearchResultCache();
   private titles = new Map<string, { title: string; url?: string }>();
-  private faqs = new FaqMatcher([]);
+  private faqs: FaqLookup = new FaqMatcher([]);
   private speller = new Speller(new Map());
 
   constructor(
     private readonly index: KnowledgeReader,
     private readonly dense?: DenseReranker,
+    private readonly options: KnowledgeSearchOptions = {},
   ) {
-    this.ranker = new LexicalRanker(index);
+    this.ranker = new LexicalRanker(index, { cacheStatistics: options.cacheStatistics });
     this.reload();
   }
 
@@ -49,10 +72,14 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
         .filter((d) => d.kind === 'doc')
         .map((d) => [d.ref, { title: d.title, url: d.url }]),
     );
-    this.faqs = new FaqMatcher(this.index.faqEntries());
-    this.speller = new Speller(this.index.unigramVocabulary());
+    if (hasSearchTables(this.index)) {
+      ({ speller: this.speller, faqs: this.faqs } = this.index.searchTables());
+    } else {
+      this.faqs = new FaqMatcher(this.index.faqEntries());
+      this.speller = new Speller(this.index.unigramVocabulary());
+    }
     // Warm the IDF cache with the FAQ vocabulary, so matching never queries SQLite term by term.
-    this.ranker.termStats(this.faqs.vocabulary());
+    if (this.options.cacheStatistics !== false) this.ranker.termStats(this.faqs.vocabulary());
   }
 
   /**
@@ -75,7 +102,14 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
     const ranked = this.ranker.rankPassages(question);
     let documents = LexicalRanker.documents(ranked.passages, this.titles, Math.max(limit, 10));
     if (this.dense) documents = await this.dense.fuse(question, documents);
-    const faqs = this.faqs.match(question, this.ranker.weight);
+    // The matcher weighs the same few dozen terms once per entry phrasing: each is looked up once per search.
+    const weights = new Map<string, number>();
+    const weight = (t: string): number => {
+      let w = weights.get(t);
+      if (w === undefined) weights.set(t, (w = this.ranker.weight(t)));
+      return w;
+    };
+    const faqs = this.faqs.match(question, weight);
     return {
       documents: documents.slice(0, limit),
       passages: ranked.passages.slice(0, MAX_PASSAGES),

@@ -32,6 +32,19 @@ function entriesByFile(entries: readonly StoredEntry[]): Map<string, StoredEntry
   return out;
 }
 
+/** A stored FAQ entry as the matcher sees it: its file's ways to ask, then those staff added. */
+export function faqEntryOf(e: StoredEntry, extraVariants: ReadonlyMap<string, readonly string[]>): FaqEntry {
+  const own = e.variants;
+  const extra = extraVariants.get(e.id) ?? [];
+  return {
+    id: e.id,
+    question: e.question,
+    variants: extra.length > 0 ? [...own, ...extra.filter((v) => !own.includes(v))] : [...own],
+    answer: e.answer,
+    sourceRef: e.sourceRef,
+  };
+}
+
 /** The snapshot of a commune's rows, tokens computed again. */
 export function snapshotFromRows(rows: KnowledgeRows): KnowledgeSnapshot {
   const docs = new Map(rows.documents.map((d) => [d.ref, d]));
@@ -64,17 +77,7 @@ export function snapshotFromRows(rows: KnowledgeRows): KnowledgeSnapshot {
       bodyTokens: indexText(c.text),
     };
   });
-  const faqEntries = rows.faqEntries.map((e): FaqEntry => {
-    const own = e.variants;
-    const extra = rows.extraVariants.get(e.id) ?? [];
-    return {
-      id: e.id,
-      question: e.question,
-      variants: extra.length > 0 ? [...own, ...extra.filter((v) => !own.includes(v))] : [...own],
-      answer: e.answer,
-      sourceRef: e.sourceRef,
-    };
-  });
+  const faqEntries = rows.faqEntries.map((e) => faqEntryOf(e, rows.extraVariants));
   return { documents: rows.documents, passages, faqEntries };
 }
 

@@ -121,12 +121,24 @@ export interface RankedPassages {
   readonly unknownTerms: string[];
 }
 
+/** An index that counts one term's passages without allocating (the in-memory ones). */
+export interface TermCounter {
+  df(term: string): number;
+}
+
+function countsTerms(index: KnowledgeReader): index is KnowledgeReader & TermCounter {
+  return typeof (index as Partial<TermCounter>).df === 'function';
+}
+
 /** IDF statistics with a small cache; cleared whenever the index changes. */
 class IdfTable {
   private cache = new Map<string, number>();
   private total = -1;
 
-  constructor(private readonly index: KnowledgeReader) {}
+  constructor(
+    private readonly index: KnowledgeReader,
+    private readonly caching: boolean,
+  ) {}
 
   clear(): void {
     this.cache.clear();
@@ -135,6 +147,12 @@ class IdfTable {
 
   /** Number of passages containing the term (0 when unknown). */
   df(terms: readonly string[]): Map<string, number> {
+    if (!this.caching) {
+      const index = this.index;
+      if (countsTerms(index)) return new Map(terms.map((t) => [t, index.df(t)]));
+      const found = index.documentFrequencies(terms);
+      return new Map(terms.map((t) => [t, found.get(t) ?? 0]));
+    }
     const missing = terms.filter((t) => !this.cache.has(t));
     if (missing.length > 0) {
       const found = this.index.documentFrequencies(missing);
@@ -146,6 +164,10 @@ class IdfTable {
 
   /** Passage count of one term, from the cache when known. */
   dfOf(term: string): number {
+    if (!this.caching) {
+      const index = this.index;
+      return countsTerms(index) ? index.df(term) : (index.documentFrequencies([term]).get(term) ?? 0);
+    }
     const cached = this.cache.get(term);
     if (cached !== undefined) return cached;
     return this.df([term]).get(term) ?? 0;
@@ -181,8 +203,12 @@ export function weightedShare(
 export class LexicalRanker {
   private readonly idf: IdfTable;
 
-  constructor(private readonly index: KnowledgeReader) {
-    this.idf = new IdfTable(index);
+  /** `cacheStatistics: false` for an index in memory, whose counts cost no more than a cache's (default true). */
+  constructor(
+    private readonly index: KnowledgeReader,
+    options: { cacheStatistics?: boolean } = {},
+  ) {
+    this.idf = new IdfTable(index, options.cacheStatistics !== false);
   }
 
   /** Call after ingestion changed the index. */

@@ -10,13 +10,17 @@
  * same scores as a single-commune SQLite install. Equal scores are ordered by
  * passage id, as FTS5 scans rows.
  *
- * A corpus of a commune is small (about a thousand passages, a few MB), so
- * holding it costs little and every search is a few map reads; the index is
- * rebuilt whole after an ingestion (`load`), never patched.
+ * A corpus of a commune is small (about a thousand passages), and its lists
+ * are packed (rag/postings: the bundled knowledge's 1,062 passages take
+ * about 1 MB of lists beside their 2.9 MB of text, where a Map of arrays per
+ * term took 12.5 MB), so every search is a few array reads; the index is
+ * rebuilt whole after an ingestion (`load`), never patched. The vocabulary is
+ * listed in term order, as FTS5's `fts5vocab` lists it.
  */
 import type { CandidateRow, DocumentRow, KnowledgeReader, PassageRow } from '../core/knowledgeIndex.js';
 import type { FaqEntry } from '../core/ports.js';
 import { exactLog } from './exactLog.js';
+import { byText, Postings } from './postings.js';
 
 /** A passage with the normalised texts of its three full-text columns. */
 export interface SnapshotPassage {
@@ -40,66 +44,51 @@ export interface KnowledgeSnapshot {
 /** FTS5's bm25 constants (fts5_aux.c). */
 const K1 = 1.2;
 const B = 0.75;
-/** Column weights, as in storage/sqlite/knowledgeIndex: title, heading, body. */
-const WEIGHTS = [3.0, 2.0, 1.0] as const;
-/** What FTS5's unicode61 tokenizer (with tokenchars '_') splits on. */
-const SEPARATORS = /[^\p{L}\p{N}_]+/u;
 
-function tokensOf(text: string): string[] {
-  return text.split(SEPARATORS).filter((t) => t !== '');
+/** FTS5's idf of a term held by `hits` of `n` rows, floored as FTS5 floors it. */
+export function bm25Idf(n: number, hits: number): number {
+  // FTS5 takes the C library's log, correctly rounded; Math.log may differ in the last bit.
+  const idf = exactLog((n - hits + 0.5) / (hits + 0.5));
+  return idf <= 0.0 ? 1e-6 : idf;
 }
 
-/** Rows holding a term, in passage order, with the term's column-weighted frequency in each. */
-interface Posting {
-  readonly rows: number[];
-  readonly freq: number[];
+/** One term's share of a row's bm25: idf × f(k1+1) / (f + k1(1 − b + b·|D|/avgdl)). */
+export function bm25Term(idf: number, f: number, d: number, avgdl: number): number {
+  return idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * d) / avgdl)));
+}
+
+/** The candidate row of a passage with its bm25. */
+export function candidateOf(p: SnapshotPassage, id: number, bm25: number): CandidateRow {
+  return {
+    id,
+    docRef: p.docRef,
+    heading: p.heading,
+    text: p.text,
+    bm25,
+    titleTokens: p.titleTokens,
+    ownTokens: `${p.headingTokens} ${p.bodyTokens}`,
+  };
 }
 
 interface Built {
   readonly passages: readonly SnapshotPassage[];
   readonly byId: ReadonlyMap<number, number>;
-  /** Tokens of each row over all columns (FTS5's xColumnSize(-1)). */
-  readonly length: Float64Array;
+  readonly postings: Postings;
   readonly avgdl: number;
-  readonly postings: ReadonlyMap<string, Posting>;
   readonly documents: readonly DocumentRow[];
   readonly docByRef: ReadonlyMap<string, DocumentRow>;
   readonly faqEntries: readonly FaqEntry[];
 }
 
-/** UTF-16 order, the same as SQLite's BINARY collation for the refs and ids this index holds. */
-function byText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function build(snapshot: KnowledgeSnapshot): Built {
   const passages = [...snapshot.passages].sort((a, b) => a.id - b.id);
-  const length = new Float64Array(passages.length);
-  const postings = new Map<string, Posting>();
-  let total = 0;
-  passages.forEach((p, row) => {
-    const columns = [p.titleTokens, p.headingTokens, p.bodyTokens];
-    const here = new Map<string, number>();
-    columns.forEach((text, c) => {
-      const tokens = tokensOf(text);
-      length[row] = length[row]! + tokens.length;
-      for (const t of tokens) here.set(t, (here.get(t) ?? 0) + WEIGHTS[c as 0 | 1 | 2]);
-    });
-    total += length[row]!;
-    for (const [t, f] of here) {
-      let posting = postings.get(t);
-      if (!posting) postings.set(t, (posting = { rows: [], freq: [] }));
-      posting.rows.push(row);
-      posting.freq.push(f);
-    }
-  });
+  const postings = new Postings(passages);
   const documents = [...snapshot.documents].sort((a, b) => byText(a.ref, b.ref));
   return {
     passages,
     byId: new Map(passages.map((p, i) => [p.id, i])),
-    length,
-    avgdl: passages.length > 0 ? total / passages.length : 0,
     postings,
+    avgdl: passages.length > 0 ? postings.totalLength / passages.length : 0,
     documents,
     docByRef: new Map(documents.map((d) => [d.ref, d])),
     faqEntries: [...snapshot.faqEntries].sort((a, b) => byText(a.id, b.id)),
@@ -127,16 +116,24 @@ export class MemoryKnowledgeIndex implements KnowledgeReader {
   }
 
   unigramVocabulary(): Map<string, number> {
+    const { postings } = this.built;
     const out = new Map<string, number>();
-    for (const [t, p] of this.built.postings) if (!t.includes('_')) out.set(t, p.rows.length);
+    postings.terms.forEach((t, k) => {
+      if (!t.includes('_')) out.set(t, postings.count(k));
+    });
     return out;
+  }
+
+  /** Passages holding `term` (rag/lexicalRanker reads it without a cache). */
+  df(term: string): number {
+    return this.built.postings.df(term);
   }
 
   documentFrequencies(terms: readonly string[]): Map<string, number> {
     const out = new Map<string, number>();
     for (const t of terms) {
-      const p = this.built.postings.get(t);
-      if (p) out.set(t, p.rows.length);
+      const n = this.built.postings.df(t);
+      if (n > 0) out.set(t, n);
     }
     return out;
   }
@@ -151,37 +148,24 @@ export class MemoryKnowledgeIndex implements KnowledgeReader {
    * negated. The sums are made in the same order as FTS5 so the doubles match.
    */
   candidates(terms: readonly string[], limit: number): CandidateRow[] {
-    const { passages, postings, length, avgdl } = this.built;
+    const { passages, postings, avgdl } = this.built;
     const n = passages.length;
     const score = new Map<number, number>();
     for (const t of terms) {
-      const p = postings.get(t);
-      if (!p) continue;
-      const hits = p.rows.length;
-      // FTS5 takes the C library's log, correctly rounded; Math.log may differ in the last bit.
-      let idf = exactLog((n - hits + 0.5) / (hits + 0.5));
-      if (idf <= 0.0) idf = 1e-6;
-      for (let i = 0; i < hits; i++) {
-        const row = p.rows[i]!;
-        const f = p.freq[i]!;
-        const d = length[row]!;
-        const add = idf * ((f * (K1 + 1.0)) / (f + K1 * (1 - B + (B * d) / avgdl)));
-        score.set(row, (score.get(row) ?? 0) + add);
+      const k = postings.find(t);
+      const hits = postings.count(k);
+      if (hits === 0) continue;
+      const idf = bm25Idf(n, hits);
+      for (let i = postings.first(k), end = i + hits; i < end; i++) {
+        const row = postings.rows[i]!;
+        score.set(row, (score.get(row) ?? 0) + bm25Term(idf, postings.freq[i]!, postings.length[row]!, avgdl));
       }
     }
     const ranked = [...score].map(([row, s]) => ({ row, bm25: -1.0 * s }));
     ranked.sort((a, b) => a.bm25 - b.bm25 || passages[a.row]!.id - passages[b.row]!.id);
     return ranked.slice(0, Math.max(0, limit)).map(({ row, bm25 }) => {
       const p = passages[row]!;
-      return {
-        id: p.id,
-        docRef: p.docRef,
-        heading: p.heading,
-        text: p.text,
-        bm25,
-        titleTokens: p.titleTokens,
-        ownTokens: `${p.headingTokens} ${p.bodyTokens}`,
-      };
+      return candidateOf(p, p.id, bm25);
     });
   }
 

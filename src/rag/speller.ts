@@ -29,24 +29,55 @@ function transpositions(word: string): string[] {
   return out;
 }
 
-export class Speller {
-  /** Deletion key → words of the vocabulary that give it (symmetric delete, distance 1). */
-  private readonly byDeletion = new Map<string, string[]>();
+/**
+ * What the speller reads of a vocabulary: how many passages hold a word, and
+ * the words that give a key by deleting one letter, in term order (the order
+ * of the vocabulary; SQLite's fts5vocab and the in-memory indexes list terms
+ * sorted), since among equally common candidates the first one wins.
+ */
+export interface SpellerWords {
+  df(word: string): number;
+  byDeletion(key: string): readonly string[];
+}
 
-  /** @param vocabulary unigram → number of passages containing it */
-  constructor(private readonly vocabulary: ReadonlyMap<string, number>) {
-    for (const word of vocabulary.keys()) {
-      if (word.length < MIN_LENGTH - 1 || !/^[a-z0-9]+$/.test(word)) continue;
-      for (const d of deletions(word)) {
-        const list = this.byDeletion.get(d);
-        if (list) list.push(word);
-        else this.byDeletion.set(d, [word]);
-      }
+/** Whether the speller may propose `word` (a plain word long enough to be a slip's target). */
+function correctable(word: string): boolean {
+  return word.length >= MIN_LENGTH - 1 && /^[a-z0-9]+$/.test(word);
+}
+
+/** Deletion key → words that give it (symmetric delete, distance 1), for the words `include` accepts. */
+export function deletionTable(
+  words: Iterable<string>,
+  include: (word: string) => boolean = () => true,
+): Map<string, string[]> {
+  const table = new Map<string, string[]>();
+  for (const word of words) {
+    if (!correctable(word) || !include(word)) continue;
+    for (const d of deletions(word)) {
+      const list = table.get(d);
+      if (list) list.push(word);
+      else table.set(d, [word]);
     }
+  }
+  return table;
+}
+
+/** The words of a vocabulary map, as a single index (one commune, or SQLite) gives it. */
+export function spellerWords(vocabulary: ReadonlyMap<string, number>): SpellerWords {
+  const table = deletionTable(vocabulary.keys());
+  return { df: (w) => vocabulary.get(w) ?? 0, byDeletion: (k) => table.get(k) ?? [] };
+}
+
+export class Speller {
+  private readonly words: SpellerWords;
+
+  /** @param vocabulary unigram → number of passages containing it, or the words of a layered index */
+  constructor(vocabulary: ReadonlyMap<string, number> | SpellerWords) {
+    this.words = vocabulary instanceof Map ? spellerWords(vocabulary) : (vocabulary as SpellerWords);
   }
 
   private df(word: string): number {
-    return this.vocabulary.get(word) ?? 0;
+    return this.words.df(word);
   }
 
   /** The correction of one token, or the token itself when it is known, well-formed or beyond repair. */
@@ -57,8 +88,8 @@ export class Speller {
     if (isWellFormedSyllable(token)) return [token];
     const candidates = new Set<string>();
     for (const d of deletions(token)) if (this.df(d) > 0) candidates.add(d);
-    for (const w of this.byDeletion.get(token) ?? []) candidates.add(w);
-    for (const d of deletions(token)) for (const w of this.byDeletion.get(d) ?? []) candidates.add(w);
+    for (const w of this.words.byDeletion(token)) candidates.add(w);
+    for (const d of deletions(token)) for (const w of this.words.byDeletion(d)) candidates.add(w);
     for (const t of transpositions(token)) if (this.df(t) > 0) candidates.add(t);
     let best: string | undefined;
     for (const c of candidates) if (!best || this.df(c) > this.df(best)) best = c;

@@ -1,12 +1,14 @@
 /**
  * Two communes on one PostgreSQL database, each with its own in-memory search
  * (rag/communeKnowledge): both see the national pages, each its own folder,
- * and an ingestion that changes a page is searched at once.
+ * and an ingestion that changes a page is searched at once; with each
+ * commune's whole index in memory, and over one national index they share.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommuneKnowledge } from '../../src/rag/communeKnowledge.js';
+import { NationalKnowledge } from '../../src/rag/nationalKnowledge.js';
 import { PgKnowledgeIndex } from '../../src/storage/pg/pgKnowledgeIndex.js';
 import { fixedClock, tempDir, writeTree } from '../helpers.js';
 import { openPgContractDb, type PgContractDb } from './pgContractDb.js';
@@ -14,7 +16,10 @@ import { openPgContractDb, type PgContractDb } from './pgContractDb.js';
 const refs = async (k: CommuneKnowledge, q: string): Promise<string[]> =>
   (await k.search.search(q, 5)).documents.map((d) => d.ref);
 
-describe('CommuneKnowledge on PostgreSQL', () => {
+describe.each([
+  ['its own index', false],
+  ['a shared national index', true],
+])('CommuneKnowledge on PostgreSQL, each commune over %s', (_name, shared) => {
   const tmp = tempDir();
   let pg: PgContractDb;
   let a: CommuneKnowledge;
@@ -30,8 +35,15 @@ describe('CommuneKnowledge on PostgreSQL', () => {
       [`communes/${aId}/xa/gio-lam-viec.md`]: '# Giờ làm việc của xã\n\nBộ phận một cửa làm việc cả sáng thứ bảy.\n',
     });
     const clock = fixedClock();
+    const national = shared ? await NationalKnowledge.fromFolder(tmp.dir) : undefined;
     const make = (id: string): CommuneKnowledge =>
-      new CommuneKnowledge({ store: new PgKnowledgeIndex(pg.app, id), dir: tmp.dir, communeId: id, clock });
+      new CommuneKnowledge({
+        store: new PgKnowledgeIndex(pg.app, id),
+        dir: tmp.dir,
+        communeId: id,
+        clock,
+        ...(national && { national }),
+      });
     a = make(aId);
     b = make(bId);
     await a.ingest();

@@ -84,6 +84,34 @@ export class PgKnowledgeIndex implements KnowledgeStore {
     await withCommune(this.db, this.communeId, (trx) => this.replaceIn(trx, file, at));
   }
 
+  /**
+   * As `replaceFile` for each file in order, in one transaction of a few
+   * statements (rag/ingest batches a commune's first ingestion: ~150 files).
+   * The same rows result: passages numbered in file order, a FAQ id held by
+   * the last file in the batch that wrote it, even over another file's entry.
+   */
+  async replaceFiles(files: readonly IndexedFile[], at: Date): Promise<void> {
+    if (files.length === 0) return;
+    await withCommune(this.db, this.communeId, async (trx) => {
+      const refs = files.map((f) => f.ref);
+      for (let i = 0; i < refs.length; i += INSERT_BATCH)
+        await this.deleteFilesRows(trx, refs.slice(i, i + INSERT_BATCH));
+      const documents = files.map((file) => this.documentValues(file, at));
+      for (let i = 0; i < documents.length; i += INSERT_BATCH)
+        await trx
+          .insertInto('documents')
+          .values(documents.slice(i, i + INSERT_BATCH))
+          .execute();
+      await this.insertChunks(
+        trx,
+        files.flatMap((f) => this.chunkValues(f)),
+      );
+      const entries = new Map<string, ReturnType<PgKnowledgeIndex['entryValues']>[number]>();
+      for (const f of files) for (const e of this.entryValues(f)) entries.set(e.id, e);
+      await this.upsertEntries(trx, [...entries.values()]);
+    });
+  }
+
   async removeFile(ref: string): Promise<void> {
     await withCommune(this.db, this.communeId, (trx) => this.deleteFileRows(trx, ref));
   }
@@ -163,21 +191,27 @@ export class PgKnowledgeIndex implements KnowledgeStore {
 
   private async replaceIn(trx: Trx, file: IndexedFile, at: Date): Promise<void> {
     await this.deleteFileRows(trx, file.ref);
-    await trx
-      .insertInto('documents')
-      .values({
-        commune_id: this.communeId,
-        ref: file.ref,
-        kind: file.kind,
-        title: file.title,
-        url: file.url ?? null,
-        hash: file.hash,
-        meta_json: JSON.stringify(file.meta),
-        indexed_at: at.toISOString(),
-      })
-      .execute();
-    // One multi-row INSERT per batch: ids are given in the order of the rows, the passages' order.
-    const chunks = file.passages.map((p, i) => ({
+    await trx.insertInto('documents').values(this.documentValues(file, at)).execute();
+    await this.insertChunks(trx, this.chunkValues(file));
+    // SQLite's INSERT OR REPLACE: the last entry of an id wins, even over one another file wrote.
+    await this.upsertEntries(trx, this.entryValues(file));
+  }
+
+  private documentValues(file: IndexedFile, at: Date) {
+    return {
+      commune_id: this.communeId,
+      ref: file.ref,
+      kind: file.kind,
+      title: file.title,
+      url: file.url ?? null,
+      hash: file.hash,
+      meta_json: JSON.stringify(file.meta),
+      indexed_at: at.toISOString(),
+    };
+  }
+
+  private chunkValues(file: IndexedFile) {
+    return file.passages.map((p, i) => ({
       commune_id: this.communeId,
       owner_ref: file.ref,
       doc_ref: p.docRef,
@@ -185,14 +219,21 @@ export class PgKnowledgeIndex implements KnowledgeStore {
       heading: p.heading,
       text: p.text,
     }));
+  }
+
+  /** One multi-row INSERT per batch: ids are given in the order of the rows, the passages' order. */
+  private async insertChunks(trx: Trx, chunks: ReturnType<PgKnowledgeIndex['chunkValues']>): Promise<void> {
     for (let i = 0; i < chunks.length; i += INSERT_BATCH) {
       await trx
         .insertInto('chunks')
         .values(chunks.slice(i, i + INSERT_BATCH))
         .execute();
     }
-    // SQLite's INSERT OR REPLACE: the last entry of an id wins, even over one another file wrote.
-    const entries = [...new Map((file.faqEntries ?? []).map((e) => [e.id, e])).values()].map((e) => ({
+  }
+
+  /** The file's entries, the last of an id within the file kept. */
+  private entryValues(file: IndexedFile) {
+    return [...new Map((file.faqEntries ?? []).map((e) => [e.id, e])).values()].map((e) => ({
       commune_id: this.communeId,
       id: e.id,
       file_ref: file.ref,
@@ -201,6 +242,10 @@ export class PgKnowledgeIndex implements KnowledgeStore {
       answer: e.answer,
       source_ref: e.sourceRef,
     }));
+  }
+
+  /** SQLite's INSERT OR REPLACE: an entry replaces the one of its id, whichever file wrote it. */
+  private async upsertEntries(trx: Trx, entries: ReturnType<PgKnowledgeIndex['entryValues']>): Promise<void> {
     for (let i = 0; i < entries.length; i += INSERT_BATCH) {
       await trx
         .insertInto('faq_entries')
@@ -216,6 +261,16 @@ export class PgKnowledgeIndex implements KnowledgeStore {
         )
         .execute();
     }
+  }
+
+  private async deleteFilesRows(trx: Trx, refs: readonly string[]): Promise<void> {
+    await trx.deleteFrom('chunks').where('commune_id', '=', this.communeId).where('owner_ref', 'in', refs).execute();
+    await trx
+      .deleteFrom('faq_entries')
+      .where('commune_id', '=', this.communeId)
+      .where('file_ref', 'in', refs)
+      .execute();
+    await trx.deleteFrom('documents').where('commune_id', '=', this.communeId).where('ref', 'in', refs).execute();
   }
 
   private async deleteFileRows(trx: Trx, ref: string): Promise<void> {
