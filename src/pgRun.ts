@@ -26,7 +26,7 @@ import { startPgServer } from './pgServer.js';
 import { connectHandoff, type RunningService } from './run.js';
 import { systemClock } from './services.js';
 import { pgZaloChannel } from './channels/zalo/pgIndex.js';
-import { pgKeyedChannels } from './channels/keyed/pgKeyed.js';
+import { pgKeyedChannels, type PgKeyedChannels } from './channels/keyed/pgKeyed.js';
 import type { SecretBox } from './storage/secretBox.js';
 import { secretBoxFor } from './storage/secretKey.js';
 import { openPgDatabase, type PgDb } from './storage/pg/db.js';
@@ -36,6 +36,9 @@ import { startPgPruner, type PgPruner } from './storage/pg/pgPruner.js';
 
 /** How often a process looks for another process's changes (index generation, settings revision). */
 export const WATCH_EVERY_MS = 5_000;
+
+/** How often a process looks for communes added (`cli commune add`) since it started. */
+export const NEW_COMMUNES_EVERY_MS = 30_000;
 
 /** Connections per process: a turn holds one while the engine runs, and its stores take others. */
 const POOL_SIZE = 20;
@@ -67,6 +70,49 @@ async function openCommunes(config: Config, logger: Logger, pg: PgDb): Promise<P
 }
 
 /**
+ * Opens, every `everyMs`, the communes the database gained since the last
+ * look (`cli commune add` on any machine), one at a time and never on a
+ * resident's turn, and hands each to `opened`. A commune that fails to open
+ * is logged and tried again at the next look. Returns the stop function,
+ * which waits for an opening under way.
+ */
+export function watchNewCommunes(opts: {
+  readonly list: () => Promise<readonly string[]>;
+  readonly served: (id: string) => boolean;
+  readonly open: (id: string) => Promise<PgCommune>;
+  readonly opened: (commune: PgCommune) => void;
+  readonly everyMs: number;
+  readonly logger: Logger;
+}): () => Promise<void> {
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+  const look = async (): Promise<void> => {
+    for (const id of await opts.list()) {
+      if (stopped || opts.served(id)) continue;
+      try {
+        const commune = await opts.open(id);
+        if (stopped) return;
+        opts.opened(commune);
+        opts.logger.info({ commune: id }, 'a commune added since start is now served');
+      } catch (err) {
+        opts.logger.error({ err, commune: id }, 'could not open a commune added since start; trying again later');
+      }
+    }
+  };
+  const timer = setInterval(() => {
+    running = running.then(look).catch((err: unknown) => {
+      opts.logger.warn({ err }, 'could not look for communes added since start');
+    });
+  }, opts.everyMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/**
  * Channels as rows, for every commune served: each row's webhook runs its
  * turns in its own commune; it registers their handoff routes itself (for the
  * kinds .env does not run in the install's own commune).
@@ -77,7 +123,7 @@ function keyedChannelsOf(
   settings: ChannelSettings,
   pg: PgDb,
   communes: readonly PgCommune[],
-): ChannelRuntime {
+): PgKeyedChannels {
   // The key file is read when the first row is opened (none: never), then kept.
   let box: SecretBox | undefined;
   return pgKeyedChannels({
@@ -97,11 +143,13 @@ export async function runPgService(
   logger: Logger,
   channelSettings: ChannelSettings,
   url: string,
+  options: { readonly newCommunesEveryMs?: number } = {},
 ): Promise<RunningService> {
   const started = performance.now();
   const pg = openPgDatabase(url, { applicationName: 'hocvuso', max: POOL_SIZE });
   let pruner: PgPruner | undefined;
   const unwatch: (() => void)[] = [];
+  let stopDiscovery: (() => Promise<void>) | undefined;
   const channels: ChannelRuntime[] = [];
   try {
     let communes: PgCommune[];
@@ -111,11 +159,18 @@ export async function runPgService(
       const problem = pgConnectionProblem(err);
       throw problem === undefined ? err : new PgStartError(problem);
     }
-    const [home, ...others] = communes as [PgCommune, ...PgCommune[]];
+    const [home] = communes as [PgCommune, ...PgCommune[]];
+    // Every commune served, by id; communes added while running join it (watchNewCommunes below).
+    const served = new Map(communes.map((c) => [c.communeId, c]));
     for (const c of communes) unwatch.push(c.watch(WATCH_EVERY_MS));
     // One round prunes every commune served here, once across processes (an advisory lock per commune).
-    const ids = communes.map((c) => c.communeId);
-    pruner = startPgPruner({ db: pg, communes: () => ids, days: retentionOf(config), clock: systemClock, logger });
+    pruner = startPgPruner({
+      db: pg,
+      communes: () => [...served.keys()],
+      days: retentionOf(config),
+      clock: systemClock,
+      logger,
+    });
     // The .env bot serves the install's own commune; its updates may reach any process.
     if (channelSettings.telegram) channels.push(pgTelegramRuntime(channelSettings.telegram, pg, home, logger));
     const polling = pollingWarning(channelSettings);
@@ -130,9 +185,24 @@ export async function runPgService(
     });
     if (zalo) channels.push(zalo);
     connectHandoff(home, channels);
-    channels.push(keyedChannelsOf(config, logger, channelSettings, pg, communes));
+    const keyed = keyedChannelsOf(config, logger, channelSettings, pg, communes);
+    channels.push(keyed);
+    const others = (id: string): PgCommune | undefined => (id === home.communeId ? undefined : served.get(id));
     const server = await startPgServer({ pg, config, logger, home, others, channels });
     for (const c of channels) await c.start();
+    const registry = new PgCommuneRegistry(pg, config.COMMUNE_ID);
+    stopDiscovery = watchNewCommunes({
+      list: async () => (await registry.list()).map((row) => row.id),
+      served: (id) => served.has(id),
+      open: (id) => openPgCommune(config, logger, pg, id),
+      opened: (c) => {
+        served.set(c.communeId, c);
+        unwatch.push(c.watch(WATCH_EVERY_MS));
+        keyed.add(c);
+      },
+      everyMs: options.newCommunesEveryMs ?? NEW_COMMUNES_EVERY_MS,
+      logger,
+    });
     logger.info(
       {
         port: server.port,
@@ -149,6 +219,7 @@ export async function runPgService(
     return {
       port: server.port,
       stop: async () => {
+        await stopDiscovery?.();
         server.drain();
         for (const c of channels) await c.stop();
         await server.stop();
@@ -158,6 +229,7 @@ export async function runPgService(
       },
     };
   } catch (err) {
+    await stopDiscovery?.();
     for (const c of channels) await c.stop().catch(() => undefined);
     for (const stop of unwatch) stop();
     await pruner?.stop();

@@ -38,6 +38,28 @@ export function communePath(communeId: string): string {
   return `/x/${communeId}`;
 }
 
+/**
+ * Serves `/x/<id>/…` with commune `id`'s app, which sees `/api/chat` for
+ * `/x/<id>/api/chat` (as `Hono.mount` would, for a path known only at
+ * request time), with the connection's details (the client's address) passed
+ * on. `/x/<id>` redirects to the folder: the page's links are relative to it,
+ * and without the slash they would reach the install's own commune.
+ */
+function mountCommunes(root: Hono, appOf: (id: string) => Hono | undefined): void {
+  root.get('/x/:id', (c) => {
+    const id = c.req.param('id');
+    return appOf(id) ? c.redirect(`${communePath(id)}/`, 308) : c.notFound();
+  });
+  root.all('/x/:id/*', (c) => {
+    const id = c.req.param('id');
+    const app = appOf(id);
+    if (!app) return c.notFound();
+    const url = new URL(c.req.url);
+    url.pathname = url.pathname.slice(communePath(id).length) || '/';
+    return app.fetch(new Request(url, c.req.raw), c.env);
+  });
+}
+
 /** The web chat of one commune over its PostgreSQL parts. */
 export function pgWebChat(
   pg: PgDb,
@@ -119,8 +141,11 @@ export interface PgServerDeps {
   readonly logger: Logger;
   /** The install's own commune (COMMUNE_ID), served at `/`. */
   readonly home: PgCommune;
-  /** The other communes of the database, each at `/x/<id>/`. */
-  readonly others: readonly PgCommune[];
+  /**
+   * The other communes of the database, each at `/x/<id>/`: a list, or a
+   * look-up that also finds communes opened while the service runs.
+   */
+  readonly others: readonly PgCommune[] | ((communeId: string) => PgCommune | undefined);
   readonly channels?: readonly ChannelRuntime[];
   /** How long one /healthz answer is reused (default 1 s; tests use 0). */
   readonly healthReuseMs?: number;
@@ -151,14 +176,21 @@ export async function startPgServer(deps: PgServerDeps): Promise<RunningServer> 
       staff,
     });
   const root = new Hono();
-  for (const other of deps.others) {
-    const path = communePath(other.communeId);
-    // The page's links are relative to its folder: `/x/<id>` without the slash would reach the install's own.
-    root.get(path, (ctx) => ctx.redirect(`${path}/`, 308));
-    // Mounted, not routed: the commune's app sees `/x/<id>/api/chat` as `/api/chat`, with the connection's
-    // details (the client's address) passed on.
-    root.mount(path, communeApp(other, assets, otherStaffConsole(pg, other, config, logger, staffKey)).fetch);
-  }
+  const others = deps.others;
+  const otherOf = typeof others === 'function' ? others : (id: string) => others.find((c) => c.communeId === id);
+  // Each commune's app is built on its first request: a commune opened while the service runs is served too.
+  const apps = new Map<string, Hono>();
+  const appOf = (id: string): Hono | undefined => {
+    if (id === home.communeId) return undefined;
+    const known = apps.get(id);
+    if (known) return known;
+    const other = otherOf(id);
+    if (!other) return undefined;
+    const app = communeApp(other, assets, otherStaffConsole(pg, other, config, logger, staffKey));
+    apps.set(id, app);
+    return app;
+  };
+  mountCommunes(root, appOf);
   root.route(
     '/',
     createApp({

@@ -91,7 +91,12 @@ export function pgKeyedZaloPort(pg: PgDb, secrets: () => SecretBox): KeyedZaloPo
  * The keyed channels of every commune served, with their handoff routes
  * registered in each commune (for the kinds .env does not run there).
  */
-export function pgKeyedChannels(deps: PgKeyedDeps): KeyedChannels<PgCommune> {
+export interface PgKeyedChannels extends KeyedChannels<PgCommune> {
+  /** Serves the rows of a commune opened while the service runs (pgRun.ts finds new communes). */
+  add(commune: PgCommune): void;
+}
+
+export function pgKeyedChannels(deps: PgKeyedDeps): PgKeyedChannels {
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? cryptoRandom;
   const byId = new Map(deps.communes.map((c) => [c.communeId, c]));
@@ -120,10 +125,18 @@ export function pgKeyedChannels(deps: PgKeyedDeps): KeyedChannels<PgCommune> {
     { ...common, maxBodyBytes: deps.maxBodyBytes, ...deps.zalo },
     pgKeyedZaloPort(deps.pg, deps.secrets),
   );
-  for (const c of deps.communes) {
+  const routeReplies = (c: PgCommune): void => {
     if (!reserved(c.communeId, 'telegram'))
       c.handoff.routes.register('telegram', telegram.replyRouteFor(c, c.communeId));
     if (!reserved(c.communeId, 'zalo')) c.handoff.routes.register('zalo', zalo.replyRouteFor(c.communeId));
-  }
-  return keyedRuntime(telegram, zalo);
+  };
+  for (const c of deps.communes) routeReplies(c);
+  return {
+    ...keyedRuntime(telegram, zalo),
+    add: (c) => {
+      if (byId.has(c.communeId)) return;
+      byId.set(c.communeId, c);
+      routeReplies(c);
+    },
+  };
 }
