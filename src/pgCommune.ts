@@ -117,6 +117,8 @@ export interface PgCommuneOptions {
   readonly embedder?: Embedder;
   /** Replaces the chat model built from the config (tests). */
   readonly chatModel?: ChatModel;
+  /** Re-indexes every file on opening, changed or not (`cli ingest --force`: once, not twice). */
+  readonly forceIngest?: boolean;
 }
 
 /**
@@ -335,7 +337,7 @@ export async function openPgCommune(
     return () => clearInterval(timer);
   }
 
-  const opened = await ingest();
+  const opened = await ingest({ force: options.forceIngest === true });
   return {
     opened,
     communeId,

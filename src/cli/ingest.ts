@@ -37,9 +37,9 @@ async function ingestOnPg(ctx: CliContext, url: string, force: boolean): Promise
   const pg = openPgDatabase(url, { max: 2, applicationName: 'hocvuso-cli' });
   try {
     const started = performance.now();
-    // Opening the commune indexes what changed (and tells other processes); --force re-indexes every file.
-    const commune = await openPgCommune(ctx.config, ctx.logger, pg, ctx.config.COMMUNE_ID);
-    const report = force ? await commune.ingest({ force: true }) : commune.opened;
+    // Opening the commune indexes what changed (and tells other processes); with --force, every file, once.
+    const commune = await openPgCommune(ctx.config, ctx.logger, pg, ctx.config.COMMUNE_ID, { forceIngest: force });
+    const report = commune.opened;
     return printReport(
       ctx,
       report,
