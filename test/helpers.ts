@@ -62,11 +62,22 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-/** Services over a temporary database, with the knowledge folder already ingested. */
+/**
+ * SQLite services over a temporary database, with the knowledge folder
+ * already ingested. Refused when the run tests PostgreSQL (HOCVUSO_TEST_DB=pg,
+ * the `both` project of vitest.pg.config.ts): a file that builds SQLite
+ * services there would pass on SQLite a second time and claim PostgreSQL.
+ */
 export async function readyServices(
   overrides: Record<string, string> = {},
   clock: Clock = fixedClock(),
 ): Promise<Services> {
+  if (process.env.HOCVUSO_TEST_DB === 'pg') {
+    throw new Error(
+      'readyServices() builds SQLite services but this run tests PostgreSQL (HOCVUSO_TEST_DB=pg): ' +
+        'use testService() from test/testService.ts, or list the file in vitest.pg.config.ts with its reason',
+    );
+  }
   const services = createServices(testConfig(overrides), memoryLogger().logger, { clock });
   await services.ingest();
   return services;

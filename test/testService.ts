@@ -1,0 +1,196 @@
+/**
+ * The service as `npm start` builds it, on SQLite or on PostgreSQL, for tests
+ * that drive it over HTTP and check what it stored (issue 20 item 6: the
+ * suite runs on both databases). Which database is the environment's choice:
+ * HOCVUSO_TEST_DB=pg (set by the `both` project of vitest.pg.config.ts, run
+ * by scripts/test-pg.sh with the PG* variables pg_virtualenv exports) builds
+ * a fresh migrated PostgreSQL database per call (test/pg/pgTestDb.ts), opens
+ * the commune (pgCommune.ts) and starts pgServer.ts; anything else builds
+ * SQLite services in a temporary folder (services.ts) and starts server.ts.
+ *
+ * The server really listens on loopback (port 0), so a test reaches the same
+ * composition a resident does: `request()` is `app.request()`-shaped (a path,
+ * no redirects followed). What the test reads back goes through the ports
+ * both databases implement (citizens, attempts, handoff, staff accounts,
+ * audit) or through `tables`, the commune's plain rows.
+ */
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Config } from '../src/config.js';
+import type { LiveCommune } from '../src/content/liveCommune.js';
+import type { AttemptRepo, ChatModel, CitizenRepo, Clock, Random } from '../src/core/ports.js';
+import type { RunningServer } from '../src/http/serve.js';
+import { openPgCommune } from '../src/pgCommune.js';
+import { startPgServer } from '../src/pgServer.js';
+import type { Embedder } from '../src/rag/embeddings.js';
+import { startServer } from '../src/server.js';
+import { createServices, type HandoffParts, type ReloadableQuizCatalog } from '../src/services.js';
+import { staffParts } from '../src/staff/compose.js';
+import type { StaffStore } from '../src/staff/storePort.js';
+import type { AuditLog, AuditReader } from '../src/staff/types.js';
+import { PgAuditLog } from '../src/storage/pg/pgStaffAudit.js';
+import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
+import type { Database } from '../src/storage/pg/schema.js';
+import { sqliteTables, type TableAccess } from './contracts/tables.js';
+import { fixedClock, memoryLogger, tempDir, testConfig } from './helpers.js';
+import { pgTables } from './pg/pgTables.js';
+import { connect, createMigratedDatabase } from './pg/pgTestDb.js';
+
+export type TestBackend = 'sqlite' | 'pg';
+
+/** The database this run tests on: HOCVUSO_TEST_DB=pg, else SQLite. */
+export function testBackend(): TestBackend {
+  const chosen = process.env.HOCVUSO_TEST_DB ?? 'sqlite';
+  if (chosen !== 'sqlite' && chosen !== 'pg') throw new Error(`HOCVUSO_TEST_DB must be sqlite or pg, not ${chosen}`);
+  return chosen;
+}
+
+export interface TestServiceOptions {
+  /** Config variables over testConfig()'s (DATABASE_PATH / DATABASE_URL are the harness's). */
+  readonly env?: Record<string, string>;
+  /** The engine's clock (the staff console, like `npm start`, reads the system clock). */
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly chatModel?: ChatModel;
+  readonly embedder?: Embedder;
+}
+
+export interface TestService {
+  readonly backend: TestBackend;
+  readonly config: Config;
+  readonly communeId: string;
+  /** http://127.0.0.1:<port> */
+  readonly base: string;
+  /** Every line the service logged. */
+  readonly logLines: string[];
+  /** Like Hono's `app.request`: a path on the running server; redirects are returned, not followed. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** The commune's rows, table by table, as plain values. */
+  readonly tables: TableAccess;
+  readonly citizens: CitizenRepo;
+  readonly attempts: AttemptRepo;
+  readonly handoff: HandoffParts;
+  readonly staff: StaffStore;
+  readonly audit: AuditLog & AuditReader;
+  readonly quizzes: ReloadableQuizCatalog;
+  readonly commune: LiveCommune;
+  /** Stops the server and closes (PostgreSQL: drops) the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Per-address limit for the harness: every request comes from 127.0.0.1,
+ * where `app.request()` had no address at all. A test of that limit sets its own.
+ */
+const LOOPBACK_ADDRESS_LIMIT = '100000';
+
+export async function testService(options: TestServiceOptions = {}): Promise<TestService> {
+  const { logger, lines } = memoryLogger();
+  const clock = options.clock ?? fixedClock();
+  const parts = { clock, random: options.random, chatModel: options.chatModel, embedder: options.embedder };
+  const env = { RATE_LIMIT_IP_PER_MINUTE: LOOPBACK_ADDRESS_LIMIT, ...options.env };
+  const backend = testBackend();
+  const built = backend === 'pg' ? await onPostgres(env, logger, parts) : await onSqlite(env, logger, parts);
+  const base = `http://127.0.0.1:${built.server.port}`;
+  return {
+    backend,
+    base,
+    logLines: lines,
+    request: (path, init) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
+    ...built.service,
+    async close() {
+      await built.server.stop();
+      await built.close();
+    },
+  };
+}
+
+type Built = {
+  server: RunningServer;
+  service: Omit<TestService, 'backend' | 'base' | 'logLines' | 'request' | 'close'>;
+  close(): Promise<void>;
+};
+type Parts = Pick<TestServiceOptions, 'random' | 'chatModel' | 'embedder'> & { clock: Clock };
+
+async function onSqlite(env: Record<string, string>, logger: ReturnType<typeof memoryLogger>['logger'], parts: Parts) {
+  const tmp = tempDir('hocvuso-service-');
+  const config = testConfig({ ...env, DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
+  const services = createServices(config, logger, withoutUndefined(parts));
+  try {
+    await services.ingest();
+    const server = await startServer(services, logger, [], { healthReuseMs: 0 });
+    const staff = staffParts(services.db, config.COMMUNE_ID, parts.clock);
+    const built: Built = {
+      server,
+      service: {
+        config,
+        communeId: config.COMMUNE_ID,
+        tables: sqliteTables(services.db),
+        citizens: services.citizens,
+        attempts: services.attempts,
+        handoff: services.handoff,
+        staff: staff.store,
+        audit: staff.audit,
+        quizzes: services.quizzes,
+        commune: services.commune,
+      },
+      close: () => {
+        services.close();
+        tmp.cleanup();
+        return Promise.resolve();
+      },
+    };
+    return built;
+  } catch (err) {
+    services.close();
+    tmp.cleanup();
+    throw err;
+  }
+}
+
+async function onPostgres(
+  env: Record<string, string>,
+  logger: ReturnType<typeof memoryLogger>['logger'],
+  parts: Parts,
+) {
+  const t = await createMigratedDatabase();
+  const config = testConfig({ ...env, DATABASE_URL: t.appUrl });
+  const pg: Kysely<Database> = connect<Database>(t.appUrl, 10);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tables named at run time
+  const admin = connect<any>(t.adminUrl, 2);
+  const close = async (): Promise<void> => {
+    await pg.destroy();
+    await admin.destroy();
+    await t.drop();
+  };
+  try {
+    const home = await openPgCommune(config, logger, pg, config.COMMUNE_ID, withoutUndefined(parts));
+    const server = await startPgServer({ pg, config, logger, home, others: [], healthReuseMs: 0 });
+    const built: Built = {
+      server,
+      service: {
+        config,
+        communeId: home.communeId,
+        tables: pgTables(admin, home.communeId),
+        citizens: home.citizens,
+        attempts: home.attempts,
+        handoff: home.handoff,
+        staff: new PgStaffStore(pg, home.communeId),
+        audit: new PgAuditLog(pg, home.communeId, parts.clock),
+        quizzes: home.quizzes,
+        commune: home.commune,
+      },
+      close,
+    };
+    return built;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function withoutUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
