@@ -44,6 +44,7 @@ const SQLITE_ONLY: Record<string, string> = {
   'test/integration/staff/provinceMigration.test.ts':
     'SQLite migration 021 (a table rebuild); PG: test/pg/provinceRole',
   'test/integration/memoryIndex.parity.test.ts': 'FTS5 against the in-memory index; PG: test/pg/knowledgeParity',
+  'test/integration/quizFile.test.ts': 'a damaged, read-only or SIGKILLed SQLite file under a quiz',
   'test/integration/commune.cli.test.ts': '`cli commune add` on the SQLite file; PG: test/pg/communeFolders',
 };
 
@@ -134,8 +135,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/reports/reportsModule.test.ts': 'the console module over the SQLite report repository',
   // Being moved in this branch (issue 20 item 6).
   'test/integration/server.test.ts': 'SQLite services',
-  'test/integration/webSession.test.ts': 'SQLite services',
-  'test/integration/quizFlow.test.ts': 'SQLite services',
   'test/integration/handoff.web.test.ts': 'SQLite services',
   'test/integration/flood.test.ts': 'SQLite services',
   'test/integration/erasure.test.ts': 'SQLite services',

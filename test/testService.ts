@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Config } from '../src/config.js';
 import type { LiveCommune } from '../src/content/liveCommune.js';
+import type { Engine } from '../src/core/conversation/engine.js';
 import type { AttemptRepo, ChatModel, CitizenRepo, Clock, Random } from '../src/core/ports.js';
 import type { RunningServer } from '../src/http/serve.js';
 import { openPgCommune } from '../src/pgCommune.js';
@@ -34,7 +35,7 @@ import type { Database } from '../src/storage/pg/schema.js';
 import { sqliteTables, type TableAccess } from './contracts/tables.js';
 import { fixedClock, memoryLogger, tempDir, testConfig } from './helpers.js';
 import { pgTables } from './pg/pgTables.js';
-import { connect, createMigratedDatabase } from './pg/pgTestDb.js';
+import { connect, createMigratedDatabase, type TestDatabase } from './pg/pgTestDb.js';
 
 export type TestBackend = 'sqlite' | 'pg';
 
@@ -74,7 +75,14 @@ export interface TestService {
   readonly audit: AuditLog & AuditReader;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
-  /** Stops the server and closes (PostgreSQL: drops) the database. */
+  /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
+  readonly engine: Engine;
+  /**
+   * A second service over the same database, as a restart or another process
+   * sees it, with `env` over this one's config; closed with this one.
+   */
+  another(env?: Record<string, string>): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine'>>;
+  /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
   close(): Promise<void>;
 }
 
@@ -85,42 +93,62 @@ export interface TestService {
 const LOOPBACK_ADDRESS_LIMIT = '100000';
 
 export async function testService(options: TestServiceOptions = {}): Promise<TestService> {
-  const { logger, lines } = memoryLogger();
   const clock = options.clock ?? fixedClock();
   const parts = { clock, random: options.random, chatModel: options.chatModel, embedder: options.embedder };
   const env = { RATE_LIMIT_IP_PER_MINUTE: LOOPBACK_ADDRESS_LIMIT, ...options.env };
   const backend = testBackend();
-  const built = backend === 'pg' ? await onPostgres(env, logger, parts) : await onSqlite(env, logger, parts);
-  const base = `http://127.0.0.1:${built.server.port}`;
+  const { logger, lines } = memoryLogger();
+  const first = backend === 'pg' ? await onPostgres(env, logger, parts) : await onSqlite(env, logger, parts);
+  const others: Built[] = [];
+  const front = (built: Built, logLines: string[]) => {
+    const base = `http://127.0.0.1:${built.server.port}`;
+    return {
+      base,
+      logLines,
+      request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
+      engine: built.service.engine,
+    };
+  };
   return {
     backend,
-    base,
-    logLines: lines,
-    request: (path, init) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
-    ...built.service,
+    ...first.service,
+    ...front(first, lines),
+    async another(more = {}) {
+      const log = memoryLogger();
+      const built = await first.another({ ...env, ...more }, log.logger, parts);
+      others.push(built);
+      return front(built, log.lines);
+    },
     async close() {
-      await built.server.stop();
-      await built.close();
+      for (const other of others) {
+        await other.server.stop();
+        await other.close();
+      }
+      await first.server.stop();
+      await first.close();
     },
   };
 }
 
-type Built = {
-  server: RunningServer;
-  service: Omit<TestService, 'backend' | 'base' | 'logLines' | 'request' | 'close'>;
-  close(): Promise<void>;
-};
+type Logger = ReturnType<typeof memoryLogger>['logger'];
 type Parts = Pick<TestServiceOptions, 'random' | 'chatModel' | 'embedder'> & { clock: Clock };
+interface Built {
+  readonly server: RunningServer;
+  readonly service: Omit<TestService, 'backend' | 'base' | 'logLines' | 'request' | 'another' | 'close'>;
+  /** Another service on the same database (closes only its own parts). */
+  another(env: Record<string, string>, logger: Logger, parts: Parts): Promise<Built>;
+  close(): Promise<void>;
+}
 
-async function onSqlite(env: Record<string, string>, logger: ReturnType<typeof memoryLogger>['logger'], parts: Parts) {
-  const tmp = tempDir('hocvuso-service-');
+async function onSqlite(env: Record<string, string>, logger: Logger, parts: Parts, dir?: string): Promise<Built> {
+  const tmp = dir === undefined ? tempDir('hocvuso-service-') : { dir, cleanup: () => undefined };
   const config = testConfig({ ...env, DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
   const services = createServices(config, logger, withoutUndefined(parts));
   try {
     await services.ingest();
     const server = await startServer(services, logger, [], { healthReuseMs: 0 });
     const staff = staffParts(services.db, config.COMMUNE_ID, parts.clock);
-    const built: Built = {
+    return {
       server,
       service: {
         config,
@@ -133,14 +161,15 @@ async function onSqlite(env: Record<string, string>, logger: ReturnType<typeof m
         audit: staff.audit,
         quizzes: services.quizzes,
         commune: services.commune,
+        engine: services.engine,
       },
+      another: (more, log, p) => onSqlite(more, log, p, tmp.dir),
       close: () => {
         services.close();
         tmp.cleanup();
         return Promise.resolve();
       },
     };
-    return built;
   } catch (err) {
     services.close();
     tmp.cleanup();
@@ -150,10 +179,11 @@ async function onSqlite(env: Record<string, string>, logger: ReturnType<typeof m
 
 async function onPostgres(
   env: Record<string, string>,
-  logger: ReturnType<typeof memoryLogger>['logger'],
+  logger: Logger,
   parts: Parts,
-) {
-  const t = await createMigratedDatabase();
+  existing?: TestDatabase,
+): Promise<Built> {
+  const t = existing ?? (await createMigratedDatabase());
   const config = testConfig({ ...env, DATABASE_URL: t.appUrl });
   const pg: Kysely<Database> = connect<Database>(t.appUrl, 10);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tables named at run time
@@ -161,12 +191,12 @@ async function onPostgres(
   const close = async (): Promise<void> => {
     await pg.destroy();
     await admin.destroy();
-    await t.drop();
+    if (existing === undefined) await t.drop();
   };
   try {
     const home = await openPgCommune(config, logger, pg, config.COMMUNE_ID, withoutUndefined(parts));
     const server = await startPgServer({ pg, config, logger, home, others: [], healthReuseMs: 0 });
-    const built: Built = {
+    return {
       server,
       service: {
         config,
@@ -179,10 +209,11 @@ async function onPostgres(
         audit: new PgAuditLog(pg, home.communeId, parts.clock),
         quizzes: home.quizzes,
         commune: home.commune,
+        engine: home.engine,
       },
+      another: (more, log, p) => onPostgres(more, log, p, t),
       close,
     };
-    return built;
   } catch (err) {
     await close();
     throw err;

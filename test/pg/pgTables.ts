@@ -18,10 +18,10 @@ export function pgTables(admin: AdminDb, communeId: string): TableAccess {
        WHERE table_schema = current_schema() AND column_name = 'commune_id' ORDER BY table_name`.execute(admin);
     return rows.map((r) => r.table_name);
   };
-  const hasId = async (table: string): Promise<boolean> => {
+  const hasColumn = async (table: string, column: string): Promise<boolean> => {
     const { rows } = await sql<{ n: number }>`
       SELECT COUNT(*) AS n FROM information_schema.columns
-       WHERE table_schema = current_schema() AND table_name = ${table} AND column_name = 'id'`.execute(admin);
+       WHERE table_schema = current_schema() AND table_name = ${table} AND column_name = ${column}`.execute(admin);
     return Number(rows[0]?.n ?? 0) > 0;
   };
   return {
@@ -29,9 +29,11 @@ export function pgTables(admin: AdminDb, communeId: string): TableAccess {
       await admin.insertInto(table).values(row).execute();
     },
     async rows(table) {
-      let q = admin.selectFrom(table).selectAll().where('commune_id', '=', communeId);
-      if (await hasId(table)) q = q.orderBy('id');
-      return (await q.execute());
+      let q = admin.selectFrom(table).selectAll();
+      // An install-wide table (service_secrets) has no commune: all of its rows.
+      if (await hasColumn(table, 'commune_id')) q = q.where('commune_id', '=', communeId);
+      if (await hasColumn(table, 'id')) q = q.orderBy('id');
+      return await q.execute();
     },
     async everyRow() {
       const out: { table: string; row: Row }[] = [];
