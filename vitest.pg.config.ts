@@ -63,6 +63,8 @@ const SQLITE_TWIN: Record<string, string> = {
   'test/integration/staffStore.test.ts': 'test/pg/staffStore.test.ts',
   'test/integration/telegramStoreContract.test.ts': 'test/pg/pgTelegramStore.test.ts',
   'test/integration/turnsContract.test.ts': 'test/pg/pgTurnRunner.test.ts',
+  'test/integration/handoff.race.test.ts':
+    'test/pg/pgTurnRunner.test.ts (turn runner contract: a thread opened mid-turn)',
   'test/integration/turns.test.ts': 'test/pg/pgTurnRunner.test.ts',
   'test/integration/retention.test.ts': 'test/pg/pgRetention.test.ts',
   'test/integration/storage/channelRepo.test.ts': 'test/pg/pgChannelRepo.test.ts',
@@ -135,7 +137,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/reports/reportsModule.test.ts': 'the console module over the SQLite report repository',
   // Being moved in this branch (issue 20 item 6).
   'test/integration/server.test.ts': 'SQLite services',
-  'test/integration/handoff.web.test.ts': 'SQLite services',
   'test/integration/flood.test.ts': 'SQLite services',
   'test/integration/erasure.test.ts': 'SQLite services',
   'test/integration/health.server.test.ts': 'SQLite services',
