@@ -72,7 +72,8 @@ const SQLITE_TWIN: Record<string, string> = {
   'test/integration/storage/webIdentity.test.ts': 'test/pg/smallRepos.test.ts',
   'test/integration/settingsRepo.test.ts': 'test/pg/contentRepos.test.ts',
   'test/integration/learningRepo.test.ts': 'test/pg/contentRepos.test.ts',
-  'test/integration/reports/recentAttempts.test.ts': 'test/pg/reportSource.test.ts, test/pg/reportTriggers.test.ts',
+  'test/integration/reports/recentAttempts.test.ts':
+    'test/pg/reportSource.test.ts, test/pg/reportTriggers.test.ts (it reads SQLite mirror tables)',
 };
 
 /**
@@ -133,8 +134,6 @@ const NOT_YET: Record<string, string> = {
     'staffSession.ts over an in-memory SQLite store (PG: test/pg/staffConsole)',
   'test/integration/staff/password.test.ts': 'the console module over a SQLite store',
   'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
-  'test/integration/reports/progress.test.ts': 'progressFixture.ts fills SQLite services',
-  'test/integration/reports/reportsModule.test.ts': 'the console module over the SQLite report repository',
   // Being moved in this branch (issue 20 item 6).
   'test/integration/server.test.ts': 'SQLite services',
   'test/integration/flood.test.ts': 'SQLite services',

@@ -29,6 +29,9 @@ import { createServices, type HandoffParts, type ReloadableQuizCatalog } from '.
 import { staffParts } from '../src/staff/compose.js';
 import type { StaffStore } from '../src/staff/storePort.js';
 import type { AuditLog, AuditReader } from '../src/staff/types.js';
+import type { ReportSource } from '../src/core/stores/reports.js';
+import { PgReportRepo } from '../src/storage/pg/pgReportRepo.js';
+import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
 import { PgAuditLog } from '../src/storage/pg/pgStaffAudit.js';
 import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
 import type { Database } from '../src/storage/pg/schema.js';
@@ -73,6 +76,8 @@ export interface TestService {
   readonly handoff: HandoffParts;
   readonly staff: StaffStore;
   readonly audit: AuditLog & AuditReader;
+  /** What the staff's reports read. */
+  readonly reports: ReportSource;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
   /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
@@ -159,6 +164,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         handoff: services.handoff,
         staff: staff.store,
         audit: staff.audit,
+        reports: new SqliteReportRepo(services.db, config.COMMUNE_ID),
         quizzes: services.quizzes,
         commune: services.commune,
         engine: services.engine,
@@ -207,6 +213,7 @@ async function onPostgres(
         handoff: home.handoff,
         staff: new PgStaffStore(pg, home.communeId),
         audit: new PgAuditLog(pg, home.communeId, parts.clock),
+        reports: new PgReportRepo(pg, home.communeId),
         quizzes: home.quizzes,
         commune: home.commune,
         engine: home.engine,
