@@ -139,8 +139,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/flood.test.ts': 'SQLite services',
   'test/integration/erasure.test.ts': 'SQLite services',
   'test/integration/health.server.test.ts': 'SQLite services',
-  'test/integration/residentQuestions.test.ts': 'SQLite services',
-  'test/integration/retrieval.test.ts': 'SQLite services',
 };
 
 export default defineConfig({

@@ -19,7 +19,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../src/config.js';
 import type { LiveCommune } from '../src/content/liveCommune.js';
 import type { Engine } from '../src/core/conversation/engine.js';
-import type { AttemptRepo, ChatModel, CitizenRepo, Clock, Random } from '../src/core/ports.js';
+import type { AttemptRepo, ChatModel, CitizenRepo, Clock, KnowledgeSearch, Random } from '../src/core/ports.js';
 import type { RunningServer } from '../src/http/serve.js';
 import { openPgCommune } from '../src/pgCommune.js';
 import { startPgServer } from '../src/pgServer.js';
@@ -80,6 +80,8 @@ export interface TestService {
   readonly reports: ReportSource;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
+  /** The commune's knowledge search (what the engine retrieves from). */
+  readonly search: KnowledgeSearch;
   /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
   readonly engine: Engine;
   /**
@@ -168,6 +170,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         quizzes: services.quizzes,
         commune: services.commune,
         engine: services.engine,
+        search: services.search,
       },
       another: (more, log, p) => onSqlite(more, log, p, tmp.dir),
       close: () => {
@@ -217,6 +220,7 @@ async function onPostgres(
         quizzes: home.quizzes,
         commune: home.commune,
         engine: home.engine,
+        search: home.knowledge.search,
       },
       another: (more, log, p) => onPostgres(more, log, p, t),
       close,
