@@ -123,7 +123,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/searchCache.test.ts': 'SQLite services',
   'test/integration/startupWarnings.test.ts': 'SQLite services',
   'test/integration/leaderboard.test.ts': 'the SQLite stats repository',
-  'test/integration/learningLoop.e2e.test.ts': 'SQLite services and the console over them',
   'test/integration/learningModule.test.ts': 'SQLite services and the console over them',
   'test/integration/settingsLive.test.ts': 'SQLite services and settings repository',
   'test/integration/settingsModule.test.ts': 'the console module over SQLite repositories',

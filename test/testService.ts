@@ -82,6 +82,8 @@ export interface TestService {
   readonly commune: LiveCommune;
   /** The commune's knowledge search (what the engine retrieves from). */
   readonly search: KnowledgeSearch;
+  /** Re-indexes the knowledge folder (`force`: every file), as `cli ingest` does. */
+  ingest(options?: { force?: boolean }): Promise<unknown>;
   /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
   readonly engine: Engine;
   /**
@@ -171,6 +173,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         commune: services.commune,
         engine: services.engine,
         search: services.search,
+        ingest: (o) => services.ingest(o),
       },
       another: (more, log, p) => onSqlite(more, log, p, tmp.dir),
       close: () => {
@@ -221,6 +224,7 @@ async function onPostgres(
         commune: home.commune,
         engine: home.engine,
         search: home.knowledge.search,
+        ingest: (o) => home.ingest(o),
       },
       another: (more, log, p) => onPostgres(more, log, p, t),
       close,
