@@ -120,8 +120,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/liveIndex.test.ts': 'a second SQLite process ingesting',
   'test/integration/llm.test.ts': 'SQLite services',
   'test/integration/llmStream.test.ts': 'SQLite services',
-  'test/integration/searchCache.test.ts': 'SQLite services',
-  'test/integration/startupWarnings.test.ts': 'SQLite services',
   'test/integration/leaderboard.test.ts': 'the SQLite stats repository',
   'test/integration/learningModule.test.ts': 'SQLite services and the console over them',
   'test/integration/settingsLive.test.ts': 'SQLite services and settings repository',
@@ -134,7 +132,7 @@ const NOT_YET: Record<string, string> = {
   'test/integration/staff/password.test.ts': 'the console module over a SQLite store',
   'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
   // Being moved in this branch (issue 20 item 6).
-  'test/integration/server.test.ts': 'SQLite services',
+  'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
   'test/integration/flood.test.ts': 'SQLite services',
   'test/integration/erasure.test.ts': 'SQLite services',
   'test/integration/health.server.test.ts': 'SQLite services',

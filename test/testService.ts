@@ -80,8 +80,8 @@ export interface TestService {
   readonly reports: ReportSource;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
-  /** The commune's knowledge search (what the engine retrieves from). */
-  readonly search: KnowledgeSearch;
+  /** The commune's knowledge search (what the engine retrieves from); `reload` rebuilds it from the index. */
+  readonly search: KnowledgeSearch & { reload(): void };
   /** Re-indexes the knowledge folder (`force`: every file), as `cli ingest` does. */
   ingest(options?: { force?: boolean }): Promise<unknown>;
   /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
