@@ -102,6 +102,7 @@ const NOT_YET: Record<string, string> = {
   'test/integration/telegram.pendingCall.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/telegram.polling.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/telegram.webhook.test.ts': 'the Telegram channel over SQLite services',
+  'test/integration/flood.telegram.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/handoff.telegram.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/channelRows.webhooks.test.ts': 'channels as rows are not served on PostgreSQL yet (pgRun.ts)',
   'test/integration/channel.cli.test.ts': 'channels as rows are not served on PostgreSQL yet (pgRun.ts)',
@@ -124,7 +125,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/learningModule.test.ts': 'SQLite services and the console over them',
   'test/integration/settingsLive.test.ts': 'SQLite services and settings repository',
   'test/integration/settingsModule.test.ts': 'the console module over SQLite repositories',
-  'test/integration/staffNav.test.ts': 'the console over SQLite services',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
   'test/integration/staffChatLink.e2e.test.ts': 'SQLite services and the console over them',
   'test/integration/staff/frontDoor.test.ts':
@@ -133,7 +133,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
   // Being moved in this branch (issue 20 item 6).
   'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
-  'test/integration/flood.test.ts': 'SQLite services',
   'test/integration/erasure.test.ts': 'SQLite services',
   'test/integration/health.server.test.ts': 'SQLite services',
 };

@@ -15,7 +15,7 @@
  * audit) or through `tables`, the commune's plain rows.
  */
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Config } from '../src/config.js';
 import type { LiveCommune } from '../src/content/liveCommune.js';
 import type { Engine } from '../src/core/conversation/engine.js';
@@ -129,14 +129,32 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
       return front(built, log.lines);
     },
     async close() {
-      for (const other of others) {
-        await other.server.stop();
-        await other.close();
+      for (const built of [...others, first]) {
+        await stopServer(built);
+        await built.close();
       }
-      await first.server.stop();
-      await first.close();
     },
   };
+}
+
+/** How long a stop may wait for requests in flight before their database sessions are ended. */
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Stops a server. A request that hangs in the database (a lock never granted)
+ * would hold the stop, and the file's last hook, until its timeout: after a
+ * grace period the database's sessions are ended, the request fails, and the
+ * stop completes, so the hang shows as its test's failure, quickly.
+ */
+async function stopServer(built: Built): Promise<void> {
+  const stopping = built.server.stop();
+  const settled = await Promise.race([
+    stopping.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref()),
+  ]);
+  if (settled) return;
+  await built.endSessions();
+  await stopping;
 }
 
 type Logger = ReturnType<typeof memoryLogger>['logger'];
@@ -146,6 +164,8 @@ interface Built {
   readonly service: Omit<TestService, 'backend' | 'base' | 'logLines' | 'request' | 'another' | 'close'>;
   /** Another service on the same database (closes only its own parts). */
   another(env: Record<string, string>, logger: Logger, parts: Parts): Promise<Built>;
+  /** Ends the database sessions of the service (PostgreSQL; SQLite has none to end). */
+  endSessions(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -176,6 +196,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         ingest: (o) => services.ingest(o),
       },
       another: (more, log, p) => onSqlite(more, log, p, tmp.dir),
+      endSessions: () => Promise.resolve(),
       close: () => {
         services.close();
         tmp.cleanup();
@@ -227,6 +248,10 @@ async function onPostgres(
         ingest: (o) => home.ingest(o),
       },
       another: (more, log, p) => onPostgres(more, log, p, t),
+      endSessions: async () => {
+        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                   WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(admin);
+      },
       close,
     };
   } catch (err) {
