@@ -131,10 +131,11 @@ const NOT_YET: Record<string, string> = {
     'staffSession.ts over an in-memory SQLite store (PG: test/pg/staffConsole)',
   'test/integration/staff/password.test.ts': 'the console module over a SQLite store',
   'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
-  // Being moved in this branch (issue 20 item 6).
+  // The listener and the whole-person erasure over SQLite services.
   'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
-  'test/integration/erasure.test.ts': 'SQLite services',
-  'test/integration/health.server.test.ts': 'SQLite services',
+  'test/integration/erasure.test.ts':
+    'every SQLite table after an erasure, with the Zalo/Telegram stores (contract: test/pg/erasure)',
+  'test/integration/health.server.test.ts': 'mostly the SQLite file deleted or replaced under the server',
 };
 
 export default defineConfig({
