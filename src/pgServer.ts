@@ -15,6 +15,7 @@ import { SESSION_SECRET_NAME, webChatOver, type WebChatParts } from './channels/
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createBoardApp } from './http/board.js';
+import { problem } from './http/chatBody.js';
 import { createHealthMonitor } from './http/health.js';
 import { RejectionLog } from './http/rejectionLog.js';
 import { serveApp, type RunningServer } from './http/serve.js';
@@ -205,5 +206,7 @@ export async function startPgServer(deps: PgServerDeps): Promise<RunningServer> 
       staff: pgStaffConsole(pg, home, config, logger, staffKey),
     }),
   );
+  // `route` does not carry the commune app's notFound: an unknown path gets the same JSON problem as on SQLite.
+  root.notFound((c) => c.json(problem('not_found', 'Không tìm thấy trang này.'), 404));
   return serveApp({ app: root, port: config.PORT, host: config.HOST, health, rejections });
 }

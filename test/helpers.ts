@@ -52,7 +52,17 @@ export function memoryLogger(): { logger: Logger; lines: string[] } {
   return { logger: createLogger('debug', sink), lines };
 }
 
+/** Said when a file of the PostgreSQL run builds something on SQLite (see readyServices). */
+const SQLITE_IN_PG_RUN =
+  'this file builds SQLite services but this run tests PostgreSQL (HOCVUSO_TEST_DB=pg): ' +
+  'use testService() from test/testService.ts, or list the file in vitest.pg.config.ts with its reason';
+
+/**
+ * The config of a test service. In the PostgreSQL run (HOCVUSO_TEST_DB=pg)
+ * one without DATABASE_URL is refused: it would be a SQLite service.
+ */
 export function testConfig(overrides: Record<string, string> = {}): Config {
+  if (process.env.HOCVUSO_TEST_DB === 'pg' && overrides.DATABASE_URL === undefined) throw new Error(SQLITE_IN_PG_RUN);
   return loadConfig({
     DATABASE_PATH: ':memory:',
     KNOWLEDGE_DIR: BUNDLED_KNOWLEDGE,
@@ -62,11 +72,17 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   });
 }
 
-/** Services over a temporary database, with the knowledge folder already ingested. */
+/**
+ * SQLite services over a temporary database, with the knowledge folder
+ * already ingested. Refused when the run tests PostgreSQL (HOCVUSO_TEST_DB=pg,
+ * the `both` project of vitest.pg.config.ts): a file that builds SQLite
+ * services there would pass on SQLite a second time and claim PostgreSQL.
+ */
 export async function readyServices(
   overrides: Record<string, string> = {},
   clock: Clock = fixedClock(),
 ): Promise<Services> {
+  if (process.env.HOCVUSO_TEST_DB === 'pg') throw new Error(SQLITE_IN_PG_RUN);
   const services = createServices(testConfig(overrides), memoryLogger().logger, { clock });
   await services.ingest();
   return services;

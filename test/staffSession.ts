@@ -37,6 +37,11 @@ export interface StaffTestApp {
   readonly logLines: string[];
 }
 
+/** What the helpers below need of an app: Hono's in-process `request`, or a running server's (test/testService.ts). */
+export interface RequestApp {
+  request(path: string, init?: RequestInit): Response | Promise<Response>;
+}
+
 export function staffTestApp(
   opts: {
     readonly modules?: readonly StaffModule[];
@@ -114,7 +119,7 @@ export function formTokenIn(html: string): string {
 
 /** The login form as a browser gets it: its nonce cookie and token. */
 export async function openLoginForm(
-  app: Hono,
+  app: RequestApp,
   headers: Record<string, string> = {},
 ): Promise<{ cookie: string; token: string }> {
   const res = await app.request('/staff/login', { headers });
@@ -127,7 +132,7 @@ export async function openLoginForm(
 
 /** Posts the login form (fetching it first), as a browser would; a `cookie` header is sent along with the form's. */
 export async function postLogin(
-  app: Hono,
+  app: RequestApp,
   login: string,
   password: string,
   headers: Record<string, string> = {},
@@ -157,7 +162,7 @@ export interface StaffSession {
 
 /** Creates an account (unless `accountId` is given) and signs it in through the login form. */
 export async function signIn(
-  t: Pick<StaffTestApp, 'app' | 'clock'> & { readonly store: StaffStore },
+  t: Pick<StaffTestApp, 'clock'> & { readonly app: RequestApp; readonly store: StaffStore },
   opts: { role?: StaffRole; hamletId?: string; name?: string; id?: string; accountId?: string; password?: string } = {},
 ): Promise<StaffSession> {
   const password = opts.password ?? TEST_PASSWORD;

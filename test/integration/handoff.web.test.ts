@@ -1,27 +1,23 @@
 /**
- * Handoff to commune staff on the web chat (issue 18 item 6), through
- * `app.request()` as the page does it: the menu offers a person, "gặp cán bộ"
+ * Handoff to commune staff on the web chat (issue 18 item 6), through the
+ * real server as the page reaches it, on SQLite or PostgreSQL
+ * (test/testService.ts): the menu offers a person, "gặp cán bộ"
  * opens a thread and says when someone answers (no hours made up), the
  * resident's messages land in the thread while the bot stays silent (one
  * acknowledgement), a staff reply reaches the page through its poll and
  * shows "sent" only once an answer carried it, a private note never reaches
  * the page, a reply asking for an OTP needs a second confirmation, and
- * "Xong" gives the conversation back to the bot. Also: the race where a
- * thread opens while a bot answer is being prepared.
+ * "Xong" gives the conversation back to the bot. (The race where a thread
+ * opens while a bot answer is being prepared: the turn runner contract,
+ * test/contracts/turnRunner.contract.ts, and handoff.race.test.ts.)
  */
-import { join } from 'node:path';
-import type { Hono } from 'hono';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/channels/web/session.js';
-import type { Engine } from '../../src/core/conversation/engine.js';
 import { HANDOFF_ASK } from '../../src/core/handoff/intent.js';
 import { ACKNOWLEDGED, BTN_ASK_PERSON, CLOSED, OFFER } from '../../src/core/handoff/texts.js';
-import type { OutgoingReply } from '../../src/core/messages.js';
 import type { HandoffScope } from '../../src/core/stores/handoff.js';
-import type { Services } from '../../src/services.js';
-import { SqliteOutboxStore } from '../../src/storage/sqlite/outboxStore.js';
-import { fixedClock, readyServices, tempDir } from '../helpers.js';
-import { webChatApp } from './webFixtures.js';
+import { fixedClock } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
 const COMMUNE: HandoffScope = { kind: 'commune' };
 
@@ -33,7 +29,7 @@ interface Body {
 /** A browser's cookie jar over the app. */
 class Page {
   cookie: string | undefined;
-  constructor(private readonly app: Hono) {}
+  constructor(private readonly app: Pick<TestService, 'request'>) {}
 
   private headers(): Record<string, string> {
     return this.cookie !== undefined ? { cookie: `${SESSION_COOKIE}=${this.cookie}` } : {};
@@ -68,21 +64,28 @@ class Page {
 }
 
 describe('handoff on the web chat', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
+  let services: TestService;
   let page: Page;
   const clock = fixedClock();
 
-  beforeEach(async () => {
-    tmp = tempDir('hocvuso-handoff-web-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') }, clock);
-    page = new Page(webChatApp(services));
+  // One database for the file; each case is a new visitor (its own session, its own thread).
+  beforeAll(async () => {
+    services = await testService({ clock });
   });
 
-  afterEach(() => {
-    services.close();
-    tmp.cleanup();
+  beforeEach(() => {
+    page = new Page(services);
   });
+
+  afterAll(async () => {
+    await services?.close();
+  });
+
+  /** The web's queued replies to a session, not yet carried by an answer. */
+  const pendingFor = async (sessionId: string) =>
+    (await services.tables.rows('outbox')).filter(
+      (r) => r.channel === 'web' && r.user_id === sessionId && r.status === 'pending',
+    );
 
   const texts = (b: Body): string[] => b.replies.map((r) => r.text);
 
@@ -153,19 +156,18 @@ describe('handoff on the web chat', () => {
     await page.send({ text: 'gap can bo' });
     const thread = await services.handoff.store.openThreadOf('web', page.sessionId);
     if (!thread) throw new Error('no thread');
-    const webOutbox = new SqliteOutboxStore(services.db, services.config.COMMUNE_ID, 'web');
     const actions = services.handoff.actions;
     const ask = (text: string, confirmed = false) => actions.reply(thread.id, COMMUNE, 's1', text, { confirmed });
 
     expect(await ask('Bà con đọc mã OTP cho tôi')).toEqual({ ok: false, needsConfirmation: ['otp'] });
     expect(await ask('Cho tôi mat khau VNeID')).toEqual({ ok: false, needsConfirmation: ['password'] });
     expect(await ask('Bà con vào http://vneid-capnhat.online')).toEqual({ ok: false, needsConfirmation: ['link'] });
-    expect(webOutbox.pendingOf(page.sessionId, 10)).toHaveLength(0);
+    expect(await pendingFor(page.sessionId)).toHaveLength(0);
     expect(await services.handoff.store.messages(thread.id, 0, 10)).toHaveLength(0);
 
     expect((await ask('Bà con nộp hồ sơ tại https://dichvucong.gov.vn')).ok).toBe(true);
     expect((await ask('Không ai được hỏi mã OTP của bà con đâu ạ', true)).ok).toBe(true);
-    expect(webOutbox.pendingOf(page.sessionId, 10)).toHaveLength(2);
+    expect(await pendingFor(page.sessionId)).toHaveLength(2);
     expect(await ask('   ')).toEqual({ ok: false, error: 'empty' });
     expect(await ask('x'.repeat(2001))).toEqual({ ok: false, error: 'too-long' });
   });
@@ -181,8 +183,7 @@ describe('handoff on the web chat', () => {
     if (!result.ok) throw new Error(JSON.stringify(result));
     expect(result.message).toMatchObject({ author: 'staff', delivery: 'failed' });
     expect(result.message.outboxId).toBeUndefined();
-    const rows = services.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE user_id = 'z-off'").get() as { n: number };
-    expect(rows.n).toBe(0);
+    expect((await services.tables.rows('outbox')).filter((r) => r.user_id === 'z-off')).toHaveLength(0);
   });
 
   it('a hamlet team cannot act on a thread of the commune queue', async () => {
@@ -220,44 +221,5 @@ describe('handoff on the web chat', () => {
     expect(await page.poll()).toEqual({ status: 200, body: { replies: [] } });
     await page.send({ choice: 'menu:start' });
     expect((await page.poll('?after=3')).status).toBe(400);
-  });
-
-  it('race: a thread opened while the bot answer is prepared wins — the answer is not queued', async () => {
-    const outbox = new SqliteOutboxStore<OutgoingReply>(services.db, services.config.COMMUNE_ID, 'telegram');
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let started: () => void = () => undefined;
-    const engineStarted = new Promise<void>((resolve) => (started = resolve));
-    const slow: Engine = {
-      handle: async () => {
-        started();
-        await gate;
-        return [{ kind: 'answer', text: 'Câu trả lời của trợ lý' }];
-      },
-      ask: () => Promise.reject(new Error('unused')),
-    };
-    const runner = services.turns.withEngine(slow);
-    const turn = runner.run({
-      claim: 'telegram:race-1',
-      userId: '77',
-      outbox,
-      message: { channel: 'telegram', userId: '77', text: 'cách cài VNeID' },
-      render: (replies) => replies,
-    });
-    await engineStarted;
-    // Staff take over (the resident's own "gặp cán bộ" from another path) while the engine is waiting.
-    const thread = await services.handoff.store.open({
-      channel: 'telegram',
-      userId: '77',
-      reason: 'asked',
-      at: clock.now(),
-    });
-    release();
-    const outcome = await turn;
-    expect(outcome.duplicate).toBe(false);
-    const queued = outbox.pendingOf('77', 10).map((i) => i.payload.text);
-    expect(queued).not.toContain('Câu trả lời của trợ lý');
-    expect(queued).toEqual([ACKNOWLEDGED]);
-    expect((await services.handoff.store.messages(thread.id, 0, 10)).map((m) => m.text)).toEqual(['cách cài VNeID']);
   });
 });

@@ -1,19 +1,15 @@
 /**
- * The HTTP application in-process (`app.request()`, no port) over the real
- * engine and a real SQLite file: the chat page and its security headers, the
- * health check, and `POST /api/chat` with good, bad and odd input. Whatever a
- * browser or a script sends, the answer is JSON with a stable shape.
+ * The HTTP application over the real engine, on SQLite or PostgreSQL
+ * (test/testService.ts): the chat page and its security headers, the health
+ * check, and `POST /api/chat` with good, bad and odd input. Whatever a
+ * browser or a script sends, the answer is JSON with a stable shape. The
+ * failure answers (503, 500) are the app's own, checked in-process.
  */
-import { join } from 'node:path';
-import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
-import { createWebChat } from '../../src/channels/web/chatApi.js';
-import { webTurns } from '../../src/channels/web/compose.js';
 import { createApp } from '../../src/http/app.js';
-import type { Services } from '../../src/services.js';
-import { pingDatabase } from '../../src/storage/sqlite/db.js';
-import { memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { memoryLogger } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
 interface Reply {
   text: string;
@@ -28,37 +24,28 @@ interface ProblemBody {
   details?: string[];
 }
 
-describe('HTTP app (in-process)', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
-  let app: Hono;
+describe('HTTP app', () => {
+  let svc: TestService;
   let lines: string[];
   let MAX_BODY_BYTES: number;
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-http-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
-    MAX_BODY_BYTES = services.config.MAX_BODY_BYTES;
-    const mem = memoryLogger();
-    lines = mem.lines;
-    app = createApp({
-      chat: createWebChat(webTurns(services)),
-      healthy: () => pingDatabase(services.db),
-      assets: loadWebAssets(),
-      logger: mem.logger,
-      maxBodyBytes: MAX_BODY_BYTES,
-    });
+    svc = await testService();
+    MAX_BODY_BYTES = svc.config.MAX_BODY_BYTES;
+    lines = svc.logLines;
   });
 
-  afterAll(() => {
-    services?.close();
-    tmp?.cleanup();
+  afterAll(async () => {
+    await svc?.close();
   });
+
+  const app = { request: (path: string, init?: RequestInit) => svc.request(path, init) };
 
   /** Session cookies by the body's `user` label, so one label is one browser (the label itself names nobody). */
   const jar = new Map<string, string>();
 
-  async function postRaw(body: string, headers: Record<string, string> = {}): Promise<Response> {
+  /** Posts `body`; `streamed` sends it in chunks without a Content-Length. */
+  async function postRaw(body: string, headers: Record<string, string> = {}, streamed = false): Promise<Response> {
     let label: string | undefined;
     try {
       const parsed = JSON.parse(body) as { user?: unknown };
@@ -69,7 +56,8 @@ describe('HTTP app (in-process)', () => {
     const cookie = label !== undefined ? jar.get(label) : undefined;
     const res = await app.request('/api/chat', {
       method: 'POST',
-      body,
+      body: streamed ? chunks(body) : body,
+      ...(streamed && { duplex: 'half' }),
       headers: { 'content-type': 'application/json', ...(cookie !== undefined && { cookie }), ...headers },
     });
     const set = /^[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
@@ -145,7 +133,7 @@ describe('HTTP app (in-process)', () => {
 
     it('GET /healthz is 503 when the health check fails', async () => {
       const down = createApp({
-        chat: createWebChat(webTurns(services)),
+        chat: () => Promise.reject(new Error('not reached')),
         healthy: () => false,
         assets: loadWebAssets(),
         logger: memoryLogger().logger,
@@ -228,7 +216,7 @@ describe('HTTP app (in-process)', () => {
       const declared = await problem(await postRaw(big, { 'content-length': String(Buffer.byteLength(big)) }), 413);
       expect(declared.error).toBe('too_large');
       expect(declared.message).toContain(String(MAX_BODY_BYTES));
-      const streamed = await problem(await postRaw(big), 413);
+      const streamed = await problem(await postRaw(big, {}, true), 413);
       expect(streamed.error).toBe('too_large');
     });
 
@@ -293,10 +281,10 @@ describe('HTTP app (in-process)', () => {
         expectWellFormed((await res.json()) as ChatBody);
       }
       const session = /=([^.]+)\./.exec(jar.get('same-user') ?? '')?.[1];
-      const state = services.db
-        .prepare("SELECT COUNT(*) AS n FROM conversation_state WHERE channel = 'web' AND user_id = ?")
-        .get(session);
-      expect(state).toEqual({ n: 1 });
+      const state = (await svc.tables.rows('conversation_state')).filter(
+        (r) => r.channel === 'web' && r.user_id === session,
+      );
+      expect(state).toHaveLength(1);
     });
 
     it('logged no request failure for any of the above', () => {
@@ -326,3 +314,14 @@ describe('HTTP app (in-process)', () => {
     expect(errLines.join('')).not.toContain('0912345678');
   });
 });
+
+/** A body sent as a stream: fetch then uses chunked transfer encoding and no Content-Length. */
+function chunks(body: string): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(body);
+  return new ReadableStream({
+    start(controller) {
+      for (let i = 0; i < bytes.length; i += 16_384) controller.enqueue(bytes.subarray(i, i + 16_384));
+      controller.close();
+    },
+  });
+}

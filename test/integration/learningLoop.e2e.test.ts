@@ -5,13 +5,14 @@
  * source at once, also in a second process on the same database and after a
  * forced re-ingest of the knowledge folder; a revert brings the previous
  * state back; an ignored group stays ignored as new similar questions come.
+ * On SQLite or PostgreSQL (test/testService.ts), through the console of the
+ * real server, signed in as an administrator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../src/services.js';
-import { createLearningModule } from '../../src/staff/learningModule.js';
 import type { GroupView } from '../../src/staff/learningService.js';
-import { fixedClock, memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
-import { ADMIN, memoryAudit, post, staffApp } from './learningStaffApp.js';
+import { fixedClock } from '../helpers.js';
+import { signIn, type StaffSession } from '../staffSession.js';
+import { testService, type TestService } from '../testService.js';
 
 const Q = 'Lớp học kỹ năng số ở nhà văn hóa xóm có học buổi tối không?';
 const Q_NO_MARKS = 'lop hoc ky nang so o nha van hoa xom co hoc buoi toi ko';
@@ -20,14 +21,22 @@ const WIFI = 'Wifi miễn phí ở nhà văn hóa xã mật khẩu là gì';
 const ANSWER =
   'Lớp học kỹ năng số ở nhà văn hóa các xóm học vào buổi tối thứ Ba và thứ Năm hằng tuần, từ 19 giờ 30 đến 21 giờ.';
 
-const tmp = tempDir();
-const clock = fixedClock('2026-12-03T02:00:00.000Z');
-let s: Services;
-const audit = memoryAudit();
-let app: ReturnType<typeof staffApp>;
+/**
+ * The console of the real server reads the system clock (decisions, the
+ * weekly figures), so the residents' clock starts at the real time too.
+ */
+const START = new Date();
+const clock = fixedClock(START.toISOString());
+let s: TestService;
+let admin: StaffSession;
+
+/** A JSON POST of the signed-in administrator. */
+const post = (path: string, body: unknown): Promise<Response> =>
+  s.request(path, { method: 'POST', headers: admin.headers({ json: true }), body: JSON.stringify(body) });
+const get = (path: string): Promise<Response> => s.request(path, { headers: admin.headers() });
 
 async function groups(state = 'open'): Promise<(GroupView & { candidates: { ref: string }[] })[]> {
-  const res = await app.request(`http://localhost/staff/api/learning/groups?state=${state}`);
+  const res = await get(`/staff/api/learning/groups?state=${state}`);
   expect(res.status).toBe(200);
   return ((await res.json()) as { groups: (GroupView & { candidates: { ref: string }[] })[] }).groups;
 }
@@ -37,23 +46,11 @@ function groupWith<G extends GroupView>(list: readonly G[], text: string): G | u
 }
 
 beforeAll(async () => {
-  s = await readyServices({ DATABASE_PATH: `${tmp.dir}/loop.db` }, clock);
-  app = staffApp(
-    createLearningModule({
-      questions: s.learning,
-      entries: s.consoleFaq,
-      index: s.index,
-      search: s.search,
-      publish: () => s.publishConsoleFaq(),
-      audit,
-      clock,
-    }),
-    ADMIN,
-  );
+  s = await testService({ clock });
+  admin = await signIn({ app: s, store: s.staff, clock: fixedClock(START.toISOString()) }, { role: 'admin' });
 });
-afterAll(() => {
-  s.close();
-  tmp.cleanup();
+afterAll(async () => {
+  await s?.close();
 });
 
 describe('a question the assistant was not sure about, answered by staff', () => {
@@ -81,7 +78,7 @@ describe('a question the assistant was not sure about, answered by staff', () =>
 
   it('answers with the staff answer and its source once approved, for the same and a reworded question', async () => {
     const g = groupWith(await groups(), Q);
-    const res = await post(app, `/staff/learning/groups/${encodeURIComponent(g?.id ?? '')}/answer`, {
+    const res = await post(`/staff/learning/groups/${encodeURIComponent(g?.id ?? '')}/answer`, {
       question: Q,
       variants: [Q_NO_MARKS],
       answer: ANSWER,
@@ -105,20 +102,17 @@ describe('a question the assistant was not sure about, answered by staff', () =>
     }
     expect(groupWith(await groups(), Q)).toBeUndefined();
     expect(groupWith(await groups('answered'), Q)).toMatchObject({ entryId: 'console_1' });
-    expect(audit.entries.at(-1)).toMatchObject({ actorId: ADMIN.id, action: 'faq.approve', target: 'console_1' });
+    expect((await s.audit.recent(1))[0]).toMatchObject({
+      actorId: admin.accountId,
+      action: 'faq.approve',
+      target: 'console_1',
+    });
   });
 
   it('is live in another process on the same database without a restart', async () => {
-    const other = createServices(testConfig({ DATABASE_PATH: `${tmp.dir}/loop.db` }), memoryLogger().logger, {
-      clock,
-    });
-    try {
-      await other.load();
-      const a = await other.engine.ask(Q_NO_MARKS);
-      expect(a.text).toContain('thứ Ba và thứ Năm');
-    } finally {
-      other.close();
-    }
+    const other = await s.another();
+    const a = await other.engine.ask(Q_NO_MARKS);
+    expect(a.text).toContain('thứ Ba và thứ Năm');
   });
 
   it('survives a forced re-ingest of the knowledge folder', async () => {
@@ -129,7 +123,7 @@ describe('a question the assistant was not sure about, answered by staff', () =>
 
   it('counts the question in the weekly figures as answered by an approved entry', async () => {
     await s.engine.handle({ channel: 'web', userId: 'r5', text: Q });
-    const res = await app.request('http://localhost/staff/api/learning/weekly?weeks=2');
+    const res = await get('/staff/api/learning/weekly?weeks=2');
     const weeks = (
       (await res.json()) as {
         weeks: { asked: number; byConsole: number; groupsAnswered: number; medianDaysToAnswer: number | null }[];
@@ -143,20 +137,20 @@ describe('a question the assistant was not sure about, answered by staff', () =>
   });
 
   it('goes back to "not sure" after a revert, and the group is open again', async () => {
-    const res = await post(app, `/staff/learning/entries/${entryId}/revert`, { reason: 'Lịch học thay đổi' });
+    const res = await post(`/staff/learning/entries/${entryId}/revert`, { reason: 'Lịch học thay đổi' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ reverted: 1, live: null });
     const a = await s.engine.ask(Q);
     expect(a.confident).toBe(false);
     expect(a.text).not.toContain('thứ Ba và thứ Năm');
     expect(groupWith(await groups(), Q)).toBeDefined();
-    const history = await app.request(`http://localhost/staff/api/learning/entries/${entryId}/revisions`);
+    const history = await get(`/staff/api/learning/entries/${entryId}/revisions`);
     const body = (await history.json()) as {
       revisions: { status: string; revertedBy: string; revertReason: string }[];
     };
     expect(body.revisions[0]).toMatchObject({
       status: 'reverted',
-      revertedBy: ADMIN.id,
+      revertedBy: admin.accountId,
       revertReason: 'Lịch học thay đổi',
     });
   });
@@ -166,11 +160,11 @@ describe('an ignored group', () => {
   it('stays ignored, and new similar questions join it hidden', async () => {
     const wifi = groupWith(await groups(), WIFI);
     expect(wifi).toBeDefined();
-    const res = await post(app, `/staff/learning/groups/${encodeURIComponent(wifi?.id ?? '')}/ignore`, {
+    const res = await post(`/staff/learning/groups/${encodeURIComponent(wifi?.id ?? '')}/ignore`, {
       reason: 'Không thuộc phạm vi trợ lý',
     });
     expect(res.status).toBe(200);
-    clock.set('2026-12-04T03:00:00.000Z');
+    clock.set(new Date(START.getTime() + 86_400_000).toISOString()); // a day after the decision
     await s.engine.handle({ channel: 'zalo', userId: 'z9', text: 'mat khau wifi mien phi o nha van hoa xa la gi' });
     const open = await groups();
     expect(open.some((g) => g.wordings.some((w) => /wifi/i.test(w)))).toBe(false);

@@ -8,18 +8,16 @@
  * the classes so they cannot come back unnoticed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/services.js';
 import { foldMarks } from '../../src/core/text/normalize.js';
-import { readyServices, tempDir } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
-const tmp = tempDir();
-let s: Services;
+// On SQLite or PostgreSQL (test/testService.ts): the knowledge indexed into either answers alike.
+let s: TestService;
 beforeAll(async () => {
-  s = await readyServices({ DATABASE_PATH: `${tmp.dir}/rq.db` });
+  s = await testService();
 });
-afterAll(() => {
-  s.close();
-  tmp.cleanup();
+afterAll(async () => {
+  await s?.close();
 });
 
 const folded = (t: string): string => foldMarks(t);

@@ -4,24 +4,20 @@
  * question the commune's documents do not cover, and the LangChain retriever
  * that exposes the same ranking to chains.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HocvusoRetriever } from '../../src/rag/retriever.js';
-import type { Services } from '../../src/services.js';
-import { readyServices, tempDir } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
 describe('retrieval over the bundled knowledge', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
+  // On SQLite (FTS5) or PostgreSQL (the commune's index in memory), test/testService.ts.
+  let services: TestService;
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-retrieval-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
+    services = await testService();
   });
 
-  afterAll(() => {
-    services?.close();
-    tmp?.cleanup();
+  afterAll(async () => {
+    await services?.close();
   });
 
   const SPELLINGS: [string, string, string][] = [

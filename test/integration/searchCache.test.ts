@@ -1,12 +1,12 @@
 /**
  * Repeated questions are served from a small cache keyed by the normalised
  * question; an ingestion that changes the index empties it, so a staff edit is
- * seen at once.
+ * seen at once. On SQLite or PostgreSQL (test/testService.ts).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { readyServices } from '../helpers.js';
+import { testService } from '../testService.js';
 
-const services = await readyServices();
+const services = await testService();
 afterAll(() => services.close());
 
 describe('search result cache', () => {

@@ -1,20 +1,14 @@
 /**
  * One navigation bar across the console: the dashboard, the settings, the
- * learning loop and the account page, as server.ts mounts them behind the
- * real front door, each show the same bar (the page itself marked current,
+ * learning loop and the account page, as the real server (server.ts or
+ * pgServer.ts) mounts them behind the real front door, each show the same bar (the page itself marked current,
  * a sign-out form carrying the session's CSRF token), under the strict CSP;
  * a hamlet team is not offered the commune settings it may not change.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/services.js';
-import { createAccountModule } from '../../src/staff/accountModule.js';
-import { staffParts } from '../../src/staff/compose.js';
-import { createDashboardModule } from '../../src/staff/dashboardModule.js';
-import { createLearningModule } from '../../src/staff/learningModule.js';
-import { createSettingsModule } from '../../src/staff/settingsModule.js';
-import { SqliteCommuneSettingsRepo } from '../../src/storage/sqlite/communeSettingsRepo.js';
-import { fixedClock, readyServices } from '../helpers.js';
-import { signIn, staffTestApp, type StaffSession, type StaffTestApp } from '../staffSession.js';
+import { fixedClock } from '../helpers.js';
+import { signIn, type StaffSession } from '../staffSession.js';
+import { testService, type TestService } from '../testService.js';
 
 /** Each page, and the stylesheet it loads from its own module (which carries the bar's rules). */
 const PAGES = [
@@ -24,40 +18,19 @@ const PAGES = [
   { path: '/staff/account/link', label: 'Tài khoản', css: '/staff/assets/staff.css' },
 ] as const;
 
-let services: Services;
-let t: StaffTestApp;
+let services: TestService;
+/** The console as the real server mounts it, on SQLite or PostgreSQL (test/testService.ts). */
+let t: { app: TestService; store: TestService['staff']; clock: ReturnType<typeof fixedClock> };
 
 beforeAll(async () => {
-  const clock = fixedClock('2026-12-01T08:00:00.000Z');
-  services = await readyServices({}, clock);
-  const { audit, chats } = staffParts(services.db, services.config.COMMUNE_ID, clock);
-  t = staffTestApp({
-    db: services.db,
-    clock,
-    modules: [
-      createDashboardModule({ commune: () => services.commune, clock }),
-      createSettingsModule({
-        commune: services.commune,
-        settings: new SqliteCommuneSettingsRepo(services.db, services.config.COMMUNE_ID),
-        population: services.population,
-        audit,
-        clock,
-      }),
-      createLearningModule({
-        questions: services.learning,
-        entries: services.consoleFaq,
-        index: services.index,
-        search: services.search,
-        publish: () => services.publishConsoleFaq(),
-        audit,
-        clock,
-      }),
-      createAccountModule({ links: chats, audit, clock }),
-    ],
-  });
+  services = await testService();
+  // The console reads the system clock: the accounts' set-up links are made at the real time.
+  t = { app: services, store: services.staff, clock: fixedClock(new Date().toISOString()) };
 });
 
-afterAll(() => services.close());
+afterAll(async () => {
+  await services?.close();
+});
 
 /** The navigation bar of a page. */
 function navOf(html: string): string {

@@ -2,11 +2,12 @@
  * What commune staff read in the log when the service starts over a knowledge
  * folder with mistakes in it: every warning's message is Vietnamese, and the
  * details ride in fields whose names stay English (file, reason, problem).
+ * On SQLite or PostgreSQL (test/testService.ts): each builds its own start.
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createServices } from '../../src/services.js';
-import { fixedClock, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
+import { tempDir, writeTree } from '../helpers.js';
+import { testService } from '../testService.js';
 
 interface LogLine {
   readonly level: number;
@@ -26,17 +27,9 @@ describe('start-up warnings', () => {
 
   async function warningsFor(files: Record<string, string>): Promise<LogLine[]> {
     writeTree(join(tmp.dir, 'knowledge'), files);
-    const { logger, lines } = memoryLogger();
-    const services = createServices(
-      testConfig({ DATABASE_PATH: join(tmp.dir, 'db.sqlite'), KNOWLEDGE_DIR: join(tmp.dir, 'knowledge') }),
-      logger,
-      { clock: fixedClock() },
-    );
-    try {
-      await services.ingest();
-    } finally {
-      services.close();
-    }
+    const services = await testService({ env: { KNOWLEDGE_DIR: join(tmp.dir, 'knowledge') } });
+    const lines = [...services.logLines];
+    await services.close();
     return lines.map((l) => JSON.parse(l) as LogLine).filter((l) => l.level === 40);
   }
 

@@ -1,19 +1,18 @@
 /**
- * Who a web visitor is, through the real app, engine and SQLite file: the
+ * Who a web visitor is, through the real server and engine, on SQLite or
+ * PostgreSQL (test/testService.ts): the
  * server issues the session in a signed HttpOnly cookie, a body's `user`
  * names nobody (another visitor's data can be neither read nor deleted by
  * naming them), a forged or edited cookie is a new anonymous visitor, a link
  * code rotates the session, and the generated key survives a restart.
  */
-import { join } from 'node:path';
-import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_SECRET_NAME } from '../../src/channels/web/compose.js';
 import { SESSION_COOKIE } from '../../src/channels/web/session.js';
 import * as R from '../../src/core/registry/texts.js';
-import { createServices, type Services } from '../../src/services.js';
-import { memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
-import { webChatApp } from './webFixtures.js';
+import { testService, type TestService } from '../testService.js';
+
+type App = Pick<TestService, 'request'>;
 
 interface ChatBody {
   replies: { text: string; buttons?: { label: string; value: string }[] }[];
@@ -24,7 +23,7 @@ class Visitor {
   cookie: string | undefined;
   lastSetCookie: string | null = null;
   constructor(
-    private readonly app: () => Hono,
+    private readonly app: () => App,
     private readonly headers: Record<string, string> = {},
   ) {}
 
@@ -57,20 +56,15 @@ class Visitor {
 const idOf = (cookie: string | undefined): string => (cookie ?? '').split('.')[0] ?? '';
 
 describe('web sessions', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
-  let app: Hono;
-  const current = (): Hono => app;
+  let svc: TestService;
+  const current = (): App => svc;
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-session-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
-    app = webChatApp(services);
+    svc = await testService();
   });
 
-  afterAll(() => {
-    services?.close();
-    tmp?.cleanup();
+  afterAll(async () => {
+    await svc?.close();
   });
 
   it('issues an HttpOnly, SameSite=Lax session cookie; Secure when the proxy says https', async () => {
@@ -126,7 +120,7 @@ describe('web sessions', () => {
 
   it('rotates the session when a link code joins it to a citizen; the old cookie reaches nobody', async () => {
     const code = /Mã liên kết của bà con: ([A-Z0-9]{8})/.exec(
-      (await services.engine.handle({ channel: 'telegram', userId: 'tg-rotate', choice: 'me:link' }))[0]?.text ?? '',
+      (await svc.engine.handle({ channel: 'telegram', userId: 'tg-rotate', choice: 'me:link' }))[0]?.text ?? '',
     )?.[1];
     expect(code).toBeDefined();
     const v = new Visitor(current);
@@ -137,18 +131,12 @@ describe('web sessions', () => {
     expect(idOf(v.cookie)).not.toBe(idOf(before));
     expect(await v.say('dữ liệu của tôi')).toMatch(/telegram, web|web, telegram/);
     // Everything the old id keyed moved with the person: nothing is left under it.
-    const left = services.db
-      .prepare(
-        `SELECT (SELECT COUNT(*) FROM citizen_identities WHERE user_id = @id)
-              + (SELECT COUNT(*) FROM conversation_state WHERE user_id = @id)
-              + (SELECT COUNT(*) FROM unanswered_questions WHERE user_id = @id) AS n`,
-      )
-      .get({ id: idOf(before) });
-    expect(left).toEqual({ n: 0 });
-    const moved = services.db
-      .prepare('SELECT COUNT(*) AS n FROM unanswered_questions WHERE user_id = ?')
-      .get(idOf(v.cookie));
-    expect(moved).toEqual({ n: 1 });
+    const keyed = async (table: string, id: string) =>
+      (await svc.tables.rows(table)).filter((r) => r.user_id === id).length;
+    for (const table of ['citizen_identities', 'conversation_state', 'unanswered_questions']) {
+      expect(await keyed(table, idOf(before)), table).toBe(0);
+    }
+    expect(await keyed('unanswered_questions', idOf(v.cookie))).toBe(1);
 
     const stale = new Visitor(current);
     stale.cookie = before;
@@ -158,9 +146,9 @@ describe('web sessions', () => {
   it('keeps sessions across a restart: the generated key is stored in the database', async () => {
     const v = new Visitor(current);
     await v.press('me:link');
-    const stored = services.db.prepare('SELECT value FROM service_secrets WHERE name = ?').get(SESSION_SECRET_NAME);
-    expect(stored).toBeDefined();
-    const again = webChatApp(services);
+    const stored = (await svc.tables.rows('service_secrets')).filter((r) => r.name === SESSION_SECRET_NAME);
+    expect(stored).toHaveLength(1);
+    const again = await svc.another();
     const same = new Visitor(() => again);
     same.cookie = v.cookie;
     expect(await same.say('dữ liệu của tôi')).toContain('Dữ liệu trợ lý đang lưu');
@@ -169,17 +157,9 @@ describe('web sessions', () => {
   it('uses SESSION_SECRET when set: a cookie sealed under the generated key proves nothing there', async () => {
     const v = new Visitor(current);
     await v.press('me:link');
-    const own = createServices(
-      testConfig({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db'), SESSION_SECRET: 'x'.repeat(40) }),
-      memoryLogger().logger,
-    );
-    try {
-      const other = webChatApp(own);
-      const moved = new Visitor(() => other);
-      moved.cookie = v.cookie;
-      expect(await moved.say('dữ liệu của tôi')).toBe(R.NO_DATA);
-    } finally {
-      own.close();
-    }
+    const other = await svc.another({ SESSION_SECRET: 'x'.repeat(40) });
+    const moved = new Visitor(() => other);
+    moved.cookie = v.cookie;
+    expect(await moved.say('dữ liệu của tôi')).toBe(R.NO_DATA);
   });
 });

@@ -9,8 +9,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/storage/pg/schema.js';
 import { withCommune } from '../../src/storage/pg/tenant.js';
-import type { Row, TableAccess } from '../contracts/tables.js';
+import type { TableAccess } from '../contracts/tables.js';
 import { connect, createMigratedDatabase, type TestDatabase } from './pgTestDb.js';
+import { pgTables } from './pgTables.js';
 
 export interface PgContractDb {
   /** As the app role (what the service uses). */
@@ -31,18 +32,6 @@ export async function openPgContractDb(): Promise<PgContractDb> {
   const app = connect<Database>(t.appUrl, 4);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tables named at run time
   const admin = connect<any>(t.adminUrl, 2);
-  const tenantTables = async (): Promise<string[]> => {
-    const { rows } = await sql<{ table_name: string }>`
-      SELECT table_name FROM information_schema.columns
-       WHERE table_schema = current_schema() AND column_name = 'commune_id' ORDER BY table_name`.execute(admin);
-    return rows.map((r) => r.table_name);
-  };
-  const hasId = async (table: string): Promise<boolean> => {
-    const { rows } = await sql<{ n: number }>`
-      SELECT COUNT(*) AS n FROM information_schema.columns
-       WHERE table_schema = current_schema() AND table_name = ${table} AND column_name = 'id'`.execute(admin);
-    return (rows[0]?.n ?? 0) > 0;
-  };
   const pools: Kysely<Database>[] = [];
   return {
     app,
@@ -70,29 +59,7 @@ export async function openPgContractDb(): Promise<PgContractDb> {
           .values({ id: communeId, name: `Xã thử ${serial}` })
           .execute(),
       );
-      const tables: TableAccess = {
-        async insert(table, row) {
-          await admin.insertInto(table).values(row).execute();
-        },
-        async rows(table) {
-          let q = admin.selectFrom(table).selectAll().where('commune_id', '=', communeId);
-          if (await hasId(table)) q = q.orderBy('id');
-          return await q.execute();
-        },
-        async everyRow() {
-          const out: { table: string; row: Row }[] = [];
-          for (const table of await tenantTables()) {
-            const rows = (await admin
-              .selectFrom(table)
-              .selectAll()
-              .where('commune_id', '=', communeId)
-              .execute()) as Row[];
-            for (const row of rows) out.push({ table, row });
-          }
-          return out;
-        },
-      };
-      return { communeId, tables };
+      return { communeId, tables: pgTables(admin, communeId) };
     },
     async close() {
       for (const pool of pools) await pool.destroy();

@@ -1,21 +1,25 @@
 /**
  * The progress report's numbers over a database filled through the real
- * quiz engine (progressFixture.ts): completions per hamlet × group, the
+ * quiz engine (progressFixture.ts), on SQLite or PostgreSQL: completions per hamlet × group, the
  * erased resident's anonymous completion, local-day period filters and week
  * boundaries (UTC+7), attempts and failed questions, and the plan's
  * indicators with their strict "trên 60%".
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { progressReport, type ProgressDeps } from '../../../src/reports/progressData.js';
 import type { ProgressQuery, ProgressReport } from '../../../src/reports/progressTypes.js';
-import { SqliteReportRepo } from '../../../src/storage/sqlite/reportRepo.js';
-import { tempDir } from '../../helpers.js';
-import { buildFixture, communeWithHamlets, FakePopulation, takeQuiz, type Fixture } from './progressFixture.js';
+import type { ReportSource } from '../../../src/core/stores/reports.js';
+import type { Row } from '../../contracts/tables.js';
+import {
+  buildServiceFixture,
+  communeWithHamlets,
+  FakePopulation,
+  takeQuiz,
+  type ServiceFixture,
+} from './progressFixture.js';
 
-let tmp: ReturnType<typeof tempDir>;
-let fx: Fixture;
-let repo: SqliteReportRepo;
+let fx: ServiceFixture;
+let repo: ReportSource;
 const population = new FakePopulation(
   [
     { hamletId: 'xom-1', groupId: 'nguoi-dan', people: 5 },
@@ -32,8 +36,8 @@ function deps(pop = population): ProgressDeps {
   return {
     reports: repo,
     population: pop,
-    commune: () => communeWithHamlets(fx.services.commune),
-    quizzes: () => fx.services.quizzes.list(),
+    commune: () => communeWithHamlets(fx.service.commune),
+    quizzes: () => fx.service.quizzes.list(),
     clock: fx.clock,
   };
 }
@@ -41,97 +45,123 @@ const report = (query: Partial<ProgressQuery> = {}, pop = population): Promise<P
   progressReport(deps(pop), { year: 2026, ...query });
 
 beforeAll(async () => {
-  tmp = tempDir('hocvuso-progress-');
-  fx = await buildFixture(join(tmp.dir, 'hocvuso.db'));
-  repo = new SqliteReportRepo(fx.services.db, 'hung-chau');
+  fx = await buildServiceFixture();
+  repo = fx.service.reports;
 }, 120_000);
 
-afterAll(() => {
-  fx?.services.close();
-  tmp?.cleanup();
+afterAll(async () => {
+  await fx?.service.close();
 });
 
+const rowsOf = (table: string): Promise<Row[]> => fx.service.tables.rows(table);
+
+/** Counts (or sums of `n`) by the key of each row, without the zero sums, sorted by key. */
+function tally(rows: readonly Row[], key: (r: Row) => unknown[], n: (r: Row) => number = () => 1): unknown[][] {
+  const sums = new Map<string, { key: unknown[]; n: number }>();
+  for (const r of rows) {
+    const k = key(r);
+    const id = JSON.stringify(k);
+    const at = sums.get(id) ?? { key: k, n: 0 };
+    at.n += n(r);
+    sums.set(id, at);
+  }
+  return [...sums.entries()]
+    .filter(([, v]) => v.n !== 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, v]) => [...v.key, v.n]);
+}
+
+/** The passes (or completions) of live citizens, by the hamlet and group they have now. */
+async function liveBy(table: 'quiz_passes' | 'programme_completions', withQuiz: boolean): Promise<unknown[][]> {
+  const citizens = new Map((await rowsOf('citizens')).map((c) => [c.id, c]));
+  return tally(await rowsOf(table), (p) => {
+    const c = citizens.get(p.citizen_id);
+    if (!c) throw new Error(`${table} row of no citizen`);
+    return withQuiz ? [c.hamlet, c.target_group, p.quiz_id] : [c.hamlet, c.target_group];
+  });
+}
+
+/** report_daily's summary of one kind, as liveBy reads it. */
+async function summaryBy(kind: 'pass' | 'programme', withQuiz: boolean): Promise<unknown[][]> {
+  return tally(
+    (await rowsOf('report_daily')).filter((r) => r.kind === kind),
+    (r) => (withQuiz ? [r.hamlet, r.target_group, r.quiz_id] : [r.hamlet, r.target_group]),
+    (r) => Number(r.n),
+  );
+}
+
 describe('counts in SQL', () => {
-  it('completions per hamlet × group include the erased resident, under the hamlet they had', () => {
-    const sorted = repo.cohortCompletions({}).sort((a, b) => `${a.hamletId}`.localeCompare(`${b.hamletId}`));
+  it('completions per hamlet × group include the erased resident, under the hamlet they had', async () => {
+    const sorted = (await repo.cohortCompletions({})).sort((a, b) => `${a.hamletId}`.localeCompare(`${b.hamletId}`));
     expect(sorted).toEqual([
       { hamletId: 'xom-1', groupId: 'nguoi-dan', completed: 2 },
       { hamletId: 'xom-2', groupId: 'nguoi-dan', completed: 1 },
     ]);
     // The erased resident's rows are gone; only the anonymous count stays.
-    expect(fx.services.db.prepare('SELECT COUNT(*) AS n FROM programme_completions').get()).toEqual({ n: 2 });
-    expect(fx.services.db.prepare('SELECT SUM(completions) AS n FROM anonymous_completions').get()).toEqual({ n: 1 });
+    expect(await rowsOf('programme_completions')).toHaveLength(2);
+    expect((await rowsOf('anonymous_completions')).reduce((sum, r) => sum + Number(r.completions), 0)).toBe(1);
   });
 
-  it('the summary agrees with a direct count of the live rows after moves and the erasure', () => {
-    const direct = fx.services.db
-      .prepare(
-        `SELECT c.hamlet AS h, c.target_group AS g, p.quiz_id AS q, COUNT(*) AS n FROM quiz_passes p
-           JOIN citizens c ON c.commune_id = p.commune_id AND c.id = p.citizen_id GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-      )
-      .all();
-    const summary = fx.services.db
-      .prepare(
-        `SELECT hamlet AS h, target_group AS g, quiz_id AS q, SUM(n) AS n FROM report_daily WHERE kind = 'pass'
-          GROUP BY 1, 2, 3 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3`,
-      )
-      .all();
-    expect(summary).toEqual(direct);
+  it('the summary agrees with a direct count of the live rows after moves and the erasure', async () => {
+    const direct = await liveBy('quiz_passes', true);
+    expect(await summaryBy('pass', true)).toEqual(direct);
     expect(direct.length).toBeGreaterThan(5);
   });
 
-  it('passes per quiz count the anonymous pass of the erased resident', () => {
-    const passes = Object.fromEntries(repo.quizPasses({}).map((p) => [p.quizId, p.passed]));
+  it('passes per quiz count the anonymous pass of the erased resident', async () => {
+    const passes = Object.fromEntries((await repo.quizPasses({})).map((p) => [p.quizId, p.passed]));
     expect(passes['vneid-co-ban']).toBe(4);
     expect(passes['nhan-dien-lua-dao']).toBe(3);
     expect(passes['phong-trao-bdhvs']).toBe(3);
-    expect(Object.fromEntries(repo.quizPasses({ hamletId: 'xom-2' }).map((p) => [p.quizId, p.passed]))).toEqual({
-      'vneid-co-ban': 2,
-      'dich-vu-cong-truc-tuyen': 1,
-      'nhan-dien-lua-dao': 1,
-      'an-toan-tai-khoan': 1,
-      'phong-trao-bdhvs': 1,
-    });
+    expect(Object.fromEntries((await repo.quizPasses({ hamletId: 'xom-2' })).map((p) => [p.quizId, p.passed]))).toEqual(
+      {
+        'vneid-co-ban': 2,
+        'dich-vu-cong-truc-tuyen': 1,
+        'nhan-dien-lua-dao': 1,
+        'an-toan-tai-khoan': 1,
+        'phong-trao-bdhvs': 1,
+      },
+    );
   });
 
-  it('period filters are inclusive local dates: 16:30Z on 6/12 is Sunday 6/12, 17:30Z is Monday 7/12', () => {
-    const upTo6 = repo.cohortCompletions({ to: '2026-12-06' });
+  it('period filters are inclusive local dates: 16:30Z on 6/12 is Sunday 6/12, 17:30Z is Monday 7/12', async () => {
+    const upTo6 = await repo.cohortCompletions({ to: '2026-12-06' });
     expect(upTo6.find((c) => c.hamletId === 'xom-1')?.completed).toBe(1);
-    expect(repo.cohortCompletions({ from: '2026-12-07' })).toEqual([
+    expect(await repo.cohortCompletions({ from: '2026-12-07' })).toEqual([
       { hamletId: 'xom-1', groupId: 'nguoi-dan', completed: 1 },
     ]);
-    expect(repo.cohortCompletions({ from: '2026-12-06', to: '2026-12-06' })).toEqual([
+    expect(await repo.cohortCompletions({ from: '2026-12-06', to: '2026-12-06' })).toEqual([
       { hamletId: 'xom-1', groupId: 'nguoi-dan', completed: 1 },
     ]);
     // The anonymous completion is dated 2026-12-02.
-    expect(repo.cohortCompletions({ from: '2026-12-02', to: '2026-12-02' })).toEqual([
+    expect(await repo.cohortCompletions({ from: '2026-12-02', to: '2026-12-02' })).toEqual([
       { hamletId: 'xom-2', groupId: 'nguoi-dan', completed: 1 },
     ]);
-    expect(repo.cohortCompletions({ from: '2026-12-03', to: '2026-12-05' })).toEqual([]);
+    expect(await repo.cohortCompletions({ from: '2026-12-03', to: '2026-12-05' })).toEqual([]);
   });
 
-  it('weeks start on Monday in Viet Nam', () => {
-    expect(repo.weekly({})).toEqual([
+  it('weeks start on Monday in Viet Nam', async () => {
+    expect(await repo.weekly({})).toEqual([
       { weekStart: '2026-11-30', completions: 2, passes: 11 },
       { weekStart: '2026-12-07', completions: 1, passes: 5 },
     ]);
-    expect(repo.weekly({ groupId: 'hoc-sinh-sinh-vien' })).toEqual([
+    expect(await repo.weekly({ groupId: 'hoc-sinh-sinh-vien' })).toEqual([
       { weekStart: '2026-11-30', completions: 0, passes: 1 },
     ]);
   });
 
-  it('finished attempts per quiz by outcome, moved with the resident to their hamlet', () => {
-    const attempts = repo.attemptCounts({});
+  it('finished attempts per quiz by outcome, moved with the resident to their hamlet', async () => {
+    const attempts = await repo.attemptCounts({});
     expect(attempts.find((a) => a.quizId === 'nhan-dien-lua-dao')).toEqual({
       quizId: 'nhan-dien-lua-dao',
       passed: 3,
       failed: 2,
     });
-    expect(repo.attemptCounts({ hamletId: 'xom-2', groupId: 'hoc-sinh-sinh-vien' })).toEqual([
+    expect(await repo.attemptCounts({ hamletId: 'xom-2', groupId: 'hoc-sinh-sinh-vien' })).toEqual([
       { quizId: 'nhan-dien-lua-dao', passed: 0, failed: 2 },
       { quizId: 'vneid-co-ban', passed: 1, failed: 0 },
     ]);
-    expect(repo.attemptCounts({ from: '2026-12-07' }).every((a) => a.failed === 0)).toBe(true);
+    expect((await repo.attemptCounts({ from: '2026-12-07' })).every((a) => a.failed === 0)).toBe(true);
   });
 });
 
@@ -180,7 +210,7 @@ describe('the report', () => {
   it('the most-failed questions are those of the failed quiz, with their prompts', async () => {
     const r = await report();
     expect(r.failedQuestions.length).toBeGreaterThan(0);
-    const quiz = fx.services.quizzes.get('nhan-dien-lua-dao');
+    const quiz = fx.service.quizzes.get('nhan-dien-lua-dao');
     for (const f of r.failedQuestions) {
       expect(f.quizId).toBe('nhan-dien-lua-dao');
       expect(f).toMatchObject({ wrong: 2, answered: 4 });
@@ -197,36 +227,22 @@ describe('the report', () => {
 });
 
 describe('the summary follows a citizen merge', () => {
-  const live = (table: 'quiz_passes' | 'programme_completions') =>
-    fx.services.db
-      .prepare(
-        `SELECT c.hamlet AS h, c.target_group AS g, COUNT(*) AS n FROM ${table} p
-           JOIN citizens c ON c.commune_id = p.commune_id AND c.id = p.citizen_id GROUP BY 1, 2 ORDER BY 1, 2`,
-      )
-      .all();
-  const summary = (kind: 'pass' | 'programme') =>
-    fx.services.db
-      .prepare(
-        `SELECT hamlet AS h, target_group AS g, SUM(n) AS n FROM report_daily WHERE kind = ?
-          GROUP BY 1, 2 HAVING SUM(n) <> 0 ORDER BY 1, 2`,
-      )
-      .all(kind);
-
   it('a resident linking a second channel moves the passes of that channel to their hamlet, once', async () => {
     fx.clock.set('2026-12-08T02:00:00.000Z');
-    await takeQuiz(fx.services, 'em', 'vneid-co-ban', true);
-    await takeQuiz(fx.services, 'em', 'kiem-chung-thong-tin', true);
-    fx.services.citizens.update(fx.citizenOf('em'), { profile: { hamlet: 'xom-2', group: 'khac' } }, fx.clock.now());
-    const an = fx.citizenOf('an');
-    fx.services.citizens.createLinkCode(an, 'LINK1234', new Date('2026-12-09T00:00:00.000Z'));
-    const result = fx.services.citizens.redeemLinkCode('LINK1234', { channel: 'web', userId: 'em' }, fx.clock.now());
+    const citizens = fx.service.citizens;
+    await takeQuiz(fx.service, 'em', 'vneid-co-ban', true);
+    await takeQuiz(fx.service, 'em', 'kiem-chung-thong-tin', true);
+    await citizens.update(await fx.citizenOf('em'), { profile: { hamlet: 'xom-2', group: 'khac' } }, fx.clock.now());
+    const an = await fx.citizenOf('an');
+    await citizens.createLinkCode(an, 'LINK1234', new Date('2026-12-09T00:00:00.000Z'));
+    const result = await citizens.redeemLinkCode('LINK1234', { channel: 'web', userId: 'em' }, fx.clock.now());
     expect(result.ok).toBe(true);
-    expect(summary('pass')).toEqual(live('quiz_passes'));
-    expect(summary('programme')).toEqual(live('programme_completions'));
+    expect(await summaryBy('pass', false)).toEqual(await liveBy('quiz_passes', false));
+    expect(await summaryBy('programme', false)).toEqual(await liveBy('programme_completions', false));
     // an kept their earlier vneid-co-ban pass and gained em's other quiz, in xom-1.
-    const passes = Object.fromEntries(repo.quizPasses({ hamletId: 'xom-1' }).map((p) => [p.quizId, p.passed]));
+    const passes = Object.fromEntries((await repo.quizPasses({ hamletId: 'xom-1' })).map((p) => [p.quizId, p.passed]));
     expect(passes['vneid-co-ban']).toBe(2);
     expect(passes['kiem-chung-thong-tin']).toBe(1);
-    expect(repo.quizPasses({ hamletId: 'xom-2', groupId: 'khac' })).toEqual([]);
+    expect(await repo.quizPasses({ hamletId: 'xom-2', groupId: 'khac' })).toEqual([]);
   });
 });

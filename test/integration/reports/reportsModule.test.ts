@@ -1,11 +1,11 @@
 /**
- * The staff reports module through Hono's in-process `app.request()`: a tiny
+ * The staff reports module through Hono's in-process `app.request()`, over
+ * the report repository of SQLite or PostgreSQL (progressFixture.ts): a tiny
  * app plays the console's front door and sets the principal (admin or a
  * hamlet team) from a test header. Checks the 400s with Vietnamese messages,
  * the hamlet scope (403), the CSV (BOM, separator, headers, formula guard)
  * and the XLSX read back with exceljs, and the audit entries.
  */
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,23 +13,19 @@ import type { CommuneConfig } from '../../../src/content/loadCommune.js';
 import type { ProgressReport } from '../../../src/reports/progressTypes.js';
 import { createReportsModule } from '../../../src/staff/reportsModule.js';
 import type { AuditEntry, StaffEnv, StaffPrincipal } from '../../../src/staff/types.js';
-import { SqliteReportRepo } from '../../../src/storage/sqlite/reportRepo.js';
-import { tempDir } from '../../helpers.js';
-import { buildFixture, communeWithHamlets, FakePopulation, type Fixture } from './progressFixture.js';
+import { buildServiceFixture, communeWithHamlets, FakePopulation, type ServiceFixture } from './progressFixture.js';
 
 const ADMIN: StaffPrincipal = { id: 'staff-1', name: 'Cán bộ xã', role: 'admin' };
 const HAMLET: StaffPrincipal = { id: 'staff-2', name: 'Tổ xóm 1', role: 'hamlet', hamletId: 'xom-1' };
 
-let tmp: ReturnType<typeof tempDir>;
-let fx: Fixture;
+let fx: ServiceFixture;
 let app: Hono<StaffEnv>;
 const audit: AuditEntry[] = [];
 
 beforeAll(async () => {
-  tmp = tempDir('hocvuso-reports-http-');
-  fx = await buildFixture(join(tmp.dir, 'hocvuso.db'));
+  fx = await buildServiceFixture();
   const commune: CommuneConfig = {
-    ...communeWithHamlets(fx.services.commune),
+    ...communeWithHamlets(fx.service.commune),
     // A name Excel would run as a formula, to check the guard.
     hamlets: [
       { id: 'xom-1', name: '=Xóm 1' },
@@ -44,10 +40,10 @@ beforeAll(async () => {
     await next();
   });
   createReportsModule({
-    reports: new SqliteReportRepo(fx.services.db, 'hung-chau'),
+    reports: fx.service.reports,
     population: new FakePopulation([{ hamletId: 'xom-1', groupId: 'nguoi-dan', people: 5 }]),
     commune: () => commune,
-    quizzes: () => fx.services.quizzes.list(),
+    quizzes: () => fx.service.quizzes.list(),
     clock: fx.clock,
     audit: {
       record: (e) => {
@@ -57,9 +53,8 @@ beforeAll(async () => {
   })(app);
 }, 120_000);
 
-afterAll(() => {
-  fx?.services.close();
-  tmp?.cleanup();
+afterAll(async () => {
+  await fx?.service.close();
 });
 
 const get = (path: string, role: 'admin' | 'hamlet' = 'admin') =>

@@ -1,0 +1,267 @@
+/**
+ * The service as `npm start` builds it, on SQLite or on PostgreSQL, for tests
+ * that drive it over HTTP and check what it stored (issue 20 item 6: the
+ * suite runs on both databases). Which database is the environment's choice:
+ * HOCVUSO_TEST_DB=pg (set by the `both` project of vitest.pg.config.ts, run
+ * by scripts/test-pg.sh with the PG* variables pg_virtualenv exports) builds
+ * a fresh migrated PostgreSQL database per call (test/pg/pgTestDb.ts), opens
+ * the commune (pgCommune.ts) and starts pgServer.ts; anything else builds
+ * SQLite services in a temporary folder (services.ts) and starts server.ts.
+ *
+ * The server really listens on loopback (port 0), so a test reaches the same
+ * composition a resident does: `request()` is `app.request()`-shaped (a path,
+ * no redirects followed). What the test reads back goes through the ports
+ * both databases implement (citizens, attempts, handoff, staff accounts,
+ * audit) or through `tables`, the commune's plain rows.
+ */
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import type { Config } from '../src/config.js';
+import type { LiveCommune } from '../src/content/liveCommune.js';
+import type { Engine } from '../src/core/conversation/engine.js';
+import type { AttemptRepo, ChatModel, CitizenRepo, Clock, KnowledgeSearch, Random } from '../src/core/ports.js';
+import type { RunningServer } from '../src/http/serve.js';
+import { openPgCommune } from '../src/pgCommune.js';
+import { startPgServer } from '../src/pgServer.js';
+import type { Embedder } from '../src/rag/embeddings.js';
+import { startServer } from '../src/server.js';
+import { createServices, type HandoffParts, type ReloadableQuizCatalog } from '../src/services.js';
+import { staffParts } from '../src/staff/compose.js';
+import type { StaffStore } from '../src/staff/storePort.js';
+import type { AuditLog, AuditReader } from '../src/staff/types.js';
+import type { ReportSource } from '../src/core/stores/reports.js';
+import { PgReportRepo } from '../src/storage/pg/pgReportRepo.js';
+import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
+import { PgAuditLog } from '../src/storage/pg/pgStaffAudit.js';
+import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
+import type { Database } from '../src/storage/pg/schema.js';
+import { sqliteTables, type TableAccess } from './contracts/tables.js';
+import { fixedClock, memoryLogger, tempDir, testConfig } from './helpers.js';
+import { pgTables } from './pg/pgTables.js';
+import { connect, createMigratedDatabase, type TestDatabase } from './pg/pgTestDb.js';
+
+export type TestBackend = 'sqlite' | 'pg';
+
+/** The database this run tests on: HOCVUSO_TEST_DB=pg, else SQLite. */
+export function testBackend(): TestBackend {
+  const chosen = process.env.HOCVUSO_TEST_DB ?? 'sqlite';
+  if (chosen !== 'sqlite' && chosen !== 'pg') throw new Error(`HOCVUSO_TEST_DB must be sqlite or pg, not ${chosen}`);
+  return chosen;
+}
+
+export interface TestServiceOptions {
+  /** Config variables over testConfig()'s (DATABASE_PATH / DATABASE_URL are the harness's). */
+  readonly env?: Record<string, string>;
+  /** The engine's clock (the staff console, like `npm start`, reads the system clock). */
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly chatModel?: ChatModel;
+  readonly embedder?: Embedder;
+}
+
+export interface TestService {
+  readonly backend: TestBackend;
+  readonly config: Config;
+  readonly communeId: string;
+  /** http://127.0.0.1:<port> */
+  readonly base: string;
+  /** Every line the service logged. */
+  readonly logLines: string[];
+  /** Like Hono's `app.request`: a path on the running server; redirects are returned, not followed. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** The commune's rows, table by table, as plain values. */
+  readonly tables: TableAccess;
+  readonly citizens: CitizenRepo;
+  readonly attempts: AttemptRepo;
+  readonly handoff: HandoffParts;
+  readonly staff: StaffStore;
+  readonly audit: AuditLog & AuditReader;
+  /** What the staff's reports read. */
+  readonly reports: ReportSource;
+  readonly quizzes: ReloadableQuizCatalog;
+  readonly commune: LiveCommune;
+  /** The commune's knowledge search (what the engine retrieves from); `reload` rebuilds it from the index. */
+  readonly search: KnowledgeSearch & { reload(): void };
+  /** Re-indexes the knowledge folder (`force`: every file), as `cli ingest` does. */
+  ingest(options?: { force?: boolean }): Promise<unknown>;
+  /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
+  readonly engine: Engine;
+  /**
+   * A second service over the same database, as a restart or another process
+   * sees it, with `env` over this one's config; closed with this one.
+   */
+  another(env?: Record<string, string>): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine'>>;
+  /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Per-address limit for the harness: every request comes from 127.0.0.1,
+ * where `app.request()` had no address at all. A test of that limit sets its own.
+ */
+const LOOPBACK_ADDRESS_LIMIT = '100000';
+
+export async function testService(options: TestServiceOptions = {}): Promise<TestService> {
+  const clock = options.clock ?? fixedClock();
+  const parts = { clock, random: options.random, chatModel: options.chatModel, embedder: options.embedder };
+  const env = { RATE_LIMIT_IP_PER_MINUTE: LOOPBACK_ADDRESS_LIMIT, ...options.env };
+  const backend = testBackend();
+  const { logger, lines } = memoryLogger();
+  const first = backend === 'pg' ? await onPostgres(env, logger, parts) : await onSqlite(env, logger, parts);
+  const others: Built[] = [];
+  const front = (built: Built, logLines: string[]) => {
+    const base = `http://127.0.0.1:${built.server.port}`;
+    return {
+      base,
+      logLines,
+      request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
+      engine: built.service.engine,
+    };
+  };
+  return {
+    backend,
+    ...first.service,
+    ...front(first, lines),
+    async another(more = {}) {
+      const log = memoryLogger();
+      const built = await first.another({ ...env, ...more }, log.logger, parts);
+      others.push(built);
+      return front(built, log.lines);
+    },
+    async close() {
+      for (const built of [...others, first]) {
+        await stopServer(built);
+        await built.close();
+      }
+    },
+  };
+}
+
+/** How long a stop may wait for requests in flight before their database sessions are ended. */
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Stops a server. A request that hangs in the database (a lock never granted)
+ * would hold the stop, and the file's last hook, until its timeout: after a
+ * grace period the database's sessions are ended, the request fails, and the
+ * stop completes, so the hang shows as its test's failure, quickly.
+ */
+async function stopServer(built: Built): Promise<void> {
+  const stopping = built.server.stop();
+  const settled = await Promise.race([
+    stopping.then(() => true),
+    new Promise<false>((resolve) => setTimeout(() => resolve(false), STOP_GRACE_MS).unref()),
+  ]);
+  if (settled) return;
+  await built.endSessions();
+  await stopping;
+}
+
+type Logger = ReturnType<typeof memoryLogger>['logger'];
+type Parts = Pick<TestServiceOptions, 'random' | 'chatModel' | 'embedder'> & { clock: Clock };
+interface Built {
+  readonly server: RunningServer;
+  readonly service: Omit<TestService, 'backend' | 'base' | 'logLines' | 'request' | 'another' | 'close'>;
+  /** Another service on the same database (closes only its own parts). */
+  another(env: Record<string, string>, logger: Logger, parts: Parts): Promise<Built>;
+  /** Ends the database sessions of the service (PostgreSQL; SQLite has none to end). */
+  endSessions(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function onSqlite(env: Record<string, string>, logger: Logger, parts: Parts, dir?: string): Promise<Built> {
+  const tmp = dir === undefined ? tempDir('hocvuso-service-') : { dir, cleanup: () => undefined };
+  const config = testConfig({ ...env, DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
+  const services = createServices(config, logger, withoutUndefined(parts));
+  try {
+    await services.ingest();
+    const server = await startServer(services, logger, [], { healthReuseMs: 0 });
+    const staff = staffParts(services.db, config.COMMUNE_ID, parts.clock);
+    return {
+      server,
+      service: {
+        config,
+        communeId: config.COMMUNE_ID,
+        tables: sqliteTables(services.db),
+        citizens: services.citizens,
+        attempts: services.attempts,
+        handoff: services.handoff,
+        staff: staff.store,
+        audit: staff.audit,
+        reports: new SqliteReportRepo(services.db, config.COMMUNE_ID),
+        quizzes: services.quizzes,
+        commune: services.commune,
+        engine: services.engine,
+        search: services.search,
+        ingest: (o) => services.ingest(o),
+      },
+      another: (more, log, p) => onSqlite(more, log, p, tmp.dir),
+      endSessions: () => Promise.resolve(),
+      close: () => {
+        services.close();
+        tmp.cleanup();
+        return Promise.resolve();
+      },
+    };
+  } catch (err) {
+    services.close();
+    tmp.cleanup();
+    throw err;
+  }
+}
+
+async function onPostgres(
+  env: Record<string, string>,
+  logger: Logger,
+  parts: Parts,
+  existing?: TestDatabase,
+): Promise<Built> {
+  const t = existing ?? (await createMigratedDatabase());
+  const config = testConfig({ ...env, DATABASE_URL: t.appUrl });
+  const pg: Kysely<Database> = connect<Database>(t.appUrl, 10);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tables named at run time
+  const admin = connect<any>(t.adminUrl, 2);
+  const close = async (): Promise<void> => {
+    await pg.destroy();
+    await admin.destroy();
+    if (existing === undefined) await t.drop();
+  };
+  try {
+    const home = await openPgCommune(config, logger, pg, config.COMMUNE_ID, withoutUndefined(parts));
+    const server = await startPgServer({ pg, config, logger, home, others: [], healthReuseMs: 0 });
+    return {
+      server,
+      service: {
+        config,
+        communeId: home.communeId,
+        tables: pgTables(admin, home.communeId),
+        citizens: home.citizens,
+        attempts: home.attempts,
+        handoff: home.handoff,
+        staff: new PgStaffStore(pg, home.communeId),
+        audit: new PgAuditLog(pg, home.communeId, parts.clock),
+        reports: new PgReportRepo(pg, home.communeId),
+        quizzes: home.quizzes,
+        commune: home.commune,
+        engine: home.engine,
+        search: home.knowledge.search,
+        ingest: (o) => home.ingest(o),
+      },
+      another: (more, log, p) => onPostgres(more, log, p, t),
+      endSessions: async () => {
+        await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                   WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(admin);
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+function withoutUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
