@@ -24,9 +24,11 @@
  * the claim's row and the conversation's row lock do both, across processes.
  * The price: the transaction (and a pooled connection) is held while the
  * engine waits on retrieval or a model, which PostgreSQL, unlike SQLite,
- * allows without stopping other writers; the pool must be larger than the
- * number of turns run at once, as the engine's other stores need connections
- * of their own.
+ * allows without stopping other writers. The engine's stores of this
+ * commune write in the turn's transaction (tenant.ts `sharingTransaction`),
+ * so a turn is one commit and one connection; the pool must still be larger
+ * than the number of turns run at once, for what is not the turn's (the
+ * channels' own reads, the dispatchers, the staff console).
  *
  * Handoff, as on SQLite: while a person owns the conversation the engine is
  * not run and the message goes to the thread (acknowledged the first time);
@@ -48,7 +50,7 @@ import type { PgTurnHandoffStore } from './pgTurnHandoff.js';
 import type { PendingState, PgTurnStateBuffer } from './pgTurnState.js';
 import type { Database } from './schema.js';
 import { Slots } from './slots.js';
-import { withCommune } from './tenant.js';
+import { sharingTransaction, withCommune } from './tenant.js';
 
 /**
  * A turn as the PostgreSQL runner takes it. Every `TurnRequest` is one: the
@@ -83,7 +85,7 @@ export interface PgTurnRunnerDeps {
   /**
    * Turns holding a transaction at once, in this process (default 4); the
    * others wait their turn. Keep it below the pool's connections (pool.ts,
-   * 10 by default): the engine's stores need connections while turns hold theirs.
+   * 10 by default): the dispatchers and the console need connections while turns hold theirs.
    */
   readonly maxTurns?: number;
 }
@@ -135,7 +137,7 @@ export class PgTurnRunner implements TurnRunner {
     if (owner && message) {
       replies = await this.toThread(trx, owner, message, clock.now());
     } else {
-      const answer = await this.replies(req, locked);
+      const answer = await this.replies(trx, req, locked);
       const now = clock.now();
       // Staff took the conversation over while the answer was being prepared: the answer is not sent.
       const ownerNow = await this.ownerOf(trx, message);
@@ -182,6 +184,7 @@ export class PgTurnRunner implements TurnRunner {
    * fail, so the buffer never keeps a conversation open past its turn.
    */
   private async replies<P>(
+    trx: Transaction<Database>,
     req: PgTurnRequest<P>,
     locked: readonly LockedConversation[],
   ): Promise<{ replies: OutgoingReply[]; pending: PendingState }> {
@@ -191,7 +194,10 @@ export class PgTurnRunner implements TurnRunner {
     buffer.begin(message, locked.find((l) => sameKey(l.key, message))?.state);
     let replies: OutgoingReply[];
     try {
-      replies = await this.deps.engine.handle(message);
+      // The engine's own stores (citizens, attempts, the logs) write in this transaction too (tenant.ts).
+      replies = await sharingTransaction(this.deps.db, this.deps.communeId, trx, () =>
+        this.deps.engine.handle(message),
+      );
     } catch (err) {
       // Nothing the engine meant to save for this turn is kept.
       buffer.take(message);
