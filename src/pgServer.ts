@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import type { ChannelRuntime } from './channels/runtime.js';
 import { loadWebAssets, type WebAssets } from './channels/web/assets.js';
 import { SESSION_SECRET_NAME, webChatOver, type WebChatParts } from './channels/web/compose.js';
+import { pgWebTurns } from './channels/web/pgTurns.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createBoardApp } from './http/board.js';
@@ -69,15 +70,11 @@ export function pgWebChat(
   sessionKey: string,
 ): WebChatParts {
   return webChatOver({
-    turns: {
-      run: (request) => c.turns.run({ ...request, outbox: { channel: 'web' } }),
-      take: (sessionId, limit) => c.webOutbox.takeOwed(sessionId, limit),
-    },
+    // Who the session stands for and whether a person owns it are read in the turn's and the take's transactions.
+    turns: pgWebTurns({ db: pg, communeId: c.communeId, turns: c.turns }),
     sessionKey,
     limits: c.limits,
     trustProxy: config.TRUST_PROXY,
-    handoffOpen: async (sessionId) => (await c.handoff.store.openThreadOf('web', sessionId)) !== undefined,
-    citizenOf: async (sessionId) => (await c.citizens.findByIdentity({ channel: 'web', userId: sessionId }))?.id,
     rotate: async (from, to) => {
       await pgMoveWebIdentity(pg, c.communeId, from, to);
     },

@@ -114,18 +114,46 @@ export interface WebChatOptions {
 export type WebTurnRequest = Omit<TurnRequest<WebReply>, 'outbox'>;
 
 /**
+ * A web turn's outcome. `citizen`: who the session stood for before and after
+ * the turn, when the turn read both in its own transaction (PostgreSQL, where
+ * each separate look-up is a transaction of its own); without it the chat
+ * asks `citizenOf` before and after.
+ */
+export type WebTurnOutcome = TurnOutcome & {
+  readonly citizen?: { readonly before: string | undefined; readonly after: string | undefined };
+};
+
+/**
+ * What a take gives: the owed replies and, when the take read it in the same
+ * step (PostgreSQL), whether a person owns the conversation; without it the
+ * chat asks `handoffOpen`.
+ */
+export interface WebTaken {
+  readonly replies: WebReply[];
+  readonly handoff?: boolean;
+}
+
+/**
  * What a web turn goes through, on either database (channels/web/compose.ts
  * builds both): the turn runner over the web's rows of the outbox, and the
  * one step that takes what is owed to a session.
  */
 export interface WebTurns {
+  /** Every outcome of `run` carries `citizen`: the chat does not ask `citizenOf` around the turn. */
+  readonly readsCitizen?: boolean;
   /** Resolves once the turn, its state and its queued replies are committed together. */
-  run(request: WebTurnRequest): Promise<TurnOutcome>;
+  run(request: WebTurnRequest): Promise<WebTurnOutcome>;
   /**
    * The session's oldest owed replies (at most `limit`), marked delivered in
    * the same step: two answers or polls never carry the same reply.
    */
-  take(sessionId: string, limit: number, at: Date): MaybePromise<WebReply[]>;
+  take(sessionId: string, limit: number, at: Date): MaybePromise<WebTaken>;
+}
+
+/** Whether a person owns the session's conversation: as the take read it, else asked. */
+async function handoffAfter(taken: WebTaken, sessionId: string, options: WebChatOptions): Promise<boolean> {
+  if (taken.handoff !== undefined) return taken.handoff;
+  return (await options.handoffOpen?.(sessionId)) === true;
 }
 
 /**
@@ -157,8 +185,10 @@ export function createWebChat(turns: WebTurns, options: WebChatOptions = {}): We
       }
     }
     return serial.run(sessionId, async () => {
-      const before = citizenOf ? await citizenOf(sessionId) : undefined;
-      await turns.run({
+      // Asked before and after unless the turn reads both itself (WebTurnOutcome).
+      const ask = turns.readsCitizen !== true && citizenOf !== undefined;
+      const before = ask ? await citizenOf(sessionId) : undefined;
+      const outcome = await turns.run({
         message: {
           channel: 'web',
           userId: sessionId,
@@ -171,19 +201,22 @@ export function createWebChat(turns: WebTurns, options: WebChatOptions = {}): We
         render: (replies) => toChatResponse(replies).replies,
       });
       // This turn's replies, after any an earlier answer never carried.
-      const owed = await turns.take(sessionId, MAX_CARRIED, now());
+      const taken = await turns.take(sessionId, MAX_CARRIED, now());
       let current = sessionId;
-      if (citizenOf && rotate && newSessionId) {
-        const after = await citizenOf(sessionId);
-        if (after !== undefined && after !== before) {
+      if (rotate && newSessionId) {
+        const seen = outcome.duplicate ? undefined : outcome.citizen;
+        const was = seen ? seen.before : before;
+        const after = seen ? seen.after : ask ? await citizenOf(sessionId) : undefined;
+        if (after !== undefined && after !== was) {
           current = newSessionId();
           await rotate(sessionId, current);
         }
       }
-      const handoff = (await options.handoffOpen?.(current)) === true;
+      // Rotation moves the session's thread with it: the take's answer still holds for the new id.
+      const handoff = await handoffAfter(taken, current, options);
       return {
         status: 200,
-        body: { replies: owed, ...(handoff && { handoff: true as const }) },
+        body: { replies: taken.replies, ...(handoff && { handoff: true as const }) },
         sessionId: current,
       };
     });
@@ -203,8 +236,8 @@ export function createWebPending(
   options: Pick<WebChatOptions, 'clock' | 'handoffOpen'> = {},
 ): WebPending {
   return async (sessionId) => {
-    const owed = await turns.take(sessionId, MAX_CARRIED, options.clock?.now() ?? new Date());
-    const handoff = (await options.handoffOpen?.(sessionId)) === true;
-    return { replies: owed, ...(handoff && { handoff: true as const }) };
+    const taken = await turns.take(sessionId, MAX_CARRIED, options.clock?.now() ?? new Date());
+    const handoff = await handoffAfter(taken, sessionId, options);
+    return { replies: taken.replies, ...(handoff && { handoff: true as const }) };
   };
 }

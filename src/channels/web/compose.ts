@@ -6,7 +6,7 @@
  * visitor's session), the shared rate limits, the web's rows of the outbox,
  * and session rotation (durable before the new cookie goes out). `webChatOver`
  * takes those parts from either database; `webChatFor` gives it SQLite's
- * (the PostgreSQL ones are in pgServer.ts).
+ * (the PostgreSQL ones are in pgServer.ts, the turns in pgTurns.ts).
  */
 import type { MaybePromise } from '../../core/ports.js';
 import type { TurnLimits } from '../../core/rateLimit.js';
@@ -47,7 +47,7 @@ export function webTurns(services: Services): WebTurns {
         owed.map((r) => r.id),
         at,
       );
-      return owed.map((r) => r.payload);
+      return { replies: owed.map((r) => r.payload) };
     },
   };
 }
@@ -59,8 +59,10 @@ export interface WebChatSources {
   readonly sessionKey: string | Buffer;
   readonly limits: TurnLimits;
   readonly trustProxy: boolean;
-  readonly handoffOpen: (sessionId: string) => MaybePromise<boolean>;
-  readonly citizenOf: (sessionId: string) => MaybePromise<string | undefined>;
+  /** Asked when the take does not say (`WebTaken.handoff`). */
+  readonly handoffOpen?: (sessionId: string) => MaybePromise<boolean>;
+  /** Asked around a turn unless the turns read it themselves (`WebTurns.readsCitizen`). */
+  readonly citizenOf?: (sessionId: string) => MaybePromise<string | undefined>;
   readonly rotate: (from: string, to: string) => Promise<void>;
 }
 
@@ -68,13 +70,18 @@ export function webChatOver(sources: WebChatSources): WebChatParts {
   const sessions = createWebSessions(sources.sessionKey);
   const { turns, handoffOpen } = sources;
   const chat = createWebChat(turns, {
-    handoffOpen,
+    ...(handoffOpen && { handoffOpen }),
     limits: sources.limits,
-    citizenOf: sources.citizenOf,
+    ...(sources.citizenOf && { citizenOf: sources.citizenOf }),
     rotate: sources.rotate,
     newSessionId: () => sessions.issue(),
   });
-  return { chat, pending: createWebPending(turns, { handoffOpen }), sessions, trustProxy: sources.trustProxy };
+  return {
+    chat,
+    pending: createWebPending(turns, { ...(handoffOpen && { handoffOpen }) }),
+    sessions,
+    trustProxy: sources.trustProxy,
+  };
 }
 
 export function webChatFor(services: Services): WebChatParts {

@@ -79,6 +79,41 @@ export async function releaseHeldRows(
   return Number(r.numUpdatedRows);
 }
 
+/**
+ * Removes and returns the user's oldest pending rows in `trx`, at most
+ * `limit`, in one statement. Rows another request is taking right now are
+ * skipped, not waited for, so two answers or polls of one session never
+ * carry the same reply.
+ */
+export async function takeOwedRows<P>(
+  trx: Transaction<Database>,
+  communeId: string,
+  channel: string,
+  userId: string,
+  limit: number,
+): Promise<P[]> {
+  const rows = await trx
+    .with('owed', (qb) =>
+      qb
+        .selectFrom('outbox')
+        .select('id')
+        .where('commune_id', '=', communeId)
+        .where('channel', '=', channel)
+        .where('user_id', '=', userId)
+        .where('status', '=', 'pending')
+        .orderBy('id')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked(),
+    )
+    .deleteFrom('outbox')
+    .using('owed')
+    .whereRef('outbox.id', '=', 'owed.id')
+    .returning(['outbox.id', 'outbox.payload_json'])
+    .execute();
+  return rows.sort((a, b) => a.id - b.id).map((r) => JSON.parse(r.payload_json ?? 'null') as P);
+}
+
 export class PgOutboxStore<P> implements SharedOutboxStore<P> {
   constructor(
     private readonly db: PgDb,
@@ -207,34 +242,10 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
 
   /**
    * The web's delivery (its "sender" is the HTTP answer): removes and returns
-   * the user's oldest pending rows, at most `limit`, in one statement. Rows
-   * another request is taking right now are skipped, not waited for, so two
-   * answers or polls of one session never carry the same reply.
+   * the user's oldest pending rows, at most `limit` (takeOwedRows).
    */
-  async takeOwed(userId: string, limit: number): Promise<P[]> {
-    const { communeId, channel } = this;
-    const rows = await this.tx((trx) =>
-      trx
-        .with('owed', (qb) =>
-          qb
-            .selectFrom('outbox')
-            .select('id')
-            .where('commune_id', '=', communeId)
-            .where('channel', '=', channel)
-            .where('user_id', '=', userId)
-            .where('status', '=', 'pending')
-            .orderBy('id')
-            .limit(limit)
-            .forUpdate()
-            .skipLocked(),
-        )
-        .deleteFrom('outbox')
-        .using('owed')
-        .whereRef('outbox.id', '=', 'owed.id')
-        .returning(['outbox.id', 'outbox.payload_json'])
-        .execute(),
-    );
-    return rows.sort((a, b) => a.id - b.id).map((r) => JSON.parse(r.payload_json ?? 'null') as P);
+  takeOwed(userId: string, limit: number): Promise<P[]> {
+    return this.tx((trx) => takeOwedRows<P>(trx, this.communeId, this.channel, userId, limit));
   }
 
   async holdAll(userId: string, reason: string, at: Date): Promise<void> {

@@ -117,6 +117,24 @@ export async function closeThread(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Whether a person owns the conversation now (a plain read: nothing is locked). */
+export async function hasOpenThread(
+  trx: Transaction<Database>,
+  communeId: string,
+  channel: string,
+  userId: string,
+): Promise<boolean> {
+  const r = await trx
+    .selectFrom('handoff_threads')
+    .select('id')
+    .where('commune_id', '=', communeId)
+    .where('channel', '=', channel)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
 /** The handoff as the PostgreSQL turn runner uses it, each call inside the turn's transaction. */
 export interface PgTurnHandoffStore {
   openThreadOf(trx: Transaction<Database>, channel: string, userId: string): Promise<HandoffThread | undefined>;

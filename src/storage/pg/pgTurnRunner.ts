@@ -62,6 +62,12 @@ import { sharingTransaction, withCommune } from './tenant.js';
 export interface PgTurnRequest<P> extends Omit<TurnRequest<P>, 'outbox' | 'alongside'> {
   readonly outbox: { readonly channel: string };
   readonly alongside?: (trx: Transaction<Database>) => void | Promise<void>;
+  /**
+   * Runs in the turn's transaction once its replies are queued, just before
+   * the commit (the web reads there who the session stands for now, rather
+   * than in a transaction of its own after the turn).
+   */
+  readonly after?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 /** The handoff as the runner needs it, and who hears of a new thread (inside the commit that opened it). */
@@ -164,6 +170,7 @@ export class PgTurnRunner implements TurnRunner {
       replies.length > 0 ? req.render(forChannel(replies)) : [],
       now,
     );
+    await req.after?.(trx);
     return { duplicate: false, replies, queued };
   }
 
