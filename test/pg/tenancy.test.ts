@@ -5,7 +5,9 @@
  * a row of B cannot be written while A is set, and outside `withCommune`
  * nothing is seen at all. The service's role cannot lift the fence.
  */
-import { sql, type Kysely } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { kyselyOver } from '../../src/storage/pg/db.js';
+import { createPgPool } from '../../src/storage/pg/pool.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/storage/pg/schema.js';
 import { withCommune } from '../../src/storage/pg/tenant.js';
@@ -168,9 +170,53 @@ describe('row-level security between communes', () => {
     expect(await app.selectFrom('service_secrets').select('name').execute()).toEqual([{ name: 's' }]);
   });
 
-  it('takes the commune as a bound parameter and refuses an id that is not one', async () => {
+  it('refuses an id that is not a commune id, before any SQL carries it', async () => {
     for (const bad of ['', "xa-a'; SET ROLE postgres; --", 'Xa-A', 'xa a']) {
       await expect(withCommune(app, bad, () => Promise.resolve(1))).rejects.toThrow(/invalid commune id/);
+    }
+  });
+
+  it("sets the commune with the transaction's BEGIN (one round trip), for that transaction only", async () => {
+    const pool = createPgPool(t.appUrl, { max: 1 });
+    const sent: string[] = [];
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        if (typeof args[0] === 'string') sent.push(args[0]);
+        return query(...args);
+      };
+    });
+    const counted = kyselyOver<Database>(pool);
+    try {
+      const seen = await withCommune(counted, B, async (trx) => {
+        const v = await sql<{ v: string }>`SELECT current_setting('app.commune_id', true) AS v`.execute(trx);
+        return v.rows[0]?.v;
+      });
+      expect(seen).toBe(B);
+      expect(sent).toEqual([
+        `begin; SELECT set_config('app.commune_id', '${B}', true)`,
+        "SELECT current_setting('app.commune_id', true) AS v",
+        'commit',
+      ]);
+      const after = await sql<{ v: string | null }>`SELECT current_setting('app.commune_id', true) AS v`.execute(
+        counted,
+      );
+      expect(after.rows[0]!.v ?? '').toBe('');
+    } finally {
+      await counted.destroy();
+    }
+  });
+
+  it('sets the commune with a statement of its own on a Kysely with the stock driver', async () => {
+    const stock = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: createPgPool(t.appUrl, { max: 1 }) }),
+    });
+    try {
+      const ids = await withCommune(stock, A, (trx) => trx.selectFrom('citizens').select('commune_id').execute());
+      expect(ids).toEqual([{ commune_id: A }]);
+      expect(await stock.selectFrom('citizens').selectAll().execute()).toEqual([]);
+    } finally {
+      await stock.destroy();
     }
   });
 });

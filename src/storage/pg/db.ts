@@ -6,17 +6,50 @@
  * the SQLite side will move to (with its better-sqlite3 dialect), so one
  * repository can serve both databases and branch on the dialect only where
  * they really differ (issue 20 item 1).
+ *
+ * Its driver opens a commune's transaction in one round trip: `withCommune`
+ * (tenant.ts) names the commune, and the driver sends `BEGIN` and the
+ * transaction-local setting as one simple query instead of two (every turn,
+ * claim and look-up is a transaction, so this was a fifth of the statements
+ * bench:scale counted per message).
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresDriver,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type TransactionSettings,
+} from 'kysely';
 import type pg from 'pg';
 import { createPgPool, type PgPoolOptions } from './pool.js';
 import type { Database } from './schema.js';
+import { communeBeginning } from './tenant.js';
 
 export type PgDb = Kysely<Database>;
 
+/** PostgreSQL's driver, whose plain BEGIN inside `withCommune` also sets the commune (tenant.ts). */
+class TenantDriver extends PostgresDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const setting = settings.isolationLevel || settings.accessMode ? undefined : communeBeginning();
+    if (!setting) return super.beginTransaction(connection, settings);
+    await connection.executeQuery(CompiledQuery.raw(`begin; ${setting.sql}`));
+    setting.done();
+  }
+}
+
 /** A Kysely instance over `pool`; `db.destroy()` ends the pool. */
 export function kyselyOver<DB = Database>(pool: pg.Pool): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const dialect: Dialect = {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new TenantDriver({ pool }),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
+  return new Kysely<DB>({ dialect });
 }
 
 /** Opens (lazily: nothing connects before the first query) the database at `url`. */

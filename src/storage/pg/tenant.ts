@@ -8,7 +8,12 @@
  * function form of `SET LOCAL`: it ends with the transaction, so a pooled
  * connection handed to the next request carries no commune over (a session
  * `SET` would, and the next request would see the previous commune's rows).
- * The commune id goes as a bound parameter, never spliced into SQL.
+ * The transaction's BEGIN carries the setting (db.ts's driver sends both in
+ * one simple query, which cannot take bound parameters): the commune id is
+ * spliced into that SQL only after it matched `COMMUNE_ID` (lower-case
+ * letters, digits and hyphens, nothing that can end a string literal). A
+ * Kysely made otherwise gets the setting as a second statement, with the id
+ * as a bound parameter.
  *
  * A turn's transaction is shared (`sharingTransaction`, issue 20): while the
  * PostgreSQL turn runner waits on the engine, every `withCommune` of the same
@@ -37,7 +42,6 @@ interface Shared {
   open: boolean;
   /** The joined calls, one after another (savepoints nest, they cannot interleave). */
   tail: Promise<void>;
-  savepoints: number;
 }
 
 /** `call`: set inside a joined call, which a nested `withCommune` simply runs in (its savepoint covers both). */
@@ -47,6 +51,31 @@ interface Ambient {
 }
 
 const ambient = new AsyncLocalStorage<Ambient>();
+
+/** The commune a transaction about to begin is for; `used` once its BEGIN carried the setting. */
+interface Beginning {
+  readonly communeId: string;
+  used: boolean;
+}
+
+const beginning = new AsyncLocalStorage<Beginning>();
+
+/**
+ * For the driver (db.ts), at BEGIN: the statement that sets the commune of
+ * the transaction `withCommune` is opening, and `done` to say it went with
+ * the BEGIN. Undefined outside `withCommune`, and for any later transaction
+ * begun inside its callback (that one is not a commune's).
+ */
+export function communeBeginning(): { readonly sql: string; done(): void } | undefined {
+  const b = beginning.getStore();
+  if (!b || b.used || !COMMUNE_ID.test(b.communeId)) return undefined;
+  return {
+    sql: `SELECT set_config('${COMMUNE_SETTING}', '${b.communeId}', true)`,
+    done: () => {
+      b.used = true;
+    },
+  };
+}
 
 /**
  * Runs `fn` in one transaction whose rows are those of `communeId` only.
@@ -66,26 +95,32 @@ export async function withCommune<DB, T>(
     if (here.call && !here.call.done) return fn(trx);
     if (here.shared.open && !here.call) return joined(here.shared, trx, fn);
   }
-  return db.transaction().execute(async (trx) => {
-    await sql`SELECT set_config(${COMMUNE_SETTING}, ${communeId}, true)`.execute(trx);
-    return fn(trx);
-  });
+  const begun: Beginning = { communeId, used: false };
+  return beginning.run(begun, () =>
+    db.transaction().execute(async (trx) => {
+      if (!begun.used) {
+        // Not set with the BEGIN (a Kysely without db.ts's driver); nor is any later BEGIN inside `fn`.
+        begun.used = true;
+        await sql`SELECT set_config(${COMMUNE_SETTING}, ${communeId}, true)`.execute(trx);
+      }
+      return fn(trx);
+    }),
+  );
 }
 
 /** Runs `fn` in the shared transaction, after the joined calls before it, inside a savepoint of its own. */
 function joined<DB, T>(shared: Shared, trx: Transaction<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   const run = shared.tail.then(async () => {
-    const name = sql.id(`joined_${++shared.savepoints}`);
-    await sql`SAVEPOINT ${name}`.execute(trx);
+    // One name for all: a savepoint is never released (the commit ends them all, one round trip
+    // fewer per call), and ROLLBACK TO names the latest of that name, which is this call's.
+    await sql`SAVEPOINT joined`.execute(trx);
     const call = { done: false };
     try {
-      const result = await ambient.run({ shared, call }, () => fn(trx));
-      await sql`RELEASE SAVEPOINT ${name}`.execute(trx);
-      return result;
+      return await ambient.run({ shared, call }, () => fn(trx));
     } catch (err) {
       // Undone alone, as its own transaction would have been. When even that fails the turn's
       // transaction is lost and its next statement fails: the error worth reporting is this one.
-      await sql`ROLLBACK TO SAVEPOINT ${name}`.execute(trx).catch(() => undefined);
+      await sql`ROLLBACK TO SAVEPOINT joined`.execute(trx).catch(() => undefined);
       throw err;
     } finally {
       call.done = true;
@@ -117,7 +152,6 @@ export async function sharingTransaction<DB, T>(
     trx: trx as Transaction<unknown>,
     open: true,
     tail: Promise.resolve(),
-    savepoints: 0,
   };
   try {
     return await ambient.run({ shared }, body);
