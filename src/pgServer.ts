@@ -12,6 +12,7 @@ import { Hono } from 'hono';
 import type { ChannelRuntime } from './channels/runtime.js';
 import { loadWebAssets, type WebAssets } from './channels/web/assets.js';
 import { SESSION_SECRET_NAME, webChatOver, type WebChatParts } from './channels/web/compose.js';
+import { SESSION_COOKIE } from './channels/web/session.js';
 import { pgWebTurns } from './channels/web/pgTurns.js';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
@@ -34,6 +35,15 @@ import { PgReportRepo } from './storage/pg/pgReportRepo.js';
 import { pgServiceSecret } from './storage/pg/pgServiceSecrets.js';
 import { PgStaffStore } from './storage/pg/pgStaffStore.js';
 import { pgMoveWebIdentity } from './storage/pg/pgWebIdentity.js';
+
+/**
+ * The session cookie of another commune's web chat: its own name, so a
+ * resident who uses two communes' pages on one address is one visitor in
+ * each, not the same session carried from one commune to the other.
+ */
+export function communeCookie(communeId: string): string {
+  return `${SESSION_COOKIE}_${communeId}`;
+}
 
 /** Where another commune's web chat is served: `/x/<id>/` (ids are lowercase slugs). */
 export function communePath(communeId: string): string {
@@ -68,11 +78,13 @@ export function pgWebChat(
   c: PgCommune,
   config: Pick<Config, 'TRUST_PROXY'>,
   sessionKey: string,
+  sessionCookie?: string,
 ): WebChatParts {
   return webChatOver({
     // Who the session stands for and whether a person owns it are read in the turn's and the take's transactions.
     turns: pgWebTurns({ db: pg, communeId: c.communeId, turns: c.turns }),
     sessionKey,
+    ...(sessionCookie !== undefined && { sessionCookie }),
     limits: c.limits,
     trustProxy: config.TRUST_PROXY,
     rotate: async (from, to) => {
@@ -165,7 +177,7 @@ export async function startPgServer(deps: PgServerDeps): Promise<RunningServer> 
   const communeApp = (c: PgCommune, assetsOf: WebAssets, staff: Hono): Hono =>
     createApp({
       rejections,
-      ...pgWebChat(pg, c, config, sessionKey),
+      ...pgWebChat(pg, c, config, sessionKey, communeCookie(c.communeId)),
       healthy,
       assets: assetsOf,
       logger,

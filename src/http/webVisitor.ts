@@ -11,7 +11,7 @@
 import { isIP } from 'node:net';
 import type { Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { SESSION_COOKIE, sessionCookieOptions, type WebSessions } from '../channels/web/session.js';
+import { sessionCookieOptions, type WebSessions } from '../channels/web/session.js';
 
 export interface RequestVisitor {
   readonly sessionId: string;
@@ -65,7 +65,7 @@ export function isSecure(c: Context): boolean {
 }
 
 export function visitorOf(c: Context, sessions: WebSessions, trustProxy: boolean): RequestVisitor {
-  const proved = sessions.verify(getCookie(c, SESSION_COOKIE));
+  const proved = sessions.verify(getCookie(c, sessions.cookieName));
   return {
     sessionId: proved ?? sessions.issue(),
     known: proved !== undefined,
@@ -76,5 +76,5 @@ export function visitorOf(c: Context, sessions: WebSessions, trustProxy: boolean
 
 /** Sends (or renews) the cookie for `sessionId`. */
 export function sendSessionCookie(c: Context, sessions: WebSessions, sessionId: string, secure: boolean): void {
-  setCookie(c, SESSION_COOKIE, sessions.seal(sessionId), sessionCookieOptions(secure));
+  setCookie(c, sessions.cookieName, sessions.seal(sessionId), sessionCookieOptions(secure));
 }

@@ -121,6 +121,21 @@ describe('the service on PostgreSQL, two processes on one database', () => {
     // The home commune's conversations are the two residents above, not this one.
     expect(home).toHaveLength(2);
   });
+
+  it("gives each commune's page its own session cookie, so one browser is one visitor in each", async () => {
+    const cookieOf = async (path: string): Promise<string> => {
+      const res = await fetch(`${urlOf(a)}${path}api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ user: 'test', text: 'xin chào' }),
+      });
+      return res.headers.get('set-cookie') ?? '';
+    };
+    const home = await cookieOf('');
+    const other = await cookieOf(`x/${OTHER}/`);
+    expect(home).toMatch(/^hocvuso_sid=/);
+    expect(other).toMatch(new RegExp(`^hocvuso_sid_${OTHER}=`));
+  });
 });
 
 describe('the service on a PostgreSQL database without tables', () => {

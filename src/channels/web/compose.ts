@@ -57,6 +57,8 @@ export interface WebChatSources {
   readonly turns: WebTurns;
   /** The key that signs session cookies (SESSION_SECRET, or the install's own). */
   readonly sessionKey: string | Buffer;
+  /** The session cookie's name (default `hocvuso_sid`): another commune on the same address has its own. */
+  readonly sessionCookie?: string;
   readonly limits: TurnLimits;
   readonly trustProxy: boolean;
   /** Asked when the take does not say (`WebTaken.handoff`). */
@@ -67,7 +69,7 @@ export interface WebChatSources {
 }
 
 export function webChatOver(sources: WebChatSources): WebChatParts {
-  const sessions = createWebSessions(sources.sessionKey);
+  const sessions = createWebSessions(sources.sessionKey, sources.sessionCookie);
   const { turns, handoffOpen } = sources;
   const chat = createWebChat(turns, {
     ...(handoffOpen && { handoffOpen }),

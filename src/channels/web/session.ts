@@ -26,6 +26,8 @@ export const SESSION_MAX_AGE_S = 180 * 86_400;
 export const MIN_SECRET_BYTES = 32;
 
 export interface WebSessions {
+  /** The cookie that carries the session: each commune of a PostgreSQL install has its own (pgServer.ts). */
+  readonly cookieName: string;
   /** The id a cookie value proves, or undefined when it proves nothing. */
   verify(cookie: string | undefined): string | undefined;
   /** A new random id. */
@@ -38,11 +40,12 @@ export interface WebSessions {
  * Sessions under one secret. The MAC covers a version prefix too, so a
  * later format can never accept a value made for this one.
  */
-export function createWebSessions(secret: string | Buffer): WebSessions {
+export function createWebSessions(secret: string | Buffer, cookieName: string = SESSION_COOKIE): WebSessions {
   const key = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
   if (key.byteLength < MIN_SECRET_BYTES) throw new RangeError(`the session secret needs ${MIN_SECRET_BYTES} bytes`);
   const mac = (id: string): Buffer => createHmac('sha256', key).update(`v1.${id}`).digest();
   return {
+    cookieName,
     verify(cookie) {
       if (cookie === undefined) return undefined;
       const dot = cookie.indexOf('.');
