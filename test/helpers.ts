@@ -2,11 +2,11 @@
  * The one module of test helpers: temporary databases and knowledge folders,
  * a fixed clock, and the services built the way main.ts builds them.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Clock } from '../src/core/ports.js';
 import { createLogger, type Logger } from '../src/logger.js';
@@ -117,5 +117,26 @@ export function runCli(args: readonly string[], env: Record<string, string>, std
       resolve({ code, stdout, stderr });
     });
     child.stdin.end(stdin);
+  });
+}
+
+/**
+ * The first line a child process prints on stdout (its report), or a
+ * rejection with what it printed on stderr if it ends before printing one.
+ */
+export function firstLineOf(
+  child: ChildProcessWithoutNullStreams | ChildProcessByStdio<null, Readable, Readable>,
+): Promise<string> {
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      const nl = out.indexOf('\n');
+      if (nl >= 0) resolve(out.slice(0, nl));
+    });
+    child.on('error', reject);
+    child.on('close', (code) => reject(new Error(`child exited early (${code}): ${stderr}`)));
   });
 }

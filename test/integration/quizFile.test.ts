@@ -8,29 +8,25 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OutgoingReply } from '../../src/core/messages.js';
+import { last, rightButton } from '../fixtures/quizReplies.js';
 import * as Q from '../../src/core/quiz/texts.js';
 import { createServices, type Services } from '../../src/services.js';
 import { DatabaseOpenError, type Db } from '../../src/storage/sqlite/db.js';
-import { BUNDLED_KNOWLEDGE, fixedClock, memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
+import {
+  BUNDLED_KNOWLEDGE,
+  firstLineOf,
+  fixedClock,
+  memoryLogger,
+  readyServices,
+  tempDir,
+  testConfig,
+} from '../helpers.js';
 
 const QUIZ = 'vneid-co-ban';
 const ROOT = join(import.meta.dirname, '..', '..');
 
 const count = (db: Db, sql: string, ...params: unknown[]): number =>
   (db.prepare(`SELECT COUNT(*) AS n FROM ${sql}`).get(...params) as { n: number }).n;
-
-const last = (replies: readonly OutgoingReply[]): OutgoingReply => {
-  const r = replies[replies.length - 1];
-  if (!r) throw new Error('no reply');
-  return r;
-};
-
-/** The button that shows the right option, read from the reply's quiz meta. */
-function rightButton(reply: OutgoingReply): string {
-  const value = reply.quiz ? reply.buttons?.[reply.quiz.correctPosition]?.value : undefined;
-  if (!value) throw new Error(`not a question: ${JSON.stringify(reply)}`);
-  return value;
-}
 
 let tmp: ReturnType<typeof tempDir>;
 let dbPath: string;
@@ -174,18 +170,7 @@ describe('killed with SIGKILL in the middle of an attempt', () => {
       env: { ...process.env, KNOWLEDGE_DIR: BUNDLED_KNOWLEDGE, DATABASE_PATH: dbPath, CRASH_USER: 'crash-user' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const line = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString('utf8');
-        const nl = out.indexOf('\n');
-        if (nl >= 0) resolve(out.slice(0, nl));
-      });
-      child.on('error', reject);
-      child.on('close', (code) => reject(new Error(`child exited early (${code}): ${stderr}`)));
-    });
+    const line = await firstLineOf(child);
     const report = JSON.parse(line) as { answered: number; next: number; attemptId: string };
     expect(report).toMatchObject({ answered: 3, next: 3 });
     const exited = new Promise<NodeJS.Signals | null>((resolve) =>

@@ -6,23 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OutgoingReply } from '../../src/core/messages.js';
+import { last, rightButton } from '../fixtures/quizReplies.js';
 import * as Q from '../../src/core/quiz/texts.js';
 import { testService, type TestService } from '../testService.js';
 
 const QUIZ = 'vneid-co-ban';
-
-const last = (replies: readonly OutgoingReply[]): OutgoingReply => {
-  const r = replies[replies.length - 1];
-  if (!r) throw new Error('no reply');
-  return r;
-};
-
-/** The button that shows the right option, read from the reply's quiz meta. */
-function rightButton(reply: OutgoingReply): string {
-  const value = reply.quiz ? reply.buttons?.[reply.quiz.correctPosition]?.value : undefined;
-  if (!value) throw new Error(`not a question: ${JSON.stringify(reply)}`);
-  return value;
-}
 
 let s: TestService;
 

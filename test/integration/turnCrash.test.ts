@@ -20,7 +20,7 @@ import { loadTelegramConfig } from '../../src/channels/telegram/config.js';
 import type { Services } from '../../src/services.js';
 import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
 import { zaloTestConfig } from '../fixtures/zalo.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { firstLineOf, fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
 import { recordSends } from './zaloHarness.js';
 import { BOT_INFO, FakeBotApi, TEST_TOKEN, textUpdate } from './telegramFixtures.js';
 
@@ -33,18 +33,7 @@ async function crashAfterCommit(env: Record<string, string>): Promise<Record<str
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-      const nl = out.indexOf('\n');
-      if (nl >= 0) resolve(out.slice(0, nl));
-    });
-    child.on('error', reject);
-    child.on('close', (code) => reject(new Error(`child exited early (${code}): ${stderr}`)));
-  });
+  const line = await firstLineOf(child);
   const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_c, signal) => resolve(signal)));
   child.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
