@@ -119,6 +119,11 @@ export interface PgCommuneOptions {
   readonly chatModel?: ChatModel;
   /** Re-indexes every file on opening, changed or not (`cli ingest --force`: once, not twice). */
   readonly forceIngest?: boolean;
+  /**
+   * The process's rate limits, shared by every commune it serves (pgRun.ts):
+   * a web address or a person has one budget, not one per commune page.
+   */
+  readonly limits?: TurnLimits;
 }
 
 /**
@@ -359,7 +364,7 @@ export async function openPgCommune(
     audit,
     leaderboard: stats.leaderboard,
     handoff: { store: handoffStore, actions, routes, notices },
-    limits: turnLimitsFor(config, clock),
+    limits: options.limits ?? turnLimitsFor(config, clock),
     ingest,
     publishConsoleFaq,
     refresh,

@@ -21,10 +21,10 @@ import type { Config } from './config.js';
 import { redactDatabaseUrl } from './databaseUrl.js';
 import { retentionOf } from './limitsConfig.js';
 import type { Logger } from './logger.js';
-import { openPgCommune, type PgCommune } from './pgCommune.js';
+import { openPgCommune, type PgCommune, type PgCommuneOptions } from './pgCommune.js';
 import { startPgServer } from './pgServer.js';
 import { connectHandoff, type RunningService } from './run.js';
-import { systemClock } from './services.js';
+import { systemClock, turnLimitsFor } from './services.js';
 import { pgZaloChannel } from './channels/zalo/pgIndex.js';
 import { pgKeyedChannels, type PgKeyedChannels } from './channels/keyed/pgKeyed.js';
 import type { SecretBox } from './storage/secretBox.js';
@@ -59,12 +59,12 @@ export function pollingWarning(settings: ChannelSettings): string | undefined {
 /** What stops a PostgreSQL start before anything runs, in the staff's words. */
 export class PgStartError extends Error {}
 
-async function openCommunes(config: Config, logger: Logger, pg: PgDb): Promise<PgCommune[]> {
-  const home = await openPgCommune(config, logger, pg, config.COMMUNE_ID);
+async function openCommunes(config: Config, logger: Logger, pg: PgDb, options: PgCommuneOptions): Promise<PgCommune[]> {
+  const home = await openPgCommune(config, logger, pg, config.COMMUNE_ID, options);
   const out = [home];
   for (const row of await new PgCommuneRegistry(pg, config.COMMUNE_ID).list()) {
     if (row.id === config.COMMUNE_ID) continue;
-    out.push(await openPgCommune(config, logger, pg, row.id));
+    out.push(await openPgCommune(config, logger, pg, row.id, options));
   }
   return out;
 }
@@ -150,11 +150,13 @@ export async function runPgService(
   let pruner: PgPruner | undefined;
   const unwatch: (() => void)[] = [];
   let stopDiscovery: (() => Promise<void>) | undefined;
+  // One pair of rate limiters for the process: every commune's page and channels count against it.
+  const communeOptions: PgCommuneOptions = { limits: turnLimitsFor(config, systemClock) };
   const channels: ChannelRuntime[] = [];
   try {
     let communes: PgCommune[];
     try {
-      communes = await openCommunes(config, logger, pg);
+      communes = await openCommunes(config, logger, pg, communeOptions);
     } catch (err) {
       const problem = pgConnectionProblem(err);
       throw problem === undefined ? err : new PgStartError(problem);
@@ -194,7 +196,7 @@ export async function runPgService(
     stopDiscovery = watchNewCommunes({
       list: async () => (await registry.list()).map((row) => row.id),
       served: (id) => served.has(id),
-      open: (id) => openPgCommune(config, logger, pg, id),
+      open: (id) => openPgCommune(config, logger, pg, id, communeOptions),
       opened: (c) => {
         served.set(c.communeId, c);
         unwatch.push(c.watch(WATCH_EVERY_MS));

@@ -264,7 +264,7 @@ export function embedderFor(config: Config): Embedder | undefined {
   });
 }
 
-/** What residents may send, per person and per web address (one pair per process, whichever database). */
+/** What residents may send, per person and per web address: one pair per process (pgRun.ts shares it among communes). */
 export function turnLimitsFor(config: Config, clock: Clock): TurnLimits {
   return {
     perIdentity: new RateLimiter({ burst: config.RATE_LIMIT_BURST, perMinute: config.RATE_LIMIT_PER_MINUTE }, clock),
