@@ -42,6 +42,7 @@ Commands:
                               refuses an existing FILE. On PostgreSQL use pg_dump.
   staff add --name "…" --role admin|hamlet|province [--hamlet ID] | staff list | staff disable --id ID | staff reset --id ID
                               Staff console accounts; add and reset print a one-time password set-up link.
+                              --commune ID: another commune of a PostgreSQL install (links into /x/ID/staff).
   migrate-to-pg [--from FILE] [--to URL] [--replace] [--app-role NAME] [--schema-only]
                               Move the install to PostgreSQL: copy every row of the SQLite file (DATABASE_PATH)
                               into the database DATABASE_URL names, connected as the tables' owner, in one

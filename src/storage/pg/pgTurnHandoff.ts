@@ -117,6 +117,16 @@ export async function closeThread(
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** A resident's open thread, the one query both the turn (locking it) and the web's take (not) ask. */
+function openThreadRow(trx: Transaction<Database>, communeId: string, channel: string, userId: string) {
+  return trx
+    .selectFrom('handoff_threads')
+    .where('commune_id', '=', communeId)
+    .where('channel', '=', channel)
+    .where('user_id', '=', userId)
+    .where('status', '=', 'open');
+}
+
 /** Whether a person owns the conversation now (a plain read: nothing is locked). */
 export async function hasOpenThread(
   trx: Transaction<Database>,
@@ -124,15 +134,7 @@ export async function hasOpenThread(
   channel: string,
   userId: string,
 ): Promise<boolean> {
-  const r = await trx
-    .selectFrom('handoff_threads')
-    .select('id')
-    .where('commune_id', '=', communeId)
-    .where('channel', '=', channel)
-    .where('user_id', '=', userId)
-    .where('status', '=', 'open')
-    .executeTakeFirst();
-  return r !== undefined;
+  return (await openThreadRow(trx, communeId, channel, userId).select('id').executeTakeFirst()) !== undefined;
 }
 
 /** The handoff as the PostgreSQL turn runner uses it, each call inside the turn's transaction. */
@@ -149,13 +151,8 @@ export class PgTurnHandoff implements PgTurnHandoffStore {
   constructor(private readonly communeId: string) {}
 
   async openThreadOf(trx: Transaction<Database>, channel: string, userId: string): Promise<HandoffThread | undefined> {
-    const r = await trx
-      .selectFrom('handoff_threads')
+    const r = await openThreadRow(trx, this.communeId, channel, userId)
       .selectAll()
-      .where('commune_id', '=', this.communeId)
-      .where('channel', '=', channel)
-      .where('user_id', '=', userId)
-      .where('status', '=', 'open')
       // Held until the turn commits: staff closing the thread meanwhile wait, so the message the
       // turn appends lands in a thread that is still open (a close that came first is seen here).
       .forShare()
