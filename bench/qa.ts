@@ -20,7 +20,7 @@ import { createLogger } from '../src/logger.js';
 import { createServices, type Services } from '../src/services.js';
 import { NaiveBaseline } from './lib/baseline.js';
 import { loadGolden } from './lib/golden.js';
-import { judge, loadRealSet, realFigures, type RealQuestion, type Verdict } from './lib/realSet.js';
+import { holdsFacts, judge, loadRealSet, realFigures, type RealQuestion, type Verdict } from './lib/realSet.js';
 import { f3, ms, percentile, retrievalFigures, table, type RankedCase } from './lib/metrics.js';
 import { evaluatePublicSet } from './lib/publicSet.js';
 import { noMarks, phoneTyped } from './lib/phoneTyping.js';
@@ -184,6 +184,8 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
     const set = questions.filter((q) => q.half === from);
     const ours: { q: RealQuestion; v: Verdict }[] = [];
     const base: { q: RealQuestion; v: Verdict }[] = [];
+    // "Not sure" replies whose offered choices hold the answer: one tap away for the resident.
+    let oneTap = 0;
     for (const q of set) {
       const asked = typed(q.q);
       const t = performance.now();
@@ -191,6 +193,7 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
       if (half === from) latency.push(performance.now() - t);
       const v = judge(q, a.confident, a.text);
       ours.push({ q, v });
+      if (v === 'unsure' && choicesHold(s, a.choices ?? [], q)) oneTap++;
       base.push({ q, v: judge(q, true, await baseline.topText(asked)) });
       if (from === 'tune' && values['tune-details'] && v !== 'useful' && v !== 'unjudged')
         details.push(
@@ -205,19 +208,54 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
       ['baseline (top BM25 passage)', base],
     ] as const) {
       const f = realFigures(verdicts);
-      rows.push([half, name, String(f.n), String(f.judged), f3(f.useful), f3(f.unsureInScope), f3(f.confidentWrong)]);
-      results[`real:${half}:${name}`] = f;
+      const unsure = verdicts.filter((x) => x.v === 'unsure').length;
+      const tap = name === 'hocvuso' && unsure > 0 ? oneTap / unsure : undefined;
+      rows.push([
+        half,
+        name,
+        String(f.n),
+        String(f.judged),
+        f3(f.useful),
+        f3(f.unsureInScope),
+        f3(f.confidentWrong),
+        tap === undefined ? '-' : f3(tap),
+      ]);
+      results[`real:${half}:${name}`] = { ...f, ...(tap !== undefined && { unsureAnswerInChoices: tap }) };
     }
   }
   console.log(
     `\n== Real questions (${questions.length}, written by residents and official FAQ pages; held-out half untouched) ==`,
   );
-  console.log(table(['half', 'system', 'n', 'judged', 'useful', 'not sure (in scope)', 'confident & wrong'], rows));
+  console.log(
+    table(
+      [
+        'half',
+        'system',
+        'n',
+        'judged',
+        'useful',
+        'not sure (in scope)',
+        'confident & wrong',
+        'not sure: answer in choices',
+      ],
+      rows,
+    ),
+  );
   console.log(
     `targets on holdout: useful ≥ 0.85, not sure ≤ 0.10, confident & wrong ≤ 0.05` +
       ` | ask latency over the set: p50 ${ms(percentile(latency, 50))}, p95 ${ms(percentile(latency, 95))}`,
   );
   if (details.length > 0) console.log(`\ntuning-half misses (${details.length}):\n${details.join('\n')}`);
+}
+
+/** True when a "did you mean" choice of the reply shows a passage that holds every key fact. */
+function choicesHold(s: Services, choices: readonly { value: string }[], q: RealQuestion): boolean {
+  for (const c of choices) {
+    const id = /^pg:(\d+)$/.exec(c.value)?.[1];
+    const p = id === undefined ? undefined : s.search.passage?.(Number(id));
+    if (p && holdsFacts(`${p.heading}\n${p.text}`, q.facts)) return true;
+  }
+  return false;
 }
 
 async function publicSets(paths: readonly string[]): Promise<void> {
