@@ -20,6 +20,7 @@ import { createLogger } from '../src/logger.js';
 import { createServices, type Services } from '../src/services.js';
 import { NaiveBaseline } from './lib/baseline.js';
 import { loadGolden } from './lib/golden.js';
+import { loadFollowUps, rightAnswer, type ReplyView } from './lib/followUps.js';
 import { holdsFacts, judge, loadRealSet, realFigures, type RealQuestion, type Verdict } from './lib/realSet.js';
 import { f3, ms, percentile, retrievalFigures, table, type RankedCase } from './lib/metrics.js';
 import { evaluatePublicSet } from './lib/publicSet.js';
@@ -134,6 +135,7 @@ async function goldenSet(): Promise<void> {
   );
   if (misses.length > 0) console.log(`\nmisses (${misses.length}):\n  ${misses.join('\n  ')}`);
   await realSet(s, baseline);
+  await followUps(s);
   results.golden = {
     questions: golden.length,
     ours: {
@@ -256,6 +258,49 @@ function choicesHold(s: Services, choices: readonly { value: string }[], q: Real
     if (p && holdsFacts(`${p.heading}\n${p.text}`, q.facts)) return true;
   }
   return false;
+}
+
+/**
+ * Follow-ups (bench/followups): each conversation on its own web identity,
+ * every follow-up judged with the conversation before it and, as the
+ * baseline, asked alone.
+ */
+async function followUps(s: Services): Promise<void> {
+  const conversations = loadFollowUps('bench/followups', 'knowledge');
+  let n = 0;
+  let withMemory = 0;
+  let alone = 0;
+  const misses: string[] = [];
+  for (const [i, turns] of conversations.entries()) {
+    for (const [k, turn] of turns.entries()) {
+      const replies = await s.engine.handle({ channel: 'web', userId: `bench-follow-up-${i}`, text: turn.q });
+      if (k === 0) continue;
+      n++;
+      const main = replies.find((r) => r.kind === 'answer' || r.kind === 'unsure');
+      const view: ReplyView = {
+        confident: main?.kind === 'answer',
+        ...(main?.sources?.[0] && { ref: main.sources[0].ref }),
+        text: main?.text ?? '',
+      };
+      if (rightAnswer(turn, view)) withMemory++;
+      else misses.push(`  ${turns[k - 1]?.q} → ${turn.q}: got ${view.confident ? view.ref : 'not sure'}`);
+      const a = await s.engine.ask(turn.q);
+      if (rightAnswer(turn, { confident: a.confident, ...(a.ref && { ref: a.ref }), text: a.text })) alone++;
+    }
+  }
+  console.log(`\n== Follow-ups: ${conversations.length} conversations, ${n} follow-up turns (team-written) ==`);
+  console.log(
+    table(
+      ['system', 'right'],
+      [
+        ['hocvuso, with the conversation', f3(withMemory / n)],
+        ['hocvuso, follow-up asked alone', f3(alone / n)],
+      ],
+    ),
+  );
+  if (values['tune-details'] && misses.length > 0)
+    console.log(`follow-up misses (${misses.length}):\n${misses.join('\n')}`);
+  results.followUps = { conversations: conversations.length, turns: n, right: withMemory / n, aloneRight: alone / n };
 }
 
 async function publicSets(paths: readonly string[]): Promise<void> {
