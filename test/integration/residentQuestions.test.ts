@@ -124,6 +124,31 @@ describe('typing slips and follow-ups', () => {
     expect(folded(reply?.text ?? '')).not.toContain('khan cap');
   });
 
+  it('keeps a short follow-up on the page just answered, though another page shares its one word', async () => {
+    // "hạn bao lâu" alone matches "thẻ căn cước có hạn bao lâu"; after a death registration it asks that deadline.
+    const who = { channel: 'web' as const, userId: 'rq-deadline' };
+    await s.engine.handle({ ...who, text: 'đăng ký khai tử ở đâu' });
+    const replies = await s.engine.handle({ ...who, text: 'hạn bao lâu' });
+    const answer = replies.find((r) => r.kind === 'answer');
+    expect(answer?.sources?.[0]?.ref).toBe('dich-vu-cong/dang-ky-khai-tu.md');
+    expect(folded(answer?.text ?? '')).toContain('15 ngay');
+  });
+
+  it('answers the section of the page just answered that offers what the follow-up asks', async () => {
+    // "mang giấy tờ gì" after "làm thẻ căn cước ở đâu" is about that card, not a child's card on another page.
+    const who = { channel: 'web' as const, userId: 'rq-papers' };
+    await s.engine.handle({ ...who, text: 'làm thẻ căn cước ở đâu' });
+    const replies = await s.engine.handle({ ...who, text: 'mang giấy tờ gì' });
+    expect(replies.find((r) => r.kind === 'answer')?.sources?.[0]?.ref).toBe('vneid/the-can-cuoc.md');
+  });
+
+  it('drops the last topic when a short question names another page’s subject', async () => {
+    const who = { channel: 'web' as const, userId: 'rq-switch' };
+    await s.engine.handle({ ...who, text: 'xin lý lịch tư pháp mất bao nhiêu tiền' });
+    const replies = await s.engine.handle({ ...who, text: 'làm thẻ căn cước lần đầu có mất tiền không' });
+    expect(replies.find((r) => r.kind === 'answer')?.sources?.[0]?.ref).toBe('vneid/the-can-cuoc.md');
+  });
+
   it('answers "how do I register" with where and how, not with what comes after', async () => {
     const a = await s.engine.ask('đăng ký định danh mức 2 thế nào');
     expect(folded(a.text)).toContain('cong an xa');

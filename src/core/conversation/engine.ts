@@ -72,7 +72,7 @@ import {
   FEEDBACK_DOWN,
   FEEDBACK_UP,
   hasLastAnswer,
-  previousTopic,
+  previousAnswerTopic,
   rememberAnswer,
   recentTurns,
   rememberPendingAsk,
@@ -185,13 +185,14 @@ export function createEngine(deps: EngineDeps): Engine {
   const contactsNow = (): CommuneContacts | undefined => deps.contacts ?? learning?.commune.contacts;
   const ask = (
     question: string,
-    previous?: string,
+    previous?: { readonly terms: string; readonly ref?: string },
     hamlet?: string,
     signal?: AbortSignal,
     draft?: DraftSink,
   ): Promise<QaAnswer> =>
     answerQuestion(question, deps.search, thresholds, deps.writer, {
-      previousTopic: previous,
+      previousTopic: previous?.terms,
+      ...(previous?.ref !== undefined && { previousRef: previous.ref }),
       whereToAsk: whereToAsk(contactsNow(), hamlet),
       signal,
       draft,
@@ -422,13 +423,14 @@ export function createEngine(deps: EngineDeps): Engine {
     const hamlet = await hamletOf(identity);
     // One deadline for the whole answer: the follow-up's rewrite and the answer share it.
     const signal = deps.writer?.deadline?.();
-    const previous = previousTopic(state, now);
-    const rewritten = completed ? undefined : await standAlone(question, state, now, previous, signal);
+    const previous = previousAnswerTopic(state, now);
+    const rewritten = completed ? undefined : await standAlone(question, state, now, previous?.terms, signal);
     const draft = message.draft;
     let answer = rewritten
       ? await ask(rewritten, undefined, hamlet, signal, draft)
       : await ask(completed ?? question, previous, hamlet, signal, draft);
-    if (completed && !answer.confident) answer = await ask(question, previousTopic(state, now), hamlet, signal, draft);
+    if (completed && !answer.confident)
+      answer = await ask(question, previousAnswerTopic(state, now), hamlet, signal, draft);
     if (answer.kind === 'unclear') rememberPendingAsk(state, question, now);
     rememberAnswer(state, question, answer, now);
     if (deps.writer?.prompts.rewrite) rememberTurn(state, rewritten ?? question, answer, now);

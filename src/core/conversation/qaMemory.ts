@@ -37,8 +37,16 @@ interface LastAnswer {
   readonly ref?: string;
 }
 
-/** The last topic, when it is recent enough to continue. */
+/** The last topic's words, when it is recent enough to continue. */
 export function previousTopic(state: ConversationState, now: Date): string | undefined {
+  return previousAnswerTopic(state, now)?.terms;
+}
+
+/** The last topic's words and the page that answered it, when it is recent enough to continue. */
+export function previousAnswerTopic(
+  state: ConversationState,
+  now: Date,
+): { readonly terms: string; readonly ref?: string } | undefined {
   const t = state.qaTopic as TopicMemory | undefined;
   if (!t || typeof t.terms !== 'string') return undefined;
   const age = now.getTime() - Date.parse(t.at);
@@ -46,7 +54,7 @@ export function previousTopic(state: ConversationState, now: Date): string | und
     delete state.qaTopic;
     return undefined;
   }
-  return t.terms;
+  return { terms: t.terms, ...(typeof t.ref === 'string' && { ref: t.ref }) };
 }
 
 /** Remembers what a confident answer was about (an unsure one keeps the earlier topic). */

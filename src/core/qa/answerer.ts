@@ -18,12 +18,13 @@
  */
 import type { KnowledgeSearch } from '../ports.js';
 import { companion, evaluate, secondPart, type Evaluated } from './evaluate.js';
-import { effectiveQuestion, namesNoTopic, topicOf } from './followUp.js';
+import { effectiveQuestion, namesNoTopic, ownTopicTerms, topicOf } from './followUp.js';
 import { choicesOf, mentionsVneid, passageText, relatedOf, sourceLine, toSources } from './format.js';
 import { modelAnswer } from './modelAnswer.js';
 import { givenPassages, type GivenPassage } from './modelContext.js';
 import { outOfScopeTopic, type OutOfScopeTopic } from './scope.js';
 import * as T from './texts.js';
+import { tokenize } from '../text/normalize.js';
 import {
   DEFAULT_THRESHOLDS,
   type AnswerThresholds,
@@ -68,10 +69,21 @@ export async function answerQuestion(
   const followUp = context.previousTopic ? effectiveQuestion(question, context.previousTopic) : undefined;
   // An elliptic question is read in the last topic only ("có mất tiền không" after "mức 2" is about mức 2);
   // one naming a little topic of its own falls back on the last topic when it cannot be answered alone.
-  let ev = await evaluate(followUp?.elliptic ? followUp.question : question, search, thresholds, outOfScope);
-  if (followUp && !followUp.elliptic && !ev.confident) {
-    const joined = await evaluate(followUp.question, search, thresholds, outOfScope);
-    if (joined.confident) ev = joined;
+  const page = context.previousRef;
+  let ev = followUp?.elliptic
+    ? await evaluate(followUp.question, search, thresholds, outOfScope, page)
+    : await evaluate(question, search, thresholds, outOfScope);
+  if (followUp && !followUp.elliptic) {
+    // A short question ("hạn bao lâu?" after "khai tử ở đâu") may be answered alone from another page that
+    // shares its one word ("thẻ căn cước có hạn bao lâu"): read in the last topic, it stays on the last page.
+    // One that names the subject of the page it was answered from ("làm thẻ căn cước lần đầu có mất tiền
+    // không?" after "lý lịch tư pháp") is a new question.
+    const own = ownTopicTerms(question);
+    const short = own.length <= SHORT_FOLLOW_UP_TERMS;
+    if (!ev.confident || (short && page !== undefined && !(await namesPageSubject(ev, own, search)))) {
+      const joined = await evaluate(followUp.question, search, thresholds, outOfScope, page);
+      if (joined.confident && (!ev.confident || answeringPage(joined) === page)) ev = joined;
+    }
   }
   const { result, analysis } = ev;
   const whereToAsk = context.whereToAsk && context.whereToAsk.length > 0 ? context.whereToAsk : [T.WHERE_TO_ASK];
@@ -91,6 +103,23 @@ export async function answerQuestion(
     if (answered) return answered;
   }
   return extractiveAnswer(ev, question, search, whereToAsk, topic);
+}
+
+/** Topic words a follow-up may name of its own and still be read in the last topic first. */
+const SHORT_FOLLOW_UP_TERMS = 2;
+
+/** The page an evaluation would answer from: its FAQ entry's source, else its best passage's page. */
+function answeringPage(ev: Evaluated): string | undefined {
+  return ev.choice.faq?.match.entry.sourceRef ?? ev.choice.best?.doc.ref;
+}
+
+/** True when every topic word of the question is in the title of the page the evaluation answers from. */
+async function namesPageSubject(ev: Evaluated, own: readonly string[], search: KnowledgeSearch): Promise<boolean> {
+  const ref = answeringPage(ev);
+  if (ref === undefined || own.length === 0) return false;
+  const title = ev.result.documents.find((d) => d.ref === ref)?.title ?? (await search.document(ref))?.title ?? '';
+  const words = new Set(tokenize(title));
+  return own.some((t) => words.has(t));
 }
 
 /**

@@ -32,6 +32,8 @@ const RANK_BONUS = [0.03, 0.015];
  * included); the rest comes from what the passage itself says.
  */
 const PAGE_SHARE = 0.3;
+/** Bonus of a section of the page a follow-up leans on, when it offers what is asked. */
+const SAME_PAGE_BONUS = 0.15;
 /** Penalty for a section whose question-heading is about more than the resident asked. */
 const HEADING_MISMATCH = 0.25;
 /** A passage this far below the best document's best passage in coverage is not a rival. */
@@ -136,7 +138,12 @@ function candidatesOf(result: SearchResult): PassageHit[] {
 }
 
 /** Ranks the passages of the top documents by coverage of the question and fit to what it asks. */
-export function rankCandidates(result: SearchResult, intents: readonly Intent[], question = ''): Candidate[] {
+export function rankCandidates(
+  result: SearchResult,
+  intents: readonly Intent[],
+  question = '',
+  preferRef?: string,
+): Candidate[] {
   const asked = askedTerms(question);
   const docs = result.documents.slice(0, TOP_DOCS);
   if (docs.length === 0) return [];
@@ -152,6 +159,9 @@ export function rankCandidates(result: SearchResult, intents: readonly Intent[],
     if (p.coverage < topCoverage - COVERAGE_SLACK) continue;
     const fit = intentFit(intents, p.heading ? offerFor(p) : openingOffer(offerFor(p)));
     const rankBonus = RANK_BONUS[docs.indexOf(doc)] ?? 0;
+    // A follow-up ("làm ở đâu?") asks about the page just answered: its section that offers what is asked wins
+    // over another page's section sharing the same asking words ("căn cước … giấy tờ gì" for a child's card).
+    const samePage = preferRef !== undefined && p.docRef === preferRef && (intents.length === 0 || fit >= 0.5);
     const own = p.ownCoverage ?? p.coverage;
     // A page's opening has no heading of its own: it is about the page's title.
     const mismatch = HEADING_MISMATCH * (1 - headingShare(p.heading || doc.title, asked, !p.heading));
@@ -159,7 +169,8 @@ export function rankCandidates(result: SearchResult, intents: readonly Intent[],
       PAGE_SHARE * p.coverage +
       (1 - PAGE_SHARE) * own +
       INTENT_WEIGHT * fit +
-      rankBonus -
+      rankBonus +
+      (samePage ? SAME_PAGE_BONUS : 0) -
       mismatch -
       (saysNothing(p.heading, p.text) ? 0.5 : 0);
     out.push({ passage: p, doc, fit, value, mismatch });
@@ -206,8 +217,13 @@ export function bestFaq(
 }
 
 /** Chooses what answers the question among the search result. */
-export function choose(result: SearchResult, analysis: AnalyzedQuestion, minFaqSimilarity: number): Choice {
-  const ranked = rankCandidates(result, analysis.intents, analysis.focus);
+export function choose(
+  result: SearchResult,
+  analysis: AnalyzedQuestion,
+  minFaqSimilarity: number,
+  preferRef?: string,
+): Choice {
+  const ranked = rankCandidates(result, analysis.intents, analysis.focus, preferRef);
   const best = ranked[0];
   const faq = bestFaq(result.faqs, analysis.intents, minFaqSimilarity);
   if (faq && (!best || faq.value >= best.value)) return { best, faq, ranked };

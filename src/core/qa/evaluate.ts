@@ -118,10 +118,12 @@ export async function evaluate(
   search: KnowledgeSearch,
   thresholds: AnswerThresholds,
   outOfScope: boolean,
+  /** The page a follow-up leans on (the previous answer's): its sections that offer what is asked come first. */
+  preferRef?: string,
 ): Promise<Evaluated> {
   const analysis = analyzeQuestion(question);
   const result = await search.search(analysis.focus, MAX_SOURCES);
-  const chosen = choose(result, analysis, thresholds.faq * FAQ_SIMILARITY_SHARE);
+  const chosen = choose(result, analysis, thresholds.faq * FAQ_SIMILARITY_SHARE, preferRef);
   // Sure only of an answer that holds what is asked (an amount, a duration, a place, papers).
   const holds = (text: string): boolean => holdsAsked(analysis, text);
   // An FAQ entry whose answer lacks it is not the answer, whatever else is sure.

@@ -56,8 +56,17 @@ export function effectiveQuestion(question: string, previousTopic: string): Foll
   return { question: `${prev} ${question}`, elliptic };
 }
 
-/** What to remember of an answered question: its topic words, at most eight. */
+/**
+ * What to remember of an answered question: its topic words, at most eight.
+ * A syllable that is a stopword once its marks are folded stays when it
+ * follows a topic word: "khai tử" folds to "khai tu", and "tu" (từ) alone is
+ * a stopword, so "khai" alone would send "hạn bao lâu?" to any "hạn" page.
+ */
 export function topicOf(analysis: AnalyzedQuestion): string {
-  const terms = ownTopicTerms(analysis.focus);
-  return terms.slice(0, MAX_TOPIC_TERMS).join(' ');
+  const tokens = tokenize(analysis.focus);
+  const topical = (t: string): boolean => !STOPWORDS.has(t) && !GENERIC.has(t);
+  const kept = tokens.filter(
+    (t, i) => topical(t) || (i > 0 && topical(tokens[i - 1] ?? '') && !ASKING_WORDS.has(t) && !GENERIC.has(t)),
+  );
+  return [...new Set(kept)].slice(0, MAX_TOPIC_TERMS).join(' ');
 }

@@ -52,6 +52,8 @@ export interface QaAnswer {
 export interface AskContext {
   /** Topic words of the previous answer, if it is recent. */
   readonly previousTopic?: string;
+  /** The page the previous answer came from: a follow-up read in its topic is answered from it when it can be. */
+  readonly previousRef?: string;
   /** Lines that end an unsure reply (contacts of the commune when known). */
   readonly whereToAsk?: readonly string[];
   /** Aborted when the answer is due: the model's turn ends and the extractive answer goes out. */
