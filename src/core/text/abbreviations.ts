@@ -8,6 +8,8 @@
  */
 export const ABBREVIATIONS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
   ['ko', ['khong']],
+  // "e" is how many write "em" (I, to an elder): unknown, it weighed the most of any word of the question.
+  ['e', ['em']],
   ['k', ['khong']],
   ['kh', ['khong']],
   ['khg', ['khong']],

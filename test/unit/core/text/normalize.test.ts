@@ -41,6 +41,7 @@ describe('tokenize', () => {
     ['cccd', ['can', 'cuoc', 'cong', 'dan']],
     ['CCCD', ['can', 'cuoc', 'cong', 'dan']],
     ['dvc', ['dich', 'vu', 'cong']],
+    ['e', ['em']],
   ])('expands the abbreviation %s', (abbr, expected) => {
     expect(tokenize(abbr)).toEqual(expected);
   });
