@@ -18,7 +18,7 @@
  */
 import type { KnowledgeSearch } from '../ports.js';
 import { companion, evaluate, secondPart, type Evaluated } from './evaluate.js';
-import { effectiveQuestion, namesNoTopic, ownTopicTerms, topicOf } from './followUp.js';
+import { effectiveQuestion, namesNoTopic, ownTopicTerms, topicOf, topicWords } from './followUp.js';
 import { choicesOf, mentionsVneid, passageText, relatedOf, sourceLine, toSources } from './format.js';
 import { modelAnswer } from './modelAnswer.js';
 import { givenPassages, type GivenPassage } from './modelContext.js';
@@ -67,22 +67,23 @@ export async function answerQuestion(
   const topic = outOfScopeTopic(question);
   const outOfScope = topic !== undefined;
   const followUp = context.previousTopic ? effectiveQuestion(question, context.previousTopic) : undefined;
-  // An elliptic question is read in the last topic only ("có mất tiền không" after "mức 2" is about mức 2);
-  // one naming a little topic of its own falls back on the last topic when it cannot be answered alone.
+  // A question with no topic word of its own is read in the last topic only ("có mất tiền không" after
+  // "mức 2" is about mức 2). Any other follow-up is first read alone, and kept so when it is sure and names
+  // the subject of the page it is answered from ("còn mất thẻ căn cước thì làm lại ở đâu" after "thẻ BHYT";
+  // "làm thẻ căn cước lần đầu có mất tiền không" after "lý lịch tư pháp"). Otherwise a leaning ("còn…") or
+  // short one ("hạn bao lâu?" after "khai tử ở đâu", which alone matches "thẻ căn cước có hạn bao lâu") is
+  // read in the last topic, and a longer one only when it cannot be answered alone.
   const page = context.previousRef;
-  let ev = followUp?.elliptic
+  const bare = followUp !== undefined && ownTopicTerms(question).length === 0;
+  let ev = bare
     ? await evaluate(followUp.question, search, thresholds, outOfScope, page)
     : await evaluate(question, search, thresholds, outOfScope);
-  if (followUp && !followUp.elliptic) {
-    // A short question ("hạn bao lâu?" after "khai tử ở đâu") may be answered alone from another page that
-    // shares its one word ("thẻ căn cước có hạn bao lâu"): read in the last topic, it stays on the last page.
-    // One that names the subject of the page it was answered from ("làm thẻ căn cước lần đầu có mất tiền
-    // không?" after "lý lịch tư pháp") is a new question.
-    const own = ownTopicTerms(question);
-    const short = own.length <= SHORT_FOLLOW_UP_TERMS;
-    if (!ev.confident || (short && page !== undefined && !(await namesPageSubject(ev, own, search)))) {
+  if (followUp && !bare) {
+    const leans = followUp.elliptic || ownTopicTerms(question).length <= SHORT_FOLLOW_UP_TERMS;
+    const own = ev.confident && (await namesPageSubject(ev, question, search));
+    if (!own && (!ev.confident || leans)) {
       const joined = await evaluate(followUp.question, search, thresholds, outOfScope, page);
-      if (joined.confident && (!ev.confident || answeringPage(joined) === page)) ev = joined;
+      if (joined.confident || (followUp.elliptic && !ev.confident)) ev = joined;
     }
   }
   const { result, analysis } = ev;
@@ -113,13 +114,19 @@ function answeringPage(ev: Evaluated): string | undefined {
   return ev.choice.faq?.match.entry.sourceRef ?? ev.choice.best?.doc.ref;
 }
 
-/** True when every topic word of the question is in the title of the page the evaluation answers from. */
-async function namesPageSubject(ev: Evaluated, own: readonly string[], search: KnowledgeSearch): Promise<boolean> {
+/**
+ * True when the question names the subject of the page the evaluation answers
+ * from: two or more of its topic words are in that page's title ("thẻ căn
+ * cước" in "Thẻ căn cước, căn cước công dân…"). One word ("học", "khai") is
+ * too common to tell a new subject from a follow-up.
+ */
+async function namesPageSubject(ev: Evaluated, question: string, search: KnowledgeSearch): Promise<boolean> {
   const ref = answeringPage(ev);
-  if (ref === undefined || own.length === 0) return false;
+  const words = topicWords(question);
+  if (ref === undefined || words.length < 2) return false;
   const title = ev.result.documents.find((d) => d.ref === ref)?.title ?? (await search.document(ref))?.title ?? '';
-  const words = new Set(tokenize(title));
-  return own.some((t) => words.has(t));
+  const inTitle = new Set(tokenize(title));
+  return words.filter((t) => inTitle.has(t)).length >= 2;
 }
 
 /**

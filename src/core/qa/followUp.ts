@@ -10,6 +10,7 @@
  */
 import { tokenize } from '../text/normalize.js';
 import { ASKING_WORDS, contentTokens, STOPWORDS } from '../text/stopwords.js';
+import { withoutAsking } from './intent.js';
 import type { AnalyzedQuestion } from './question.js';
 
 /** Words that say what is asked (papers, cost, place, time) or only join the sentence: no topic of their own. */
@@ -57,16 +58,21 @@ export function effectiveQuestion(question: string, previousTopic: string): Foll
 }
 
 /**
- * What to remember of an answered question: its topic words, at most eight.
- * A syllable that is a stopword once its marks are folded stays when it
- * follows a topic word: "khai tử" folds to "khai tu", and "tu" (từ) alone is
- * a stopword, so "khai" alone would send "hạn bao lâu?" to any "hạn" page.
+ * What to remember of an answered question: its topic words, at most eight,
+ * with their neighbours. Folded, many syllables of a topic are also common
+ * words ("khai báo tạm vắng" → "khai bao tam vang": "báo" reads as "bao lâu",
+ * "vắng" as "vâng"; "thẻ căn cước" → "the can cuoc": "thế", "cần"), and the
+ * topic words alone ("khai tam") send "khai ở đâu?" to another page. So the
+ * phrases that ask (ở đâu, là gì) are dropped and each remaining word next to
+ * a topic word stays, keeping "khai bao tam vang" and "can cuoc" whole.
  */
 export function topicOf(analysis: AnalyzedQuestion): string {
-  const tokens = tokenize(analysis.focus);
-  const topical = (t: string): boolean => !STOPWORDS.has(t) && !GENERIC.has(t);
-  const kept = tokens.filter(
-    (t, i) => topical(t) || (i > 0 && topical(tokens[i - 1] ?? '') && !ASKING_WORDS.has(t) && !GENERIC.has(t)),
-  );
-  return [...new Set(kept)].slice(0, MAX_TOPIC_TERMS).join(' ');
+  return topicWords(analysis.focus).slice(0, MAX_TOPIC_TERMS).join(' ');
+}
+
+/** The words of a text that name its topic, with their neighbours (see `topicOf`), each once. */
+export function topicWords(text: string): string[] {
+  const tokens = withoutAsking(text).split(' ').filter(Boolean);
+  const topical = (t: string | undefined): boolean => t !== undefined && !STOPWORDS.has(t) && !GENERIC.has(t);
+  return [...new Set(tokens.filter((t, i) => topical(t) || topical(tokens[i - 1]) || topical(tokens[i + 1])))];
 }

@@ -76,6 +76,16 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
   ],
 ];
 
+/**
+ * The folded words of a text without the phrases that ask for an intent
+ * ("ở đâu", "mất bao lâu", "có … không"): what is left names the topic.
+ */
+export function withoutAsking(text: string): string {
+  let folded = foldedWords(text);
+  for (const [, re] of ASKS) folded = folded.replace(new RegExp(re.source, 'g'), ' ');
+  return folded.replace(/\s+/g, ' ').trim();
+}
+
 /** Intents that only say the question wants a yes or no, or a reason: a more precise intent beside them wins. */
 const BROAD: ReadonlySet<Intent> = new Set(['yesno', 'why']);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { intentFit, intentsOf, isQuestionClause, offerOf } from '../../../../src/core/qa/intent.js';
 import { analyzeQuestion, clausesOf, withoutFormalities, withoutQuantities } from '../../../../src/core/qa/question.js';
-import { effectiveQuestion, namesNoTopic } from '../../../../src/core/qa/followUp.js';
+import { effectiveQuestion, namesNoTopic, topicOf } from '../../../../src/core/qa/followUp.js';
 import { askedTerms, headingShare } from '../../../../src/core/qa/choose.js';
 import { isVietnameseSyllable, vietnameseShare } from '../../../../src/core/text/syllable.js';
 
@@ -155,6 +155,16 @@ describe('follow-ups', () => {
       elliptic: true,
     });
     expect(effectiveQuestion('còn mức 1 thì sao?', 'dinh danh')?.elliptic).toBe(true);
+  });
+
+  it.each([
+    ['khai báo tạm vắng là gì', 'khai bao tam vang'],
+    ['đăng ký khai tử ở đâu', 'khai tu'],
+    ['mất thẻ căn cước làm lại ở đâu', 'can cuoc lam'],
+    ['bảo hiểm y tế hộ gia đình mua ở đâu', 'bao hiem y te ho gia dinh mua'],
+  ])('remembers the topic of %j whole, though its folded syllables are common words', (q, topic) => {
+    // "báo" folds to "bao" (bao lâu), "vắng" to "vang" (vâng), "tử" to "tu" (từ), "thẻ" to "the" (thế).
+    expect(topicOf(analyzeQuestion(q))).toBe(topic);
   });
 
   it('leaves a question with a topic of its own alone', () => {
