@@ -267,40 +267,40 @@ function choicesHold(s: Services, choices: readonly { value: string }[], q: Real
  */
 async function followUps(s: Services): Promise<void> {
   const conversations = loadFollowUps('bench/followups', 'knowledge');
-  let n = 0;
-  let withMemory = 0;
-  let alone = 0;
+  const rows: string[][] = [];
   const misses: string[] = [];
-  for (const [i, turns] of conversations.entries()) {
-    for (const [k, turn] of turns.entries()) {
-      const replies = await s.engine.handle({ channel: 'web', userId: `bench-follow-up-${i}`, text: turn.q });
-      if (k === 0) continue;
-      n++;
-      const main = replies.find((r) => r.kind === 'answer' || r.kind === 'unsure');
-      const view: ReplyView = {
-        confident: main?.kind === 'answer',
-        ...(main?.sources?.[0] && { ref: main.sources[0].ref }),
-        text: main?.text ?? '',
-      };
-      if (rightAnswer(turn, view)) withMemory++;
-      else misses.push(`  ${turns[k - 1]?.q} → ${turn.q}: got ${view.confident ? view.ref : 'not sure'}`);
-      const a = await s.engine.ask(turn.q);
-      if (rightAnswer(turn, { confident: a.confident, ...(a.ref && { ref: a.ref }), text: a.text })) alone++;
+  const figures: Record<string, unknown> = {};
+  for (const file of [...new Set(conversations.map((c) => c.file))].sort()) {
+    let n = 0;
+    let withMemory = 0;
+    let alone = 0;
+    for (const [i, { turns }] of conversations.entries()) {
+      if (conversations[i]?.file !== file) continue;
+      for (const [k, turn] of turns.entries()) {
+        const replies = await s.engine.handle({ channel: 'web', userId: `bench-follow-up-${i}`, text: turn.q });
+        if (k === 0) continue;
+        n++;
+        const main = replies.find((r) => r.kind === 'answer' || r.kind === 'unsure');
+        const view: ReplyView = {
+          confident: main?.kind === 'answer',
+          ...(main?.sources?.[0] && { ref: main.sources[0].ref }),
+          text: main?.text ?? '',
+        };
+        if (rightAnswer(turn, view)) withMemory++;
+        else if (file !== 'holdout.jsonl')
+          misses.push(`  ${turns[k - 1]?.q} → ${turn.q}: got ${view.confident ? view.ref : 'not sure'}`);
+        const a = await s.engine.ask(turn.q);
+        if (rightAnswer(turn, { confident: a.confident, ...(a.ref && { ref: a.ref }), text: a.text })) alone++;
+      }
     }
+    rows.push([file, String(n), f3(withMemory / n), f3(alone / n)]);
+    figures[file] = { turns: n, right: withMemory / n, aloneRight: alone / n };
   }
-  console.log(`\n== Follow-ups: ${conversations.length} conversations, ${n} follow-up turns (team-written) ==`);
-  console.log(
-    table(
-      ['system', 'right'],
-      [
-        ['hocvuso, with the conversation', f3(withMemory / n)],
-        ['hocvuso, follow-up asked alone', f3(alone / n)],
-      ],
-    ),
-  );
+  console.log(`\n== Follow-ups: ${conversations.length} team-written conversations (holdout.jsonl never tuned on) ==`);
+  console.log(table(['set', 'follow-up turns', 'right, with the conversation', 'right, asked alone'], rows));
   if (values['tune-details'] && misses.length > 0)
     console.log(`follow-up misses (${misses.length}):\n${misses.join('\n')}`);
-  results.followUps = { conversations: conversations.length, turns: n, right: withMemory / n, aloneRight: alone / n };
+  results.followUps = figures;
 }
 
 async function publicSets(paths: readonly string[]): Promise<void> {

@@ -8,6 +8,9 @@
  * the key facts of the section that answers what is asked, checked against
  * the knowledge files when the set is loaded.
  *
+ * `conversations.jsonl` is the set the follow-up rules were tuned on;
+ * `holdout.jsonl` was written before it was first run and is only reported.
+ *
  * A follow-up is right when the reply is a confident answer from one of the
  * named pages and holds every key fact. The baseline asks the same follow-up
  * with no conversation before it, which is what a stateless assistant does.
@@ -30,7 +33,11 @@ export interface FollowUpTurn {
   readonly facts: readonly (readonly string[])[];
 }
 
-export type FollowUpConversation = readonly FollowUpTurn[];
+export interface FollowUpConversation {
+  /** The file it came from: `holdout.jsonl` is never tuned on, the other files are. */
+  readonly file: string;
+  readonly turns: readonly FollowUpTurn[];
+}
 
 /** Loads every conversation, and fails on a named fact that its pages do not hold (a typo would count as a miss). */
 export function loadFollowUps(dir: string, knowledgeDir: string): FollowUpConversation[] {
@@ -51,7 +58,7 @@ export function loadFollowUps(dir: string, knowledgeDir: string): FollowUpConver
           if (!holdsFacts(text, t.facts))
             throw new Error(`${file}:${i + 1}: "${t.q}": a fact is not in ${t.docs.join(', ')}`);
         }
-        out.push(turns);
+        out.push({ file, turns });
       });
   }
   return out;
