@@ -184,6 +184,51 @@ describe('web chat in a real browser (phone size)', () => {
     expect(await status.isVisible()).toBe(false);
     expect(await page.locator('#text').inputValue()).toBe('');
   });
+  it('sends a message again under its first id when its answer was lost, and the server acts on it once', async () => {
+    const question = 'máy cày của tôi bị hỏng bugi thì sửa thế nào';
+    const unanswered = (): number =>
+      (
+        services.db.prepare("SELECT count(*) AS n FROM unanswered_questions WHERE question LIKE '%bugi%'").get() as {
+          n: number;
+        }
+      ).n;
+    const ids: string[] = [];
+    const idOf = (body: unknown): string => String((body as { id?: unknown }).id);
+    // The stream reaches the server, which answers, but the answer never reaches the page.
+    await page.route(/\/api\/chat\/stream$/, async (route) => {
+      ids.push(idOf(route.request().postDataJSON()));
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    // So does the whole-answer request that takes over.
+    await page.route(/\/api\/chat$/, async (route) => {
+      ids.push(idOf(route.request().postDataJSON()));
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await ask(question);
+    const status = page.locator('#status');
+    await expect.poll(() => status.isVisible()).toBe(true);
+    expect(await page.locator('#text').inputValue()).toBe(question);
+
+    // The connection is back: Gửi sends the same message under the same id, and gets its answer.
+    await page.unroute(/\/api\/chat\/stream$/);
+    await page.unroute(/\/api\/chat$/);
+    const resent = page.waitForRequest((r) => CHAT_API.test(r.url()) && r.method() === 'POST');
+    const before = await answers().count();
+    await page.locator('#send').click();
+    ids.push(idOf((await resent).postDataJSON()));
+    await expect.poll(() => answers().count()).toBeGreaterThan(before);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(1);
+    expect(ids[0]).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(unanswered()).toBe(1);
+    // A new message is a new id.
+    const next = page.waitForRequest((r) => CHAT_API.test(r.url()) && r.method() === 'POST');
+    await ask(question);
+    expect(idOf((await next).postDataJSON())).not.toBe(ids[0]);
+  });
+
   it("is known by the server's HttpOnly cookie, not by an id the page makes up, across a reload", async () => {
     const cookies = await context.cookies();
     const session = cookies.find((c) => c.name === 'hocvuso_sid');

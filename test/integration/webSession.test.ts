@@ -67,6 +67,29 @@ describe('web sessions', () => {
     await svc?.close();
   });
 
+  it('answers a message sent again under its id with the same replies, acting on it once', async () => {
+    // The page sends a message again under the same id when the stream broke or its answer never came.
+    const v = new Visitor(current);
+    await v.press('menu:start');
+    const question = 'máy cày của tôi bị hỏng bugi thì sửa thế nào';
+    const unanswered = async (): Promise<number> =>
+      (await svc.tables.rows('unanswered_questions')).filter((r) => String(r.question).includes('bugi')).length;
+    const first = await v.say(question, { id: 'msg-0001-aaaa' });
+    expect(await unanswered()).toBe(1);
+    const again = await v.say(question, { id: 'msg-0001-aaaa' });
+    expect(again).toBe(first);
+    expect(await unanswered()).toBe(1);
+    // A new message with the same words is a new question.
+    await v.say(question, { id: 'msg-0002-bbbb' });
+    expect(await unanswered()).toBe(2);
+  });
+
+  it('refuses a message id that is not 8–64 letters, digits, "-" or "_", saying so', async () => {
+    const res = await new Visitor(current).send({ text: 'xin chào', id: 'x y' });
+    expect(res.status).toBe(400);
+    expect((res.json as unknown as { details: string[] }).details.join('\n')).toContain('"id" chỉ gồm');
+  });
+
   it('issues an HttpOnly, SameSite=Lax session cookie; Secure when the proxy says https', async () => {
     const v = new Visitor(current);
     await v.say('VNeID là gì?');

@@ -39,6 +39,15 @@ export const ChatRequestSchema = z
       .max(128, '"user" dài quá 128 ký tự'),
     text: z.string({ message: '"text" phải là chuỗi' }).max(20_000, '"text" dài quá 20.000 ký tự').optional(),
     choice: z.string({ message: '"choice" phải là chuỗi' }).max(200, '"choice" dài quá 200 ký tự').optional(),
+    /**
+     * The page's own id for this message, the same when it sends the message again (the stream broke,
+     * the answer never arrived, "Gửi" pressed again): the engine answers a repeat of the last message
+     * with the replies it gave, instead of acting on it twice (a quiz answer counted once).
+     */
+    id: z
+      .string({ message: '"id" phải là chuỗi' })
+      .regex(/^[A-Za-z0-9_-]{8,64}$/, '"id" chỉ gồm 8–64 chữ cái không dấu, chữ số, "-" hoặc "_"')
+      .optional(),
   })
   .strict();
 
@@ -194,6 +203,7 @@ export function createWebChat(turns: WebTurns, options: WebChatOptions = {}): We
           userId: sessionId,
           text: req.text,
           choice: req.choice,
+          ...(req.id !== undefined && { id: `web:${req.id}` }),
           ...(network !== undefined && { network }),
           ...(draft && { draft }),
         },

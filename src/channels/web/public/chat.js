@@ -18,6 +18,23 @@
     // Storage may be switched off; nothing to drop then.
   }
 
+  /**
+   * An id for each message sent, kept when the same message goes again (the stream broke and the plain
+   * request takes over, or "Gửi" is pressed again after "Chưa gửi được"): the server then answers it once.
+   */
+  function messageId() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map
+      .call(bytes, function (b) {
+        return ('0' + b.toString(16)).slice(-2);
+      })
+      .join('');
+  }
+  /** The text of the last message that failed to go, and its id, to send it again under the same id. */
+  var unsent = null;
+
   function scrollDown() {
     log.scrollTop = log.scrollHeight;
   }
@@ -85,7 +102,7 @@
       btn.addEventListener('click', function () {
         disableOldButtons();
         addMessage('me', b.label);
-        post({ user: CLIENT, choice: b.value }, null);
+        post({ user: CLIENT, choice: b.value, id: messageId() }, null);
       });
       row.appendChild(btn);
     });
@@ -274,6 +291,7 @@
         dropDraft();
         waiting.remove();
         if (typed !== null && !input.value) input.value = typed;
+        if (typed !== null) unsent = { text: typed, id: body.id };
         showError(
           'Chưa gửi được: ' + (err && err.message ? err.message : 'mất kết nối') + '. Bà con bấm Gửi để thử lại.',
         );
@@ -291,7 +309,9 @@
     disableOldButtons();
     addMessage('me', text);
     input.value = '';
-    post({ user: CLIENT, text: text }, text);
+    var id = unsent && unsent.text === text ? unsent.id : messageId();
+    unsent = null;
+    post({ user: CLIENT, text: text, id: id }, text);
   });
 
   input.addEventListener('keydown', function (e) {
