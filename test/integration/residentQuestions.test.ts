@@ -149,6 +149,12 @@ describe('typing slips and follow-ups', () => {
     expect(replies.find((r) => r.kind === 'answer')?.sources?.[0]?.ref).toBe('vneid/the-can-cuoc.md');
   });
 
+  it('reads a country a resident goes to work in as "abroad", which the pages say', async () => {
+    const a = await s.engine.ask('cho em hỏi đi làm ở hàn quốc có cần khai báo tạm vắng không');
+    expect(a.confident).toBe(true);
+    expect(folded(a.text)).toContain('nuoc ngoai');
+  });
+
   it('answers "how do I register" with where and how, not with what comes after', async () => {
     const a = await s.engine.ask('đăng ký định danh mức 2 thế nào');
     expect(folded(a.text)).toContain('cong an xa');

@@ -50,7 +50,7 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
   ['penalty', / (bi phat|phat khong|phat bao nhieu|xu phat|muc phat|bi xu ly|co sao khong|vi pham) /],
   [
     'where',
-    / (o dau|cho nao|noi nao|den dau|tai dau|di dau|len huyen|len tinh|ra xa|len xa|nop o|lam o|dang ky o|co quan nao|ben nao|o cho nao|trang nao|web nao|website nao|dia chi|tai ve o|tai o) /,
+    / (o dau|cho nao|noi nao|den dau|tai dau|di dau|len huyen|len tinh|ra xa|len xa|(?:nop|lam|dang ky) o (?:xa|huyen|tinh|phuong|dau|cho nao|noi nao|nha)|co quan nao|ben nao|o cho nao|trang nao|web nao|website nao|dia chi|tai ve o|tai o) /,
   ],
   [
     'duration',

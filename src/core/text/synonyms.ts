@@ -38,6 +38,8 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['bi hack', 'bi chiem doat', 'bi chiem', 'mat tai khoan', 'bi danh cap'],
   ['tre em', 'tre duoi', 'duoi 14 tuoi', 'con nho', 'chau nho'],
   ['nguoi gia', 'nguoi cao tuoi', 'cao tuoi', 'lon tuoi', 'nguoi lon tuoi'],
+  // Residents name the country they go to work in; the pages say "nước ngoài" (abroad).
+  ['nuoc ngoai', 'han quoc', 'nhat ban', 'dai loan', 'trung quoc', 'hoa ky', 'chau au', 'xuat canh'],
   ['trang web', 'website', 'cong thong tin', 'dia chi web'],
   ['chuyen tien', 'chuyen khoan'],
   ['mat khau', 'passcode', 'ma pin'],

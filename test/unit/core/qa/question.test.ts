@@ -10,6 +10,7 @@ describe('intentsOf', () => {
     ['Tài khoản định danh điện tử là gì?', 'definition'],
     ['cai vneid the nao', 'how'],
     ['làm mức 2 ở đâu', 'where'],
+    ['nộp ở xã hay phải lên tỉnh', 'where'],
     ['can giay to gi', 'papers'],
     ['có mất tiền không', 'cost'],
     ['chua dang ky vneid co bi phat ko', 'penalty'],
@@ -33,6 +34,8 @@ describe('intentsOf', () => {
     'sức khỏe còn yếu thì có được nghỉ thêm không',
     'vay co phai lua dao ko',
     'nghỉ việc rồi thẻ BHYT dùng được không',
+    // A place in the story ("làm ở Hàn Quốc") is not a question where to do it.
+    'cho em hỏi đi làm ở hàn quốc có cần khai báo tạm vắng không',
   ])('%j asks for a yes or no', (q) => {
     expect(intentsOf(q)).toEqual(['yesno']);
   });
