@@ -20,7 +20,7 @@ import type { TurnOutcome } from '../../core/stores/turns.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
 import type { PgZaloStore } from '../../storage/pg/pgZaloStore.js';
 import type { Database } from '../../storage/pg/schema.js';
-import type { SharedDispatcher } from '../sharedDispatcher.js';
+import { drainer, type SharedDispatcher } from '../sharedDispatcher.js';
 import type { ZaloDelivery } from './delivery.js';
 import type { OutboundMessage } from './render.js';
 
@@ -43,9 +43,6 @@ const CHANNEL = 'zalo';
 const STALE_MS = 20_000;
 const STALE_BATCH = 100;
 
-/** Passes one flush makes at most (each sends the next row of every resident with one due). */
-const MAX_PASSES = 50;
-
 export function pgDelivery(deps: {
   readonly turns: PgTurns;
   readonly store: PgZaloStore;
@@ -53,11 +50,8 @@ export function pgDelivery(deps: {
 }): ZaloDelivery {
   const { turns, store, dispatcher } = deps;
 
-  async function drain(): Promise<void> {
-    for (let i = 0; i < MAX_PASSES; i++) {
-      if ((await dispatcher.pass()) === 0) return;
-    }
-  }
+  // One drain at a time: a flush asking while one runs waits for one more round of it.
+  const drain = drainer(() => dispatcher.step());
 
   return {
     async turn(t) {
