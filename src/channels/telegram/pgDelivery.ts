@@ -10,7 +10,8 @@
  * with a lease, each resident's oldest first, whichever process sends.
  *
  * Held replies (the bot was blocked) are released in the turn's transaction
- * (`alongside`), not before it: the release then commits with the turn or
+ * (`alongside`, in the statement that also clears the chat's inactive mark),
+ * not before it: the release then commits with the turn or
  * not at all, it runs under the resident's conversation lock (so it is in
  * order with their other turns in any process), a redelivered update that
  * turns out a duplicate releases nothing, and it needs no second connection
@@ -73,12 +74,13 @@ export function pgTelegramDelivery(deps: PgTelegramDeliveryDeps): TelegramDelive
       return {
         outbox,
         dispatcher,
-        turn: (req) =>
+        marksActive: true,
+        turn: ({ active, ...req }) =>
           deps.turns.run({
             ...req,
             outbox: { channel: CHANNEL },
             alongside: async (trx: Transaction<Database>) => {
-              await releaseHeldRows(trx, communeId, CHANNEL, req.userId, clock.now());
+              await releaseHeldRows(trx, communeId, CHANNEL, req.userId, clock.now(), active);
             },
           }),
         deliver: () => drain(),

@@ -59,7 +59,8 @@ export async function insertOutboxRows<P>(
  * Moves the user's held rows back to pending in `trx` (a turn's, or the
  * store's own); returns how many. In a turn's transaction they come back in
  * the same commit as the turn's new rows, which have higher ids and so go
- * out after them.
+ * out after them. `activeChat` (Telegram: the private chat that wrote) also
+ * loses its inactive mark, in the same statement.
  */
 export async function releaseHeldRows(
   trx: Transaction<Database>,
@@ -67,10 +68,21 @@ export async function releaseHeldRows(
   channel: string,
   userId: string,
   at: Date,
+  activeChat?: number,
 ): Promise<number> {
+  const iso = at.toISOString();
+  if (activeChat !== undefined) {
+    const r = await sql`
+      WITH active AS (DELETE FROM telegram_inactive_users WHERE commune_id = ${communeId} AND chat_id = ${activeChat})
+      UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${iso}, reason = NULL
+       WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId} AND status = 'held'`.execute(
+      trx,
+    );
+    return Number(r.numAffectedRows ?? 0);
+  }
   const r = await trx
     .updateTable('outbox')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: at.toISOString(), reason: null })
+    .set({ status: 'pending', attempts: 0, next_attempt_at: iso, reason: null })
     .where('commune_id', '=', communeId)
     .where('channel', '=', channel)
     .where('user_id', '=', userId)
