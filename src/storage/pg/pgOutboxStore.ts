@@ -126,6 +126,35 @@ export async function takeOwedRows<P>(
   return rows.sort((a, b) => a.id - b.id).map((r) => JSON.parse(r.payload_json ?? 'null') as P);
 }
 
+/**
+ * The web chat's take in one statement (issue 20): `takeOwedRows` and
+ * whether a person owns the conversation (an open handoff thread, read
+ * plainly: nothing is locked), one round trip instead of two.
+ */
+export async function takeOwedWithHandoff<P>(
+  trx: Transaction<Database>,
+  communeId: string,
+  channel: string,
+  userId: string,
+  limit: number,
+): Promise<{ replies: P[]; handoff: boolean }> {
+  const r = await sql<{ payloads: (string | null)[] | null; handoff: boolean }>`
+    WITH owed AS (
+      SELECT id FROM outbox
+       WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId} AND status = 'pending'
+       ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED),
+    taken AS (DELETE FROM outbox USING owed WHERE outbox.id = owed.id RETURNING outbox.id, outbox.payload_json)
+    SELECT (SELECT array_agg(payload_json ORDER BY id) FROM taken) AS payloads,
+           EXISTS (SELECT 1 FROM handoff_threads
+                    WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId}
+                      AND status = 'open') AS handoff`.execute(trx);
+  const row = r.rows[0];
+  return {
+    replies: (row?.payloads ?? []).map((p) => JSON.parse(p ?? 'null') as P),
+    handoff: row?.handoff === true,
+  };
+}
+
 /** A row to mark sent, and who waits for the answer. */
 interface SentMark {
   readonly item: ClaimedItem<unknown>;
