@@ -56,6 +56,7 @@ export function pgDelivery(deps: {
   return {
     async turn(t) {
       let released = 0;
+      let wrote = false;
       await turns.run<OutboundMessage>({
         ...t.input,
         userId: t.userId,
@@ -69,9 +70,12 @@ export function pgDelivery(deps: {
             interactionAt: t.interactionAt,
             at: t.now,
           });
+          wrote = true;
         },
         onError: t.onError,
       });
+      // Committed: the sender's window check may take the resident from here for a while.
+      if (wrote) store.noteTurn(t.userId, t.interactionAt, t.now);
       return released;
     },
     flush: () => drain(),
