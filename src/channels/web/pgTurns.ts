@@ -16,7 +16,6 @@ import type { PgDb } from '../../storage/pg/db.js';
 import { citizenOfIdentity } from '../../storage/pg/pgCitizenLocks.js';
 import { takeOwedWithHandoff } from '../../storage/pg/pgOutboxStore.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
-import { withCommune } from '../../storage/pg/tenant.js';
 import type { WebReply, WebTurnOutcome, WebTurns } from './chatApi.js';
 
 const CHANNEL = 'web';
@@ -49,7 +48,6 @@ export function pgWebTurns(deps: PgWebTurnsDeps): WebTurns {
       });
       return outcome.duplicate ? outcome : { ...outcome, citizen };
     },
-    take: (sessionId, limit) =>
-      withCommune(db, communeId, (trx) => takeOwedWithHandoff<WebReply>(trx, communeId, CHANNEL, sessionId, limit)),
+    take: (sessionId, limit) => takeOwedWithHandoff<WebReply>(db, communeId, CHANNEL, sessionId, limit),
   };
 }

@@ -23,6 +23,7 @@ import type { OutboxCounts } from '../../core/stores/outbox.js';
 import type { ClaimedItem, SharedOutboxStore } from '../../core/stores/sharedOutbox.js';
 import type { PgDb } from './db.js';
 import type { Database, OutboxTable } from './schema.js';
+import { oneTrip } from './oneTrip.js';
 import { withCommune } from './tenant.js';
 
 /** Inserts payloads as pending rows in `trx` (a turn's, or the store's own); returns their ids in order. */
@@ -129,16 +130,17 @@ export async function takeOwedRows<P>(
 /**
  * The web chat's take in one statement (issue 20): `takeOwedRows` and
  * whether a person owns the conversation (an open handoff thread, read
- * plainly: nothing is locked), one round trip instead of two.
+ * plainly: nothing is locked), in one round trip (oneTrip.ts) where a
+ * transaction of two statements took four.
  */
 export async function takeOwedWithHandoff<P>(
-  trx: Transaction<Database>,
+  db: PgDb,
   communeId: string,
   channel: string,
   userId: string,
   limit: number,
 ): Promise<{ replies: P[]; handoff: boolean }> {
-  const r = await sql<{ payloads: (string | null)[] | null; handoff: boolean }>`
+  const query = sql<{ payloads: (string | null)[] | null; handoff: boolean }>`
     WITH owed AS (
       SELECT id FROM outbox
        WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId} AND status = 'pending'
@@ -147,8 +149,8 @@ export async function takeOwedWithHandoff<P>(
     SELECT (SELECT array_agg(payload_json ORDER BY id) FROM taken) AS payloads,
            EXISTS (SELECT 1 FROM handoff_threads
                     WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId}
-                      AND status = 'open') AS handoff`.execute(trx);
-  const row = r.rows[0];
+                      AND status = 'open') AS handoff`.compile(db);
+  const row = (await oneTrip(db, communeId, query)).rows[0];
   return {
     replies: (row?.payloads ?? []).map((p) => JSON.parse(p ?? 'null') as P),
     handoff: row?.handoff === true,
@@ -184,8 +186,10 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
     const nowIso = now.toISOString();
     const until = new Date(now.getTime() + leaseMs);
     const { communeId, channel } = this;
-    const rows = await this.tx((trx) =>
-      trx
+    const { rows } = await oneTrip(
+      this.db,
+      communeId,
+      this.db
         .with('picked', (qb) =>
           qb
             .selectFrom('outbox as o')
@@ -251,7 +255,7 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
           'picked.sending_at as previous',
           'picked.followed',
         ])
-        .execute(),
+        .compile(),
     );
     return rows
       .sort((a, b) => a.id - b.id)
@@ -270,17 +274,19 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
 
   /** Applies `set` to the item's row if the claim is still its own. */
   private async settle(item: ClaimedItem<P>, set: Updateable<OutboxTable>): Promise<boolean> {
-    const r = await this.tx((trx) =>
-      trx
+    const r = await oneTrip(
+      this.db,
+      this.communeId,
+      this.db
         .updateTable('outbox')
         .set(set)
         .where('commune_id', '=', this.communeId)
         .where('id', '=', item.id)
         .where('status', '=', 'pending')
         .where('sending_at', '=', item.lease)
-        .executeTakeFirst(),
+        .compile(),
     );
-    return Number(r.numUpdatedRows) === 1;
+    return Number(r.numAffectedRows ?? 0) === 1;
   }
 
   /**
@@ -318,7 +324,9 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
 
   /** Marks each row sent whose claim is still its own; the ids marked. */
   private async markSentRows(marks: readonly SentMark[]): Promise<Set<number>> {
-    const rows = await this.tx((trx) =>
+    const rows = await oneTrip(
+      this.db,
+      this.communeId,
       sql<{ id: number }>`
         UPDATE outbox AS o
            SET status = 'sent', sent_at = m.sent_at, platform_message_id = m.message_id,
@@ -327,7 +335,7 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
                       ${marks.map((m) => m.at.toISOString())}::text[],
                       ${marks.map((m) => m.platformMessageId ?? null)}::text[]) AS m(id, lease, sent_at, message_id)
          WHERE o.commune_id = ${this.communeId} AND o.id = m.id AND o.status = 'pending' AND o.sending_at = m.lease
-     RETURNING o.id`.execute(trx),
+     RETURNING o.id`.compile(this.db),
     );
     return new Set(rows.rows.map((r) => Number(r.id)));
   }

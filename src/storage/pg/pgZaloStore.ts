@@ -39,6 +39,7 @@ import { SecretOpenError, type SecretBox } from '../secretBox.js';
 import type { PgDb } from './db.js';
 import type { Database, ZaloTokensTable } from './schema.js';
 import { runJobOnce } from './jobLock.js';
+import { oneTrip } from './oneTrip.js';
 import { withCommune } from './tenant.js';
 
 type TokenColumn = 'access_token' | 'refresh_token';
@@ -207,9 +208,12 @@ export class PgZaloStore implements ZaloStateStore {
     });
   }
 
-  receive(key: string, userId: string, event: string, at: Date): Promise<boolean> {
-    return this.tx(async (trx) => {
-      const row = await trx
+  async receive(key: string, userId: string, event: string, at: Date): Promise<boolean> {
+    // One statement, one round trip (oneTrip.ts): every webhook delivery is recorded before it is acknowledged.
+    const { rows } = await oneTrip(
+      this.db,
+      this.communeId,
+      this.db
         .insertInto('zalo_events')
         .values({
           commune_id: this.communeId,
@@ -220,9 +224,9 @@ export class PgZaloStore implements ZaloStateStore {
         })
         .onConflict((oc) => oc.columns(['commune_id', 'event_key']).doNothing())
         .returning('event_key')
-        .executeTakeFirst();
-      return row !== undefined;
-    });
+        .compile(),
+    );
+    return rows.length > 0;
   }
 
   async unhandled(limit: number): Promise<{ key: string; userId: string; event: string }[]> {

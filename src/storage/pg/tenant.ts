@@ -80,11 +80,23 @@ export function communeBeginning(): { readonly sql: string; done(): void } | und
   const b = beginning.getStore();
   if (!b || b.used || !COMMUNE_ID.test(b.communeId)) return undefined;
   return {
-    sql: `SELECT set_config('${COMMUNE_SETTING}', '${b.communeId}', true)`,
+    sql: communeSettingSql(b.communeId),
     done: () => {
       b.used = true;
     },
   };
+}
+
+/** The statement that sets the commune of a transaction, the id spliced in once checked (oneTrip.ts). */
+export function communeSettingSql(communeId: string): string {
+  if (!COMMUNE_ID.test(communeId)) throw new Error(`invalid commune id: ${JSON.stringify(communeId)}`);
+  return `SELECT set_config('${COMMUNE_SETTING}', '${communeId}', true)`;
+}
+
+/** Whether a `withCommune` of this database and commune made here would join a turn's shared transaction. */
+export function joinsShared(db: unknown, communeId: string): boolean {
+  const here = ambient.getStore();
+  return here !== undefined && here.shared.db === db && here.shared.communeId === communeId;
 }
 
 /**
