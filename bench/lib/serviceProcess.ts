@@ -4,7 +4,9 @@
  * from outside: it waits for the "Hocvuso is ready" log line and keeps what
  * that line says (the database it serves from, the channels on), and counts
  * the error lines the service logs while it runs. `BENCH_LOG=1` echoes the
- * service's log lines to the bench's stderr.
+ * service's log lines to the bench's stderr; `BENCH_SERVICE_FLAGS` adds Node
+ * flags to every service started (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`,
+ * to profile the service under a bench's load).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -48,7 +50,11 @@ export interface StartOptions {
 
 /** Starts `src/main.ts` with `env` (LOG_LEVEL=info is forced, for the ready line) and waits until it says it is ready. */
 export async function startServiceProcess(opts: StartOptions): Promise<ServiceProcess> {
-  const flags = [...startFlags().split(' ').filter(Boolean), ...(opts.extraFlags ?? [])];
+  const flags = [
+    ...startFlags().split(' ').filter(Boolean),
+    ...(process.env.BENCH_SERVICE_FLAGS ?? '').split(' ').filter(Boolean),
+    ...(opts.extraFlags ?? []),
+  ];
   const child = spawn(process.execPath, [...flags, '--import', 'tsx', 'src/main.ts'], {
     env: { ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -47,12 +47,32 @@ export class SharedDispatcher<P> {
 
   /** Claims what is due and sends it; resolves with how many rows were claimed. */
   async pass(): Promise<number> {
+    return (await this.round()).claimed;
+  }
+
+  /**
+   * A pass, for a drain: resolves with 0 when no further pass is known to
+   * find anything (no row claimed had another of its resident behind it, and
+   * the batch was not full), so a drain ends without a pass that claims
+   * nothing (on PostgreSQL a transaction). Rows that become due otherwise (a
+   * retry, a lease ended, another turn's) come with a drain of their own.
+   */
+  async step(): Promise<number> {
+    const { claimed, followed } = await this.round();
+    return claimed >= this.batch() ? claimed : followed;
+  }
+
+  private batch(): number {
+    return this.deps.batch ?? 20;
+  }
+
+  private async round(): Promise<{ claimed: number; followed: number }> {
     const { store, clock } = this.deps;
     const now = clock.now();
-    if (now.getTime() < this.pausedUntil) return 0;
-    const items = await store.claim(now, this.deps.batch ?? 20, this.deps.leaseMs ?? DEFAULT_LEASE_MS);
+    if (now.getTime() < this.pausedUntil) return { claimed: 0, followed: 0 };
+    const items = await store.claim(now, this.batch(), this.deps.leaseMs ?? DEFAULT_LEASE_MS);
     await Promise.all(items.map((item) => this.deliver(item)));
-    return items.length;
+    return { claimed: items.length, followed: items.filter((i) => i.followed).length };
   }
 
   private async deliver(item: ClaimedItem<P>): Promise<void> {
@@ -109,4 +129,31 @@ export class SharedDispatcher<P> {
     if (await store.markFailed(item, failure.reason, now)) await sender.done?.(item, 'failed');
     logger.error({ channel, err: failure.reason, attempts: item.attempts + 1 }, 'reply given up');
   }
+}
+
+/** Passes per drain round at most: a backlog bigger than this waits for the next round (the timer's). */
+const MAX_PASSES = 200;
+
+/** Runs `pass` until it says nothing more is due (0); callers during a run wait for one more round of it. */
+export function drainer(pass: () => Promise<number>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    const run = (async () => {
+      try {
+        do {
+          again = false;
+          for (let i = 0; i < MAX_PASSES && (await pass()) > 0; i++);
+        } while (again);
+      } finally {
+        running = undefined;
+      }
+    })();
+    running = run;
+    return run;
+  };
 }

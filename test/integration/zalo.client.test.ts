@@ -134,17 +134,16 @@ describe('Zalo client, tokens and outbox', () => {
     const got = await Promise.all([tokens.refresh('a'), tokens.refresh('b'), tokens.renew(ACCESS_0)]);
     expect(got).toEqual(['access-1', 'access-1', 'access-1']);
     expect(refresh.isDone()).toBe(true);
-    // Two sends rejected with the old token at the same time: still one refresh.
-    nock(API_BASE).post('/v3.0/oa/message/cs').times(2).reply(200, refusal(-216));
+    // Two sends rejected with the token in hand (kept since the refresh) at the same time: still one refresh.
+    nock(API_BASE, { reqheaders: { access_token: 'access-1' } })
+      .post('/v3.0/oa/message/cs')
+      .times(2)
+      .reply(200, refusal(-216));
     const again = nockRefresh('access-2', 'refresh-2', { delayMs: 50 });
     nock(API_BASE, { reqheaders: { access_token: 'access-2' } })
       .post('/v3.0/oa/message/cs')
       .times(2)
       .reply(200, { error: 0, data: {} });
-    await z.channel.store.saveRefreshed(
-      { accessToken: 'stale', refreshToken: 'refresh-1', expiresAt: new Date(z.clock.now().getTime() + HOUR) },
-      z.clock.now(),
-    );
     await Promise.all([z.channel.client?.sendText('u1', 'a'), z.channel.client?.sendText('u2', 'b')]);
     expect(again.isDone()).toBe(true);
     expect(nock.isDone()).toBe(true);

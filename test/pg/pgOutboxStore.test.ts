@@ -162,6 +162,82 @@ describe('the claiming outbox on PostgreSQL', () => {
     expect((await store.claim(at(65), 10, 30_000)).map((i) => i.payload.n)).toEqual([0]);
   });
 
+  it('marks the rows of a pass sent in one statement, each only while its claim is its own', async () => {
+    const store = new PgOutboxStore<Payload>(one, A, 'batch');
+    for (const user of ['b1', 'b2', 'b3'])
+      await store.enqueue(
+        user,
+        [
+          { user, n: 0 },
+          { user, n: 1 },
+        ],
+        new Date(T0),
+      );
+    await store.enqueue('b4', [{ user: 'b4', n: 0 }], new Date(T0));
+    const claimed = await store.claim(at(1), 10, 30_000);
+    // Each resident's head, and whether a later row of theirs waits behind it.
+    expect(claimed.map((i) => [i.userId, i.payload.n, i.followed])).toEqual([
+      ['b1', 0, true],
+      ['b2', 0, true],
+      ['b3', 0, true],
+      ['b4', 0, false],
+    ]);
+    const [b1, b2, b3, b4] = claimed;
+    // b3's claim is no longer its own (its lease was taken over): of the marks asked together, only its fails.
+    const stale = { ...b3!, lease: at(0).toISOString() };
+    const marks = await Promise.all([
+      store.markSent(b1!, at(2), 'm1'),
+      store.markSent(b2!, at(2), undefined),
+      store.markSent(stale, at(2), 'm3'),
+      store.markSent(b4!, at(2), 'm4'),
+    ]);
+    expect(marks).toEqual([true, true, false, true]);
+    const rows = await withCommune(one, A, (trx) =>
+      trx
+        .selectFrom('outbox')
+        .select(['user_id', 'status', 'platform_message_id', 'sent_at', 'payload_json'])
+        .where('channel', '=', 'batch')
+        .where('id', 'in', [b1!.id, b2!.id, b3!.id, b4!.id])
+        .orderBy('id')
+        .execute(),
+    );
+    expect(rows).toEqual([
+      { user_id: 'b1', status: 'sent', platform_message_id: 'm1', sent_at: at(2).toISOString(), payload_json: null },
+      { user_id: 'b2', status: 'sent', platform_message_id: null, sent_at: at(2).toISOString(), payload_json: null },
+      { user_id: 'b3', status: 'pending', platform_message_id: null, sent_at: null, payload_json: expect.any(String) },
+      { user_id: 'b4', status: 'sent', platform_message_id: 'm4', sent_at: at(2).toISOString(), payload_json: null },
+    ]);
+  });
+
+  it('drains without a last pass that claims nothing: a step says whether a later row waits', async () => {
+    const store = new PgOutboxStore<Payload>(one, B, 'steps');
+    await store.enqueue(
+      's',
+      [
+        { user: 's', n: 0 },
+        { user: 's', n: 1 },
+      ],
+      new Date(T0),
+    );
+    const sent: number[] = [];
+    const d = new SharedDispatcher<Payload>({
+      store,
+      sender: {
+        send: (_u, p) => {
+          sent.push(p.n);
+          return Promise.resolve({ messageId: 'ok' });
+        },
+        classify: () => ({ action: 'fail', reason: 'unexpected' }),
+      },
+      clock: ticking(),
+      logger: memoryLogger().logger,
+    });
+    expect(await d.step()).toBe(1);
+    expect(await d.step()).toBe(0);
+    expect(sent).toEqual([0, 1]);
+    expect(await store.counts()).toMatchObject({ pending: 0, sent: 2 });
+  });
+
   it("shows commune A's store nothing of commune B's outbox", async () => {
     const a = new PgOutboxStore<Payload>(two, A, 'zalo');
     const b = new PgOutboxStore<Payload>(one, B, 'zalo');

@@ -161,6 +161,50 @@ describe('the PostgreSQL Zalo store', () => {
     expect(events).toEqual([]);
   });
 
+  it("answers the sender's window check from a turn just committed here, for a few seconds only", async () => {
+    const here = new PgZaloStore(one, A, APP, box);
+    const other = new PgZaloStore(two, A, APP, box);
+    const t1 = new Date('2026-12-01T09:00:00.000Z');
+    const later = (ms: number): Date => new Date(t1.getTime() + ms);
+    // Another process marked them inactive; this process's turn has just committed their message.
+    await other.markInactive('u5', 'unfollow', t1);
+    here.noteTurn('u5', t1, t1);
+    expect(await here.residentForSend('u5', later(2_000))).toEqual({ lastInteractionAt: t1, inactive: false });
+    // After a while the database answers again.
+    expect(await here.residentForSend('u5', later(30_000))).toMatchObject({ inactive: true });
+    // A refused send here (marked inactive) drops what the turn said at once.
+    here.noteTurn('u5', t1, t1);
+    await here.markInactive('u5', 'not a follower', later(1_000));
+    expect(await here.residentForSend('u5', later(2_000))).toMatchObject({ inactive: true });
+  });
+
+  it("writes a turn's own Zalo rows in one statement: window, held replies released, event handled", async () => {
+    const store = new PgZaloStore(one, A, APP, box);
+    const t0 = new Date('2026-12-01T10:00:00.000Z');
+    await store.receive('msg:77', 'u7', '{"kind":"text"}', t0);
+    await store.markInactive('u7', 'unfollow', t0);
+    await withCommune(one, A, (trx) =>
+      trx
+        .insertInto('outbox')
+        .values({
+          commune_id: A,
+          channel: 'zalo',
+          user_id: 'u7',
+          payload_json: '{}',
+          status: 'held',
+          next_attempt_at: t0.toISOString(),
+          created_at: t0.toISOString(),
+        })
+        .execute(),
+    );
+    const released = await withCommune(one, A, (trx) =>
+      store.turnWrites(trx, { userId: 'u7', handledKey: 'msg:77', interactionAt: t0, at: t0 }),
+    );
+    expect(released).toBe(1);
+    expect(await store.resident('u7')).toEqual({ lastInteractionAt: t0, inactive: false });
+    expect(await store.unhandled(10)).not.toContainEqual(expect.objectContaining({ key: 'msg:77' }));
+  });
+
   it("shows commune B's store nothing of commune A's tokens, events or residents", async () => {
     const b = new PgZaloStore(one, B, APP, box);
     expect(await b.tokens()).toEqual({});

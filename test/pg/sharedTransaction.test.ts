@@ -2,9 +2,10 @@
  * A turn's transaction shared with the engine's stores (storage/pg/tenant.ts
  * `sharingTransaction`): a store's `withCommune` made on the turn's behalf
  * writes in the turn's transaction (committed or rolled back with it, on its
- * connection), a failing one is undone alone, calls made side by side run one
- * after another, and another commune, or work left running after the turn,
- * gets a transaction of its own.
+ * connection), a failing one undoes the whole shared part (one savepoint) and
+ * leaves the turn's transaction usable, calls made side by side run one after
+ * another, and another commune, or work left running after the turn, gets a
+ * transaction of its own.
  */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,28 +62,46 @@ describe('a turn transaction shared with the stores', () => {
     expect(await citizens(app, A)).toContain('c-committed');
   });
 
-  it('undoes a failing store call alone, and the turn commits the rest', async () => {
-    await withCommune(app, A, async (trx) =>
-      sharingTransaction(app, A, trx, async () => {
-        await addCitizen(app, A, 'c-kept');
-        // A duplicate key: the statement fails; its savepoint keeps the transaction usable.
-        await expect(addCitizen(app, A, 'c-kept')).rejects.toThrow();
-        // A call that throws after writing leaves nothing behind either.
-        await expect(
-          withCommune(app, A, async (inner) => {
-            await inner
-              .insertInto('citizens')
-              .values({ commune_id: A, id: 'c-half', created_at: AT, updated_at: AT })
-              .execute();
-            throw new Error('the store gives up');
-          }),
-        ).rejects.toThrow('the store gives up');
-        await addCitizen(app, A, 'c-after');
-      }),
-    );
+  it('undoes the shared part as one when a store call fails, even one the body caught; the turn goes on', async () => {
+    await withCommune(app, A, async (trx) => {
+      const shared = sharingTransaction(app, A, trx, async () => {
+        await addCitizen(app, A, 'c-undone');
+        // A duplicate key: the statement fails, and with it the transaction until the savepoint is rolled back.
+        await expect(addCitizen(app, A, 'c-undone')).rejects.toThrow();
+        // Later calls of the body fail at once, with that error.
+        await expect(addCitizen(app, A, 'c-never')).rejects.toThrow();
+        return 'the body caught it';
+      });
+      await expect(shared).rejects.toThrow(/duplicate key/);
+      // The turn's transaction is usable again, and keeps none of the shared part.
+      await trx
+        .insertInto('citizens')
+        .values({ commune_id: A, id: 'c-turn', created_at: AT, updated_at: AT })
+        .execute();
+    });
     const ids = await citizens(app, A);
-    expect(ids).toEqual(expect.arrayContaining(['c-kept', 'c-after']));
+    expect(ids).toContain('c-turn');
+    expect(ids).not.toContain('c-undone');
+    expect(ids).not.toContain('c-never');
+  });
+
+  it('undoes what a store call wrote before it threw, with the rest of the shared part', async () => {
+    await withCommune(app, A, async (trx) => {
+      const shared = sharingTransaction(app, A, trx, async () => {
+        await addCitizen(app, A, 'c-before');
+        await withCommune(app, A, async (inner) => {
+          await inner
+            .insertInto('citizens')
+            .values({ commune_id: A, id: 'c-half', created_at: AT, updated_at: AT })
+            .execute();
+          throw new Error('the store gives up');
+        });
+      });
+      await expect(shared).rejects.toThrow('the store gives up');
+    });
+    const ids = await citizens(app, A);
     expect(ids).not.toContain('c-half');
+    expect(ids).not.toContain('c-before');
   });
 
   it('runs calls made side by side one after another, and a store calling another inside its own call', async () => {

@@ -164,10 +164,14 @@ describe('Telegram on PostgreSQL, two processes', () => {
     await a.runtime.flushDue();
     expect(api.texts(user)).toEqual(['Tin nhắn chờ']); // the refused try
     expect((await outbox.counts()).held).toBe(1);
+    const store = new PgTelegramStore(a.pg, testConfig().COMMUNE_ID);
+    expect(await store.isInactive(user)).toBe(true);
     // They write again, to the other process: the held reply goes out, then the answer.
     await b.post(textUpdate(user, '/start'));
     expect(api.texts(user)).toEqual(['Tin nhắn chờ', 'Tin nhắn chờ', WELCOME]);
     expect((await outbox.counts()).held).toBe(0);
+    // The chat's inactive mark went in the turn's commit.
+    expect(await store.isInactive(user)).toBe(false);
   });
 
   it("carries a staff reply from the console's handoff service to the resident, and tells the staff group", async () => {

@@ -24,7 +24,10 @@ import { telegramReplyRoute, telegramStaffNotice } from './handoff.js';
 import type { TelegramPayload } from './send.js';
 
 /** A Telegram turn as a feature hands it over: where its rows go is the delivery's business. */
-export type TelegramTurn = Omit<TurnRequest<TelegramPayload>, 'outbox' | 'alongside'>;
+export type TelegramTurn = Omit<TurnRequest<TelegramPayload>, 'outbox' | 'alongside'> & {
+  /** The private chat this update proves reachable (not blocked): its inactive mark goes (`marksActive`). */
+  readonly active?: number;
+};
 
 export interface TelegramDelivery {
   /**
@@ -33,6 +36,12 @@ export interface TelegramDelivery {
    * same commit, ahead of the new ones: they wrote, so they can be reached.
    */
   turn(req: TelegramTurn): Promise<TurnOutcome>;
+  /**
+   * True when `turn` clears the `active` chat's inactive mark in the turn's
+   * commit (PostgreSQL: one statement fewer and no transaction of its own);
+   * otherwise the feature clears it before the turn.
+   */
+  readonly marksActive?: boolean;
   /** Sends what is owed to the resident now (after their turn, after a staff reply). */
   deliver(userId: string): Promise<void>;
   /** Sends whatever is due (left by a stop or a crash, or waiting out a retry pause). */

@@ -10,7 +10,8 @@
  * with a lease, each resident's oldest first, whichever process sends.
  *
  * Held replies (the bot was blocked) are released in the turn's transaction
- * (`alongside`), not before it: the release then commits with the turn or
+ * (`alongside`, in the statement that also clears the chat's inactive mark),
+ * not before it: the release then commits with the turn or
  * not at all, it runs under the resident's conversation lock (so it is in
  * order with their other turns in any process), a redelivered update that
  * turns out a duplicate releases nothing, and it needs no second connection
@@ -18,8 +19,8 @@
  * out before the turn's new replies.
  *
  * Sending is one drain per process: passes of the dispatcher until a pass
- * claims nothing (a pass claims one row per resident, so a turn's three
- * replies take three passes). A turn, a staff reply or the timer asking
+ * claims no row with another of its resident behind it (a pass claims one
+ * row per resident, so a turn's three replies take three passes). A turn, a staff reply or the timer asking
  * while a drain runs makes it go round once more rather than start a second.
  */
 import type { Transaction } from 'kysely';
@@ -30,14 +31,12 @@ import { PgOutboxStore, releaseHeldRows } from '../../storage/pg/pgOutboxStore.j
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
 import type { Database } from '../../storage/pg/schema.js';
 import type { BackoffPolicy } from '../outbox.js';
-import { SharedDispatcher } from '../sharedDispatcher.js';
+import { drainer, SharedDispatcher } from '../sharedDispatcher.js';
 import type { TelegramDelivery, TelegramDeliveryPlan } from './delivery.js';
 import { staffReplyRows } from './handoff.js';
 import type { TelegramPayload } from './send.js';
 
 const CHANNEL = 'telegram';
-/** Passes per drain round at most: a backlog bigger than this waits for the next round (the timer's). */
-const MAX_PASSES = 200;
 
 export interface PgTelegramDeliveryDeps {
   readonly db: PgDb;
@@ -56,30 +55,6 @@ export interface PgTelegramDelivery extends TelegramDelivery {
   readonly dispatcher: SharedDispatcher<TelegramPayload>;
 }
 
-/** Runs `pass` until it claims nothing; callers during a run wait for one more round of it. */
-export function drainer(pass: () => Promise<number>): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  let again = false;
-  return () => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    const run = (async () => {
-      try {
-        do {
-          again = false;
-          for (let i = 0; i < MAX_PASSES && (await pass()) > 0; i++);
-        } while (again);
-      } finally {
-        running = undefined;
-      }
-    })();
-    running = run;
-    return run;
-  };
-}
-
 export function pgTelegramDelivery(deps: PgTelegramDeliveryDeps): TelegramDeliveryPlan<PgTelegramDelivery> {
   const { communeId, clock } = deps;
   const outbox = new PgOutboxStore<TelegramPayload>(deps.db, communeId, CHANNEL);
@@ -95,16 +70,17 @@ export function pgTelegramDelivery(deps: PgTelegramDeliveryDeps): TelegramDelive
         random: deps.random,
         leaseMs: deps.leaseMs,
       });
-      const drain = drainer(() => dispatcher.pass());
+      const drain = drainer(() => dispatcher.step());
       return {
         outbox,
         dispatcher,
-        turn: (req) =>
+        marksActive: true,
+        turn: ({ active, ...req }) =>
           deps.turns.run({
             ...req,
             outbox: { channel: CHANNEL },
             alongside: async (trx: Transaction<Database>) => {
-              await releaseHeldRows(trx, communeId, CHANNEL, req.userId, clock.now());
+              await releaseHeldRows(trx, communeId, CHANNEL, req.userId, clock.now(), active);
             },
           }),
         deliver: () => drain(),

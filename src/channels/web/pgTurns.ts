@@ -7,17 +7,15 @@
  * turn's and the take's own transactions: on PostgreSQL every separate
  * look-up is a transaction with its round trips, and bench:scale counted
  * five transactions per web message where two now do (the turn; the take
- * with the handoff read). The take stays apart from the turn on purpose: its
+ * with the handoff read, one statement). The take stays apart from the turn on purpose: its
  * rows are deleted as the answer is built, so a process that dies between
  * the turn's commit and its answer leaves them for the session's next one.
  */
 import type { TurnOutcome } from '../../core/stores/turns.js';
 import type { PgDb } from '../../storage/pg/db.js';
 import { citizenOfIdentity } from '../../storage/pg/pgCitizenLocks.js';
-import { takeOwedRows } from '../../storage/pg/pgOutboxStore.js';
-import { hasOpenThread } from '../../storage/pg/pgTurnHandoff.js';
+import { takeOwedWithHandoff } from '../../storage/pg/pgOutboxStore.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
-import { withCommune } from '../../storage/pg/tenant.js';
 import type { WebReply, WebTurnOutcome, WebTurns } from './chatApi.js';
 
 const CHANNEL = 'web';
@@ -50,10 +48,6 @@ export function pgWebTurns(deps: PgWebTurnsDeps): WebTurns {
       });
       return outcome.duplicate ? outcome : { ...outcome, citizen };
     },
-    take: (sessionId, limit) =>
-      withCommune(db, communeId, async (trx) => ({
-        replies: await takeOwedRows<WebReply>(trx, communeId, CHANNEL, sessionId, limit),
-        handoff: await hasOpenThread(trx, communeId, CHANNEL, sessionId),
-      })),
+    take: (sessionId, limit) => takeOwedWithHandoff<WebReply>(db, communeId, CHANNEL, sessionId, limit),
   };
 }

@@ -45,7 +45,13 @@ export function createPgZaloChannel(deps: PgZaloChannelDeps): PgZaloChannel {
       store,
       dispatcher: new SharedDispatcher({
         store: outbox,
-        sender: zaloSender({ store, send: parts.send, window: parts.window, clock: deps.clock }),
+        sender: zaloSender({
+          store,
+          send: parts.send,
+          window: parts.window,
+          clock: deps.clock,
+          resident: (userId, now) => store.residentForSend(userId, now),
+        }),
         clock: deps.clock,
         logger,
         backoff: deps.backoff,

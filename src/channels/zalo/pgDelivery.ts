@@ -20,7 +20,7 @@ import type { TurnOutcome } from '../../core/stores/turns.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
 import type { PgZaloStore } from '../../storage/pg/pgZaloStore.js';
 import type { Database } from '../../storage/pg/schema.js';
-import type { SharedDispatcher } from '../sharedDispatcher.js';
+import { drainer, type SharedDispatcher } from '../sharedDispatcher.js';
 import type { ZaloDelivery } from './delivery.js';
 import type { OutboundMessage } from './render.js';
 
@@ -43,9 +43,6 @@ const CHANNEL = 'zalo';
 const STALE_MS = 20_000;
 const STALE_BATCH = 100;
 
-/** Passes one flush makes at most (each sends the next row of every resident with one due). */
-const MAX_PASSES = 50;
-
 export function pgDelivery(deps: {
   readonly turns: PgTurns;
   readonly store: PgZaloStore;
@@ -53,15 +50,13 @@ export function pgDelivery(deps: {
 }): ZaloDelivery {
   const { turns, store, dispatcher } = deps;
 
-  async function drain(): Promise<void> {
-    for (let i = 0; i < MAX_PASSES; i++) {
-      if ((await dispatcher.pass()) === 0) return;
-    }
-  }
+  // One drain at a time: a flush asking while one runs waits for one more round of it.
+  const drain = drainer(() => dispatcher.step());
 
   return {
     async turn(t) {
       let released = 0;
+      let wrote = false;
       await turns.run<OutboundMessage>({
         ...t.input,
         userId: t.userId,
@@ -75,9 +70,12 @@ export function pgDelivery(deps: {
             interactionAt: t.interactionAt,
             at: t.now,
           });
+          wrote = true;
         },
         onError: t.onError,
       });
+      // Committed: the sender's window check may take the resident from here for a while.
+      if (wrote) store.noteTurn(t.userId, t.interactionAt, t.now);
       return released;
     },
     flush: () => drain(),

@@ -21,7 +21,7 @@ import {
   ZaloTokenError,
   ZaloUnavailableError,
 } from './errors.js';
-import type { ZaloStateStore } from './store.js';
+import type { ResidentState, ZaloStateStore } from './store.js';
 import type { WindowPolicy } from './window.js';
 
 /** Sends one message; throws ZaloApiError subclasses. */
@@ -32,6 +32,8 @@ export interface ZaloSenderDeps {
   readonly send: Transport;
   readonly window: WindowPolicy;
   readonly clock: Clock;
+  /** The resident for the window check (default: the store's); PostgreSQL answers from a turn just committed. */
+  readonly resident?: (userId: string, now: Date) => Promise<ResidentState | undefined>;
 }
 
 export function classifyZaloError(err: unknown): Failure {
@@ -55,7 +57,7 @@ export function zaloSender(deps: ZaloSenderDeps): Sender<OutboundMessage> {
       }
       return classifyZaloError(err);
     },
-    gate: async (userId, now) => deps.window(await store.resident(userId), now),
+    gate: async (userId, now) => deps.window(await (deps.resident?.(userId, now) ?? store.resident(userId)), now),
     async done(item) {
       if (item.payload.forget) await store.forget(item.userId);
     },

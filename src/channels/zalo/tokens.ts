@@ -12,6 +12,11 @@
  * (several on one PostgreSQL database) the store's `rotateRefreshToken` locks
  * the token row, so a process that finds the token already rotated takes the
  * stored access token instead of spending the new refresh token again.
+ *
+ * The access token in hand is kept in memory until it comes within the call
+ * margin of its expiry (issue 20: reading it from PostgreSQL was a
+ * transaction per reply sent). Another process rotating it meanwhile costs
+ * nothing: should Zalo reject the kept one, `renew` reads the store again.
  */
 import type { Clock } from '../../core/ports.js';
 import type { Logger } from '../../logger.js';
@@ -32,6 +37,8 @@ export interface TokenManagerDeps {
 
 export class TokenManager {
   private inflight: Promise<string> | undefined;
+  /** The access token last read or refreshed, while it has more than the call margin left. */
+  private kept: { readonly token: string; readonly expiresAt: Date } | undefined;
   private readonly callMarginMs: number;
   private readonly aheadMarginMs: number;
 
@@ -44,17 +51,30 @@ export class TokenManager {
     return expiresAt ? expiresAt.getTime() - this.deps.clock.now().getTime() : -Infinity;
   }
 
+  private keep(token: string | undefined, expiresAt: Date | undefined): void {
+    this.kept = token && expiresAt ? { token, expiresAt } : undefined;
+  }
+
   /** A token to call with, refreshed first when missing or about to expire. */
   async accessToken(): Promise<string> {
+    const kept = this.kept;
+    if (kept && this.msLeft(kept.expiresAt) > this.callMarginMs) return kept.token;
     const t = await this.deps.store.tokens();
-    if (t.accessToken && this.msLeft(t.expiresAt) > this.callMarginMs) return t.accessToken;
+    if (t.accessToken && this.msLeft(t.expiresAt) > this.callMarginMs) {
+      this.keep(t.accessToken, t.expiresAt);
+      return t.accessToken;
+    }
     return this.refresh('expired or missing');
   }
 
   /** After Zalo rejected `rejected` (-216/-220): refreshes, unless another call already did. */
   async renew(rejected: string): Promise<string> {
+    if (this.kept?.token === rejected) this.kept = undefined;
     const t = await this.deps.store.tokens();
-    if (t.accessToken && t.accessToken !== rejected && this.msLeft(t.expiresAt) > 0) return t.accessToken;
+    if (t.accessToken && t.accessToken !== rejected && this.msLeft(t.expiresAt) > 0) {
+      this.keep(t.accessToken, t.expiresAt);
+      return t.accessToken;
+    }
     return this.refresh('rejected by Zalo');
   }
 
@@ -105,6 +125,7 @@ export class TokenManager {
     }
     const { accessToken, expiresAt } = result.tokens;
     if (!accessToken) throw new ZaloTokenError(0, OAUTH_PATH, 'the stored access token is unreadable');
+    this.keep(accessToken, expiresAt);
     logger.info(
       { reason, expiresAt: expiresAt?.toISOString() },
       result.rotated ? 'zalo access token refreshed' : 'zalo access token already refreshed by another process',

@@ -23,6 +23,11 @@ export interface ClaimedItem<P> extends QueuedItem<P> {
   readonly lease: string;
   /** Until when nobody else may claim the row. */
   readonly leaseUntil: Date;
+  /**
+   * Another pending row of the resident waited behind this one when it was
+   * claimed: once this one is done a next pass has something to send.
+   */
+  readonly followed?: boolean;
 }
 
 export interface SharedOutboxStore<P> {

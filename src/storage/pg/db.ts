@@ -27,6 +27,7 @@ import {
 import type pg from 'pg';
 import { createPgPool, type PgPoolOptions } from './pool.js';
 import type { Database } from './schema.js';
+import { registerPool } from './oneTrip.js';
 import { communeBeginning } from './tenant.js';
 
 export type PgDb = Kysely<Database>;
@@ -49,7 +50,9 @@ export function kyselyOver<DB = Database>(pool: pg.Pool): Kysely<DB> {
     createIntrospector: (db) => new PostgresIntrospector(db),
     createQueryCompiler: () => new PostgresQueryCompiler(),
   };
-  return new Kysely<DB>({ dialect });
+  const db = new Kysely<DB>({ dialect });
+  registerPool(db, pool);
+  return db;
 }
 
 /** Opens (lazily: nothing connects before the first query) the database at `url`. */

@@ -10,7 +10,7 @@
  * and its outbox rows get later ids than the first turn's (the dispatcher
  * sends a resident's rows in id order).
  *
- * A resident without a state yet has no row to lock: one is inserted first
+ * A resident without a state yet has no row to lock: one is inserted
  * (`ON CONFLICT DO NOTHING`), with an empty state, and deleted again before
  * the commit when the turn saves nothing, so no other reader ever sees it.
  * A second turn inserting the same row meanwhile waits for the first
@@ -57,6 +57,19 @@ async function lockOne(
   key: ConversationKey,
   at: Date,
 ): Promise<LockedConversation> {
+  const locked = (): Promise<{ state_json: string } | undefined> =>
+    trx
+      .selectFrom('conversation_state')
+      .select('state_json')
+      .where('commune_id', '=', communeId)
+      .where('channel', '=', key.channel)
+      .where('user_id', '=', key.userId)
+      .forUpdate()
+      .executeTakeFirst();
+  // Most turns find the row: one statement. A row another turn is inserting, or deleting, is not
+  // found here (after waiting for a deleting one): the insert below waits on the unique index.
+  const found = await locked();
+  if (found) return { key, state: JSON.parse(found.state_json) as ConversationState, placeholder: false };
   for (let i = 0; i < TRIES; i++) {
     const inserted = await trx
       .insertInto('conversation_state')
@@ -70,16 +83,9 @@ async function lockOne(
       .onConflict((oc) => oc.columns(['commune_id', 'channel', 'user_id']).doNothing())
       .returning(sql<number>`1`.as('one'))
       .executeTakeFirst();
-    const row = await trx
-      .selectFrom('conversation_state')
-      .select('state_json')
-      .where('commune_id', '=', communeId)
-      .where('channel', '=', key.channel)
-      .where('user_id', '=', key.userId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) continue; // deleted by the turn we waited for: insert again
     if (inserted) return { key, state: undefined, placeholder: true };
+    const row = await locked();
+    if (!row) continue; // deleted by the turn we waited for: insert again
     return { key, state: JSON.parse(row.state_json) as ConversationState, placeholder: false };
   }
   throw new Error('conversation lock: the row kept disappearing');

@@ -18,11 +18,12 @@
  * outcome. Every query runs in `withCommune`: row-level security shows a
  * store only its commune's rows.
  */
-import type { Transaction, Updateable } from 'kysely';
+import { sql, type Transaction, type Updateable } from 'kysely';
 import type { OutboxCounts } from '../../core/stores/outbox.js';
 import type { ClaimedItem, SharedOutboxStore } from '../../core/stores/sharedOutbox.js';
 import type { PgDb } from './db.js';
 import type { Database, OutboxTable } from './schema.js';
+import { oneTrip } from './oneTrip.js';
 import { withCommune } from './tenant.js';
 
 /** Inserts payloads as pending rows in `trx` (a turn's, or the store's own); returns their ids in order. */
@@ -59,7 +60,8 @@ export async function insertOutboxRows<P>(
  * Moves the user's held rows back to pending in `trx` (a turn's, or the
  * store's own); returns how many. In a turn's transaction they come back in
  * the same commit as the turn's new rows, which have higher ids and so go
- * out after them.
+ * out after them. `activeChat` (Telegram: the private chat that wrote) also
+ * loses its inactive mark, in the same statement.
  */
 export async function releaseHeldRows(
   trx: Transaction<Database>,
@@ -67,10 +69,21 @@ export async function releaseHeldRows(
   channel: string,
   userId: string,
   at: Date,
+  activeChat?: number,
 ): Promise<number> {
+  const iso = at.toISOString();
+  if (activeChat !== undefined) {
+    const r = await sql`
+      WITH active AS (DELETE FROM telegram_inactive_users WHERE commune_id = ${communeId} AND chat_id = ${activeChat})
+      UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${iso}, reason = NULL
+       WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId} AND status = 'held'`.execute(
+      trx,
+    );
+    return Number(r.numAffectedRows ?? 0);
+  }
   const r = await trx
     .updateTable('outbox')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: at.toISOString(), reason: null })
+    .set({ status: 'pending', attempts: 0, next_attempt_at: iso, reason: null })
     .where('commune_id', '=', communeId)
     .where('channel', '=', channel)
     .where('user_id', '=', userId)
@@ -114,6 +127,45 @@ export async function takeOwedRows<P>(
   return rows.sort((a, b) => a.id - b.id).map((r) => JSON.parse(r.payload_json ?? 'null') as P);
 }
 
+/**
+ * The web chat's take in one statement (issue 20): `takeOwedRows` and
+ * whether a person owns the conversation (an open handoff thread, read
+ * plainly: nothing is locked), in one round trip (oneTrip.ts) where a
+ * transaction of two statements took four.
+ */
+export async function takeOwedWithHandoff<P>(
+  db: PgDb,
+  communeId: string,
+  channel: string,
+  userId: string,
+  limit: number,
+): Promise<{ replies: P[]; handoff: boolean }> {
+  const query = sql<{ payloads: (string | null)[] | null; handoff: boolean }>`
+    WITH owed AS (
+      SELECT id FROM outbox
+       WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId} AND status = 'pending'
+       ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED),
+    taken AS (DELETE FROM outbox USING owed WHERE outbox.id = owed.id RETURNING outbox.id, outbox.payload_json)
+    SELECT (SELECT array_agg(payload_json ORDER BY id) FROM taken) AS payloads,
+           EXISTS (SELECT 1 FROM handoff_threads
+                    WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId}
+                      AND status = 'open') AS handoff`.compile(db);
+  const row = (await oneTrip(db, communeId, query)).rows[0];
+  return {
+    replies: (row?.payloads ?? []).map((p) => JSON.parse(p ?? 'null') as P),
+    handoff: row?.handoff === true,
+  };
+}
+
+/** A row to mark sent, and who waits for the answer. */
+interface SentMark {
+  readonly item: ClaimedItem<unknown>;
+  readonly at: Date;
+  readonly platformMessageId: string | undefined;
+  resolve(marked: boolean): void;
+  reject(err: unknown): void;
+}
+
 export class PgOutboxStore<P> implements SharedOutboxStore<P> {
   constructor(
     private readonly db: PgDb,
@@ -134,12 +186,29 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
     const nowIso = now.toISOString();
     const until = new Date(now.getTime() + leaseMs);
     const { communeId, channel } = this;
-    const rows = await this.tx((trx) =>
-      trx
+    const { rows } = await oneTrip(
+      this.db,
+      communeId,
+      this.db
         .with('picked', (qb) =>
           qb
             .selectFrom('outbox as o')
             .select(['o.id', 'o.sending_at'])
+            // Whether a later row of the resident waits: the dispatcher's drain goes on only then.
+            .select((eb) =>
+              eb
+                .exists(
+                  eb
+                    .selectFrom('outbox as f')
+                    .select('f.id')
+                    .whereRef('f.commune_id', '=', 'o.commune_id')
+                    .whereRef('f.channel', '=', 'o.channel')
+                    .whereRef('f.user_id', '=', 'o.user_id')
+                    .where('f.status', '=', 'pending')
+                    .whereRef('f.id', '>', 'o.id'),
+                )
+                .as('followed'),
+            )
             .where('o.commune_id', '=', communeId)
             .where('o.channel', '=', channel)
             .where('o.status', '=', 'pending')
@@ -184,8 +253,9 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
           'outbox.payload_json',
           'outbox.attempts',
           'picked.sending_at as previous',
+          'picked.followed',
         ])
-        .execute(),
+        .compile(),
     );
     return rows
       .sort((a, b) => a.id - b.id)
@@ -198,33 +268,76 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
         ...(r.previous !== null && { sendingAt: new Date(r.previous) }),
         lease: nowIso,
         leaseUntil: until,
+        followed: r.followed === true,
       }));
   }
 
   /** Applies `set` to the item's row if the claim is still its own. */
   private async settle(item: ClaimedItem<P>, set: Updateable<OutboxTable>): Promise<boolean> {
-    const r = await this.tx((trx) =>
-      trx
+    const r = await oneTrip(
+      this.db,
+      this.communeId,
+      this.db
         .updateTable('outbox')
         .set(set)
         .where('commune_id', '=', this.communeId)
         .where('id', '=', item.id)
         .where('status', '=', 'pending')
         .where('sending_at', '=', item.lease)
-        .executeTakeFirst(),
+        .compile(),
     );
-    return Number(r.numUpdatedRows) === 1;
+    return Number(r.numAffectedRows ?? 0) === 1;
   }
 
+  /**
+   * Marks sent, in one UPDATE with the other marks asked for while the
+   * previous one was on its way (a pass's sends end together): one
+   * transaction for a pass's rows instead of one each, and no wait when
+   * nothing else is being marked.
+   */
   markSent(item: ClaimedItem<P>, at: Date, platformMessageId: string | undefined): Promise<boolean> {
-    return this.settle(item, {
-      status: 'sent',
-      sent_at: at.toISOString(),
-      platform_message_id: platformMessageId ?? null,
-      payload_json: null,
-      reason: null,
-      sending_at: null,
+    return new Promise<boolean>((resolve, reject) => {
+      this.sentMarks.push({ item, at, platformMessageId, resolve, reject });
+      if (!this.markingSent) void this.markSentRounds();
     });
+  }
+
+  private readonly sentMarks: SentMark[] = [];
+  private markingSent = false;
+
+  private async markSentRounds(): Promise<void> {
+    this.markingSent = true;
+    try {
+      while (this.sentMarks.length > 0) {
+        const marks = this.sentMarks.splice(0);
+        try {
+          const done = await this.markSentRows(marks);
+          for (const m of marks) m.resolve(done.has(m.item.id));
+        } catch (err) {
+          for (const m of marks) m.reject(err);
+        }
+      }
+    } finally {
+      this.markingSent = false;
+    }
+  }
+
+  /** Marks each row sent whose claim is still its own; the ids marked. */
+  private async markSentRows(marks: readonly SentMark[]): Promise<Set<number>> {
+    const rows = await oneTrip(
+      this.db,
+      this.communeId,
+      sql<{ id: number }>`
+        UPDATE outbox AS o
+           SET status = 'sent', sent_at = m.sent_at, platform_message_id = m.message_id,
+               payload_json = NULL, reason = NULL, sending_at = NULL
+          FROM unnest(${marks.map((m) => m.item.id)}::bigint[], ${marks.map((m) => m.item.lease)}::text[],
+                      ${marks.map((m) => m.at.toISOString())}::text[],
+                      ${marks.map((m) => m.platformMessageId ?? null)}::text[]) AS m(id, lease, sent_at, message_id)
+         WHERE o.commune_id = ${this.communeId} AND o.id = m.id AND o.status = 'pending' AND o.sending_at = m.lease
+     RETURNING o.id`.compile(this.db),
+    );
+    return new Set(rows.rows.map((r) => Number(r.id)));
   }
 
   markRetry(item: ClaimedItem<P>, attempts: number, nextAttemptAt: Date, error: string): Promise<boolean> {

@@ -117,7 +117,7 @@ export async function closeThread(
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** A resident's open thread, the one query both the turn (locking it) and the web's take (not) ask. */
+/** A resident's open thread, as the turn asks (the web's take asks the same in its statement, pgOutboxStore.ts). */
 function openThreadRow(trx: Transaction<Database>, communeId: string, channel: string, userId: string) {
   return trx
     .selectFrom('handoff_threads')
@@ -125,16 +125,6 @@ function openThreadRow(trx: Transaction<Database>, communeId: string, channel: s
     .where('channel', '=', channel)
     .where('user_id', '=', userId)
     .where('status', '=', 'open');
-}
-
-/** Whether a person owns the conversation now (a plain read: nothing is locked). */
-export async function hasOpenThread(
-  trx: Transaction<Database>,
-  communeId: string,
-  channel: string,
-  userId: string,
-): Promise<boolean> {
-  return (await openThreadRow(trx, communeId, channel, userId).select('id').executeTakeFirst()) !== undefined;
 }
 
 /** The handoff as the PostgreSQL turn runner uses it, each call inside the turn's transaction. */

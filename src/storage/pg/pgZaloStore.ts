@@ -39,11 +39,16 @@ import { SecretOpenError, type SecretBox } from '../secretBox.js';
 import type { PgDb } from './db.js';
 import type { Database, ZaloTokensTable } from './schema.js';
 import { runJobOnce } from './jobLock.js';
+import { oneTrip } from './oneTrip.js';
 import { withCommune } from './tenant.js';
 
 type TokenColumn = 'access_token' | 'refresh_token';
 
 const date = (v: string | null | undefined): Date | undefined => (v ? new Date(v) : undefined);
+/** How long a committed turn's view of its resident stands in for a read (`residentForSend`), and how many are kept. */
+const RECENT_MS = 10_000;
+const RECENT_MAX = 5_000;
+
 const sha256 = (v: string): string => createHash('sha256').update(v, 'utf8').digest('hex');
 
 export class PgZaloStore implements ZaloStateStore {
@@ -203,9 +208,12 @@ export class PgZaloStore implements ZaloStateStore {
     });
   }
 
-  receive(key: string, userId: string, event: string, at: Date): Promise<boolean> {
-    return this.tx(async (trx) => {
-      const row = await trx
+  async receive(key: string, userId: string, event: string, at: Date): Promise<boolean> {
+    // One statement, one round trip (oneTrip.ts): every webhook delivery is recorded before it is acknowledged.
+    const { rows } = await oneTrip(
+      this.db,
+      this.communeId,
+      this.db
         .insertInto('zalo_events')
         .values({
           commune_id: this.communeId,
@@ -216,9 +224,9 @@ export class PgZaloStore implements ZaloStateStore {
         })
         .onConflict((oc) => oc.columns(['commune_id', 'event_key']).doNothing())
         .returning('event_key')
-        .executeTakeFirst();
-      return row !== undefined;
-    });
+        .compile(),
+    );
+    return rows.length > 0;
   }
 
   async unhandled(limit: number): Promise<{ key: string; userId: string; event: string }[]> {
@@ -309,26 +317,53 @@ export class PgZaloStore implements ZaloStateStore {
     w: { readonly userId: string; readonly handledKey: string; readonly interactionAt: Date; readonly at: Date },
   ): Promise<number> {
     const iso = w.at.toISOString();
-    await this.touchIn(trx, w.userId, w.interactionAt, w.at);
-    const released = await trx
-      .updateTable('outbox')
-      .set({ status: 'pending', attempts: 0, next_attempt_at: iso, reason: null })
-      .where('commune_id', '=', this.communeId)
-      .where('channel', '=', 'zalo')
-      .where('user_id', '=', w.userId)
-      .where('status', '=', 'held')
-      .executeTakeFirst();
-    await trx
-      .updateTable('zalo_events')
-      .set({ handled_at: iso, event_json: null })
-      .where('commune_id', '=', this.communeId)
-      .where('event_key', '=', w.handledKey)
-      .where('handled_at', 'is', null)
-      .execute();
-    return Number(released.numUpdatedRows);
+    // One statement (issue 20: a round trip each was two more per Zalo message); the window's upsert
+    // is touchIn's.
+    const r = await sql`
+      WITH touched AS (
+        INSERT INTO zalo_residents (commune_id, user_id, last_interaction_at, inactive, updated_at)
+        VALUES (${this.communeId}, ${w.userId}, ${w.interactionAt.toISOString()}, 0, ${iso})
+        ON CONFLICT (commune_id, user_id) DO UPDATE SET
+          last_interaction_at = GREATEST(COALESCE(zalo_residents.last_interaction_at, ''), excluded.last_interaction_at),
+          inactive = 0, inactive_reason = NULL, updated_at = excluded.updated_at),
+      handled AS (
+        UPDATE zalo_events SET handled_at = ${iso}, event_json = NULL
+         WHERE commune_id = ${this.communeId} AND event_key = ${w.handledKey} AND handled_at IS NULL)
+      UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${iso}, reason = NULL
+       WHERE commune_id = ${this.communeId} AND channel = 'zalo' AND user_id = ${w.userId} AND status = 'held'`.execute(
+      trx,
+    );
+    return Number(r.numAffectedRows ?? 0);
+  }
+
+  /**
+   * What this process last saw of a resident when its turn committed (their
+   * window just moved, they are active), for the sender's window check:
+   * `residentForSend` answers from it for a few seconds instead of a
+   * transaction per reply. Another process marking them inactive meanwhile
+   * costs one refused send (held then, as if unknown).
+   */
+  private readonly recent = new Map<string, { readonly lastInteractionAt: Date; readonly seenAt: number }>();
+
+  /** Notes a committed turn's interaction (pgDelivery.ts, after the commit). */
+  noteTurn(userId: string, interactionAt: Date, at: Date): void {
+    if (this.recent.size >= RECENT_MAX) {
+      for (const [k, v] of this.recent) if (at.getTime() - v.seenAt > RECENT_MS) this.recent.delete(k);
+      if (this.recent.size >= RECENT_MAX) this.recent.clear();
+    }
+    this.recent.set(userId, { lastInteractionAt: interactionAt, seenAt: at.getTime() });
+  }
+
+  /** The resident as the sender's window check needs them: from a turn just committed here, else read. */
+  async residentForSend(userId: string, now: Date): Promise<ResidentState | undefined> {
+    const seen = this.recent.get(userId);
+    if (seen && now.getTime() - seen.seenAt <= RECENT_MS && now.getTime() >= seen.seenAt)
+      return { lastInteractionAt: seen.lastInteractionAt, inactive: false };
+    return this.resident(userId);
   }
 
   async markInactive(userId: string, reason: string, at: Date): Promise<void> {
+    this.recent.delete(userId);
     const iso = at.toISOString();
     await this.tx((trx) =>
       trx

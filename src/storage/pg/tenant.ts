@@ -19,11 +19,19 @@
  * PostgreSQL turn runner waits on the engine, every `withCommune` of the same
  * database and commune made on the engine's behalf (citizens, attempts, the
  * unanswered log…) joins the turn's transaction instead of taking a
- * connection and a transaction of its own, each call inside a savepoint so a
- * failing call is undone alone, as its own transaction would have been. On
- * SQLite the turn's write scope does the same (storage/sqlite/writeScope.ts).
- * Measured with bench:scale: about 2.3 of the 8.6 transactions per message
- * were the engine's own.
+ * connection and a transaction of its own. On SQLite the turn's write scope
+ * does the same (storage/sqlite/writeScope.ts). Measured with bench:scale:
+ * about 2.3 of the 8.6 transactions per message were the engine's own.
+ *
+ * The shared part is undone as one: ONE savepoint before the body, none per
+ * joined call. A joined call that fails (a statement error leaves the whole
+ * PostgreSQL transaction unusable, and a call may have written before it
+ * threw) fails the body too, even when the body caught the error: the body's
+ * writes, the joined calls' included, are rolled back to that savepoint and
+ * `sharingTransaction` rejects, leaving the turn's transaction usable (the
+ * runner then queues its error replies). Nothing in the engine catches a
+ * store's error and goes on, so a call's failure ended its turn's answer
+ * anyway; a savepoint per call cost a round trip each, ~3 per message.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { sql, type Kysely, type Transaction } from 'kysely';
@@ -40,11 +48,13 @@ interface Shared {
   readonly communeId: string;
   readonly trx: Transaction<unknown>;
   open: boolean;
-  /** The joined calls, one after another (savepoints nest, they cannot interleave). */
+  /** The joined calls, one after another (two calls' statements never interleave). */
   tail: Promise<void>;
+  /** The first joined call that failed: the body fails with it, whatever it did with the error. */
+  failed?: { readonly err: unknown };
 }
 
-/** `call`: set inside a joined call, which a nested `withCommune` simply runs in (its savepoint covers both). */
+/** `call`: set inside a joined call, which a nested `withCommune` simply runs in (one call, both). */
 interface Ambient {
   readonly shared: Shared;
   readonly call?: { done: boolean };
@@ -70,18 +80,31 @@ export function communeBeginning(): { readonly sql: string; done(): void } | und
   const b = beginning.getStore();
   if (!b || b.used || !COMMUNE_ID.test(b.communeId)) return undefined;
   return {
-    sql: `SELECT set_config('${COMMUNE_SETTING}', '${b.communeId}', true)`,
+    sql: communeSettingSql(b.communeId),
     done: () => {
       b.used = true;
     },
   };
 }
 
+/** The statement that sets the commune of a transaction, the id spliced in once checked (oneTrip.ts). */
+export function communeSettingSql(communeId: string): string {
+  if (!COMMUNE_ID.test(communeId)) throw new Error(`invalid commune id: ${JSON.stringify(communeId)}`);
+  return `SELECT set_config('${COMMUNE_SETTING}', '${communeId}', true)`;
+}
+
+/** Whether a `withCommune` of this database and commune made here would join a turn's shared transaction. */
+export function joinsShared(db: unknown, communeId: string): boolean {
+  const here = ambient.getStore();
+  return here !== undefined && here.shared.db === db && here.shared.communeId === communeId;
+}
+
 /**
  * Runs `fn` in one transaction whose rows are those of `communeId` only.
  * Everything `fn` does goes through `trx`; the transaction commits when `fn`
  * resolves and rolls back when it throws. Inside `sharingTransaction` of the
- * same database and commune, `fn` runs in that transaction, in a savepoint.
+ * same database and commune, `fn` runs in that transaction (and its failure
+ * fails the shared body).
  */
 export async function withCommune<DB, T>(
   db: Kysely<DB>,
@@ -108,19 +131,16 @@ export async function withCommune<DB, T>(
   );
 }
 
-/** Runs `fn` in the shared transaction, after the joined calls before it, inside a savepoint of its own. */
+/** Runs `fn` in the shared transaction, after the joined calls before it; a failure is the body's too. */
 function joined<DB, T>(shared: Shared, trx: Transaction<DB>, fn: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
   const run = shared.tail.then(async () => {
-    // One name for all: a savepoint is never released (the commit ends them all, one round trip
-    // fewer per call), and ROLLBACK TO names the latest of that name, which is this call's.
-    await sql`SAVEPOINT joined`.execute(trx);
+    // After a failed call the transaction may be unusable: the rest of the body's calls fail at once.
+    if (shared.failed) throw shared.failed.err;
     const call = { done: false };
     try {
       return await ambient.run({ shared, call }, () => fn(trx));
     } catch (err) {
-      // Undone alone, as its own transaction would have been. When even that fails the turn's
-      // transaction is lost and its next statement fails: the error worth reporting is this one.
-      await sql`ROLLBACK TO SAVEPOINT joined`.execute(trx).catch(() => undefined);
+      shared.failed ??= { err };
       throw err;
     } finally {
       call.done = true;
@@ -138,7 +158,9 @@ function joined<DB, T>(shared: Shared, trx: Transaction<DB>, fn: (trx: Transacti
  * offered to every `withCommune` of that database and commune it makes, and
  * resolves once the last of them is done: the caller may use `trx` again
  * then, and commit. A call started after `body` has settled (work it left
- * running) gets a transaction of its own.
+ * running) gets a transaction of its own. When `body` or any of its calls
+ * fails, everything they wrote is rolled back (one savepoint, taken first)
+ * and this rejects with the first error; `trx` stays usable.
  */
 export async function sharingTransaction<DB, T>(
   db: Kysely<DB>,
@@ -153,10 +175,21 @@ export async function sharingTransaction<DB, T>(
     open: true,
     tail: Promise.resolve(),
   };
+  await sql`SAVEPOINT shared`.execute(trx);
+  let result: T;
   try {
-    return await ambient.run({ shared }, body);
-  } finally {
-    shared.open = false;
-    await shared.tail;
+    try {
+      result = await ambient.run({ shared }, body);
+    } finally {
+      shared.open = false;
+      await shared.tail;
+    }
+    if (shared.failed) throw shared.failed.err;
+  } catch (err) {
+    // When even this fails the turn's transaction is lost and its next statement fails: the error
+    // worth reporting is the body's. The savepoint is never released: the commit ends it.
+    await sql`ROLLBACK TO SAVEPOINT shared`.execute(trx).catch(() => undefined);
+    throw shared.failed ? shared.failed.err : err;
   }
+  return result;
 }

@@ -57,7 +57,6 @@ export function callbackFeature(deps: FeatureDeps): Composer<Context> {
     }
     // Not awaited before the turn: the spinner is an acknowledgement, not a reply, and the turn need not wait on it.
     const spinner = answerPress(ctx, deps);
-    if (isPrivate) await deps.store.markActive(ctx.from.id);
 
     const userId = turnUserId(value, chat?.id ?? ctx.from.id, isPrivate, ctx.from.id);
     const target: ReplyTarget = { chatId: chat?.id ?? ctx.from.id, userId, isPrivate, botUsername: ctx.me.username };
@@ -69,6 +68,7 @@ export function callbackFeature(deps: FeatureDeps): Composer<Context> {
         : undefined;
     await runTurn(deps, {
       claim: `telegram:${ctx.update.update_id}`,
+      ...(isPrivate && { active: ctx.from.id }),
       userId,
       message: { channel: 'telegram', userId, choice: value, chat: isPrivate ? 'private' : 'group' },
       render: (replies) => (pressed ? answerRows(target, pressed, replies, T.chosen) : replyRows(target, replies)),

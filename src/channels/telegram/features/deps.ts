@@ -19,10 +19,12 @@ export interface FeatureDeps extends SendDeps {
 
 /**
  * Runs one turn (its replies queued in its commit), then delivers what is
- * owed to the resident. `claim` is the update's id: a redelivered update is
+ * owed to the resident; `active` (a private chat) loses its inactive mark
+ * first, or in the turn's commit when the delivery does that. `claim` is the update's id: a redelivered update is
  * recognised and nothing is sent twice.
  */
 export async function runTurn(deps: FeatureDeps, turn: Omit<TelegramTurn, 'onError'>): Promise<void> {
+  if (turn.active !== undefined && !deps.delivery.marksActive) await deps.store.markActive(turn.active);
   await deps.delivery.turn({
     ...turn,
     onError: (err): OutgoingReply[] => {

@@ -17,7 +17,6 @@ export function messageFeature(deps: FeatureDeps): Composer<Context> {
     const inbound = inboundOf(ctx.msg, { id: ctx.me.id, username: ctx.me.username });
     if (inbound.kind === 'ignore') return;
     const isPrivate = ctx.chat.type === 'private';
-    if (isPrivate) await deps.store.markActive(ctx.chat.id);
     const target: ReplyTarget = {
       chatId: ctx.chat.id,
       userId: turnUserId(inbound.kind === 'engine' ? inbound.choice : undefined, ctx.chat.id, isPrivate, ctx.from.id),
@@ -27,6 +26,7 @@ export function messageFeature(deps: FeatureDeps): Composer<Context> {
     // The claim commits with the turn's state: a redelivery never reaches the engine again.
     await runTurn(deps, {
       claim: `telegram:${ctx.update.update_id}`,
+      ...(isPrivate && { active: ctx.chat.id }),
       userId: target.userId,
       render: (replies) => replyRows(target, replies),
       ...(inbound.kind === 'reply'
