@@ -94,6 +94,7 @@ const NOT_YET: Record<string, string> = {
   'test/integration/zalo.cli.test.ts': '`cli zalo` on the SQLite file',
   'test/integration/zalo.outboxCrash.test.ts': 'a crash between the SQLite outbox commit and the send',
   'test/integration/handoff.zalo.test.ts': 'zaloHarness.ts builds SQLite services',
+  'test/integration/erasure.zalo.test.ts': 'zaloHarness.ts builds SQLite services',
   // The Telegram channel over SQLite services (telegramFixtures.ts); on PG: test/pg/telegramPg.
   'test/integration/telegram.delivery.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/telegram.flow.test.ts': 'the Telegram channel over SQLite services',
@@ -133,8 +134,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
   // The listener and the whole-person erasure over SQLite services.
   'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
-  'test/integration/erasure.test.ts':
-    'every SQLite table after an erasure, with the Zalo/Telegram stores (contract: test/pg/erasure)',
   'test/integration/health.server.test.ts': 'mostly the SQLite file deleted or replaced under the server',
 };
 

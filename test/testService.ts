@@ -19,7 +19,18 @@ import { sql, type Kysely } from 'kysely';
 import type { Config } from '../src/config.js';
 import type { LiveCommune } from '../src/content/liveCommune.js';
 import type { Engine } from '../src/core/conversation/engine.js';
-import type { AttemptRepo, ChatModel, CitizenRepo, Clock, KnowledgeSearch, Random } from '../src/core/ports.js';
+import type {
+  AttemptRepo,
+  ChatModel,
+  CitizenRepo,
+  Clock,
+  KnowledgeSearch,
+  Random,
+  UnansweredLog,
+} from '../src/core/ports.js';
+import type { LearningStore } from '../src/core/stores/learning.js';
+import type { TelegramStore } from '../src/core/stores/telegram.js';
+import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
 import type { RunningServer } from '../src/http/serve.js';
 import { openPgCommune } from '../src/pgCommune.js';
 import { startPgServer } from '../src/pgServer.js';
@@ -34,6 +45,13 @@ import { PgReportRepo } from '../src/storage/pg/pgReportRepo.js';
 import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
 import { PgAuditLog } from '../src/storage/pg/pgStaffAudit.js';
 import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
+import { PgOutboxStore } from '../src/storage/pg/pgOutboxStore.js';
+import { PgTelegramStore } from '../src/storage/pg/pgTelegramStore.js';
+import { PgZaloStore } from '../src/storage/pg/pgZaloStore.js';
+import type { SecretBox } from '../src/storage/secretBox.js';
+import { secretBoxFor } from '../src/storage/secretKey.js';
+import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
+import { SqliteZaloStore } from '../src/storage/sqlite/zaloStore.js';
 import type { Database } from '../src/storage/pg/schema.js';
 import { sqliteTables, type TableAccess } from './contracts/tables.js';
 import { fixedClock, memoryLogger, tempDir, testConfig } from './helpers.js';
@@ -59,6 +77,19 @@ export interface TestServiceOptions {
   readonly embedder?: Embedder;
 }
 
+/**
+ * What the Telegram and Zalo channels keep on this database, without running
+ * the channels: for tests that need a resident's channel rows to exist.
+ */
+export interface ChannelStores {
+  readonly telegram: TelegramStore;
+  /** A Zalo app's state (events, residents' windows, tokens) and its rows of the outbox. */
+  zalo(appId: string): {
+    readonly state: ZaloStateStore;
+    enqueue(userId: string, messages: readonly OutboundMessage[], at: Date): Promise<void>;
+  };
+}
+
 export interface TestService {
   readonly backend: TestBackend;
   readonly config: Config;
@@ -76,6 +107,11 @@ export interface TestService {
   readonly handoff: HandoffParts;
   readonly staff: StaffStore;
   readonly audit: AuditLog & AuditReader;
+  /** The questions the bot could not answer, logged for staff. */
+  readonly unanswered: UnansweredLog;
+  /** The learning loop's groups and decisions. */
+  readonly learning: LearningStore;
+  readonly channelStores: ChannelStores;
   /** What the staff's reports read. */
   readonly reports: ReportSource;
   readonly quizzes: ReloadableQuizCatalog;
@@ -188,6 +224,27 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         handoff: services.handoff,
         staff: staff.store,
         audit: staff.audit,
+        unanswered: services.unanswered,
+        learning: services.learning,
+        channelStores: {
+          telegram: new SqliteTelegramStore(services.db, config.COMMUNE_ID),
+          zalo: (appId) => {
+            const store = new SqliteZaloStore(
+              services.db,
+              config.COMMUNE_ID,
+              appId,
+              services.writes,
+              services.secrets(),
+            );
+            return {
+              state: store,
+              enqueue: (userId, messages, at) => {
+                store.outbox.enqueue(userId, messages, at);
+                return Promise.resolve();
+              },
+            };
+          },
+        },
         reports: new SqliteReportRepo(services.db, config.COMMUNE_ID),
         quizzes: services.quizzes,
         commune: services.commune,
@@ -219,6 +276,7 @@ async function onPostgres(
   const t = existing ?? (await createMigratedDatabase());
   const config = testConfig({ ...env, DATABASE_URL: t.appUrl });
   const pg: Kysely<Database> = connect<Database>(t.appUrl, 10);
+  let box: SecretBox | undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tables named at run time
   const admin = connect<any>(t.adminUrl, 2);
   const close = async (): Promise<void> => {
@@ -240,6 +298,20 @@ async function onPostgres(
         handoff: home.handoff,
         staff: new PgStaffStore(pg, home.communeId),
         audit: new PgAuditLog(pg, home.communeId, parts.clock),
+        unanswered: home.unanswered,
+        learning: home.learning,
+        channelStores: {
+          telegram: new PgTelegramStore(pg, home.communeId),
+          zalo: (appId) => {
+            const outbox = new PgOutboxStore<OutboundMessage>(pg, home.communeId, 'zalo');
+            return {
+              state: new PgZaloStore(pg, home.communeId, appId, (box ??= secretBoxFor(config))),
+              enqueue: async (userId, messages, at) => {
+                await outbox.enqueue(userId, messages, at);
+              },
+            };
+          },
+        },
         reports: new PgReportRepo(pg, home.communeId),
         quizzes: home.quizzes,
         commune: home.commune,
