@@ -40,6 +40,7 @@ const SQLITE_ONLY: Record<string, string> = {
   'test/integration/writeScope.test.ts': "the group commit over better-sqlite3's one connection",
   'test/integration/unwritableDatabase.test.ts': 'a SQLite file or folder the service cannot write',
   'test/integration/health.probe.test.ts': "the SQLite probe's write, disk space and read-only file",
+  'test/integration/health.sqliteFile.test.ts': '/healthz when the SQLite file is deleted or replaced under the server',
   'test/integration/storage/sqliteSource.test.ts': 'the SQLite side of `cli migrate-to-pg`',
   'test/integration/staff/provinceMigration.test.ts':
     'SQLite migration 021 (a table rebuild); PG: test/pg/provinceRole',
@@ -134,7 +135,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
   // The listener and the whole-person erasure over SQLite services.
   'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
-  'test/integration/health.server.test.ts': 'mostly the SQLite file deleted or replaced under the server',
 };
 
 export default defineConfig({

@@ -127,6 +127,8 @@ export interface TestService {
    * sees it, with `env` over this one's config; closed with this one.
    */
   another(env?: Record<string, string>): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine'>>;
+  /** Starts the server's stop as SIGTERM does: /healthz says "stopping", new chat and webhook requests get 503. */
+  drain(): void;
   /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
   close(): Promise<void>;
 }
@@ -164,6 +166,7 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
       others.push(built);
       return front(built, log.lines);
     },
+    drain: () => first.server.drain(),
     async close() {
       for (const built of [...others, first]) {
         await stopServer(built);
@@ -197,7 +200,7 @@ type Logger = ReturnType<typeof memoryLogger>['logger'];
 type Parts = Pick<TestServiceOptions, 'random' | 'chatModel' | 'embedder'> & { clock: Clock };
 interface Built {
   readonly server: RunningServer;
-  readonly service: Omit<TestService, 'backend' | 'base' | 'logLines' | 'request' | 'another' | 'close'>;
+  readonly service: Omit<TestService, 'backend' | 'base' | 'logLines' | 'request' | 'another' | 'drain' | 'close'>;
   /** Another service on the same database (closes only its own parts). */
   another(env: Record<string, string>, logger: Logger, parts: Parts): Promise<Built>;
   /** Ends the database sessions of the service (PostgreSQL; SQLite has none to end). */
