@@ -40,7 +40,7 @@ import { createServices, type HandoffParts, type ReloadableQuizCatalog } from '.
 import { staffParts } from '../src/staff/compose.js';
 import type { StaffStore } from '../src/staff/storePort.js';
 import type { AuditLog, AuditReader } from '../src/staff/types.js';
-import type { ReportSource } from '../src/core/stores/reports.js';
+import type { PopulationSource, ReportSource } from '../src/core/stores/reports.js';
 import { PgReportRepo } from '../src/storage/pg/pgReportRepo.js';
 import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
 import { PgAuditLog } from '../src/storage/pg/pgStaffAudit.js';
@@ -114,6 +114,8 @@ export interface TestService {
   readonly channelStores: ChannelStores;
   /** What the staff's reports read. */
   readonly reports: ReportSource;
+  /** The population figures staff entered (the reports' denominators). */
+  readonly population: PopulationSource;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
   /** The commune's knowledge search (what the engine retrieves from); `reload` rebuilds it from the index. */
@@ -126,7 +128,16 @@ export interface TestService {
    * A second service over the same database, as a restart or another process
    * sees it, with `env` over this one's config; closed with this one.
    */
-  another(env?: Record<string, string>): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine'>>;
+  another(
+    env?: Record<string, string>,
+  ): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine' | 'lookForChanges'>>;
+  /**
+   * What a running process does to pick up another process's changes outside
+   * a turn: on PostgreSQL, the round its timer runs every few seconds
+   * (pgCommune.ts `refresh`, started by pgRun.ts `watch`); on SQLite nothing
+   * (every turn checks the database itself).
+   */
+  lookForChanges(): Promise<void>;
   /** Starts the server's stop as SIGTERM does: /healthz says "stopping", new chat and webhook requests get 503. */
   drain(): void;
   /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
@@ -154,6 +165,7 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
       logLines,
       request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
       engine: built.service.engine,
+      lookForChanges: () => built.lookForChanges(),
     };
   };
   return {
@@ -200,11 +212,15 @@ type Logger = ReturnType<typeof memoryLogger>['logger'];
 type Parts = Pick<TestServiceOptions, 'random' | 'chatModel' | 'embedder'> & { clock: Clock };
 interface Built {
   readonly server: RunningServer;
-  readonly service: Omit<TestService, 'backend' | 'base' | 'logLines' | 'request' | 'another' | 'drain' | 'close'>;
+  readonly service: Omit<
+    TestService,
+    'backend' | 'base' | 'logLines' | 'request' | 'another' | 'drain' | 'lookForChanges' | 'close'
+  >;
   /** Another service on the same database (closes only its own parts). */
   another(env: Record<string, string>, logger: Logger, parts: Parts): Promise<Built>;
   /** Ends the database sessions of the service (PostgreSQL; SQLite has none to end). */
   endSessions(): Promise<void>;
+  lookForChanges(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -249,6 +265,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
           },
         },
         reports: new SqliteReportRepo(services.db, config.COMMUNE_ID),
+        population: services.population,
         quizzes: services.quizzes,
         commune: services.commune,
         engine: services.engine,
@@ -257,6 +274,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
       },
       another: (more, log, p) => onSqlite(more, log, p, tmp.dir),
       endSessions: () => Promise.resolve(),
+      lookForChanges: () => Promise.resolve(),
       close: () => {
         services.close();
         tmp.cleanup();
@@ -316,6 +334,7 @@ async function onPostgres(
           },
         },
         reports: new PgReportRepo(pg, home.communeId),
+        population: home.population,
         quizzes: home.quizzes,
         commune: home.commune,
         engine: home.engine,
@@ -323,6 +342,7 @@ async function onPostgres(
         ingest: (o) => home.ingest(o),
       },
       another: (more, log, p) => onPostgres(more, log, p, t),
+      lookForChanges: () => home.refresh(),
       endSessions: async () => {
         await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                    WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(admin);
