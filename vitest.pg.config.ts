@@ -106,8 +106,9 @@ const NOT_YET: Record<string, string> = {
   'test/integration/telegram.webhook.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/flood.telegram.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/handoff.telegram.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/channelRows.webhooks.test.ts': 'channels as rows are not served on PostgreSQL yet (pgRun.ts)',
-  'test/integration/channel.cli.test.ts': 'channels as rows are not served on PostgreSQL yet (pgRun.ts)',
+  'test/integration/channelRows.webhooks.test.ts':
+    'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +
+    'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
   'test/integration/secretsNeverStored.test.ts': 'reads the bytes of the SQLite file and its WAL',
   // Child processes on DATABASE_PATH.

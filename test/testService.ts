@@ -28,6 +28,7 @@ import type {
   Random,
   UnansweredLog,
 } from '../src/core/ports.js';
+import type { ChannelKeyring } from '../src/core/stores/channels.js';
 import type { LearningStore } from '../src/core/stores/learning.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
 import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
@@ -45,11 +46,13 @@ import { PgReportRepo } from '../src/storage/pg/pgReportRepo.js';
 import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
 import { PgAuditLog } from '../src/storage/pg/pgStaffAudit.js';
 import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
+import { PgChannelRepo } from '../src/storage/pg/pgChannelRepo.js';
 import { PgOutboxStore } from '../src/storage/pg/pgOutboxStore.js';
 import { PgTelegramStore } from '../src/storage/pg/pgTelegramStore.js';
 import { PgZaloStore } from '../src/storage/pg/pgZaloStore.js';
 import type { SecretBox } from '../src/storage/secretBox.js';
 import { secretBoxFor } from '../src/storage/secretKey.js';
+import { SqliteChannelRepo } from '../src/storage/sqlite/channelRepo.js';
 import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
 import { SqliteZaloStore } from '../src/storage/sqlite/zaloStore.js';
 import type { Database } from '../src/storage/pg/schema.js';
@@ -82,6 +85,8 @@ export interface TestServiceOptions {
  * the channels: for tests that need a resident's channel rows to exist.
  */
 export interface ChannelStores {
+  /** Channels as rows (`cli channel add`): the webhooks' lookup of a row by kind and key, secrets opened. */
+  readonly keyring: ChannelKeyring;
   readonly telegram: TelegramStore;
   /** A Zalo app's state (events, residents' windows, tokens) and its rows of the outbox. */
   zalo(appId: string): {
@@ -246,6 +251,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         unanswered: services.unanswered,
         learning: services.learning,
         channelStores: {
+          keyring: new SqliteChannelRepo(services.db, () => services.secrets()),
           telegram: new SqliteTelegramStore(services.db, config.COMMUNE_ID),
           zalo: (appId) => {
             const store = new SqliteZaloStore(
@@ -322,6 +328,11 @@ async function onPostgres(
         unanswered: home.unanswered,
         learning: home.learning,
         channelStores: {
+          keyring: new PgChannelRepo(
+            pg,
+            () => (box ??= secretBoxFor(config)),
+            () => [home.communeId],
+          ),
           telegram: new PgTelegramStore(pg, home.communeId),
           zalo: (appId) => {
             const outbox = new PgOutboxStore<OutboundMessage>(pg, home.communeId, 'zalo');
