@@ -125,7 +125,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/llm.test.ts': 'SQLite services',
   'test/integration/llmStream.test.ts': 'SQLite services',
   'test/integration/leaderboard.test.ts': 'the SQLite stats repository',
-  'test/integration/learningModule.test.ts': 'SQLite services and the console over them',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
   'test/integration/staffChatLink.e2e.test.ts': 'SQLite services and the console over them',
   'test/integration/staff/frontDoor.test.ts':

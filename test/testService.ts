@@ -39,6 +39,7 @@ import type { Embedder } from '../src/rag/embeddings.js';
 import { startServer } from '../src/server.js';
 import { createServices, type HandoffParts, type ReloadableQuizCatalog } from '../src/services.js';
 import { staffParts } from '../src/staff/compose.js';
+import type { LearningModuleDeps } from '../src/staff/learningModule.js';
 import type { StaffStore } from '../src/staff/storePort.js';
 import type { AuditLog, AuditReader } from '../src/staff/types.js';
 import type { PopulationSource, ReportSource } from '../src/core/stores/reports.js';
@@ -116,6 +117,8 @@ export interface TestService {
   readonly unanswered: UnansweredLog;
   /** The learning loop's groups and decisions. */
   readonly learning: LearningStore;
+  /** What the console's learning module runs over (as server.ts / pgServer.ts give it). */
+  readonly learningParts: Pick<LearningModuleDeps, 'questions' | 'entries' | 'index' | 'search' | 'publish'>;
   readonly channelStores: ChannelStores;
   /** What the staff's reports read. */
   readonly reports: ReportSource;
@@ -250,6 +253,13 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         audit: staff.audit,
         unanswered: services.unanswered,
         learning: services.learning,
+        learningParts: {
+          questions: services.learning,
+          entries: services.consoleFaq,
+          index: services.index,
+          search: services.search,
+          publish: () => services.publishConsoleFaq(),
+        },
         channelStores: {
           keyring: new SqliteChannelRepo(services.db, () => services.secrets()),
           telegram: new SqliteTelegramStore(services.db, config.COMMUNE_ID),
@@ -327,6 +337,13 @@ async function onPostgres(
         audit: new PgAuditLog(pg, home.communeId, parts.clock),
         unanswered: home.unanswered,
         learning: home.learning,
+        learningParts: {
+          questions: home.learning,
+          entries: home.consoleFaq,
+          index: home.knowledge.index,
+          search: home.knowledge.search,
+          publish: () => home.publishConsoleFaq(),
+        },
         channelStores: {
           keyring: new PgChannelRepo(
             pg,
