@@ -126,7 +126,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/llmStream.test.ts': 'SQLite services',
   'test/integration/leaderboard.test.ts': 'the SQLite stats repository',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
-  'test/integration/staffChatLink.e2e.test.ts': 'SQLite services and the console over them',
   'test/integration/staff/frontDoor.test.ts':
     'staffSession.ts over an in-memory SQLite store (PG: test/pg/staffConsole)',
   'test/integration/staff/password.test.ts': 'the console module over a SQLite store',

@@ -41,7 +41,7 @@ import { createServices, type HandoffParts, type ReloadableQuizCatalog } from '.
 import { staffParts } from '../src/staff/compose.js';
 import type { LearningModuleDeps } from '../src/staff/learningModule.js';
 import type { StaffStore } from '../src/staff/storePort.js';
-import type { AuditLog, AuditReader } from '../src/staff/types.js';
+import type { AuditLog, AuditReader, StaffChatLinkStore } from '../src/staff/types.js';
 import type { PopulationSource, ReportSource } from '../src/core/stores/reports.js';
 import { PgReportRepo } from '../src/storage/pg/pgReportRepo.js';
 import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
@@ -112,6 +112,8 @@ export interface TestService {
   readonly attempts: AttemptRepo;
   readonly handoff: HandoffParts;
   readonly staff: StaffStore;
+  /** Staff accounts' linked Telegram/Zalo chats and their one-time codes. */
+  readonly staffChats: StaffChatLinkStore;
   readonly audit: AuditLog & AuditReader;
   /** The questions the bot could not answer, logged for staff. */
   readonly unanswered: UnansweredLog;
@@ -250,6 +252,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         attempts: services.attempts,
         handoff: services.handoff,
         staff: staff.store,
+        staffChats: services.staffChats,
         audit: staff.audit,
         unanswered: services.unanswered,
         learning: services.learning,
@@ -334,6 +337,7 @@ async function onPostgres(
         attempts: home.attempts,
         handoff: home.handoff,
         staff: new PgStaffStore(pg, home.communeId),
+        staffChats: home.staffChats,
         audit: new PgAuditLog(pg, home.communeId, parts.clock),
         unanswered: home.unanswered,
         learning: home.learning,
