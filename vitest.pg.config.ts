@@ -124,7 +124,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/liveIndex.test.ts': 'a second SQLite process ingesting',
   'test/integration/llm.test.ts': 'SQLite services',
   'test/integration/llmStream.test.ts': 'SQLite services',
-  'test/integration/leaderboard.test.ts': 'the SQLite stats repository',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
   'test/integration/staff/frontDoor.test.ts':
     'staffSession.ts over an in-memory SQLite store (PG: test/pg/staffConsole)',

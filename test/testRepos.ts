@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import type { CitizenRepo } from '../src/core/ports.js';
+import type { CompletionStats } from '../src/core/stats/types.js';
 import type { CommuneSettingsStore } from '../src/core/stores/communeSettings.js';
 import type { PopulationStore } from '../src/core/stores/populationEdit.js';
 import type { PopulationSource } from '../src/core/stores/reports.js';
@@ -17,11 +18,13 @@ import { PgCitizenRepo } from '../src/storage/pg/pgCitizenRepo.js';
 import { PgCommuneSettingsRepo } from '../src/storage/pg/pgCommuneSettingsRepo.js';
 import { PgPopulationRepo } from '../src/storage/pg/pgPopulationRepo.js';
 import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
+import { PgCompletionStats } from '../src/storage/pg/pgStatsRepo.js';
 import { SqliteCitizenRepo } from '../src/storage/sqlite/citizenRepo.js';
 import { SqliteCommuneSettingsRepo } from '../src/storage/sqlite/communeSettingsRepo.js';
 import { openDatabase } from '../src/storage/sqlite/db.js';
 import { SqlitePopulationRepo } from '../src/storage/sqlite/populationRepo.js';
 import { SqliteStaffStore } from '../src/storage/sqlite/staffStore.js';
+import { SqliteCompletionStats } from '../src/storage/sqlite/statsRepo.js';
 import { sqliteTables, type TableAccess } from './contracts/tables.js';
 import { tempDir } from './helpers.js';
 import { openPgContractDb } from './pg/pgContractDb.js';
@@ -34,6 +37,8 @@ export interface TestRepos {
   readonly settings: CommuneSettingsStore;
   readonly population: PopulationStore & PopulationSource;
   readonly staff: StaffStore;
+  /** The completions the emulation board and /thongke count. */
+  readonly stats: CompletionStats;
   citizens(options?: { coreQuizzes?: readonly string[] }): CitizenRepo;
 }
 
@@ -59,6 +64,7 @@ export async function openTestRepos(): Promise<TestReposDb> {
           settings: new PgCommuneSettingsRepo(pg.app, communeId),
           population: new PgPopulationRepo(pg.app, communeId),
           staff: new PgStaffStore(pg.app, communeId),
+          stats: new PgCompletionStats(pg.app, communeId),
           citizens: (o = {}) => new PgCitizenRepo(pg.app, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
         };
       },
@@ -79,6 +85,7 @@ export async function openTestRepos(): Promise<TestReposDb> {
         settings: new SqliteCommuneSettingsRepo(db, communeId),
         population: new SqlitePopulationRepo(db, communeId),
         staff: new SqliteStaffStore(db, communeId),
+        stats: new SqliteCompletionStats(db, communeId),
         citizens: (o = {}) => new SqliteCitizenRepo(db, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
       });
     },
