@@ -118,7 +118,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/unanswered.test.ts': '`cli unanswered` on SQLite services (PG: test/pg/cliCommands)',
   'test/integration/export.test.ts': 'the SQLite report repository and `cli export` (PG: test/pg/cliCommands)',
   // Engine-level or console-module tests over SQLite services or repositories.
-  'test/integration/commune.test.ts': 'SQLite services',
   'test/integration/embeddings.test.ts': 'SQLite services and embedding cache',
   'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
   'test/integration/liveIndex.test.ts': 'a second SQLite process ingesting',
