@@ -29,6 +29,7 @@ import type {
   UnansweredLog,
 } from '../src/core/ports.js';
 import type { ChannelKeyring } from '../src/core/stores/channels.js';
+import type { AnswerWriter } from '../src/core/qa/answerer.js';
 import type { LearningStore } from '../src/core/stores/learning.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
 import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
@@ -128,6 +129,8 @@ export interface TestService {
   readonly population: PopulationSource;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
+  /** The language model path, present only when a chat model is configured (its answers' cache). */
+  readonly writer?: AnswerWriter;
   /** The commune's knowledge search (what the engine retrieves from); `reload` rebuilds it from the index. */
   readonly search: KnowledgeSearch & { reload(): void };
   /** Re-indexes the knowledge folder (`force`: every file), as `cli ingest` does. */
@@ -288,6 +291,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         quizzes: services.quizzes,
         commune: services.commune,
         engine: services.engine,
+        ...(services.writer && { writer: services.writer }),
         search: services.search,
         ingest: (o) => services.ingest(o),
       },
@@ -370,6 +374,7 @@ async function onPostgres(
         quizzes: home.quizzes,
         commune: home.commune,
         engine: home.engine,
+        ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
       },
