@@ -121,7 +121,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/embeddings.test.ts': 'SQLite services and embedding cache',
   'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
   'test/integration/liveIndex.test.ts': 'a second SQLite process ingesting',
-  'test/integration/llmStream.test.ts': 'SQLite services',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
   'test/integration/staff/frontDoor.test.ts':
     'staffSession.ts over an in-memory SQLite store (PG: test/pg/staffConsole)',
