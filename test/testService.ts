@@ -31,6 +31,13 @@ import type {
 import type { ChannelKeyring } from '../src/core/stores/channels.js';
 import type { AnswerWriter } from '../src/core/qa/answerer.js';
 import type { LearningStore } from '../src/core/stores/learning.js';
+import type { Bot } from 'grammy';
+import { createTelegramBotOver, type TelegramBotBase } from '../src/channels/telegram/bot.js';
+import { sqliteTelegramDelivery, type TelegramDelivery } from '../src/channels/telegram/delivery.js';
+import { pgTelegramDelivery } from '../src/channels/telegram/pgDelivery.js';
+import type { TelegramPayload } from '../src/channels/telegram/send.js';
+import type { BackoffPolicy } from '../src/channels/outbox.js';
+import { SqliteOutboxStore } from '../src/storage/sqlite/outboxStore.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
 import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
 import type { RunningServer } from '../src/http/serve.js';
@@ -97,6 +104,12 @@ export interface ChannelStores {
   };
 }
 
+/** What a Telegram bot of the harness is built from; the store and the delivery are the database's. */
+export type TelegramBotParts = Omit<TelegramBotBase, 'store'> & {
+  readonly backoff?: BackoffPolicy;
+  readonly random?: Random;
+};
+
 export interface TestService {
   readonly backend: TestBackend;
   readonly config: Config;
@@ -153,6 +166,13 @@ export interface TestService {
   lookForChanges(): Promise<void>;
   /** Starts the server's stop as SIGTERM does: /healthz says "stopping", new chat and webhook requests get 503. */
   drain(): void;
+  /**
+   * The Telegram channel's bot over this service's turns, as npm start builds
+   * it on this database (SQLite: runtime.ts's delivery; PostgreSQL:
+   * pgRuntime.ts's shared outbox), not mounted on the server: a test hands it
+   * updates (`bot.handleUpdate`) and a fake Bot API (`transport`).
+   */
+  telegramBot(parts: TelegramBotParts): { bot: Bot; delivery: TelegramDelivery };
   /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
   close(): Promise<void>;
 }
@@ -294,6 +314,22 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         ...(services.writer && { writer: services.writer }),
         search: services.search,
         ingest: (o) => services.ingest(o),
+        telegramBot: ({ backoff, random, ...base }) =>
+          createTelegramBotOver(
+            { ...base, store: new SqliteTelegramStore(services.db, config.COMMUNE_ID) },
+            sqliteTelegramDelivery({
+              turns: services.turns,
+              outbox: new SqliteOutboxStore<TelegramPayload>(
+                services.db,
+                config.COMMUNE_ID,
+                'telegram',
+                services.writes,
+              ),
+              clock: base.clock,
+              ...(backoff && { backoff }),
+              ...(random && { random }),
+            }),
+          ),
       },
       another: (more, log, p) => onSqlite(more, log, p, tmp.dir),
       endSessions: () => Promise.resolve(),
@@ -377,6 +413,18 @@ async function onPostgres(
         ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
+        telegramBot: ({ backoff, random, ...base }) =>
+          createTelegramBotOver(
+            { ...base, store: new PgTelegramStore(pg, home.communeId) },
+            pgTelegramDelivery({
+              db: pg,
+              communeId: home.communeId,
+              turns: home.turns,
+              clock: base.clock,
+              ...(backoff && { backoff }),
+              ...(random && { random }),
+            }),
+          ),
       },
       another: (more, log, p) => onPostgres(more, log, p, t),
       lookForChanges: () => home.refresh(),
