@@ -31,6 +31,7 @@ import type {
 import type { ChannelKeyring } from '../src/core/stores/channels.js';
 import type { AnswerWriter } from '../src/core/qa/answerer.js';
 import type { LearningStore } from '../src/core/stores/learning.js';
+import type { TurnLimits } from '../src/core/rateLimit.js';
 import type { Bot } from 'grammy';
 import { createTelegramBotOver, type TelegramBotBase } from '../src/channels/telegram/bot.js';
 import { sqliteTelegramDelivery, type TelegramDelivery } from '../src/channels/telegram/delivery.js';
@@ -142,6 +143,8 @@ export interface TestService {
   readonly population: PopulationSource;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
+  /** What residents may send, per person and per web address (the channels check it before the engine). */
+  readonly limits: TurnLimits;
   /** The language model path, present only when a chat model is configured (its answers' cache). */
   readonly writer?: AnswerWriter;
   /** The commune's knowledge search (what the engine retrieves from); `reload` rebuilds it from the index. */
@@ -311,6 +314,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         quizzes: services.quizzes,
         commune: services.commune,
         engine: services.engine,
+        limits: services.limits,
         ...(services.writer && { writer: services.writer }),
         search: services.search,
         ingest: (o) => services.ingest(o),
@@ -410,6 +414,7 @@ async function onPostgres(
         quizzes: home.quizzes,
         commune: home.commune,
         engine: home.engine,
+        limits: home.limits,
         ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
