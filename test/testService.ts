@@ -37,6 +37,13 @@ import { createTelegramBotOver, type TelegramBotBase } from '../src/channels/tel
 import { sqliteTelegramDelivery, type TelegramDelivery } from '../src/channels/telegram/delivery.js';
 import { pgTelegramDelivery } from '../src/channels/telegram/pgDelivery.js';
 import type { TelegramPayload } from '../src/channels/telegram/send.js';
+import type { TelegramConfig } from '../src/channels/telegram/config.js';
+import { pgTelegramRuntime } from '../src/channels/telegram/pgRuntime.js';
+import {
+  createTelegramRuntime,
+  type TelegramRuntime,
+  type TelegramRuntimeBase,
+} from '../src/channels/telegram/runtime.js';
 import type { BackoffPolicy } from '../src/channels/outbox.js';
 import { SqliteOutboxStore } from '../src/storage/sqlite/outboxStore.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
@@ -46,7 +53,13 @@ import { openPgCommune } from '../src/pgCommune.js';
 import { startPgServer } from '../src/pgServer.js';
 import type { Embedder } from '../src/rag/embeddings.js';
 import { startServer } from '../src/server.js';
-import { createServices, type HandoffParts, type ReloadableQuizCatalog } from '../src/services.js';
+import {
+  createServices,
+  cryptoRandom,
+  systemClock,
+  type HandoffParts,
+  type ReloadableQuizCatalog,
+} from '../src/services.js';
 import { staffParts } from '../src/staff/compose.js';
 import type { LearningModuleDeps } from '../src/staff/learningModule.js';
 import type { StaffStore } from '../src/staff/storePort.js';
@@ -110,6 +123,13 @@ export type TelegramBotParts = Omit<TelegramBotBase, 'store'> & {
   readonly backoff?: BackoffPolicy;
   readonly random?: Random;
 };
+
+export interface TelegramRuntimeOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Test hooks: bot info, a fake transport, retry and timeout settings. */
+  readonly bot?: TelegramRuntimeBase['bot'];
+}
 
 export interface TestService {
   readonly backend: TestBackend;
@@ -176,6 +196,12 @@ export interface TestService {
    * updates (`bot.handleUpdate`) and a fake Bot API (`transport`).
    */
   telegramBot(parts: TelegramBotParts): { bot: Bot; delivery: TelegramDelivery };
+  /**
+   * The Telegram channel of .env as npm start runs it on this database
+   * (SQLite: runtime.ts `telegramChannel`; PostgreSQL: pgRuntime.ts), not
+   * mounted on the server: a test mounts its webhooks or starts its polling.
+   */
+  telegramRuntime(config: TelegramConfig, options?: TelegramRuntimeOptions): TelegramRuntime;
   /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
   close(): Promise<void>;
 }
@@ -318,6 +344,18 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         ...(services.writer && { writer: services.writer }),
         search: services.search,
         ingest: (o) => services.ingest(o),
+        telegramRuntime: (telegram, o = {}) =>
+          createTelegramRuntime({
+            config: telegram,
+            turns: services.turns,
+            outbox: new SqliteOutboxStore<TelegramPayload>(services.db, config.COMMUNE_ID, 'telegram', services.writes),
+            store: new SqliteTelegramStore(services.db, config.COMMUNE_ID),
+            logger: o.logger ?? logger,
+            clock: o.clock ?? systemClock,
+            random: cryptoRandom,
+            rateLimit: services.limits.perIdentity,
+            ...(o.bot && { bot: o.bot }),
+          }),
         telegramBot: ({ backoff, random, ...base }) =>
           createTelegramBotOver(
             { ...base, store: new SqliteTelegramStore(services.db, config.COMMUNE_ID) },
@@ -418,6 +456,11 @@ async function onPostgres(
         ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
+        telegramRuntime: (telegram, o = {}) =>
+          pgTelegramRuntime(telegram, pg, home, o.logger ?? logger, {
+            ...(o.clock && { clock: o.clock }),
+            ...(o.bot && { bot: o.bot }),
+          }),
         telegramBot: ({ backoff, random, ...base }) =>
           createTelegramBotOver(
             { ...base, store: new PgTelegramStore(pg, home.communeId) },
