@@ -100,7 +100,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/telegram.delivery.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/telegram.mapping.test.ts': 'the Telegram channel over a SQLite file',
   'test/integration/telegram.pendingCall.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/telegram.polling.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/handoff.telegram.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/channelRows.webhooks.test.ts':
     'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +
