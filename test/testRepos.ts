@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import type { CitizenRepo } from '../src/core/ports.js';
 import type { CompletionStats } from '../src/core/stats/types.js';
+import type { TelegramStore } from '../src/core/stores/telegram.js';
 import type { CommuneSettingsStore } from '../src/core/stores/communeSettings.js';
 import type { PopulationStore } from '../src/core/stores/populationEdit.js';
 import type { PopulationSource } from '../src/core/stores/reports.js';
@@ -19,12 +20,14 @@ import { PgCommuneSettingsRepo } from '../src/storage/pg/pgCommuneSettingsRepo.j
 import { PgPopulationRepo } from '../src/storage/pg/pgPopulationRepo.js';
 import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
 import { PgCompletionStats } from '../src/storage/pg/pgStatsRepo.js';
+import { PgTelegramStore } from '../src/storage/pg/pgTelegramStore.js';
 import { SqliteCitizenRepo } from '../src/storage/sqlite/citizenRepo.js';
 import { SqliteCommuneSettingsRepo } from '../src/storage/sqlite/communeSettingsRepo.js';
 import { openDatabase } from '../src/storage/sqlite/db.js';
 import { SqlitePopulationRepo } from '../src/storage/sqlite/populationRepo.js';
 import { SqliteStaffStore } from '../src/storage/sqlite/staffStore.js';
 import { SqliteCompletionStats } from '../src/storage/sqlite/statsRepo.js';
+import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
 import { sqliteTables, type TableAccess } from './contracts/tables.js';
 import { tempDir } from './helpers.js';
 import { openPgContractDb } from './pg/pgContractDb.js';
@@ -37,6 +40,8 @@ export interface TestRepos {
   readonly settings: CommuneSettingsStore;
   readonly population: PopulationStore & PopulationSource;
   readonly staff: StaffStore;
+  /** What the Telegram channel keeps (sent polls, inactive chats, long callback values). */
+  readonly telegram: TelegramStore;
   /** The completions the emulation board and /thongke count. */
   readonly stats: CompletionStats;
   citizens(options?: { coreQuizzes?: readonly string[] }): CitizenRepo;
@@ -65,6 +70,7 @@ export async function openTestRepos(): Promise<TestReposDb> {
           population: new PgPopulationRepo(pg.app, communeId),
           staff: new PgStaffStore(pg.app, communeId),
           stats: new PgCompletionStats(pg.app, communeId),
+          telegram: new PgTelegramStore(pg.app, communeId),
           citizens: (o = {}) => new PgCitizenRepo(pg.app, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
         };
       },
@@ -86,6 +92,7 @@ export async function openTestRepos(): Promise<TestReposDb> {
         population: new SqlitePopulationRepo(db, communeId),
         staff: new SqliteStaffStore(db, communeId),
         stats: new SqliteCompletionStats(db, communeId),
+        telegram: new SqliteTelegramStore(db, communeId),
         citizens: (o = {}) => new SqliteCitizenRepo(db, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
       });
     },
