@@ -98,7 +98,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/erasure.zalo.test.ts': 'zaloHarness.ts builds SQLite services',
   // The Telegram channel over SQLite services (telegramFixtures.ts); on PG: test/pg/telegramPg.
   'test/integration/telegram.delivery.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/telegram.pendingCall.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/handoff.telegram.test.ts': 'the Telegram channel over SQLite services',
   'test/integration/channelRows.webhooks.test.ts':
     'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +

@@ -15,6 +15,7 @@
  * audit) or through `tables`, the commune's plain rows.
  */
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Config } from '../src/config.js';
 import type { LiveCommune } from '../src/content/liveCommune.js';
@@ -46,6 +47,7 @@ import {
 } from '../src/channels/telegram/runtime.js';
 import type { BackoffPolicy } from '../src/channels/outbox.js';
 import { SqliteOutboxStore } from '../src/storage/sqlite/outboxStore.js';
+import { keepStatements } from '../src/storage/sqlite/db.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
 import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
 import type { RunningServer } from '../src/http/serve.js';
@@ -143,6 +145,13 @@ export interface TestService {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** The commune's rows, table by table, as plain values. */
   readonly tables: TableAccess;
+  /**
+   * The rows as another connection sees them: only what is committed (SQLite:
+   * a read-only connection of its own per read, as after a kill -9; the
+   * service's own connection sees its open transaction). PostgreSQL's
+   * `tables` already reads on connections of its own.
+   */
+  readonly committed: TableAccess;
   readonly citizens: CitizenRepo;
   readonly attempts: AttemptRepo;
   readonly handoff: HandoffParts;
@@ -300,6 +309,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         config,
         communeId: config.COMMUNE_ID,
         tables: sqliteTables(services.db),
+        committed: committedSqliteTables(config.DATABASE_PATH),
         citizens: services.citizens,
         attempts: services.attempts,
         handoff: services.handoff,
@@ -415,6 +425,7 @@ async function onPostgres(
         config,
         communeId: home.communeId,
         tables: pgTables(admin, home.communeId),
+        committed: pgTables(admin, home.communeId),
         citizens: home.citizens,
         attempts: home.attempts,
         handoff: home.handoff,
@@ -486,6 +497,23 @@ async function onPostgres(
     await close();
     throw err;
   }
+}
+
+/** `sqliteTables` over a read-only connection opened for each read and closed after it. */
+function committedSqliteTables(path: string): TableAccess {
+  const read = async <T>(fn: (t: TableAccess) => Promise<T>): Promise<T> => {
+    const db = keepStatements(new BetterSqlite3(path, { readonly: true }));
+    try {
+      return await fn(sqliteTables(db));
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    insert: () => Promise.reject(new Error('committed rows are read only')),
+    rows: (table) => read((t) => t.rows(table)),
+    everyRow: () => read((t) => t.everyRow()),
+  };
 }
 
 function withoutUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
