@@ -96,9 +96,11 @@ const NOT_YET: Record<string, string> = {
   'test/integration/zalo.outboxCrash.test.ts': 'a crash between the SQLite outbox commit and the send',
   'test/integration/handoff.zalo.test.ts': 'zaloHarness.ts builds SQLite services',
   'test/integration/erasure.zalo.test.ts': 'zaloHarness.ts builds SQLite services',
-  // The Telegram channel over SQLite services (telegramFixtures.ts); on PG: test/pg/telegramPg.
-  'test/integration/telegram.delivery.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/handoff.telegram.test.ts': 'the Telegram channel over SQLite services',
+  // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
+  'test/integration/telegram.delivery.test.ts':
+    "the SQLite dispatcher's retries, pauses and held rows, with a scripted engine (turns.withEngine); PG: test/pg/telegramPg",
+  'test/integration/handoff.telegram.test.ts':
+    'the SQLite channel bot wired to the handoff routes by hand (createTelegramChannelBot, its dispatcher)',
   'test/integration/channelRows.webhooks.test.ts':
     'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +
     'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',
