@@ -39,6 +39,10 @@ import { sqliteTelegramDelivery, type TelegramDelivery } from '../src/channels/t
 import { pgTelegramDelivery } from '../src/channels/telegram/pgDelivery.js';
 import type { TelegramPayload } from '../src/channels/telegram/send.js';
 import type { TelegramConfig } from '../src/channels/telegram/config.js';
+import type { ChannelSettings } from '../src/channelSettings.js';
+import type { ChannelRuntime } from '../src/channels/runtime.js';
+import { zaloChannel } from '../src/channels/zalo/index.js';
+import { pgZaloChannel } from '../src/channels/zalo/pgIndex.js';
 import { pgTelegramRuntime } from '../src/channels/telegram/pgRuntime.js';
 import {
   createTelegramRuntime,
@@ -211,6 +215,12 @@ export interface TestService {
    * mounted on the server: a test mounts its webhooks or starts its polling.
    */
   telegramRuntime(config: TelegramConfig, options?: TelegramRuntimeOptions): TelegramRuntime;
+  /**
+   * The Zalo channel of .env as npm start builds it on this database
+   * (SQLite: zalo/index.ts; PostgreSQL: zalo/pgIndex.ts), not started: off
+   * (undefined) unless `settings` switch it on.
+   */
+  zaloChannel(settings: ChannelSettings, logger: Logger): ChannelRuntime | undefined;
   /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
   close(): Promise<void>;
 }
@@ -354,6 +364,7 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         ...(services.writer && { writer: services.writer }),
         search: services.search,
         ingest: (o) => services.ingest(o),
+        zaloChannel: (settings, log) => zaloChannel({ settings, services, logger: log }),
         telegramRuntime: (telegram, o = {}) =>
           createTelegramRuntime({
             config: telegram,
@@ -467,6 +478,15 @@ async function onPostgres(
         ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
+        zaloChannel: (settings, log) =>
+          pgZaloChannel({
+            settings,
+            commune: home,
+            pg,
+            secrets: () => (box ??= secretBoxFor(config)),
+            maxBodyBytes: config.MAX_BODY_BYTES,
+            logger: log,
+          }),
         telegramRuntime: (telegram, o = {}) =>
           pgTelegramRuntime(telegram, pg, home, o.logger ?? logger, {
             ...(o.clock && { clock: o.clock }),
