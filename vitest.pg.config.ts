@@ -94,7 +94,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/zalo.cli.test.ts': '`cli zalo` on the SQLite file',
   'test/integration/zalo.outboxCrash.test.ts': 'a crash between the SQLite outbox commit and the send',
   'test/integration/handoff.zalo.test.ts': 'zaloHarness.ts builds SQLite services',
-  'test/integration/erasure.zalo.test.ts': 'zaloHarness.ts builds SQLite services',
   // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
   'test/integration/telegram.delivery.test.ts':
     "the SQLite dispatcher's retries, pauses and held rows, with a scripted engine (turns.withEngine); PG: test/pg/telegramPg",

@@ -41,6 +41,8 @@ import type { TelegramPayload } from '../src/channels/telegram/send.js';
 import type { TelegramConfig } from '../src/channels/telegram/config.js';
 import type { ChannelSettings } from '../src/channelSettings.js';
 import type { ChannelRuntime } from '../src/channels/runtime.js';
+import { createZaloChannel, type ZaloChannelOptions, type ZaloRuntime } from '../src/channels/zalo/channel.js';
+import { createPgZaloChannel } from '../src/channels/zalo/pgChannel.js';
 import { zaloChannel } from '../src/channels/zalo/index.js';
 import { pgZaloChannel } from '../src/channels/zalo/pgIndex.js';
 import { pgTelegramRuntime } from '../src/channels/telegram/pgRuntime.js';
@@ -221,6 +223,12 @@ export interface TestService {
    * (undefined) unless `settings` switch it on.
    */
   zaloChannel(settings: ChannelSettings, logger: Logger): ChannelRuntime | undefined;
+  /**
+   * The Zalo channel built directly over this service's turns, as the
+   * factories above build it on this database (SQLite: channel.ts; PostgreSQL:
+   * pgChannel.ts), with test options (timers off, a fake clock, retries).
+   */
+  zaloChannelWith(options: ZaloChannelOptions): ZaloRuntime & { readonly store: ZaloStateStore };
   /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
   close(): Promise<void>;
 }
@@ -365,6 +373,15 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         search: services.search,
         ingest: (o) => services.ingest(o),
         zaloChannel: (settings, log) => zaloChannel({ settings, services, logger: log }),
+        zaloChannelWith: (o) =>
+          createZaloChannel({
+            ...o,
+            turns: services.turns,
+            db: services.db,
+            writes: services.writes,
+            secrets: services.secrets(),
+            communeId: config.COMMUNE_ID,
+          }),
         telegramRuntime: (telegram, o = {}) =>
           createTelegramRuntime({
             config: telegram,
@@ -478,6 +495,14 @@ async function onPostgres(
         ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
+        zaloChannelWith: (o) =>
+          createPgZaloChannel({
+            ...o,
+            turns: home.turns,
+            db: pg,
+            secrets: (box ??= secretBoxFor(config)),
+            communeId: home.communeId,
+          }),
         zaloChannel: (settings, log) =>
           pgZaloChannel({
             settings,

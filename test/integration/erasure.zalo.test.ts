@@ -2,14 +2,13 @@
  * Issue 16, item 3, through the Zalo channel itself (erasure.test.ts checks
  * every table after an erasure through the engine): once the confirmation is
  * sent, no row keeps the resident's Zalo id or words, and writing again they
- * are a new resident.
+ * are a new resident. On SQLite or PostgreSQL (zaloHarness.ts `zaloHarnessOn`).
  */
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signed, textEvent } from '../fixtures/zalo.js';
-import { sqliteTables } from '../contracts/tables.js';
 import { traces } from './erasureTraces.js';
-import { recordSends, zaloHarness } from './zaloHarness.js';
+import { recordSends, zaloHarnessOn } from './zaloHarness.js';
 
 const ZALO_USER = '7319046628815502011';
 const QUESTION = 'giá vàng hôm nay ở nhà bà Quýtmơ bao nhiêu';
@@ -18,10 +17,10 @@ describe('erasure through the Zalo channel itself', () => {
   afterEach(() => nock.cleanAll());
 
   it('once the confirmation is sent, no row keeps the resident’s Zalo id or words', async () => {
-    const h = await zaloHarness();
+    const h = await zaloHarnessOn();
     try {
       const { sent } = recordSends();
-      const tables = sqliteTables(h.services.db);
+      const tables = h.services.tables;
       const user = ZALO_USER;
       const say = (text: string) => h.deliver(signed(textEvent(user, text, h.clock.now())));
       await say('xin chào');
