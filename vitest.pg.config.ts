@@ -87,7 +87,6 @@ const NOT_YET: Record<string, string> = {
   // The Zalo channel over SQLite services (zaloHarness.ts); on PG: test/pg/zaloChannel, zaloPgRun.
   'test/integration/zalo.bot.test.ts': 'zaloHarness.ts builds SQLite services',
   'test/integration/zalo.client.test.ts': 'zaloHarness.ts builds SQLite services',
-  'test/integration/zalo.flow.test.ts': 'zaloHarness.ts builds SQLite services',
   'test/integration/zalo.webhook.test.ts': 'zaloHarness.ts builds SQLite services',
   'test/integration/zalo.server.test.ts': 'the SQLite service with its Zalo factory (PG: test/pg/zaloPgRun)',
   'test/integration/zalo.cli.test.ts': '`cli zalo` on the SQLite file',
