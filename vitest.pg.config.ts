@@ -84,8 +84,8 @@ const SQLITE_TWIN: Record<string, string> = {
  * moved, they run on SQLite only.
  */
 const NOT_YET: Record<string, string> = {
-  // The Zalo channel over SQLite services (zaloHarness.ts); on PG: test/pg/zaloChannel, zaloPgRun.
-  'test/integration/zalo.bot.test.ts': 'zaloHarness.ts builds SQLite services',
+  // The Zalo channel over SQLite services (zaloHarness.ts `zaloHarness`; the files moved use `zaloHarnessOn`,
+  // over testService); on PG: test/pg/zaloChannel, zaloPgRun.
   'test/integration/zalo.client.test.ts': 'zaloHarness.ts builds SQLite services',
   'test/integration/zalo.webhook.test.ts': 'zaloHarness.ts builds SQLite services',
   'test/integration/zalo.server.test.ts': 'the SQLite service with its Zalo factory (PG: test/pg/zaloPgRun)',
