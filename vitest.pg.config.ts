@@ -86,12 +86,12 @@ const SQLITE_TWIN: Record<string, string> = {
 const NOT_YET: Record<string, string> = {
   // The Zalo channel over SQLite services (zaloHarness.ts `zaloHarness`; the files moved use `zaloHarnessOn`,
   // over testService); on PG: test/pg/zaloChannel, zaloPgRun.
-  'test/integration/zalo.client.test.ts': 'zaloHarness.ts builds SQLite services',
-  'test/integration/zalo.webhook.test.ts': 'zaloHarness.ts builds SQLite services',
+  'test/integration/zalo.client.test.ts': 'zaloHarness (SQLite services); not moved to zaloHarnessOn yet',
+  'test/integration/zalo.webhook.test.ts': 'zaloHarness (SQLite services); not moved to zaloHarnessOn yet',
   'test/integration/zalo.server.test.ts': 'the SQLite service with its Zalo factory (PG: test/pg/zaloPgRun)',
   'test/integration/zalo.cli.test.ts': '`cli zalo` on the SQLite file',
   'test/integration/zalo.outboxCrash.test.ts': 'a crash between the SQLite outbox commit and the send',
-  'test/integration/handoff.zalo.test.ts': 'zaloHarness.ts builds SQLite services',
+  'test/integration/handoff.zalo.test.ts': 'zaloHarness (SQLite services); not moved to zaloHarnessOn yet',
   // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
   'test/integration/telegram.delivery.test.ts':
     "the SQLite dispatcher's retries, pauses and held rows, with a scripted engine (turns.withEngine); PG: test/pg/telegramPg",
@@ -117,7 +117,7 @@ const NOT_YET: Record<string, string> = {
     'staffSession.ts over an in-memory SQLite store (PG: test/pg/staffConsole)',
   'test/integration/staff/password.test.ts': 'the console module over a SQLite store',
   'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
-  // The listener and the whole-person erasure over SQLite services.
+  // The listener over SQLite services.
   'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
 };
 
