@@ -228,7 +228,9 @@ export interface TestService {
    * factories above build it on this database (SQLite: channel.ts; PostgreSQL:
    * pgChannel.ts), with test options (timers off, a fake clock, retries).
    */
-  zaloChannelWith(options: ZaloChannelOptions): ZaloRuntime & { readonly store: ZaloStateStore };
+  zaloChannelWith(
+    options: ZaloChannelOptions & { readonly engine?: Engine },
+  ): ZaloRuntime & { readonly store: ZaloStateStore };
   /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
   close(): Promise<void>;
 }
@@ -373,10 +375,10 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         search: services.search,
         ingest: (o) => services.ingest(o),
         zaloChannel: (settings, log) => zaloChannel({ settings, services, logger: log }),
-        zaloChannelWith: (o) =>
+        zaloChannelWith: ({ engine, ...o }) =>
           createZaloChannel({
             ...o,
-            turns: services.turns,
+            turns: engine ? services.turns.withEngine(engine) : services.turns,
             db: services.db,
             writes: services.writes,
             secrets: services.secrets(),
@@ -495,10 +497,10 @@ async function onPostgres(
         ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
-        zaloChannelWith: (o) =>
+        zaloChannelWith: ({ engine, ...o }) =>
           createPgZaloChannel({
             ...o,
-            turns: home.turns,
+            turns: engine ? home.turns.withEngine(engine) : home.turns,
             db: pg,
             secrets: (box ??= secretBoxFor(config)),
             communeId: home.communeId,

@@ -126,7 +126,7 @@ export interface ZaloHarnessOn {
 
 /** `zaloHarness` on the database of the run (test/testService.ts), the channel mounted in the service's HTTP app. */
 export async function zaloHarnessOn(
-  opts: Pick<HarnessOptions, 'env' | 'tokens' | 'backoff' | 'rateLimit'> = {},
+  opts: Pick<HarnessOptions, 'env' | 'tokens' | 'backoff' | 'rateLimit' | 'engine'> = {},
 ): Promise<ZaloHarnessOn> {
   const clock = fixedClock();
   const services = await testService({ clock });
@@ -141,6 +141,7 @@ export async function zaloHarnessOn(
       retry: { attempts: 3, delaysMs: [0] },
       ...(opts.backoff && { backoff: opts.backoff }),
       ...(opts.rateLimit && { rateLimit: opts.rateLimit(clock) }),
+      ...(opts.engine && { engine: opts.engine }),
     });
     if (opts.tokens !== false) {
       await channel.store.saveRefreshed(
