@@ -40,6 +40,7 @@ const SQLITE_ONLY: Record<string, string> = {
   'test/integration/writeScope.test.ts': "the group commit over better-sqlite3's one connection",
   'test/integration/unwritableDatabase.test.ts': 'a SQLite file or folder the service cannot write',
   'test/integration/health.probe.test.ts': "the SQLite probe's write, disk space and read-only file",
+  'test/integration/health.sqliteFile.test.ts': '/healthz when the SQLite file is deleted or replaced under the server',
   'test/integration/storage/sqliteSource.test.ts': 'the SQLite side of `cli migrate-to-pg`',
   'test/integration/staff/provinceMigration.test.ts':
     'SQLite migration 021 (a table rebuild); PG: test/pg/provinceRole',
@@ -83,29 +84,21 @@ const SQLITE_TWIN: Record<string, string> = {
  * moved, they run on SQLite only.
  */
 const NOT_YET: Record<string, string> = {
-  // The Zalo channel over SQLite services (zaloHarness.ts); on PG: test/pg/zaloChannel, zaloPgRun.
-  'test/integration/zalo.bot.test.ts': 'zaloHarness.ts builds SQLite services',
-  'test/integration/zalo.client.test.ts': 'zaloHarness.ts builds SQLite services',
-  'test/integration/zalo.config.test.ts': 'zaloHarness.ts builds SQLite services',
-  'test/integration/zalo.flood.test.ts': 'zaloHarness.ts builds SQLite services',
-  'test/integration/zalo.flow.test.ts': 'zaloHarness.ts builds SQLite services',
-  'test/integration/zalo.webhook.test.ts': 'zaloHarness.ts builds SQLite services',
+  // The Zalo channel over SQLite services (zaloHarness.ts `zaloHarness`; the files moved use `zaloHarnessOn`,
+  // over testService); on PG: test/pg/zaloChannel, zaloPgRun.
+  'test/integration/zalo.client.test.ts': 'zaloHarness (SQLite services); not moved to zaloHarnessOn yet',
   'test/integration/zalo.server.test.ts': 'the SQLite service with its Zalo factory (PG: test/pg/zaloPgRun)',
   'test/integration/zalo.cli.test.ts': '`cli zalo` on the SQLite file',
   'test/integration/zalo.outboxCrash.test.ts': 'a crash between the SQLite outbox commit and the send',
-  'test/integration/handoff.zalo.test.ts': 'zaloHarness.ts builds SQLite services',
-  // The Telegram channel over SQLite services (telegramFixtures.ts); on PG: test/pg/telegramPg.
-  'test/integration/telegram.delivery.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/telegram.flow.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/telegram.groups.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/telegram.mapping.test.ts': 'the Telegram channel over a SQLite file',
-  'test/integration/telegram.pendingCall.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/telegram.polling.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/telegram.webhook.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/flood.telegram.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/handoff.telegram.test.ts': 'the Telegram channel over SQLite services',
-  'test/integration/channelRows.webhooks.test.ts': 'channels as rows are not served on PostgreSQL yet (pgRun.ts)',
-  'test/integration/channel.cli.test.ts': 'channels as rows are not served on PostgreSQL yet (pgRun.ts)',
+  'test/integration/handoff.zalo.test.ts': 'zaloHarness (SQLite services); not moved to zaloHarnessOn yet',
+  // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
+  'test/integration/telegram.delivery.test.ts':
+    "the SQLite dispatcher's retries, pauses and held rows, with a scripted engine (turns.withEngine); PG: test/pg/telegramPg",
+  'test/integration/handoff.telegram.test.ts':
+    'the SQLite channel bot wired to the handoff routes by hand (createTelegramChannelBot, its dispatcher)',
+  'test/integration/channelRows.webhooks.test.ts':
+    'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +
+    'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
   'test/integration/secretsNeverStored.test.ts': 'reads the bytes of the SQLite file and its WAL',
   // Child processes on DATABASE_PATH.
@@ -115,27 +108,16 @@ const NOT_YET: Record<string, string> = {
   'test/integration/unanswered.test.ts': '`cli unanswered` on SQLite services (PG: test/pg/cliCommands)',
   'test/integration/export.test.ts': 'the SQLite report repository and `cli export` (PG: test/pg/cliCommands)',
   // Engine-level or console-module tests over SQLite services or repositories.
-  'test/integration/commune.test.ts': 'SQLite services',
   'test/integration/embeddings.test.ts': 'SQLite services and embedding cache',
   'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
   'test/integration/liveIndex.test.ts': 'a second SQLite process ingesting',
-  'test/integration/llm.test.ts': 'SQLite services',
-  'test/integration/llmStream.test.ts': 'SQLite services',
-  'test/integration/leaderboard.test.ts': 'the SQLite stats repository',
-  'test/integration/learningModule.test.ts': 'SQLite services and the console over them',
-  'test/integration/settingsLive.test.ts': 'SQLite services and settings repository',
-  'test/integration/settingsModule.test.ts': 'the console module over SQLite repositories',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
-  'test/integration/staffChatLink.e2e.test.ts': 'SQLite services and the console over them',
   'test/integration/staff/frontDoor.test.ts':
     'staffSession.ts over an in-memory SQLite store (PG: test/pg/staffConsole)',
   'test/integration/staff/password.test.ts': 'the console module over a SQLite store',
   'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
-  // The listener and the whole-person erasure over SQLite services.
+  // The listener over SQLite services.
   'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
-  'test/integration/erasure.test.ts':
-    'every SQLite table after an erasure, with the Zalo/Telegram stores (contract: test/pg/erasure)',
-  'test/integration/health.server.test.ts': 'mostly the SQLite file deleted or replaced under the server',
 };
 
 export default defineConfig({

@@ -22,6 +22,7 @@ import { createEngine, type Engine } from './core/conversation/engine.js';
 import { createHandoffService } from './core/handoff/service.js';
 import { ReplyRoutes, StaffNotices } from './core/handoff/routes.js';
 import type { ChatModel, Clock, Random } from './core/ports.js';
+import type { AnswerWriter } from './core/qa/answerer.js';
 import type { TurnLimits } from './core/rateLimit.js';
 import type { Leaderboard } from './core/stats/types.js';
 import { toChatResponse, type WebReply } from './channels/web/chatApi.js';
@@ -82,6 +83,8 @@ export interface PgCommune {
   readonly knowledge: CommuneKnowledge;
   /** Dense retrieval, present only when an embeddings endpoint is configured. */
   readonly dense?: DenseIndex;
+  /** The language model path, present only when a chat model is configured (its cache's hit rate, its budget). */
+  readonly writer?: AnswerWriter;
   /** For callers outside the channels (`cli ask`): each call's writes are the repositories' own transactions. */
   readonly engine: Engine;
   /** A channel's turn: the engine, then its claim, state, queued replies and handoff in one transaction. */
@@ -352,6 +355,7 @@ export async function openPgCommune(
     attempts,
     knowledge,
     ...(dense && { dense }),
+    ...(writer && { writer }),
     engine,
     turns,
     webOutbox,

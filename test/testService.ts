@@ -15,25 +15,77 @@
  * audit) or through `tables`, the commune's plain rows.
  */
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Config } from '../src/config.js';
 import type { LiveCommune } from '../src/content/liveCommune.js';
 import type { Engine } from '../src/core/conversation/engine.js';
-import type { AttemptRepo, ChatModel, CitizenRepo, Clock, KnowledgeSearch, Random } from '../src/core/ports.js';
+import type {
+  AttemptRepo,
+  ChatModel,
+  CitizenRepo,
+  Clock,
+  KnowledgeSearch,
+  Random,
+  UnansweredLog,
+} from '../src/core/ports.js';
+import type { ChannelKeyring } from '../src/core/stores/channels.js';
+import type { AnswerWriter } from '../src/core/qa/answerer.js';
+import type { LearningStore } from '../src/core/stores/learning.js';
+import type { TurnLimits } from '../src/core/rateLimit.js';
+import type { Bot } from 'grammy';
+import { createTelegramBotOver, type TelegramBotBase } from '../src/channels/telegram/bot.js';
+import { sqliteTelegramDelivery, type TelegramDelivery } from '../src/channels/telegram/delivery.js';
+import { pgTelegramDelivery } from '../src/channels/telegram/pgDelivery.js';
+import type { TelegramPayload } from '../src/channels/telegram/send.js';
+import type { TelegramConfig } from '../src/channels/telegram/config.js';
+import type { ChannelSettings } from '../src/channelSettings.js';
+import type { ChannelRuntime } from '../src/channels/runtime.js';
+import { createZaloChannel, type ZaloChannelOptions, type ZaloRuntime } from '../src/channels/zalo/channel.js';
+import { createPgZaloChannel } from '../src/channels/zalo/pgChannel.js';
+import { zaloChannel } from '../src/channels/zalo/index.js';
+import { pgZaloChannel } from '../src/channels/zalo/pgIndex.js';
+import { pgTelegramRuntime } from '../src/channels/telegram/pgRuntime.js';
+import {
+  createTelegramRuntime,
+  type TelegramRuntime,
+  type TelegramRuntimeBase,
+} from '../src/channels/telegram/runtime.js';
+import type { BackoffPolicy } from '../src/channels/outbox.js';
+import { SqliteOutboxStore } from '../src/storage/sqlite/outboxStore.js';
+import { keepStatements } from '../src/storage/sqlite/db.js';
+import type { TelegramStore } from '../src/core/stores/telegram.js';
+import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
 import type { RunningServer } from '../src/http/serve.js';
 import { openPgCommune } from '../src/pgCommune.js';
 import { startPgServer } from '../src/pgServer.js';
 import type { Embedder } from '../src/rag/embeddings.js';
 import { startServer } from '../src/server.js';
-import { createServices, type HandoffParts, type ReloadableQuizCatalog } from '../src/services.js';
+import {
+  createServices,
+  cryptoRandom,
+  systemClock,
+  type HandoffParts,
+  type ReloadableQuizCatalog,
+} from '../src/services.js';
 import { staffParts } from '../src/staff/compose.js';
+import type { LearningModuleDeps } from '../src/staff/learningModule.js';
 import type { StaffStore } from '../src/staff/storePort.js';
-import type { AuditLog, AuditReader } from '../src/staff/types.js';
-import type { ReportSource } from '../src/core/stores/reports.js';
+import type { AuditLog, AuditReader, StaffChatLinkStore } from '../src/staff/types.js';
+import type { PopulationSource, ReportSource } from '../src/core/stores/reports.js';
 import { PgReportRepo } from '../src/storage/pg/pgReportRepo.js';
 import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
 import { PgAuditLog } from '../src/storage/pg/pgStaffAudit.js';
 import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
+import { PgChannelRepo } from '../src/storage/pg/pgChannelRepo.js';
+import { PgOutboxStore } from '../src/storage/pg/pgOutboxStore.js';
+import { PgTelegramStore } from '../src/storage/pg/pgTelegramStore.js';
+import { PgZaloStore } from '../src/storage/pg/pgZaloStore.js';
+import type { SecretBox } from '../src/storage/secretBox.js';
+import { secretBoxFor } from '../src/storage/secretKey.js';
+import { SqliteChannelRepo } from '../src/storage/sqlite/channelRepo.js';
+import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
+import { SqliteZaloStore } from '../src/storage/sqlite/zaloStore.js';
 import type { Database } from '../src/storage/pg/schema.js';
 import { sqliteTables, type TableAccess } from './contracts/tables.js';
 import { fixedClock, memoryLogger, tempDir, testConfig } from './helpers.js';
@@ -59,6 +111,34 @@ export interface TestServiceOptions {
   readonly embedder?: Embedder;
 }
 
+/**
+ * What the Telegram and Zalo channels keep on this database, without running
+ * the channels: for tests that need a resident's channel rows to exist.
+ */
+export interface ChannelStores {
+  /** Channels as rows (`cli channel add`): the webhooks' lookup of a row by kind and key, secrets opened. */
+  readonly keyring: ChannelKeyring;
+  readonly telegram: TelegramStore;
+  /** A Zalo app's state (events, residents' windows, tokens) and its rows of the outbox. */
+  zalo(appId: string): {
+    readonly state: ZaloStateStore;
+    enqueue(userId: string, messages: readonly OutboundMessage[], at: Date): Promise<void>;
+  };
+}
+
+/** What a Telegram bot of the harness is built from; the store and the delivery are the database's. */
+export type TelegramBotParts = Omit<TelegramBotBase, 'store'> & {
+  readonly backoff?: BackoffPolicy;
+  readonly random?: Random;
+};
+
+export interface TelegramRuntimeOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Test hooks: bot info, a fake transport, retry and timeout settings. */
+  readonly bot?: TelegramRuntimeBase['bot'];
+}
+
 export interface TestService {
   readonly backend: TestBackend;
   readonly config: Config;
@@ -71,15 +151,37 @@ export interface TestService {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** The commune's rows, table by table, as plain values. */
   readonly tables: TableAccess;
+  /**
+   * The rows as another connection sees them: only what is committed (SQLite:
+   * a read-only connection of its own per read, as after a kill -9; the
+   * service's own connection sees its open transaction). PostgreSQL's
+   * `tables` already reads on connections of its own.
+   */
+  readonly committed: TableAccess;
   readonly citizens: CitizenRepo;
   readonly attempts: AttemptRepo;
   readonly handoff: HandoffParts;
   readonly staff: StaffStore;
+  /** Staff accounts' linked Telegram/Zalo chats and their one-time codes. */
+  readonly staffChats: StaffChatLinkStore;
   readonly audit: AuditLog & AuditReader;
+  /** The questions the bot could not answer, logged for staff. */
+  readonly unanswered: UnansweredLog;
+  /** The learning loop's groups and decisions. */
+  readonly learning: LearningStore;
+  /** What the console's learning module runs over (as server.ts / pgServer.ts give it). */
+  readonly learningParts: Pick<LearningModuleDeps, 'questions' | 'entries' | 'index' | 'search' | 'publish'>;
+  readonly channelStores: ChannelStores;
   /** What the staff's reports read. */
   readonly reports: ReportSource;
+  /** The population figures staff entered (the reports' denominators). */
+  readonly population: PopulationSource;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
+  /** What residents may send, per person and per web address (the channels check it before the engine). */
+  readonly limits: TurnLimits;
+  /** The language model path, present only when a chat model is configured (its answers' cache). */
+  readonly writer?: AnswerWriter;
   /** The commune's knowledge search (what the engine retrieves from); `reload` rebuilds it from the index. */
   readonly search: KnowledgeSearch & { reload(): void };
   /** Re-indexes the knowledge folder (`force`: every file), as `cli ingest` does. */
@@ -90,7 +192,45 @@ export interface TestService {
    * A second service over the same database, as a restart or another process
    * sees it, with `env` over this one's config; closed with this one.
    */
-  another(env?: Record<string, string>): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine'>>;
+  another(
+    env?: Record<string, string>,
+  ): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine' | 'lookForChanges'>>;
+  /**
+   * What a running process does to pick up another process's changes outside
+   * a turn: on PostgreSQL, the round its timer runs every few seconds
+   * (pgCommune.ts `refresh`, started by pgRun.ts `watch`); on SQLite nothing
+   * (every turn checks the database itself).
+   */
+  lookForChanges(): Promise<void>;
+  /** Starts the server's stop as SIGTERM does: /healthz says "stopping", new chat and webhook requests get 503. */
+  drain(): void;
+  /**
+   * The Telegram channel's bot over this service's turns, as npm start builds
+   * it on this database (SQLite: runtime.ts's delivery; PostgreSQL:
+   * pgRuntime.ts's shared outbox), not mounted on the server: a test hands it
+   * updates (`bot.handleUpdate`) and a fake Bot API (`transport`).
+   */
+  telegramBot(parts: TelegramBotParts): { bot: Bot; delivery: TelegramDelivery };
+  /**
+   * The Telegram channel of .env as npm start runs it on this database
+   * (SQLite: runtime.ts `telegramChannel`; PostgreSQL: pgRuntime.ts), not
+   * mounted on the server: a test mounts its webhooks or starts its polling.
+   */
+  telegramRuntime(config: TelegramConfig, options?: TelegramRuntimeOptions): TelegramRuntime;
+  /**
+   * The Zalo channel of .env as npm start builds it on this database
+   * (SQLite: zalo/index.ts; PostgreSQL: zalo/pgIndex.ts), not started: off
+   * (undefined) unless `settings` switch it on.
+   */
+  zaloChannel(settings: ChannelSettings, logger: Logger): ChannelRuntime | undefined;
+  /**
+   * The Zalo channel built directly over this service's turns, as the
+   * factories above build it on this database (SQLite: channel.ts; PostgreSQL:
+   * pgChannel.ts), with test options (timers off, a fake clock, retries).
+   */
+  zaloChannelWith(
+    options: ZaloChannelOptions & { readonly engine?: Engine },
+  ): ZaloRuntime & { readonly store: ZaloStateStore };
   /** Stops the server(s) and closes (PostgreSQL: drops) the database. */
   close(): Promise<void>;
 }
@@ -116,6 +256,7 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
       logLines,
       request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
       engine: built.service.engine,
+      lookForChanges: () => built.lookForChanges(),
     };
   };
   return {
@@ -128,6 +269,7 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
       others.push(built);
       return front(built, log.lines);
     },
+    drain: () => first.server.drain(),
     async close() {
       for (const built of [...others, first]) {
         await stopServer(built);
@@ -161,11 +303,15 @@ type Logger = ReturnType<typeof memoryLogger>['logger'];
 type Parts = Pick<TestServiceOptions, 'random' | 'chatModel' | 'embedder'> & { clock: Clock };
 interface Built {
   readonly server: RunningServer;
-  readonly service: Omit<TestService, 'backend' | 'base' | 'logLines' | 'request' | 'another' | 'close'>;
+  readonly service: Omit<
+    TestService,
+    'backend' | 'base' | 'logLines' | 'request' | 'another' | 'drain' | 'lookForChanges' | 'close'
+  >;
   /** Another service on the same database (closes only its own parts). */
   another(env: Record<string, string>, logger: Logger, parts: Parts): Promise<Built>;
   /** Ends the database sessions of the service (PostgreSQL; SQLite has none to end). */
   endSessions(): Promise<void>;
+  lookForChanges(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -183,20 +329,93 @@ async function onSqlite(env: Record<string, string>, logger: Logger, parts: Part
         config,
         communeId: config.COMMUNE_ID,
         tables: sqliteTables(services.db),
+        committed: committedSqliteTables(config.DATABASE_PATH),
         citizens: services.citizens,
         attempts: services.attempts,
         handoff: services.handoff,
         staff: staff.store,
+        staffChats: services.staffChats,
         audit: staff.audit,
+        unanswered: services.unanswered,
+        learning: services.learning,
+        learningParts: {
+          questions: services.learning,
+          entries: services.consoleFaq,
+          index: services.index,
+          search: services.search,
+          publish: () => services.publishConsoleFaq(),
+        },
+        channelStores: {
+          keyring: new SqliteChannelRepo(services.db, () => services.secrets()),
+          telegram: new SqliteTelegramStore(services.db, config.COMMUNE_ID),
+          zalo: (appId) => {
+            const store = new SqliteZaloStore(
+              services.db,
+              config.COMMUNE_ID,
+              appId,
+              services.writes,
+              services.secrets(),
+            );
+            return {
+              state: store,
+              enqueue: (userId, messages, at) => {
+                store.outbox.enqueue(userId, messages, at);
+                return Promise.resolve();
+              },
+            };
+          },
+        },
         reports: new SqliteReportRepo(services.db, config.COMMUNE_ID),
+        population: services.population,
         quizzes: services.quizzes,
         commune: services.commune,
         engine: services.engine,
+        limits: services.limits,
+        ...(services.writer && { writer: services.writer }),
         search: services.search,
         ingest: (o) => services.ingest(o),
+        zaloChannel: (settings, log) => zaloChannel({ settings, services, logger: log }),
+        zaloChannelWith: ({ engine, ...o }) =>
+          createZaloChannel({
+            ...o,
+            turns: engine ? services.turns.withEngine(engine) : services.turns,
+            db: services.db,
+            writes: services.writes,
+            secrets: services.secrets(),
+            communeId: config.COMMUNE_ID,
+          }),
+        telegramRuntime: (telegram, o = {}) =>
+          createTelegramRuntime({
+            config: telegram,
+            turns: services.turns,
+            outbox: new SqliteOutboxStore<TelegramPayload>(services.db, config.COMMUNE_ID, 'telegram', services.writes),
+            store: new SqliteTelegramStore(services.db, config.COMMUNE_ID),
+            logger: o.logger ?? logger,
+            clock: o.clock ?? systemClock,
+            random: cryptoRandom,
+            rateLimit: services.limits.perIdentity,
+            ...(o.bot && { bot: o.bot }),
+          }),
+        telegramBot: ({ backoff, random, ...base }) =>
+          createTelegramBotOver(
+            { ...base, store: new SqliteTelegramStore(services.db, config.COMMUNE_ID) },
+            sqliteTelegramDelivery({
+              turns: services.turns,
+              outbox: new SqliteOutboxStore<TelegramPayload>(
+                services.db,
+                config.COMMUNE_ID,
+                'telegram',
+                services.writes,
+              ),
+              clock: base.clock,
+              ...(backoff && { backoff }),
+              ...(random && { random }),
+            }),
+          ),
       },
       another: (more, log, p) => onSqlite(more, log, p, tmp.dir),
       endSessions: () => Promise.resolve(),
+      lookForChanges: () => Promise.resolve(),
       close: () => {
         services.close();
         tmp.cleanup();
@@ -219,6 +438,7 @@ async function onPostgres(
   const t = existing ?? (await createMigratedDatabase());
   const config = testConfig({ ...env, DATABASE_URL: t.appUrl });
   const pg: Kysely<Database> = connect<Database>(t.appUrl, 10);
+  let box: SecretBox | undefined;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tables named at run time
   const admin = connect<any>(t.adminUrl, 2);
   const close = async (): Promise<void> => {
@@ -235,19 +455,85 @@ async function onPostgres(
         config,
         communeId: home.communeId,
         tables: pgTables(admin, home.communeId),
+        committed: pgTables(admin, home.communeId),
         citizens: home.citizens,
         attempts: home.attempts,
         handoff: home.handoff,
         staff: new PgStaffStore(pg, home.communeId),
+        staffChats: home.staffChats,
         audit: new PgAuditLog(pg, home.communeId, parts.clock),
+        unanswered: home.unanswered,
+        learning: home.learning,
+        learningParts: {
+          questions: home.learning,
+          entries: home.consoleFaq,
+          index: home.knowledge.index,
+          search: home.knowledge.search,
+          publish: () => home.publishConsoleFaq(),
+        },
+        channelStores: {
+          keyring: new PgChannelRepo(
+            pg,
+            () => (box ??= secretBoxFor(config)),
+            () => [home.communeId],
+          ),
+          telegram: new PgTelegramStore(pg, home.communeId),
+          zalo: (appId) => {
+            const outbox = new PgOutboxStore<OutboundMessage>(pg, home.communeId, 'zalo');
+            return {
+              state: new PgZaloStore(pg, home.communeId, appId, (box ??= secretBoxFor(config))),
+              enqueue: async (userId, messages, at) => {
+                await outbox.enqueue(userId, messages, at);
+              },
+            };
+          },
+        },
         reports: new PgReportRepo(pg, home.communeId),
+        population: home.population,
         quizzes: home.quizzes,
         commune: home.commune,
         engine: home.engine,
+        limits: home.limits,
+        ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
+        zaloChannelWith: ({ engine, ...o }) =>
+          createPgZaloChannel({
+            ...o,
+            turns: engine ? home.turns.withEngine(engine) : home.turns,
+            db: pg,
+            secrets: (box ??= secretBoxFor(config)),
+            communeId: home.communeId,
+          }),
+        zaloChannel: (settings, log) =>
+          pgZaloChannel({
+            settings,
+            commune: home,
+            pg,
+            secrets: () => (box ??= secretBoxFor(config)),
+            maxBodyBytes: config.MAX_BODY_BYTES,
+            logger: log,
+          }),
+        telegramRuntime: (telegram, o = {}) =>
+          pgTelegramRuntime(telegram, pg, home, o.logger ?? logger, {
+            ...(o.clock && { clock: o.clock }),
+            ...(o.bot && { bot: o.bot }),
+          }),
+        telegramBot: ({ backoff, random, ...base }) =>
+          createTelegramBotOver(
+            { ...base, store: new PgTelegramStore(pg, home.communeId) },
+            pgTelegramDelivery({
+              db: pg,
+              communeId: home.communeId,
+              turns: home.turns,
+              clock: base.clock,
+              ...(backoff && { backoff }),
+              ...(random && { random }),
+            }),
+          ),
       },
       another: (more, log, p) => onPostgres(more, log, p, t),
+      lookForChanges: () => home.refresh(),
       endSessions: async () => {
         await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
                    WHERE datname = current_database() AND pid <> pg_backend_pid()`.execute(admin);
@@ -258,6 +544,23 @@ async function onPostgres(
     await close();
     throw err;
   }
+}
+
+/** `sqliteTables` over a read-only connection opened for each read and closed after it. */
+function committedSqliteTables(path: string): TableAccess {
+  const read = async <T>(fn: (t: TableAccess) => Promise<T>): Promise<T> => {
+    const db = keepStatements(new BetterSqlite3(path, { readonly: true }));
+    try {
+      return await fn(sqliteTables(db));
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    insert: () => Promise.reject(new Error('committed rows are read only')),
+    rows: (table) => read((t) => t.rows(table)),
+    everyRow: () => read((t) => t.everyRow()),
+  };
 }
 
 function withoutUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -2,18 +2,19 @@
  * `cli channel add|list|disable` (issue 20 item 3): the token comes from
  * stdin and never from argv, the row's key and webhook path are printed, the
  * list shows no secret, a disabled key is gone from the webhook's lookup, and
- * bad arguments get a Vietnamese message naming what is wrong.
+ * bad arguments get a Vietnamese message naming what is wrong. On SQLite or
+ * PostgreSQL (test/testService.ts: the CLI is given the service's database).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runChannel, type ChannelCliIo } from '../../src/cli/channel.js';
 import type { CliContext } from '../../src/cli/index.js';
-import { secretBoxFor } from '../../src/storage/secretKey.js';
-import { SqliteChannelRepo } from '../../src/storage/sqlite/channelRepo.js';
-import { ensureCommune, openDatabase } from '../../src/storage/sqlite/db.js';
-import { fixedClock, memoryLogger, runCli, tempDir, testConfig } from '../helpers.js';
+import { openDatabase } from '../../src/storage/sqlite/db.js';
+import { fixedClock, memoryLogger, runCli, tempDir } from '../helpers.js';
+import { testBackend, testService, type TestService } from '../testService.js';
 
 const TOKEN = '555000111:AAF-cli_token_read_from_stdin';
 
@@ -30,23 +31,49 @@ function sink(): { stream: Writable; text: () => string } {
 
 describe('cli channel', () => {
   let tmp: { dir: string; cleanup: () => void };
-  let dbPath: string;
+  let s: TestService;
+  /** How the CLI reaches the service's database (PostgreSQL: with the key file the service seals with). */
+  let dbEnv: Record<string, string>;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     tmp = tempDir('hocvuso-channel-cli-');
-    dbPath = join(tmp.dir, 'hocvuso.db');
+    let keyFile: Record<string, string> = {};
+    if (testBackend() === 'pg') {
+      // Without a SQLite file there is no key beside it: the install names its key file.
+      keyFile = { SECRETS_KEY_FILE: join(tmp.dir, 'secrets.key') };
+      writeFileSync(keyFile.SECRETS_KEY_FILE as string, randomBytes(32).toString('base64'), { mode: 0o600 });
+    }
+    s = await testService({ env: { PUBLIC_BASE_URL: 'https://hocvuso.example.vn', ...keyFile } });
+    dbEnv =
+      s.backend === 'pg'
+        ? { DATABASE_URL: s.config.DATABASE_URL ?? '', ...keyFile }
+        : { DATABASE_PATH: s.config.DATABASE_PATH };
   });
 
-  afterEach(() => {
+  afterEach(async () => {
     vi.restoreAllMocks();
+    await s?.close();
     tmp.cleanup();
   });
+
+  /** Whether `secret` is anywhere in the database as plain text (SQLite: the file and its WAL, checkpointed). */
+  async function storedInPlain(secret: string): Promise<boolean> {
+    if (s.backend === 'pg') return JSON.stringify(await s.tables.everyRow()).includes(secret);
+    const dbPath = s.config.DATABASE_PATH;
+    const db = openDatabase(dbPath);
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      db.close();
+    }
+    return [dbPath, `${dbPath}-wal`].some((f) => existsSync(f) && readFileSync(f).includes(Buffer.from(secret)));
+  }
 
   async function inProcess(args: string[], stdin = '', env: Record<string, string> = {}) {
     const out = sink();
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     const ctx: CliContext = {
-      config: testConfig({ DATABASE_PATH: dbPath, PUBLIC_BASE_URL: 'https://hocvuso.example.vn' }),
+      config: s.config,
       logger: memoryLogger().logger,
       args,
       stdout: out.stream,
@@ -59,7 +86,7 @@ describe('cli channel', () => {
   }
 
   it('adds a Telegram bot from stdin through the real CLI, prints its webhook path, and lists it without secrets', async () => {
-    const env = { DATABASE_PATH: dbPath, KNOWLEDGE_DIR: join(import.meta.dirname, '..', '..', 'knowledge') };
+    const env = { ...dbEnv, KNOWLEDGE_DIR: join(import.meta.dirname, '..', '..', 'knowledge') };
     const add = await runCli(['channel', 'add', 'telegram', '--commune', 'hung-chau'], env, `${TOKEN}\n`);
     expect(add.stderr).toBe('');
     expect(add.code).toBe(0);
@@ -73,23 +100,13 @@ describe('cli channel', () => {
     expect(rows).toEqual([expect.objectContaining({ publicKey: path?.[2], communeId: 'hung-chau', enabled: true })]);
     expect(list.stdout).not.toContain(TOKEN);
 
-    // The token and the generated webhook secret are in the row, sealed; the file holds neither.
-    const db = openDatabase(dbPath);
-    try {
-      const found = new SqliteChannelRepo(db, () => secretBoxFor({ DATABASE_PATH: dbPath })).find(
-        'telegram',
-        path?.[2] ?? '',
-      );
-      const secrets = found?.secrets();
-      expect(secrets).toMatchObject({ kind: 'telegram', botToken: TOKEN });
-      expect(secrets?.kind === 'telegram' && secrets.webhookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    } finally {
-      db.close();
-    }
-    for (const f of [dbPath, `${dbPath}-wal`]) {
-      if (existsSync(f)) expect(readFileSync(f).includes(Buffer.from(TOKEN))).toBe(false);
-    }
+    // The token and the generated webhook secret are in the row, sealed; the database holds neither.
+    const found = await s.channelStores.keyring.find('telegram', path?.[2] ?? '');
+    const secrets = found?.secrets();
+    expect(secrets).toMatchObject({ kind: 'telegram', botToken: TOKEN });
+    expect(secrets?.kind === 'telegram' && secrets.webhookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await storedInPlain(TOKEN)).toBe(false);
+    if (secrets?.kind === 'telegram') expect(await storedInPlain(secrets.webhookSecret)).toBe(false);
   }, 60_000);
 
   it('refuses a token given on the command line, and a malformed one on stdin', async () => {
@@ -124,9 +141,7 @@ describe('cli channel', () => {
   });
 
   it('adds a Zalo OA of another commune from stdin lines, and disables a channel by its key', async () => {
-    const db = openDatabase(dbPath);
-    ensureCommune(db, 'xa-b');
-    db.close();
+    await s.tables.insert('communes', { id: 'xa-b', name: 'xa-b' });
     expect((await inProcess(['add', 'zalo', '--commune', 'xa-b'], 'k\ns')).stderr).toContain('thiếu --app-id');
     expect((await inProcess(['add', 'zalo', '--commune', 'xa-b', '--app-id', '42'], 'only-one')).stderr).toContain(
       'stdin cần 2–3 dòng',

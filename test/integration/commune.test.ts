@@ -2,6 +2,8 @@
  * knowledge/commune.yaml: the bundled file carries the plan's groups and
  * targets (section III) and no invented hamlets; a missing or broken file
  * falls back to defaults section by section, and every mistake is named.
+ * The service built over the file (SQLite or PostgreSQL, test/testService.ts)
+ * hands its contacts to the engine.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isVietnamesePhone } from '../../src/content/communeContacts.js';
@@ -13,8 +15,8 @@ import {
   parseCommune,
 } from '../../src/content/loadCommune.js';
 import { loadQuizBanks, MemoryQuizCatalog } from '../../src/content/loadQuizzes.js';
-import { createServices } from '../../src/services.js';
-import { BUNDLED_KNOWLEDGE, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
+import { BUNDLED_KNOWLEDGE, tempDir, writeTree } from '../helpers.js';
+import { testService } from '../testService.js';
 
 const parse = (text: string) => parseCommune(Buffer.from(text));
 
@@ -283,7 +285,7 @@ describe('contacts', () => {
 });
 
 describe('the service', () => {
-  it('hands the contacts to the engine with the rest of the commune', () => {
+  it('hands the contacts to the engine with the rest of the commune', async () => {
     const tmp = tempDir('hocvuso-commune-services-');
     try {
       writeTree(tmp.dir, {
@@ -295,11 +297,11 @@ describe('the service', () => {
           'contacts: {office: {phone: "0238 3000 001"}}',
         ].join('\n'),
       });
-      const services = createServices(testConfig({ KNOWLEDGE_DIR: tmp.dir }), memoryLogger().logger);
+      const services = await testService({ env: { KNOWLEDGE_DIR: tmp.dir } });
       try {
         expect(services.commune.contacts).toEqual({ office: { phone: '0238 3000 001' }, digitalTeams: [] });
       } finally {
-        services.close();
+        await services.close();
       }
     } finally {
       tmp.cleanup();

@@ -1,15 +1,13 @@
 /**
- * `GET /healthz` on the real listener over a real SQLite file tells the
- * truth about the data. Before, it ran `SELECT 1` and kept answering 200
- * after the data folder was deleted or the file replaced, while every pass
- * "recorded" from then on was lost at the next restart.
+ * `GET /healthz` on the real listener tells the truth about the data, on
+ * SQLite or PostgreSQL (test/testService.ts): it answers 200 only after
+ * writing its row (a `SELECT 1` kept answering 200 while nothing could be
+ * stored), and "stopping" once the server drains, while chat and webhooks
+ * are refused. The SQLite file deleted or replaced under the server:
+ * health.sqliteFile.test.ts.
  */
-import { copyFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
-import type { Services } from '../../src/services.js';
-import { memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
 interface Health {
   status: string;
@@ -18,84 +16,39 @@ interface Health {
   message?: string;
 }
 
-async function health(port: number): Promise<{ status: number; body: Health }> {
-  const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+async function health(app: Pick<TestService, 'request'>): Promise<{ status: number; body: Health }> {
+  const res = await app.request('/healthz');
   return { status: res.status, body: (await res.json()) as Health };
 }
 
 describe('/healthz on a real server', () => {
-  let tmp: { dir: string; cleanup: () => void } | undefined;
-  let services: Services | undefined;
-  let server: RunningServer | undefined;
-  let log: ReturnType<typeof memoryLogger>;
-
-  /** A server over `<tmp>/data/hocvuso.db`, answering every probe afresh. */
-  async function start(): Promise<{ port: number; dataDir: string; dbPath: string }> {
-    tmp = tempDir('hocvuso-health-');
-    const dataDir = join(tmp.dir, 'data');
-    const dbPath = join(dataDir, 'hocvuso.db');
-    services = await readyServices({ DATABASE_PATH: dbPath });
-    log = memoryLogger();
-    server = await startServer(services, log.logger, [], { healthReuseMs: 0 });
-    return { port: server.port, dataDir, dbPath };
-  }
-
-  /** The log lines that mention `text`. */
-  const logged = (text: string) => log.lines.filter((l) => l.includes(text));
+  let service: TestService | undefined;
 
   afterEach(async () => {
-    await server?.stop();
-    services?.close();
-    tmp?.cleanup();
-    server = undefined;
-    services = undefined;
-    tmp = undefined;
+    await service?.close();
+    service = undefined;
   });
 
   it('answers 200 with the same body as before, after writing its row', async () => {
-    const { port } = await start();
-    const { status, body } = await health(port);
+    service = await testService();
+    const { status, body } = await health(service);
     expect(status).toBe(200);
     expect(body).toEqual({ status: 'ok', database: true });
-    const row = services?.db.prepare('SELECT commune_id, checked_at FROM health_checks').get() as
-      { commune_id: string; checked_at: string } | undefined;
-    expect(row?.commune_id).toBe('hung-chau');
-    expect(Date.now() - Date.parse(row?.checked_at ?? '')).toBeLessThan(60_000);
-  });
-
-  it('answers 503 once the data folder is deleted, and logs it once however often it is probed', async () => {
-    const { port, dataDir, dbPath } = await start();
-    expect((await health(port)).status).toBe(200);
-    rmSync(dataDir, { recursive: true, force: true });
-    for (let i = 0; i < 3; i++) {
-      const { status, body } = await health(port);
-      expect(status).toBe(503);
-      expect(body).toMatchObject({ status: 'unavailable', database: false, reason: 'database_missing' });
-      expect(body.message).toContain(dbPath);
-    }
-    expect(logged('database_missing')).toHaveLength(1);
-  });
-
-  it('answers 503 when the file is replaced by another one (a restore copied over it)', async () => {
-    const { port, dbPath } = await start();
-    expect((await health(port)).status).toBe(200);
-    copyFileSync(dbPath, `${dbPath}.restored`);
-    renameSync(`${dbPath}.restored`, dbPath);
-    const { status, body } = await health(port);
-    expect(status).toBe(503);
-    expect(body).toMatchObject({ status: 'unavailable', database: false, reason: 'database_replaced' });
-    expect(logged('database_replaced')).toHaveLength(1);
+    const rows = await service.tables.rows('health_checks');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.commune_id).toBe('hung-chau');
+    expect(Date.now() - Date.parse(String(rows[0]?.checked_at))).toBeLessThan(60_000);
   });
 
   it('answers 503 "stopping", and refuses webhooks and chat with 503, once the server drains', async () => {
-    const { port } = await start();
-    expect((await health(port)).status).toBe(200);
-    server?.drain();
-    const { status, body } = await health(port);
+    service = await testService();
+    expect((await health(service)).status).toBe(200);
+    service.drain();
+    const { status, body } = await health(service);
     expect(status).toBe(503);
     expect(body).toMatchObject({ status: 'unavailable', reason: 'stopping' });
     for (const path of ['/api/chat', '/webhooks/telegram', '/webhooks/zalo']) {
-      const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      const res = await service.request(path, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ user: 'u', text: 'VNeID là gì?' }),

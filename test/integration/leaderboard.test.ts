@@ -1,23 +1,22 @@
 /**
  * The emulation board end to end below the browser: completions counted per
- * hamlet in SQLite (erased residents' anonymous counts included), ranked
- * against a population from the port, served as a public page with no login
- * that carries counts and shares and never a person.
+ * hamlet in the database (erased residents' anonymous counts included),
+ * ranked against a population from the port, served as a public page with no
+ * login that carries counts and shares and never a person. On SQLite or
+ * PostgreSQL (test/testRepos.ts).
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createLeaderboard } from '../../src/core/stats/sources.js';
 import type { PopulationCount, PopulationSource } from '../../src/core/stores/reports.js';
 import { createApp } from '../../src/http/app.js';
 import { createBoardApp } from '../../src/http/board.js';
-import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
-import { SqliteCompletionStats } from '../../src/storage/sqlite/statsRepo.js';
 import { DEFAULT_COMMUNE } from '../../src/content/loadCommune.js';
 import { statsParts } from '../../src/statsCompose.js';
-import { fixedClock, memoryLogger, tempDir } from '../helpers.js';
+import type { TableAccess } from '../contracts/tables.js';
+import { fixedClock, memoryLogger } from '../helpers.js';
+import { openTestRepos, type TestRepos, type TestReposDb } from '../testRepos.js';
 
-const COMMUNE = 'hung-chau';
 const HAMLETS = [
   { id: 'xom-1', name: 'Xóm 1' },
   { id: 'xom-2', name: 'Xóm 2' },
@@ -37,20 +36,19 @@ class FakePopulation implements PopulationSource {
 }
 
 describe('emulation board', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let db: Db;
-  let stats: SqliteCompletionStats;
+  let database: TestReposDb;
+  let tables: TableAccess;
+  let stats: TestRepos['stats'];
+  let COMMUNE: string;
 
-  beforeAll(() => {
-    tmp = tempDir('hocvuso-board-');
-    db = openDatabase(join(tmp.dir, 'board.db'));
-    const citizen = db.prepare(
-      `INSERT INTO citizens (commune_id, id, consent, display_name, hamlet, target_group, created_at, updated_at)
-       VALUES (?, ?, 'given', ?, ?, 'nguoi-dan', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
-    );
-    const done = db.prepare(
-      'INSERT INTO programme_completions (commune_id, citizen_id, completed_at) VALUES (?, ?, ?)',
-    );
+  const completed = (citizenId: string, at: string) =>
+    tables.insert('programme_completions', { commune_id: COMMUNE, citizen_id: citizenId, completed_at: at });
+
+  beforeAll(async () => {
+    database = await openTestRepos();
+    const repos = await database.fresh();
+    ({ tables, stats } = repos);
+    COMMUNE = repos.communeId;
     const people: [string, string, string | null, string | null][] = [
       // id, name, hamlet, completed at
       ['c1', SECRET_NAMES[0] ?? '', 'xom-1', '2026-12-06T02:00:00.000Z'], // Sunday 6 Dec, 09:00 local
@@ -60,24 +58,38 @@ describe('emulation board', () => {
       ['c5', 'Chưa rõ xóm', '  ', '2026-12-05T18:00:00.000Z'], // Sunday 6 Dec, 01:00 local
     ];
     for (const [id, name, hamlet, at] of people) {
-      citizen.run(COMMUNE, id, name, hamlet);
-      if (at) done.run(COMMUNE, id, at);
+      await tables.insert('citizens', {
+        commune_id: COMMUNE,
+        id,
+        consent: 'given',
+        display_name: name,
+        hamlet,
+        target_group: 'nguoi-dan',
+        created_at: '2026-01-01T00:00:00Z',
+        updated_at: '2026-01-01T00:00:00Z',
+      });
+      if (at) await completed(id, at);
     }
-    const erased = db.prepare(
-      `INSERT INTO anonymous_completions (commune_id, hamlet, target_group, completed_on, completions) VALUES (?, ?, 'nguoi-dan', ?, ?)`,
+    const erased = (hamlet: string, on: string, completions: number) =>
+      tables.insert('anonymous_completions', {
+        commune_id: COMMUNE,
+        hamlet,
+        target_group: 'nguoi-dan',
+        completed_on: on,
+        completions,
+      });
+    await erased('xom-2', '2026-12-06', 2);
+    await erased('xom-3', '2026-10-01', 1);
+  });
+
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it('counts completions per hamlet in the database, erased residents included, blanks as unknown', async () => {
+    const rows = (await stats.completionsPerHamlet()).sort((a, b) =>
+      String(a.hamletId).localeCompare(String(b.hamletId)),
     );
-    erased.run(COMMUNE, 'xom-2', '2026-12-06', 2);
-    erased.run(COMMUNE, 'xom-3', '2026-10-01', 1);
-    stats = new SqliteCompletionStats(db, COMMUNE);
-  });
-
-  afterAll(() => {
-    db?.close();
-    tmp?.cleanup();
-  });
-
-  it('counts completions per hamlet in SQLite, erased residents included, blanks as unknown', () => {
-    const rows = stats.completionsPerHamlet().sort((a, b) => String(a.hamletId).localeCompare(String(b.hamletId)));
     expect(rows).toEqual([
       { hamletId: null, completed: 1 },
       { hamletId: 'xom-1', completed: 2 },
@@ -86,9 +98,9 @@ describe('emulation board', () => {
     ]);
   });
 
-  it('tallies today, this week and in total from the local day and week', () => {
+  it('tallies today, this week and in total from the local day and week', async () => {
     // Sunday 6 December 2026, 10:00 in Hà Nội.
-    const tally = stats.tally({ dayStart: '2026-12-05T17:00:00.000Z', weekStart: '2026-11-29T17:00:00.000Z' });
+    const tally = await stats.tally({ dayStart: '2026-12-05T17:00:00.000Z', weekStart: '2026-11-29T17:00:00.000Z' });
     // Today: c1, c5 and the two erased on 6 Dec; the week adds c2; the total adds c3 and the erased one of October.
     expect(tally).toEqual({ today: 4, week: 5, total: 7 });
   });
@@ -133,11 +145,7 @@ describe('emulation board', () => {
     expect(await css.text()).toContain('.w-20{width:20%}');
 
     // Counted once a minute: a completion recorded now shows on the next count, not on every request.
-    db.prepare('INSERT INTO programme_completions (commune_id, citizen_id, completed_at) VALUES (?, ?, ?)').run(
-      COMMUNE,
-      'c4',
-      '2026-12-06T03:00:00.000Z',
-    );
+    await completed('c4', '2026-12-06T03:00:00.000Z');
     expect(await (await app.request('/thi-dua')).text()).toContain('(3/30 người)');
     clock.set('2026-12-06T03:01:00.000Z');
     expect(await (await app.request('/thi-dua')).text()).toContain('(4/30 người)');
@@ -147,7 +155,7 @@ describe('emulation board', () => {
     const population = new FakePopulation();
     population.rows = [{ hamletId: 'xom-1', groupId: 'nguoi-dan', people: 70 }];
     const parts = statsParts({
-      stats: new SqliteCompletionStats(db, COMMUNE),
+      stats,
       commune: () => ({ ...DEFAULT_COMMUNE, hamlets: HAMLETS }),
       population,
       // Sunday 6 December 2026, 12:00 in Hà Nội (the c4 completion above came at 10:00).

@@ -2,23 +2,23 @@
  * The learning loop's console routes in process: who may do what (an
  * administrator decides, a hamlet team reads and flags), what a bad input is
  * told in Vietnamese, the checks on an answer's source, adding a group's
- * questions to an existing FAQ entry, and the page under a strict CSP.
+ * questions to an existing FAQ entry, and the page under a strict CSP. On
+ * SQLite or PostgreSQL: the module over the stores of test/testService.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/services.js';
 import { createLearningModule, type LearningModuleDeps } from '../../src/staff/learningModule.js';
 import type { GroupView } from '../../src/staff/learningService.js';
-import { fixedClock, readyServices, tempDir } from '../helpers.js';
+import { fixedClock } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 import { ADMIN, HAMLET, memoryAudit, post, postForm, staffApp } from './learningStaffApp.js';
 
 const ATM = 'nhượng lại thẻ atm cho người khác xài có bị gì không';
 const EVENING = 'Lớp học kỹ năng số ở nhà văn hóa xóm có học buổi tối không?';
 const ANSWER = 'Lớp học buổi tối mở vào thứ Ba và thứ Năm hằng tuần tại nhà văn hóa các xóm.';
 
-const tmp = tempDir();
 const clock = fixedClock('2026-12-03T02:00:00.000Z');
 const audit = memoryAudit();
-let s: Services;
+let s: TestService;
 let deps: LearningModuleDeps;
 let admin: ReturnType<typeof staffApp>;
 let hamlet: ReturnType<typeof staffApp>;
@@ -47,25 +47,16 @@ function decision(extra: Record<string, unknown> = {}): Record<string, unknown> 
 }
 
 beforeAll(async () => {
-  s = await readyServices({ DATABASE_PATH: `${tmp.dir}/module.db` }, clock);
-  deps = {
-    questions: s.learning,
-    entries: s.consoleFaq,
-    index: s.index,
-    search: s.search,
-    publish: () => s.publishConsoleFaq(),
-    audit,
-    clock,
-  };
+  s = await testService({ clock });
+  deps = { ...s.learningParts, audit, clock };
   const module = createLearningModule(deps);
   admin = staffApp(module, ADMIN);
   hamlet = staffApp(module, HAMLET);
   await s.engine.handle({ channel: 'web', userId: 'r1', text: EVENING });
   await s.engine.handle({ channel: 'zalo', userId: 'r2', text: ATM });
 });
-afterAll(() => {
-  s.close();
-  tmp.cleanup();
+afterAll(async () => {
+  await s?.close();
 });
 
 describe('roles', () => {
@@ -244,11 +235,11 @@ describe('adding a group to an existing FAQ entry', () => {
     const b = await post(admin, `${await groupPath(second)}/attach`, { faqId: entryId });
     expect(b.status).toBe(200);
     expect(await b.json()).toMatchObject({ entryId, revision: revision + 1 });
-    const live = s.consoleFaq.live(entryId)?.variants ?? [];
+    const live = (await s.learningParts.entries.live(entryId))?.variants ?? [];
     expect(live).toEqual(expect.arrayContaining([first, second]));
-    expect(s.index.faqEntries().find((e) => e.id === 'atm-ban-cho-thue-tai-khoan-ngan-hang')?.variants).toEqual(
-      expect.arrayContaining([first, second]),
-    );
+    expect(
+      s.learningParts.index.faqEntries().find((e) => e.id === 'atm-ban-cho-thue-tai-khoan-ngan-hang')?.variants,
+    ).toEqual(expect.arrayContaining([first, second]));
   });
 
   it('answers 404 for an entry that does not exist', async () => {

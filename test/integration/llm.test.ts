@@ -4,14 +4,15 @@
  * prompts from prompts/, the numbered passages, the question), its answer
  * from the passages with the cited source, and every way it can fail (an
  * error, an invented number, a citation to nothing, a rate limit, a model that
- * never answers) giving way to the extractive answer.
+ * never answers) giving way to the extractive answer. On SQLite or
+ * PostgreSQL (test/testService.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServices, type Services } from '../../src/services.js';
-import { fixedClock, memoryLogger, tempDir, testConfig } from '../helpers.js';
+import { fixedClock, tempDir } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 import { modelSettings, writeModelKnowledge } from '../fixtures/modelKnowledge.js';
 
 interface ChatRequestBody {
@@ -32,7 +33,7 @@ const headers: import('node:http').IncomingHttpHeaders[] = [];
 let server: Server;
 let baseURL = '';
 const tmp = tempDir();
-let services: Services;
+let services: TestService;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -61,14 +62,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   writeModelKnowledge(tmp.dir);
-  services = createServices(testConfig(modelSettings(tmp.dir, 'llm.db', baseURL, 1000)), memoryLogger().logger, {
-    clock: fixedClock(),
-  });
-  await services.ingest();
+  const { DATABASE_PATH: _file, ...env } = modelSettings(tmp.dir, 'llm.db', baseURL, 1000);
+  services = await testService({ env, clock: fixedClock() });
 });
 
 afterAll(async () => {
-  services.close();
+  await services?.close();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   tmp.cleanup();
@@ -172,14 +171,14 @@ describe('answers from the passages by a language model', () => {
     expect(requests[1]?.messages[1]?.content).toContain('Nhận kết quả thủ tục qua bưu điện tại nhà có mất phí không?');
     expect(replies.map((r) => r.text).join('\n')).toContain('dịch vụ bưu chính công ích.');
     // The turns live in the conversation state, masked, and go with the citizen's data.
-    const stateOf = () =>
-      services.db
-        .prepare('SELECT state_json AS state FROM conversation_state WHERE channel = ? AND user_id = ?')
-        .all(user.channel, user.userId) as { state: string }[];
-    expect(stateOf()[0]?.state).toContain('qaTurns');
-    expect(stateOf()[0]?.state).not.toContain('0912345678');
-    services.citizens.erase(user);
-    expect(stateOf()).toEqual([]);
+    const stateOf = async () =>
+      (await services.tables.rows('conversation_state'))
+        .filter((r) => r.channel === user.channel && r.user_id === user.userId)
+        .map((r) => ({ state: String(r.state_json) }));
+    expect((await stateOf())[0]?.state).toContain('qaTurns');
+    expect((await stateOf())[0]?.state).not.toContain('0912345678');
+    await services.citizens.erase(user);
+    expect(await stateOf()).toEqual([]);
   });
 
   it('does not ask the model when retrieval found nothing relevant', async () => {

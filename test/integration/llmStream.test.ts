@@ -5,19 +5,18 @@
  * process. Checked sentences arrive as `delta` events; a sentence with an
  * invented phone number never does (the draft is withdrawn with `replace`
  * and `done` brings the extractive answer); `done` is the body `/api/chat`
- * returns; the cookie, the 400s and the 429 are those of `/api/chat`.
+ * returns; the cookie, the 400s and the 429 are those of `/api/chat`. On
+ * SQLite or PostgreSQL: the real server of test/testService.ts.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createApp } from '../../src/http/app.js';
 import { OpenAiChatModel } from '../../src/rag/chatModel.js';
-import { createServices, type Services } from '../../src/services.js';
-import { fixedClock, memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
+import { fixedClock, memoryLogger, tempDir } from '../helpers.js';
 import { modelSettings, writeModelKnowledge } from '../fixtures/modelKnowledge.js';
-import { webChatApp } from './webFixtures.js';
+import { testService, type TestService } from '../testService.js';
 
 /** The pieces the fake model streams for the next request. */
 let pieces: string[] = [];
@@ -25,8 +24,7 @@ const requests: { stream?: boolean }[] = [];
 let server: Server;
 let baseURL = '';
 const tmp = tempDir();
-let services: Services;
-let app: Hono;
+let services: TestService;
 
 function chunk(content: string): string {
   const body = {
@@ -59,21 +57,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
   writeModelKnowledge(tmp.dir);
-  services = createServices(
-    testConfig({
-      ...modelSettings(tmp.dir, 'stream.db', baseURL, 2000),
-      RATE_LIMIT_BURST: '4',
-      RATE_LIMIT_PER_MINUTE: '1',
-    }),
-    memoryLogger().logger,
-    { clock: fixedClock() },
-  );
-  await services.ingest();
-  app = webChatApp(services);
+  const { DATABASE_PATH: _file, ...model } = modelSettings(tmp.dir, 'stream.db', baseURL, 2000);
+  services = await testService({
+    env: { ...model, RATE_LIMIT_BURST: '4', RATE_LIMIT_PER_MINUTE: '1' },
+    clock: fixedClock(),
+  });
 });
 
 afterAll(async () => {
-  services.close();
+  await services?.close();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   tmp.cleanup();
@@ -108,7 +100,7 @@ function eventsOf(body: string): SseEvent[] {
 }
 
 async function post(path: string, body: unknown, cookie?: string): Promise<Response> {
-  return await app.request(path, {
+  return await services.request(path, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(cookie && { Cookie: cookie }) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -205,25 +197,17 @@ describe('POST /api/chat/stream around a turn that fails', () => {
 });
 
 describe('POST /api/chat/stream without a model', () => {
-  let plain: Services;
-  let plainApp: Hono;
-  const dir = tempDir();
+  let plain: TestService;
   beforeAll(async () => {
-    plain = await readyServices({
-      DATABASE_PATH: `${dir.dir}/plain.db`,
-      RATE_LIMIT_BURST: '2',
-      RATE_LIMIT_PER_MINUTE: '1',
-    });
-    plainApp = webChatApp(plain);
+    plain = await testService({ env: { RATE_LIMIT_BURST: '2', RATE_LIMIT_PER_MINUTE: '1' } });
   });
-  afterAll(() => {
-    plain.close();
-    dir.cleanup();
+  afterAll(async () => {
+    await plain?.close();
   });
 
   it('sends done alone with the /api/chat body, then the 429 of /api/chat once the session is over its limit', async () => {
     const send = async (cookie?: string) =>
-      await plainApp.request('/api/chat/stream', {
+      await plain.request('/api/chat/stream', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', ...(cookie && { Cookie: cookie }) },
         body: JSON.stringify({ user: 'web-page', choice: 'menu:start' }),

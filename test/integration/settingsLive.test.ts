@@ -2,23 +2,21 @@
  * A settings save reaches the running assistant without a restart: the
  * registration form (the bot asking the resident's hamlet) offers a hamlet
  * staff just added in the console, in this process at once and in another
- * process on the same database at its next turn. Also `cli population`.
+ * process on the same database at its next turn (PostgreSQL: at its next
+ * look for changes, every few seconds). Also `cli population`.
+ * On SQLite or PostgreSQL (test/testService.ts), through the console of the
+ * real server, signed in as an administrator.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { Hono } from 'hono';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runPopulation } from '../../src/cli/population.js';
 import type { CliContext } from '../../src/cli/index.js';
 import type { OutgoingReply } from '../../src/core/messages.js';
-import { createServices, type Services } from '../../src/services.js';
-import { createSettingsModule } from '../../src/staff/settingsModule.js';
-import type { StaffEnv } from '../../src/staff/types.js';
-import { SqliteCommuneSettingsRepo } from '../../src/storage/sqlite/communeSettingsRepo.js';
-import { openDatabase } from '../../src/storage/sqlite/db.js';
-import { SqlitePopulationRepo } from '../../src/storage/sqlite/populationRepo.js';
-import { BUNDLED_KNOWLEDGE, fixedClock, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
+import { BUNDLED_KNOWLEDGE, fixedClock, memoryLogger, tempDir, writeTree } from '../helpers.js';
+import { signIn } from '../staffSession.js';
+import { testService, type TestService } from '../testService.js';
 
 const COMMUNE_YAML = [
   'name: Xã Thử',
@@ -32,7 +30,7 @@ const COMMUNE_YAML = [
 
 let tmp: ReturnType<typeof tempDir>;
 let env: Record<string, string>;
-const open: Services[] = [];
+const open: TestService[] = [];
 
 beforeEach(() => {
   tmp = tempDir('hocvuso-settings-live-');
@@ -40,22 +38,23 @@ beforeEach(() => {
     'knowledge/commune.yaml': COMMUNE_YAML,
     'knowledge/quizzes/vneid-co-ban.yaml': readFileSync(join(BUNDLED_KNOWLEDGE, 'quizzes', 'vneid-co-ban.yaml')),
   });
-  env = { DATABASE_PATH: join(tmp.dir, 'hocvuso.db'), KNOWLEDGE_DIR: join(tmp.dir, 'knowledge') };
+  env = { KNOWLEDGE_DIR: join(tmp.dir, 'knowledge') };
 });
 
-afterEach(() => {
-  for (const s of open.splice(0)) s.close();
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
   tmp.cleanup();
 });
 
-function services(): Services {
-  const s = createServices(testConfig(env), memoryLogger().logger, { clock: fixedClock() });
+/** The service on a fresh database over the test's knowledge folder. */
+async function services(): Promise<TestService> {
+  const s = await testService({ env });
   open.push(s);
   return s;
 }
 
 /** The hamlet buttons the registration form shows a new resident. */
-async function hamletButtons(s: Services, userId: string): Promise<string[]> {
+async function hamletButtons(s: Pick<TestService, 'engine'>, userId: string): Promise<string[]> {
   const say = (choice: string): Promise<OutgoingReply[]> => s.engine.handle({ channel: 'web', userId, choice });
   await say('me:profile');
   await say('reg:yes');
@@ -64,63 +63,47 @@ async function hamletButtons(s: Services, userId: string): Promise<string[]> {
   return (step?.buttons ?? []).map((b) => b.value).filter((v) => v.startsWith('reg:h:'));
 }
 
-function consoleOf(s: Services): Hono {
-  const staff = new Hono<StaffEnv>();
-  staff.use('*', async (c, next) => {
-    c.set('staff', { id: 'admin-1', name: 'Quản trị', role: 'admin' });
-    c.set('csrfToken', 't');
-    await next();
-  });
-  createSettingsModule({
-    commune: s.commune,
-    settings: new SqliteCommuneSettingsRepo(s.db, s.config.COMMUNE_ID),
-    population: new SqlitePopulationRepo(s.db, s.config.COMMUNE_ID),
-    audit: { record: () => {} },
-    clock: fixedClock(),
-  })(staff);
-  const app = new Hono();
-  app.route('/staff', staff);
-  return app;
+/** A JSON POST to the real server's console, signed in as an administrator. */
+async function consolePost(s: TestService, path: string, body: unknown): Promise<Response> {
+  const admin = await signIn(
+    { app: s, store: s.staff, clock: fixedClock(new Date().toISOString()) },
+    { role: 'admin' },
+  );
+  return s.request(path, { method: 'POST', headers: admin.headers({ json: true }), body: JSON.stringify(body) });
 }
 
 const addXom2 = {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({
-    hamlets: [
-      { id: 'xom-1', name: 'Xóm 1', previousId: 'xom-1' },
-      { id: 'xom-2', name: 'Xóm 2' },
-    ],
-  }),
+  hamlets: [
+    { id: 'xom-1', name: 'Xóm 1', previousId: 'xom-1' },
+    { id: 'xom-2', name: 'Xóm 2' },
+  ],
 };
 
 describe('a hamlet added in the console', () => {
   it('is offered by the registration form of the running service at once', async () => {
-    const s = services();
+    const s = await services();
     expect(await hamletButtons(s, 'lan')).toEqual(['reg:h:xom-1']);
-    const res = await consoleOf(s).request('/staff/settings/hamlets', addXom2);
+    const res = await consolePost(s, '/staff/settings/hamlets', addXom2);
     expect(res.status).toBe(200);
     expect(await hamletButtons(s, 'nam')).toEqual(['reg:h:xom-1', 'reg:h:xom-2']);
     // And a resident can pick it.
     await s.engine.handle({ channel: 'web', userId: 'nam', choice: 'reg:h:xom-2' });
-    expect(s.citizens.findByIdentity({ channel: 'web', userId: 'nam' })?.profile.hamlet).toBe('xom-2');
+    expect((await s.citizens.findByIdentity({ channel: 'web', userId: 'nam' }))?.profile.hamlet).toBe('xom-2');
   });
 
-  it('reaches another process on the same database at its next turn', async () => {
-    const server = services();
-    const other = services();
+  // SQLite: at its next turn; PostgreSQL: at its next look for changes (every few seconds).
+  it('reaches another process on the same database without a restart', async () => {
+    const server = await services();
+    const other = await server.another();
     expect(await hamletButtons(other, 'lan')).toEqual(['reg:h:xom-1']);
-    await consoleOf(server).request('/staff/settings/hamlets', addXom2);
+    expect((await consolePost(server, '/staff/settings/hamlets', addXom2)).status).toBe(200);
+    await other.lookForChanges();
     expect(await hamletButtons(other, 'nam')).toEqual(['reg:h:xom-1', 'reg:h:xom-2']);
   });
 
   it('and contacts saved in the console end the next unanswerable reply', async () => {
-    const s = services();
-    const res = await consoleOf(s).request('/staff/settings/contacts', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ contacts: { office: { phone: '0238 3000 001' } } }),
-    });
+    const s = await services();
+    const res = await consolePost(s, '/staff/settings/contacts', { contacts: { office: { phone: '0238 3000 001' } } });
     expect(res.status).toBe(200);
     expect(s.commune.contacts?.office).toEqual({ phone: '0238 3000 001' });
     const answer = await s.engine.handle({ channel: 'web', userId: 'lan', text: 'xyzzy qwerty plugh' });
@@ -129,6 +112,11 @@ describe('a hamlet added in the console', () => {
 });
 
 describe('cli population', () => {
+  let s: TestService;
+  beforeEach(async () => {
+    s = await services();
+  });
+
   function ctx(): { ctx: CliContext; out: () => string; err: () => string; stderr: Writable } {
     let out = '';
     let err = '';
@@ -141,7 +129,7 @@ describe('cli population', () => {
       });
     return {
       ctx: {
-        config: testConfig(env),
+        config: s.config,
         logger: memoryLogger().logger,
         args: [],
         stdout: sink((s) => (out += s)),
@@ -152,14 +140,7 @@ describe('cli population', () => {
     };
   }
 
-  const figures = () => {
-    const db = openDatabase(env.DATABASE_PATH as string);
-    try {
-      return new SqlitePopulationRepo(db, 'hung-chau').population();
-    } finally {
-      db.close();
-    }
-  };
+  const figures = () => s.population.population();
 
   it('prints the template and imports a filled-in copy, saying per hamlet what was imported', async () => {
     const t = ctx();
@@ -177,7 +158,7 @@ describe('cli population', () => {
         '  Xóm 1 (xom-1): 1.215 người trong 2 nhóm đối tượng; 300 người đã xác nhận trên VNeID\n' +
         'Đã thay đổi 3 ô số liệu.\n',
     );
-    expect(figures()).toEqual([
+    expect(await figures()).toEqual([
       { hamletId: 'xom-1', groupId: 'khac', people: 15 },
       { hamletId: 'xom-1', groupId: 'nguoi-dan', people: 1200 },
     ]);
@@ -194,7 +175,7 @@ describe('cli population', () => {
         '  - dòng 4: không có xóm/khối mã "xom-2" trong danh sách xóm/khối của xã\n',
     );
     expect(t.out()).toBe('');
-    expect(figures()).toEqual([]);
+    expect(await figures()).toEqual([]);
   });
 
   it('says how to use it when the arguments are wrong', async () => {

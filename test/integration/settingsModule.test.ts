@@ -3,24 +3,19 @@
  * principal (admin or a hamlet team member) and the CSRF token, as the real
  * one does after checking the session. Forms, JSON, the CSV upload as
  * multipart, the template, the YAML export, the audit log, and the rule that
- * a used hamlet id never changes.
+ * a used hamlet id never changes. On SQLite or PostgreSQL: the module runs
+ * over the chosen database's repositories (test/testRepos.ts).
  */
 import { addStaffAccount } from '../../src/staff/accounts.js';
-import { SqliteStaffStore } from '../../src/storage/sqlite/staffStore.js';
-import { join } from 'node:path';
 import { Hono } from 'hono';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLiveCommune, type LiveCommune } from '../../src/content/liveCommune.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openLiveCommune, type LiveCommune } from '../../src/content/liveCommune.js';
 import { DEFAULT_COMMUNE, parseCommune } from '../../src/content/loadCommune.js';
 import { createSettingsModule } from '../../src/staff/settingsModule.js';
 import type { AuditEntry, StaffEnv, StaffPrincipal } from '../../src/staff/types.js';
-import { SqliteCitizenRepo } from '../../src/storage/sqlite/citizenRepo.js';
-import { SqliteCommuneSettingsRepo } from '../../src/storage/sqlite/communeSettingsRepo.js';
-import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
-import { SqlitePopulationRepo } from '../../src/storage/sqlite/populationRepo.js';
-import { fixedClock, tempDir } from '../helpers.js';
+import { fixedClock } from '../helpers.js';
+import { openTestRepos, type TestRepos, type TestReposDb } from '../testRepos.js';
 
-const COMMUNE = 'hung-chau';
 const ADMIN: StaffPrincipal = { id: 'admin-1', name: 'Quản trị', role: 'admin' };
 const TEAM_2: StaffPrincipal = { id: 'team-2', name: 'Tổ xóm 2', role: 'hamlet', hamletId: 'xom-2' };
 const CSRF = 'csrf-token-for-test';
@@ -33,25 +28,28 @@ const FILE = {
   ],
 };
 
-let tmp: ReturnType<typeof tempDir>;
-let db: Db;
-let settings: SqliteCommuneSettingsRepo;
-let population: SqlitePopulationRepo;
+let database: TestReposDb;
+let repos: TestRepos;
+let settings: TestRepos['settings'];
+let population: TestRepos['population'];
 let commune: LiveCommune;
 let audit: AuditEntry[];
 
-beforeEach(() => {
-  tmp = tempDir('hocvuso-settings-http-');
-  db = openDatabase(join(tmp.dir, 'hocvuso.db'));
-  settings = new SqliteCommuneSettingsRepo(db, COMMUNE);
-  population = new SqlitePopulationRepo(db, COMMUNE);
-  commune = createLiveCommune(FILE, settings);
-  audit = [];
+beforeAll(async () => {
+  database = await openTestRepos();
 });
 
-afterEach(() => {
-  db.close();
-  tmp.cleanup();
+afterAll(async () => {
+  await database?.close();
+});
+
+// Each case on an empty commune.
+beforeEach(async () => {
+  repos = await database.fresh();
+  settings = repos.settings;
+  population = repos.population;
+  commune = await openLiveCommune(FILE, settings);
+  audit = [];
 });
 
 function appFor(principal: StaffPrincipal): Hono {
@@ -98,10 +96,10 @@ function upload(text: string | Uint8Array, name = 'dan-so.csv'): RequestInit {
 }
 
 /** A resident whose profile names the hamlet: from then on its id is permanent. */
-function residentOf(hamlet: string): void {
-  const citizens = new SqliteCitizenRepo(db, COMMUNE, { coreQuizzes: [] });
-  const c = citizens.ensure({ channel: 'web', userId: `u-${hamlet}` }, `c-${hamlet}`, new Date());
-  citizens.update(c.id, { profile: { hamlet } }, new Date());
+async function residentOf(hamlet: string): Promise<void> {
+  const citizens = repos.citizens();
+  const c = await citizens.ensure({ channel: 'web', userId: `u-${hamlet}` }, `c-${hamlet}`, new Date());
+  await citizens.update(c.id, { profile: { hamlet } }, new Date());
 }
 
 /** The page without the console's navigation bar (whose sign-out form is on every page). */
@@ -137,7 +135,7 @@ describe('GET /staff/settings', () => {
   });
 
   it('shows a hamlet team member no form and only their own hamlet’s figures', async () => {
-    population.save(
+    await population.save(
       {
         population: [
           { hamletId: 'xom-1', groupId: 'nguoi-dan', people: 1111 },
@@ -155,7 +153,7 @@ describe('GET /staff/settings', () => {
   });
 
   it('escapes what staff typed', async () => {
-    settings.saveHamlets([{ id: 'xom-1', name: '<b>Xóm</b> "1"' }], ['xom-2'], 'a', new Date());
+    await settings.saveHamlets([{ id: 'xom-1', name: '<b>Xóm</b> "1"' }], ['xom-2'], 'a', new Date());
     await commune.reload();
     const page = await (await appFor(ADMIN).request('/staff/settings')).text();
     expect(page).toContain('&lt;b&gt;Xóm&lt;/b&gt;');
@@ -173,8 +171,8 @@ describe('changes are for admins only', () => {
     const res = await appFor(TEAM_2).request(path, init);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('Chỉ quản trị viên của xã được thay đổi cài đặt');
-    expect(settings.revision()).toBe(0);
-    expect(population.population()).toEqual([]);
+    expect(await settings.revision()).toBe(0);
+    expect(await population.population()).toEqual([]);
     expect(audit).toEqual([]);
   });
 
@@ -230,12 +228,12 @@ describe('POST /staff/settings/hamlets', () => {
     const page = await res.text();
     expect(page).toContain('Danh sách xóm/khối #1: mã: chỉ gồm chữ thường không dấu');
     expect(page).toContain('value="Xóm Một"');
-    expect(settings.revision()).toBe(0);
+    expect(await settings.revision()).toBe(0);
     expect(audit).toEqual([]);
   });
 
   it('lets a used hamlet be renamed but not have its id changed or be removed (409, in Vietnamese)', async () => {
-    residentOf('xom-1');
+    await residentOf('xom-1');
     const app = appFor(ADMIN);
     const changed = await app.request(
       '/staff/settings/hamlets',
@@ -274,9 +272,9 @@ describe('POST /staff/settings/hamlets', () => {
   });
 
   it('counts population rows and staff accounts as uses too', async () => {
-    population.save({ population: [], certified: [{ hamletId: 'xom-2', certified: 3 }] }, 'a', new Date());
+    await population.save({ population: [], certified: [{ hamletId: 'xom-2', certified: 3 }] }, 'a', new Date());
     await addStaffAccount(
-      new SqliteStaffStore(db, COMMUNE),
+      repos.staff,
       { id: 'team-1', name: 'Tổ xóm 1', role: 'hamlet', hamletId: 'xom-1' },
       { clock: { now: () => new Date() } },
     );
@@ -290,7 +288,7 @@ describe('POST /staff/settings/hamlets', () => {
   });
 
   it('marks a used id read-only on the page', async () => {
-    residentOf('xom-2');
+    await residentOf('xom-2');
     const page = await (await appFor(ADMIN).request('/staff/settings')).text();
     expect(page).toMatch(/name="h\.1\.id"\s+value="xom-2"[^>]*readonly/);
     expect(page).not.toMatch(/name="h\.0\.id"\s+value="xom-1"[^>]*readonly/);
@@ -304,7 +302,7 @@ describe('POST /staff/settings/contacts', () => {
     const page = await res.text();
     expect(page).toContain('Thông tin liên hệ.office: phone: &quot;12345&quot; không giống số điện thoại Việt Nam');
     expect(page).toContain('value="12345"');
-    expect(settings.revision()).toBe(0);
+    expect(await settings.revision()).toBe(0);
   });
 
   it('saves office, police and hamlet teams; the live commune has them; the audit names no team member', async () => {
@@ -348,7 +346,7 @@ describe('POST /staff/settings/contacts', () => {
 
 describe('POST /staff/settings/population (the typed grid)', () => {
   it('saves the cells, clears blank ones, and audits each change', async () => {
-    population.save(
+    await population.save(
       { population: [{ hamletId: 'xom-2', groupId: 'khac', people: 9 }], certified: [] },
       'a',
       new Date(),
@@ -358,8 +356,8 @@ describe('POST /staff/settings/population (the typed grid)', () => {
       form({ 'p.xom-1.nguoi-dan': '1200', 'p.xom-2.khac': '', 'c.xom-1': '300' }),
     );
     expect(res.status).toBe(303);
-    expect(population.population()).toEqual([{ hamletId: 'xom-1', groupId: 'nguoi-dan', people: 1200 }]);
-    expect(population.vneidCertified()).toEqual([{ hamletId: 'xom-1', certified: 300 }]);
+    expect(await population.population()).toEqual([{ hamletId: 'xom-1', groupId: 'nguoi-dan', people: 1200 }]);
+    expect(await population.vneidCertified()).toEqual([{ hamletId: 'xom-1', certified: 300 }]);
     expect(audit).toEqual([
       {
         actorId: 'admin-1',
@@ -385,7 +383,7 @@ describe('POST /staff/settings/population (the typed grid)', () => {
     expect(await res.text()).toContain(
       'Xóm 2, cột &quot;Người dân trong độ tuổi trưởng thành&quot;: &quot;-3&quot; phải là số nguyên',
     );
-    expect(population.population()).toEqual([]);
+    expect(await population.population()).toEqual([]);
   });
 
   it('takes JSON from a script, checking the ids', async () => {
@@ -414,7 +412,7 @@ describe('POST /staff/settings/population.csv (upload)', () => {
     const page = await res.text();
     expect(page).toContain('Đã nhập số liệu từ tệp:');
     expect(page).toContain('Xóm 1 (xom-1): 1.500 người trong 2 nhóm đối tượng; 450 người đã xác nhận trên VNeID');
-    expect(population.population()).toEqual([
+    expect(await population.population()).toEqual([
       { hamletId: 'xom-1', groupId: 'hoc-sinh-sinh-vien', people: 300 },
       { hamletId: 'xom-1', groupId: 'nguoi-dan', people: 1200 },
       { hamletId: 'xom-2', groupId: 'nguoi-dan', people: 800 },
@@ -430,7 +428,7 @@ describe('POST /staff/settings/population.csv (upload)', () => {
     expect(page).toContain('Tệp chưa được lưu vì có chỗ sai:');
     expect(page).toContain('dòng 3: xóm/khối &quot;Xóm 1&quot; (mã xom-1) đã có ở dòng 2');
     expect(page).toContain('dòng 4: không có xóm/khối mã &quot;xom-3&quot;');
-    expect(population.population()).toEqual([]);
+    expect(await population.population()).toEqual([]);
     expect(audit).toEqual([]);
   });
 
@@ -466,7 +464,7 @@ describe('POST /staff/settings/population.csv (upload)', () => {
   it('refuses a file that is too large with 413', async () => {
     const res = await appFor(ADMIN).request('/staff/settings/population.csv', upload('x'.repeat(300 * 1024)));
     expect(res.status).toBe(413);
-    expect(population.population()).toEqual([]);
+    expect(await population.population()).toEqual([]);
   });
 
   it('asks for a file when none was chosen', async () => {
@@ -480,7 +478,7 @@ describe('POST /staff/settings/population.csv (upload)', () => {
 
 describe('GET /staff/settings/population-template.csv', () => {
   it('gives the admin every hamlet with the figures entered, as Excel reads it; audited', async () => {
-    population.save(
+    await population.save(
       { population: [{ hamletId: 'xom-2', groupId: 'khac', people: 7 }], certified: [] },
       'a',
       new Date(),

@@ -1,12 +1,12 @@
 /**
- * The Telegram channel over the real engine and a real SQLite file, driven
+ * The Telegram channel over the real engine on SQLite or PostgreSQL
+ * (test/testService.ts, the delivery npm start uses on each), driven
  * through `bot.handleUpdate` with a recording fake Bot API: a learner starts,
  * registers, takes a quiz, passes and reads their results, in both quiz
  * presentations (inline buttons edited in place, native quiz polls). The pass
  * is recorded exactly once whatever the learner double-taps, and a
  * redelivered update is handled once.
  */
-import { join } from 'node:path';
 import type { Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -14,44 +14,41 @@ import type { QuizStyle } from '../../src/channels/telegram/config.js';
 import { WELCOME } from '../../src/core/conversation/texts.js';
 import { LIST_INTRO, STALE_ANSWER } from '../../src/core/quiz/texts.js';
 import { ASK_BIRTH_YEAR, ASK_GROUP, ASK_NAME, CONSENT, FORM_DONE } from '../../src/core/registry/texts.js';
-import type { Services } from '../../src/services.js';
-import { fixedClock, readyServices, tempDir } from '../helpers.js';
+import { fixedClock } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 import {
   callbackUpdate,
-  completions,
+  completionsIn,
   FakeBotApi,
   Learner,
   pollAnswerUpdate,
   rightLabel,
-  testBot,
+  testBotOn,
   textUpdate,
 } from './telegramFixtures.js';
 
 const QUIZ_ID = 'an-toan-tai-khoan';
 
 describe.each<QuizStyle>(['buttons', 'poll'])('Telegram quiz flow with %s', (style) => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
+  let services: TestService;
   let api: FakeBotApi;
   let bot: Bot;
   let title: string;
   let nextUser = style === 'buttons' ? 7_100_000 : 7_200_000;
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-telegram-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') }, fixedClock());
+    services = await testService({ clock: fixedClock() });
     title = services.quizzes.get(QUIZ_ID)?.title ?? '';
     expect(title).not.toBe('');
   });
 
-  afterAll(() => {
-    services?.close();
-    tmp?.cleanup();
+  afterAll(async () => {
+    await services?.close();
   });
 
   beforeEach(() => {
     api = new FakeBotApi();
-    bot = testBot(services, api, { quizStyle: style });
+    bot = testBotOn(services, api, { quizStyle: style });
   });
 
   const learner = (): Learner => new Learner(api, (u) => bot.handleUpdate(u), ++nextUser);
@@ -111,7 +108,7 @@ describe.each<QuizStyle>(['buttons', 'poll'])('Telegram quiz flow with %s', (sty
     const l = learner();
     await l.say('/start');
     await startQuiz(l, true);
-    const citizen = services.citizens.findByIdentity({ channel: 'telegram', userId: String(l.userId) });
+    const citizen = await services.citizens.findByIdentity({ channel: 'telegram', userId: String(l.userId) });
     expect(citizen?.consent).toBe('given');
     expect(citizen?.profile).toMatchObject({ displayName: 'Cô Lan', group: 'nguoi-dan', birthYear: 1975 });
 
@@ -120,7 +117,7 @@ describe.each<QuizStyle>(['buttons', 'poll'])('Telegram quiz flow with %s', (sty
     for (let i = 0; i < total; i++) last = await answerRight(l);
     const texts = api.texts(l.chatId);
     expect(texts.some((t) => t.includes(`đã đạt bài "${title}"`))).toBe(true);
-    expect(completions(services, l.userId)).toEqual({ passes: 1, finished: 1 });
+    expect(await completionsIn(services, l.userId)).toEqual({ passes: 1, finished: 1 });
     if (style === 'poll') {
       expect(api.calls.filter((c) => c.method === 'sendPoll')).toHaveLength(total);
       const poll = api.calls.find((c) => c.method === 'sendPoll')?.payload;
@@ -137,7 +134,7 @@ describe.each<QuizStyle>(['buttons', 'poll'])('Telegram quiz flow with %s', (sty
     // The last answer again, under a fresh update id (a double tap, a second vote): nothing changes.
     await bot.handleUpdate({ ...last, update_id: (last?.update_id ?? 0) + 500_000 });
     expect(api.texts(l.chatId).at(-1)).toContain('Lượt làm bài này đã kết thúc');
-    expect(completions(services, l.userId)).toEqual({ passes: 1, finished: 1 });
+    expect(await completionsIn(services, l.userId)).toEqual({ passes: 1, finished: 1 });
 
     await l.say('/ketqua');
     const results = api.texts(l.chatId).at(-1) ?? '';
@@ -148,7 +145,7 @@ describe.each<QuizStyle>(['buttons', 'poll'])('Telegram quiz flow with %s', (sty
   it('stale and double presses advance the quiz once', async () => {
     const l = learner();
     await startQuiz(l, false);
-    const citizen = services.citizens.findByIdentity({ channel: 'telegram', userId: String(l.userId) });
+    const citizen = await services.citizens.findByIdentity({ channel: 'telegram', userId: String(l.userId) });
     const active = () => services.attempts.active(citizen?.id ?? '');
 
     let twice: [Update, Update];
@@ -164,14 +161,14 @@ describe.each<QuizStyle>(['buttons', 'poll'])('Telegram quiz flow with %s', (sty
     }
     // Both taps arrive together; the per-learner queue runs them one after the other.
     await Promise.all(twice.map((u) => bot.handleUpdate(u)));
-    expect(active()?.current).toBe(1);
-    expect(active()?.correct).toBe(1);
+    expect((await active())?.current).toBe(1);
+    expect((await active())?.correct).toBe(1);
     expect(api.texts(l.chatId)).toContain(STALE_ANSWER);
 
     // Much later, the first question's button again: still question 2, nothing recorded.
     await bot.handleUpdate({ ...twice[0], update_id: twice[0].update_id + 100_000 });
-    expect(active()?.current).toBe(1);
-    expect(completions(services, l.userId)).toEqual({ passes: 0, finished: 0 });
+    expect((await active())?.current).toBe(1);
+    expect(await completionsIn(services, l.userId)).toEqual({ passes: 0, finished: 0 });
   });
 
   it('handles a redelivered update_id once', async () => {

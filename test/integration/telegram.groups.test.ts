@@ -3,20 +3,17 @@
  * a mention, a reply to one of its messages), strips its mention before the
  * engine reads the text, and never posts one learner's results, data or link
  * code where the group reads along — whether asked by command, by typed
- * words, by a button, or by a number picking a button offered earlier.
+ * words, by a button, or by a number picking a button offered earlier. On
+ * SQLite or PostgreSQL (test/testService.ts).
  */
-import { join } from 'node:path';
 import type { Message } from 'grammy/types';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTelegramBot } from '../../src/channels/telegram/bot.js';
 import { groupSafe } from '../../src/channels/telegram/privacy.js';
 import { GROUP_QUIZ_IN_GROUP, PRIVATE_ONLY_ALERT, privateOnly } from '../../src/channels/telegram/texts.js';
 import * as GroupT from '../../src/core/quiz/groupTexts.js';
 import { RESULTS_EMPTY } from '../../src/core/quiz/texts.js';
-import type { Services } from '../../src/services.js';
-import { telegramTurns } from '../../src/channels/telegram/runtime.js';
-import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { fixedClock, memoryLogger } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 import {
   BOT_INFO,
   callbackUpdate,
@@ -30,8 +27,7 @@ import {
 } from './telegramFixtures.js';
 
 describe('Telegram in a group', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
+  let services: TestService;
   let api: FakeBotApi;
   let inGroup: Learner;
   let inPrivate: Learner;
@@ -39,22 +35,18 @@ describe('Telegram in a group', () => {
   const POINTER = privateOnly(BOT_INFO.username);
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-telegram-group-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
+    services = await testService();
   });
 
-  afterAll(() => {
-    services?.close();
-    tmp?.cleanup();
+  afterAll(async () => {
+    await services?.close();
   });
 
   beforeEach(() => {
     api = new FakeBotApi();
-    const bot = createTelegramBot({
+    const { bot } = services.telegramBot({
       token: TEST_TOKEN,
       botInfo: BOT_INFO,
-      ...telegramTurns(services),
-      store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
       logger: memoryLogger().logger,
       clock: fixedClock(),
       quizStyle: 'buttons',
@@ -150,9 +142,8 @@ describe('Telegram in a group', () => {
   });
 
   it('runs a group quiz for everyone: anonymous quiz polls, "next" moves the group on once, nothing recorded', async () => {
-    const rows = (table: string): number =>
-      (services.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    const before = { citizens: rows('citizens'), attempts: rows('quiz_attempts') };
+    const rows = async (table: string): Promise<number> => (await services.tables.rows(table)).length;
+    const before = { citizens: await rows('citizens'), attempts: await rows('quiz_attempts') };
     const neighbour = new Learner(api, (u) => inGroup.deliver(u), USER + 1, GROUP_ID);
     const quiz = services.quizzes.list()[0];
     if (!quiz) throw new Error('the bundled banks have quizzes');
@@ -177,7 +168,7 @@ describe('Telegram in a group', () => {
     expect(api.methods().filter((m) => m === 'sendPoll')).toHaveLength(1);
 
     // Nobody's answers or results were stored for the group quiz.
-    expect({ citizens: rows('citizens'), attempts: rows('quiz_attempts') }).toEqual(before);
+    expect({ citizens: await rows('citizens'), attempts: await rows('quiz_attempts') }).toEqual(before);
   });
 
   it('points to the group when /quiznhom is sent in a private chat', async () => {

@@ -2,7 +2,8 @@
  * The Telegram channel's pure pieces: its config schema (off without a token,
  * webhook settings required only in webhook mode, secrets never echoed), the
  * poll limits and fallback, message splitting and keyboard layout, and the
- * 64-byte callback budget with its short-id table in SQLite.
+ * 64-byte callback budget with its short-id table in the database (SQLite or
+ * PostgreSQL, test/testRepos.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
@@ -15,8 +16,7 @@ import { MemoryTelegramStore } from '../../src/channels/telegram/store.js';
 import { webhookUrl } from '../../src/channels/telegram/runtime.js';
 import { ConfigError } from '../../src/config.js';
 import type { OutgoingReply } from '../../src/core/messages.js';
-import { openDatabase } from '../../src/storage/sqlite/db.js';
-import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
+import { openTestRepos } from '../testRepos.js';
 import { BOT_INFO, TEST_TOKEN, textUpdate } from './telegramFixtures.js';
 
 function configError(env: Record<string, string>): ConfigError {
@@ -178,9 +178,9 @@ describe('rendering', () => {
 });
 
 describe('callback data', () => {
-  it('keeps short values and stores long ones (in SQLite) under a short id', async () => {
-    const db = openDatabase(':memory:');
-    const store = new SqliteTelegramStore(db, 'hung-chau');
+  it('keeps short values and stores long ones (in the database) under a short id', async () => {
+    const database = await openTestRepos();
+    const store = (await database.fresh()).telegram;
     const at = new Date('2026-12-01T00:00:00Z');
     expect(await encodeCallback('quiz:a:abc:0:1', store, at)).toBe('quiz:a:abc:0:1');
     const long = `reg:h:${'xóm-tân-hùng-'.repeat(6)}`;
@@ -191,9 +191,9 @@ describe('callback data', () => {
     expect(await decodeCallback('~unknown', store)).toBeUndefined();
     expect(await decodeCallback(await encodeCallback('~tilde', store, at), store)).toBe('~tilde');
     // Old records go; recent ones stay.
-    expect(store.prune(new Date('2026-11-01'), new Date('2026-12-02'))).toBeGreaterThan(0);
+    expect(await store.prune(new Date('2026-11-01'), new Date('2026-12-02'))).toBeGreaterThan(0);
     expect(await decodeCallback(id, store)).toBeUndefined();
-    db.close();
+    await database.close();
   });
 
   it('the memory store behaves like the SQLite one', () => {

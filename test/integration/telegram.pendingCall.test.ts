@@ -6,56 +6,43 @@
  * update marked handled with the learner's answer never recorded, and the
  * redelivery after the restart would be skipped. Here the fake Bot API holds
  * `answerCallbackQuery`, and a second connection reads what is committed at
- * that moment: exactly what the file would hold after a kill -9.
+ * that moment: exactly what the database would hold after a kill -9. On
+ * SQLite or PostgreSQL (test/testService.ts `committed`).
  */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { keepStatements } from '../../src/storage/sqlite/db.js';
 import type { Bot } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Services } from '../../src/services.js';
-import { fixedClock, readyServices, tempDir } from '../helpers.js';
-import { callbackUpdate, FakeBotApi, Learner, rightLabel, testBot } from './telegramFixtures.js';
+import { fixedClock } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
+import { callbackUpdate, FakeBotApi, Learner, rightLabel, testBotOn } from './telegramFixtures.js';
 
 const QUIZ_ID = 'an-toan-tai-khoan';
 
 describe('a button press while answerCallbackQuery is slow', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
+  let services: TestService;
   let api: FakeBotApi;
   let bot: Bot;
-  let dbPath: string;
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-telegram-pending-');
-    dbPath = join(tmp.dir, 'hocvuso.db');
-    services = await readyServices({ DATABASE_PATH: dbPath }, fixedClock());
+    services = await testService({ clock: fixedClock() });
     api = new FakeBotApi();
-    bot = testBot(services, api);
+    bot = testBotOn(services, api);
   });
 
-  afterAll(() => {
-    services?.close();
-    tmp?.cleanup();
+  afterAll(async () => {
+    await services?.close();
   });
 
   /** Committed state, read through a connection of its own (the service's sees its open transaction). */
-  function committed(updateId: number, userId: number): { claimed: boolean; answers: number } {
-    const db = keepStatements(new Database(dbPath, { readonly: true }));
-    try {
-      const claimed =
-        db.prepare('SELECT 1 FROM turn_claims WHERE claim_key = ?').get(`telegram:${updateId}`) !== undefined;
-      const row = db
-        .prepare(
-          `SELECT a.answers_json AS answers FROM quiz_attempts a
-             JOIN citizen_identities i ON i.citizen_id = a.citizen_id
-            WHERE i.channel = 'telegram' AND i.user_id = ? AND a.status = 'active'`,
-        )
-        .get(String(userId)) as { answers: string } | undefined;
-      return { claimed, answers: row ? (JSON.parse(row.answers) as unknown[]).length : 0 };
-    } finally {
-      db.close();
-    }
+  async function committed(updateId: number, userId: number): Promise<{ claimed: boolean; answers: number }> {
+    const rows = services.committed;
+    const claimed = (await rows.rows('turn_claims')).some((r) => r.claim_key === `telegram:${updateId}`);
+    const identity = (await rows.rows('citizen_identities')).find(
+      (r) => r.channel === 'telegram' && r.user_id === String(userId),
+    );
+    const attempt = (await rows.rows('quiz_attempts')).find(
+      (r) => identity !== undefined && r.citizen_id === identity.citizen_id && r.status === 'active',
+    );
+    return { claimed, answers: attempt ? (JSON.parse(String(attempt.answers_json)) as unknown[]).length : 0 };
   }
 
   it('commits the claim together with the recorded answer, never the claim alone', async () => {
@@ -78,10 +65,10 @@ describe('a button press while answerCallbackQuery is slow', () => {
     }
     // Let every commit that does not wait for Telegram happen.
     await new Promise((r) => setTimeout(r, 50));
-    const atCrash = committed(update.update_id, l.userId);
+    const atCrash = await committed(update.update_id, l.userId);
     expect(atCrash.claimed ? atCrash.answers : 1).toBe(1);
     release();
     await handled;
-    expect(committed(update.update_id, l.userId)).toEqual({ claimed: true, answers: 1 });
+    expect(await committed(update.update_id, l.userId)).toEqual({ claimed: true, answers: 1 });
   });
 });

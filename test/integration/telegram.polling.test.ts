@@ -1,19 +1,18 @@
 /**
- * The real Telegram channel, built by the same factory `npm start` uses from
- * environment variables, long-polling (@grammyjs/runner) a small fake Bot
+ * The real Telegram channel, built from environment variables as `npm start`
+ * builds it on SQLite or PostgreSQL (test/testService.ts `telegramRuntime`),
+ * long-polling (@grammyjs/runner) a small fake Bot
  * API server on 127.0.0.1 through `TELEGRAM_API_ROOT`: it identifies itself,
  * registers its commands, drops any webhook, and a learner completes a quiz
  * through pushed updates. Stop ends the polling cleanly.
  */
 import { loadChannelSettings } from '../../src/channelSettings.js';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TelegramRuntime } from '../../src/channels/telegram/runtime.js';
-import { CHANNEL_FACTORIES } from '../../src/channels/index.js';
-import type { Services } from '../../src/services.js';
-import { memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { memoryLogger } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 import {
-  completions,
+  completionsIn,
   eventually,
   Learner,
   rightLabel,
@@ -23,22 +22,19 @@ import {
 } from './telegramFixtures.js';
 
 describe('Telegram channel in polling mode against a fake Bot API server', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
+  let services: TestService;
   let server: FakeBotApiServer;
   let runtime: TelegramRuntime | undefined;
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-telegram-polling-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
+    services = await testService();
     server = await startFakeBotApiServer();
   });
 
   afterAll(async () => {
     await runtime?.stop();
     await server?.close();
-    services?.close();
-    tmp?.cleanup();
+    await services?.close();
   });
 
   it('starts, completes a quiz, and stops', async () => {
@@ -47,11 +43,10 @@ describe('Telegram channel in polling mode against a fake Bot API server', () =>
       TELEGRAM_API_ROOT: server.url,
       TELEGRAM_THROTTLE: 'off',
     };
-    const runtimes = CHANNEL_FACTORIES.map((f) =>
-      f({ settings: loadChannelSettings(env), services, logger: memoryLogger().logger }),
-    );
-    runtime = runtimes.find((r) => r?.name === 'telegram') as TelegramRuntime | undefined;
-    expect(runtime).toBeDefined();
+    const telegram = loadChannelSettings(env).telegram;
+    if (!telegram) throw new Error('TELEGRAM_BOT_TOKEN set: the channel is on');
+    runtime = services.telegramRuntime(telegram, { logger: memoryLogger().logger });
+    expect(runtime.name).toBe('telegram');
     await runtime?.start();
     const api = server.api;
     expect(api.methods().slice(0, 4)).toEqual(['getMe', 'setMyCommands', 'setMyCommands', 'deleteWebhook']);
@@ -79,7 +74,7 @@ describe('Telegram channel in polling mode against a fake Bot API server', () =>
       await step(() => l.press(rightLabel(services, l.lastMessage().text)));
     }
     await eventually(() => api.texts(l.chatId).some((t) => t.includes('Chúc mừng')));
-    expect(completions(services, l.userId)).toEqual({ passes: 1, finished: 1 });
+    expect(await completionsIn(services, l.userId)).toEqual({ passes: 1, finished: 1 });
     expect(api.methods()).toContain('answerCallbackQuery');
     expect(api.methods()).toContain('editMessageText');
 

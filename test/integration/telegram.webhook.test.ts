@@ -4,44 +4,36 @@
  * handled when it is missing or wrong), a good delivery is handled and
  * acknowledged, a redelivery is dropped, a body that is not an update is
  * refused, and start() registers the commands and the webhook with its
- * secret and the update list.
+ * secret and the update list. On SQLite or PostgreSQL: the channel npm start
+ * builds on each (test/testService.ts `telegramRuntime`).
  */
-import { join } from 'node:path';
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
-import { createWebChat } from '../../src/channels/web/chatApi.js';
-import { webTurns } from '../../src/channels/web/compose.js';
 import { loadTelegramConfig } from '../../src/channels/telegram/config.js';
-import { createTelegramRuntime, telegramTurns, type TelegramRuntime } from '../../src/channels/telegram/runtime.js';
+import type { TelegramRuntime } from '../../src/channels/telegram/runtime.js';
 import { WEBHOOK_PATH } from '../../src/channels/telegram/webhook.js';
 import { sameSecret } from '../../src/http/secretHeader.js';
 import { WELCOME } from '../../src/core/conversation/texts.js';
 import { createApp } from '../../src/http/app.js';
-import type { Services } from '../../src/services.js';
-import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { fixedClock, memoryLogger } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 import { BOT_INFO, FakeBotApi, TEST_TOKEN, textUpdate } from './telegramFixtures.js';
 
 const SECRET = 'webhook_Secret-123';
 
 describe('Telegram webhook route', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
-  let store: SqliteTelegramStore;
+  let services: TestService;
   let api: FakeBotApi;
   let runtime: TelegramRuntime;
   let app: Hono;
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-telegram-webhook-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
-    store = new SqliteTelegramStore(services.db, services.config.COMMUNE_ID);
+    services = await testService();
   });
 
-  afterAll(() => {
-    services?.close();
-    tmp?.cleanup();
+  afterAll(async () => {
+    await services?.close();
   });
 
   beforeEach(() => {
@@ -53,18 +45,16 @@ describe('Telegram webhook route', () => {
       TELEGRAM_WEBHOOK_SECRET: SECRET,
     });
     if (!config) throw new Error('config expected');
-    runtime = createTelegramRuntime({
-      config,
-      ...telegramTurns(services),
-      store,
+    runtime = services.telegramRuntime(config, {
       logger: memoryLogger().logger,
       clock: fixedClock(),
       bot: { botInfo: BOT_INFO, transport: api.transport },
     });
-    // The service's own HTTP app, with the channel's route added through the runtime's extension point.
+    // The service's HTTP app, with the channel's route added through the runtime's extension point
+    // (the web chat is not what this file tests).
     app = createApp({
       webhooks: runtime.webhooks ?? [],
-      chat: createWebChat(webTurns(services)),
+      chat: () => Promise.reject(new Error('the web chat is not used here')),
       healthy: () => true,
       assets: loadWebAssets(),
       logger: memoryLogger().logger,
@@ -90,10 +80,10 @@ describe('Telegram webhook route', () => {
     }
     expect(api.calls).toEqual([]);
     // Not even claimed: the same update is still new.
-    const claimed = services.db
-      .prepare('SELECT COUNT(*) AS n FROM turn_claims WHERE claim_key = ?')
-      .get(`telegram:${update.update_id}`) as { n: number };
-    expect(claimed.n).toBe(0);
+    const claimed = (await services.tables.rows('turn_claims')).filter(
+      (r) => r.claim_key === `telegram:${update.update_id}`,
+    );
+    expect(claimed).toEqual([]);
   });
 
   it('handles a delivery with the right secret, once', async () => {

@@ -12,6 +12,7 @@ import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
 import { fixedClock, memoryLogger } from '../helpers.js';
 import type { Chat, InlineKeyboardMarkup, Message, MessageEntity, Update, UserFromGetMe } from 'grammy/types';
 import type { Services } from '../../src/services.js';
+import type { TelegramBotParts, TestService } from '../testService.js';
 
 export const TEST_TOKEN = '123456789:TEST-token_for-offline-tests-only';
 
@@ -29,6 +30,27 @@ export function testBot(services: Services, api: FakeBotApi, overrides: Partial<
     retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
     ...overrides,
   });
+}
+
+/**
+ * `testBot` on SQLite or PostgreSQL: the bot over the turns and the delivery
+ * of test/testService.ts, with the same defaults.
+ */
+export function testBotOn(
+  s: Pick<TestService, 'telegramBot'>,
+  api: FakeBotApi,
+  overrides: Partial<TelegramBotParts> = {},
+): Bot {
+  return s.telegramBot({
+    token: TEST_TOKEN,
+    botInfo: BOT_INFO,
+    logger: memoryLogger().logger,
+    clock: fixedClock(),
+    quizStyle: 'buttons',
+    transport: api.transport,
+    retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
+    ...overrides,
+  }).bot;
 }
 
 export const BOT_INFO = {
@@ -313,7 +335,7 @@ export function pollAnswerUpdate(userId: number, pollId: string, optionIds: numb
 }
 
 /** The label of the right option of a question message ("<title> – Câu i/n:\n<question>"). */
-export function rightLabel(services: Services, questionText: string): string {
+export function rightLabel(services: Pick<Services, 'quizzes'>, questionText: string): string {
   const m = /^(.*) – Câu (\d+)\/\d+:/.exec(questionText);
   const quiz = services.quizzes.list().find((q) => q.title === m?.[1]);
   const q = quiz?.questions[Number(m?.[2]) - 1];
@@ -381,6 +403,20 @@ export function completions(services: Services, userId: number): { passes: numbe
     .prepare("SELECT COUNT(*) AS n FROM quiz_attempts WHERE citizen_id = ? AND status = 'finished'")
     .get(citizen.id) as { n: number };
   return { passes: passes.n, finished: finished.n };
+}
+
+/** `completions` on SQLite or PostgreSQL, through the rows of test/testService.ts. */
+export async function completionsIn(
+  s: Pick<TestService, 'citizens' | 'tables'>,
+  userId: number,
+): Promise<{ passes: number; finished: number }> {
+  const citizen = await s.citizens.findByIdentity({ channel: 'telegram', userId: String(userId) });
+  if (!citizen) return { passes: 0, finished: 0 };
+  const passes = (await s.tables.rows('quiz_passes')).filter((r) => r.citizen_id === citizen.id);
+  const finished = (await s.tables.rows('quiz_attempts')).filter(
+    (r) => r.citizen_id === citizen.id && r.status === 'finished',
+  );
+  return { passes: passes.length, finished: finished.length };
 }
 
 /**

@@ -2,18 +2,18 @@
  * The Zalo Bot Platform mode (ZALO_MODE=bot): updates by webhook (checked
  * against X-Bot-Api-Secret-Token) or by getUpdates long polling, replies by
  * sendMessage, with the same numbered choices, de-duplication and outbox as
- * the OA. Zalo is nock.
+ * the OA. Zalo is nock. On SQLite or PostgreSQL (test/testService.ts
+ * `zaloChannelWith`).
  */
-import { join } from 'node:path';
 import { Hono } from 'hono';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createZaloChannel, type ZaloChannel } from '../../src/channels/zalo/channel.js';
+import type { ZaloRuntime } from '../../src/channels/zalo/channel.js';
 import { loadZaloConfig } from '../../src/channels/zalo/config.js';
 import { TEXT_ONLY } from '../../src/channels/zalo/texts.js';
 import { mountRawRoute } from '../../src/http/rawRoute.js';
-import type { Services } from '../../src/services.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { fixedClock, memoryLogger } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
 const TOKEN = '1459232241454765289:TestBotToken_abcdefghijklmnop';
 const BASE = 'https://bot-api.zaloplatforms.com';
@@ -21,25 +21,20 @@ const SECRET = 'webhook-secret-123';
 const CHAT = 'e4ea2cd5189df1c3a88c';
 
 interface BotSetup {
-  services: Services;
-  channel: ZaloChannel;
+  services: TestService;
+  channel: ZaloRuntime;
   app: Hono;
   sent: { chat_id: string; text: string }[];
   close(): Promise<void>;
 }
 
 async function botSetup(env: Record<string, string>): Promise<BotSetup> {
-  const tmp = tempDir('hocvuso-zalo-bot-');
   const clock = fixedClock();
-  const services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'db.sqlite') }, clock);
   const config = loadZaloConfig({ ZALO_MODE: 'bot', ZALO_BOT_TOKEN: TOKEN, ...env });
   if (!config) throw new Error('off');
-  const channel = createZaloChannel({
+  const services = await testService({ clock });
+  const channel = services.zaloChannelWith({
     config,
-    turns: services.turns,
-    db: services.db,
-    writes: services.writes,
-    communeId: services.config.COMMUNE_ID,
     logger: memoryLogger().logger,
     maxBodyBytes: 64_000,
     clock,
@@ -64,8 +59,7 @@ async function botSetup(env: Record<string, string>): Promise<BotSetup> {
     sent,
     async close() {
       await channel.stop();
-      services.close();
-      tmp.cleanup();
+      await services.close();
     },
   };
 }

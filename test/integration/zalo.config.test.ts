@@ -2,13 +2,14 @@
  * The Zalo channel's settings: off unless switched on, the documented
  * defaults, a ConfigError naming each missing or bad variable (never echoing a
  * secret), and the Bot Platform chosen by ZALO_MODE or by a bot token alone.
+ * The factory npm start uses, on SQLite or PostgreSQL (test/testService.ts).
  */
 import { loadChannelSettings } from '../../src/channelSettings.js';
 import { describe, expect, it } from 'vitest';
-import { zaloChannel } from '../../src/channels/zalo/index.js';
 import { loadZaloConfig } from '../../src/channels/zalo/config.js';
 import { ConfigError } from '../../src/config.js';
-import { memoryLogger, readyServices } from '../helpers.js';
+import { memoryLogger } from '../helpers.js';
+import { testService } from '../testService.js';
 
 function issuesOf(env: Record<string, string>): string[] {
   try {
@@ -100,34 +101,30 @@ describe('loadZaloConfig', () => {
 
 describe('zaloChannel factory', () => {
   it('returns nothing when switched off and fails fast on a half configuration', async () => {
-    const services = await readyServices();
+    const services = await testService();
     const { logger } = memoryLogger();
     try {
-      expect(zaloChannel({ settings: loadChannelSettings({}), services, logger })).toBeUndefined();
+      expect(services.zaloChannel(loadChannelSettings({}), logger)).toBeUndefined();
       expect(() => loadChannelSettings({ ZALO_APP_ID: '123' })).toThrow(ConfigError);
-      const runtime = zaloChannel({ settings: loadChannelSettings(OA), services, logger });
+      const runtime = services.zaloChannel(loadChannelSettings(OA), logger);
       expect(runtime?.name).toBe('zalo');
       expect(runtime?.webhooks?.map((w) => w.path)).toEqual(['/webhooks/zalo']);
     } finally {
-      services.close();
+      await services.close();
     }
   });
 
   it('says once that ZALO_HANDLER_THREADS is no longer used, and runs the channel anyway', async () => {
-    const services = await readyServices();
+    const services = await testService();
     const { logger, lines } = memoryLogger();
     try {
-      const runtime = zaloChannel({
-        settings: loadChannelSettings({ ...OA, ZALO_HANDLER_THREADS: '1' }),
-        services,
-        logger,
-      });
+      const runtime = services.zaloChannel(loadChannelSettings({ ...OA, ZALO_HANDLER_THREADS: '1' }), logger);
       expect(runtime?.name).toBe('zalo');
       expect(lines.filter((l) => l.includes('ZALO_HANDLER_THREADS không còn được dùng'))).toHaveLength(1);
-      zaloChannel({ settings: loadChannelSettings(OA), services, logger });
+      services.zaloChannel(loadChannelSettings(OA), logger);
       expect(lines.filter((l) => l.includes('ZALO_HANDLER_THREADS'))).toHaveLength(1);
     } finally {
-      services.close();
+      await services.close();
     }
   });
 });

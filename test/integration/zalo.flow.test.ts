@@ -1,6 +1,6 @@
 /**
  * A resident's whole journey on Zalo, through signed webhook deliveries, the
- * real engine and a real SQLite file: follow → welcome menu as numbered
+ * real engine on SQLite or PostgreSQL (zaloHarness.ts `zaloHarnessOn`): follow → welcome menu as numbered
  * choices → pick the quiz by typing its number → consent and the short
  * profile form by typing → every question answered by typing the number of
  * the right option (read from the numbered list the resident saw) → pass,
@@ -18,16 +18,18 @@ import {
   textEvent,
   type SignedDelivery,
 } from '../fixtures/zalo.js';
-import { countRows, recordSends, zaloHarness, type SentMessage, type ZaloHarness } from './zaloHarness.js';
+import { recordSends, zaloHarnessOn, type SentMessage, type ZaloHarnessOn } from './zaloHarness.js';
 
 const USER = '2468458835296197922';
 
 describe('Zalo: follow → register → quiz with typed answers → pass', () => {
-  let h: ZaloHarness;
+  let h: ZaloHarnessOn;
+  const passes = async (quizId?: string) =>
+    (await h.services.tables.rows('quiz_passes')).filter((r) => quizId === undefined || r.quiz_id === quizId).length;
   let sent: SentMessage[];
 
   beforeAll(async () => {
-    h = await zaloHarness();
+    h = await zaloHarnessOn();
     sent = recordSends().sent;
     nock(API_BASE)
       .get('/v3.0/oa/user/detail')
@@ -36,7 +38,7 @@ describe('Zalo: follow → register → quiz with typed answers → pass', () =>
   });
 
   afterAll(async () => {
-    await h.close();
+    await h?.close();
     nock.cleanAll();
   });
 
@@ -86,19 +88,19 @@ describe('Zalo: follow → register → quiz with typed answers → pass', () =>
     }
     expect(shown.join('\n')).toMatch(/Chúc mừng, bà con đã đạt bài/);
 
-    const citizen = h.services.citizens.findByIdentity({ channel: 'zalo', userId: USER });
+    const citizen = await h.services.citizens.findByIdentity({ channel: 'zalo', userId: USER });
     expect(citizen?.profile).toMatchObject({ displayName: 'Cô Lan', group: 'nguoi-dan', birthYear: 1975 });
-    expect(countRows(h.services, 'quiz_passes', `quiz_id = '${firstQuiz.id}'`)).toBe(1);
+    expect(await passes(firstQuiz.id)).toBe(1);
 
     // Zalo redelivers the last answer: acknowledged, nothing sent, nothing recorded again.
     const again = await turn(signed(textEvent(USER, '1', h.clock.now(), lastAnswerId)));
     expect(again).toEqual([]);
-    expect(countRows(h.services, 'quiz_passes')).toBe(1);
+    expect(await passes()).toBe(1);
 
     // Results, typed as a sentence.
     const results = await say('kết quả của tôi');
     expect(results.join('\n')).toContain(`✅ ${firstQuiz.title}: đã đạt`);
-    expect(h.channel.store.counts()).toMatchObject({ pending: 0, held: 0, failed: 0 });
+    expect(await h.channel.store.counts()).toMatchObject({ pending: 0, held: 0, failed: 0 });
   });
 
   it('joins the Zalo identity to a citizen from another channel with a typed link code', async () => {
@@ -107,9 +109,9 @@ describe('Zalo: follow → register → quiz with typed answers → pass', () =>
     expect(code).toBeDefined();
     const linked = await say(`liên kết ${code ?? ''}`);
     expect(linked.join('\n')).toMatch(/Đã liên kết thành công/);
-    const zaloCitizen = h.services.citizens.findByIdentity({ channel: 'zalo', userId: USER });
-    const webCitizen = h.services.citizens.findByIdentity({ channel: 'web', userId: 'web-1' });
+    const zaloCitizen = await h.services.citizens.findByIdentity({ channel: 'zalo', userId: USER });
+    const webCitizen = await h.services.citizens.findByIdentity({ channel: 'web', userId: 'web-1' });
     expect(zaloCitizen?.id).toBe(webCitizen?.id);
-    expect(countRows(h.services, 'quiz_passes')).toBe(1);
+    expect(await passes()).toBe(1);
   });
 });

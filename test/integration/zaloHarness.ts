@@ -20,6 +20,9 @@ import type { Services } from '../../src/services.js';
 import { pingDatabase } from '../../src/storage/sqlite/db.js';
 import { API_BASE, OAUTH_BASE, zaloTestConfig, type SignedDelivery } from '../fixtures/zalo.js';
 import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
+import type { ZaloRuntime } from '../../src/channels/zalo/channel.js';
+import type { ZaloStateStore } from '../../src/core/stores/zalo.js';
 
 export interface SentMessage {
   readonly userId: string;
@@ -107,6 +110,77 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
       tmp.cleanup();
     },
   };
+}
+
+/** The harness on SQLite or PostgreSQL: the channel over the turns of test/testService.ts. */
+export interface ZaloHarnessOn {
+  readonly services: TestService;
+  readonly channel: ZaloRuntime & { readonly store: ZaloStateStore };
+  readonly clock: ReturnType<typeof fixedClock>;
+  readonly lines: string[];
+  post(delivery: SignedDelivery | { body: string; headers: Record<string, string> }): Promise<Response>;
+  /** Posts and waits until the handling behind the 200 has finished. */
+  deliver(delivery: SignedDelivery): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** `zaloHarness` on the database of the run (test/testService.ts), the channel mounted in the service's HTTP app. */
+export async function zaloHarnessOn(
+  opts: Pick<HarnessOptions, 'env' | 'tokens' | 'backoff' | 'rateLimit' | 'engine'> = {},
+): Promise<ZaloHarnessOn> {
+  const clock = fixedClock();
+  const services = await testService({ clock });
+  const mem = memoryLogger();
+  try {
+    const channel = services.zaloChannelWith({
+      config: zaloTestConfig(opts.env),
+      logger: mem.logger,
+      maxBodyBytes: services.config.MAX_BODY_BYTES,
+      clock,
+      timers: false,
+      retry: { attempts: 3, delaysMs: [0] },
+      ...(opts.backoff && { backoff: opts.backoff }),
+      ...(opts.rateLimit && { rateLimit: opts.rateLimit(clock) }),
+      ...(opts.engine && { engine: opts.engine }),
+    });
+    if (opts.tokens !== false) {
+      await channel.store.saveRefreshed(
+        { accessToken: ACCESS_0, refreshToken: REFRESH_0, expiresAt: new Date(clock.now().getTime() + 25 * 3_600_000) },
+        clock.now(),
+      );
+    }
+    // The web chat is not what these tests drive.
+    const app = createApp({
+      webhooks: channel.webhooks ?? [],
+      chat: () => Promise.reject(new Error('the web chat is not used here')),
+      healthy: () => true,
+      assets: loadWebAssets(),
+      logger: mem.logger,
+      maxBodyBytes: services.config.MAX_BODY_BYTES,
+    });
+    await channel.start();
+    const post = async (d: { body: string; headers: Record<string, string> }): Promise<Response> =>
+      app.request('/webhooks/zalo', { method: 'POST', body: d.body, headers: d.headers });
+    return {
+      services,
+      channel,
+      clock,
+      lines: mem.lines,
+      post,
+      async deliver(d) {
+        const res = await post(d);
+        await channel.idle();
+        return res;
+      },
+      async close() {
+        await channel.stop();
+        await services.close();
+      },
+    };
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
 }
 
 /**

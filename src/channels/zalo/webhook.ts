@@ -131,16 +131,28 @@ export async function receiveDelivery(
 export function zaloWebhookRoute(
   deps: WebhookDeps & { readonly maxBodyBytes: number; readonly dispatch: (a: Accepted) => void },
 ): RawRoute {
+  // Settles once the delivery that arrived last has been dispatched (or refused).
+  let previous: Promise<void> = Promise.resolve();
   return {
     path: WEBHOOK_PATH,
     maxBodyBytes: deps.maxBodyBytes,
     handle: async (raw, header) => {
-      const { outcome, accepted } = await receiveDelivery(deps, raw, header);
-      // Anything refused answers at once; a recorded delivery once it is durable.
-      if (outcome.result === 'accepted') await deps.store.durable();
-      if (accepted) deps.dispatch(accepted);
-      if (outcome.status === 200) return { status: 200, json: { ok: true, result: outcome.result } };
-      return { status: outcome.status, json: { error: outcome.result } };
+      const earlier = previous;
+      let dispatched: () => void = () => undefined;
+      previous = new Promise<void>((resolve) => (dispatched = resolve));
+      try {
+        const { outcome, accepted } = await receiveDelivery(deps, raw, header);
+        // Anything refused answers at once; a recorded delivery once it is durable.
+        if (outcome.result === 'accepted') await deps.store.durable();
+        // Handled in the order received: on PostgreSQL each record is its own transaction, and a
+        // later delivery's may commit first; it waits for the earlier ones to be dispatched.
+        await earlier;
+        if (accepted) deps.dispatch(accepted);
+        if (outcome.status === 200) return { status: 200, json: { ok: true, result: outcome.result } };
+        return { status: outcome.status, json: { error: outcome.result } };
+      } finally {
+        dispatched();
+      }
     },
   };
 }

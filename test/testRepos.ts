@@ -1,0 +1,104 @@
+/**
+ * One commune's repositories over a fresh database, on SQLite or PostgreSQL
+ * (HOCVUSO_TEST_DB, as test/testService.ts), for tests that mount one console
+ * module in process over the stores (a test front door sets the principal)
+ * rather than start the whole server. SQLite: a new file per `fresh()`;
+ * PostgreSQL: one migrated database per file (test/pg/pgContractDb.ts) and a
+ * new commune per `fresh()`, so each case starts empty, as on SQLite. The
+ * stores are the ports, so a test awaits every call.
+ */
+import { join } from 'node:path';
+import type { CitizenRepo } from '../src/core/ports.js';
+import type { CompletionStats } from '../src/core/stats/types.js';
+import type { TelegramStore } from '../src/core/stores/telegram.js';
+import type { CommuneSettingsStore } from '../src/core/stores/communeSettings.js';
+import type { PopulationStore } from '../src/core/stores/populationEdit.js';
+import type { PopulationSource } from '../src/core/stores/reports.js';
+import type { StaffStore } from '../src/staff/storePort.js';
+import { PgCitizenRepo } from '../src/storage/pg/pgCitizenRepo.js';
+import { PgCommuneSettingsRepo } from '../src/storage/pg/pgCommuneSettingsRepo.js';
+import { PgPopulationRepo } from '../src/storage/pg/pgPopulationRepo.js';
+import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
+import { PgCompletionStats } from '../src/storage/pg/pgStatsRepo.js';
+import { PgTelegramStore } from '../src/storage/pg/pgTelegramStore.js';
+import { SqliteCitizenRepo } from '../src/storage/sqlite/citizenRepo.js';
+import { SqliteCommuneSettingsRepo } from '../src/storage/sqlite/communeSettingsRepo.js';
+import { openDatabase } from '../src/storage/sqlite/db.js';
+import { SqlitePopulationRepo } from '../src/storage/sqlite/populationRepo.js';
+import { SqliteStaffStore } from '../src/storage/sqlite/staffStore.js';
+import { SqliteCompletionStats } from '../src/storage/sqlite/statsRepo.js';
+import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
+import { sqliteTables, type TableAccess } from './contracts/tables.js';
+import { tempDir } from './helpers.js';
+import { openPgContractDb } from './pg/pgContractDb.js';
+import { testBackend, type TestBackend } from './testService.js';
+
+export interface TestRepos {
+  readonly backend: TestBackend;
+  readonly communeId: string;
+  readonly tables: TableAccess;
+  readonly settings: CommuneSettingsStore;
+  readonly population: PopulationStore & PopulationSource;
+  readonly staff: StaffStore;
+  /** What the Telegram channel keeps (sent polls, inactive chats, long callback values). */
+  readonly telegram: TelegramStore;
+  /** The completions the emulation board and /thongke count. */
+  readonly stats: CompletionStats;
+  citizens(options?: { coreQuizzes?: readonly string[] }): CitizenRepo;
+}
+
+export interface TestReposDb {
+  /** An empty commune on the database (closed with the database). */
+  fresh(): Promise<TestRepos>;
+  close(): Promise<void>;
+}
+
+/** The SQLite commune of a new file is the default one, as in an install. */
+const SQLITE_COMMUNE = 'hung-chau';
+
+export async function openTestRepos(): Promise<TestReposDb> {
+  if (testBackend() === 'pg') {
+    const pg = await openPgContractDb();
+    return {
+      async fresh() {
+        const { communeId, tables } = await pg.commune();
+        return {
+          backend: 'pg',
+          communeId,
+          tables,
+          settings: new PgCommuneSettingsRepo(pg.app, communeId),
+          population: new PgPopulationRepo(pg.app, communeId),
+          staff: new PgStaffStore(pg.app, communeId),
+          stats: new PgCompletionStats(pg.app, communeId),
+          telegram: new PgTelegramStore(pg.app, communeId),
+          citizens: (o = {}) => new PgCitizenRepo(pg.app, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
+        };
+      },
+      close: () => pg.close(),
+    };
+  }
+  const open: { close(): void }[] = [];
+  return {
+    fresh() {
+      const tmp = tempDir('hocvuso-repos-');
+      const db = openDatabase(join(tmp.dir, 'hocvuso.db'));
+      open.push({ close: () => (db.close(), tmp.cleanup()) });
+      const communeId = SQLITE_COMMUNE;
+      return Promise.resolve({
+        backend: 'sqlite',
+        communeId,
+        tables: sqliteTables(db),
+        settings: new SqliteCommuneSettingsRepo(db, communeId),
+        population: new SqlitePopulationRepo(db, communeId),
+        staff: new SqliteStaffStore(db, communeId),
+        stats: new SqliteCompletionStats(db, communeId),
+        telegram: new SqliteTelegramStore(db, communeId),
+        citizens: (o = {}) => new SqliteCitizenRepo(db, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
+      });
+    },
+    close() {
+      for (const o of open.splice(0)) o.close();
+      return Promise.resolve();
+    },
+  };
+}
