@@ -90,24 +90,31 @@ export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarnes
     maxBodyBytes: services.config.MAX_BODY_BYTES,
   });
   await channel.start();
-  const post = async (d: { body: string; headers: Record<string, string> }): Promise<Response> =>
-    app.request('/webhooks/zalo', { method: 'POST', body: d.body, headers: d.headers });
   return {
     services,
     channel,
     app,
     clock,
     lines: mem.lines,
+    ...webhookDriver(app, channel),
+    async close() {
+      await channel.stop();
+      services.close();
+      tmp.cleanup();
+    },
+  };
+}
+
+/** Posts signed deliveries to the app's Zalo webhook; `deliver` also waits for the handling behind the 200. */
+function webhookDriver(app: Hono, channel: Pick<ZaloRuntime, 'idle'>): Pick<ZaloHarness, 'post' | 'deliver'> {
+  const post = async (d: { body: string; headers: Record<string, string> }): Promise<Response> =>
+    app.request('/webhooks/zalo', { method: 'POST', body: d.body, headers: d.headers });
+  return {
     post,
     async deliver(d) {
       const res = await post(d);
       await channel.idle();
       return res;
-    },
-    async close() {
-      await channel.stop();
-      services.close();
-      tmp.cleanup();
     },
   };
 }
@@ -159,19 +166,12 @@ export async function zaloHarnessOn(
       maxBodyBytes: services.config.MAX_BODY_BYTES,
     });
     await channel.start();
-    const post = async (d: { body: string; headers: Record<string, string> }): Promise<Response> =>
-      app.request('/webhooks/zalo', { method: 'POST', body: d.body, headers: d.headers });
     return {
       services,
       channel,
       clock,
       lines: mem.lines,
-      post,
-      async deliver(d) {
-        const res = await post(d);
-        await channel.idle();
-        return res;
-      },
+      ...webhookDriver(app, channel),
       async close() {
         await channel.stop();
         await services.close();
