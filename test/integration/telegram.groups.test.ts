@@ -12,7 +12,6 @@ import { groupSafe } from '../../src/channels/telegram/privacy.js';
 import { GROUP_QUIZ_IN_GROUP, PRIVATE_ONLY_ALERT, privateOnly } from '../../src/channels/telegram/texts.js';
 import * as GroupT from '../../src/core/quiz/groupTexts.js';
 import { RESULTS_EMPTY } from '../../src/core/quiz/texts.js';
-import { fixedClock, memoryLogger } from '../helpers.js';
 import { testService, type TestService } from '../testService.js';
 import {
   BOT_INFO,
@@ -23,7 +22,7 @@ import {
   mediaUpdate,
   groupChat,
   rightLabel,
-  TEST_TOKEN,
+  testBotOn,
 } from './telegramFixtures.js';
 
 describe('Telegram in a group', () => {
@@ -44,14 +43,7 @@ describe('Telegram in a group', () => {
 
   beforeEach(() => {
     api = new FakeBotApi();
-    const { bot } = services.telegramBot({
-      token: TEST_TOKEN,
-      botInfo: BOT_INFO,
-      logger: memoryLogger().logger,
-      clock: fixedClock(),
-      quizStyle: 'buttons',
-      transport: api.transport,
-    });
+    const bot = testBotOn(services, api);
     inGroup = new Learner(api, (u) => bot.handleUpdate(u), USER, GROUP_ID);
     inPrivate = new Learner(api, (u) => bot.handleUpdate(u), USER);
   });

@@ -19,17 +19,24 @@ export const TEST_TOKEN = '123456789:TEST-token_for-offline-tests-only';
 /** The bot over the real services and a fake Bot API, as most Telegram tests drive it; `overrides` for the rest. */
 export function testBot(services: Services, api: FakeBotApi, overrides: Partial<TelegramBotDeps> = {}): Bot {
   return createTelegramBot({
-    token: TEST_TOKEN,
-    botInfo: BOT_INFO,
+    ...botDefaults(api),
     ...telegramTurns(services),
     store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
-    logger: memoryLogger().logger,
-    clock: fixedClock(),
-    quizStyle: 'buttons',
-    transport: api.transport,
-    retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
     ...overrides,
   });
+}
+
+/** What every test bot shares: the test token and identity, a quiet logger, a fixed clock, the fake API. */
+function botDefaults(api: FakeBotApi) {
+  return {
+    token: TEST_TOKEN,
+    botInfo: BOT_INFO,
+    logger: memoryLogger().logger,
+    clock: fixedClock(),
+    quizStyle: 'buttons' as const,
+    transport: api.transport,
+    retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
+  };
 }
 
 /**
@@ -41,16 +48,7 @@ export function testBotOn(
   api: FakeBotApi,
   overrides: Partial<TelegramBotParts> = {},
 ): Bot {
-  return s.telegramBot({
-    token: TEST_TOKEN,
-    botInfo: BOT_INFO,
-    logger: memoryLogger().logger,
-    clock: fixedClock(),
-    quizStyle: 'buttons',
-    transport: api.transport,
-    retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
-    ...overrides,
-  }).bot;
+  return s.telegramBot({ ...botDefaults(api), ...overrides }).bot;
 }
 
 export const BOT_INFO = {
