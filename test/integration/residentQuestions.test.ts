@@ -149,6 +149,17 @@ describe('typing slips and follow-ups', () => {
     expect(replies.find((r) => r.kind === 'answer')?.sources?.[0]?.ref).toBe('vneid/the-can-cuoc.md');
   });
 
+  it('reads a follow-up after a picked "did you mean" choice in the topic of the section picked', async () => {
+    const who = { channel: 'web' as const, userId: 'rq-pick' };
+    const first = await s.engine.handle({ ...who, text: 'đổi sim mới thì vneid có dùng được nữa ko' });
+    const pick = first.find((r) => r.kind === 'unsure')?.buttons?.find((b) => b.value.startsWith('pg:'));
+    expect(pick).toBeDefined();
+    const [picked] = await s.engine.handle({ ...who, choice: pick?.value ?? '' });
+    const replies = await s.engine.handle({ ...who, text: 'làm ở đâu' });
+    const answer = replies.find((r) => r.kind === 'answer');
+    expect(answer?.sources?.[0]?.ref).toBe(picked?.sources?.[0]?.ref);
+  });
+
   it('reads a country a resident goes to work in as "abroad", which the pages say', async () => {
     const a = await s.engine.ask('cho em hỏi đi làm ở hàn quốc có cần khai báo tạm vắng không');
     expect(a.confident).toBe(true);

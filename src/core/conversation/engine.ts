@@ -72,7 +72,7 @@ import {
   FEEDBACK_DOWN,
   FEEDBACK_UP,
   hasLastAnswer,
-  previousAnswerTopic,
+  previousTopic,
   rememberAnswer,
   recentTurns,
   rememberPendingAsk,
@@ -301,7 +301,11 @@ export function createEngine(deps: EngineDeps): Engine {
     if (choice.startsWith('pg:')) {
       const picked = /^pg:(\d{1,12})$/.exec(choice);
       const answer = picked ? await answerPassage(Number(picked[1]), deps.search) : undefined;
-      if (answer) return [answerReply(answer, menu)];
+      if (answer) {
+        // The pick answers the question: a follow-up and a 👎 are about this section, not the question before.
+        rememberAnswer(state, answer.sources[0]?.title ?? '', answer, deps.clock.now());
+        return [answerReply(answer, menu)];
+      }
     }
     if (choice === FEEDBACK_UP || choice === FEEDBACK_DOWN)
       return onFeedback(feedback, identity, state, choice === FEEDBACK_UP);
@@ -423,14 +427,13 @@ export function createEngine(deps: EngineDeps): Engine {
     const hamlet = await hamletOf(identity);
     // One deadline for the whole answer: the follow-up's rewrite and the answer share it.
     const signal = deps.writer?.deadline?.();
-    const previous = previousAnswerTopic(state, now);
+    const previous = previousTopic(state, now);
     const rewritten = completed ? undefined : await standAlone(question, state, now, previous?.terms, signal);
     const draft = message.draft;
     let answer = rewritten
       ? await ask(rewritten, undefined, hamlet, signal, draft)
       : await ask(completed ?? question, previous, hamlet, signal, draft);
-    if (completed && !answer.confident)
-      answer = await ask(question, previousAnswerTopic(state, now), hamlet, signal, draft);
+    if (completed && !answer.confident) answer = await ask(question, previousTopic(state, now), hamlet, signal, draft);
     if (answer.kind === 'unclear') rememberPendingAsk(state, question, now);
     rememberAnswer(state, question, answer, now);
     if (deps.writer?.prompts.rewrite) rememberTurn(state, rewritten ?? question, answer, now);

@@ -37,13 +37,8 @@ interface LastAnswer {
   readonly ref?: string;
 }
 
-/** The last topic's words, when it is recent enough to continue. */
-export function previousTopic(state: ConversationState, now: Date): string | undefined {
-  return previousAnswerTopic(state, now)?.terms;
-}
-
 /** The last topic's words and the page that answered it, when it is recent enough to continue. */
-export function previousAnswerTopic(
+export function previousTopic(
   state: ConversationState,
   now: Date,
 ): { readonly terms: string; readonly ref?: string } | undefined {

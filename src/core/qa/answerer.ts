@@ -18,7 +18,7 @@
  */
 import type { KnowledgeSearch } from '../ports.js';
 import { companion, evaluate, secondPart, type Evaluated } from './evaluate.js';
-import { effectiveQuestion, namesNoTopic, ownTopicTerms, topicOf, topicWords } from './followUp.js';
+import { effectiveQuestion, namesNoTopic, ownTopicTerms, topicOf, topicOfText, topicWords } from './followUp.js';
 import { choicesOf, mentionsVneid, passageText, relatedOf, sourceLine, toSources } from './format.js';
 import { modelAnswer } from './modelAnswer.js';
 import { givenPassages, type GivenPassage } from './modelContext.js';
@@ -74,12 +74,13 @@ export async function answerQuestion(
   // short one ("hạn bao lâu?" after "khai tử ở đâu", which alone matches "thẻ căn cước có hạn bao lâu") is
   // read in the last topic, and a longer one only when it cannot be answered alone.
   const page = context.previousRef;
-  const bare = followUp !== undefined && ownTopicTerms(question).length === 0;
+  const ownTerms = followUp ? ownTopicTerms(question).length : 0;
+  const bare = followUp !== undefined && ownTerms === 0;
   let ev = bare
     ? await evaluate(followUp.question, search, thresholds, outOfScope, page)
     : await evaluate(question, search, thresholds, outOfScope);
   if (followUp && !bare) {
-    const leans = followUp.elliptic || ownTopicTerms(question).length <= SHORT_FOLLOW_UP_TERMS;
+    const leans = followUp.elliptic || ownTerms <= SHORT_FOLLOW_UP_TERMS;
     const own = ev.confident && (await namesPageSubject(ev, question, search));
     if (!own && (!ev.confident || leans)) {
       const joined = await evaluate(followUp.question, search, thresholds, outOfScope, page);
@@ -272,12 +273,15 @@ export async function answerPassage(id: number, search: KnowledgeSearch): Promis
   if (!p) return undefined;
   const info = await search.document(p.docRef);
   const title = info?.title ?? p.docRef;
+  // A follow-up after the pick ("làm ở đâu?") is about the section picked: its heading names the topic.
+  const asked = p.heading.split(' › ').pop()?.trim() || title;
   return {
     kind: 'passage',
     confident: true,
     text: `${passageText(p, [])}\n\n${sourceLine(title, info?.url)}`,
     sources: [{ title, ref: p.docRef, url: info?.url, score: 1 }],
     related: [],
+    topic: topicOfText(asked),
     ref: p.docRef,
   };
 }

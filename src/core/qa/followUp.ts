@@ -67,7 +67,12 @@ export function effectiveQuestion(question: string, previousTopic: string): Foll
  * a topic word stays, keeping "khai bao tam vang" and "can cuoc" whole.
  */
 export function topicOf(analysis: AnalyzedQuestion): string {
-  return topicWords(analysis.focus).slice(0, MAX_TOPIC_TERMS).join(' ');
+  return topicOfText(analysis.focus);
+}
+
+/** `topicOf` for a text read as is (a section's heading picked among "did you mean" choices). */
+export function topicOfText(text: string): string {
+  return topicWords(text).slice(0, MAX_TOPIC_TERMS).join(' ');
 }
 
 /** The words of a text that name its topic, with their neighbours (see `topicOf`), each once. */

@@ -82,9 +82,12 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
  */
 export function withoutAsking(text: string): string {
   let folded = foldedWords(text);
-  for (const [, re] of ASKS) folded = folded.replace(new RegExp(re.source, 'g'), ' ');
+  for (const re of ASKS_EVERYWHERE) folded = folded.replace(re, ' ');
   return folded.replace(/\s+/g, ' ').trim();
 }
+
+/** The asking phrases, each matched everywhere in a text (built once: `withoutAsking` runs for every answer). */
+const ASKS_EVERYWHERE: readonly RegExp[] = ASKS.map(([, re]) => new RegExp(re.source, 'g'));
 
 /** Intents that only say the question wants a yes or no, or a reason: a more precise intent beside them wins. */
 const BROAD: ReadonlySet<Intent> = new Set(['yesno', 'why']);
