@@ -18,6 +18,9 @@ import { loadConfig } from '../src/config.js';
 import { foldMarks } from '../src/core/text/normalize.js';
 import { createLogger } from '../src/logger.js';
 import { createServices, type Services } from '../src/services.js';
+import { SqliteKnowledgeSearch } from '../src/rag/knowledgeSearch.js';
+import { MirroredKnowledgeIndex } from '../src/rag/mirroredKnowledgeIndex.js';
+import type { SearchResult } from '../src/core/ports.js';
 import { NaiveBaseline } from './lib/baseline.js';
 import { loadGolden } from './lib/golden.js';
 import { loadFollowUps, rightAnswer, type ReplyView } from './lib/followUps.js';
@@ -41,10 +44,16 @@ const { values } = parseArgs({
      * chosen on the tuning half without its author seeing the held-out figure move.
      */
     'no-holdout': { type: 'boolean' },
+    /**
+     * Another knowledge folder (e.g. an older snapshot from `git archive`): measures a change of code
+     * against knowledge that was not written for the tuning half's misses.
+     */
+    knowledge: { type: 'string' },
   },
 });
 
 const logger = createLogger('error');
+const KNOWLEDGE = values.knowledge ?? 'knowledge';
 const work = tempDir();
 const results: Record<string, unknown> = {};
 
@@ -65,7 +74,7 @@ function baselineFromIndex(s: Services): NaiveBaseline {
 
 async function goldenSet(): Promise<void> {
   const golden = loadGolden('bench/golden');
-  const s = servicesFor('knowledge', 'golden.db');
+  const s = servicesFor(KNOWLEDGE, 'golden.db');
   const t0 = performance.now();
   await s.ingest({ force: true });
   const ingestMs = performance.now() - t0;
@@ -118,6 +127,10 @@ async function goldenSet(): Promise<void> {
       [name, 'without marks', String(u.n), f3(u.hit1), f3(u.hit3), f3(u.mrr)],
     ];
   };
+  await searchPaths(
+    s,
+    golden.map((g) => g.q),
+  );
   console.log(
     `\n== Golden set: ${golden.length} questions (${inScope} in scope, ${oosTotal} out of scope); ${s.index.passageCount()} passages, ingest ${ingestMs.toFixed(0)} ms ==`,
   );
@@ -166,6 +179,42 @@ async function goldenSet(): Promise<void> {
     askP95Ms: percentile(latency, 95),
   };
   s.close();
+}
+
+/**
+ * The search a single-commune install runs (over the in-memory copy of its
+ * SQLite index, rag/mirroredKnowledgeIndex) against the same search reading
+ * FTS5 directly, question by question in turns so both see the same load:
+ * the time of one search each, and whether the two rank the same passages.
+ */
+async function searchPaths(s: Services, questions: readonly string[]): Promise<void> {
+  const fts = new SqliteKnowledgeSearch(s.index);
+  const mirror = new SqliteKnowledgeSearch(new MirroredKnowledgeIndex(s.index), undefined, { cacheStatistics: false });
+  const times = { fts: [] as number[], mirror: [] as number[] };
+  let same = 0;
+  const ids = (r: SearchResult): string => (r.passages ?? []).map((p) => `${p.id}:${p.score.toFixed(9)}`).join(' ');
+  for (const q of questions) {
+    const t0 = performance.now();
+    const a = await fts.search(q, 5);
+    const t1 = performance.now();
+    const b = await mirror.search(q, 5);
+    times.fts.push(t1 - t0);
+    times.mirror.push(performance.now() - t1);
+    if (ids(a) === ids(b)) same++;
+  }
+  console.log(
+    `search, ${questions.length} questions: over FTS5 p50 ${ms(percentile(times.fts, 50))}, p95 ${ms(percentile(times.fts, 95))}` +
+      ` | over its copy in memory (what asks use) p50 ${ms(percentile(times.mirror, 50))}, p95 ${ms(percentile(times.mirror, 95))}` +
+      ` | same passages and scores: ${same}/${questions.length}`,
+  );
+  results.searchPaths = {
+    ftsP50Ms: percentile(times.fts, 50),
+    ftsP95Ms: percentile(times.fts, 95),
+    mirrorP50Ms: percentile(times.mirror, 50),
+    mirrorP95Ms: percentile(times.mirror, 95),
+    same,
+    n: questions.length,
+  };
 }
 
 /** The real-question set: held-out half, tuning half, each beside the naive baseline. */
@@ -266,7 +315,7 @@ function choicesHold(s: Services, choices: readonly { value: string }[], q: Real
  * baseline, asked alone.
  */
 async function followUps(s: Services): Promise<void> {
-  const conversations = loadFollowUps('bench/followups', 'knowledge');
+  const conversations = loadFollowUps('bench/followups', KNOWLEDGE);
   const rows: string[][] = [];
   const misses: string[] = [];
   const figures: Record<string, unknown> = {};

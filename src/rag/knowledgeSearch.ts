@@ -29,6 +29,15 @@ export interface SearchTablesSource {
   searchTables(): { speller: Speller; faqs: FaqLookup };
 }
 
+/** An index that copies its rows from a store and must re-read them when the store changed (rag/mirroredKnowledgeIndex). */
+interface Refreshable {
+  refresh(): void;
+}
+
+function isRefreshable(index: KnowledgeReader): index is KnowledgeReader & Refreshable {
+  return typeof (index as Partial<Refreshable>).refresh === 'function';
+}
+
 function hasSearchTables(index: KnowledgeReader): index is KnowledgeReader & SearchTablesSource {
   return typeof (index as Partial<SearchTablesSource>).searchTables === 'function';
 }
@@ -64,6 +73,7 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
 
   /** Re-reads titles and FAQ entries; call after ingestion. */
   reload(): void {
+    if (isRefreshable(this.index)) this.index.refresh();
     this.ranker.invalidate();
     this.cache.clear();
     this.titles = new Map(
