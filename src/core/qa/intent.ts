@@ -120,11 +120,20 @@ export function intentsOf(text: string): Intent[] {
 const EXPLICIT_HOW =
   / (the nao|lam sao|nhu the nao|ra sao|cach nao|cach lam|cach de|cach|huong dan|cac buoc|tung buoc|quy trinh|lam gi|phai lam|xu ly|khac phuc|lay lai) /;
 
+/**
+ * "gì", "nào", "ai" that do not ask, in the story around a question: "không
+ * nghi ngờ gì" (nothing), "ai cũng", "bất kỳ nơi nào", "một người nào đó".
+ * "không biết làm gì" stays: it is how a story asks what to do.
+ */
+const NOT_ASKING =
+  / (?:(?:khong|chang|chua|cha)(?! biet)(?: [a-z]+){1,3} (?:gi|nao|ai)(?= (?!khong |ko |k |chua |a |vay |nhi )| $)|(?:gi|nao|ai) (?:do|ca|het|cung)|bat (?:ky|ki|cu) (?:ai|gi|nao|[a-z]+ nao))/g;
+
 /** True when a clause reads as a question rather than as part of the story around it. */
 export function isQuestionClause(text: string): boolean {
   if (/[?？]/.test(text)) return true;
   const folded = foldedWords(text);
-  return QUESTION_WORDS.test(folded) || TRAILING_QUESTION.test(folded);
+  if (TRAILING_QUESTION.test(folded)) return true;
+  return QUESTION_WORDS.test(`${folded.replace(NOT_ASKING, ' ')} `);
 }
 
 /** What a passage offers, read from its heading (strong) and text (weaker). */

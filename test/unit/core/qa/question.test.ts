@@ -223,3 +223,22 @@ describe('withoutQuantities', () => {
     expect(withoutQuantities(q)).toBe(want);
   });
 });
+
+describe('isQuestionClause and the story around a question', () => {
+  it.each([
+    'Tôi cũng không nghi ngờ gì vì đúng là tôi đã thành khách hàng',
+    'ai cũng bảo là lừa đảo',
+    'có người nào đó gọi cho tôi',
+    'tôi chưa làm gì sai',
+    'bất kỳ ai cũng có thể làm',
+  ])('%j tells the story: "gì", "nào", "ai" there do not ask', (clause) => {
+    expect(isQuestionClause(clause)).toBe(false);
+  });
+
+  it.each(['em không biết phải làm gì', 'cần giấy tờ gì', 'không làm gì được không', 'ai được cấp tài khoản'])(
+    '%j still asks',
+    (clause) => {
+      expect(isQuestionClause(clause)).toBe(true);
+    },
+  );
+});
