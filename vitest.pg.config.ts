@@ -112,8 +112,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
   'test/integration/liveIndex.test.ts': 'a second SQLite process ingesting',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
-  'test/integration/staff/frontDoor.test.ts':
-    'staffSession.ts over an in-memory SQLite store (PG: test/pg/staffConsole)',
   'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
   // The listener over SQLite services.
   'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
