@@ -47,6 +47,8 @@ const SQLITE_ONLY: Record<string, string> = {
   'test/integration/memoryIndex.parity.test.ts': 'FTS5 against the in-memory index; PG: test/pg/knowledgeParity',
   'test/integration/quizFile.test.ts': 'a damaged, read-only or SIGKILLed SQLite file under a quiz',
   'test/integration/commune.cli.test.ts': '`cli commune add` on the SQLite file; PG: test/pg/communeFolders',
+  'test/integration/staff/staffCliCommune.test.ts':
+    '`cli staff --commune` refused for another commune on a SQLite file; PG: test/pg/cliCommands',
 };
 
 /** The SQLite repository's (or runner's) own test; its PostgreSQL twin runs the same contract in test/pg. */
@@ -112,7 +114,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
   'test/integration/liveIndex.test.ts': 'a second SQLite process ingesting',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
-  'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
   // The listener over SQLite services.
   'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
 };
