@@ -107,7 +107,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/cli.test.ts': 'the CLI in a child process on a SQLite file (PG: test/pg/cliCommands)',
   'test/integration/startupSettings.test.ts': 'the service in a child process on a SQLite file',
   'test/integration/stopSignal.test.ts': 'the service in a child process on a SQLite file',
-  'test/integration/export.test.ts': 'the SQLite report repository and `cli export` (PG: test/pg/cliCommands)',
   // Engine-level or console-module tests over SQLite services or repositories.
   'test/integration/embeddings.test.ts': 'SQLite services and embedding cache',
   'test/integration/ingest.test.ts': 'ingestion into the SQLite index',

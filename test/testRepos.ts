@@ -13,13 +13,14 @@ import type { CompletionStats } from '../src/core/stats/types.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
 import type { CommuneSettingsStore } from '../src/core/stores/communeSettings.js';
 import type { PopulationStore } from '../src/core/stores/populationEdit.js';
-import type { PopulationSource } from '../src/core/stores/reports.js';
+import type { PopulationSource, ReportSource } from '../src/core/stores/reports.js';
 import type { StaffStore } from '../src/staff/storePort.js';
 import type { AuditLog, AuditReader } from '../src/staff/types.js';
 import { PgAuditLog } from '../src/storage/pg/pgStaffAudit.js';
 import { PgCitizenRepo } from '../src/storage/pg/pgCitizenRepo.js';
 import { PgCommuneSettingsRepo } from '../src/storage/pg/pgCommuneSettingsRepo.js';
 import { PgPopulationRepo } from '../src/storage/pg/pgPopulationRepo.js';
+import { PgReportRepo } from '../src/storage/pg/pgReportRepo.js';
 import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
 import { PgCompletionStats } from '../src/storage/pg/pgStatsRepo.js';
 import { PgTelegramStore } from '../src/storage/pg/pgTelegramStore.js';
@@ -27,6 +28,7 @@ import { SqliteCitizenRepo } from '../src/storage/sqlite/citizenRepo.js';
 import { SqliteCommuneSettingsRepo } from '../src/storage/sqlite/communeSettingsRepo.js';
 import { openDatabase } from '../src/storage/sqlite/db.js';
 import { SqlitePopulationRepo } from '../src/storage/sqlite/populationRepo.js';
+import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
 import { SqliteAuditLog } from '../src/storage/sqlite/staffAudit.js';
 import { SqliteStaffStore } from '../src/storage/sqlite/staffStore.js';
 import { SqliteCompletionStats } from '../src/storage/sqlite/statsRepo.js';
@@ -53,6 +55,8 @@ export interface TestRepos {
   audit(clock: Clock): AuditLog & AuditReader;
   /** What the Telegram channel keeps (sent polls, inactive chats, long callback values). */
   readonly telegram: TelegramStore;
+  /** What staff's reports and exports read, for this commune or another one of the same database. */
+  reports(communeId?: string): ReportSource;
   /** The completions the emulation board and /thongke count. */
   readonly stats: CompletionStats;
   citizens(options?: { coreQuizzes?: readonly string[] }): CitizenRepo;
@@ -82,6 +86,7 @@ export async function openTestRepos(): Promise<TestReposDb> {
           population: new PgPopulationRepo(pg.app, communeId),
           staff: new PgStaffStore(pg.app, communeId),
           audit: (clock) => new PgAuditLog(pg.app, communeId, clock),
+          reports: (id = communeId) => new PgReportRepo(pg.app, id),
           stats: new PgCompletionStats(pg.app, communeId),
           telegram: new PgTelegramStore(pg.app, communeId),
           citizens: (o = {}) => new PgCitizenRepo(pg.app, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
@@ -107,6 +112,7 @@ export async function openTestRepos(): Promise<TestReposDb> {
         population: new SqlitePopulationRepo(db, communeId),
         staff: new SqliteStaffStore(db, communeId),
         audit: (clock) => new SqliteAuditLog(db, communeId, clock),
+        reports: (id = communeId) => new SqliteReportRepo(db, id),
         stats: new SqliteCompletionStats(db, communeId),
         telegram: new SqliteTelegramStore(db, communeId),
         citizens: (o = {}) => new SqliteCitizenRepo(db, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
