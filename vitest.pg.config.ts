@@ -92,7 +92,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/zalo.server.test.ts': 'the SQLite service with its Zalo factory (PG: test/pg/zaloPgRun)',
   'test/integration/zalo.cli.test.ts': '`cli zalo` on the SQLite file',
   'test/integration/zalo.outboxCrash.test.ts': 'a crash between the SQLite outbox commit and the send',
-  'test/integration/handoff.zalo.test.ts': 'zaloHarness (SQLite services); not moved to zaloHarnessOn yet',
   // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
   'test/integration/telegram.delivery.test.ts':
     "the SQLite dispatcher's retries, pauses and held rows, with a scripted engine (turns.withEngine); PG: test/pg/telegramPg",
