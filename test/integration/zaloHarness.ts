@@ -10,7 +10,7 @@ import nock from 'nock';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
 import { createWebChat } from '../../src/channels/web/chatApi.js';
 import { webTurns } from '../../src/channels/web/compose.js';
-import { createZaloChannel, type ZaloChannel } from '../../src/channels/zalo/channel.js';
+import { createZaloChannel, zaloAccountOf, type ZaloChannel } from '../../src/channels/zalo/channel.js';
 import type { BackoffPolicy } from '../../src/channels/outbox.js';
 import type { Engine } from '../../src/core/conversation/engine.js';
 import type { Clock } from '../../src/core/ports.js';
@@ -22,7 +22,7 @@ import { API_BASE, OAUTH_BASE, zaloTestConfig, type SignedDelivery } from '../fi
 import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
 import { testService, type TestService } from '../testService.js';
 import type { ZaloRuntime } from '../../src/channels/zalo/channel.js';
-import type { ZaloStateStore } from '../../src/core/stores/zalo.js';
+import type { OutboundMessage, ZaloStateStore } from '../../src/core/stores/zalo.js';
 
 export interface SentMessage {
   readonly userId: string;
@@ -128,6 +128,8 @@ export interface ZaloHarnessOn {
   post(delivery: SignedDelivery | { body: string; headers: Record<string, string> }): Promise<Response>;
   /** Posts and waits until the handling behind the 200 has finished. */
   deliver(delivery: SignedDelivery): Promise<Response>;
+  /** Queues rendered messages for a resident in the channel's outbox, as a reply queued elsewhere would be. */
+  enqueue(userId: string, messages: readonly OutboundMessage[], at: Date): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -139,8 +141,9 @@ export async function zaloHarnessOn(
   const services = await testService({ clock });
   const mem = memoryLogger();
   try {
+    const config = zaloTestConfig(opts.env);
     const channel = services.zaloChannelWith({
-      config: zaloTestConfig(opts.env),
+      config,
       logger: mem.logger,
       maxBodyBytes: services.config.MAX_BODY_BYTES,
       clock,
@@ -172,6 +175,8 @@ export async function zaloHarnessOn(
       clock,
       lines: mem.lines,
       ...webhookDriver(app, channel),
+      enqueue: (userId, messages, at) =>
+        services.channelStores.zalo(zaloAccountOf(config)).enqueue(userId, messages, at),
       async close() {
         await channel.stop();
         await services.close();
