@@ -101,7 +101,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
   'test/integration/secretsNeverStored.test.ts': 'reads the bytes of the SQLite file and its WAL',
   // Child processes on DATABASE_PATH.
-  'test/integration/cli.test.ts': 'the CLI in a child process on a SQLite file (PG: test/pg/cliCommands)',
   'test/integration/startupSettings.test.ts': 'the service in a child process on a SQLite file',
   'test/integration/stopSignal.test.ts': 'the service in a child process on a SQLite file',
   // Engine-level or console-module tests over SQLite services or repositories.
