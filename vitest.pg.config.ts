@@ -47,6 +47,7 @@ const SQLITE_ONLY: Record<string, string> = {
   'test/integration/memoryIndex.parity.test.ts': 'FTS5 against the in-memory index; PG: test/pg/knowledgeParity',
   'test/integration/quizFile.test.ts': 'a damaged, read-only or SIGKILLed SQLite file under a quiz',
   'test/integration/commune.cli.test.ts': '`cli commune add` on the SQLite file; PG: test/pg/communeFolders',
+  'test/integration/startupSettings.sqlite.test.ts': 'a DATABASE_PATH the SQLite file cannot be opened at',
   'test/integration/staff/staffCliCommune.test.ts':
     '`cli staff --commune` refused for another commune on a SQLite file; PG: test/pg/cliCommands',
 };
@@ -101,7 +102,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
   'test/integration/secretsNeverStored.test.ts': 'reads the bytes of the SQLite file and its WAL',
   // Child processes on DATABASE_PATH.
-  'test/integration/startupSettings.test.ts': 'the service in a child process on a SQLite file',
   'test/integration/stopSignal.test.ts': 'the service in a child process on a SQLite file',
   // Engine-level or console-module tests over SQLite services or repositories.
   'test/integration/embeddings.test.ts': 'SQLite services and embedding cache',
