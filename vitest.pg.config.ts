@@ -89,7 +89,6 @@ const SQLITE_TWIN: Record<string, string> = {
 const NOT_YET: Record<string, string> = {
   // The Zalo channel over SQLite services (zaloHarness.ts `zaloHarness`; the files moved use `zaloHarnessOn`,
   // over testService); on PG: test/pg/zaloChannel, zaloPgRun.
-  'test/integration/zalo.cli.test.ts': '`cli zalo` on the SQLite file',
   'test/integration/zalo.outboxCrash.test.ts': 'a crash between the SQLite outbox commit and the send',
   // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
   'test/integration/telegram.delivery.test.ts':

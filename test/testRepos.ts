@@ -11,6 +11,11 @@ import { join } from 'node:path';
 import type { CitizenRepo, Clock } from '../src/core/ports.js';
 import type { CompletionStats } from '../src/core/stats/types.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
+import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
+import type { SecretBox } from '../src/storage/secretBox.js';
+import { PgOutboxStore } from '../src/storage/pg/pgOutboxStore.js';
+import { PgZaloStore } from '../src/storage/pg/pgZaloStore.js';
+import { SqliteZaloStore } from '../src/storage/sqlite/zaloStore.js';
 import type { CommuneSettingsStore } from '../src/core/stores/communeSettings.js';
 import type { PopulationStore } from '../src/core/stores/populationEdit.js';
 import type { PopulationSource, ReportSource } from '../src/core/stores/reports.js';
@@ -60,6 +65,14 @@ export interface TestRepos {
   /** The completions the emulation board and /thongke count. */
   readonly stats: CompletionStats;
   citizens(options?: { coreQuizzes?: readonly string[] }): CitizenRepo;
+  /** A Zalo app's state (tokens sealed with `secrets`, residents) and its rows of the outbox, as the channel keeps them. */
+  zalo(
+    appId: string,
+    secrets: SecretBox,
+  ): {
+    readonly state: ZaloStateStore;
+    enqueue(userId: string, messages: readonly OutboundMessage[], at: Date): Promise<void>;
+  };
 }
 
 export interface TestReposDb {
@@ -90,6 +103,15 @@ export async function openTestRepos(): Promise<TestReposDb> {
           stats: new PgCompletionStats(pg.app, communeId),
           telegram: new PgTelegramStore(pg.app, communeId),
           citizens: (o = {}) => new PgCitizenRepo(pg.app, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
+          zalo: (appId, secrets) => {
+            const outbox = new PgOutboxStore<OutboundMessage>(pg.app, communeId, 'zalo');
+            return {
+              state: new PgZaloStore(pg.app, communeId, appId, secrets),
+              enqueue: async (userId, messages, at) => {
+                await outbox.enqueue(userId, messages, at);
+              },
+            };
+          },
         };
       },
       close: () => pg.close(),
@@ -116,6 +138,16 @@ export async function openTestRepos(): Promise<TestReposDb> {
         stats: new SqliteCompletionStats(db, communeId),
         telegram: new SqliteTelegramStore(db, communeId),
         citizens: (o = {}) => new SqliteCitizenRepo(db, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
+        zalo: (appId, secrets) => {
+          const store = new SqliteZaloStore(db, communeId, appId, undefined, secrets);
+          return {
+            state: store,
+            enqueue: (userId, messages, at) => {
+              store.outbox.enqueue(userId, messages, at);
+              return Promise.resolve();
+            },
+          };
+        },
       });
     },
     close() {

@@ -10,7 +10,6 @@
 /** Why each command has no PostgreSQL path yet, and what to do meanwhile. */
 const SQLITE_ONLY: Readonly<Record<string, string>> = {
   chat: 'Để thử trợ lý trên PostgreSQL, dùng lệnh ask (ví dụ: npm run -s cli -- ask "câu hỏi").',
-  zalo: 'Trên PostgreSQL, Zalo OA của mỗi xã là một kênh dạng hàng: xem lệnh channel add zalo.',
 };
 
 /** The message for `command` when it cannot run on PostgreSQL and DATABASE_URL is set; undefined otherwise. */
