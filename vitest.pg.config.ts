@@ -99,7 +99,6 @@ const NOT_YET: Record<string, string> = {
     'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +
     'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
-  'test/integration/secretsNeverStored.test.ts': 'reads the bytes of the SQLite file and its WAL',
   // Child processes on DATABASE_PATH.
   'test/integration/stopSignal.test.ts': 'the service in a child process on a SQLite file',
   // Engine-level or console-module tests over SQLite services or repositories.
