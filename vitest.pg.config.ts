@@ -100,7 +100,6 @@ const NOT_YET: Record<string, string> = {
     'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
   // Child processes on DATABASE_PATH.
-  'test/integration/stopSignal.test.ts': 'the service in a child process on a SQLite file',
   // Engine-level or console-module tests over SQLite services or repositories.
   'test/integration/embeddings.test.ts': 'SQLite services and embedding cache',
   'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
