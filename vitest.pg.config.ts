@@ -103,7 +103,6 @@ const NOT_YET: Record<string, string> = {
   // Engine-level or console-module tests over SQLite services or repositories.
   'test/integration/embeddings.test.ts': 'SQLite services and embedding cache',
   'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
-  'test/integration/liveIndex.test.ts': 'a second SQLite process ingesting',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
   // The listener over SQLite services.
   'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
