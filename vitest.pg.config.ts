@@ -105,7 +105,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
   'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
   // The listener over SQLite services.
-  'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
 };
 
 export default defineConfig({

@@ -116,7 +116,16 @@ export interface TestServiceOptions {
    * server, plugged into the handoff, started, and stopped at close.
    */
   readonly channelEnv?: Record<string, string>;
+  /**
+   * The engine behind the server's web chat, from the real one (a slowed or
+   * scripted engine, through the turn runner's withEngine on either
+   * database); `engine` and the channels keep the real one.
+   */
+  readonly webEngine?: (engine: Engine) => Engine;
 }
+
+/** What only the first service of a test is started with. */
+type StartOptions = Pick<TestServiceOptions, 'channelEnv' | 'webEngine'>;
 
 /**
  * What the Telegram and Zalo channels keep on this database, without running
@@ -256,11 +265,11 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
   const env = { RATE_LIMIT_IP_PER_MINUTE: LOOPBACK_ADDRESS_LIMIT, ...options.env };
   const backend = testBackend();
   const { logger, lines } = memoryLogger();
-  const channelEnv = options.channelEnv;
+  const start: StartOptions = { channelEnv: options.channelEnv, webEngine: options.webEngine };
   const first =
     backend === 'pg'
-      ? await onPostgres(env, logger, parts, undefined, channelEnv)
-      : await onSqlite(env, logger, parts, undefined, channelEnv);
+      ? await onPostgres(env, logger, parts, undefined, start)
+      : await onSqlite(env, logger, parts, undefined, start);
   const others: Built[] = [];
   const front = (built: Built, logLines: string[]) => {
     const base = `http://127.0.0.1:${built.server.port}`;
@@ -336,7 +345,7 @@ async function onSqlite(
   logger: Logger,
   parts: Parts,
   dir?: string,
-  channelEnv?: Record<string, string>,
+  { channelEnv, webEngine }: StartOptions = {},
 ): Promise<Built> {
   const tmp = dir === undefined ? tempDir('hocvuso-service-') : { dir, cleanup: () => undefined };
   const config = testConfig({ ...env, DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
@@ -345,7 +354,8 @@ async function onSqlite(
     await services.ingest();
     const channels = channelEnv ? enabledChannels(loadChannelSettings(channelEnv), services, logger) : [];
     connectHandoff(services, channels);
-    const server = await startServer(services, logger, channels, { healthReuseMs: 0 });
+    const web = webEngine ? { ...services, turns: services.turns.withEngine(webEngine(services.engine)) } : services;
+    const server = await startServer(web, logger, channels, { healthReuseMs: 0 });
     await startChannels(channels);
     const staff = staffParts(services.db, config.COMMUNE_ID, parts.clock);
     return {
@@ -460,7 +470,7 @@ async function onPostgres(
   logger: Logger,
   parts: Parts,
   existing?: TestDatabase,
-  channelEnv?: Record<string, string>,
+  { channelEnv, webEngine }: StartOptions = {},
 ): Promise<Built> {
   const t = existing ?? (await createMigratedDatabase());
   const config = testConfig({ ...env, DATABASE_URL: t.appUrl });
@@ -490,7 +500,8 @@ async function onPostgres(
       if (zalo) channels.push(zalo);
       connectHandoff(home, channels);
     }
-    const server = await startPgServer({ pg, config, logger, home, others: [], channels, healthReuseMs: 0 });
+    const web = webEngine ? { ...home, turns: home.turns.withEngine(webEngine(home.engine)) } : home;
+    const server = await startPgServer({ pg, config, logger, home: web, others: [], channels, healthReuseMs: 0 });
     await startChannels(channels);
     return {
       server,
