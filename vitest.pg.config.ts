@@ -46,6 +46,9 @@ const SQLITE_ONLY: Record<string, string> = {
     'SQLite migration 021 (a table rebuild); PG: test/pg/provinceRole',
   'test/integration/memoryIndex.parity.test.ts': 'FTS5 against the in-memory index; PG: test/pg/knowledgeParity',
   'test/integration/quizFile.test.ts': 'a damaged, read-only or SIGKILLed SQLite file under a quiz',
+  'test/integration/zalo.outboxCrash.test.ts':
+    "the one-process Zalo outbox over the SQLite file's WriteScope, read through a second connection mid-call; " +
+    "PG's shared outbox: test/pg/pgOutboxStore (a claim whose lease ended goes to another process)",
   'test/integration/commune.cli.test.ts': '`cli commune add` on the SQLite file; PG: test/pg/communeFolders',
   'test/integration/startupSettings.sqlite.test.ts': 'a DATABASE_PATH the SQLite file cannot be opened at',
   'test/integration/staff/staffCliCommune.test.ts':
@@ -87,9 +90,6 @@ const SQLITE_TWIN: Record<string, string> = {
  * moved, they run on SQLite only.
  */
 const NOT_YET: Record<string, string> = {
-  // The Zalo channel over SQLite services (zaloHarness.ts `zaloHarness`; the files moved use `zaloHarnessOn`,
-  // over testService); on PG: test/pg/zaloChannel, zaloPgRun.
-  'test/integration/zalo.outboxCrash.test.ts': 'a crash between the SQLite outbox commit and the send',
   // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
   'test/integration/telegram.delivery.test.ts':
     "the SQLite dispatcher's retries, pauses and held rows, with a scripted engine (turns.withEngine); PG: test/pg/telegramPg",
@@ -99,12 +99,14 @@ const NOT_YET: Record<string, string> = {
     'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +
     'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
-  // Child processes on DATABASE_PATH.
   // Engine-level or console-module tests over SQLite services or repositories.
-  'test/integration/embeddings.test.ts': 'SQLite services and embedding cache',
-  'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
-  'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
-  // The listener over SQLite services.
+  'test/integration/embeddings.test.ts':
+    'SQLite services and embedding cache, services built again over the same file (restart, outage) by hand',
+  'test/integration/ingest.test.ts':
+    "ingestion into the SQLite index: the first ingestion's report, restarts and a second KNOWLEDGE_DIR per case " +
+    '(testService ingests as it starts and returns no report)',
+  'test/integration/staffProvince.test.ts':
+    'two communes in one SQLite file written through Sqlite* repositories (PG: test/pg/provinceRole)',
 };
 
 export default defineConfig({
