@@ -46,7 +46,13 @@ const SQLITE_ONLY: Record<string, string> = {
     'SQLite migration 021 (a table rebuild); PG: test/pg/provinceRole',
   'test/integration/memoryIndex.parity.test.ts': 'FTS5 against the in-memory index; PG: test/pg/knowledgeParity',
   'test/integration/quizFile.test.ts': 'a damaged, read-only or SIGKILLed SQLite file under a quiz',
+  'test/integration/zalo.outboxCrash.test.ts':
+    "the one-process Zalo outbox over the SQLite file's WriteScope, read through a second connection mid-call; " +
+    "PG's shared outbox: test/pg/pgOutboxStore (a claim whose lease ended goes to another process)",
   'test/integration/commune.cli.test.ts': '`cli commune add` on the SQLite file; PG: test/pg/communeFolders',
+  'test/integration/startupSettings.sqlite.test.ts': 'a DATABASE_PATH the SQLite file cannot be opened at',
+  'test/integration/staff/staffCliCommune.test.ts':
+    '`cli staff --commune` refused for another commune on a SQLite file; PG: test/pg/cliCommands',
 };
 
 /** The SQLite repository's (or runner's) own test; its PostgreSQL twin runs the same contract in test/pg. */
@@ -84,13 +90,6 @@ const SQLITE_TWIN: Record<string, string> = {
  * moved, they run on SQLite only.
  */
 const NOT_YET: Record<string, string> = {
-  // The Zalo channel over SQLite services (zaloHarness.ts `zaloHarness`; the files moved use `zaloHarnessOn`,
-  // over testService); on PG: test/pg/zaloChannel, zaloPgRun.
-  'test/integration/zalo.client.test.ts': 'zaloHarness (SQLite services); not moved to zaloHarnessOn yet',
-  'test/integration/zalo.server.test.ts': 'the SQLite service with its Zalo factory (PG: test/pg/zaloPgRun)',
-  'test/integration/zalo.cli.test.ts': '`cli zalo` on the SQLite file',
-  'test/integration/zalo.outboxCrash.test.ts': 'a crash between the SQLite outbox commit and the send',
-  'test/integration/handoff.zalo.test.ts': 'zaloHarness (SQLite services); not moved to zaloHarnessOn yet',
   // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
   'test/integration/telegram.delivery.test.ts':
     "the SQLite dispatcher's retries, pauses and held rows, with a scripted engine (turns.withEngine); PG: test/pg/telegramPg",
@@ -100,24 +99,14 @@ const NOT_YET: Record<string, string> = {
     'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +
     'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
-  'test/integration/secretsNeverStored.test.ts': 'reads the bytes of the SQLite file and its WAL',
-  // Child processes on DATABASE_PATH.
-  'test/integration/cli.test.ts': 'the CLI in a child process on a SQLite file (PG: test/pg/cliCommands)',
-  'test/integration/startupSettings.test.ts': 'the service in a child process on a SQLite file',
-  'test/integration/stopSignal.test.ts': 'the service in a child process on a SQLite file',
-  'test/integration/unanswered.test.ts': '`cli unanswered` on SQLite services (PG: test/pg/cliCommands)',
-  'test/integration/export.test.ts': 'the SQLite report repository and `cli export` (PG: test/pg/cliCommands)',
   // Engine-level or console-module tests over SQLite services or repositories.
-  'test/integration/embeddings.test.ts': 'SQLite services and embedding cache',
-  'test/integration/ingest.test.ts': 'ingestion into the SQLite index',
-  'test/integration/liveIndex.test.ts': 'a second SQLite process ingesting',
-  'test/integration/staffProvince.test.ts': 'two communes in one SQLite file (PG: test/pg/provinceRole)',
-  'test/integration/staff/frontDoor.test.ts':
-    'staffSession.ts over an in-memory SQLite store (PG: test/pg/staffConsole)',
-  'test/integration/staff/password.test.ts': 'the console module over a SQLite store',
-  'test/integration/staff/setup.test.ts': 'the console module over a SQLite store',
-  // The listener over SQLite services.
-  'test/integration/server.test.ts': 'the listener (http/serve.ts, shared) over SQLite services; PG: test/pg/pgServer',
+  'test/integration/embeddings.test.ts':
+    'SQLite services and embedding cache, services built again over the same file (restart, outage) by hand',
+  'test/integration/ingest.test.ts':
+    "ingestion into the SQLite index: the first ingestion's report, restarts and a second KNOWLEDGE_DIR per case " +
+    '(testService ingests as it starts and returns no report)',
+  'test/integration/staffProvince.test.ts':
+    'two communes in one SQLite file written through Sqlite* repositories (PG: test/pg/provinceRole)',
 };
 
 export default defineConfig({

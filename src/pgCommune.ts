@@ -21,7 +21,7 @@ import type { Config } from './config.js';
 import { createEngine, type Engine } from './core/conversation/engine.js';
 import { createHandoffService } from './core/handoff/service.js';
 import { ReplyRoutes, StaffNotices } from './core/handoff/routes.js';
-import type { ChatModel, Clock, Random } from './core/ports.js';
+import type { ChatModel, Clock, ConversationStateRepo, Random } from './core/ports.js';
 import type { AnswerWriter } from './core/qa/answerer.js';
 import type { TurnLimits } from './core/rateLimit.js';
 import type { Leaderboard } from './core/stats/types.js';
@@ -127,6 +127,12 @@ export interface PgCommuneOptions {
    * a web address or a person has one budget, not one per commune page.
    */
   readonly limits?: TurnLimits;
+  /**
+   * Where `engine` (the one outside the channels' turns) keeps conversations
+   * instead of the database: `cli chat` keeps its one conversation in memory,
+   * as it does on SQLite, so trying the bot leaves no resident's state behind.
+   */
+  readonly conversations?: ConversationStateRepo;
 }
 
 /**
@@ -254,7 +260,7 @@ export async function openPgCommune(
     stats: stats.engine,
   };
   // Outside a turn nobody can open a thread, so no person is offered there.
-  const engine = createEngine({ ...deps, state: conversations, handoff: false });
+  const engine = createEngine({ ...deps, state: options.conversations ?? conversations, handoff: false });
   // The turn holds the conversation's row lock: its engine reads and saves the state through the buffer.
   const state = new PgTurnStateBuffer(conversations);
   const turns = new PgTurnRunner({

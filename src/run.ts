@@ -23,7 +23,7 @@ export interface RunningService {
 }
 
 /** The optional channels switched on by their settings (none by default). */
-function enabledChannels(settings: ChannelSettings, services: Services, logger: Logger): ChannelRuntime[] {
+export function enabledChannels(settings: ChannelSettings, services: Services, logger: Logger): ChannelRuntime[] {
   const out: ChannelRuntime[] = [];
   for (const factory of CHANNEL_FACTORIES) {
     const runtime = factory({ settings, services, logger });

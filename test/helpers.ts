@@ -96,9 +96,16 @@ export interface CliRunResult {
 
 /**
  * Runs the real CLI (`node --import tsx src/cli/index.ts …`) with only the
- * given environment (plus PATH and HOME), feeding `stdin`; killed after 30 s.
+ * given environment (plus PATH and HOME), feeding `stdin`; killed after
+ * `killAfterMs` (30 s unless told: several commands that each index the
+ * knowledge base, started at once, share the machine's cores).
  */
-export function runCli(args: readonly string[], env: Record<string, string>, stdin = ''): Promise<CliRunResult> {
+export function runCli(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  stdin = '',
+  killAfterMs = 30_000,
+): Promise<CliRunResult> {
   const root = join(import.meta.dirname, '..');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], {
@@ -110,7 +117,7 @@ export function runCli(args: readonly string[], env: Record<string, string>, std
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

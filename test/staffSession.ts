@@ -4,7 +4,7 @@
  * a browser gets one, through GET and POST /staff/login. Module tests use
  * them to drive their routes as an admin or a hamlet team:
  *
- *   const t = staffTestApp({ modules: [myModule] });
+ *   const t = staffConsoleOn(await repos.fresh(), { modules: [myModule] }); // SQLite or PostgreSQL (testRepos.ts)
  *   const admin = await signIn(t, { role: 'admin' });
  *   await t.app.request('/staff/api/thing', { headers: admin.headers() });
  *   await t.app.request('/staff/api/thing', { method: 'POST', headers: admin.headers({ json: true }), body });
@@ -16,26 +16,40 @@ import { addStaffAccount } from '../src/staff/accounts.js';
 import { createStaffApp, type StaffAppDeps } from '../src/staff/app.js';
 import { hashPassword } from '../src/staff/password.js';
 import { hashToken } from '../src/staff/signing.js';
-import type { StaffModule, StaffPrincipal, StaffRole } from '../src/staff/types.js';
+import type { AuditLog, AuditReader, StaffModule, StaffPrincipal, StaffRole } from '../src/staff/types.js';
 import { ensureCommune, openDatabase, type Db } from '../src/storage/sqlite/db.js';
 import { SqliteAuditLog } from '../src/storage/sqlite/staffAudit.js';
 import { SqliteStaffStore } from '../src/storage/sqlite/staffStore.js';
 import type { StaffStore } from '../src/staff/storePort.js';
 import { fixedClock, memoryLogger } from './helpers.js';
+import type { TestRepos } from './testRepos.js';
 
 export const TEST_PASSWORD = 'mot cau dai de nho 2026';
 /** Cheap scrypt for test accounts (the hash carries its parameters, so login checks it as stored). */
 const FAST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 
-export interface StaffTestApp {
+/** The staff app over a commune's stores, and what a test reads back. */
+export interface StaffConsole {
   /** The staff app mounted at /staff, as http/app.ts mounts it. */
   readonly app: Hono;
-  readonly db: Db;
-  readonly store: SqliteStaffStore;
-  readonly audit: SqliteAuditLog;
+  readonly store: StaffStore;
+  readonly audit: AuditLog & AuditReader;
   readonly clock: Clock & { set(iso: string): void };
   readonly logLines: string[];
 }
+
+/** The console over an in-memory SQLite database (or one of the test's own). */
+export interface StaffTestApp extends StaffConsole {
+  readonly db: Db;
+  readonly store: SqliteStaffStore;
+  readonly audit: SqliteAuditLog;
+}
+
+/** What a console of these helpers may be built with besides its stores. */
+export type StaffConsoleOptions = {
+  readonly modules?: readonly StaffModule[];
+  readonly clock?: Clock & { set(iso: string): void };
+} & Partial<Pick<StaffAppDeps, 'trustProxy' | 'secure' | 'publicBaseUrl' | 'throttle'>>;
 
 /** What the helpers below need of an app: Hono's in-process `request`, or a running server's (test/testService.ts). */
 export interface RequestApp {
@@ -43,13 +57,11 @@ export interface RequestApp {
 }
 
 export function staffTestApp(
-  opts: {
-    readonly modules?: readonly StaffModule[];
+  opts: StaffConsoleOptions & {
     /** A database of your own (e.g. services.db); an in-memory one when absent. */
     readonly db?: Db;
     readonly communeId?: string;
-    readonly clock?: Clock & { set(iso: string): void };
-  } & Partial<Pick<StaffAppDeps, 'trustProxy' | 'secure' | 'publicBaseUrl' | 'throttle'>> = {},
+  } = {},
 ): StaffTestApp {
   const communeId = opts.communeId ?? 'hung-chau';
   const db = opts.db ?? openDatabase(':memory:');
@@ -57,6 +69,31 @@ export function staffTestApp(
   const clock = opts.clock ?? fixedClock();
   const store = new SqliteStaffStore(db, communeId);
   const audit = new SqliteAuditLog(db, communeId, clock);
+  return { ...staffConsole({ ...opts, clock, store, audit }), db, store, audit };
+}
+
+/**
+ * The console over the stores of one commune of the run's database
+ * (test/testRepos.ts: SQLite or PostgreSQL), its audit lines stamped by the
+ * console's clock. Several consoles over the same `repos` share the accounts.
+ */
+export function staffConsoleOn(
+  repos: Pick<TestRepos, 'staff' | 'audit'>,
+  opts: StaffConsoleOptions = {},
+): StaffConsole {
+  const clock = opts.clock ?? fixedClock();
+  return staffConsole({ ...opts, clock, store: repos.staff, audit: repos.audit(clock) });
+}
+
+/** The real staff app (staff/app.ts) over the given stores, with a fresh signing secret. */
+export function staffConsole(
+  opts: StaffConsoleOptions & {
+    readonly store: StaffStore;
+    readonly audit: AuditLog & AuditReader;
+    readonly clock: Clock & { set(iso: string): void };
+  },
+): StaffConsole {
+  const { store, audit, clock } = opts;
   const { logger, lines } = memoryLogger();
   const staff = createStaffApp({
     store,
@@ -72,7 +109,7 @@ export function staffTestApp(
   });
   const app = new Hono();
   app.route('/staff', staff);
-  return { app, db, store, audit, clock, logLines: lines };
+  return { app, store, audit, clock, logLines: lines };
 }
 
 /** Creates an account with a password already set (no set-up link needed). */

@@ -8,16 +8,24 @@
  * stores are the ports, so a test awaits every call.
  */
 import { join } from 'node:path';
-import type { CitizenRepo } from '../src/core/ports.js';
+import type { CitizenRepo, Clock } from '../src/core/ports.js';
 import type { CompletionStats } from '../src/core/stats/types.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
+import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
+import type { SecretBox } from '../src/storage/secretBox.js';
+import { PgOutboxStore } from '../src/storage/pg/pgOutboxStore.js';
+import { PgZaloStore } from '../src/storage/pg/pgZaloStore.js';
+import { SqliteZaloStore } from '../src/storage/sqlite/zaloStore.js';
 import type { CommuneSettingsStore } from '../src/core/stores/communeSettings.js';
 import type { PopulationStore } from '../src/core/stores/populationEdit.js';
-import type { PopulationSource } from '../src/core/stores/reports.js';
+import type { PopulationSource, ReportSource } from '../src/core/stores/reports.js';
 import type { StaffStore } from '../src/staff/storePort.js';
+import type { AuditLog, AuditReader } from '../src/staff/types.js';
+import { PgAuditLog } from '../src/storage/pg/pgStaffAudit.js';
 import { PgCitizenRepo } from '../src/storage/pg/pgCitizenRepo.js';
 import { PgCommuneSettingsRepo } from '../src/storage/pg/pgCommuneSettingsRepo.js';
 import { PgPopulationRepo } from '../src/storage/pg/pgPopulationRepo.js';
+import { PgReportRepo } from '../src/storage/pg/pgReportRepo.js';
 import { PgStaffStore } from '../src/storage/pg/pgStaffStore.js';
 import { PgCompletionStats } from '../src/storage/pg/pgStatsRepo.js';
 import { PgTelegramStore } from '../src/storage/pg/pgTelegramStore.js';
@@ -25,6 +33,8 @@ import { SqliteCitizenRepo } from '../src/storage/sqlite/citizenRepo.js';
 import { SqliteCommuneSettingsRepo } from '../src/storage/sqlite/communeSettingsRepo.js';
 import { openDatabase } from '../src/storage/sqlite/db.js';
 import { SqlitePopulationRepo } from '../src/storage/sqlite/populationRepo.js';
+import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
+import { SqliteAuditLog } from '../src/storage/sqlite/staffAudit.js';
 import { SqliteStaffStore } from '../src/storage/sqlite/staffStore.js';
 import { SqliteCompletionStats } from '../src/storage/sqlite/statsRepo.js';
 import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
@@ -36,15 +46,33 @@ import { testBackend, type TestBackend } from './testService.js';
 export interface TestRepos {
   readonly backend: TestBackend;
   readonly communeId: string;
+  /**
+   * The config variables that name this database and commune, for a command
+   * (`cli …`) run on it: SQLite, DATABASE_PATH of the file; PostgreSQL,
+   * DATABASE_URL (the app role) and COMMUNE_ID.
+   */
+  readonly env: Readonly<Record<string, string>>;
   readonly tables: TableAccess;
   readonly settings: CommuneSettingsStore;
   readonly population: PopulationStore & PopulationSource;
   readonly staff: StaffStore;
+  /** The staff audit log, its lines stamped by `clock`. */
+  audit(clock: Clock): AuditLog & AuditReader;
   /** What the Telegram channel keeps (sent polls, inactive chats, long callback values). */
   readonly telegram: TelegramStore;
+  /** What staff's reports and exports read, for this commune or another one of the same database. */
+  reports(communeId?: string): ReportSource;
   /** The completions the emulation board and /thongke count. */
   readonly stats: CompletionStats;
   citizens(options?: { coreQuizzes?: readonly string[] }): CitizenRepo;
+  /** A Zalo app's state (tokens sealed with `secrets`, residents) and its rows of the outbox, as the channel keeps them. */
+  zalo(
+    appId: string,
+    secrets: SecretBox,
+  ): {
+    readonly state: ZaloStateStore;
+    enqueue(userId: string, messages: readonly OutboundMessage[], at: Date): Promise<void>;
+  };
 }
 
 export interface TestReposDb {
@@ -65,13 +93,25 @@ export async function openTestRepos(): Promise<TestReposDb> {
         return {
           backend: 'pg',
           communeId,
+          env: { DATABASE_URL: pg.appUrl, COMMUNE_ID: communeId },
           tables,
           settings: new PgCommuneSettingsRepo(pg.app, communeId),
           population: new PgPopulationRepo(pg.app, communeId),
           staff: new PgStaffStore(pg.app, communeId),
+          audit: (clock) => new PgAuditLog(pg.app, communeId, clock),
+          reports: (id = communeId) => new PgReportRepo(pg.app, id),
           stats: new PgCompletionStats(pg.app, communeId),
           telegram: new PgTelegramStore(pg.app, communeId),
           citizens: (o = {}) => new PgCitizenRepo(pg.app, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
+          zalo: (appId, secrets) => {
+            const outbox = new PgOutboxStore<OutboundMessage>(pg.app, communeId, 'zalo');
+            return {
+              state: new PgZaloStore(pg.app, communeId, appId, secrets),
+              enqueue: async (userId, messages, at) => {
+                await outbox.enqueue(userId, messages, at);
+              },
+            };
+          },
         };
       },
       close: () => pg.close(),
@@ -81,19 +121,33 @@ export async function openTestRepos(): Promise<TestReposDb> {
   return {
     fresh() {
       const tmp = tempDir('hocvuso-repos-');
-      const db = openDatabase(join(tmp.dir, 'hocvuso.db'));
+      const path = join(tmp.dir, 'hocvuso.db');
+      const db = openDatabase(path);
       open.push({ close: () => (db.close(), tmp.cleanup()) });
       const communeId = SQLITE_COMMUNE;
       return Promise.resolve({
         backend: 'sqlite',
         communeId,
+        env: { DATABASE_PATH: path },
         tables: sqliteTables(db),
         settings: new SqliteCommuneSettingsRepo(db, communeId),
         population: new SqlitePopulationRepo(db, communeId),
         staff: new SqliteStaffStore(db, communeId),
+        audit: (clock) => new SqliteAuditLog(db, communeId, clock),
+        reports: (id = communeId) => new SqliteReportRepo(db, id),
         stats: new SqliteCompletionStats(db, communeId),
         telegram: new SqliteTelegramStore(db, communeId),
         citizens: (o = {}) => new SqliteCitizenRepo(db, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
+        zalo: (appId, secrets) => {
+          const store = new SqliteZaloStore(db, communeId, appId, undefined, secrets);
+          return {
+            state: store,
+            enqueue: (userId, messages, at) => {
+              store.outbox.enqueue(userId, messages, at);
+              return Promise.resolve();
+            },
+          };
+        },
       });
     },
     close() {

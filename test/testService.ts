@@ -39,7 +39,7 @@ import { sqliteTelegramDelivery, type TelegramDelivery } from '../src/channels/t
 import { pgTelegramDelivery } from '../src/channels/telegram/pgDelivery.js';
 import type { TelegramPayload } from '../src/channels/telegram/send.js';
 import type { TelegramConfig } from '../src/channels/telegram/config.js';
-import type { ChannelSettings } from '../src/channelSettings.js';
+import { loadChannelSettings, type ChannelSettings } from '../src/channelSettings.js';
 import type { ChannelRuntime } from '../src/channels/runtime.js';
 import { createZaloChannel, type ZaloChannelOptions, type ZaloRuntime } from '../src/channels/zalo/channel.js';
 import { createPgZaloChannel } from '../src/channels/zalo/pgChannel.js';
@@ -57,6 +57,7 @@ import { keepStatements } from '../src/storage/sqlite/db.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
 import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
 import type { RunningServer } from '../src/http/serve.js';
+import { connectHandoff, enabledChannels } from '../src/run.js';
 import { openPgCommune } from '../src/pgCommune.js';
 import { startPgServer } from '../src/pgServer.js';
 import type { Embedder } from '../src/rag/embeddings.js';
@@ -109,7 +110,22 @@ export interface TestServiceOptions {
   readonly random?: Random;
   readonly chatModel?: ChatModel;
   readonly embedder?: Embedder;
+  /**
+   * Channel variables (.env's TELEGRAM_*, ZALO_*): the channels npm start
+   * switches on with them on this database (run.ts / pgRun.ts), mounted on the
+   * server, plugged into the handoff, started, and stopped at close.
+   */
+  readonly channelEnv?: Record<string, string>;
+  /**
+   * The engine behind the server's web chat, from the real one (a slowed or
+   * scripted engine, through the turn runner's withEngine on either
+   * database); `engine` and the channels keep the real one.
+   */
+  readonly webEngine?: (engine: Engine) => Engine;
 }
+
+/** What only the first service of a test is started with. */
+type StartOptions = Pick<TestServiceOptions, 'channelEnv' | 'webEngine'>;
 
 /**
  * What the Telegram and Zalo channels keep on this database, without running
@@ -202,6 +218,8 @@ export interface TestService {
    * (every turn checks the database itself).
    */
   lookForChanges(): Promise<void>;
+  /** The channels `channelEnv` switched on, running (none without it). */
+  readonly channels: readonly ChannelRuntime[];
   /** Starts the server's stop as SIGTERM does: /healthz says "stopping", new chat and webhook requests get 503. */
   drain(): void;
   /**
@@ -247,7 +265,11 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
   const env = { RATE_LIMIT_IP_PER_MINUTE: LOOPBACK_ADDRESS_LIMIT, ...options.env };
   const backend = testBackend();
   const { logger, lines } = memoryLogger();
-  const first = backend === 'pg' ? await onPostgres(env, logger, parts) : await onSqlite(env, logger, parts);
+  const start: StartOptions = { channelEnv: options.channelEnv, webEngine: options.webEngine };
+  const first =
+    backend === 'pg'
+      ? await onPostgres(env, logger, parts, undefined, start)
+      : await onSqlite(env, logger, parts, undefined, start);
   const others: Built[] = [];
   const front = (built: Built, logLines: string[]) => {
     const base = `http://127.0.0.1:${built.server.port}`;
@@ -263,6 +285,7 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
     backend,
     ...first.service,
     ...front(first, lines),
+    channels: first.channels,
     async another(more = {}) {
       const log = memoryLogger();
       const built = await first.another({ ...env, ...more }, log.logger, parts);
@@ -272,6 +295,7 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
     drain: () => first.server.drain(),
     async close() {
       for (const built of [...others, first]) {
+        for (const c of built.channels) await c.stop();
         await stopServer(built);
         await built.close();
       }
@@ -303,9 +327,10 @@ type Logger = ReturnType<typeof memoryLogger>['logger'];
 type Parts = Pick<TestServiceOptions, 'random' | 'chatModel' | 'embedder'> & { clock: Clock };
 interface Built {
   readonly server: RunningServer;
+  readonly channels: readonly ChannelRuntime[];
   readonly service: Omit<
     TestService,
-    'backend' | 'base' | 'logLines' | 'request' | 'another' | 'drain' | 'lookForChanges' | 'close'
+    'backend' | 'base' | 'logLines' | 'request' | 'another' | 'drain' | 'lookForChanges' | 'channels' | 'close'
   >;
   /** Another service on the same database (closes only its own parts). */
   another(env: Record<string, string>, logger: Logger, parts: Parts): Promise<Built>;
@@ -315,16 +340,27 @@ interface Built {
   close(): Promise<void>;
 }
 
-async function onSqlite(env: Record<string, string>, logger: Logger, parts: Parts, dir?: string): Promise<Built> {
+async function onSqlite(
+  env: Record<string, string>,
+  logger: Logger,
+  parts: Parts,
+  dir?: string,
+  { channelEnv, webEngine }: StartOptions = {},
+): Promise<Built> {
   const tmp = dir === undefined ? tempDir('hocvuso-service-') : { dir, cleanup: () => undefined };
   const config = testConfig({ ...env, DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
   const services = createServices(config, logger, withoutUndefined(parts));
   try {
     await services.ingest();
-    const server = await startServer(services, logger, [], { healthReuseMs: 0 });
+    const channels = channelEnv ? enabledChannels(loadChannelSettings(channelEnv), services, logger) : [];
+    connectHandoff(services, channels);
+    const web = webEngine ? { ...services, turns: services.turns.withEngine(webEngine(services.engine)) } : services;
+    const server = await startServer(web, logger, channels, { healthReuseMs: 0 });
+    await startChannels(channels);
     const staff = staffParts(services.db, config.COMMUNE_ID, parts.clock);
     return {
       server,
+      channels,
       service: {
         config,
         communeId: config.COMMUNE_ID,
@@ -434,6 +470,7 @@ async function onPostgres(
   logger: Logger,
   parts: Parts,
   existing?: TestDatabase,
+  { channelEnv, webEngine }: StartOptions = {},
 ): Promise<Built> {
   const t = existing ?? (await createMigratedDatabase());
   const config = testConfig({ ...env, DATABASE_URL: t.appUrl });
@@ -448,9 +485,27 @@ async function onPostgres(
   };
   try {
     const home = await openPgCommune(config, logger, pg, config.COMMUNE_ID, withoutUndefined(parts));
-    const server = await startPgServer({ pg, config, logger, home, others: [], healthReuseMs: 0 });
+    const channels: ChannelRuntime[] = [];
+    if (channelEnv) {
+      const settings = loadChannelSettings(channelEnv);
+      if (settings.telegram) channels.push(pgTelegramRuntime(settings.telegram, pg, home, logger));
+      const zalo = pgZaloChannel({
+        settings,
+        commune: home,
+        pg,
+        secrets: () => (box ??= secretBoxFor(config)),
+        maxBodyBytes: config.MAX_BODY_BYTES,
+        logger,
+      });
+      if (zalo) channels.push(zalo);
+      connectHandoff(home, channels);
+    }
+    const web = webEngine ? { ...home, turns: home.turns.withEngine(webEngine(home.engine)) } : home;
+    const server = await startPgServer({ pg, config, logger, home: web, others: [], channels, healthReuseMs: 0 });
+    await startChannels(channels);
     return {
       server,
+      channels,
       service: {
         config,
         communeId: home.communeId,
@@ -544,6 +599,11 @@ async function onPostgres(
     await close();
     throw err;
   }
+}
+
+/** Starts the channels as run.ts does once the server listens. */
+async function startChannels(channels: readonly ChannelRuntime[]): Promise<void> {
+  for (const c of channels) await c.start();
 }
 
 /** `sqliteTables` over a read-only connection opened for each read and closed after it. */

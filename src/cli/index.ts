@@ -10,7 +10,6 @@ import { parseArgs } from 'node:util';
 import { ConfigError, describeConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { BAD_SETTING_EXIT, badSettingMessage } from '../startupError.js';
-import { sqliteOnlyMessage } from './sqliteOnly.js';
 
 const USAGE = `Hocvuso – trợ lý Bình dân học vụ số (command line)
 
@@ -89,11 +88,6 @@ async function run(argv: string[]): Promise<number> {
   const quiet = command === 'ask' && process.env.LOG_LEVEL === undefined;
   const logger = createLogger(quiet ? 'warn' : config.LOG_LEVEL);
   const ctx: CliContext = { config, logger, args: rest, stdout: process.stdout };
-  const sqliteOnly = sqliteOnlyMessage(command, config.DATABASE_URL);
-  if (sqliteOnly !== undefined) {
-    process.stderr.write(sqliteOnly);
-    return 1;
-  }
   switch (command) {
     case 'ask':
       return (await import('./ask.js')).runAsk(

@@ -7,13 +7,17 @@
  * rotates it on its own, so set-token is for the first start and for recovery
  * after the chain broke. Status shows when the access token expires, the last
  * token error, and how many replies are waiting for residents to write again.
+ * With DATABASE_URL the state is PostgreSQL's (the OA of .env serves
+ * COMMUNE_ID there, as pgRun.ts runs it), else the SQLite file's.
  */
 import { readFileSync } from 'node:fs';
 import { loadZaloConfig, type ZaloConfig } from '../channels/zalo/config.js';
 import { ConfigError } from '../config.js';
+import type { ZaloStateStore } from '../core/stores/zalo.js';
 import { ensureCommune, openDatabase } from '../storage/sqlite/db.js';
 import { secretBoxFor } from '../storage/secretKey.js';
 import { SqliteZaloStore } from '../storage/sqlite/zaloStore.js';
+import { pgProblemExit } from './cliStores.js';
 import type { CliContext } from './index.js';
 
 const USAGE = `Usage:
@@ -28,22 +32,51 @@ function inWords(ms: number): string {
   return ms >= 0 ? `in ${span}` : `${span} ago`;
 }
 
-function openStore(ctx: CliContext, config: ZaloConfig): { store: SqliteZaloStore; close: () => void } {
-  const db = openDatabase(ctx.config.DATABASE_PATH);
-  ensureCommune(db, ctx.config.COMMUNE_ID);
+interface OpenStore {
+  readonly store: ZaloStateStore;
+  readonly close: () => Promise<void>;
+}
+
+/** The channel's state on the database the configuration names, under the account the running channel uses. */
+async function openStore(ctx: CliContext, config: ZaloConfig): Promise<OpenStore> {
   const account = config.ZALO_MODE === 'oa' ? config.ZALO_APP_ID : 'bot';
   const secrets = secretBoxFor(ctx.config);
+  const url = ctx.config.DATABASE_URL;
+  if (url !== undefined) {
+    // Loaded only here: a command on SQLite does not pay for the PostgreSQL driver.
+    const { openPgZaloState } = await import('./zaloPg.js');
+    return openPgZaloState(url, ctx.config.COMMUNE_ID, account, secrets);
+  }
+  const db = openDatabase(ctx.config.DATABASE_PATH);
+  ensureCommune(db, ctx.config.COMMUNE_ID);
   return {
     store: new SqliteZaloStore(db, ctx.config.COMMUNE_ID, account, undefined, secrets),
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      return Promise.resolve();
+    },
   };
 }
 
-export function runZalo(
+/** Runs `fn` over the store and closes it; a PostgreSQL set-up problem is said in Vietnamese with exit code 1. */
+async function withStore(ctx: CliContext, config: ZaloConfig, fn: (store: ZaloStateStore) => Promise<number>) {
+  try {
+    const { store, close } = await openStore(ctx, config);
+    try {
+      return await fn(store);
+    } finally {
+      await close();
+    }
+  } catch (err) {
+    return pgProblemExit(ctx, err);
+  }
+}
+
+export async function runZalo(
   ctx: CliContext,
   args: readonly string[],
   env: Record<string, string | undefined> = process.env,
-): number {
+): Promise<number> {
   const [sub, ...rest] = args;
   let config: ZaloConfig | undefined;
   try {
@@ -66,14 +99,11 @@ export function runZalo(
       process.stderr.write(`${USAGE}\n`);
       return 1;
     }
-    const { store, close } = openStore(ctx, config);
-    try {
-      store.setRefreshToken(token, new Date());
-    } finally {
-      close();
-    }
-    out('Refresh token saved. The service uses it at its next token refresh (no restart needed).');
-    return 0;
+    return withStore(ctx, config, async (store) => {
+      await store.setRefreshToken(token, new Date());
+      out('Refresh token saved. The service uses it at its next token refresh (no restart needed).');
+      return 0;
+    });
   }
 
   if (sub === 'status') {
@@ -83,12 +113,11 @@ export function runZalo(
       else out('Zalo channel: off (no ZALO_* variable set; see .env.example).');
       return 0;
     }
-    const { store, close } = openStore(ctx, config);
-    try {
+    return withStore(ctx, config, async (store) => {
       const now = Date.now();
-      const t = store.tokens();
-      const outbox = store.counts();
-      const inactive = store.inactiveResidents();
+      const t = await store.tokens();
+      const outbox = await store.counts();
+      const inactive = await store.inactiveResidents();
       if (json) {
         out(
           JSON.stringify({
@@ -128,9 +157,7 @@ export function runZalo(
       );
       out(`Residents marked inactive (unfollowed): ${inactive}`);
       return 0;
-    } finally {
-      close();
-    }
+    });
   }
 
   process.stderr.write(`${USAGE}\n`);

@@ -3,11 +3,14 @@
  * it: the public JSON of `ask`, JSON Lines from stdin, `ingest` and its exit
  * codes, and the messages for a bad environment or an unknown command. Every
  * spawn costs about a second, so they all start at once in beforeAll and the
- * tests only read their results.
+ * tests only read their results. Each command runs on a commune of its own of
+ * the run's database (test/testRepos.ts: a SQLite file, or a commune of one
+ * PostgreSQL database named by DATABASE_URL).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, tempDir, writeTree, type CliRunResult } from '../helpers.js';
+import { openTestRepos, type TestReposDb } from '../testRepos.js';
 
 interface AskJson {
   answer: string;
@@ -36,8 +39,16 @@ function expectAskShape(value: unknown): asserts value is AskJson {
   expect(scores.slice(1)).toEqual([...scores.slice(1)].sort((a, b) => b - a));
 }
 
+/**
+ * How long a command that indexes the whole knowledge base may take when four
+ * start at once: about 10 s each alone, on PostgreSQL as on SQLite, and they
+ * share the machine's cores.
+ */
+const SLOW_MS = 90_000;
+
 describe('cli (child process)', () => {
   let tmp: { dir: string; cleanup: () => void };
+  let repos: TestReposDb;
   let askOne: CliRunResult;
   let askLines: CliRunResult;
   let ingestOk: CliRunResult;
@@ -47,23 +58,33 @@ describe('cli (child process)', () => {
 
   beforeAll(async () => {
     tmp = tempDir('hocvuso-cli-');
-    const db = (name: string): string => join(tmp.dir, name, 'hocvuso.db');
+    repos = await openTestRepos();
+    const db = async (): Promise<Readonly<Record<string, string>>> => (await repos.fresh()).env;
+    const [ask, lines, ingest, bad, env, unknownDb] = [
+      await db(),
+      await db(),
+      await db(),
+      await db(),
+      await db(),
+      await db(),
+    ];
     const badKnowledge = join(tmp.dir, 'knowledge-bad');
     writeTree(badKnowledge, {
       'tot.md': '# Bưu điện văn hóa xã\n\nBưu điện văn hóa xã mở cửa từ 7 giờ sáng.\n',
       'hong-front-matter.md': '---\ntitle: [chưa đóng\n---\n\nNội dung.\n',
     });
     [askOne, askLines, ingestOk, ingestBad, badEnv, unknown] = await Promise.all([
-      runCli(['ask', '--json', 'VNeID là gì?'], { DATABASE_PATH: db('ask') }),
-      runCli(['ask', '--json'], { DATABASE_PATH: db('lines') }, 'VNeID là gì?\n\ndang ky dinh danh muc 2 o dau\n'),
-      runCli(['ingest'], { DATABASE_PATH: db('ingest') }),
-      runCli(['ingest'], { DATABASE_PATH: db('bad'), KNOWLEDGE_DIR: badKnowledge }),
-      runCli(['ingest'], { DATABASE_PATH: db('env'), PORT: 'abc' }),
-      runCli(['frobnicate'], { DATABASE_PATH: db('unknown') }),
+      runCli(['ask', '--json', 'VNeID là gì?'], ask, '', SLOW_MS),
+      runCli(['ask', '--json'], lines, 'VNeID là gì?\n\ndang ky dinh danh muc 2 o dau\n', SLOW_MS),
+      runCli(['ingest'], ingest, '', SLOW_MS),
+      runCli(['ingest'], { ...bad, KNOWLEDGE_DIR: badKnowledge }, '', SLOW_MS),
+      runCli(['ingest'], { ...env, PORT: 'abc' }),
+      runCli(['frobnicate'], unknownDb),
     ]);
-  }, 60_000);
+  }, 2 * SLOW_MS);
 
-  afterAll(() => {
+  afterAll(async () => {
+    await repos?.close();
     tmp?.cleanup();
   });
 

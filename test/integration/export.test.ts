@@ -1,6 +1,7 @@
 /**
  * The completion export staff open in Excel: counts per hamlet × target group
- * × quiz (and programme completion) aggregated in SQLite, unknown profiles
+ * × quiz (and programme completion) aggregated by the database (SQLite or
+ * PostgreSQL, test/testRepos.ts), unknown profiles
  * under "chưa rõ", and a file Excel reads as Vietnamese (BOM, CRLF, quoting).
  * The real CLI runs in child processes, all started at once in beforeAll.
  */
@@ -13,11 +14,13 @@ import { buildCompletionCsv, COMPLETION_HEADER, PROGRAMME_ID, UNKNOWN_LABEL } fr
 import { csvCell } from '../../src/reports/csv.js';
 import { loadCommune } from '../../src/content/loadCommune.js';
 import { loadQuizBanks, MemoryQuizCatalog } from '../../src/content/loadQuizzes.js';
-import { openDatabase, type Db } from '../../src/storage/sqlite/db.js';
-import { SqliteReportRepo, type CompletionCount } from '../../src/storage/sqlite/reportRepo.js';
+import type { CompletionCount } from '../../src/core/stores/reports.js';
+import type { TableAccess } from '../contracts/tables.js';
 import { runCli, tempDir, writeTree, type CliRunResult } from '../helpers.js';
+import { openTestRepos, type TestRepos, type TestReposDb } from '../testRepos.js';
 
-const COMMUNE = 'hung-chau';
+/** Another commune on the same database, whose rows must not leak into this one's report. */
+const OTHER = 'xa-khac';
 const TRICKY_HAMLET = 'Xóm Đông, "Trên"';
 
 function quizBank(id: string, title: string): string {
@@ -58,30 +61,41 @@ const PEOPLE: readonly [string, string | null, string | null, readonly string[],
   ['c8', 'xom-dong', 'nguoi-dan', [], false],
 ];
 
-function seed(db: Db): void {
+async function seed(tables: TableAccess, commune: string): Promise<void> {
   const at = '2026-11-01T08:00:00.000Z';
-  const citizen = db.prepare(
-    `INSERT INTO citizens (commune_id, id, consent, display_name, hamlet, target_group, birth_year, created_at, updated_at)
-     VALUES (?, ?, 'given', ?, ?, ?, 1980, ?, ?)`,
-  );
-  const pass = db.prepare(
-    `INSERT INTO quiz_passes (commune_id, citizen_id, quiz_id, attempt_id, score, passed_at) VALUES (?, ?, ?, ?, 1, ?)`,
-  );
-  const programme = db.prepare(
-    `INSERT INTO programme_completions (commune_id, citizen_id, completed_at) VALUES (?, ?, ?)`,
-  );
-  db.transaction(() => {
-    for (const [id, hamlet, group, quizzes, completed] of PEOPLE) {
-      citizen.run(COMMUNE, id, `Người ${id}`, hamlet, group, at, at);
-      for (const quiz of quizzes) pass.run(COMMUNE, id, quiz, `${id}-${quiz}`, at);
-      if (completed) programme.run(COMMUNE, id, at);
-    }
-    // Another commune on the same install must not leak into this one's report.
-    db.prepare(`INSERT INTO communes (id, name) VALUES ('xa-khac', 'Xã Khác')`).run();
-    citizen.run('xa-khac', 'k1', 'Người khác', 'xom-dong', 'nguoi-dan', at, at);
-    pass.run('xa-khac', 'k1', 'bai-a', 'k1-a', at);
-    programme.run('xa-khac', 'k1', at);
-  })();
+  const citizen = (communeId: string, id: string, name: string, hamlet: string | null, group: string | null) =>
+    tables.insert('citizens', {
+      commune_id: communeId,
+      id,
+      consent: 'given',
+      display_name: name,
+      hamlet,
+      target_group: group,
+      birth_year: 1980,
+      created_at: at,
+      updated_at: at,
+    });
+  const pass = (communeId: string, citizenId: string, quizId: string, attemptId: string) =>
+    tables.insert('quiz_passes', {
+      commune_id: communeId,
+      citizen_id: citizenId,
+      quiz_id: quizId,
+      attempt_id: attemptId,
+      score: 1,
+      passed_at: at,
+    });
+  const programme = (communeId: string, citizenId: string) =>
+    tables.insert('programme_completions', { commune_id: communeId, citizen_id: citizenId, completed_at: at });
+  for (const [id, hamlet, group, quizzes, completed] of PEOPLE) {
+    await citizen(commune, id, `Người ${id}`, hamlet, group);
+    for (const quiz of quizzes) await pass(commune, id, quiz, `${id}-${quiz}`);
+    if (completed) await programme(commune, id);
+  }
+  // Another commune on the same install must not leak into this one's report.
+  await tables.insert('communes', { id: OTHER, name: 'Xã Khác' });
+  await citizen(OTHER, 'k1', 'Người khác', 'xom-dong', 'nguoi-dan');
+  await pass(OTHER, 'k1', 'bai-a', 'k1-a');
+  await programme(OTHER, 'k1');
 }
 
 /** A small RFC 4180 reader, enough to check what Excel will see. */
@@ -118,8 +132,8 @@ function parseCsv(text: string): string[][] {
 describe('completion export', () => {
   let tmp: { dir: string; cleanup: () => void };
   let knowledge: string;
-  let dbPath: string;
-  let db: Db;
+  let repos: TestReposDb;
+  let commune: TestRepos;
   let csvText: string;
   let csvRows: number;
   let cli: Record<'exported' | 'badFormat' | 'check' | 'progress' | 'workbook' | 'badDate', CliRunResult>;
@@ -138,23 +152,23 @@ describe('completion export', () => {
       'commune.yaml': COMMUNE_YAML,
       'quizzes/bai-a.yaml': quizBank('bai-a', 'VNeID cơ bản').replace('answer: 0', 'answer: 2'),
     });
-    dbPath = join(tmp.dir, 'data', 'hocvuso.db');
-    db = openDatabase(dbPath);
-    seed(db);
+    repos = await openTestRepos();
+    commune = await repos.fresh();
+    await seed(commune.tables, commune.communeId);
 
-    const [banks, commune] = await Promise.all([loadQuizBanks(knowledge), loadCommune(knowledge)]);
+    const [banks, yaml] = await Promise.all([loadQuizBanks(knowledge), loadCommune(knowledge)]);
     expect(banks.problems).toEqual([]);
-    const repo = new SqliteReportRepo(db, COMMUNE);
+    const repo = commune.reports();
     const built = buildCompletionCsv({
-      commune: commune.commune,
-      quizzes: new MemoryQuizCatalog(banks.quizzes, commune.commune.coreQuizzes).list(),
-      completions: repo.completionCounts(),
-      programme: repo.programmeCounts(),
+      commune: yaml.commune,
+      quizzes: new MemoryQuizCatalog(banks.quizzes, yaml.commune.coreQuizzes).list(),
+      completions: await repo.completionCounts(),
+      programme: await repo.programmeCounts(),
     });
     csvText = built.text;
     csvRows = built.rows;
 
-    const env = { DATABASE_PATH: dbPath, KNOWLEDGE_DIR: knowledge };
+    const env = { ...commune.env, KNOWLEDGE_DIR: knowledge };
     const [exported, badFormat, check, progress, workbook, badDate] = await Promise.all([
       runCli(['export', '--format', 'completions-csv', '--out', outFile()], env),
       runCli(['export', '--format', 'pdf'], env),
@@ -166,18 +180,18 @@ describe('completion export', () => {
     cli = { exported, badFormat, check, progress, workbook, badDate };
   }, 90_000);
 
-  afterAll(() => {
-    if (db?.open) db.close();
+  afterAll(async () => {
+    await repos?.close();
     tmp?.cleanup();
   });
 
-  it('counts passes per hamlet × group × quiz in SQL, blank profiles as unknown, one commune only', () => {
+  it('counts passes per hamlet × group × quiz in SQL, blank profiles as unknown, one commune only', async () => {
     const sort = (rows: CompletionCount[]) =>
       [...rows].sort((a, b) =>
         `${a.hamletId}/${a.groupId}/${a.quizId}`.localeCompare(`${b.hamletId}/${b.groupId}/${b.quizId}`),
       );
-    const repo = new SqliteReportRepo(db, COMMUNE);
-    expect(sort(repo.completionCounts())).toEqual(
+    const repo = commune.reports();
+    expect(sort(await repo.completionCounts())).toEqual(
       sort([
         { hamletId: 'xom-dong', groupId: 'nguoi-dan', quizId: 'bai-a', passed: 2 },
         { hamletId: 'xom-dong', groupId: 'nguoi-dan', quizId: 'bai-b', passed: 1 },
@@ -189,15 +203,16 @@ describe('completion export', () => {
         { hamletId: 'xom-cu', groupId: 'khac', quizId: 'bai-a', passed: 1 },
       ]),
     );
-    expect(repo.programmeCounts()).toEqual(
+    const programme = await repo.programmeCounts();
+    expect(programme).toEqual(
       expect.arrayContaining([
         { hamletId: 'xom-dong', groupId: 'nguoi-dan', completed: 1 },
         { hamletId: 'xom-tay', groupId: 'nguoi-dan', completed: 1 },
         { hamletId: null, groupId: null, completed: 1 },
       ]),
     );
-    expect(repo.programmeCounts()).toHaveLength(3);
-    expect(new SqliteReportRepo(db, 'xa-khac').completionCounts()).toEqual([
+    expect(programme).toHaveLength(3);
+    expect(await commune.reports(OTHER).completionCounts()).toEqual([
       { hamletId: 'xom-dong', groupId: 'nguoi-dan', quizId: 'bai-a', passed: 1 },
     ]);
   });

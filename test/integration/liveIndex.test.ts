@@ -2,13 +2,15 @@
  * A running server and a knowledge document added while it runs: whether the
  * server ingests it itself or staff run `cli ingest` in another process on
  * the same database, the next answer cites the document by its title, not by
- * its path, without a restart.
+ * its path, without a restart. On the run's database: SQLite (every turn
+ * looks for a newer index) or PostgreSQL (the process's round that looks for
+ * other processes' changes, `lookForChanges`).
  */
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { createServices, INDEX_GENERATION, type Services } from '../../src/services.js';
-import { fixedClock, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
+import { INDEX_GENERATION } from '../../src/services.js';
+import { runCli, tempDir, writeTree } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
 const FIRST = { 'buu-dien.md': '# Bưu điện văn hóa xã\n\nBưu điện văn hóa xã có máy tính cho bà con tra cứu.\n' };
 const NEW_DOC = {
@@ -32,28 +34,43 @@ interface ChatReply {
 describe('a document added while the server runs', () => {
   let tmp: { dir: string; cleanup: () => void };
   let knowledge: string;
-  let services: Services;
-  let server: RunningServer;
-  const config = () =>
-    testConfig({ DATABASE_PATH: join(tmp.dir, 'db', 'hocvuso.db'), KNOWLEDGE_DIR: join(tmp.dir, 'knowledge') });
+  let services: TestService;
 
   beforeEach(async () => {
     tmp = tempDir('hocvuso-live-');
     knowledge = join(tmp.dir, 'knowledge');
     writeTree(knowledge, FIRST);
-    services = createServices(config(), memoryLogger().logger, { clock: fixedClock() });
-    await services.ingest();
-    server = await startServer(services, memoryLogger().logger);
+    // The server of `npm start` on the run's database, its knowledge folder indexed as it starts.
+    services = await testService({ env: { KNOWLEDGE_DIR: knowledge } });
   });
 
   afterEach(async () => {
-    await server.stop();
-    services.close();
+    await services.close();
     tmp.cleanup();
   });
 
+  /**
+   * What `npm run -s cli -- ingest` does: another process, its own connection
+   * to the service's database (the file, or the commune of DATABASE_URL).
+   */
+  async function cliIngest(): Promise<string> {
+    const { config } = services;
+    const database: Record<string, string> =
+      config.DATABASE_URL !== undefined
+        ? { DATABASE_URL: config.DATABASE_URL, COMMUNE_ID: config.COMMUNE_ID }
+        : { DATABASE_PATH: config.DATABASE_PATH };
+    const run = await runCli(['ingest'], { ...database, KNOWLEDGE_DIR: knowledge, LOG_LEVEL: 'warn' });
+    expect(run.code, run.stderr).toBe(0);
+    return run.stdout;
+  }
+
+  /** The index's generation as stored: every process compares it with the one it loaded. */
+  async function generation(): Promise<unknown> {
+    return (await services.committed.rows('meta')).find((r) => r.key === INDEX_GENERATION)?.value;
+  }
+
   async function chat(text: string): Promise<ChatReply[]> {
-    const res = await fetch(`http://127.0.0.1:${server.port}/api/chat`, {
+    const res = await services.request('/api/chat', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: 'live-test', text }),
@@ -74,14 +91,10 @@ describe('a document added while the server runs', () => {
   it('is cited by its title after `cli ingest` indexed it from another process', async () => {
     expect((await services.engine.ask(QUESTION)).sources.map((s) => s.ref)).not.toContain('wifi-nha-van-hoa.md');
     writeTree(knowledge, NEW_DOC);
-    // What `npm run -s cli -- ingest` does: its own services, its own connection to the same file.
-    const cli = createServices(config(), memoryLogger().logger, { clock: fixedClock() });
-    try {
-      const report = await cli.ingest();
-      expect(report.added).toEqual(['wifi-nha-van-hoa.md']);
-    } finally {
-      cli.close();
-    }
+    const report = await cliIngest();
+    expect(report).toContain('  + wifi-nha-van-hoa.md');
+    expect(report).toMatch(/Added 1, updated 0, removed 0, unchanged 1,/);
+    await services.lookForChanges();
     const [reply] = await chat(QUESTION);
     expect(reply?.sources).toEqual([{ title: TITLE, ref: 'wifi-nha-van-hoa.md' }]);
     expect(reply?.text).toContain(`Nguồn: ${TITLE}`);
@@ -89,13 +102,9 @@ describe('a document added while the server runs', () => {
   });
 
   it('does not rebuild anything when an ingestion changed nothing', async () => {
-    const before = services.index.getMeta(INDEX_GENERATION);
-    const cli = createServices(config(), memoryLogger().logger, { clock: fixedClock() });
-    try {
-      expect((await cli.ingest()).unchanged).toBe(1);
-    } finally {
-      cli.close();
-    }
-    expect(services.index.getMeta(INDEX_GENERATION)).toBe(before);
+    const before = await generation();
+    expect(before).toBeDefined();
+    expect(await cliIngest()).toMatch(/Added 0, updated 0, removed 0, unchanged 1,/);
+    expect(await generation()).toBe(before);
   });
 });

@@ -1,16 +1,19 @@
 /**
  * Issue 16, item 1: a secret typed on Zalo, Telegram or the web chat is masked
- * before the first write anywhere. Checked on the bytes of the database file
- * and its WAL, not through a repo, so a write nobody thought of is caught too;
- * the resident is warned, and the question around the secret is still answered.
+ * before the first write anywhere. Checked below the repositories, so a write
+ * nobody thought of is caught too: on SQLite the bytes of the database file
+ * and its WAL (any page, live or free); on PostgreSQL every committed row of
+ * the commune's tables. The resident is warned, and the question around the
+ * secret is still answered.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { secretWarning } from '../../src/core/conversation/texts.js';
 import { signed, textEvent } from '../fixtures/zalo.js';
-import { FakeBotApi, testBot, textUpdate } from './telegramFixtures.js';
-import { recordSends, zaloHarness, type ZaloHarness } from './zaloHarness.js';
+import type { TestService } from '../testService.js';
+import { FakeBotApi, testBotOn, textUpdate } from './telegramFixtures.js';
+import { recordSends, zaloHarnessOn, type ZaloHarnessOn } from './zaloHarness.js';
 
 const USER = '2468458835296197922';
 
@@ -23,18 +26,21 @@ const LEAKS: readonly (readonly [string, string, Parameters<typeof secretWarning
   ['số tài khoản 19031234567890 của tôi có bị lộ không', '19031234567890', ['bank-account']],
 ];
 
-/** True when the database file or its WAL holds `secret` anywhere (in any page, live or free). */
-function onDisk(path: string, secret: string): boolean {
+/**
+ * True when the database holds `secret` anywhere: SQLite, the file or its WAL
+ * (in any page, live or free); PostgreSQL, any committed row of the commune.
+ */
+async function stored(s: TestService, secret: string): Promise<boolean> {
+  if (s.backend === 'pg') return JSON.stringify(await s.committed.everyRow()).includes(secret);
+  const path = s.config.DATABASE_PATH;
   return [path, `${path}-wal`].some((f) => existsSync(f) && readFileSync(f).includes(Buffer.from(secret, 'utf8')));
 }
 
 describe('secrets typed by residents are never stored', () => {
-  let h: ZaloHarness;
-  let path: string;
+  let h: ZaloHarnessOn;
 
   beforeEach(async () => {
-    h = await zaloHarness();
-    path = h.services.config.DATABASE_PATH;
+    h = await zaloHarnessOn();
   });
 
   afterEach(async () => {
@@ -57,11 +63,11 @@ describe('secrets typed by residents are never stored', () => {
     // The question around the secret is answered too, after the warning.
     expect(all.length).toBeGreaterThan(secretWarning(kinds).length + 40);
     expect(all).not.toContain(secret);
-    expect(onDisk(path, secret)).toBe(false);
+    expect(await stored(h.services, secret)).toBe(false);
   });
 
   it.each(LEAKS)('web chat: %j is never written and the resident is warned', async (text, secret, kinds) => {
-    const res = await h.app.request('/api/chat', {
+    const res = await h.services.request('/api/chat', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ user: 'web-secret-test', text }),
@@ -70,17 +76,17 @@ describe('secrets typed by residents are never stored', () => {
     const body = (await res.json()) as { replies: { text: string }[] };
     expect(body.replies[0]?.text).toBe(secretWarning(kinds));
     expect(JSON.stringify(body)).not.toContain(secret);
-    expect(onDisk(path, secret)).toBe(false);
+    expect(await stored(h.services, secret)).toBe(false);
   });
 
   it.each(LEAKS)('Telegram: %j is never written and the resident is warned', async (text, secret, kinds) => {
     const api = new FakeBotApi();
-    const bot = testBot(h.services, api);
+    const bot = testBotOn(h.services, api);
     await bot.handleUpdate(textUpdate(7_300_001, text));
     const texts = api.texts(7_300_001);
     expect(texts[0]).toBe(secretWarning(kinds));
     expect(texts.join('\n')).not.toContain(secret);
-    expect(onDisk(path, secret)).toBe(false);
+    expect(await stored(h.services, secret)).toBe(false);
   });
 
   it('a question about passwords is not masked, not warned about, and answered', async () => {

@@ -1,14 +1,13 @@
 /**
- * The real listener: started on an ephemeral loopback port over a real SQLite
- * file, reached with `fetch`, and stopped cleanly so the port is free again.
+ * The real listener: started on an ephemeral loopback port over the run's
+ * database (server.ts on SQLite, pgServer.ts on PostgreSQL, through
+ * test/testService.ts), reached with `fetch`, and stopped cleanly so the port
+ * is free again.
  */
 import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../src/server.js';
-import type { Services } from '../../src/services.js';
-import { memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { portOpen } from '../serviceProcess.js';
+import { testService, type TestService, type TestServiceOptions } from '../testService.js';
 
 /**
  * POSTs JSON over a connection that is not kept alive (as a one-shot client or
@@ -44,27 +43,30 @@ function postOnce(port: number, path: string, body: unknown): Promise<{ status: 
   });
 }
 
-describe('startServer', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
-  let server: RunningServer | undefined;
+/** The port of a running service's listener. */
+const portOf = (s: TestService): number => Number(new URL(s.base).port);
 
-  beforeAll(async () => {
-    tmp = tempDir('hocvuso-server-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db'), PORT: '0', HOST: '127.0.0.1' });
+describe('the listener', () => {
+  /** Services still to close after a test (closing one twice is harmless: each test closes its own once). */
+  let open: TestService[] = [];
+  async function service(options: TestServiceOptions = {}): Promise<TestService> {
+    const s = await testService(options);
+    open.push(s);
+    return s;
+  }
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
   });
-
-  afterAll(async () => {
-    await server?.stop();
-    services?.close();
-    tmp?.cleanup();
-  });
+  const closed = (s: TestService): Promise<void> => {
+    open = open.filter((o) => o !== s);
+    return s.close();
+  };
 
   it('serves /healthz and /api/chat on an ephemeral port, then stops and frees the port', async () => {
-    server = await startServer(services, memoryLogger().logger);
-    const { port } = server;
+    const services = await service();
+    const port = portOf(services);
     expect(port).toBeGreaterThan(0);
-    const base = `http://127.0.0.1:${port}`;
+    const base = services.base;
 
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
@@ -93,9 +95,7 @@ describe('startServer', () => {
     await tooBig.text();
 
     expect(await portOpen(port)).toBe(true);
-    const stopping = server.stop();
-    server = undefined;
-    await expect(stopping).resolves.toBeUndefined();
+    await expect(closed(services)).resolves.toBeUndefined();
     expect(await portOpen(port)).toBe(false);
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   });
@@ -109,27 +109,27 @@ describe('startServer', () => {
     const inside = new Promise<void>((resolve) => {
       entered = resolve;
     });
-    const slow: Services = {
-      ...services,
-      turns: services.turns.withEngine({
-        ask: (q) => services.engine.ask(q),
+    const running = await service({
+      // The web chat's engine waits at the gate inside its turn.
+      webEngine: (engine) => ({
+        ask: (q) => engine.ask(q),
         handle: async (m) => {
           entered();
           await gate;
-          return services.engine.handle(m);
+          return engine.handle(m);
         },
       }),
-    };
-    const running = await startServer(slow, memoryLogger().logger);
-    const request = postOnce(running.port, '/api/chat', { user: 'slow', text: 'VNeID là gì?' });
+    });
+    const port = portOf(running);
+    const request = postOnce(port, '/api/chat', { user: 'slow', text: 'VNeID là gì?' });
     await inside;
     let stopped = false;
-    const stopping = running.stop().then(() => {
+    const stopping = closed(running).then(() => {
       stopped = true;
     });
     // The listener is closed at once: no new connections...
     await new Promise((r) => setTimeout(r, 50));
-    expect(await portOpen(running.port)).toBe(false);
+    expect(await portOpen(port)).toBe(false);
     expect(stopped).toBe(false);
     // ...but the request already inside gets its answer.
     release();
@@ -141,20 +141,8 @@ describe('startServer', () => {
   });
 
   it('rejects when the port is already taken', async () => {
-    const first = await startServer(services, memoryLogger().logger);
-    try {
-      const clash = await readyServices({
-        DATABASE_PATH: join(tmp.dir, 'second.db'),
-        PORT: String(first.port),
-        HOST: '127.0.0.1',
-      });
-      try {
-        await expect(startServer(clash, memoryLogger().logger)).rejects.toThrow(/EADDRINUSE/);
-      } finally {
-        clash.close();
-      }
-    } finally {
-      await first.stop();
-    }
+    const first = await service();
+    // Another process of the same install, told to listen where the first one does.
+    await expect(first.another({ PORT: String(portOf(first)) })).rejects.toThrow(/EADDRINUSE/);
   });
 });

@@ -2,21 +2,30 @@
  * A stop signal stops the service, gracefully and within a bound. Before,
  * SIGTERM sent to the process `npm start` created (what a container's PID 1
  * or a supervisor signals) stopped at the shell npm ran the script in, and
- * the server went on listening until something killed it hard.
+ * the server went on listening until something killed it hard. The service
+ * runs on the run's database (SQLite, or PostgreSQL: pgRun.ts's stop).
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STOP_GRACE_MS } from '../../src/shutdown.js';
-import { tempDir } from '../helpers.js';
 import { portOpen, readyPort, ROOT, waitForHealth } from '../serviceProcess.js';
+import { openTestRepos, type TestReposDb } from '../testRepos.js';
 
 /** The bound, plus time for npm itself to notice its child ended. */
 const EXIT_WITHIN_MS = STOP_GRACE_MS + 2_000;
 
 describe('a stop signal', () => {
-  const tmp = tempDir('hocvuso-stop-');
-  afterAll(() => tmp.cleanup());
+  let repos: TestReposDb;
+  /** The database `npm start` serves: DATABASE_PATH, or DATABASE_URL and COMMUNE_ID. */
+  let database: Readonly<Record<string, string>>;
+  beforeAll(async () => {
+    repos = await openTestRepos();
+    database = (await repos.fresh()).env;
+  });
+  afterAll(async () => {
+    await repos?.close();
+  });
 
   it('sent to the `npm start` process ends the service within the bound and frees the port', async () => {
     const npm = spawn('npm', ['start'], {
@@ -26,7 +35,7 @@ describe('a stop signal', () => {
         HOME: process.env.HOME ?? ROOT,
         PORT: '0', // the system picks a free port; the "ready" log line names it
         HOST: '127.0.0.1',
-        DATABASE_PATH: join(tmp.dir, 'data', 'hocvuso.db'),
+        ...database,
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

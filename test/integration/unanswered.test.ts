@@ -3,12 +3,21 @@
  * masked: a phone number typed by a resident is never shown back.
  */
 import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { localTime, runUnanswered } from '../../src/cli/unanswered.js';
-import { memoryLogger, readyServices, tempDir, testConfig } from '../helpers.js';
+import { memoryLogger } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
-const tmp = tempDir();
-afterAll(() => tmp.cleanup());
+/** Each case a service of its own (SQLite or PostgreSQL), on which the command runs with the service's config. */
+let open: TestService | undefined;
+async function service(): Promise<TestService> {
+  open = await testService();
+  return open;
+}
+afterEach(async () => {
+  await open?.close();
+  open = undefined;
+});
 
 function capture(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();
@@ -19,7 +28,7 @@ function capture(): { stream: PassThrough; text: () => string } {
 
 describe('cli unanswered', () => {
   it('lists unsure questions newest first with personal numbers masked', async () => {
-    const services = await readyServices({ DATABASE_PATH: `${tmp.dir}/u.db` });
+    const services = await service();
     await services.engine.handle({
       channel: 'web',
       userId: 'u1',
@@ -31,7 +40,6 @@ describe('cli unanswered', () => {
       { config: services.config, logger: memoryLogger().logger, args: [], stdout: out.stream },
       undefined,
     );
-    services.close();
     expect(code).toBe(0);
     const lines = out.text().trim().split('\n');
     expect(lines).toHaveLength(2);
@@ -45,7 +53,7 @@ describe('cli unanswered', () => {
   });
 
   it('shows a 👎 with the answer that was given', async () => {
-    const services = await readyServices({ DATABASE_PATH: `${tmp.dir}/fb.db` });
+    const services = await service();
     const who = { channel: 'web' as const, userId: 'u9' };
     const answer = await services.engine.handle({ ...who, text: 'VNeID là gì?' });
     expect(answer[0]?.buttons?.map((b) => b.value)).toContain('fb:down');
@@ -55,13 +63,12 @@ describe('cli unanswered', () => {
       { config: services.config, logger: memoryLogger().logger, args: [], stdout: out.stream },
       undefined,
     );
-    services.close();
     expect(out.text()).toContain('[answered, marked 👎]  VNeID là gì?');
     expect(out.text()).toContain('answer given: ');
   });
 
   it('groups the same question asked in different words, with how many residents asked (--groups)', async () => {
-    const services = await readyServices({ DATABASE_PATH: `${tmp.dir}/groups.db` });
+    const services = await service();
     const asked = [
       ['a', 'Lớp học kỹ năng số ở nhà văn hóa xóm có học buổi tối không?'],
       ['b', 'lop hoc ky nang so o nha van hoa xom co hoc buoi toi ko'],
@@ -74,7 +81,6 @@ describe('cli unanswered', () => {
       undefined,
       true,
     );
-    services.close();
     expect(code).toBe(0);
     const lines = out.text().trim().split('\n');
     expect(lines[0]).toMatch(/^2 người hỏi, 2 câu, gần nhất .*: Lớp học kỹ năng số ở nhà văn hóa xóm/);
@@ -89,7 +95,7 @@ describe('cli unanswered', () => {
   it('rejects a bad --limit with a clear message', async () => {
     const out = capture();
     const ctx = {
-      config: testConfig({ DATABASE_PATH: `${tmp.dir}/u.db` }),
+      config: (await service()).config,
       logger: memoryLogger().logger,
       args: [],
       stdout: out.stream,

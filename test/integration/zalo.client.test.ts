@@ -6,7 +6,6 @@
  * -32 backs off and retries; -230 holds the reply until the resident writes
  * again; 5xx is retried a bounded number of times.
  */
-import { SqliteZaloStore } from '../../src/storage/sqlite/zaloStore.js';
 import nock from 'nock';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -19,21 +18,13 @@ import {
 } from '../../src/channels/zalo/errors.js';
 import { renderReplies } from '../../src/channels/zalo/render.js';
 import { API_BASE, OAUTH_BASE, APP_ID, APP_SECRET, signed, textEvent } from '../fixtures/zalo.js';
-import {
-  ACCESS_0,
-  countRows,
-  nockRefresh,
-  recordSends,
-  REFRESH_0,
-  zaloHarness,
-  type ZaloHarness,
-} from './zaloHarness.js';
+import { ACCESS_0, nockRefresh, recordSends, REFRESH_0, zaloHarnessOn, type ZaloHarnessOn } from './zaloHarness.js';
 
 const USER = '2468458835296197922';
 const HOUR = 3_600_000;
 
 describe('Zalo client, tokens and outbox', () => {
-  let h: ZaloHarness | undefined;
+  let h: ZaloHarnessOn | undefined;
 
   afterEach(async () => {
     await h?.close();
@@ -41,9 +32,18 @@ describe('Zalo client, tokens and outbox', () => {
     nock.cleanAll();
   });
 
-  async function harness(opts: Parameters<typeof zaloHarness>[0] = {}): Promise<ZaloHarness> {
-    h = await zaloHarness(opts);
+  async function harness(opts: Parameters<typeof zaloHarnessOn>[0] = {}): Promise<ZaloHarnessOn> {
+    h = await zaloHarnessOn(opts);
     return h;
+  }
+
+  /** The rows of `table` in the service's database (SQLite or PostgreSQL), those matching `where` when given. */
+  async function countRows(
+    z: ZaloHarnessOn,
+    table: string,
+    where: (row: Record<string, unknown>) => boolean = () => true,
+  ) {
+    return (await z.services.tables.rows(table)).filter(where).length;
   }
 
   const refusal = (error: number, message = 'refused') => ({ error, message });
@@ -160,11 +160,13 @@ describe('Zalo client, tokens and outbox', () => {
       .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
     const err = await z.channel.client?.sendText(USER, 'x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZaloUnavailableError);
-    expect(z.channel.store.tokens()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
-    // Read back through a fresh store, as the next process would; the file itself holds it sealed.
-    const next = new SqliteZaloStore(z.services.db, z.services.config.COMMUNE_ID, APP_ID);
-    expect(next.tokens().refreshToken).toBe('refresh-1');
-    const row = z.services.db.prepare('SELECT refresh_token FROM zalo_tokens').get() as { refresh_token: string };
+    expect(await z.channel.store.tokens()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
+    // Read back through a fresh store, as the next process would; the database itself holds it sealed.
+    const next = z.services.channelStores.zalo(APP_ID).state;
+    expect((await next.tokens()).refreshToken).toBe('refresh-1');
+    const rows = await z.services.committed.rows('zalo_tokens');
+    expect(rows).toHaveLength(1);
+    const row = rows[0] as { refresh_token: string };
     expect(row.refresh_token).toMatch(/^enc:v1:/);
     expect(row.refresh_token).not.toContain('refresh-1');
   });
@@ -225,7 +227,7 @@ describe('Zalo client, tokens and outbox', () => {
     await z.channel.tick();
     expect(sent).toHaveLength(1);
     expect(sent[0]?.text).toMatch(/^Xin chào bà con!/);
-    expect(z.channel.store.counts()).toMatchObject({ pending: 0, sent: 1 });
+    expect(await z.channel.store.counts()).toMatchObject({ pending: 0, sent: 1 });
   });
 
   it('pauses every resident’s sends after a -32, not only the one refused', async () => {
@@ -248,12 +250,12 @@ describe('Zalo client, tokens and outbox', () => {
     );
     await z.deliver(signed(textEvent(USER, 'xin chào', z.clock.now())));
     expect(sent).toHaveLength(0);
-    expect(z.channel.store.counts()).toMatchObject({ held: 1, pending: 0 });
+    expect(await z.channel.store.counts()).toMatchObject({ held: 1, pending: 0 });
     await z.channel.tick(); // held replies are not retried on their own
     expect(sent).toHaveLength(0);
     await z.deliver(signed(textEvent(USER, 'cảm ơn', z.clock.now())));
     expect(sent.map((s) => s.text.slice(0, 16))).toEqual(['Xin chào bà con!', 'Dạ, không có gì ']);
-    expect(z.channel.store.counts()).toMatchObject({ held: 0, pending: 0, sent: 2 });
+    expect(await z.channel.store.counts()).toMatchObject({ held: 0, pending: 0, sent: 2 });
   });
 
   it('never sends a billed reply: outside the free window it waits without calling Zalo', async () => {
@@ -261,7 +263,7 @@ describe('Zalo client, tokens and outbox', () => {
     const { sent } = recordSends();
     // The resident last wrote 49 hours ago; a reply queued now (e.g. by staff later) must wait.
     await z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
-    z.channel.store.enqueue(USER, [{ text: 'Trả lời muộn' }], z.clock.now());
+    await z.enqueue(USER, [{ text: 'Trả lời muộn' }], z.clock.now());
     await z.channel.tick();
     expect(sent).toHaveLength(0);
     expect((await z.channel.store.counts()).held).toBe(1);
@@ -272,11 +274,11 @@ describe('Zalo client, tokens and outbox', () => {
     const z = await harness({ env: { ZALO_ALLOW_BILLED: 'true' } });
     const { sent } = recordSends();
     await z.channel.store.touch(USER, new Date(z.clock.now().getTime() - 49 * HOUR));
-    z.channel.store.enqueue(USER, [{ text: 'Trả lời muộn' }], z.clock.now());
+    await z.enqueue(USER, [{ text: 'Trả lời muộn' }], z.clock.now());
     await z.channel.tick();
     expect(sent.map((s) => s.text)).toEqual(['Trả lời muộn']);
     await z.channel.store.touch('old-user', new Date(z.clock.now().getTime() - 8 * 24 * HOUR));
-    z.channel.store.enqueue('old-user', [{ text: 'Quá hạn' }], z.clock.now());
+    await z.enqueue('old-user', [{ text: 'Quá hạn' }], z.clock.now());
     await z.channel.tick();
     expect(sent).toHaveLength(1);
   });
@@ -287,32 +289,32 @@ describe('Zalo client, tokens and outbox', () => {
     await z.deliver(signed(textEvent(USER, 'xin chào', z.clock.now())));
     expect((await z.channel.store.resident(USER))?.inactive).toBe(true);
     expect((await z.channel.store.counts()).held).toBe(1);
-    expect(z.channel.store.inactiveResidents()).toBe(1);
+    expect(await z.channel.store.inactiveResidents()).toBe(1);
   });
 
   it('gives up a bad request and goes on with the next message', async () => {
     const z = await harness();
     const { sent } = recordSends((m) => (m.text === 'hỏng' ? refusal(-201, 'invalid param') : undefined));
     await z.channel.store.touch(USER, z.clock.now());
-    z.channel.store.enqueue(USER, [{ text: 'hỏng' }, { text: 'tốt' }], z.clock.now());
+    await z.enqueue(USER, [{ text: 'hỏng' }, { text: 'tốt' }], z.clock.now());
     await z.channel.tick();
     expect(sent.map((s) => s.text)).toEqual(['tốt']);
-    expect(z.channel.store.counts()).toMatchObject({ failed: 1, sent: 1 });
+    expect(await z.channel.store.counts()).toMatchObject({ failed: 1, sent: 1 });
   });
 
   it('forgets handled events and sent or failed messages after 7 days, keeping held replies', async () => {
     const z = await harness();
     recordSends((m) => (m.text === 'hỏng' ? refusal(-201) : undefined));
     await z.deliver(signed(textEvent(USER, 'xin chào', z.clock.now(), 'old-msg')));
-    z.channel.store.enqueue(USER, [{ text: 'hỏng' }], z.clock.now());
+    await z.enqueue(USER, [{ text: 'hỏng' }], z.clock.now());
     await z.channel.tick();
-    z.channel.store.enqueue('gone', [{ text: 'giữ lại' }], z.clock.now());
+    await z.enqueue('gone', [{ text: 'giữ lại' }], z.clock.now());
     await z.channel.store.holdAll('gone', 'outside free window', z.clock.now());
-    expect(z.channel.store.counts()).toMatchObject({ sent: 1, failed: 1, held: 1 });
+    expect(await z.channel.store.counts()).toMatchObject({ sent: 1, failed: 1, held: 1 });
     z.clock.set(new Date(z.clock.now().getTime() + 8 * 24 * HOUR).toISOString());
     await z.channel.tick();
-    expect(z.channel.store.counts()).toMatchObject({ sent: 0, failed: 0, held: 1 });
-    expect(countRows(z.services, 'zalo_events')).toBe(0);
+    expect(await z.channel.store.counts()).toMatchObject({ sent: 0, failed: 0, held: 1 });
+    expect(await countRows(z, 'zalo_events')).toBe(0);
   });
 
   it('splits a reply longer than 2,000 characters into well-formed messages', async () => {
@@ -322,7 +324,7 @@ describe('Zalo client, tokens and outbox', () => {
       ' ',
     );
     await z.channel.store.touch(USER, z.clock.now());
-    z.channel.store.enqueue(USER, renderLong(long), z.clock.now());
+    await z.enqueue(USER, renderLong(long), z.clock.now());
     await z.channel.tick();
     expect(sent.length).toBeGreaterThan(1);
     for (const s of sent) {
@@ -384,12 +386,12 @@ describe('Zalo client, tokens and outbox', () => {
       { limit: 2000, buttonTemplates: true },
     );
     if (!withButtons?.template) throw new Error('template expected');
-    z.channel.store.enqueue(USER, [withButtons], z.clock.now());
+    await z.enqueue(USER, [withButtons], z.clock.now());
     await z.channel.tick();
     expect(bodies.at(-1)).toEqual({ text: 'Chọn:\n\n1. Có\n2. Không\n👉 Bà con gõ số 1 hoặc 2 để chọn.' });
     expect(nock.isDone()).toBe(true);
     expect(z.lines.some((l) => l.includes('ZALO_BUTTON_TEMPLATES=false'))).toBe(true);
-    expect(countRows(z.services, 'outbox', "status = 'failed'")).toBe(0);
+    expect(await countRows(z, 'outbox', (r) => r.status === 'failed')).toBe(0);
   });
 });
 

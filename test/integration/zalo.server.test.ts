@@ -7,15 +7,9 @@
  * and the rotated refresh token ends up in the database; a redelivery is
  * acknowledged and not answered twice.
  */
-import { loadChannelSettings } from '../../src/channelSettings.js';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNEL_FACTORIES } from '../../src/channels/index.js';
-import type { ChannelRuntime } from '../../src/channels/runtime.js';
-import type { ZaloChannel } from '../../src/channels/zalo/channel.js';
-import { startServer, type RunningServer } from '../../src/server.js';
-import { systemClock, type Services } from '../../src/services.js';
-import { SqliteZaloStore } from '../../src/storage/sqlite/zaloStore.js';
+import type { ZaloRuntime } from '../../src/channels/zalo/channel.js';
+import { systemClock } from '../../src/services.js';
 import { startFakeZalo, type FakeZalo } from '../fakes/zaloApi.js';
 import {
   APP_ID,
@@ -28,58 +22,45 @@ import {
   typeThroughFirstQuiz,
   type SignedDelivery,
 } from '../fixtures/zalo.js';
-import { memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
 const USER = '5000000000000000001';
 
 describe('Zalo in the real server, against a fake Zalo', () => {
-  let tmp: { dir: string; cleanup: () => void };
   let fake: FakeZalo;
-  let services: Services;
-  let server: RunningServer;
-  let runtime: ChannelRuntime | undefined;
-  const log = memoryLogger();
-  let env: Record<string, string>;
-
-  const zaloRuntime = (): ChannelRuntime => {
-    const r = CHANNEL_FACTORIES.map((f) =>
-      f({ settings: loadChannelSettings(env), services, logger: log.logger }),
-    ).find((x) => x?.name === 'zalo');
-    if (!r) throw new Error('the Zalo factory is not registered or stayed off');
-    return r;
-  };
+  let services: TestService;
+  let runtime: ZaloRuntime;
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-zalo-server-');
     fake = await startFakeZalo({ appSecret: APP_SECRET, refreshToken: 'first-refresh-token', displayName: 'Hùng' });
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') }, systemClock);
-    env = {
-      ZALO_APP_ID: APP_ID,
-      ZALO_OA_SECRET_KEY: OA_SECRET,
-      ZALO_APP_SECRET: APP_SECRET,
-      ZALO_REFRESH_TOKEN: 'first-refresh-token',
-      ZALO_API_BASE: fake.url,
-      ZALO_OAUTH_BASE: fake.url,
-    };
-    runtime = zaloRuntime();
-    server = await startServer(services, log.logger, [runtime]);
-    await runtime.start();
+    // The service npm start runs on this database (SQLite or PostgreSQL) with the Zalo variables of .env.
+    services = await testService({
+      clock: systemClock,
+      channelEnv: {
+        ZALO_APP_ID: APP_ID,
+        ZALO_OA_SECRET_KEY: OA_SECRET,
+        ZALO_APP_SECRET: APP_SECRET,
+        ZALO_REFRESH_TOKEN: 'first-refresh-token',
+        ZALO_API_BASE: fake.url,
+        ZALO_OAUTH_BASE: fake.url,
+      },
+    });
+    const zalo = services.channels.find((c) => c.name === 'zalo');
+    if (!zalo) throw new Error('the Zalo factory is not registered or stayed off');
+    runtime = zalo as ZaloRuntime;
   }, 30_000);
 
   afterAll(async () => {
-    await runtime?.stop();
-    await server?.stop();
-    services?.close();
+    await services?.close();
     await fake?.close();
-    tmp?.cleanup();
   });
 
   /** Waits until every delivery so far is handled (its replies were sent by then). */
-  const settled = (): Promise<void> => (runtime as ZaloChannel).idle();
+  const settled = (): Promise<void> => runtime.idle();
 
   async function turn(d: SignedDelivery): Promise<{ result: string; texts: string[] }> {
     const before = fake.sends.length;
-    const res = await fetch(`http://127.0.0.1:${server.port}/webhooks/zalo`, {
+    const res = await fetch(`${services.base}/webhooks/zalo`, {
       method: 'POST',
       body: d.body,
       headers: { ...d.headers, connection: 'close' },
@@ -103,12 +84,13 @@ describe('Zalo in the real server, against a fake Zalo', () => {
     expect(last.join('\n')).toMatch(/Chúc mừng, bà con đã đạt bài/);
     expect(fake.sends.every((s) => s.userId === USER)).toBe(true);
 
-    const citizen = services.citizens.findByIdentity({ channel: 'zalo', userId: USER });
-    expect(services.attempts.results(citizen?.id ?? '').find((r) => r.quizId === quiz.id)?.firstPassedAt).toBeDefined();
-    const store = new SqliteZaloStore(services.db, services.config.COMMUNE_ID, APP_ID);
+    const citizen = await services.citizens.findByIdentity({ channel: 'zalo', userId: USER });
+    const results = await services.attempts.results(citizen?.id ?? '');
+    expect(results.find((r) => r.quizId === quiz.id)?.firstPassedAt).toBeDefined();
+    const store = services.channelStores.zalo(APP_ID).state;
     expect(fake.refreshes).toBe(1);
-    expect(store.tokens()).toMatchObject({ accessToken: fake.accessToken, refreshToken: 'refresh-1' });
-    expect(store.counts().sent).toBe(fake.sends.length);
+    expect(await store.tokens()).toMatchObject({ accessToken: fake.accessToken, refreshToken: 'refresh-1' });
+    expect((await store.counts()).sent).toBe(fake.sends.length);
   });
 
   it('acknowledges a redelivered message without answering it again', async () => {

@@ -1,46 +1,30 @@
 /**
- * The Zalo channel over the real engine and a real SQLite temp file, mounted
- * in the in-process HTTP app, with Zalo itself replaced by nock. Shared by the
- * zalo*.test.ts files: build it, post signed deliveries through `app.request`,
- * wait for the handling behind the 200, and read what was sent.
+ * The Zalo channel over the real engine and the run's database (SQLite or
+ * PostgreSQL, test/testService.ts), mounted in an in-process HTTP app, with
+ * Zalo itself replaced by nock. Shared by the zalo*.test.ts files: build it,
+ * post signed deliveries through `app.request`, wait for the handling behind
+ * the 200, and read what was sent.
  */
-import { join } from 'node:path';
 import type { Hono } from 'hono';
 import nock from 'nock';
 import { loadWebAssets } from '../../src/channels/web/assets.js';
-import { createWebChat } from '../../src/channels/web/chatApi.js';
-import { webTurns } from '../../src/channels/web/compose.js';
-import { createZaloChannel, type ZaloChannel } from '../../src/channels/zalo/channel.js';
+import { zaloAccountOf } from '../../src/channels/zalo/channel.js';
 import type { BackoffPolicy } from '../../src/channels/outbox.js';
 import type { Engine } from '../../src/core/conversation/engine.js';
 import type { Clock } from '../../src/core/ports.js';
 import type { RateLimiter } from '../../src/core/rateLimit.js';
 import { createApp } from '../../src/http/app.js';
-import type { Services } from '../../src/services.js';
-import { pingDatabase } from '../../src/storage/sqlite/db.js';
 import { API_BASE, OAUTH_BASE, zaloTestConfig, type SignedDelivery } from '../fixtures/zalo.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { fixedClock, memoryLogger } from '../helpers.js';
 import { testService, type TestService } from '../testService.js';
 import type { ZaloRuntime } from '../../src/channels/zalo/channel.js';
-import type { ZaloStateStore } from '../../src/core/stores/zalo.js';
+import type { OutboundMessage, ZaloStateStore } from '../../src/core/stores/zalo.js';
 
 export interface SentMessage {
   readonly userId: string;
   readonly text: string;
   readonly accessToken: string;
   readonly body: { recipient: { user_id: string }; message: Record<string, unknown> };
-}
-
-export interface ZaloHarness {
-  readonly services: Services;
-  readonly channel: ZaloChannel;
-  readonly app: Hono;
-  readonly clock: ReturnType<typeof fixedClock>;
-  readonly lines: string[];
-  post(delivery: SignedDelivery | { body: string; headers: Record<string, string> }): Promise<Response>;
-  /** Posts and waits until the handling behind the 200 has finished. */
-  deliver(delivery: SignedDelivery): Promise<Response>;
-  close(): Promise<void>;
 }
 
 export interface HarnessOptions {
@@ -56,57 +40,8 @@ export interface HarnessOptions {
 export const ACCESS_0 = 'access-token-0';
 export const REFRESH_0 = 'refresh-token-0';
 
-export async function zaloHarness(opts: HarnessOptions = {}): Promise<ZaloHarness> {
-  const tmp = tempDir('hocvuso-zalo-');
-  const clock = fixedClock();
-  const services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') }, clock);
-  const mem = memoryLogger();
-  const channel = createZaloChannel({
-    config: zaloTestConfig(opts.env),
-    turns: opts.engine ? services.turns.withEngine(opts.engine) : services.turns,
-    db: services.db,
-    writes: services.writes,
-    communeId: services.config.COMMUNE_ID,
-    logger: mem.logger,
-    maxBodyBytes: services.config.MAX_BODY_BYTES,
-    clock,
-    timers: false,
-    retry: { attempts: 3, delaysMs: [0] },
-    backoff: opts.backoff,
-    rateLimit: opts.rateLimit?.(clock),
-  });
-  if (opts.tokens !== false) {
-    await channel.store.saveRefreshed(
-      { accessToken: ACCESS_0, refreshToken: REFRESH_0, expiresAt: new Date(clock.now().getTime() + 25 * 3_600_000) },
-      clock.now(),
-    );
-  }
-  const app = createApp({
-    webhooks: channel.webhooks ?? [],
-    chat: createWebChat(webTurns(services)),
-    healthy: () => pingDatabase(services.db),
-    assets: loadWebAssets(),
-    logger: mem.logger,
-    maxBodyBytes: services.config.MAX_BODY_BYTES,
-  });
-  await channel.start();
-  return {
-    services,
-    channel,
-    app,
-    clock,
-    lines: mem.lines,
-    ...webhookDriver(app, channel),
-    async close() {
-      await channel.stop();
-      services.close();
-      tmp.cleanup();
-    },
-  };
-}
-
 /** Posts signed deliveries to the app's Zalo webhook; `deliver` also waits for the handling behind the 200. */
-function webhookDriver(app: Hono, channel: Pick<ZaloRuntime, 'idle'>): Pick<ZaloHarness, 'post' | 'deliver'> {
+function webhookDriver(app: Hono, channel: Pick<ZaloRuntime, 'idle'>): Pick<ZaloHarnessOn, 'post' | 'deliver'> {
   const post = async (d: { body: string; headers: Record<string, string> }): Promise<Response> =>
     app.request('/webhooks/zalo', { method: 'POST', body: d.body, headers: d.headers });
   return {
@@ -119,7 +54,7 @@ function webhookDriver(app: Hono, channel: Pick<ZaloRuntime, 'idle'>): Pick<Zalo
   };
 }
 
-/** The harness on SQLite or PostgreSQL: the channel over the turns of test/testService.ts. */
+/** The channel over the turns of test/testService.ts, on SQLite or PostgreSQL. */
 export interface ZaloHarnessOn {
   readonly services: TestService;
   readonly channel: ZaloRuntime & { readonly store: ZaloStateStore };
@@ -128,10 +63,12 @@ export interface ZaloHarnessOn {
   post(delivery: SignedDelivery | { body: string; headers: Record<string, string> }): Promise<Response>;
   /** Posts and waits until the handling behind the 200 has finished. */
   deliver(delivery: SignedDelivery): Promise<Response>;
+  /** Queues rendered messages for a resident in the channel's outbox, as a reply queued elsewhere would be. */
+  enqueue(userId: string, messages: readonly OutboundMessage[], at: Date): Promise<void>;
   close(): Promise<void>;
 }
 
-/** `zaloHarness` on the database of the run (test/testService.ts), the channel mounted in the service's HTTP app. */
+/** The harness on the database of the run (test/testService.ts), the channel mounted in an HTTP app of its own. */
 export async function zaloHarnessOn(
   opts: Pick<HarnessOptions, 'env' | 'tokens' | 'backoff' | 'rateLimit' | 'engine'> = {},
 ): Promise<ZaloHarnessOn> {
@@ -139,8 +76,9 @@ export async function zaloHarnessOn(
   const services = await testService({ clock });
   const mem = memoryLogger();
   try {
+    const config = zaloTestConfig(opts.env);
     const channel = services.zaloChannelWith({
-      config: zaloTestConfig(opts.env),
+      config,
       logger: mem.logger,
       maxBodyBytes: services.config.MAX_BODY_BYTES,
       clock,
@@ -172,6 +110,8 @@ export async function zaloHarnessOn(
       clock,
       lines: mem.lines,
       ...webhookDriver(app, channel),
+      enqueue: (userId, messages, at) =>
+        services.channelStores.zalo(zaloAccountOf(config)).enqueue(userId, messages, at),
       async close() {
         await channel.stop();
         await services.close();
@@ -220,9 +160,4 @@ export function nockRefresh(access: string, refresh: string, opts: { delayMs?: n
     .post('/v4/oa/access_token')
     .delay(opts.delayMs ?? 0)
     .reply(200, { access_token: access, refresh_token: refresh, expires_in: '90000' });
-}
-
-/** Counts rows in a table (tests read the database directly to prove what was, or was not, stored). */
-export function countRows(services: Services, table: string, where = '1 = 1'): number {
-  return (services.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).get() as { n: number }).n;
 }

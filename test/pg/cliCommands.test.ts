@@ -270,17 +270,21 @@ describe('the staff commands on PostgreSQL print what they print on SQLite', () 
     expect(pruned.out).toContain('staff_audit: 0 removed (kept 730 days)');
   });
 
-  it('runs from the real command line on PostgreSQL and ends, and refuses a SQLite-only command', async () => {
+  it('runs from the real command line on PostgreSQL and ends, and refuses the SQLite-only backup', async () => {
     const env = { DATABASE_URL: t.appUrl, KNOWLEDGE_DIR: tmp.dir, COMMUNE_ID: COMMUNE, LOG_LEVEL: 'warn' };
-    const [list, chat, ingest] = await Promise.all([
+    const [list, chat, backup, ingest] = await Promise.all([
       runCli(['staff', 'list'], env),
-      runCli(['chat'], env),
+      runCli(['chat'], env, 'thoát\n'),
+      runCli(['backup', join(tmp.dir, 'copy.db')], env),
       runCli(['ingest', '--force'], env),
     ]);
     expect({ code: list.code, err: list.stderr }).toEqual({ code: 0, err: '' });
     expect(list.stdout).toContain('an\tNguyễn Văn An\tquản trị viên xã');
-    expect(chat.code).toBe(1);
-    expect(chat.stderr).toContain('Lỗi: lệnh chat chưa chạy được trên PostgreSQL');
+    // chat talks to the commune of PostgreSQL (test/integration/cli.chat.test.ts has the conversation).
+    expect(chat.code, chat.stderr).toBe(0);
+    expect(chat.stdout).toContain('(Gõ "thoát" hoặc Ctrl+D để kết thúc.)');
+    expect(backup.code).toBe(1);
+    expect(backup.stderr).toContain('sao lưu bằng pg_dump');
     // ingest indexes the commune's rows in PostgreSQL, the password masked in what it prints.
     expect(ingest.code).toBe(0);
     expect(ingest.stdout).toMatch(/^Database: postgres:\/\/.*\*\*\*/m);

@@ -16,6 +16,8 @@ import { pgTables } from './pgTables.js';
 export interface PgContractDb {
   /** As the app role (what the service uses). */
   readonly app: Kysely<Database>;
+  /** The app role's postgres:// URL: what DATABASE_URL names for a command or a service on this database. */
+  readonly appUrl: string;
   /** Another pool as the app role, as a second process has (closed with the rest). */
   pool(): Kysely<Database>;
   /** Waits until at least `count` sessions of the app wait for a lock (a race's loser is parked). */
@@ -35,6 +37,7 @@ export async function openPgContractDb(): Promise<PgContractDb> {
   const pools: Kysely<Database>[] = [];
   return {
     app,
+    appUrl: t.appUrl,
     pool() {
       const pool = connect<Database>(t.appUrl, 2);
       pools.push(pool);

@@ -5,7 +5,7 @@
  * needs the session's CSRF token and a same-origin request; roles are
  * enforced; everything lands in the audit log.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { requireRole } from '../../../src/staff/frontDoor.js';
 import type { StaffEnv, StaffModule } from '../../../src/staff/types.js';
@@ -15,10 +15,11 @@ import {
   openLoginForm,
   postLogin,
   signIn,
-  staffTestApp,
+  staffConsoleOn,
   TEST_PASSWORD,
-  type StaffTestApp,
+  type StaffConsole,
 } from '../../staffSession.js';
+import { openTestRepos, type TestRepos, type TestReposDb } from '../../testRepos.js';
 
 /** A module as other parts of the console write them: a page, a JSON read, a JSON change, an admin-only route. */
 const sampleModule: StaffModule = (router: Hono<StaffEnv>) => {
@@ -32,12 +33,20 @@ const sampleModule: StaffModule = (router: Hono<StaffEnv>) => {
   router.get('/api/admin-only', requireRole('admin'), (c) => c.json({ ok: true }));
 };
 
-let t: StaffTestApp;
-beforeEach(() => {
-  t = staffTestApp({ modules: [sampleModule] });
+let repos: TestReposDb;
+beforeAll(async () => {
+  repos = await openTestRepos();
 });
-afterEach(() => {
-  t.db.close();
+afterAll(async () => {
+  await repos?.close();
+});
+
+/** Each case a commune of its own on the run's database (SQLite or PostgreSQL). */
+let commune: TestRepos;
+let t: StaffConsole;
+beforeEach(async () => {
+  commune = await repos.fresh();
+  t = staffConsoleOn(commune, { modules: [sampleModule] });
 });
 
 const req = (path: string, init?: RequestInit) => t.app.request(path, init);
@@ -82,13 +91,12 @@ describe('without a session', () => {
   });
 
   it('a forged or foreign cookie proves nothing', async () => {
-    const other = staffTestApp({ modules: [sampleModule] });
+    const other = staffConsoleOn(await repos.fresh(), { modules: [sampleModule] });
     const session = await signIn(other, { role: 'admin' });
     const res = await req('/staff/api/me', { headers: { cookie: session.cookie } });
     expect(res.status).toBe(401);
     const junk = await req('/staff/api/me', { headers: { cookie: 'hocvuso_staff=abc.def' } });
     expect(junk.status).toBe(401);
-    other.db.close();
   });
 
   it('the login page and stylesheet are open; the page has no inline script or style', async () => {
@@ -121,7 +129,7 @@ describe('login', () => {
     expect(await home.text()).toContain('Xin chào Nguyễn Thị Lan');
     const me = await req('/staff/api/me', { headers: { cookie } });
     expect(await me.json()).toMatchObject({ id, role: 'admin', scope: { kind: 'commune' } });
-    expect(t.audit.recent(10).map((l) => l.action)).toContain('staff.login');
+    expect((await t.audit.recent(10)).map((l) => l.action)).toContain('staff.login');
   });
 
   it('marks the cookie Secure when the request came over https', async () => {
@@ -133,7 +141,7 @@ describe('login', () => {
   it('says the same thing for a wrong password, an unknown name and a disabled account', async () => {
     await createStaffAccount(t, { role: 'admin', id: 'lan' });
     await createStaffAccount(t, { role: 'admin', id: 'khoa' });
-    t.store.disable('khoa', t.clock.now());
+    await t.store.disable('khoa', t.clock.now());
     const answers = [];
     for (const [login, password] of [
       ['lan', 'sai mat khau roi'],
@@ -148,7 +156,7 @@ describe('login', () => {
     }
     expect(answers[0]).toBe('Tên đăng nhập hoặc mật khẩu không đúng.');
     expect(new Set(answers).size).toBe(1);
-    const failed = t.audit.recent(10).filter((l) => l.action === 'staff.login.failed');
+    const failed = (await t.audit.recent(10)).filter((l) => l.action === 'staff.login.failed');
     expect(failed).toHaveLength(3);
     expect(JSON.stringify(failed)).not.toContain('sai mat khau');
     expect(t.logLines.join('')).not.toContain(TEST_PASSWORD);
@@ -211,10 +219,9 @@ describe('throttling failed logins', () => {
   });
 
   it('locks one network address after its limit of failures across names, not the others', async () => {
-    const app = staffTestApp({
+    const app = staffConsoleOn(commune, {
       trustProxy: true,
       clock: t.clock,
-      db: t.db,
       throttle: {
         network: { limit: 3, windowMs: 900_000, baseLockMs: 60_000, maxLockMs: 3_600_000, memoryMs: 86_400_000 },
       },
@@ -310,13 +317,13 @@ describe('with a session', () => {
     expect(out.headers.get('location')).toBe('/staff/login');
     expect(out.headers.getSetCookie().join()).toMatch(/hocvuso_staff=;/);
     expect((await req('/staff/api/me', { headers: { cookie: s.cookie } })).status).toBe(401);
-    expect(t.audit.recent(1)[0]).toMatchObject({ actorId: 'lan', action: 'staff.logout' });
+    expect((await t.audit.recent(1))[0]).toMatchObject({ actorId: 'lan', action: 'staff.logout' });
   });
 
   it("a disabled account's session stops working at its next request", async () => {
     const s = await signIn(t, { role: 'hamlet', id: 'to-xom-1' });
     expect((await req('/staff/api/me', { headers: s.headers() })).status).toBe(200);
-    expect(t.store.disable('to-xom-1', t.clock.now())).toBe(true);
+    expect(await t.store.disable('to-xom-1', t.clock.now())).toBe(true);
     expect((await req('/staff/api/me', { headers: s.headers() })).status).toBe(401);
     expect((await req('/staff', { headers: s.headers() })).status).toBe(302);
   });
@@ -346,11 +353,10 @@ describe('modules', () => {
   it('a module that registers GET / replaces the built-in landing page', async () => {
     const dashboard: StaffModule = (router) =>
       router.get('/', (c) => c.text(`bảng điều khiển của ${c.get('staff').id}`));
-    const app = staffTestApp({ modules: [dashboard] });
+    const app = staffConsoleOn(await repos.fresh(), { modules: [dashboard] });
     const s = await signIn(app, { role: 'admin', id: 'lan' });
     const res = await app.app.request('/staff', { headers: s.headers() });
     expect(await res.text()).toBe('bảng điều khiển của lan');
-    app.db.close();
   });
 
   it('the built-in landing page shows who is signed in and a logout form with the CSRF token', async () => {

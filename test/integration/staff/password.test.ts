@@ -1,21 +1,19 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPasswordModule } from '../../../src/staff/passwordModule.js';
-import { openDatabase } from '../../../src/storage/sqlite/db.js';
-import { SqliteAuditLog } from '../../../src/storage/sqlite/staffAudit.js';
-import { SqliteStaffStore } from '../../../src/storage/sqlite/staffStore.js';
 import { fixedClock } from '../../helpers.js';
 import {
   postLogin,
   signIn,
-  staffTestApp,
+  staffConsole,
   TEST_PASSWORD,
+  type StaffConsole,
   type StaffSession,
-  type StaffTestApp,
 } from '../../staffSession.js';
+import { openTestRepos, type TestReposDb } from '../../testRepos.js';
 
 const NEW_PASSWORD = 'mat khau moi cua xom 2027';
 
-async function change(t: StaffTestApp, s: StaffSession, form: Record<string, string>): Promise<Response> {
+async function change(t: StaffConsole, s: StaffSession, form: Record<string, string>): Promise<Response> {
   return t.app.request('/staff/account/password', {
     method: 'POST',
     headers: { ...s.headers(), 'content-type': 'application/x-www-form-urlencoded' },
@@ -23,16 +21,24 @@ async function change(t: StaffTestApp, s: StaffSession, form: Record<string, str
   });
 }
 
+let repos: TestReposDb;
+beforeAll(async () => {
+  repos = await openTestRepos();
+});
+afterAll(async () => {
+  await repos?.close();
+});
+
 describe('staff password change (/staff/account/password)', () => {
-  let t: StaffTestApp;
+  let t: StaffConsole;
   let staff: StaffSession;
   beforeEach(async () => {
-    // The module needs the app's own store, audit log and clock: built from the same database and clock.
-    const db = openDatabase(':memory:');
+    // The module needs the app's own store, audit log and clock: built from the same commune and clock.
+    const commune = await repos.fresh();
     const clock = fixedClock();
-    const store = new SqliteStaffStore(db, 'hung-chau');
-    const audit = new SqliteAuditLog(db, 'hung-chau', clock);
-    t = staffTestApp({ db, clock, modules: [createPasswordModule({ store, audit, clock })] });
+    const store = commune.staff;
+    const audit = commune.audit(clock);
+    t = staffConsole({ store, audit, clock, modules: [createPasswordModule({ store, audit, clock })] });
     staff = await signIn(t, { role: 'hamlet', hamletId: 'xom-2' });
   });
 
@@ -60,9 +66,9 @@ describe('staff password change (/staff/account/password)', () => {
     expect((await postLogin(t.app, staff.accountId, NEW_PASSWORD)).status).toBe(303);
     const notice = await t.app.request('/staff/login?done=2');
     expect(await notice.text()).toContain('Đã đổi mật khẩu');
-    const actions = t.audit.recent(20).map((l) => l.action);
-    expect(actions).toContain('staff.password.change');
-    expect(JSON.stringify(t.audit.recent(20))).not.toContain(NEW_PASSWORD);
+    const lines = await t.audit.recent(20);
+    expect(lines.map((l) => l.action)).toContain('staff.password.change');
+    expect(JSON.stringify(lines)).not.toContain(NEW_PASSWORD);
   });
 
   it('refuses a wrong current password, a weak or mismatched new one, and keeps the old one', async () => {

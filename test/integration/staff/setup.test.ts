@@ -4,27 +4,34 @@
  * prints that link, and it works against the console.
  */
 import { Writable } from 'node:stream';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CliContext } from '../../../src/cli/index.js';
 import { runStaff } from '../../../src/cli/staff.js';
 import { addStaffAccount, issueSetupToken } from '../../../src/staff/accounts.js';
-import { openDatabase } from '../../../src/storage/sqlite/db.js';
-import { fixedClock, memoryLogger, tempDir, testConfig } from '../../helpers.js';
-import { cookiesOf, formTokenIn, postLogin, signIn, staffTestApp, type StaffTestApp } from '../../staffSession.js';
+import { fixedClock, memoryLogger, testConfig } from '../../helpers.js';
+import { cookiesOf, formTokenIn, postLogin, signIn, staffConsoleOn, type StaffConsole } from '../../staffSession.js';
+import { openTestRepos, type TestRepos, type TestReposDb } from '../../testRepos.js';
 
 const NEW_PASSWORD = 'hoa sen nở giữa đầm 2026';
 
-let t: StaffTestApp;
-beforeEach(() => {
-  t = staffTestApp();
+let repos: TestReposDb;
+beforeAll(async () => {
+  repos = await openTestRepos();
 });
-afterEach(() => {
-  t.db.close();
+afterAll(async () => {
+  await repos?.close();
+});
+
+/** Each case a commune of its own on the run's database (SQLite or PostgreSQL). */
+let commune: TestRepos;
+let t: StaffConsole;
+beforeEach(async () => {
+  commune = await repos.fresh();
+  t = staffConsoleOn(commune);
 });
 
 /** Opens the set-up page and posts the form as a browser would. */
-async function setPassword(app: StaffTestApp['app'], token: string, password: string, confirm = password) {
+async function setPassword(app: StaffConsole['app'], token: string, password: string, confirm = password) {
   const page = await app.request(`/staff/setup?token=${token}`);
   if (page.status !== 200) return page;
   const cookie = `hocvuso_staff_form=${cookiesOf(page).hocvuso_staff_form ?? ''}`;
@@ -63,10 +70,11 @@ describe('password set-up link', () => {
     expect(done.headers.get('location')).toBe('/staff/login?done=1');
     expect(await (await t.app.request('/staff/login?done=1')).text()).toContain('Đã lưu mật khẩu');
     expect((await postLogin(t.app, 'lan', NEW_PASSWORD)).status).toBe(303);
-    expect(t.audit.recent(10).map((l) => l.action)).toEqual(
+    const lines = await t.audit.recent(10);
+    expect(lines.map((l) => l.action)).toEqual(
       expect.arrayContaining(['staff.account.add', 'staff.password.set', 'staff.login']),
     );
-    expect(JSON.stringify(t.audit.recent(10))).not.toContain(token);
+    expect(JSON.stringify(lines)).not.toContain(token);
 
     expect((await t.app.request(`/staff/setup?token=${token}`)).status).toBe(410);
     expect((await setPassword(t.app, token, 'mot mat khau khac nua')).status).toBe(410);
@@ -116,7 +124,7 @@ describe('password set-up link', () => {
 
   it("a disabled account's link does not work, nor does a made-up one", async () => {
     const { token } = await newAccount();
-    t.store.disable('lan', t.clock.now());
+    await t.store.disable('lan', t.clock.now());
     expect((await t.app.request(`/staff/setup?token=${token}`)).status).toBe(410);
     expect(await issueSetupToken(t.store, 'lan', t.clock)).toBeUndefined();
     expect((await t.app.request('/staff/setup?token=abc')).status).toBe(410);
@@ -125,12 +133,7 @@ describe('password set-up link', () => {
 });
 
 describe('cli staff', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  beforeEach(() => {
-    tmp = tempDir();
-  });
-  afterEach(() => tmp.cleanup());
-
+  /** `cli staff` on the case's commune: its database named as an install names it (DATABASE_PATH or DATABASE_URL). */
   function cli(overrides: Record<string, string> = {}) {
     let out = '';
     const stdout = new Writable({
@@ -140,7 +143,7 @@ describe('cli staff', () => {
       },
     });
     const ctx: CliContext = {
-      config: testConfig({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db'), PORT: '8080', ...overrides }),
+      config: testConfig({ ...commune.env, PORT: '8080', ...overrides }),
       logger: memoryLogger().logger,
       args: [],
       stdout,
@@ -156,14 +159,12 @@ describe('cli staff', () => {
     const link = /http:\/\/localhost:8080(\/staff\/setup\?token=[A-Za-z0-9_-]{43})/.exec(c.out());
     expect(link).not.toBeNull();
 
-    const db = openDatabase(c.ctx.config.DATABASE_PATH);
-    const app = staffTestApp({ db, clock: fixedClock() });
+    const app = staffConsoleOn(commune, { clock: fixedClock() });
     const page = await app.app.request(link?.[1] ?? '');
     expect(page.status).toBe(200);
     const token = new URL(`http://x${link?.[1] ?? ''}`).searchParams.get('token') ?? '';
     expect((await setPassword(app.app, token, NEW_PASSWORD)).status).toBe(303);
     expect((await postLogin(app.app, 'nguyen-thi-lan', NEW_PASSWORD)).status).toBe(303);
-    db.close();
 
     expect(await c.run(['list'])).toBe(0);
     expect(c.out()).toContain('nguyen-thi-lan\tNguyễn Thị Lan\tquản trị viên xã\tđang dùng');
@@ -190,23 +191,6 @@ describe('cli staff', () => {
       expect.objectContaining({ id: 'tran-van-binh', hamletId: 'xom-1', disabledAt: expect.any(String) as unknown }),
       expect.objectContaining({ id: 'tran-van-binh-2', hamletId: 'xom-2' }),
     ]);
-  });
-
-  it("--commune names only the install's own commune on SQLite, and another one is refused", async () => {
-    const c = cli();
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const said = () => stderr.mock.calls.map((call) => String(call[0])).join('');
-    try {
-      const own = c.ctx.config.COMMUNE_ID;
-      expect(await c.run(['add', '--name', 'Hồ Văn Nam', '--role', 'admin', '--commune', own])).toBe(0);
-      expect(c.out()).toMatch(/localhost:8080\/staff\/setup\?token=/);
-      expect(await c.run(['add', '--name', 'Hồ Văn Bắc', '--role', 'admin', '--commune', 'xa-khac'])).toBe(1);
-      expect(said()).toContain('nhiều xã cần PostgreSQL');
-      expect(await c.run(['list'])).toBe(0);
-      expect(c.out()).not.toContain('ho-van-bac');
-    } finally {
-      stderr.mockRestore();
-    }
   });
 
   it('staff add --role province makes an account without a hamlet, listed as the province', async () => {
