@@ -10,8 +10,8 @@
  * with a lease, each resident's oldest first, whichever process sends.
  *
  * Held replies (the bot was blocked) are released in the turn's transaction
- * (`alongside`, in the statement that also clears the chat's inactive mark),
- * not before it: the release then commits with the turn or
+ * (`writes`: in the statement that queues the turn's replies, with the
+ * chat's inactive mark cleared), not before it: the release then commits with the turn or
  * not at all, it runs under the resident's conversation lock (so it is in
  * order with their other turns in any process), a redelivered update that
  * turns out a duplicate releases nothing, and it needs no second connection
@@ -23,13 +23,11 @@
  * row per resident, so a turn's three replies take three passes). A turn, a staff reply or the timer asking
  * while a drain runs makes it go round once more rather than start a second.
  */
-import type { Transaction } from 'kysely';
 import type { Clock, Random } from '../../core/ports.js';
 import type { TurnOutcome } from '../../core/stores/turns.js';
 import type { PgDb } from '../../storage/pg/db.js';
-import { PgOutboxStore, releaseHeldRows } from '../../storage/pg/pgOutboxStore.js';
+import { PgOutboxStore, releaseHeldWrites } from '../../storage/pg/pgOutboxStore.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
-import type { Database } from '../../storage/pg/schema.js';
 import type { BackoffPolicy } from '../outbox.js';
 import { drainer, SharedDispatcher } from '../sharedDispatcher.js';
 import type { TelegramDelivery, TelegramDeliveryPlan } from './delivery.js';
@@ -79,9 +77,7 @@ export function pgTelegramDelivery(deps: PgTelegramDeliveryDeps): TelegramDelive
           deps.turns.run({
             ...req,
             outbox: { channel: CHANNEL },
-            alongside: async (trx: Transaction<Database>) => {
-              await releaseHeldRows(trx, communeId, CHANNEL, req.userId, clock.now(), active);
-            },
+            writes: (at) => releaseHeldWrites(communeId, CHANNEL, req.userId, at, active),
           }),
         deliver: () => drain(),
         deliverDue: () => drain(),

@@ -7,7 +7,8 @@
  * handling the same event, say one recovering it at start while this one
  * answers it, waits on the claim and answers nothing) and writes the queued
  * replies as outbox rows in the turn's transaction; the window, the release of
- * held replies and the handled mark go in that same transaction (`alongside`),
+ * held replies and the handled mark go in that same transaction (`writes`, in
+ * the statement that queues the replies),
  * so a turn that fails leaves none of them. Delivery is the SharedDispatcher:
  * each pass claims due rows under a lease, one per resident at a time, so a
  * resident's replies go out in order whichever process sends them. A flush
@@ -15,11 +16,9 @@
  * messages goes out whole), and so does the retry timer, which also takes
  * over events another process recorded but left unhandled (STALE_MS).
  */
-import type { Transaction } from 'kysely';
 import type { TurnOutcome } from '../../core/stores/turns.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
 import type { PgZaloStore } from '../../storage/pg/pgZaloStore.js';
-import type { Database } from '../../storage/pg/schema.js';
 import { drainer, type SharedDispatcher } from '../sharedDispatcher.js';
 import type { ZaloDelivery } from './delivery.js';
 import type { OutboundMessage } from './render.js';
@@ -63,13 +62,15 @@ export function pgDelivery(deps: {
         claim: `${CHANNEL}:${t.key}`,
         outbox: { channel: CHANNEL },
         render: t.render,
-        alongside: async (trx: Transaction<Database>) => {
-          released = await store.turnWrites(trx, {
+        writes: () =>
+          store.turnWriteStatements({
             userId: t.userId,
             handledKey: t.key,
             interactionAt: t.interactionAt,
             at: t.now,
-          });
+          }),
+        written: (rows) => {
+          released = rows.at(-1) ?? 0;
           wrote = true;
         },
         onError: t.onError,
