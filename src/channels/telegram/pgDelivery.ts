@@ -18,6 +18,10 @@
  * while the turn holds one. Released rows keep their lower ids, so they go
  * out before the turn's new replies.
  *
+ * A turn's first reply is queued already claimed by this process (when
+ * nothing of the resident's is pending before it): `deliver` sends it
+ * without a claim's round trip, and drains only when more follows it.
+ *
  * Sending is one drain per process: passes of the dispatcher until a pass
  * claims no row with another of its resident behind it (a pass claims one
  * row per resident, so a turn's three replies take three passes). A turn, a staff reply or the timer asking
@@ -29,7 +33,7 @@ import type { PgDb } from '../../storage/pg/db.js';
 import { PgOutboxStore, releaseHeldWrites } from '../../storage/pg/pgOutboxStore.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
 import type { BackoffPolicy } from '../outbox.js';
-import { drainer, SharedDispatcher } from '../sharedDispatcher.js';
+import { drainer, LeasedRows, SharedDispatcher } from '../sharedDispatcher.js';
 import type { TelegramDelivery, TelegramDeliveryPlan } from './delivery.js';
 import { staffReplyRows } from './handoff.js';
 import type { TelegramPayload } from './send.js';
@@ -69,6 +73,7 @@ export function pgTelegramDelivery(deps: PgTelegramDeliveryDeps): TelegramDelive
         leaseMs: deps.leaseMs,
       });
       const drain = drainer(() => dispatcher.step());
+      const leased = new LeasedRows<TelegramPayload>();
       return {
         outbox,
         dispatcher,
@@ -78,8 +83,13 @@ export function pgTelegramDelivery(deps: PgTelegramDeliveryDeps): TelegramDelive
             ...req,
             outbox: { channel: CHANNEL },
             writes: (at) => releaseHeldWrites(communeId, CHANNEL, req.userId, at, active),
+            lease: { ms: dispatcher.leaseMs, claimed: (item) => leased.add(item) },
           }),
-        deliver: () => drain(),
+        deliver: async (userId) => {
+          // The turn's first reply, queued claimed: sent at once; the drain only for what follows it.
+          const items = leased.take(userId);
+          if (items.length === 0 || (await dispatcher.send(items)) > 0) await drain();
+        },
         deliverDue: () => drain(),
         replyRoute: {
           queue: () => {

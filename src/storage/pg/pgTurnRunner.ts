@@ -47,6 +47,7 @@ import { forChannel, threadText } from '../../core/handoff/turnMessages.js';
 import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
 import type { Clock, ConversationKey } from '../../core/ports.js';
 import type { HandoffThread } from '../../core/stores/handoff.js';
+import type { ClaimedItem } from '../../core/stores/sharedOutbox.js';
 import type { TurnOutcome, TurnRequest, TurnRunner } from '../../core/stores/turns.js';
 import type { PgDb } from './db.js';
 import { lockConversations, saveConversation, type LockedConversation } from './pgConversationLock.js';
@@ -91,6 +92,12 @@ export interface PgTurnRequest<P> extends Omit<TurnRequest<P>, 'outbox' | 'along
    * statements; given once the turn committed.
    */
   readonly citizen?: (before: string | undefined, after: string | undefined) => void;
+  /**
+   * Queue the first reply already claimed for this process's dispatcher,
+   * for `ms` (its lease): `claimed` gets it once the turn committed, to send
+   * without claiming it again (pgTurnSql.ts `Closing.leaseUntil`).
+   */
+  readonly lease?: { readonly ms: number; claimed(item: ClaimedItem<P>): void };
 }
 
 /** The handoff as the runner needs it, and who hears of a new thread (inside the commit that opened it). */
@@ -153,6 +160,7 @@ export class PgTurnRunner implements TurnRunner {
         if (!outcome.duplicate) {
           if (plan.written) req.written?.(plan.written);
           req.citizen?.(plan.citizenBefore, plan.citizenAfter);
+          if (plan.leased) req.lease?.claimed(plan.leased as ClaimedItem<P>);
         }
         return outcome;
       });
@@ -288,6 +296,10 @@ export class PgTurnRunner implements TurnRunner {
       else if (w.op === 'delete') await saveConversation(trx, communeId, l.key, undefined, now);
     }
     const payloads = replies.length > 0 ? req.render(forChannel(replies)) : [];
+    // Not when the turn opens a thread: staff hear of it through rows of their own, which the channel's
+    // drain sends (it runs when no reply came claimed).
+    const leaseUntil =
+      req.lease && !replies.some((r) => r.handoff) ? new Date(now.getTime() + req.lease.ms) : undefined;
     const row = (
       await trx.executeQuery(
         closingStatement(db, {
@@ -296,6 +308,7 @@ export class PgTurnRunner implements TurnRunner {
           userId: req.userId,
           payloads,
           at: now,
+          ...(leaseUntil && { leaseUntil }),
           ...(main && { conversation: { key: main, write } }),
           writes: req.writes?.(now) ?? [],
           ...(guard && { guard }),
@@ -305,6 +318,18 @@ export class PgTurnRunner implements TurnRunner {
     ).rows[0];
     if (!row) throw new Error("the turn's closing statement returned no row");
     if (row.written) plan.written = row.written;
+    if (row.leased !== null && leaseUntil) {
+      plan.leased = {
+        id: row.leased,
+        userId: req.userId,
+        payload: payloads[0],
+        attempts: 0,
+        nextAttemptAt: now,
+        lease: now.toISOString(),
+        leaseUntil,
+        followed: payloads.length > 1,
+      };
+    }
     plan.citizenAfter = row.citizen ?? undefined;
     return row;
   }
@@ -415,6 +440,7 @@ interface TurnPlan {
   readonly citizen: CompiledQuery<{ citizen_id: string }> | undefined;
   readonly opening: Opening;
   written?: readonly number[];
+  leased?: ClaimedItem<unknown>;
   citizenBefore?: string;
   citizenAfter?: string;
 }

@@ -116,11 +116,20 @@ export interface Closing {
   readonly guard?: ConversationKey;
   /** Also read the citizen of the outbox's identity (the web). */
   readonly readsCitizen?: boolean;
+  /**
+   * Queue the first reply already claimed by this process until `leaseUntil`
+   * (pgOutboxStore.ts's lease: pending, `sending_at` the claim's time), so
+   * its dispatcher sends it without a claim of its own; only when the
+   * resident has no other reply pending or held, whose turn it would be.
+   */
+  readonly leaseUntil?: Date;
 }
 
 export interface ClosingRow {
   /** Ids of the rows queued, ascending (none when the guard held them back). */
   readonly ids: readonly number[] | null;
+  /** The first reply's id when it was queued claimed (`leaseUntil`). */
+  readonly leased: number | null;
   /** The open thread the guard found; nothing of the state or replies was written then. */
   readonly owner: number | null;
   /** Rows returned by each of the channel's writes. */
@@ -156,16 +165,26 @@ export function closingStatement(db: PgDb, c: Closing): CompiledQuery<ClosingRow
   }
   if (c.payloads.length > 0) {
     const values = sql.join(c.payloads.map((p, i) => sql`(${i}::int, ${JSON.stringify(p)}::text)`));
+    // Read before this statement's writes: a held reply released above still reads 'held' here.
+    const leased = c.leaseUntil
+      ? sql`v.n = 0 AND NOT EXISTS (SELECT 1 FROM outbox
+              WHERE commune_id = ${communeId} AND channel = ${c.channel} AND user_id = ${c.userId}
+                AND status IN ('pending', 'held'))`
+      : sql`false`;
+    const until = c.leaseUntil?.toISOString() ?? iso;
     // Identity values are drawn in the order the rows arrive: ascending ids are the payloads' order.
     ctes.push(sql`queued AS (
-      INSERT INTO outbox (commune_id, channel, user_id, payload_json, status, next_attempt_at, created_at)
-      SELECT ${communeId}, ${c.channel}, ${c.userId}, v.payload, 'pending', ${iso}, ${iso}
+      INSERT INTO outbox (commune_id, channel, user_id, payload_json, status, next_attempt_at, sending_at, created_at)
+      SELECT ${communeId}, ${c.channel}, ${c.userId}, v.payload, 'pending',
+             CASE WHEN ${leased} THEN ${until} ELSE ${iso} END, CASE WHEN ${leased} THEN ${iso} END, ${iso}
         FROM (VALUES ${values}) AS v(n, payload)
        WHERE NOT EXISTS (SELECT 1 FROM owner)
        ORDER BY v.n
-      RETURNING id)`);
+      RETURNING id, sending_at)`);
   }
   const ids = c.payloads.length > 0 ? sql`(SELECT json_agg(id ORDER BY id) FROM queued)` : sql`NULL::json`;
+  const leasedId =
+    c.payloads.length > 0 ? sql`(SELECT id FROM queued WHERE sending_at IS NOT NULL)` : sql`NULL::bigint`;
   const written =
     c.writes.length > 0
       ? sql`json_build_array(${sql.join(c.writes.map((_w, i) => sql`(SELECT count(*) FROM ${sql.raw(`w${i}`)})`))})`
@@ -176,5 +195,7 @@ export function closingStatement(db: PgDb, c: Closing): CompiledQuery<ClosingRow
     : sql`NULL::text`;
   return sql<ClosingRow>`
     WITH ${sql.join(ctes)}
-    SELECT ${ids} AS ids, (SELECT id FROM owner) AS owner, ${written} AS written, ${citizen} AS citizen`.compile(db);
+    SELECT ${ids} AS ids, ${leasedId} AS leased, (SELECT id FROM owner) AS owner, ${written} AS written, ${citizen} AS citizen`.compile(
+    db,
+  );
 }
