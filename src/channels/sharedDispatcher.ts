@@ -45,11 +45,6 @@ export class SharedDispatcher<P> {
     this.backoff = deps.backoff ?? DEFAULT_BACKOFF;
   }
 
-  /** How long a claim keeps other processes off a row (a turn queuing a reply claimed uses it too). */
-  get leaseMs(): number {
-    return this.deps.leaseMs ?? DEFAULT_LEASE_MS;
-  }
-
   /** Claims what is due and sends it; resolves with how many rows were claimed. */
   async pass(): Promise<number> {
     return (await this.round()).claimed;
@@ -67,24 +62,6 @@ export class SharedDispatcher<P> {
     return claimed >= this.batch() ? claimed : followed;
   }
 
-  /**
-   * Sends rows this process already holds the claim of (a turn queued them
-   * claimed, pgTurnRunner.ts `lease`), as a pass sends what it claimed;
-   * resolves with how many have a later row of their resident waiting,
-   * which a drain then claims.
-   */
-  async send(items: readonly ClaimedItem<P>[]): Promise<number> {
-    const { store, clock } = this.deps;
-    if (clock.now().getTime() < this.pausedUntil) {
-      // The app-wide pause holds them too: back to the queue, due when it ends.
-      const until = new Date(this.pausedUntil);
-      await Promise.all(items.map((item) => store.markRetry(item, item.attempts, until, 'paused by a rate limit')));
-      return 0;
-    }
-    await Promise.all(items.map((item) => this.deliver(item)));
-    return items.filter((i) => i.followed).length;
-  }
-
   private batch(): number {
     return this.deps.batch ?? 20;
   }
@@ -93,7 +70,7 @@ export class SharedDispatcher<P> {
     const { store, clock } = this.deps;
     const now = clock.now();
     if (now.getTime() < this.pausedUntil) return { claimed: 0, followed: 0 };
-    const items = await store.claim(now, this.batch(), this.leaseMs);
+    const items = await store.claim(now, this.batch(), this.deps.leaseMs ?? DEFAULT_LEASE_MS);
     await Promise.all(items.map((item) => this.deliver(item)));
     return { claimed: items.length, followed: items.filter((i) => i.followed).length };
   }
@@ -151,26 +128,6 @@ export class SharedDispatcher<P> {
     }
     if (await store.markFailed(item, failure.reason, now)) await sender.done?.(item, 'failed');
     logger.error({ channel, err: failure.reason, attempts: item.attempts + 1 }, 'reply given up');
-  }
-}
-
-/**
- * Rows a turn queued claimed for this process (pgTurnRunner.ts `lease`),
- * kept per resident until the channel sends them after the turn.
- */
-export class LeasedRows<P> {
-  private readonly byUser = new Map<string, ClaimedItem<P>[]>();
-
-  add(item: ClaimedItem<P>): void {
-    const list = this.byUser.get(item.userId);
-    if (list) list.push(item);
-    else this.byUser.set(item.userId, [item]);
-  }
-
-  take(userId: string): ClaimedItem<P>[] {
-    const list = this.byUser.get(userId) ?? [];
-    this.byUser.delete(userId);
-    return list;
   }
 }
 

@@ -10,8 +10,6 @@ import type { OutgoingReply } from '../../src/core/messages.js';
 import type { ConversationState, ConversationStateRepo } from '../../src/core/ports.js';
 import { kyselyOver } from '../../src/storage/pg/db.js';
 import { createPgPool } from '../../src/storage/pg/pool.js';
-import type { ClaimedItem } from '../../src/core/stores/sharedOutbox.js';
-import { PgOutboxStore } from '../../src/storage/pg/pgOutboxStore.js';
 import { PgTurnHandoff } from '../../src/storage/pg/pgTurnHandoff.js';
 import { PgTurnRunner } from '../../src/storage/pg/pgTurnRunner.js';
 import { PgTurnStateBuffer } from '../../src/storage/pg/pgTurnState.js';
@@ -335,40 +333,5 @@ describe('the PostgreSQL turn runner', () => {
     expect(await pendingTexts(one, A, 'same')).toEqual(['#1 A']);
     expect(await pendingTexts(one, B, 'same')).toEqual(['#1 B']);
     expect(await stateOf(two, B, 'same')).toEqual({ n: 1 });
-  });
-
-  it('queues the first reply claimed for its process, never ahead of a reply of the resident still waiting', async () => {
-    const clock = fixedClock();
-    const twoReplies: EngineOver = (state) => ({
-      async handle(m) {
-        return [...(await counting(state).handle(m)), { kind: 'answer', text: 'sau' }];
-      },
-      ask: () => Promise.reject(new Error('unused')),
-    });
-    const claimed: ClaimedItem<OutgoingReply>[] = [];
-    const lease = { ms: 60_000, claimed: (item: ClaimedItem<OutgoingReply>) => claimed.push(item) };
-    const turn = (claim: string, t: string) =>
-      runnerOver(one, A, twoReplies).run({
-        claim,
-        userId: 'lease',
-        message: text('lease', t),
-        outbox: OUTBOX,
-        render,
-        lease,
-      });
-    await turn('telegram:8100', 'a');
-    expect(claimed.map((i) => [i.payload.text, i.followed])).toEqual([['#1 a', true]]);
-    // Another process finds the first reply leased, and the second behind it.
-    const other = new PgOutboxStore<OutgoingReply>(two, A, 'telegram');
-    const mine = (items: readonly ClaimedItem<OutgoingReply>[]) => items.filter((i) => i.userId === 'lease');
-    expect(mine(await other.claim(clock.now(), 50, 60_000))).toEqual([]);
-    expect(await new PgOutboxStore<OutgoingReply>(one, A, 'telegram').markSent(claimed[0]!, clock.now(), '1')).toBe(
-      true,
-    );
-    const next = mine(await other.claim(clock.now(), 50, 60_000));
-    expect(next.map((i) => i.payload.text)).toEqual(['sau']);
-    // 'sau' is still on its way: the next turn's replies wait behind it, none is queued claimed.
-    await turn('telegram:8101', 'b');
-    expect(claimed).toHaveLength(1);
   });
 });

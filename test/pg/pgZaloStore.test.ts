@@ -197,17 +197,9 @@ describe('the PostgreSQL Zalo store', () => {
         })
         .execute(),
     );
-    const released = await withCommune(one, A, async (trx) => {
-      const [touch, handled, release] = store.turnWriteStatements({
-        userId: 'u7',
-        handledKey: 'msg:77',
-        interactionAt: t0,
-        at: t0,
-      });
-      await touch!.execute(trx);
-      await handled!.execute(trx);
-      return (await release!.execute(trx)).rows.length;
-    });
+    const released = await withCommune(one, A, (trx) =>
+      store.turnWrites(trx, { userId: 'u7', handledKey: 'msg:77', interactionAt: t0, at: t0 }),
+    );
     expect(released).toBe(1);
     expect(await store.resident('u7')).toEqual({ lastInteractionAt: t0, inactive: false });
     expect(await store.unhandled(10)).not.toContainEqual(expect.objectContaining({ key: 'msg:77' }));

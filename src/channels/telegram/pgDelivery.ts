@@ -10,30 +10,28 @@
  * with a lease, each resident's oldest first, whichever process sends.
  *
  * Held replies (the bot was blocked) are released in the turn's transaction
- * (`writes`: in the statement that queues the turn's replies, with the
- * chat's inactive mark cleared), not before it: the release then commits with the turn or
+ * (`alongside`, in the statement that also clears the chat's inactive mark),
+ * not before it: the release then commits with the turn or
  * not at all, it runs under the resident's conversation lock (so it is in
  * order with their other turns in any process), a redelivered update that
  * turns out a duplicate releases nothing, and it needs no second connection
  * while the turn holds one. Released rows keep their lower ids, so they go
  * out before the turn's new replies.
  *
- * A turn's first reply is queued already claimed by this process (when
- * nothing of the resident's is pending before it): `deliver` sends it
- * without a claim's round trip, and drains only when more follows it.
- *
  * Sending is one drain per process: passes of the dispatcher until a pass
  * claims no row with another of its resident behind it (a pass claims one
  * row per resident, so a turn's three replies take three passes). A turn, a staff reply or the timer asking
  * while a drain runs makes it go round once more rather than start a second.
  */
+import type { Transaction } from 'kysely';
 import type { Clock, Random } from '../../core/ports.js';
 import type { TurnOutcome } from '../../core/stores/turns.js';
 import type { PgDb } from '../../storage/pg/db.js';
-import { PgOutboxStore, releaseHeldWrites } from '../../storage/pg/pgOutboxStore.js';
+import { PgOutboxStore, releaseHeldRows } from '../../storage/pg/pgOutboxStore.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
+import type { Database } from '../../storage/pg/schema.js';
 import type { BackoffPolicy } from '../outbox.js';
-import { drainer, LeasedRows, SharedDispatcher } from '../sharedDispatcher.js';
+import { drainer, SharedDispatcher } from '../sharedDispatcher.js';
 import type { TelegramDelivery, TelegramDeliveryPlan } from './delivery.js';
 import { staffReplyRows } from './handoff.js';
 import type { TelegramPayload } from './send.js';
@@ -73,7 +71,6 @@ export function pgTelegramDelivery(deps: PgTelegramDeliveryDeps): TelegramDelive
         leaseMs: deps.leaseMs,
       });
       const drain = drainer(() => dispatcher.step());
-      const leased = new LeasedRows<TelegramPayload>();
       return {
         outbox,
         dispatcher,
@@ -82,14 +79,11 @@ export function pgTelegramDelivery(deps: PgTelegramDeliveryDeps): TelegramDelive
           deps.turns.run({
             ...req,
             outbox: { channel: CHANNEL },
-            writes: (at) => releaseHeldWrites(communeId, CHANNEL, req.userId, at, active),
-            lease: { ms: dispatcher.leaseMs, claimed: (item) => leased.add(item) },
+            alongside: async (trx: Transaction<Database>) => {
+              await releaseHeldRows(trx, communeId, CHANNEL, req.userId, clock.now(), active);
+            },
           }),
-        deliver: async (userId) => {
-          // The turn's first reply, queued claimed: sent at once; the drain only for what follows it.
-          const items = leased.take(userId);
-          if (items.length === 0 || (await dispatcher.send(items)) > 0) await drain();
-        },
+        deliver: () => drain(),
         deliverDue: () => drain(),
         replyRoute: {
           queue: () => {

@@ -4,7 +4,7 @@
  * The web chat's turns on PostgreSQL (issue 20). What the chat needs around a
  * turn, who the session stands for before and after it (a change rotates the
  * session) and whether a person owns the conversation, is read inside the
- * turn's own statements (pgTurnSql.ts) and the take's: on PostgreSQL every separate
+ * turn's and the take's own transactions: on PostgreSQL every separate
  * look-up is a transaction with its round trips, and bench:scale counted
  * five transactions per web message where two now do (the turn; the take
  * with the handoff read, one statement). The take stays apart from the turn on purpose: its
@@ -13,6 +13,7 @@
  */
 import type { TurnOutcome } from '../../core/stores/turns.js';
 import type { PgDb } from '../../storage/pg/db.js';
+import { citizenOfIdentity } from '../../storage/pg/pgCitizenLocks.js';
 import { takeOwedWithHandoff } from '../../storage/pg/pgOutboxStore.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
 import type { WebReply, WebTurnOutcome, WebTurns } from './chatApi.js';
@@ -38,9 +39,11 @@ export function pgWebTurns(deps: PgWebTurnsDeps): WebTurns {
       const outcome = await deps.turns.run<WebReply>({
         ...request,
         outbox: { channel: CHANNEL },
-        citizen: (before, after) => {
-          citizen.before = before;
-          citizen.after = after;
+        alongside: async (trx) => {
+          citizen.before = await citizenOfIdentity(trx, communeId, CHANNEL, request.userId);
+        },
+        after: async (trx) => {
+          citizen.after = await citizenOfIdentity(trx, communeId, CHANNEL, request.userId);
         },
       });
       return outcome.duplicate ? outcome : { ...outcome, citizen };

@@ -7,21 +7,20 @@
  * handling the same event, say one recovering it at start while this one
  * answers it, waits on the claim and answers nothing) and writes the queued
  * replies as outbox rows in the turn's transaction; the window, the release of
- * held replies and the handled mark go in that same transaction (`writes`, in
- * the statement that queues the replies),
+ * held replies and the handled mark go in that same transaction (`alongside`),
  * so a turn that fails leaves none of them. Delivery is the SharedDispatcher:
  * each pass claims due rows under a lease, one per resident at a time, so a
- * resident's replies go out in order whichever process sends them. A turn's
- * first reply is queued already claimed by this process (when nothing of the
- * resident's is pending before it), and the flush sends it without a claim. A flush
+ * resident's replies go out in order whichever process sends them. A flush
  * after a turn passes until nothing more is due (a reply split in several
  * messages goes out whole), and so does the retry timer, which also takes
  * over events another process recorded but left unhandled (STALE_MS).
  */
+import type { Transaction } from 'kysely';
 import type { TurnOutcome } from '../../core/stores/turns.js';
 import type { PgTurnRequest } from '../../storage/pg/pgTurnRunner.js';
 import type { PgZaloStore } from '../../storage/pg/pgZaloStore.js';
-import { drainer, LeasedRows, type SharedDispatcher } from '../sharedDispatcher.js';
+import type { Database } from '../../storage/pg/schema.js';
+import { drainer, type SharedDispatcher } from '../sharedDispatcher.js';
 import type { ZaloDelivery } from './delivery.js';
 import type { OutboundMessage } from './render.js';
 
@@ -53,8 +52,6 @@ export function pgDelivery(deps: {
 
   // One drain at a time: a flush asking while one runs waits for one more round of it.
   const drain = drainer(() => dispatcher.step());
-  // A turn's first reply, queued claimed for this process: the flush sends it without claiming it.
-  const leased = new LeasedRows<OutboundMessage>();
 
   return {
     async turn(t) {
@@ -66,29 +63,22 @@ export function pgDelivery(deps: {
         claim: `${CHANNEL}:${t.key}`,
         outbox: { channel: CHANNEL },
         render: t.render,
-        writes: () =>
-          store.turnWriteStatements({
+        alongside: async (trx: Transaction<Database>) => {
+          released = await store.turnWrites(trx, {
             userId: t.userId,
             handledKey: t.key,
             interactionAt: t.interactionAt,
             at: t.now,
-          }),
-        written: (rows) => {
-          released = rows.at(-1) ?? 0;
+          });
           wrote = true;
         },
-        lease: { ms: dispatcher.leaseMs, claimed: (item) => leased.add(item) },
         onError: t.onError,
       });
       // Committed: the sender's window check may take the resident from here for a while.
       if (wrote) store.noteTurn(t.userId, t.interactionAt, t.now);
       return released;
     },
-    flush: async (userId) => {
-      // The drain only for what follows the turn's first reply (or when it was not queued claimed).
-      const items = leased.take(userId);
-      if (items.length === 0 || (await dispatcher.send(items)) > 0) await drain();
-    },
+    flush: () => drain(),
     retryDue: () => drain(),
     stale: (now) => store.unhandledBefore(new Date(now.getTime() - STALE_MS), STALE_BATCH),
     route: (render) => ({

@@ -11,10 +11,7 @@
  * (tenant.ts) names the commune, and the driver sends `BEGIN` and the
  * transaction-local setting as one simple query instead of two (every turn,
  * claim and look-up is a transaction, so this was a fifth of the statements
- * bench:scale counted per message). A turn's first statements (its claim,
- * lock and reads, pgTurnSql.ts) and its savepoint go in that same query
- * (tenant.ts `Opening`), their values written in as literals (oneTrip.ts
- * `inlined`), and their rows come back through statementsPool.ts.
+ * bench:scale counted per message).
  */
 import {
   CompiledQuery,
@@ -30,8 +27,7 @@ import {
 import type pg from 'pg';
 import { createPgPool, type PgPoolOptions } from './pool.js';
 import type { Database } from './schema.js';
-import { inlined, registerPool } from './oneTrip.js';
-import { statementsPool, type StatementResult } from './statementsPool.js';
+import { registerPool } from './oneTrip.js';
 import { communeBeginning } from './tenant.js';
 
 export type PgDb = Kysely<Database>;
@@ -41,17 +37,7 @@ class TenantDriver extends PostgresDriver {
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const setting = settings.isolationLevel || settings.accessMode ? undefined : communeBeginning();
     if (!setting) return super.beginTransaction(connection, settings);
-    const opening = setting.opening;
-    const statements = opening?.statements.map(inlined) ?? [];
-    const parts = ['begin', setting.sql, ...statements, ...(opening?.savepoint ? [setting.savepointSql] : [])];
-    try {
-      const { rows } = await connection.executeQuery<StatementResult>(CompiledQuery.raw(parts.join('; ')));
-      if (opening) opening.results = rows.slice(2, 2 + statements.length).map((r) => r.rows);
-    } catch (err) {
-      // The BEGIN ran before the statement that failed: the connection goes back to the pool outside it.
-      await connection.executeQuery(CompiledQuery.raw('rollback')).catch(() => undefined);
-      throw err;
-    }
+    await connection.executeQuery(CompiledQuery.raw(`begin; ${setting.sql}`));
     setting.done();
   }
 }
@@ -60,7 +46,7 @@ class TenantDriver extends PostgresDriver {
 export function kyselyOver<DB = Database>(pool: pg.Pool): Kysely<DB> {
   const dialect: Dialect = {
     createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new TenantDriver({ pool: statementsPool(pool) }),
+    createDriver: () => new TenantDriver({ pool }),
     createIntrospector: (db) => new PostgresIntrospector(db),
     createQueryCompiler: () => new PostgresQueryCompiler(),
   };

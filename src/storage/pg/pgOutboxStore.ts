@@ -18,7 +18,7 @@
  * outcome. Every query runs in `withCommune`: row-level security shows a
  * store only its commune's rows.
  */
-import { sql, type RawBuilder, type Transaction, type Updateable } from 'kysely';
+import { sql, type Transaction, type Updateable } from 'kysely';
 import type { OutboxCounts } from '../../core/stores/outbox.js';
 import type { ClaimedItem, SharedOutboxStore } from '../../core/stores/sharedOutbox.js';
 import type { PgDb } from './db.js';
@@ -56,15 +56,31 @@ export async function insertOutboxRows<P>(
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
-/** Moves the user's held rows back to pending in `trx`; returns how many. */
+/**
+ * Moves the user's held rows back to pending in `trx` (a turn's, or the
+ * store's own); returns how many. In a turn's transaction they come back in
+ * the same commit as the turn's new rows, which have higher ids and so go
+ * out after them. `activeChat` (Telegram: the private chat that wrote) also
+ * loses its inactive mark, in the same statement.
+ */
 export async function releaseHeldRows(
   trx: Transaction<Database>,
   communeId: string,
   channel: string,
   userId: string,
   at: Date,
+  activeChat?: number,
 ): Promise<number> {
   const iso = at.toISOString();
+  if (activeChat !== undefined) {
+    const r = await sql`
+      WITH active AS (DELETE FROM telegram_inactive_users WHERE commune_id = ${communeId} AND chat_id = ${activeChat})
+      UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${iso}, reason = NULL
+       WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId} AND status = 'held'`.execute(
+      trx,
+    );
+    return Number(r.numAffectedRows ?? 0);
+  }
   const r = await trx
     .updateTable('outbox')
     .set({ status: 'pending', attempts: 0, next_attempt_at: iso, reason: null })
@@ -74,29 +90,6 @@ export async function releaseHeldRows(
     .where('status', '=', 'held')
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
-}
-
-/**
- * `releaseHeldRows` as statements for a turn's closing statement
- * (pgTurnSql.ts `Closing.writes`): the held rows come back in the commit
- * that queues the turn's new rows, which have higher ids and so go out
- * after them. `activeChat` (Telegram: the private chat that wrote) also
- * loses its inactive mark. The last statement's rows are those released.
- */
-export function releaseHeldWrites(
-  communeId: string,
-  channel: string,
-  userId: string,
-  at: Date,
-  activeChat?: number,
-): RawBuilder<unknown>[] {
-  const release = sql`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${at.toISOString()}, reason = NULL
-     WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId} AND status = 'held' RETURNING 1`;
-  if (activeChat === undefined) return [release];
-  return [
-    sql`DELETE FROM telegram_inactive_users WHERE commune_id = ${communeId} AND chat_id = ${activeChat} RETURNING 1`,
-    release,
-  ];
 }
 
 /**

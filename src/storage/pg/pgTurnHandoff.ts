@@ -12,7 +12,7 @@
  * staff reply with its outbox row storage/pg/pgHandoffWriter.ts; both write
  * messages and closes through `appendThreadMessage` and `closeThread` here.
  */
-import type { CompiledQuery, Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type {
   HandoffAuthor,
   HandoffDelivery,
@@ -21,7 +21,7 @@ import type {
   OpenThreadInput,
 } from '../../core/stores/handoff.js';
 import type { Database } from './schema.js';
-import { messageOf, threadOf, type ThreadRow } from '../rowForms.js';
+import { messageOf, threadOf } from '../rowForms.js';
 
 /** A message to append, as `HandoffStore.append` takes it. */
 export interface NewThreadMessage {
@@ -118,8 +118,8 @@ export async function closeThread(
 }
 
 /** A resident's open thread, as the turn asks (the web's take asks the same in its statement, pgOutboxStore.ts). */
-function openThreadRow(db: Kysely<Database>, communeId: string, channel: string, userId: string) {
-  return db
+function openThreadRow(trx: Transaction<Database>, communeId: string, channel: string, userId: string) {
+  return trx
     .selectFrom('handoff_threads')
     .where('commune_id', '=', communeId)
     .where('channel', '=', channel)
@@ -135,30 +135,19 @@ export interface PgTurnHandoffStore {
   appendResident(trx: Transaction<Database>, threadId: number, text: string, at: Date): Promise<void>;
   /** Opens a thread, or returns the one already open. */
   open(trx: Transaction<Database>, input: OpenThreadInput): Promise<HandoffThread>;
-  /**
-   * `openThreadOf`'s statement, compiled, for a turn that sends it with its
-   * BEGIN (pgTurnSql.ts); its row is read with `threadOf`.
-   */
-  openThreadQuery(db: Kysely<Database>, channel: string, userId: string): CompiledQuery<ThreadRow>;
 }
 
 export class PgTurnHandoff implements PgTurnHandoffStore {
   constructor(private readonly communeId: string) {}
 
   async openThreadOf(trx: Transaction<Database>, channel: string, userId: string): Promise<HandoffThread | undefined> {
-    const r = (await trx.executeQuery(this.openThreadQuery(trx, channel, userId))).rows[0];
+    const r = await openThreadRow(trx, this.communeId, channel, userId)
+      .selectAll()
+      // Held until the turn commits: staff closing the thread meanwhile wait, so the message the
+      // turn appends lands in a thread that is still open (a close that came first is seen here).
+      .forShare()
+      .executeTakeFirst();
     return r ? threadOf(r) : undefined;
-  }
-
-  openThreadQuery(db: Kysely<Database>, channel: string, userId: string): CompiledQuery<ThreadRow> {
-    return (
-      openThreadRow(db, this.communeId, channel, userId)
-        .selectAll()
-        // Held until the turn commits: staff closing the thread meanwhile wait, so the message the
-        // turn appends lands in a thread that is still open (a close that came first is seen here).
-        .forShare()
-        .compile()
-    );
   }
 
   async residentWrote(trx: Transaction<Database>, threadId: number): Promise<boolean> {

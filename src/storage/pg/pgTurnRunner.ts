@@ -16,11 +16,6 @@
  *     kept in the buffer, pgTurnState.ts), the handoff re-check, the state
  *     written, the replies queued; then COMMIT.
  *
- * Round trips (issue 20): the claim, the lock and the reads before the
- * engine go with the BEGIN, and the channel's writes, the state and the
- * replies are one statement before the COMMIT (pgTurnSql.ts), so a turn
- * costs the engine's own statements plus three.
- *
  * What replaces SQLite's single writer: the SQLite runner checks the claim
  * before the engine and writes it after (a redelivery in another process
  * meanwhile would run the engine again; only its in-process `inFlight` set
@@ -40,33 +35,22 @@
  * the owner is asked again after the engine, so a thread opened meanwhile
  * wins; a reply carrying `handoff` opens the thread in the same commit.
  */
-import type { CompiledQuery, RawBuilder, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Engine } from '../../core/conversation/engine.js';
 import { ACKNOWLEDGED, OWNED } from '../../core/handoff/texts.js';
 import { forChannel, threadText } from '../../core/handoff/turnMessages.js';
 import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
 import type { Clock, ConversationKey } from '../../core/ports.js';
 import type { HandoffThread } from '../../core/stores/handoff.js';
-import type { ClaimedItem } from '../../core/stores/sharedOutbox.js';
 import type { TurnOutcome, TurnRequest, TurnRunner } from '../../core/stores/turns.js';
 import type { PgDb } from './db.js';
 import { lockConversations, saveConversation, type LockedConversation } from './pgConversationLock.js';
 import { insertOutboxRows } from './pgOutboxStore.js';
 import type { PgTurnHandoffStore } from './pgTurnHandoff.js';
 import type { PendingState, PgTurnStateBuffer } from './pgTurnState.js';
-import {
-  claimAndLock,
-  closingStatement,
-  identityCitizen,
-  lockedState,
-  type ClosingRow,
-  type LockRow,
-  type StateWrite,
-} from './pgTurnSql.js';
 import type { Database } from './schema.js';
-import { threadOf, type ThreadRow } from '../rowForms.js';
 import { Slots } from './slots.js';
-import { sharingTransaction, withCommune, type Opening } from './tenant.js';
+import { sharingTransaction, withCommune } from './tenant.js';
 
 /**
  * A turn as the PostgreSQL runner takes it. Every `TurnRequest` is one: the
@@ -79,25 +63,11 @@ export interface PgTurnRequest<P> extends Omit<TurnRequest<P>, 'outbox' | 'along
   readonly outbox: { readonly channel: string };
   readonly alongside?: (trx: Transaction<Database>) => void | Promise<void>;
   /**
-   * The channel's own writes, in the statement that queues the replies
-   * (pgTurnSql.ts `Closing.writes`: data-changing statements with a
-   * RETURNING clause); `written` hears how many rows each returned, once
-   * the turn committed.
+   * Runs in the turn's transaction once its replies are queued, just before
+   * the commit (the web reads there who the session stands for now, rather
+   * than in a transaction of its own after the turn).
    */
-  readonly writes?: (at: Date) => readonly RawBuilder<unknown>[];
-  readonly written?: (rows: readonly number[]) => void;
-  /**
-   * Who the outbox's identity stands for before and after the turn (the
-   * web rotates the session when it changes), read in the turn's own
-   * statements; given once the turn committed.
-   */
-  readonly citizen?: (before: string | undefined, after: string | undefined) => void;
-  /**
-   * Queue the first reply already claimed for this process's dispatcher,
-   * for `ms` (its lease): `claimed` gets it once the turn committed, to send
-   * without claiming it again (pgTurnSql.ts `Closing.leaseUntil`).
-   */
-  readonly lease?: { readonly ms: number; claimed(item: ClaimedItem<P>): void };
+  readonly after?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 /** The handoff as the runner needs it, and who hears of a new thread (inside the commit that opened it). */
@@ -149,189 +119,59 @@ export class PgTurnRunner implements TurnRunner {
       this.inFlight.add(claim);
     }
     try {
-      return await this.slots.run(async () => {
-        const plan = this.plan(req);
-        const outcome = await withCommune(
-          this.deps.db,
-          this.deps.communeId,
-          (trx) => this.turn(trx, req, plan),
-          plan.opening,
-        );
-        if (!outcome.duplicate) {
-          if (plan.written) req.written?.(plan.written);
-          req.citizen?.(plan.citizenBefore, plan.citizenAfter);
-          if (plan.leased) req.lease?.claimed(plan.leased as ClaimedItem<P>);
-        }
-        return outcome;
-      });
+      return await this.slots.run(() => withCommune(this.deps.db, this.deps.communeId, (trx) => this.turn(trx, req)));
     } finally {
       if (claim !== undefined) this.inFlight.delete(claim);
     }
   }
 
-  /**
-   * The statements the turn opens with: the claim and lock of its one
-   * conversation (a turn of two, a group's, locks them the long way after),
-   * the owner and the citizen read after them, and the shared savepoint.
-   */
-  private plan<P>(req: PgTurnRequest<P>): TurnPlan {
-    const { db, communeId, clock } = this.deps;
-    const started = clock.now();
-    const message = req.message;
-    const keys: ConversationKey[] = [{ channel: req.outbox.channel as ConversationKey['channel'], userId: req.userId }];
-    if (message && !sameKey(keys[0]!, message)) keys.push(message);
-    const single = keys.length === 1 ? keys[0] : undefined;
-    const lock = single ? claimAndLock(db, communeId, req.claim, single, started) : undefined;
-    const owner =
-      this.deps.handoff && message && message.chat !== 'group'
-        ? this.deps.handoff.store.openThreadQuery(db, message.channel, message.userId)
-        : undefined;
-    const citizen = req.citizen ? identityCitizen(db, communeId, req.outbox.channel, req.userId) : undefined;
-    const statements = single ? [lock!, ...(owner ? [owner] : []), ...(citizen ? [citizen] : [])] : [];
-    return { started, keys, single, lock, owner, citizen, opening: { statements, savepoint: single !== undefined } };
-  }
-
-  /** The opening's rows: those sent with the BEGIN, or (a joined transaction) run here one by one. */
-  private async opened(trx: Transaction<Database>, plan: TurnPlan): Promise<readonly (readonly unknown[])[]> {
-    if (plan.opening.results) return plan.opening.results;
-    const rows: (readonly unknown[])[] = [];
-    for (const q of plan.opening.statements) rows.push((await trx.executeQuery(q)).rows);
-    return rows;
-  }
-
-  private async turn<P>(trx: Transaction<Database>, req: PgTurnRequest<P>, plan: TurnPlan): Promise<TurnOutcome> {
+  private async turn<P>(trx: Transaction<Database>, req: PgTurnRequest<P>): Promise<TurnOutcome> {
     const { communeId, clock } = this.deps;
-    // The savepoint that went with the BEGIN serves only when nothing the engine's failure must not undo
-    // came after it (a row locked the long way, the channel's own `alongside`): else another is taken.
-    let savepointTaken = plan.opening.results !== undefined && plan.opening.savepoint === true && !req.alongside;
+    const started = clock.now();
+    if (req.claim !== undefined && !(await this.claimed(trx, req.claim, started))) return DUPLICATE;
     const message = req.message;
-    let locked: LockedConversation[];
-    let owner: HandoffThread | undefined;
-    if (plan.single) {
-      const [lockRows, ...reads] = await this.opened(trx, plan);
-      const lock = lockRows?.[0] as LockRow | undefined;
-      if (!lock?.claimed) return DUPLICATE;
-      if (lock.state === null && !lock.placeholder) {
-        // Another turn was inserting or deleting the row: locked the long way, then read again.
-        locked = await lockConversations(trx, communeId, plan.keys, plan.started);
-        savepointTaken = false;
-        owner = await this.ownerOf(trx, message);
-        if (plan.citizen) plan.citizenBefore = (await trx.executeQuery(plan.citizen)).rows[0]?.citizen_id;
-      } else {
-        locked = [{ key: plan.single, state: lockedState(lock), placeholder: lock.placeholder }];
-        const ownerRow = plan.owner ? (reads.shift()?.[0] as ThreadRow | undefined) : undefined;
-        owner = ownerRow ? threadOf(ownerRow) : undefined;
-        if (plan.citizen) plan.citizenBefore = (reads.shift()?.[0] as { citizen_id: string } | undefined)?.citizen_id;
-      }
-    } else {
-      if (req.claim !== undefined && !(await this.claimed(trx, req.claim, plan.started))) return DUPLICATE;
-      // The outbox's resident is locked too (not the message's own for a group), so the rows queued for
-      // them keep the order of their turns.
-      locked = await lockConversations(trx, communeId, plan.keys, plan.started);
-      owner = await this.ownerOf(trx, message);
-      if (plan.citizen) plan.citizenBefore = (await trx.executeQuery(plan.citizen)).rows[0]?.citizen_id;
-    }
+    // The outbox's resident is locked too (mostly the same row; not for a group, nor a turn without a
+    // message), so the rows queued for them keep the order of their turns.
+    const keys: ConversationKey[] = [{ channel: req.outbox.channel as ConversationKey['channel'], userId: req.userId }];
+    if (message) keys.push(message);
+    const locked = await lockConversations(trx, communeId, keys, started);
     await req.alongside?.(trx);
 
     let replies: OutgoingReply[];
-    let pending: PendingState = { op: 'none' };
-    let guarded = false;
+    let saved = false;
+    const owner = await this.ownerOf(trx, message);
     if (owner && message) {
       replies = await this.toThread(trx, owner, message, clock.now());
     } else {
-      const answer = await this.replies(trx, req, locked, savepointTaken);
-      replies = answer.replies;
-      pending = answer.pending;
-      // Staff took the conversation over while the answer was being prepared: the answer is not sent
-      // (the closing statement checks, and writes neither state nor replies then).
-      guarded = message !== undefined && message.chat !== 'group' && this.deps.handoff !== undefined;
+      const answer = await this.replies(trx, req, locked);
+      const now = clock.now();
+      // Staff took the conversation over while the answer was being prepared: the answer is not sent.
+      const ownerNow = await this.ownerOf(trx, message);
+      if (ownerNow && message) {
+        replies = await this.toThread(trx, ownerNow, message, now);
+      } else {
+        replies = answer.replies;
+        saved = await this.save(trx, message, answer.pending, now);
+        await this.openThread(trx, message, replies, now);
+      }
     }
     const now = clock.now();
-    const close = await this.close(trx, req, plan, locked, replies, pending, guarded ? message : undefined, now);
-    if (close.owner !== null && message) {
-      const thread = await this.deps.handoff!.store.openThreadOf(trx, message.channel, message.userId);
-      replies = thread ? await this.toThread(trx, thread, message, now) : [];
-      for (const l of locked) if (l.placeholder) await saveConversation(trx, communeId, l.key, undefined, now);
-      const queued = await insertOutboxRows(
-        trx,
-        communeId,
-        req.outbox.channel,
-        req.userId,
-        replies.length > 0 ? req.render(forChannel(replies)) : [],
-        now,
-      );
-      return { duplicate: false, replies, queued };
-    }
-    await this.openThread(trx, message, replies, now);
-    return { duplicate: false, replies, queued: close.ids ?? [] };
-  }
-
-  /**
-   * The closing statement: the channel's writes, the state (or the lock's
-   * placeholder row removed), the replies; a conversation locked beyond the
-   * statement's one (a group's) is settled first, one statement each.
-   */
-  private async close<P>(
-    trx: Transaction<Database>,
-    req: PgTurnRequest<P>,
-    plan: TurnPlan,
-    locked: readonly LockedConversation[],
-    replies: readonly OutgoingReply[],
-    pending: PendingState,
-    guard: IncomingMessage | undefined,
-    now: Date,
-  ): Promise<ClosingRow> {
-    const { db, communeId } = this.deps;
-    // The statement settles the message's conversation (or the outbox's, for a turn without one).
-    const main = req.message ?? locked[0]?.key;
-    let write: StateWrite = { op: 'keep' };
+    // A row inserted only to be locked goes again (the turn saved no state in it).
     for (const l of locked) {
-      const own = main !== undefined && sameKey(l.key, main) && req.message !== undefined;
-      const w: StateWrite = own
-        ? stateWrite(pending, l.placeholder)
-        : l.placeholder
-          ? { op: 'delete' }
-          : { op: 'keep' };
-      if (main !== undefined && sameKey(l.key, main)) write = w;
-      else if (w.op === 'delete') await saveConversation(trx, communeId, l.key, undefined, now);
+      if (l.placeholder && !(saved && message && sameKey(l.key, message))) {
+        await saveConversation(trx, communeId, l.key, undefined, now);
+      }
     }
-    const payloads = replies.length > 0 ? req.render(forChannel(replies)) : [];
-    // Not when the turn opens a thread: staff hear of it through rows of their own, which the channel's
-    // drain sends (it runs when no reply came claimed).
-    const leaseUntil =
-      req.lease && !replies.some((r) => r.handoff) ? new Date(now.getTime() + req.lease.ms) : undefined;
-    const row = (
-      await trx.executeQuery(
-        closingStatement(db, {
-          communeId,
-          channel: req.outbox.channel,
-          userId: req.userId,
-          payloads,
-          at: now,
-          ...(leaseUntil && { leaseUntil }),
-          ...(main && { conversation: { key: main, write } }),
-          writes: req.writes?.(now) ?? [],
-          ...(guard && { guard }),
-          readsCitizen: req.citizen !== undefined,
-        }),
-      )
-    ).rows[0];
-    if (!row) throw new Error("the turn's closing statement returned no row");
-    if (row.written) plan.written = row.written;
-    if (row.leased !== null && leaseUntil) {
-      plan.leased = {
-        id: row.leased,
-        userId: req.userId,
-        payload: payloads[0],
-        attempts: 0,
-        nextAttemptAt: now,
-        lease: now.toISOString(),
-        leaseUntil,
-        followed: payloads.length > 1,
-      };
-    }
-    plan.citizenAfter = row.citizen ?? undefined;
-    return row;
+    const queued = await insertOutboxRows(
+      trx,
+      communeId,
+      req.outbox.channel,
+      req.userId,
+      replies.length > 0 ? req.render(forChannel(replies)) : [],
+      now,
+    );
+    await req.after?.(trx);
+    return { duplicate: false, replies, queued };
   }
 
   /** Claims the inbound message; false when another turn (in any process) already did. */
@@ -354,7 +194,6 @@ export class PgTurnRunner implements TurnRunner {
     trx: Transaction<Database>,
     req: PgTurnRequest<P>,
     locked: readonly LockedConversation[],
-    savepointTaken: boolean,
   ): Promise<{ replies: OutgoingReply[]; pending: PendingState }> {
     const message = req.message;
     if (!message) return { replies: [...(req.replies ?? [])], pending: { op: 'none' } };
@@ -363,12 +202,8 @@ export class PgTurnRunner implements TurnRunner {
     let replies: OutgoingReply[];
     try {
       // The engine's own stores (citizens, attempts, the logs) write in this transaction too (tenant.ts).
-      replies = await sharingTransaction(
-        this.deps.db,
-        this.deps.communeId,
-        trx,
-        () => this.deps.engine.handle(message),
-        savepointTaken,
+      replies = await sharingTransaction(this.deps.db, this.deps.communeId, trx, () =>
+        this.deps.engine.handle(message),
       );
     } catch (err) {
       // Nothing the engine meant to save for this turn is kept.
@@ -377,6 +212,19 @@ export class PgTurnRunner implements TurnRunner {
       return { replies: [...req.onError(err)], pending: { op: 'none' } };
     }
     return { replies, pending: buffer.take(message) };
+  }
+
+  /** Writes what the engine saved for the conversation; true when a state now stands in its row. */
+  private async save(
+    trx: Transaction<Database>,
+    message: IncomingMessage | undefined,
+    pending: PendingState,
+    at: Date,
+  ): Promise<boolean> {
+    if (!message || pending.op === 'none') return false;
+    const state = pending.op === 'set' ? pending.state : undefined;
+    await saveConversation(trx, this.deps.communeId, message, state, pending.op === 'set' ? pending.at : at);
+    return state !== undefined;
   }
 
   /** The open thread that owns this message's conversation, if any (a group's messages never belong to one). */
@@ -427,29 +275,6 @@ export class PgTurnRunner implements TurnRunner {
     // Asked again while one is open (a replayed message): staff already heard of it.
     if (thread.openedAt === at.toISOString()) await handoff.opened?.(trx, thread, at);
   }
-}
-
-/** What the turn plans to send with its BEGIN, and what its statements said (for the caller, after the commit). */
-interface TurnPlan {
-  readonly started: Date;
-  readonly keys: readonly ConversationKey[];
-  /** The one conversation the opening locks (absent: a turn of two conversations, locked the long way). */
-  readonly single: ConversationKey | undefined;
-  readonly lock: CompiledQuery<LockRow> | undefined;
-  readonly owner: CompiledQuery<ThreadRow> | undefined;
-  readonly citizen: CompiledQuery<{ citizen_id: string }> | undefined;
-  readonly opening: Opening;
-  written?: readonly number[];
-  leased?: ClaimedItem<unknown>;
-  citizenBefore?: string;
-  citizenAfter?: string;
-}
-
-/** The row write for the message's own conversation: the engine's save, or the placeholder removed. */
-function stateWrite(pending: PendingState, placeholder: boolean): StateWrite {
-  if (pending.op === 'set') return { op: 'set', state: pending.state, at: pending.at };
-  if (pending.op === 'delete' || placeholder) return { op: 'delete' };
-  return { op: 'keep' };
 }
 
 function sameKey(a: ConversationKey, b: ConversationKey): boolean {

@@ -26,7 +26,7 @@
  * SQLite store does.
  */
 import { createHash } from 'node:crypto';
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { OutboxCounts } from '../../core/stores/outbox.js';
 import type {
   ResidentState,
@@ -306,34 +306,34 @@ export class PgZaloStore implements ZaloStateStore {
   }
 
   /**
-   * A turn's own writes, as statements for the turn's closing statement
-   * (storage/pg/pgTurnSql.ts `Closing.writes`: one round trip with the
-   * state and the replies), as the SQLite store's `enqueue` with nothing to
-   * queue: the resident's window moves to `interactionAt` (touchIn's upsert),
-   * the event is marked handled, and their held replies go back to pending
-   * (their ids are older than the turn's replies, so they go out first). The
-   * last statement's rows are those released.
+   * A turn's own writes, in the turn's transaction (storage/pg/pgTurnRunner.ts
+   * `alongside`), as the SQLite store's `enqueue` with nothing to queue: the
+   * resident's window moves to `interactionAt`, their held replies go back to
+   * pending (their ids are older than the turn's replies, so they go out
+   * first) and the event is marked handled. Returns how many were released.
    */
-  turnWriteStatements(w: {
-    readonly userId: string;
-    readonly handledKey: string;
-    readonly interactionAt: Date;
-    readonly at: Date;
-  }): RawBuilder<unknown>[] {
+  async turnWrites(
+    trx: Transaction<Database>,
+    w: { readonly userId: string; readonly handledKey: string; readonly interactionAt: Date; readonly at: Date },
+  ): Promise<number> {
     const iso = w.at.toISOString();
-    return [
-      sql`INSERT INTO zalo_residents (commune_id, user_id, last_interaction_at, inactive, updated_at)
-          VALUES (${this.communeId}, ${w.userId}, ${w.interactionAt.toISOString()}, 0, ${iso})
-          ON CONFLICT (commune_id, user_id) DO UPDATE SET
-            last_interaction_at = GREATEST(COALESCE(zalo_residents.last_interaction_at, ''), excluded.last_interaction_at),
-            inactive = 0, inactive_reason = NULL, updated_at = excluded.updated_at
-          RETURNING 1`,
-      sql`UPDATE zalo_events SET handled_at = ${iso}, event_json = NULL
-           WHERE commune_id = ${this.communeId} AND event_key = ${w.handledKey} AND handled_at IS NULL RETURNING 1`,
-      sql`UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${iso}, reason = NULL
-           WHERE commune_id = ${this.communeId} AND channel = 'zalo' AND user_id = ${w.userId} AND status = 'held'
-          RETURNING 1`,
-    ];
+    // One statement (issue 20: a round trip each was two more per Zalo message); the window's upsert
+    // is touchIn's.
+    const r = await sql`
+      WITH touched AS (
+        INSERT INTO zalo_residents (commune_id, user_id, last_interaction_at, inactive, updated_at)
+        VALUES (${this.communeId}, ${w.userId}, ${w.interactionAt.toISOString()}, 0, ${iso})
+        ON CONFLICT (commune_id, user_id) DO UPDATE SET
+          last_interaction_at = GREATEST(COALESCE(zalo_residents.last_interaction_at, ''), excluded.last_interaction_at),
+          inactive = 0, inactive_reason = NULL, updated_at = excluded.updated_at),
+      handled AS (
+        UPDATE zalo_events SET handled_at = ${iso}, event_json = NULL
+         WHERE commune_id = ${this.communeId} AND event_key = ${w.handledKey} AND handled_at IS NULL)
+      UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${iso}, reason = NULL
+       WHERE commune_id = ${this.communeId} AND channel = 'zalo' AND user_id = ${w.userId} AND status = 'held'`.execute(
+      trx,
+    );
+    return Number(r.numAffectedRows ?? 0);
   }
 
   /**

@@ -34,16 +34,13 @@
  * anyway; a savepoint per call cost a round trip each, ~3 per message.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { sql, type CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 
 /** The setting the policies read. */
 export const COMMUNE_SETTING = 'app.commune_id';
 
 /** What a commune id may look like (the same rule as COMMUNE_ID in config.ts). */
 const COMMUNE_ID = /^[a-z0-9-]+$/;
-
-/** The savepoint the shared part of a turn is undone to. */
-const SHARED_SAVEPOINT = 'SAVEPOINT shared';
 
 /** A turn's transaction, open to the calls made on its behalf while `open`. */
 interface Shared {
@@ -65,24 +62,9 @@ interface Ambient {
 
 const ambient = new AsyncLocalStorage<Ambient>();
 
-/**
- * Statements a transaction runs first, sent with its BEGIN and the commune's
- * setting in one round trip (a turn's claim, lock and reads,
- * pgTurnSql.ts), then the shared savepoint when `savepoint` says so.
- * `results` is set (each statement's rows, in order) only when they went
- * with the BEGIN; otherwise, inside a turn's shared transaction or on a
- * Kysely not made by db.ts, the caller runs them itself.
- */
-export interface Opening {
-  readonly statements: readonly CompiledQuery[];
-  readonly savepoint?: boolean;
-  results?: readonly (readonly Record<string, unknown>[])[];
-}
-
 /** The commune a transaction about to begin is for; `used` once its BEGIN carried the setting. */
 interface Beginning {
   readonly communeId: string;
-  readonly opening?: Opening;
   used: boolean;
 }
 
@@ -94,14 +76,11 @@ const beginning = new AsyncLocalStorage<Beginning>();
  * the BEGIN. Undefined outside `withCommune`, and for any later transaction
  * begun inside its callback (that one is not a commune's).
  */
-export function communeBeginning():
-  { readonly sql: string; readonly opening?: Opening; readonly savepointSql: string; done(): void } | undefined {
+export function communeBeginning(): { readonly sql: string; done(): void } | undefined {
   const b = beginning.getStore();
   if (!b || b.used || !COMMUNE_ID.test(b.communeId)) return undefined;
   return {
     sql: communeSettingSql(b.communeId),
-    ...(b.opening && { opening: b.opening }),
-    savepointSql: SHARED_SAVEPOINT,
     done: () => {
       b.used = true;
     },
@@ -131,7 +110,6 @@ export async function withCommune<DB, T>(
   db: Kysely<DB>,
   communeId: string,
   fn: (trx: Transaction<DB>) => Promise<T>,
-  opening?: Opening,
 ): Promise<T> {
   if (!COMMUNE_ID.test(communeId)) throw new Error(`invalid commune id: ${JSON.stringify(communeId)}`);
   const here = ambient.getStore();
@@ -140,7 +118,7 @@ export async function withCommune<DB, T>(
     if (here.call && !here.call.done) return fn(trx);
     if (here.shared.open && !here.call) return joined(here.shared, trx, fn);
   }
-  const begun: Beginning = { communeId, used: false, ...(opening && { opening }) };
+  const begun: Beginning = { communeId, used: false };
   return beginning.run(begun, () =>
     db.transaction().execute(async (trx) => {
       if (!begun.used) {
@@ -183,15 +161,12 @@ function joined<DB, T>(shared: Shared, trx: Transaction<DB>, fn: (trx: Transacti
  * running) gets a transaction of its own. When `body` or any of its calls
  * fails, everything they wrote is rolled back (one savepoint, taken first)
  * and this rejects with the first error; `trx` stays usable.
- * `savepointTaken`: the savepoint went with the transaction's BEGIN
- * (`Opening.savepoint`), after the statements the body must not undo.
  */
 export async function sharingTransaction<DB, T>(
   db: Kysely<DB>,
   communeId: string,
   trx: Transaction<DB>,
   body: () => Promise<T>,
-  savepointTaken = false,
 ): Promise<T> {
   const shared: Shared = {
     db,
@@ -200,7 +175,7 @@ export async function sharingTransaction<DB, T>(
     open: true,
     tail: Promise.resolve(),
   };
-  if (!savepointTaken) await sql.raw(SHARED_SAVEPOINT).execute(trx);
+  await sql`SAVEPOINT shared`.execute(trx);
   let result: T;
   try {
     try {
