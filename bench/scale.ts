@@ -85,6 +85,8 @@ const { values: args } = parseArgs({
     documents: { type: 'string', default: '50' },
     /** Whether each commune also sees the bundled national pages (yes) or only its own (no). */
     national: { type: 'string', default: 'yes' },
+    /** The channels of the load legs (default all three): one channel alone, to measure it apart. */
+    channels: { type: 'string', default: 'telegram,zalo,web' },
   },
 });
 const QUICK = args.quick;
@@ -94,6 +96,10 @@ const LEGS = new Set((args.legs ?? '').split(',').map((x) => x.trim()));
 const COMMUNES = Number(args.communes ?? (QUICK ? 4 : 100));
 const DOCUMENTS = Number(args.documents);
 const NATIONAL = args.national !== 'no';
+const CHANNELS = (args.channels ?? '')
+  .split(',')
+  .map((x) => x.trim())
+  .filter((x): x is ChannelName => x === 'telegram' || x === 'zalo' || x === 'web');
 /** Issue 20: 100 communes of 50 documents each, memory per process. */
 const COMMUNES_TARGET_MB = 400;
 const REPLY_TIMEOUT_MS = 30_000;
@@ -509,7 +515,7 @@ async function memoryLeg(): Promise<MemoryResult> {
 
 async function main(): Promise<void> {
   const { quizzes } = await loadQuizBanks('knowledge');
-  const every: readonly ChannelName[] = ['telegram', 'zalo', 'web'];
+  const every: readonly ChannelName[] = CHANNELS.length > 0 ? CHANNELS : ['telegram', 'zalo', 'web'];
   const all: LegSpec[] = [
     { name: 'sqlite-1', db: 'sqlite', processes: 1, kill: false, key: 'sqlite', channels: every },
     { name: 'pg-1', db: 'pg', processes: 1, kill: false, key: 'pg1', channels: every },
