@@ -485,6 +485,7 @@ export function createServices(config: Config, logger: Logger, options: ServiceO
     load,
     close: () => {
       writes.commit();
+      search.close();
       db.close();
     },
   };

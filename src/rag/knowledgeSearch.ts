@@ -32,6 +32,10 @@ export interface SearchTablesSource {
 /** An index that copies its rows from a store and must re-read them when the store changed (rag/mirroredKnowledgeIndex). */
 interface Refreshable {
   refresh(): void;
+  /** Builds the copy now instead of a second later. */
+  ready(): void;
+  /** Cancels a build not yet run (the store is closing). */
+  close(): void;
 }
 
 function isRefreshable(index: KnowledgeReader): index is KnowledgeReader & Refreshable {
@@ -90,6 +94,16 @@ export class SqliteKnowledgeSearch implements KnowledgeSearch {
     }
     // Warm the IDF cache with the FAQ vocabulary, so matching never queries SQLite term by term.
     if (this.options.cacheStatistics !== false) this.ranker.termStats(this.faqs.vocabulary());
+  }
+
+  /** Before the store closes: an index's copy is not built after it. */
+  close(): void {
+    if (isRefreshable(this.index)) this.index.close();
+  }
+
+  /** Builds an index's copy in memory now, if it keeps one (benchmarks measure the warm search). */
+  warm(): void {
+    if (isRefreshable(this.index)) this.index.ready();
   }
 
   /**

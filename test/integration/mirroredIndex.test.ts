@@ -26,6 +26,7 @@ describe('the in-memory copy of a SQLite index', () => {
   let db: Db;
   let sqlite: SqliteKnowledgeIndex;
   let search: SqliteKnowledgeSearch;
+  let mirror: MirroredKnowledgeIndex;
   const knowledge = (): string => join(tmp.dir, 'knowledge');
   const ingest = () => ingestKnowledge({ dir: knowledge(), index: sqlite, clock: fixedClock() });
   const refs = async (q: string): Promise<string[]> => (await search.search(q, 5)).documents.map((d) => d.ref);
@@ -36,7 +37,9 @@ describe('the in-memory copy of a SQLite index', () => {
     db = openDatabase(join(tmp.dir, 'hocvuso.db'));
     sqlite = new SqliteKnowledgeIndex(db, 'hung-chau');
     await ingest();
-    search = new SqliteKnowledgeSearch(new MirroredKnowledgeIndex(sqlite), undefined, { cacheStatistics: false });
+    mirror = new MirroredKnowledgeIndex(sqlite);
+    search = new SqliteKnowledgeSearch(mirror, undefined, { cacheStatistics: false });
+    mirror.ready();
   });
   afterEach(() => {
     db.close();
@@ -52,7 +55,14 @@ describe('the in-memory copy of a SQLite index', () => {
     await ingest();
     expect(sqlite.candidates(['wifi'], 5)).toHaveLength(1);
     expect(await refs('wifi miễn phí nhà văn hóa')).not.toContain('wifi.md');
+    // The stale copy is dropped at once: until it is built again, FTS5 answers.
     search.reload();
+    expect(mirror.built).toBe(false);
+    expect((await refs('wifi miễn phí nhà văn hóa'))[0]).toBe('wifi.md');
+    // Built a second later, with the same answer.
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    expect(mirror.built).toBe(true);
+    search.cache.clear();
     expect((await refs('wifi miễn phí nhà văn hóa'))[0]).toBe('wifi.md');
     // A choice offered by id ("did you mean") shows the new passage's text.
     const id = (await search.search('wifi miễn phí', 5)).passages?.[0]?.id ?? -1;
@@ -64,6 +74,7 @@ describe('the in-memory copy of a SQLite index', () => {
     writeTree(knowledge(), WIFI);
     await ingest();
     search.reload();
+    mirror.ready();
     expect(await refs('bưu điện có máy tính tra cứu')).not.toContain('buu-dien.md');
     expect(search.document('buu-dien.md')).toBeUndefined();
     expect(search.document('wifi.md')?.title).toBe('Wifi nhà văn hóa');
