@@ -6,6 +6,7 @@
  * pool that `close()` ends. Each call is its own `withCommune` transaction, so
  * row-level security fences every command to COMMUNE_ID.
  */
+import { PgCommuneRegistry } from '../storage/pg/pgCommuneRegistry.js';
 import { openLiveCommune } from '../content/liveCommune.js';
 import type { Clock } from '../core/ports.js';
 import { openPgDatabase } from '../storage/pg/db.js';
@@ -18,7 +19,6 @@ import { PgAuditLog } from '../storage/pg/pgStaffAudit.js';
 import { PgStaffChatLinks } from '../storage/pg/pgStaffChatLinks.js';
 import { PgStaffStore } from '../storage/pg/pgStaffStore.js';
 import { PgUnansweredLog } from '../storage/pg/pgUnansweredLog.js';
-import { withCommune } from '../storage/pg/tenant.js';
 import { warnEach, type CliStores } from './cliStores.js';
 
 export function openPgStores(url: string, communeId: string, clock: Clock): CliStores {
@@ -27,13 +27,7 @@ export function openPgStores(url: string, communeId: string, clock: Clock): CliS
   return {
     database: 'postgres',
     async ensureCommune() {
-      await withCommune(pg, communeId, (trx) =>
-        trx
-          .insertInto('communes')
-          .values({ id: communeId, name: communeId })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .execute(),
-      );
+      await new PgCommuneRegistry(pg, communeId).add(communeId, communeId);
     },
     async communeInForce(file, logger) {
       const live = await openLiveCommune(file, new PgCommuneSettingsRepo(pg, communeId), { report: warnEach(logger) });

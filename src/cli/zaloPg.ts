@@ -6,10 +6,10 @@
  * `close()` ends. Every call is a `withCommune` transaction of the store, so
  * row-level security fences the command to that commune.
  */
+import { PgCommuneRegistry } from '../storage/pg/pgCommuneRegistry.js';
 import type { SecretBox } from '../storage/secretBox.js';
 import { openPgDatabase } from '../storage/pg/db.js';
 import { PgZaloStore } from '../storage/pg/pgZaloStore.js';
-import { withCommune } from '../storage/pg/tenant.js';
 import type { ZaloStateStore } from '../core/stores/zalo.js';
 
 export async function openPgZaloState(
@@ -22,13 +22,7 @@ export async function openPgZaloState(
   const pg = openPgDatabase(url, { max: 2, applicationName: 'hocvuso-cli' });
   try {
     // As on SQLite, the commune's row is made when the database has none yet (a token set before the first start).
-    await withCommune(pg, communeId, (trx) =>
-      trx
-        .insertInto('communes')
-        .values({ id: communeId, name: communeId })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute(),
-    );
+    await new PgCommuneRegistry(pg, communeId).add(communeId, communeId);
   } catch (err) {
     await pg.destroy();
     throw err;
