@@ -14,9 +14,17 @@ import type { SecretBox } from './secretBox.js';
 /** 24 random bytes: 192 bits, 32 URL-safe characters. */
 const KEY_BYTES = 24;
 
-/** A fresh public key: random, URL-safe, well over 128 bits. */
+/**
+ * A fresh public key: random, URL-safe, well over 128 bits, starting with a
+ * letter or digit. One in 64 base64url strings starts with "-", and staff
+ * type the key as an argument (`cli channel disable <key>`), where a leading
+ * "-" reads as an option and the command refuses a key it printed itself.
+ */
 export function newPublicKey(): string {
-  return randomBytes(KEY_BYTES).toString('base64url');
+  for (;;) {
+    const key = randomBytes(KEY_BYTES).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(key)) return key;
+  }
 }
 
 /** A fresh webhook secret in the alphabet Telegram's `secret_token` accepts (256 bits). */
