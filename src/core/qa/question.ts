@@ -13,6 +13,7 @@
 import { contentTokens } from '../text/stopwords.js';
 import { hasVietnameseMarks, tokenize } from '../text/normalize.js';
 import { withoutNames } from '../text/names.js';
+import { repairTypedWords } from '../text/typing.js';
 import { GENERIC } from './followUp.js';
 import { foldedWords, intentsOf, isQuestionClause, type Intent } from './intent.js';
 
@@ -160,7 +161,7 @@ function topicTermCount(text: string): number {
 
 /** Splits a message into the parts it asks; a message with no asking clause is one part. */
 export function analyzeQuestion(message: string): AnalyzedQuestion {
-  let text = withoutFormalities(withoutQuantities(withoutNames(message)));
+  let text = withoutFormalities(withoutQuantities(withoutNames(repairTypedWords(message))));
   const list = clauseList(text);
   // A request phrase makes the clause after it the question, and is dropped itself.
   const afterRequest = new Set<number>();

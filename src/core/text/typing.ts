@@ -166,3 +166,21 @@ function initials(parts: readonly string[]): number {
 function digraphs(parts: readonly string[]): number {
   return parts.slice(1).filter((p) => /^(?:th|tr|ph|kh|ch|gh|gi|qu)/.test(p)).length;
 }
+
+/** A word typed without marks: the only words {@link repairTypedWords} touches. */
+const UNMARKED_WORD = /(?<![\p{L}\p{N}])[a-z]+(?![\p{L}\p{N}])/giu;
+
+/**
+ * The message with each word typed without marks repaired as {@link repairTyping}
+ * repairs it ("ttheo quy dinh" → "theo quy dinh"), everything else as typed. The
+ * answer layer finds the question in the raw text with phrase patterns ("theo quy
+ * định pháp luật" is dropped as a formality, "làm ở đâu" asks a place); one doubled
+ * letter used to hide such a phrase, although the index read the word right.
+ */
+export function repairTypedWords(text: string): string {
+  return text.replace(UNMARKED_WORD, (word) => {
+    const lower = word.toLowerCase();
+    const repaired = repairTyping(lower);
+    return repaired === lower ? word : repaired;
+  });
+}

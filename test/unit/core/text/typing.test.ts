@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../../../src/core/text/normalize.js';
 import { isVietnameseSyllable, isWellFormedSyllable } from '../../../../src/core/text/syllable.js';
-import { repairTyping, splitJoined } from '../../../../src/core/text/typing.js';
+import { repairTypedWords, repairTyping, splitJoined } from '../../../../src/core/text/typing.js';
 
 describe('repairTyping: a letter typed twice', () => {
   it.each([
@@ -166,5 +166,15 @@ describe('isWellFormedSyllable: vowel clusters', () => {
     for (const w of ['baon', 'caim', 'muo', 'tie']) expect(isWellFormedSyllable(w)).toBe(false);
     for (const w of ['bao', 'muon', 'tien', 'yeu', 'giup', 'giong', 'quyen', 'huynh', 'thuong', 'gioi'])
       expect(isWellFormedSyllable(w)).toBe(true);
+  });
+});
+
+describe('repairTypedWords', () => {
+  it('repairs the words typed without marks and leaves the rest of the message as typed', () => {
+    expect(repairTypedWords('Làm lại giấy khai sinh ttheo quy dinh, vneidd ko vào được?')).toBe(
+      'Làm lại giấy khai sinh theo quy dinh, vneid ko vào được?',
+    );
+    // Marked words, real syllables, numbers and brand names are never touched.
+    expect(repairTypedWords('Xoong nồi, facebook, iPhone 11 Pro Max, mức 2')).toBe('Xoong nồi, facebook, iPhone 11 Pro Max, mức 2');
   });
 });
