@@ -31,6 +31,8 @@ import { noMarks, phoneTyped } from './lib/phoneTyping.js';
 import { measureStartup } from './lib/startup.js';
 import { syntheticCorpus } from './lib/synthetic.js';
 import { tempDir } from './lib/temp.js';
+import { evaluate } from '../src/core/qa/evaluate.js';
+import { DEFAULT_THRESHOLDS } from '../src/core/qa/types.js';
 
 const { values } = parseArgs({
   options: {
@@ -225,6 +227,12 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
   const rows: string[][] = [];
   const details: string[] = [];
   const latency: number[] = [];
+  const located: string[] = [];
+  const indexed = s.index.rows();
+  const chunks = [
+    ...indexed.chunks.map((c) => `${c.heading}\n${c.text}`),
+    ...indexed.faqEntries.map((e) => `${e.question}\n${e.answer}`),
+  ];
   // The tuning half is also asked as residents type on a phone; never the held-out half (see phoneTyping).
   const views = [
     ['holdout', 'holdout', (q: string) => q],
@@ -239,6 +247,7 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
     const base: { q: RealQuestion; v: Verdict }[] = [];
     // "Not sure" replies whose offered choices hold the answer: one tap away for the resident.
     let oneTap = 0;
+    const where = { near: 0, elsewhere: 0, rare: 0, gap: 0 };
     for (const q of set) {
       const asked = typed(q.q);
       const t = performance.now();
@@ -247,6 +256,12 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
       const v = judge(q, a.confident, a.text);
       ours.push({ q, v });
       if (v === 'unsure' && choicesHold(s, a.choices ?? [], q)) oneTap++;
+      if ((v === 'unsure' || v === 'wrong') && q.scope === 'in' && q.facts.length > 0)
+      {
+        const w = await whereFactsAre(s, asked, q, chunks);
+        where[w === 'rare' ? 'elsewhere' : w]++;
+        if (w === 'rare') where.rare++;
+      }
       base.push({ q, v: judge(q, true, await baseline.topText(asked)) });
       if (from === 'tune' && values['tune-details'] && v !== 'useful' && v !== 'unjudged')
         details.push(
@@ -275,6 +290,12 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
       ]);
       results[`real:${half}:${name}`] = { ...f, ...(tap !== undefined && { unsureAnswerInChoices: tap }) };
     }
+    const misses = where.near + where.elsewhere + where.gap;
+    located.push(
+      `${half}: ${misses} in-scope misses; the facts are in one of the answer layer's first 3 passages for ${where.near},` +
+        ` in another single passage or FAQ answer for ${where.elsewhere} (${where.rare} of them in at most 3), in none for ${where.gap}`,
+    );
+    results[`real:${half}:missesWhere`] = where;
   }
   console.log(
     `\n== Real questions (${questions.length}, written by residents and official FAQ pages; held-out half untouched) ==`,
@@ -298,7 +319,31 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
     `targets on holdout: useful ≥ 0.85, not sure ≤ 0.10, confident & wrong ≤ 0.05` +
       ` | ask latency over the set: p50 ${ms(percentile(latency, 50))}, p95 ${ms(percentile(latency, 95))}`,
   );
+  console.log(`where the facts of the misses are (knowledge gap or answer layer):\n  ${located.join('\n  ')}`);
   if (details.length > 0) console.log(`\ntuning-half misses (${details.length}):\n${details.join('\n')}`);
+}
+
+/**
+ * Where the key facts of a missed question are: among the first three
+ * passages the answer layer ranked (`near`: the answer layer chose wrong or
+ * was not sure), in some other single passage or FAQ answer (`elsewhere`:
+ * retrieval missed them), or in none (`gap`: the knowledge base lacks them,
+ * or spreads them over several passages); `rare` is `elsewhere` with facts
+ * so specific that at most three passages hold them. Counts only, for every half: it
+ * says whether knowledge or the answer layer holds a half back, without
+ * showing a held-out question.
+ */
+async function whereFactsAre(
+  s: Services,
+  asked: string,
+  q: RealQuestion,
+  chunks: readonly string[],
+): Promise<'near' | 'elsewhere' | 'rare' | 'gap'> {
+  const ev = await evaluate(asked, s.search, DEFAULT_THRESHOLDS, false);
+  const near = ev.choice.ranked.slice(0, 3).some((c) => holdsFacts(`${c.passage.heading}\n${c.passage.text}`, q.facts));
+  if (near) return 'near';
+  const holding = chunks.filter((c) => holdsFacts(c, q.facts)).length;
+  return holding === 0 ? 'gap' : holding <= 3 ? 'rare' : 'elsewhere';
 }
 
 /** True when a "did you mean" choice of the reply shows a passage that holds every key fact. */
