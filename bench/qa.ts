@@ -256,8 +256,7 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
       const v = judge(q, a.confident, a.text);
       ours.push({ q, v });
       if (v === 'unsure' && choicesHold(s, a.choices ?? [], q)) oneTap++;
-      if ((v === 'unsure' || v === 'wrong') && q.scope === 'in' && q.facts.length > 0)
-      {
+      if ((v === 'unsure' || v === 'wrong') && q.scope === 'in' && q.facts.length > 0) {
         const w = await whereFactsAre(s, asked, q, chunks);
         where[w === 'rare' ? 'elsewhere' : w]++;
         if (w === 'rare') where.rare++;

@@ -148,7 +148,9 @@ describe('analyzeQuestion', () => {
   it('reads the phrases of a question through a doubled letter, as the index reads its words', () => {
     // "ttheo" hid the legal column formula, whose words then diluted the focus.
     const slipped = analyzeQuestion('thu tuc lam lai giay khai sinh do bi mat ttheo quy dinh phap luat ?');
-    expect(slipped.focus).toBe(analyzeQuestion('thu tuc lam lai giay khai sinh do bi mat theo quy dinh phap luat ?').focus);
+    expect(slipped.focus).toBe(
+      analyzeQuestion('thu tuc lam lai giay khai sinh do bi mat theo quy dinh phap luat ?').focus,
+    );
     expect(slipped.terms).not.toContain('phap');
   });
 

@@ -175,6 +175,8 @@ describe('repairTypedWords', () => {
       'Làm lại giấy khai sinh theo quy dinh, vneid ko vào được?',
     );
     // Marked words, real syllables, numbers and brand names are never touched.
-    expect(repairTypedWords('Xoong nồi, facebook, iPhone 11 Pro Max, mức 2')).toBe('Xoong nồi, facebook, iPhone 11 Pro Max, mức 2');
+    expect(repairTypedWords('Xoong nồi, facebook, iPhone 11 Pro Max, mức 2')).toBe(
+      'Xoong nồi, facebook, iPhone 11 Pro Max, mức 2',
+    );
   });
 });
