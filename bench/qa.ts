@@ -248,6 +248,8 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
     // "Not sure" replies whose offered choices hold the answer: one tap away for the resident.
     let oneTap = 0;
     const where = { near: 0, elsewhere: 0, rare: 0, gap: 0 };
+    // The same three places for the confident and wrong answers alone.
+    const wrongWhere = { near: 0, elsewhere: 0, gap: 0 };
     for (const q of set) {
       const asked = typed(q.q);
       const t = performance.now();
@@ -260,6 +262,7 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
         const w = await whereFactsAre(s, asked, q, chunks);
         where[w === 'rare' ? 'elsewhere' : w]++;
         if (w === 'rare') where.rare++;
+        if (v === 'wrong') wrongWhere[w === 'rare' ? 'elsewhere' : w]++;
       }
       base.push({ q, v: judge(q, true, await baseline.topText(asked)) });
       if (from === 'tune' && values['tune-details'] && v !== 'useful' && v !== 'unjudged')
@@ -292,9 +295,10 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
     const misses = where.near + where.elsewhere + where.gap;
     located.push(
       `${half}: ${misses} in-scope misses; the facts are in one of the answer layer's first 3 passages for ${where.near},` +
-        ` in another single passage or FAQ answer for ${where.elsewhere} (${where.rare} of them in at most 3), in none for ${where.gap}`,
+        ` in another single passage or FAQ answer for ${where.elsewhere} (${where.rare} of them in at most 3), in none for ${where.gap}` +
+        ` (confident and wrong: ${wrongWhere.near} / ${wrongWhere.elsewhere} / ${wrongWhere.gap})`,
     );
-    results[`real:${half}:missesWhere`] = where;
+    results[`real:${half}:missesWhere`] = { ...where, wrong: wrongWhere };
   }
   console.log(
     `\n== Real questions (${questions.length}, written by residents and official FAQ pages; held-out half untouched) ==`,

@@ -98,11 +98,23 @@ const QUESTION_WORDS =
 /** Words that ask only at the end of a clause ("có mất tiền không"); inside one they negate. */
 const TRAILING_QUESTION = / (khong|ko|k|chua|a|vay|nhi|nhe|the|sao|chu) $/;
 
+/**
+ * "Luật quy định về căn cước điện tử như thế nào?", "pháp luật quy định ra sao
+ * về việc này": a legal column's way of asking what the rules say about a
+ * thing, not for steps. Unless the clause names a procedure or a way of doing
+ * ("thủ tục", "cách", "làm", "đăng ký", "hồ sơ", "nộp"), it asks what the
+ * thing is and what holds for it.
+ */
+const RULES_ASKED = / quy dinh (?:\S+ ){0,8}?(?:nhu the nao|the nao|ra sao) | (?:nhu the nao|the nao|ra sao) ve /;
+const DOING = / (?:thu tuc|cach|lam|dang ky|ho so|nop|xin) /;
+
 /** The intents a clause asks for, most specific first (a "how" clause about cost is a cost question). */
 export function intentsOf(text: string): Intent[] {
   const folded = foldedWords(text);
   const out: Intent[] = [];
   for (const [intent, re] of ASKS) if (re.test(folded)) out.push(intent);
+  if (out.includes('how') && RULES_ASKED.test(folded) && !DOING.test(folded))
+    out.splice(out.indexOf('how'), 1, ...(out.includes('definition') ? [] : (['definition'] as const)));
   // "có mất tiền không" is a yes/no question about the cost: the cost is what it asks.
   if (out.some((i) => !BROAD.has(i)) && out.some((i) => BROAD.has(i)))
     out.splice(0, out.length, ...out.filter((i) => !BROAD.has(i)));

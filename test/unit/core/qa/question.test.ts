@@ -45,6 +45,13 @@ describe('intentsOf', () => {
     expect(intentsOf('chưa đăng ký có bị phạt không')).toEqual(['penalty']);
   });
 
+  it('reads "luật quy định về X như thế nào" as asking what X is and what holds for it, not for steps', () => {
+    expect(intentsOf('Luật Căn cước quy định về căn cước điện tử như thế nào?')).toEqual(['definition']);
+    expect(intentsOf('phap luat quy dinh ra sao ve viec nay')).toEqual(['definition']);
+    // A procedure named in the clause still asks for steps.
+    expect(intentsOf('thủ tục thông báo lưu trú được quy định như thế nào')).toContain('how');
+  });
+
   it('reads "tại sao" as asking for a reason', () => {
     expect(intentsOf('tại sao phải lên công an lăn tay lại')).toContain('why');
     expect(intentsOf('vi sao the bhyt cua toi bi khoa')).toContain('why');
