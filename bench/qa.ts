@@ -247,9 +247,9 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
     const base: { q: RealQuestion; v: Verdict }[] = [];
     // "Not sure" replies whose offered choices hold the answer: one tap away for the resident.
     let oneTap = 0;
-    const where = { near: 0, elsewhere: 0, rare: 0, gap: 0 };
+    const where = { near: 0, lower: 0, elsewhere: 0, rare: 0, gap: 0 };
     // The same three places for the confident and wrong answers alone.
-    const wrongWhere = { near: 0, elsewhere: 0, gap: 0 };
+    const wrongWhere = { near: 0, lower: 0, elsewhere: 0, gap: 0 };
     for (const q of set) {
       const asked = typed(q.q);
       const t = performance.now();
@@ -292,11 +292,12 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
       ]);
       results[`real:${half}:${name}`] = { ...f, ...(tap !== undefined && { unsureAnswerInChoices: tap }) };
     }
-    const misses = where.near + where.elsewhere + where.gap;
+    const misses = where.near + where.lower + where.elsewhere + where.gap;
     located.push(
       `${half}: ${misses} in-scope misses; the facts are in one of the answer layer's first 3 passages for ${where.near},` +
-        ` in another single passage or FAQ answer for ${where.elsewhere} (${where.rare} of them in at most 3), in none for ${where.gap}` +
-        ` (confident and wrong: ${wrongWhere.near} / ${wrongWhere.elsewhere} / ${wrongWhere.gap})`,
+        ` lower among the passages it ranked for ${where.lower},` +
+        ` in a passage or FAQ answer the search did not bring for ${where.elsewhere} (${where.rare} of them in at most 3), in none for ${where.gap}` +
+        ` (confident and wrong: ${wrongWhere.near} / ${wrongWhere.lower} / ${wrongWhere.elsewhere} / ${wrongWhere.gap})`,
     );
     results[`real:${half}:missesWhere`] = { ...where, wrong: wrongWhere };
   }
@@ -328,23 +329,25 @@ async function realSet(s: Services, baseline: NaiveBaseline): Promise<void> {
 
 /**
  * Where the key facts of a missed question are: among the first three
- * passages the answer layer ranked (`near`: the answer layer chose wrong or
- * was not sure), in some other single passage or FAQ answer (`elsewhere`:
- * retrieval missed them), or in none (`gap`: the knowledge base lacks them,
- * or spreads them over several passages); `rare` is `elsewhere` with facts
- * so specific that at most three passages hold them. Counts only, for every half: it
- * says whether knowledge or the answer layer holds a half back, without
- * showing a held-out question.
+ * passages the answer layer ranked (`near`: it chose wrong or was not sure),
+ * lower among the passages it ranked (`lower`: its order missed them), in
+ * some other single passage or FAQ answer that the search did not bring
+ * (`elsewhere`; `rare` when at most three passages hold facts that specific),
+ * or in none (`gap`: the knowledge base lacks them, or spreads them over
+ * several passages). Counts only, for every half: it says whether knowledge,
+ * retrieval or the answer layer holds a half back, without showing a
+ * held-out question.
  */
 async function whereFactsAre(
   s: Services,
   asked: string,
   q: RealQuestion,
   chunks: readonly string[],
-): Promise<'near' | 'elsewhere' | 'rare' | 'gap'> {
+): Promise<'near' | 'lower' | 'elsewhere' | 'rare' | 'gap'> {
   const ev = await evaluate(asked, s.search, DEFAULT_THRESHOLDS, false);
-  const near = ev.choice.ranked.slice(0, 3).some((c) => holdsFacts(`${c.passage.heading}\n${c.passage.text}`, q.facts));
-  if (near) return 'near';
+  const holds = ev.choice.ranked.map((c) => holdsFacts(`${c.passage.heading}\n${c.passage.text}`, q.facts));
+  if (holds.slice(0, 3).some(Boolean)) return 'near';
+  if (holds.some(Boolean)) return 'lower';
   const holding = chunks.filter((c) => holdsFacts(c, q.facts)).length;
   return holding === 0 ? 'gap' : holding <= 3 ? 'rare' : 'elsewhere';
 }
