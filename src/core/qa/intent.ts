@@ -72,7 +72,7 @@ const ASKS: ReadonlyArray<readonly [Intent, RegExp]> = [
   ['why', / (tai sao|vi sao|sao lai|ly do gi|ly do nao|vi ly do gi|nguyen nhan gi|nguyen nhan nao) /],
   [
     'yesno',
-    / (?:co duoc|co phai|co bat buoc|co can|co bi|co con|co the|duoc|con|phai|bi)(?: \S+){0,10}? (?:khong|ko|k|chua|hay khong|hay chua)(?= |$)| (?:duoc khong|hay khong|phai khong|dung khong|duoc ko) /,
+    / (?:co duoc|co phai|co bat buoc|co can|co bi|co con|co the|co nen|duoc|con|phai|bi)(?: \S+){0,10}? (?:khong|ko|k|chua|hay khong|hay chua)(?= |$)| (?:duoc khong|hay khong|phai khong|dung khong|duoc ko|nen khong) /,
   ],
 ];
 

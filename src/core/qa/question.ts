@@ -60,9 +60,12 @@ function isRequest(text: string): boolean {
  * Words that join two clauses. Typed without marks, "nhưng" and "còn" read
  * as "những" and "con" (child), which are far more common inside a clause
  * ("những giấy tờ gì", "làm căn cước cho con"), so text without marks is cut
- * only at the unambiguous joints.
+ * only at the unambiguous joints. After "không", "vẫn", "chỉ" and the like,
+ * "còn" means "still" or "left" ("không còn đi làm", "vẫn còn hạn"), not
+ * "and as for": no cut there.
  */
-const JOINT_MARKED = /,\s*|\s+(?=(?:nhưng|còn|hay là|hoặc)\s)/u;
+const JOINT_MARKED =
+  /,\s*|\s+(?=(?:nhưng|hay là|hoặc)\s)|(?<!(?:^|\s)(?:không|chẳng|vẫn|cũng|chỉ|chưa|có|mà|đang))\s+(?=còn\s)/iu;
 const JOINT_UNMARKED = /,\s*|\s+(?=(?:hay la|hoac)\s)/u;
 
 function clauseList(text: string): Clause[] {

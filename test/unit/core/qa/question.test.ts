@@ -52,6 +52,11 @@ describe('intentsOf', () => {
     expect(intentsOf('thủ tục thông báo lưu trú được quy định như thế nào')).toContain('how');
   });
 
+  it('reads "có nên … không" as a yes/no question', () => {
+    expect(intentsOf('Xin hỏi tôi có nên tiếp tục đóng BHXH không?')).toEqual(['yesno']);
+    expect(intentsOf('co nen doi the som khong')).toEqual(['yesno']);
+  });
+
   it('reads "tại sao" as asking for a reason', () => {
     expect(intentsOf('tại sao phải lên công an lăn tay lại')).toContain('why');
     expect(intentsOf('vi sao the bhyt cua toi bi khoa')).toContain('why');
@@ -138,6 +143,12 @@ describe('analyzeQuestion', () => {
     expect(clausesOf('lam can cuoc cho con can nhung giay to gi')).toEqual([
       'lam can cuoc cho con can nhung giay to gi',
     ]);
+    // "không còn", "vẫn còn": "still", "no longer", not a joint; a stranded "không" used to read as a question.
+    expect(clausesOf('Tôi năm nay 55 tuổi, không còn đi làm cho công ty đã lâu')).toEqual([
+      'Tôi năm nay 55 tuổi',
+      'không còn đi làm cho công ty đã lâu',
+    ]);
+    expect(clausesOf('Thẻ của tôi vẫn còn hạn')).toEqual(['Thẻ của tôi vẫn còn hạn']);
   });
 
   it('leaves the legal column formula out of the focus', () => {
