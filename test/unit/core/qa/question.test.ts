@@ -54,7 +54,7 @@ describe('intentsOf', () => {
 
   it('reads "có nên … không" as a yes/no question', () => {
     expect(intentsOf('Xin hỏi tôi có nên tiếp tục đóng BHXH không?')).toEqual(['yesno']);
-    expect(intentsOf('co nen doi the som khong')).toEqual(['yesno']);
+    expect(intentsOf('co nen mua bhyt cho ca nha khong')).toEqual(['yesno']);
   });
 
   it('reads "tại sao" as asking for a reason', () => {
