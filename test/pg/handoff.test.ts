@@ -5,7 +5,7 @@
  * CHECKs; messages going with their thread; and, PostgreSQL only, a message
  * that cannot point at another commune's thread.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/storage/pg/schema.js';
 import { withCommune } from '../../src/storage/pg/tenant.js';
@@ -62,7 +62,9 @@ describe('handoff tables on PostgreSQL', () => {
       trx
         .insertInto('handoff_threads')
         .values(thread(A, 'u1'))
-        .onConflict((oc) => oc.columns(['commune_id', 'channel', 'user_id']).where('status', '=', 'open').doNothing())
+        .onConflict((oc) =>
+          oc.columns(['commune_id', 'channel', 'user_id']).where('status', '=', sql.lit('open')).doNothing(),
+        )
         .returning('id')
         .execute(),
     );

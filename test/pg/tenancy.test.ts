@@ -182,7 +182,9 @@ describe('row-level security between communes', () => {
     pool.on('connect', (client) => {
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        if (typeof args[0] === 'string') sent.push(args[0]);
+        // A string, or the config object the driver sends (preparedDriver.ts).
+        const text = typeof args[0] === 'string' ? args[0] : (args[0] as { text?: unknown }).text;
+        if (typeof text === 'string') sent.push(text);
         return query(...args);
       };
     });

@@ -11,13 +11,13 @@
  * (tenant.ts) names the commune, and the driver sends `BEGIN` and the
  * transaction-local setting as one simple query instead of two (every turn,
  * claim and look-up is a transaction, so this was a fifth of the statements
- * bench:scale counted per message).
+ * bench:scale counted per message), and its statements go as named
+ * prepared statements (preparedDriver.ts).
  */
 import {
   CompiledQuery,
   Kysely,
   PostgresAdapter,
-  PostgresDriver,
   PostgresIntrospector,
   PostgresQueryCompiler,
   type DatabaseConnection,
@@ -29,11 +29,12 @@ import { createPgPool, type PgPoolOptions } from './pool.js';
 import type { Database } from './schema.js';
 import { registerPool } from './oneTrip.js';
 import { communeBeginning } from './tenant.js';
+import { PreparedDriver } from './preparedDriver.js';
 
 export type PgDb = Kysely<Database>;
 
 /** PostgreSQL's driver, whose plain BEGIN inside `withCommune` also sets the commune (tenant.ts). */
-class TenantDriver extends PostgresDriver {
+class TenantDriver extends PreparedDriver {
   override async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
     const setting = settings.isolationLevel || settings.accessMode ? undefined : communeBeginning();
     if (!setting) return super.beginTransaction(connection, settings);
@@ -46,7 +47,7 @@ class TenantDriver extends PostgresDriver {
 export function kyselyOver<DB = Database>(pool: pg.Pool): Kysely<DB> {
   const dialect: Dialect = {
     createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new TenantDriver({ pool }),
+    createDriver: () => new TenantDriver(pool),
     createIntrospector: (db) => new PostgresIntrospector(db),
     createQueryCompiler: () => new PostgresQueryCompiler(),
   };

@@ -20,6 +20,7 @@
  * so the answer waits, then reads the owner again and records the pass for the
  * citizen the attempt belongs to now, never for a deleted one.
  */
+import { sql } from 'kysely';
 import type { AttemptRepo } from '../../core/ports.js';
 import type { Attempt, CompletionRecord, QuizResult } from '../../core/quiz/types.js';
 import type { PgDb } from './db.js';
@@ -109,7 +110,11 @@ export class PgAttemptRepo implements AttemptRepo {
           score: null,
           passed: null,
         })
-        .onConflict((oc) => oc.columns(['commune_id', 'citizen_id']).where('status', '=', 'active').doNothing())
+        // The index's predicate as a literal: PostgreSQL infers the partial arbiter index only from a
+        // constant, and a prepared statement's generic plan has a parameter there (preparedDriver.ts).
+        .onConflict((oc) =>
+          oc.columns(['commune_id', 'citizen_id']).where('status', '=', sql.lit('active')).doNothing(),
+        )
         .returning('id')
         .executeTakeFirst(),
     );

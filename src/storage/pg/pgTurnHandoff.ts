@@ -12,7 +12,7 @@
  * staff reply with its outbox row storage/pg/pgHandoffWriter.ts; both write
  * messages and closes through `appendThreadMessage` and `closeThread` here.
  */
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type {
   HandoffAuthor,
   HandoffDelivery,
@@ -182,8 +182,11 @@ export class PgTurnHandoff implements PgTurnHandoffStore {
         last_at: iso,
         suspended_quiz: input.suspendedQuiz ?? null,
       })
-      // One open thread per conversation (migration 020's partial unique index): a second ask finds the first.
-      .onConflict((oc) => oc.columns(['commune_id', 'channel', 'user_id']).where('status', '=', 'open').doNothing())
+      // One open thread per conversation (migration 020's partial unique index): a second ask finds the
+      // first. Its predicate as a literal: only a constant lets a prepared statement's generic plan infer it.
+      .onConflict((oc) =>
+        oc.columns(['commune_id', 'channel', 'user_id']).where('status', '=', sql.lit('open')).doNothing(),
+      )
       .execute();
     const thread = await this.openThreadOf(trx, input.channel, input.userId);
     if (!thread) throw new Error('handoff thread could not be opened');
