@@ -91,8 +91,6 @@ const SQLITE_TWIN: Record<string, string> = {
  */
 const NOT_YET: Record<string, string> = {
   // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
-  'test/integration/telegram.delivery.test.ts':
-    "the SQLite dispatcher's retries, pauses and held rows, with a scripted engine (turns.withEngine); PG: test/pg/telegramPg",
   'test/integration/handoff.telegram.test.ts':
     'the SQLite channel bot wired to the handoff routes by hand (createTelegramChannelBot, its dispatcher)',
   'test/integration/channelRows.webhooks.test.ts':

@@ -146,6 +146,12 @@ export interface ChannelStores {
 export type TelegramBotParts = Omit<TelegramBotBase, 'store'> & {
   readonly backoff?: BackoffPolicy;
   readonly random?: Random;
+  /**
+   * A scripted engine behind the bot's turns (the turn runner's withEngine on
+   * either database), for tests of the delivery rather than the answers;
+   * the real engine when absent.
+   */
+  readonly engine?: Engine;
 };
 
 export interface TelegramRuntimeOptions {
@@ -432,11 +438,11 @@ async function onSqlite(
             rateLimit: services.limits.perIdentity,
             ...(o.bot && { bot: o.bot }),
           }),
-        telegramBot: ({ backoff, random, ...base }) =>
+        telegramBot: ({ backoff, random, engine, ...base }) =>
           createTelegramBotOver(
             { ...base, store: new SqliteTelegramStore(services.db, config.COMMUNE_ID) },
             sqliteTelegramDelivery({
-              turns: services.turns,
+              turns: engine ? services.turns.withEngine(engine) : services.turns,
               outbox: new SqliteOutboxStore<TelegramPayload>(
                 services.db,
                 config.COMMUNE_ID,
@@ -574,13 +580,13 @@ async function onPostgres(
             ...(o.clock && { clock: o.clock }),
             ...(o.bot && { bot: o.bot }),
           }),
-        telegramBot: ({ backoff, random, ...base }) =>
+        telegramBot: ({ backoff, random, engine, ...base }) =>
           createTelegramBotOver(
             { ...base, store: new PgTelegramStore(pg, home.communeId) },
             pgTelegramDelivery({
               db: pg,
               communeId: home.communeId,
-              turns: home.turns,
+              turns: engine ? home.turns.withEngine(engine) : home.turns,
               clock: base.clock,
               ...(backoff && { backoff }),
               ...(random && { random }),
