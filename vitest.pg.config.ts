@@ -91,8 +91,6 @@ const SQLITE_TWIN: Record<string, string> = {
  */
 const NOT_YET: Record<string, string> = {
   // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
-  'test/integration/handoff.telegram.test.ts':
-    'the SQLite channel bot wired to the handoff routes by hand (createTelegramChannelBot, its dispatcher)',
   'test/integration/channelRows.webhooks.test.ts':
     'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +
     'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',

@@ -30,6 +30,7 @@ import type {
   UnansweredLog,
 } from '../src/core/ports.js';
 import type { ChannelKeyring } from '../src/core/stores/channels.js';
+import type { CommuneSettingsStore } from '../src/core/stores/communeSettings.js';
 import type { AnswerWriter } from '../src/core/qa/answerer.js';
 import type { LearningStore } from '../src/core/stores/learning.js';
 import type { TurnLimits } from '../src/core/rateLimit.js';
@@ -85,6 +86,7 @@ import { PgZaloStore } from '../src/storage/pg/pgZaloStore.js';
 import type { SecretBox } from '../src/storage/secretBox.js';
 import { secretBoxFor } from '../src/storage/secretKey.js';
 import { SqliteChannelRepo } from '../src/storage/sqlite/channelRepo.js';
+import { SqliteCommuneSettingsRepo } from '../src/storage/sqlite/communeSettingsRepo.js';
 import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
 import { SqliteZaloStore } from '../src/storage/sqlite/zaloStore.js';
 import type { Database } from '../src/storage/pg/schema.js';
@@ -200,6 +202,12 @@ export interface TestService {
   readonly population: PopulationSource;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
+  /**
+   * What the console's settings page saves (hamlets, contacts), as the
+   * service's own repository on this database; `commune.reload()` then
+   * shows a save in the next reply, as after a save in the console.
+   */
+  readonly settings: CommuneSettingsStore;
   /** What residents may send, per person and per web address (the channels check it before the engine). */
   readonly limits: TurnLimits;
   /** The language model path, present only when a chat model is configured (its answers' cache). */
@@ -411,6 +419,7 @@ async function onSqlite(
         population: services.population,
         quizzes: services.quizzes,
         commune: services.commune,
+        settings: new SqliteCommuneSettingsRepo(services.db, config.COMMUNE_ID),
         engine: services.engine,
         limits: services.limits,
         ...(services.writer && { writer: services.writer }),
@@ -553,6 +562,7 @@ async function onPostgres(
         population: home.population,
         quizzes: home.quizzes,
         commune: home.commune,
+        settings: home.settings,
         engine: home.engine,
         limits: home.limits,
         ...(home.writer && { writer: home.writer }),
