@@ -101,8 +101,6 @@ const NOT_YET: Record<string, string> = {
   'test/integration/ingest.test.ts':
     "ingestion into the SQLite index: the first ingestion's report, restarts and a second KNOWLEDGE_DIR per case " +
     '(testService ingests as it starts and returns no report)',
-  'test/integration/staffProvince.test.ts':
-    'two communes in one SQLite file written through Sqlite* repositories (PG: test/pg/provinceRole)',
 };
 
 export default defineConfig({
