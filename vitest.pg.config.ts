@@ -98,9 +98,6 @@ const NOT_YET: Record<string, string> = {
   // Engine-level or console-module tests over SQLite services or repositories.
   'test/integration/embeddings.test.ts':
     'SQLite services and embedding cache, services built again over the same file (restart, outage) by hand',
-  'test/integration/ingest.test.ts':
-    "ingestion into the SQLite index: the first ingestion's report, restarts and a second KNOWLEDGE_DIR per case " +
-    '(testService ingests as it starts and returns no report)',
 };
 
 export default defineConfig({

@@ -62,6 +62,7 @@ import { connectHandoff, enabledChannels } from '../src/run.js';
 import { openPgCommune } from '../src/pgCommune.js';
 import { startPgServer } from '../src/pgServer.js';
 import type { Embedder } from '../src/rag/embeddings.js';
+import type { IngestReport } from '../src/rag/ingest.js';
 import { startServer } from '../src/server.js';
 import {
   createServices,
@@ -215,7 +216,11 @@ export interface TestService {
   /** The commune's knowledge search (what the engine retrieves from); `reload` rebuilds it from the index. */
   readonly search: KnowledgeSearch & { reload(): void };
   /** Re-indexes the knowledge folder (`force`: every file), as `cli ingest` does. */
-  ingest(options?: { force?: boolean }): Promise<unknown>;
+  ingest(options?: { force?: boolean }): Promise<IngestReport>;
+  /** What the ingestion the service ran as it started did (files added, updated, removed, skipped). */
+  readonly opened: IngestReport;
+  /** The commune's knowledge index as the search reads it: its documents and FAQ entries. */
+  readonly index: LearningModuleDeps['index'];
   /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
   readonly engine: Engine;
   /**
@@ -224,7 +229,7 @@ export interface TestService {
    */
   another(
     env?: Record<string, string>,
-  ): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine' | 'lookForChanges'>>;
+  ): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine' | 'lookForChanges' | 'opened'>>;
   /**
    * What a running process does to pick up another process's changes outside
    * a turn: on PostgreSQL, the round its timer runs every few seconds
@@ -292,6 +297,7 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
       logLines,
       request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
       engine: built.service.engine,
+      opened: built.service.opened,
       lookForChanges: () => built.lookForChanges(),
     };
   };
@@ -365,7 +371,7 @@ async function onSqlite(
   const config = testConfig({ ...env, DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
   const services = createServices(config, logger, withoutUndefined(parts));
   try {
-    await services.ingest();
+    const opened = await services.ingest();
     const channels = channelEnv ? enabledChannels(loadChannelSettings(channelEnv), services, logger) : [];
     connectHandoff(services, channels);
     const web = webEngine ? { ...services, turns: services.turns.withEngine(webEngine(services.engine)) } : services;
@@ -425,6 +431,8 @@ async function onSqlite(
         ...(services.writer && { writer: services.writer }),
         search: services.search,
         ingest: (o) => services.ingest(o),
+        opened,
+        index: services.index,
         zaloChannel: (settings, log) => zaloChannel({ settings, services, logger: log }),
         zaloChannelWith: ({ engine, ...o }) =>
           createZaloChannel({
@@ -568,6 +576,8 @@ async function onPostgres(
         ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
+        opened: home.opened,
+        index: home.knowledge.index,
         zaloChannelWith: ({ engine, ...o }) =>
           createPgZaloChannel({
             ...o,
