@@ -96,8 +96,6 @@ const NOT_YET: Record<string, string> = {
     'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
   // Engine-level or console-module tests over SQLite services or repositories.
-  'test/integration/embeddings.test.ts':
-    'SQLite services and embedding cache, services built again over the same file (restart, outage) by hand',
 };
 
 export default defineConfig({

@@ -26,6 +26,7 @@ import type {
   CitizenRepo,
   Clock,
   KnowledgeSearch,
+  MaybePromise,
   Random,
   UnansweredLog,
 } from '../src/core/ports.js';
@@ -63,6 +64,10 @@ import { openPgCommune } from '../src/pgCommune.js';
 import { startPgServer } from '../src/pgServer.js';
 import type { Embedder } from '../src/rag/embeddings.js';
 import type { IngestReport } from '../src/rag/ingest.js';
+import type { DenseIndex } from '../src/rag/denseIndex.js';
+import type { EmbeddingCache, KnowledgeReader } from '../src/core/knowledgeIndex.js';
+import { PgEmbeddingCache } from '../src/storage/pg/pgEmbeddingCache.js';
+import { SqliteEmbeddingCache } from '../src/storage/sqlite/embeddingCache.js';
 import { startServer } from '../src/server.js';
 import {
   createServices,
@@ -219,8 +224,12 @@ export interface TestService {
   ingest(options?: { force?: boolean }): Promise<IngestReport>;
   /** What the ingestion the service ran as it started did (files added, updated, removed, skipped). */
   readonly opened: IngestReport;
-  /** The commune's knowledge index as the search reads it: its documents and FAQ entries. */
-  readonly index: LearningModuleDeps['index'];
+  /** The commune's knowledge index as the search reads it (documents, FAQ entries, passages). */
+  readonly index: KnowledgeReader;
+  /** Dense retrieval, present only when an embeddings endpoint (or `embedder`) is configured. */
+  readonly dense?: DenseIndex;
+  /** The embedding vectors the service keeps (install-wide, by model and text), as its dense index caches them. */
+  readonly embeddings: EmbeddingCache & { count(model: string): MaybePromise<number> };
   /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
   readonly engine: Engine;
   /**
@@ -229,7 +238,9 @@ export interface TestService {
    */
   another(
     env?: Record<string, string>,
-  ): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine' | 'lookForChanges' | 'opened'>>;
+  ): Promise<
+    Pick<TestService, 'base' | 'request' | 'logLines' | 'engine' | 'lookForChanges' | 'opened' | 'ingest' | 'dense'>
+  >;
   /**
    * What a running process does to pick up another process's changes outside
    * a turn: on PostgreSQL, the round its timer runs every few seconds
@@ -298,6 +309,8 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
       request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
       engine: built.service.engine,
       opened: built.service.opened,
+      ingest: (o?: { force?: boolean }) => built.service.ingest(o),
+      ...(built.service.dense && { dense: built.service.dense }),
       lookForChanges: () => built.lookForChanges(),
     };
   };
@@ -433,6 +446,8 @@ async function onSqlite(
         ingest: (o) => services.ingest(o),
         opened,
         index: services.index,
+        ...(services.dense && { dense: services.dense }),
+        embeddings: new SqliteEmbeddingCache(services.db),
         zaloChannel: (settings, log) => zaloChannel({ settings, services, logger: log }),
         zaloChannelWith: ({ engine, ...o }) =>
           createZaloChannel({
@@ -578,6 +593,8 @@ async function onPostgres(
         ingest: (o) => home.ingest(o),
         opened: home.opened,
         index: home.knowledge.index,
+        ...(home.dense && { dense: home.dense }),
+        embeddings: new PgEmbeddingCache(pg),
         zaloChannelWith: ({ engine, ...o }) =>
           createPgZaloChannel({
             ...o,
