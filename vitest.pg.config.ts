@@ -79,6 +79,10 @@ const SQLITE_TWIN: Record<string, string> = {
   'test/integration/storage/webIdentity.test.ts': 'test/pg/smallRepos.test.ts',
   'test/integration/settingsRepo.test.ts': 'test/pg/contentRepos.test.ts',
   'test/integration/learningRepo.test.ts': 'test/pg/contentRepos.test.ts',
+  'test/integration/channelRows.webhooks.test.ts':
+    'test/pg/keyedChannels.test.ts (two processes over runPgService), test/pg/keyedChannelsStart.test.ts ' +
+    "(webhooks registered at start, a commune's .env channel first, a lost secrets key): the SQLite " +
+    'composition (keyed/index.ts over services of two files) against pgKeyed.ts',
   'test/integration/reports/recentAttempts.test.ts':
     'test/pg/reportSource.test.ts, test/pg/reportTriggers.test.ts (it reads SQLite mirror tables)',
 };
@@ -91,9 +95,6 @@ const SQLITE_TWIN: Record<string, string> = {
  */
 const NOT_YET: Record<string, string> = {
   // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
-  'test/integration/channelRows.webhooks.test.ts':
-    'keyed channels composed by hand over two SQLite services (a file per commune); testService serves no channel ' +
-    'rows nor a second commune yet (PG: test/pg/keyedChannels runs the same over runPgService)',
   'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
   // Engine-level or console-module tests over SQLite services or repositories.
 };
