@@ -89,15 +89,12 @@ const SQLITE_TWIN: Record<string, string> = {
 
 /**
  * Meant to behave the same on PostgreSQL but not moved to test/testService.ts
- * yet: they build SQLite services, repositories or apps directly (services.db,
- * Sqlite* classes, openDatabase, a child process on DATABASE_PATH). Until
- * moved, they run on SQLite only.
+ * (or test/testRepos.ts) yet: they build SQLite services, repositories or apps
+ * directly (services.db, Sqlite* classes, openDatabase, a child process on
+ * DATABASE_PATH). Until moved, they run on SQLite only. None is left; a file
+ * listed here says what the harness lacks for it.
  */
-const NOT_YET: Record<string, string> = {
-  // The Telegram channel over SQLite services (the other telegram*.test.ts use testService's telegramBot/telegramRuntime).
-  'test/integration/turnCrash.test.ts': 'a child process killed inside a SQLite turn, per channel',
-  // Engine-level or console-module tests over SQLite services or repositories.
-};
+const NOT_YET: Record<string, string> = {};
 
 export default defineConfig({
   test: {

@@ -43,6 +43,9 @@ import type { TelegramPayload } from '../src/channels/telegram/send.js';
 import type { TelegramConfig } from '../src/channels/telegram/config.js';
 import { loadChannelSettings, type ChannelSettings } from '../src/channelSettings.js';
 import type { ChannelRuntime } from '../src/channels/runtime.js';
+import type { WebTurns } from '../src/channels/web/chatApi.js';
+import { webTurns } from '../src/channels/web/compose.js';
+import { pgWebTurns } from '../src/channels/web/pgTurns.js';
 import { createZaloChannel, type ZaloChannelOptions, type ZaloRuntime } from '../src/channels/zalo/channel.js';
 import { createPgZaloChannel } from '../src/channels/zalo/pgChannel.js';
 import { zaloChannel } from '../src/channels/zalo/index.js';
@@ -232,6 +235,12 @@ export interface TestService {
   readonly embeddings: EmbeddingCache & { count(model: string): MaybePromise<number> };
   /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
   readonly engine: Engine;
+  /**
+   * The web chat's turns as the server runs them on this database (SQLite:
+   * web/compose.ts `webTurns`; PostgreSQL: web/pgTurns.ts), for a chat
+   * driven by session id without the signed cookie (createWebChat).
+   */
+  readonly webTurns: WebTurns;
   /**
    * A second service over the same database, as a restart or another process
    * sees it, with `env` over this one's config; closed with this one.
@@ -440,6 +449,7 @@ async function onSqlite(
         commune: services.commune,
         settings: new SqliteCommuneSettingsRepo(services.db, config.COMMUNE_ID),
         engine: services.engine,
+        webTurns: webTurns(services),
         limits: services.limits,
         ...(services.writer && { writer: services.writer }),
         search: services.search,
@@ -587,6 +597,7 @@ async function onPostgres(
         commune: home.commune,
         settings: home.settings,
         engine: home.engine,
+        webTurns: pgWebTurns({ db: pg, communeId: home.communeId, turns: home.turns }),
         limits: home.limits,
         ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
