@@ -8,7 +8,13 @@
  * stores are the ports, so a test awaits every call.
  */
 import { join } from 'node:path';
-import type { CitizenRepo, Clock } from '../src/core/ports.js';
+import type { AttemptRepo, CitizenRepo, Clock } from '../src/core/ports.js';
+import type { CommuneConfig } from '../src/content/loadCommune.js';
+import type { ProvinceDeps } from '../src/reports/provinceData.js';
+import { pgProvinceDeps } from '../src/staff/pgProvinceCompose.js';
+import { sqliteProvinceDeps } from '../src/staff/provinceCompose.js';
+import { PgAttemptRepo } from '../src/storage/pg/pgAttemptRepo.js';
+import { SqliteAttemptRepo } from '../src/storage/sqlite/attemptRepo.js';
 import type { CompletionStats } from '../src/core/stats/types.js';
 import type { TelegramStore } from '../src/core/stores/telegram.js';
 import type { OutboundMessage, ZaloStateStore } from '../src/core/stores/zalo.js';
@@ -31,7 +37,7 @@ import { PgCompletionStats } from '../src/storage/pg/pgStatsRepo.js';
 import { PgTelegramStore } from '../src/storage/pg/pgTelegramStore.js';
 import { SqliteCitizenRepo } from '../src/storage/sqlite/citizenRepo.js';
 import { SqliteCommuneSettingsRepo } from '../src/storage/sqlite/communeSettingsRepo.js';
-import { openDatabase } from '../src/storage/sqlite/db.js';
+import { ensureCommune, openDatabase, type Db } from '../src/storage/sqlite/db.js';
 import { SqlitePopulationRepo } from '../src/storage/sqlite/populationRepo.js';
 import { SqliteReportRepo } from '../src/storage/sqlite/reportRepo.js';
 import { SqliteAuditLog } from '../src/storage/sqlite/staffAudit.js';
@@ -40,7 +46,7 @@ import { SqliteCompletionStats } from '../src/storage/sqlite/statsRepo.js';
 import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
 import { sqliteTables, type TableAccess } from './contracts/tables.js';
 import { tempDir } from './helpers.js';
-import { openPgContractDb } from './pg/pgContractDb.js';
+import { openPgContractDb, type PgContractDb } from './pg/pgContractDb.js';
 import { testBackend, type TestBackend } from './testService.js';
 
 export interface TestRepos {
@@ -65,6 +71,22 @@ export interface TestRepos {
   /** The completions the emulation board and /thongke count. */
   readonly stats: CompletionStats;
   citizens(options?: { coreQuizzes?: readonly string[] }): CitizenRepo;
+  /** Quiz attempts and the completions they commit. */
+  readonly attempts: AttemptRepo;
+  /**
+   * The province view over every commune of this database (what the
+   * province page reads), this commune being the install's own (`home`), as
+   * server.ts / pgServer.ts compose it.
+   */
+  province(home: () => CommuneConfig, clock: Clock): ProvinceDeps;
+  /**
+   * Another commune of the same database (SQLite: the same file, as
+   * `cli commune add` makes one; PostgreSQL: a `communes` row), its stores
+   * as this one's, for tests of what spans communes (the province view).
+   * On SQLite its `tables` (like this one's) read the whole file, every
+   * commune's rows.
+   */
+  another(id: string, name: string): Promise<TestRepos>;
   /** A Zalo app's state (tokens sealed with `secrets`, residents) and its rows of the outbox, as the channel keeps them. */
   zalo(
     appId: string,
@@ -90,29 +112,7 @@ export async function openTestRepos(): Promise<TestReposDb> {
     return {
       async fresh() {
         const { communeId, tables } = await pg.commune();
-        return {
-          backend: 'pg',
-          communeId,
-          env: { DATABASE_URL: pg.appUrl, COMMUNE_ID: communeId },
-          tables,
-          settings: new PgCommuneSettingsRepo(pg.app, communeId),
-          population: new PgPopulationRepo(pg.app, communeId),
-          staff: new PgStaffStore(pg.app, communeId),
-          audit: (clock) => new PgAuditLog(pg.app, communeId, clock),
-          reports: (id = communeId) => new PgReportRepo(pg.app, id),
-          stats: new PgCompletionStats(pg.app, communeId),
-          telegram: new PgTelegramStore(pg.app, communeId),
-          citizens: (o = {}) => new PgCitizenRepo(pg.app, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
-          zalo: (appId, secrets) => {
-            const outbox = new PgOutboxStore<OutboundMessage>(pg.app, communeId, 'zalo');
-            return {
-              state: new PgZaloStore(pg.app, communeId, appId, secrets),
-              enqueue: async (userId, messages, at) => {
-                await outbox.enqueue(userId, messages, at);
-              },
-            };
-          },
-        };
+        return pgRepos(pg, communeId, tables);
       },
       close: () => pg.close(),
     };
@@ -124,35 +124,86 @@ export async function openTestRepos(): Promise<TestReposDb> {
       const path = join(tmp.dir, 'hocvuso.db');
       const db = openDatabase(path);
       open.push({ close: () => (db.close(), tmp.cleanup()) });
-      const communeId = SQLITE_COMMUNE;
-      return Promise.resolve({
-        backend: 'sqlite',
-        communeId,
-        env: { DATABASE_PATH: path },
-        tables: sqliteTables(db),
-        settings: new SqliteCommuneSettingsRepo(db, communeId),
-        population: new SqlitePopulationRepo(db, communeId),
-        staff: new SqliteStaffStore(db, communeId),
-        audit: (clock) => new SqliteAuditLog(db, communeId, clock),
-        reports: (id = communeId) => new SqliteReportRepo(db, id),
-        stats: new SqliteCompletionStats(db, communeId),
-        telegram: new SqliteTelegramStore(db, communeId),
-        citizens: (o = {}) => new SqliteCitizenRepo(db, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
-        zalo: (appId, secrets) => {
-          const store = new SqliteZaloStore(db, communeId, appId, undefined, secrets);
-          return {
-            state: store,
-            enqueue: (userId, messages, at) => {
-              store.outbox.enqueue(userId, messages, at);
-              return Promise.resolve();
-            },
-          };
-        },
-      });
+      return Promise.resolve(sqliteRepos(db, path, SQLITE_COMMUNE));
     },
     close() {
       for (const o of open.splice(0)) o.close();
       return Promise.resolve();
+    },
+  };
+}
+
+/** One commune's stores on a PostgreSQL test database. */
+function pgRepos(pg: PgContractDb, communeId: string, tables: TableAccess): TestRepos {
+  return {
+    backend: 'pg',
+    communeId,
+    env: { DATABASE_URL: pg.appUrl, COMMUNE_ID: communeId },
+    tables,
+    settings: new PgCommuneSettingsRepo(pg.app, communeId),
+    population: new PgPopulationRepo(pg.app, communeId),
+    staff: new PgStaffStore(pg.app, communeId),
+    audit: (clock) => new PgAuditLog(pg.app, communeId, clock),
+    reports: (id = communeId) => new PgReportRepo(pg.app, id),
+    stats: new PgCompletionStats(pg.app, communeId),
+    telegram: new PgTelegramStore(pg.app, communeId),
+    citizens: (o = {}) => new PgCitizenRepo(pg.app, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
+    attempts: new PgAttemptRepo(pg.app, communeId),
+    province: (home, clock) =>
+      pgProvinceDeps({
+        db: pg.app,
+        homeId: communeId,
+        home,
+        clock,
+        // Another commune's hamlets as its own console saved them (as pgServer.ts).
+        overridesOf: (id) => new PgCommuneSettingsRepo(pg.app, id).overrides(),
+      }),
+    another: async (id, name) => {
+      const other = await pg.commune({ id, name });
+      return pgRepos(pg, other.communeId, other.tables);
+    },
+    zalo: (appId, secrets) => {
+      const outbox = new PgOutboxStore<OutboundMessage>(pg.app, communeId, 'zalo');
+      return {
+        state: new PgZaloStore(pg.app, communeId, appId, secrets),
+        enqueue: async (userId, messages, at) => {
+          await outbox.enqueue(userId, messages, at);
+        },
+      };
+    },
+  };
+}
+
+/** One commune's stores in a SQLite file (the file's own commune, or another made in it). */
+function sqliteRepos(db: Db, path: string, communeId: string): TestRepos {
+  return {
+    backend: 'sqlite',
+    communeId,
+    env: { DATABASE_PATH: path },
+    tables: sqliteTables(db),
+    settings: new SqliteCommuneSettingsRepo(db, communeId),
+    population: new SqlitePopulationRepo(db, communeId),
+    staff: new SqliteStaffStore(db, communeId),
+    audit: (clock) => new SqliteAuditLog(db, communeId, clock),
+    reports: (id = communeId) => new SqliteReportRepo(db, id),
+    stats: new SqliteCompletionStats(db, communeId),
+    telegram: new SqliteTelegramStore(db, communeId),
+    citizens: (o = {}) => new SqliteCitizenRepo(db, communeId, { coreQuizzes: o.coreQuizzes ?? [] }),
+    attempts: new SqliteAttemptRepo(db, communeId),
+    province: (home, clock) => sqliteProvinceDeps({ db, homeId: communeId, home, clock }),
+    another: (id, name) => {
+      ensureCommune(db, id, name);
+      return Promise.resolve(sqliteRepos(db, path, id));
+    },
+    zalo: (appId, secrets) => {
+      const store = new SqliteZaloStore(db, communeId, appId, undefined, secrets);
+      return {
+        state: store,
+        enqueue: (userId, messages, at) => {
+          store.outbox.enqueue(userId, messages, at);
+          return Promise.resolve();
+        },
+      };
     },
   };
 }

@@ -26,10 +26,12 @@ import type {
   CitizenRepo,
   Clock,
   KnowledgeSearch,
+  MaybePromise,
   Random,
   UnansweredLog,
 } from '../src/core/ports.js';
 import type { ChannelKeyring } from '../src/core/stores/channels.js';
+import type { CommuneSettingsStore } from '../src/core/stores/communeSettings.js';
 import type { AnswerWriter } from '../src/core/qa/answerer.js';
 import type { LearningStore } from '../src/core/stores/learning.js';
 import type { TurnLimits } from '../src/core/rateLimit.js';
@@ -41,6 +43,9 @@ import type { TelegramPayload } from '../src/channels/telegram/send.js';
 import type { TelegramConfig } from '../src/channels/telegram/config.js';
 import { loadChannelSettings, type ChannelSettings } from '../src/channelSettings.js';
 import type { ChannelRuntime } from '../src/channels/runtime.js';
+import type { WebTurns } from '../src/channels/web/chatApi.js';
+import { webTurns } from '../src/channels/web/compose.js';
+import { pgWebTurns } from '../src/channels/web/pgTurns.js';
 import { createZaloChannel, type ZaloChannelOptions, type ZaloRuntime } from '../src/channels/zalo/channel.js';
 import { createPgZaloChannel } from '../src/channels/zalo/pgChannel.js';
 import { zaloChannel } from '../src/channels/zalo/index.js';
@@ -61,6 +66,11 @@ import { connectHandoff, enabledChannels } from '../src/run.js';
 import { openPgCommune } from '../src/pgCommune.js';
 import { startPgServer } from '../src/pgServer.js';
 import type { Embedder } from '../src/rag/embeddings.js';
+import type { IngestReport } from '../src/rag/ingest.js';
+import type { DenseIndex } from '../src/rag/denseIndex.js';
+import type { EmbeddingCache, KnowledgeReader } from '../src/core/knowledgeIndex.js';
+import { PgEmbeddingCache } from '../src/storage/pg/pgEmbeddingCache.js';
+import { SqliteEmbeddingCache } from '../src/storage/sqlite/embeddingCache.js';
 import { startServer } from '../src/server.js';
 import {
   createServices,
@@ -85,6 +95,7 @@ import { PgZaloStore } from '../src/storage/pg/pgZaloStore.js';
 import type { SecretBox } from '../src/storage/secretBox.js';
 import { secretBoxFor } from '../src/storage/secretKey.js';
 import { SqliteChannelRepo } from '../src/storage/sqlite/channelRepo.js';
+import { SqliteCommuneSettingsRepo } from '../src/storage/sqlite/communeSettingsRepo.js';
 import { SqliteTelegramStore } from '../src/storage/sqlite/telegramRepo.js';
 import { SqliteZaloStore } from '../src/storage/sqlite/zaloStore.js';
 import type { Database } from '../src/storage/pg/schema.js';
@@ -146,6 +157,12 @@ export interface ChannelStores {
 export type TelegramBotParts = Omit<TelegramBotBase, 'store'> & {
   readonly backoff?: BackoffPolicy;
   readonly random?: Random;
+  /**
+   * A scripted engine behind the bot's turns (the turn runner's withEngine on
+   * either database), for tests of the delivery rather than the answers;
+   * the real engine when absent.
+   */
+  readonly engine?: Engine;
 };
 
 export interface TelegramRuntimeOptions {
@@ -194,6 +211,12 @@ export interface TestService {
   readonly population: PopulationSource;
   readonly quizzes: ReloadableQuizCatalog;
   readonly commune: LiveCommune;
+  /**
+   * What the console's settings page saves (hamlets, contacts), as the
+   * service's own repository on this database; `commune.reload()` then
+   * shows a save in the next reply, as after a save in the console.
+   */
+  readonly settings: CommuneSettingsStore;
   /** What residents may send, per person and per web address (the channels check it before the engine). */
   readonly limits: TurnLimits;
   /** The language model path, present only when a chat model is configured (its answers' cache). */
@@ -201,16 +224,32 @@ export interface TestService {
   /** The commune's knowledge search (what the engine retrieves from); `reload` rebuilds it from the index. */
   readonly search: KnowledgeSearch & { reload(): void };
   /** Re-indexes the knowledge folder (`force`: every file), as `cli ingest` does. */
-  ingest(options?: { force?: boolean }): Promise<unknown>;
+  ingest(options?: { force?: boolean }): Promise<IngestReport>;
+  /** What the ingestion the service ran as it started did (files added, updated, removed, skipped). */
+  readonly opened: IngestReport;
+  /** The commune's knowledge index as the search reads it (documents, FAQ entries, passages). */
+  readonly index: KnowledgeReader;
+  /** Dense retrieval, present only when an embeddings endpoint (or `embedder`) is configured. */
+  readonly dense?: DenseIndex;
+  /** The embedding vectors the service keeps (install-wide, by model and text), as its dense index caches them. */
+  readonly embeddings: EmbeddingCache & { count(model: string): MaybePromise<number> };
   /** The engine outside the channels (`cli ask`): a message from any channel, without the web's session. */
   readonly engine: Engine;
+  /**
+   * The web chat's turns as the server runs them on this database (SQLite:
+   * web/compose.ts `webTurns`; PostgreSQL: web/pgTurns.ts), for a chat
+   * driven by session id without the signed cookie (createWebChat).
+   */
+  readonly webTurns: WebTurns;
   /**
    * A second service over the same database, as a restart or another process
    * sees it, with `env` over this one's config; closed with this one.
    */
   another(
     env?: Record<string, string>,
-  ): Promise<Pick<TestService, 'base' | 'request' | 'logLines' | 'engine' | 'lookForChanges'>>;
+  ): Promise<
+    Pick<TestService, 'base' | 'request' | 'logLines' | 'engine' | 'lookForChanges' | 'opened' | 'ingest' | 'dense'>
+  >;
   /**
    * What a running process does to pick up another process's changes outside
    * a turn: on PostgreSQL, the round its timer runs every few seconds
@@ -278,6 +317,9 @@ export async function testService(options: TestServiceOptions = {}): Promise<Tes
       logLines,
       request: (path: string, init?: RequestInit) => fetch(`${base}${path}`, { redirect: 'manual', ...init }),
       engine: built.service.engine,
+      opened: built.service.opened,
+      ingest: (o?: { force?: boolean }) => built.service.ingest(o),
+      ...(built.service.dense && { dense: built.service.dense }),
       lookForChanges: () => built.lookForChanges(),
     };
   };
@@ -351,7 +393,7 @@ async function onSqlite(
   const config = testConfig({ ...env, DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
   const services = createServices(config, logger, withoutUndefined(parts));
   try {
-    await services.ingest();
+    const opened = await services.ingest();
     const channels = channelEnv ? enabledChannels(loadChannelSettings(channelEnv), services, logger) : [];
     connectHandoff(services, channels);
     const web = webEngine ? { ...services, turns: services.turns.withEngine(webEngine(services.engine)) } : services;
@@ -405,11 +447,17 @@ async function onSqlite(
         population: services.population,
         quizzes: services.quizzes,
         commune: services.commune,
+        settings: new SqliteCommuneSettingsRepo(services.db, config.COMMUNE_ID),
         engine: services.engine,
+        webTurns: webTurns(services),
         limits: services.limits,
         ...(services.writer && { writer: services.writer }),
         search: services.search,
         ingest: (o) => services.ingest(o),
+        opened,
+        index: services.index,
+        ...(services.dense && { dense: services.dense }),
+        embeddings: new SqliteEmbeddingCache(services.db),
         zaloChannel: (settings, log) => zaloChannel({ settings, services, logger: log }),
         zaloChannelWith: ({ engine, ...o }) =>
           createZaloChannel({
@@ -432,11 +480,11 @@ async function onSqlite(
             rateLimit: services.limits.perIdentity,
             ...(o.bot && { bot: o.bot }),
           }),
-        telegramBot: ({ backoff, random, ...base }) =>
+        telegramBot: ({ backoff, random, engine, ...base }) =>
           createTelegramBotOver(
             { ...base, store: new SqliteTelegramStore(services.db, config.COMMUNE_ID) },
             sqliteTelegramDelivery({
-              turns: services.turns,
+              turns: engine ? services.turns.withEngine(engine) : services.turns,
               outbox: new SqliteOutboxStore<TelegramPayload>(
                 services.db,
                 config.COMMUNE_ID,
@@ -547,11 +595,17 @@ async function onPostgres(
         population: home.population,
         quizzes: home.quizzes,
         commune: home.commune,
+        settings: home.settings,
         engine: home.engine,
+        webTurns: pgWebTurns({ db: pg, communeId: home.communeId, turns: home.turns }),
         limits: home.limits,
         ...(home.writer && { writer: home.writer }),
         search: home.knowledge.search,
         ingest: (o) => home.ingest(o),
+        opened: home.opened,
+        index: home.knowledge.index,
+        ...(home.dense && { dense: home.dense }),
+        embeddings: new PgEmbeddingCache(pg),
         zaloChannelWith: ({ engine, ...o }) =>
           createPgZaloChannel({
             ...o,
@@ -574,13 +628,13 @@ async function onPostgres(
             ...(o.clock && { clock: o.clock }),
             ...(o.bot && { bot: o.bot }),
           }),
-        telegramBot: ({ backoff, random, ...base }) =>
+        telegramBot: ({ backoff, random, engine, ...base }) =>
           createTelegramBotOver(
             { ...base, store: new PgTelegramStore(pg, home.communeId) },
             pgTelegramDelivery({
               db: pg,
               communeId: home.communeId,
-              turns: home.turns,
+              turns: engine ? home.turns.withEngine(engine) : home.turns,
               clock: base.clock,
               ...(backoff && { backoff }),
               ...(random && { random }),

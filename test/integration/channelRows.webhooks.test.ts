@@ -5,7 +5,10 @@
  * to api.telegram.org with THAT row's token (nock matches the token path; any
  * other request fails, the network being closed); a wrong secret is 401 with
  * nothing recorded; an unknown or disabled key is 404; two rows of two
- * communes never cross; the database file holds no plaintext token.
+ * communes never cross; the database file holds no plaintext token. This is
+ * the SQLite composition (keyed/index.ts, a SQLite file per commune here); its
+ * PostgreSQL twin (pgKeyed.ts) is test/pg/keyedChannels.test.ts and
+ * keyedChannelsStart.test.ts (vitest.pg.config.ts SQLITE_TWIN).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';

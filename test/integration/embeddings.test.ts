@@ -5,6 +5,8 @@
  * a few synonyms mapped onto the same syllables, so "similar" texts are close
  * and a word that appears nowhere in the knowledge base can still match a
  * passage by meaning, which is what dense retrieval adds to lexical search.
+ * The service runs on SQLite or PostgreSQL (test/testService.ts): its
+ * ingestion, its embedding cache and its search are the database's.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,9 +18,8 @@ import { DenseIndex, embeddingText } from '../../src/rag/denseIndex.js';
 import { OpenAiEmbedder } from '../../src/rag/embeddings.js';
 import { SqliteKnowledgeSearch } from '../../src/rag/knowledgeSearch.js';
 import { reciprocalRankFusion } from '../../src/rag/rrf.js';
-import { createServices, type Services } from '../../src/services.js';
-import { SqliteEmbeddingCache } from '../../src/storage/sqlite/embeddingCache.js';
-import { BUNDLED_KNOWLEDGE, fixedClock, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
+import { BUNDLED_KNOWLEDGE, memoryLogger, tempDir, writeTree } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
 // ---- The fake OpenAI-compatible embeddings server ----
 
@@ -170,13 +171,12 @@ const KNOWLEDGE: Record<string, string> = {
   ].join('\n'),
 };
 
-function config(root: string, fake?: FakeServer, extra: Record<string, string> = {}) {
-  return testConfig({
-    DATABASE_PATH: join(root, 'db', 'hocvuso.db'),
+/** The knowledge folder under `root`, and the fake's embeddings endpoint when given. */
+function envOf(root: string, fake?: FakeServer): Record<string, string> {
+  return {
     KNOWLEDGE_DIR: join(root, 'knowledge'),
     ...(fake && { OPENAI_BASE_URL: fake.baseURL, EMBEDDINGS_MODEL: 'fake-embed' }),
-    ...extra,
-  });
+  };
 }
 
 function refs(docs: readonly DocumentHit[]): string[] {
@@ -190,12 +190,13 @@ function workspace(): { root: string; cleanup: () => void } {
   return { root: tmp.dir, cleanup: tmp.cleanup };
 }
 
-function servicesAt(root: string, fake: FakeServer | undefined, log = memoryLogger()): Services {
-  return createServices(config(root, fake), log.logger, { clock: fixedClock() });
+/** The service over a fresh database, the folder under `root` ingested (and embedded) as it starts. */
+function servicesAt(root: string, fake: FakeServer | undefined): Promise<TestService> {
+  return testService({ env: envOf(root, fake) });
 }
 
 /** What the same index answers with lexical ranking alone. */
-function lexicalOf(services: Services): SqliteKnowledgeSearch {
+function lexicalOf(services: Pick<TestService, 'index'>): SqliteKnowledgeSearch {
   return new SqliteKnowledgeSearch(services.index);
 }
 
@@ -262,12 +263,12 @@ describe('OpenAiEmbedder against an OpenAI-compatible server', () => {
 describe('dense retrieval fused with lexical ranking', () => {
   let fake: FakeServer;
   let ws: { root: string; cleanup: () => void };
-  let services: Services | undefined;
+  let services: TestService | undefined;
   beforeAll(async () => {
     fake = await startFakeServer();
   });
-  afterEach(() => {
-    services?.close();
+  afterEach(async () => {
+    await services?.close();
     services = undefined;
     ws?.cleanup();
     fake.reset();
@@ -276,37 +277,35 @@ describe('dense retrieval fused with lexical ranking', () => {
 
   it('embeds each passage once: a second ingestion, a restart or a forced re-index asks for nothing', async () => {
     ws = workspace();
-    services = servicesAt(ws.root, fake);
-    await services.ingest();
+    // The first ingestion: the one the service ran as it started.
+    services = await servicesAt(ws.root, fake);
     const passages = services.index.passageCount();
     expect(passages).toBe(Object.keys(KNOWLEDGE).length);
     expect(fake.state.inputs).toHaveLength(passages);
     expect(services.dense?.size).toBe(passages);
-    expect(new SqliteEmbeddingCache(services.db).count('fake-embed')).toBe(passages);
+    expect(await services.embeddings.count('fake-embed')).toBe(passages);
 
     await services.ingest();
     await services.ingest({ force: true });
     const [a, b] = await Promise.all([services.dense!.sync(), services.dense!.sync()]);
     expect([a.embedded, b.embedded, b.vectors]).toEqual([0, 0, passages]);
-    services.close();
-    services = servicesAt(ws.root, fake);
-    await services.ingest();
+    // A restart: another service over the same database, ingesting as it starts.
+    const restarted = await services.another();
     expect(fake.state.inputs).toHaveLength(passages);
-    expect(services.dense?.size).toBe(passages);
+    expect(restarted.dense?.size).toBe(passages);
 
     // An edited file costs exactly its new passage.
     writeTree(join(ws.root, 'knowledge'), {
       'zalo.md': '# Trò chuyện trên Zalo\n\nGửi ảnh và gọi video cho con cháu.',
     });
-    await services.ingest();
+    await restarted.ingest();
     expect(fake.state.inputs).toHaveLength(passages + 1);
     expect(fake.state.inputs.at(-1)).toContain('Gửi ảnh và gọi video');
   });
 
   it('brings in a document whose words the question does not use but whose meaning it matches', async () => {
     ws = workspace();
-    services = servicesAt(ws.root, fake);
-    await services.ingest();
+    services = await servicesAt(ws.root, fake);
     const question = 'Hướng dẫn sử dụng dtdd';
     const lexical = await lexicalOf(services).search(question, 5);
     expect(refs(lexical.documents)).not.toContain('dien-thoai.md');
@@ -324,8 +323,7 @@ describe('dense retrieval fused with lexical ranking', () => {
 
   it('re-orders documents by reciprocal rank fusion of the lexical and dense rankings', async () => {
     ws = workspace();
-    services = servicesAt(ws.root, fake);
-    await services.ingest();
+    services = await servicesAt(ws.root, fake);
     const question = 'Hướng dẫn sử dụng dtdd';
     const lexical = refs((await lexicalOf(services).search(question, 10)).documents);
     const fused = refs((await services.search.search(question, 10)).documents);
@@ -357,9 +355,7 @@ describe('dense retrieval fused with lexical ranking', () => {
   it('answers with lexical ranking when the endpoint is down at query time, and logs it once', async () => {
     ws = workspace();
     const own = await startFakeServer();
-    const log = memoryLogger();
-    services = servicesAt(ws.root, own, log);
-    await services.ingest();
+    services = await servicesAt(ws.root, own);
     expect(services.dense?.size).toBe(Object.keys(KNOWLEDGE).length);
     await own.close();
 
@@ -372,35 +368,34 @@ describe('dense retrieval fused with lexical ranking', () => {
       expect(answer.text.trim()).not.toBe('');
     }
     expect((await services.engine.ask('nộp hồ sơ trực tuyến')).confident).toBe(true);
-    expect(warnings(log.lines, DOWN)).toBe(1);
+    expect(warnings(services.logLines, DOWN)).toBe(1);
   });
 
   it('starts lexical-only when the endpoint is down at ingestion, without failing it', async () => {
     ws = workspace();
     fake.state.failWith = 500;
-    const log = memoryLogger();
-    services = servicesAt(ws.root, fake, log);
-    const report = await services.ingest();
+    services = await servicesAt(ws.root, fake);
+    // The ingestion the service ran as it started, with the endpoint down.
+    const report = services.opened;
     expect(report.added).toHaveLength(Object.keys(KNOWLEDGE).length);
     expect(services.dense?.size).toBe(0);
     const q = 'Hướng dẫn sử dụng dtdd';
     expect((await services.search.search(q, 5)).documents).toEqual((await lexicalOf(services).search(q, 5)).documents);
-    expect(warnings(log.lines, DOWN)).toBe(1);
+    expect(warnings(services.logLines, DOWN)).toBe(1);
   });
 });
 
 describe('recovery after an outage', () => {
   let fake: FakeServer;
   let ws: { root: string; cleanup: () => void };
-  let services: Services;
+  let services: TestService;
   beforeAll(async () => {
     fake = await startFakeServer();
     ws = workspace();
-    services = servicesAt(ws.root, undefined);
-    await services.ingest();
+    services = await servicesAt(ws.root, undefined);
   });
   afterAll(async () => {
-    services.close();
+    await services?.close();
     ws.cleanup();
     await fake.close();
   });
@@ -410,7 +405,7 @@ describe('recovery after an outage', () => {
     const log = memoryLogger();
     const dense = new DenseIndex({
       embedder: new OpenAiEmbedder({ model: 'fake-embed', baseURL: fake.baseURL }),
-      cache: new SqliteEmbeddingCache(services.db),
+      cache: services.embeddings,
       index: services.index,
       logger: log.logger,
       now: () => now,
@@ -435,18 +430,12 @@ describe('recovery after an outage', () => {
 });
 
 describe('without the embeddings variables', () => {
-  let services: Services;
-  let tmp: { dir: string; cleanup: () => void };
+  let services: TestService;
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-nodense-');
-    services = createServices(testConfig({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') }), memoryLogger().logger, {
-      clock: fixedClock(),
-    });
-    await services.ingest();
+    services = await testService();
   });
-  afterAll(() => {
-    services.close();
-    tmp.cleanup();
+  afterAll(async () => {
+    await services?.close();
   });
 
   it('has no dense index, and searches exactly as lexical ranking alone', async () => {

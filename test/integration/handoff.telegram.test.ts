@@ -1,5 +1,7 @@
 /**
- * Handoff to commune staff on Telegram (issue 18 item 6), through
+ * Handoff to commune staff on Telegram (issue 18 item 6), on SQLite or
+ * PostgreSQL (test/testService.ts: the Telegram channel npm start runs on
+ * each, plugged into the handoff as run.ts does), through
  * `bot.handleUpdate` and the fake Bot API: `/nguoi` opens a thread routed to
  * the resident's hamlet with the commune's working hours as staff typed them,
  * suspends the quiz in progress, and tells the staff group without any name
@@ -9,24 +11,18 @@
  * gives the chat back to the bot and offers the quiz back. In a group,
  * `/nguoi` is turned away.
  */
-import { join } from 'node:path';
 import { loadChannelSettings } from '../../src/channelSettings.js';
 import { inboundOf } from '../../src/channels/telegram/inbound.js';
-import { telegramChannel } from '../../src/channels/telegram/runtime.js';
+import type { TelegramConfig } from '../../src/channels/telegram/config.js';
+import type { TelegramRuntime } from '../../src/channels/telegram/runtime.js';
 import { connectHandoff } from '../../src/run.js';
-import { SqliteOutboxStore } from '../../src/storage/sqlite/outboxStore.js';
 import { ConfigError } from '../../src/config.js';
 import { HANDOFF_ASK } from '../../src/core/handoff/intent.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramChannelBot } from '../../src/channels/telegram/bot.js';
-import { telegramReplyRoute, telegramStaffNotice } from '../../src/channels/telegram/handoff.js';
-import { telegramTurns } from '../../src/channels/telegram/runtime.js';
 import { ACKNOWLEDGED, CLOSED } from '../../src/core/handoff/texts.js';
 import type { HandoffScope } from '../../src/core/stores/handoff.js';
-import type { Services } from '../../src/services.js';
-import { SqliteCommuneSettingsRepo } from '../../src/storage/sqlite/communeSettingsRepo.js';
-import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { fixedClock, memoryLogger } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 import { BOT_INFO, FakeBotApi, GROUP_ID, Learner, TEST_TOKEN, textUpdate } from './telegramFixtures.js';
 
 const RESIDENT = 5_550_001;
@@ -35,57 +31,58 @@ const HOURS = 'sáng 7 giờ 30 đến 11 giờ 30, chiều 13 giờ 30 đến 1
 const XOM = { id: 'xom-dong', name: 'Xóm Đông' };
 const COMMUNE: HandoffScope = { kind: 'commune' };
 
+/** The .env of a Telegram bot with a staff group, as parsed at start. */
+function telegramSettings(): TelegramConfig {
+  const telegram = loadChannelSettings({
+    TELEGRAM_BOT_TOKEN: TEST_TOKEN,
+    TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT),
+    TELEGRAM_THROTTLE: 'off',
+  }).telegram;
+  if (!telegram) throw new Error('TELEGRAM_BOT_TOKEN set: the channel is on');
+  return telegram;
+}
+
 describe('handoff on Telegram', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
+  let services: TestService;
   let api: FakeBotApi;
   let flush: (userId: string) => Promise<void>;
   let learner: Learner;
   const clock = fixedClock();
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-handoff-telegram-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') }, clock);
-    const settings = new SqliteCommuneSettingsRepo(services.db, services.config.COMMUNE_ID);
-    settings.saveHamlets([XOM], [], 'admin', clock.now());
-    settings.saveContacts({ office: { hours: HOURS } }, 'admin', clock.now());
+    services = await testService({ clock });
+    await services.settings.saveHamlets([XOM], [], 'admin', clock.now());
+    await services.settings.saveContacts({ office: { hours: HOURS } }, 'admin', clock.now());
     await services.commune.reload();
     api = new FakeBotApi();
-    const { outbox, turns } = telegramTurns(services);
-    const { bot, dispatcher } = createTelegramChannelBot({
-      token: TEST_TOKEN,
-      botInfo: BOT_INFO,
-      turns,
-      outbox,
-      store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
-      logger: memoryLogger().logger,
+    // The channel npm start runs on this database, not started: updates are handed to its bot.
+    const runtime = services.telegramRuntime(telegramSettings(), {
       clock,
-      quizStyle: 'buttons',
-      transport: api.transport,
-      retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 },
+      logger: memoryLogger().logger,
+      bot: { botInfo: BOT_INFO, transport: api.transport, retry: { maxRetryAttempts: 1, maxDelaySeconds: 2 } },
     });
-    // What run.ts does for a running Telegram channel with TELEGRAM_STAFF_CHAT_ID set.
-    services.handoff.routes.register('telegram', telegramReplyRoute(outbox, dispatcher));
-    services.handoff.notices.register(telegramStaffNotice(outbox, STAFF_CHAT));
-    flush = (userId) => dispatcher.flush(userId);
-    learner = new Learner(api, (u) => bot.handleUpdate(u), RESIDENT);
+    // What run.ts (pgRun.ts) does for a running Telegram channel with TELEGRAM_STAFF_CHAT_ID set.
+    connectHandoff(services, [runtime]);
+    const route = runtime.replyRoute;
+    if (!route?.flush) throw new Error('the Telegram channel has no reply route that sends');
+    flush = route.flush.bind(route);
+    learner = new Learner(api, (u) => runtime.bot.handleUpdate(u), RESIDENT);
 
     // A registered resident of Xóm Đông, half-way into a quiz.
-    const citizen = services.citizens.ensure(
+    const citizen = await services.citizens.ensure(
       { channel: 'telegram', userId: String(RESIDENT) },
       'cit-dong-1',
       clock.now(),
     );
-    services.citizens.update(
+    await services.citizens.update(
       citizen.id,
       { consent: 'given', profile: { displayName: 'Nguyễn Thị Lan', hamlet: XOM.id, group: 'nguoi-dan' } },
       clock.now(),
     );
   });
 
-  afterAll(() => {
-    services?.close();
-    tmp?.cleanup();
+  afterAll(async () => {
+    await services?.close();
   });
 
   const sentSince = (n: number): string[] => api.texts(RESIDENT).slice(n);
@@ -195,24 +192,38 @@ describe('handoff on Telegram', () => {
   });
 
   it('the composition root connects a Telegram channel switched on by its settings: replies and the staff notice', async () => {
-    const other = await readyServices({ DATABASE_PATH: join(tmp.dir, 'composed.db') }, clock);
+    const other = await testService({ clock });
     try {
-      const settings = loadChannelSettings({
-        TELEGRAM_BOT_TOKEN: TEST_TOKEN,
-        TELEGRAM_STAFF_CHAT_ID: String(STAFF_CHAT),
+      const runtime: TelegramRuntime = other.telegramRuntime(telegramSettings(), {
+        clock,
+        logger: memoryLogger().logger,
+        bot: { botInfo: BOT_INFO, transport: new FakeBotApi().transport },
       });
-      const runtime = telegramChannel({ settings, services: other, logger: memoryLogger().logger });
-      if (!runtime) throw new Error('telegram is off');
       expect(other.handoff.routes.get('telegram')).toBeUndefined();
       connectHandoff(other, [runtime]);
       expect(other.handoff.routes.get('telegram')).toBe(runtime.replyRoute);
-      other.handoff.notices.notify('Có câu hỏi mới', clock.now());
-      const outbox = new SqliteOutboxStore(other.db, other.config.COMMUNE_ID, 'telegram');
-      expect(outbox.pendingOf(String(STAFF_CHAT), 5).map((i) => i.payload)).toEqual([
-        { op: 'reply', chatId: STAFF_CHAT, reply: { kind: 'notice', text: 'Có câu hỏi mới' } },
+      // A visitor of the web chat asks for a person: the thread's opening queues the staff group's notice.
+      const res = await other.request('/api/chat', {
+        method: 'POST',
+        body: JSON.stringify({ user: 'page', choice: HANDOFF_ASK }),
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.status).toBe(200);
+      const queued = (await other.tables.rows('outbox'))
+        .filter((r) => r.channel === 'telegram' && r.user_id === String(STAFF_CHAT))
+        .map((r) => JSON.parse(String(r.payload_json)) as unknown);
+      expect(queued).toEqual([
+        {
+          op: 'reply',
+          chatId: STAFF_CHAT,
+          reply: {
+            kind: 'notice',
+            text: 'Có câu hỏi mới cần cán bộ trả lời (chưa rõ xóm, kênh trang web). Mời cán bộ mở trang quản trị để trả lời.',
+          },
+        },
       ]);
     } finally {
-      other.close();
+      await other.close();
     }
   });
 });

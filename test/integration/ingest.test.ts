@@ -1,31 +1,29 @@
 /**
- * Ingestion of a knowledge folder into a real SQLite file: every supported
- * format is indexed with the title DESIGN.md promises, re-runs touch only what
- * changed, and a broken file is named with its reason while the rest of the
+ * Ingestion of a knowledge folder into the service's database, SQLite or
+ * PostgreSQL (test/testService.ts, the service ingesting its KNOWLEDGE_DIR as
+ * npm start does): every supported format is indexed with the title
+ * DESIGN.md promises, re-runs touch only what changed, the index outlives a
+ * restart, and a broken file is named with its reason while the rest of the
  * folder is still indexed.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestReport } from '../../src/rag/ingest.js';
-import { createServices, type Services } from '../../src/services.js';
 import { minimalDocx, minimalPdf } from '../fixtures/documents.js';
-import { fixedClock, memoryLogger, tempDir, testConfig, writeTree } from '../helpers.js';
+import { tempDir, writeTree } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 
-/** Services over a temporary database and knowledge folder, not yet ingested. */
-function servicesFor(root: string): Services {
-  return createServices(
-    testConfig({ DATABASE_PATH: join(root, 'db', 'hocvuso.db'), KNOWLEDGE_DIR: join(root, 'knowledge') }),
-    memoryLogger().logger,
-    { clock: fixedClock() },
-  );
+/** The service over a fresh database, serving the knowledge folder under `root` (ingested as it starts). */
+function serviceFor(root: string): Promise<TestService> {
+  return testService({ env: { KNOWLEDGE_DIR: join(root, 'knowledge') } });
 }
 
-async function sourceRefs(services: Services, question: string): Promise<string[]> {
+async function sourceRefs(services: Pick<TestService, 'engine'>, question: string): Promise<string[]> {
   return (await services.engine.ask(question)).sources.map((s) => s.ref);
 }
 
-function titles(services: Services): Record<string, string> {
+function titles(services: TestService): Record<string, string> {
   return Object.fromEntries(services.index.documents().map((d) => [d.ref, d.title]));
 }
 
@@ -76,7 +74,7 @@ const DOCX_TEXT = [
 describe('ingest of a knowledge folder', () => {
   let tmp: { dir: string; cleanup: () => void };
   let knowledge: string;
-  let services: Services;
+  let services: TestService;
   let first: IngestReport;
 
   beforeAll(async () => {
@@ -87,12 +85,13 @@ describe('ingest of a knowledge folder', () => {
       'tai-lieu/huong-dan-nop-ho-so.pdf': minimalPdf(PDF_TEXT),
       'tai-lieu/khai-sinh-truc-tuyen.docx': await minimalDocx(DOCX_TEXT),
     });
-    services = servicesFor(tmp.dir);
-    first = await services.ingest();
+    services = await serviceFor(tmp.dir);
+    // The first ingestion: the one the service ran as it started.
+    first = services.opened;
   });
 
-  afterAll(() => {
-    services?.close();
+  afterAll(async () => {
+    await services?.close();
     tmp?.cleanup();
   });
 
@@ -222,20 +221,19 @@ describe('ingest of a knowledge folder', () => {
       const report = await services.ingest();
       expect(report.warnings.join('\n')).toContain('cai-vneid-o-dau');
       expect(report).toMatchObject({ updated: ['faq/chung.yaml'], removed: ['vneid/cai-dat.md'] });
-      expect(services.search.faq('cai-vneid-o-dau')).toBeUndefined();
+      expect(await services.search.faq('cai-vneid-o-dau')).toBeUndefined();
       const unsure = await services.engine.ask('tai vneid o dau');
       expect(unsure.sources.map((s) => s.ref)).not.toContain('vneid/cai-dat.md');
       writeFileSync(doc, saved);
       await services.ingest();
-      expect(services.search.faq('cai-vneid-o-dau')?.sourceRef).toBe('vneid/cai-dat.md');
+      expect((await services.search.faq('cai-vneid-o-dau'))?.sourceRef).toBe('vneid/cai-dat.md');
     });
 
-    it('keeps the index in the database file across a restart', async () => {
-      services.close();
-      services = servicesFor(tmp.dir);
-      const report = await services.ingest();
-      expect(report).toMatchObject({ added: [], updated: [], removed: [], unchanged: 6, failed: [] });
-      expect(await sourceRefs(services, 'nop le phi truoc ba xe may')).toContain('dich-vu-cong/truoc-ba.md');
+    it('keeps the index in the database across a restart', async () => {
+      // Another service over the same database, as after a restart: its start-up ingestion finds nothing new.
+      const restarted = await services.another();
+      expect(restarted.opened).toMatchObject({ added: [], updated: [], removed: [], unchanged: 6, failed: [] });
+      expect(await sourceRefs(restarted, 'nop le phi truoc ba xe may')).toContain('dich-vu-cong/truoc-ba.md');
     });
 
     it('re-indexes everything when forced', async () => {
@@ -248,9 +246,9 @@ describe('ingest of a knowledge folder', () => {
 
 describe('ingest of a folder with malformed files', () => {
   let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
+  let services: TestService;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     tmp = tempDir('hocvuso-ingest-bad-');
     writeTree(join(tmp.dir, 'knowledge'), {
       'buu-dien.md':
@@ -275,16 +273,17 @@ describe('ingest of a folder with malformed files', () => {
         '',
       ].join('\n'),
     });
-    services = servicesFor(tmp.dir);
+    services = await serviceFor(tmp.dir);
   });
 
-  afterEach(() => {
-    services.close();
+  afterEach(async () => {
+    await services?.close();
     tmp.cleanup();
   });
 
   it('names each broken file with its reason and indexes the rest', async () => {
-    const report = await services.ingest();
+    // The first ingestion: the one the service ran as it started.
+    const report = services.opened;
     const failed = Object.fromEntries(report.failed.map((f) => [f.ref, f.message]));
     expect(Object.keys(failed).sort()).toEqual(
       ['faq/khong-phai-danh-sach.yaml', 'front-matter-hong.md', 'rong.txt', 'url-sai.md'].sort(),
@@ -309,7 +308,7 @@ describe('ingest of a folder with malformed files', () => {
   });
 
   it('reports a broken file again on the next run, until it is fixed', async () => {
-    await services.ingest();
+    // The first run was the service's own, as it started.
     const again = await services.ingest();
     expect(again.failed.map((f) => f.ref)).toContain('front-matter-hong.md');
     expect(again.added).toEqual([]);
@@ -331,15 +330,9 @@ describe('ingest of a folder with malformed files', () => {
     });
   });
 
-  it('logs each skipped file by name', async () => {
-    const { logger, lines } = memoryLogger();
-    const logged = createServices(services.config, logger, { clock: fixedClock() });
-    try {
-      await logged.ingest();
-    } finally {
-      logged.close();
-    }
-    const skipped = lines
+  it('logs each skipped file by name', () => {
+    // What the service logged as it started, its ingestion included.
+    const skipped = services.logLines
       .map((l) => JSON.parse(l) as { msg?: string; file?: string })
       .filter((e) => e.msg === 'bỏ qua tệp tài liệu không đọc được')
       .map((e) => e.file);

@@ -1,32 +1,23 @@
 /**
- * The province view over HTTP (issue 20 item 5): one SQLite file holding two
- * communes' residents, passes and population, written through the real
- * repositories under two commune ids. A province account sees both communes
- * side by side, each against its own targets, and exports the same table;
- * a commune's admin and hamlet team are refused the page and its exports,
- * and the province is refused every commune page.
+ * The province view over HTTP (issue 20 item 5), on SQLite or PostgreSQL
+ * (test/testRepos.ts): one database holding two communes' residents,
+ * passes and population (SQLite: one file; PostgreSQL: two `communes` rows),
+ * written through the real repositories under two commune ids. A province
+ * account sees both communes side by side, each against its own targets,
+ * and exports the same table; a commune's admin and hamlet team are refused
+ * the page and its exports, and the province is refused every commune page.
  */
-import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_COMMUNE, type CommuneConfig } from '../../src/content/loadCommune.js';
 import { createPasswordModule } from '../../src/staff/passwordModule.js';
 import { createProvinceModule } from '../../src/staff/provinceModule.js';
-import { sqliteProvinceDeps } from '../../src/staff/provinceCompose.js';
 import { createReportsModule } from '../../src/staff/reportsModule.js';
 import { createDashboardModule } from '../../src/staff/dashboardModule.js';
-import { SqliteAttemptRepo } from '../../src/storage/sqlite/attemptRepo.js';
-import { SqliteCitizenRepo } from '../../src/storage/sqlite/citizenRepo.js';
-import { SqliteCommuneSettingsRepo } from '../../src/storage/sqlite/communeSettingsRepo.js';
-import { ensureCommune, openDatabase, type Db } from '../../src/storage/sqlite/db.js';
-import { SqlitePopulationRepo } from '../../src/storage/sqlite/populationRepo.js';
-import { SqliteReportRepo } from '../../src/storage/sqlite/reportRepo.js';
-import { SqliteAuditLog } from '../../src/storage/sqlite/staffAudit.js';
-import { SqliteStaffStore } from '../../src/storage/sqlite/staffStore.js';
-import { fixedClock, tempDir } from '../helpers.js';
-import { signIn, staffTestApp, type StaffSession, type StaffTestApp } from '../staffSession.js';
+import { fixedClock } from '../helpers.js';
+import { signIn, staffConsole, type StaffConsole, type StaffSession } from '../staffSession.js';
+import { openTestRepos, type TestRepos, type TestReposDb } from '../testRepos.js';
 
-const HOME = 'hung-chau';
 const OTHER = 'binh-minh';
 const CORE = ['q1', 'q2'];
 /** Wednesday 9 December 2026, 12:00 in Viet Nam: "this week" began on Monday 7 December. */
@@ -44,12 +35,18 @@ const HOME_COMMUNE: CommuneConfig = {
 };
 
 /** A resident of `commune` in a hamlet and group, passing `quizzes` at `at`, through the real repositories. */
-function resident(db: Db, commune: string, id: string, hamlet: string, group: string, passes: [string, string][]) {
-  const citizens = new SqliteCitizenRepo(db, commune, { coreQuizzes: CORE });
-  const attempts = new SqliteAttemptRepo(db, commune);
+async function resident(
+  commune: TestRepos,
+  id: string,
+  hamlet: string,
+  group: string,
+  passes: [string, string][],
+): Promise<void> {
+  const citizens = commune.citizens({ coreQuizzes: CORE });
+  const attempts = commune.attempts;
   const first = passes[0]?.[1] ?? NOW;
-  citizens.ensure({ channel: 'web', userId: `${commune}-${id}` }, id, new Date(first));
-  citizens.update(id, { consent: 'given', profile: { hamlet, group } }, new Date(first));
+  await citizens.ensure({ channel: 'web', userId: `${commune.communeId}-${id}` }, id, new Date(first));
+  await citizens.update(id, { consent: 'given', profile: { hamlet, group } }, new Date(first));
   for (const [quizId, at] of passes) {
     const attempt = {
       id: `${id}-${quizId}`,
@@ -63,77 +60,77 @@ function resident(db: Db, commune: string, id: string, hamlet: string, group: st
       answers: [],
       startedAt: at,
     };
-    expect(attempts.start(attempt)).toBe(true);
+    expect(await attempts.start(attempt)).toBe(true);
     const done = { ...attempt, status: 'finished' as const, current: 1, correct: 1, answers: [0] };
     const finished = { ...done, finishedAt: at, score: 1, passed: true };
     const completion = { citizenId: id, quizId, attemptId: attempt.id, score: 1, passed: true, at, coreQuizzes: CORE };
-    expect(attempts.commit(finished, 0, completion)).toBe(true);
+    expect(await attempts.commit(finished, 0, completion)).toBe(true);
   }
 }
 
-function population(db: Db, commune: string, cells: { hamletId: string; groupId: string; people: number }[]) {
-  new SqlitePopulationRepo(db, commune).save({ population: cells, certified: [] }, 'test', new Date(NOW));
+async function population(
+  commune: TestRepos,
+  cells: { hamletId: string; groupId: string; people: number }[],
+): Promise<void> {
+  await commune.population.save({ population: cells, certified: [] }, 'test', new Date(NOW));
 }
 
 describe('staff console: the province page (Toàn tỉnh)', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let db: Db;
-  let t: StaffTestApp;
+  let database: TestReposDb;
+  let home: TestRepos;
+  let t: StaffConsole;
   let province: StaffSession;
   let admin: StaffSession;
   let hamlet: StaffSession;
 
   beforeAll(async () => {
-    dir = tempDir();
-    db = openDatabase(join(dir.dir, 'province.db'));
-    ensureCommune(db, HOME, 'Xã Hùng Châu');
-    ensureCommune(db, OTHER, 'Xã Bình Minh');
+    database = await openTestRepos();
+    home = await database.fresh();
+    const other = await home.another(OTHER, 'Xã Bình Minh');
     // Known to the install but with nothing behind it: not a row of zeros on the province page.
-    ensureCommune(db, 'xa-trong', 'Xã Trống');
+    await home.another('xa-trong', 'Xã Trống');
 
     // Hùng Châu: two adults completed (one this week), 4 adults in xom-1.
-    resident(db, HOME, 'h1', 'xom-1', 'nguoi-dan', [
+    await resident(home, 'h1', 'xom-1', 'nguoi-dan', [
       ['q1', '2026-12-08T02:00:00.000Z'],
       ['q2', '2026-12-08T03:00:00.000Z'],
     ]);
-    resident(db, HOME, 'h2', 'xom-1', 'nguoi-dan', [
+    await resident(home, 'h2', 'xom-1', 'nguoi-dan', [
       ['q1', '2026-11-20T02:00:00.000Z'],
       ['q2', '2026-11-20T03:00:00.000Z'],
     ]);
-    population(db, HOME, [{ hamletId: 'xom-1', groupId: 'nguoi-dan', people: 4 }]);
+    await population(home, [{ hamletId: 'xom-1', groupId: 'nguoi-dan', people: 4 }]);
 
     // Bình Minh: one pupil completed on Monday morning (local), one adult passed one quiz; 1 pupil, 10 adults.
-    new SqliteCommuneSettingsRepo(db, OTHER).saveHamlets([{ id: 'thon-1', name: 'Thôn 1' }], [], 'test', new Date(NOW));
-    resident(db, OTHER, 'b1', 'thon-1', 'hoc-sinh-sinh-vien', [
+    await other.settings.saveHamlets([{ id: 'thon-1', name: 'Thôn 1' }], [], 'test', new Date(NOW));
+    await resident(other, 'b1', 'thon-1', 'hoc-sinh-sinh-vien', [
       ['q1', '2026-12-07T01:00:00.000Z'],
       ['q2', '2026-12-07T01:30:00.000Z'],
     ]);
-    resident(db, OTHER, 'b2', 'thon-1', 'nguoi-dan', [['q1', '2026-12-08T09:00:00.000Z']]);
-    population(db, OTHER, [
+    await resident(other, 'b2', 'thon-1', 'nguoi-dan', [['q1', '2026-12-08T09:00:00.000Z']]);
+    await population(other, [
       { hamletId: 'thon-1', groupId: 'hoc-sinh-sinh-vien', people: 1 },
       { hamletId: 'thon-1', groupId: 'nguoi-dan', people: 10 },
     ]);
 
     const clock = fixedClock(NOW);
-    const audit = new SqliteAuditLog(db, HOME, clock);
-    t = staffTestApp({
-      db,
+    const audit = home.audit(clock);
+    t = staffConsole({
+      store: home.staff,
+      audit,
       clock,
       modules: [
         createDashboardModule({ commune: () => HOME_COMMUNE, clock }),
         createReportsModule({
-          reports: new SqliteReportRepo(db, HOME),
-          population: new SqlitePopulationRepo(db, HOME),
+          reports: home.reports(),
+          population: home.population,
           commune: () => HOME_COMMUNE,
           quizzes: () => [],
           clock,
           audit,
         }),
-        createProvinceModule({
-          province: sqliteProvinceDeps({ db, homeId: HOME, home: () => HOME_COMMUNE, clock }),
-          audit,
-        }),
-        createPasswordModule({ store: new SqliteStaffStore(db, HOME), audit, clock }),
+        createProvinceModule({ province: home.province(() => HOME_COMMUNE, clock), audit }),
+        createPasswordModule({ store: home.staff, audit, clock }),
       ],
     });
     province = await signIn(t, { role: 'province', name: 'Cán Bộ Tỉnh', id: 'tinh' });
@@ -141,9 +138,8 @@ describe('staff console: the province page (Toàn tỉnh)', () => {
     hamlet = await signIn(t, { role: 'hamlet', hamletId: 'xom-1', id: 'xom-mot' });
   });
 
-  afterAll(() => {
-    db.close();
-    dir.cleanup();
+  afterAll(async () => {
+    await database?.close();
   });
 
   const get = (path: string, who?: StaffSession) =>
@@ -207,7 +203,7 @@ describe('staff console: the province page (Toàn tỉnh)', () => {
   });
 
   it('exports the same table as CSV, audited', async () => {
-    const before = t.audit.recent(100).length;
+    const before = (await t.audit.recent(100)).length;
     const res = await get('/tinh.csv?year=2026', province);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -229,14 +225,14 @@ describe('staff console: the province page (Toàn tỉnh)', () => {
     expect(row('Xã Bình Minh').slice(c, c + 5)).toEqual(['0', '10', '0,0%', '100%', 'Chưa đạt']);
     expect(row('Xã Bình Minh').slice(1, 4)).toEqual(['0', 'chưa có số dân', '']);
     expect(row('Tổng cộng').slice(c, c + 3)).toEqual(['2', '14', '14,3%']);
-    expect(row('Xã Hùng Châu').at(-1)).toBe(HOME);
+    expect(row('Xã Hùng Châu').at(-1)).toBe(home.communeId);
     const weekly = header.findIndex((h) => h.startsWith('Lượt đạt bài kiểm tra tuần này'));
     expect([row('Xã Bình Minh')[weekly], row('Xã Hùng Châu')[weekly], row('Tổng cộng')[weekly]]).toEqual([
       '3',
       '2',
       '5',
     ]);
-    const lines2 = t.audit.recent(100);
+    const lines2 = await t.audit.recent(100);
     expect(lines2.length).toBe(before + 1);
     expect(lines2[0]).toMatchObject({
       actorId: 'tinh',
@@ -269,11 +265,11 @@ describe('staff console: the province page (Toàn tỉnh)', () => {
     expect(values(4)[0]).toBe('Tổng cộng');
     expect(values(4)[26]).toBe(5);
     expect(book.getWorksheet('Chỉ tiêu')?.getRow(2).getCell(1).value).toBe('a');
-    expect(t.audit.recent(1)[0]).toMatchObject({ actorId: 'tinh', action: 'province.export', target: 'xlsx' });
+    expect((await t.audit.recent(1))[0]).toMatchObject({ actorId: 'tinh', action: 'province.export', target: 'xlsx' });
   });
 
   it('refuses the page and its exports to a commune admin and a hamlet team (403), and writes no audit line', async () => {
-    const before = t.audit.recent(100).length;
+    const before = (await t.audit.recent(100)).length;
     for (const who of [admin, hamlet]) {
       for (const path of ['/tinh', '/tinh?year=2026', '/tinh.csv', '/tinh.xlsx']) {
         const res = await get(path, who);
@@ -282,7 +278,7 @@ describe('staff console: the province page (Toàn tỉnh)', () => {
         expect(body).not.toContain('Bình Minh');
       }
     }
-    expect(t.audit.recent(100).length).toBe(before);
+    expect((await t.audit.recent(100)).length).toBe(before);
     // Their own navigation offers no province link.
     const dash = await (await get('', admin)).text();
     expect(dash).not.toContain('/staff/tinh');

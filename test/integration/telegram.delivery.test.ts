@@ -1,51 +1,43 @@
 /**
- * The outgoing side of the Telegram channel, through `bot.handleUpdate` and a
- * fake Bot API that can refuse calls: a 429 is retried after `retry_after`,
- * a 403 marks the chat inactive (persisted) and is not retried, a failure in
- * the engine is logged with personal data masked and answered with an
- * apology instead of crashing, button values over 64 bytes travel as short
- * ids, a quiz question too long for a poll falls back to buttons, and
- * stickers or unknown commands get a short helpful reply.
+ * The outgoing side of the Telegram channel, on SQLite or PostgreSQL
+ * (test/testService.ts `telegramBot`: the delivery npm start uses on each),
+ * through `bot.handleUpdate` and a fake Bot API that can refuse calls: a 429
+ * is retried after `retry_after`, a 403 marks the chat inactive (persisted)
+ * and is not retried, a failure in the engine is logged with personal data
+ * masked and answered with an apology instead of crashing, button values
+ * over 64 bytes travel as short ids, a quiz question too long for a poll
+ * falls back to buttons, and stickers or unknown commands get a short
+ * helpful reply.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTelegramBot, type TelegramBotDeps } from '../../src/channels/telegram/bot.js';
 import { MAX_CALLBACK_BYTES } from '../../src/channels/telegram/callbackData.js';
 import { MEDIA_NOT_READ, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND } from '../../src/channels/telegram/texts.js';
 import type { Engine } from '../../src/core/conversation/engine.js';
-import { telegramTurns } from '../../src/channels/telegram/runtime.js';
 import type { IncomingMessage, OutgoingReply } from '../../src/core/messages.js';
 import { LINKED } from '../../src/core/registry/texts.js';
-import type { Services } from '../../src/services.js';
-import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
-import { fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { fixedClock, memoryLogger } from '../helpers.js';
+import { testService, type TelegramBotParts, type TestService } from '../testService.js';
 import { BOT_INFO, FakeBotApi, Learner, mediaUpdate, TEST_TOKEN } from './telegramFixtures.js';
 
 describe('Telegram delivery', () => {
-  let tmp: { dir: string; cleanup: () => void };
-  let services: Services;
-  let store: SqliteTelegramStore;
+  let services: TestService;
 
   beforeAll(async () => {
-    tmp = tempDir('hocvuso-telegram-delivery-');
-    services = await readyServices({ DATABASE_PATH: join(tmp.dir, 'hocvuso.db') });
-    store = new SqliteTelegramStore(services.db, services.config.COMMUNE_ID);
+    services = await testService();
   });
 
-  afterAll(() => {
-    services?.close();
-    tmp?.cleanup();
+  afterAll(async () => {
+    await services?.close();
   });
 
-  function setup({ engine, ...overrides }: Partial<TelegramBotDeps> & { engine?: Engine } = {}) {
+  const store = () => services.channelStores.telegram;
+
+  function setup(overrides: Partial<TelegramBotParts> = {}) {
     const api = new FakeBotApi();
     const { logger, lines } = memoryLogger();
-    const bot = createTelegramBot({
+    const { bot } = services.telegramBot({
       token: TEST_TOKEN,
       botInfo: BOT_INFO,
-      ...telegramTurns(services),
-      ...(engine ? { turns: services.turns.withEngine(engine) } : {}),
-      store,
       logger,
       clock: fixedClock(),
       quizStyle: 'buttons',
@@ -124,20 +116,19 @@ describe('Telegram delivery', () => {
     api.refuseNext('sendMessage', 403, 'Forbidden: bot was blocked by the user');
     await learner(id).say('/start');
     expect(api.methods().filter((m) => m === 'sendMessage')).toHaveLength(1);
-    expect(store.isInactive(id)).toBe(true);
-    const row = services.db.prepare('SELECT reason FROM telegram_inactive_users WHERE chat_id = ?').get(id) as {
-      reason: string;
-    };
-    expect(row.reason).toContain('blocked');
+    expect(await store().isInactive(id)).toBe(true);
+    const rows = (await services.tables.rows('telegram_inactive_users')).filter((r) => Number(r.chat_id) === id);
+    expect(rows).toHaveLength(1);
+    expect(String(rows[0]?.reason)).toContain('blocked');
     expect(lines.join('')).not.toContain(SOMETHING_WENT_WRONG);
     expect(api.texts(id)).toHaveLength(1);
-    const held = services.db
-      .prepare(`SELECT status FROM outbox WHERE channel = 'telegram' AND user_id = ?`)
-      .all(String(id)) as { status: string }[];
+    const held = (await services.tables.rows('outbox')).filter(
+      (r) => r.channel === 'telegram' && r.user_id === String(id),
+    );
     expect(held.map((r) => r.status)).toEqual(['held']);
 
     await learner(id).say('/help');
-    expect(store.isInactive(id)).toBe(false);
+    expect(await store().isInactive(id)).toBe(false);
     // The welcome held while the bot was blocked goes out first, then the answer to /help.
     const [welcome] = api.texts(id);
     expect(api.texts(id)).toHaveLength(3);
@@ -159,9 +150,9 @@ describe('Telegram delivery', () => {
       },
     });
     await bot.handleUpdate(member('kicked', 9_100_001));
-    expect(store.isInactive(id)).toBe(true);
+    expect(await store().isInactive(id)).toBe(true);
     await bot.handleUpdate(member('member', 9_100_002));
-    expect(store.isInactive(id)).toBe(false);
+    expect(await store().isInactive(id)).toBe(false);
   });
 
   it('logs an engine failure with personal data masked, apologises, and keeps going', async () => {
@@ -256,8 +247,9 @@ describe('Telegram delivery', () => {
     expect(code).toBeDefined();
     await learner(8_100_009).say(`/start ${code}`);
     expect(api.texts(8_100_009).at(-1)).toBe(LINKED);
-    const web = services.citizens.findByIdentity({ channel: 'web', userId: 'web-lan' });
-    const tg = services.citizens.findByIdentity({ channel: 'telegram', userId: '8100009' });
+    const web = await services.citizens.findByIdentity({ channel: 'web', userId: 'web-lan' });
+    const tg = await services.citizens.findByIdentity({ channel: 'telegram', userId: '8100009' });
+    expect(web).toBeDefined();
     expect(tg?.id).toBe(web?.id);
   });
 

@@ -6,21 +6,23 @@
  * reply and delivers it: once for Telegram (the redelivered update is a
  * duplicate, nothing is sent twice) and for the web (the visitor's next answer
  * carries it, once), at least once for Zalo (its API has no idempotency key:
- * the attempt that was under way is sent again, and the log says so).
+ * the attempt that was under way is sent again, and the log says so). On
+ * SQLite or PostgreSQL (test/testService.ts): the child runs the channel code
+ * npm start runs on that database (test/fixtures/turnCrashChild.ts), the
+ * service of the test takes over after the kill.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTelegramRuntime, telegramTurns } from '../../src/channels/telegram/runtime.js';
 import { createWebChat } from '../../src/channels/web/chatApi.js';
-import { webTurns } from '../../src/channels/web/compose.js';
-import { createZaloChannel } from '../../src/channels/zalo/channel.js';
 import { loadTelegramConfig } from '../../src/channels/telegram/config.js';
-import type { Services } from '../../src/services.js';
-import { SqliteTelegramStore } from '../../src/storage/sqlite/telegramRepo.js';
+import { DEFAULT_LEASE_MS } from '../../src/channels/sharedDispatcher.js';
 import { zaloTestConfig } from '../fixtures/zalo.js';
-import { firstLineOf, fixedClock, memoryLogger, readyServices, tempDir } from '../helpers.js';
+import { firstLineOf, fixedClock, memoryLogger, tempDir } from '../helpers.js';
+import { testService, type TestService } from '../testService.js';
 import { recordSends } from './zaloHarness.js';
 import { BOT_INFO, FakeBotApi, TEST_TOKEN, textUpdate } from './telegramFixtures.js';
 
@@ -42,30 +44,44 @@ async function crashAfterCommit(env: Record<string, string>): Promise<Record<str
 
 describe('killed between a turn’s commit and its send', () => {
   let tmp: { dir: string; cleanup: () => void };
-  let dbPath: string;
-  let services: Services | undefined;
+  let services: TestService;
+  /** Names the service's database (and the install's key file) to the child. */
+  let database: Record<string, string>;
 
   beforeEach(async () => {
     tmp = tempDir('hocvuso-turn-crash-');
-    dbPath = join(tmp.dir, 'hocvuso.db');
-    // The index is built once here, so the child only loads it.
-    (await readyServices({ DATABASE_PATH: dbPath })).close();
+    // One key file for the service and the child: a Zalo token the child seals opens in the service.
+    const keyFile = join(tmp.dir, 'secrets.key');
+    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    // The index is built here, so the child only loads it.
+    services = await testService({ env: { SECRETS_KEY_FILE: keyFile } });
+    const { DATABASE_URL: url, DATABASE_PATH: path } = services.config;
+    database = {
+      ...(url !== undefined ? { DATABASE_URL: url, COMMUNE_ID: services.communeId } : { DATABASE_PATH: path }),
+      SECRETS_KEY_FILE: keyFile,
+    };
   });
 
-  afterEach(() => {
-    services?.close();
-    services = undefined;
+  afterEach(async () => {
+    await services?.close();
     nock.cleanAll();
     tmp.cleanup();
   });
 
+  /**
+   * The clock of the service that takes over: past the child's commit (its
+   * rows are due from then) and past the lease a claim holds other processes
+   * off a row (PostgreSQL's shared outbox, sharedDispatcher.ts), as a
+   * restarted process meets them.
+   */
+  const afterTheCrash = () => fixedClock(new Date(Date.now() + 1000 + DEFAULT_LEASE_MS).toISOString());
+
   it('web: the visitor’s next answer carries the reply the crash kept from them, once', async () => {
     const session = 'crash-session-0000000000';
-    expect(await crashAfterCommit({ CRASH_CHANNEL: 'web', CRASH_USER: session, DATABASE_PATH: dbPath })).toMatchObject({
+    expect(await crashAfterCommit({ CRASH_CHANNEL: 'web', CRASH_USER: session, ...database })).toMatchObject({
       queued: 1,
     });
-    services = await readyServices({ DATABASE_PATH: dbPath });
-    const chat = createWebChat(webTurns(services));
+    const chat = createWebChat(services.webTurns);
     const first = await chat({ user: 'x', text: 'cảm ơn' }, { sessionId: session });
     const texts = first.body.replies.map((r) => r.text);
     // The welcome menu owed from before the crash, then this turn's answer.
@@ -79,9 +95,8 @@ describe('killed between a turn’s commit and its send', () => {
     const userId = 7_400_001;
     const updateId = 5_400_001;
     const env = { CRASH_CHANNEL: 'telegram', CRASH_USER: String(userId), CRASH_UPDATE_ID: String(updateId) };
-    expect(await crashAfterCommit({ ...env, DATABASE_PATH: dbPath })).toMatchObject({ calling: 'sendMessage' });
+    expect(await crashAfterCommit({ ...env, ...database })).toMatchObject({ calling: 'sendMessage' });
 
-    services = await readyServices({ DATABASE_PATH: dbPath });
     const api = new FakeBotApi();
     const config = loadTelegramConfig({
       TELEGRAM_BOT_TOKEN: TEST_TOKEN,
@@ -91,13 +106,10 @@ describe('killed between a turn’s commit and its send', () => {
     });
     if (!config) throw new Error('config expected');
     const { logger, lines } = memoryLogger();
-    const runtime = createTelegramRuntime({
-      config,
-      ...telegramTurns(services),
-      store: new SqliteTelegramStore(services.db, services.config.COMMUNE_ID),
+    // The channel npm start runs on this database, built after the crash.
+    const runtime = services.telegramRuntime(config, {
       logger,
-      // After the child's commit (its rows are due from then).
-      clock: fixedClock(new Date(Date.now() + 1000).toISOString()),
+      clock: afterTheCrash(),
       bot: { botInfo: BOT_INFO, transport: api.transport },
     });
     await runtime.flushDue();
@@ -116,23 +128,19 @@ describe('killed between a turn’s commit and its send', () => {
     const resident = '5000000000000000777';
     const msgId = 'crashmsg000001';
     const env = { CRASH_CHANNEL: 'zalo', CRASH_USER: resident, CRASH_MSG_ID: msgId };
-    expect(await crashAfterCommit({ ...env, DATABASE_PATH: dbPath })).toMatchObject({
+    expect(await crashAfterCommit({ ...env, ...database })).toMatchObject({
       status: 200,
       calling: 'message/cs',
     });
 
-    services = await readyServices({ DATABASE_PATH: dbPath });
     const { sent } = recordSends();
     const { logger, lines } = memoryLogger();
-    const channel = createZaloChannel({
+    // The channel npm start runs on this database, built after the crash.
+    const channel = services.zaloChannelWith({
       config: zaloTestConfig(),
-      turns: services.turns,
-      db: services.db,
-      writes: services.writes,
-      communeId: services.config.COMMUNE_ID,
       logger,
       maxBodyBytes: services.config.MAX_BODY_BYTES,
-      clock: fixedClock(new Date(Date.now() + 1000).toISOString()),
+      clock: afterTheCrash(),
       timers: false,
       retry: { attempts: 1, delaysMs: [0] },
     });
@@ -141,7 +149,7 @@ describe('killed between a turn’s commit and its send', () => {
     expect(sent.map((s) => s.userId)).toEqual([resident]);
     expect(sent[0]?.text.length).toBeGreaterThan(0);
     expect(lines.join('')).toContain('the resident may see it twice');
-    expect(channel.store.counts()).toMatchObject({ pending: 0, sent: 1 });
+    expect(await channel.store.counts()).toMatchObject({ pending: 0, sent: 1 });
     await channel.stop();
   }, 90_000);
 });

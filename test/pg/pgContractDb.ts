@@ -22,8 +22,11 @@ export interface PgContractDb {
   pool(): Kysely<Database>;
   /** Waits until at least `count` sessions of the app wait for a lock (a race's loser is parked). */
   lockWaiters(count: number): Promise<void>;
-  /** A new commune (its `communes` row made), and the tables seen for it. */
-  commune(): Promise<{ communeId: string; tables: TableAccess }>;
+  /**
+   * A new commune (its `communes` row made), and the tables seen for it;
+   * `named` gives its id and name (else a serial id and a test name).
+   */
+  commune(named?: { readonly id: string; readonly name: string }): Promise<{ communeId: string; tables: TableAccess }>;
   close(): Promise<void>;
 }
 
@@ -54,14 +57,10 @@ export async function openPgContractDb(): Promise<PgContractDb> {
       }
       throw new Error(`fewer than ${count} sessions ever waited for a lock`);
     },
-    async commune() {
-      const communeId = `xa-${process.pid}-${++serial}`;
-      await withCommune(app, communeId, (trx) =>
-        trx
-          .insertInto('communes')
-          .values({ id: communeId, name: `Xã thử ${serial}` })
-          .execute(),
-      );
+    async commune(named) {
+      const communeId = named?.id ?? `xa-${process.pid}-${++serial}`;
+      const name = named?.name ?? `Xã thử ${serial}`;
+      await withCommune(app, communeId, (trx) => trx.insertInto('communes').values({ id: communeId, name }).execute());
       return { communeId, tables: pgTables(admin, communeId) };
     },
     async close() {
