@@ -62,8 +62,13 @@ describe('Telegram channel in polling mode against a fake Bot API server', () =>
       const before = count();
       await act();
       await eventually(() => count() > before);
-      // Let the rest of the turn's replies land before the next step reads them.
-      await new Promise((r) => setTimeout(r, 30));
+      // Let the rest of the turn's replies land before the next step reads them: on PostgreSQL the
+      // shared outbox sends a turn's replies one per pass, so wait until none has come for 300 ms.
+      for (let seen = count(); ;) {
+        await new Promise((r) => setTimeout(r, 300));
+        if (count() === seen) break;
+        seen = count();
+      }
     };
 
     await step(() => l.say('/quiz'));
