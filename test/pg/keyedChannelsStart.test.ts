@@ -26,6 +26,7 @@ import { createSecretBox } from '../../src/storage/secretBox.js';
 import { secretBoxFor } from '../../src/storage/secretKey.js';
 import {
   recordSendMessage,
+  recordSetWebhooks,
   SECRET_A,
   SECRET_B,
   sendMessagePath,
@@ -126,19 +127,7 @@ describe('channels as rows on PostgreSQL, in one process', () => {
   }
 
   it("registers each row's webhook with its own token and secret at start, when PUBLIC_BASE_URL is https", async () => {
-    const hooks: { token: string; url: unknown; secret: unknown }[] = [];
-    for (const token of [TOKEN_A, TOKEN_B]) {
-      nock('https://api.telegram.org')
-        .post(`/bot${token}/setMyCommands`)
-        .twice()
-        .reply(200, { ok: true, result: true })
-        .post(`/bot${token}/setWebhook`)
-        .reply(200, (_uri, body) => {
-          const b = body as { url: unknown; secret_token: unknown };
-          hooks.push({ token, url: b.url, secret: b.secret_token });
-          return { ok: true, result: true };
-        });
-    }
+    const hooks = recordSetWebhooks([TOKEN_A, TOKEN_B]);
     const { keyed } = keyedOf({ publicBaseUrl: 'https://hocvuso.example.vn' });
     await keyed.start();
     await keyed.stop();
