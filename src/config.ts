@@ -63,10 +63,13 @@ export const ConfigSchema = z.object({
   SECRETS_KEY_FILE: optionalString,
   /**
    * A PostgreSQL database (postgres://user:password@host:5432/db) for installs that serve many communes
-   * (issue 20). Validated here; `npm start` does not use it yet and still runs on DATABASE_PATH.
+   * (issue 20): when set, `npm start` and the command line run on it instead of DATABASE_PATH. A URL
+   * needs a host, so the Unix socket is named in `host=` beside one ("…@localhost/db?host=%2Fvar%2Frun%2Fpostgresql").
    */
   DATABASE_URL: optionalString.refine((v) => v === undefined || isPostgresUrl(v), {
-    message: 'phải là địa chỉ PostgreSQL đầy đủ, bắt đầu bằng postgres:// hoặc postgresql://',
+    message:
+      'phải là địa chỉ PostgreSQL đầy đủ, bắt đầu bằng postgres:// hoặc postgresql:// và có tên máy ' +
+      '(kết nối qua Unix socket thì viết postgres://người_dùng:mật_khẩu@localhost/tên_csdl?host=%2Fvar%2Frun%2Fpostgresql)',
   }),
   KNOWLEDGE_DIR: z.string().trim().min(1).default('knowledge'),
   COMMUNE_ID: z

@@ -158,6 +158,14 @@ describe('DATABASE_URL', () => {
     // Typed without its scheme, the value parses as a URL of scheme "app:": hidden whole.
     expect(configErrorOf({ DATABASE_URL: 'app:s3cr3t-pw@db/x' }).message).not.toContain('s3cr3t-pw');
   });
+
+  it('names the socket form when a password comes with no host, and accepts that form', () => {
+    const err = configErrorOf({ DATABASE_URL: 'postgres://app:s3cr3t-pw@/hocvuso?host=/run/postgresql' });
+    expect(err.issues[0]).toContain('@localhost/tên_csdl?host=%2Fvar%2Frun%2Fpostgresql');
+    expect(err.message).not.toContain('s3cr3t-pw');
+    const socket = 'postgres://app:pw@localhost/hocvuso?host=%2Frun%2Fpostgresql';
+    expect(loadConfig({ DATABASE_URL: socket }).DATABASE_URL).toBe(socket);
+  });
 });
 
 describe('redactDatabaseUrl', () => {
