@@ -38,7 +38,8 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['bi hack', 'bi chiem doat', 'bi chiem', 'mat tai khoan', 'bi danh cap'],
   ['tre em', 'tre duoi', 'duoi 14 tuoi', 'con nho', 'chau nho'],
   ['nguoi gia', 'nguoi cao tuoi', 'cao tuoi', 'lon tuoi', 'nguoi lon tuoi'],
-  // Residents name the country they go to work in; the pages say "nước ngoài" (abroad).
+  // Residents name the country they go to work in; the pages say "nước ngoài" (abroad). Not "thai lan":
+  // it is also "(mang) thai lần (hai)", a pregnancy.
   [
     'nuoc ngoai',
     'han quoc',
@@ -57,7 +58,6 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
     'australia',
     'singapore',
     'ma lay sia',
-    'thai lan',
   ],
   ['trang web', 'website', 'cong thong tin', 'dia chi web'],
   ['chuyen tien', 'chuyen khoan'],
