@@ -56,6 +56,18 @@ const MARK = '\u0000hv-arg\u0000';
 /** What is left of the mark in a stand-in transformed by the builder (JSON.stringify escapes the NULs). */
 const TAG = 'hv-arg';
 
+/** The name each compiled-once text is prepared under where it runs as SQL `EXECUTE` (oneTrip.ts). */
+const names = new Map<string, string>();
+
+/**
+ * The server-side name of a compiled-once statement's text, for oneTrip.ts's
+ * `PREPARE`/`EXECUTE`; undefined for any other text (its shape may vary, so
+ * it is never prepared there).
+ */
+export function preparedName(text: string): string | undefined {
+  return names.get(text);
+}
+
 /** A statement compiled once: call it with the arguments to get the query to execute. */
 export type CompiledOnce<A, R> = (args: A) => CompiledQuery<R>;
 
@@ -112,5 +124,6 @@ function compile<A extends Record<string, unknown>, R>(
   for (const name of read) {
     if (!placed.has(name)) throw new Error(`compiledOnce: argument '${name}' is not a parameter of the statement`);
   }
+  if (!names.has(query.sql)) names.set(query.sql, `hvonce${names.size + 1}`);
   return { query, slots };
 }
