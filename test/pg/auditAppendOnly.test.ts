@@ -133,7 +133,8 @@ describe('migration 025 on an install that already granted its app role', () => 
         { table: 'staff_audit', update: true, delete: true, insert: true },
         { table: 'staff_sessions', update: true, delete: true, insert: true },
       ]);
-      expect(await migrateToLatest(owner)).toEqual(['025_staff_audit_append_only']);
+      // Then 025 (and whatever came after it, which must not give the rights back).
+      expect((await migrateToLatest(owner))[0]).toBe('025_staff_audit_append_only');
       expect(await rights()).toEqual([
         { table: 'staff_audit', update: false, delete: false, insert: true },
         { table: 'staff_sessions', update: true, delete: true, insert: true },

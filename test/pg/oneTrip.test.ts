@@ -7,6 +7,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compiledOnce, preparedName } from '../../src/storage/pg/compiledOnce.js';
 import { oneTrip } from '../../src/storage/pg/oneTrip.js';
 import type { Database } from '../../src/storage/pg/schema.js';
 import { withCommune } from '../../src/storage/pg/tenant.js';
@@ -71,6 +72,55 @@ describe('a statement in one round trip', () => {
     ).rejects.toThrow(/division by zero/);
     const ids = await withCommune(app, A, (trx) => trx.selectFrom('citizens').select('id').orderBy('id').execute());
     expect(ids.map((row) => row.id)).toEqual(['c-1', 'c-2']);
+  });
+
+  describe('a statement compiled once, prepared on the server', () => {
+    const insertCitizen = compiledOnce((db, a: { commune: string; id: string; name: string | null; at: string }) =>
+      db
+        .insertInto('citizens')
+        .values({ commune_id: a.commune, id: a.id, display_name: a.name, created_at: a.at, updated_at: a.at })
+        .returning(['id', 'display_name']),
+    );
+    const namesOf = compiledOnce((db, a: { prefix: string }) =>
+      db.selectFrom('citizens').select('display_name').where('id', 'like', a.prefix).orderBy('id'),
+    );
+    /** The statements this pool's one connection has prepared by SQL PREPARE (not the driver's protocol-level ones). */
+    const preparedHere = async (): Promise<string[]> => {
+      const { rows } = await sql<{ name: string }>`
+        SELECT name FROM pg_prepared_statements WHERE from_sql ORDER BY name`.execute(app);
+      return rows.map((r) => r.name);
+    };
+
+    it('is prepared once per connection and run with each call’s values, quotes and NULL included', async () => {
+      const name = "Ông Năm's 'nhà' \\ ✓";
+      await oneTrip(app, A, insertCitizen({ commune: A, id: 'p-1', name, at: AT }));
+      const second = await oneTrip(app, A, insertCitizen({ commune: A, id: 'p-2', name: null, at: AT }));
+      expect(second.rows).toEqual([{ id: 'p-2', display_name: null }]);
+      expect(second.numAffectedRows).toBe(1n);
+      const read = await oneTrip(app, A, namesOf({ prefix: 'p-%' }));
+      expect(read.rows).toEqual([{ display_name: name }, { display_name: null }]);
+      const names = [insertCitizen({ commune: A, id: '', name: null, at: AT }).sql, namesOf({ prefix: '' }).sql].map(
+        (text) => preparedName(text),
+      );
+      expect(names.every((n) => n !== undefined)).toBe(true);
+      expect(await preparedHere()).toEqual(names.sort());
+    });
+
+    it('keeps the commune fence: the same prepared statement shows and takes only the commune set for it', async () => {
+      expect((await oneTrip(app, B, namesOf({ prefix: 'p-%' }))).rows).toEqual([]);
+      await expect(oneTrip(app, B, insertCitizen({ commune: A, id: 'p-3', name: 'x', at: AT }))).rejects.toThrow(
+        /row-level security/,
+      );
+      await oneTrip(app, B, insertCitizen({ commune: B, id: 'p-4', name: 'b', at: AT }));
+      expect((await oneTrip(app, B, namesOf({ prefix: 'p-%' }))).rows).toEqual([{ display_name: 'b' }]);
+      expect((await oneTrip(app, A, namesOf({ prefix: 'p-%' }))).rows).toHaveLength(2);
+    });
+
+    it('gives up a connection whose query failed where it prepared, so the next call prepares afresh', async () => {
+      const failing = compiledOnce((_db, a: { n: number }) => sql<{ q: number }>`SELECT 1 / ${a.n}::int AS q`);
+      await expect(oneTrip(app, A, failing({ n: 0 }))).rejects.toThrow(/division by zero/);
+      expect((await oneTrip(app, A, failing({ n: 1 }))).rows).toEqual([{ q: 1 }]);
+    });
   });
 
   it('refuses a commune id that could end its literal', async () => {

@@ -23,6 +23,7 @@
 import { sql } from 'kysely';
 import type { AttemptRepo } from '../../core/ports.js';
 import type { Attempt, CompletionRecord, QuizResult } from '../../core/quiz/types.js';
+import { compiledOnce } from './compiledOnce.js';
 import type { PgDb } from './db.js';
 import { lockCitizens, LOCK_TRIES, type Trx } from './pgCitizenLocks.js';
 import { completeIfAllPassed } from './pgProgramme.js';
@@ -48,6 +49,57 @@ const ATTEMPT_COLUMNS = [
 
 const flagOrNull = (b: boolean | undefined): 0 | 1 | null => (b === undefined ? null : b ? 1 : 0);
 
+const ACTIVE = sql.lit('active' as const);
+
+const activeAttempt = compiledOnce((db, a: { communeId: string; citizenId: string }) =>
+  db
+    .selectFrom('quiz_attempts')
+    .select(ATTEMPT_COLUMNS)
+    .where('commune_id', '=', a.communeId)
+    .where('citizen_id', '=', a.citizenId)
+    .where('status', '=', ACTIVE),
+);
+
+const attemptById = compiledOnce((db, a: { communeId: string; attemptId: string }) =>
+  db
+    .selectFrom('quiz_attempts')
+    .select(ATTEMPT_COLUMNS)
+    .where('commune_id', '=', a.communeId)
+    .where('id', '=', a.attemptId),
+);
+
+const attemptOwner = compiledOnce((db, a: { communeId: string; attemptId: string }) =>
+  db
+    .selectFrom('quiz_attempts')
+    .select('citizen_id')
+    .where('commune_id', '=', a.communeId)
+    .where('id', '=', a.attemptId),
+);
+
+/** An answer that does not finish the attempt: the indexed status column is left out of SET. */
+const answerAttempt = compiledOnce(
+  (
+    db,
+    a: { communeId: string; id: string; current: number; correct: number; answers: string; expectedCurrent: number },
+  ) =>
+    db
+      .updateTable('quiz_attempts')
+      .set({ current: a.current, correct: a.correct, answers_json: a.answers, updated_at: nowIso() })
+      .where('commune_id', '=', a.communeId)
+      .where('id', '=', a.id)
+      .where('status', '=', ACTIVE)
+      .where('current', '=', a.expectedCurrent)
+      .returning('citizen_id'),
+);
+
+const programmeCompletion = compiledOnce((db, a: { communeId: string; citizenId: string }) =>
+  db
+    .selectFrom('programme_completions')
+    .select('completed_at')
+    .where('commune_id', '=', a.communeId)
+    .where('citizen_id', '=', a.citizenId),
+);
+
 export class PgAttemptRepo implements AttemptRepo {
   constructor(
     private readonly db: PgDb,
@@ -59,28 +111,13 @@ export class PgAttemptRepo implements AttemptRepo {
   }
 
   async active(citizenId: string): Promise<Attempt | undefined> {
-    const row = await this.tx((trx) =>
-      trx
-        .selectFrom('quiz_attempts')
-        .select(ATTEMPT_COLUMNS)
-        .where('commune_id', '=', this.communeId)
-        .where('citizen_id', '=', citizenId)
-        .where('status', '=', 'active')
-        .executeTakeFirst(),
-    );
-    return row ? attemptOf(row) : undefined;
+    const { rows } = await this.tx((trx) => trx.executeQuery(activeAttempt({ communeId: this.communeId, citizenId })));
+    return rows[0] ? attemptOf(rows[0]) : undefined;
   }
 
   async get(attemptId: string): Promise<Attempt | undefined> {
-    const row = await this.tx((trx) =>
-      trx
-        .selectFrom('quiz_attempts')
-        .select(ATTEMPT_COLUMNS)
-        .where('commune_id', '=', this.communeId)
-        .where('id', '=', attemptId)
-        .executeTakeFirst(),
-    );
-    return row ? attemptOf(row) : undefined;
+    const { rows } = await this.tx((trx) => trx.executeQuery(attemptById({ communeId: this.communeId, attemptId })));
+    return rows[0] ? attemptOf(rows[0]) : undefined;
   }
 
   /**
@@ -123,24 +160,19 @@ export class PgAttemptRepo implements AttemptRepo {
 
   async commit(attempt: Attempt, expectedCurrent: number, completion?: CompletionRecord): Promise<boolean> {
     if (attempt.status === 'active' && !completion) {
-      // An answer that does not finish the attempt: the indexed status column is left out of SET.
-      const moved = await this.tx((trx) =>
-        trx
-          .updateTable('quiz_attempts')
-          .set({
+      const { rows } = await this.tx((trx) =>
+        trx.executeQuery(
+          answerAttempt({
+            communeId: this.communeId,
+            id: attempt.id,
             current: attempt.current,
             correct: attempt.correct,
-            answers_json: JSON.stringify(attempt.answers),
-            updated_at: nowIso(),
-          })
-          .where('commune_id', '=', this.communeId)
-          .where('id', '=', attempt.id)
-          .where('status', '=', 'active')
-          .where('current', '=', expectedCurrent)
-          .returning('citizen_id')
-          .executeTakeFirst(),
+            answers: JSON.stringify(attempt.answers),
+            expectedCurrent,
+          }),
+        ),
       );
-      return moved !== undefined;
+      return rows.length > 0;
     }
     return this.tx(async (trx) => {
       const owner = await this.lockOwner(trx, attempt.id);
@@ -230,15 +262,10 @@ export class PgAttemptRepo implements AttemptRepo {
   }
 
   async programmeCompletedAt(citizenId: string): Promise<string | undefined> {
-    const row = await this.tx((trx) =>
-      trx
-        .selectFrom('programme_completions')
-        .select('completed_at')
-        .where('commune_id', '=', this.communeId)
-        .where('citizen_id', '=', citizenId)
-        .executeTakeFirst(),
+    const { rows } = await this.tx((trx) =>
+      trx.executeQuery(programmeCompletion({ communeId: this.communeId, citizenId })),
     );
-    return row?.completed_at;
+    return rows[0]?.completed_at;
   }
 
   /**
@@ -248,14 +275,7 @@ export class PgAttemptRepo implements AttemptRepo {
    */
   private async lockOwner(trx: Trx, attemptId: string): Promise<string | undefined> {
     const ownerOf = async (): Promise<string | undefined> =>
-      (
-        await trx
-          .selectFrom('quiz_attempts')
-          .select('citizen_id')
-          .where('commune_id', '=', this.communeId)
-          .where('id', '=', attemptId)
-          .executeTakeFirst()
-      )?.citizen_id;
+      (await trx.executeQuery(attemptOwner({ communeId: this.communeId, attemptId }))).rows[0]?.citizen_id;
     for (let i = 0; i < LOCK_TRIES; i++) {
       const owner = await ownerOf();
       if (owner === undefined) return undefined;

@@ -19,6 +19,7 @@
  * SQLite gets the same effect from one IMMEDIATE (whole-file) transaction.
  */
 import type { Transaction } from 'kysely';
+import { compiledOnce } from './compiledOnce.js';
 import type { Database } from './schema.js';
 
 export type Trx = Transaction<Database>;
@@ -49,15 +50,17 @@ export async function citizenOfIdentity(
   channel: string,
   userId: string,
 ): Promise<string | undefined> {
-  const row = await trx
+  return (await trx.executeQuery(identityCitizen({ communeId, channel, userId }))).rows[0]?.citizen_id;
+}
+
+const identityCitizen = compiledOnce((db, a: { communeId: string; channel: string; userId: string }) =>
+  db
     .selectFrom('citizen_identities')
     .select('citizen_id')
-    .where('commune_id', '=', communeId)
-    .where('channel', '=', channel)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  return row?.citizen_id;
-}
+    .where('commune_id', '=', a.communeId)
+    .where('channel', '=', a.channel)
+    .where('user_id', '=', a.userId),
+);
 
 /** How often a read-lock-recheck loop tries before it gives up (only under a storm of links). */
 export const LOCK_TRIES = 5;

@@ -21,6 +21,7 @@ import type { PgDb } from './db.js';
 import { citizenOfIdentity, lockCitizens, LOCK_TRIES, type Trx } from './pgCitizenLocks.js';
 import { eraseInTransaction } from './pgErasure.js';
 import { completeIfAllPassed } from './pgProgramme.js';
+import { compiledOnce } from './compiledOnce.js';
 import { bytewise } from './pgSql.js';
 import type { CitizensTable } from './schema.js';
 import { withCommune } from './tenant.js';
@@ -50,6 +51,27 @@ export interface PgCitizenRepoOptions {
    */
   readonly coreQuizzes?: readonly string[];
 }
+
+/**
+ * Two key look-ups in one statement: the identity's citizen id as a
+ * sub-select (run once), then that citizen. Written as a join, the planner
+ * sometimes walked every citizen and probed the identities for each (bench
+ * :scale saw ~75 index scans of citizen_identities per message).
+ */
+const citizenByIdentity = compiledOnce((db, a: { communeId: string; channel: string; userId: string }) =>
+  db
+    .selectFrom('citizens')
+    .select(CITIZEN_COLUMNS)
+    .where('commune_id', '=', a.communeId)
+    .where('id', '=', (eb) =>
+      eb
+        .selectFrom('citizen_identities')
+        .select('citizen_id')
+        .where('commune_id', '=', a.communeId)
+        .where('channel', '=', a.channel)
+        .where('user_id', '=', a.userId),
+    ),
+);
 
 export class PgCitizenRepo implements CitizenRepo {
   private readonly coreQuizzes: readonly string[];
@@ -247,25 +269,13 @@ export class PgCitizenRepo implements CitizenRepo {
   }
 
   /**
-   * Two key look-ups in one statement: the identity's citizen id as a
-   * sub-select (run once), then that citizen. Written as a join, the planner
-   * sometimes walked every citizen and probed the identities for each (bench
-   * :scale saw ~75 index scans of citizen_identities per message).
+   * The identity's citizen (citizenByIdentity), in one statement.
    */
   private async byIdentity(trx: Trx, identity: Identity): Promise<Citizen | undefined> {
-    const row = await trx
-      .selectFrom('citizens')
-      .select(CITIZEN_COLUMNS)
-      .where('commune_id', '=', this.communeId)
-      .where('id', '=', (eb) =>
-        eb
-          .selectFrom('citizen_identities')
-          .select('citizen_id')
-          .where('commune_id', '=', this.communeId)
-          .where('channel', '=', identity.channel)
-          .where('user_id', '=', identity.userId),
-      )
-      .executeTakeFirst();
+    const { rows } = await trx.executeQuery(
+      citizenByIdentity({ communeId: this.communeId, channel: identity.channel, userId: identity.userId }),
+    );
+    const row = rows[0];
     return row ? citizenOf(row) : undefined;
   }
 

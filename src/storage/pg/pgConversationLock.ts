@@ -20,6 +20,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { ConversationKey, ConversationState } from '../../core/ports.js';
+import { compiledOnce } from './compiledOnce.js';
 import type { Database } from './schema.js';
 
 /** A conversation locked by this transaction: its state when the lock was taken. */
@@ -57,32 +58,15 @@ async function lockOne(
   key: ConversationKey,
   at: Date,
 ): Promise<LockedConversation> {
-  const locked = (): Promise<{ state_json: string } | undefined> =>
-    trx
-      .selectFrom('conversation_state')
-      .select('state_json')
-      .where('commune_id', '=', communeId)
-      .where('channel', '=', key.channel)
-      .where('user_id', '=', key.userId)
-      .forUpdate()
-      .executeTakeFirst();
+  const args = { communeId, channel: key.channel, userId: key.userId };
+  const locked = async (): Promise<{ state_json: string } | undefined> =>
+    (await trx.executeQuery(lockRow(args))).rows[0];
   // Most turns find the row: one statement. A row another turn is inserting, or deleting, is not
   // found here (after waiting for a deleting one): the insert below waits on the unique index.
   const found = await locked();
   if (found) return { key, state: JSON.parse(found.state_json) as ConversationState, placeholder: false };
   for (let i = 0; i < TRIES; i++) {
-    const inserted = await trx
-      .insertInto('conversation_state')
-      .values({
-        commune_id: communeId,
-        channel: key.channel,
-        user_id: key.userId,
-        state_json: PLACEHOLDER,
-        updated_at: at.toISOString(),
-      })
-      .onConflict((oc) => oc.columns(['commune_id', 'channel', 'user_id']).doNothing())
-      .returning(sql<number>`1`.as('one'))
-      .executeTakeFirst();
+    const inserted = (await trx.executeQuery(insertPlaceholder({ ...args, at: at.toISOString() }))).rows[0];
     if (inserted) return { key, state: undefined, placeholder: true };
     const row = await locked();
     if (!row) continue; // deleted by the turn we waited for: insert again
@@ -99,20 +83,57 @@ export async function saveConversation(
   state: ConversationState | undefined,
   at: Date,
 ): Promise<void> {
+  const args = { communeId, channel: key.channel, userId: key.userId };
   if (state === undefined) {
-    await trx
-      .deleteFrom('conversation_state')
-      .where('commune_id', '=', communeId)
-      .where('channel', '=', key.channel)
-      .where('user_id', '=', key.userId)
-      .execute();
+    await trx.executeQuery(deleteState(args));
     return;
   }
-  await trx
-    .updateTable('conversation_state')
-    .set({ state_json: JSON.stringify(state), updated_at: at.toISOString() })
-    .where('commune_id', '=', communeId)
-    .where('channel', '=', key.channel)
-    .where('user_id', '=', key.userId)
-    .execute();
+  await trx.executeQuery(updateState({ ...args, state: JSON.stringify(state), at: at.toISOString() }));
 }
+
+interface KeyArgs extends Record<string, unknown> {
+  readonly communeId: string;
+  readonly channel: string;
+  readonly userId: string;
+}
+
+const lockRow = compiledOnce((db, a: KeyArgs) =>
+  db
+    .selectFrom('conversation_state')
+    .select('state_json')
+    .where('commune_id', '=', a.communeId)
+    .where('channel', '=', a.channel)
+    .where('user_id', '=', a.userId)
+    .forUpdate(),
+);
+
+const insertPlaceholder = compiledOnce((db, a: KeyArgs & { readonly at: string }) =>
+  db
+    .insertInto('conversation_state')
+    .values({
+      commune_id: a.communeId,
+      channel: a.channel,
+      user_id: a.userId,
+      state_json: sql.lit(PLACEHOLDER),
+      updated_at: a.at,
+    })
+    .onConflict((oc) => oc.columns(['commune_id', 'channel', 'user_id']).doNothing())
+    .returning(sql<number>`1`.as('one')),
+);
+
+const deleteState = compiledOnce((db, a: KeyArgs) =>
+  db
+    .deleteFrom('conversation_state')
+    .where('commune_id', '=', a.communeId)
+    .where('channel', '=', a.channel)
+    .where('user_id', '=', a.userId),
+);
+
+const updateState = compiledOnce((db, a: KeyArgs & { readonly state: string; readonly at: string }) =>
+  db
+    .updateTable('conversation_state')
+    .set({ state_json: a.state, updated_at: a.at })
+    .where('commune_id', '=', a.communeId)
+    .where('channel', '=', a.channel)
+    .where('user_id', '=', a.userId),
+);

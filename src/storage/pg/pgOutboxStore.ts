@@ -23,8 +23,12 @@ import type { OutboxCounts } from '../../core/stores/outbox.js';
 import type { ClaimedItem, SharedOutboxStore } from '../../core/stores/sharedOutbox.js';
 import type { PgDb } from './db.js';
 import type { Database, OutboxTable } from './schema.js';
+import { compiledOnce } from './compiledOnce.js';
 import { oneTrip } from './oneTrip.js';
 import { withCommune } from './tenant.js';
+
+/** The status of rows waiting to be sent, as a literal (the partial index's predicate names it so). */
+const PENDING = sql.lit('pending' as const);
 
 /** Inserts payloads as pending rows in `trx` (a turn's, or the store's own); returns their ids in order. */
 export async function insertOutboxRows<P>(
@@ -72,25 +76,36 @@ export async function releaseHeldRows(
   activeChat?: number,
 ): Promise<number> {
   const iso = at.toISOString();
-  if (activeChat !== undefined) {
-    const r = await sql`
-      WITH active AS (DELETE FROM telegram_inactive_users WHERE commune_id = ${communeId} AND chat_id = ${activeChat})
-      UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${iso}, reason = NULL
-       WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId} AND status = 'held'`.execute(
-      trx,
-    );
-    return Number(r.numAffectedRows ?? 0);
-  }
-  const r = await trx
-    .updateTable('outbox')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: iso, reason: null })
-    .where('commune_id', '=', communeId)
-    .where('channel', '=', channel)
-    .where('user_id', '=', userId)
-    .where('status', '=', 'held')
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+  const args = { communeId, channel, userId, at: iso };
+  const r = await trx.executeQuery(
+    activeChat !== undefined ? releaseHeldActive({ ...args, chat: activeChat }) : releaseHeld(args),
+  );
+  return Number(r.numAffectedRows ?? 0);
 }
+
+interface ReleaseArgs extends Record<string, unknown> {
+  readonly communeId: string;
+  readonly channel: string;
+  readonly userId: string;
+  readonly at: string;
+}
+
+const releaseHeldActive = compiledOnce(
+  (_db, a: ReleaseArgs & { readonly chat: number }) => sql`
+  WITH active AS (DELETE FROM telegram_inactive_users WHERE commune_id = ${a.communeId} AND chat_id = ${a.chat})
+  UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${a.at}, reason = NULL
+   WHERE commune_id = ${a.communeId} AND channel = ${a.channel} AND user_id = ${a.userId} AND status = 'held'`,
+);
+
+const releaseHeld = compiledOnce((db, a: ReleaseArgs) =>
+  db
+    .updateTable('outbox')
+    .set({ status: PENDING, attempts: sql.lit(0), next_attempt_at: a.at, reason: sql.lit(null) })
+    .where('commune_id', '=', a.communeId)
+    .where('channel', '=', a.channel)
+    .where('user_id', '=', a.userId)
+    .where('status', '=', sql.lit('held' as const)),
+);
 
 /**
  * Removes and returns the user's oldest pending rows in `trx`, at most
@@ -140,22 +155,27 @@ export async function takeOwedWithHandoff<P>(
   userId: string,
   limit: number,
 ): Promise<{ replies: P[]; handoff: boolean }> {
-  const query = sql<{ payloads: (string | null)[] | null; handoff: boolean }>`
-    WITH owed AS (
-      SELECT id FROM outbox
-       WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId} AND status = 'pending'
-       ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED),
-    taken AS (DELETE FROM outbox USING owed WHERE outbox.id = owed.id RETURNING outbox.id, outbox.payload_json)
-    SELECT (SELECT array_agg(payload_json ORDER BY id) FROM taken) AS payloads,
-           EXISTS (SELECT 1 FROM handoff_threads
-                    WHERE commune_id = ${communeId} AND channel = ${channel} AND user_id = ${userId}
-                      AND status = 'open') AS handoff`.compile(db);
+  const query = takeWithHandoff({ communeId, channel, userId, limit });
   const row = (await oneTrip(db, communeId, query)).rows[0];
   return {
     replies: (row?.payloads ?? []).map((p) => JSON.parse(p ?? 'null') as P),
     handoff: row?.handoff === true,
   };
 }
+
+const takeWithHandoff = compiledOnce(
+  (_db, a: { communeId: string; channel: string; userId: string; limit: number }) =>
+    sql<{ payloads: (string | null)[] | null; handoff: boolean }>`
+    WITH owed AS (
+      SELECT id FROM outbox
+       WHERE commune_id = ${a.communeId} AND channel = ${a.channel} AND user_id = ${a.userId} AND status = 'pending'
+       ORDER BY id LIMIT ${a.limit} FOR UPDATE SKIP LOCKED),
+    taken AS (DELETE FROM outbox USING owed WHERE outbox.id = owed.id RETURNING outbox.id, outbox.payload_json)
+    SELECT (SELECT array_agg(payload_json ORDER BY id) FROM taken) AS payloads,
+           EXISTS (SELECT 1 FROM handoff_threads
+                    WHERE commune_id = ${a.communeId} AND channel = ${a.channel} AND user_id = ${a.userId}
+                      AND status = 'open') AS handoff`,
+);
 
 /** A row to mark sent, and who waits for the answer. */
 interface SentMark {
@@ -165,6 +185,94 @@ interface SentMark {
   resolve(marked: boolean): void;
   reject(err: unknown): void;
 }
+
+/**
+ * The claim (PgOutboxStore.claim): the due pending rows that have no earlier
+ * pending row of the same resident, `FOR UPDATE SKIP LOCKED`, stamped with the
+ * lease. 'pending' is a literal, as in the partial index of pending rows.
+ */
+const claimDue = compiledOnce(
+  (db, a: { communeId: string; channel: string; now: string; until: string; limit: number }) =>
+    db
+      .with('picked', (qb) =>
+        qb
+          .selectFrom('outbox as o')
+          .select(['o.id', 'o.sending_at'])
+          // Whether a later row of the resident waits: the dispatcher's drain goes on only then.
+          .select((eb) =>
+            eb
+              .exists(
+                eb
+                  .selectFrom('outbox as f')
+                  .select('f.id')
+                  .whereRef('f.commune_id', '=', 'o.commune_id')
+                  .whereRef('f.channel', '=', 'o.channel')
+                  .whereRef('f.user_id', '=', 'o.user_id')
+                  .where('f.status', '=', PENDING)
+                  .whereRef('f.id', '>', 'o.id'),
+              )
+              .as('followed'),
+          )
+          .where('o.commune_id', '=', a.communeId)
+          .where('o.channel', '=', a.channel)
+          .where('o.status', '=', PENDING)
+          .where('o.next_attempt_at', '<=', a.now)
+          // The resident's oldest pending row only: an earlier one in flight or waiting to retry keeps it back.
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('outbox as e')
+                  .select('e.id')
+                  .whereRef('e.commune_id', '=', 'o.commune_id')
+                  .whereRef('e.channel', '=', 'o.channel')
+                  .whereRef('e.user_id', '=', 'o.user_id')
+                  .where('e.status', '=', PENDING)
+                  .whereRef('e.id', '<', 'o.id'),
+              ),
+            ),
+          )
+          .orderBy('o.id')
+          .limit(a.limit)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .updateTable('outbox')
+      .from('picked')
+      .set((eb) => ({
+        sending_at: a.now,
+        next_attempt_at: a.until,
+        // A claim that ended with no outcome (its process died) was an attempt: a reply that kills
+        // every process that sends it is given up after the dispatcher's tries, not retried forever.
+        attempts: eb(
+          'outbox.attempts',
+          '+',
+          eb.case().when('picked.sending_at', 'is not', null).then(sql.lit(1)).else(sql.lit(0)).end(),
+        ),
+      }))
+      .whereRef('outbox.id', '=', 'picked.id')
+      .returning([
+        'outbox.id',
+        'outbox.user_id',
+        'outbox.payload_json',
+        'outbox.attempts',
+        'picked.sending_at as previous',
+        'picked.followed',
+      ]),
+);
+
+/** Marks sent each row of the arrays whose claim is still its own (PgOutboxStore.markSent). */
+const markSentRows = compiledOnce(
+  (db, a: { communeId: string; ids: number[]; leases: string[]; at: string[]; messageIds: (string | null)[] }) =>
+    sql<{ id: number }>`
+      UPDATE outbox AS o
+         SET status = 'sent', sent_at = m.sent_at, platform_message_id = m.message_id,
+             payload_json = NULL, reason = NULL, sending_at = NULL
+        FROM unnest(${a.ids}::bigint[], ${a.leases}::text[], ${a.at}::text[], ${a.messageIds}::text[])
+             AS m(id, lease, sent_at, message_id)
+       WHERE o.commune_id = ${a.communeId} AND o.id = m.id AND o.status = 'pending' AND o.sending_at = m.lease
+   RETURNING o.id`,
+);
 
 export class PgOutboxStore<P> implements SharedOutboxStore<P> {
   constructor(
@@ -189,73 +297,7 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
     const { rows } = await oneTrip(
       this.db,
       communeId,
-      this.db
-        .with('picked', (qb) =>
-          qb
-            .selectFrom('outbox as o')
-            .select(['o.id', 'o.sending_at'])
-            // Whether a later row of the resident waits: the dispatcher's drain goes on only then.
-            .select((eb) =>
-              eb
-                .exists(
-                  eb
-                    .selectFrom('outbox as f')
-                    .select('f.id')
-                    .whereRef('f.commune_id', '=', 'o.commune_id')
-                    .whereRef('f.channel', '=', 'o.channel')
-                    .whereRef('f.user_id', '=', 'o.user_id')
-                    .where('f.status', '=', 'pending')
-                    .whereRef('f.id', '>', 'o.id'),
-                )
-                .as('followed'),
-            )
-            .where('o.commune_id', '=', communeId)
-            .where('o.channel', '=', channel)
-            .where('o.status', '=', 'pending')
-            .where('o.next_attempt_at', '<=', nowIso)
-            // The resident's oldest pending row only: an earlier one in flight or waiting to retry keeps it back.
-            .where((eb) =>
-              eb.not(
-                eb.exists(
-                  eb
-                    .selectFrom('outbox as e')
-                    .select('e.id')
-                    .whereRef('e.commune_id', '=', 'o.commune_id')
-                    .whereRef('e.channel', '=', 'o.channel')
-                    .whereRef('e.user_id', '=', 'o.user_id')
-                    .where('e.status', '=', 'pending')
-                    .whereRef('e.id', '<', 'o.id'),
-                ),
-              ),
-            )
-            .orderBy('o.id')
-            .limit(limit)
-            .forUpdate()
-            .skipLocked(),
-        )
-        .updateTable('outbox')
-        .from('picked')
-        .set((eb) => ({
-          sending_at: nowIso,
-          next_attempt_at: until.toISOString(),
-          // A claim that ended with no outcome (its process died) was an attempt: a reply that kills
-          // every process that sends it is given up after the dispatcher's tries, not retried forever.
-          attempts: eb(
-            'outbox.attempts',
-            '+',
-            eb.case().when('picked.sending_at', 'is not', null).then(1).else(0).end(),
-          ),
-        }))
-        .whereRef('outbox.id', '=', 'picked.id')
-        .returning([
-          'outbox.id',
-          'outbox.user_id',
-          'outbox.payload_json',
-          'outbox.attempts',
-          'picked.sending_at as previous',
-          'picked.followed',
-        ])
-        .compile(),
+      claimDue({ communeId, channel, now: nowIso, until: until.toISOString(), limit }),
     );
     return rows
       .sort((a, b) => a.id - b.id)
@@ -327,15 +369,13 @@ export class PgOutboxStore<P> implements SharedOutboxStore<P> {
     const rows = await oneTrip(
       this.db,
       this.communeId,
-      sql<{ id: number }>`
-        UPDATE outbox AS o
-           SET status = 'sent', sent_at = m.sent_at, platform_message_id = m.message_id,
-               payload_json = NULL, reason = NULL, sending_at = NULL
-          FROM unnest(${marks.map((m) => m.item.id)}::bigint[], ${marks.map((m) => m.item.lease)}::text[],
-                      ${marks.map((m) => m.at.toISOString())}::text[],
-                      ${marks.map((m) => m.platformMessageId ?? null)}::text[]) AS m(id, lease, sent_at, message_id)
-         WHERE o.commune_id = ${this.communeId} AND o.id = m.id AND o.status = 'pending' AND o.sending_at = m.lease
-     RETURNING o.id`.compile(this.db),
+      markSentRows({
+        communeId: this.communeId,
+        ids: marks.map((m) => m.item.id),
+        leases: marks.map((m) => m.item.lease),
+        at: marks.map((m) => m.at.toISOString()),
+        messageIds: marks.map((m) => m.platformMessageId ?? null),
+      }),
     );
     return new Set(rows.rows.map((r) => Number(r.id)));
   }

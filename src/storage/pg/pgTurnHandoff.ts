@@ -20,6 +20,7 @@ import type {
   HandoffThread,
   OpenThreadInput,
 } from '../../core/stores/handoff.js';
+import { compiledOnce } from './compiledOnce.js';
 import type { Database } from './schema.js';
 import { messageOf, threadOf } from '../rowForms.js';
 
@@ -117,15 +118,22 @@ export async function closeThread(
   return Number(r.numUpdatedRows) === 1;
 }
 
-/** A resident's open thread, as the turn asks (the web's take asks the same in its statement, pgOutboxStore.ts). */
-function openThreadRow(trx: Transaction<Database>, communeId: string, channel: string, userId: string) {
-  return trx
+/**
+ * A resident's open thread, as the turn asks (the web's take asks the same in
+ * its statement, pgOutboxStore.ts), read `FOR SHARE`: held until the turn commits, so
+ * staff closing the thread meanwhile wait, and the message the turn appends
+ * lands in a thread that is still open (a close that came first is seen here).
+ */
+const openThreadShared = compiledOnce((db, a: { communeId: string; channel: string; userId: string }) =>
+  db
     .selectFrom('handoff_threads')
-    .where('commune_id', '=', communeId)
-    .where('channel', '=', channel)
-    .where('user_id', '=', userId)
-    .where('status', '=', 'open');
-}
+    .selectAll()
+    .where('commune_id', '=', a.communeId)
+    .where('channel', '=', a.channel)
+    .where('user_id', '=', a.userId)
+    .where('status', '=', sql.lit('open' as const))
+    .forShare(),
+);
 
 /** The handoff as the PostgreSQL turn runner uses it, each call inside the turn's transaction. */
 export interface PgTurnHandoffStore {
@@ -141,12 +149,7 @@ export class PgTurnHandoff implements PgTurnHandoffStore {
   constructor(private readonly communeId: string) {}
 
   async openThreadOf(trx: Transaction<Database>, channel: string, userId: string): Promise<HandoffThread | undefined> {
-    const r = await openThreadRow(trx, this.communeId, channel, userId)
-      .selectAll()
-      // Held until the turn commits: staff closing the thread meanwhile wait, so the message the
-      // turn appends lands in a thread that is still open (a close that came first is seen here).
-      .forShare()
-      .executeTakeFirst();
+    const r = (await trx.executeQuery(openThreadShared({ communeId: this.communeId, channel, userId }))).rows[0];
     return r ? threadOf(r) : undefined;
   }
 

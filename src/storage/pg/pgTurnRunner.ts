@@ -43,6 +43,7 @@ import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
 import type { Clock, ConversationKey } from '../../core/ports.js';
 import type { HandoffThread } from '../../core/stores/handoff.js';
 import type { TurnOutcome, TurnRequest, TurnRunner } from '../../core/stores/turns.js';
+import { compiledOnce } from './compiledOnce.js';
 import type { PgDb } from './db.js';
 import { lockConversations, saveConversation, type LockedConversation } from './pgConversationLock.js';
 import { insertOutboxRows } from './pgOutboxStore.js';
@@ -97,6 +98,14 @@ export interface PgTurnRunnerDeps {
 }
 
 const DUPLICATE: TurnOutcome = { duplicate: true };
+
+const claimTurn = compiledOnce((db, a: { communeId: string; claim: string; at: string }) =>
+  db
+    .insertInto('turn_claims')
+    .values({ commune_id: a.communeId, claim_key: a.claim, claimed_at: a.at })
+    .onConflict((oc) => oc.columns(['commune_id', 'claim_key']).doNothing())
+    .returning('claim_key'),
+);
 
 export class PgTurnRunner implements TurnRunner {
   /** Claims of turns running in this process: a redelivery meanwhile is answered at once, without a connection. */
@@ -176,13 +185,8 @@ export class PgTurnRunner implements TurnRunner {
 
   /** Claims the inbound message; false when another turn (in any process) already did. */
   private async claimed(trx: Transaction<Database>, claim: string, at: Date): Promise<boolean> {
-    const row = await trx
-      .insertInto('turn_claims')
-      .values({ commune_id: this.deps.communeId, claim_key: claim, claimed_at: at.toISOString() })
-      .onConflict((oc) => oc.columns(['commune_id', 'claim_key']).doNothing())
-      .returning('claim_key')
-      .executeTakeFirst();
-    return row !== undefined;
+    const { rows } = await trx.executeQuery(claimTurn({ communeId: this.deps.communeId, claim, at: at.toISOString() }));
+    return rows.length > 0;
   }
 
   /**

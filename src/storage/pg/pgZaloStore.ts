@@ -39,6 +39,7 @@ import { SecretOpenError, type SecretBox } from '../secretBox.js';
 import type { PgDb } from './db.js';
 import type { Database, ZaloTokensTable } from './schema.js';
 import { runJobOnce } from './jobLock.js';
+import { compiledOnce } from './compiledOnce.js';
 import { oneTrip } from './oneTrip.js';
 import { withCommune } from './tenant.js';
 
@@ -50,6 +51,32 @@ const RECENT_MS = 10_000;
 const RECENT_MAX = 5_000;
 
 const sha256 = (v: string): string => createHash('sha256').update(v, 'utf8').digest('hex');
+
+/** A webhook delivery recorded once (PgZaloStore.receive); a row back when it is new. */
+const recordEvent = compiledOnce(
+  (db, a: { communeId: string; key: string; userId: string; event: string; at: string }) =>
+    db
+      .insertInto('zalo_events')
+      .values({ commune_id: a.communeId, event_key: a.key, user_id: a.userId, event_json: a.event, received_at: a.at })
+      .onConflict((oc) => oc.columns(['commune_id', 'event_key']).doNothing())
+      .returning('event_key'),
+);
+
+/** PgZaloStore.turnWrites in one statement: the window moved, the event handled, held replies released. */
+const zaloTurnWrites = compiledOnce(
+  (_db, a: { communeId: string; userId: string; handledKey: string; interactionAt: string; at: string }) => sql`
+    WITH touched AS (
+      INSERT INTO zalo_residents (commune_id, user_id, last_interaction_at, inactive, updated_at)
+      VALUES (${a.communeId}, ${a.userId}, ${a.interactionAt}, 0, ${a.at})
+      ON CONFLICT (commune_id, user_id) DO UPDATE SET
+        last_interaction_at = GREATEST(COALESCE(zalo_residents.last_interaction_at, ''), excluded.last_interaction_at),
+        inactive = 0, inactive_reason = NULL, updated_at = excluded.updated_at),
+    handled AS (
+      UPDATE zalo_events SET handled_at = ${a.at}, event_json = NULL
+       WHERE commune_id = ${a.communeId} AND event_key = ${a.handledKey} AND handled_at IS NULL)
+    UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${a.at}, reason = NULL
+     WHERE commune_id = ${a.communeId} AND channel = 'zalo' AND user_id = ${a.userId} AND status = 'held'`,
+);
 
 export class PgZaloStore implements ZaloStateStore {
   /**
@@ -213,18 +240,7 @@ export class PgZaloStore implements ZaloStateStore {
     const { rows } = await oneTrip(
       this.db,
       this.communeId,
-      this.db
-        .insertInto('zalo_events')
-        .values({
-          commune_id: this.communeId,
-          event_key: key,
-          user_id: userId,
-          event_json: event,
-          received_at: at.toISOString(),
-        })
-        .onConflict((oc) => oc.columns(['commune_id', 'event_key']).doNothing())
-        .returning('event_key')
-        .compile(),
+      recordEvent({ communeId: this.communeId, key, userId, event, at: at.toISOString() }),
     );
     return rows.length > 0;
   }
@@ -319,19 +335,14 @@ export class PgZaloStore implements ZaloStateStore {
     const iso = w.at.toISOString();
     // One statement (issue 20: a round trip each was two more per Zalo message); the window's upsert
     // is touchIn's.
-    const r = await sql`
-      WITH touched AS (
-        INSERT INTO zalo_residents (commune_id, user_id, last_interaction_at, inactive, updated_at)
-        VALUES (${this.communeId}, ${w.userId}, ${w.interactionAt.toISOString()}, 0, ${iso})
-        ON CONFLICT (commune_id, user_id) DO UPDATE SET
-          last_interaction_at = GREATEST(COALESCE(zalo_residents.last_interaction_at, ''), excluded.last_interaction_at),
-          inactive = 0, inactive_reason = NULL, updated_at = excluded.updated_at),
-      handled AS (
-        UPDATE zalo_events SET handled_at = ${iso}, event_json = NULL
-         WHERE commune_id = ${this.communeId} AND event_key = ${w.handledKey} AND handled_at IS NULL)
-      UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ${iso}, reason = NULL
-       WHERE commune_id = ${this.communeId} AND channel = 'zalo' AND user_id = ${w.userId} AND status = 'held'`.execute(
-      trx,
+    const r = await trx.executeQuery(
+      zaloTurnWrites({
+        communeId: this.communeId,
+        userId: w.userId,
+        handledKey: w.handledKey,
+        interactionAt: w.interactionAt.toISOString(),
+        at: iso,
+      }),
     );
     return Number(r.numAffectedRows ?? 0);
   }

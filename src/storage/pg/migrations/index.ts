@@ -55,6 +55,7 @@ import { m022Channels } from './022_channels.js';
 import { m023ProvinceRead } from './023_province_read.js';
 import { m024ChannelLookup } from './024_channel_lookup.js';
 import { m025StaffAuditAppendOnly } from './025_staff_audit_append_only.js';
+import { m026OutboxPending } from './026_outbox_pending.js';
 
 /** Every PostgreSQL migration by name; names sort in the order they apply. */
 export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -67,6 +68,7 @@ export const PG_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '023_province_read': m023ProvinceRead,
   '024_channel_lookup': m024ChannelLookup,
   '025_staff_audit_append_only': m025StaffAuditAppendOnly,
+  '026_outbox_pending': m026OutboxPending,
 };
 
 /**

@@ -29,6 +29,7 @@ import { m019ReportAttempts } from './019_report_attempts.js';
 import { m020Handoff } from './020_handoff.js';
 import { m021ProvinceRole } from './021_province_role.js';
 import { m022Channels } from './022_channels.js';
+import { m026OutboxPending } from './026_outbox_pending.js';
 
 export interface Migration {
   readonly version: number;
@@ -57,4 +58,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m020Handoff,
   m021ProvinceRole,
   m022Channels,
+  m026OutboxPending,
 ];
