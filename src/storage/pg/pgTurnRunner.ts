@@ -11,7 +11,8 @@
  *     if the first one rolls back, the second runs the turn.
  *  2. the resident's conversation row, locked (pgConversationLock.ts): a
  *     second turn of the resident, in any process, waits here until this
- *     one commits, then reads the state this one wrote.
+ *     one commits, then reads the state this one wrote. The same statement
+ *     reads the conversation's open handoff thread (one round trip fewer).
  *  3. the channel's own writes (`alongside`), the engine (its state read and
  *     kept in the buffer, pgTurnState.ts), the handoff re-check, the state
  *     written, the replies queued; then COMMIT.
@@ -33,7 +34,9 @@
  * Handoff, as on SQLite: while a person owns the conversation the engine is
  * not run and the message goes to the thread (acknowledged the first time);
  * the owner is asked again after the engine, so a thread opened meanwhile
- * wins; a reply carrying `handoff` opens the thread in the same commit.
+ * wins (and one opened by the turn this one waited for on the lock, which
+ * the lock's statement, its snapshot taken before the wait, cannot see);
+ * a reply carrying `handoff` opens the thread in the same commit.
  */
 import type { Transaction } from 'kysely';
 import type { Engine } from '../../core/conversation/engine.js';
@@ -143,12 +146,15 @@ export class PgTurnRunner implements TurnRunner {
     // message), so the rows queued for them keep the order of their turns.
     const keys: ConversationKey[] = [{ channel: req.outbox.channel as ConversationKey['channel'], userId: req.userId }];
     if (message) keys.push(message);
-    const locked = await lockConversations(trx, communeId, keys, started);
+    // The owner is read with the conversation's lock (one statement, pgConversationLock.ts).
+    const asked = this.owned(message);
+    const locked = await lockConversations(trx, communeId, keys, started, asked);
     await req.alongside?.(trx);
 
     let replies: OutgoingReply[];
     let saved = false;
-    const owner = await this.ownerOf(trx, message);
+    const read = asked && locked.find((l) => sameKey(l.key, asked))?.thread;
+    const owner = read ? read.open : await this.ownerOf(trx, message);
     if (owner && message) {
       replies = await this.toThread(trx, owner, message, clock.now());
     } else {
@@ -231,14 +237,19 @@ export class PgTurnRunner implements TurnRunner {
     return state !== undefined;
   }
 
+  /** The message whose conversation a thread may own: none without a handoff, nor for a group's message. */
+  private owned(message: IncomingMessage | undefined): IncomingMessage | undefined {
+    return this.deps.handoff && message && message.chat !== 'group' ? message : undefined;
+  }
+
   /** The open thread that owns this message's conversation, if any (a group's messages never belong to one). */
   private async ownerOf(
     trx: Transaction<Database>,
     message: IncomingMessage | undefined,
   ): Promise<HandoffThread | undefined> {
-    const handoff = this.deps.handoff;
-    if (!handoff || !message || message.chat === 'group') return undefined;
-    return handoff.store.openThreadOf(trx, message.channel, message.userId);
+    const owned = this.owned(message);
+    if (!owned) return undefined;
+    return this.deps.handoff?.store.openThreadOf(trx, owned.channel, owned.userId);
   }
 
   /** Appends the resident's message to the owning thread; the acknowledgement to queue, the first time only. */
