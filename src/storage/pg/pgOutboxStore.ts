@@ -18,7 +18,7 @@
  * outcome. Every query runs in `withCommune`: row-level security shows a
  * store only its commune's rows.
  */
-import { sql, type Transaction, type Updateable } from 'kysely';
+import { sql, type RawBuilder, type Transaction, type Updateable } from 'kysely';
 import type { OutboxCounts } from '../../core/stores/outbox.js';
 import type { ClaimedItem, SharedOutboxStore } from '../../core/stores/sharedOutbox.js';
 import type { PgDb } from './db.js';
@@ -40,25 +40,33 @@ export async function insertOutboxRows<P>(
   at: Date,
 ): Promise<number[]> {
   if (payloads.length === 0) return [];
-  const iso = at.toISOString();
-  const rows = await trx
-    .insertInto('outbox')
-    .values(
-      payloads.map((p) => ({
-        commune_id: communeId,
-        channel,
-        user_id: userId,
-        payload_json: JSON.stringify(p),
-        status: 'pending' as const,
-        next_attempt_at: iso,
-        created_at: iso,
-      })),
-    )
-    .returning('id')
-    .execute();
-  // Identity values are drawn in the order of the VALUES list: ascending ids are the payloads' order.
+  const { rows } = await trx.executeQuery(
+    insertRows({ communeId, channel, userId, payloads: payloads.map((p) => JSON.stringify(p)), at: at.toISOString() }),
+  );
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
+
+/**
+ * The rows of `insertOutboxRows`, any number of them in one statement of one
+ * text (compiled once, prepared once): the payloads as one array. Identity
+ * values are drawn in the order the rows come, `ORDER BY` their place in the
+ * array: ascending ids are the payloads' order.
+ */
+export const outboxRowsSql = (a: {
+  communeId: string;
+  channel: string;
+  userId: string;
+  payloads: string[];
+  at: string;
+}): RawBuilder<unknown> => sql`
+  INSERT INTO outbox (commune_id, channel, user_id, payload_json, status, next_attempt_at, created_at)
+  SELECT ${a.communeId}, ${a.channel}, ${a.userId}, u.payload, 'pending', ${a.at}, ${a.at}
+    FROM unnest(${a.payloads}::text[]) WITH ORDINALITY AS u(payload, n)`;
+
+const insertRows = compiledOnce(
+  (_db, a: { communeId: string; channel: string; userId: string; payloads: string[]; at: string }) =>
+    sql<{ id: number }>`${outboxRowsSql(a)} ORDER BY u.n RETURNING id`,
+);
 
 /**
  * Moves the user's held rows back to pending in `trx` (a turn's, or the

@@ -15,7 +15,8 @@
  *     reads the conversation's open handoff thread (one round trip fewer).
  *  3. the channel's own writes (`alongside`), the engine (its state read and
  *     kept in the buffer, pgTurnState.ts), the handoff re-check, the state
- *     written, the replies queued; then COMMIT.
+ *     written, the replies queued (the last three in one statement when the
+ *     engine saved a state, pgTurnFinish.ts); then COMMIT.
  *
  * What replaces SQLite's single writer: the SQLite runner checks the claim
  * before the engine and writes it after (a redelivery in another process
@@ -50,6 +51,7 @@ import { compiledOnce } from './compiledOnce.js';
 import type { PgDb } from './db.js';
 import { lockConversations, saveConversation, type LockedConversation } from './pgConversationLock.js';
 import { insertOutboxRows } from './pgOutboxStore.js';
+import { finishUnlessOwned } from './pgTurnFinish.js';
 import type { PgTurnHandoffStore } from './pgTurnHandoff.js';
 import type { PendingState, PgTurnStateBuffer } from './pgTurnState.js';
 import type { Database } from './schema.js';
@@ -102,6 +104,13 @@ export interface PgTurnRunnerDeps {
 
 const DUPLICATE: TurnOutcome = { duplicate: true };
 
+/** A turn's replies, whether a state now stands in its conversation's row, and the outbox ids if queued already. */
+interface Finished {
+  readonly replies: OutgoingReply[];
+  readonly saved: boolean;
+  readonly queued?: number[];
+}
+
 const claimTurn = compiledOnce((db, a: { communeId: string; claim: string; at: string }) =>
   db
     .insertInto('turn_claims')
@@ -151,25 +160,13 @@ export class PgTurnRunner implements TurnRunner {
     const locked = await lockConversations(trx, communeId, keys, started, asked);
     await req.alongside?.(trx);
 
-    let replies: OutgoingReply[];
-    let saved = false;
     const read = asked && locked.find((l) => sameKey(l.key, asked))?.thread;
     const owner = read ? read.open : await this.ownerOf(trx, message);
-    if (owner && message) {
-      replies = await this.toThread(trx, owner, message, clock.now());
-    } else {
-      const answer = await this.replies(trx, req, locked);
-      const now = clock.now();
-      // Staff took the conversation over while the answer was being prepared: the answer is not sent.
-      const ownerNow = await this.ownerOf(trx, message);
-      if (ownerNow && message) {
-        replies = await this.toThread(trx, ownerNow, message, now);
-      } else {
-        replies = answer.replies;
-        saved = await this.save(trx, message, answer.pending, now);
-        await this.openThread(trx, message, replies, now);
-      }
-    }
+    const done: Finished =
+      owner && message
+        ? { replies: await this.toThread(trx, owner, message, clock.now()), saved: false }
+        : await this.finish(trx, req, await this.replies(trx, req, locked), clock.now());
+    const { replies, saved } = done;
     const now = clock.now();
     // A row inserted only to be locked goes again (the turn saved no state in it).
     for (const l of locked) {
@@ -177,16 +174,51 @@ export class PgTurnRunner implements TurnRunner {
         await saveConversation(trx, communeId, l.key, undefined, now);
       }
     }
-    const queued = await insertOutboxRows(
-      trx,
-      communeId,
-      req.outbox.channel,
-      req.userId,
-      replies.length > 0 ? req.render(forChannel(replies)) : [],
-      now,
-    );
+    const queued =
+      done.queued ??
+      (await insertOutboxRows(
+        trx,
+        communeId,
+        req.outbox.channel,
+        req.userId,
+        replies.length > 0 ? req.render(forChannel(replies)) : [],
+        now,
+      ));
     await req.after?.(trx);
     return { duplicate: false, replies, queued };
+  }
+
+  /**
+   * After the engine: its state saved and its replies, unless staff took the
+   * conversation over while the answer was being prepared (the answer is not
+   * sent; the message goes to the thread). A state to save and the replies go
+   * in the statement that asks for the owner (pgTurnFinish.ts), `queued`.
+   */
+  private async finish<P>(
+    trx: Transaction<Database>,
+    req: PgTurnRequest<P>,
+    answer: { replies: OutgoingReply[]; pending: PendingState },
+    now: Date,
+  ): Promise<Finished> {
+    const message = req.message;
+    const owned = this.owned(message);
+    if (owned && answer.pending.op === 'set') {
+      const done = await finishUnlessOwned(trx, this.deps.communeId, owned, {
+        state: answer.pending.state,
+        stateAt: answer.pending.at,
+        outbox: { channel: req.outbox.channel, userId: req.userId },
+        payloads: answer.replies.length > 0 ? req.render(forChannel(answer.replies)) : [],
+        at: now,
+      });
+      if ('owner' in done) return { replies: await this.toThread(trx, done.owner, owned, now), saved: false };
+      await this.openThread(trx, owned, answer.replies, now);
+      return { replies: answer.replies, saved: true, queued: done.queued };
+    }
+    const ownerNow = await this.ownerOf(trx, message);
+    if (ownerNow && message) return { replies: await this.toThread(trx, ownerNow, message, now), saved: false };
+    const saved = await this.save(trx, message, answer.pending, now);
+    await this.openThread(trx, message, answer.replies, now);
+    return { replies: answer.replies, saved };
   }
 
   /** Claims the inbound message; false when another turn (in any process) already did. */
