@@ -57,7 +57,10 @@ const TRIES = 20;
 /**
  * Locks the conversations of `keys` in one order (channel, then user id), so
  * two transactions locking the same two never wait on each other; the lock
- * of `withThread` (one of `keys`) also reads its open handoff thread.
+ * of `withThread` (one of `keys`) also reads its open handoff thread. With a
+ * `claim`, the turn's claim (turn_claims, see pgTurnRunner.ts) is inserted
+ * first, in the first lock's statement when that lock reads the thread:
+ * undefined when the claim was taken already (nothing is locked then).
  */
 export async function lockConversations(
   trx: Transaction<Database>,
@@ -65,13 +68,24 @@ export async function lockConversations(
   keys: readonly ConversationKey[],
   at: Date,
   withThread?: ConversationKey,
-): Promise<LockedConversation[]> {
+  claim?: string,
+): Promise<LockedConversation[] | undefined> {
   const unique = new Map(keys.map((k) => [`${k.channel}\u0000${k.userId}`, k]));
   const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, k]) => k);
+  let toClaim = claim;
+  const first = sorted[0];
+  if (toClaim !== undefined && !(first && withThread && sameKey(first, withThread))) {
+    const { rows } = await trx.executeQuery(claimTurn({ communeId, claim: toClaim, at: at.toISOString() }));
+    if (rows.length === 0) return undefined;
+    toClaim = undefined;
+  }
   const locked: LockedConversation[] = [];
   for (const key of sorted) {
     const thread = withThread !== undefined && sameKey(key, withThread);
-    locked.push(await lockOne(trx, communeId, key, at, thread));
+    const one = await lockOne(trx, communeId, key, at, thread, toClaim);
+    if (!one) return undefined;
+    toClaim = undefined;
+    locked.push(one);
   }
   return locked;
 }
@@ -82,7 +96,8 @@ async function lockOne(
   key: ConversationKey,
   at: Date,
   withThread: boolean,
-): Promise<LockedConversation> {
+  claim: string | undefined,
+): Promise<LockedConversation | undefined> {
   const args = { communeId, channel: key.channel, userId: key.userId };
   const found = (row: LockedRow): LockedConversation => ({
     key,
@@ -95,9 +110,18 @@ async function lockOne(
     const row = (await trx.executeQuery(lockRowWithThread(args))).rows[0];
     return row && { state_json: row.state_json, thread: row.id === null ? undefined : (row as ThreadRow) };
   };
-  // Most turns find the row: one statement. A row another turn is inserting, or deleting, is not
-  // found here (after waiting for a deleting one): the insert below waits on the unique index.
-  const row = await locked();
+  // Most turns find the row: one statement (the claim's too). A row another turn is inserting, or
+  // deleting, is not found here (after waiting for a deleting one): the insert below waits on the unique index.
+  let row: LockedRow | undefined;
+  if (claim !== undefined) {
+    const claimed = (await trx.executeQuery(claimLockWithThread({ ...args, claim, at: at.toISOString() }))).rows[0];
+    if (!claimed) return undefined;
+    if (claimed.state_json !== null) {
+      row = { state_json: claimed.state_json, thread: claimed.id === null ? undefined : (claimed as ThreadRow) };
+    }
+  } else {
+    row = await locked();
+  }
   if (row) return found(row);
   for (let i = 0; i < TRIES; i++) {
     const inserted = (await trx.executeQuery(insertPlaceholder({ ...args, at: at.toISOString() }))).rows[0];
@@ -183,6 +207,44 @@ const lockRowWithThread = compiledOnce((db, a: KeyArgs) =>
     )
     .select('c.state_json')
     .selectAll('t'),
+);
+
+/** The turn's claim: a row, or none when another turn (in any process) made it first. */
+const claimTurn = compiledOnce((db, a: { communeId: string; claim: string; at: string }) =>
+  db
+    .insertInto('turn_claims')
+    .values({ commune_id: a.communeId, claim_key: a.claim, claimed_at: a.at })
+    .onConflict((oc) => oc.columns(['commune_id', 'claim_key']).doNothing())
+    .returning('claim_key'),
+);
+
+/**
+ * `claimTurn`, then `lockRowWithThread` only when the claim was made (each
+ * join refers to what comes before it, so they run in this order): no row
+ * when the claim was taken already, `state_json` null when the conversation
+ * has no row yet. The lock's snapshot is the statement's, taken before the
+ * claim waited on another turn's, which the lock's row follows to its latest
+ * version as a lock does; the thread is `lockRowWithThread`'s read.
+ */
+const claimLockWithThread = compiledOnce(
+  (_db, a: KeyArgs & { readonly claim: string; readonly at: string }) => sql<
+    { [K in keyof ThreadRow]: ThreadRow[K] | null } & { readonly state_json: string | null }
+  >`
+  WITH claim AS (
+    INSERT INTO turn_claims (commune_id, claim_key, claimed_at) VALUES (${a.communeId}, ${a.claim}, ${a.at})
+    ON CONFLICT (commune_id, claim_key) DO NOTHING
+    RETURNING claim_key)
+  SELECT c.state_json, t.*
+    FROM claim
+    LEFT JOIN LATERAL (
+      SELECT commune_id, channel, user_id, state_json FROM conversation_state
+       WHERE commune_id = ${a.communeId} AND channel = ${a.channel} AND user_id = ${a.userId}
+         AND claim.claim_key IS NOT NULL
+         FOR UPDATE) AS c ON true
+    LEFT JOIN LATERAL (
+      SELECT * FROM handoff_threads AS h
+       WHERE h.commune_id = c.commune_id AND h.channel = c.channel AND h.user_id = c.user_id AND h.status = 'open'
+         FOR SHARE) AS t ON true`,
 );
 
 const insertPlaceholder = compiledOnce((db, a: KeyArgs & { readonly at: string }) =>

@@ -8,7 +8,8 @@
  *  1. the claim: `INSERT … ON CONFLICT DO NOTHING` on turn_claims. A second
  *     process holding the same redelivered update waits on the first one's
  *     uncommitted row (the primary key), then finds it and answers nothing;
- *     if the first one rolls back, the second runs the turn.
+ *     if the first one rolls back, the second runs the turn. It goes in
+ *     the statement of step 2 when that one reads the handoff thread.
  *  2. the resident's conversation row, locked (pgConversationLock.ts): a
  *     second turn of the resident, in any process, waits here until this
  *     one commits, then reads the state this one wrote. The same statement
@@ -47,7 +48,6 @@ import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
 import type { Clock, ConversationKey } from '../../core/ports.js';
 import type { HandoffThread } from '../../core/stores/handoff.js';
 import type { TurnOutcome, TurnRequest, TurnRunner } from '../../core/stores/turns.js';
-import { compiledOnce } from './compiledOnce.js';
 import type { PgDb } from './db.js';
 import { lockConversations, saveConversation, type LockedConversation } from './pgConversationLock.js';
 import { insertOutboxRows } from './pgOutboxStore.js';
@@ -111,14 +111,6 @@ interface Finished {
   readonly queued?: number[];
 }
 
-const claimTurn = compiledOnce((db, a: { communeId: string; claim: string; at: string }) =>
-  db
-    .insertInto('turn_claims')
-    .values({ commune_id: a.communeId, claim_key: a.claim, claimed_at: a.at })
-    .onConflict((oc) => oc.columns(['commune_id', 'claim_key']).doNothing())
-    .returning('claim_key'),
-);
-
 export class PgTurnRunner implements TurnRunner {
   /** Claims of turns running in this process: a redelivery meanwhile is answered at once, without a connection. */
   private readonly inFlight = new Set<string>();
@@ -149,7 +141,6 @@ export class PgTurnRunner implements TurnRunner {
   private async turn<P>(trx: Transaction<Database>, req: PgTurnRequest<P>): Promise<TurnOutcome> {
     const { communeId, clock } = this.deps;
     const started = clock.now();
-    if (req.claim !== undefined && !(await this.claimed(trx, req.claim, started))) return DUPLICATE;
     const message = req.message;
     // The outbox's resident is locked too (mostly the same row; not for a group, nor a turn without a
     // message), so the rows queued for them keep the order of their turns.
@@ -157,7 +148,9 @@ export class PgTurnRunner implements TurnRunner {
     if (message) keys.push(message);
     // The owner is read with the conversation's lock (one statement, pgConversationLock.ts).
     const asked = this.owned(message);
-    const locked = await lockConversations(trx, communeId, keys, started, asked);
+    // The claim first (in the lock's statement when it can): a turn another made already is a duplicate.
+    const locked = await lockConversations(trx, communeId, keys, started, asked, req.claim);
+    if (!locked) return DUPLICATE;
     await req.alongside?.(trx);
 
     const read = asked && locked.find((l) => sameKey(l.key, asked))?.thread;
@@ -219,12 +212,6 @@ export class PgTurnRunner implements TurnRunner {
     const saved = await this.save(trx, message, answer.pending, now);
     await this.openThread(trx, message, answer.replies, now);
     return { replies: answer.replies, saved };
-  }
-
-  /** Claims the inbound message; false when another turn (in any process) already did. */
-  private async claimed(trx: Transaction<Database>, claim: string, at: Date): Promise<boolean> {
-    const { rows } = await trx.executeQuery(claimTurn({ communeId: this.deps.communeId, claim, at: at.toISOString() }));
-    return rows.length > 0;
   }
 
   /**
