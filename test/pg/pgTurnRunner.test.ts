@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACKNOWLEDGED } from '../../src/core/handoff/texts.js';
 import type { OutgoingReply } from '../../src/core/messages.js';
 import type { ConversationState, ConversationStateRepo } from '../../src/core/ports.js';
 import { kyselyOver } from '../../src/storage/pg/db.js';
@@ -61,6 +62,20 @@ function pendingTexts(db: Kysely<Database>, commune: string, userId: string): Pr
       .orderBy('id')
       .execute();
     return rows.map((r) => (JSON.parse(r.payload_json ?? 'null') as OutgoingReply).text);
+  });
+}
+
+function threadTexts(db: Kysely<Database>, commune: string, userId: string): Promise<string[]> {
+  return withCommune(db, commune, async (trx) => {
+    const rows = await trx
+      .selectFrom('handoff_messages as m')
+      .innerJoin('handoff_threads as t', 't.id', 'm.thread_id')
+      .select('m.text')
+      .where('t.user_id', '=', userId)
+      .where('t.status', '=', 'open')
+      .orderBy('m.id')
+      .execute();
+    return rows.map((r) => r.text);
   });
 }
 
@@ -312,6 +327,87 @@ describe('the PostgreSQL turn runner', () => {
     await doomed.destroy();
     expect(await pendingTexts(one, A, 'crash')).toEqual(['#1 x']);
     expect(await stateOf(one, A, 'crash')).toEqual({ n: 1 });
+  });
+
+  it('gives the message to a thread the turn it waited for opened: the read after the engine sees it', async () => {
+    // A state row, so the second turn waits in the lock's statement (its snapshot older than the thread).
+    await runnerOver(one, A, counting).run({ userId: 'waited', message: text('waited', 'a'), outbox: OUTBOX, render });
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const handingOverLate: EngineOver = () => ({
+      async handle() {
+        entered();
+        await gate;
+        return [{ kind: 'answer', text: 'Em chuyển cho cán bộ xã.', handoff: { reason: 'asked' } }];
+      },
+      ask: () => Promise.reject(new Error('unused')),
+    });
+    let answered = 0;
+    const answering: EngineOver = (state) => ({
+      handle(m) {
+        answered++;
+        return counting(state).handle(m);
+      },
+      ask: () => Promise.reject(new Error('unused')),
+    });
+    const first = runnerOver(one, A, handingOverLate).run({
+      userId: 'waited',
+      message: text('waited', 'Gặp cán bộ'),
+      outbox: OUTBOX,
+      render,
+    });
+    await inside;
+    const second = runnerOver(two, A, answering).run({
+      userId: 'waited',
+      message: text('waited', 'Còn đây'),
+      outbox: OUTBOX,
+      render,
+    });
+    await someoneWaits(one);
+    release();
+    const [, b] = await Promise.all([first, second]);
+    // The lock's read could not see the thread (the engine ran); the read after it did.
+    expect(answered).toBe(1);
+    expect(b.duplicate ? [] : b.replies.map((r) => r.text)).toEqual([ACKNOWLEDGED]);
+    expect(await threadTexts(one, A, 'waited')).toEqual(['Còn đây']);
+    expect(await pendingTexts(one, A, 'waited')).toEqual(['#1 a', 'Em chuyển cho cán bộ xã.', ACKNOWLEDGED]);
+    expect(await stateOf(one, A, 'waited')).toEqual({ n: 1 });
+  });
+
+  it("puts a resident's messages from two processes at once into their open thread, without the engine", async () => {
+    await runnerOver(one, A, counting).run({ userId: 'owned', message: text('owned', 'a'), outbox: OUTBOX, render });
+    await withCommune(two, A, (trx) =>
+      new PgTurnHandoff(A).open(trx, { channel: 'telegram', userId: 'owned', reason: 'asked', at: new Date() }),
+    );
+    let answered = 0;
+    const answering: EngineOver = (state) => ({
+      handle(m) {
+        answered++;
+        return counting(state).handle(m);
+      },
+      ask: () => Promise.reject(new Error('unused')),
+    });
+    const runners = [runnerOver(one, A, answering), runnerOver(two, A, answering)];
+    // Each turn locks the conversation, then the thread it appends to: none waits on the other in reverse.
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        runners[i % 2]!.run({
+          claim: `telegram:${9000 + i}`,
+          userId: 'owned',
+          message: text('owned', `m${i}`),
+          outbox: OUTBOX,
+          render,
+        }),
+      ),
+    );
+    expect(answered).toBe(0);
+    expect(outcomes.flatMap((o) => (o.duplicate ? ['duplicate'] : o.replies.map((r) => r.text)))).toEqual([
+      ACKNOWLEDGED,
+    ]);
+    expect((await threadTexts(one, A, 'owned')).sort()).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`).sort());
+    expect(await stateOf(one, A, 'owned')).toEqual({ n: 1 });
   });
 
   it('keeps communes apart: the same update id in two communes is two turns, and each sees only its rows', async () => {

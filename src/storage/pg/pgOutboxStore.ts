@@ -18,7 +18,7 @@
  * outcome. Every query runs in `withCommune`: row-level security shows a
  * store only its commune's rows.
  */
-import { sql, type Transaction, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type RawBuilder, type Transaction, type Updateable } from 'kysely';
 import type { OutboxCounts } from '../../core/stores/outbox.js';
 import type { ClaimedItem, SharedOutboxStore } from '../../core/stores/sharedOutbox.js';
 import type { PgDb } from './db.js';
@@ -40,25 +40,33 @@ export async function insertOutboxRows<P>(
   at: Date,
 ): Promise<number[]> {
   if (payloads.length === 0) return [];
-  const iso = at.toISOString();
-  const rows = await trx
-    .insertInto('outbox')
-    .values(
-      payloads.map((p) => ({
-        commune_id: communeId,
-        channel,
-        user_id: userId,
-        payload_json: JSON.stringify(p),
-        status: 'pending' as const,
-        next_attempt_at: iso,
-        created_at: iso,
-      })),
-    )
-    .returning('id')
-    .execute();
-  // Identity values are drawn in the order of the VALUES list: ascending ids are the payloads' order.
+  const { rows } = await trx.executeQuery(
+    insertRows({ communeId, channel, userId, payloads: payloads.map((p) => JSON.stringify(p)), at: at.toISOString() }),
+  );
   return rows.map((r) => r.id).sort((a, b) => a - b);
 }
+
+/**
+ * The rows of `insertOutboxRows`, any number of them in one statement of one
+ * text (compiled once, prepared once): the payloads as one array. Identity
+ * values are drawn in the order the rows come, `ORDER BY` their place in the
+ * array: ascending ids are the payloads' order.
+ */
+export const outboxRowsSql = (a: {
+  communeId: string;
+  channel: string;
+  userId: string;
+  payloads: string[];
+  at: string;
+}): RawBuilder<unknown> => sql`
+  INSERT INTO outbox (commune_id, channel, user_id, payload_json, status, next_attempt_at, created_at)
+  SELECT ${a.communeId}, ${a.channel}, ${a.userId}, u.payload, 'pending', ${a.at}, ${a.at}
+    FROM unnest(${a.payloads}::text[]) WITH ORDINALITY AS u(payload, n)`;
+
+const insertRows = compiledOnce(
+  (_db, a: { communeId: string; channel: string; userId: string; payloads: string[]; at: string }) =>
+    sql<{ id: number }>`${outboxRowsSql(a)} ORDER BY u.n RETURNING id`,
+);
 
 /**
  * Moves the user's held rows back to pending in `trx` (a turn's, or the
@@ -186,6 +194,29 @@ interface SentMark {
   reject(err: unknown): void;
 }
 
+/** The claim's scope: the outbox row `o` it considers. */
+type ClaimScope = ExpressionBuilder<Database & { o: OutboxTable }, 'o'>;
+
+/**
+ * Whether another pending row of the same resident (commune, channel, user)
+ * as the claim's row `o` comes before it (`<`) or after it (`>`) in id
+ * order, as `exists` of a sub-select whose table is named `alias`.
+ */
+function pendingOfResident(eb: ClaimScope, alias: 'e' | 'f', side: '<' | '>') {
+  // Typed as one alias: both name the outbox, so the columns' types are the same; the SQL names `alias`.
+  const t = alias as 'e';
+  return eb.exists(
+    eb
+      .selectFrom(`outbox as ${t}`)
+      .select(`${t}.id`)
+      .whereRef(`${t}.commune_id`, '=', 'o.commune_id')
+      .whereRef(`${t}.channel`, '=', 'o.channel')
+      .whereRef(`${t}.user_id`, '=', 'o.user_id')
+      .where(`${t}.status`, '=', PENDING)
+      .whereRef(`${t}.id`, side, 'o.id'),
+  );
+}
+
 /**
  * The claim (PgOutboxStore.claim): the due pending rows that have no earlier
  * pending row of the same resident, `FOR UPDATE SKIP LOCKED`, stamped with the
@@ -199,39 +230,13 @@ const claimDue = compiledOnce(
           .selectFrom('outbox as o')
           .select(['o.id', 'o.sending_at'])
           // Whether a later row of the resident waits: the dispatcher's drain goes on only then.
-          .select((eb) =>
-            eb
-              .exists(
-                eb
-                  .selectFrom('outbox as f')
-                  .select('f.id')
-                  .whereRef('f.commune_id', '=', 'o.commune_id')
-                  .whereRef('f.channel', '=', 'o.channel')
-                  .whereRef('f.user_id', '=', 'o.user_id')
-                  .where('f.status', '=', PENDING)
-                  .whereRef('f.id', '>', 'o.id'),
-              )
-              .as('followed'),
-          )
+          .select((eb) => pendingOfResident(eb, 'f', '>').as('followed'))
           .where('o.commune_id', '=', a.communeId)
           .where('o.channel', '=', a.channel)
           .where('o.status', '=', PENDING)
           .where('o.next_attempt_at', '<=', a.now)
           // The resident's oldest pending row only: an earlier one in flight or waiting to retry keeps it back.
-          .where((eb) =>
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('outbox as e')
-                  .select('e.id')
-                  .whereRef('e.commune_id', '=', 'o.commune_id')
-                  .whereRef('e.channel', '=', 'o.channel')
-                  .whereRef('e.user_id', '=', 'o.user_id')
-                  .where('e.status', '=', PENDING)
-                  .whereRef('e.id', '<', 'o.id'),
-              ),
-            ),
-          )
+          .where((eb) => eb.not(pendingOfResident(eb, 'e', '<')))
           .orderBy('o.id')
           .limit(a.limit)
           .forUpdate()

@@ -8,13 +8,16 @@
  *  1. the claim: `INSERT … ON CONFLICT DO NOTHING` on turn_claims. A second
  *     process holding the same redelivered update waits on the first one's
  *     uncommitted row (the primary key), then finds it and answers nothing;
- *     if the first one rolls back, the second runs the turn.
+ *     if the first one rolls back, the second runs the turn. It goes in
+ *     the statement of step 2 when that one reads the handoff thread.
  *  2. the resident's conversation row, locked (pgConversationLock.ts): a
  *     second turn of the resident, in any process, waits here until this
- *     one commits, then reads the state this one wrote.
+ *     one commits, then reads the state this one wrote. The same statement
+ *     reads the conversation's open handoff thread (one round trip fewer).
  *  3. the channel's own writes (`alongside`), the engine (its state read and
  *     kept in the buffer, pgTurnState.ts), the handoff re-check, the state
- *     written, the replies queued; then COMMIT.
+ *     written, the replies queued (the last three in one statement when the
+ *     engine saved a state, pgTurnFinish.ts); then COMMIT.
  *
  * What replaces SQLite's single writer: the SQLite runner checks the claim
  * before the engine and writes it after (a redelivery in another process
@@ -33,7 +36,9 @@
  * Handoff, as on SQLite: while a person owns the conversation the engine is
  * not run and the message goes to the thread (acknowledged the first time);
  * the owner is asked again after the engine, so a thread opened meanwhile
- * wins; a reply carrying `handoff` opens the thread in the same commit.
+ * wins (and one opened by the turn this one waited for on the lock, which
+ * the lock's statement, its snapshot taken before the wait, cannot see);
+ * a reply carrying `handoff` opens the thread in the same commit.
  */
 import type { Transaction } from 'kysely';
 import type { Engine } from '../../core/conversation/engine.js';
@@ -43,10 +48,10 @@ import type { IncomingMessage, OutgoingReply } from '../../core/messages.js';
 import type { Clock, ConversationKey } from '../../core/ports.js';
 import type { HandoffThread } from '../../core/stores/handoff.js';
 import type { TurnOutcome, TurnRequest, TurnRunner } from '../../core/stores/turns.js';
-import { compiledOnce } from './compiledOnce.js';
 import type { PgDb } from './db.js';
 import { lockConversations, saveConversation, type LockedConversation } from './pgConversationLock.js';
 import { insertOutboxRows } from './pgOutboxStore.js';
+import { finishUnlessOwned } from './pgTurnFinish.js';
 import type { PgTurnHandoffStore } from './pgTurnHandoff.js';
 import type { PendingState, PgTurnStateBuffer } from './pgTurnState.js';
 import type { Database } from './schema.js';
@@ -99,13 +104,12 @@ export interface PgTurnRunnerDeps {
 
 const DUPLICATE: TurnOutcome = { duplicate: true };
 
-const claimTurn = compiledOnce((db, a: { communeId: string; claim: string; at: string }) =>
-  db
-    .insertInto('turn_claims')
-    .values({ commune_id: a.communeId, claim_key: a.claim, claimed_at: a.at })
-    .onConflict((oc) => oc.columns(['commune_id', 'claim_key']).doNothing())
-    .returning('claim_key'),
-);
+/** A turn's replies, whether a state now stands in its conversation's row, and the outbox ids if queued already. */
+interface Finished {
+  readonly replies: OutgoingReply[];
+  readonly saved: boolean;
+  readonly queued?: number[];
+}
 
 export class PgTurnRunner implements TurnRunner {
   /** Claims of turns running in this process: a redelivery meanwhile is answered at once, without a connection. */
@@ -137,33 +141,25 @@ export class PgTurnRunner implements TurnRunner {
   private async turn<P>(trx: Transaction<Database>, req: PgTurnRequest<P>): Promise<TurnOutcome> {
     const { communeId, clock } = this.deps;
     const started = clock.now();
-    if (req.claim !== undefined && !(await this.claimed(trx, req.claim, started))) return DUPLICATE;
     const message = req.message;
     // The outbox's resident is locked too (mostly the same row; not for a group, nor a turn without a
     // message), so the rows queued for them keep the order of their turns.
     const keys: ConversationKey[] = [{ channel: req.outbox.channel as ConversationKey['channel'], userId: req.userId }];
     if (message) keys.push(message);
-    const locked = await lockConversations(trx, communeId, keys, started);
+    // The owner is read with the conversation's lock (one statement, pgConversationLock.ts).
+    const asked = this.owned(message);
+    // The claim first (in the lock's statement when it can): a turn another made already is a duplicate.
+    const locked = await lockConversations(trx, communeId, keys, started, asked, req.claim);
+    if (!locked) return DUPLICATE;
     await req.alongside?.(trx);
 
-    let replies: OutgoingReply[];
-    let saved = false;
-    const owner = await this.ownerOf(trx, message);
-    if (owner && message) {
-      replies = await this.toThread(trx, owner, message, clock.now());
-    } else {
-      const answer = await this.replies(trx, req, locked);
-      const now = clock.now();
-      // Staff took the conversation over while the answer was being prepared: the answer is not sent.
-      const ownerNow = await this.ownerOf(trx, message);
-      if (ownerNow && message) {
-        replies = await this.toThread(trx, ownerNow, message, now);
-      } else {
-        replies = answer.replies;
-        saved = await this.save(trx, message, answer.pending, now);
-        await this.openThread(trx, message, replies, now);
-      }
-    }
+    const read = asked && locked.find((l) => sameKey(l.key, asked))?.thread;
+    const owner = read ? read.open : await this.ownerOf(trx, message);
+    const done: Finished =
+      owner && message
+        ? { replies: await this.toThread(trx, owner, message, clock.now()), saved: false }
+        : await this.finish(trx, req, await this.replies(trx, req, locked), clock.now());
+    const { replies, saved } = done;
     const now = clock.now();
     // A row inserted only to be locked goes again (the turn saved no state in it).
     for (const l of locked) {
@@ -171,22 +167,51 @@ export class PgTurnRunner implements TurnRunner {
         await saveConversation(trx, communeId, l.key, undefined, now);
       }
     }
-    const queued = await insertOutboxRows(
-      trx,
-      communeId,
-      req.outbox.channel,
-      req.userId,
-      replies.length > 0 ? req.render(forChannel(replies)) : [],
-      now,
-    );
+    const queued =
+      done.queued ??
+      (await insertOutboxRows(
+        trx,
+        communeId,
+        req.outbox.channel,
+        req.userId,
+        replies.length > 0 ? req.render(forChannel(replies)) : [],
+        now,
+      ));
     await req.after?.(trx);
     return { duplicate: false, replies, queued };
   }
 
-  /** Claims the inbound message; false when another turn (in any process) already did. */
-  private async claimed(trx: Transaction<Database>, claim: string, at: Date): Promise<boolean> {
-    const { rows } = await trx.executeQuery(claimTurn({ communeId: this.deps.communeId, claim, at: at.toISOString() }));
-    return rows.length > 0;
+  /**
+   * After the engine: its state saved and its replies, unless staff took the
+   * conversation over while the answer was being prepared (the answer is not
+   * sent; the message goes to the thread). A state to save and the replies go
+   * in the statement that asks for the owner (pgTurnFinish.ts), `queued`.
+   */
+  private async finish<P>(
+    trx: Transaction<Database>,
+    req: PgTurnRequest<P>,
+    answer: { replies: OutgoingReply[]; pending: PendingState },
+    now: Date,
+  ): Promise<Finished> {
+    const message = req.message;
+    const owned = this.owned(message);
+    if (owned && answer.pending.op === 'set') {
+      const done = await finishUnlessOwned(trx, this.deps.communeId, owned, {
+        state: answer.pending.state,
+        stateAt: answer.pending.at,
+        outbox: { channel: req.outbox.channel, userId: req.userId },
+        payloads: answer.replies.length > 0 ? req.render(forChannel(answer.replies)) : [],
+        at: now,
+      });
+      if ('owner' in done) return { replies: await this.toThread(trx, done.owner, owned, now), saved: false };
+      await this.openThread(trx, owned, answer.replies, now);
+      return { replies: answer.replies, saved: true, queued: done.queued };
+    }
+    const ownerNow = await this.ownerOf(trx, message);
+    if (ownerNow && message) return { replies: await this.toThread(trx, ownerNow, message, now), saved: false };
+    const saved = await this.save(trx, message, answer.pending, now);
+    await this.openThread(trx, message, answer.replies, now);
+    return { replies: answer.replies, saved };
   }
 
   /**
@@ -231,14 +256,19 @@ export class PgTurnRunner implements TurnRunner {
     return state !== undefined;
   }
 
+  /** The message whose conversation a thread may own: none without a handoff, nor for a group's message. */
+  private owned(message: IncomingMessage | undefined): IncomingMessage | undefined {
+    return this.deps.handoff && message && message.chat !== 'group' ? message : undefined;
+  }
+
   /** The open thread that owns this message's conversation, if any (a group's messages never belong to one). */
   private async ownerOf(
     trx: Transaction<Database>,
     message: IncomingMessage | undefined,
   ): Promise<HandoffThread | undefined> {
-    const handoff = this.deps.handoff;
-    if (!handoff || !message || message.chat === 'group') return undefined;
-    return handoff.store.openThreadOf(trx, message.channel, message.userId);
+    const owned = this.owned(message);
+    if (!owned) return undefined;
+    return this.deps.handoff?.store.openThreadOf(trx, owned.channel, owned.userId);
   }
 
   /** Appends the resident's message to the owning thread; the acknowledgement to queue, the first time only. */
