@@ -52,6 +52,29 @@ function runnerOver(db: Kysely<Database>, commune: string, over: EngineOver, max
   });
 }
 
+/**
+ * `count` Telegram turns sent alternately to two runners (two processes), all at once: turn i has
+ * update id `firstUpdate + i`, comes from `userOf(i)` and says `m<i>`.
+ */
+function turnsOverTwo(
+  runners: readonly PgTurnRunner[],
+  count: number,
+  firstUpdate: number,
+  userOf: (i: number) => string,
+): Promise<Awaited<ReturnType<PgTurnRunner['run']>>[]> {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      runners[i % 2]!.run({
+        claim: `telegram:${firstUpdate + i}`,
+        userId: userOf(i),
+        message: text(userOf(i), `m${i}`),
+        outbox: OUTBOX,
+        render,
+      }),
+    ),
+  );
+}
+
 function pendingTexts(db: Kysely<Database>, commune: string, userId: string): Promise<string[]> {
   return withCommune(db, commune, async (trx) => {
     const rows = await trx
@@ -205,17 +228,7 @@ describe('the PostgreSQL turn runner', () => {
     });
     const runners = [runnerOver(one, A, jittery), runnerOver(two, A, jittery)];
     const started = performance.now();
-    const outcomes = await Promise.all(
-      Array.from({ length: 50 }, (_, i) =>
-        runners[i % 2]!.run({
-          claim: `telegram:${1000 + i}`,
-          userId: 'busy',
-          message: text('busy', `m${i}`),
-          outbox: OUTBOX,
-          render,
-        }),
-      ),
-    );
+    const outcomes = await turnsOverTwo(runners, 50, 1000, () => 'busy');
     const ms = performance.now() - started;
     console.info(
       `50 turns of one resident over 2 pools: ${ms.toFixed(0)} ms (${((50 * 1000) / ms).toFixed(0)} turns/s)`,
@@ -231,17 +244,7 @@ describe('the PostgreSQL turn runner', () => {
   it('runs 200 turns of 50 residents from two processes, each committed once with its own state', async () => {
     const runners = [runnerOver(one, A, counting), runnerOver(two, A, counting)];
     const started = performance.now();
-    const outcomes = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        runners[i % 2]!.run({
-          claim: `telegram:${3000 + i}`,
-          userId: `many${i % 50}`,
-          message: text(`many${i % 50}`, `m${i}`),
-          outbox: OUTBOX,
-          render,
-        }),
-      ),
-    );
+    const outcomes = await turnsOverTwo(runners, 200, 3000, (i) => `many${i % 50}`);
     const ms = performance.now() - started;
     console.info(
       `200 turns of 50 residents over 2 pools: ${ms.toFixed(0)} ms (${((200 * 1000) / ms).toFixed(0)} turns/s)`,
@@ -391,17 +394,7 @@ describe('the PostgreSQL turn runner', () => {
     });
     const runners = [runnerOver(one, A, answering), runnerOver(two, A, answering)];
     // Each turn locks the conversation, then the thread it appends to: none waits on the other in reverse.
-    const outcomes = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        runners[i % 2]!.run({
-          claim: `telegram:${9000 + i}`,
-          userId: 'owned',
-          message: text('owned', `m${i}`),
-          outbox: OUTBOX,
-          render,
-        }),
-      ),
-    );
+    const outcomes = await turnsOverTwo(runners, 20, 9000, () => 'owned');
     expect(answered).toBe(0);
     expect(outcomes.flatMap((o) => (o.duplicate ? ['duplicate'] : o.replies.map((r) => r.text)))).toEqual([
       ACKNOWLEDGED,
