@@ -75,6 +75,19 @@ function turnsOverTwo(
   );
 }
 
+/** The counting engine, with how many messages it answered (0 when every turn went to a thread). */
+function countingAnswers(): { engine: EngineOver; answered: () => number } {
+  let n = 0;
+  const engine: EngineOver = (state) => ({
+    handle(m) {
+      n++;
+      return counting(state).handle(m);
+    },
+    ask: () => Promise.reject(new Error('unused')),
+  });
+  return { engine, answered: () => n };
+}
+
 function pendingTexts(db: Kysely<Database>, commune: string, userId: string): Promise<string[]> {
   return withCommune(db, commune, async (trx) => {
     const rows = await trx
@@ -347,14 +360,7 @@ describe('the PostgreSQL turn runner', () => {
       },
       ask: () => Promise.reject(new Error('unused')),
     });
-    let answered = 0;
-    const answering: EngineOver = (state) => ({
-      handle(m) {
-        answered++;
-        return counting(state).handle(m);
-      },
-      ask: () => Promise.reject(new Error('unused')),
-    });
+    const { engine: answering, answered } = countingAnswers();
     const first = runnerOver(one, A, handingOverLate).run({
       userId: 'waited',
       message: text('waited', 'Gặp cán bộ'),
@@ -372,7 +378,7 @@ describe('the PostgreSQL turn runner', () => {
     release();
     const [, b] = await Promise.all([first, second]);
     // The lock's read could not see the thread (the engine ran); the read after it did.
-    expect(answered).toBe(1);
+    expect(answered()).toBe(1);
     expect(b.duplicate ? [] : b.replies.map((r) => r.text)).toEqual([ACKNOWLEDGED]);
     expect(await threadTexts(one, A, 'waited')).toEqual(['Còn đây']);
     expect(await pendingTexts(one, A, 'waited')).toEqual(['#1 a', 'Em chuyển cho cán bộ xã.', ACKNOWLEDGED]);
@@ -384,18 +390,11 @@ describe('the PostgreSQL turn runner', () => {
     await withCommune(two, A, (trx) =>
       new PgTurnHandoff(A).open(trx, { channel: 'telegram', userId: 'owned', reason: 'asked', at: new Date() }),
     );
-    let answered = 0;
-    const answering: EngineOver = (state) => ({
-      handle(m) {
-        answered++;
-        return counting(state).handle(m);
-      },
-      ask: () => Promise.reject(new Error('unused')),
-    });
+    const { engine: answering, answered } = countingAnswers();
     const runners = [runnerOver(one, A, answering), runnerOver(two, A, answering)];
     // Each turn locks the conversation, then the thread it appends to: none waits on the other in reverse.
     const outcomes = await turnsOverTwo(runners, 20, 9000, () => 'owned');
-    expect(answered).toBe(0);
+    expect(answered()).toBe(0);
     expect(outcomes.flatMap((o) => (o.duplicate ? ['duplicate'] : o.replies.map((r) => r.text)))).toEqual([
       ACKNOWLEDGED,
     ]);
