@@ -72,6 +72,14 @@ export interface ThreadRow {
   readonly suspended_quiz: string | null;
 }
 
+/** A thread's columns as a `LEFT JOIN` gives them: all null when no thread is open. */
+export type JoinedThreadRow = { [K in keyof ThreadRow]: ThreadRow[K] | null };
+
+/** The thread of a `LEFT JOIN` row, or undefined when the join found none (its id is null). */
+export function joinedThread(r: JoinedThreadRow): ThreadRow | undefined {
+  return r.id === null ? undefined : (r as ThreadRow);
+}
+
 export function threadOf(r: ThreadRow): HandoffThread {
   return {
     id: r.id,

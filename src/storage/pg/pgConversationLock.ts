@@ -32,7 +32,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { ConversationKey, ConversationState } from '../../core/ports.js';
 import type { HandoffThread } from '../../core/stores/handoff.js';
-import { threadOf, type ThreadRow } from '../rowForms.js';
+import { joinedThread, threadOf, type JoinedThreadRow, type ThreadRow } from '../rowForms.js';
 import { compiledOnce } from './compiledOnce.js';
 import type { Database } from './schema.js';
 
@@ -108,7 +108,7 @@ async function lockOne(
   const locked = async (): Promise<LockedRow | undefined> => {
     if (!withThread) return (await trx.executeQuery(lockRow(args))).rows[0];
     const row = (await trx.executeQuery(lockRowWithThread(args))).rows[0];
-    return row && { state_json: row.state_json, thread: row.id === null ? undefined : (row as ThreadRow) };
+    return row && { state_json: row.state_json, thread: joinedThread(row) };
   };
   // Most turns find the row: one statement (the claim's too). A row another turn is inserting, or
   // deleting, is not found here (after waiting for a deleting one): the insert below waits on the unique index.
@@ -117,7 +117,7 @@ async function lockOne(
     const claimed = (await trx.executeQuery(claimLockWithThread({ ...args, claim, at: at.toISOString() }))).rows[0];
     if (!claimed) return undefined;
     if (claimed.state_json !== null) {
-      row = { state_json: claimed.state_json, thread: claimed.id === null ? undefined : (claimed as ThreadRow) };
+      row = { state_json: claimed.state_json, thread: joinedThread(claimed) };
     }
   } else {
     row = await locked();
@@ -228,7 +228,7 @@ const claimTurn = compiledOnce((db, a: { communeId: string; claim: string; at: s
  */
 const claimLockWithThread = compiledOnce(
   (_db, a: KeyArgs & { readonly claim: string; readonly at: string }) => sql<
-    { [K in keyof ThreadRow]: ThreadRow[K] | null } & { readonly state_json: string | null }
+    JoinedThreadRow & { readonly state_json: string | null }
   >`
   WITH claim AS (
     INSERT INTO turn_claims (commune_id, claim_key, claimed_at) VALUES (${a.communeId}, ${a.claim}, ${a.at})

@@ -18,7 +18,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { ConversationKey, ConversationState } from '../../core/ports.js';
 import type { HandoffThread } from '../../core/stores/handoff.js';
-import { threadOf, type ThreadRow } from '../rowForms.js';
+import { joinedThread, threadOf, type JoinedThreadRow } from '../rowForms.js';
 import { compiledOnce } from './compiledOnce.js';
 import { outboxRowsSql } from './pgOutboxStore.js';
 import type { Database } from './schema.js';
@@ -58,7 +58,8 @@ export async function finishUnlessOwned(
   );
   const row = rows[0];
   if (!row) throw new Error('turn finish: the statement gave no row');
-  if (row.id !== null) return { owner: threadOf(row as ThreadRow) };
+  const owner = joinedThread(row);
+  if (owner) return { owner: threadOf(owner) };
   return { queued: (row.queued ?? []).map(Number).sort((a, b) => a - b) };
 }
 
@@ -75,7 +76,7 @@ interface FinishArgs extends Record<string, unknown> {
 }
 
 /** A thread's columns (null when no thread is open) and the ids queued (text: an int8 array is not parsed). */
-type FinishRow = { [K in keyof ThreadRow]: ThreadRow[K] | null } & { readonly queued: string[] | null };
+type FinishRow = JoinedThreadRow & { readonly queued: string[] | null };
 
 const finishTurn = compiledOnce(
   (_db, a: FinishArgs) => sql<FinishRow>`
